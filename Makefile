@@ -1,0 +1,118 @@
+# genv -- Geneve overlay toolkit.  See README.md.
+#   make            build ./genv
+#   make SAN=1      ASan + UBSan build (objects go to build-san/)
+#   make check      install missing packages, build, run all tests
+#   make demo       install missing packages, build, run the namespace demo
+#   make fuzz       build and run the libFuzzer decoder target (clang)
+#   make install    PREFIX=/usr/local DESTDIR=
+
+CC       ?= gcc
+PREFIX   ?= /usr/local
+BINDIR   ?= $(PREFIX)/bin
+MANDIR   ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR  ?= $(PREFIX)/share/zsh/vendor-completions
+FISHCOMPDIR ?= $(PREFIX)/share/fish/vendor_completions.d
+PKG_CONFIG ?= pkg-config
+
+PKGS     := libpcap libmnl libbpf libedit
+WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+            -Wformat=2 -Wno-format-nonliteral
+CFLAGS   ?= -O2 -g
+CFLAGS   += -std=gnu11 $(WARN) -D_GNU_SOURCE
+LDLIBS   += $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null || echo -lpcap -lmnl -lbpf -ledit)
+PKGCFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+
+ifeq ($(SAN),1)
+O        := build-san
+CFLAGS   += -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+LDFLAGS  += -fsanitize=address,undefined
+else
+O        := build
+endif
+
+CORE_SRC := $(sort $(wildcard libcore/*.c))
+CMD_SRC  := $(sort $(wildcard cmd/*.c))
+RT_SRC   := $(sort $(wildcard router/*.c trace/*.c))
+CORE_OBJ := $(CORE_SRC:%.c=$(O)/%.o)
+RT_OBJ   := $(RT_SRC:%.c=$(O)/%.o)
+RT_LIB   := $(if $(RT_OBJ),$(O)/librouter.a)
+CMD_OBJ  := $(CMD_SRC:%.c=$(O)/%.o)
+UNIT_SRC := $(sort $(wildcard tests/unit/*.c))
+UNIT_OBJ := $(UNIT_SRC:%.c=$(O)/%.o)
+
+# Debian packages: build, tests, demo.  `make deps` installs only what is missing.
+DEB_PKGS := gcc make pkg-config clang llvm libclang-rt-14-dev \
+            libpcap-dev libmnl-dev libxdp-dev libbpf-dev libedit-dev libncurses-dev check \
+            tshark tcpdump python3-scapy mandoc groff-base bash-completion \
+            iproute2 iputils-ping ethtool tmux zsh fish
+
+all: genv
+
+genv: $(O)/genv
+	@rm -f genv; if [ "$(O)" = build ]; then ln -s $(O)/genv genv; else cp $(O)/genv genv; fi
+
+$(O)/genv: $(CMD_OBJ) $(RT_LIB) $(O)/libcore.a
+	$(CC) $(LDFLAGS) -o $@ $(CMD_OBJ) $(RT_LIB) $(O)/libcore.a $(LDLIBS)
+
+$(O)/librouter.a: $(RT_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(O)/libcore.a: $(CORE_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(O)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(PKGCFLAGS) -MMD -MP -c -o $@ $<
+
+-include $(CORE_OBJ:.o=.d) $(CMD_OBJ:.o=.d) $(RT_OBJ:.o=.d) $(UNIT_OBJ:.o=.d)
+
+# Unit tests: one Check runner for all libcore modules (fork mode on).
+$(O)/unit-tests: $(UNIT_OBJ) $(RT_LIB) $(O)/libcore.a
+	$(CC) $(LDFLAGS) -o $@ $(UNIT_OBJ) $(RT_LIB) $(O)/libcore.a $(LDLIBS) \
+		$(shell $(PKG_CONFIG) --libs check 2>/dev/null || echo -lcheck -lsubunit -lm -lrt -lpthread)
+
+deps:
+	@missing=""; for p in $(DEB_PKGS); do \
+		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		echo "make deps: installing$$missing"; \
+		if [ "$$(id -u)" != 0 ]; then echo "make deps: run as root to install:$$missing" >&2; exit 1; fi; \
+		export DEBIAN_FRONTEND=noninteractive; \
+		echo "wireshark-common wireshark-common/install-setuid boolean false" | debconf-set-selections; \
+		apt-get update -qq >/dev/null && apt-get install -y -qq --no-install-recommends $$missing >/dev/null || \
+			{ echo "make deps: apt-get install failed" >&2; exit 1; }; \
+	fi
+
+check: deps
+	$(MAKE) genv $(O)/unit-tests
+	GENV=$(CURDIR)/genv O=$(O) tests/run.sh
+
+demo: deps genv
+	./tests/demo.sh
+
+fuzz: $(O)/libcore.a
+	$(MAKE) -f tests/fuzz/Makefile run
+
+install: genv
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
+		$(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(MANDIR)/man8 \
+		$(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(FISHCOMPDIR)
+	install -m 0755 $(O)/genv $(DESTDIR)$(BINDIR)/genv
+	for c in $$($(O)/genv __complete ''); do \
+		ln -sf genv $(DESTDIR)$(BINDIR)/genv-$$c; \
+		ln -sf genv $(DESTDIR)$(BASHCOMPDIR)/genv-$$c; \
+		ln -sf genv.fish $(DESTDIR)$(FISHCOMPDIR)/genv-$$c.fish; \
+	done
+	for m in man/*.[1-8]; do s=$${m##*.}; install -m 0644 $$m $(DESTDIR)$(MANDIR)/man$$s/; done
+	install -m 0644 completions/genv.bash $(DESTDIR)$(BASHCOMPDIR)/genv
+	install -m 0644 completions/_genv $(DESTDIR)$(ZSHCOMPDIR)/_genv
+	install -m 0644 completions/genv.fish $(DESTDIR)$(FISHCOMPDIR)/genv.fish
+
+clean:
+	rm -rf build build-san genv tests/fuzz/build
+
+.PHONY: all genv deps check demo fuzz install clean

@@ -1,0 +1,432 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * genv craft: build packets from the packet language (libcore/lang.h) and
+ * write them to a pcap file, as hex, as raw bytes, or onto an interface.
+ * The packet is built once; --vary patches only the varied fields per
+ * packet (libcore/build.h), so millions of packets take a second.
+ */
+#include <errno.h>
+#include <pcap/pcap.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+#include "commands.h"
+#include "../libcore/build.h"
+#include "../libcore/json.h"
+#include "../libcore/lang.h"
+#include "../libcore/num.h"
+#include "../libcore/optreg.h"
+#include "../libcore/sbuf.h"
+
+enum {
+	O_WRITE = 1, O_HEX, O_IFACE, O_COUNT, O_RATE, O_VARY, O_SEED, O_OPTCLASS, O_PRINT,
+};
+
+const struct opt craft_opts[] = {
+	{ O_WRITE, 'w', "write", OPT_FILE, "FILE", "write a pcap file ('-' for stdout)", NULL },
+	{ O_HEX, 0, "hex", OPT_FLAG, NULL, "print each packet as hex, one per line (JSON Lines with -j)", NULL },
+	{ O_IFACE, 'i', "interface", OPT_IFACE, "IFACE", "send the packets on a network interface", NULL },
+	{ O_COUNT, 'c', "count", OPT_INT, "N", "number of packets (default 1)", NULL },
+	{ O_RATE, 0, "rate", OPT_INT, "PPS", "at most PPS packets per second", NULL },
+	{ O_VARY, 0, "vary", OPT_STR, "FIELD=RANGE", "vary a field per packet: vni=1-1000, inner.sport=random (repeatable)", NULL },
+	{ O_SEED, 0, "seed", OPT_INT, "N", "seed for random values (default: from the clock)", NULL },
+	{ O_OPTCLASS, 0, "opt-class", OPT_STR, "CLASS", "class of genv's own options (default $GENV_OPT_CLASS or 0xFFA7)", NULL },
+	{ O_PRINT, 0, "print", OPT_FLAG, NULL, "print the packet description with every field craft filled in, then exit", NULL },
+	{ 0 }
+};
+
+struct craft {
+	const char *wfile;
+	const char *iface;
+	bool hex, print;
+	uint64_t count, rate, seed;
+	bool seed_set;
+	uint16_t genv_class;
+	const char *vary_text[GNV_MAX_VARY];
+	int nvary;
+};
+
+static int craft_opt(struct genv_ctx *g, void *st, int id, const char *arg)
+{
+	struct craft *c = st;
+	uint64_t v;
+	int ret;
+
+	switch (id) {
+	case O_WRITE: c->wfile = arg; break;
+	case O_HEX: c->hex = true; break;
+	case O_IFACE: c->iface = arg; break;
+	case O_PRINT: c->print = true; break;
+	case O_COUNT:
+		ret = opt_u64(g, "--count", arg, 1, UINT64_MAX, &c->count);
+		if (ret)
+			return ret;
+		break;
+	case O_RATE:
+		ret = opt_u64(g, "--rate", arg, 1, 100000000, &c->rate);
+		if (ret)
+			return ret;
+		break;
+	case O_SEED:
+		ret = opt_u64(g, "--seed", arg, 0, UINT64_MAX, &c->seed);
+		if (ret)
+			return ret;
+		c->seed_set = true;
+		break;
+	case O_OPTCLASS:
+		ret = opt_u64(g, "--opt-class", arg, 0xff00, 0xffff, &v);
+		if (ret)
+			return ret;
+		c->genv_class = (uint16_t)v;
+		break;
+	case O_VARY:
+		if (c->nvary >= GNV_MAX_VARY)
+			return gusage(g, "--vary: at most %d fields", GNV_MAX_VARY);
+		c->vary_text[c->nvary++] = arg;
+		break;
+	}
+	return 0;
+}
+
+static volatile sig_atomic_t craft_stop;
+
+static void on_sigint(int sig)
+{
+	(void)sig;
+	craft_stop = 1;
+}
+
+static double now_sec(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Where the packets go. */
+struct sink {
+	enum { SINK_PCAP, SINK_HEX, SINK_RAW, SINK_IFACE } kind;
+	pcap_t *dead, *live;
+	pcap_dumper_t *dump;
+	FILE *f;
+	struct sbuf sb;
+	struct timeval t0;
+	bool json;
+};
+
+static int sink_open(struct genv_ctx *g, struct craft *c, struct sink *s, int linktype)
+{
+	char errbuf[PCAP_ERRBUF_SIZE];
+
+	gettimeofday(&s->t0, NULL);
+	if (c->iface) {
+		s->kind = SINK_IFACE;
+		s->live = pcap_create(c->iface, errbuf);
+		if (!s->live) {
+			gerr(g, "cannot open '%s': %s", c->iface, errbuf);
+			return EXIT_FAIL;
+		}
+		if (pcap_activate(s->live) < 0) {
+			gerr(g, "cannot open '%s': %s", c->iface, pcap_geterr(s->live));
+			return EXIT_FAIL;
+		}
+		return 0;
+	}
+	if (c->wfile) {
+		int fd;
+
+		s->kind = SINK_PCAP;
+		if (!strcmp(c->wfile, "-")) {
+			fd = dup(STDOUT_FILENO);
+			s->f = fd >= 0 ? fdopen(fd, "wb") : NULL;
+			if (!s->f && fd >= 0)
+				close(fd);
+		} else {
+			s->f = fopen(c->wfile, "wb");
+		}
+		if (!s->f) {
+			gerr(g, "cannot open '%s': %s", c->wfile, strerror(errno));
+			return EXIT_FAIL;
+		}
+		setvbuf(s->f, NULL, _IOFBF, 1 << 20);
+		s->dead = pcap_open_dead(linktype == GNV_LINK_RAW ? DLT_RAW : DLT_EN10MB, GNV_FRAME_MAX);
+		s->dump = s->dead ? pcap_dump_fopen(s->dead, s->f) : NULL;
+		if (!s->dump) {
+			gerr(g, "cannot write '%s': %s", c->wfile,
+			     s->dead ? pcap_geterr(s->dead) : "out of memory");
+			fclose(s->f);
+			s->f = NULL;
+			return EXIT_FAIL;
+		}
+		return 0;
+	}
+	if (c->hex || g->json) {
+		s->kind = SINK_HEX;
+		s->json = g->json;
+		return 0;
+	}
+	if (isatty(fileno(g->out))) {
+		gerr(g, "refusing to write raw packet bytes to a terminal; use --hex, -w FILE or redirect the output");
+		return EXIT_USAGE;
+	}
+	s->kind = SINK_RAW;
+	return 0;
+}
+
+static int sink_put(struct genv_ctx *g, struct craft *c, struct sink *s, uint64_t i,
+		    const uint8_t *p, size_t n)
+{
+	switch (s->kind) {
+	case SINK_PCAP: {
+		struct pcap_pkthdr h;
+		uint64_t us = c->rate ? i * 1000000 / c->rate : i;
+
+		h.ts.tv_sec = s->t0.tv_sec + (time_t)(us / 1000000);
+		h.ts.tv_usec = s->t0.tv_usec + (suseconds_t)(us % 1000000);
+		if (h.ts.tv_usec >= 1000000) {
+			h.ts.tv_sec++;
+			h.ts.tv_usec -= 1000000;
+		}
+		h.caplen = h.len = (bpf_u_int32)n;
+		pcap_dump((u_char *)s->dump, &h, p);
+		return 0;
+	}
+	case SINK_HEX:
+		sbuf_reset(&s->sb);
+		if (s->json) {
+			struct json j;
+
+			json_init(&j, &s->sb, g->pretty);
+			json_obj_open(&j, NULL);
+			json_u64(&j, "schema", 1);
+			json_u64(&j, "frame", i + 1);
+			json_u64(&j, "len", n);
+			json_hex(&j, "hex", p, n);
+			json_obj_close(&j);
+		} else {
+			sbuf_hex(&s->sb, p, n);
+		}
+		sbuf_putc(&s->sb, '\n');
+		if (s->sb.oom)
+			return -ENOMEM;
+		return out_write(g, s->sb.buf, s->sb.len);
+	case SINK_RAW:
+		return out_write(g, (const char *)p, n);
+	case SINK_IFACE:
+		if (pcap_inject(s->live, p, n) < 0) {
+			gerr(g, "cannot send on '%s': %s", c->iface, pcap_geterr(s->live));
+			return -EIO;
+		}
+		return 0;
+	}
+	return 0;
+}
+
+static int sink_close(struct genv_ctx *g, struct craft *c, struct sink *s)
+{
+	int ret = 0;
+
+	if (s->dump) {
+		if (pcap_dump_flush(s->dump) || ferror(s->f)) {
+			gerr(g, "cannot write '%s': %s", c->wfile, strerror(errno ? errno : EIO));
+			ret = EXIT_FAIL;
+		}
+		pcap_dump_close(s->dump);	/* closes s->f */
+	}
+	if (s->dead)
+		pcap_close(s->dead);
+	if (s->live)
+		pcap_close(s->live);
+	sbuf_free(&s->sb);
+	return ret;
+}
+
+static void pace(double t0, uint64_t i, uint64_t rate)
+{
+	double due = t0 + (double)i / (double)rate;
+	double now = now_sec();
+
+	if (due > now) {
+		struct timespec ts;
+		double d = due - now;
+
+		ts.tv_sec = (time_t)d;
+		ts.tv_nsec = (long)((d - (double)ts.tv_sec) * 1e9);
+		nanosleep(&ts, NULL);
+	}
+}
+
+static void progress(struct genv_ctx *g, uint64_t i, uint64_t count, double t0)
+{
+	double el = now_sec() - t0;
+
+	fprintf(g->err, "\rgenv craft: %llu/%llu packets, %.0f packets/s ",
+		(unsigned long long)i, (unsigned long long)count, el > 0 ? (double)i / el : 0.0);
+	fflush(g->err);
+}
+
+int cmd_craft(struct genv_ctx *g, int argc, char **argv)
+{
+	static struct gnv_spec spec;	/* 16 KiB pool: keep it off the stack */
+	static uint8_t buf[GNV_FRAME_MAX];
+	static struct gnv_plan plan;
+	struct craft c = { .count = 1, .genv_class = GENV_CLASS_DEFAULT };
+	struct gnv_vary vary[GNV_MAX_VARY];
+	struct sink s;
+	struct sbuf text = SBUF_INIT;
+	struct sigaction sa, old_sa;
+	const char *env = getenv("GENV_OPT_CLASS");
+	char err[256];
+	bool tty_progress;
+	double t0, last = 0;
+	int np, ret, rc = EXIT_OK;
+	uint64_t i;
+
+	memset(&s, 0, sizeof(s));
+	if (env && *env) {
+		uint64_t v;
+
+		if (num_parse_u64(env, 0xff00, 0xffff, &v)) {
+			gerr(g, "GENV_OPT_CLASS: '%s' is not a class in 0xff00-0xffff", env);
+			return EXIT_USAGE;
+		}
+		c.genv_class = (uint16_t)v;
+	}
+	ret = opt_parse(g, cmd_find("craft"), argc, argv, craft_opt, &c, &np);
+	if (ret)
+		return ret < 0 ? EXIT_OK : ret;
+	if (!np)
+		return gusage(g, "no packet given (e.g. genv craft 'geneve vni=5 / ipv4 / icmp' --hex)");
+	if (c.wfile && c.iface)
+		return gusage(g, "give -w or -i, not both");
+	if ((c.wfile || c.iface) && c.hex)
+		return gusage(g, "--hex writes to stdout; it does not combine with -w or -i");
+	for (int k = 1; k <= np; k++) {
+		if (k > 1)
+			sbuf_putc(&text, ' ');
+		sbuf_puts(&text, argv[k]);
+	}
+	gnv_spec_init(&spec, c.genv_class);
+	ret = gnv_lang_parse(sbuf_str(&text), &spec, err, sizeof(err));
+	sbuf_free(&text);
+	if (ret) {
+		gerr(g, "%s", err);
+		return EXIT_USAGE;
+	}
+	for (int k = 0; k < c.nvary; k++)
+		if (gnv_vary_parse(&spec, c.vary_text[k], &vary[k], err, sizeof(err))) {
+			gerr(g, "%s", err);
+			return EXIT_USAGE;
+		}
+	if (!c.seed_set) {
+		struct timespec ts;
+
+		clock_gettime(CLOCK_REALTIME, &ts);
+		c.seed = (uint64_t)ts.tv_sec * 1000000007ull ^ (uint64_t)ts.tv_nsec;
+	}
+	ret = gnv_plan_init(&plan, &spec, vary, c.nvary, c.seed, buf, sizeof(buf), err, sizeof(err));
+	if (ret) {
+		gerr(g, "%s", err);
+		return ret == -EINVAL ? EXIT_USAGE : EXIT_FAIL;
+	}
+	if (c.print) {
+		struct gnv_spec full;
+		struct sbuf sb = SBUF_INIT;
+
+		/* every layer with every field made explicit */
+		full = spec;
+		for (int k = 0; k < full.nlayer; k++)
+			full.l[k] = plan.lay.res[k];
+		for (int k = 0; k < full.nlayer; k++) {
+			const struct gnv_ldesc *d = &gnv_lang_layers[full.l[k].kind];
+
+			for (int fi = 0; fi < d->nf; fi++)
+				if (!(d->f[fi].flags & (FF_NOVARY | FF_ALIAS)) && d->f[fi].wsize)
+					full.l[k].set |= 1ull << fi;
+			/* the values the bytes got (lengths, ports, C bit) */
+			gnv_layer_read(&full.l[k], buf + plan.lay.off[k], plan.lay.off[k]);
+		}
+		gnv_spec_print(&full, &sb);
+		sbuf_putc(&sb, '\n');
+		ret = out_write(g, sb.buf, sb.len);
+		sbuf_free(&sb);
+		return ret ? EXIT_FAIL : EXIT_OK;
+	}
+	rc = sink_open(g, &c, &s, gnv_spec_linktype(&spec));
+	if (rc) {
+		sink_close(g, &c, &s);
+		return rc;
+	}
+	craft_stop = 0;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_sigint;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, &old_sa);
+	tty_progress = !g->quiet && isatty(fileno(g->err));
+	t0 = now_sec();
+	for (i = 0; i < c.count; i++) {
+		if (c.nvary)
+			gnv_plan_next(&plan, i);
+		if (c.rate)
+			pace(t0, i, c.rate);
+		ret = sink_put(g, &c, &s, i, buf, plan.size);
+		if (ret) {
+			if (ret == -EPIPE)
+				break;
+			if (s.kind != SINK_IFACE)
+				gerr(g, "cannot write: %s", strerror(-ret));
+			rc = EXIT_FAIL;
+			break;
+		}
+		if (craft_stop || (g->interrupted && *g->interrupted))
+			break;
+		if ((i & 0xffff) == 0xffff || (c.rate && c.rate < 65536)) {
+			if (s.f && ferror(s.f)) {
+				gerr(g, "cannot write '%s': %s", c.wfile, strerror(errno ? errno : EIO));
+				rc = EXIT_FAIL;
+				break;
+			}
+			if (tty_progress) {
+				double t = now_sec();
+
+				if (t - t0 > 1.0 && t - last > 0.25) {
+					progress(g, i + 1, c.count, t0);
+					last = t;
+				}
+			}
+		}
+	}
+	if (last > 0) {
+		progress(g, i, c.count, t0);
+		fputc('\n', g->err);
+	}
+	sigaction(SIGINT, &old_sa, NULL);
+	ret = sink_close(g, &c, &s);
+	if (ret)
+		rc = ret;
+	if (rc == EXIT_OK && g->json && s.kind != SINK_HEX && !(c.wfile && !strcmp(c.wfile, "-"))) {
+		struct sbuf sb = SBUF_INIT;
+		struct json j;
+
+		json_init(&j, &sb, g->pretty);
+		json_obj_open(&j, NULL);
+		json_u64(&j, "schema", 1);
+		json_u64(&j, "packets", i);
+		json_u64(&j, "bytes", i * plan.size);
+		json_u64(&j, "len", plan.size);
+		if (c.wfile)
+			json_str(&j, "file", c.wfile);
+		if (c.iface)
+			json_str(&j, "interface", c.iface);
+		json_obj_close(&j);
+		sbuf_putc(&sb, '\n');
+		if (out_write(g, sb.buf, sb.len))
+			rc = EXIT_FAIL;
+		sbuf_free(&sb);
+	}
+	return rc;
+}

@@ -1,0 +1,1044 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * genv decode: read frames (pcap/pcapng file, live interface, hex, stdin),
+ * decode each with gnv_decode(), filter, and render: one line, the craft
+ * language (-v), a field view (-vv), JSON Lines (-j), or --stats.
+ *
+ * Output is rendered into one sbuf and written in large chunks: no printf
+ * per field and no stdio call per packet in the hot path.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <unistd.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <stdlib.h>
+#include <string.h>
+#include <pcap/pcap.h>
+#include "commands.h"
+#include "../libcore/filter.h"
+#include "../libcore/lang.h"
+#include "../libcore/num.h"
+#include "../libcore/optreg.h"
+#include "../libcore/print.h"
+
+enum {
+	O_READ = 1, O_IFACE, O_HEX, O_PORT, O_OPTCLASS, O_COUNT, O_STATS,
+	O_STRICT, O_LINKTYPE, O_WRITE,
+};
+
+static const char *const linktype_choices[] = { "eth", "raw", "sll", NULL };
+
+const struct opt decode_opts[] = {
+	{ O_READ, 'r', "read", OPT_FILE, "FILE", "read a pcap or pcapng file ('-' for stdin)", NULL },
+	{ O_IFACE, 'i', "interface", OPT_IFACE, "IFACE", "capture live on IFACE", NULL },
+	{ O_HEX, 0, "hex", OPT_STR, "HEX", "decode one frame given in hex (repeatable)", NULL },
+	{ O_PORT, 0, "port", OPT_INT, "N", "Geneve UDP destination port (default 6081)", NULL },
+	{ O_OPTCLASS, 0, "opt-class", OPT_STR, "CLASS", "class of genv's options (default $GENV_OPT_CLASS or 0xFFA7)", NULL },
+	{ O_COUNT, 'c', "count", OPT_INT, "N", "stop after N matching frames", NULL },
+	{ O_STATS, 0, "stats", OPT_FLAG, NULL, "print a summary per VNI instead of frames", NULL },
+	{ O_STRICT, 0, "strict", OPT_FLAG, NULL, "exit 3 when a frame is truncated or invalid", NULL },
+	{ O_WRITE, 'w', "write", OPT_FILE, "FILE", "also save the matching frames to a pcap FILE", NULL },
+	{ O_LINKTYPE, 0, "linktype", OPT_ENUM, "TYPE", "link type of hex input: eth, raw or sll (default eth)", linktype_choices },
+	{ 0 }
+};
+
+#define EXIT_STRICT	3
+#define OUT_CHUNK	(256 * 1024)
+#define HEX_MAX		65535
+
+struct optcount {
+	uint16_t cls;
+	uint8_t type;
+	const char *name;
+	uint64_t n;
+};
+
+struct vstat {
+	bool used;
+	uint32_t vni;
+	uint64_t pkts, bytes, malformed;
+	uint64_t *err;		/* GNV_E__COUNT counters, allocated on first error */
+	struct optcount *opt;
+	unsigned int nopt, capopt;
+};
+
+struct stats {
+	struct vstat *tab;	/* open addressing by VNI */
+	size_t cap, used;
+	struct vstat other;	/* frames that are not Geneve */
+	uint64_t frames, malformed;
+	bool oom;
+};
+
+struct dec {
+	struct genv_ctx *g;
+	const char *rfile, *iface;
+	const char **hex;
+	int nhex;
+	bool use_stdin;
+	uint64_t count;		/* 0: unlimited */
+	bool stats, strict;
+	int hex_link;
+	struct gnv_decode_cfg cfg;
+	struct gnv_filter *flt;
+	char *flt_text;
+	struct gnv_printer pr;
+	struct sbuf out;
+	const char *wfile;		/* -w: matching frames saved here */
+	pcap_t *wdead;
+	pcap_dumper_t *dumper;
+	bool dump_failed;
+	struct gnv_lang_ctx *lang;	/* -v: cached option texts, scratch space */
+	struct gnv_pkt pk;
+	uint64_t frame, matched;
+	bool any_bad;		/* a matching frame was truncated or invalid */
+	bool stop;		/* count reached or output closed */
+	int werr;		/* write error (not EPIPE) */
+	bool live;
+	pcap_t *pc;
+	struct stats st;
+};
+
+static int dec_opt(struct genv_ctx *g, void *stp, int id, const char *arg)
+{
+	struct dec *d = stp;
+	uint64_t v;
+
+	switch (id) {
+	case O_READ:
+		d->rfile = arg;
+		break;
+	case O_IFACE:
+		d->iface = arg;
+		break;
+	case O_HEX: {
+		const char **h = realloc(d->hex, (size_t)(d->nhex + 1) * sizeof(*h));
+
+		if (!h) {
+			gerr(g, "out of memory");
+			return EXIT_FAIL;
+		}
+		d->hex = h;
+		d->hex[d->nhex++] = arg;
+		break;
+	}
+	case O_PORT:
+		if (opt_u64(g, "--port", arg, 1, 65535, &v))
+			return EXIT_USAGE;
+		d->cfg.port = (uint16_t)v;
+		break;
+	case O_OPTCLASS:
+		if (opt_u64(g, "--opt-class", arg, 0xff00, 0xffff, &v))
+			return EXIT_USAGE;
+		d->cfg.genv_class = (uint16_t)v;
+		break;
+	case O_COUNT:
+		if (opt_u64(g, "--count", arg, 1, UINT64_MAX, &v))
+			return EXIT_USAGE;
+		d->count = v;
+		break;
+	case O_STATS:
+		d->stats = true;
+		break;
+	case O_STRICT:
+		d->strict = true;
+		break;
+	case O_WRITE:
+		d->wfile = arg;
+		break;
+	case O_LINKTYPE:
+		d->hex_link = !strcmp(arg, "raw") ? GNV_LINK_RAW :
+			      !strcmp(arg, "sll") ? GNV_LINK_SLL : GNV_LINK_ETH;
+		break;
+	}
+	return 0;
+}
+
+/* ---- output ---- */
+
+static void out_flush(struct dec *d)
+{
+	int ret;
+
+	if (!d->out.len || d->werr)
+		return;
+	ret = out_write(d->g, d->out.buf, d->out.len);
+	if (!ret)
+		ret = fflush(d->g->out) ? (errno ? -errno : -EIO) : 0;
+	if (ret) {
+		/* `genv decode | head`: the reader left; stop quietly */
+		if (ret != -EPIPE)
+			d->werr = ret;
+		d->stop = true;
+		clearerr(d->g->out);
+	}
+	sbuf_reset(&d->out);
+}
+
+/* ---- stats ---- */
+
+static uint32_t vni_hash(uint32_t v)
+{
+	v ^= v >> 13;
+	v *= 0x9e3779b1u;
+	return v ^ (v >> 16);
+}
+
+static struct vstat *stats_slot(struct stats *st, uint32_t vni)
+{
+	size_t mask, i;
+
+	if (st->used * 2 >= st->cap) {
+		size_t ncap = st->cap ? st->cap * 2 : 1024;
+		struct vstat *nt = calloc(ncap, sizeof(*nt));
+
+		if (!nt) {
+			st->oom = true;
+			return NULL;
+		}
+		for (size_t k = 0; k < st->cap; k++) {
+			if (!st->tab[k].used)
+				continue;
+			for (i = vni_hash(st->tab[k].vni) & (ncap - 1); nt[i].used; i = (i + 1) & (ncap - 1))
+				;
+			nt[i] = st->tab[k];
+		}
+		free(st->tab);
+		st->tab = nt;
+		st->cap = ncap;
+	}
+	mask = st->cap - 1;
+	for (i = vni_hash(vni) & mask; st->tab[i].used; i = (i + 1) & mask)
+		if (st->tab[i].vni == vni)
+			return &st->tab[i];
+	st->tab[i].used = true;
+	st->tab[i].vni = vni;
+	st->used++;
+	return &st->tab[i];
+}
+
+static void stats_add(struct stats *st, const struct gnv_pkt *pk)
+{
+	struct vstat *v = pk->is_geneve ? stats_slot(st, pk->gnv.vni) : &st->other;
+
+	st->frames++;
+	if (!v)
+		return;
+	v->pkts++;
+	v->bytes += pk->len;
+	if (pk->status != GNV_OK) {
+		v->malformed++;
+		st->malformed++;
+	}
+	if (pk->nerr) {
+		if (!v->err && !(v->err = calloc(GNV_E__COUNT, sizeof(*v->err)))) {
+			st->oom = true;
+		} else {
+			for (unsigned int i = 0; i < pk->nerr && i < GNV_MAX_ERRS; i++)
+				if (pk->err[i].code < GNV_E__COUNT)
+					v->err[pk->err[i].code]++;
+		}
+	}
+	if (!pk->is_geneve)
+		return;
+	for (unsigned int i = 0; i < pk->gnv.nopt && i < GNV_MAX_OPTS; i++) {
+		const struct gnv_opt *o = &pk->gnv.opt[i];
+		unsigned int k;
+
+		for (k = 0; k < v->nopt; k++)
+			if (v->opt[k].cls == o->cls && v->opt[k].type == o->type)
+				break;
+		if (k == v->nopt) {
+			struct gnv_optinfo info;
+
+			if (v->nopt == v->capopt) {
+				unsigned int nc = v->capopt ? v->capopt * 2 : 4;
+				struct optcount *no = realloc(v->opt, nc * sizeof(*no));
+
+				if (!no) {
+					st->oom = true;
+					continue;
+				}
+				v->opt = no;
+				v->capopt = nc;
+			}
+			v->opt[k].cls = o->cls;
+			v->opt[k].type = o->type;
+			v->opt[k].name = gnv_opt_info(pk, o, &info) ? info.name : NULL;
+			v->opt[k].n = 0;
+			v->nopt++;
+		}
+		v->opt[k].n++;
+	}
+}
+
+static int cmp_vstat(const void *a, const void *b)
+{
+	const struct vstat *x = *(const struct vstat *const *)a;
+	const struct vstat *y = *(const struct vstat *const *)b;
+
+	return x->vni < y->vni ? -1 : x->vni > y->vni;
+}
+
+static int cmp_opt(const void *a, const void *b)
+{
+	const struct optcount *x = a, *y = b;
+
+	if (x->cls != y->cls)
+		return x->cls < y->cls ? -1 : 1;
+	return x->type < y->type ? -1 : x->type > y->type;
+}
+
+static void stats_text_block(struct dec *d, const struct vstat *v)
+{
+	struct sbuf *sb = &d->out;
+
+	if (v->nopt > 1)
+		qsort(v->opt, v->nopt, sizeof(*v->opt), cmp_opt);
+	for (unsigned int k = 0; k < v->nopt; k++) {
+		const struct optcount *o = &v->opt[k];
+
+		sbuf_printf(sb, "  option 0x%04x:0x%02x%s %s (%s): %llu\n", o->cls, o->type,
+			    o->type & 0x80 ? "(C)" : "", o->name ? o->name : "-",
+			    gnv_class_short(o->cls, d->cfg.genv_class), (unsigned long long)o->n);
+	}
+	for (unsigned int c = 0; v->err && c < GNV_E__COUNT; c++)
+		if (v->err[c])
+			sbuf_printf(sb, "  %s %s: %llu\n",
+				    gnv_err_severity(c) == GNV_SEV_WARNING ? "warning" : "error",
+				    gnv_err_code(c), (unsigned long long)v->err[c]);
+}
+
+static void stats_json_block(struct dec *d, struct json *j, const struct vstat *v)
+{
+	json_u64(j, "packets", v->pkts);
+	json_u64(j, "bytes", v->bytes);
+	json_u64(j, "malformed", v->malformed);
+	json_arr_open(j, "options");
+	if (v->nopt > 1)
+		qsort(v->opt, v->nopt, sizeof(*v->opt), cmp_opt);
+	for (unsigned int k = 0; k < v->nopt; k++) {
+		json_obj_open(j, NULL);
+		json_u64(j, "class", v->opt[k].cls);
+		json_u64(j, "type", v->opt[k].type);
+		json_str(j, "name", v->opt[k].name);
+		json_str(j, "class_name", gnv_class_name(v->opt[k].cls, d->cfg.genv_class));
+		json_u64(j, "count", v->opt[k].n);
+		json_obj_close(j);
+	}
+	json_arr_close(j);
+	json_obj_open(j, "errors");
+	for (unsigned int c = 0; v->err && c < GNV_E__COUNT; c++)
+		if (v->err[c])
+			json_u64(j, gnv_err_code(c), v->err[c]);
+	json_obj_close(j);
+}
+
+static void stats_print(struct dec *d)
+{
+	struct stats *st = &d->st;
+	struct vstat **list = calloc(st->used ? st->used : 1, sizeof(*list));
+	size_t n = 0;
+	uint64_t gpk = 0;
+
+	if (!list) {
+		gerr(d->g, "out of memory");
+		return;
+	}
+	for (size_t i = 0; i < st->cap; i++)
+		if (st->tab[i].used) {
+			list[n++] = &st->tab[i];
+			gpk += st->tab[i].pkts;
+		}
+	if (n > 1)
+		qsort(list, n, sizeof(*list), cmp_vstat);
+	if (d->g->json) {
+		struct json j;
+
+		json_init(&j, &d->out, d->g->pretty);
+		json_obj_open(&j, NULL);
+		json_u64(&j, "schema", GNV_JSON_SCHEMA);
+		json_u64(&j, "frames", st->frames);
+		json_u64(&j, "geneve", gpk);
+		json_u64(&j, "malformed", st->malformed);
+		json_arr_open(&j, "vnis");
+		for (size_t i = 0; i < n; i++) {
+			json_obj_open(&j, NULL);
+			json_u64(&j, "vni", list[i]->vni);
+			stats_json_block(d, &j, list[i]);
+			json_obj_close(&j);
+		}
+		json_arr_close(&j);
+		json_obj_open(&j, "other");
+		stats_json_block(d, &j, &st->other);
+		json_obj_close(&j);
+		json_obj_close(&j);
+		sbuf_putc(&d->out, '\n');
+	} else {
+		sbuf_printf(&d->out, "%llu frames: %llu Geneve in %zu VNIs, %llu other, %llu malformed\n",
+			    (unsigned long long)st->frames, (unsigned long long)gpk, n,
+			    (unsigned long long)st->other.pkts, (unsigned long long)st->malformed);
+		for (size_t i = 0; i < n; i++) {
+			const struct vstat *v = list[i];
+
+			sbuf_printf(&d->out, "vni %u: %llu packets, %llu bytes, %llu malformed\n",
+				    v->vni, (unsigned long long)v->pkts,
+				    (unsigned long long)v->bytes, (unsigned long long)v->malformed);
+			stats_text_block(d, v);
+		}
+		if (st->other.pkts) {
+			sbuf_printf(&d->out, "other: %llu packets, %llu bytes, %llu malformed\n",
+				    (unsigned long long)st->other.pkts,
+				    (unsigned long long)st->other.bytes,
+				    (unsigned long long)st->other.malformed);
+			stats_text_block(d, &st->other);
+		}
+	}
+	free(list);
+}
+
+static void stats_free(struct stats *st)
+{
+	for (size_t i = 0; i < st->cap; i++) {
+		free(st->tab[i].err);
+		free(st->tab[i].opt);
+	}
+	free(st->tab);
+	free(st->other.err);
+	free(st->other.opt);
+}
+
+/* ---- one frame ---- */
+
+
+static void render(struct dec *d, const struct gnv_frame *fr)
+{
+	struct gnv_pkt *pk = &d->pk;
+
+	if (d->g->json) {
+		gnv_print_json(&d->pr, &d->out, pk, fr);
+		return;
+	}
+	gnv_print_line(&d->pr, &d->out, pk, fr);
+	if (d->g->verbose >= 1) {
+		size_t mark = d->out.len;
+
+		sbuf_add(&d->out, "    ", 4);
+		if (!d->lang)
+			d->lang = gnv_lang_ctx_new();
+		if (gnv_lang_format_ctx(d->lang, pk, &d->out) == 0) {
+			sbuf_putc(&d->out, '\n');
+		} else {
+			d->out.len = mark;
+			sbuf_add(&d->out, "    (frame too large for the packet language)\n", 46);
+		}
+	}
+	if (d->g->verbose >= 2)
+		gnv_print_fields(&d->pr, &d->out, pk);
+}
+
+static int dlt_of_link(int link);
+
+/* -w: the dump file is opened at the first frame, when the link type is known. */
+static int dump_open(struct dec *d)
+{
+	d->wdead = pcap_open_dead(dlt_of_link(d->cfg.linktype), 262144);
+	if (d->wdead)
+		d->dumper = pcap_dump_open(d->wdead, d->wfile);
+	if (!d->dumper) {
+		gerr(d->g, "cannot write '%s': %s", d->wfile,
+		     d->wdead ? pcap_geterr(d->wdead) : "out of memory");
+		d->dump_failed = true;
+		return -1;
+	}
+	return 0;
+}
+
+static int dump_frame(struct dec *d, const struct pcap_pkthdr *h, const uint8_t *data)
+{
+	if (!d->dumper && dump_open(d))
+		return -1;
+	pcap_dump((u_char *)d->dumper, h, data);
+	return 0;
+}
+
+static int dump_close(struct dec *d)
+{
+	int ret = 0;
+
+	if (d->wfile && !d->dumper && !d->dump_failed)
+		ret = dump_open(d);	/* no frame matched: still leave a valid file */
+	if (d->dumper) {
+		if (pcap_dump_flush(d->dumper))
+			ret = -1;
+		pcap_dump_close(d->dumper);
+		if (ret)
+			gerr(d->g, "cannot write '%s': %s", d->wfile, strerror(errno));
+	}
+	if (d->wdead)
+		pcap_close(d->wdead);
+	return ret;
+}
+
+static void frame_in(struct dec *d, const struct pcap_pkthdr *h, const uint8_t *data,
+		     bool has_ts)
+{
+	struct gnv_frame fr;
+
+	d->frame++;
+	gnv_decode(&d->pk, data, h->caplen, h->len, &d->cfg);
+	if (d->flt && !gnv_filter_match(d->flt, &d->pk, h, data))
+		return;
+	d->matched++;
+	if (d->wfile && dump_frame(d, h, data))
+		d->stop = true;
+	if (d->pk.status != GNV_OK)
+		d->any_bad = true;
+	if (d->stats) {
+		stats_add(&d->st, &d->pk);
+	} else if (!d->g->quiet) {
+		fr.num = d->frame;
+		fr.has_ts = has_ts;
+		fr.sec = h->ts.tv_sec;
+		fr.frac = (uint32_t)h->ts.tv_usec;
+		fr.frac_digits = 6;
+		render(d, &fr);
+		if (d->out.len >= OUT_CHUNK)
+			out_flush(d);
+	}
+	if ((d->count && d->matched >= d->count) ||
+	    (d->g->interrupted && *d->g->interrupted))
+		d->stop = true;
+}
+
+static void pcap_cb(u_char *user, const struct pcap_pkthdr *h, const u_char *data)
+{
+	struct dec *d = (struct dec *)user;
+
+	frame_in(d, h, data, true);
+	if (d->stop)
+		pcap_breakloop(d->pc);
+}
+
+/* ---- inputs ---- */
+
+static int link_of_dlt(int dlt)
+{
+	switch (dlt) {
+	case DLT_EN10MB: return GNV_LINK_ETH;
+	case DLT_RAW:
+#ifdef DLT_IPV4
+	case DLT_IPV4:
+	case DLT_IPV6:
+#endif
+		return GNV_LINK_RAW;
+	case DLT_LINUX_SLL: return GNV_LINK_SLL;
+	}
+	return -1;
+}
+
+static int dlt_of_link(int link)
+{
+	switch (link) {
+	case GNV_LINK_RAW: return DLT_RAW;
+	case GNV_LINK_SLL: return DLT_LINUX_SLL;
+	}
+	return DLT_EN10MB;
+}
+
+static int setup_filter(struct dec *d, int dlt, const char *what)
+{
+	char err[PCAP_ERRBUF_SIZE + 256];
+
+	if (!d->flt)
+		return 0;
+	if (gnv_filter_compile(d->flt, dlt, 262144, err, sizeof(err))) {
+		gerr(d->g, "%s: bad filter: %s", what, err);
+		return EXIT_USAGE;
+	}
+	return 0;
+}
+
+static int run_pcap(struct dec *d, pcap_t *pc, const char *what)
+{
+	int dlt = pcap_datalink(pc), link = link_of_dlt(dlt), ret;
+
+	if (link < 0) {
+		const char *name = pcap_datalink_val_to_name(dlt);
+
+		gerr(d->g, "'%s': link type %s (%d) is not supported (Ethernet, raw IP and Linux SLL are)",
+		     what, name ? name : "unknown", dlt);
+		return EXIT_FAIL;
+	}
+	d->cfg.linktype = link;
+	ret = setup_filter(d, dlt, what);
+	if (ret)
+		return ret;
+	d->pc = pc;
+	while (!d->stop) {
+		ret = pcap_dispatch(pc, d->live ? -1 : 4096, pcap_cb, (u_char *)d);
+		if (ret == PCAP_ERROR_BREAK)
+			break;
+		if (ret == PCAP_ERROR) {
+			out_flush(d);
+			gerr(d->g, "'%s': %s", what, pcap_geterr(pc));
+			d->pc = NULL;
+			return EXIT_FAIL;
+		}
+		if (ret == 0 && !d->live)
+			break;
+		if (d->live) {
+			out_flush(d);
+			if (d->g->interrupted && *d->g->interrupted)
+				break;
+		}
+	}
+	d->pc = NULL;
+	return 0;
+}
+
+/*
+ * Classic pcap files are mapped and walked directly: no copy per frame and
+ * no stdio, which is most of the cost of --stats.  Returns -ENOTSUP for
+ * anything else (pcapng, stdin) so libpcap reads it instead.
+ */
+static uint32_t rd32(const uint8_t *p, bool swap)
+{
+	uint32_t v;
+
+	memcpy(&v, p, 4);
+	return swap ? __builtin_bswap32(v) : v;
+}
+
+static int read_file_mmap(struct dec *d, const char *path)
+{
+	struct pcap_pkthdr h;
+	const uint8_t *m, *p, *end;
+	struct stat sb;
+	uint32_t magic, link;
+	bool swap, nsec;
+	int fd, dlt, gl, ret = 0;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &sb) || !S_ISREG(sb.st_mode) || sb.st_size < 24) {
+		close(fd);
+		return -ENOTSUP;
+	}
+	m = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (m == MAP_FAILED)
+		return -ENOTSUP;
+	memcpy(&magic, m, 4);
+	swap = magic == 0xd4c3b2a1 || magic == 0x4d3cb2a1;
+	nsec = magic == 0xa1b23c4d || magic == 0x4d3cb2a1;
+	if (magic != 0xa1b2c3d4 && magic != 0xa1b23c4d && !swap) {
+		munmap((void *)m, (size_t)sb.st_size);
+		return -ENOTSUP;
+	}
+	link = rd32(m + 20, swap) & 0x0fffffff;
+	/* LINKTYPE_ values in the file header -> DLT_ values */
+	dlt = link == 1 ? DLT_EN10MB : link == 101 || link == 12 ? DLT_RAW :
+	      link == 113 ? DLT_LINUX_SLL : -1;
+	gl = dlt < 0 ? -1 : link_of_dlt(dlt);
+	if (gl < 0) {
+		munmap((void *)m, (size_t)sb.st_size);
+		return -ENOTSUP;	/* libpcap gives the message */
+	}
+	d->cfg.linktype = gl;
+	ret = setup_filter(d, dlt, path);
+	if (ret) {
+		munmap((void *)m, (size_t)sb.st_size);
+		return ret;
+	}
+	madvise((void *)m, (size_t)sb.st_size, MADV_SEQUENTIAL);
+	p = m + 24;
+	end = m + sb.st_size;
+	while (!d->stop && p < end) {
+		uint32_t frac;
+
+		if (end - p < 16) {
+			out_flush(d);
+			gerr(d->g, "'%s': truncated dump file; record header cut short", path);
+			ret = EXIT_FAIL;
+			break;
+		}
+		h.ts.tv_sec = rd32(p, swap);
+		frac = rd32(p + 4, swap);
+		h.ts.tv_usec = nsec ? frac / 1000 : frac;
+		h.caplen = rd32(p + 8, swap);
+		h.len = rd32(p + 12, swap);
+		p += 16;
+		if (h.caplen > 262144 || h.caplen > (size_t)(end - p)) {
+			out_flush(d);
+			gerr(d->g, "'%s': truncated dump file; frame %llu needs %u bytes, %zu left",
+			     path, (unsigned long long)d->frame + 1, h.caplen, (size_t)(end - p));
+			ret = EXIT_FAIL;
+			break;
+		}
+		frame_in(d, &h, p, true);
+		p += h.caplen;
+	}
+	munmap((void *)m, (size_t)sb.st_size);
+	return ret;
+}
+
+static int read_file(struct dec *d, const char *path, FILE *f)
+{
+	char errbuf[PCAP_ERRBUF_SIZE];
+	pcap_t *pc;
+	int ret;
+
+	errbuf[0] = 0;
+	if (!f) {
+		ret = read_file_mmap(d, path);
+		if (ret >= 0)
+			return ret;
+	}
+	if (f)
+		pc = pcap_fopen_offline_with_tstamp_precision(f, PCAP_TSTAMP_PRECISION_MICRO, errbuf);
+	else
+		pc = pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_MICRO, errbuf);
+	if (!pc) {
+		if (!f && errno == ENOENT)
+			gerr(d->g, "cannot open '%s': %s", path, strerror(ENOENT));
+		else
+			gerr(d->g, "cannot read '%s': %s", path, errbuf);
+		if (f)
+			fclose(f);
+		return EXIT_FAIL;
+	}
+	ret = run_pcap(d, pc, path);
+	pcap_close(pc);	/* closes f too */
+	return ret;
+}
+
+static pcap_t *live_pc;
+
+static void on_sigint(int sig)
+{
+	(void)sig;
+	if (live_pc)
+		pcap_breakloop(live_pc);
+}
+
+static int read_live(struct dec *d)
+{
+	char errbuf[PCAP_ERRBUF_SIZE];
+	struct sigaction sa, old_int, old_term;
+	const char *capf;
+	pcap_t *pc;
+	int ret;
+
+	pc = pcap_create(d->iface, errbuf);
+	if (!pc) {
+		gerr(d->g, "cannot capture on '%s': %s", d->iface, errbuf);
+		return EXIT_FAIL;
+	}
+	pcap_set_snaplen(pc, 262144);
+	pcap_set_timeout(pc, 100);
+	pcap_set_immediate_mode(pc, 1);
+	ret = pcap_activate(pc);
+	if (ret < 0) {
+		gerr(d->g, "cannot capture on '%s': %s", d->iface,
+		     ret == PCAP_ERROR ? pcap_geterr(pc) : pcap_statustostr(ret));
+		pcap_close(pc);
+		return EXIT_FAIL;
+	}
+	if (ret > 0)
+		gwarn(d->g, "'%s': %s", d->iface, pcap_statustostr(ret));
+#ifdef DLT_LINUX_SLL2
+	if (pcap_datalink(pc) == DLT_LINUX_SLL2)
+		pcap_set_datalink(pc, DLT_LINUX_SLL);
+#endif
+	capf = gnv_filter_capture(d->flt);
+	if (capf) {
+		struct bpf_program prog;
+
+		if (pcap_compile(pc, &prog, capf, 1, PCAP_NETMASK_UNKNOWN) < 0 ||
+		    pcap_setfilter(pc, &prog) < 0) {
+			gerr(d->g, "bad filter '%s': %s", capf, pcap_geterr(pc));
+			pcap_close(pc);
+			return EXIT_USAGE;
+		}
+		pcap_freecode(&prog);
+	}
+	d->live = true;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_sigint;
+	sigemptyset(&sa.sa_mask);
+	live_pc = pc;
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGTERM, &sa, &old_term);
+	ret = run_pcap(d, pc, d->iface);
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
+	live_pc = NULL;
+	pcap_close(pc);
+	return ret;
+}
+
+/*
+ * Hex text of one frame, edited in place: separators ' ' ':' '.' and tabs;
+ * '#' starts a comment.  *n is 0 for a blank line.
+ */
+static int hex_frame(char *t, uint8_t *buf, size_t *n)
+{
+	char *p, *e;
+
+	if ((p = strchr(t, '#')))
+		*p = 0;
+	for (p = t; *p; p++)
+		if (*p == '\t' || *p == '\r' || *p == '\n')
+			*p = ' ';
+	for (p = t; *p == ' '; p++)
+		;
+	e = p + strlen(p);
+	while (e > p && e[-1] == ' ')
+		*--e = 0;
+	*n = 0;
+	return *p ? parse_hex(p, buf, HEX_MAX, n) : 0;
+}
+
+static void hex_in(struct dec *d, const uint8_t *buf, size_t n)
+{
+	struct pcap_pkthdr h;
+
+	memset(&h, 0, sizeof(h));
+	h.caplen = h.len = (bpf_u_int32)n;
+	frame_in(d, &h, buf, false);
+}
+
+static int read_hex_args(struct dec *d)
+{
+	uint8_t *buf = malloc(HEX_MAX);
+	int ret = 0;
+
+	if (!buf) {
+		gerr(d->g, "out of memory");
+		return EXIT_FAIL;
+	}
+	d->cfg.linktype = d->hex_link;
+	ret = setup_filter(d, dlt_of_link(d->hex_link), "--hex");
+	for (int i = 0; !ret && i < d->nhex && !d->stop; i++) {
+		char *t = strdup(d->hex[i]);
+		size_t n;
+
+		if (!t) {
+			gerr(d->g, "out of memory");
+			ret = EXIT_FAIL;
+		} else if (hex_frame(t, buf, &n) || !n) {
+			ret = gusage(d->g, "--hex: '%s' is not a frame in hex", d->hex[i]);
+		} else {
+			hex_in(d, buf, n);
+		}
+		free(t);
+	}
+	free(buf);
+	return ret;
+}
+
+/* stdin: a FILE that first replays the bytes already read to sniff the format. */
+struct replay {
+	uint8_t head[4];
+	size_t nhead, pos;
+	FILE *src;
+};
+
+static ssize_t replay_read(void *c, char *buf, size_t size)
+{
+	struct replay *r = c;
+	size_t n = 0;
+
+	while (n < size && r->pos < r->nhead)
+		buf[n++] = (char)r->head[r->pos++];
+	if (n < size)
+		n += fread(buf + n, 1, size - n, r->src);
+	return (ssize_t)n;
+}
+
+static int replay_close(void *c)
+{
+	free(c);
+	return 0;
+}
+
+static bool pcap_magic(const uint8_t *m)
+{
+	static const uint8_t magics[][4] = {
+		{ 0xd4, 0xc3, 0xb2, 0xa1 }, { 0xa1, 0xb2, 0xc3, 0xd4 },
+		{ 0x4d, 0x3c, 0xb2, 0xa1 }, { 0xa1, 0xb2, 0x3c, 0x4d },
+		{ 0x0a, 0x0d, 0x0d, 0x0a },
+	};
+
+	for (size_t i = 0; i < sizeof(magics) / sizeof(magics[0]); i++)
+		if (!memcmp(m, magics[i], 4))
+			return true;
+	return false;
+}
+
+static int read_stdin(struct dec *d)
+{
+	cookie_io_functions_t io = { .read = replay_read, .close = replay_close };
+	struct replay *r = calloc(1, sizeof(*r));
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t len;
+	uint8_t *buf;
+	uint64_t lineno = 0;
+	FILE *f;
+	int ret = 0;
+
+	if (!r) {
+		gerr(d->g, "out of memory");
+		return EXIT_FAIL;
+	}
+	r->src = stdin;
+	r->nhead = fread(r->head, 1, 4, stdin);
+	f = fopencookie(r, "r", io);
+	if (!f) {
+		free(r);
+		gerr(d->g, "cannot read stdin: %s", strerror(errno));
+		return EXIT_FAIL;
+	}
+	if (r->nhead == 4 && pcap_magic(r->head))
+		return read_file(d, "-", f);
+	buf = malloc(HEX_MAX);
+	if (!buf) {
+		fclose(f);
+		gerr(d->g, "out of memory");
+		return EXIT_FAIL;
+	}
+	d->cfg.linktype = d->hex_link;
+	ret = setup_filter(d, dlt_of_link(d->hex_link), "stdin");
+	while (!ret && !d->stop && (len = getline(&line, &cap, f)) >= 0) {
+		size_t n;
+
+		lineno++;
+		if (hex_frame(line, buf, &n)) {
+			out_flush(d);
+			gerr(d->g, "stdin line %llu: not a frame in hex", (unsigned long long)lineno);
+			ret = EXIT_FAIL;
+			break;
+		}
+		if (n)
+			hex_in(d, buf, n);
+	}
+	free(line);
+	free(buf);
+	fclose(f);
+	return ret;
+}
+
+/* ---- the command ---- */
+
+static char *join_args(int n, char **argv)
+{
+	struct sbuf sb = SBUF_INIT;
+	char *s;
+
+	for (int i = 0; i < n; i++) {
+		if (i)
+			sbuf_putc(&sb, ' ');
+		sbuf_puts(&sb, argv[i]);
+	}
+	s = strdup(sbuf_str(&sb));
+	sbuf_free(&sb);
+	return s;
+}
+
+int cmd_decode(struct genv_ctx *g, int argc, char **argv)
+{
+	const struct cmd *self = cmd_find("decode");
+	struct dec d;
+	const char *env;
+	int np, ret, nin, first = 1;
+	char err[256];
+
+	memset(&d, 0, sizeof(d));
+	d.g = g;
+	d.hex_link = GNV_LINK_ETH;
+	gnv_decode_cfg_default(&d.cfg);
+	env = getenv("GENV_OPT_CLASS");
+	if (env && *env) {
+		uint64_t v;
+
+		if (num_parse_u64(env, 0xff00, 0xffff, &v)) {
+			ret = gusage(g, "GENV_OPT_CLASS: '%s' is not a class in 0xff00-0xffff", env);
+			goto out;
+		}
+		d.cfg.genv_class = (uint16_t)v;
+	}
+	ret = opt_parse(g, self, argc, argv, dec_opt, &d, &np);
+	if (ret) {
+		ret = ret < 0 ? EXIT_OK : ret;
+		goto out;
+	}
+	if (np >= 1 && !strcmp(argv[1], "-")) {
+		d.use_stdin = true;
+		first = 2;
+	}
+	if (d.rfile && !strcmp(d.rfile, "-")) {
+		d.rfile = NULL;
+		d.use_stdin = true;
+	}
+	nin = !!d.rfile + !!d.iface + (d.nhex > 0) + d.use_stdin;
+	if (nin > 1) {
+		ret = gusage(g, "give one input: -r FILE, -i IFACE, --hex HEX or -");
+		goto out;
+	}
+	if (!nin) {
+		ret = gusage(g, "no input: give -r FILE, -i IFACE, --hex HEX or -");
+		goto out;
+	}
+	if (np + 1 > first) {
+		d.flt_text = join_args(np + 1 - first, argv + first);
+		if (!d.flt_text || gnv_filter_parse(d.flt_text, &d.flt, err, sizeof(err))) {
+			ret = gusage(g, "bad filter: %s", d.flt_text ? err : "out of memory");
+			goto out;
+		}
+	}
+	gnv_printer_init(&d.pr, g->color && !g->json, g->pretty);
+	/*
+	 * --stats counts what the outer headers and Geneve say (VNI, bytes,
+	 * options, structural errors) at full speed: no checksums, no inner
+	 * frame.  -v, or a genv filter term, asks for the full decode.
+	 */
+	if (d.stats && !g->verbose && !gnv_filter_has_genv(d.flt)) {
+		d.cfg.no_csum = true;
+		d.cfg.outer_only = true;
+	}
+	if (d.rfile)
+		ret = read_file(&d, d.rfile, NULL);
+	else if (d.iface)
+		ret = read_live(&d);
+	else if (d.nhex)
+		ret = read_hex_args(&d);
+	else
+		ret = read_stdin(&d);
+	if (d.stats && !g->quiet && !d.werr && (!ret || d.frame))
+		stats_print(&d);
+	out_flush(&d);
+	if (d.werr) {
+		gerr(g, "write error: %s", strerror(-d.werr));
+		ret = EXIT_FAIL;
+	} else if (d.st.oom) {
+		gerr(g, "out of memory: statistics incomplete");
+		ret = EXIT_FAIL;
+	}
+	if (dump_close(&d) && !ret)
+		ret = EXIT_FAIL;
+	if (!ret && d.strict && d.any_bad)
+		ret = EXIT_STRICT;
+out:
+	stats_free(&d.st);
+	gnv_filter_free(d.flt);
+	free(d.flt_text);
+	free(d.hex);
+	sbuf_free(&d.out);
+	gnv_lang_ctx_free(d.lang);
+	return ret;
+}

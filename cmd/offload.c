@@ -1,0 +1,1382 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * genv offload: what a network device can do for Geneve.
+ *
+ * Everything is read first into struct off_dev, then rendered as text or
+ * JSON.  Sources:
+ *   - ethtool ioctls on an AF_INET socket: driver info, features by name
+ *     (names come from the kernel at run time; bit positions differ between
+ *     kernels), channels, rings, link settings;
+ *   - the "netdev" generic-netlink family (libmnl): xdp-features and the
+ *     AF_XDP zero-copy segment limit;
+ *   - libbpf's bpf_xdp_query(): the XDP programs attached now.
+ * An ioctl the driver does not implement is "not supported", not an error.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <net/if.h>
+#include <linux/ethtool.h>
+#include <linux/genetlink.h>
+#include <linux/sockios.h>
+#include <libmnl/libmnl.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include "commands.h"
+#include "../libcore/json.h"
+#include "../libcore/sbuf.h"
+
+#define OFF_SCHEMA 1
+
+/* From <linux/netdev.h> (Linux 6.3); Debian 12's kernel headers predate it. */
+#define NETDEV_FAMILY "netdev"
+enum { NETDEV_CMD_DEV_GET_ = 1 };
+enum {
+	NETDEV_A_DEV_IFINDEX_ = 1,
+	NETDEV_A_DEV_XDP_FEATURES_ = 3,
+	NETDEV_A_DEV_XDP_ZC_MAX_SEGS_ = 4,
+};
+/* enum netdev_xdp_act, bit by bit, with the names of the netdev YNL spec */
+static const char *const xdp_act_names[] = {
+	"basic", "redirect", "ndo-xmit", "xsk-zerocopy", "hw-offload", "rx-sg", "ndo-xmit-sg",
+};
+#define XDP_ACT_XSK_ZEROCOPY (1ULL << 3)
+
+/*
+ * Geneve overhead between the device MTU and the endpoint's (inner IP) MTU:
+ * outer IPv4 20 (IPv6 40) + UDP 8 + Geneve base header 8 + inner Ethernet 14,
+ * plus the option bytes the sender attaches.
+ */
+#define OVH_IP4 20
+#define OVH_IP6 40
+#define OVH_UDP 8
+#define OVH_GENEVE 8
+#define OVH_INNER_ETH 14
+
+enum { OFF_OPT_BUDGET = 1 };
+
+const struct opt offload_opts[] = {
+	{ OFF_OPT_BUDGET, 0, "opt-budget", OPT_INT, "BYTES",
+	  "option bytes to allow for in the endpoint MTU (0-252, a multiple of 4; default 0)", NULL },
+	{ 0 }
+};
+
+struct off_feature {
+	char name[ETH_GSTRING_LEN + 1];
+	uint32_t bit;			/* the kernel's bit number */
+	bool available, requested, active, fixed;
+};
+
+struct off_prog {
+	uint32_t id;
+	const char *mode;		/* native, generic, offload */
+	char name[BPF_OBJ_NAME_LEN + 1];	/* "" when unreadable */
+};
+
+struct off_dev {
+	char ifname[IFNAMSIZ];
+	unsigned int ifindex;
+	int mtu;
+	bool up, running;
+
+	int drv_err;			/* 0, -EOPNOTSUPP or -errno */
+	char driver[33], version[33];
+	char firmware[ETHTOOL_FWVERS_LEN + 1], bus[ETHTOOL_BUSINFO_LEN + 1];
+
+	int feat_err;
+	struct off_feature *feat;
+	size_t feat_len;
+
+	int chan_err;
+	struct ethtool_channels chan;
+
+	int ring_err;
+	struct ethtool_ringparam ring;
+
+	int link_err;
+	uint32_t speed;			/* Mb/s, SPEED_UNKNOWN */
+	uint8_t duplex, port, autoneg;
+	int carrier_err;
+	bool carrier;
+
+	int xdpf_err;
+	uint64_t xdp_features;
+	bool have_xdp_features, have_zc_segs;
+	uint32_t zc_max_segs;
+
+	int xdpq_err;
+	struct off_prog prog[3];
+	size_t prog_len;
+};
+
+struct off_ctx {
+	int fd;				/* AF_INET socket for the ethtool ioctls */
+	struct mnl_socket *nl;		/* NETLINK_GENERIC, NULL if unavailable */
+	int nl_err;			/* why the netdev family cannot be used */
+	uint16_t netdev_id;
+	unsigned int seq, portid;
+};
+
+/* The Geneve summary: one yes/no per thing that matters for tunnels. */
+enum gchk_id { GC_TNL_SEG, GC_TNL_CSUM_SEG, GC_TX_CSUM, GC_PORT_OFFLOAD, GC_GRO, GC_XSK_ZC, GC__COUNT };
+
+static const struct {
+	const char *key;		/* JSON */
+	const char *label;		/* text */
+	const char *brief;		/* list header */
+} gchk_info[GC__COUNT] = {
+	{ "udp_tnl_segmentation", "UDP tunnel segmentation", "TNL-TSO" },
+	{ "udp_tnl_csum_segmentation", "  with outer UDP checksum", "TNL-CSUM" },
+	{ "tx_checksum", "tx checksum offload", "CSUM" },
+	{ "udp_tunnel_port_offload", "UDP tunnel port offload", "PORT" },
+	{ "gro", "GRO", "GRO" },
+	{ "xsk_zerocopy", "AF_XDP zero-copy", "XSK-ZC" },
+};
+
+struct gchk {
+	bool ok;
+	bool changeable;		/* `ethtool -K` can turn it on */
+	const char *feature;		/* what decides it */
+	char state[96];
+};
+
+struct geneve_sum {
+	struct gchk chk[GC__COUNT];
+	int mtu4, mtu6;			/* endpoint MTU over an IPv4 / IPv6 underlay */
+	unsigned int budget;
+};
+
+static const char *err_text(int err)
+{
+	if (err == -EOPNOTSUPP)
+		return "not supported";
+	return strerror(-err);
+}
+
+static void copy_str(char *dst, size_t dsize, const char *src, size_t ssize)
+{
+	size_t n = strnlen(src, ssize);
+
+	if (n >= dsize)
+		n = dsize - 1;
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
+static void ifreq_init(struct ifreq *ifr, const char *ifname)
+{
+	memset(ifr, 0, sizeof(*ifr));
+	copy_str(ifr->ifr_name, sizeof(ifr->ifr_name), ifname, IFNAMSIZ);
+}
+
+/* Returns the ioctl's non-negative answer or -errno. */
+static int eth_ioctl(int fd, const char *ifname, void *data)
+{
+	struct ifreq ifr;
+	int ret;
+
+	ifreq_init(&ifr, ifname);
+	ifr.ifr_data = data;
+	ret = ioctl(fd, SIOCETHTOOL, &ifr);
+	return ret < 0 ? -errno : ret;
+}
+
+static int read_ifinfo(int fd, struct off_dev *d)
+{
+	struct ifreq ifr;
+
+	ifreq_init(&ifr, d->ifname);
+	if (ioctl(fd, SIOCGIFINDEX, &ifr) < 0)
+		return -errno;
+	d->ifindex = (unsigned int)ifr.ifr_ifindex;
+	if (ioctl(fd, SIOCGIFMTU, &ifr) < 0)
+		return -errno;
+	d->mtu = ifr.ifr_mtu;
+	if (ioctl(fd, SIOCGIFFLAGS, &ifr) < 0)
+		return -errno;
+	d->up = ifr.ifr_flags & IFF_UP;
+	d->running = ifr.ifr_flags & IFF_RUNNING;
+	return 0;
+}
+
+static void read_drvinfo(int fd, struct off_dev *d)
+{
+	struct ethtool_drvinfo di;
+
+	memset(&di, 0, sizeof(di));
+	di.cmd = ETHTOOL_GDRVINFO;
+	d->drv_err = eth_ioctl(fd, d->ifname, &di);
+	if (d->drv_err < 0)
+		return;
+	d->drv_err = 0;
+	copy_str(d->driver, sizeof(d->driver), di.driver, sizeof(di.driver));
+	copy_str(d->version, sizeof(d->version), di.version, sizeof(di.version));
+	copy_str(d->firmware, sizeof(d->firmware), di.fw_version, sizeof(di.fw_version));
+	copy_str(d->bus, sizeof(d->bus), di.bus_info, sizeof(di.bus_info));
+}
+
+/* Feature names (ETH_SS_FEATURES) and their state, in the kernel's order. */
+static int read_features(int fd, const char *ifname, struct off_feature **out, size_t *len,
+			 uint32_t *bits)
+{
+	struct ethtool_sset_info *si;
+	struct ethtool_gstrings *gs = NULL;
+	struct ethtool_gfeatures *gf = NULL;
+	struct off_feature *feat = NULL;
+	uint32_t count, blocks;
+	size_t n = 0;
+	int ret;
+
+	*out = NULL;
+	*len = 0;
+	*bits = 0;
+	si = calloc(1, sizeof(*si) + sizeof(si->data[0]));
+	if (!si)
+		return -ENOMEM;
+	si->cmd = ETHTOOL_GSSET_INFO;
+	si->sset_mask = 1ULL << ETH_SS_FEATURES;
+	ret = eth_ioctl(fd, ifname, si);
+	if (ret < 0)
+		goto out;
+	if (!(si->sset_mask & (1ULL << ETH_SS_FEATURES)) || !si->data[0]) {
+		ret = -EOPNOTSUPP;
+		goto out;
+	}
+	count = si->data[0];
+	if (count > 4096) {
+		ret = -EPROTO;
+		goto out;
+	}
+	gs = calloc(1, sizeof(*gs) + (size_t)count * ETH_GSTRING_LEN);
+	blocks = (count + 31) / 32;
+	gf = calloc(1, sizeof(*gf) + blocks * sizeof(gf->features[0]));
+	feat = calloc(count, sizeof(*feat));
+	if (!gs || !gf || !feat) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	gs->cmd = ETHTOOL_GSTRINGS;
+	gs->string_set = ETH_SS_FEATURES;
+	gs->len = count;
+	ret = eth_ioctl(fd, ifname, gs);
+	if (ret < 0)
+		goto out;
+	if (gs->len < count)
+		count = gs->len;
+	gf->cmd = ETHTOOL_GFEATURES;
+	gf->size = blocks;
+	ret = eth_ioctl(fd, ifname, gf);
+	if (ret < 0)
+		goto out;
+	ret = 0;
+	for (uint32_t i = 0; i < count; i++) {
+		const struct ethtool_get_features_block *b = &gf->features[i / 32];
+		uint32_t m = 1U << (i % 32);
+		struct off_feature *f = &feat[n];
+
+		copy_str(f->name, sizeof(f->name), (const char *)gs->data + (size_t)i * ETH_GSTRING_LEN,
+			 ETH_GSTRING_LEN);
+		if (!f->name[0])
+			continue;	/* an unnamed bit: nothing a user can refer to */
+		f->bit = i;
+		f->available = b->available & m;
+		f->requested = b->requested & m;
+		f->active = b->active & m;
+		/* as ethtool shows it: not changeable by the user */
+		f->fixed = !(b->available & m) || (b->never_changed & m);
+		n++;
+	}
+	*out = feat;
+	*len = n;
+	*bits = count;
+	feat = NULL;
+out:
+	free(si);
+	free(gs);
+	free(gf);
+	free(feat);
+	return ret;
+}
+
+static void read_link(int fd, struct off_dev *d)
+{
+	/* nwords is an __s8: at most 127 words for each of the three masks */
+	size_t size = sizeof(struct ethtool_link_settings) + 3 * 127 * sizeof(uint32_t);
+	struct ethtool_link_settings *ls = calloc(1, size);
+	struct ethtool_value ev = { .cmd = ETHTOOL_GLINK };
+	int nwords, ret;
+
+	if (!ls) {
+		d->link_err = -ENOMEM;
+		goto carrier;
+	}
+	/* Handshake: asked with 0 words, the kernel answers -(words it uses). */
+	ls->cmd = ETHTOOL_GLINKSETTINGS;
+	ret = eth_ioctl(fd, d->ifname, ls);
+	if (ret >= 0 && ls->link_mode_masks_nwords >= 0)
+		ret = -EPROTO;
+	if (ret >= 0) {
+		nwords = -ls->link_mode_masks_nwords;
+		memset(ls, 0, size);
+		ls->cmd = ETHTOOL_GLINKSETTINGS;
+		ls->link_mode_masks_nwords = (int8_t)nwords;
+		ret = eth_ioctl(fd, d->ifname, ls);
+		if (ret >= 0 && ls->link_mode_masks_nwords != nwords)
+			ret = -EPROTO;
+	}
+	d->link_err = ret < 0 ? ret : 0;
+	if (!d->link_err) {
+		d->speed = ls->speed;
+		d->duplex = ls->duplex;
+		d->port = ls->port;
+		d->autoneg = ls->autoneg;
+	}
+	free(ls);
+carrier:
+	ret = eth_ioctl(fd, d->ifname, &ev);
+	d->carrier_err = ret < 0 ? ret : 0;
+	d->carrier = ev.data;
+}
+
+/* --- netdev generic netlink (libmnl) --- */
+
+static struct nlmsghdr *genl_put(void *buf, uint16_t type, uint8_t cmd)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct genlmsghdr *gh;
+
+	nlh->nlmsg_type = type;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+	gh = mnl_nlmsg_put_extra_header(nlh, sizeof(*gh));
+	gh->cmd = cmd;
+	gh->version = 1;
+	return nlh;
+}
+
+/* Send one request and run cb on each answer until the ACK; 0 or -errno. */
+static int genl_call(struct off_ctx *c, struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
+{
+	uint32_t buf[8192 / 4];
+	unsigned int seq = ++c->seq;
+	int ret = MNL_CB_OK;
+	ssize_t n;
+
+	nlh->nlmsg_seq = seq;
+	if (mnl_socket_sendto(c->nl, nlh, nlh->nlmsg_len) < 0)
+		return -errno;
+	do {
+		n = mnl_socket_recvfrom(c->nl, buf, sizeof(buf));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		errno = 0;
+		ret = mnl_cb_run(buf, (size_t)n, seq, c->portid, cb, data);
+	} while (ret > MNL_CB_STOP);
+	if (ret < 0)
+		return errno ? -errno : -EPROTO;
+	return 0;
+}
+
+static int ctrl_attr_cb(const struct nlattr *a, void *data)
+{
+	uint16_t *id = data;
+
+	if (mnl_attr_get_type(a) == CTRL_ATTR_FAMILY_ID && mnl_attr_validate(a, MNL_TYPE_U16) >= 0)
+		*id = mnl_attr_get_u16(a);
+	return MNL_CB_OK;
+}
+
+static int ctrl_msg_cb(const struct nlmsghdr *nlh, void *data)
+{
+	mnl_attr_parse(nlh, sizeof(struct genlmsghdr), ctrl_attr_cb, data);
+	return MNL_CB_OK;
+}
+
+static int netdev_attr_cb(const struct nlattr *a, void *data)
+{
+	struct off_dev *d = data;
+
+	switch (mnl_attr_get_type(a)) {
+	case NETDEV_A_DEV_XDP_FEATURES_:
+		if (mnl_attr_validate(a, MNL_TYPE_U64) >= 0) {
+			d->xdp_features = mnl_attr_get_u64(a);
+			d->have_xdp_features = true;
+		}
+		break;
+	case NETDEV_A_DEV_XDP_ZC_MAX_SEGS_:
+		if (mnl_attr_validate(a, MNL_TYPE_U32) >= 0) {
+			d->zc_max_segs = mnl_attr_get_u32(a);
+			d->have_zc_segs = true;
+		}
+		break;
+	}
+	return MNL_CB_OK;
+}
+
+static int netdev_msg_cb(const struct nlmsghdr *nlh, void *data)
+{
+	mnl_attr_parse(nlh, sizeof(struct genlmsghdr), netdev_attr_cb, data);
+	return MNL_CB_OK;
+}
+
+static void nl_open(struct off_ctx *c)
+{
+	uint32_t req[64];
+	struct nlmsghdr *nlh;
+	int ret;
+
+	c->nl = mnl_socket_open2(NETLINK_GENERIC, SOCK_CLOEXEC);
+	if (!c->nl) {
+		c->nl_err = -errno;
+		return;
+	}
+	if (mnl_socket_bind(c->nl, 0, MNL_SOCKET_AUTOPID) < 0) {
+		c->nl_err = -errno;
+		mnl_socket_close(c->nl);
+		c->nl = NULL;
+		return;
+	}
+	c->portid = mnl_socket_get_portid(c->nl);
+	nlh = genl_put(req, GENL_ID_CTRL, CTRL_CMD_GETFAMILY);
+	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, NETDEV_FAMILY);
+	ret = genl_call(c, nlh, ctrl_msg_cb, &c->netdev_id);
+	if (!ret && !c->netdev_id)
+		ret = -EPROTO;
+	/* no such family: a kernel before 6.3 */
+	c->nl_err = ret == -ENOENT ? -EOPNOTSUPP : ret;
+}
+
+static void read_xdp_features(struct off_ctx *c, struct off_dev *d)
+{
+	uint32_t req[64];
+	struct nlmsghdr *nlh;
+
+	if (!c->nl || c->nl_err) {
+		d->xdpf_err = c->nl_err ? c->nl_err : -EOPNOTSUPP;
+		return;
+	}
+	nlh = genl_put(req, c->netdev_id, NETDEV_CMD_DEV_GET_);
+	mnl_attr_put_u32(nlh, NETDEV_A_DEV_IFINDEX_, d->ifindex);
+	d->xdpf_err = genl_call(c, nlh, netdev_msg_cb, d);
+	if (!d->xdpf_err && !d->have_xdp_features)
+		d->xdpf_err = -EOPNOTSUPP;
+}
+
+static void add_prog(struct off_dev *d, uint32_t id, const char *mode)
+{
+	struct bpf_prog_info info;
+	uint32_t len = sizeof(info);
+	struct off_prog *p;
+	int fd;
+
+	if (!id || d->prog_len >= sizeof(d->prog) / sizeof(d->prog[0]))
+		return;
+	p = &d->prog[d->prog_len++];
+	p->id = id;
+	p->mode = mode;
+	p->name[0] = '\0';
+	/* the name needs CAP_SYS_ADMIN; without it the id is still useful */
+	fd = bpf_prog_get_fd_by_id(id);
+	if (fd < 0)
+		return;
+	memset(&info, 0, sizeof(info));
+	if (!bpf_obj_get_info_by_fd(fd, &info, &len))
+		copy_str(p->name, sizeof(p->name), info.name, sizeof(info.name));
+	close(fd);
+}
+
+static void read_xdp_progs(struct off_dev *d)
+{
+	LIBBPF_OPTS(bpf_xdp_query_opts, q);
+
+	d->xdpq_err = bpf_xdp_query((int)d->ifindex, 0, &q);
+	if (d->xdpq_err)
+		return;
+	add_prog(d, q.drv_prog_id, "native");
+	add_prog(d, q.skb_prog_id, "generic");
+	add_prog(d, q.hw_prog_id, "offload");
+}
+
+/*
+ * Returns 0, or -errno when the interface itself cannot be read (-ENODEV).
+ * 'brief' reads only what the one-line listing shows: bpf_xdp_query() dumps
+ * every link, which would make listing quadratic in the number of links.
+ */
+static int off_read(struct off_ctx *c, const char *ifname, struct off_dev *d, bool brief)
+{
+	uint32_t bits;
+	int ret;
+
+	memset(d, 0, sizeof(*d));
+	copy_str(d->ifname, sizeof(d->ifname), ifname, IFNAMSIZ);
+	ret = read_ifinfo(c->fd, d);
+	if (ret)
+		return ret;
+	read_drvinfo(c->fd, d);
+	d->feat_err = read_features(c->fd, d->ifname, &d->feat, &d->feat_len, &bits);
+	read_xdp_features(c, d);
+	if (brief)
+		return 0;
+	d->chan.cmd = ETHTOOL_GCHANNELS;
+	ret = eth_ioctl(c->fd, d->ifname, &d->chan);
+	d->chan_err = ret < 0 ? ret : 0;
+	d->ring.cmd = ETHTOOL_GRINGPARAM;
+	ret = eth_ioctl(c->fd, d->ifname, &d->ring);
+	d->ring_err = ret < 0 ? ret : 0;
+	read_link(c->fd, d);
+	read_xdp_progs(d);
+	return 0;
+}
+
+static void off_dev_free(struct off_dev *d)
+{
+	free(d->feat);
+	d->feat = NULL;
+	d->feat_len = 0;
+}
+
+static int off_ctx_open(struct off_ctx *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (c->fd < 0)
+		return -errno;
+	nl_open(c);
+	return 0;
+}
+
+static void off_ctx_close(struct off_ctx *c)
+{
+	if (c->nl)
+		mnl_socket_close(c->nl);
+	if (c->fd >= 0)
+		close(c->fd);
+	c->nl = NULL;
+	c->fd = -1;
+}
+
+/* --- the Geneve summary --- */
+
+static const struct off_feature *feat_find(const struct off_feature *feat, size_t len,
+					   const char *name)
+{
+	for (size_t i = 0; i < len; i++)
+		if (!strcmp(feat[i].name, name))
+			return &feat[i];
+	return NULL;
+}
+
+static void feat_state(char *buf, size_t size, const struct off_feature *f)
+{
+	/* as ethtool: a request only means something where the driver can act on it */
+	snprintf(buf, size, "%s%s%s", f->active ? "on" : "off", f->fixed ? " [fixed]" : "",
+		 f->available && f->requested != f->active ?
+		 (f->requested ? " [requested on]" : " [requested off]") : "");
+}
+
+static void check_feature(struct gchk *c, const struct off_dev *d, const char *name)
+{
+	const struct off_feature *f = feat_find(d->feat, d->feat_len, name);
+
+	c->feature = name;
+	if (!f) {
+		c->ok = c->changeable = false;
+		snprintf(c->state, sizeof(c->state), "%s", d->feat_err ? err_text(d->feat_err) : "not reported");
+		return;
+	}
+	c->ok = f->active;
+	/* already requested but off: another feature or the lower device decides */
+	c->changeable = !f->active && !f->fixed && !f->requested;
+	feat_state(c->state, sizeof(c->state), f);
+}
+
+/* Inner checksums: any of the tx checksum features will do. */
+static void check_tx_csum(struct gchk *c, const struct off_dev *d)
+{
+	static const char *const names[] = {
+		"tx-checksum-ip-generic", "tx-checksum-ipv4", "tx-checksum-ipv6",
+	};
+	const char *pick = names[0];
+	size_t i;
+
+	for (i = 0; i < 3; i++) {
+		const struct off_feature *f = feat_find(d->feat, d->feat_len, names[i]);
+
+		if (f && f->active)
+			break;
+	}
+	if (i < 3) {
+		pick = names[i];
+	} else {
+		for (i = 0; i < 3; i++) {
+			const struct off_feature *f = feat_find(d->feat, d->feat_len, names[i]);
+
+			if (f && !f->fixed) {
+				pick = names[i];
+				break;
+			}
+		}
+	}
+	check_feature(c, d, pick);
+}
+
+static void check_xsk_zc(struct gchk *c, const struct off_dev *d)
+{
+	c->feature = "xdp-features";
+	c->changeable = false;
+	c->ok = !d->xdpf_err && (d->xdp_features & XDP_ACT_XSK_ZEROCOPY);
+	if (d->xdpf_err)
+		snprintf(c->state, sizeof(c->state), "%s", err_text(d->xdpf_err));
+	else if (c->ok)
+		snprintf(c->state, sizeof(c->state), "xsk-zerocopy");
+	else
+		snprintf(c->state, sizeof(c->state), "no xsk-zerocopy (the driver does not offer it)");
+}
+
+static void geneve_summary(struct geneve_sum *s, const struct off_dev *d, unsigned int budget)
+{
+	int base = d->mtu - OVH_UDP - OVH_GENEVE - OVH_INNER_ETH - (int)budget;
+
+	memset(s, 0, sizeof(*s));
+	check_feature(&s->chk[GC_TNL_SEG], d, "tx-udp_tnl-segmentation");
+	check_feature(&s->chk[GC_TNL_CSUM_SEG], d, "tx-udp_tnl-csum-segmentation");
+	check_tx_csum(&s->chk[GC_TX_CSUM], d);
+	check_feature(&s->chk[GC_PORT_OFFLOAD], d, "rx-udp_tunnel-port-offload");
+	check_feature(&s->chk[GC_GRO], d, "rx-gro");
+	check_xsk_zc(&s->chk[GC_XSK_ZC], d);
+	s->budget = budget;
+	s->mtu4 = base - OVH_IP4 > 0 ? base - OVH_IP4 : 0;
+	s->mtu6 = base - OVH_IP6 > 0 ? base - OVH_IP6 : 0;
+}
+
+/* "ethtool -K IFACE f1 on f2 on", or empty when nothing useful can be turned on. */
+static void geneve_fix(struct sbuf *sb, const struct geneve_sum *s, const char *ifname)
+{
+	size_t start = sb->len;
+
+	for (int i = 0; i < GC__COUNT; i++) {
+		if (s->chk[i].ok || !s->chk[i].changeable)
+			continue;
+		if (sb->len == start)
+			sbuf_printf(sb, "ethtool -K %s", ifname);
+		sbuf_printf(sb, " %s on", s->chk[i].feature);
+	}
+}
+
+/* --- rendering --- */
+
+static const char *duplex_name(uint8_t d)
+{
+	switch (d) {
+	case DUPLEX_HALF: return "half";
+	case DUPLEX_FULL: return "full";
+	default: return "unknown";
+	}
+}
+
+static const char *port_name(uint8_t p)
+{
+	switch (p) {
+	case PORT_TP: return "twisted-pair";
+	case PORT_AUI: return "aui";
+	case PORT_MII: return "mii";
+	case PORT_FIBRE: return "fibre";
+	case PORT_BNC: return "bnc";
+	case PORT_DA: return "direct-attach";
+	case PORT_NONE: return "none";
+	default: return "other";
+	}
+}
+
+static void xdp_features_text(struct sbuf *sb, uint64_t f)
+{
+	bool any = false;
+
+	for (unsigned int b = 0; b < 64; b++) {
+		if (!(f & (1ULL << b)))
+			continue;
+		if (b < sizeof(xdp_act_names) / sizeof(xdp_act_names[0]))
+			sbuf_printf(sb, "%s%s", any ? " " : "", xdp_act_names[b]);
+		else
+			sbuf_printf(sb, "%sbit-%u", any ? " " : "", b);
+		any = true;
+	}
+	if (!any)
+		sbuf_puts(sb, "none");
+}
+
+static void text_geneve(struct sbuf *sb, const struct off_dev *d, const struct geneve_sum *s)
+{
+	struct sbuf fix = SBUF_INIT;
+
+	sbuf_puts(sb, "Geneve:\n");
+	for (int i = 0; i < GC__COUNT; i++) {
+		const struct gchk *c = &s->chk[i];
+
+		sbuf_printf(sb, "  %-28s %-3s  %s: %s\n", gchk_info[i].label, c->ok ? "yes" : "no",
+			    c->feature, c->state);
+	}
+	sbuf_printf(sb, "  %-28s %d over IPv4, %d over IPv6\n", "endpoint MTU", s->mtu4, s->mtu6);
+	sbuf_printf(sb, "  %-28s = MTU %d - %d outer IPv4 (%d IPv6) - %d UDP - %d Geneve - %u options"
+		    " - %d inner Ethernet\n", "", d->mtu, OVH_IP4, OVH_IP6, OVH_UDP, OVH_GENEVE,
+		    s->budget, OVH_INNER_ETH);
+	geneve_fix(&fix, s, d->ifname);
+	if (fix.len)
+		sbuf_printf(sb, "  to turn on: %s\n", sbuf_str(&fix));
+	sbuf_free(&fix);
+}
+
+static void text_dev(struct sbuf *sb, const struct off_dev *d, const struct geneve_sum *s)
+{
+	sbuf_escaped(sb, d->ifname);
+	sbuf_printf(sb, ": index %u, mtu %d, %s%s\n", d->ifindex, d->mtu, d->up ? "up" : "down",
+		    d->up && !d->running ? " (no carrier)" : "");
+	if (d->drv_err)
+		sbuf_printf(sb, "driver: %s\n", err_text(d->drv_err));
+	else
+		sbuf_printf(sb, "driver: %s, version %s, firmware %s, bus %s\n", d->driver,
+			    d->version[0] ? d->version : "-", d->firmware[0] ? d->firmware : "-",
+			    d->bus[0] ? d->bus : "-");
+	sbuf_putc(sb, '\n');
+	text_geneve(sb, d, s);
+	sbuf_putc(sb, '\n');
+
+	if (d->link_err) {
+		sbuf_printf(sb, "link: settings %s", err_text(d->link_err));
+	} else {
+		if (d->speed == (uint32_t)SPEED_UNKNOWN || !d->speed)
+			sbuf_puts(sb, "link: speed unknown");
+		else
+			sbuf_printf(sb, "link: speed %uMb/s", d->speed);
+		sbuf_printf(sb, ", duplex %s, autoneg %s, port %s", duplex_name(d->duplex),
+			    d->autoneg == AUTONEG_ENABLE ? "on" : "off", port_name(d->port));
+	}
+	if (!d->carrier_err)
+		sbuf_printf(sb, ", link detected %s", d->carrier ? "yes" : "no");
+	sbuf_putc(sb, '\n');
+	if (d->chan_err)
+		sbuf_printf(sb, "channels: %s\n", err_text(d->chan_err));
+	else
+		sbuf_printf(sb, "channels: rx %u/%u, tx %u/%u, other %u/%u, combined %u/%u (current/max)\n",
+			    d->chan.rx_count, d->chan.max_rx, d->chan.tx_count, d->chan.max_tx,
+			    d->chan.other_count, d->chan.max_other, d->chan.combined_count,
+			    d->chan.max_combined);
+	if (d->ring_err)
+		sbuf_printf(sb, "rings: %s\n", err_text(d->ring_err));
+	else
+		sbuf_printf(sb, "rings: rx %u/%u, rx-mini %u/%u, rx-jumbo %u/%u, tx %u/%u (current/max)\n",
+			    d->ring.rx_pending, d->ring.rx_max_pending, d->ring.rx_mini_pending,
+			    d->ring.rx_mini_max_pending, d->ring.rx_jumbo_pending,
+			    d->ring.rx_jumbo_max_pending, d->ring.tx_pending, d->ring.tx_max_pending);
+	sbuf_puts(sb, "xdp: features ");
+	if (d->xdpf_err)
+		sbuf_puts(sb, err_text(d->xdpf_err));
+	else
+		xdp_features_text(sb, d->xdp_features);
+	if (d->have_zc_segs)
+		sbuf_printf(sb, ", zero-copy max segments %u", d->zc_max_segs);
+	if (d->xdpq_err) {
+		sbuf_printf(sb, "; programs: %s\n", err_text(d->xdpq_err));
+	} else if (!d->prog_len) {
+		sbuf_puts(sb, "; programs: none\n");
+	} else {
+		sbuf_puts(sb, "; programs:");
+		for (size_t i = 0; i < d->prog_len; i++) {
+			sbuf_printf(sb, " id %u", d->prog[i].id);
+			if (d->prog[i].name[0])
+				sbuf_printf(sb, " '%s'", d->prog[i].name);
+			sbuf_printf(sb, " (%s)", d->prog[i].mode);
+		}
+		sbuf_putc(sb, '\n');
+	}
+	sbuf_putc(sb, '\n');
+	if (d->feat_err) {
+		sbuf_printf(sb, "features: %s\n", err_text(d->feat_err));
+		return;
+	}
+	sbuf_puts(sb, "features:\n");
+	for (size_t i = 0; i < d->feat_len; i++) {
+		char st[64];
+
+		feat_state(st, sizeof(st), &d->feat[i]);
+		sbuf_printf(sb, "  %s: %s\n", d->feat[i].name, st);
+	}
+}
+
+/* Sections that may be unsupported always carry "supported" and "error". */
+static void json_section(struct json *j, const char *key, int err)
+{
+	json_obj_open(j, key);
+	json_bool(j, "supported", err != -EOPNOTSUPP && !err);
+	if (err)
+		json_str(j, "error", err_text(err));
+	else
+		json_null(j, "error");
+}
+
+static void json_u32_or_null(struct json *j, const char *key, bool ok, uint32_t v)
+{
+	if (ok)
+		json_u64(j, key, v);
+	else
+		json_null(j, key);
+}
+
+static void json_str_or_null(struct json *j, const char *key, bool ok, const char *v)
+{
+	if (ok)
+		json_str(j, key, v);
+	else
+		json_null(j, key);
+}
+
+static void json_geneve(struct json *j, const struct off_dev *d, const struct geneve_sum *s)
+{
+	struct sbuf fix = SBUF_INIT;
+
+	json_obj_open(j, "geneve");
+	for (int i = 0; i < GC__COUNT; i++) {
+		const struct gchk *c = &s->chk[i];
+
+		json_obj_open(j, gchk_info[i].key);
+		json_bool(j, "ok", c->ok);
+		json_str(j, "feature", c->feature);
+		json_str(j, "state", c->state);
+		json_bool(j, "changeable", c->changeable);
+		json_obj_close(j);
+	}
+	geneve_fix(&fix, s, d->ifname);
+	json_str_or_null(j, "fix", fix.len, sbuf_str(&fix));
+	json_obj_open(j, "endpoint_mtu");
+	json_i64(j, "device_mtu", d->mtu);
+	json_u64(j, "option_budget", s->budget);
+	json_i64(j, "ipv4", s->mtu4);
+	json_i64(j, "ipv6", s->mtu6);
+	json_str(j, "formula", "device_mtu - outer IP (20 IPv4, 40 IPv6) - 8 UDP - 8 Geneve"
+		 " - option_budget - 14 inner Ethernet");
+	json_obj_close(j);
+	json_obj_close(j);
+	sbuf_free(&fix);
+}
+
+static void json_driver(struct json *j, const struct off_dev *d)
+{
+	bool ok = !d->drv_err;
+
+	json_section(j, "driver", d->drv_err);
+	json_str_or_null(j, "name", ok, d->driver);
+	json_str_or_null(j, "version", ok, d->version);
+	json_str_or_null(j, "firmware", ok, d->firmware);
+	json_str_or_null(j, "bus", ok, d->bus);
+	json_obj_close(j);
+}
+
+static void json_dev(struct json *j, const struct off_dev *d, const struct geneve_sum *s)
+{
+	bool ok;
+
+	json_str(j, "ifname", d->ifname);
+	json_u64(j, "ifindex", d->ifindex);
+	json_i64(j, "mtu", d->mtu);
+	json_bool(j, "up", d->up);
+	json_driver(j, d);
+
+	json_arr_open(j, "features");
+	for (size_t i = 0; i < d->feat_len; i++) {
+		const struct off_feature *f = &d->feat[i];
+
+		json_obj_open(j, NULL);
+		json_str(j, "name", f->name);
+		json_bool(j, "available", f->available);
+		json_bool(j, "requested", f->requested);
+		json_bool(j, "active", f->active);
+		json_bool(j, "fixed", f->fixed);
+		json_obj_close(j);
+	}
+	json_arr_close(j);
+	json_str_or_null(j, "features_error", d->feat_err, err_text(d->feat_err));
+
+	ok = !d->chan_err;
+	json_section(j, "channels", d->chan_err);
+	json_u32_or_null(j, "rx", ok, d->chan.rx_count);
+	json_u32_or_null(j, "tx", ok, d->chan.tx_count);
+	json_u32_or_null(j, "other", ok, d->chan.other_count);
+	json_u32_or_null(j, "combined", ok, d->chan.combined_count);
+	json_u32_or_null(j, "max_rx", ok, d->chan.max_rx);
+	json_u32_or_null(j, "max_tx", ok, d->chan.max_tx);
+	json_u32_or_null(j, "max_other", ok, d->chan.max_other);
+	json_u32_or_null(j, "max_combined", ok, d->chan.max_combined);
+	json_obj_close(j);
+
+	ok = !d->ring_err;
+	json_section(j, "rings", d->ring_err);
+	json_u32_or_null(j, "rx", ok, d->ring.rx_pending);
+	json_u32_or_null(j, "rx_mini", ok, d->ring.rx_mini_pending);
+	json_u32_or_null(j, "rx_jumbo", ok, d->ring.rx_jumbo_pending);
+	json_u32_or_null(j, "tx", ok, d->ring.tx_pending);
+	json_u32_or_null(j, "max_rx", ok, d->ring.rx_max_pending);
+	json_u32_or_null(j, "max_rx_mini", ok, d->ring.rx_mini_max_pending);
+	json_u32_or_null(j, "max_rx_jumbo", ok, d->ring.rx_jumbo_max_pending);
+	json_u32_or_null(j, "max_tx", ok, d->ring.tx_max_pending);
+	json_obj_close(j);
+
+	ok = !d->link_err;
+	json_section(j, "link", d->link_err);
+	json_u32_or_null(j, "speed", ok && d->speed != (uint32_t)SPEED_UNKNOWN && d->speed, d->speed);
+	json_str_or_null(j, "duplex", ok, duplex_name(d->duplex));
+	json_str_or_null(j, "port", ok, port_name(d->port));
+	if (ok)
+		json_bool(j, "autoneg", d->autoneg == AUTONEG_ENABLE);
+	else
+		json_null(j, "autoneg");
+	if (!d->carrier_err)
+		json_bool(j, "detected", d->carrier);
+	else
+		json_null(j, "detected");
+	json_obj_close(j);
+
+	json_obj_open(j, "xdp");
+	json_bool(j, "features_supported", !d->xdpf_err);
+	json_str_or_null(j, "features_error", d->xdpf_err, err_text(d->xdpf_err));
+	json_arr_open(j, "features");
+	for (unsigned int b = 0; !d->xdpf_err && b < 64; b++) {
+		char name[16];
+
+		if (!(d->xdp_features & (1ULL << b)))
+			continue;
+		if (b < sizeof(xdp_act_names) / sizeof(xdp_act_names[0]))
+			json_str(j, NULL, xdp_act_names[b]);
+		else {
+			snprintf(name, sizeof(name), "bit-%u", b);
+			json_str(j, NULL, name);
+		}
+	}
+	json_arr_close(j);
+	json_u32_or_null(j, "zc_max_segs", d->have_zc_segs, d->zc_max_segs);
+	json_str_or_null(j, "programs_error", d->xdpq_err, err_text(d->xdpq_err));
+	json_arr_open(j, "programs");
+	for (size_t i = 0; i < d->prog_len; i++) {
+		json_obj_open(j, NULL);
+		json_u64(j, "id", d->prog[i].id);
+		json_str(j, "mode", d->prog[i].mode);
+		json_str_or_null(j, "name", d->prog[i].name[0], d->prog[i].name);
+		json_obj_close(j);
+	}
+	json_arr_close(j);
+	json_obj_close(j);
+
+	json_geneve(j, d, s);
+}
+
+static int emit(struct genv_ctx *g, struct sbuf *sb)
+{
+	int ret;
+
+	if (sb->oom) {
+		gerr(g, "out of memory");
+		return EXIT_FAIL;
+	}
+	ret = out_write(g, sb->buf, sb->len);
+	if (ret == -EPIPE)
+		return EXIT_OK;
+	if (ret) {
+		gerr(g, "cannot write output: %s", strerror(-ret));
+		return EXIT_FAIL;
+	}
+	return EXIT_OK;
+}
+
+/* Errors: text on stderr, or a JSON document on stdout in JSON mode. */
+static int off_fail(struct genv_ctx *g, int status, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static int off_fail(struct genv_ctx *g, int status, const char *fmt, ...)
+{
+	struct sbuf msg = SBUF_INIT, sb = SBUF_INIT;
+	struct json j;
+	va_list ap;
+
+	va_start(ap, fmt);
+	sbuf_vprintf(&msg, fmt, ap);
+	va_end(ap);
+	if (g->json) {
+		json_init(&j, &sb, g->pretty);
+		json_obj_open(&j, NULL);
+		json_u64(&j, "schema", OFF_SCHEMA);
+		json_obj_open(&j, "error");
+		json_str(&j, "message", sbuf_str(&msg));
+		json_u64(&j, "exit", (uint64_t)status);
+		json_obj_close(&j);
+		json_obj_close(&j);
+		sbuf_putc(&sb, '\n');
+		emit(g, &sb);
+	} else if (status == EXIT_USAGE) {
+		gusage(g, "%s", sbuf_str(&msg));
+	} else {
+		gerr(g, "%s", sbuf_str(&msg));
+	}
+	sbuf_free(&msg);
+	sbuf_free(&sb);
+	return status;
+}
+
+static int iface_fail(struct genv_ctx *g, const char *ifname, int err)
+{
+	if (err == -ENODEV)
+		return off_fail(g, EXIT_FAIL, "no such interface '%s'", ifname);
+	return off_fail(g, EXIT_FAIL, "cannot read interface '%s': %s", ifname, strerror(-err));
+}
+
+static int show_one(struct genv_ctx *g, struct off_ctx *c, const char *ifname, unsigned int budget)
+{
+	struct sbuf sb = SBUF_INIT;
+	struct geneve_sum s;
+	struct off_dev d;
+	int ret = off_read(c, ifname, &d, false);
+
+	if (ret)
+		return iface_fail(g, ifname, ret);
+	geneve_summary(&s, &d, budget);
+	if (g->json) {
+		struct json j;
+
+		json_init(&j, &sb, g->pretty);
+		json_obj_open(&j, NULL);
+		json_u64(&j, "schema", OFF_SCHEMA);
+		json_dev(&j, &d, &s);
+		json_obj_close(&j);
+		sbuf_putc(&sb, '\n');
+	} else {
+		text_dev(&sb, &d, &s);
+	}
+	ret = emit(g, &sb);
+	sbuf_free(&sb);
+	off_dev_free(&d);
+	return ret;
+}
+
+static int show_all(struct genv_ctx *g, struct off_ctx *c, unsigned int budget)
+{
+	struct if_nameindex *ifs = if_nameindex();
+	struct sbuf sb = SBUF_INIT;
+	struct json j;
+	int ret;
+
+	if (!ifs)
+		return off_fail(g, EXIT_FAIL, "cannot list interfaces: %s", strerror(errno));
+	if (g->json) {
+		json_init(&j, &sb, g->pretty);
+		json_obj_open(&j, NULL);
+		json_u64(&j, "schema", OFF_SCHEMA);
+		json_arr_open(&j, "interfaces");
+	} else {
+		sbuf_printf(&sb, "%-15s %-12s %6s %-5s", "IFACE", "DRIVER", "MTU", "STATE");
+		for (int i = 0; i < GC__COUNT; i++)
+			sbuf_printf(&sb, " %-8s", gchk_info[i].brief);
+		sbuf_printf(&sb, " %s\n", "EP-MTU4/6");
+	}
+	for (struct if_nameindex *p = ifs; p->if_index; p++) {
+		struct geneve_sum s;
+		struct off_dev d;
+
+		if (off_read(c, p->if_name, &d, true))
+			continue;	/* gone since the listing */
+		geneve_summary(&s, &d, budget);
+		if (g->json) {
+			json_obj_open(&j, NULL);
+			json_str(&j, "ifname", d.ifname);
+			json_u64(&j, "ifindex", d.ifindex);
+			json_i64(&j, "mtu", d.mtu);
+			json_bool(&j, "up", d.up);
+			json_driver(&j, &d);
+			json_geneve(&j, &d, &s);
+			json_obj_close(&j);
+		} else {
+			size_t at = sb.len, w;
+
+			sbuf_escaped(&sb, d.ifname);
+			w = sb.len - at;
+			sbuf_printf(&sb, "%*s %-12s %6d %-5s", w < 15 ? (int)(15 - w) : 0, "",
+				    d.drv_err ? "-" : d.driver, d.mtu, d.up ? "up" : "down");
+			for (int i = 0; i < GC__COUNT; i++)
+				sbuf_printf(&sb, " %-8s", s.chk[i].ok ? "yes" : "no");
+			sbuf_printf(&sb, " %d/%d\n", s.mtu4, s.mtu6);
+		}
+		off_dev_free(&d);
+	}
+	if (g->json) {
+		json_arr_close(&j);
+		json_obj_close(&j);
+		sbuf_putc(&sb, '\n');
+	}
+	if_freenameindex(ifs);
+	ret = emit(g, &sb);
+	sbuf_free(&sb);
+	return ret;
+}
+
+/* --- genv offload IFACE set FEATURE on|off ... --- */
+
+struct set_req {
+	const char *name;
+	uint32_t bit;
+	bool on;
+};
+
+/* The kernel insists on exactly its own number of blocks. */
+static int sfeatures(int fd, const char *ifname, const struct set_req *req, size_t n, uint32_t bits)
+{
+	uint32_t blocks = (bits + 31) / 32;
+	struct ethtool_sfeatures *sf = calloc(1, sizeof(*sf) + blocks * sizeof(sf->features[0]));
+	int ret;
+
+	if (!sf)
+		return -ENOMEM;
+	sf->cmd = ETHTOOL_SFEATURES;
+	sf->size = blocks;
+	for (size_t i = 0; i < n; i++) {
+		struct ethtool_set_features_block *b = &sf->features[req[i].bit / 32];
+		uint32_t m = 1U << (req[i].bit % 32);
+
+		b->valid |= m;
+		if (req[i].on)
+			b->requested |= m;
+	}
+	ret = eth_ioctl(fd, ifname, sf);
+	free(sf);
+	return ret;
+}
+
+static const char *set_result(const struct off_feature *before, const struct off_feature *after, bool on)
+{
+	if (after->active == on)
+		return before->active == on ? "unchanged" : "changed";
+	if (after->fixed)
+		return "fixed";
+	if (after->requested == on)
+		return "wish";	/* recorded; another feature or the device keeps it off */
+	return "refused";
+}
+
+static const char *set_explain(const char *result)
+{
+	if (!strcmp(result, "fixed"))
+		return "the driver cannot change it";
+	if (!strcmp(result, "wish"))
+		return "the kernel recorded the request, but something else keeps it";
+	if (!strcmp(result, "refused"))
+		return "the kernel did not take the request";
+	return result;
+}
+
+static int set_features(struct genv_ctx *g, struct off_ctx *c, const char *ifname,
+			int nargs, char **args)
+{
+	struct off_feature *before = NULL, *after = NULL;
+	size_t nbefore = 0, nafter = 0, n = (size_t)nargs / 2;
+	uint32_t bits = 0, bits_after;
+	struct set_req *req = calloc(n, sizeof(*req));
+	struct sbuf sb = SBUF_INIT;
+	struct off_dev info;
+	struct json j;
+	bool all_ok = true;
+	int ret, kflags;
+
+	if (!req)
+		return off_fail(g, EXIT_FAIL, "out of memory");
+	memset(&info, 0, sizeof(info));
+	copy_str(info.ifname, sizeof(info.ifname), ifname, IFNAMSIZ);
+	ret = read_ifinfo(c->fd, &info);
+	if (ret) {
+		ret = iface_fail(g, ifname, ret);
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const char *v = args[2 * i + 1];
+
+		req[i].name = args[2 * i];
+		if (strcmp(v, "on") && strcmp(v, "off")) {
+			ret = off_fail(g, EXIT_USAGE, "%s: '%s' is not 'on' or 'off'", req[i].name, v);
+			goto out;
+		}
+		req[i].on = !strcmp(v, "on");
+		for (size_t k = 0; k < i; k++)
+			if (!strcmp(req[k].name, req[i].name)) {
+				ret = off_fail(g, EXIT_USAGE, "%s: given twice", req[i].name);
+				goto out;
+			}
+	}
+	ret = read_features(c->fd, ifname, &before, &nbefore, &bits);
+	if (ret) {
+		ret = off_fail(g, EXIT_FAIL, "cannot read the features of '%s': %s", ifname, err_text(ret));
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct off_feature *f = feat_find(before, nbefore, req[i].name);
+
+		if (!f) {
+			ret = off_fail(g, EXIT_USAGE, "'%s' is not a feature of '%s' (see 'genv offload %s')",
+				       req[i].name, ifname, ifname);
+			goto out;
+		}
+		req[i].bit = f->bit;
+	}
+	kflags = sfeatures(c->fd, ifname, req, n, bits);
+	if (kflags < 0) {
+		ret = off_fail(g, EXIT_FAIL, "cannot set features of '%s': %s", ifname, strerror(-kflags));
+		goto out;
+	}
+	ret = read_features(c->fd, ifname, &after, &nafter, &bits_after);
+	if (ret) {
+		ret = off_fail(g, EXIT_FAIL, "cannot read the features of '%s' back: %s", ifname,
+			       err_text(ret));
+		goto out;
+	}
+
+	if (g->json) {
+		json_init(&j, &sb, g->pretty);
+		json_obj_open(&j, NULL);
+		json_u64(&j, "schema", OFF_SCHEMA);
+		json_str(&j, "ifname", ifname);
+		json_arr_open(&j, "set");
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct off_feature *b = feat_find(before, nbefore, req[i].name);
+		const struct off_feature *a = feat_find(after, nafter, req[i].name);
+		const char *res;
+		char st[64];
+
+		if (!a || !b) {
+			all_ok = false;
+			continue;
+		}
+		res = set_result(b, a, req[i].on);
+		if (a->active != req[i].on)
+			all_ok = false;
+		if (g->json) {
+			json_obj_open(&j, NULL);
+			json_str(&j, "name", a->name);
+			json_bool(&j, "asked", req[i].on);
+			json_bool(&j, "was_active", b->active);
+			json_bool(&j, "active", a->active);
+			json_bool(&j, "requested", a->requested);
+			json_bool(&j, "fixed", a->fixed);
+			json_str(&j, "result", res);
+			json_obj_close(&j);
+		} else {
+			feat_state(st, sizeof(st), a);
+			sbuf_printf(&sb, "%s: asked %s, now %s", a->name, req[i].on ? "on" : "off", st);
+			if (a->active == req[i].on)
+				sbuf_printf(&sb, " (%s)\n", res);
+			else
+				sbuf_printf(&sb, " (%s: %s)\n", res, set_explain(res));
+		}
+	}
+	if (g->json)
+		json_arr_close(&j);
+	/* what else the kernel changed because of the request */
+	if (g->json)
+		json_arr_open(&j, "side_effects");
+	for (size_t i = 0; i < nafter; i++) {
+		const struct off_feature *a = &after[i], *b = feat_find(before, nbefore, a->name);
+		bool asked = false;
+
+		for (size_t k = 0; k < n; k++)
+			asked |= !strcmp(req[k].name, a->name);
+		if (asked || !b || b->active == a->active)
+			continue;
+		if (g->json) {
+			json_obj_open(&j, NULL);
+			json_str(&j, "name", a->name);
+			json_bool(&j, "active", a->active);
+			json_obj_close(&j);
+		} else {
+			sbuf_printf(&sb, "%s: now %s (changed as a consequence)\n", a->name,
+				    a->active ? "on" : "off");
+		}
+	}
+	if (g->json) {
+		json_arr_close(&j);
+		json_arr_open(&j, "kernel_flags");
+		if (kflags & ETHTOOL_F_UNSUPPORTED)
+			json_str(&j, NULL, "unsupported");
+		if (kflags & ETHTOOL_F_WISH)
+			json_str(&j, NULL, "wish");
+		if (kflags & ETHTOOL_F_COMPAT)
+			json_str(&j, NULL, "compat");
+		json_arr_close(&j);
+		json_bool(&j, "ok", all_ok);
+		json_obj_close(&j);
+		sbuf_putc(&sb, '\n');
+	} else {
+		if (kflags & ETHTOOL_F_UNSUPPORTED)
+			sbuf_puts(&sb, "kernel: some of the features cannot be changed on this device\n");
+		if (kflags & ETHTOOL_F_WISH)
+			sbuf_puts(&sb, "kernel: some requests were recorded but are not active now\n");
+	}
+	ret = emit(g, &sb);
+	if (ret == EXIT_OK && !all_ok)
+		ret = EXIT_FAIL;
+out:
+	free(req);
+	free(before);
+	free(after);
+	sbuf_free(&sb);
+	return ret;
+}
+
+struct off_opts {
+	uint64_t budget;
+};
+
+static int off_opt(struct genv_ctx *g, void *st, int id, const char *arg)
+{
+	struct off_opts *o = st;
+	int ret;
+
+	if (id == OFF_OPT_BUDGET) {
+		ret = opt_u64(g, "--opt-budget", arg, 0, 252, &o->budget);
+		if (ret)
+			return ret;
+		if (o->budget % 4)
+			return gusage(g, "--opt-budget: '%s' is not a multiple of 4", arg);
+	}
+	return 0;
+}
+
+int cmd_offload(struct genv_ctx *g, int argc, char **argv)
+{
+	const struct cmd *self = cmd_find("offload");
+	struct off_opts o = { 0 };
+	struct off_ctx c;
+	int np, ret;
+
+	ret = opt_parse(g, self, argc, argv, off_opt, &o, &np);
+	if (ret)
+		return ret < 0 ? EXIT_OK : ret;
+	if (np >= 1 && strlen(argv[1]) >= IFNAMSIZ)
+		return off_fail(g, EXIT_USAGE, "'%s' is too long for an interface name (at most %d bytes)",
+				argv[1], IFNAMSIZ - 1);
+	if (np >= 1 && !argv[1][0])
+		return off_fail(g, EXIT_USAGE, "empty interface name");
+	if (np >= 2 && strcmp(argv[2], "set"))
+		return off_fail(g, EXIT_USAGE, "unexpected '%s' after the interface (only 'set' may follow)",
+				argv[2]);
+	if (np >= 2 && (np == 2 || (np - 3) % 2 == 0))
+		return off_fail(g, EXIT_USAGE, "'set' wants FEATURE on|off pairs");
+
+	ret = off_ctx_open(&c);
+	if (ret)
+		return off_fail(g, EXIT_FAIL, "cannot open a socket: %s", strerror(-ret));
+	if (np == 0)
+		ret = show_all(g, &c, (unsigned int)o.budget);
+	else if (np == 1)
+		ret = show_one(g, &c, argv[1], (unsigned int)o.budget);
+	else
+		ret = set_features(g, &c, argv[1], np - 2, argv + 3);
+	off_ctx_close(&c);
+	return ret;
+}

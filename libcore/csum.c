@@ -1,0 +1,104 @@
+/* SPDX-License-Identifier: MIT */
+/* RFC 1071 sum with 64-bit accumulation; RFC 1624 incremental update. */
+#include <string.h>
+#include "csum.h"
+
+/*
+ * The one's-complement sum does not depend on byte order (RFC 1071 2(B)):
+ * sum native 32-bit words into a 64-bit accumulator, fold, and swap the
+ * bytes of the result on little-endian hosts.  Buffers summed in pieces
+ * must be split at even offsets (as RFC 1071 requires).
+ */
+uint32_t csum_partial(const uint8_t *p, size_t n, uint32_t sum)
+{
+	uint64_t acc = 0;
+	uint32_t w, s;
+
+	while (n >= 16) {
+		uint32_t a, b, c, d;
+
+		memcpy(&a, p, 4);
+		memcpy(&b, p + 4, 4);
+		memcpy(&c, p + 8, 4);
+		memcpy(&d, p + 12, 4);
+		acc += (uint64_t)a + b + c + d;
+		p += 16;
+		n -= 16;
+	}
+	while (n >= 4) {
+		memcpy(&w, p, 4);
+		acc += w;
+		p += 4;
+		n -= 4;
+	}
+	if (n >= 2) {
+		uint16_t h;
+
+		memcpy(&h, p, 2);
+		acc += h;
+		p += 2;
+		n -= 2;
+	}
+	if (n) {
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+		acc += p[0];
+#else
+		acc += (uint32_t)p[0] << 8;
+#endif
+	}
+	acc = (acc & 0xffffffffu) + (acc >> 32);
+	acc = (acc & 0xffffffffu) + (acc >> 32);
+	s = (uint32_t)acc;
+	s = (s & 0xffff) + (s >> 16);
+	s = (s & 0xffff) + (s >> 16);
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	s = ((s & 0xff) << 8) | (s >> 8);
+#endif
+	/* add to the caller's partial sum without overflowing 32 bits */
+	sum += s;
+	if (sum < s)
+		sum++;
+	return sum;
+}
+
+uint16_t csum_fold(uint32_t sum)
+{
+	sum = (sum & 0xffff) + (sum >> 16);
+	sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)~sum;
+}
+
+uint32_t csum_pseudo4(const uint8_t src[4], const uint8_t dst[4], uint8_t proto, uint32_t len)
+{
+	uint64_t s = (uint32_t)(src[0] << 8 | src[1]) + (uint32_t)(src[2] << 8 | src[3]) +
+		     (uint32_t)(dst[0] << 8 | dst[1]) + (uint32_t)(dst[2] << 8 | dst[3]) +
+		     proto + (len >> 16) + (len & 0xffff);
+
+	while (s >> 32)
+		s = (s & 0xffffffffu) + (s >> 32);
+	return (uint32_t)s;
+}
+
+uint32_t csum_pseudo6(const uint8_t src[16], const uint8_t dst[16], uint8_t proto, uint32_t len)
+{
+	uint32_t s = csum_partial(src, 16, 0);
+
+	s = csum_partial(dst, 16, s);
+	return s + proto + (len >> 16) + (len & 0xffff);
+}
+
+uint16_t csum_update16(uint16_t csum, uint16_t old, uint16_t new_)
+{
+	/* HC' = ~(~HC + ~m + m') */
+	uint32_t s = (uint16_t)~csum + (uint16_t)~old + (uint32_t)new_;
+
+	s = (s & 0xffff) + (s >> 16);
+	s = (s & 0xffff) + (s >> 16);
+	return (uint16_t)~s;
+}
+
+uint16_t csum_update32(uint16_t csum, uint32_t old, uint32_t new_)
+{
+	csum = csum_update16(csum, (uint16_t)(old >> 16), (uint16_t)(new_ >> 16));
+	return csum_update16(csum, (uint16_t)old, (uint16_t)new_);
+}

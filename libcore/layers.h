@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: MIT */
+/* Internal: the per-layer decoders behind gnv_decode() (decode.c). */
+#ifndef GENV_LAYERS_H
+#define GENV_LAYERS_H
+
+#include "cursor.h"
+#include "pkt.h"
+
+/* Each returns true when decoding may continue into the next layer. */
+bool gnv_decode_eth(struct gnv_pkt *pk, struct gnv_cur *c, struct gnv_eth *eth);
+bool gnv_decode_arp(struct gnv_pkt *pk, struct gnv_cur *c, struct gnv_arp *arp);
+/* On return the cursor is narrowed to the IP payload. */
+bool gnv_decode_ip4(struct gnv_pkt *pk, struct gnv_cur *c, struct gnv_ip *ip,
+		    const struct gnv_decode_cfg *cfg);
+bool gnv_decode_ip6(struct gnv_pkt *pk, struct gnv_cur *c, struct gnv_ip *ip);
+/* L4 after IP; the cursor covers the IP payload.  UDP narrows it to the
+ * UDP payload. */
+bool gnv_decode_l4(struct gnv_pkt *pk, struct gnv_cur *c, const struct gnv_ip *ip,
+		   struct gnv_l4 *l4, const struct gnv_decode_cfg *cfg);
+/* Geneve header and options; the cursor covers the UDP payload and is
+ * left at the inner frame. */
+bool gnv_decode_geneve(struct gnv_pkt *pk, struct gnv_cur *c, struct gnv_geneve *g);
+
+/* A header of n bytes could not be read at the cursor: truncated by the
+ * capture (code), or running past the enclosing layer's claimed length
+ * (header.overrun, invalid). */
+void gnv_pkt_trunc(struct gnv_pkt *pk, const struct gnv_cur *c, size_t n,
+		   enum gnv_errcode code, size_t offset);
+
+/* Checksum over the rest of the cursor (claimed == captured required). */
+bool gnv_cur_all_captured(const struct gnv_cur *c);
+
+#endif

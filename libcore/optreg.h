@@ -1,0 +1,101 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Geneve option registry: names for every IANA-assigned option class, and
+ * the layouts genv decodes by name (OVN, Cilium DSR, Google, Mizar, and
+ * genv's own options; man/genv-options.7 documents genv's layouts).
+ *
+ * Decoded option data becomes a list of typed fields, so the text, JSON
+ * and craft-language renderers all print the same thing, and the craft
+ * parser encodes named options from the same field names (round trip).
+ */
+#ifndef GENV_OPTREG_H
+#define GENV_OPTREG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "pkt.h"
+
+#define GENV_CLASS_DEFAULT	0xFFA7	/* experimental range 0xFF00-0xFFFF */
+#define GNV_MAX_FIELDS		16
+
+/* genv's own option types (in genv's class) */
+enum genv_opt_type {
+	GENV_OPT_LABEL	= 0x01,	/* label set: 1..31 x 32-bit policy labels */
+	GENV_OPT_EPTYPE	= 0x02,	/* endpoint type of the sender */
+	GENV_OPT_RTS	= 0x03,	/* return to sender (direct path); 0x83 = invalidate */
+	GENV_OPT_QOS	= 0x04,	/* QoS class and priority */
+	GENV_OPT_TRACE	= 0x05,	/* trace record list (O-bit probes) */
+};
+
+enum genv_eptype { EP_SIMPLE = 0, EP_SCALED = 1, EP_PROXIED = 2, EP_GATEWAY = 3 };
+enum genv_qos_class { QOS_PREMIUM = 0, QOS_EXPEDITED = 1, QOS_BESTEFFORT = 2 };
+
+#define GENV_TRACE_HDR_SIZE	8
+#define GENV_TRACE_REC_SIZE	12
+#define GENV_TRACE_MAX_HOPS	((124 - GENV_TRACE_HDR_SIZE) / GENV_TRACE_REC_SIZE)
+
+enum gnv_fkind {
+	GNV_F_UINT,	/* u */
+	GNV_F_HEX,	/* raw bytes at p, size bytes */
+	GNV_F_IP4,	/* b[0..3] */
+	GNV_F_IP6,	/* b[0..15] */
+	GNV_F_MAC,	/* b[0..5] */
+	GNV_F_ENUM,	/* s (a name), u the raw value */
+	GNV_F_BOOL,	/* u */
+	GNV_F_U32LIST,	/* size/4 big-endian words at p */
+};
+
+struct gnv_field {
+	const char *key;
+	enum gnv_fkind kind;
+	uint64_t u;
+	const char *s;
+	const uint8_t *p;
+	uint8_t size;
+	uint8_t b[16];
+};
+
+struct gnv_optinfo {
+	const char *name;	/* craft-language name ("ovn", "rts", "mizar.rts"), or NULL */
+	const char *desc;	/* "OVN logical ports", ... */
+	bool layout_ok;		/* data fits the layout (else fields are empty) */
+	uint8_t nfield;
+	struct gnv_field f[GNV_MAX_FIELDS];
+};
+
+/* IANA registry name of a class ("Open Virtual Networking (OVN)"); genv's
+ * configured class is "genv (experimental)". Never NULL. */
+const char *gnv_class_name(uint16_t cls, uint16_t genv_class);
+/* Short class name for one-line output ("OVN", "Google", "genv"). Never NULL. */
+const char *gnv_class_short(uint16_t cls, uint16_t genv_class);
+
+/*
+ * Describe option o of packet pk.  Returns true when the option has a
+ * registered layout (info->name set); false for unknown options (the
+ * caller shows raw data).  A registered option whose data does not fit
+ * its layout returns true with layout_ok false.
+ */
+bool gnv_opt_info(const struct gnv_pkt *pk, const struct gnv_opt *o,
+		  struct gnv_optinfo *info);
+
+/* True when o has a registered layout and its captured data does not fit it
+ * (the decoder reports geneve.option_layout).  Cheap: no field decoding. */
+bool gnv_opt_layout_bad(const struct gnv_pkt *pk, const struct gnv_opt *o);
+
+/*
+ * Encode a named option from the craft language: "label:42,7",
+ * "rts:host=10.200.0.1,mac=02:00:00:00:00:01", "ovn:in=1,out=10",
+ * "eptype:scaled", "qos:class=premium,prio=1", "mizar.label:pod=5" ...
+ * 'spec' is the text after "opt=".  Writes class, type and data; data is
+ * padded to a multiple of 4.  Returns 0, or -EINVAL with a message in err.
+ * Raw "CLASS:TYPE:HEX" is handled here too.
+ */
+int gnv_opt_encode(const char *spec, uint16_t genv_class, uint16_t *cls,
+		   uint8_t *type, uint8_t *data, size_t *size,
+		   char *err, size_t errsz);
+
+/* Names accepted by gnv_opt_encode, for completion and help. */
+extern const char *const gnv_opt_names[];
+
+#endif

@@ -1,0 +1,182 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The decoded form of one frame.  Decoders fill it (decode.c and the layer
+ * files), renderers read it (print_text.c, print_json.c, lang_print.c), and
+ * the router and trace use it too.  It holds offsets into the caller's
+ * buffer, never copies of the payload, and it is reused from packet to
+ * packet: nothing is allocated.
+ *
+ *   frame = outer eth [vlan..] / outer ip / udp dport=6081 / geneve [opts]
+ *           / inner eth | inner ip (by geneve proto) / l4 / payload
+ */
+#ifndef GENV_PKT_H
+#define GENV_PKT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "err.h"
+
+#define GNV_PORT		6081
+#define GNV_MAX_ERRS		16
+#define GNV_MAX_OPTS		63	/* 252 bytes of options / 4 */
+#define GNV_MAX_VLANS		2
+#define GNV_MAX_IP6_EXT		8
+
+enum gnv_linktype {
+	GNV_LINK_ETH = 1,	/* DLT_EN10MB */
+	GNV_LINK_RAW = 101,	/* DLT_RAW: IPv4 or IPv6 by version nibble */
+	GNV_LINK_SLL = 113,	/* DLT_LINUX_SLL (any device) */
+	GNV_LINK_GENEVE = 0x10000, /* not a DLT: starts at the Geneve header (a UDP payload) */
+};
+
+struct gnv_addr {
+	uint8_t family;		/* 0 none, 4, 6 */
+	uint8_t a[16];		/* IPv4 in the first 4 bytes */
+};
+
+struct gnv_eth {
+	bool present;
+	uint8_t dst[6];
+	uint8_t src[6];
+	uint8_t nvlan;
+	struct {
+		uint16_t tpid;		/* 0x8100 or 0x88a8 */
+		uint16_t tci;		/* pcp:3 dei:1 vid:12 */
+	} vlan[GNV_MAX_VLANS];
+	uint16_t type;		/* EtherType after the tags */
+	uint32_t off;
+};
+
+struct gnv_arp {
+	bool present;
+	uint16_t htype, ptype, op;
+	uint8_t hlen, plen;
+	uint8_t sha[6], tha[6];
+	uint8_t spa[4], tpa[4];
+	uint32_t off;
+};
+
+enum gnv_csum_state {
+	GNV_CSUM_NA = 0,	/* no checksum here (or not reached) */
+	GNV_CSUM_OK,
+	GNV_CSUM_BAD,
+	GNV_CSUM_ZERO,		/* UDP: sender did not compute one */
+	GNV_CSUM_UNVERIFIED,	/* truncated capture, fragment, or not asked */
+	GNV_CSUM_PARTIAL,	/* pseudo-header sum only: offload pending */
+};
+
+struct gnv_ip {
+	uint8_t version;	/* 0 when absent */
+	uint8_t proto;		/* upper-layer protocol (after IPv6 ext headers) */
+	uint8_t ttl;		/* TTL or hop limit */
+	uint8_t tos;		/* TOS or traffic class (DSCP << 2 | ECN) */
+	struct gnv_addr src, dst;
+	uint16_t hdr_size;	/* IPv4 IHL*4; IPv6 40 + extension headers */
+	uint32_t tot_len;	/* bytes the header claims (after GSO/jumbo fixups) */
+	uint16_t id;		/* IPv4 id, or IPv6 fragment id low bits */
+	uint16_t frag_off;	/* fragment offset in bytes/8 */
+	bool df, mf;
+	bool fragment;		/* non-first fragments carry no L4 header */
+	bool len_from_frame;	/* length 0 on the wire: GSO / BIG TCP */
+	uint32_t flow_label;	/* IPv6 */
+	uint16_t hcsum;		/* IPv4 header checksum as on the wire */
+	enum gnv_csum_state hcsum_state;
+	uint8_t n_ext;		/* IPv6 extension headers walked */
+	uint8_t ext[GNV_MAX_IP6_EXT];
+	uint32_t jumbo_len;	/* IPv6 jumbo payload option, if any */
+	uint32_t off;
+};
+
+struct gnv_l4 {
+	uint8_t proto;		/* 6 TCP, 17 UDP, 1 ICMP, 58 ICMPv6; 0 none */
+	uint16_t sport, dport;
+	uint16_t csum;		/* as on the wire */
+	enum gnv_csum_state csum_state;
+	uint16_t ulen;		/* UDP length field */
+	uint32_t seq, ack;	/* TCP */
+	uint16_t flags;		/* TCP flags: FIN 0x01 .. CWR 0x80, NS 0x100 */
+	uint16_t win;
+	uint8_t doff;		/* TCP header bytes */
+	uint8_t type, code;	/* ICMP / ICMPv6 */
+	uint16_t icmp_id, icmp_seq;	/* echo request/reply */
+	uint32_t off;
+	uint32_t payload_off;	/* first byte after the L4 header */
+	uint32_t payload_size;	/* claimed payload bytes */
+};
+
+struct gnv_layers {
+	struct gnv_eth eth;
+	struct gnv_arp arp;
+	struct gnv_ip ip;
+	struct gnv_l4 l4;
+};
+
+struct gnv_opt {
+	uint16_t cls;
+	uint8_t type;		/* high bit: critical */
+	uint8_t rsvd;		/* the 3 reserved bits */
+	uint8_t size;		/* data bytes (length field * 4) */
+	uint32_t off;		/* offset of the option header in the frame */
+};
+
+static inline bool gnv_opt_critical(const struct gnv_opt *o)
+{
+	return o->type & 0x80;
+}
+
+struct gnv_geneve {
+	bool present;
+	uint8_t ver;
+	uint8_t opt_size;	/* Opt Len * 4 */
+	bool oam, crit;
+	uint8_t rsvd1;		/* 6 reserved flag bits */
+	uint16_t proto;
+	uint32_t vni;
+	uint8_t rsvd2;
+	uint8_t nopt;
+	bool any_critical;
+	struct gnv_opt opt[GNV_MAX_OPTS];
+	uint32_t off;		/* offset of the Geneve header */
+	uint32_t inner_off;	/* first byte after the options */
+};
+
+struct gnv_decode_cfg {
+	int linktype;		/* enum gnv_linktype */
+	uint16_t port;		/* Geneve UDP destination port, 6081 */
+	uint16_t genv_class;	/* class of genv's own options */
+	bool no_csum;		/* skip checksum verification (fast stats) */
+	bool outer_only;	/* stop after the Geneve options */
+};
+
+struct gnv_pkt {
+	const uint8_t *data;
+	uint32_t caplen;	/* bytes captured */
+	uint32_t len;		/* bytes on the wire */
+	enum gnv_status status;
+	uint8_t nerr;
+	bool err_overflow;	/* more errors than GNV_MAX_ERRS */
+	struct gnv_err err[GNV_MAX_ERRS];
+	bool is_geneve;		/* UDP to the Geneve port, header decoded */
+	bool in_inner;		/* decoder state: errors belong to the inner frame */
+	uint16_t genv_class;	/* copied from the config for renderers */
+	struct gnv_layers outer;
+	struct gnv_geneve gnv;
+	struct gnv_layers inner;
+};
+
+/*
+ * Decode one frame.  Always fills what it can and returns pk->status; all
+ * problems are listed in pk->err.  Safe on any input of any length.
+ */
+enum gnv_status gnv_decode(struct gnv_pkt *pk, const uint8_t *data,
+			   uint32_t caplen, uint32_t len,
+			   const struct gnv_decode_cfg *cfg);
+
+void gnv_decode_cfg_default(struct gnv_decode_cfg *cfg);
+
+/* Record a problem; keeps the worst status.  Used by the layer decoders. */
+void gnv_pkt_error(struct gnv_pkt *pk, enum gnv_errcode code, size_t offset);
+
+bool gnv_pkt_has_error(const struct gnv_pkt *pk, enum gnv_errcode code);
+
+#endif

@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Private to the renderers (print_text.c, print_json.c): inline appenders
+ * that write straight into an sbuf when it has room -- it almost always
+ * has, being reused from frame to frame -- and fall back to the sbuf
+ * functions to grow it.  Rendering millions of frames is mostly this.
+ */
+#ifndef GENV_PRINT_IMPL_H
+#define GENV_PRINT_IMPL_H
+
+#include <stdint.h>
+#include <string.h>
+#include "sbuf.h"
+
+static inline void w_add(struct sbuf *sb, const char *s, size_t n)
+{
+	if (sb->len + n < sb->cap) {
+		memcpy(sb->buf + sb->len, s, n);
+		sb->len += n;
+		sb->buf[sb->len] = 0;
+	} else {
+		sbuf_add(sb, s, n);
+	}
+}
+
+static inline void w_putc(struct sbuf *sb, char c)
+{
+	if (sb->len + 1 < sb->cap) {
+		sb->buf[sb->len++] = c;
+		sb->buf[sb->len] = 0;
+	} else {
+		sbuf_putc(sb, c);
+	}
+}
+
+static inline void w_puts(struct sbuf *sb, const char *s)
+{
+	w_add(sb, s, strlen(s));
+}
+
+static inline void w_u64(struct sbuf *sb, uint64_t v)
+{
+	char t[20];
+	size_t i = sizeof(t);
+
+	do {
+		t[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	w_add(sb, t + i, sizeof(t) - i);
+}
+
+static inline void w_ip4(struct sbuf *sb, const uint8_t a[4])
+{
+	char t[16];
+	size_t n = 0;
+
+	for (int i = 0; i < 4; i++) {
+		unsigned int v = a[i];
+
+		if (i)
+			t[n++] = '.';
+		if (v >= 100)
+			t[n++] = (char)('0' + v / 100);
+		if (v >= 10)
+			t[n++] = (char)('0' + v / 10 % 10);
+		t[n++] = (char)('0' + v % 10);
+	}
+	w_add(sb, t, n);
+}
+
+
+void gnv_w_ip6(struct sbuf *sb, const uint8_t a[16]);
+
+#endif

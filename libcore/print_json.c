@@ -1,0 +1,491 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * JSON renderer, schema 1 (man/genv-decode.1, OUTPUT FORMAT).  Keys are
+ * stable: a layer that is absent is null, never a missing key, and keys
+ * do not change with the address family or the protocol.
+ */
+#include "cursor.h"
+#include "print.h"
+#include "print_impl.h"
+
+/*
+ * Compact output (JSON Lines) is written by the inline functions below,
+ * which keep struct json's state exactly as json.c does, so json.h calls
+ * and these mix freely; keys are literals, quoted at compile time.
+ * Pretty output goes through json.h.
+ */
+#define K(k)	"\"" k "\":", sizeof("\"" k "\":") - 1, k
+#define KN	NULL, 0, NULL
+
+static inline __attribute__((always_inline)) void fpre(struct json *j, const char *qk, size_t qn)
+{
+	if (j->after_key) {
+		j->after_key = false;
+		return;
+	}
+	if (j->depth > 0) {
+		if (!j->first[j->depth])
+			w_putc(j->sb, ',');
+		j->first[j->depth] = false;
+	}
+	if (qk)
+		w_add(j->sb, qk, qn);
+}
+
+static inline __attribute__((always_inline)) void jopen(struct json *j, const char *qk, size_t qn, const char *key, char c)
+{
+	if (j->pretty) {
+		if (c == '{')
+			json_obj_open(j, key);
+		else
+			json_arr_open(j, key);
+		return;
+	}
+	fpre(j, qk, qn);
+	w_putc(j->sb, c);
+	if (j->depth + 1 < JSON_MAX_DEPTH)
+		j->depth++;
+	j->first[j->depth] = true;
+}
+
+static inline __attribute__((always_inline)) void jclose(struct json *j, char c)
+{
+	if (j->pretty) {
+		if (c == '}')
+			json_obj_close(j);
+		else
+			json_arr_close(j);
+		return;
+	}
+	if (j->depth > 0)
+		j->depth--;
+	w_putc(j->sb, c);
+}
+
+#define jobj(j, k)	jopen(j, k, '{')
+#define jarr(j, k)	jopen(j, k, '[')
+#define jobj_end(j)	jclose(j, '}')
+#define jarr_end(j)	jclose(j, ']')
+
+static inline __attribute__((always_inline)) void ju64(struct json *j, const char *qk, size_t qn, const char *key, uint64_t v)
+{
+	if (j->pretty) {
+		json_u64(j, key, v);
+		return;
+	}
+	fpre(j, qk, qn);
+	w_u64(j->sb, v);
+}
+
+static inline __attribute__((always_inline)) void jbool(struct json *j, const char *qk, size_t qn, const char *key, bool v)
+{
+	if (j->pretty) {
+		json_bool(j, key, v);
+		return;
+	}
+	fpre(j, qk, qn);
+	if (v)
+		w_add(j->sb, "true", 4);
+	else
+		w_add(j->sb, "false", 5);
+}
+
+static inline __attribute__((always_inline)) void jnull(struct json *j, const char *qk, size_t qn, const char *key)
+{
+	if (j->pretty) {
+		json_null(j, key);
+		return;
+	}
+	fpre(j, qk, qn);
+	w_add(j->sb, "null", 4);
+}
+
+static bool plain(const char *s, size_t *n)
+{
+	size_t i;
+
+	for (i = 0; s[i]; i++)
+		if ((unsigned char)s[i] < 0x20 || (unsigned char)s[i] >= 0x7f ||
+		    s[i] == '"' || s[i] == '\\')
+			return false;
+	*n = i;
+	return true;
+}
+
+static inline __attribute__((always_inline)) void jstr(struct json *j, const char *qk, size_t qn, const char *key, const char *v)
+{
+	size_t n;
+
+	if (j->pretty || !v || !plain(v, &n)) {
+		json_str(j, key, v);	/* escapes; null for NULL */
+		return;
+	}
+	fpre(j, qk, qn);
+	w_putc(j->sb, '"');
+	w_add(j->sb, v, n);
+	w_putc(j->sb, '"');
+}
+
+static inline __attribute__((always_inline)) void jip(struct json *j, const char *qk, size_t qn, const char *key,
+		       int family, const uint8_t *a)
+{
+	if (j->pretty) {
+		json_ip(j, key, family, a);
+		return;
+	}
+	fpre(j, qk, qn);
+	w_putc(j->sb, '"');
+	if (family == 6)
+		gnv_w_ip6(j->sb, a);
+	else
+		w_ip4(j->sb, a);
+	w_putc(j->sb, '"');
+}
+
+static inline __attribute__((always_inline)) void jmac(struct json *j, const char *qk, size_t qn, const char *key,
+			const uint8_t m[6])
+{
+	static const char hx[] = "0123456789abcdef";
+	char t[19];
+
+	if (j->pretty) {
+		json_mac(j, key, m);
+		return;
+	}
+	fpre(j, qk, qn);
+	t[0] = '"';
+	for (int i = 0; i < 6; i++) {
+		t[1 + 3 * i] = hx[m[i] >> 4];
+		t[2 + 3 * i] = hx[m[i] & 15];
+		t[3 + 3 * i] = i < 5 ? ':' : '"';
+	}
+	w_add(j->sb, t, 19);
+}
+
+static inline __attribute__((always_inline)) void jhex(struct json *j, const char *qk, size_t qn, const char *key,
+			const uint8_t *p, size_t n)
+{
+	if (j->pretty) {
+		json_hex(j, key, p, n);
+		return;
+	}
+	fpre(j, qk, qn);
+	w_putc(j->sb, '"');
+	sbuf_hex(j->sb, p, n);
+	w_putc(j->sb, '"');
+}
+
+static void put_frac(struct sbuf *sb, uint32_t v, int digits)
+{
+	char t[9];
+
+	for (int i = digits - 1; i >= 0; i--) {
+		t[i] = (char)('0' + v % 10);
+		v /= 10;
+	}
+	sbuf_putc(sb, '.');
+	sbuf_add(sb, t, (size_t)digits);
+}
+
+static void json_csum(struct json *j, enum gnv_csum_state st)
+{
+	const char *n = gnv_csum_state_name(st);
+
+	if (n)
+		jstr(j, K("csum"), n);
+	else
+		jnull(j, K("csum"));
+}
+
+static void json_eth(struct json *j, const struct gnv_eth *e)
+{
+	if (!e->present) {
+		jnull(j, K("eth"));
+		return;
+	}
+	jobj(j, K("eth"));
+	jmac(j, K("src"), e->src);
+	jmac(j, K("dst"), e->dst);
+	ju64(j, K("type"), e->type);
+	jarr(j, K("vlan"));
+	for (unsigned int i = 0; i < e->nvlan && i < GNV_MAX_VLANS; i++) {
+		jobj(j, KN);
+		ju64(j, K("tpid"), e->vlan[i].tpid);
+		ju64(j, K("pcp"), e->vlan[i].tci >> 13);
+		ju64(j, K("dei"), (e->vlan[i].tci >> 12) & 1);
+		ju64(j, K("vid"), e->vlan[i].tci & 0xfff);
+		jobj_end(j);
+	}
+	jarr_end(j);
+	jobj_end(j);
+}
+
+static void json_arp(struct json *j, const struct gnv_arp *a)
+{
+	if (!a->present) {
+		jnull(j, K("arp"));
+		return;
+	}
+	jobj(j, K("arp"));
+	ju64(j, K("htype"), a->htype);
+	ju64(j, K("ptype"), a->ptype);
+	ju64(j, K("op"), a->op);
+	if (a->hlen == 6 && a->plen == 4) {
+		jmac(j, K("sha"), a->sha);
+		jip(j, K("spa"), 4, a->spa);
+		jmac(j, K("tha"), a->tha);
+		jip(j, K("tpa"), 4, a->tpa);
+	} else {
+		jnull(j, K("sha"));
+		jnull(j, K("spa"));
+		jnull(j, K("tha"));
+		jnull(j, K("tpa"));
+	}
+	jobj_end(j);
+}
+
+static void json_ipl(struct json *j, const struct gnv_ip *ip)
+{
+	if (!ip->version || !ip->src.family) {	/* absent, or not decoded */
+		jnull(j, K("ip"));
+		return;
+	}
+	jobj(j, K("ip"));
+	ju64(j, K("version"), ip->version);
+	jip(j, K("src"), ip->src.family == 6 ? 6 : 4, ip->src.a);
+	jip(j, K("dst"), ip->dst.family == 6 ? 6 : 4, ip->dst.a);
+	ju64(j, K("proto"), ip->proto);
+	ju64(j, K("ttl"), ip->ttl);
+	ju64(j, K("tos"), ip->tos);
+	ju64(j, K("hdr_len"), ip->hdr_size);
+	ju64(j, K("len"), ip->tot_len);
+	jbool(j, K("len_from_frame"), ip->len_from_frame);
+	ju64(j, K("id"), ip->id);
+	ju64(j, K("frag_offset"), (uint64_t)ip->frag_off * 8);
+	jbool(j, K("df"), ip->df);
+	jbool(j, K("mf"), ip->mf);
+	ju64(j, K("flow_label"), ip->flow_label);
+	json_csum(j, ip->hcsum_state);
+	jobj_end(j);
+}
+
+static bool has_ports(const struct gnv_l4 *l4)
+{
+	return l4->proto == 6 || l4->proto == 17;
+}
+
+/* Was the whole L4 header captured?  (The decoder sets the protocol first.) */
+static bool l4_whole(const struct gnv_l4 *l4, uint32_t caplen)
+{
+	uint32_t need = l4->proto == 6 ? 20 : l4->proto == 17 ? 8 : 4;
+
+	return l4->off + need <= caplen;
+}
+
+static void json_l4(struct json *j, const struct gnv_l4 *l4, uint32_t caplen)
+{
+	if (!l4->proto || !l4_whole(l4, caplen)) {
+		jnull(j, K("l4"));
+		return;
+	}
+	jobj(j, K("l4"));
+	ju64(j, K("proto"), l4->proto);
+	if (has_ports(l4)) {
+		ju64(j, K("sport"), l4->sport);
+		ju64(j, K("dport"), l4->dport);
+	} else {
+		jnull(j, K("sport"));
+		jnull(j, K("dport"));
+	}
+	json_csum(j, l4->csum_state);
+	ju64(j, K("payload"), l4->payload_size);
+	if (l4->proto == 6) {
+		ju64(j, K("flags"), l4->flags);
+		ju64(j, K("seq"), l4->seq);
+		ju64(j, K("ack"), l4->ack);
+		ju64(j, K("win"), l4->win);
+	} else {
+		jnull(j, K("flags"));
+		jnull(j, K("seq"));
+		jnull(j, K("ack"));
+		jnull(j, K("win"));
+	}
+	if (l4->proto == 1 || l4->proto == 58) {
+		ju64(j, K("icmp_type"), l4->type);
+		ju64(j, K("icmp_code"), l4->code);
+	} else {
+		jnull(j, K("icmp_type"));
+		jnull(j, K("icmp_code"));
+	}
+	jobj_end(j);
+}
+
+/* The outer UDP header, as the schema names it. */
+static void json_udp(struct json *j, const struct gnv_l4 *l4, uint32_t caplen)
+{
+	if (l4->proto != 17 || !l4_whole(l4, caplen)) {
+		jnull(j, K("udp"));
+		return;
+	}
+	jobj(j, K("udp"));
+	ju64(j, K("sport"), l4->sport);
+	ju64(j, K("dport"), l4->dport);
+	ju64(j, K("len"), l4->ulen);
+	json_csum(j, l4->csum_state);
+	jobj_end(j);
+}
+
+void gnv_json_opt_fields(struct json *j, const struct gnv_optinfo *info)
+{
+	for (unsigned int i = 0; i < info->nfield && i < GNV_MAX_FIELDS; i++) {
+		const struct gnv_field *f = &info->f[i];
+
+		switch (f->kind) {
+		case GNV_F_UINT:
+			json_u64(j, f->key, f->u);
+			break;
+		case GNV_F_BOOL:
+			json_bool(j, f->key, f->u != 0);
+			break;
+		case GNV_F_HEX:
+			if (f->p)
+				json_hex(j, f->key, f->p, f->size);
+			else
+				json_hex(j, f->key, f->b, f->size < sizeof(f->b) ? f->size : sizeof(f->b));
+			break;
+		case GNV_F_IP4:
+			json_ip(j, f->key, 4, f->b);
+			break;
+		case GNV_F_IP6:
+			json_ip(j, f->key, 6, f->b);
+			break;
+		case GNV_F_MAC:
+			json_mac(j, f->key, f->b);
+			break;
+		case GNV_F_ENUM:
+			if (f->s)
+				json_str(j, f->key, f->s);
+			else
+				json_u64(j, f->key, f->u);
+			break;
+		case GNV_F_U32LIST:
+			json_arr_open(j, f->key);
+			for (unsigned int k = 0; f->p && k + 4 <= f->size; k += 4)
+				json_u64(j, NULL, gnv_be32(f->p + k));
+			json_arr_close(j);
+			break;
+		}
+	}
+}
+
+static void json_option(struct json *j, const struct gnv_pkt *pk,
+			const struct gnv_opt *o)
+{
+	struct gnv_optinfo info;
+	bool known = gnv_opt_info(pk, o, &info);
+	uint32_t doff = o->off + 4, n = 0;
+
+	jobj(j, KN);
+	ju64(j, K("class"), o->cls);
+	ju64(j, K("type"), o->type);
+	jbool(j, K("critical"), gnv_opt_critical(o));
+	ju64(j, K("len"), o->size);
+	if (doff <= pk->caplen)
+		n = pk->caplen - doff < o->size ? pk->caplen - doff : o->size;
+	jhex(j, K("data"), pk->data + (doff <= pk->caplen ? doff : 0), n);
+	jstr(j, K("name"), known ? info.name : NULL);
+	jstr(j, K("class_name"), gnv_class_name(o->cls, pk->genv_class));
+	if (known && info.layout_ok) {
+		jobj(j, K("fields"));
+		gnv_json_opt_fields(j, &info);
+		jobj_end(j);
+	} else {
+		jnull(j, K("fields"));
+	}
+	jobj_end(j);
+}
+
+static void json_geneve(struct json *j, const struct gnv_pkt *pk)
+{
+	const struct gnv_geneve *g = &pk->gnv;
+
+	if (!pk->is_geneve || !g->present) {
+		jnull(j, K("geneve"));
+		return;
+	}
+	jobj(j, K("geneve"));
+	ju64(j, K("version"), g->ver);
+	ju64(j, K("opt_len"), g->opt_size);
+	jbool(j, K("oam"), g->oam);
+	jbool(j, K("critical"), g->crit);
+	ju64(j, K("proto"), g->proto);
+	ju64(j, K("vni"), g->vni);
+	jarr(j, K("options"));
+	for (unsigned int i = 0; i < g->nopt && i < GNV_MAX_OPTS; i++)
+		json_option(j, pk, &g->opt[i]);
+	jarr_end(j);
+	jobj_end(j);
+}
+
+static void json_layers(struct json *j, const char *qk, size_t qn, const char *key,
+			const struct gnv_layers *l, bool outer, uint32_t caplen)
+{
+	jopen(j, qk, qn, key, '{');
+	json_eth(j, &l->eth);
+	json_arp(j, &l->arp);
+	json_ipl(j, &l->ip);
+	if (outer)
+		json_udp(j, &l->l4, caplen);
+	else
+		json_l4(j, &l->l4, caplen);
+	jobj_end(j);
+}
+
+void gnv_json_pkt(struct json *j, const char *key, const struct gnv_pkt *pk,
+		  const struct gnv_frame *fr)
+{
+	json_obj_open(j, key);
+	ju64(j, K("schema"), GNV_JSON_SCHEMA);
+	ju64(j, K("frame"), fr->num);
+	if (fr->has_ts) {
+		if (fr->sec < 0)
+			json_i64(j, "ts", fr->sec);
+		else
+			ju64(j, K("ts"), (uint64_t)fr->sec);
+		/* the fraction is appended to the number just written */
+		put_frac(j->sb, fr->frac, fr->frac_digits == 9 ? 9 : 6);
+	} else {
+		jnull(j, K("ts"));
+	}
+	ju64(j, K("caplen"), pk->caplen);
+	ju64(j, K("len"), pk->len);
+	jstr(j, K("status"), gnv_status_name(pk->status));
+	jarr(j, K("errors"));
+	for (unsigned int i = 0; i < pk->nerr && i < GNV_MAX_ERRS; i++) {
+		jobj(j, KN);
+		jstr(j, K("code"), gnv_err_code(pk->err[i].code));
+		ju64(j, K("offset"), pk->err[i].offset);
+		jstr(j, K("msg"), gnv_err_msg(pk->err[i].code));
+		jbool(j, K("inner"), pk->err[i].inner);
+		jobj_end(j);
+	}
+	jarr_end(j);
+	jbool(j, K("errors_truncated"), pk->err_overflow);
+	json_layers(j, K("outer"), &pk->outer, true, pk->caplen);
+	json_geneve(j, pk);
+	if (pk->is_geneve && pk->gnv.present)
+		json_layers(j, K("inner"), &pk->inner, false, pk->caplen);
+	else
+		jnull(j, K("inner"));
+	jobj_end(j);
+}
+
+void gnv_print_json(struct gnv_printer *pr, struct sbuf *sb,
+		    const struct gnv_pkt *pk, const struct gnv_frame *fr)
+{
+	struct json j;
+
+	json_init(&j, sb, pr->pretty);
+	gnv_json_pkt(&j, NULL, pk, fr);
+	sbuf_putc(sb, '\n');
+}

@@ -1,0 +1,271 @@
+#!/usr/bin/env bash
+# Completions come from the command table: every command and every option
+# that `genv CMD --help` prints must be offered by `genv __complete`, by the
+# bash completion function (driven through bash-completion), by fish, and
+# the zsh and fish scripts must at least parse.
+# "A && ok || fail" is safe: ok never fails
+# shellcheck disable=SC2015
+set -u
+# shellcheck source=tests/lib.sh
+. tests/lib.sh
+
+tmp=$(mktemp -d /tmp/genv-completion.XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+genv_abs=$(readlink -f "$GENV")
+mkdir -p "$tmp/bin" "$tmp/files"
+ln -s "$genv_abs" "$tmp/bin/genv"
+export PATH="$tmp/bin:$PATH"
+
+mapfile -t cmds < <(genv __complete '')
+if [ ${#cmds[@]} -eq 0 ]; then
+	fail "__complete lists commands" "genv __complete '' printed nothing"
+	finish
+fi
+for c in "${cmds[@]}"; do ln -s genv "$tmp/bin/genv-$c"; done
+
+# The commands `genv help` lists, for comparison with the engine's list.
+listed=$(genv help | sed -n '/^Commands:/,/^$/s/^  \([a-z][a-z0-9-]*\) .*/\1/p' | sort)
+check_eq "__complete '' lists the commands of 'genv help'" "$listed" \
+	"$(printf '%s\n' "${cmds[@]}" | sort)"
+
+# help_opts CMD: the long and short options `genv CMD --help` prints, one a line.
+help_opts() {
+	genv "$1" --help 2>/dev/null |
+		sed -n -E 's/^  (-([^ -]), )?(--[A-Za-z0-9][A-Za-z0-9-]*).*/\3 -\2/p;s/^      (--[A-Za-z0-9][A-Za-z0-9-]*).*/\1/p' |
+		tr ' ' '\n' | grep -v '^-$' | sort -u
+}
+
+# value_opts CMD: the long options that take a value (a METAVAR follows them).
+value_opts() {
+	genv "$1" --help 2>/dev/null |
+		sed -n -E 's/^  (-[^ -], |    )(--[A-Za-z0-9][A-Za-z0-9-]*)[ =][A-Z].*/\2/p' | sort -u
+}
+
+# has WORD LIST...: WORD is one of the LIST lines
+has() {
+	local w=$1; shift
+	printf '%s\n' "$@" | grep -qxF -- "$w"
+}
+
+# missing EXPECTED-LINES ACTUAL-LINES: the expected lines not in actual
+missing() {
+	comm -23 <(printf '%s\n' "$1" | grep -v '^$' | sort -u) <(printf '%s\n' "$2" | sort -u) | tr '\n' ' '
+}
+
+# ---- bash, through bash-completion ----
+bc=/usr/share/bash-completion/bash_completion
+have_bc=1
+if [ -r "$bc" ]; then
+	# bash_completion expects an interactive-looking shell
+	# shellcheck disable=SC1090
+	. "$bc" >/dev/null 2>&1 || have_bc=
+else
+	have_bc=
+fi
+# shellcheck disable=SC1091
+. completions/genv.bash
+
+# bash_comp LINE: run the registered completion function as readline would
+# with the cursor at the end of LINE (words split at blanks and at '=') and
+# print COMPREPLY, one a line.
+bash_comp() {
+	local line=$1 w fn
+	local -a parts
+	COMP_LINE=$line COMP_POINT=${#line} COMP_WORDS=()
+	read -ra parts <<<"$line"
+	for w in "${parts[@]}"; do
+		while [[ $w == *=* ]]; do
+			COMP_WORDS+=("${w%%=*}" "=")
+			w=${w#*=}
+		done
+		[ -n "$w" ] && COMP_WORDS+=("$w")
+	done
+	[[ $line == *" " ]] && COMP_WORDS+=("")
+	COMP_CWORD=$((${#COMP_WORDS[@]} - 1))
+	COMPREPLY=()
+	fn=$(complete -p "${COMP_WORDS[0]}" 2>/dev/null || complete -p "${COMP_WORDS[0]##*/}" 2>/dev/null)
+	fn=$(sed -n 's/.* -F \([^ ]*\) .*/\1/p' <<<"$fn")
+	[ -n "$fn" ] || return 1
+	"$fn" "${COMP_WORDS[0]}" "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD - 1]}" 2>/dev/null
+	[ ${#COMPREPLY[@]} -gt 0 ] && printf '%s\n' "${COMPREPLY[@]}"
+	return 0
+}
+
+[ -n "$have_bc" ] || skip "bash-completion loaded" "no $bc; testing the script's fallback path"
+
+out=$(bash_comp "genv ")
+m=$(missing "$(printf '%s\n' "${cmds[@]}")" "$out")
+[ -z "$m" ] && ok "bash: genv <TAB> offers every command" || fail "bash: genv <TAB> offers every command" "missing: $m"
+out=$(bash_comp "genv -j ")
+m=$(missing "$(printf '%s\n' "${cmds[@]}")" "$out")
+[ -z "$m" ] && ok "bash: commands after a global option" || fail "bash: commands after a global option" "missing: $m"
+out=$(bash_comp "genv help ")
+m=$(missing "$(printf '%s\n' "${cmds[@]}")" "$out")
+[ -z "$m" ] && ok "bash: genv help <TAB> offers every command" || fail "bash: genv help <TAB> offers every command" "missing: $m"
+out=$(bash_comp "genv --color=")
+check_eq "bash: --color=<TAB> offers the choices" "always auto never" "$(sort <<<"$out" | tr '\n' ' ' | sed 's/ $//')"
+out=$(bash_comp "genv --color=al")
+check_eq "bash: --color=al<TAB>" "always" "$out"
+out=$(bash_comp "genv --color ")
+check_eq "bash: --color <TAB> offers the choices" "always auto never" "$(sort <<<"$out" | tr '\n' ' ' | sed 's/ $//')"
+check_eq "bash: unknown command offers nothing" "" "$(bash_comp "genv nosuchcmd ")"
+
+for c in "${cmds[@]}"; do
+	opts=$(help_opts "$c")
+	if [ -z "$opts" ]; then
+		fail "$c --help lists options" "no option lines in 'genv $c --help'"
+		continue
+	fi
+	longs=$(grep -- '^--' <<<"$opts")
+
+	# the engine itself
+	out=$(genv __complete "$c" -)
+	m=$(missing "$opts" "$out")
+	[ -z "$m" ] && ok "__complete $c -: every option" || fail "__complete $c -: every option" "missing: $m"
+	out=$(genv __complete "$c" --)
+	m=$(missing "$longs" "$out")
+	[ -z "$m" ] && ok "__complete $c --: every long option" || fail "__complete $c --: every long option" "missing: $m"
+	if genv __complete "$c" '' | grep -q '^-'; then
+		fail "__complete $c '': no options offered for a positional word"
+	fi
+
+	# bash, as genv CMD and as the genv-CMD link
+	out=$(bash_comp "genv $c -")
+	m=$(missing "$opts" "$out")
+	[ -z "$m" ] && ok "bash: genv $c -<TAB>: every option" || fail "bash: genv $c -<TAB>: every option" "missing: $m"
+	out=$(bash_comp "genv-$c --")
+	m=$(missing "$longs" "$out")
+	[ -z "$m" ] && ok "bash: genv-$c --<TAB>: every long option" || fail "bash: genv-$c --<TAB>: every long option" "missing: $m"
+	pfx=${c:0:2}
+	out=$(bash_comp "genv $pfx")
+	has "$c" "$out" && ok "bash: genv $pfx<TAB> offers $c" || fail "bash: genv $pfx<TAB> offers $c" "got: ${out//$'\n'/ }"
+
+	# options that take a value: files complete as files
+	for o in $(value_opts "$c"); do
+		vals=$(genv __complete "$c" "$o" '' 2>&1) ||
+			{ fail "__complete $c $o ''" "exit status $?"; continue; }
+		if has :file "$vals"; then
+			: >"$tmp/files/zzcomp.pcap"
+			out=$(cd "$tmp/files" && bash_comp "genv $c $o zzc")
+			check_eq "bash: genv $c $o FILE<TAB> completes files" "zzcomp.pcap" "$out"
+			out=$(cd "$tmp/files" && bash_comp "genv $c $o=zzc")
+			check_eq "bash: genv $c $o=FILE<TAB> completes files" "zzcomp.pcap" "$out"
+		elif [ -n "$vals" ]; then
+			# enum choices, interface names: bash offers what the engine offers
+			out=$(bash_comp "genv $c $o ")
+			check_eq "bash: genv $c $o <TAB> offers the values" "$(sort <<<"$vals")" "$(sort <<<"$out")"
+			out=$(bash_comp "genv $c $o=")
+			check_eq "bash: genv $c $o=<TAB> offers the values" "$(sort <<<"$vals")" "$(sort <<<"$out")"
+		fi
+	done
+done
+
+# subcommands, when a command declares them (e.g. genv trace path)
+for c in "${cmds[@]}"; do
+	subs=$(genv __complete "$c" '')
+	[ -n "$subs" ] || continue
+	out=$(bash_comp "genv $c ")
+	m=$(missing "$subs" "$out")
+	[ -z "$m" ] && ok "bash: genv $c <TAB> offers its arguments" || fail "bash: genv $c <TAB> offers its arguments" "missing: $m"
+done
+
+# ---- bash without bash-completion: the script's own word splitting ----
+: >"$tmp/files/zzcomp.pcap"
+root=$PWD
+fb=$(cd "$tmp/files" && bash --norc --noprofile -c '
+	. "$1/completions/genv.bash"
+	t() {
+		COMP_LINE=$1 COMP_POINT=${#1} COMP_WORDS=() COMP_CWORD=0 COMPREPLY=()
+		_genv genv 2>/dev/null
+		echo "${COMPREPLY[*]}"
+	}
+	t "genv --color=al"; t "genv -j dec"; t "genv decode --read=zzc"; t "genv-decode -r zzc"
+	t "genv decode --color "' _ "$root")
+check_eq "bash (no bash-completion): --color=al, commands, files, values" \
+	"$(printf '%s\n' always decode zzcomp.pcap zzcomp.pcap 'auto always never')" "$fb"
+
+# ---- zsh ----
+if command -v zsh >/dev/null; then
+	check "zsh -n completions/_genv" zsh -n completions/_genv
+	# real completions through zpty: type LINE<TAB> in an interactive zsh,
+	# then run `print -r -- X<the edited line>` and collect those lines
+	cat >"$tmp/zsh-test" <<-'EOF'
+		zmodload zsh/zpty
+		zpty z zsh -f -i
+		zpty -w z 'PS1="%% "; unsetopt zle_bracketed_paste; fpath=($GENV_FPATH $fpath); autoload -Uz compinit; compinit -u -D'
+		for line in "$@"; do
+			zpty -w -n z "$line"$'\t'
+			sleep 0.5
+			zpty -w -n z $'\C-a'"print -r -- X"$'\n'
+		done
+		zpty -w z 'print DONE$((2+3))'
+		out=
+		while zpty -r -t z chunk 2>/dev/null || { sleep 0.1; (( SECONDS < 20 )); }; do
+			out+=$chunk; chunk=
+			[[ $out == *DONE5* ]] && break
+		done
+		print -r -- "$out" | tr -d '\r' | grep -a '^X' | cut -c2-
+		zpty -d z
+	EOF
+	c=${cmds[0]}
+	zlines=("genv dec" "genv help ${c:0:3}" "genv --color=alw" "genv-$c --jso" "genv $c -j --pre")
+	zwant=("genv decode" "genv help $c" "genv --color=always" "genv-$c --json" "genv $c -j --pretty")
+	for c in "${cmds[@]}"; do
+		for o in $(value_opts "$c"); do
+			if has :file "$(genv __complete "$c" "$o" '')"; then
+				zlines+=("genv $c $o zzc")
+				zwant+=("genv $c $o zzcomp.pcap")
+				break 2
+			fi
+		done
+	done
+	: >"$tmp/files/zzcomp.pcap"
+	mapfile -t zgot < <(cd "$tmp/files" && GENV_FPATH="$OLDPWD/completions" timeout 30 zsh -f "$tmp/zsh-test" "${zlines[@]}" 2>&1)
+	for i in "${!zlines[@]}"; do
+		z=${zgot[i]:-}
+		check_eq "zsh: ${zlines[i]}<TAB>" "${zwant[i]}" "${z%"${z##*[! ]}"}"
+	done
+else
+	skip "zsh -n completions/_genv" "zsh not installed (make deps installs it)"
+fi
+
+# ---- fish ----
+if command -v fish >/dev/null; then
+	check "fish -n completions/genv.fish" fish -n completions/genv.fish
+	fish_comp() {
+		# shellcheck disable=SC2016  # fish expands $argv
+		fish --no-config -c 'source completions/genv.fish; complete -C $argv[1]' "$1" 2>/dev/null |
+			cut -f1
+	}
+	out=$(fish_comp "genv dec")
+	has decode "$out" && ok "fish: complete -C 'genv dec' offers decode" ||
+		fail "fish: complete -C 'genv dec' offers decode" "got: ${out//$'\n'/ }"
+	out=$(fish_comp "genv ")
+	m=$(missing "$(printf '%s\n' "${cmds[@]}")" "$out")
+	[ -z "$m" ] && ok "fish: genv <TAB> offers every command" || fail "fish: genv <TAB> offers every command" "missing: $m"
+	for c in "${cmds[@]}"; do
+		longs=$(help_opts "$c" | grep -- '^--')
+		out=$(fish_comp "genv $c --")
+		m=$(missing "$longs" "$out")
+		[ -z "$m" ] && ok "fish: genv $c --<TAB>: every long option" || fail "fish: genv $c --<TAB>: every long option" "missing: $m"
+		out=$(fish_comp "genv-$c --")
+		m=$(missing "$longs" "$out")
+		[ -z "$m" ] && ok "fish: genv-$c --<TAB>: every long option" || fail "fish: genv-$c --<TAB>: every long option" "missing: $m"
+	done
+	for c in "${cmds[@]}"; do
+		for o in $(value_opts "$c"); do
+			has :file "$(genv __complete "$c" "$o" '')" || continue
+			out=$(cd "$tmp/files" && fish_comp "genv $c $o zzc")
+			check_eq "fish: genv $c $o FILE<TAB> completes files" "zzcomp.pcap" "$out"
+			out=$(cd "$tmp/files" && fish_comp "genv $c $o=zzc")
+			check_eq "fish: genv $c $o=FILE<TAB> completes files" "$o=zzcomp.pcap" "$out"
+		done
+	done
+	out=$(fish_comp "genv --color=")
+	check_eq "fish: --color=<TAB> offers the choices" "--color=always --color=auto --color=never" \
+		"$(sort <<<"$out" | tr '\n' ' ' | sed 's/ $//')"
+else
+	skip "fish -n completions/genv.fish" "fish not installed (make deps installs it)"
+fi
+
+finish

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Fuzz tier for `make check`: replay every corpus and regression input once,
+# then a short bounded fuzz run (FUZZ_TIME seconds, default 20).  Crashers
+# found are written to tests/fuzz/regress/ and replayed by later runs.
+# Skips (77) when clang or its libFuzzer runtime is missing.
+cd "$(dirname "$0")/../.." || exit 1
+. tests/lib.sh
+FUZZ_CC=${FUZZ_CC:-clang}
+FUZZ_TIME=${FUZZ_TIME:-20}
+tmp=$(mktemp -d /tmp/genv-fuzz.XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+
+if ! command -v "$FUZZ_CC" >/dev/null 2>&1; then
+	skip "fuzz" "$FUZZ_CC not installed"; finish
+fi
+printf 'int LLVMFuzzerTestOneInput(const unsigned char *d, unsigned long n);\nint LLVMFuzzerTestOneInput(const unsigned char *d, unsigned long n) { (void)d; (void)n; return 0; }\n' >"$tmp/t.c"
+if ! "$FUZZ_CC" -fsanitize=fuzzer,address,undefined -o "$tmp/t" "$tmp/t.c" >/dev/null 2>&1; then
+	skip "fuzz" "no libFuzzer runtime for $FUZZ_CC (libclang-rt-dev)"; finish
+fi
+
+if make -s -f tests/fuzz/Makefile FUZZ_CC="$FUZZ_CC" >"$tmp/build.log" 2>&1; then
+	ok "fuzz: build target"
+else
+	fail "fuzz: build target" "$(tail -n 20 "$tmp/build.log")"; finish
+fi
+
+n=$(find tests/fuzz/corpus tests/fuzz/regress -type f 2>/dev/null | wc -l)
+if make -s -f tests/fuzz/Makefile regress >"$tmp/regress.log" 2>&1; then
+	ok "fuzz: $n corpus and regression inputs replay cleanly"
+else
+	fail "fuzz: corpus and regression inputs replay" "$(tail -n 30 "$tmp/regress.log")"
+fi
+
+before=$(find tests/fuzz/regress -type f 2>/dev/null | wc -l)
+if timeout $((FUZZ_TIME + 60)) make -s -f tests/fuzz/Makefile run FUZZ_TIME="$FUZZ_TIME" \
+	>"$tmp/run.log" 2>&1; then
+	execs=$(sed -n 's/.*stat::number_of_executed_units: *//p' "$tmp/run.log" | tail -n 1)
+	ok "fuzz: ${FUZZ_TIME} s run, ${execs:-?} inputs, no crash"
+else
+	after=$(find tests/fuzz/regress -type f 2>/dev/null | wc -l)
+	fail "fuzz: ${FUZZ_TIME} s run" \
+		"$((after - before)) new crasher(s) in tests/fuzz/regress/: $(grep -m3 -E 'ERROR|SUMMARY|runtime error' "$tmp/run.log" | tr '\n' ' ')"
+fi
+finish

@@ -1,0 +1,35 @@
+# shellcheck shell=bash
+# Test helpers for tests/*/*.sh.  Each script prints one line per check:
+#   ok - NAME | not ok - NAME: detail | skip - NAME (reason)
+# and ends with `finish`: exit 0 (no failure), 1 (a failure), 77 (all skipped).
+GENV=${GENV:-$PWD/genv}
+_t_pass=0 _t_fail=0 _t_skip=0
+
+ok()   { _t_pass=$((_t_pass + 1)); echo "ok - $1"; }
+fail() { _t_fail=$((_t_fail + 1)); echo "not ok - $1${2:+: $2}"; }
+skip() { _t_skip=$((_t_skip + 1)); echo "skip - $1 (${2:-skipped})"; }
+
+# check NAME CMD...: ok when CMD exits 0
+check() {
+	local name=$1; shift
+	if "$@" >/dev/null 2>&1; then ok "$name"; else fail "$name" "command failed: $*"; fi
+}
+
+# check_eq NAME EXPECTED ACTUAL
+check_eq() {
+	if [ "$2" = "$3" ]; then ok "$1"; else fail "$1" "expected '$2', got '$3'"; fi
+}
+
+# check_exit NAME STATUS CMD...: ok when CMD exits with STATUS
+check_exit() {
+	local name=$1 want=$2 got; shift 2
+	"$@" >/dev/null 2>&1; got=$?
+	if [ "$got" = "$want" ]; then ok "$name"; else fail "$name" "exit $got, expected $want: $*"; fi
+}
+
+finish() {
+	echo "# $_t_pass passed, $_t_fail failed, $_t_skip skipped"
+	[ "$_t_fail" -gt 0 ] && exit 1
+	[ "$_t_pass" -eq 0 ] && [ "$_t_skip" -gt 0 ] && exit 77
+	exit 0
+}

@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: MIT */
+/* The Check runner for all libcore unit tests (fork mode, per Check's default). */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+/* Weak, so a suite file can be developed separately; a missing one fails below. */
+#define SUITES(X) \
+	X(cursor) X(num) X(sbuf) X(json) X(csum) X(flowhash) X(decode) X(geneve) \
+	X(optreg) X(lang) X(build) X(print) X(filter)
+
+#define DECL(n) Suite *n##_suite(void) __attribute__((weak));
+SUITES(DECL)
+#undef DECL
+
+int main(void)
+{
+	struct { const char *name; Suite *(*fn)(void); } suites[] = {
+#define ENTRY(n) { #n, n##_suite },
+		SUITES(ENTRY)
+#undef ENTRY
+	};
+	SRunner *sr = NULL;
+	int missing = 0, failed;
+
+	for (size_t i = 0; i < sizeof(suites) / sizeof(suites[0]); i++) {
+		if (!suites[i].fn) {
+			fprintf(stderr, "unit-tests: suite '%s' is missing\n", suites[i].name);
+			missing++;
+			continue;
+		}
+		if (!sr)
+			sr = srunner_create(suites[i].fn());
+		else
+			srunner_add_suite(sr, suites[i].fn());
+	}
+	if (!sr)
+		return 1;
+	srunner_run_all(sr, CK_ENV);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return (failed || missing) ? EXIT_FAILURE : EXIT_SUCCESS;
+}
