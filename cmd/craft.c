@@ -6,7 +6,9 @@
  * packet (libcore/build.h), so millions of packets take a second.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <pcap/pcap.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -107,12 +109,174 @@ static double now_sec(void)
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+/*
+ * -w FILE: pcap records are written straight into two buffers (no stdio
+ * call per packet), and a second thread hands each full one to write()
+ * while the other fills, so building packets and the kernel's copy into
+ * the file overlap (the write was half the time of `craft -c 1000000 -w`).
+ * The bytes are those pcap_dump() writes: the classic header and 16-byte
+ * records in host byte order.  The buffers are small enough to be still
+ * in the cache when written: write() copied 4 MB buffers several times
+ * slower than 256 KB ones.
+ */
+#define WBUF_SIZE	(256u << 10)
+
+struct pwriter {
+	int fd;
+	uint8_t *buf[2];
+	size_t len[2];
+	int cur;		/* buffer being filled */
+	int queued;		/* buffer handed to the thread, or -1 */
+	bool threaded, quit;
+	int err;		/* first write error (errno) */
+	pthread_t th;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+};
+
+static int write_all(int fd, const uint8_t *p, size_t n)
+{
+	while (n) {
+		ssize_t r = write(fd, p, n);
+
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			return errno ? errno : EIO;
+		}
+		p += r;
+		n -= (size_t)r;
+	}
+	return 0;
+}
+
+static void *pw_thread(void *arg)
+{
+	struct pwriter *w = arg;
+
+	pthread_mutex_lock(&w->mu);
+	for (;;) {
+		bool failed;
+		int b, e;
+
+		while (w->queued < 0 && !w->quit)
+			pthread_cond_wait(&w->cv, &w->mu);
+		if (w->queued < 0)
+			break;
+		b = w->queued;
+		failed = w->err != 0;
+		pthread_mutex_unlock(&w->mu);
+		e = failed ? 0 : write_all(w->fd, w->buf[b], w->len[b]);
+		pthread_mutex_lock(&w->mu);
+		if (e && !w->err)
+			w->err = e;
+		w->queued = -1;
+		pthread_cond_broadcast(&w->cv);
+	}
+	pthread_mutex_unlock(&w->mu);
+	return NULL;
+}
+
+static int pw_open(struct pwriter *w, int fd, int linktype)
+{
+	/* the file header pcap_dump_fopen() writes for pcap_open_dead(DLT, GNV_FRAME_MAX) */
+	uint32_t hdr[6] = { 0xa1b2c3d4u, 2 | 4u << 16, 0, 0, GNV_FRAME_MAX,
+			    linktype == GNV_LINK_RAW ? 101 : 1 };
+
+	memset(w, 0, sizeof(*w));
+	w->fd = fd;
+	w->queued = -1;
+	w->buf[0] = malloc(WBUF_SIZE);
+	w->buf[1] = malloc(WBUF_SIZE);
+	if (!w->buf[0] || !w->buf[1]) {
+		free(w->buf[0]);
+		free(w->buf[1]);
+		w->buf[0] = w->buf[1] = NULL;
+		return ENOMEM;
+	}
+	memcpy(w->buf[0], hdr, sizeof(hdr));
+	w->len[0] = sizeof(hdr);
+	pthread_mutex_init(&w->mu, NULL);
+	pthread_cond_init(&w->cv, NULL);
+	w->threaded = !pthread_create(&w->th, NULL, pw_thread, w);
+	return 0;
+}
+
+/* Hand the current buffer to the writer (or write it here); 0 or errno. */
+static int pw_flush(struct pwriter *w)
+{
+	int e;
+
+	if (!w->len[w->cur])
+		return w->err;
+	if (!w->threaded) {
+		e = w->err ? w->err : write_all(w->fd, w->buf[w->cur], w->len[w->cur]);
+		w->len[w->cur] = 0;
+		if (e && !w->err)
+			w->err = e;
+		return w->err;
+	}
+	pthread_mutex_lock(&w->mu);
+	while (w->queued >= 0)
+		pthread_cond_wait(&w->cv, &w->mu);
+	w->queued = w->cur;
+	pthread_cond_broadcast(&w->cv);
+	e = w->err;
+	pthread_mutex_unlock(&w->mu);
+	w->cur ^= 1;
+	w->len[w->cur] = 0;
+	return e;
+}
+
+static inline int pw_record(struct pwriter *w, uint32_t sec, uint32_t usec,
+			    const uint8_t *p, size_t n)
+{
+	uint32_t rh[4] = { sec, usec, (uint32_t)n, (uint32_t)n };
+	uint8_t *o;
+	int e;
+
+	if (w->len[w->cur] + 16 + n > WBUF_SIZE && (e = pw_flush(w)))
+		return e;
+	o = w->buf[w->cur] + w->len[w->cur];
+	memcpy(o, rh, 16);
+	memcpy(o + 16, p, n);
+	w->len[w->cur] += 16 + n;
+	return 0;
+}
+
+/* Write what is left, stop the thread, close the file; 0 or errno. */
+static int pw_close(struct pwriter *w)
+{
+	int e = pw_flush(w);
+
+	if (w->threaded) {
+		pthread_mutex_lock(&w->mu);
+		while (w->queued >= 0)
+			pthread_cond_wait(&w->cv, &w->mu);
+		w->quit = true;
+		pthread_cond_broadcast(&w->cv);
+		pthread_mutex_unlock(&w->mu);
+		pthread_join(w->th, NULL);
+		e = w->err;
+	}
+	if (w->buf[0]) {
+		pthread_mutex_destroy(&w->mu);
+		pthread_cond_destroy(&w->cv);
+	}
+	free(w->buf[0]);
+	free(w->buf[1]);
+	w->buf[0] = w->buf[1] = NULL;
+	if (close(w->fd) && !e)
+		e = errno ? errno : EIO;
+	return e;
+}
+
 /* Where the packets go. */
 struct sink {
 	enum { SINK_PCAP, SINK_HEX, SINK_RAW, SINK_IFACE } kind;
-	pcap_t *dead, *live;
-	pcap_dumper_t *dump;
-	FILE *f;
+	pcap_t *live;
+	struct pwriter w;
+	bool wopen;
 	struct sbuf sb;
 	struct timeval t0;
 	bool json;
@@ -137,31 +301,26 @@ static int sink_open(struct genv_ctx *g, struct craft *c, struct sink *s, int li
 		return 0;
 	}
 	if (c->wfile) {
-		int fd;
+		int fd, e;
 
 		s->kind = SINK_PCAP;
 		if (!strcmp(c->wfile, "-")) {
+			fflush(g->out);
 			fd = dup(STDOUT_FILENO);
-			s->f = fd >= 0 ? fdopen(fd, "wb") : NULL;
-			if (!s->f && fd >= 0)
-				close(fd);
 		} else {
-			s->f = fopen(c->wfile, "wb");
+			fd = open(c->wfile, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
 		}
-		if (!s->f) {
+		if (fd < 0) {
 			gerr(g, "cannot open '%s': %s", c->wfile, strerror(errno));
 			return EXIT_FAIL;
 		}
-		setvbuf(s->f, NULL, _IOFBF, 1 << 20);
-		s->dead = pcap_open_dead(linktype == GNV_LINK_RAW ? DLT_RAW : DLT_EN10MB, GNV_FRAME_MAX);
-		s->dump = s->dead ? pcap_dump_fopen(s->dead, s->f) : NULL;
-		if (!s->dump) {
-			gerr(g, "cannot write '%s': %s", c->wfile,
-			     s->dead ? pcap_geterr(s->dead) : "out of memory");
-			fclose(s->f);
-			s->f = NULL;
+		e = pw_open(&s->w, fd, linktype);
+		if (e) {
+			close(fd);
+			gerr(g, "cannot write '%s': %s", c->wfile, strerror(e));
 			return EXIT_FAIL;
 		}
+		s->wopen = true;
 		return 0;
 	}
 	if (c->hex || g->json) {
@@ -192,7 +351,8 @@ static int sink_put(struct genv_ctx *g, struct craft *c, struct sink *s, uint64_
 			h.ts.tv_usec -= 1000000;
 		}
 		h.caplen = h.len = (bpf_u_int32)n;
-		pcap_dump((u_char *)s->dump, &h, p);
+		/* a write error is reported by the periodic check or at close */
+		pw_record(&s->w, (uint32_t)h.ts.tv_sec, (uint32_t)h.ts.tv_usec, p, n);
 		return 0;
 	}
 	case SINK_HEX:
@@ -230,15 +390,15 @@ static int sink_close(struct genv_ctx *g, struct craft *c, struct sink *s)
 {
 	int ret = 0;
 
-	if (s->dump) {
-		if (pcap_dump_flush(s->dump) || ferror(s->f)) {
-			gerr(g, "cannot write '%s': %s", c->wfile, strerror(errno ? errno : EIO));
+	if (s->wopen) {
+		int e = pw_close(&s->w);
+
+		s->wopen = false;
+		if (e) {
+			gerr(g, "cannot write '%s': %s", c->wfile, strerror(e));
 			ret = EXIT_FAIL;
 		}
-		pcap_dump_close(s->dump);	/* closes s->f */
 	}
-	if (s->dead)
-		pcap_close(s->dead);
 	if (s->live)
 		pcap_close(s->live);
 	sbuf_free(&s->sb);
@@ -385,8 +545,21 @@ int cmd_craft(struct genv_ctx *g, int argc, char **argv)
 		if (craft_stop || (g->interrupted && *g->interrupted))
 			break;
 		if ((i & 0xffff) == 0xffff || (c.rate && c.rate < 65536)) {
-			if (s.f && ferror(s.f)) {
-				gerr(g, "cannot write '%s': %s", c.wfile, strerror(errno ? errno : EIO));
+			if (s.wopen && s.w.threaded) {
+				int e;
+
+				pthread_mutex_lock(&s.w.mu);
+				e = s.w.err;
+				s.w.err = 0;	/* reported here, not again at close */
+				pthread_mutex_unlock(&s.w.mu);
+				if (e) {
+					gerr(g, "cannot write '%s': %s", c.wfile, strerror(e));
+					rc = EXIT_FAIL;
+					break;
+				}
+			} else if (s.wopen && s.w.err) {
+				gerr(g, "cannot write '%s': %s", c.wfile, strerror(s.w.err));
+				s.w.err = 0;
 				rc = EXIT_FAIL;
 				break;
 			}
@@ -405,6 +578,8 @@ int cmd_craft(struct genv_ctx *g, int argc, char **argv)
 		fputc('\n', g->err);
 	}
 	sigaction(SIGINT, &old_sa, NULL);
+	if (craft_stop && g->interrupted)
+		*g->interrupted = 1;	/* tell the REPL */
 	ret = sink_close(g, &c, &s);
 	if (ret)
 		rc = ret;

@@ -35,6 +35,19 @@ const struct cmd genv_commands[] = {
 		.subcmds = offload_subcmds,
 	},
 	{
+		.name = "repl",
+		.summary = "interactive prompt; run a file of genv commands as a batch",
+		.usage = "[OPTIONS] [-f FILE [--force]]",
+		.args_help = "On a terminal: a prompt with line editing, history (~/.genv_history),\n"
+			     "Ctrl-R search and Tab completion.  Otherwise (or with -f) the commands\n"
+			     "are a batch that stops at the first failing line (FILE:LINE).\n"
+			     "REPL commands: help [CMD], set [KEY VALUE], history [N], source FILE,\n"
+			     "quit [STATUS].\n",
+		.opts = repl_opts,
+		.run = cmd_repl,
+		.man = "genv-repl(1)",
+	},
+	{
 		.name = "help",
 		.summary = "show help for genv or one of its commands",
 		.usage = "[COMMAND]",

@@ -435,6 +435,16 @@ int gnv_spec_linktype(const struct gnv_spec *spec)
 void gnv_extents(const struct gnv_layer *res, int n, const uint32_t *off,
 		 const uint32_t *size, uint32_t total, uint32_t *end)
 {
+	int pads = 0;
+
+	for (int i = 0; i < n; i++)
+		pads += res[i].kind == LK_PAD;
+	if (!pads) {
+		/* the common case: every length counts to the end */
+		for (int i = 0; i < n; i++)
+			end[i] = total;
+		return;
+	}
 	/* what the lengths of layer i count: up to the pad closing its level */
 	for (int i = 0; i < n; i++) {
 		int lv = res[i].level;
@@ -779,16 +789,40 @@ static uint16_t region_word(const struct gnv_plan *p, const struct gnv_csum_regi
 	return v;
 }
 
+/* csum_update16() (RFC 1624 eqn. 3), inline: patch applies it per word. */
+static inline uint16_t upd16(uint16_t csum, uint16_t old, uint16_t new_)
+{
+	uint32_t s = (uint16_t)~csum + (uint16_t)~old + (uint32_t)new_;
+
+	s = (s & 0xffff) + (s >> 16);
+	s = (s & 0xffff) + (s >> 16);
+	return (uint16_t)~s;
+}
+
+/* A few bytes: fixed-size copies the compiler inlines (patch runs several
+ * times per crafted packet; a memcpy call per field was a third of it). */
+static inline void copy_small(uint8_t *d, const uint8_t *s, uint32_t n)
+{
+	switch (n) {
+	case 1: d[0] = s[0]; break;
+	case 2: memcpy(d, s, 2); break;
+	case 3: memcpy(d, s, 3); break;
+	case 4: memcpy(d, s, 4); break;
+	case 6: memcpy(d, s, 6); break;
+	default: memcpy(d, s, n); break;
+	}
+}
+
 static void patch(struct gnv_plan *p, uint32_t off, const uint8_t *nv, uint32_t n, uint32_t mask, int depth)
 {
-	uint8_t old[16], ow[18];
+	uint8_t ow[18];
+	const uint8_t *old = ow + (off & 1);	/* the n old bytes at off */
 	uint32_t w0 = off & ~1u, w1 = (off + n + 1) & ~1u;
 
-	if (n > sizeof(old) || w1 > p->size)
+	if (n > 16 || w1 > p->size)
 		return;
-	memcpy(ow, p->buf + w0, w1 - w0);
-	memcpy(old, p->buf + off, n);
-	memcpy(p->buf + off, nv, n);
+	copy_small(ow, p->buf + w0, w1 - w0);
+	copy_small(p->buf + off, nv, n);
 	if (p->slow || depth > 6)
 		return;
 	for (; mask; mask &= mask - 1) {
@@ -803,7 +837,7 @@ static void patch(struct gnv_plan *p, uint32_t off, const uint8_t *nv, uint32_t 
 		    (w0 >= rg->ps_start && w1 <= rg->ps_end)) {
 			/* whole words inside the region: the common case */
 			for (uint32_t w = w0; w < w1; w += 2)
-				cs = csum_update16(cs, gnv_be16(ow + (w - w0)), gnv_be16(p->buf + w));
+				cs = upd16(cs, gnv_be16(ow + (w - w0)), gnv_be16(p->buf + w));
 		} else {
 			for (uint32_t w = w0; w < w1; w += 2)
 				cs = csum_update16(cs, region_word(p, rg, w, old, off, n),

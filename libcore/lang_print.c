@@ -21,25 +21,71 @@
 #include "optreg.h"
 
 #define OPTCACHE_SLOTS	256
-#define OPTCACHE_TEXT	232
+#define OPTCACHE_TEXT	376	/* the largest raw option (" opt=" ...) is 265 */
 
 /* One named-or-raw option text, keyed by the option's bytes and class. */
 struct optcache_ent {
 	uint16_t genv_class;
 	uint8_t size;		/* TLV bytes; 0 = empty slot */
+	uint16_t tlen;		/* bytes of text */
+	uint32_t used;		/* ctx->clock at the last use */
 	uint8_t tlv[128];
 	char text[OPTCACHE_TEXT];
 };
 
+/* A name as printed, padded so it is copied as one 16-byte block. */
+struct ctx_name {
+	char t[16];
+	uint8_t n;		/* 0: too long, print it the slow way */
+};
+
 struct gnv_lang_ctx {
 	struct gnv_spec spec, again;
+	uint32_t clock;
+	struct ctx_name layer[2][LK__COUNT];	/* "NAME", " / NAME" */
+	struct ctx_name field[LK__COUNT][64];	/* " NAME=" */
 	uint8_t buf[GNV_FRAME_MAX];
 	struct optcache_ent opt[OPTCACHE_SLOTS];
 };
 
+static void ctx_name_set(struct ctx_name *c, const char *pre, const char *name, const char *post)
+{
+	size_t a = strlen(pre), b = strlen(name), z = strlen(post);
+
+	if (a + b + z > sizeof(c->t))
+		return;
+	memcpy(c->t, pre, a);
+	memcpy(c->t + a, name, b);
+	memcpy(c->t + a + b, post, z);
+	c->n = (uint8_t)(a + b + z);
+}
+
 struct gnv_lang_ctx *gnv_lang_ctx_new(void)
 {
-	return calloc(1, sizeof(struct gnv_lang_ctx));
+	struct gnv_lang_ctx *ctx = calloc(1, sizeof(struct gnv_lang_ctx));
+
+	if (!ctx)
+		return NULL;
+	for (int k = 0; k < LK__COUNT; k++) {
+		const struct gnv_ldesc *d = &gnv_lang_layers[k];
+
+		ctx_name_set(&ctx->layer[0][k], "", d->name, "");
+		ctx_name_set(&ctx->layer[1][k], " / ", d->name, "");
+		for (int fi = 0; fi < d->nf && fi < 64; fi++)
+			ctx_name_set(&ctx->field[k][fi], " ", d->f[fi].name, "=");
+	}
+	return ctx;
+}
+
+/* Append a ctx name: one fixed-size copy. */
+static inline bool put_ctx_name(struct sbuf *sb, const struct ctx_name *c)
+{
+	if (!c->n || sb->oom || sb->cap - sb->len <= sizeof(c->t))
+		return false;
+	memcpy(sb->buf + sb->len, c->t, sizeof(c->t));
+	sb->len += c->n;
+	sb->buf[sb->len] = 0;
+	return true;
 }
 
 void gnv_lang_ctx_free(struct gnv_lang_ctx *ctx)
@@ -49,11 +95,50 @@ void gnv_lang_ctx_free(struct gnv_lang_ctx *ctx)
 
 /* ---- printing a spec ---- */
 
+/* A short name from the tables (inline copy: no strlen and memcpy calls). */
+static inline void put_name(struct sbuf *sb, const char *s)
+{
+	char *o, *e;
+
+	if (sb->oom || sb->cap - sb->len < 40) {
+		sbuf_puts(sb, s);
+		return;
+	}
+	o = sb->buf + sb->len;
+	e = sb->buf + sb->cap - 1;
+	while (*s && o < e)
+		*o++ = *s++;
+	if (*s) {		/* longer than expected: finish the slow way */
+		sb->len = (size_t)(o - sb->buf);
+		sb->buf[sb->len] = 0;
+		sbuf_puts(sb, s);
+		return;
+	}
+	*o = 0;
+	sb->len = (size_t)(o - sb->buf);
+}
+
+/* "0x" and at least width lowercase hex digits (printf's "0x%0*llx"). */
+static void put_hexw(struct sbuf *sb, uint64_t v, int width)
+{
+	static const char hexdig[] = "0123456789abcdef";
+	char t[18];
+	int i = (int)sizeof(t);
+
+	do {
+		t[--i] = hexdig[v & 15];
+		v >>= 4;
+		width--;
+	} while (v || width > 0);
+	t[--i] = 'x';
+	t[--i] = '0';
+	sbuf_add(sb, t + i, sizeof(t) - (size_t)i);
+}
+
 static void put_u(struct sbuf *sb, const struct gnv_lfield *f, uint64_t v)
 {
 	if (f->flags & FF_HEXOUT)
-		sbuf_printf(sb, "0x%0*llx", f->type == FT_U8 ? 2 : f->type == FT_U32 ? 1 : 4,
-			    (unsigned long long)v);
+		put_hexw(sb, v, f->type == FT_U8 ? 2 : f->type == FT_U32 ? 1 : 4);
 	else
 		sbuf_u64(sb, v);
 }
@@ -216,19 +301,36 @@ static void put_option_text(struct sbuf *sb, const struct gnv_spec *spec, struct
 				sbuf_puts(sb, any ? ",critical=1" : ":critical=1");
 				any = true;
 			}
-			if (variant & 4)
-				sbuf_printf(sb, "%cclass=0x%04x", any ? ',' : ':', o.cls);
+			if (variant & 4) {
+				sbuf_putc(sb, any ? ',' : ':');
+				sbuf_add(sb, "class=", 6);
+				put_hexw(sb, o.cls, 4);
+			}
 			if (!sb->oom && opt_encodes_to(sb->buf + start, spec->genv_class, tlv, size))
 				return;
 		}
 	}
 	sb_truncate(sb, mark);
+	sbuf_add(sb, " opt=", 5);
+	put_hexw(sb, o.cls, 4);
+	sbuf_putc(sb, ':');
+	put_hexw(sb, o.type, 2);
 	if (size > 4) {
-		sbuf_printf(sb, " opt=0x%04x:0x%02x:", o.cls, o.type);
+		sbuf_putc(sb, ':');
 		sbuf_hex(sb, tlv + 4, size - 4);
-	} else {
-		sbuf_printf(sb, " opt=0x%04x:0x%02x", o.cls, o.type);
 	}
+}
+
+/* Cheap: the header, the first and the last data word (memcmp decides). */
+static uint32_t optcache_hash(const uint8_t *tlv, uint32_t size, uint16_t genv_class)
+{
+	uint32_t h = gnv_be32(tlv) * 0x9e3779b1u ^ genv_class;
+
+	if (size >= 8) {
+		h = (h ^ gnv_be32(tlv + 4)) * 0x85ebca6bu;
+		h = (h ^ gnv_be32(tlv + size - 4)) * 0xc2b2ae35u;
+	}
+	return h ^ h >> 16;
 }
 
 static void put_option(struct sbuf *sb, const struct gnv_spec *spec, struct gnv_pkt *fk,
@@ -242,16 +344,23 @@ static void put_option(struct sbuf *sb, const struct gnv_spec *spec, struct gnv_
 		put_option_text(sb, spec, fk, base, off, size);
 		return;
 	}
-	e = &ctx->opt[flow_hash_bytes(tlv, size, spec->genv_class) % OPTCACHE_SLOTS];
-	if (e->size == size && e->genv_class == spec->genv_class && !memcmp(e->tlv, tlv, size)) {
-		sbuf_puts(sb, e->text);
-		return;
-	}
+	/* two ways: options whose hashes collide do not evict each other */
+	e = &ctx->opt[optcache_hash(tlv, size, spec->genv_class) % OPTCACHE_SLOTS & ~1u];
+	for (int w = 0; w < 2; w++)
+		if (e[w].size == size && e[w].genv_class == spec->genv_class &&
+		    !memcmp(e[w].tlv, tlv, size)) {
+			e[w].used = ++ctx->clock;
+			sbuf_add(sb, e[w].text, e[w].tlen);
+			return;
+		}
+	if (e[1].used < e[0].used)
+		e++;		/* the least recently used way (or an empty one) */
+	e->used = ++ctx->clock;
 	start = sb->len;
 	put_option_text(sb, spec, fk, base, off, size);
-	if (!sb->oom && sb->len - start < sizeof(e->text)) {
+	if (!sb->oom && sb->len - start <= sizeof(e->text)) {
 		memcpy(e->text, sb->buf + start, sb->len - start);
-		e->text[sb->len - start] = 0;
+		e->tlen = (uint16_t)(sb->len - start);
 		memcpy(e->tlv, tlv, size);
 		e->size = (uint8_t)size;
 		e->genv_class = spec->genv_class;
@@ -297,14 +406,21 @@ static void spec_print(const struct gnv_spec *spec, struct sbuf *sb, struct gnv_
 		const struct gnv_ldesc *d = &gnv_lang_layers[l->kind];
 		bool opts_done = false;
 
-		if (i)
-			sbuf_puts(sb, " / ");
-		sbuf_puts(sb, d->name);
-		for (int fi = 0; fi < d->nf; fi++) {
+		uint64_t bits = d->nf < 64 ? l->set & ((1ull << d->nf) - 1) : l->set;
+
+		if (!ctx || !put_ctx_name(sb, &ctx->layer[i > 0][l->kind])) {
+			if (i)
+				sbuf_add(sb, " / ", 3);
+			put_name(sb, d->name);
+		}
+		/* the set fields, in table order */
+		while (bits) {
+			int fi = __builtin_ctzll(bits);
 			const struct gnv_lfield *f = &d->f[fi];
 			const uint8_t *m = (const uint8_t *)l + f->moff;
 
-			if (!(l->set & (1ull << fi)) || (f->flags & FF_ALIAS))
+			bits &= bits - 1;
+			if (f->flags & FF_ALIAS)
 				continue;
 			if (f->type == FT_OPT || f->type == FT_OPTHEX) {
 				if (!opts_done && l->u.gnv.opts.size)
@@ -314,9 +430,11 @@ static void spec_print(const struct gnv_spec *spec, struct sbuf *sb, struct gnv_
 			}
 			if ((f->type == FT_HEX || f->type == FT_TEXT) && !((const struct gnv_blob *)m)->size)
 				continue;
-			sbuf_putc(sb, ' ');
-			sbuf_puts(sb, f->name);
-			sbuf_putc(sb, '=');
+			if (!ctx || fi >= 64 || !put_ctx_name(sb, &ctx->field[l->kind][fi])) {
+				sbuf_putc(sb, ' ');
+				put_name(sb, f->name);
+				sbuf_putc(sb, '=');
+			}
 			switch (f->type) {
 			case FT_MAC: sbuf_mac(sb, m); break;
 			case FT_IP4: sbuf_ip4(sb, m); break;
@@ -332,7 +450,7 @@ static void spec_print(const struct gnv_spec *spec, struct sbuf *sb, struct gnv_
 				else if (cs.mode == GNV_CS_ZERO)
 					sbuf_puts(sb, "zero");
 				else
-					sbuf_printf(sb, "0x%04x", cs.val);
+					put_hexw(sb, cs.val, 4);
 				break;
 			}
 			case FT_CRIT:
@@ -573,9 +691,12 @@ static int spec_from_segs(const struct fctx *c, struct gnv_spec *spec, int keep,
 	struct gnv_layer res[GNV_SPEC_MAX_LAYERS];
 	uint32_t off[GNV_SPEC_MAX_LAYERS], size[GNV_SPEC_MAX_LAYERS], end[GNV_SPEC_MAX_LAYERS];
 	int n = keep < c->n ? keep : c->n;
-	uint16_t cls = spec->genv_class;
 
-	gnv_spec_init(spec, cls);
+	/* gnv_spec_init(), clearing only the layers filled below */
+	spec->nlayer = 0;
+	spec->pool_used = 0;
+	memset(spec->l, 0, (size_t)(n + 1 < GNV_SPEC_MAX_LAYERS ? n + 1 : GNV_SPEC_MAX_LAYERS) *
+	       sizeof(spec->l[0]));
 	for (int i = 0, lv = 0; i < n; i++) {
 		const struct seg *s = &c->s[i];
 		struct gnv_layer *l = &spec->l[i];
@@ -677,7 +798,11 @@ static int spec_from_segs(const struct fctx *c, struct gnv_spec *spec, int keep,
 				continue;
 			if (f->type == FT_MAC || f->type == FT_IP4 || f->type == FT_IP6) {
 				memcpy(a, p + f->woff, f->wsize);
-				differ = memcmp(a, b, f->wsize) != 0;
+				/* fixed sizes: compiled inline, not a memcmp call */
+				differ = f->wsize == 4 ? memcmp(a, b, 4) != 0 :
+					 f->wsize == 6 ? memcmp(a, b, 6) != 0 :
+					 f->wsize == 16 ? memcmp(a, b, 16) != 0 :
+					 memcmp(a, b, f->wsize) != 0;
 			} else {
 				v = wire_get(p, f);
 				mem_put(a, f->type, v);
@@ -753,7 +878,9 @@ static int spec_from_segs(const struct fctx *c, struct gnv_spec *spec, int keep,
 
 static void collect(struct fctx *c, const struct gnv_pkt *pk)
 {
-	memset(c, 0, sizeof(*c));
+	/* add_seg() writes each segment whole: s[] needs no clearing */
+	c->n = 0;
+	c->odd = false;
 	c->pk = pk;
 	if (pk->outer.eth.present || pk->outer.ip.version) {
 		bool start_ok = pk->outer.eth.present ? pk->outer.eth.off == 0 : pk->outer.ip.off == 0;
@@ -805,7 +932,8 @@ static int format(const struct gnv_pkt *pk, struct sbuf *sb, struct gnv_spec *sp
 
 	if (pk->caplen > GNV_FRAME_MAX)
 		return -ENOSPC;
-	gnv_spec_init(spec, pk->genv_class ? pk->genv_class : GENV_CLASS_DEFAULT);
+	/* spec_from_segs() initialises the rest */
+	spec->genv_class = pk->genv_class ? pk->genv_class : GENV_CLASS_DEFAULT;
 	collect(&c, pk);
 	if (!spec_from_segs(&c, spec, c.n, false))
 		ok = (!pk->nerr && !c.odd) || builds_to(spec, pk, buf, again, &tb, ctx);

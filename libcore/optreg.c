@@ -56,24 +56,43 @@ static const struct {
 	{ 0xff00, 0xffff, "Experimental", "Experimental" },
 };
 
+/* The entry whose range holds cls, or -1 (binary search: the ranges are
+ * sorted and do not overlap; renderers ask once per option). */
+static int class_index(uint16_t cls)
+{
+	size_t lo = 0, hi = sizeof(classes) / sizeof(classes[0]);
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (cls < classes[mid].lo)
+			hi = mid;
+		else if (cls > classes[mid].hi)
+			lo = mid + 1;
+		else
+			return (int)mid;
+	}
+	return -1;
+}
+
 const char *gnv_class_name(uint16_t cls, uint16_t genv_class)
 {
+	int i;
+
 	if (cls == genv_class)
 		return "genv (experimental)";
-	for (size_t i = 0; i < sizeof(classes) / sizeof(classes[0]); i++)
-		if (cls >= classes[i].lo && cls <= classes[i].hi)
-			return classes[i].name;
-	return "Unassigned";
+	i = class_index(cls);
+	return i >= 0 ? classes[i].name : "Unassigned";
 }
 
 const char *gnv_class_short(uint16_t cls, uint16_t genv_class)
 {
+	int i;
+
 	if (cls == genv_class)
 		return "genv";
-	for (size_t i = 0; i < sizeof(classes) / sizeof(classes[0]); i++)
-		if (cls >= classes[i].lo && cls <= classes[i].hi)
-			return classes[i].short_name;
-	return "Unassigned";
+	i = class_index(cls);
+	return i >= 0 ? classes[i].short_name : "Unassigned";
 }
 
 /* ---- layouts ---- */
@@ -179,17 +198,36 @@ const char *const gnv_opt_names[] = {
 	"mizar.pod", "mizar.ns", NULL
 };
 
-static const struct layout *layout_find(uint16_t cls, uint8_t type, uint16_t genv_class)
-{
-	for (size_t i = 0; i < NLAYOUTS; i++) {
-		const struct layout *l = &layouts[i];
-		uint16_t lc = l->cls ? l->cls : genv_class;
+/*
+ * The decoder asks this for every option of every frame, so it does not
+ * scan the whole table: the layouts are grouped by class (the fixed ones,
+ * then genv's, whose class is configured), and a class goes straight to
+ * its group; the first match in table order wins.  test_optreg checks
+ * every layout by name.
+ */
+#define GENV_LAYOUTS	10	/* index of the first layout in genv's class */
 
-		if ((type & l->type_mask) != l->type)
-			continue;
-		if (cls == lc || (l->mizar && cls == 0x1101))
-			return l;
+static inline const struct layout *layout_find(uint16_t cls, uint8_t type, uint16_t genv_class)
+{
+	uint16_t key = cls == 0x1101 ? 0x0111 : cls;
+	size_t i;
+
+	switch (key) {
+	case 0x0102: i = 0; break;
+	case 0x014b: i = 1; break;
+	case 0x0132: i = 2; break;
+	case 0x0164: i = 5; break;
+	case 0x0111: i = 6; break;
+	default: i = GENV_LAYOUTS; break;
 	}
+	for (; i < GENV_LAYOUTS && layouts[i].cls == key; i++)
+		if ((type & layouts[i].type_mask) == layouts[i].type &&
+		    (cls == key || layouts[i].mizar))
+			return &layouts[i];
+	if (cls == genv_class)
+		for (i = GENV_LAYOUTS; i < NLAYOUTS; i++)
+			if ((type & layouts[i].type_mask) == layouts[i].type)
+				return &layouts[i];
 	return NULL;
 }
 
@@ -239,7 +277,9 @@ bool gnv_opt_info(const struct gnv_pkt *pk, const struct gnv_opt *o,
 	const struct layout *l = layout_find(o->cls, o->type, pk->genv_class);
 	const uint8_t *d = pk->data + o->off + 4;
 
-	memset(info, 0, sizeof(*info));
+	/* the header only: fields are cleared as they are filled (callers
+	 * read f[0..nfield-1]), which matters at millions of options/s */
+	memset(info, 0, offsetof(struct gnv_optinfo, f));
 	if (!l)
 		return false;
 	info->name = l->name;
@@ -252,6 +292,7 @@ bool gnv_opt_info(const struct gnv_pkt *pk, const struct gnv_opt *o,
 		struct gnv_field *x = &info->f[info->nfield++];
 		unsigned int off = f->off;
 
+		memset(x, 0, sizeof(*x));
 		x->key = f->key;
 		x->kind = f->kind;
 		if (l->sp == SP_DSR && o->size == 20) {
@@ -294,6 +335,7 @@ bool gnv_opt_info(const struct gnv_pkt *pk, const struct gnv_opt *o,
 	if (l->sp == SP_RTS && info->nfield < GNV_MAX_FIELDS) {
 		struct gnv_field *x = &info->f[info->nfield++];
 
+		memset(x, 0, sizeof(*x));
 		x->key = "invalidate";
 		x->kind = GNV_F_BOOL;
 		x->u = (o->type & 0x80) != 0;

@@ -43,6 +43,27 @@ static inline void w_u64(struct sbuf *sb, uint64_t v)
 	char t[20];
 	size_t i = sizeof(t);
 
+	if (v < 10 && sb->len + 1 < sb->cap) {	/* flags, versions, zeros */
+		sb->buf[sb->len++] = (char)('0' + v);
+		sb->buf[sb->len] = 0;
+		return;
+	}
+	if (sb->len + sizeof(t) < sb->cap) {
+		/* digits straight into the buffer, right to left */
+		size_t n = 1;
+		char *o;
+
+		for (uint64_t x = v; x >= 10; x /= 10)
+			n++;
+		o = sb->buf + sb->len + n;
+		*o = 0;
+		do {
+			*--o = (char)('0' + v % 10);
+			v /= 10;
+		} while (v);
+		sb->len += n;
+		return;
+	}
 	do {
 		t[--i] = (char)('0' + v % 10);
 		v /= 10;

@@ -335,11 +335,58 @@ static void json_udp(struct json *j, const struct gnv_l4 *l4, uint32_t caplen)
 	jobj_end(j);
 }
 
+/* The quoted key and colon of a registry field name (plain ASCII). */
+static inline void fkey(struct json *j, const char *key)
+{
+	if (j->after_key) {	/* json_key() gave it: as json.c's prefix() */
+		j->after_key = false;
+		return;
+	}
+	fpre(j, NULL, 0);
+	w_putc(j->sb, '"');
+	w_puts(j->sb, key);
+	w_add(j->sb, "\":", 2);
+}
+
 void gnv_json_opt_fields(struct json *j, const struct gnv_optinfo *info)
 {
 	for (unsigned int i = 0; i < info->nfield && i < GNV_MAX_FIELDS; i++) {
 		const struct gnv_field *f = &info->f[i];
+		size_t n;
 
+		/* compact output of the common kinds written inline */
+		if (!j->pretty && f->key && plain(f->key, &n)) {
+			switch (f->kind) {
+			case GNV_F_UINT:
+				fkey(j, f->key);
+				w_u64(j->sb, f->u);
+				continue;
+			case GNV_F_BOOL:
+				fkey(j, f->key);
+				if (f->u)
+					w_add(j->sb, "true", 4);
+				else
+					w_add(j->sb, "false", 5);
+				continue;
+			case GNV_F_IP4:
+				fkey(j, f->key);
+				w_putc(j->sb, '"');
+				w_ip4(j->sb, f->b);
+				w_putc(j->sb, '"');
+				continue;
+			case GNV_F_ENUM:
+				if (f->s && plain(f->s, &n)) {
+					fkey(j, f->key);
+					w_putc(j->sb, '"');
+					w_add(j->sb, f->s, n);
+					w_putc(j->sb, '"');
+					continue;
+				}
+				break;
+			default:
+				break;
+			}
+		}
 		switch (f->kind) {
 		case GNV_F_UINT:
 			json_u64(j, f->key, f->u);
@@ -378,8 +425,78 @@ void gnv_json_opt_fields(struct json *j, const struct gnv_optinfo *info)
 	}
 }
 
+/*
+ * The compact text of an option depends only on its bytes and genv's
+ * class, and a capture repeats a few kinds of options millions of times:
+ * the texts are kept in a small cache per thread (no state in the API).
+ */
+#define JOPT_WAYS	2
+#define JOPT_SETS	16
+#define JOPT_TEXT	1008
+
+struct jopt_ent {
+	uint16_t genv_class;
+	uint8_t size;		/* TLV bytes; 0 = empty */
+	uint16_t tlen;
+	uint32_t used;
+	uint8_t tlv[128];
+	char text[JOPT_TEXT];	/* from '{' to '}' */
+};
+
+static _Thread_local struct {
+	uint32_t clock;
+	struct jopt_ent e[JOPT_SETS][JOPT_WAYS];
+} jopt;
+
+static void json_option_body(struct json *j, const struct gnv_pkt *pk,
+			     const struct gnv_opt *o);
+
 static void json_option(struct json *j, const struct gnv_pkt *pk,
 			const struct gnv_opt *o)
+{
+	const uint8_t *tlv = pk->data + o->off;
+	uint32_t size = 4u + o->size, h;
+	struct jopt_ent *set, *e;
+	size_t start;
+
+	if (j->pretty || j->after_key || j->depth + 4 >= JSON_MAX_DEPTH ||
+	    o->off + size > pk->caplen || size > sizeof(set->tlv)) {
+		json_option_body(j, pk, o);
+		return;
+	}
+	h = gnv_be32(tlv) * 0x9e3779b1u ^ pk->genv_class;
+	if (size >= 8)
+		h = ((h ^ gnv_be32(tlv + 4)) * 0x85ebca6bu ^ gnv_be32(tlv + size - 4)) * 0xc2b2ae35u;
+	set = jopt.e[(h ^ h >> 16) % JOPT_SETS];
+	for (int w = 0; w < JOPT_WAYS; w++) {
+		e = &set[w];
+		if (e->size == size && e->genv_class == pk->genv_class &&
+		    !memcmp(e->tlv, tlv, size)) {
+			e->used = ++jopt.clock;
+			fpre(j, NULL, 0);
+			w_add(j->sb, e->text, e->tlen);
+			return;
+		}
+	}
+	e = set[1].used < set[0].used ? &set[1] : &set[0];
+	fpre(j, NULL, 0);	/* the comma, so the text starts at '{' */
+	j->after_key = true;	/* ... and the body writes none */
+	start = j->sb->len;
+	json_option_body(j, pk, o);
+	if (!j->sb->oom && j->sb->len - start <= sizeof(e->text)) {
+		memcpy(e->text, j->sb->buf + start, j->sb->len - start);
+		e->tlen = (uint16_t)(j->sb->len - start);
+		memcpy(e->tlv, tlv, size);
+		e->size = (uint8_t)size;
+		e->genv_class = pk->genv_class;
+		e->used = ++jopt.clock;
+	} else {
+		e->size = 0;
+	}
+}
+
+static void json_option_body(struct json *j, const struct gnv_pkt *pk,
+			     const struct gnv_opt *o)
 {
 	struct gnv_optinfo info;
 	bool known = gnv_opt_info(pk, o, &info);

@@ -16,53 +16,12 @@
 
 static const char hexdig[] = "0123456789abcdef";
 
-/* RFC 5952 text form, without printf. */
+/* RFC 5952 text form, without printf (sbuf.c has the formatter). */
 void gnv_w_ip6(struct sbuf *sb, const uint8_t a[16])
 {
-	uint16_t w[8];
-	int best = -1, bestlen = 0;
 	char t[48];
-	size_t n = 0;
 
-	for (int i = 0; i < 8; i++)
-		w[i] = (uint16_t)(a[2 * i] << 8 | a[2 * i + 1]);
-	for (int i = 0; i < 8;) {
-		int j = i;
-
-		while (j < 8 && !w[j])
-			j++;
-		if (j - i > bestlen && j - i >= 2) {
-			best = i;
-			bestlen = j - i;
-		}
-		i = j > i ? j : i + 1;
-	}
-	if (best == 0 && bestlen == 5 && w[5] == 0xffff) {
-		w_add(sb, "::ffff:", 7);
-		w_ip4(sb, a + 12);
-		return;
-	}
-	for (int i = 0; i < 8; i++) {
-		bool lead = true;
-
-		if (i == best) {
-			t[n++] = ':';
-			t[n++] = ':';
-			i += bestlen - 1;
-			continue;
-		}
-		if (i && i != best + bestlen)
-			t[n++] = ':';
-		for (int sh = 12; sh >= 0; sh -= 4) {
-			unsigned int d = (w[i] >> sh) & 15;
-
-			if (lead && d == 0 && sh)
-				continue;
-			lead = false;
-			t[n++] = hexdig[d];
-		}
-	}
-	w_add(sb, t, n);
+	w_add(sb, t, sbuf_fmt_ip6(t, a));
 }
 
 /* string literals only (sizeof) */
@@ -490,6 +449,69 @@ static void opt_summary(struct sbuf *sb, const struct gnv_pkt *pk,
 	w_u64(sb, o->size);
 }
 
+/*
+ * The summary of a wholly captured option depends only on its bytes and
+ * genv's class: the texts of the few kinds a capture repeats are kept in
+ * a small cache per thread.
+ */
+#define SOPT_WAYS	2
+#define SOPT_SETS	16
+#define SOPT_TEXT	496
+
+struct sopt_ent {
+	uint16_t genv_class;
+	uint8_t size;		/* TLV bytes; 0 = empty */
+	uint16_t tlen;
+	uint32_t used;
+	uint8_t tlv[128];
+	char text[SOPT_TEXT];
+};
+
+static _Thread_local struct {
+	uint32_t clock;
+	struct sopt_ent e[SOPT_SETS][SOPT_WAYS];
+} sopt;
+
+static void opt_summary_cached(struct sbuf *sb, const struct gnv_pkt *pk,
+			       const struct gnv_opt *o, struct gnv_optinfo *info)
+{
+	const uint8_t *tlv = pk->data + o->off;
+	uint32_t size = 4u + o->size, h;
+	struct sopt_ent *set, *e;
+	size_t start;
+
+	if (o->off + size > pk->caplen || size > sizeof(set->tlv)) {
+		opt_summary(sb, pk, o, info);
+		return;
+	}
+	h = gnv_be32(tlv) * 0x9e3779b1u ^ pk->genv_class;
+	if (size >= 8)
+		h = ((h ^ gnv_be32(tlv + 4)) * 0x85ebca6bu ^ gnv_be32(tlv + size - 4)) * 0xc2b2ae35u;
+	set = sopt.e[(h ^ h >> 16) % SOPT_SETS];
+	for (int w = 0; w < SOPT_WAYS; w++) {
+		e = &set[w];
+		if (e->size == size && e->genv_class == pk->genv_class &&
+		    !memcmp(e->tlv, tlv, size)) {
+			e->used = ++sopt.clock;
+			w_add(sb, e->text, e->tlen);
+			return;
+		}
+	}
+	e = set[1].used < set[0].used ? &set[1] : &set[0];
+	start = sb->len;
+	opt_summary(sb, pk, o, info);
+	if (!sb->oom && sb->len - start <= sizeof(e->text)) {
+		memcpy(e->text, sb->buf + start, sb->len - start);
+		e->tlen = (uint16_t)(sb->len - start);
+		memcpy(e->tlv, tlv, size);
+		e->size = (uint8_t)size;
+		e->genv_class = pk->genv_class;
+		e->used = ++sopt.clock;
+	} else {
+		e->size = 0;
+	}
+}
+
 void gnv_print_opt_summary(struct sbuf *sb, const struct gnv_pkt *pk,
 			   const struct gnv_opt *o)
 {
@@ -558,7 +580,7 @@ static void put_geneve(struct gnv_printer *pr, struct sbuf *sb,
 		for (unsigned int i = 0; i < g->nopt && i < GNV_MAX_OPTS; i++) {
 			if (i)
 				PUTS(sb, ", ");
-			opt_summary(sb, pk, &g->opt[i], &info);
+			opt_summary_cached(sb, pk, &g->opt[i], &info);
 		}
 		w_putc(sb, ']');
 	}

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 struct sbuf {
 	char *buf;
@@ -23,8 +24,23 @@ struct sbuf {
 
 void sbuf_free(struct sbuf *sb);
 static inline void sbuf_reset(struct sbuf *sb) { sb->len = 0; if (sb->buf) sb->buf[0] = 0; }
-void sbuf_add(struct sbuf *sb, const char *s, size_t n);
-void sbuf_puts(struct sbuf *sb, const char *s);
+void sbuf_add_slow(struct sbuf *sb, const char *s, size_t n);
+/* Append n bytes (inline when they fit: the buffer is reused, so they
+ * almost always do). */
+static inline void sbuf_add(struct sbuf *sb, const char *s, size_t n)
+{
+	if (sb->len + n < sb->cap && !sb->oom) {
+		memcpy(sb->buf + sb->len, s, n);
+		sb->len += n;
+		sb->buf[sb->len] = 0;
+		return;
+	}
+	sbuf_add_slow(sb, s, n);
+}
+static inline void sbuf_puts(struct sbuf *sb, const char *s)
+{
+	sbuf_add(sb, s, strlen(s));
+}
 void sbuf_putc_slow(struct sbuf *sb, char c);
 static inline void sbuf_putc(struct sbuf *sb, char c)
 {
@@ -43,6 +59,8 @@ void sbuf_hex(struct sbuf *sb, const uint8_t *p, size_t n); /* lowercase, no sep
 void sbuf_mac(struct sbuf *sb, const uint8_t mac[6]);
 void sbuf_ip4(struct sbuf *sb, const uint8_t a[4]);
 void sbuf_ip6(struct sbuf *sb, const uint8_t a[16]);	/* RFC 5952 */
+/* The text of sbuf_ip6 into t (48 bytes or more, not terminated); its length. */
+size_t sbuf_fmt_ip6(char *t, const uint8_t a[16]);
 /* Printable text: control bytes and non-ASCII shown as \xNN. */
 void sbuf_escaped(struct sbuf *sb, const char *s);
 static inline const char *sbuf_str(struct sbuf *sb) { return sb->buf ? sb->buf : ""; }

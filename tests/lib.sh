@@ -33,3 +33,17 @@ finish() {
 	[ "$_t_pass" -eq 0 ] && [ "$_t_skip" -gt 0 ] && exit 77
 	exit 0
 }
+
+# require NAME [root] [tun] [TOOL...]: skip the whole script (exit 77) when a
+# prerequisite is missing -- network tests need root, TAP and their tools.
+require() {
+	local name=$1 need; shift
+	for need in "$@"; do
+		case $need in
+		root) [ "$(id -u)" = 0 ] || { skip "$name" "needs root"; finish; } ;;
+		tun)  [ -c /dev/net/tun ] || { skip "$name" "no /dev/net/tun"; finish; } ;;
+		*)    command -v "$need" >/dev/null 2>&1 ||
+			{ skip "$name" "$need not installed (make deps)"; finish; } ;;
+		esac
+	done
+}

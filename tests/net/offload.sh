@@ -10,14 +10,7 @@ GENV=$(readlink -f "$GENV")
 NS=genv-off-$$
 TMP=
 
-if [ "$(id -u)" != 0 ]; then
-	skip "offload" "needs root"
-	finish
-fi
-if ! command -v ethtool >/dev/null 2>&1; then
-	skip "offload" "ethtool not installed (make deps)"
-	finish
-fi
+require offload root ethtool
 if ! ip netns add "$NS" 2>/dev/null; then
 	skip "offload" "ip netns add failed"
 	finish
