@@ -3,6 +3,8 @@
 #include <stddef.h>
 #include "commands.h"
 
+static const char *const route_subcmds[] = { "run", "add", "del", "set", "show", "save", "batch", NULL };
+static const char *const trace_subcmds[] = { "packet", "drops", "capture", "path", NULL };
 static const char *const offload_subcmds[] = { "set", NULL };
 
 const struct cmd genv_commands[] = {
@@ -46,6 +48,34 @@ const struct cmd genv_commands[] = {
 		.opts = repl_opts,
 		.run = cmd_repl,
 		.man = "genv-repl(1)",
+	},
+	{
+		.name = "route",
+		.summary = "run the userspace overlay router, or configure a running one",
+		.usage = "[OPTIONS] run | add|del|set|show WORDS... | batch FILE | save FILE",
+		.args_help = "'run' starts the router in the foreground.  The other subcommands send\n"
+			     "one command of the router's language (genv.conf(5)) over its control\n"
+			     "socket: e.g. 'genv route add vpc 100 cidr 10.0.0.0/16', 'genv route show ep'.\n",
+		.opts = route_opts,
+		.run = cmd_route,
+		.man = "genv-route(8)",
+		.subcmds = route_subcmds,
+	},
+	{
+		.name = "trace",
+		.summary = "explain what the overlay does to a packet; show the router's drops",
+		.usage = "[OPTIONS] packet [-f FILE] --in PORT|underlay (PACKET | --hex HEX | -r FILE) | path --vpc VNI --src IP --dst IP | drops | capture IFACE [FILTER]",
+		.args_help = "'packet' runs one packet through the router's pipeline as a dry run, offline\n"
+			     "against a config file (-f) or against the running router, and prints every\n"
+			     "stage, the rewritten packet and the lines verdict:, egress:, reason:.\n"
+			     "'path' sends in-band probes from a local endpoint and shows every router\n"
+			     "on the way (offline: one -f FILE per host).  'drops' streams the packets\n"
+			     "the running router dropped, with the reason.\n"
+			     "'capture' is 'genv decode -i IFACE FILTER' (vni 100 and inner host 10.0.0.5).\n",
+		.opts = trace_opts,
+		.run = cmd_trace,
+		.man = "genv-trace(1)",
+		.subcmds = trace_subcmds,
 	},
 	{
 		.name = "help",

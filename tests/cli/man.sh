@@ -154,6 +154,10 @@ for f in capture.pcap u.pcap rx.pcap; do
 	EOF
 done
 
+# topologies for genv-trace(1)'s examples
+cp tests/fixtures/topo/h1.genv "$exdir/topo.genv"
+cp tests/fixtures/topo/h[0-9].genv "$exdir/"
+
 # examples PAGE SECTION: print the runnable commands of SECTION, separated by NUL
 examples() {
 	render "$1" | section "$2" | awk '

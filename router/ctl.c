@@ -1,0 +1,491 @@
+/* SPDX-License-Identifier: MIT */
+/* The control socket, server and client side.  See ctl.h for the format. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include "ctl.h"
+#include "../libcore/num.h"
+
+struct ctl_conn {
+	struct rt_ev ev;
+	struct rt_ctl *ctl;
+	int fd;
+	char *in;		/* RT_CTL_MAX_LINE + 1 bytes */
+	size_t in_len;
+	struct sbuf outq;	/* replies not yet written */
+	size_t out_off;
+	bool eof;
+};
+
+struct rt_ctl {
+	struct rt_ev ev;
+	int fd, epfd;
+	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	rt_ctl_fn fn;
+	void *arg;
+	struct ctl_conn *conn[RT_CTL_MAX_CONN];
+	struct sbuf out;	/* one command's output, reused */
+	uint64_t served, refused;
+};
+
+const char *rt_ctl_path(const char *opt)
+{
+	const char *env = getenv(RT_CTL_ENV);
+
+	if (opt && *opt)
+		return opt;
+	if (env && *env)
+		return env;
+	return RT_CTL_DEFAULT_PATH;
+}
+
+static int sun_fill(struct sockaddr_un *sun, const char *path)
+{
+	memset(sun, 0, sizeof(*sun));
+	sun->sun_family = AF_UNIX;
+	if (strlen(path) >= sizeof(sun->sun_path))
+		return -ENAMETOOLONG;
+	strcpy(sun->sun_path, path);
+	return 0;
+}
+
+/* mkdir -p of PATH's directory, new directories 0755 */
+static int make_parent(const char *path)
+{
+	char dir[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	char *slash;
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	slash = strrchr(dir, '/');
+	if (!slash || slash == dir)
+		return 0;
+	*slash = 0;
+	for (char *p = dir + 1; ; p++) {
+		if (*p == '/' || !*p) {
+			char c = *p;
+
+			*p = 0;
+			if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+				return -errno;
+			*p = c;
+			if (!c)
+				break;
+		}
+	}
+	return 0;
+}
+
+static void conn_free(struct ctl_conn *cn)
+{
+	struct rt_ctl *c = cn->ctl;
+
+	for (int i = 0; i < RT_CTL_MAX_CONN; i++)
+		if (c->conn[i] == cn)
+			c->conn[i] = NULL;
+	epoll_ctl(c->epfd, EPOLL_CTL_DEL, cn->fd, NULL);
+	close(cn->fd);
+	free(cn->in);
+	sbuf_free(&cn->outq);
+	free(cn);
+}
+
+static void conn_watch(struct ctl_conn *cn)
+{
+	struct epoll_event e = { .data.ptr = &cn->ev };
+	bool pending = cn->outq.len > cn->out_off;
+
+	/* while a reply is pending, wait for the client to read it */
+	e.events = pending ? EPOLLOUT : EPOLLIN;
+	epoll_ctl(cn->ctl->epfd, EPOLL_CTL_MOD, cn->fd, &e);
+}
+
+/* 0: all written or would block; -1: connection gone */
+static int conn_flush(struct ctl_conn *cn)
+{
+	while (cn->out_off < cn->outq.len) {
+		ssize_t w = send(cn->fd, cn->outq.buf + cn->out_off,
+				 cn->outq.len - cn->out_off, MSG_DONTWAIT | MSG_NOSIGNAL);
+
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EAGAIN)
+				return 0;
+			return -1;
+		}
+		cn->out_off += (size_t)w;
+	}
+	sbuf_reset(&cn->outq);
+	cn->out_off = 0;
+	return 0;
+}
+
+static void conn_reply(struct ctl_conn *cn, int status, const struct sbuf *body)
+{
+	sbuf_printf(&cn->outq, "%d %zu\n", status, body->len);
+	sbuf_add(&cn->outq, body->buf ? body->buf : "", body->len);
+}
+
+static void conn_request(struct ctl_conn *cn, char *line)
+{
+	struct rt_ctl *c = cn->ctl;
+	char *sp = strchr(line, ' ');
+	int flags = 0, ret;
+
+	sbuf_reset(&c->out);
+	if (!sp) {
+		sbuf_puts(&c->out, "malformed request: expected 'FLAGS COMMAND'\n");
+		conn_reply(cn, EPROTO, &c->out);
+		return;
+	}
+	*sp = 0;
+	for (const char *f = line; *f; f++) {
+		if (*f == 'j')
+			flags |= RT_CTL_JSON;
+		else if (*f == 'p')
+			flags |= RT_CTL_JSON | RT_CTL_PRETTY;
+	}
+	ret = c->fn(c->arg, sp + 1, flags, &c->out);
+	c->served++;
+	if (c->out.oom) {
+		sbuf_reset(&c->out);
+		sbuf_puts(&c->out, "out of memory\n");
+		ret = -ENOMEM;
+	}
+	conn_reply(cn, ret < 0 ? -ret : 0, &c->out);
+}
+
+static void conn_read(struct ctl_conn *cn)
+{
+	for (;;) {
+		ssize_t r;
+		char *nl;
+
+		/* serve complete lines first, one reply at a time */
+		while (cn->outq.len == cn->out_off &&
+		       (nl = memchr(cn->in, '\n', cn->in_len)) != NULL) {
+			size_t n = (size_t)(nl - cn->in) + 1;
+
+			*nl = 0;
+			if (nl > cn->in && nl[-1] == '\r')
+				nl[-1] = 0;
+			conn_request(cn, cn->in);
+			memmove(cn->in, cn->in + n, cn->in_len - n);
+			cn->in_len -= n;
+			if (conn_flush(cn) < 0) {
+				conn_free(cn);
+				return;
+			}
+		}
+		if (cn->outq.len > cn->out_off)
+			break;
+		if (cn->eof) {
+			conn_free(cn);
+			return;
+		}
+		if (cn->in_len >= RT_CTL_MAX_LINE) {
+			struct sbuf msg = SBUF_INIT;
+
+			sbuf_printf(&msg, "request longer than %d bytes\n", RT_CTL_MAX_LINE);
+			conn_reply(cn, E2BIG, &msg);
+			sbuf_free(&msg);
+			conn_flush(cn);
+			conn_free(cn);
+			return;
+		}
+		r = recv(cn->fd, cn->in + cn->in_len, RT_CTL_MAX_LINE - cn->in_len, MSG_DONTWAIT);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EAGAIN)
+				break;
+			conn_free(cn);
+			return;
+		}
+		if (r == 0) {
+			cn->eof = true;
+			continue;
+		}
+		cn->in_len += (size_t)r;
+	}
+	conn_watch(cn);
+}
+
+/* A reply to a request the peer has not sent yet; it reads it first. */
+static void refuse(int fd, int status, const char *msg)
+{
+	char buf[160];
+	int n = snprintf(buf, sizeof(buf), "%d %zu\n%s", status, strlen(msg), msg);
+
+	if (n > 0 && (size_t)n < sizeof(buf))
+		(void)!send(fd, buf, (size_t)n, MSG_DONTWAIT | MSG_NOSIGNAL);
+}
+
+static void ctl_accept(struct rt_ctl *c)
+{
+	for (;;) {
+		struct ucred cred;
+		socklen_t cl = sizeof(cred);
+		struct ctl_conn *cn;
+		struct epoll_event e = { .events = EPOLLIN };
+		int fd = accept4(c->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC), slot = -1;
+
+		if (fd < 0)
+			return;
+		if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &cl) < 0 ||
+		    (cred.uid != 0 && cred.uid != geteuid())) {
+			refuse(fd, EACCES, "permission denied: peer is neither root nor the router's user\n");
+			c->refused++;
+			close(fd);
+			continue;
+		}
+		for (int i = 0; i < RT_CTL_MAX_CONN; i++)
+			if (!c->conn[i]) {
+				slot = i;
+				break;
+			}
+		cn = slot < 0 ? NULL : calloc(1, sizeof(*cn));
+		if (cn)
+			cn->in = malloc(RT_CTL_MAX_LINE + 1);
+		if (!cn || !cn->in) {
+			refuse(fd, EBUSY, "too many control clients\n");
+			if (cn)
+				free(cn);
+			close(fd);
+			continue;
+		}
+		cn->ev.kind = RT_EV_CTL_CONN;
+		cn->ev.obj = cn;
+		cn->ctl = c;
+		cn->fd = fd;
+		e.data.ptr = &cn->ev;
+		if (epoll_ctl(c->epfd, EPOLL_CTL_ADD, fd, &e) < 0) {
+			close(fd);
+			free(cn->in);
+			free(cn);
+			continue;
+		}
+		c->conn[slot] = cn;
+	}
+}
+
+void rt_ctl_event(struct rt_ctl *c, struct rt_ev *ev, uint32_t events)
+{
+	struct ctl_conn *cn;
+
+	if (ev->kind == RT_EV_CTL_LISTEN) {
+		ctl_accept(c);
+		return;
+	}
+	cn = ev->obj;
+	if (events & EPOLLOUT) {
+		if (conn_flush(cn) < 0) {
+			conn_free(cn);
+			return;
+		}
+		if (cn->outq.len > cn->out_off)
+			return;
+	}
+	if (events & (EPOLLIN | EPOLLHUP | EPOLLERR | EPOLLOUT))
+		conn_read(cn);
+}
+
+static bool socket_alive(const char *path)
+{
+	struct sockaddr_un sun;
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	bool alive;
+
+	if (fd < 0 || sun_fill(&sun, path) < 0) {
+		if (fd >= 0)
+			close(fd);
+		return false;
+	}
+	alive = connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == 0;
+	close(fd);
+	return alive;
+}
+
+int rt_ctl_open(struct rt_ctl **out, const char *path, int epfd, rt_ctl_fn fn, void *arg)
+{
+	struct sockaddr_un sun;
+	struct epoll_event e = { .events = EPOLLIN };
+	struct rt_ctl *c;
+	struct stat st;
+	mode_t old;
+	int ret;
+
+	ret = sun_fill(&sun, path);
+	if (ret)
+		return ret;
+	ret = make_parent(path);
+	if (ret)
+		return ret;
+	if (lstat(path, &st) == 0) {
+		if (!S_ISSOCK(st.st_mode))
+			return -EEXIST;
+		if (socket_alive(path))
+			return -EADDRINUSE;
+		unlink(path);	/* stale: a router that died */
+	}
+	c = calloc(1, sizeof(*c));
+	if (!c)
+		return -ENOMEM;
+	c->ev.kind = RT_EV_CTL_LISTEN;
+	c->ev.obj = c;
+	c->epfd = epfd;
+	c->fn = fn;
+	c->arg = arg;
+	strcpy(c->path, path);
+	c->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (c->fd < 0) {
+		ret = -errno;
+		free(c);
+		return ret;
+	}
+	old = umask(0177);	/* created 0600: no window with a wider mode */
+	ret = bind(c->fd, (struct sockaddr *)&sun, sizeof(sun));
+	umask(old);
+	if (ret < 0 || chmod(path, 0600) < 0 || listen(c->fd, 16) < 0) {
+		ret = -errno;
+		goto fail;
+	}
+	e.data.ptr = &c->ev;
+	if (epoll_ctl(epfd, EPOLL_CTL_ADD, c->fd, &e) < 0) {
+		ret = -errno;
+		unlink(path);
+		goto fail;
+	}
+	*out = c;
+	return 0;
+fail:
+	close(c->fd);
+	free(c);
+	return ret;
+}
+
+void rt_ctl_close(struct rt_ctl *c)
+{
+	if (!c)
+		return;
+	for (int i = 0; i < RT_CTL_MAX_CONN; i++)
+		if (c->conn[i])
+			conn_free(c->conn[i]);
+	epoll_ctl(c->epfd, EPOLL_CTL_DEL, c->fd, NULL);
+	close(c->fd);
+	unlink(c->path);
+	sbuf_free(&c->out);
+	free(c);
+}
+
+void rt_ctl_counts(const struct rt_ctl *c, uint64_t *served, uint64_t *refused)
+{
+	*served = c ? c->served : 0;
+	*refused = c ? c->refused : 0;
+}
+
+int rt_ctl_connect(const char *path)
+{
+	struct sockaddr_un sun;
+	int fd, ret = sun_fill(&sun, path);
+
+	if (ret)
+		return ret;
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0) {
+		ret = -errno;
+		close(fd);
+		return ret;
+	}
+	return fd;
+}
+
+static int write_all(int fd, const char *p, size_t n)
+{
+	while (n) {
+		ssize_t w = send(fd, p, n, MSG_NOSIGNAL);
+
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+/* Read exactly n bytes (a header byte by byte, then the body). */
+static int read_full(int fd, char *p, size_t n)
+{
+	while (n) {
+		ssize_t r = recv(fd, p, n, 0);
+
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		if (r == 0)
+			return -ECONNRESET;
+		p += r;
+		n -= (size_t)r;
+	}
+	return 0;
+}
+
+int rt_ctl_call(int fd, const char *line, int flags, int *status, struct sbuf *out)
+{
+	struct sbuf req = SBUF_INIT;
+	char hdr[64], *sp, body[4096];
+	size_t h = 0;
+	uint64_t st, size;
+	int ret;
+
+	if (strchr(line, '\n'))
+		return -EINVAL;
+	sbuf_printf(&req, "%s %s\n",
+		    flags & RT_CTL_PRETTY ? "p" : flags & RT_CTL_JSON ? "j" : "-", line);
+	ret = req.oom ? -ENOMEM : write_all(fd, req.buf, req.len);
+	sbuf_free(&req);
+	if (ret)
+		return ret;
+	for (;;) {
+		if (h + 1 >= sizeof(hdr))
+			return -EPROTO;
+		ret = read_full(fd, hdr + h, 1);
+		if (ret)
+			return ret;
+		if (hdr[h] == '\n')
+			break;
+		h++;
+	}
+	hdr[h] = 0;
+	sp = strchr(hdr, ' ');
+	if (!sp)
+		return -EPROTO;
+	*sp = 0;
+	if (num_parse_u64(hdr, 0, 4095, &st) || num_parse_u64(sp + 1, 0, UINT32_MAX, &size))
+		return -EPROTO;
+	while (size) {
+		size_t n = size < sizeof(body) ? (size_t)size : sizeof(body);
+
+		ret = read_full(fd, body, n);
+		if (ret)
+			return ret;
+		sbuf_add(out, body, n);
+		size -= n;
+	}
+	*status = (int)st;
+	return out->oom ? -ENOMEM : 0;
+}

@@ -1,0 +1,883 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The router's event loop (see router.h): ports, underlay, control socket,
+ * signals and a timer in one epoll set, one thread.
+ *
+ * Buffers: RT_BATCH packet buffers allocated once at start.  A batch is
+ * read into them, each packet gets its pipeline decision, the results are
+ * queued per destination (the underlay per address family; a TAP write
+ * goes out at once) and the queues are flushed before the next batch is
+ * read into the same buffers.  Nothing is allocated per packet.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/epoll.h>
+#include <sys/ioctl.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/timerfd.h>
+#include <sys/un.h>
+#include "../trace/probe.h"
+#include "router.h"
+#include "config.h"
+#include "ctl.h"
+#include "pipeline.h"
+#include "port.h"
+#include "tables.h"
+
+#define BUF_HEADROOM	512		/* >= RT_HEADROOM, keeps frames aligned */
+#define BUF_SIZE	(BUF_HEADROOM + RT_FRAME_MAX)
+
+_Static_assert(BUF_HEADROOM >= RT_HEADROOM, "buffer headroom below the pipeline's need");
+
+/* ---- logging ---- */
+
+static int log_level = RT_LOG_INFO;
+static const char *const level_names[] = { "error", "warning", "info", "debug" };
+
+void rt_log_set_level(int level)
+{
+	log_level = level;
+}
+
+static void vlog(int level, uint64_t suppressed, const char *fmt, va_list ap)
+{
+	char buf[1024];
+	int n = snprintf(buf, sizeof(buf), "genv route: %s: ", level_names[level]);
+
+	if (n < 0)
+		return;
+	n += vsnprintf(buf + n, sizeof(buf) - (size_t)n, fmt, ap);
+	if ((size_t)n >= sizeof(buf) - 48)
+		n = (int)sizeof(buf) - 48;
+	if (suppressed)
+		n += snprintf(buf + n, sizeof(buf) - (size_t)n, " (%llu similar suppressed)",
+			      (unsigned long long)suppressed);
+	buf[n++] = '\n';
+	/* one write per line: lines never interleave */
+	(void)!write(STDERR_FILENO, buf, (size_t)n);
+}
+
+void rt_log(int level, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (level > log_level)
+		return;
+	va_start(ap, fmt);
+	vlog(level, 0, fmt, ap);
+	va_end(ap);
+}
+
+void rt_log_rl(struct rt_ratelimit *rl, int level, const char *fmt, ...)
+{
+	struct timespec ts;
+	uint64_t sec;
+	va_list ap;
+
+	if (level > log_level)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	sec = (uint64_t)ts.tv_sec;
+	if (sec != rl->window) {
+		rl->window = sec;
+		rl->count = 0;
+	}
+	if (rl->count >= RT_LOG_BURST) {
+		rl->suppressed++;
+		return;
+	}
+	rl->count++;
+	va_start(ap, fmt);
+	vlog(level, rl->suppressed, fmt, ap);
+	va_end(ap);
+	rl->suppressed = 0;
+}
+
+/* ---- atomic file writes ---- */
+
+int rt_write_atomic(const char *path, const char *data, size_t size)
+{
+	char tmp[4096], dir[4096];
+	const char *slash = strrchr(path, '/');
+	mode_t mask;
+	int fd, dfd, ret = 0;
+
+	if (snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path) >= (int)sizeof(tmp))
+		return -ENAMETOOLONG;
+	fd = mkstemp(tmp);
+	if (fd < 0)
+		return -errno;
+	mask = umask(0);
+	umask(mask);
+	if (fchmod(fd, 0666 & ~mask) < 0)
+		goto fail;
+	while (size) {
+		ssize_t w = write(fd, data, size);
+
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			goto fail;
+		}
+		data += w;
+		size -= (size_t)w;
+	}
+	if (fsync(fd) < 0 || close(fd) < 0) {
+		fd = -1;
+		goto fail;
+	}
+	fd = -1;
+	if (rename(tmp, path) < 0)
+		goto fail;
+	/* the rename itself must reach the disk */
+	if (slash)
+		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path) ? (int)(slash - path) : 1, path);
+	else
+		strcpy(dir, ".");
+	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd >= 0) {
+		fsync(dfd);
+		close(dfd);
+	}
+	return 0;
+fail:
+	ret = -errno;
+	if (fd >= 0)
+		close(fd);
+	unlink(tmp);
+	return ret;
+}
+
+/* ---- the router ---- */
+
+struct loop_port {
+	struct rt_ev ev;
+	struct rt_io io;
+	bool open;
+};
+
+struct ul_queue {
+	unsigned int n;
+	struct rt_pkt pkt[RT_BATCH];
+	uint8_t slot[RT_BATCH];		/* index into the batch's rt_out array */
+	uint8_t lane[RT_BATCH];		/* 0: the 6081 socket, else lanes[lane - 1] */
+};
+
+struct router {
+	const struct router_opts *o;
+	struct rt_tables *t;
+	struct rt_runtime_ops ops;
+	int epfd, sigfd, timerfd;
+	struct rt_ev sig_ev, timer_ev;
+	struct loop_port *ports;	/* [lim.max_ports] */
+	uint32_t nports;
+	struct loop_port ul[2];		/* udp4, udp6 */
+	struct gnv_addr ul_addr[2];	/* their bound addresses (family 0: any) */
+	struct rt_io lanes[2][RT_UL_LANES - 1];	/* send-only sockets, other source ports */
+	struct rt_ctl *ctl;
+	uint8_t *bufs;			/* RT_BATCH * BUF_SIZE */
+	struct rt_pkt rx[RT_BATCH];
+	struct rt_out out[RT_BATCH];
+	struct ul_queue ulq[2];
+	struct sbuf dump;
+	uint64_t saved_gen;
+	uint64_t control_pkts, ul_tx_fail;
+	bool stop;
+	sigset_t oldmask;
+};
+
+static int ul_slot(int family)
+{
+	return family == 6;
+}
+
+static void watch(struct router *r, int fd, struct rt_ev *ev)
+{
+	struct epoll_event e = { .events = EPOLLIN, .data.ptr = ev };
+
+	epoll_ctl(r->epfd, EPOLL_CTL_ADD, fd, &e);
+}
+
+/* --state: rewrite the file when the tables changed since the last save */
+static int persist(struct router *r, bool force)
+{
+	int ret;
+
+	if (!r->o->state || (!force && r->t->gen == r->saved_gen))
+		return 0;
+	sbuf_reset(&r->dump);
+	ret = rt_config_dump(r->t, &r->dump);
+	if (!ret && r->dump.oom)
+		ret = -ENOMEM;
+	if (!ret)
+		ret = rt_write_atomic(r->o->state, sbuf_str(&r->dump), r->dump.len);
+	if (ret) {
+		rt_log(RT_LOG_ERR, "cannot write state file '%s': %s", r->o->state, strerror(-ret));
+		return ret;
+	}
+	r->saved_gen = r->t->gen;
+	return 0;
+}
+
+/* ---- runtime ops: what commands do to the outside world ---- */
+
+static int op_port_open(void *ctx, int index, const char *name, unsigned int mtu,
+			char *err, size_t errsz)
+{
+	struct router *r = ctx;
+	struct loop_port *lp;
+	int ret;
+
+	if (index < 0 || (uint32_t)index >= r->nports) {
+		snprintf(err, errsz, "port index %d out of range", index);
+		return -ERANGE;
+	}
+	lp = &r->ports[index];
+	ret = rt_tap_open(&lp->io, name, mtu);
+	if (ret) {
+		snprintf(err, errsz, "cannot create TAP device '%s': %s", name, strerror(-ret));
+		return ret;
+	}
+	lp->io.index = index;
+	lp->ev.kind = RT_EV_PORT;
+	lp->ev.obj = &lp->io;
+	lp->open = true;
+	watch(r, lp->io.fd, &lp->ev);
+	rt_log(RT_LOG_INFO, "port %s: TAP device created (ifindex %u, mtu %u)",
+	       lp->io.name, lp->io.ifindex, lp->io.mtu);
+	return 0;
+}
+
+static void op_port_close(void *ctx, int index)
+{
+	struct router *r = ctx;
+	struct loop_port *lp;
+
+	if (index < 0 || (uint32_t)index >= r->nports || !r->ports[index].open)
+		return;
+	lp = &r->ports[index];
+	epoll_ctl(r->epfd, EPOLL_CTL_DEL, lp->io.fd, NULL);
+	rt_log(RT_LOG_INFO, "port %s: TAP device removed", lp->io.name);
+	rt_io_close(&lp->io);
+	lp->open = false;
+}
+
+static int op_port_mtu(void *ctx, int index, unsigned int mtu, char *err, size_t errsz)
+{
+	struct router *r = ctx;
+	struct ifreq ifr;
+	int s, ret = 0;
+
+	if (index < 0 || (uint32_t)index >= r->nports || !r->ports[index].open) {
+		snprintf(err, errsz, "port %d is not open", index);
+		return -ENOENT;
+	}
+	s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (s < 0) {
+		ret = -errno;
+		snprintf(err, errsz, "socket: %s", strerror(errno));
+		return ret;
+	}
+	memset(&ifr, 0, sizeof(ifr));
+	memcpy(ifr.ifr_name, r->ports[index].io.name, IFNAMSIZ);
+	ifr.ifr_mtu = (int)mtu;
+	if (ioctl(s, SIOCSIFMTU, &ifr) < 0) {
+		ret = -errno;
+		/* the device may live in another namespace now: that is its
+		 * owner's business; the router still enforces the new MTU */
+		if (errno == ENODEV)
+			ret = 0;
+		else
+			snprintf(err, errsz, "cannot set the MTU of '%s': %s",
+				 r->ports[index].io.name, strerror(errno));
+	}
+	close(s);
+	if (!ret)
+		r->ports[index].io.mtu = mtu;
+	return ret;
+}
+
+/* (Re)open the send-only lanes of family slot s on addr; best effort: a
+ * lane that cannot be opened sends through the 6081 socket. */
+static void lanes_open(struct router *r, int s, const struct gnv_addr *addr)
+{
+	for (int k = 0; k < RT_UL_LANES - 1; k++) {
+		struct rt_io *io = &r->lanes[s][k];
+
+		if (io->fd >= 0)
+			rt_io_close(io);
+		if (rt_udp_open_lane(io, s ? 6 : 4, addr) < 0)
+			io->fd = -1;
+	}
+}
+
+/*
+ * Rebind the underlay socket of addr's family to addr.  The old socket is
+ * closed first (two sockets cannot share the port); if the new bind fails
+ * the old binding is restored and the command is rejected.
+ */
+static int op_host_addr(void *ctx, const struct gnv_addr *addr, char *err, size_t errsz)
+{
+	struct router *r = ctx;
+	int s = ul_slot(addr->family);
+	struct loop_port *lp = &r->ul[s];
+	char a[RT_ADDR_STR];
+	int ret;
+
+	rt_addr_fmt(a, sizeof(a), addr->family, addr->a);
+	if (lp->open) {
+		epoll_ctl(r->epfd, EPOLL_CTL_DEL, lp->io.fd, NULL);
+		rt_io_close(&lp->io);
+		lp->open = false;
+	}
+	ret = rt_udp_open(&lp->io, addr->family, addr, 0);
+	if (ret) {
+		snprintf(err, errsz, "cannot bind the underlay to %s port %d: %s",
+			 a, GNV_PORT, strerror(-ret));
+		if (rt_udp_open(&lp->io, addr->family, &r->ul_addr[s], 0) == 0) {
+			lp->open = true;
+			watch(r, lp->io.fd, &lp->ev);
+		} else {
+			rt_log(RT_LOG_ERR, "underlay: lost its %s socket", s ? "IPv6" : "IPv4");
+		}
+		return ret;
+	}
+	r->ul_addr[s] = *addr;
+	lp->open = true;
+	watch(r, lp->io.fd, &lp->ev);
+	lanes_open(r, s, addr);
+	rt_log(RT_LOG_INFO, "underlay: UDP %s port %d", a, GNV_PORT);
+	return 0;
+}
+
+/* Control-path packets (genv trace path probes): one datagram now, on the
+ * lane of the flow's source port, as the flow's packets go. */
+static int op_ul_send(void *ctx, const struct gnv_addr *dst, const uint8_t *data, size_t size,
+		      uint8_t tos, uint8_t ttl, uint16_t sport)
+{
+	struct router *r = ctx;
+	int s = ul_slot(dst->family);
+	unsigned int lane = sport % RT_UL_LANES;
+	struct rt_io *io;
+	struct rt_pkt p = { .data = (uint8_t *)data, .size = (uint32_t)size, .cap = (uint32_t)size,
+			    .peer = *dst, .tos = tos, .ttl = ttl };
+
+	if ((dst->family != 4 && dst->family != 6) || !r->ul[s].open)
+		return -ENETUNREACH;
+	if (lane && r->lanes[s][lane - 1].fd < 0)
+		lane = 0;
+	io = lane ? &r->lanes[s][lane - 1] : &r->ul[s].io;
+	if (io->ops->tx_batch(io, &p, 1) != 1 || p.failed) {
+		r->ul_tx_fail++;
+		return -EIO;
+	}
+	return 0;
+}
+
+static int op_port_info(void *ctx, int index, struct rt_port_info *info)
+{
+	struct router *r = ctx;
+	const struct rt_io *io;
+
+	if (index < 0 || (uint32_t)index >= r->nports || !r->ports[index].open)
+		return -ENOENT;
+	io = &r->ports[index].io;
+	memset(info, 0, sizeof(*info));
+	snprintf(info->ifname, sizeof(info->ifname), "%s", io->name);
+	info->ifindex = (int)io->ifindex;
+	info->up = io->fd >= 0;
+	info->rx_errors = io->st.rx_errors + io->st.rx_truncated;
+	info->tx_errors = io->st.tx_errors;
+	info->tx_dropped = io->st.tx_dropped;
+	return 0;
+}
+
+/* ---- control requests ---- */
+
+static int ctl_handle(void *arg, const char *line, int flags, struct sbuf *out)
+{
+	struct router *r = arg;
+	size_t start = out->len;
+	int ret;
+
+	ret = rt_cmd_exec(r->t, &r->ops, line, flags & RT_CTL_JSON, out);
+	/* text replies end with a newline, so clients print them as they are */
+	if (out->len > start && out->buf[out->len - 1] != '\n')
+		sbuf_putc(out, '\n');
+	if (ret) {
+		rt_log(RT_LOG_DEBUG, "rejected: %s", line);
+		return ret;
+	}
+	if (r->t->gen != r->saved_gen) {
+		rt_log(RT_LOG_INFO, "applied: %s", line);
+		/* on failure the change is live, only its persistence failed
+		 * (logged); the timer retries */
+		if (persist(r, false) < 0 && !(flags & RT_CTL_JSON))
+			sbuf_printf(out, "warning: state file '%s' not written\n", r->o->state);
+		if (!r->o->state)
+			r->saved_gen = r->t->gen;
+	}
+	return 0;
+}
+
+/* Run the commands of FILE at start; FILE:LINE on the first error. */
+static int load_file(struct router *r, const char *file)
+{
+	struct sbuf out = SBUF_INIT;
+	FILE *f = fopen(file, "r");
+	char *line = NULL;
+	size_t cap = 0;
+	unsigned long lineno = 0, n = 0;
+	ssize_t len;
+	int ret = 0;
+
+	if (!f) {
+		ret = -errno;
+		rt_log(RT_LOG_ERR, "cannot open '%s': %s", file, strerror(errno));
+		return ret;
+	}
+	while ((len = getline(&line, &cap, f)) >= 0) {
+		lineno++;
+		while (len && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+			line[--len] = 0;
+		sbuf_reset(&out);
+		ret = rt_cmd_exec(r->t, &r->ops, line, false, &out);
+		if (ret) {
+			rt_log(RT_LOG_ERR, "%s:%lu: %s", file, lineno, sbuf_str(&out));
+			break;
+		}
+		n++;
+	}
+	if (!ret && ferror(f)) {
+		ret = -EIO;
+		rt_log(RT_LOG_ERR, "cannot read '%s'", file);
+	}
+	if (!ret)
+		rt_log(RT_LOG_INFO, "loaded '%s' (%lu lines)", file, n);
+	fclose(f);
+	free(line);
+	sbuf_free(&out);
+	return ret;
+}
+
+/* ---- packets ---- */
+
+static void ul_flush(struct router *r, int s)
+{
+	struct ul_queue *q = &r->ulq[s];
+	struct loop_port *lp = &r->ul[s];
+	struct rt_pkt sub[RT_BATCH];
+	uint8_t idx[RT_BATCH];
+
+	if (!q->n)
+		return;
+	if (!lp->open) {
+		for (unsigned int i = 0; i < q->n; i++)
+			rt_count_tx_error(r->t, &r->out[q->slot[i]]);
+		q->n = 0;
+		return;
+	}
+	/* one sendmmsg per source-port lane that has packets */
+	for (unsigned int lane = 0; lane < RT_UL_LANES; lane++) {
+		struct rt_io *io = lane ? &r->lanes[s][lane - 1] : &lp->io;
+		unsigned int m = 0;
+
+		for (unsigned int i = 0; i < q->n; i++)
+			if (q->lane[i] == lane) {
+				sub[m] = q->pkt[i];
+				idx[m++] = (uint8_t)i;
+			}
+		if (!m)
+			continue;
+		io->ops->tx_batch(io, sub, m);
+		for (unsigned int j = 0; j < m; j++)
+			if (sub[j].failed) {
+				r->ul_tx_fail++;
+				rt_count_tx_error(r->t, &r->out[q->slot[idx[j]]]);
+			}
+	}
+	q->n = 0;
+}
+
+static void to_port(struct router *r, int port, struct rt_out *o)
+{
+	struct rt_pkt p = { .data = o->data, .size = (uint32_t)o->size };
+
+	if (port < 0 || (uint32_t)port >= r->nports || !r->ports[port].open ||
+	    r->ports[port].io.fd < 0) {
+		rt_count_tx_error(r->t, o);
+		return;
+	}
+	r->ports[port].io.ops->tx_batch(&r->ports[port].io, &p, 1);
+	if (p.failed)
+		rt_count_tx_error(r->t, o);
+}
+
+static void to_underlay(struct router *r, unsigned int slot, struct rt_out *o)
+{
+	int s;
+	unsigned int lane;
+	struct ul_queue *q;
+	struct rt_pkt *p;
+
+	if (o->dst.family != 4 && o->dst.family != 6) {
+		rt_count_tx_error(r->t, o);
+		return;
+	}
+	s = ul_slot(o->dst.family);
+	q = &r->ulq[s];
+	if (q->n == RT_BATCH)
+		ul_flush(r, s);
+	p = &q->pkt[q->n];
+	memset(p, 0, sizeof(*p));
+	p->data = o->data;
+	p->size = (uint32_t)o->size;
+	p->peer = o->dst;
+	p->tos = o->tos;
+	p->ttl = o->ttl;
+	/* the flow's source port picks its lane: a flow keeps one port */
+	lane = o->sport % RT_UL_LANES;
+	if (lane && r->lanes[s][lane - 1].fd < 0)
+		lane = 0;
+	q->lane[q->n] = (uint8_t)lane;
+	q->slot[q->n++] = (uint8_t)slot;
+}
+
+static void dispatch(struct router *r, unsigned int slot, const struct rt_pkt *in)
+{
+	struct rt_out *o = &r->out[slot];
+	char a[RT_ADDR_STR];
+
+	switch (o->verdict) {
+	case RT_DELIVER:
+	case RT_REPLY:
+		to_port(r, o->port, o);
+		break;
+	case RT_FORWARD:
+		to_underlay(r, slot, o);
+		break;
+	case RT_CONTROL:
+		/* handled by trace_probe_control() when it came in */
+		r->control_pkts++;
+		RT_LOG_LIMITED(RT_LOG_DEBUG, "control packet (O bit) from %s, VNI %u",
+			       in->peer.family ? rt_addr_fmt(a, sizeof(a), in->peer.family, in->peer.a) : "a port",
+			       o->vni);
+		break;
+	case RT_DROP:
+		break;
+	}
+}
+
+/*
+ * The TAP device is gone while the port is configured: its namespace was
+ * deleted with it inside.  The descriptor would report an error forever,
+ * so stop watching it; packets for the port are counted as tx errors
+ * until `del port` (and `add port` to create a new device).
+ */
+static void port_detach(struct router *r, struct rt_io *io, int err)
+{
+	rt_log(RT_LOG_ERR, "port %s: device gone (%s); packets to it are dropped until "
+	       "'del port %s'", io->name, strerror(-err), io->name);
+	epoll_ctl(r->epfd, EPOLL_CTL_DEL, io->fd, NULL);
+	rt_io_close(io);
+}
+
+static void rx_ready(struct router *r, struct rt_io *io)
+{
+	int n;
+
+	if (io->fd < 0)
+		return;		/* closed by a command earlier in this wakeup */
+	for (unsigned int i = 0; i < RT_BATCH; i++) {
+		r->rx[i].data = r->bufs + (size_t)i * BUF_SIZE + BUF_HEADROOM;
+		r->rx[i].cap = RT_FRAME_MAX;
+	}
+	n = io->ops->rx_batch(io, r->rx, RT_BATCH);
+	if (n < 0) {
+		if (!io->family && (n == -EBADFD || n == -EIO || n == -ENXIO || n == -ENODEV)) {
+			port_detach(r, io, n);
+			return;
+		}
+		RT_LOG_LIMITED(RT_LOG_WARN, "%s: receive failed: %s", io->name, strerror(-n));
+		return;
+	}
+	for (int i = 0; i < n; i++) {
+		struct rt_pkt *p = &r->rx[i];
+
+		if (p->trunc) {
+			RT_LOG_LIMITED(RT_LOG_WARN, "%s: packet larger than %d bytes, dropped",
+				       io->name, RT_FRAME_MAX);
+			r->out[i].verdict = RT_DROP;
+			continue;
+		}
+		if (io->family) {
+			struct rt_ul_meta m = { .src = p->peer, .ttl = p->ttl, .tos = p->tos };
+
+			rt_from_underlay(r->t, &m, p->data, p->size, BUF_HEADROOM, &r->out[i], NULL);
+			if (r->out[i].verdict == RT_CONTROL)
+				trace_probe_control(r->t, &r->ops, &m, p->data, p->size);
+		} else {
+			rt_from_port(r->t, io->index, p->data, p->size, BUF_HEADROOM, &r->out[i], NULL);
+		}
+		dispatch(r, (unsigned int)i, p);
+	}
+	ul_flush(r, 0);
+	ul_flush(r, 1);
+}
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static void log_summary(struct router *r)
+{
+	const struct rt_stats *s = &r->t->st;
+
+	rt_log(RT_LOG_INFO, "counters: from ports %llu, from underlay %llu, delivered %llu, "
+	       "forwarded %llu, replies %llu, control %llu, dropped %llu",
+	       (unsigned long long)s->port_rx, (unsigned long long)s->underlay_rx,
+	       (unsigned long long)s->delivered, (unsigned long long)s->forwarded,
+	       (unsigned long long)s->replies, (unsigned long long)s->control,
+	       (unsigned long long)s->drops);
+}
+
+static void on_signal(struct router *r)
+{
+	struct signalfd_siginfo si;
+
+	while (read(r->sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+		if (si.ssi_signo == SIGHUP) {
+			rt_log(RT_LOG_INFO, "SIGHUP: state file rewritten, counters logged");
+			persist(r, true);
+			log_summary(r);
+		} else {
+			rt_log(RT_LOG_INFO, "%s: stopping", strsignal((int)si.ssi_signo));
+			r->stop = true;
+		}
+	}
+}
+
+static void on_timer(struct router *r)
+{
+	uint64_t ticks;
+
+	if (read(r->timerfd, &ticks, sizeof(ticks)) < 0)
+		return;
+	/* a state write that failed earlier is retried every second */
+	if (r->o->state && r->t->gen != r->saved_gen)
+		persist(r, false);
+}
+
+/* systemd Type=notify: READY=1 on $NOTIFY_SOCKET (best effort). */
+static void notify_ready(void)
+{
+	const char *p = getenv("NOTIFY_SOCKET");
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	size_t n;
+	int fd;
+
+	if (!p || (*p != '/' && *p != '@') || (n = strlen(p)) >= sizeof(sun.sun_path))
+		return;
+	memcpy(sun.sun_path, p, n);
+	if (*p == '@')
+		sun.sun_path[0] = 0;
+	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return;
+	(void)!sendto(fd, "READY=1", 7, MSG_NOSIGNAL, (struct sockaddr *)&sun,
+		      (socklen_t)(offsetof(struct sockaddr_un, sun_path) + n));
+	close(fd);
+}
+
+static int setup(struct router *r)
+{
+	struct itimerspec its = { .it_interval = { 1, 0 }, .it_value = { 1, 0 } };
+	sigset_t mask;
+	int ret;
+
+	r->t = rt_tables_new(NULL);
+	r->bufs = malloc((size_t)RT_BATCH * BUF_SIZE);
+	if (!r->t || !r->bufs)
+		return -ENOMEM;
+	r->nports = r->t->lim.max_ports;
+	r->ports = calloc(r->nports, sizeof(*r->ports));
+	if (!r->ports)
+		return -ENOMEM;
+	for (uint32_t i = 0; i < r->nports; i++)
+		r->ports[i].io.fd = -1;
+
+	r->ops = (struct rt_runtime_ops){
+		.ctx = r,
+		.port_open = op_port_open,
+		.port_close = op_port_close,
+		.port_mtu = op_port_mtu,
+		.host_addr = op_host_addr,
+		.port_info = op_port_info,
+		.ul_send = op_ul_send,
+	};
+	r->epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (r->epfd < 0)
+		return -errno;
+
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGHUP);
+	sigprocmask(SIG_BLOCK, &mask, &r->oldmask);
+	r->sigfd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
+	r->timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+	if (r->sigfd < 0 || r->timerfd < 0 || timerfd_settime(r->timerfd, 0, &its, NULL) < 0)
+		return -errno;
+	r->sig_ev = (struct rt_ev){ RT_EV_SIGNAL, r };
+	r->timer_ev = (struct rt_ev){ RT_EV_TIMER, r };
+	watch(r, r->sigfd, &r->sig_ev);
+	watch(r, r->timerfd, &r->timer_ev);
+
+	/* the underlay listens on every address until `set host addr` */
+	for (int s = 0; s < 2; s++) {
+		struct loop_port *lp = &r->ul[s];
+
+		lp->ev = (struct rt_ev){ RT_EV_PORT, &lp->io };
+		lp->io.fd = -1;
+		ret = rt_udp_open(&lp->io, s ? 6 : 4, NULL, 0);
+		if (ret) {
+			if (s == 1 && ret == -EAFNOSUPPORT) {
+				rt_log(RT_LOG_WARN, "no IPv6 here: underlay is IPv4 only");
+				continue;
+			}
+			rt_log(RT_LOG_ERR, "cannot open the %s underlay on port %d: %s",
+			       s ? "IPv6" : "IPv4", GNV_PORT, strerror(-ret));
+			return ret;
+		}
+		lp->open = true;
+		watch(r, lp->io.fd, &lp->ev);
+		lanes_open(r, s, NULL);
+	}
+	return 0;
+}
+
+static void teardown(struct router *r)
+{
+	rt_ctl_close(r->ctl);
+	for (uint32_t i = 0; r->ports && i < r->nports; i++)
+		if (r->ports[i].open)
+			rt_io_close(&r->ports[i].io);
+	for (int s = 0; s < 2; s++) {
+		if (r->ul[s].open)
+			rt_io_close(&r->ul[s].io);
+		for (int k = 0; k < RT_UL_LANES - 1; k++)
+			if (r->lanes[s][k].fd >= 0)
+				rt_io_close(&r->lanes[s][k]);
+	}
+	if (r->sigfd > 0)
+		close(r->sigfd);
+	if (r->timerfd > 0)
+		close(r->timerfd);
+	if (r->epfd > 0)
+		close(r->epfd);
+	sigprocmask(SIG_SETMASK, &r->oldmask, NULL);
+	rt_tables_free(r->t);
+	free(r->ports);
+	free(r->bufs);
+	sbuf_free(&r->dump);
+}
+
+int router_run(const struct router_opts *o)
+{
+	struct router r = { .o = o, .epfd = -1, .sigfd = -1, .timerfd = -1 };
+	struct epoll_event evs[64];
+	bool restored = false;
+	int ret;
+
+	rt_log_set_level(o->log_level);
+	sigprocmask(SIG_SETMASK, NULL, &r.oldmask);
+	for (int s = 0; s < 2; s++) {
+		r.ul[s].io.fd = -1;
+		for (int k = 0; k < RT_UL_LANES - 1; k++)
+			r.lanes[s][k].fd = -1;
+	}
+	ret = setup(&r);
+	if (ret) {
+		if (ret == -ENOMEM)
+			rt_log(RT_LOG_ERR, "out of memory");
+		else if (ret != -EADDRINUSE)
+			rt_log(RT_LOG_ERR, "cannot start: %s", strerror(-ret));
+		goto out;
+	}
+	if (o->state && access(o->state, F_OK) == 0) {
+		ret = load_file(&r, o->state);
+		if (ret)
+			goto out;
+		restored = true;
+		if (o->config)
+			rt_log(RT_LOG_INFO, "state '%s' restored; '%s' not loaded", o->state, o->config);
+	} else if (o->config) {
+		ret = load_file(&r, o->config);
+		if (ret)
+			goto out;
+	}
+	ret = persist(&r, !restored && o->state);
+	if (ret)
+		goto out;
+	r.saved_gen = r.t->gen;
+	ret = rt_ctl_open(&r.ctl, o->socket, r.epfd, ctl_handle, &r);
+	if (ret) {
+		rt_log(RT_LOG_ERR, "control socket '%s': %s", o->socket,
+		       ret == -EADDRINUSE ? "another router is listening there" : strerror(-ret));
+		goto out;
+	}
+	rt_log(RT_LOG_INFO, "running: control socket %s%s%s", o->socket,
+	       o->state ? ", state " : "", o->state ? o->state : "");
+	notify_ready();
+
+	while (!r.stop) {
+		int n = epoll_wait(r.epfd, evs, 64, -1);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			ret = -errno;
+			rt_log(RT_LOG_ERR, "epoll_wait: %s", strerror(errno));
+			break;
+		}
+		rt_tables_set_now(r.t, now_ns());
+		for (int i = 0; i < n; i++) {
+			struct rt_ev *ev = evs[i].data.ptr;
+
+			switch (ev->kind) {
+			case RT_EV_PORT:
+				rx_ready(&r, ev->obj);
+				break;
+			case RT_EV_CTL_LISTEN:
+			case RT_EV_CTL_CONN:
+				rt_ctl_event(r.ctl, ev, evs[i].events);
+				break;
+			case RT_EV_SIGNAL:
+				on_signal(&r);
+				break;
+			case RT_EV_TIMER:
+				on_timer(&r);
+				break;
+			}
+		}
+	}
+	persist(&r, false);
+	log_summary(&r);
+out:
+	teardown(&r);
+	return ret;
+}

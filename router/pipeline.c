@@ -1,0 +1,1191 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The packet pipeline (see pipeline.h for the stages).
+ *
+ * Layout of the caller's buffer for a frame from a port:
+ *
+ *   frame - headroom                      frame               frame + size
+ *   |.......... headroom ..........|geneve|opts| inner eth | ip ...      |
+ *                                  ^ out->data on RT_FORWARD
+ *
+ * ICMP errors are built so that the quoted original IP packet stays where
+ * it is: the new Ethernet + IP + ICMP headers go in front of it (28 bytes
+ * into the headroom for IPv4, 48 for IPv6).  ARP replies are rewritten in
+ * place; neighbour advertisements are built in the headroom.
+ *
+ * Every decision appends a trace entry when a trace is given; with a
+ * dry-run trace no counter, flow entry or rate limiter changes.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include "../libcore/csum.h"
+#include "../libcore/cursor.h"
+#include "../libcore/flowhash.h"
+#include "../libcore/optreg.h"
+#include "dropring.h"
+#include "pipeline.h"
+
+#define ETH_HLEN	14
+#define ETH_P_ARP	0x0806
+#define ETH_P_IP	0x0800
+#define ETH_P_IPV6	0x86dd
+#define ETH_P_TEB	0x6558
+#define GNV_HLEN	8
+
+const char *rt_verdict_name(enum rt_verdict v)
+{
+	switch (v) {
+	case RT_DROP: return "drop";
+	case RT_DELIVER: return "deliver";
+	case RT_FORWARD: return "forward";
+	case RT_REPLY: return "reply";
+	case RT_CONTROL: return "control";
+	}
+	return "?";
+}
+
+void rt_trace_init(struct rt_trace *tr, bool dry_run)
+{
+	tr->dry_run = dry_run;
+	tr->overflow = false;
+	tr->n = 0;
+}
+
+void rt_trace_stage(struct rt_trace *tr, const char *stage, const char *decision,
+		    const char *fmt, ...)
+{
+	struct rt_trace_entry *e;
+	va_list ap;
+
+	if (tr->n >= RT_TRACE_MAX) {
+		tr->overflow = true;
+		return;
+	}
+	e = &tr->e[tr->n++];
+	snprintf(e->stage, sizeof(e->stage), "%s", stage);
+	snprintf(e->decision, sizeof(e->decision), "%s", decision);
+	va_start(ap, fmt);
+	vsnprintf(e->detail, sizeof(e->detail), fmt, ap);
+	va_end(ap);
+}
+
+#define TR(c, stage, dec, ...) \
+	do { if ((c)->tr) rt_trace_stage((c)->tr, stage, dec, __VA_ARGS__); } while (0)
+
+/* Everything one packet's decisions need. */
+struct ctx {
+	struct rt_tables *t;
+	struct rt_trace *tr;
+	bool live;		/* counters and state may change */
+	struct rt_out *out;
+	struct gnv_pkt *pk;
+	struct rt_port *pt;	/* ingress port (from a port) */
+	struct rt_vpc *v;
+	struct rt_ep *src;	/* sending endpoint (from a port) */
+	const struct rt_ul_meta *meta;	/* underlay: what the socket saw */
+	uint8_t *frame;		/* from a port: the frame; underlay: the payload */
+	size_t size, headroom;
+};
+
+static const char *addr_s(char *buf, const struct gnv_addr *a)
+{
+	return rt_addr_fmt(buf, RT_ADDR_STR, a->family, a->a);
+}
+
+static const char *mac_s(char *buf, const uint8_t *m)
+{
+	snprintf(buf, 18, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4], m[5]);
+	return buf;
+}
+
+static const char *eptype_s(unsigned int type)
+{
+	static const char *const n[] = { "simple", "scaled", "proxied", "gateway" };
+
+	return type < 4 ? n[type] : "?";
+}
+
+/* A sample of the dropped packet for `genv trace drops` (live only). */
+static void drop_note(struct ctx *c, enum rt_drop reason)
+{
+	struct rt_tables *t = c->t;
+
+	if (!t->drops)
+		return;
+	rt_dropring_note(t->drops, t->now_ns, reason, c->meta ? NULL : c->pt ? c->pt->name : "?",
+			 c->meta ? &c->meta->src : NULL, t->self.addr_set ? &t->self.addr : NULL,
+			 c->v || (c->meta && c->pk->gnv.present), c->v ? c->v->vni : c->pk->gnv.vni,
+			 c->frame, c->size);
+}
+
+static enum rt_verdict drop(struct ctx *c, enum rt_drop reason, const char *stage,
+			    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+static enum rt_verdict drop(struct ctx *c, enum rt_drop reason, const char *stage,
+			    const char *fmt, ...)
+{
+	va_list ap;
+
+	c->out->verdict = RT_DROP;
+	c->out->reason = reason;
+	c->out->data = NULL;
+	c->out->size = 0;
+	if (c->tr) {
+		char detail[RT_TRACE_DETAIL];
+
+		va_start(ap, fmt);
+		vsnprintf(detail, sizeof(detail), fmt, ap);
+		va_end(ap);
+		rt_trace_stage(c->tr, stage, "drop", "%s: %s", rt_drop_name(reason), detail);
+	}
+	if (c->live) {
+		c->t->st.drops++;
+		c->t->st.drop[reason]++;
+		if (c->v) {
+			c->v->st.c.drops++;
+			c->v->st.drop[reason]++;
+		}
+		if (c->pt)
+			c->pt->st.c.drops++;
+		if (c->src)
+			c->src->c.drops++;
+		drop_note(c, reason);
+	}
+	return RT_DROP;
+}
+
+/* ---- flows ---- */
+
+static void flow_note(struct ctx *c, const struct gnv_layers *l, uint32_t hash)
+{
+	struct rt_flows *f = &c->v->flows;
+	struct rt_flow *set, *victim = NULL;
+	uint8_t fam = l->ip.version;
+	size_t alen = fam == 6 ? 16 : 4;
+
+	if (!c->live || !f->e)
+		return;
+	set = &f->e[(hash & (f->nsets - 1)) * 4];
+	for (int i = 0; i < 4; i++) {
+		struct rt_flow *e = &set[i];
+
+		if (e->family == fam && e->hash == hash && e->proto == l->ip.proto &&
+		    e->sport == l->l4.sport && e->dport == l->l4.dport &&
+		    !memcmp(e->src, l->ip.src.a, alen) && !memcmp(e->dst, l->ip.dst.a, alen)) {
+			e->pkts++;
+			e->bytes += c->size;
+			e->last_ns = c->t->now_ns;
+			return;
+		}
+		if (!victim || (victim->family && (!e->family || e->last_ns < victim->last_ns)))
+			victim = e;
+	}
+	if (victim->family)
+		f->evictions++;
+	memset(victim, 0, sizeof(*victim));
+	victim->family = fam;
+	victim->proto = l->ip.proto;
+	victim->sport = l->l4.sport;
+	victim->dport = l->l4.dport;
+	memcpy(victim->src, l->ip.src.a, alen);
+	memcpy(victim->dst, l->ip.dst.a, alen);
+	victim->hash = hash;
+	victim->pkts = 1;
+	victim->bytes = c->size;
+	victim->first_ns = victim->last_ns = c->t->now_ns;
+}
+
+/* ---- shared helpers ---- */
+
+static bool ip_multicast(const struct gnv_ip *ip)
+{
+	if (ip->version == 4)
+		return ip->dst.a[0] >= 224 || !memcmp(ip->dst.a, "\xff\xff\xff\xff", 4);
+	return ip->dst.a[0] == 0xff;
+}
+
+static bool ip_unspecified(const struct gnv_addr *a)
+{
+	static const uint8_t zero[16];
+
+	return !memcmp(a->a, zero, a->family == 6 ? 16 : 4);
+}
+
+static size_t alen_of(int family)
+{
+	return family == 6 ? 16 : 4;
+}
+
+/* Index into n choices from the flow hash (not the low bits: flow tables
+ * use those). */
+static unsigned int pick(uint32_t hash, unsigned int n)
+{
+	return (unsigned int)(((uint64_t)(hash >> 8) * n) >> 24);
+}
+
+/* ICMP error limiter: GCRA, a burst of one second's worth. */
+static bool icmp_allowed(struct ctx *c)
+{
+	struct rt_tables *t = c->t;
+	uint64_t interval = 1000000000ull / (t->lim.icmp_rate ? t->lim.icmp_rate : 1);
+	uint64_t tat = t->icmp_tokens_ns > t->now_ns ? t->icmp_tokens_ns : t->now_ns;
+
+	if (tat - t->now_ns > 1000000000ull - interval)
+		return false;
+	if (c->live)
+		t->icmp_tokens_ns = tat + interval;
+	return true;
+}
+
+static uint8_t ecn_of(const struct gnv_ip *ip)
+{
+	return ip->tos & 3;
+}
+
+/* Set the ECN bits of the IP header at p (RFC 6040 decapsulation). */
+static void set_ecn(uint8_t *p, int version, uint8_t ecn)
+{
+	if (version == 4) {
+		uint16_t old = gnv_be16(p), now;
+
+		p[1] = (uint8_t)((p[1] & 0xfc) | ecn);
+		now = gnv_be16(p);
+		gnv_put16(p + 10, csum_update16(gnv_be16(p + 10), old, now));
+	} else {
+		p[1] = (uint8_t)((p[1] & 0xcf) | (ecn << 4));
+	}
+}
+
+/* ---- replies from a port: ICMP errors, ARP, ND, echo ---- */
+
+/*
+ * Build an ICMP error about the frame's IP packet back to the sender.
+ * v4: dest-unreachable (type 3, code) or frag-needed (code 4, mtu);
+ * v6: type/code given (1 = unreachable, 2 = packet too big with mtu).
+ */
+static enum rt_verdict icmp_error(struct ctx *c, enum rt_drop reason, uint8_t type,
+				  uint8_t code, uint32_t mtu, const char *why)
+{
+	const struct gnv_layers *l = &c->pk->outer;
+	const struct gnv_ip *ip = &l->ip;
+	struct rt_tables *t = c->t;
+	uint8_t src[16], smac[6], *r, *ipq = c->frame + ETH_HLEN;
+	size_t quote = ip->tot_len < c->size - ETH_HLEN ? ip->tot_len : c->size - ETH_HLEN;
+	size_t hdr;
+	uint32_t sum;
+	char a[RT_ADDR_STR];
+
+	/* never an error about an error, nor about a non-first fragment */
+	if ((ip->version == 4 && l->l4.proto == 1 && l->l4.type != 8 && l->l4.type != 0) ||
+	    (ip->version == 6 && l->l4.proto == 58 && l->l4.type < 128) ||
+	    (ip->fragment && ip->frag_off))
+		return drop(c, reason, "icmp", "%s; no ICMP error about an ICMP error or fragment", why);
+	if (!c->v || !rt_gateway_of(t, c->v, ip->version, ip->src.a, src))
+		return drop(c, reason, "icmp", "%s; sender has no gateway address", why);
+	if (!icmp_allowed(c))
+		return drop(c, RT_DROP_ICMP_RATE, "icmp", "%s; ICMP limit %u/s reached", why,
+			    t->lim.icmp_rate);
+	if (c->live)
+		drop_note(c, reason);	/* before the error is written over the frame's head */
+	memcpy(smac, l->eth.src, 6);
+	if (ip->version == 4) {
+		if (quote > 576 - 28)
+			quote = 576 - 28;
+		hdr = ETH_HLEN + 20 + 8;
+		r = ipq - hdr;
+		memcpy(r, smac, 6);
+		memcpy(r + 6, t->self.mac, 6);
+		gnv_put16(r + 12, ETH_P_IP);
+		uint8_t *h = r + ETH_HLEN, *ic = h + 20;
+
+		h[0] = 0x45;
+		h[1] = 0xc0;		/* network control precedence */
+		gnv_put16(h + 2, (uint16_t)(20 + 8 + quote));
+		gnv_put32(h + 4, 0);
+		h[8] = 64;
+		h[9] = 1;
+		gnv_put16(h + 10, 0);
+		memcpy(h + 12, src, 4);
+		memcpy(h + 16, ip->src.a, 4);
+		gnv_put16(h + 10, csum_fold(csum_partial(h, 20, 0)));
+		ic[0] = type;
+		ic[1] = code;
+		gnv_put16(ic + 2, 0);
+		gnv_put16(ic + 4, 0);
+		gnv_put16(ic + 6, (uint16_t)mtu);
+		sum = csum_partial(ic, 8 + quote, 0);
+		gnv_put16(ic + 2, csum_fold(sum));
+	} else {
+		if (quote > 1280 - 48)
+			quote = 1280 - 48;
+		hdr = ETH_HLEN + 40 + 8;
+		r = ipq - hdr;
+		memcpy(r, smac, 6);
+		memcpy(r + 6, t->self.mac, 6);
+		gnv_put16(r + 12, ETH_P_IPV6);
+		uint8_t *h = r + ETH_HLEN, *ic = h + 40;
+
+		gnv_put32(h, 0x60000000u);
+		gnv_put16(h + 4, (uint16_t)(8 + quote));
+		h[6] = 58;
+		h[7] = 64;
+		memcpy(h + 8, src, 16);
+		memcpy(h + 24, ip->src.a, 16);
+		ic[0] = type;
+		ic[1] = code;
+		gnv_put16(ic + 2, 0);
+		gnv_put32(ic + 4, mtu);
+		sum = csum_pseudo6(h + 8, h + 24, 58, (uint32_t)(8 + quote));
+		sum = csum_partial(ic, 8 + quote, sum);
+		gnv_put16(ic + 2, csum_fold(sum));
+	}
+	c->out->verdict = RT_REPLY;
+	c->out->reason = reason;
+	c->out->port = (int)(c->pt - t->port);
+	c->out->data = r;
+	c->out->size = hdr + quote;
+	TR(c, "icmp", "reply", "%s; ICMP%s type %u code %u%s to %s", why,
+	   ip->version == 6 ? "v6" : "", type, code, mtu ? " with mtu" : "",
+	   rt_addr_fmt(a, sizeof(a), ip->version, ip->src.a));
+	if (c->live) {
+		t->st.drops++;
+		t->st.drop[reason]++;
+		t->st.replies++;
+		c->v->st.c.drops++;
+		c->v->st.drop[reason]++;
+		c->v->st.replies++;
+		c->pt->st.c.drops++;
+		c->pt->st.icmp_sent++;
+		c->pt->st.c.tx_pkts++;
+		c->pt->st.c.tx_bytes += c->out->size;
+		if (c->src)
+			c->src->c.drops++;
+	}
+	return RT_REPLY;
+}
+
+static enum rt_verdict reply_done(struct ctx *c, uint8_t *data, size_t size)
+{
+	c->out->verdict = RT_REPLY;
+	c->out->reason = RT_DROP_NONE;
+	c->out->port = (int)(c->pt - c->t->port);
+	c->out->data = data;
+	c->out->size = size;
+	if (c->live) {
+		c->t->st.replies++;
+		c->pt->st.c.tx_pkts++;
+		c->pt->st.c.tx_bytes += size;
+		if (c->v)
+			c->v->st.replies++;
+	}
+	return RT_REPLY;
+}
+
+/* The MAC that answers for target in the sender's VPC: an endpoint's own
+ * MAC, else the gateway MAC (the router takes the packet and routes it).
+ * NULL when target is outside the VPC. */
+static const uint8_t *answer_mac(struct ctx *c, int family, const uint8_t *target,
+				 bool *is_gw, char *why, size_t whysz)
+{
+	const struct rt_ep *e = rt_ep_find(c->t, c->v->vni, family, target);
+	uint8_t gw[16];
+	char a[RT_ADDR_STR];
+
+	*is_gw = false;
+	if (e) {
+		snprintf(why, whysz, "endpoint %s vpc %u",
+			 rt_addr_fmt(a, sizeof(a), family, target), c->v->vni);
+		return e->mac;
+	}
+	if (!rt_gateway_of(c->t, c->v, family, target, gw))
+		return NULL;
+	*is_gw = !memcmp(gw, target, alen_of(family));
+	snprintf(why, whysz, "%s %s vpc %u", *is_gw ? "gateway" : "routed address",
+		 rt_addr_fmt(a, sizeof(a), family, target), c->v->vni);
+	return c->t->self.mac;
+}
+
+static enum rt_verdict do_arp(struct ctx *c)
+{
+	const struct gnv_arp *arp = &c->pk->outer.arp;
+	const struct rt_port *pt = c->pt;
+	const uint8_t *mac;
+	uint8_t *p, sha[6], spa[4], tpa[4], m[6];
+	char why[96], a[RT_ADDR_STR], b[18];
+	bool is_gw;
+
+	if (!arp->present || arp->htype != 1 || arp->ptype != ETH_P_IP)
+		return drop(c, RT_DROP_FRAME_MALFORMED, "arp", "not Ethernet/IPv4 ARP");
+	if (memcmp(arp->sha, c->pk->outer.eth.src, 6))
+		return drop(c, RT_DROP_SPOOF_MAC, "spoof", "ARP sender %s differs from the frame's source",
+			    mac_s(b, arp->sha));
+	/* the sender: an endpoint of this port with that MAC (and IP, unless a probe) */
+	c->src = NULL;
+	for (unsigned int i = 0; i < pt->nep && !c->src; i++) {
+		struct rt_ep *e = &c->t->ep[pt->ep[i]];
+
+		if (!memcmp(e->mac, arp->sha, 6) && e->family == 4 &&
+		    (!memcmp(e->ip, arp->spa, 4) || !memcmp(arp->spa, "\0\0\0\0", 4)))
+			c->src = e;
+	}
+	if (!c->src) {
+		bool mac_known = false;
+
+		for (unsigned int i = 0; i < pt->nep; i++)
+			mac_known |= !memcmp(c->t->ep[pt->ep[i]].mac, arp->sha, 6);
+		return drop(c, mac_known ? RT_DROP_SPOOF_IP : RT_DROP_SPOOF_MAC, "spoof",
+			    "ARP from %s %s: not an endpoint of port %s", mac_s(b, arp->sha),
+			    rt_addr_fmt(a, sizeof(a), 4, arp->spa), pt->name);
+	}
+	c->v = &c->t->vpc[c->src->vpc];
+	c->out->vni = c->v->vni;
+	TR(c, "spoof", "pass", "endpoint %s mac %s port %s vpc %u",
+	   rt_addr_fmt(a, sizeof(a), 4, c->src->ip), mac_s(b, c->src->mac), pt->name, c->v->vni);
+	if (c->live) {
+		c->src->c.rx_pkts++;
+		c->src->c.rx_bytes += c->size;
+		c->v->st.c.rx_pkts++;
+		c->v->st.c.rx_bytes += c->size;
+	}
+	if (arp->op != 1)
+		return drop(c, RT_DROP_ARP_IGNORED, "arp", "op %u is not a request", arp->op);
+	if (!memcmp(arp->tpa, arp->spa, 4))
+		return drop(c, RT_DROP_ARP_IGNORED, "arp", "gratuitous ARP for %s",
+			    rt_addr_fmt(a, sizeof(a), 4, arp->tpa));
+	mac = answer_mac(c, 4, arp->tpa, &is_gw, why, sizeof(why));
+	if (!mac)
+		return drop(c, RT_DROP_ARP_IGNORED, "arp", "target %s is outside VPC %u",
+			    rt_addr_fmt(a, sizeof(a), 4, arp->tpa), c->v->vni);
+	memcpy(sha, arp->sha, 6);
+	memcpy(spa, arp->spa, 4);
+	memcpy(tpa, arp->tpa, 4);
+	memcpy(m, mac, 6);
+	p = c->frame;
+	memcpy(p, sha, 6);
+	memcpy(p + 6, m, 6);
+	gnv_put16(p + 12, ETH_P_ARP);
+	p += ETH_HLEN;
+	gnv_put16(p, 1);
+	gnv_put16(p + 2, ETH_P_IP);
+	p[4] = 6;
+	p[5] = 4;
+	gnv_put16(p + 6, 2);
+	memcpy(p + 8, m, 6);
+	memcpy(p + 14, tpa, 4);
+	memcpy(p + 18, sha, 6);
+	memcpy(p + 24, spa, 4);
+	TR(c, "arp", "reply", "%s is-at %s (%s)", rt_addr_fmt(a, sizeof(a), 4, tpa), mac_s(b, m), why);
+	if (c->live)
+		c->pt->st.arp_replies++;
+	return reply_done(c, c->frame, ETH_HLEN + 28);
+}
+
+/* IPv6 neighbour solicitation -> advertisement (RFC 4861 4.3, 4.4). */
+static enum rt_verdict do_nd(struct ctx *c)
+{
+	const struct gnv_layers *l = &c->pk->outer;
+	const uint8_t *ns = c->frame + l->l4.off, *mac;
+	uint8_t target[16], dst[16], dmac[6], m[6], *r, *h, *ic;
+	char why[96], a[RT_ADDR_STR], b[18];
+	size_t avail = c->size - l->l4.off;
+	uint32_t sum;
+	bool is_gw;
+
+	if (l->l4.type != 135)
+		return drop(c, RT_DROP_ND_IGNORED, "nd", "ICMPv6 type %u is not answered", l->l4.type);
+	if (l->ip.ttl != 255 || avail < 24 || l->l4.code)
+		return drop(c, RT_DROP_ND_IGNORED, "nd", "invalid solicitation (hop limit %u, %zu bytes)",
+			    l->ip.ttl, avail);
+	if (ip_unspecified(&l->ip.src))
+		return drop(c, RT_DROP_ND_IGNORED, "nd", "duplicate address detection is not answered");
+	memcpy(target, ns + 8, 16);
+	if (target[0] == 0xff)
+		return drop(c, RT_DROP_ND_IGNORED, "nd", "multicast target");
+	if (!memcmp(target, c->src->ip, 16))
+		return drop(c, RT_DROP_ND_IGNORED, "nd", "solicitation for the sender's own address");
+	mac = answer_mac(c, 6, target, &is_gw, why, sizeof(why));
+	if (!mac)
+		return drop(c, RT_DROP_ND_IGNORED, "nd", "target %s is outside VPC %u",
+			    rt_addr_fmt(a, sizeof(a), 6, target), c->v->vni);
+	memcpy(m, mac, 6);
+	memcpy(dst, l->ip.src.a, 16);
+	memcpy(dmac, l->eth.src, 6);
+	r = c->frame - (ETH_HLEN + 40 + 32);
+	memcpy(r, dmac, 6);
+	memcpy(r + 6, m, 6);
+	gnv_put16(r + 12, ETH_P_IPV6);
+	h = r + ETH_HLEN;
+	gnv_put32(h, 0x60000000u);
+	gnv_put16(h + 4, 32);
+	h[6] = 58;
+	h[7] = 255;
+	memcpy(h + 8, target, 16);
+	memcpy(h + 24, dst, 16);
+	ic = h + 40;
+	ic[0] = 136;
+	ic[1] = 0;
+	gnv_put16(ic + 2, 0);
+	/* Router (gateway or routed address), Solicited, Override */
+	gnv_put32(ic + 4, (mac == c->t->self.mac ? 0x80000000u : 0) | 0x60000000u);
+	memcpy(ic + 8, target, 16);
+	ic[24] = 2;		/* target link-layer address */
+	ic[25] = 1;
+	memcpy(ic + 26, m, 6);
+	sum = csum_pseudo6(h + 8, h + 24, 58, 32);
+	gnv_put16(ic + 2, csum_fold(csum_partial(ic, 32, sum)));
+	TR(c, "nd", "reply", "%s is-at %s (%s)", rt_addr_fmt(a, sizeof(a), 6, target), mac_s(b, m), why);
+	if (c->live)
+		c->pt->st.nd_replies++;
+	return reply_done(c, r, ETH_HLEN + 40 + 32);
+}
+
+/* Echo request to a gateway address: answer in place. */
+static enum rt_verdict do_echo(struct ctx *c)
+{
+	const struct gnv_layers *l = &c->pk->outer;
+	uint8_t *p = c->frame, *h = p + ETH_HLEN, *ic = p + l->l4.off, tmp[16];
+	char a[RT_ADDR_STR];
+
+	memcpy(p, l->eth.src, 6);
+	memcpy(p + 6, c->t->self.mac, 6);
+	if (l->ip.version == 4) {
+		uint16_t old = gnv_be16(h + 8);
+
+		memcpy(tmp, h + 12, 4);
+		memcpy(h + 12, h + 16, 4);
+		memcpy(h + 16, tmp, 4);
+		h[8] = 64;
+		gnv_put16(h + 10, csum_update16(gnv_be16(h + 10), old, gnv_be16(h + 8)));
+		ic[0] = 0;
+		gnv_put16(ic + 2, csum_update16(gnv_be16(ic + 2), 0x0800, 0x0000));
+	} else {
+		memcpy(tmp, h + 8, 16);
+		memcpy(h + 8, h + 24, 16);
+		memcpy(h + 24, tmp, 16);
+		h[7] = 64;
+		ic[0] = 129;
+		gnv_put16(ic + 2, csum_update16(gnv_be16(ic + 2), 128 << 8, 129 << 8));
+	}
+	TR(c, "gateway", "reply", "echo reply from gateway %s",
+	   rt_addr_fmt(a, sizeof(a), l->ip.version, l->ip.dst.a));
+	return reply_done(c, p, c->size);
+}
+
+/* ---- encapsulation ---- */
+
+static bool blob_critical(const uint8_t *p, size_t n)
+{
+	for (size_t off = 0; off + 4 <= n; off += 4 + (size_t)(p[off + 3] & 0x1f) * 4)
+		if (p[off + 2] & 0x80)
+			return true;
+	return false;
+}
+
+/* Largest inner IP packet that fits the underlay with opt_size option bytes. */
+static uint32_t path_mtu(const struct rt_tables *t, const struct gnv_addr *dst, size_t opt_size)
+{
+	size_t outer = (dst->family == 6 ? 40 : 20) + 8 + GNV_HLEN + opt_size + ETH_HLEN;
+
+	return t->self.mtu > outer ? (uint32_t)(t->self.mtu - outer) : 0;
+}
+
+/* Size of the options rt_encap writes. */
+static size_t encap_opt_size(const struct ctx *c, bool rts)
+{
+	size_t n = 8;		/* eptype */
+
+	if (c->src)
+		n += c->src->opt_size;
+	if (rts)
+		n += c->t->self.addr.family == 6 ? 28 : 16;
+	return n;
+}
+
+static void write_opts(struct ctx *c, uint8_t *p, bool rts)
+{
+	const struct rt_tables *t = c->t;
+	uint16_t cls = t->lim.genv_class;
+
+	gnv_put16(p, cls);
+	p[2] = GENV_OPT_EPTYPE;
+	p[3] = 1;
+	gnv_put32(p + 4, (uint32_t)(c->src ? c->src->type : EP_SIMPLE) << 24);
+	p += 8;
+	if (c->src && c->src->opt_size) {
+		memcpy(p, c->src->opts, c->src->opt_size);
+		p += c->src->opt_size;
+	}
+	if (rts) {
+		bool v6 = t->self.addr.family == 6;
+
+		gnv_put16(p, cls);
+		p[2] = GENV_OPT_RTS;
+		p[3] = v6 ? 6 : 3;
+		p[4] = 0;
+		p[5] = v6 ? 6 : 4;
+		memcpy(p + 6, t->self.mac, 6);
+		memcpy(p + 12, t->self.addr.a, v6 ? 16 : 4);
+	}
+}
+
+/*
+ * Encapsulate the frame to underlay host 'to'.  role: "endpoint",
+ * "bouncer", "divider" (the RTS option goes only on indirect paths).
+ * dst: the destination endpoint when known (its MAC goes into the inner
+ * frame).
+ */
+static enum rt_verdict encap(struct ctx *c, const struct rt_host *to, const char *role,
+			     const struct rt_ep *dst, struct rt_net *via_net, uint32_t hash)
+{
+	struct rt_tables *t = c->t;
+	const struct gnv_layers *l = &c->pk->outer;
+	bool rts = t->self.rts && t->self.addr_set && strcmp(role, "endpoint");
+	size_t osz = encap_opt_size(c, rts);
+	uint32_t mtu = path_mtu(t, &to->addr, osz);
+	uint8_t *g;
+	char a[RT_ADDR_STR];
+
+	if (dst && dst->mtu && dst->mtu < mtu)
+		mtu = dst->mtu;
+	if (l->ip.tot_len > mtu) {
+		char why[80];
+
+		snprintf(why, sizeof(why), "%u-byte packet exceeds path MTU %u to %s",
+			 l->ip.tot_len, mtu, addr_s(a, &to->addr));
+		if (l->ip.version == 4)
+			return icmp_error(c, RT_DROP_MTU, 3, 4, mtu, why);
+		return icmp_error(c, RT_DROP_MTU, 2, 0, mtu, why);
+	}
+	TR(c, "mtu", "pass", "%u <= path MTU %u (underlay %u, %zu option bytes)",
+	   l->ip.tot_len, mtu, t->self.mtu, osz);
+	/* inner Ethernet: to the endpoint's MAC; from the gateway when routed */
+	if (dst)
+		memcpy(c->frame, dst->mac, 6);
+	if (!memcmp(l->eth.dst, t->self.mac, 6))
+		memcpy(c->frame + 6, t->self.mac, 6);
+	g = c->frame - GNV_HLEN - osz;
+	g[0] = (uint8_t)(osz / 4);
+	g[1] = c->src && blob_critical(c->src->opts, c->src->opt_size) ? 0x40 : 0;
+	write_opts(c, g + GNV_HLEN, rts);
+	gnv_put16(g + 2, ETH_P_TEB);
+	gnv_put24(g + 4, c->v->vni);
+	g[7] = 0;
+	c->out->verdict = RT_FORWARD;
+	c->out->reason = RT_DROP_NONE;
+	c->out->dst = to->addr;
+	c->out->data = g;
+	c->out->size = c->size + GNV_HLEN + osz;
+	c->out->tos = (uint8_t)(t->self.dscp << 2 | ecn_of(&l->ip));
+	c->out->ttl = t->self.ttl;
+	c->out->sport = flow_sport(hash);
+	TR(c, "encap", "forward", "geneve vni %u to %s %s (%zu option bytes%s), sport %u tos 0x%02x",
+	   c->v->vni, role, addr_s(a, &to->addr), osz, rts ? ", rts" : "", c->out->sport,
+	   c->out->tos);
+	if (c->live) {
+		t->st.forwarded++;
+		c->v->st.forwarded++;
+		c->v->st.c.tx_pkts++;
+		c->v->st.c.tx_bytes += c->out->size;
+		if (via_net) {
+			via_net->c.tx_pkts++;
+			via_net->c.tx_bytes += c->out->size;
+		}
+		if (dst) {
+			struct rt_ep *d = &t->ep[rt_ep_index(t, dst)];
+
+			d->c.tx_pkts++;
+			d->c.tx_bytes += c->size;
+		}
+	}
+	return RT_FORWARD;
+}
+
+/* Pick one of n hosts by flow hash, skipping this router; RT_NONE when
+ * only this router is listed. */
+static uint32_t pick_host(const struct rt_tables *t, const uint16_t *h, unsigned int n,
+			  uint32_t hash)
+{
+	uint16_t cand[RT_EP_MAX_HOSTS > RT_MAX_BOUNCERS ? RT_EP_MAX_HOSTS : RT_MAX_BOUNCERS];
+	unsigned int k = 0;
+
+	for (unsigned int i = 0; i < n; i++)
+		if (!rt_host_is_self(t, h[i]))
+			cand[k++] = h[i];
+	if (!k)
+		return RT_NONE;
+	return cand[pick(hash, k)];
+}
+
+static enum rt_verdict deliver_local(struct ctx *c, struct rt_ep *d, const struct gnv_layers *l,
+				     uint8_t *frame, size_t size, bool from_port)
+{
+	struct rt_tables *t = c->t;
+	struct rt_port *dp = rt_port_get(t, d->port);
+	uint32_t mtu;
+	char a[RT_ADDR_STR], b[18];
+
+	if (!dp)
+		return drop(c, RT_DROP_NO_ROUTE, "deliver", "port %d of the endpoint is gone", d->port);
+	mtu = d->mtu ? d->mtu : dp->mtu;
+	if (l->ip.tot_len > mtu) {
+		char why[80];
+
+		snprintf(why, sizeof(why), "%u-byte packet exceeds MTU %u of port %s",
+			 l->ip.tot_len, mtu, dp->name);
+		if (!from_port)
+			return drop(c, RT_DROP_MTU, "mtu", "%s", why);
+		return icmp_error(c, RT_DROP_MTU, l->ip.version == 4 ? 3 : 2,
+				  l->ip.version == 4 ? 4 : 0, mtu, why);
+	}
+	if (!memcmp(frame, t->self.mac, 6))
+		memcpy(frame + 6, t->self.mac, 6);
+	memcpy(frame, d->mac, 6);
+	c->out->verdict = RT_DELIVER;
+	c->out->reason = RT_DROP_NONE;
+	c->out->port = d->port;
+	c->out->data = frame;
+	c->out->size = size;
+	TR(c, "deliver", "deliver", "endpoint %s mac %s on port %s",
+	   rt_addr_fmt(a, sizeof(a), d->family, d->ip), mac_s(b, d->mac), dp->name);
+	if (c->live) {
+		t->st.delivered++;
+		c->v->st.delivered++;
+		c->v->st.c.tx_pkts++;
+		c->v->st.c.tx_bytes += size;
+		d->c.tx_pkts++;
+		d->c.tx_bytes += size;
+		dp->st.c.tx_pkts++;
+		dp->st.c.tx_bytes += size;
+	}
+	return RT_DELIVER;
+}
+
+static bool hosts_include_self(const struct rt_tables *t, const uint16_t *h, unsigned int n)
+{
+	for (unsigned int i = 0; i < n; i++)
+		if (rt_host_is_self(t, h[i]))
+			return true;
+	return false;
+}
+
+/* ---- from a port ---- */
+
+/* The frame's own headers are broken.  What a tenant carries inside UDP
+ * (even Geneve to port 6081) is its business: those errors do not count. */
+static bool outer_invalid(const struct gnv_pkt *pk)
+{
+	for (unsigned int i = 0; i < pk->nerr; i++) {
+		unsigned int code = pk->err[i].code;
+
+		if (pk->err[i].inner || (code >= GNV_E_GNV_TRUNC && code <= GNV_E_GNV_EMPTY))
+			continue;
+		if (gnv_err_severity(code) != GNV_SEV_WARNING)
+			return true;
+	}
+	return false;
+}
+
+static enum rt_verdict from_port(struct rt_tables *t, int port, uint8_t *frame, size_t size,
+				 size_t headroom, struct rt_out *out, struct rt_trace *tr)
+{
+	struct ctx cx = { .t = t, .tr = tr, .live = !(tr && tr->dry_run), .out = out,
+			  .pk = &t->scratch, .frame = frame, .size = size, .headroom = headroom };
+	struct ctx *c = &cx;
+	struct gnv_decode_cfg cfg;
+	const struct gnv_layers *l = &c->pk->outer;
+	struct rt_ep *d;
+	struct rt_net *n = NULL;
+	uint32_t hash, hi;
+	int fam;
+	char a[RT_ADDR_STR], b[18], p[RT_PREFIX_STR];
+
+	memset(out, 0, sizeof(*out));
+	out->port = port;
+	c->pt = rt_port_get(t, port);
+	if (c->live)
+		t->st.port_rx++;
+	if (!c->pt)
+		return drop(c, RT_DROP_PORT_UNKNOWN, "port", "port %d is not configured", port);
+	if (c->live) {
+		c->pt->st.c.rx_pkts++;
+		c->pt->st.c.rx_bytes += size;
+	}
+	TR(c, "port", "pass", "port %s (index %d), %zu bytes", c->pt->name, port, size);
+	if (headroom < RT_HEADROOM)
+		return drop(c, RT_DROP_HEADROOM, "port", "%zu bytes of headroom, need %d",
+			    headroom, RT_HEADROOM);
+	if (!c->pt->nep)
+		return drop(c, RT_DROP_PORT_NO_EP, "port", "port %s holds no endpoint", c->pt->name);
+
+	gnv_decode_cfg_default(&cfg);
+	cfg.no_csum = true;
+	cfg.outer_only = true;		/* a tenant's own Geneve is payload */
+	cfg.genv_class = t->lim.genv_class;
+	gnv_decode(c->pk, frame, (uint32_t)size, (uint32_t)size, &cfg);
+	if (!l->eth.present)
+		return drop(c, RT_DROP_FRAME_MALFORMED, "parse", "%zu bytes: no Ethernet header", size);
+	if (l->eth.nvlan)
+		return drop(c, RT_DROP_FRAME_VLAN, "parse", "VLAN %u tag", l->eth.vlan[0].tci & 0xfff);
+	if (l->eth.type == ETH_P_ARP) {
+		if (outer_invalid(c->pk))
+			return drop(c, RT_DROP_FRAME_MALFORMED, "parse", "%s",
+				    gnv_err_msg(c->pk->err[0].code));
+		TR(c, "parse", "arp", "ARP op %u %s -> %s", l->arp.op,
+		   rt_addr_fmt(a, sizeof(a), 4, l->arp.spa), rt_addr_fmt(p, sizeof(p), 4, l->arp.tpa));
+		return do_arp(c);
+	}
+	if (l->eth.type != ETH_P_IP && l->eth.type != ETH_P_IPV6)
+		return drop(c, RT_DROP_FRAME_ETHERTYPE, "parse", "EtherType 0x%04x", l->eth.type);
+	if (outer_invalid(c->pk) || !l->ip.version)
+		return drop(c, RT_DROP_FRAME_MALFORMED, "parse", "%s",
+			    c->pk->nerr ? gnv_err_msg(c->pk->err[0].code) : "no IP header");
+	fam = l->ip.version;
+	TR(c, "parse", "ip", "IPv%d %s -> %s proto %u, %u bytes", fam,
+	   addr_s(a, &l->ip.src), addr_s(p, &l->ip.dst), l->ip.proto, l->ip.tot_len);
+
+	/* anti-spoofing: the frame's source must be one of the port's endpoints;
+	 * neighbour discovery and MLD may come from a link-local address */
+	c->src = rt_ep_by_port(t, port, l->eth.src, fam, l->ip.src.a);
+	if (!c->src && fam == 6 && l->l4.proto == 58 && l->l4.type >= 130 && l->l4.type <= 143 &&
+	    (ip_unspecified(&l->ip.src) || (l->ip.src.a[0] == 0xfe && (l->ip.src.a[1] & 0xc0) == 0x80)))
+		for (unsigned int i = 0; i < c->pt->nep && !c->src; i++) {
+			struct rt_ep *e = &t->ep[c->pt->ep[i]];
+
+			if (e->family == 6 && !memcmp(e->mac, l->eth.src, 6))
+				c->src = e;
+		}
+	if (!c->src) {
+		const struct rt_ep *owner = NULL;
+
+		for (unsigned int i = 0; i < c->pt->nep && !owner; i++)
+			if (!memcmp(t->ep[c->pt->ep[i]].mac, l->eth.src, 6))
+				owner = &t->ep[c->pt->ep[i]];
+		/* drops are reported in the VPC of the MAC's endpoint, if any */
+		if (owner)
+			c->v = &t->vpc[owner->vpc];
+		/* a VM's own multicast chatter (MLD, router solicitations from a
+		 * stack the endpoint does not use) is not spoofing */
+		if (owner && ((fam == 6 && l->ip.dst.a[0] == 0xff) ||
+			      (fam == 4 && ((l->ip.dst.a[0] & 0xf0) == 0xe0 ||
+					    !memcmp(l->ip.dst.a, "\xff\xff\xff\xff", 4)))))
+			return drop(c, RT_DROP_MULTICAST, "spoof",
+				    "%s -> %s: multicast from endpoint MAC %s, not carried",
+				    addr_s(a, &l->ip.src), addr_s(p, &l->ip.dst), mac_s(b, l->eth.src));
+		return drop(c, owner ? RT_DROP_SPOOF_IP : RT_DROP_SPOOF_MAC, "spoof",
+			    "%s %s is not an endpoint of port %s", mac_s(b, l->eth.src),
+			    addr_s(a, &l->ip.src), c->pt->name);
+	}
+	c->v = &t->vpc[c->src->vpc];
+	out->vni = c->v->vni;
+	TR(c, "spoof", "pass", "endpoint %s mac %s type %s vpc %u%s%s", addr_s(a, &l->ip.src),
+	   mac_s(b, l->eth.src), eptype_s(c->src->type), c->v->vni, c->v->name[0] ? " " : "",
+	   c->v->name);
+	if (c->live) {
+		c->src->c.rx_pkts++;
+		c->src->c.rx_bytes += size;
+		c->v->st.c.rx_pkts++;
+		c->v->st.c.rx_bytes += size;
+	}
+	if (fam == 6 && l->l4.proto == 58 && l->l4.type >= 130 && l->l4.type <= 143)
+		return do_nd(c);
+	if (ip_multicast(&l->ip))
+		return drop(c, RT_DROP_MULTICAST, "parse", "destination %s", addr_s(a, &l->ip.dst));
+
+	hash = flow_hash_layers(l, 0);
+	out->flow_hash = hash;
+	flow_note(c, l, hash);
+
+	/* destination: endpoint, gateway, network (bouncer), VPC (divider) */
+	d = rt_ep_find(t, c->v->vni, fam, l->ip.dst.a);
+	if (d) {
+		if (d->port >= 0) {
+			TR(c, "endpoint", "local", "%s vpc %u on port %s", addr_s(a, &l->ip.dst),
+			   c->v->vni, t->port[d->port].name);
+			return deliver_local(c, d, l, frame, size, true);
+		}
+		hi = d->type == EP_SCALED ? d->host[pick(hash, d->nhost)] : d->host[0];
+		TR(c, "endpoint", "remote", "%s vpc %u type %s on host %s%s", addr_s(a, &l->ip.dst),
+		   c->v->vni, eptype_s(d->type), addr_s(p, &t->host[hi].addr),
+		   d->type == EP_SCALED && d->nhost > 1 ? " (flow hash)" : "");
+		return encap(c, &t->host[hi], "endpoint", d, NULL, hash);
+	}
+	TR(c, "endpoint", "miss", "no endpoint %s in vpc %u", addr_s(a, &l->ip.dst), c->v->vni);
+	if (rt_vpc_cidr_of(c->v, fam, l->ip.dst.a)) {
+		uint8_t gw[16];
+
+		if (rt_gateway_of(t, c->v, fam, l->ip.dst.a, gw) &&
+		    !memcmp(gw, l->ip.dst.a, alen_of(fam))) {
+			if ((fam == 4 && l->l4.proto == 1 && l->l4.type == 8) ||
+			    (fam == 6 && l->l4.proto == 58 && l->l4.type == 128))
+				return do_echo(c);
+			return drop(c, RT_DROP_NO_ROUTE, "gateway", "%s is the gateway; only echo is answered",
+				    addr_s(a, &l->ip.dst));
+		}
+		n = rt_net_lookup(t, c->v, fam, l->ip.dst.a);
+		if (n) {
+			hi = pick_host(t, n->bouncer, n->nbouncer, hash);
+			TR(c, "network", hi == RT_NONE ? "no bouncer" : "bouncer", "%s%s%s",
+			   rt_prefix_fmt(p, sizeof(p), &n->p),
+			   hi == RT_NONE ? "" : " bouncer ",
+			   hi == RT_NONE ? "" : addr_s(a, &t->host[hi].addr));
+			if (hi != RT_NONE)
+				return encap(c, &t->host[hi], "bouncer", NULL, n, hash);
+		} else {
+			TR(c, "network", "miss", "no network for %s", addr_s(a, &l->ip.dst));
+		}
+	}
+	hi = pick_host(t, c->v->divider, c->v->ndivider, hash);
+	if (hi != RT_NONE) {
+		TR(c, "divider", "divider", "vpc %u divider %s (of %u)", c->v->vni,
+		   addr_s(a, &t->host[hi].addr), c->v->ndivider);
+		return encap(c, &t->host[hi], "divider", NULL, NULL, hash);
+	}
+	TR(c, "divider", "none", "vpc %u has no divider", c->v->vni);
+	if (fam == 4)
+		return icmp_error(c, RT_DROP_NO_ROUTE, 3, n || rt_vpc_cidr_of(c->v, 4, l->ip.dst.a) ? 1 : 0,
+				  0, "no route");
+	return icmp_error(c, RT_DROP_NO_ROUTE, 1, n || rt_vpc_cidr_of(c->v, 6, l->ip.dst.a) ? 3 : 0,
+			  0, "no route");
+}
+
+/* ---- from the underlay ---- */
+
+static bool known_critical(const struct rt_tables *t, const struct gnv_opt *o)
+{
+	uint8_t type = o->type & 0x7f;
+
+	return o->cls == t->lim.genv_class && type >= GENV_OPT_LABEL && type <= GENV_OPT_TRACE;
+}
+
+static enum rt_verdict from_underlay(struct rt_tables *t, const struct rt_ul_meta *meta,
+				     uint8_t *payload, size_t size, size_t headroom,
+				     struct rt_out *out, struct rt_trace *tr)
+{
+	struct ctx cx = { .t = t, .tr = tr, .live = !(tr && tr->dry_run), .out = out,
+			  .pk = &t->scratch, .frame = payload, .size = size, .headroom = headroom,
+			  .meta = meta };
+	struct ctx *c = &cx;
+	struct gnv_pkt *pk = c->pk;
+	const struct gnv_geneve *g = &pk->gnv;
+	const struct gnv_layers *l = &pk->inner;
+	struct gnv_decode_cfg cfg;
+	struct rt_net *n;
+	struct rt_ep *d;
+	uint32_t hash, hi = RT_NONE;
+	bool self_b, self_d;
+	int fam;
+	char a[RT_ADDR_STR], p[RT_PREFIX_STR], s[RT_ADDR_STR];
+
+	memset(out, 0, sizeof(*out));
+	out->port = -1;
+	if (c->live)
+		t->st.underlay_rx++;
+	gnv_decode_cfg_default(&cfg);
+	cfg.linktype = GNV_LINK_GENEVE;
+	cfg.no_csum = true;
+	cfg.genv_class = t->lim.genv_class;
+	gnv_decode(pk, payload, (uint32_t)size, (uint32_t)size, &cfg);
+	TR(c, "underlay", "pass", "from %s, %zu bytes, ttl %u tos 0x%02x", addr_s(s, &meta->src),
+	   size, meta->ttl, meta->tos);
+	if (!g->present)
+		return drop(c, RT_DROP_GNV_MALFORMED, "geneve", "%zu bytes: shorter than the Geneve header",
+			    size);
+	if (g->ver)
+		return drop(c, RT_DROP_GNV_VERSION, "geneve", "version %u", g->ver);
+	for (unsigned int i = 0; i < pk->nerr; i++)
+		if (!pk->err[i].inner && gnv_err_severity(pk->err[i].code) != GNV_SEV_WARNING)
+			return drop(c, RT_DROP_GNV_MALFORMED, "geneve", "%s (%s)",
+				    gnv_err_msg(pk->err[i].code), gnv_err_code(pk->err[i].code));
+	for (unsigned int i = 0; i < g->nopt; i++)
+		if (gnv_opt_critical(&g->opt[i]) && !known_critical(t, &g->opt[i]))
+			return drop(c, RT_DROP_GNV_CRITICAL, "options",
+				    "critical option class 0x%04x type 0x%02x", g->opt[i].cls,
+				    g->opt[i].type);
+	TR(c, "geneve", "pass", "vni %u, %u options (%u bytes)%s%s", g->vni, g->nopt, g->opt_size,
+	   g->oam ? ", O" : "", g->crit ? ", C" : "");
+	out->vni = g->vni;
+	c->v = rt_vpc_find(t, g->vni);
+	if (g->oam) {
+		out->verdict = RT_CONTROL;
+		out->data = payload;
+		out->size = size;
+		TR(c, "control", "control", "O bit: to the control handler");
+		if (c->live) {
+			t->st.control++;
+			if (c->v)
+				c->v->st.control++;
+		}
+		return RT_CONTROL;
+	}
+	if (g->proto != ETH_P_TEB)
+		return drop(c, RT_DROP_GNV_PROTO, "geneve", "protocol type 0x%04x", g->proto);
+	if (!c->v)
+		return drop(c, RT_DROP_VNI_UNKNOWN, "vpc", "no VPC with VNI %u", g->vni);
+	TR(c, "vpc", "pass", "vpc %u%s%s", c->v->vni, c->v->name[0] ? " " : "", c->v->name);
+	if (c->live) {
+		c->v->st.c.rx_pkts++;
+		c->v->st.c.rx_bytes += size;
+	}
+	if (!l->eth.present || !l->ip.version || l->eth.nvlan)
+		return drop(c, RT_DROP_INNER_MALFORMED, "parse", "inner frame is not IPv4/IPv6 over Ethernet");
+	for (unsigned int i = 0; i < pk->nerr; i++)
+		if (pk->err[i].inner && gnv_err_severity(pk->err[i].code) != GNV_SEV_WARNING)
+			return drop(c, RT_DROP_INNER_MALFORMED, "parse", "%s (%s)",
+				    gnv_err_msg(pk->err[i].code), gnv_err_code(pk->err[i].code));
+	fam = l->ip.version;
+	TR(c, "parse", "ip", "inner IPv%d %s -> %s proto %u, %u bytes", fam, addr_s(a, &l->ip.src),
+	   addr_s(p, &l->ip.dst), l->ip.proto, l->ip.tot_len);
+	if (ip_multicast(&l->ip))
+		return drop(c, RT_DROP_MULTICAST, "parse", "destination %s", addr_s(a, &l->ip.dst));
+	hash = flow_hash_layers(l, 0);
+	out->flow_hash = hash;
+	flow_note(c, l, hash);
+
+	d = rt_ep_find(t, g->vni, fam, l->ip.dst.a);
+	if (d && d->port >= 0) {
+		uint8_t *inner = payload + g->inner_off;
+		uint8_t oe = meta->tos & 3, ie = ecn_of(&l->ip);
+
+		TR(c, "endpoint", "local", "%s vpc %u on port %s", addr_s(a, &l->ip.dst), g->vni,
+		   rt_port_get(t, d->port) ? t->port[d->port].name : "?");
+		/* RFC 6040 section 4.2 (normal mode) */
+		if (oe == 3 && ie == 0)
+			return drop(c, RT_DROP_ECN, "ecn", "outer CE, inner not-ECT");
+		if ((oe == 3 && ie != 3) || (oe == 1 && ie == 2)) {
+			TR(c, "ecn", "mark", "inner ECN %u -> %u (outer %u)", ie, oe, oe);
+			set_ecn(payload + l->ip.off, fam, oe);
+		}
+		return deliver_local(c, d, l, inner, size - g->inner_off, false);
+	}
+	/* not local: forward onward only as this VPC's divider or the net's bouncer */
+	n = rt_net_lookup(t, c->v, fam, l->ip.dst.a);
+	self_b = n && hosts_include_self(t, n->bouncer, n->nbouncer);
+	self_d = hosts_include_self(t, c->v->divider, c->v->ndivider);
+	if (!self_b && !self_d)
+		return drop(c, RT_DROP_NOT_LOCAL, "endpoint", "%s vpc %u is %s and this host is not its bouncer or divider",
+			    addr_s(a, &l->ip.dst), g->vni, d ? "remote" : "unknown");
+	if (self_b)
+		TR(c, "role", "bouncer", "this host is a bouncer of %s", rt_prefix_fmt(p, sizeof(p), &n->p));
+	else
+		TR(c, "role", "divider", "this host is a divider of vpc %u", g->vni);
+	if (d) {
+		hi = d->type == EP_SCALED ? d->host[pick(hash, d->nhost)] : d->host[0];
+		TR(c, "endpoint", "remote", "%s vpc %u type %s on host %s", addr_s(a, &l->ip.dst), g->vni,
+		   eptype_s(d->type), addr_s(p, &t->host[hi].addr));
+	} else if (n && !self_b) {
+		hi = pick_host(t, n->bouncer, n->nbouncer, hash);
+		TR(c, "network", hi == RT_NONE ? "no bouncer" : "bouncer", "%s%s%s",
+		   rt_prefix_fmt(p, sizeof(p), &n->p), hi == RT_NONE ? "" : " bouncer ",
+		   hi == RT_NONE ? "" : addr_s(a, &t->host[hi].addr));
+	}
+	if (hi == RT_NONE)
+		return drop(c, RT_DROP_NO_ROUTE, "endpoint", "no endpoint %s in vpc %u here",
+			    addr_s(a, &l->ip.dst), g->vni);
+	if (rt_host_is_self(t, hi) ||
+	    (t->host[hi].addr.family == meta->src.family &&
+	     !memcmp(t->host[hi].addr.a, meta->src.a, alen_of(meta->src.family))))
+		return drop(c, RT_DROP_LOOP, "forward", "next hop %s is %s",
+			    addr_s(a, &t->host[hi].addr), rt_host_is_self(t, hi) ? "this host" : "the sender");
+	if (meta->ttl == 1)
+		return drop(c, RT_DROP_TTL, "ttl", "outer TTL 1 from %s", addr_s(a, &meta->src));
+	out->verdict = RT_FORWARD;
+	out->reason = RT_DROP_NONE;
+	out->dst = t->host[hi].addr;
+	out->data = payload;
+	out->size = size;
+	out->tos = meta->tos;
+	out->ttl = meta->ttl ? (uint8_t)(meta->ttl - 1) : t->self.ttl;
+	out->sport = flow_sport(hash);
+	TR(c, "forward", "forward", "onward to %s, ttl %u", addr_s(a, &out->dst), out->ttl);
+	if (c->live) {
+		t->st.forwarded++;
+		c->v->st.forwarded++;
+		c->v->st.c.tx_pkts++;
+		c->v->st.c.tx_bytes += size;
+		if (d) {
+			d->c.tx_pkts++;
+			d->c.tx_bytes += size;
+		} else if (n) {
+			n->c.tx_pkts++;
+			n->c.tx_bytes += size;
+		}
+	}
+	return RT_FORWARD;
+}
+
+/* ---- the packet mirror (`mirror on`, genv trace capture --router) ---- */
+
+static bool mirroring(const struct rt_tables *t, const struct rt_trace *tr)
+{
+	return rt_mirror_on(t->mirror, t->now_ns) && !(tr && tr->dry_run);
+}
+
+static void mirror_tx(struct rt_tables *t, const struct rt_out *out)
+{
+	const struct gnv_addr *self = t->self.addr_set ? &t->self.addr : NULL;
+	const struct rt_port *pt;
+
+	switch (out->verdict) {
+	case RT_DELIVER:
+	case RT_REPLY:
+		pt = rt_port_get(t, out->port);
+		rt_mirror_note(t->mirror, t->now_ns, RT_REC_TX, pt ? pt->name : "?", NULL, NULL,
+			       out->vni != 0, out->vni, out->data, out->size);
+		break;
+	case RT_FORWARD:
+		rt_mirror_note(t->mirror, t->now_ns, RT_REC_TX, NULL, &out->dst, self, true, out->vni,
+			       out->data, out->size);
+		break;
+	case RT_CONTROL:
+	case RT_DROP:
+		break;
+	}
+}
+
+enum rt_verdict rt_from_port(struct rt_tables *t, int port, uint8_t *frame, size_t size,
+			     size_t headroom, struct rt_out *out, struct rt_trace *tr)
+{
+	struct rt_drop_rec *rx;
+	enum rt_verdict v;
+
+	if (!mirroring(t, tr))
+		return from_port(t, port, frame, size, headroom, out, tr);
+	/* before the pipeline rewrites the frame in place; its VPC after */
+	rx = rt_mirror_note(t->mirror, t->now_ns, RT_REC_RX,
+			    rt_port_get(t, port) ? t->port[port].name : "?", NULL, NULL, false, 0,
+			    frame, size);
+	v = from_port(t, port, frame, size, headroom, out, tr);
+	if (rx && out->vni) {
+		rx->vni = out->vni;
+		rx->vni_known = true;
+	}
+	mirror_tx(t, out);
+	return v;
+}
+
+enum rt_verdict rt_from_underlay(struct rt_tables *t, const struct rt_ul_meta *meta,
+				 uint8_t *payload, size_t size, size_t headroom,
+				 struct rt_out *out, struct rt_trace *tr)
+{
+	struct rt_drop_rec *rx;
+	enum rt_verdict v;
+
+	if (!mirroring(t, tr))
+		return from_underlay(t, meta, payload, size, headroom, out, tr);
+	rx = rt_mirror_note(t->mirror, t->now_ns, RT_REC_RX, NULL, &meta->src,
+			    t->self.addr_set ? &t->self.addr : NULL, false, 0, payload, size);
+	v = from_underlay(t, meta, payload, size, headroom, out, tr);
+	if (rx && out->vni) {
+		rx->vni = out->vni;
+		rx->vni_known = true;
+	}
+	mirror_tx(t, out);
+	return v;
+}
+
+void rt_count_tx_error(struct rt_tables *t, const struct rt_out *out)
+{
+	(void)out;
+	t->st.tx_errors++;
+}

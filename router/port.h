@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Ports: where the router's packets come from and go to.  Two kinds today:
+ *
+ *   tap  an endpoint port, a TAP device (IFF_TAP|IFF_NO_PI) the router
+ *        creates; each read()/write() is one Ethernet frame.
+ *   udp  the underlay, a UDP socket on port 6081 (one per address family);
+ *        each datagram is one Geneve packet (header onward), the kernel adds
+ *        the outer IP and UDP headers.  recvmmsg()/sendmmsg() batches.
+ *
+ * (struct rt_io is the I/O side of a port; struct rt_port in tables.h is
+ * its configuration.)  A backend is an ops table, so an AF_XDP backend (full frames, flow-hash
+ * UDP source ports, zero copy) can be added without touching the loop.
+ * Packets are described by struct rt_pkt, which points into buffers the
+ * loop allocated once at start: nothing is allocated per packet.
+ */
+#ifndef GENV_RT_PORT_H
+#define GENV_RT_PORT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <net/if.h>
+#include "../libcore/pkt.h"
+
+#define RT_BATCH	64		/* packets per rx_batch()/tx_batch() call */
+#define RT_FRAME_MAX	9216		/* largest frame or datagram handled */
+#define RT_UL_LANES	8		/* underlay source ports: 6081 + 7 ephemeral */
+
+/* One packet in a batch.  'data' points into a buffer of 'cap' bytes. */
+struct rt_pkt {
+	uint8_t *data;
+	uint32_t size;		/* bytes of packet at data */
+	uint32_t cap;		/* bytes available from data to the end of the buffer */
+	/* underlay only: the peer (source on rx, destination on tx) */
+	struct gnv_addr peer;
+	uint16_t peer_port;	/* host order; 0 on tx means 6081 */
+	uint8_t ttl;		/* rx: outer TTL/hop limit; tx: 0 = socket default */
+	uint8_t tos;		/* rx: outer TOS/traffic class; tx: value to send */
+	bool trunc;		/* rx: the datagram or frame was larger than cap */
+	bool failed;		/* tx: not sent (counted in the io stats) */
+};
+
+struct rt_io_stats {
+	uint64_t rx_packets, rx_bytes, rx_errors, rx_truncated;
+	uint64_t tx_packets, tx_bytes, tx_errors, tx_dropped;	/* dropped: queue full */
+};
+
+struct rt_io;
+
+struct rt_io_ops {
+	const char *kind;		/* "tap", "udp" */
+	/* Fill up to n packets (data/cap set by the caller); returns the
+	 * number received, 0 when nothing is pending, or -errno. */
+	int (*rx_batch)(struct rt_io *p, struct rt_pkt *pkts, unsigned int n);
+	/* Send n packets; returns the number sent (the rest are dropped and
+	 * counted) or -errno. */
+	int (*tx_batch)(struct rt_io *p, struct rt_pkt *pkts, unsigned int n);
+	void (*close)(struct rt_io *p);
+};
+
+struct rt_io {
+	const struct rt_io_ops *ops;
+	int fd;				/* for epoll; -1 when closed */
+	int index;			/* the router's port number */
+	char name[IFNAMSIZ];		/* "tap0", "udp4", "udp6" */
+	unsigned int ifindex;		/* tap: at creation (0 for udp) */
+	unsigned int mtu;		/* tap: device MTU */
+	int family;			/* udp: 4 or 6 */
+	uint16_t port;			/* udp: the bound (source) port */
+	struct rt_io_stats st;
+};
+
+/* TAP: create device NAME (a kernel-chosen name when NAME is "" or has
+ * %d), set its MTU (0 = leave) and bring it up.  0 or -errno. */
+int rt_tap_open(struct rt_io *p, const char *name, unsigned int mtu);
+
+/* UDP underlay: bind family 4 or 6 to ADDR (NULL or family 0 = any) and
+ * PORT (0 = 6081).  Enables the TTL/TOS ancillary data.  0 or -errno. */
+int rt_udp_open(struct rt_io *p, int family, const struct gnv_addr *addr, uint16_t port);
+/* A sending lane: the same, bound to an ephemeral port (another outer UDP
+ * source port for the flows hashed to it).  0 or -errno. */
+int rt_udp_open_lane(struct rt_io *p, int family, const struct gnv_addr *addr);
+
+static inline void rt_io_close(struct rt_io *p)
+{
+	if (p->ops && p->ops->close)
+		p->ops->close(p);
+}
+
+#endif

@@ -1,0 +1,361 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Router tables: VPCs, networks, endpoints, underlay hosts, ports.
+ * (Data model: shared/reference "Mizar lineage"; issue "genv route".)
+ *
+ *   VNI --hash--> rt_vpc --LPM over its nets--> rt_net (bouncers)
+ *   (VNI, IP) --open-addressing hash--> rt_ep (local port | remote hosts)
+ *   port index --> rt_port --(MAC, IP)--> its endpoints (anti-spoofing)
+ *
+ * Every table is sized once by rt_tables_new() from struct rt_limits and
+ * never grows: lookups are O(1) (endpoint, VPC, host) or O(number of
+ * distinct prefix lengths) (networks).  Updates run in the control path
+ * between packet batches (single thread: no locks).  Each update function
+ * validates everything first; on error it returns -errno with a message
+ * in err and changes nothing.  Updates never reallocate a table; the only
+ * allocations are an endpoint's option blob and a VPC's flow table, both
+ * made before anything is committed.
+ *
+ * Objects are referred to by index (stable while the object exists);
+ * pointers returned by lookups stay valid until the object is deleted.
+ */
+#ifndef GENV_RT_TABLES_H
+#define GENV_RT_TABLES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "../libcore/pkt.h"
+#include "stats.h"
+
+#define RT_VNI_MAX		0xFFFFFFu
+#define RT_NAME_MAX		32	/* VPC names, host id (with the NUL) */
+#define RT_PORT_NAME_MAX	16	/* IFNAMSIZ */
+#define RT_VPC_MAX_CIDRS	8
+#define RT_MAX_DIVIDERS		8
+#define RT_MAX_BOUNCERS		8
+#define RT_EP_MAX_HOSTS		8
+#define RT_EP_MAX_LABELS	31	/* one genv label option: 124 data bytes */
+#define RT_PORT_MAX_EPS		8	/* endpoints behind one port (IPv4 + IPv6 ...) */
+#define RT_OPT_SPACE		252	/* Geneve option bytes */
+#define RT_MTU_MIN		576
+#define RT_MTU_MAX		65535
+#define RT_DEFAULT_PORT_MTU	1400
+#define RT_DEFAULT_UL_MTU	1500
+#define RT_DEFAULT_TTL		64
+#define RT_NONE			UINT32_MAX	/* "no index" */
+
+/* Sizes fixed at start.  Zero fields take the defaults. */
+struct rt_limits {
+	uint32_t max_vpcs;	/* 4096 */
+	uint32_t max_nets;	/* 16384 */
+	uint32_t max_eps;	/* 65536 */
+	uint32_t max_hosts;	/* 4096 underlay peers (at most 65535) */
+	uint32_t max_ports;	/* 256 local ports */
+	uint32_t flows_per_vpc;	/* 1024 flow entries per VPC (power of two, >= 4) */
+	uint32_t icmp_rate;	/* ICMP errors per second, whole router: 100 */
+	uint16_t genv_class;	/* class of genv's options: GENV_CLASS_DEFAULT */
+};
+
+void rt_limits_default(struct rt_limits *l);
+
+/* An address prefix; host bits are zero. */
+struct rt_prefix {
+	uint8_t family;		/* 4 or 6 */
+	uint8_t len;		/* 0..32 / 0..128 */
+	uint8_t a[16];
+};
+
+/* An underlay peer, interned: endpoints, bouncers and dividers refer to
+ * hosts by index (uint16_t). */
+struct rt_host {
+	struct gnv_addr addr;
+	uint32_t refs;		/* 0: free slot */
+};
+
+struct rt_flow {
+	uint8_t family;		/* 0: empty slot */
+	uint8_t proto;
+	uint16_t sport, dport;
+	uint8_t src[16], dst[16];
+	uint32_t hash;
+	uint64_t pkts, bytes;
+	uint64_t first_ns, last_ns;	/* rt_tables_set_now() clock */
+};
+
+/*
+ * Per VPC flow table: 4-way set associative, nsets * 4 entries, a new
+ * flow replaces the least recently seen entry of its set.  Bounded
+ * memory, O(1), no allocation per packet.
+ */
+struct rt_flows {
+	struct rt_flow *e;
+	uint32_t nsets;		/* power of two */
+	uint64_t evictions;
+};
+
+struct rt_vpc {
+	bool used;
+	uint32_t vni;
+	char name[RT_NAME_MAX];		/* "" when unnamed */
+	uint8_t ncidr;
+	struct rt_prefix cidr[RT_VPC_MAX_CIDRS];
+	uint8_t ndivider;
+	uint16_t divider[RT_MAX_DIVIDERS];	/* host indexes */
+	uint32_t nnet, nep;		/* objects that refer to this VPC */
+	uint64_t plen4;			/* bit L: a net of prefix length L (IPv4) */
+	uint64_t plen6[3];		/* bits 0..128 (IPv6) */
+	struct rt_flows flows;
+	struct rt_vpc_stats st;
+};
+
+struct rt_net {
+	bool used;
+	uint32_t vni;
+	uint32_t vpc;			/* index */
+	struct rt_prefix p;
+	uint8_t gw[16];			/* gateway address answered by ARP/ND */
+	bool gw_explicit;		/* given in the command (dump prints it) */
+	uint8_t nbouncer;
+	uint16_t bouncer[RT_MAX_BOUNCERS];	/* host indexes */
+	struct rt_counters c;		/* packets routed to its bouncers */
+};
+
+struct rt_ep {
+	bool used;
+	uint8_t family;			/* 4 or 6 */
+	uint8_t type;			/* enum genv_eptype (libcore/optreg.h) */
+	uint8_t nhost;
+	uint8_t nlabel;
+	uint32_t vni;
+	uint32_t vpc;			/* index */
+	int32_t port;			/* local port index, or -1 when remote */
+	uint16_t mtu;			/* 0: from the port (local) / host (remote) */
+	uint16_t opt_size;		/* bytes at opts */
+	uint8_t ip[16];
+	uint8_t mac[6];
+	uint16_t host[RT_EP_MAX_HOSTS];	/* remote: host indexes */
+	/*
+	 * Options this endpoint's packets carry, as wire TLVs ready to copy:
+	 * first the genv label option (when nlabel > 0), then the extra
+	 * options given with `opt`.  The endpoint-type option is written by
+	 * the pipeline.  NULL when opt_size is 0.
+	 */
+	uint8_t *opts;
+	struct rt_counters c;
+};
+
+struct rt_port {
+	bool used;
+	char name[RT_PORT_NAME_MAX];
+	uint16_t mtu;
+	uint8_t nep;
+	uint32_t ep[RT_PORT_MAX_EPS];	/* endpoint indexes */
+	struct rt_port_stats st;
+};
+
+/* This router. */
+struct rt_self {
+	bool addr_set;
+	struct gnv_addr addr;		/* underlay address (v4 or v6) */
+	char id[RT_NAME_MAX];		/* "" = none: shown as the address */
+	uint8_t mac[6];			/* answers ARP/ND for gateways */
+	uint16_t mtu;			/* underlay MTU (RT_DEFAULT_UL_MTU) */
+	uint8_t dscp;			/* outer DSCP (pipe model), 0 */
+	uint8_t ttl;			/* outer TTL on encapsulation, 64 */
+	bool rts;			/* attach an RTS option via bouncer/divider */
+};
+
+/* Internal hash index: slot = (tag, object index). */
+struct rt_slot {
+	uint32_t tag;			/* hash | 1; 0 = empty */
+	uint32_t idx;
+};
+
+struct rt_index {
+	struct rt_slot *s;
+	uint32_t mask;			/* slots - 1 */
+};
+
+struct rt_dropring;
+struct trace_probes;
+
+struct rt_tables {
+	struct rt_limits lim;
+	struct rt_self self;
+	struct rt_vpc *vpc;		/* [max_vpcs] */
+	struct rt_net *net;		/* [max_nets] */
+	struct rt_ep *ep;		/* [max_eps] */
+	struct rt_host *host;		/* [max_hosts] */
+	struct rt_port *port;		/* [max_ports] */
+	struct rt_index vpc_ix, net_ix, ep_ix, host_ix;
+	uint32_t nvpc, nnet, nep, nhost, nport;
+	uint32_t *free_ep;		/* stack of free endpoint indexes */
+	uint32_t nfree_ep;
+	struct rt_stats st;
+	uint64_t now_ns;		/* set per batch by the loop */
+	uint64_t gen;			/* bumped by every change (persist when it moves) */
+	uint64_t icmp_tokens_ns;	/* ICMP rate limiter (token bucket in time) */
+	struct gnv_pkt scratch;		/* decode space for the pipeline */
+	struct rt_dropring *drops;	/* sampled dropped packets (dropring.h) */
+	struct rt_dropring *mirror;	/* packet mirror, made by `mirror on` (dropring.h) */
+	struct trace_probes *probes;	/* genv trace path state, made on first use (trace/probe.h) */
+};
+
+/* NULL limits: defaults.  NULL on allocation failure. */
+struct rt_tables *rt_tables_new(const struct rt_limits *lim);
+void rt_tables_free(struct rt_tables *t);
+/* Monotonic clock for flow timestamps and the ICMP limiter. */
+static inline void rt_tables_set_now(struct rt_tables *t, uint64_t now_ns) { t->now_ns = now_ns; }
+/* Bytes used by the tables (arrays, indexes, blobs, flow tables). */
+size_t rt_tables_memory(const struct rt_tables *t);
+/* Zero every counter (objects stay). */
+void rt_tables_clear_stats(struct rt_tables *t);
+
+/* ---- lookups (fast path; no allocation) ---- */
+
+struct rt_vpc *rt_vpc_find(const struct rt_tables *t, uint32_t vni);
+struct rt_ep *rt_ep_find(const struct rt_tables *t, uint32_t vni, int family, const uint8_t *ip);
+/*
+ * Many endpoint lookups at once (a batch of packets): hashes first, then
+ * prefetches of the index slots, then of the endpoint records, then the
+ * compares, so the memory latency of one lookup overlaps the others.
+ * res[i] = rt_ep_find(keys[i]); returns how many were found.  Any n.
+ */
+struct rt_ep_key {
+	uint32_t vni;
+	uint8_t family;
+	uint8_t ip[16];		/* IPv4 in the first 4 bytes, the rest zero */
+};
+unsigned int rt_ep_find_batch(const struct rt_tables *t, const struct rt_ep_key *keys,
+			      unsigned int n, struct rt_ep **res);
+
+/* Longest prefix among the nets of VPC v, or NULL. */
+struct rt_net *rt_net_lookup(const struct rt_tables *t, const struct rt_vpc *v,
+			     int family, const uint8_t *ip);
+/* Exact prefix. */
+struct rt_net *rt_net_find(const struct rt_tables *t, uint32_t vni, const struct rt_prefix *p);
+/* The endpoint of port with this MAC and IP (anti-spoofing), or NULL. */
+struct rt_ep *rt_ep_by_port(const struct rt_tables *t, int port, const uint8_t mac[6],
+			    int family, const uint8_t *ip);
+struct rt_port *rt_port_get(const struct rt_tables *t, int port);	/* NULL if unused */
+int rt_port_find(const struct rt_tables *t, const char *name);		/* index or -1 */
+const struct rt_host *rt_host_get(const struct rt_tables *t, uint32_t idx);
+bool rt_host_is_self(const struct rt_tables *t, uint32_t idx);
+/* The VPC CIDR containing ip, or NULL. */
+const struct rt_prefix *rt_vpc_cidr_of(const struct rt_vpc *v, int family, const uint8_t *ip);
+/* Gateway address for ip in VPC v: its net's gw, else the first address of
+ * the VPC CIDR holding it.  False when ip is in no CIDR of v. */
+bool rt_gateway_of(const struct rt_tables *t, const struct rt_vpc *v, int family,
+		   const uint8_t *ip, uint8_t gw[16]);
+
+static inline uint32_t rt_vpc_index(const struct rt_tables *t, const struct rt_vpc *v)
+{
+	return (uint32_t)(v - t->vpc);
+}
+static inline uint32_t rt_ep_index(const struct rt_tables *t, const struct rt_ep *e)
+{
+	return (uint32_t)(e - t->ep);
+}
+
+/* Prefix helpers. */
+bool rt_prefix_contains(const struct rt_prefix *p, int family, const uint8_t *ip);
+bool rt_prefix_overlap(const struct rt_prefix *a, const struct rt_prefix *b);
+/* "10.0.0.0/16": 0 or -EINVAL (message in err: bad address, length, host bits set). */
+int rt_prefix_parse(const char *s, struct rt_prefix *p, char *err, size_t errsz);
+
+/* Text forms (inet_ntop; for messages, trace and show).  Return buf. */
+#define RT_ADDR_STR	48
+#define RT_PREFIX_STR	52
+const char *rt_addr_fmt(char *buf, size_t n, int family, const uint8_t *a);
+const char *rt_prefix_fmt(char *buf, size_t n, const struct rt_prefix *p);
+
+/* ---- updates (control path) ---- */
+
+/* What `add vpc` / `set vpc` give. */
+struct rt_vpc_spec {
+	uint32_t vni;
+	char name[RT_NAME_MAX];
+	uint8_t ncidr;
+	struct rt_prefix cidr[RT_VPC_MAX_CIDRS];
+	uint8_t ndivider;
+	struct gnv_addr divider[RT_MAX_DIVIDERS];
+};
+
+struct rt_net_spec {
+	uint32_t vni;
+	struct rt_prefix p;
+	bool gw_set;
+	uint8_t gw[16];
+	uint8_t nbouncer;
+	struct gnv_addr bouncer[RT_MAX_BOUNCERS];
+};
+
+struct rt_ep_spec {
+	uint32_t vni;
+	uint8_t family;
+	uint8_t ip[16];
+	uint8_t mac[6];
+	uint8_t type;			/* enum genv_eptype */
+	int32_t port;			/* local port index, or -1 */
+	uint8_t nhost;
+	struct gnv_addr host[RT_EP_MAX_HOSTS];
+	uint8_t nlabel;
+	uint32_t label[RT_EP_MAX_LABELS];
+	uint16_t opt_size;		/* extra option TLVs (wire form) */
+	uint8_t opts[RT_OPT_SPACE];
+	uint16_t mtu;			/* 0: default */
+};
+
+/* All return 0 or -errno (EEXIST, ENOENT, ENOSPC, EINVAL, EBUSY, ENOMEM)
+ * with one line in err; nothing changes on error. */
+int rt_vpc_add(struct rt_tables *t, const struct rt_vpc_spec *s, char *err, size_t errsz);
+/* Replace name and dividers (CIDRs too, if no net/endpoint falls outside). */
+int rt_vpc_set(struct rt_tables *t, const struct rt_vpc_spec *s, char *err, size_t errsz);
+/* EBUSY while nets or endpoints refer to it. */
+int rt_vpc_del(struct rt_tables *t, uint32_t vni, char *err, size_t errsz);
+
+int rt_net_add(struct rt_tables *t, const struct rt_net_spec *s, char *err, size_t errsz);
+int rt_net_set(struct rt_tables *t, const struct rt_net_spec *s, char *err, size_t errsz);
+int rt_net_del(struct rt_tables *t, uint32_t vni, const struct rt_prefix *p, char *err, size_t errsz);
+
+int rt_ep_add(struct rt_tables *t, const struct rt_ep_spec *s, char *err, size_t errsz);
+/* Replace every attribute of an existing endpoint (move, relabel): the
+ * new spec is validated as a whole, then swapped in place. */
+int rt_ep_set(struct rt_tables *t, const struct rt_ep_spec *s, char *err, size_t errsz);
+int rt_ep_del(struct rt_tables *t, uint32_t vni, int family, const uint8_t *ip,
+	      char *err, size_t errsz);
+/* Fill a spec from an existing object (the starting point for `set`). */
+void rt_vpc_to_spec(const struct rt_tables *t, const struct rt_vpc *v, struct rt_vpc_spec *s);
+void rt_net_to_spec(const struct rt_tables *t, const struct rt_net *n, struct rt_net_spec *s);
+void rt_ep_to_spec(const struct rt_tables *t, const struct rt_ep *e, struct rt_ep_spec *s);
+
+/* Ports: check first (free slot, unique name, MTU), then the caller
+ * creates the device for slot *index, then commits with rt_port_add. */
+int rt_port_check(const struct rt_tables *t, const char *name, unsigned int mtu,
+		  int *index, char *err, size_t errsz);
+int rt_port_add(struct rt_tables *t, int index, const char *name, unsigned int mtu,
+		char *err, size_t errsz);
+/* EBUSY while endpoints use it. */
+int rt_port_del_check(const struct rt_tables *t, int index, char *err, size_t errsz);
+void rt_port_del(struct rt_tables *t, int index);
+int rt_port_set_mtu(struct rt_tables *t, int index, unsigned int mtu, char *err, size_t errsz);
+
+/* This host: fields not flagged are kept. */
+struct rt_self_spec {
+	bool addr_set, id_set, mac_set, mtu_set, dscp_set, ttl_set, rts_set;
+	struct gnv_addr addr;
+	char id[RT_NAME_MAX];
+	uint8_t mac[6];
+	uint16_t mtu;
+	uint8_t dscp, ttl;
+	bool rts;
+};
+int rt_self_check(const struct rt_tables *t, const struct rt_self_spec *s, char *err, size_t errsz);
+int rt_self_set(struct rt_tables *t, const struct rt_self_spec *s, char *err, size_t errsz);
+
+/* Encode the label option for labels into buf (>= 4 + 4 * n bytes): size or 0. */
+size_t rt_label_opt_encode(uint16_t genv_class, const uint32_t *labels, unsigned int n,
+			   uint8_t *buf);
+
+#endif

@@ -1,0 +1,261 @@
+#!/usr/bin/env bash
+# genv trace packet, offline (-f): one check per route type and per drop
+# reason the pipeline has, the fixed final lines, JSON, the input forms
+# (packet language, --hex, -r pcap), and the errors.  No root, no router.
+# (That a trace changes no counter is tests/unit/test_trace.c: it needs
+# the tables in one process.)
+# "A && ok || fail" is safe: ok never fails
+# shellcheck disable=SC2015
+set -u
+# shellcheck source=tests/lib.sh
+. tests/lib.sh
+
+tmp=$(mktemp -d /tmp/genv-trace.XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+T=tests/fixtures/topo/h1.genv
+
+# final VERDICT EGRESS REASON NAME -- ARGS...: the three fixed lines
+final() {
+	local verdict=$1 egress=$2 reason=$3 name=$4 got want
+	shift 5
+	"$GENV" trace packet -f "$T" "$@" >"$tmp/out" 2>"$tmp/err"
+	local rc=$?
+	got=$(tail -n 3 "$tmp/out" | sed -E 's/^(reason: [a-z._]+).*/\1/')
+	want=$(printf 'verdict: %s\negress: %s\nreason: %s' "$verdict" "$egress" "$reason")
+	if [ "$rc" = 0 ] && [ "$got" = "$want" ]; then
+		ok "$name"
+	else
+		fail "$name" "exit $rc: $(tr '\n' '|' <<<"$got") $(head -c 200 "$tmp/err")"
+	fi
+}
+
+E5='eth src=02:00:00:00:01:05 / ipv4 src=10.0.1.5'
+U='eth / ipv4 src=10.200.0.2 dst=10.200.0.1 / udp / geneve'
+IN='eth / ipv4 src=10.0.2.7'
+
+# ---- route types ----
+final deliver tap1 none "local endpoint: deliver" -- --in tap0 "$E5 dst=10.0.1.6 / tcp dport=80"
+final forward "underlay 10.200.0.2" none "remote endpoint: encapsulate to its host" -- --in tap0 "$E5 dst=10.0.2.7 / icmp"
+final forward "underlay 10.200.0.6" none "scaled endpoint: a host by flow hash" -- --in tap0 "$E5 dst=10.0.3.3 / tcp dport=80"
+final forward "underlay 10.200.0.3" none "known network: its bouncer" -- --in tap0 "$E5 dst=10.0.4.9 / icmp"
+final forward "underlay 10.200.0.9" none "otherwise: the VPC divider" -- --in tap0 "$E5 dst=10.0.9.9 / udp dport=53"
+final reply tap0 none "ARP request answered" -- --in tap0 "eth src=02:00:00:00:01:05 dst=ff:ff:ff:ff:ff:ff / arp op=1 spa=10.0.1.5 tpa=10.0.1.6"
+final reply tap0 none "ND solicitation answered" -- --in tap0 "eth src=02:00:00:00:01:05 / ipv6 src=fd00::5 dst=ff02::1:ff00:1 hlim=255 / icmp6 type=135 / payload hex=fd000000000000000000000000000001"
+final reply tap0 none "echo to the gateway answered" -- --in tap0 "$E5 dst=10.0.1.1 / icmp"
+final deliver tap0 none "underlay: local endpoint" -- --in underlay "$U vni=100 / $IN dst=10.0.1.5 / icmp"
+final forward "underlay 10.200.0.4" none "underlay: bouncer forwards onward" -- --in underlay "$U vni=100 / $IN dst=10.0.5.8 / icmp"
+final control control none "underlay: O bit goes to the control handler" -- --in underlay "$U vni=100 oam=1 opt=trace:id=1,seq=1 / $IN dst=10.0.1.5 / icmp"
+
+# ---- drop reasons (port.unknown, internal.headroom and icmp.ratelimit
+# cannot happen in a trace: ports are named, the headroom is ours, and a
+# dry run never spends the ICMP budget) ----
+final drop none port.no_endpoint "drop port.no_endpoint" -- --in empty "$E5 dst=10.0.1.6 / icmp"
+final drop none frame.malformed "drop frame.malformed" -- --in tap0 "$E5 dst=10.0.1.6 len=10 / icmp"
+final drop none frame.vlan "drop frame.vlan" -- --in tap0 "eth src=02:00:00:00:01:05 / vlan id=5 / ipv4 src=10.0.1.5 dst=10.0.1.6 / icmp"
+final drop none frame.ethertype "drop frame.ethertype" -- --in tap0 "eth src=02:00:00:00:01:05 type=0x88cc / payload len=40"
+final drop none frame.multicast "drop frame.multicast" -- --in tap0 "$E5 dst=224.0.0.5 / udp"
+final drop none spoof.mac "drop spoof.mac" -- --in tap0 "eth src=02:00:00:00:01:99 / ipv4 src=10.0.1.5 dst=10.0.1.6 / icmp"
+final drop none spoof.ip "drop spoof.ip" -- --in tap0 "eth src=02:00:00:00:01:05 / ipv4 src=10.0.1.99 dst=10.0.1.6 / icmp"
+final drop none arp.ignored "drop arp.ignored" -- --in tap0 "eth src=02:00:00:00:01:05 / arp op=2 spa=10.0.1.5 tpa=10.0.1.6"
+final drop none nd.ignored "drop nd.ignored" -- --in tap0 "eth src=02:00:00:00:01:05 / ipv6 src=fd00::5 dst=ff02::2 hlim=255 / icmp6 type=133 / payload len=4"
+final drop none route.none "drop route.none (ICMP unreachable)" -- --in tap2 "eth src=02:00:00:00:03:05 / ipv4 src=10.3.0.5 dst=10.3.9.9 / icmp"
+grep -q '^reply: 10.3.0.1 > 10.3.0.5 ICMP unreachable' "$tmp/out" && ok "route.none: the ICMP unreachable is shown" ||
+	fail "route.none: the ICMP unreachable is shown" "$(head -c 300 "$tmp/out")"
+final drop none mtu.exceeded "drop mtu.exceeded (port, ICMP frag-needed)" -- --in tap0 "$E5 dst=10.0.1.6 / icmp / payload len=1400"
+final drop none mtu.exceeded "drop mtu.exceeded (underlay)" -- --in underlay "$U vni=100 / $IN dst=10.0.1.6 / icmp / payload len=1400"
+final drop none route.not_local "drop route.not_local" -- --in underlay "$U vni=100 / $IN dst=10.0.2.8 / icmp"
+final drop none route.none "drop route.none (underlay)" -- --in underlay "$U vni=100 / $IN dst=10.0.5.9 / icmp"
+final drop none route.loop "drop route.loop" -- --in underlay --from 10.200.0.4 "$U vni=100 / $IN dst=10.0.5.8 / icmp"
+final drop none ttl.exceeded "drop ttl.exceeded" -- --in underlay --ttl 1 "$U vni=100 / $IN dst=10.0.5.8 / icmp"
+final drop none geneve.malformed "drop geneve.malformed" -- --in underlay "$U vni=100 optlen=63 / $IN dst=10.0.1.5 / icmp"
+final drop none geneve.version "drop geneve.version" -- --in underlay "$U vni=100 ver=1 / $IN dst=10.0.1.5 / icmp"
+final drop none geneve.critical "drop geneve.critical" -- --in underlay "$U vni=100 opt=0x0105:0x80:00000000 / $IN dst=10.0.1.5 / icmp"
+final drop none geneve.proto "drop geneve.proto" -- --in underlay "$U vni=100 proto=0x0800 / ipv4 src=10.0.2.7 dst=10.0.1.5 / icmp"
+final drop none vni.unknown "drop vni.unknown" -- --in underlay "$U vni=7 / $IN dst=10.0.1.5 / icmp"
+final drop none inner.malformed "drop inner.malformed" -- --in underlay "$U vni=100 / $IN dst=10.0.1.5 len=5 / icmp"
+final drop none ecn.ce_not_ect "drop ecn.ce_not_ect" -- --in underlay --tos 3 "$U vni=100 / $IN dst=10.0.1.5 tos=0 / icmp"
+
+# every drop reason of the router is either checked above or listed as unreachable
+reasons=$(sed -n 's/^	X([A-Z_0-9]*, *"\([a-z._]*\)".*/\1/p' router/stats.h | grep -v '^none$')
+missing=
+for r in $reasons; do
+	case $r in port.unknown | internal.headroom | icmp.ratelimit) continue ;; esac
+	grep -q "^final drop none $r " "$0" || missing="$missing $r"
+done
+[ -n "$reasons" ] && [ -z "$missing" ] && ok "every drop reason has a check" ||
+	fail "every drop reason has a check" "missing:$missing"
+
+# ---- the explanation ----
+"$GENV" trace packet -f "$T" --in tap0 "$E5 dst=10.0.2.7 / icmp" >"$tmp/out" 2>&1
+for want in '^ingress: port tap0 \(index 0\)$' '^packet: 10.0.1.5 > 10.0.2.7 ICMP echo request' \
+	'^  eth src=02:00:00:00:01:05 / ipv4 src=10.0.1.5 dst=10.0.2.7 / icmp$' '^pipeline:$' \
+	'^ +[0-9]+ spoof +pass +endpoint 10.0.1.5 mac 02:00:00:00:01:05' \
+	'^ +[0-9]+ endpoint +remote +10.0.2.7 vpc 100 type simple on host 10.200.0.2' \
+	'^output: 10.200.0.1.[0-9]+ > 10.200.0.2.6081: Geneve vni 100 opts \[eptype type=simple, label labels=42\]' \
+	'geneve vni=100 opt=eptype:simple opt=label:42 / eth dst=02:00:00:00:02:07'; do
+	grep -qE -- "$want" "$tmp/out" && ok "text output: $want" || fail "text output: $want" "$(head -c 400 "$tmp/out")"
+done
+
+# ---- JSON ----
+"$GENV" trace packet -j -f "$T" --in tap0 "$E5 dst=10.0.2.7 / icmp" >"$tmp/json" 2>&1
+if /usr/bin/python3 - "$tmp/json" <<-'EOF'; then ok "JSON: schema, stages, verdict, egress"; else fail "JSON: schema, stages, verdict, egress" "$(head -c 300 "$tmp/json")"; fi
+	import json, sys
+	d = json.load(open(sys.argv[1]))
+	assert d["schema"] == 1
+	assert d["ingress"] == {"kind": "port", "port": "tap0", "from": None, "ttl": None, "tos": None}
+	assert d["verdict"] == "forward" and d["reason"] == "none"
+	assert d["egress"]["kind"] == "underlay" and d["egress"]["addr"] == "10.200.0.2" and d["egress"]["port"] is None
+	assert [s["stage"] for s in d["stages"]][:3] == ["port", "parse", "spoof"]
+	assert d["packet"]["decoded"]["outer"]["ip"]["dst"] == "10.0.2.7"
+	assert d["output"]["decoded"]["geneve"]["vni"] == 100
+	assert d["vni"] == 100
+EOF
+"$GENV" trace packet -p -f "$T" --in tap0 "eth src=02:00:00:00:01:99 / ipv4 src=10.0.1.5 dst=10.0.1.6 / icmp" >"$tmp/json" 2>&1
+/usr/bin/python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["verdict"]=="drop" and d["reason"]=="spoof.mac" and d["output"] is None and d["egress"]["kind"]=="none"' "$tmp/json" 2>/dev/null &&
+	[ "$(wc -l <"$tmp/json")" -gt 5 ] && ok "JSON -p: a drop, indented" || fail "JSON -p: a drop, indented" "$(head -c 300 "$tmp/json")"
+
+# ---- input forms agree ----
+hex=$("$GENV" craft --hex "$U vni=100 / $IN dst=10.0.1.5 / icmp")
+"$GENV" trace packet -f "$T" --in underlay "$U vni=100 / $IN dst=10.0.1.5 / icmp" >"$tmp/a" 2>&1
+"$GENV" trace packet -f "$T" --in underlay --hex "$hex" >"$tmp/b" 2>&1
+check_eq "--hex traces like the packet language" "$(cat "$tmp/a")" "$(cat "$tmp/b")"
+"$GENV" craft -w "$tmp/two.pcap" "$E5 dst=10.0.1.6 / icmp" 2>/dev/null
+"$GENV" craft -w "$tmp/one.pcap" "$U vni=100 / $IN dst=10.0.1.5 / icmp" 2>/dev/null
+if command -v mergecap >/dev/null; then
+	mergecap -a -F pcap -w "$tmp/m.pcap" "$tmp/two.pcap" "$tmp/one.pcap" 2>/dev/null
+	"$GENV" trace packet -f "$T" --in underlay -r "$tmp/m.pcap" --frame 2 >"$tmp/c" 2>&1
+	check_eq "-r FILE --frame 2 traces like the packet language" "$(cat "$tmp/a")" "$(cat "$tmp/c")"
+	check_exit "-r FILE --frame beyond the end: exit 1" 1 "$GENV" trace packet -f "$T" --in underlay -r "$tmp/m.pcap" --frame 3
+else
+	skip "-r FILE --frame 2" "mergecap not installed"
+fi
+ipraw=$("$GENV" craft --hex "ipv4 src=10.200.0.2 dst=10.200.0.1 / udp / geneve vni=100 / $IN dst=10.0.1.5 / icmp")
+"$GENV" trace packet -f "$T" --in underlay --raw --hex "$ipraw" | tail -n 3 >"$tmp/d" 2>&1
+check_eq "--raw: an underlay frame without Ethernet" "$(tail -n 3 "$tmp/a")" "$(cat "$tmp/d")"
+
+# ---- trace path, offline: every -f file is a host, probes travel between them ----
+F=(-f tests/fixtures/topo/h1.genv -f tests/fixtures/topo/h3.genv -f tests/fixtures/topo/h2.genv -f tests/fixtures/topo/h9.genv)
+# hops DST EXPECTED...: the hop lines as "router role verdict reason"
+hops() {
+	local dst=$1 got want
+	shift
+	got=$("$GENV" trace path "${F[@]}" --vpc 100 --src 10.0.1.5 --dst "$dst" -c 2 2>&1 |
+		awk '/^ +[0-9]+  /{ print $2, $3, $4, $7 }')
+	want=$(printf '%s\n' "$@")
+	check_eq "trace path to $dst: $(tr '\n' ';' <<<"$want")" "$want" "$got"
+}
+hops 10.0.2.7 "10.200.0.1 host forward -" "10.200.0.2 host deliver -"
+hops 10.0.4.4 "10.200.0.1 host forward -" "10.200.0.3 bouncer forward -" "10.200.0.2 host deliver -"
+hops 10.0.9.9 "10.200.0.1 host forward -" "10.200.0.9 divider forward -" "10.200.0.2 host deliver -"
+hops 10.0.4.5 "10.200.0.1 host forward -" "10.200.0.3 bouncer drop route.none"
+hops 10.0.1.6 "10.200.0.1 host deliver -"
+"$GENV" trace path "${F[@]}" --vpc 100 --src 10.0.1.5 --dst 10.0.4.5 >"$tmp/out" 2>&1
+check_eq "trace path: fixed final lines of a dropped path" "$(printf 'verdict: drop\negress: 10.200.0.3\nreason: route.none')" "$(tail -n 3 "$tmp/out")"
+grep -q '^3/3 answered, 0% loss' "$tmp/out" && ok "trace path: answered and loss" || fail "trace path: answered and loss" "$(cat "$tmp/out")"
+"$GENV" trace path -j "${F[@]}" --vpc 100 --src 10.0.1.5 --dst 10.0.4.4 -c 2 >"$tmp/json" 2>&1
+/usr/bin/python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["schema"] == 1 and d["sent"] == 2 and d["answered"] == 2 and d["verdict"] == "deliver"
+assert [(h["router"], h["role"]) for h in d["hops"]] == [("10.200.0.1", "host"), ("10.200.0.3", "bouncer"), ("10.200.0.2", "host")]
+assert d["rtt_ms"]["min"] <= d["rtt_ms"]["max"]' "$tmp/json" 2>/dev/null && ok "trace path -j" || fail "trace path -j" "$(head -c 300 "$tmp/json")"
+# the scaled endpoint's hosts are not simulated: the probes are lost
+check_exit "trace path: no answer, exit 1" 1 "$GENV" trace path "${F[@]}" --vpc 100 --src 10.0.1.5 --dst 10.0.3.3 -c 1
+check_exit "trace path: needs --vpc, --src, --dst" 2 "$GENV" trace path "${F[@]}" --src 10.0.1.5 --dst 10.0.2.7
+check_exit "trace path: --src must be a local endpoint" 2 "$GENV" trace path "${F[@]}" --vpc 100 --src 10.0.2.7 --dst 10.0.1.5
+check_exit "trace path: -f more than once only for path" 2 "$GENV" trace packet "${F[@]}" --in tap0 "$E5 / icmp"
+
+# ---- online: the CLI against a stand-in router on the control socket ----
+sp1=$("$GENV" craft --hex "eth src=02:00:00:00:01:05 / ipv4 src=10.0.1.9 dst=10.0.1.6 / icmp")
+sp2=$("$GENV" craft --hex "eth src=02:00:00:00:02:05 / ipv4 src=10.0.1.5 dst=10.0.1.77 / tcp dport=80")
+ul=$("$GENV" craft --hex "geneve vni=7 / $IN dst=10.0.1.5 / icmp" | cut -c85-)
+{
+	echo "drop seq=1 time_ns=1795779602123456000 reason=spoof.ip ingress=port port=tap0 vni=100 len=42 data=$sp1"
+	echo "drop seq=2 time_ns=1795779603000001000 reason=vni.unknown ingress=underlay from=10.200.0.2 self=10.200.0.1 vni=7 len=50 data=$ul"
+	echo "drop seq=3 time_ns=1795779604000000000 reason=route.none ingress=port port=tap2 vni=200 len=54 data=$sp2"
+	echo "pkt seq=1 time_ns=1795779605000000000 dir=rx reason=none ingress=port port=tap0 vni=100 len=42 data=$sp1"
+	echo "pkt seq=2 time_ns=1795779605000001000 dir=tx reason=none ingress=underlay to=10.200.0.2 self=10.200.0.1 vni=7 len=50 data=$ul"
+} >"$tmp/drops"
+sock=$tmp/fake.sock
+/usr/bin/python3 tests/cli/fakerouter.py "$sock" "$GENV" "$T" "$tmp/drops" 2>"$tmp/fake.err" &
+fake=$!
+for _ in $(seq 50); do [ -S "$sock" ] && break; sleep 0.1; done
+if [ -S "$sock" ]; then
+	"$GENV" trace drops --once -S "$sock" >"$tmp/out" 2>&1
+	[ "$(wc -l <"$tmp/out")" = 3 ] &&
+		grep -q '^2026-11-27 .* spoof.ip port tap0 vpc 100: 10.0.1.9 > 10.0.1.6 ICMP echo request' "$tmp/out" &&
+		grep -q ' vni.unknown underlay 10.200.0.2 vpc 7: 10.200.0.2.6081 > 10.200.0.1.6081: Geneve vni 7: 10.0.2.7 > 10.0.1.5 ICMP' "$tmp/out" &&
+		ok "drops: one line per drop, decoded" || fail "drops: one line per drop, decoded" "$(cat "$tmp/out")"
+	check_eq "drops --reason" "1" "$("$GENV" trace drops --once -S "$sock" --reason route.none | wc -l)"
+	check_eq "drops --vpc" "1" "$("$GENV" trace drops --once -S "$sock" --vpc 7 | wc -l)"
+	check_eq "drops --endpoint (inner or outer address)" "2" "$("$GENV" trace drops --once -S "$sock" --endpoint 10.0.1.5 | wc -l)"
+	check_eq "drops -c" "2" "$("$GENV" trace drops -S "$sock" -c 2 | wc -l)"
+	"$GENV" trace drops --once -j -S "$sock" >"$tmp/json" 2>&1
+	/usr/bin/python3 -c '
+import json, sys
+d = [json.loads(l) for l in open(sys.argv[1])]
+assert [x["reason"] for x in d] == ["spoof.ip", "vni.unknown", "route.none"]
+assert all(x["schema"] == 1 for x in d)
+assert d[1]["ingress"] == "underlay" and d[1]["from"] == "10.200.0.2" and d[1]["port"] is None
+assert d[0]["port"] == "tap0" and d[0]["vni"] == 100 and d[0]["packet"]["outer"]["ip"]["src"] == "10.0.1.9"' "$tmp/json" &&
+		ok "drops -j" || fail "drops -j" "$(head -c 300 "$tmp/json")"
+	"$GENV" trace drops --once -q -S "$sock" -w "$tmp/drops.pcap" >/dev/null 2>&1
+	"$GENV" decode -r "$tmp/drops.pcap" >"$tmp/dec" 2>&1
+	[ "$(wc -l <"$tmp/dec")" = 3 ] && grep -q 'Geneve vni 7: 10.0.2.7 > 10.0.1.5 ICMP' "$tmp/dec" &&
+		ok "drops -w: the packets in a pcap" || fail "drops -w: the packets in a pcap" "$(cat "$tmp/dec")"
+	# online trace packet: the request reaches the router, its answer is printed as is
+	"$GENV" trace packet -S "$sock" --in tap0 "$E5 dst=10.0.2.7 / icmp" >"$tmp/on" 2>&1
+	"$GENV" trace packet -f "$T" --in tap0 "$E5 dst=10.0.2.7 / icmp" >"$tmp/off" 2>&1
+	check_eq "online trace packet prints what the router answers" "$(cat "$tmp/off")" "$(cat "$tmp/on")"
+	"$GENV" trace packet -S "$sock" --in underlay --from 10.200.0.4 --ttl 9 --tos 2 "$U vni=100 / $IN dst=10.0.1.5 / icmp" >/dev/null 2>&1
+	grep -q "^trace packet underlay from 10.200.0.4 ttl 9 tos 2 hex $hex\$" "$sock.log" &&
+		ok "online trace packet: the request words" || fail "online trace packet: the request words" "$(tail -n 1 "$sock.log" | head -c 200)"
+	check_exit "online trace packet: the router's error is a usage error" 2 "$GENV" trace packet -S "$sock" --in nosuch "$E5 / icmp"
+	# capture --router: the router's mirror, through decode's filters
+	"$GENV" trace capture --router --once -S "$sock" >"$tmp/out" 2>&1
+	[ "$(wc -l <"$tmp/out")" = 2 ] && grep -q ' rx port tap0 vpc 100: 10.0.1.9 > 10.0.1.6 ICMP' "$tmp/out" &&
+		grep -q ' tx underlay 10.200.0.2 vpc 7: 10.200.0.1.6081 > 10.200.0.2.6081: Geneve vni 7' "$tmp/out" &&
+		ok "capture --router: rx and tx, decoded" || fail "capture --router: rx and tx, decoded" "$(cat "$tmp/out")"
+	check_eq "capture --router FILTER (vni 7)" 1 "$("$GENV" trace capture --router --once -S "$sock" vni 7 | wc -l)"
+	check_eq "capture --router FILTER (pcap: icmp and not udp)" 1 "$("$GENV" trace capture --router --once -S "$sock" icmp and not udp | wc -l)"
+	grep -q '^mirror on$' "$sock.log" && grep -q '^mirror off$' "$sock.log" && ok "capture --router: mirror on, then off" ||
+		fail "capture --router: mirror on, then off" "$(tail -n 5 "$sock.log")"
+	"$GENV" trace capture --router --once -j -S "$sock" >"$tmp/json" 2>&1
+	/usr/bin/python3 -c '
+import json, sys
+d = [json.loads(l) for l in open(sys.argv[1])]
+assert [x["dir"] for x in d] == ["rx", "tx"] and d[1]["peer"] == "10.200.0.2" and d[0]["port"] == "tap0"' "$tmp/json" &&
+		ok "capture --router -j" || fail "capture --router -j" "$(head -c 300 "$tmp/json")"
+	check_exit "capture --router: bad filter is a usage error" 2 "$GENV" trace capture --router --once -S "$sock" vni
+	check_exit "capture IFACE --rate: usage error" 2 "$GENV" trace capture lo --rate 5
+else
+	fail "stand-in router started" "$(cat "$tmp/fake.err")"
+fi
+kill "$fake" 2>/dev/null
+wait "$fake" 2>/dev/null
+
+# ---- errors ----
+printf 'set host addr 10.200.0.1\nadd vpc 100 cidr 10.0.0.0/16\nadd ep 100 10.9.9.9 mac 02:00:00:00:00:01 host 10.200.0.2 bogus\n' >"$tmp/bad.genv"
+"$GENV" trace packet -f "$tmp/bad.genv" --in underlay "$U / eth / ipv4 / icmp" >/dev/null 2>"$tmp/err"; rc=$?
+[ "$rc" = 1 ] && grep -q "^genv trace: $tmp/bad.genv:3: " "$tmp/err" && ok "config error: FILE:LINE, exit 1" ||
+	fail "config error: FILE:LINE, exit 1" "exit $rc: $(cat "$tmp/err")"
+check_exit "missing --in: exit 2" 2 "$GENV" trace packet -f "$T" "$E5 / icmp"
+check_exit "unknown port: exit 2" 2 "$GENV" trace packet -f "$T" --in nosuch "$E5 / icmp"
+check_exit "underlay frame that is not Geneve: exit 2" 2 "$GENV" trace packet -f "$T" --in underlay "$E5 / tcp"
+check_exit "bad packet language: exit 2" 2 "$GENV" trace packet -f "$T" --in tap0 "eth / ipv9"
+check_exit "two packet sources: exit 2" 2 "$GENV" trace packet -f "$T" --in tap0 --hex 00 "$E5 / icmp"
+check_exit "--from with a port: exit 2" 2 "$GENV" trace packet -f "$T" --in tap0 --from 10.0.0.1 "$E5 / icmp"
+check_exit "raw IP from a port: exit 2" 2 "$GENV" trace packet -f "$T" --in tap0 "ipv4 / icmp"
+check_exit "missing config file: exit 1" 1 "$GENV" trace packet -f "$tmp/none.genv" --in tap0 "$E5 / icmp"
+check_exit "unknown subcommand: exit 2" 2 "$GENV" trace nosuch
+check_exit "drops --reason unknown: exit 2" 2 "$GENV" trace drops --reason nosuch
+check_exit "capture without IFACE: exit 2" 2 "$GENV" trace capture
+"$GENV" trace packet -j -f "$T" --in nosuch "$E5 / icmp" >"$tmp/out" 2>/dev/null
+/usr/bin/python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["schema"]==1 and "nosuch" in d["error"]["message"]' "$tmp/out" 2>/dev/null &&
+	ok "JSON error with -j" || fail "JSON error with -j" "$(cat "$tmp/out")"
+"$GENV" trace packet --socket "$tmp/no.sock" --in tap0 "$E5 / icmp" >/dev/null 2>"$tmp/err"; rc=$?
+[ "$rc" = 1 ] && grep -q "no router listening on '$tmp/no.sock'" "$tmp/err" && ok "online without a router: exit 1, says so" ||
+	fail "online without a router: exit 1, says so" "exit $rc: $(cat "$tmp/err")"
+check_exit "drops without a router: exit 1" 1 "$GENV" trace drops --once --socket "$tmp/no.sock"
+
+finish

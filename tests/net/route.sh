@@ -1,0 +1,478 @@
+#!/usr/bin/env bash
+# genv route end to end, in network namespaces.
+#
+#   h1, h2, h3: three hosts on one underlay bridge (10.200.0.1-3), each
+#   running `genv route run`; h3 is bouncer and divider for VPC 100.
+#   VMs: namespaces holding the router's TAP devices (moved in).
+#
+#   VPC 100 "blue" 10.0.0.0/16 + fd00:100::/64    VPC 200 "red" 10.0.0.0/16
+#     a1 10.0.1.5 fd00:100::5 (h1)                  b1 10.0.1.5 (h1)
+#     a2 10.0.1.6 fd00:100::6 (h2)                  b2 10.0.1.6 (h2)
+#     c2 10.0.2.7 (h2; h1 knows only its net -> bouncer h3)
+#     d2 10.0.3.8 (h2; h1 knows nothing -> divider h3)
+#
+# Checks: ping and iperf3 TCP over IPv4 and IPv6, bouncer and divider
+# paths (on the wire), ARP/ND answered locally, the two VPCs isolated
+# (captures inside the VMs), unknown VNI dropped and counted,
+# anti-spoofing, MTU with ICMP too-big, restart from the state file, bad
+# commands rejected with no state change, underlay checked with tshark.
+# Needs root; exits 77 (skip) without it or without the tools.
+# "A && ok || fail" is safe: ok never fails
+# shellcheck disable=SC2015
+set -u
+. tests/lib.sh
+
+GENV=$(readlink -f "$GENV")
+P=gr$$
+TMP=
+pids=()
+pid_h2=
+
+require route root ip tcpdump tshark ping python3 timeout tun
+
+NSS="ul h1 h2 h3 a1 a2 b1 b2 c2 d2 h4 h5 e4 e5"
+cleanup() {
+	[ -n "${ROUTE_TIMING:-}" ] && echo "# cleanup at $SECONDS s"
+	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
+	for p in "${pids[@]}"; do wait "$p" 2>/dev/null; done
+	for n in $NSS; do ip netns del "$P-$n" 2>/dev/null; done
+	[ -n "$TMP" ] && rm -rf "$TMP"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+TMP=$(mktemp -d /tmp/genv-route.XXXXXX)
+
+nsx() { local n=$1; shift; ip netns exec "$P-$n" "$@"; }
+rt() { local h=$1; shift; timeout 10 "$GENV" route -S "$TMP/$h.sock" "$@"; }
+
+# jget HOST TOPIC KEY: the largest number found under KEY (or in an object
+# naming KEY as its reason/name) in `genv route -j show TOPIC`
+jget() {
+	rt "$1" -j show "$2" | python3 -c '
+import json, sys
+key = sys.argv[1]
+best = [0]
+def walk(o):
+    if isinstance(o, dict):
+        for k, v in o.items():
+            if k == key and isinstance(v, (int, float)) and not isinstance(v, bool):
+                best[0] = max(best[0], v)
+        if key in o.values():
+            for k in ("count", "packets", "drops", "value"):
+                if isinstance(o.get(k), int):
+                    best[0] = max(best[0], o[k])
+        for v in o.values(): walk(v)
+    elif isinstance(o, list):
+        for v in o: walk(v)
+try:
+    walk(json.load(sys.stdin))
+except Exception:
+    pass
+print(int(best[0]))' "$3"
+}
+
+# ---- the underlay and the hosts ----
+for n in $NSS; do
+	ip netns add "$P-$n" || { skip "route" "ip netns add failed"; finish; }
+	nsx "$n" ip link set lo up
+done
+nsx ul ip link add br0 type bridge
+nsx ul ip link set br0 up
+for i in 1 2 3; do
+	ip link add "ul$i" netns "$P-h$i" type veth peer name "h$i" netns "$P-ul"
+	nsx ul ip link set "h$i" master br0 up
+	nsx "h$i" ip addr add "10.200.0.$i/24" dev "ul$i"
+	nsx "h$i" ip link set "ul$i" up
+done
+
+start_router() {	# HOST
+	# not through nsx: $! must be the router itself, for kill
+	ip netns exec "$P-$1" "$GENV" route run -v -S "$TMP/$1.sock" --state "$TMP/$1.state" \
+		>>"$TMP/$1.log" 2>&1 &
+	pids+=("$!")
+	printf -v "pid_$1" %s "$!"	# pid_h1 ...
+	for _ in $(seq 50); do
+		rt "$1" show host >/dev/null 2>&1 && return 0
+		sleep 0.1
+	done
+	return 1
+}
+for h in h1 h2 h3; do
+	start_router "$h" && ok "$h: genv route run answers on its socket" ||
+		{ fail "$h: genv route run answers on its socket" "$(tail -n 3 "$TMP/$h.log")"; finish; }
+done
+mode=$(stat -c %a "$TMP/h1.sock")
+check_eq "control socket mode is 0600" 600 "$mode"
+
+# ---- configuration ----
+MAC_A1=02:00:00:00:01:a1 MAC_A2=02:00:00:00:01:a2
+MAC_B1=02:00:00:00:02:b1 MAC_B2=02:00:00:00:02:b2
+MAC_C2=02:00:00:00:01:c2 MAC_D2=02:00:00:00:01:d2
+common() {	# the VPCs, the same on every host
+	cat <<-EOF
+		# VPC 100: h3 (10.200.0.3) is its divider, and bouncer of 10.0.2.0/24
+		add vpc 100 name blue cidr 10.0.0.0/16 cidr fd00:100::/64 divider 10.200.0.3
+		add net 100 10.0.1.0/24 gw 10.0.1.1
+		add net 100 fd00:100::/64 gw fd00:100::1
+		add net 100 10.0.2.0/24 gw 10.0.2.1 bouncer 10.200.0.3
+		add vpc 200 name red cidr 10.0.0.0/16
+		add net 200 10.0.1.0/24 gw 10.0.1.1
+	EOF
+}
+{
+	echo "set host addr 10.200.0.1 id h1"
+	common
+	echo "add port ta1"
+	echo "add port tb1"
+	echo "add ep 100 10.0.1.5 mac $MAC_A1 port ta1"
+	echo "add ep 100 fd00:100::5 mac $MAC_A1 port ta1"
+	echo "add ep 200 10.0.1.5 mac $MAC_B1 port tb1"
+	echo "add ep 100 10.0.1.6 mac $MAC_A2 host 10.200.0.2"
+	echo "add ep 100 fd00:100::6 mac $MAC_A2 host 10.200.0.2"
+	echo "add ep 200 10.0.1.6 mac $MAC_B2 host 10.200.0.2"
+} >"$TMP/h1.conf"
+{
+	echo "set host addr 10.200.0.2 id h2"
+	common
+	for p in ta2 tb2 tc2 td2; do echo "add port $p"; done
+	echo "add ep 100 10.0.1.6 mac $MAC_A2 port ta2"
+	echo "add ep 100 fd00:100::6 mac $MAC_A2 port ta2"
+	echo "add ep 200 10.0.1.6 mac $MAC_B2 port tb2"
+	echo "add ep 100 10.0.2.7 mac $MAC_C2 port tc2"
+	echo "add ep 100 10.0.3.8 mac $MAC_D2 port td2"
+	echo "add ep 100 10.0.1.5 mac $MAC_A1 host 10.200.0.1"
+	echo "add ep 100 fd00:100::5 mac $MAC_A1 host 10.200.0.1"
+	echo "add ep 200 10.0.1.5 mac $MAC_B1 host 10.200.0.1"
+} >"$TMP/h2.conf"
+{
+	echo "set host addr 10.200.0.3 id h3"
+	common
+	echo "add ep 100 10.0.2.7 mac $MAC_C2 host 10.200.0.2"
+	echo "add ep 100 10.0.3.8 mac $MAC_D2 host 10.200.0.2"
+	echo "add ep 100 10.0.1.5 mac $MAC_A1 host 10.200.0.1"
+} >"$TMP/h3.conf"
+for h in h1 h2 h3; do
+	out=$(rt "$h" batch "$TMP/$h.conf" 2>&1) && ok "$h: route batch applies its config" ||
+		fail "$h: route batch applies its config" "$out"
+done
+
+# vm_up HOST VM TAP MAC IPV4 [IPV6]: move the router's TAP into the VM
+vm_up() {
+	local h=$1 vm=$2 tap=$3 mac=$4 ip4=$5 ip6=${6:-}
+	ip -n "$P-$h" link set "$tap" netns "$P-$vm" &&
+	nsx "$vm" ip link set "$tap" name eth0 &&
+	nsx "$vm" ip link set eth0 address "$mac" &&
+	nsx "$vm" ip link set eth0 up &&
+	nsx "$vm" ip addr add "$ip4/24" dev eth0 &&
+	nsx "$vm" ip route add default via "${ip4%.*}.1" || return 1
+	if [ -n "$ip6" ]; then
+		nsx "$vm" ip addr add "$ip6/64" dev eth0 nodad || return 1
+	fi
+	nsx "$vm" sysctl -qw net.ipv6.conf.eth0.accept_ra=0 2>/dev/null
+	return 0
+}
+vms_up() {
+	local r=0
+	case $1 in
+	h1)	vm_up h1 a1 ta1 $MAC_A1 10.0.1.5 fd00:100::5 || r=1
+		vm_up h1 b1 tb1 $MAC_B1 10.0.1.5 || r=1 ;;
+	h2)	vm_up h2 a2 ta2 $MAC_A2 10.0.1.6 fd00:100::6 || r=1
+		vm_up h2 b2 tb2 $MAC_B2 10.0.1.6 || r=1
+		vm_up h2 c2 tc2 $MAC_C2 10.0.2.7 || r=1
+		vm_up h2 d2 td2 $MAC_D2 10.0.3.8 || r=1 ;;
+	esac
+	return $r
+}
+vms_up h1 && vms_up h2 && ok "TAP ports moved into the VMs" || fail "TAP ports moved into the VMs"
+
+# TAPs are opened without IFF_VNET_HDR: the kernel finishes checksums and
+# segments before the router reads a frame (no ethtool needed in the VMs)
+if command -v ethtool >/dev/null; then
+	off=$(nsx a1 ethtool -k eth0 2>/dev/null | sed -n 's/^tx-checksumming: \([a-z]*\).*/\1/p')
+	check_eq "VM TAP: tx checksum offload off without IFF_VNET_HDR" off "$off"
+fi
+
+# ---- capture the underlay on h2 and h3 during the traffic checks ----
+ip netns exec "$P-h2" timeout 40 tcpdump -i ul2 -U -s 256 -w "$TMP/ul2.pcap" udp port 6081 2>/dev/null &
+cap2=$!; pids+=("$cap2")
+ip netns exec "$P-h3" timeout 40 tcpdump -i ul3 -U -s 256 -w "$TMP/ul3.pcap" udp port 6081 2>/dev/null &
+cap3=$!; pids+=("$cap3")
+ip netns exec "$P-a2" timeout 40 tcpdump -i eth0 -U -w "$TMP/a2.pcap" icmp 2>/dev/null &
+capa2=$!; pids+=("$capa2")
+ip netns exec "$P-b2" timeout 40 tcpdump -i eth0 -U -w "$TMP/b2.pcap" icmp 2>/dev/null &
+capb2=$!; pids+=("$capb2")
+sleep 1
+
+# ---- reachability ----
+nsx a1 ip neigh flush dev eth0 2>/dev/null
+check "IPv4 ping a1 -> a2 (VPC 100, across hosts)" nsx a1 timeout 10 ping -c 3 -i 0.2 -W 2 -p a1a1 10.0.1.6
+check "IPv4 ping b1 -> b2 (VPC 200, the same addresses)" nsx b1 timeout 10 ping -c 3 -i 0.2 -W 2 -p b1b1 10.0.1.6
+check "IPv6 ping a1 -> a2" nsx a1 timeout 10 ping -6 -c 3 -i 0.2 -W 2 fd00:100::6
+check "IPv4 ping a2 -> a1 (reverse)" nsx a2 timeout 10 ping -c 2 -i 0.2 -W 2 10.0.1.5
+
+# ARP and ND answered by the local router with the endpoint's MAC
+lla=$(nsx a1 ip neigh show 10.0.1.6 dev eth0 | awk '{for (i=1;i<NF;i++) if ($i=="lladdr") print $(i+1)}')
+check_eq "ARP for a remote endpoint answered with its MAC" "$MAC_A2" "$lla"
+lla=$(nsx a1 ip -6 neigh show fd00:100::6 dev eth0 | awk '{for (i=1;i<NF;i++) if ($i=="lladdr") print $(i+1)}')
+check_eq "ND for a remote endpoint answered with its MAC" "$MAC_A2" "$lla"
+
+# ---- bouncer and divider paths ----
+check "IPv4 ping a1 -> c2 via the bouncer h3" nsx a1 timeout 10 ping -c 3 -i 0.2 -W 2 10.0.2.7
+check "IPv4 ping a1 -> d2 via the divider h3" nsx a1 timeout 10 ping -c 3 -i 0.2 -W 2 10.0.3.8
+gw=$(nsx a1 ip neigh show 10.0.1.1 dev eth0 | awk '{for (i=1;i<NF;i++) if ($i=="lladdr") print $(i+1)}')
+[ -n "$gw" ] && ok "ARP for the gateway 10.0.1.1 answered ($gw)" || fail "ARP for the gateway 10.0.1.1 answered"
+
+# ---- isolation: overlapping CIDRs ----
+sleep 1
+kill "$capa2" "$capb2" 2>/dev/null
+wait "$capa2" "$capb2" 2>/dev/null
+# payloads (ping -p) tell the two tenants apart inside each VM
+a2_from_a1=$(tshark -r "$TMP/a2.pcap" -Y 'icmp.type == 8' -T fields -e data 2>/dev/null | grep -c a1a1)
+a2_from_b1=$(tshark -r "$TMP/a2.pcap" -Y 'icmp.type == 8' -T fields -e data 2>/dev/null | grep -c b1b1)
+b2_from_b1=$(tshark -r "$TMP/b2.pcap" -Y 'icmp.type == 8' -T fields -e data 2>/dev/null | grep -c b1b1)
+b2_from_a1=$(tshark -r "$TMP/b2.pcap" -Y 'icmp.type == 8' -T fields -e data 2>/dev/null | grep -c a1a1)
+[ "$a2_from_a1" -ge 3 ] && [ "$a2_from_b1" -eq 0 ] &&
+	ok "VPC isolation: a2 captured VPC 100's pings only ($a2_from_a1, 0)" ||
+	fail "VPC isolation: a2 captured VPC 100's pings only" "a1a1=$a2_from_a1 b1b1=$a2_from_b1"
+[ "$b2_from_b1" -ge 3 ] && [ "$b2_from_a1" -eq 0 ] &&
+	ok "VPC isolation: b2 captured VPC 200's pings only ($b2_from_b1, 0)" ||
+	fail "VPC isolation: b2 captured VPC 200's pings only" "b1b1=$b2_from_b1 a1a1=$b2_from_a1"
+check "VPC 200 cannot reach VPC 100's only address 10.0.2.7" \
+	bash -c "! ip netns exec $P-b1 timeout 5 ping -c 2 -i 0.2 -W 1 10.0.2.7"
+
+# ---- unknown VNI ----
+before=$(jget h2 drops vni.unknown)
+mac_h2=$(nsx h2 cat /sys/class/net/ul2/address)
+mac_h1=$(nsx h1 cat /sys/class/net/ul1/address)
+nsx h1 timeout 10 "$GENV" craft -i ul1 -c 3 \
+	"eth src=$mac_h1 dst=$mac_h2 / ipv4 src=10.200.0.1 dst=10.200.0.2 / udp / geneve vni=999 / eth / ipv4 src=10.0.1.5 dst=10.0.1.6 / icmp" \
+	>/dev/null 2>"$TMP/craft.err" || fail "genv craft sends to the underlay" "$(head -n 2 "$TMP/craft.err")"
+sleep 0.5
+after=$(jget h2 drops vni.unknown)
+check_eq "unknown VNI 999: dropped and counted (vni.unknown +3)" 3 "$((after - before))"
+
+# ---- anti-spoofing ----
+before=$(jget h1 drops spoof.ip)
+nsx a1 ip addr add 10.0.1.99/24 dev eth0
+check "spoofed source IP gets no answer" bash -c "! ip netns exec $P-a1 timeout 5 ping -c 2 -i 0.2 -W 1 -I 10.0.1.99 10.0.1.6"
+nsx a1 ip addr del 10.0.1.99/24 dev eth0
+after=$(jget h1 drops spoof.ip)
+[ "$((after - before))" -ge 2 ] && ok "spoofed source IP dropped and counted (spoof.ip +$((after - before)))" ||
+	fail "spoofed source IP dropped and counted" "spoof.ip $before -> $after"
+before=$(jget h1 drops spoof.mac)
+nsx a1 timeout 10 "$GENV" craft -i eth0 -c 2 \
+	"eth src=02:66:66:66:66:66 dst=$MAC_A2 / ipv4 src=10.0.1.5 dst=10.0.1.6 / icmp" >/dev/null 2>&1
+sleep 0.3
+after=$(jget h1 drops spoof.mac)
+check_eq "spoofed source MAC dropped and counted (spoof.mac +2)" 2 "$((after - before))"
+
+# ---- MTU and ICMP too-big ----
+nsx a1 ip link set eth0 mtu 1500
+out=$(nsx a1 timeout 10 ping -M "do" -s 1472 -c 2 -i 0.3 -W 1 10.0.1.6 2>&1)
+if grep -qiE 'frag needed|message too long|mtu ?= ?[0-9]+' <<<"$out"; then
+	ok "oversize IPv4 with DF answered with ICMP fragmentation-needed ($(grep -oiE 'mtu ?= ?[0-9]+' <<<"$out" | head -n 1))"
+else
+	fail "oversize IPv4 with DF answered with ICMP fragmentation-needed" "$(tr '\n' '|' <<<"$out" | head -c 300)"
+fi
+out=$(nsx a1 timeout 10 ping -6 -M "do" -s 1452 -c 2 -i 0.3 -W 1 fd00:100::6 2>&1)
+if grep -qiE 'packet too big|message too long|mtu ?= ?[0-9]+' <<<"$out"; then
+	ok "oversize IPv6 answered with ICMPv6 packet-too-big"
+else
+	fail "oversize IPv6 answered with ICMPv6 packet-too-big" "$(tr '\n' '|' <<<"$out" | head -c 300)"
+fi
+check "after too-big, path MTU discovery lets pings through" nsx a1 timeout 10 ping -c 2 -i 0.3 -W 2 -s 1300 10.0.1.6
+nsx a1 ip link set eth0 mtu 1400
+
+# ---- the underlay on the wire, through tshark ----
+sleep 0.5
+kill "$cap2" "$cap3" 2>/dev/null
+wait "$cap2" "$cap3" 2>/dev/null
+fields() {	# PCAP FILTER: one line per packet: outer-src outer-dst vni inner-src inner-dst
+	tshark -r "$1" -Y "$2" -T fields -E separator=' ' -e ip.src -e ip.dst -e geneve.vni 2>/dev/null |
+		awk 'function num(x,  i, v) {	# tshark prints the VNI in hex
+			if (x !~ /^0x/) return x + 0
+			v = 0
+			for (i = 3; i <= length(x); i++)
+				v = v * 16 + index("0123456789abcdef", tolower(substr(x, i, 1))) - 1
+			return v
+		}
+		{ split($1, s, ","); split($2, d, ","); print s[1], d[1], num($3), s[2], d[2] }'
+}
+n=$(fields "$TMP/ul2.pcap" 'geneve && icmp.type == 8' | grep -c '^10.200.0.1 10.200.0.2 100 10.0.1.5 10.0.1.6$')
+[ "$n" -ge 3 ] && ok "tshark: VPC 100 echo requests h1 -> h2 on VNI 100 ($n)" ||
+	fail "tshark: VPC 100 echo requests h1 -> h2 on VNI 100" "$n packets"
+n=$(fields "$TMP/ul2.pcap" 'geneve && icmp.type == 8' | grep -c '^10.200.0.1 10.200.0.2 200 10.0.1.5 10.0.1.6$')
+[ "$n" -ge 3 ] && ok "tshark: VPC 200 echo requests h1 -> h2 on VNI 200 ($n)" ||
+	fail "tshark: VPC 200 echo requests h1 -> h2 on VNI 200" "$n packets"
+n=$(tshark -r "$TMP/ul2.pcap" -Y 'geneve && geneve.version != 0' 2>/dev/null | wc -l)
+m=$(tshark -r "$TMP/ul2.pcap" -Y 'geneve && ipv6 && icmpv6.type == 128' 2>/dev/null | wc -l)
+[ "$n" -eq 0 ] && [ "$m" -ge 3 ] && ok "tshark: Geneve version 0, IPv6 overlay carried ($m echo requests)" ||
+	fail "tshark: Geneve version 0, IPv6 overlay carried" "bad version $n, v6 echo $m"
+# source ports: one per flow, several across flows (flow-hash lanes)
+tshark -r "$TMP/ul2.pcap" -Y 'ip.src == 10.200.0.1 && geneve && icmp.type == 8' -T fields \
+	-E separator=' ' -e udp.srcport -e geneve.vni -e ip.dst -e icmp.ident 2>/dev/null |
+	awk '{ print $1, $2, $3, $4 }' | sort -u >"$TMP/sports"
+flows=$(awk '{ print $2, $3, $4 }' "$TMP/sports" | sort -u | wc -l)
+per=$(wc -l <"$TMP/sports")
+ports=$(awk '{ print $1 }' "$TMP/sports" | sort -u | wc -l)
+[ "$flows" -eq "$per" ] && [ "$ports" -ge 2 ] &&
+	ok "tshark: each flow keeps one UDP source port; $flows flows use $ports ports" ||
+	fail "tshark: each flow keeps one UDP source port, flows spread over ports" "flows $flows, flow/port pairs $per, ports $ports"
+n=$(tshark -r "$TMP/ul2.pcap" -Y 'geneve && arp' 2>/dev/null | wc -l)
+check_eq "tshark: no ARP crosses the underlay (answered locally)" 0 "$n"
+n=$(fields "$TMP/ul3.pcap" 'geneve && icmp.type == 8 && ip.dst == 10.0.2.7' | grep -c '^10.200.0.1 10.200.0.3 100 ')
+m=$(fields "$TMP/ul3.pcap" 'geneve && icmp.type == 8 && ip.dst == 10.0.2.7' | grep -c '^10.200.0.3 10.200.0.2 100 ')
+[ "$n" -ge 3 ] && [ "$m" -ge 3 ] && ok "tshark: bouncer path h1 -> h3 -> h2 ($n in, $m out)" ||
+	fail "tshark: bouncer path h1 -> h3 -> h2" "in $n out $m"
+n=$(fields "$TMP/ul3.pcap" 'geneve && icmp.type == 8 && ip.dst == 10.0.3.8' | grep -c '^10.200.0.1 10.200.0.3 100 ')
+m=$(fields "$TMP/ul3.pcap" 'geneve && icmp.type == 8 && ip.dst == 10.0.3.8' | grep -c '^10.200.0.3 10.200.0.2 100 ')
+[ "$n" -ge 3 ] && [ "$m" -ge 3 ] && ok "tshark: divider path h1 -> h3 -> h2 ($n in, $m out)" ||
+	fail "tshark: divider path h1 -> h3 -> h2" "in $n out $m"
+n=$(fields "$TMP/ul2.pcap" 'geneve && icmp.type == 0 && ip.dst == 10.0.1.5' | grep -c '^10.200.0.2 10.200.0.1 100 10.0.2.7 ')
+[ "$n" -ge 3 ] && ok "tshark: replies from c2 go straight back to h1 ($n)" ||
+	fail "tshark: replies from c2 go straight back to h1" "$n"
+
+# ---- TCP (after the captures: they stay small) ----
+iperf_run() {	# NAME SERVER-VM CLIENT-VM ADDR
+	local name=$1 srv=$2 cli=$3 addr=$4 bps
+	if ! command -v iperf3 >/dev/null 2>&1; then
+		skip "$name" "iperf3 not installed (make deps)"
+		return
+	fi
+	ip netns exec "$P-$srv" timeout 20 iperf3 -s -1 -p 5201 >/dev/null 2>&1 &
+	pids+=("$!")
+	sleep 0.5
+	nsx "$cli" timeout 15 iperf3 -c "$addr" -p 5201 -t 2 -J >"$TMP/iperf.json" 2>&1
+	bps=$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(int(d["end"]["sum_received"]["bits_per_second"]))' "$TMP/iperf.json" 2>/dev/null)
+	if [ -n "$bps" ] && [ "$bps" -gt 1000000 ]; then
+		ok "$name ($((bps / 1000000)) Mbit/s)"
+	else
+		fail "$name" "$(head -c 300 "$TMP/iperf.json")"
+	fi
+}
+iperf_run "iperf3 TCP over IPv4 a1 -> a2" a2 a1 10.0.1.6
+iperf_run "iperf3 TCP over IPv6 a1 -> a2" a2 a1 fd00:100::6
+
+# ---- bad commands: rejected, nothing changes ----
+rt h1 show config >"$TMP/before.conf"
+rt h1 -j show ep >"$TMP/before.json"
+bad=(
+	"add vpc 100 cidr 10.9.0.0/16"
+	"add vpc 16777216 cidr 10.9.0.0/16"
+	"add vpc 300 cidr 10.9.0.1/16"
+	"add ep 100 10.0.1.77 mac 02:00:zz:00:00:01 port ta1"
+	"add ep 100 10.0.1.77 mac 02:00:00:00:00:77 port nosuchport"
+	"add ep 100 10.0.1.77 mac 02:00:00:00:00:77"
+	"add ep 100 10.0.1.5 mac 02:00:00:00:00:77 host 10.200.0.2"
+	"add ep 555 10.0.1.77 mac 02:00:00:00:00:77 host 10.200.0.2"
+	"add ep 100 192.168.1.1 mac 02:00:00:00:00:77 host 10.200.0.2"
+	"add net 100 10.0.1.0/24"
+	"add port this-name-is-far-too-long"
+	"del vpc 100"
+	"del ep 100 10.0.9.9"
+	"set host addr 10.200.0.300"
+	"frobnicate"
+)
+nbad=0
+for c in "${bad[@]}"; do
+	# shellcheck disable=SC2086  # words of the command language
+	if rt h1 $c >/dev/null 2>"$TMP/bad.err"; then
+		fail "bad command rejected: $c"
+	else
+		nbad=$((nbad + 1))
+	fi
+done
+check_eq "all ${#bad[@]} bad commands rejected" "${#bad[@]}" "$nbad"
+rt h1 show config >"$TMP/after.conf"
+rt h1 -j show ep >"$TMP/after.json"
+check "rejected commands left the config unchanged" cmp -s "$TMP/before.conf" "$TMP/after.conf"
+check "rejected commands left the endpoints unchanged (show -j ep)" cmp -s "$TMP/before.json" "$TMP/after.json"
+printf 'add vpc 700 cidr 10.7.0.0/16\nadd ep 700 10.7.0.1 mac nonsense host 10.200.0.2\n' >"$TMP/bad.batch"
+out=$(rt h1 batch "$TMP/bad.batch" 2>&1)
+grep -q "bad.batch:2: " <<<"$out" && ok "route batch reports FILE:LINE ($out)" ||
+	fail "route batch reports FILE:LINE" "$out"
+rt h1 del vpc 700 >/dev/null 2>&1
+out=$(rt h1 -j add vpc 100 cidr 10.9.0.0/16 2>/dev/null)
+python3 -c 'import json,sys; d=json.loads(sys.argv[1]); assert "message" in d["error"]' "$out" 2>/dev/null &&
+	ok "errors are JSON with -j" || fail "errors are JSON with -j" "$out"
+rt h1 show -j config >/dev/null 2>&1
+check_exit "a malformed command exits 2" 2 rt h1 add vpc notanumber
+check_exit "a conflicting command exits 1" 1 rt h1 add vpc 100 cidr 10.9.0.0/16
+
+# ---- save, and restart from the state file ----
+rt h2 save "$TMP/h2.saved" >/dev/null 2>&1
+rt h2 show config >"$TMP/h2.before"
+check "route save writes the running config" cmp -s "$TMP/h2.saved" "$TMP/h2.before"
+check "--state file is current" cmp -s "$TMP/h2.state" "$TMP/h2.before"
+kill -TERM "$pid_h2"
+for _ in $(seq 50); do kill -0 "$pid_h2" 2>/dev/null || break; sleep 0.1; done
+kill -0 "$pid_h2" 2>/dev/null && fail "SIGTERM stops the router" || ok "SIGTERM stops the router"
+[ -e "$TMP/h2.sock" ] && fail "the socket is removed at exit" || ok "the socket is removed at exit"
+start_router h2 && ok "h2 restarted with --state" || fail "h2 restarted with --state" "$(tail -n 3 "$TMP/h2.log")"
+rt h2 show config >"$TMP/h2.after"
+check "restart restored the same config" cmp -s "$TMP/h2.before" "$TMP/h2.after"
+vms_up h2 && ok "new TAP devices moved into the VMs" || fail "new TAP devices moved into the VMs"
+check "IPv4 ping a1 -> a2 after the restart" nsx a1 timeout 10 ping -c 3 -i 0.2 -W 2 10.0.1.6
+check "IPv4 ping b1 -> b2 after the restart" nsx b1 timeout 10 ping -c 3 -i 0.2 -W 2 10.0.1.6
+
+# ---- a VM namespace deleted with the TAP inside: no busy loop ----
+cpu() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
+ip netns del "$P-d2"
+sleep 0.5
+c0=$(cpu "$pid_h2")
+sleep 2
+c1=$(cpu "$pid_h2")
+[ "$((c1 - c0))" -lt 20 ] && ok "TAP gone with its namespace: router idle ($((c1 - c0)) ticks in 2 s)" ||
+	fail "TAP gone with its namespace: router idle" "$((c1 - c0)) ticks in 2 s"
+grep -q "port td2: device gone" "$TMP/h2.log" && ok "the lost device is logged" ||
+	fail "the lost device is logged" "$(tail -n 2 "$TMP/h2.log")"
+check "del port of a lost device works" rt h2 del ep 100 10.0.3.8
+check "... and then del port" rt h2 del port td2
+
+# ---- an IPv6 underlay: h4 fd20::4 <-> h5 fd20::5, one VM each ----
+ip link add ul4 netns "$P-h4" type veth peer name ul5 netns "$P-h5"
+nsx h4 ip addr add fd20::4/64 dev ul4 nodad
+nsx h5 ip addr add fd20::5/64 dev ul5 nodad
+nsx h4 ip link set ul4 up
+nsx h5 ip link set ul5 up
+for h in h4 h5; do
+	start_router "$h" || fail "$h: router started" "$(tail -n 3 "$TMP/$h.log")"
+done
+v6conf() {	# SELF PEER: this host's and the other host's number (4 or 5)
+	printf '%s\n' "set host addr fd20::$1" "add vpc 300 cidr 10.3.0.0/16 cidr fd00:300::/64" \
+		"add net 300 10.3.0.0/24 gw 10.3.0.1" "add port te$1" \
+		"add ep 300 10.3.0.$1 mac 02:00:00:03:00:0$1 port te$1" \
+		"add ep 300 fd00:300::$1 mac 02:00:00:03:00:0$1 port te$1" \
+		"add ep 300 10.3.0.$2 mac 02:00:00:03:00:0$2 host fd20::$2" \
+		"add ep 300 fd00:300::$2 mac 02:00:00:03:00:0$2 host fd20::$2"
+}
+v6conf 4 5 >"$TMP/h4.conf"
+v6conf 5 4 >"$TMP/h5.conf"
+out=$(rt h4 batch "$TMP/h4.conf" 2>&1 && rt h5 batch "$TMP/h5.conf" 2>&1) &&
+	ok "IPv6 underlay: hosts configured" || fail "IPv6 underlay: hosts configured" "$out"
+vm_up h4 e4 te4 02:00:00:03:00:04 10.3.0.4 fd00:300::4 &&
+	vm_up h5 e5 te5 02:00:00:03:00:05 10.3.0.5 fd00:300::5 ||
+	fail "IPv6 underlay: VMs up"
+ip netns exec "$P-h5" timeout 20 tcpdump -i ul5 -U -s 256 -w "$TMP/ul5.pcap" udp port 6081 2>/dev/null &
+cap5=$!; pids+=("$cap5")
+sleep 1
+check "IPv6 underlay: IPv4 ping e4 -> e5" nsx e4 timeout 10 ping -c 3 -i 0.2 -W 2 10.3.0.5
+check "IPv6 underlay: IPv6 ping e4 -> e5" nsx e4 timeout 10 ping -6 -c 3 -i 0.2 -W 2 fd00:300::5
+sleep 0.5
+kill "$cap5" 2>/dev/null
+wait "$cap5" 2>/dev/null
+n=$(tshark -r "$TMP/ul5.pcap" -Y 'ipv6.src == fd20::4 && ipv6.dst == fd20::5 && geneve && udp.checksum != 0 && (icmp.type == 8 || icmpv6.type == 128)' 2>/dev/null | wc -l)
+[ "$n" -ge 6 ] && ok "tshark: Geneve over IPv6 with UDP checksums ($n echo requests)" ||
+	fail "tshark: Geneve over IPv6 with UDP checksums" "$n packets"
+
+# ---- the logs stay quiet: no line per packet ----
+# (with a `make SAN=1` binary: no sanitizer report from any router)
+for h in h1 h2 h3 h4 h5; do kill -TERM "$(eval echo "\${pid_$h:-}")" 2>/dev/null; done
+sleep 1
+sanbad=$(grep -l -E 'Sanitizer|runtime error' "$TMP"/h*.log 2>/dev/null)
+[ -z "$sanbad" ] && ok "routers stop cleanly, no sanitizer reports" ||
+	fail "routers stop cleanly, no sanitizer reports" "$(grep -h -m 2 -E 'Sanitizer|runtime error' $sanbad)"
+n=$(cat "$TMP"/h*.log | wc -l)
+[ "$n" -lt 200 ] && ok "router logs stay short ($n lines)" || fail "router logs stay short" "$n lines"
+
+finish

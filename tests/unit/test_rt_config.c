@@ -1,0 +1,486 @@
+/* SPDX-License-Identifier: MIT */
+/* router/config.h: the command language, show, dump; rejected commands change nothing. */
+#include <check.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "../../router/config.h"
+#include "../../router/pipeline.h"
+
+Suite *rt_config_suite(void);
+
+static struct rt_tables *t;
+static struct sbuf out;
+
+static void setup(void)
+{
+	struct rt_limits l;
+
+	rt_limits_default(&l);
+	l.max_vpcs = 64;
+	l.max_nets = 64;
+	l.max_eps = 256;
+	l.max_hosts = 16;
+	l.max_ports = 8;
+	l.flows_per_vpc = 16;
+	t = rt_tables_new(&l);
+	ck_assert_ptr_nonnull(t);
+	memset(&out, 0, sizeof(out));
+}
+
+static void teardown(void)
+{
+	rt_tables_free(t);
+	sbuf_free(&out);
+}
+
+static int run(const char *line)
+{
+	sbuf_reset(&out);
+	return rt_cmd_exec(t, NULL, line, false, &out);
+}
+
+static void ok(const char *line)
+{
+	int r = run(line);
+
+	ck_assert_msg(r == 0, "'%s' failed: %s", line, sbuf_str(&out));
+}
+
+static const char *const topo[] = {
+	"set host addr 10.200.0.1 id h1",
+	"add port tap0",
+	"add port tap1 mtu 9000",
+	"add vpc 100 name blue cidr 10.0.0.0/16 cidr fd00::/64 divider 10.200.0.9",
+	"add vpc 200 cidr 10.0.0.0/16",
+	"add net 100 10.0.1.0/24 bouncer 10.200.0.3 10.200.0.4",
+	"add net blue fd00::/80 gw fd00::fe",
+	"add net 200 10.0.1.0/24 gw 10.0.1.254",
+	"add ep 100 10.0.1.5 mac 02:00:00:00:01:05 port tap0 label 42 label 7",
+	"add ep 100 fd00::5 mac 02:00:00:00:01:05 port tap0",
+	"add ep 100 10.0.2.7 mac 02:00:00:00:02:07 host 10.200.0.2 opt ovn:in=1,out=10 mtu 1400",
+	"add ep 100 10.0.3.3 mac 02:00:00:00:03:03 type scaled host 10.200.0.5 host 10.200.0.6",
+	"add ep 200 10.0.1.5 mac 02:00:00:00:02:05 port tap1   # same IP, other VPC",
+	"",
+	"   # a comment line",
+	NULL,
+};
+
+static void load_topo(void)
+{
+	for (int i = 0; topo[i]; i++)
+		ok(topo[i]);
+}
+
+static char *dump_now(void)
+{
+	struct sbuf d = SBUF_INIT;
+
+	ck_assert_int_eq(rt_config_dump(t, &d), 0);
+	return d.buf ? d.buf : strdup("");
+}
+
+START_TEST(topology_loads)
+{
+	load_topo();
+	ck_assert_uint_eq(t->nvpc, 2);
+	ck_assert_uint_eq(t->nnet, 3);
+	ck_assert_uint_eq(t->nep, 5);
+	ck_assert_uint_eq(t->nport, 2);
+	ck_assert_ptr_nonnull(rt_vpc_find(t, 100));
+	ck_assert_str_eq(rt_vpc_find(t, 100)->name, "blue");
+	ck_assert(t->self.addr_set);
+	ck_assert_str_eq(t->self.id, "h1");
+}
+END_TEST
+
+START_TEST(dump_recreates_exactly)
+{
+	char *d1, *d2;
+	struct rt_tables *t0;
+
+	load_topo();
+	d1 = dump_now();
+	ck_assert_msg(strstr(d1, "add ep 100 10.0.1.5 mac 02:00:00:00:01:05 type simple port tap0 label 42 label 7\n"),
+		      "%s", d1);
+	ck_assert_msg(strstr(d1, "opt 0x0102:0x80:0001000a mtu 1400\n"), "%s", d1);
+	/* replay into fresh tables */
+	t0 = t;
+	setup();
+	{
+		char *line = d1, *nl;
+
+		while ((nl = strchr(line, '\n'))) {
+			*nl = 0;
+			ok(line);
+			*nl = '\n';
+			line = nl + 1;
+		}
+	}
+	d2 = dump_now();
+	ck_assert_str_eq(d1, d2);
+	rt_tables_free(t0);
+	free(d1);
+	free(d2);
+}
+END_TEST
+
+/* Every one of these must fail and leave the dump byte-identical. */
+static const char *const bad[] = {
+	"frobnicate",
+	"add",
+	"add thing 1",
+	"add vpc",
+	"add vpc 100 cidr 10.1.0.0/16",			/* exists */
+	"add vpc 16777216 cidr 10.0.0.0/8",		/* VNI range */
+	"add vpc 300",					/* no cidr */
+	"add vpc 300 cidr 10.0.0.1/16",			/* host bits */
+	"add vpc 300 cidr 10.0.0.0/33",
+	"add vpc 300 cidr 10.0.0.0/16 cidr 10.0.128.0/17", /* overlap */
+	"add vpc 300 name blue cidr 10.9.0.0/16",	/* name taken */
+	"add vpc 300 name 9x cidr 10.9.0.0/16",
+	"add vpc 300 cidr 10.9.0.0/16 divider 10.200.0.9 10.200.0.9",
+	"add vpc 300 cidr 10.9.0.0/16 divider nothost",
+	"add vpc 300 cidr 10.9.0.0/16 colour red",
+	"add vpc -1 cidr 10.9.0.0/16",
+	"add vpc 0x cidr 10.9.0.0/16",
+	"add net 100 10.1.0.0/24",			/* outside the VPC */
+	"add net 100 10.0.1.0/24",			/* exists */
+	"add net 999 10.0.1.0/24",			/* no VPC */
+	"add net 100 10.0.5.0/24 gw 10.0.6.1",		/* gw outside */
+	"add net 100 10.0.5.0/24 gw fd00::1",
+	"add net 100 10.0.2.0/24 gw 10.0.2.7",		/* gw is an endpoint */
+	"add net 100 10.0.5.0/24 bouncer",
+	"add ep 100 10.0.1.9 port tap0",		/* no mac */
+	"add ep 100 10.0.1.9 mac 02:00:00:00:01:09",	/* no location */
+	"add ep 100 10.0.1.9 mac 03:00:00:00:01:09 port tap0", /* multicast MAC */
+	"add ep 100 10.0.1.9 mac 00:00:00:00:00:00 port tap0",
+	"add ep 100 10.0.1.9 mac 02:00:00:00:01:zz port tap0",
+	"add ep 100 10.0.1.9 mac 02:00:00:00:01:09 port tap9",
+	"add ep 100 10.0.1.9 mac 02:00:00:00:01:09 port tap0 host 10.200.0.2",
+	"add ep 100 10.0.1.9 mac 02:00:00:00:01:09 host 10.200.0.2 10.200.0.3", /* simple, 2 hosts */
+	"add ep 100 10.0.1.9 mac 02:00:00:00:01:09 host 10.200.0.1",	/* this router */
+	"add ep 100 10.0.1.9 mac 02:00:00:00:01:09 type scaled port tap0",
+	"add ep 100 10.0.1.9 mac 02:00:00:00:01:09 type huge port tap0",
+	"add ep 100 10.0.1.9 mac 02:00:00:00:01:09 port tap0 label 4294967296",
+	"add ep 100 10.0.1.9 mac 02:00:00:00:01:09 port tap0 opt nosuch:1",
+	"add ep 100 10.0.1.9 mac 02:00:00:00:01:09 port tap0 mtu 100",
+	"add ep 100 10.0.1.9 mac 02:00:00:00:01:09 mac 02:00:00:00:01:08 port tap0",
+	"add ep 100 10.0.1.5 mac 02:00:00:00:01:09 port tap0",	/* exists */
+	"add ep 100 10.0.1.1 mac 02:00:00:00:01:09 port tap0",	/* the gateway */
+	"add ep 100 10.1.0.1 mac 02:00:00:00:01:09 port tap0",	/* outside */
+	"add ep 100 10.0.1.9 mac 02:00:00:00:01:09 port tap0 label 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27 28 29 30 31 32",
+	"add ep 100 10.0.1.9 mac 02:00:00:00:01:09 port tap0 label 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27 28 29 30 opt 0x0102:0x01:" "0000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000" "0000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000",
+	"add port tap0",				/* exists */
+	"add port tap/x",
+	"add port averyveryverylongname",
+	"add port tap3 mtu 10",
+	"add port tap3 mtu 1500 mtu 1400",
+	"set host",
+	"set host addr 10.200.0.2",			/* an endpoint lives there */
+	"set host mtu 70000",
+	"set host rts maybe",
+	"set host dscp 64",
+	"set host ttl 0",
+	"set host mac 01:00:00:00:00:01",
+	"set host bogus 1",
+	"set vpc 100",
+	"set vpc 100 cidr 10.0.1.0/24",			/* endpoints fall outside */
+	"set vpc 999 name x",
+	"set vpc 100 name blue2 cidr 10.1.0.0/16",	/* nets fall outside */
+	"set net 100 10.0.9.0/24 gw 10.0.9.1",		/* no such net */
+	"set net 100 10.0.1.0/24 gw 10.0.1.5",		/* an endpoint's address */
+	"set ep 100 10.0.1.77 mac 02:00:00:00:01:09",	/* no such endpoint */
+	"set ep 100 10.0.1.5 port tap0 host 10.200.0.2",
+	"set ep 100 10.0.1.5 mac ff:ff:ff:ff:ff:ff",
+	"set ep 100 10.0.1.5",
+	"set port tap0 mtu 1",
+	"set port tap9 mtu 1500",
+	"del vpc 100",					/* still has nets */
+	"del vpc 999",
+	"del net 100 10.0.9.0/24",
+	"del ep 100 10.0.1.77",
+	"del ep 100 10.0.1.5 extra",
+	"del port tap0",				/* has endpoints */
+	"del port tap9",
+	"del host 10.200.0.1",
+	"show bogus",
+	"show vpc 999",
+	"show port 100",
+	"clear everything",
+	"dump now",
+	"add ep 100 10.0.1.9 mac 02:00:00:00:01:09 port tap0 \x01",
+	NULL,
+};
+
+START_TEST(bad_commands_change_nothing)
+{
+	char *before, *after;
+	uint64_t gen;
+
+	load_topo();
+	before = dump_now();
+	gen = t->gen;
+	for (int i = 0; bad[i]; i++) {
+		int r = run(bad[i]);
+
+		ck_assert_msg(r < 0, "'%s' was accepted", bad[i]);
+		ck_assert_msg(out.len > 0, "'%s': no message", bad[i]);
+		ck_assert_msg(!strchr(sbuf_str(&out), '\n'), "'%s': multi-line message", bad[i]);
+		after = dump_now();
+		ck_assert_msg(!strcmp(before, after), "'%s' changed the config:\n%s", bad[i], after);
+		free(after);
+	}
+	ck_assert_uint_eq(t->gen, gen);
+	free(before);
+}
+END_TEST
+
+START_TEST(errors_name_the_word)
+{
+	load_topo();
+	ck_assert_int_eq(run("add ep 100 10.0.1.9 mac 02:00:00:00:01:zz port tap0"), -EINVAL);
+	ck_assert_str_eq(sbuf_str(&out), "add ep: word 6 '02:00:00:00:01:zz': invalid MAC address");
+	ck_assert_int_lt(run("add vpc 300 cidr 10.0.0.1/16"), 0);
+	ck_assert_msg(strstr(sbuf_str(&out), "word 5 '10.0.0.1/16'") &&
+		      strstr(sbuf_str(&out), "host bits set"), "%s", sbuf_str(&out));
+	ck_assert_int_eq(run("add vpc 100 cidr 10.1.0.0/16"), -EEXIST);
+	ck_assert_str_eq(sbuf_str(&out), "add vpc: VPC 100 exists");
+	ck_assert_int_eq(run("del vpc 100"), -EBUSY);
+	ck_assert_int_eq(run("add vpc 300 cidr"), -EINVAL);
+	ck_assert_msg(strstr(sbuf_str(&out), "missing prefix"), "%s", sbuf_str(&out));
+	ck_assert_int_eq(run("add vpc 300 colour red cidr 10.9.0.0/16"), -EINVAL);
+	ck_assert_msg(strstr(sbuf_str(&out), "word 4 'colour': unknown keyword"), "%s", sbuf_str(&out));
+	/* JSON mode errors are JSON */
+	sbuf_reset(&out);
+	ck_assert_int_lt(rt_cmd_exec(t, NULL, "add vpc 100 cidr 10.1.0.0/16", true, &out), 0);
+	ck_assert_str_eq(sbuf_str(&out), "{\"schema\":1,\"error\":\"add vpc: VPC 100 exists\"}");
+}
+END_TEST
+
+START_TEST(set_and_del)
+{
+	struct rt_ep *e;
+	uint8_t ip[16] = { 10, 0, 1, 5 };
+
+	load_topo();
+	/* move a local endpoint to a remote host and back */
+	ok("set ep 100 10.0.1.5 host 10.200.0.8");
+	e = rt_ep_find(t, 100, 4, ip);
+	ck_assert_int_eq(e->port, -1);
+	ck_assert_uint_eq(e->nhost, 1);
+	ck_assert_uint_eq(e->nlabel, 2);	/* kept */
+	ck_assert_uint_eq(t->port[0].nep, 1);
+	ok("set ep 100 10.0.1.5 port tap0 label none");
+	ck_assert_int_eq(e->port, 0);
+	ck_assert_uint_eq(e->nlabel, 0);
+	ck_assert_ptr_null(e->opts);
+	ck_assert_uint_eq(t->port[0].nep, 2);
+	ok("set vpc 100 divider none");
+	ck_assert_uint_eq(rt_vpc_find(t, 100)->ndivider, 0);
+	ok("set vpc blue name green divider 10.200.0.9 10.200.0.10");
+	ck_assert_str_eq(rt_vpc_find(t, 100)->name, "green");
+	ck_assert_uint_eq(rt_vpc_find(t, 100)->ndivider, 2);
+	ok("set net 100 10.0.1.0/24 bouncer none gw 10.0.1.254");
+	ok("set port tap1 mtu 1500");
+	ck_assert_uint_eq(t->port[1].mtu, 1500);
+	ok("set host rts on ttl 32 dscp 10 mtu 9000");
+	ck_assert(t->self.rts);
+	/* tear everything down in dependency order */
+	ok("del ep 100 10.0.1.5");
+	ok("del ep 100 fd00::5");
+	ok("del ep 100 10.0.2.7");
+	ok("del ep 100 10.0.3.3");
+	ok("del ep 200 10.0.1.5");
+	ok("del net 100 10.0.1.0/24");
+	ok("del net 100 fd00::/80");
+	ok("del net 200 10.0.1.0/24");
+	ok("del vpc 100");
+	ok("del vpc 200");
+	ok("del port tap0");
+	ok("del port tap1");
+	ck_assert_uint_eq(t->nvpc + t->nnet + t->nep + t->nport, 0);
+	ck_assert_uint_eq(t->nhost, 0);		/* every peer released */
+}
+END_TEST
+
+START_TEST(show_text_and_json)
+{
+	load_topo();
+	ok("show");
+	ck_assert_msg(strstr(sbuf_str(&out), "vpc 100 name blue cidr 10.0.0.0/16 cidr fd00::/64 divider 10.200.0.9"),
+		      "%s", sbuf_str(&out));
+	ok("show ep 200");
+	ck_assert_msg(strstr(sbuf_str(&out), "ep 200 10.0.1.5 mac 02:00:00:00:02:05 type simple port tap1"),
+		      "%s", sbuf_str(&out));
+	ck_assert_msg(!strstr(sbuf_str(&out), "ep 100"), "%s", sbuf_str(&out));
+	ok("show net");
+	ck_assert_msg(strstr(sbuf_str(&out), "net 100 10.0.1.0/24 gw 10.0.1.1 bouncer 10.200.0.3 bouncer 10.200.0.4"),
+		      "%s", sbuf_str(&out));
+	ok("show port");
+	ck_assert_msg(strstr(sbuf_str(&out), "port tap0 index 0 mtu 1400 endpoints 100/10.0.1.5 100/fd00::5"),
+		      "%s", sbuf_str(&out));
+	ok("show drops");
+	ok("show flows");
+	ok("show config");
+	ck_assert_msg(strstr(sbuf_str(&out), "add vpc 200 cidr 10.0.0.0/16\n"), "%s", sbuf_str(&out));
+	static const char *const topics[] = { "show", "show vpc", "show vpc 100", "show net 100",
+		"show ep", "show port", "show host", "show stats", "show stats 100", "show flows",
+		"show drops", "show drops blue", "show config", NULL };
+	for (int i = 0; topics[i]; i++) {
+		sbuf_reset(&out);
+		ck_assert_int_eq(rt_cmd_exec(t, NULL, topics[i], true, &out), 0);
+		ck_assert_msg(!strncmp(sbuf_str(&out), "{\"schema\":1,", 12), "%s: %s", topics[i],
+			      sbuf_str(&out));
+		ck_assert_msg(sbuf_str(&out)[out.len - 1] == '}', "%s", topics[i]);
+	}
+	sbuf_reset(&out);
+	rt_cmd_exec(t, NULL, "show ep 100", true, &out);
+	ck_assert_msg(strstr(sbuf_str(&out), "\"labels\":[42,7]"), "%s", sbuf_str(&out));
+	sbuf_reset(&out);
+	rt_cmd_exec(t, NULL, "show drops", true, &out);
+	ck_assert_msg(strstr(sbuf_str(&out), "\"spoof.ip\":0"), "%s", sbuf_str(&out));
+	sbuf_reset(&out);
+	ck_assert_int_eq(rt_cmd_exec(t, NULL, "dump", true, &out), 0);
+	ck_assert_msg(!strncmp(sbuf_str(&out), "{\"schema\":1,\"config\":\"set host addr 10.200.0.1 id h1", 44),
+		      "%s", sbuf_str(&out));
+	sbuf_reset(&out);
+	ck_assert_int_eq(rt_cmd_exec(t, NULL, "add vpc 300 cidr 10.9.0.0/16", true, &out), 0);
+	ck_assert_str_eq(sbuf_str(&out), "{\"schema\":1,\"ok\":true}");
+}
+END_TEST
+
+/* ---- runtime callbacks ---- */
+
+static int opened[8], closed[8], addr_calls, fail_open;
+
+static int op_open(void *ctx, int index, const char *name, unsigned int mtu, char *err, size_t errsz)
+{
+	(void)ctx; (void)mtu;
+	if (fail_open) {
+		snprintf(err, errsz, "cannot create TAP '%s': Operation not permitted", name);
+		return -EPERM;
+	}
+	opened[index]++;
+	return 0;
+}
+
+static void op_close(void *ctx, int index)
+{
+	(void)ctx;
+	closed[index]++;
+}
+
+static int op_addr(void *ctx, const struct gnv_addr *a, char *err, size_t errsz)
+{
+	(void)ctx;
+	addr_calls++;
+	if (a->family == 6) {
+		snprintf(err, errsz, "cannot bind [%s]:6081: Address not available", "fd::1");
+		return -EADDRNOTAVAIL;
+	}
+	return 0;
+}
+
+START_TEST(runtime_ops)
+{
+	struct rt_runtime_ops ops = { .port_open = op_open, .port_close = op_close,
+				      .host_addr = op_addr };
+	char *before, *after;
+
+	memset(opened, 0, sizeof(opened));
+	memset(closed, 0, sizeof(closed));
+	addr_calls = fail_open = 0;
+	sbuf_reset(&out);
+	ck_assert_int_eq(rt_cmd_exec(t, &ops, "add port tap0", false, &out), 0);
+	ck_assert_int_eq(opened[0], 1);
+	fail_open = 1;
+	before = dump_now();
+	sbuf_reset(&out);
+	ck_assert_int_eq(rt_cmd_exec(t, &ops, "add port tap1", false, &out), -EPERM);
+	ck_assert_str_eq(sbuf_str(&out), "add port: cannot create TAP 'tap1': Operation not permitted");
+	after = dump_now();
+	ck_assert_str_eq(before, after);
+	free(after);
+	/* a failed rebind rejects the whole command (the mtu too) */
+	sbuf_reset(&out);
+	ck_assert_int_eq(rt_cmd_exec(t, &ops, "set host addr fd::1 mtu 9000", false, &out), -EADDRNOTAVAIL);
+	after = dump_now();
+	ck_assert_str_eq(before, after);
+	free(after);
+	free(before);
+	sbuf_reset(&out);
+	ck_assert_int_eq(rt_cmd_exec(t, &ops, "set host addr 10.200.0.1", false, &out), 0);
+	sbuf_reset(&out);
+	ck_assert_int_eq(rt_cmd_exec(t, &ops, "set host addr 10.200.0.1 id same", false, &out), 0);
+	ck_assert_int_eq(addr_calls, 2);	/* unchanged address: no rebind */
+	sbuf_reset(&out);
+	ck_assert_int_eq(rt_cmd_exec(t, &ops, "del port tap0", false, &out), 0);
+	ck_assert_int_eq(closed[0], 1);
+}
+END_TEST
+
+START_TEST(many_endpoints_roundtrip)
+{
+	char line[160], *d1, *d2;
+	struct rt_tables *t0;
+
+	ok("add vpc 7 cidr 10.7.0.0/16 cidr fd07::/64");
+	for (int i = 0; i < 200; i++) {
+		if (i % 2)
+			snprintf(line, sizeof(line), "add ep 7 10.7.%d.%d mac 02:00:00:07:%02x:%02x host 10.200.1.%d label %d",
+				 i / 50, i % 50 + 2, i / 256, i % 256, i % 10 + 1, i);
+		else
+			snprintf(line, sizeof(line), "add ep 7 fd07::%x mac 02:00:00:07:%02x:%02x host fc00::%d",
+				 i + 2, i / 256, i % 256, i % 10 + 1);
+		ok(line);
+	}
+	ck_assert_uint_eq(t->nhost, 10);
+	d1 = dump_now();
+	t0 = t;
+	setup();
+	for (char *l = d1, *nl; (nl = strchr(l, '\n')); l = nl + 1) {
+		*nl = 0;
+		ok(l);
+		*nl = '\n';
+	}
+	d2 = dump_now();
+	ck_assert_str_eq(d1, d2);
+	rt_tables_free(t0);
+	free(d1);
+	free(d2);
+}
+END_TEST
+
+START_TEST(is_change)
+{
+	ck_assert(rt_cmd_is_change("add vpc 1 cidr 10.0.0.0/8"));
+	ck_assert(rt_cmd_is_change("  set host mtu 1500"));
+	ck_assert(rt_cmd_is_change("clear stats"));
+	ck_assert(!rt_cmd_is_change("show"));
+	ck_assert(!rt_cmd_is_change("dump"));
+	ok("");
+	ok("# nothing");
+	ck_assert_str_eq(sbuf_str(&out), "");
+}
+END_TEST
+
+Suite *rt_config_suite(void)
+{
+	Suite *s = suite_create("rt_config");
+	TCase *tc = tcase_create("config");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, topology_loads);
+	tcase_add_test(tc, dump_recreates_exactly);
+	tcase_add_test(tc, bad_commands_change_nothing);
+	tcase_add_test(tc, errors_name_the_word);
+	tcase_add_test(tc, set_and_del);
+	tcase_add_test(tc, show_text_and_json);
+	tcase_add_test(tc, runtime_ops);
+	tcase_add_test(tc, many_endpoints_roundtrip);
+	tcase_add_test(tc, is_change);
+	suite_add_tcase(s, tc);
+	return s;
+}

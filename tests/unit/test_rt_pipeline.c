@@ -1,0 +1,806 @@
+/* SPDX-License-Identifier: MIT */
+/* router/pipeline.h: every decision and drop reason, rewriting, checksums, dry runs. */
+#include <check.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "../../libcore/build.h"
+#include "../../libcore/cursor.h"
+#include "../../libcore/flowhash.h"
+#include "../../libcore/lang.h"
+#include "../../libcore/num.h"
+#include "../../libcore/optreg.h"
+#include "../../router/config.h"
+#include "../../router/pipeline.h"
+
+Suite *rt_pipeline_suite(void);
+
+static struct rt_tables *t;
+static uint8_t buf[RT_HEADROOM + 70000];
+static uint8_t *const frame = buf + RT_HEADROOM;
+static size_t fsize;
+static struct rt_out out;
+static struct gnv_pkt pk;
+static struct gnv_spec spec;
+
+static void cmd(const char *line)
+{
+	struct sbuf o = SBUF_INIT;
+	int r = rt_cmd_exec(t, NULL, line, false, &o);
+
+	ck_assert_msg(r == 0, "'%s': %s", line, sbuf_str(&o));
+	sbuf_free(&o);
+}
+
+static const char *const topo[] = {
+	"set host addr 10.200.0.1",
+	"add port tap0",
+	"add port tap1",
+	"add port tap2",
+	"add port empty",
+	"add vpc 100 cidr 10.0.0.0/16 cidr fd00::/64 divider 10.200.0.9",
+	"add vpc 200 cidr 10.0.0.0/16",
+	"add net 100 10.0.1.0/24 bouncer 10.200.0.3",
+	"add ep 100 10.0.1.5 mac 02:00:00:00:01:05 port tap0 label 42",
+	"add ep 100 fd00::5 mac 02:00:00:00:01:05 port tap0",
+	"add ep 100 10.0.1.6 mac 02:00:00:00:01:06 port tap1",
+	"add ep 100 fd00::6 mac 02:00:00:00:01:06 port tap1",
+	"add ep 100 10.0.2.7 mac 02:00:00:00:02:07 host 10.200.0.2",
+	"add ep 100 fd00::7 mac 02:00:00:00:02:07 host 10.200.0.2",
+	"add ep 100 10.0.3.3 mac 02:00:00:00:03:03 type scaled host 10.200.0.5 10.200.0.6 10.200.0.7",
+	"add ep 200 10.0.1.5 mac 02:00:00:00:02:05 port tap2",
+	NULL,
+};
+
+static void make_tables(uint32_t icmp_rate)
+{
+	struct rt_limits l;
+
+	rt_limits_default(&l);
+	l.max_vpcs = 16;
+	l.max_nets = 16;
+	l.max_eps = 64;
+	l.max_hosts = 32;
+	l.max_ports = 8;
+	l.flows_per_vpc = 16;
+	l.icmp_rate = icmp_rate;
+	t = rt_tables_new(&l);
+	ck_assert_ptr_nonnull(t);
+	for (int i = 0; topo[i]; i++)
+		cmd(topo[i]);
+	rt_tables_set_now(t, 1000000000000ull);
+}
+
+static void setup(void)
+{
+	make_tables(1000);
+}
+
+static void teardown(void)
+{
+	rt_tables_free(t);
+}
+
+/* Build a frame into 'frame'; return the spec layout for offsets. */
+static void craft_lay(const char *text, struct gnv_layout *lay)
+{
+	char err[256];
+
+	gnv_spec_init(&spec, GENV_CLASS_DEFAULT);
+	ck_assert_msg(gnv_lang_parse(text, &spec, err, sizeof(err)) == 0, "%s: %s", text, err);
+	ck_assert_msg(gnv_build_ex(&spec, frame, sizeof(buf) - RT_HEADROOM, &fsize, lay, err, sizeof(err)) == 0,
+		      "%s: %s", text, err);
+}
+
+static enum rt_verdict from_port(int port, const char *text)
+{
+	craft_lay(text, NULL);
+	return rt_from_port(t, port, frame, fsize, RT_HEADROOM, &out, NULL);
+}
+
+/* A Geneve payload: the text starts with "geneve"; outer layers are cut off. */
+static void craft_ul(const char *text)
+{
+	static struct gnv_layout lay;
+	uint32_t off = 0;
+
+	craft_lay(text, &lay);
+	for (int i = 0; i < spec.nlayer; i++)
+		if (spec.l[i].kind == LK_GENEVE) {
+			off = lay.off[i];
+			break;
+		}
+	ck_assert_uint_gt(off, 0);
+	memmove(frame, frame + off, fsize - off);
+	fsize -= off;
+}
+
+static struct rt_ul_meta meta(const char *src, uint8_t ttl, uint8_t tos)
+{
+	struct rt_ul_meta m;
+	int fam;
+
+	memset(&m, 0, sizeof(m));
+	ck_assert_int_eq(parse_ip(src, &fam, m.src.a), 0);
+	m.src.family = (uint8_t)fam;
+	m.ttl = ttl;
+	m.tos = tos;
+	return m;
+}
+
+static enum rt_verdict from_ul(const char *src, uint8_t ttl, uint8_t tos, const char *text)
+{
+	struct rt_ul_meta m = meta(src, ttl, tos);
+
+	craft_ul(text);
+	return rt_from_underlay(t, &m, frame, fsize, RT_HEADROOM, &out, NULL);
+}
+
+/* Decode what the pipeline produced, checksums verified. */
+static void decode_out(int linktype)
+{
+	struct gnv_decode_cfg cfg;
+
+	gnv_decode_cfg_default(&cfg);
+	cfg.linktype = linktype;
+	gnv_decode(&pk, out.data, (uint32_t)out.size, (uint32_t)out.size, &cfg);
+	ck_assert_msg(pk.status == GNV_OK, "decode: %s (%s)", gnv_status_name(pk.status),
+		      pk.nerr ? gnv_err_code(pk.err[0].code) : "-");
+}
+
+static void assert_drop(enum rt_verdict v, enum rt_drop reason)
+{
+	ck_assert_msg(v == RT_DROP && out.verdict == RT_DROP && out.reason == reason,
+		      "verdict %s reason %s, expected drop %s", rt_verdict_name(v),
+		      rt_drop_name(out.reason), rt_drop_name(reason));
+}
+
+static const uint8_t gw_mac[6] = { 0x02, 0x67, 0x76, 0x00, 0x00, 0x01 };
+static const uint8_t mac5[6] = { 2, 0, 0, 0, 1, 5 };
+static const uint8_t mac6[6] = { 2, 0, 0, 0, 1, 6 };
+
+#define EP5 "eth src=02:00:00:00:01:05 dst=02:67:76:00:00:01 / ipv4 src=10.0.1.5 "
+#define EP5V6 "eth src=02:00:00:00:01:05 dst=02:67:76:00:00:01 / ipv6 src=fd00::5 "
+
+/* ---- ARP and ND ---- */
+
+START_TEST(arp_answers)
+{
+	const char *req = "eth src=02:00:00:00:01:05 dst=ff:ff:ff:ff:ff:ff / arp op=1 "
+			  "sha=02:00:00:00:01:05 spa=10.0.1.5 tpa=%s";
+	char text[256];
+
+	snprintf(text, sizeof(text), req, "10.0.1.6");
+	ck_assert_int_eq(from_port(0, text), RT_REPLY);
+	ck_assert_int_eq(out.port, 0);
+	decode_out(GNV_LINK_ETH);
+	ck_assert_uint_eq(pk.outer.arp.op, 2);
+	ck_assert_mem_eq(pk.outer.arp.sha, mac6, 6);
+	ck_assert_mem_eq(pk.outer.arp.spa, "\x0a\x00\x01\x06", 4);
+	ck_assert_mem_eq(pk.outer.arp.tha, mac5, 6);
+	ck_assert_mem_eq(pk.outer.arp.tpa, "\x0a\x00\x01\x05", 4);
+	ck_assert_mem_eq(pk.outer.eth.dst, mac5, 6);
+	ck_assert_mem_eq(pk.outer.eth.src, mac6, 6);
+	/* the gateway, and an unknown address in the VPC: the router's MAC */
+	snprintf(text, sizeof(text), req, "10.0.1.1");
+	ck_assert_int_eq(from_port(0, text), RT_REPLY);
+	decode_out(GNV_LINK_ETH);
+	ck_assert_mem_eq(pk.outer.arp.sha, gw_mac, 6);
+	snprintf(text, sizeof(text), req, "10.0.200.1");
+	ck_assert_int_eq(from_port(0, text), RT_REPLY);
+	decode_out(GNV_LINK_ETH);
+	ck_assert_mem_eq(pk.outer.arp.sha, gw_mac, 6);
+	/* outside the VPC, gratuitous, replies: ignored */
+	snprintf(text, sizeof(text), req, "192.168.1.1");
+	assert_drop(from_port(0, text), RT_DROP_ARP_IGNORED);
+	snprintf(text, sizeof(text), req, "10.0.1.5");
+	assert_drop(from_port(0, text), RT_DROP_ARP_IGNORED);
+	assert_drop(from_port(0, "eth src=02:00:00:00:01:05 / arp op=2 sha=02:00:00:00:01:05 spa=10.0.1.5 tpa=10.0.1.6"),
+		    RT_DROP_ARP_IGNORED);
+	/* a probe (spa 0.0.0.0) is answered */
+	ck_assert_int_eq(from_port(0, "eth src=02:00:00:00:01:05 / arp op=1 sha=02:00:00:00:01:05 spa=0.0.0.0 tpa=10.0.1.6"),
+			 RT_REPLY);
+	/* spoofed sender fields */
+	assert_drop(from_port(0, "eth src=02:00:00:00:01:05 / arp op=1 sha=02:00:00:00:01:05 spa=10.0.1.6 tpa=10.0.1.1"),
+		    RT_DROP_SPOOF_IP);
+	assert_drop(from_port(0, "eth src=02:00:00:00:01:05 / arp op=1 sha=02:00:00:00:01:99 spa=10.0.1.5 tpa=10.0.1.1"),
+		    RT_DROP_SPOOF_MAC);
+	assert_drop(from_port(0, "eth src=02:00:00:00:01:99 / arp op=1 sha=02:00:00:00:01:99 spa=10.0.1.5 tpa=10.0.1.1"),
+		    RT_DROP_SPOOF_MAC);
+	/* VPC 200 reuses 10.0.1.5 but 10.0.1.6 is not there: router MAC */
+	ck_assert_int_eq(from_port(2, "eth src=02:00:00:00:02:05 / arp op=1 sha=02:00:00:00:02:05 spa=10.0.1.5 tpa=10.0.1.6"),
+			 RT_REPLY);
+	decode_out(GNV_LINK_ETH);
+	ck_assert_mem_eq(pk.outer.arp.sha, gw_mac, 6);
+	ck_assert_uint_eq(t->port[0].st.arp_replies, 4);
+}
+END_TEST
+
+/* NS: 4 reserved bytes (the icmp6 layer's id/seq), target, source link-layer option. */
+#define NS(src, target_hex) \
+	"eth src=02:00:00:00:01:05 dst=33:33:ff:00:00:06 / ipv6 src=" src " dst=ff02::1:ff00:6 hlim=255 " \
+	"/ icmp6 type=135 / payload hex=" target_hex "0101020000000105"
+
+START_TEST(nd_answers)
+{
+	ck_assert_int_eq(from_port(0, NS("fd00::5", "fd000000000000000000000000000006")), RT_REPLY);
+	decode_out(GNV_LINK_ETH);	/* ICMPv6 checksum verified */
+	ck_assert_uint_eq(pk.outer.l4.type, 136);
+	ck_assert_uint_eq(pk.outer.ip.ttl, 255);
+	ck_assert_mem_eq(pk.outer.eth.src, mac6, 6);
+	ck_assert_mem_eq(pk.outer.eth.dst, mac5, 6);
+	ck_assert_mem_eq(out.data + out.size - 6, mac6, 6);	/* target link-layer address */
+	ck_assert_mem_eq(out.data + 14 + 40 + 8, "\xfd\x00", 2);
+	ck_assert_uint_eq(out.data[14 + 40 + 4] & 0x80, 0);	/* an endpoint is not a router */
+	/* from the link-local address, for the gateway: router flag, gateway MAC */
+	ck_assert_int_eq(from_port(0, NS("fe80::1", "fd000000000000000000000000000001")), RT_REPLY);
+	decode_out(GNV_LINK_ETH);
+	ck_assert_mem_eq(pk.outer.ip.dst.a, "\xfe\x80", 2);
+	ck_assert_mem_eq(out.data + out.size - 6, gw_mac, 6);
+	ck_assert_uint_eq(out.data[14 + 40 + 4] & 0xe0, 0xe0);
+	/* DAD, outside the VPC, bad hop limit, MLD: ignored */
+	assert_drop(from_port(0, NS("::", "fd000000000000000000000000000006")), RT_DROP_ND_IGNORED);
+	assert_drop(from_port(0, NS("fd00::5", "fd010000000000000000000000000006")), RT_DROP_ND_IGNORED);
+	assert_drop(from_port(0, "eth src=02:00:00:00:01:05 / ipv6 src=fd00::5 dst=ff02::1:ff00:6 hlim=64 "
+				 "/ icmp6 type=135 / payload hex=fd0000000000000000000000000000060101020000000105"),
+		    RT_DROP_ND_IGNORED);
+	assert_drop(from_port(0, "eth src=02:00:00:00:01:05 / ipv6 src=fe80::1 dst=ff02::16 hlim=1 / icmp6 type=143"),
+		    RT_DROP_ND_IGNORED);
+	/* link-local from an unknown MAC is still spoofing */
+	assert_drop(from_port(0, "eth src=02:00:00:00:01:99 / ipv6 src=fe80::1 dst=ff02::1:ff00:6 hlim=255 "
+				 "/ icmp6 type=135 / payload hex=fd000000000000000000000000000006"),
+		    RT_DROP_SPOOF_MAC);
+	ck_assert_uint_eq(t->port[0].st.nd_replies, 2);
+}
+END_TEST
+
+/* ---- from a port ---- */
+
+START_TEST(anti_spoofing)
+{
+	assert_drop(from_port(0, "eth src=02:00:00:00:01:05 / ipv4 src=10.0.1.99 dst=10.0.1.6 / udp"),
+		    RT_DROP_SPOOF_IP);
+	assert_drop(from_port(0, "eth src=02:00:00:00:01:66 / ipv4 src=10.0.1.5 dst=10.0.1.6 / udp"),
+		    RT_DROP_SPOOF_MAC);
+	/* 10.0.1.6's own MAC and IP, but on the wrong port */
+	assert_drop(from_port(0, "eth src=02:00:00:00:01:06 / ipv4 src=10.0.1.6 dst=10.0.1.5 / udp"),
+		    RT_DROP_SPOOF_MAC);
+	ck_assert_uint_eq(t->st.drop[RT_DROP_SPOOF_IP], 1);
+	ck_assert_uint_eq(t->st.drop[RT_DROP_SPOOF_MAC], 2);
+	ck_assert_uint_eq(t->port[0].st.c.drops, 3);
+}
+END_TEST
+
+START_TEST(frame_checks)
+{
+	assert_drop(from_port(7, EP5 "dst=10.0.1.6 / udp"), RT_DROP_PORT_UNKNOWN);
+	assert_drop(from_port(-1, EP5 "dst=10.0.1.6 / udp"), RT_DROP_PORT_UNKNOWN);
+	assert_drop(from_port(3, EP5 "dst=10.0.1.6 / udp"), RT_DROP_PORT_NO_EP);
+	assert_drop(from_port(0, "eth src=02:00:00:00:01:05 / vlan id=5 / ipv4 src=10.0.1.5 dst=10.0.1.6 / udp"),
+		    RT_DROP_FRAME_VLAN);
+	assert_drop(from_port(0, "eth src=02:00:00:00:01:05 type=0x88cc / payload len=20"), RT_DROP_FRAME_ETHERTYPE);
+	assert_drop(from_port(0, EP5 "dst=10.0.1.6 len=2000 / udp"), RT_DROP_FRAME_MALFORMED);
+	assert_drop(from_port(0, "payload len=10"), RT_DROP_FRAME_MALFORMED);
+	assert_drop(from_port(0, EP5 "dst=224.0.0.251 / udp"), RT_DROP_MULTICAST);
+	assert_drop(from_port(0, EP5 "dst=255.255.255.255 / udp"), RT_DROP_MULTICAST);
+	craft_lay(EP5 "dst=10.0.1.6 / udp", NULL);
+	assert_drop(rt_from_port(t, 0, frame, fsize, 100, &out, NULL), RT_DROP_HEADROOM);
+	ck_assert_uint_eq(t->st.drop[RT_DROP_PORT_UNKNOWN], 2);
+}
+END_TEST
+
+START_TEST(local_deliver)
+{
+	ck_assert_int_eq(from_port(0, EP5 "dst=10.0.1.6 / udp dport=53 / payload len=20"), RT_DELIVER);
+	ck_assert_int_eq(out.port, 1);
+	ck_assert_ptr_eq(out.data, frame);
+	ck_assert_uint_eq(out.size, fsize);
+	ck_assert_mem_eq(out.data, mac6, 6);		/* to the endpoint's MAC */
+	ck_assert_mem_eq(out.data + 6, gw_mac, 6);	/* from the gateway: it was routed */
+	ck_assert_uint_eq(out.vni, 100);
+	/* sent straight to the peer's MAC: source kept */
+	ck_assert_int_eq(from_port(0, "eth src=02:00:00:00:01:05 dst=02:00:00:00:01:06 / ipv4 src=10.0.1.5 dst=10.0.1.6 / tcp"),
+			 RT_DELIVER);
+	ck_assert_mem_eq(out.data + 6, mac5, 6);
+	/* IPv6 */
+	ck_assert_int_eq(from_port(1, "eth src=02:00:00:00:01:06 / ipv6 src=fd00::6 dst=fd00::5 / udp"), RT_DELIVER);
+	/* a tenant's own (even broken) Geneve to port 6081 is just payload */
+	ck_assert_int_eq(from_port(1, "eth src=02:00:00:00:01:06 / ipv4 src=10.0.1.6 dst=10.0.1.5 / udp dport=6081 "
+				      "/ geneve ver=1 optlen=5 / eth"), RT_DELIVER);
+	ck_assert_int_eq(from_port(1, "eth src=02:00:00:00:01:06 / ipv4 src=10.0.1.6 dst=10.0.1.5 / udp dport=6081 "
+				      "/ payload len=3"), RT_DELIVER);
+	ck_assert_int_eq(out.port, 0);
+	/* counters */
+	ck_assert_uint_eq(t->port[0].st.c.rx_pkts, 2);
+	ck_assert_uint_eq(t->port[1].st.c.tx_pkts, 2);
+	ck_assert_uint_eq(t->port[0].st.c.tx_pkts, 3);
+	ck_assert_uint_eq(rt_vpc_find(t, 100)->st.delivered, 5);
+	ck_assert_uint_eq(t->st.delivered, 5);
+	{
+		uint8_t ip[16] = { 10, 0, 1, 6 };
+
+		ck_assert_uint_eq(rt_ep_find(t, 100, 4, ip)->c.tx_pkts, 2);
+	}
+}
+END_TEST
+
+START_TEST(remote_encap)
+{
+	const struct gnv_opt *o;
+	uint32_t h;
+
+	ck_assert_int_eq(from_port(0, EP5 "dst=10.0.2.7 ecn=1 / udp sport=1234 dport=80 / payload len=100"),
+			 RT_FORWARD);
+	ck_assert_int_eq(out.dst.family, 4);
+	ck_assert_mem_eq(out.dst.a, "\x0a\xc8\x00\x02", 4);
+	ck_assert_ptr_eq(out.data, frame - 8 - 16);	/* Geneve + eptype + label options */
+	ck_assert_uint_eq(out.size, fsize + 24);
+	ck_assert_uint_eq(out.ttl, 64);
+	ck_assert_uint_eq(out.tos, 1);			/* DSCP 0 (pipe), inner ECN copied */
+	ck_assert_uint_ge(out.sport, FLOW_SPORT_MIN);
+	decode_out(GNV_LINK_GENEVE);
+	ck_assert_uint_eq(pk.gnv.vni, 100);
+	ck_assert_uint_eq(pk.gnv.proto, 0x6558);
+	ck_assert(!pk.gnv.oam && !pk.gnv.crit);
+	ck_assert_uint_eq(pk.gnv.nopt, 2);
+	o = &pk.gnv.opt[0];
+	ck_assert_uint_eq(o->cls, GENV_CLASS_DEFAULT);
+	ck_assert_uint_eq(o->type, GENV_OPT_EPTYPE);
+	o = &pk.gnv.opt[1];
+	ck_assert_uint_eq(o->type, GENV_OPT_LABEL);
+	ck_assert_uint_eq(gnv_be32(out.data + o->off + 4), 42);
+	ck_assert_mem_eq(pk.inner.eth.dst, "\x02\x00\x00\x00\x02\x07", 6);
+	ck_assert_mem_eq(pk.inner.ip.dst.a, "\x0a\x00\x02\x07", 4);
+	ck_assert_uint_eq(pk.inner.l4.dport, 80);
+	h = flow_hash_layers(&pk.inner, 0);
+	ck_assert_uint_eq(out.sport, flow_sport(h));
+	ck_assert_uint_eq(out.flow_hash, h);
+	/* IPv6 endpoint without labels: only the eptype option */
+	ck_assert_int_eq(from_port(0, EP5V6 "dst=fd00::7 / tcp"), RT_FORWARD);
+	decode_out(GNV_LINK_GENEVE);
+	ck_assert_uint_eq(pk.gnv.nopt, 1);		/* labels belong to 10.0.1.5 only */
+}
+END_TEST
+
+START_TEST(bouncer_divider_choice)
+{
+	ck_assert_int_eq(from_port(0, EP5 "dst=10.0.1.77 / udp"), RT_FORWARD);
+	ck_assert_mem_eq(out.dst.a, "\x0a\xc8\x00\x03", 4);	/* the net's bouncer */
+	ck_assert_int_eq(from_port(0, EP5 "dst=10.0.9.9 / udp"), RT_FORWARD);
+	ck_assert_mem_eq(out.dst.a, "\x0a\xc8\x00\x09", 4);	/* the VPC's divider */
+	ck_assert_int_eq(from_port(0, EP5 "dst=8.8.8.8 / udp"), RT_FORWARD);
+	ck_assert_mem_eq(out.dst.a, "\x0a\xc8\x00\x09", 4);
+	/* with rts on, indirect paths carry this host's address */
+	cmd("set host rts on");
+	ck_assert_int_eq(from_port(0, EP5 "dst=10.0.1.77 / udp"), RT_FORWARD);
+	decode_out(GNV_LINK_GENEVE);
+	ck_assert_uint_eq(pk.gnv.nopt, 3);
+	ck_assert_uint_eq(pk.gnv.opt[2].type, GENV_OPT_RTS);
+	ck_assert_mem_eq(out.data + pk.gnv.opt[2].off + 4 + 8, "\x0a\xc8\x00\x01", 4);
+	ck_assert_int_eq(from_port(0, EP5 "dst=10.0.2.7 / udp"), RT_FORWARD);
+	decode_out(GNV_LINK_GENEVE);
+	ck_assert_uint_eq(pk.gnv.nopt, 2);		/* direct: no RTS */
+	/* the net and VPC counters */
+	ck_assert_uint_eq(rt_net_lookup(t, rt_vpc_find(t, 100), 4, (const uint8_t *)"\x0a\x00\x01\x4d")->c.tx_pkts, 2);
+	ck_assert_uint_eq(rt_vpc_find(t, 100)->st.forwarded, 5);
+}
+END_TEST
+
+START_TEST(scaled_endpoint_hash)
+{
+	int seen[3] = { 0 };
+	char text[200];
+	uint8_t first[4];
+
+	for (int i = 0; i < 300; i++) {
+		snprintf(text, sizeof(text), EP5 "dst=10.0.3.3 / tcp sport=%d dport=80", 1000 + i);
+		ck_assert_int_eq(from_port(0, text), RT_FORWARD);
+		ck_assert_uint_ge(out.dst.a[3], 5);
+		ck_assert_uint_le(out.dst.a[3], 7);
+		seen[out.dst.a[3] - 5]++;
+	}
+	ck_assert(seen[0] > 50 && seen[1] > 50 && seen[2] > 50);
+	/* one flow, one backend */
+	from_port(0, EP5 "dst=10.0.3.3 / tcp sport=4242 dport=80");
+	memcpy(first, out.dst.a, 4);
+	for (int i = 0; i < 10; i++) {
+		from_port(0, EP5 "dst=10.0.3.3 / tcp sport=4242 dport=80");
+		ck_assert_mem_eq(out.dst.a, first, 4);
+	}
+}
+END_TEST
+
+START_TEST(no_route_icmp)
+{
+	const uint8_t *orig;
+	uint8_t saved[28];
+
+	craft_lay("eth src=02:00:00:00:02:05 dst=02:67:76:00:00:01 / ipv4 src=10.0.1.5 dst=10.0.9.9 / udp / payload len=30",
+		  NULL);
+	memcpy(saved, frame + 14, 28);
+	ck_assert_int_eq(rt_from_port(t, 2, frame, fsize, RT_HEADROOM, &out, NULL), RT_REPLY);
+	ck_assert_int_eq(out.reason, RT_DROP_NO_ROUTE);
+	ck_assert_int_eq(out.port, 2);
+	decode_out(GNV_LINK_ETH);		/* IPv4 and ICMP checksums verified */
+	ck_assert_uint_eq(pk.outer.l4.type, 3);
+	ck_assert_uint_eq(pk.outer.l4.code, 1);
+	ck_assert_mem_eq(pk.outer.ip.src.a, "\x0a\x00\x00\x01", 4);	/* VPC 200 gateway */
+	ck_assert_mem_eq(pk.outer.ip.dst.a, "\x0a\x00\x01\x05", 4);
+	ck_assert_mem_eq(pk.outer.eth.dst, "\x02\x00\x00\x00\x02\x05", 6);
+	orig = out.data + 14 + 20 + 8;
+	ck_assert_mem_eq(orig, saved, 28);			/* the quoted packet */
+	ck_assert_uint_eq(out.size, 14 + 20 + 8 + 20 + 8 + 30);
+	ck_assert_uint_eq(t->st.drop[RT_DROP_NO_ROUTE], 1);
+	ck_assert_uint_eq(t->port[2].st.icmp_sent, 1);
+	/* outside every CIDR: net unreachable */
+	ck_assert_int_eq(from_port(2, "eth src=02:00:00:00:02:05 / ipv4 src=10.0.1.5 dst=8.8.8.8 / udp"), RT_REPLY);
+	decode_out(GNV_LINK_ETH);
+	ck_assert_uint_eq(pk.outer.l4.code, 0);
+	/* never an ICMP error about an ICMP error */
+	assert_drop(from_port(2, "eth src=02:00:00:00:02:05 / ipv4 src=10.0.1.5 dst=10.0.9.9 / icmp type=3 code=1"),
+		    RT_DROP_NO_ROUTE);
+}
+END_TEST
+
+START_TEST(mtu_too_big)
+{
+	/* 1500 underlay - 20 - 8 - 8 Geneve - 16 options - 14 inner Ethernet = 1434 */
+	ck_assert_int_eq(from_port(0, EP5 "dst=10.0.2.7 df=1 / udp / payload len=1460"), RT_REPLY);
+	ck_assert_int_eq(out.reason, RT_DROP_MTU);
+	decode_out(GNV_LINK_ETH);
+	ck_assert_uint_eq(pk.outer.l4.type, 3);
+	ck_assert_uint_eq(pk.outer.l4.code, 4);
+	ck_assert_uint_eq(gnv_be16(out.data + 14 + 20 + 6), 1434);
+	ck_assert_uint_le(out.size, 14 + 576);
+	/* exactly the path MTU passes */
+	ck_assert_int_eq(from_port(0, EP5 "dst=10.0.2.7 df=1 / udp / payload len=1406"), RT_FORWARD);
+	ck_assert_uint_eq(out.size, 1434 + 14 + 24);
+	/* IPv6: packet too big; no label option: 1500 - 28 - 8 - 8 - 14 = 1442 */
+	ck_assert_int_eq(from_port(0, EP5V6 "dst=fd00::7 / udp / payload len=1500"), RT_REPLY);
+	decode_out(GNV_LINK_ETH);
+	ck_assert_uint_eq(pk.outer.l4.type, 2);
+	ck_assert_uint_eq(gnv_be32(out.data + 14 + 40 + 4), 1442);
+	ck_assert_uint_le(out.size, 14 + 1280);
+	/* local delivery: the destination port's MTU (1400) */
+	ck_assert_int_eq(from_port(0, EP5 "dst=10.0.1.6 df=1 / udp / payload len=1400"), RT_REPLY);
+	decode_out(GNV_LINK_ETH);
+	ck_assert_uint_eq(gnv_be16(out.data + 14 + 20 + 6), 1400);
+	ck_assert_uint_eq(t->st.drop[RT_DROP_MTU], 3);
+	/* the underlay MTU follows set host */
+	cmd("set host mtu 9000");
+	ck_assert_int_eq(from_port(0, EP5 "dst=10.0.2.7 df=1 / udp / payload len=1460"), RT_FORWARD);
+}
+END_TEST
+
+START_TEST(gateway_echo)
+{
+	ck_assert_int_eq(from_port(0, EP5 "dst=10.0.1.1 / icmp type=8 id=7 seq=1 / payload len=56"), RT_REPLY);
+	decode_out(GNV_LINK_ETH);
+	ck_assert_uint_eq(pk.outer.l4.type, 0);
+	ck_assert_uint_eq(pk.outer.l4.icmp_id, 7);
+	ck_assert_mem_eq(pk.outer.ip.src.a, "\x0a\x00\x01\x01", 4);
+	ck_assert_mem_eq(pk.outer.eth.src, gw_mac, 6);
+	ck_assert_int_eq(from_port(0, EP5V6 "dst=fd00::1 / icmp6 type=128 id=1 seq=2"), RT_REPLY);
+	decode_out(GNV_LINK_ETH);
+	ck_assert_uint_eq(pk.outer.l4.type, 129);
+	assert_drop(from_port(0, EP5 "dst=10.0.1.1 / udp"), RT_DROP_NO_ROUTE);
+}
+END_TEST
+
+/* ---- from the underlay ---- */
+
+#define UL_IN(dst) "geneve vni=100 / eth src=02:00:00:00:02:07 dst=02:67:76:00:00:01 / ipv4 src=10.0.2.7 dst=" dst
+
+START_TEST(underlay_deliver)
+{
+	ck_assert_int_eq(from_ul("10.200.0.2", 62, 0, UL_IN("10.0.1.5") " / udp / payload len=10"), RT_DELIVER);
+	ck_assert_int_eq(out.port, 0);
+	ck_assert_ptr_eq(out.data, frame + 8);
+	ck_assert_uint_eq(out.size, fsize - 8);
+	decode_out(GNV_LINK_ETH);
+	ck_assert_mem_eq(pk.outer.eth.dst, mac5, 6);
+	ck_assert_mem_eq(pk.outer.eth.src, gw_mac, 6);
+	/* options: unknown non-critical and genv critical ones are fine */
+	ck_assert_int_eq(from_ul("10.200.0.2", 62, 0, "geneve vni=100 opt=0x0102:0x01:00000000 opt=eptype:simple "
+				 "opt=rts:host=10.200.0.2,mac=02:00:00:00:00:02,invalidate=1 / eth / ipv4 src=10.0.2.7 dst=10.0.1.5 / udp"),
+			 RT_DELIVER);
+	/* same inner address in VPC 200 goes to its own port */
+	ck_assert_int_eq(from_ul("10.200.0.2", 62, 0, "geneve vni=200 / eth / ipv4 src=10.0.2.7 dst=10.0.1.5 / udp"),
+			 RT_DELIVER);
+	ck_assert_int_eq(out.port, 2);
+	ck_assert_uint_eq(t->st.underlay_rx, 3);
+	ck_assert_uint_eq(t->port[0].st.c.tx_pkts, 2);
+}
+END_TEST
+
+START_TEST(underlay_drops)
+{
+	struct rt_ul_meta m = meta("10.200.0.2", 64, 0);
+
+	assert_drop(from_ul("10.200.0.2", 64, 0, "geneve vni=300 / eth / ipv4 dst=10.0.1.5 / udp"), RT_DROP_VNI_UNKNOWN);
+	assert_drop(from_ul("10.200.0.2", 64, 0, "geneve vni=100 ver=1 / eth / ipv4 dst=10.0.1.5 / udp"),
+		    RT_DROP_GNV_VERSION);
+	assert_drop(from_ul("10.200.0.2", 64, 0, "geneve vni=100 opt=0x0102:0x80:00000001 / eth / ipv4 dst=10.0.1.5 / udp"),
+		    RT_DROP_GNV_CRITICAL);
+	assert_drop(from_ul("10.200.0.2", 64, 0, "geneve vni=100 proto=0x0800 / ipv4 dst=10.0.1.5 / udp"),
+		    RT_DROP_GNV_PROTO);
+	assert_drop(from_ul("10.200.0.2", 64, 0, "geneve vni=100 optlen=2 opt=0x0102:0x01:00000000000000000000 / eth / ipv4 dst=10.0.1.5 / udp"),
+		    RT_DROP_GNV_MALFORMED);
+	assert_drop(from_ul("10.200.0.2", 64, 0, "geneve vni=100 critical=0 opt=0xffa7:0x83:00000000 / eth / ipv4 dst=10.0.1.5 / udp"),
+		    RT_DROP_GNV_MALFORMED);	/* critical option without the C bit */
+	assert_drop(from_ul("10.200.0.2", 64, 0, "geneve vni=100 / eth / arp"), RT_DROP_INNER_MALFORMED);
+	assert_drop(from_ul("10.200.0.2", 64, 0, "geneve vni=100 / eth / ipv4 dst=10.0.1.5 len=300 / udp"),
+		    RT_DROP_INNER_MALFORMED);
+	assert_drop(from_ul("10.200.0.2", 64, 0, UL_IN("10.0.2.8") " / udp"), RT_DROP_NOT_LOCAL);
+	assert_drop(from_ul("10.200.0.2", 64, 0, UL_IN("10.0.2.7") " / udp"), RT_DROP_NOT_LOCAL);
+	assert_drop(from_ul("10.200.0.2", 64, 0, UL_IN("224.0.0.1") " / udp"), RT_DROP_MULTICAST);
+	/* too short for a Geneve header */
+	memcpy(frame, "\x00\x00\x65\x58", 4);
+	assert_drop(rt_from_underlay(t, &m, frame, 4, 0, &out, NULL), RT_DROP_GNV_MALFORMED);
+	assert_drop(rt_from_underlay(t, &m, frame, 0, 0, &out, NULL), RT_DROP_GNV_MALFORMED);
+	ck_assert_uint_eq(t->st.drop[RT_DROP_GNV_MALFORMED], 4);
+	ck_assert_uint_eq(rt_vpc_find(t, 100)->st.drop[RT_DROP_NOT_LOCAL], 2);
+}
+END_TEST
+
+START_TEST(underlay_control)
+{
+	ck_assert_int_eq(from_ul("10.200.0.2", 64, 0, "geneve vni=100 oam=1 opt=trace:id=1,seq=1 / eth / ipv4 dst=10.0.1.5 / udp"),
+			 RT_CONTROL);
+	ck_assert_ptr_eq(out.data, frame);
+	ck_assert_uint_eq(out.size, fsize);
+	ck_assert_uint_eq(t->st.control, 1);
+	/* O bit with an unknown VNI still goes to the control handler */
+	ck_assert_int_eq(from_ul("10.200.0.2", 64, 0, "geneve vni=999 oam=1 / eth / ipv4 dst=10.0.1.5 / udp"),
+			 RT_CONTROL);
+}
+END_TEST
+
+START_TEST(underlay_ecn)
+{
+	/* outer CE on ECT(0): inner becomes CE, IPv4 checksum updated */
+	ck_assert_int_eq(from_ul("10.200.0.2", 64, 3, UL_IN("10.0.1.5") " ecn=2 / udp"), RT_DELIVER);
+	decode_out(GNV_LINK_ETH);
+	ck_assert_uint_eq(pk.outer.ip.tos & 3, 3);
+	ck_assert_int_eq(pk.outer.ip.hcsum_state, GNV_CSUM_OK);
+	/* outer ECT(1) on ECT(0): ECT(1) */
+	ck_assert_int_eq(from_ul("10.200.0.2", 64, 1, UL_IN("10.0.1.5") " ecn=2 / udp"), RT_DELIVER);
+	decode_out(GNV_LINK_ETH);
+	ck_assert_uint_eq(pk.outer.ip.tos & 3, 1);
+	/* outer CE on not-ECT: drop (RFC 6040) */
+	assert_drop(from_ul("10.200.0.2", 64, 3, UL_IN("10.0.1.5") " / udp"), RT_DROP_ECN);
+	/* IPv6 traffic class */
+	ck_assert_int_eq(from_ul("10.200.0.2", 64, 3, "geneve vni=100 / eth / ipv6 src=fd00::7 dst=fd00::5 ecn=1 / udp"),
+			 RT_DELIVER);
+	decode_out(GNV_LINK_ETH);
+	ck_assert_uint_eq(pk.outer.ip.tos & 3, 3);
+	/* not-CE outer leaves the inner alone */
+	ck_assert_int_eq(from_ul("10.200.0.2", 64, 0, UL_IN("10.0.1.5") " ecn=1 / udp"), RT_DELIVER);
+	decode_out(GNV_LINK_ETH);
+	ck_assert_uint_eq(pk.outer.ip.tos & 3, 1);
+}
+END_TEST
+
+START_TEST(bouncer_and_divider_role)
+{
+	/* this host becomes the bouncer of 10.0.1.0/24 */
+	cmd("set host addr 10.200.0.3");
+	cmd("add ep 100 10.0.1.88 mac 02:00:00:00:01:88 host 10.200.0.4");
+	ck_assert_int_eq(from_ul("10.200.0.2", 64, 0x28, UL_IN("10.0.1.88") " / udp"), RT_FORWARD);
+	ck_assert_mem_eq(out.dst.a, "\x0a\xc8\x00\x04", 4);
+	ck_assert_uint_eq(out.ttl, 63);
+	ck_assert_uint_eq(out.tos, 0x28);
+	ck_assert_ptr_eq(out.data, frame);		/* onward unchanged */
+	ck_assert_uint_eq(out.size, fsize);
+	assert_drop(from_ul("10.200.0.2", 1, 0, UL_IN("10.0.1.88") " / udp"), RT_DROP_TTL);
+	assert_drop(from_ul("10.200.0.4", 64, 0, UL_IN("10.0.1.88") " / udp"), RT_DROP_LOOP);
+	assert_drop(from_ul("10.200.0.2", 64, 0, UL_IN("10.0.1.77") " / udp"), RT_DROP_NO_ROUTE);
+	/* not our net, not our VPC */
+	assert_drop(from_ul("10.200.0.2", 64, 0, UL_IN("10.0.2.7") " / udp"), RT_DROP_NOT_LOCAL);
+	/* as the divider: an unknown endpoint of a net goes to the net's bouncer */
+	cmd("set host addr 10.200.0.9");
+	ck_assert_int_eq(from_ul("10.200.0.2", 64, 0, UL_IN("10.0.1.77") " / udp"), RT_FORWARD);
+	ck_assert_mem_eq(out.dst.a, "\x0a\xc8\x00\x03", 4);
+	ck_assert_int_eq(from_ul("10.200.0.50", 64, 0, UL_IN("10.0.2.7") " / udp"), RT_FORWARD);
+	ck_assert_mem_eq(out.dst.a, "\x0a\xc8\x00\x02", 4);
+	assert_drop(from_ul("10.200.0.2", 64, 0, UL_IN("10.0.2.7") " / udp"), RT_DROP_LOOP);
+	/* the only bouncer is this host: no loop, a drop */
+	cmd("set net 100 10.0.1.0/24 bouncer 10.200.0.9");
+	assert_drop(from_ul("10.200.0.2", 64, 0, UL_IN("10.0.1.77") " / udp"), RT_DROP_NO_ROUTE);
+}
+END_TEST
+
+/* ---- dry runs, flows, limits, updates ---- */
+
+START_TEST(dry_run_changes_nothing)
+{
+	static struct rt_tables snap;
+	static struct rt_vpc vsnap[16];
+	static struct rt_port psnap[8];
+	static struct rt_ep esnap[64];
+	static struct rt_flow fsnap[16];
+	struct rt_trace tr;
+	enum rt_verdict live;
+	const char *texts[] = {
+		EP5 "dst=10.0.2.7 / udp", EP5 "dst=10.0.1.6 / udp", EP5 "dst=10.0.1.77 / udp",
+		"eth src=02:00:00:00:02:05 / ipv4 src=10.0.1.5 dst=10.0.9.9 / udp",
+		"eth src=02:00:00:00:01:05 / ipv4 src=10.0.1.99 dst=10.0.1.6 / udp",
+	};
+	int ports[] = { 0, 0, 0, 2, 0 };
+
+	cmd("set host rts on");
+	for (unsigned int k = 0; k < sizeof(texts) / sizeof(texts[0]); k++) {
+		/* live once to know the verdict, then compare state around a dry run */
+		live = from_port(ports[k], texts[k]);
+		memcpy(&snap, t, sizeof(snap));
+		memcpy(vsnap, t->vpc, sizeof(vsnap));
+		memcpy(psnap, t->port, sizeof(psnap));
+		memcpy(esnap, t->ep, sizeof(esnap));
+		memcpy(fsnap, rt_vpc_find(t, 100)->flows.e, sizeof(fsnap));
+		craft_lay(texts[k], NULL);
+		rt_trace_init(&tr, true);
+		ck_assert_int_eq(rt_from_port(t, ports[k], frame, fsize, RT_HEADROOM, &out, &tr), live);
+		ck_assert_mem_eq(&snap.st, &t->st, sizeof(snap.st));
+		ck_assert_uint_eq(snap.icmp_tokens_ns, t->icmp_tokens_ns);
+		ck_assert_mem_eq(vsnap, t->vpc, sizeof(vsnap));
+		ck_assert_mem_eq(psnap, t->port, sizeof(psnap));
+		ck_assert_mem_eq(esnap, t->ep, sizeof(esnap));
+		ck_assert_mem_eq(fsnap, rt_vpc_find(t, 100)->flows.e, sizeof(fsnap));
+		ck_assert_uint_gt(tr.n, 2);
+		ck_assert_str_eq(tr.e[0].stage, "port");
+	}
+	/* the trace of a remote forward names each stage and the deciding entry */
+	craft_lay(EP5 "dst=10.0.2.7 / udp", NULL);
+	rt_trace_init(&tr, true);
+	rt_from_port(t, 0, frame, fsize, RT_HEADROOM, &out, &tr);
+	ck_assert_str_eq(tr.e[1].stage, "parse");
+	ck_assert_str_eq(tr.e[2].stage, "spoof");
+	ck_assert_str_eq(tr.e[2].decision, "pass");
+	ck_assert_str_eq(tr.e[3].stage, "endpoint");
+	ck_assert_str_eq(tr.e[3].decision, "remote");
+	ck_assert_msg(strstr(tr.e[3].detail, "10.200.0.2"), "%s", tr.e[3].detail);
+	ck_assert_str_eq(tr.e[tr.n - 1].stage, "encap");
+	ck_assert_str_eq(tr.e[tr.n - 1].decision, "forward");
+	/* a drop names its reason */
+	craft_lay("eth src=02:00:00:00:01:05 / ipv4 src=10.0.1.99 dst=10.0.1.6 / udp", NULL);
+	rt_trace_init(&tr, true);
+	rt_from_port(t, 0, frame, fsize, RT_HEADROOM, &out, &tr);
+	ck_assert_str_eq(tr.e[tr.n - 1].decision, "drop");
+	ck_assert_msg(!strncmp(tr.e[tr.n - 1].detail, "spoof.ip: ", 10), "%s", tr.e[tr.n - 1].detail);
+	/* underlay dry run */
+	{
+		struct rt_ul_meta m = meta("10.200.0.2", 64, 0);
+		struct rt_stats st = t->st;
+
+		craft_ul(UL_IN("10.0.1.5") " / udp");
+		rt_trace_init(&tr, true);
+		ck_assert_int_eq(rt_from_underlay(t, &m, frame, fsize, 0, &out, &tr), RT_DELIVER);
+		ck_assert_mem_eq(&st, &t->st, sizeof(st));
+		ck_assert_str_eq(tr.e[tr.n - 1].stage, "deliver");
+	}
+	/* a live trace counts */
+	craft_lay(EP5 "dst=10.0.2.7 / udp", NULL);
+	rt_trace_init(&tr, false);
+	{
+		uint64_t before = t->st.forwarded;
+
+		rt_from_port(t, 0, frame, fsize, RT_HEADROOM, &out, &tr);
+		ck_assert_uint_eq(t->st.forwarded, before + 1);
+	}
+}
+END_TEST
+
+START_TEST(flow_table_bounded)
+{
+	const struct rt_vpc *v = rt_vpc_find(t, 100);
+	char text[200];
+	uint32_t n = 0;
+
+	for (int i = 0; i < 500; i++) {
+		snprintf(text, sizeof(text), EP5 "dst=10.0.1.6 / udp sport=%d / payload len=10", 2000 + i);
+		ck_assert_int_eq(from_port(0, text), RT_DELIVER);
+	}
+	for (uint32_t i = 0; i < v->flows.nsets * 4; i++)
+		n += v->flows.e[i].family != 0;
+	ck_assert_uint_le(n, 16);
+	ck_assert_uint_ge(n, 12);
+	ck_assert_uint_eq(v->flows.evictions, 500 - n);
+	/* a repeated flow is one entry with its packets counted */
+	for (int i = 0; i < 5; i++) {
+		rt_tables_set_now(t, 2000000000000ull + (uint64_t)i);
+		from_port(0, EP5 "dst=10.0.1.6 / udp sport=9 / payload len=10");
+	}
+	for (uint32_t i = 0; i < v->flows.nsets * 4; i++)
+		if (v->flows.e[i].family && v->flows.e[i].sport == 9) {
+			ck_assert_uint_eq(v->flows.e[i].pkts, 5);
+			ck_assert_uint_eq(v->flows.e[i].bytes, 5 * fsize);
+			ck_assert_uint_eq(v->flows.e[i].last_ns, 2000000000004ull);
+			return;
+		}
+	ck_abort_msg("flow not found");
+}
+END_TEST
+
+START_TEST(icmp_rate_limit)
+{
+	rt_tables_free(t);
+	make_tables(2);
+	for (int i = 0; i < 2; i++)
+		ck_assert_int_eq(from_port(2, "eth src=02:00:00:00:02:05 / ipv4 src=10.0.1.5 dst=10.0.9.9 / udp"), RT_REPLY);
+	assert_drop(from_port(2, "eth src=02:00:00:00:02:05 / ipv4 src=10.0.1.5 dst=10.0.9.9 / udp"), RT_DROP_ICMP_RATE);
+	rt_tables_set_now(t, t->now_ns + 600000000ull);
+	ck_assert_int_eq(from_port(2, "eth src=02:00:00:00:02:05 / ipv4 src=10.0.1.5 dst=10.0.9.9 / udp"), RT_REPLY);
+	ck_assert_uint_eq(t->st.drop[RT_DROP_ICMP_RATE], 1);
+	ck_assert_uint_eq(t->st.drop[RT_DROP_NO_ROUTE], 3);
+}
+END_TEST
+
+START_TEST(updates_while_forwarding)
+{
+	/* the endpoint moves between a local port and remote hosts between
+	 * packets; every packet follows the current table */
+	for (int i = 0; i < 200; i++) {
+		switch (i % 4) {
+		case 0:
+			cmd("set ep 100 10.0.2.7 port tap1");
+			ck_assert_int_eq(from_port(0, EP5 "dst=10.0.2.7 / udp"), RT_DELIVER);
+			ck_assert_int_eq(out.port, 1);
+			break;
+		case 1:
+			cmd("set ep 100 10.0.2.7 host 10.200.0.4");
+			ck_assert_int_eq(from_port(0, EP5 "dst=10.0.2.7 / udp"), RT_FORWARD);
+			ck_assert_uint_eq(out.dst.a[3], 4);
+			break;
+		case 2:
+			cmd("del ep 100 10.0.2.7");
+			ck_assert_int_eq(from_port(0, EP5 "dst=10.0.2.7 / udp"), RT_FORWARD);
+			ck_assert_uint_eq(out.dst.a[3], 9);	/* divider */
+			cmd("add ep 100 10.0.2.7 mac 02:00:00:00:02:07 host 10.200.0.2 label 5");
+			break;
+		default:
+			ck_assert_int_eq(from_port(0, EP5 "dst=10.0.2.7 / udp"), RT_FORWARD);
+			ck_assert_uint_eq(out.dst.a[3], 2);
+			cmd("add net 100 10.0.2.0/24 bouncer 10.200.0.8");
+			cmd("del ep 100 10.0.2.7");
+			ck_assert_int_eq(from_port(0, EP5 "dst=10.0.2.7 / udp"), RT_FORWARD);
+			ck_assert_uint_eq(out.dst.a[3], 8);	/* bouncer */
+			cmd("del net 100 10.0.2.0/24");
+			cmd("add ep 100 10.0.2.7 mac 02:00:00:00:02:07 host 10.200.0.2");
+			break;
+		}
+	}
+	ck_assert_uint_eq(t->nhost, 6);
+}
+END_TEST
+
+Suite *rt_pipeline_suite(void)
+{
+	Suite *s = suite_create("rt_pipeline");
+	TCase *tc = tcase_create("pipeline");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 30);
+	tcase_add_test(tc, arp_answers);
+	tcase_add_test(tc, nd_answers);
+	tcase_add_test(tc, anti_spoofing);
+	tcase_add_test(tc, frame_checks);
+	tcase_add_test(tc, local_deliver);
+	tcase_add_test(tc, remote_encap);
+	tcase_add_test(tc, bouncer_divider_choice);
+	tcase_add_test(tc, scaled_endpoint_hash);
+	tcase_add_test(tc, no_route_icmp);
+	tcase_add_test(tc, mtu_too_big);
+	tcase_add_test(tc, gateway_echo);
+	tcase_add_test(tc, underlay_deliver);
+	tcase_add_test(tc, underlay_drops);
+	tcase_add_test(tc, underlay_control);
+	tcase_add_test(tc, underlay_ecn);
+	tcase_add_test(tc, bouncer_and_divider_role);
+	tcase_add_test(tc, dry_run_changes_nothing);
+	tcase_add_test(tc, flow_table_bounded);
+	tcase_add_test(tc, icmp_rate_limit);
+	tcase_add_test(tc, updates_while_forwarding);
+	suite_add_tcase(s, tc);
+	return s;
+}

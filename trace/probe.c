@@ -1,0 +1,613 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * genv trace path probes (see probe.h).  Every byte of a received probe
+ * is read through explicit bounds checks; a probe is answered by at most
+ * one packet, built in a buffer of our own.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "../libcore/build.h"
+#include "../libcore/cursor.h"
+#include "../libcore/json.h"
+#include "../libcore/num.h"
+#include "explain.h"
+#include "probe.h"
+
+#define GNV_HLEN	8
+#define TOPT_HDR	4		/* option header: class, type, length */
+#define TREC		GENV_TRACE_REC_SIZE
+#define TDATA_MAX	124		/* option data: 31 words */
+#define F_REPLY		0x01
+#define F_OVERFLOW	0x02
+
+struct trace_probes {
+	uint64_t tat_ns;
+	uint64_t handled, limited, malformed;
+	uint64_t next;			/* seq of the next result */
+	struct trace_result res[TRACE_PROBE_RESULTS];
+	struct {
+		bool used;
+		uint16_t id;
+		uint32_t seq;
+		uint64_t sent_ns;
+	} pend[TRACE_PROBE_PENDING];
+	unsigned int pend_next;
+	struct rt_trace tr;
+	uint8_t work[RT_HEADROOM + TRACE_FRAME_MAX];
+	uint8_t out[TRACE_FRAME_MAX + 64];
+};
+
+/* A trace option found in a Geneve payload. */
+struct topt {
+	size_t off;			/* option header */
+	size_t size;			/* data bytes */
+	uint8_t flags, nhop;
+	uint16_t id;
+	uint32_t seq;
+	struct trace_hop hop[GENV_TRACE_MAX_HOPS];
+};
+
+const char *trace_role_name(unsigned int role)
+{
+	static const char *const n[] = { "host", "bouncer", "divider", "gateway" };
+
+	return role < 4 ? n[role] : "?";
+}
+
+const char *trace_verdict_name(unsigned int v)
+{
+	static const char *const n[] = { "forward", "deliver", "drop", "control" };
+
+	return v < 4 ? n[v] : "?";
+}
+
+static int name_index(const char *s, const char *(*fn)(unsigned int))
+{
+	for (unsigned int i = 0; i < 4; i++)
+		if (!strcmp(s, fn(i)))
+			return (int)i;
+	return -1;
+}
+
+void trace_probes_free(struct trace_probes *p)
+{
+	free(p);
+}
+
+static struct trace_probes *probes_of(struct rt_tables *t)
+{
+	if (!t->probes) {
+		t->probes = calloc(1, sizeof(*t->probes));
+		if (t->probes)
+			t->probes->next = 1;
+	}
+	return t->probes;
+}
+
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static uint32_t real_us32(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint32_t)((uint64_t)ts.tv_sec * 1000000ull + (uint64_t)ts.tv_nsec / 1000);
+}
+
+/* GCRA: TRACE_PROBE_RATE per second, a burst of one second's worth. */
+static bool rate_ok(struct trace_probes *p, uint64_t now)
+{
+	const uint64_t interval = 1000000000ull / TRACE_PROBE_RATE;
+	uint64_t tat = p->tat_ns > now ? p->tat_ns : now;
+
+	if (tat - now > 1000000000ull - interval)
+		return false;
+	p->tat_ns = tat + interval;
+	return true;
+}
+
+/* ---- the option ---- */
+
+/* Exactly one well-formed trace option of class cls in the Geneve payload. */
+static int topt_find(const uint8_t *g, size_t size, uint16_t cls, struct topt *o)
+{
+	size_t end, off;
+	int found = 0;
+
+	if (size < GNV_HLEN || g[0] >> 6)
+		return -EINVAL;
+	end = GNV_HLEN + (size_t)(g[0] & 0x3f) * 4;
+	if (end > size)
+		return -EINVAL;
+	for (off = GNV_HLEN; off < end;) {
+		size_t osz;
+
+		if (off + TOPT_HDR > end)
+			return -EINVAL;
+		osz = (size_t)(g[off + 3] & 0x1f) * 4;
+		if (off + TOPT_HDR + osz > end)
+			return -EINVAL;
+		if (gnv_be16(g + off) == cls && (g[off + 2] & 0x7f) == GENV_OPT_TRACE) {
+			const uint8_t *d = g + off + TOPT_HDR;
+
+			if (found++ || osz < GENV_TRACE_HDR_SIZE)
+				return -EINVAL;
+			o->off = off;
+			o->size = osz;
+			o->flags = d[0];
+			o->nhop = d[1];
+			o->id = gnv_be16(d + 2);
+			o->seq = gnv_be32(d + 4);
+			if (o->nhop > GENV_TRACE_MAX_HOPS ||
+			    osz != GENV_TRACE_HDR_SIZE + (size_t)o->nhop * TREC)
+				return -EINVAL;
+			for (unsigned int i = 0; i < o->nhop; i++) {
+				const uint8_t *r = d + GENV_TRACE_HDR_SIZE + i * TREC;
+
+				memcpy(o->hop[i].id, r, 4);
+				o->hop[i].role = r[4];
+				o->hop[i].verdict = r[5];
+				o->hop[i].reason = gnv_be16(r + 6);
+				o->hop[i].ts_us = gnv_be32(r + 8);
+			}
+		}
+		off += TOPT_HDR + osz;
+	}
+	return found ? 0 : -ENOENT;
+}
+
+static void rec_write(uint8_t *r, const struct trace_hop *h)
+{
+	memcpy(r, h->id, 4);
+	r[4] = h->role;
+	r[5] = h->verdict;
+	gnv_put16(r + 6, h->reason);
+	gnv_put32(r + 8, h->ts_us);
+}
+
+/* Write a whole trace option (header + data) at p; returns its size. */
+static size_t topt_write(uint8_t *p, uint16_t cls, uint8_t flags, uint16_t id, uint32_t seq,
+			 const struct trace_hop *hop, unsigned int nhop)
+{
+	size_t dsz = GENV_TRACE_HDR_SIZE + (size_t)nhop * TREC;
+
+	gnv_put16(p, cls);
+	p[2] = GENV_OPT_TRACE;
+	p[3] = (uint8_t)(dsz / 4);
+	p[4] = flags;
+	p[5] = (uint8_t)nhop;
+	gnv_put16(p + 6, id);
+	gnv_put32(p + 8, seq);
+	for (unsigned int i = 0; i < nhop; i++)
+		rec_write(p + TOPT_HDR + GENV_TRACE_HDR_SIZE + i * TREC, &hop[i]);
+	return TOPT_HDR + dsz;
+}
+
+/* ---- decisions ---- */
+
+static void hop_of(const struct rt_tables *t, const struct rt_trace *tr, enum rt_verdict v,
+		   const struct rt_out *out, struct trace_hop *h)
+{
+	memset(h, 0, sizeof(*h));
+	if (t->self.addr_set && t->self.addr.family == 4)
+		memcpy(h->id, t->self.addr.a, 4);
+	h->role = TRACE_ROLE_HOST;
+	for (unsigned int i = 0; i < tr->n; i++)
+		if (!strcmp(tr->e[i].stage, "role"))
+			h->role = !strcmp(tr->e[i].decision, "bouncer") ? TRACE_ROLE_BOUNCER : TRACE_ROLE_DIVIDER;
+	switch (v) {
+	case RT_FORWARD: h->verdict = TRACE_V_FORWARD; break;
+	case RT_DELIVER: h->verdict = TRACE_V_DELIVER; break;
+	case RT_CONTROL: h->verdict = TRACE_V_CONTROL; break;
+	case RT_REPLY:
+		/* an ARP/ND/echo answer is the end of the path; an ICMP error a drop */
+		h->verdict = out->reason ? TRACE_V_DROP : TRACE_V_DELIVER;
+		break;
+	case RT_DROP: h->verdict = TRACE_V_DROP; break;
+	}
+	h->reason = (uint16_t)out->reason;
+	h->ts_us = real_us32();
+}
+
+static bool is_self(const struct rt_tables *t, const uint8_t id[4])
+{
+	return t->self.addr_set && t->self.addr.family == 4 && !memcmp(t->self.addr.a, id, 4);
+}
+
+static void result_store(struct trace_probes *p, uint16_t id, uint32_t seq, bool overflow,
+			 const struct trace_hop *hop, unsigned int nhop)
+{
+	struct trace_result *r = &p->res[(p->next - 1) % TRACE_PROBE_RESULTS];
+
+	memset(r, 0, sizeof(*r));
+	r->seq = p->next++;
+	r->id = id;
+	r->pseq = seq;
+	r->overflow = overflow;
+	r->nhop = (uint8_t)nhop;
+	memcpy(r->hop, hop, sizeof(*hop) * nhop);
+	for (unsigned int i = 0; i < TRACE_PROBE_PENDING; i++)
+		if (p->pend[i].used && p->pend[i].id == id && p->pend[i].seq == seq) {
+			r->rtt_ns = mono_ns() - p->pend[i].sent_ns;
+			p->pend[i].used = false;
+		}
+}
+
+/* Records back to the origin (hop[0]): Geneve header, O bit, the trace
+ * option with R set, no inner frame.  0, 1 when sent. */
+static int reply(struct rt_tables *t, struct trace_probes *p, const struct rt_runtime_ops *ops,
+		 const uint8_t *g, size_t limit, const struct topt *o, uint8_t flags)
+{
+	struct gnv_addr dst = { .family = 4 };
+	size_t n;
+
+	if (is_self(t, o->hop[0].id)) {
+		result_store(p, o->id, o->seq, flags & F_OVERFLOW, o->hop, o->nhop);
+		return 0;
+	}
+	memcpy(dst.a, o->hop[0].id, 4);
+	n = topt_write(p->out + GNV_HLEN, t->lim.genv_class, flags | F_REPLY, o->id, o->seq,
+		       o->hop, o->nhop);
+	p->out[0] = (uint8_t)(n / 4);
+	p->out[1] = 0x80;		/* O */
+	memcpy(p->out + 2, g + 2, 6);	/* protocol, VNI, reserved */
+	n += GNV_HLEN;
+	/* never more than we received */
+	if (n > limit || !ops || !ops->ul_send)
+		return 0;
+	return ops->ul_send(ops->ctx, &dst, p->out, n, 0, t->self.ttl, 0) < 0 ? 0 : 1;
+}
+
+int trace_probe_control(struct rt_tables *t, const struct rt_runtime_ops *ops,
+			const struct rt_ul_meta *meta, const uint8_t *payload, size_t size)
+{
+	struct trace_probes *p = probes_of(t);
+	struct topt o;
+	struct trace_hop h;
+	struct rt_out out;
+	enum rt_verdict v;
+	uint8_t *w;
+	size_t wsize, oend;
+	bool full;
+
+	if (!p)
+		return -ENOMEM;
+	if (!rate_ok(p, mono_ns())) {
+		p->limited++;
+		return -EAGAIN;
+	}
+	if (size > TRACE_FRAME_MAX || topt_find(payload, size, t->lim.genv_class, &o) || !o.nhop) {
+		p->malformed++;
+		return -EINVAL;
+	}
+	p->handled++;
+	if (o.flags & F_REPLY) {
+		/* consumed by its origin, never forwarded or answered */
+		if (!is_self(t, o.hop[0].id)) {
+			p->malformed++;
+			return -EINVAL;
+		}
+		result_store(p, o.id, o.seq, o.flags & F_OVERFLOW, o.hop, o.nhop);
+		return 0;
+	}
+	/* the decision for tenant traffic of this flow: without the O bit
+	 * and the trace option, as a dry run */
+	oend = o.off + TOPT_HDR + o.size;
+	w = p->work + RT_HEADROOM;
+	memcpy(w, payload, o.off);
+	memcpy(w + o.off, payload + oend, size - oend);
+	wsize = size - (oend - o.off);
+	w[0] = (uint8_t)(w[0] - (oend - o.off) / 4);
+	w[1] &= 0x7f;
+	rt_trace_init(&p->tr, true);
+	v = rt_from_underlay(t, meta, w, wsize, RT_HEADROOM, &out, &p->tr);
+	hop_of(t, &p->tr, v, &out, &h);
+	full = o.nhop >= GENV_TRACE_MAX_HOPS || o.size + TREC > TDATA_MAX ||
+	       (size_t)(payload[0] & 0x3f) * 4 + TREC > 252;
+	if (full)
+		return reply(t, p, ops, payload, size, &o, o.flags | F_OVERFLOW);
+	o.hop[o.nhop++] = h;
+	if (v != RT_FORWARD)
+		return reply(t, p, ops, payload, size, &o, o.flags);
+	/* onward, as the flow goes: the probe as received plus our record */
+	memcpy(p->out, payload, oend);
+	rec_write(p->out + oend, &o.hop[o.nhop - 1]);
+	memcpy(p->out + oend + TREC, payload + oend, size - oend);
+	p->out[0] = (uint8_t)(p->out[0] + TREC / 4);
+	p->out[o.off + 3] = (uint8_t)(p->out[o.off + 3] + TREC / 4);
+	p->out[o.off + TOPT_HDR + 1] = o.nhop;
+	if (!ops || !ops->ul_send)
+		return 0;
+	return ops->ul_send(ops->ctx, &out.dst, p->out, size + TREC, out.tos, out.ttl, out.sport) < 0 ?
+	       0 : 1;
+}
+
+/* ---- the origin ---- */
+
+static int cerr(char *err, size_t errsz, int ret, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static int cerr(char *err, size_t errsz, int ret, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, errsz, fmt, ap);
+	va_end(ap);
+	return ret;
+}
+
+void trace_result_format(const struct trace_result *r, struct sbuf *out)
+{
+	char a[RT_ADDR_STR];
+
+	sbuf_printf(out, "result seq=%llu id=%u pseq=%u overflow=%d rtt_ns=%llu hops=%u",
+		    (unsigned long long)r->seq, r->id, r->pseq, r->overflow,
+		    (unsigned long long)r->rtt_ns, r->nhop);
+	for (unsigned int i = 0; i < r->nhop; i++) {
+		const struct trace_hop *h = &r->hop[i];
+
+		sbuf_printf(out, " hop=%s,%s,%s,%s,%u", rt_addr_fmt(a, sizeof(a), 4, h->id),
+			    trace_role_name(h->role), trace_verdict_name(h->verdict),
+			    rt_drop_name(h->reason), h->ts_us);
+	}
+}
+
+static void result_json(struct json *j, const struct trace_result *r)
+{
+	json_obj_open(j, NULL);
+	json_u64(j, "seq", r->seq);
+	json_u64(j, "id", r->id);
+	json_u64(j, "pseq", r->pseq);
+	json_bool(j, "overflow", r->overflow);
+	json_u64(j, "rtt_ns", r->rtt_ns);
+	json_arr_open(j, "hops");
+	for (unsigned int i = 0; i < r->nhop; i++) {
+		json_obj_open(j, NULL);
+		json_ip(j, "router", 4, r->hop[i].id);
+		json_str(j, "role", trace_role_name(r->hop[i].role));
+		json_str(j, "verdict", trace_verdict_name(r->hop[i].verdict));
+		json_str(j, "reason", rt_drop_name(r->hop[i].reason));
+		json_u64(j, "ts_us", r->hop[i].ts_us);
+		json_obj_close(j);
+	}
+	json_arr_close(j);
+	json_obj_close(j);
+}
+
+int trace_result_parse(const char *line, size_t n, struct trace_result *r)
+{
+	char buf[1024], *save = NULL, *tok;
+	uint64_t v;
+
+	memset(r, 0, sizeof(*r));
+	if (n >= sizeof(buf) || n < 7 || memcmp(line, "result ", 7))
+		return -EINVAL;
+	memcpy(buf, line, n);
+	buf[n] = 0;
+	for (tok = strtok_r(buf + 7, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
+		char *val = strchr(tok, '=');
+
+		if (!val)
+			return -EINVAL;
+		*val++ = 0;
+		if (!strcmp(tok, "hop")) {
+			char *f[5], *s2 = NULL;
+			struct trace_hop *h;
+			int k = 0, x;
+
+			if (r->nhop >= GENV_TRACE_MAX_HOPS)
+				return -EINVAL;
+			h = &r->hop[r->nhop++];
+			for (char *q = strtok_r(val, ",", &s2); q && k < 5; q = strtok_r(NULL, ",", &s2))
+				f[k++] = q;
+			if (k != 5 || parse_ip4(f[0], h->id))
+				return -EINVAL;
+			if ((x = name_index(f[1], trace_role_name)) < 0)
+				return -EINVAL;
+			h->role = (uint8_t)x;
+			if ((x = name_index(f[2], trace_verdict_name)) < 0)
+				return -EINVAL;
+			h->verdict = (uint8_t)x;
+			if ((x = rt_drop_lookup(f[3])) < 0 || num_parse_u64(f[4], 0, UINT32_MAX, &v))
+				return -EINVAL;
+			h->reason = (uint16_t)x;
+			h->ts_us = (uint32_t)v;
+			continue;
+		}
+		if (num_parse_u64(val, 0, UINT64_MAX, &v))
+			return -EINVAL;
+		if (!strcmp(tok, "seq"))
+			r->seq = v;
+		else if (!strcmp(tok, "id") && v <= 0xffff)
+			r->id = (uint16_t)v;
+		else if (!strcmp(tok, "pseq") && v <= UINT32_MAX)
+			r->pseq = (uint32_t)v;
+		else if (!strcmp(tok, "overflow") && v <= 1)
+			r->overflow = v;
+		else if (!strcmp(tok, "rtt_ns"))
+			r->rtt_ns = v;
+		else if (strcmp(tok, "hops"))
+			return -EINVAL;
+	}
+	return 0;
+}
+
+/* probe send vni VNI src IP dst IP [proto icmp|udp|tcp] [sport N] [dport N] id N seq N */
+static int probe_send(struct rt_tables *t, struct trace_probes *p, const struct rt_runtime_ops *ops,
+		      int n, char *const *w, bool json, struct sbuf *out, char *err, size_t errsz)
+{
+	uint32_t vni = 0, id = 0, seq = 0, sport = 40000, dport = 33434;
+	uint8_t src[16], dst[16];
+	int fam = 0, fam2 = 0, have = 0;
+	const char *proto = "udp";
+	struct rt_ep *ep;
+	struct rt_out o;
+	struct trace_hop h;
+	enum rt_verdict v;
+	char text[256], a[RT_ADDR_STR], b[RT_ADDR_STR], e2[128];
+	uint8_t *frame = p->work + RT_HEADROOM;
+	size_t fsize, gsize, oend, tsz;
+
+	for (int i = 0; i < n; i += 2) {
+		const char *k = w[i], *val = i + 1 < n ? w[i + 1] : NULL;
+		int r = 0;
+
+		if (!val)
+			return cerr(err, errsz, -EINVAL, "'%s': missing value", k);
+		if (!strcmp(k, "vni"))
+			r = num_parse_u32(val, 0, RT_VNI_MAX, &vni), have |= 1;
+		else if (!strcmp(k, "src"))
+			r = parse_ip(val, &fam, src), have |= 2;
+		else if (!strcmp(k, "dst"))
+			r = parse_ip(val, &fam2, dst), have |= 4;
+		else if (!strcmp(k, "id"))
+			r = num_parse_u32(val, 0, 0xffff, &id), have |= 8;
+		else if (!strcmp(k, "seq"))
+			r = num_parse_u32(val, 0, UINT32_MAX, &seq), have |= 16;
+		else if (!strcmp(k, "sport"))
+			r = num_parse_u32(val, 0, 0xffff, &sport);
+		else if (!strcmp(k, "dport"))
+			r = num_parse_u32(val, 0, 0xffff, &dport);
+		else if (!strcmp(k, "proto") && (!strcmp(val, "udp") || !strcmp(val, "tcp") || !strcmp(val, "icmp")))
+			proto = val;
+		else
+			return cerr(err, errsz, -EINVAL, "'%.32s': unknown keyword or value", k);
+		if (r)
+			return cerr(err, errsz, -EINVAL, "%s '%.64s': invalid value", k, val);
+	}
+	if (have != 31)
+		return cerr(err, errsz, -EINVAL, "needs vni, src, dst, id and seq");
+	if (fam != fam2)
+		return cerr(err, errsz, -EINVAL, "src and dst are of different families");
+	if (!t->self.addr_set || t->self.addr.family != 4)
+		return cerr(err, errsz, -EINVAL, "probes need this host's IPv4 underlay address (set host addr)");
+	ep = rt_ep_find(t, vni, fam, src);
+	if (!ep || ep->port < 0)
+		return cerr(err, errsz, -EINVAL, "%s is not a local endpoint of vpc %u",
+			    rt_addr_fmt(a, sizeof(a), fam, src), vni);
+	rt_addr_fmt(a, sizeof(a), fam, src);
+	rt_addr_fmt(b, sizeof(b), fam, dst);
+	if (!strcmp(proto, "icmp"))
+		snprintf(text, sizeof(text), "eth src=%02x:%02x:%02x:%02x:%02x:%02x dst=%02x:%02x:%02x:%02x:%02x:%02x / %s src=%s dst=%s / %s id=%u seq=%u",
+			 ep->mac[0], ep->mac[1], ep->mac[2], ep->mac[3], ep->mac[4], ep->mac[5],
+			 t->self.mac[0], t->self.mac[1], t->self.mac[2], t->self.mac[3], t->self.mac[4],
+			 t->self.mac[5], fam == 6 ? "ipv6" : "ipv4", a, b, fam == 6 ? "icmp6 type=128" : "icmp",
+			 id, seq & 0xffff);
+	else
+		snprintf(text, sizeof(text), "eth src=%02x:%02x:%02x:%02x:%02x:%02x dst=%02x:%02x:%02x:%02x:%02x:%02x / %s src=%s dst=%s / %s sport=%u dport=%u",
+			 ep->mac[0], ep->mac[1], ep->mac[2], ep->mac[3], ep->mac[4], ep->mac[5],
+			 t->self.mac[0], t->self.mac[1], t->self.mac[2], t->self.mac[3], t->self.mac[4],
+			 t->self.mac[5], fam == 6 ? "ipv6" : "ipv4", a, b, proto, sport, dport);
+	if (gnv_lang_build(text, t->lim.genv_class, frame, TRACE_FRAME_MAX, &fsize, e2, sizeof(e2)))
+		return cerr(err, errsz, -EINVAL, "cannot build the probe: %s", e2);
+	rt_trace_init(&p->tr, true);
+	v = rt_from_port(t, ep->port, frame, fsize, RT_HEADROOM, &o, &p->tr);
+	hop_of(t, &p->tr, v, &o, &h);
+	if (v != RT_FORWARD) {
+		struct trace_result *r;
+
+		result_store(p, (uint16_t)id, seq, false, &h, 1);
+		r = &p->res[(p->next - 2) % TRACE_PROBE_RESULTS];
+		if (json) {
+			struct json j;
+
+			json_init(&j, out, false);
+			json_obj_open(&j, NULL);
+			json_u64(&j, "schema", 1);
+			json_null(&j, "sent");
+			json_arr_open(&j, "results");
+			result_json(&j, r);
+			json_arr_close(&j);
+			json_obj_close(&j);
+		} else {
+			trace_result_format(r, out);
+			sbuf_putc(out, '\n');
+		}
+		return 0;
+	}
+	if (!ops || !ops->ul_send)
+		return cerr(err, errsz, -ENOTSUP, "this router cannot send probes (no underlay)");
+	/* the encapsulated packet (o.data, in our buffer): O bit, and the
+	 * trace option after the other options */
+	gsize = o.size;
+	oend = GNV_HLEN + (size_t)(o.data[0] & 0x3f) * 4;
+	tsz = TOPT_HDR + GENV_TRACE_HDR_SIZE + TREC;
+	if ((o.data[0] & 0x3f) * 4 + tsz > 252 || gsize + tsz > sizeof(p->out))
+		return cerr(err, errsz, -ENOSPC, "no room for the trace option");
+	memcpy(p->out, o.data, oend);
+	topt_write(p->out + oend, t->lim.genv_class, 0, (uint16_t)id, seq, &h, 1);
+	memcpy(p->out + oend + tsz, o.data + oend, gsize - oend);
+	p->out[0] = (uint8_t)(p->out[0] + tsz / 4);
+	p->out[1] |= 0x80;
+	for (unsigned int i = 0; i < TRACE_PROBE_PENDING; i++)
+		if (p->pend[i].used && p->pend[i].id == id && p->pend[i].seq == seq)
+			p->pend[i].used = false;
+	p->pend[p->pend_next].used = true;
+	p->pend[p->pend_next].id = (uint16_t)id;
+	p->pend[p->pend_next].seq = seq;
+	p->pend[p->pend_next].sent_ns = mono_ns();
+	p->pend_next = (p->pend_next + 1) % TRACE_PROBE_PENDING;
+	if (ops->ul_send(ops->ctx, &o.dst, p->out, gsize + tsz, o.tos, o.ttl, o.sport) < 0)
+		return cerr(err, errsz, -EIO, "cannot send the probe to %s",
+			    rt_addr_fmt(a, sizeof(a), o.dst.family, o.dst.a));
+	rt_addr_fmt(a, sizeof(a), o.dst.family, o.dst.a);
+	if (json)
+		sbuf_printf(out, "{\"schema\":1,\"sent\":\"%s\",\"results\":[]}", a);
+	else
+		sbuf_printf(out, "sent %s\n", a);
+	return 0;
+}
+
+int trace_probe_cmd(struct rt_tables *t, const struct rt_runtime_ops *ops, int n,
+		    char *const *w, bool json, struct sbuf *out, char *err, size_t errsz)
+{
+	struct trace_probes *p = probes_of(t);
+	uint64_t since, s;
+
+	if (!p)
+		return cerr(err, errsz, -ENOMEM, "out of memory");
+	if (n >= 1 && !strcmp(w[0], "send"))
+		return probe_send(t, p, ops, n - 1, w + 1, json, out, err, errsz);
+	if (n != 3 || strcmp(w[0], "results") || strcmp(w[1], "since") ||
+	    num_parse_u64(w[2], 0, UINT64_MAX, &since))
+		return cerr(err, errsz, -EINVAL, "expected 'probe send ...' or 'probe results since SEQ'");
+	s = p->next > TRACE_PROBE_RESULTS ? p->next - TRACE_PROBE_RESULTS : 1;
+	if (since > s)
+		s = since;
+	if (json) {
+		struct json j;
+
+		json_init(&j, out, false);
+		json_obj_open(&j, NULL);
+		json_u64(&j, "schema", 1);
+		json_arr_open(&j, "results");
+		for (; s < p->next; s++)
+			result_json(&j, &p->res[(s - 1) % TRACE_PROBE_RESULTS]);
+		json_arr_close(&j);
+		json_u64(&j, "next", p->next);
+		json_u64(&j, "handled", p->handled);
+		json_u64(&j, "limited", p->limited);
+		json_u64(&j, "malformed", p->malformed);
+		json_obj_close(&j);
+		return out->oom ? -ENOMEM : 0;
+	}
+	for (; s < p->next; s++) {
+		trace_result_format(&p->res[(s - 1) % TRACE_PROBE_RESULTS], out);
+		sbuf_putc(out, '\n');
+	}
+	sbuf_printf(out, "next=%llu handled=%llu limited=%llu malformed=%llu\n",
+		    (unsigned long long)p->next, (unsigned long long)p->handled,
+		    (unsigned long long)p->limited, (unsigned long long)p->malformed);
+	return out->oom ? -ENOMEM : 0;
+}

@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * genv trace path: in-band probes (the genv trace option, type 0x05 in
+ * genv's class, with the O bit; layout in genv-options(7)).
+ *
+ *   origin: `probe send` -> inner flow from a local endpoint, pipeline dry
+ *           run -> first record -> Geneve + O bit + trace option -> next hop
+ *   each router (O-bit packet = RT_CONTROL -> trace_probe_control):
+ *           the same pipeline decision as tenant traffic of that flow, as a
+ *           dry run -> append a record -> forward to the same next hop, or
+ *           (delivered, dropped, records full) return the records to the
+ *           origin (R flag; the first record names it)
+ *   origin: a reply is kept in the results ring -> `probe results since N`
+ *
+ * Bounds: at most TRACE_PROBE_RATE probes handled per second (the rest
+ * are counted and ignored); at most 9 records (then the O flag); one
+ * packet out per probe in, towards the next hop the flow would take (at
+ * most 12 bytes larger: its record) or back to the origin (never larger
+ * than what was received: the reply carries the records only); a reply
+ * is consumed by its origin and never forwarded or answered.  Records
+ * name routers by an IPv4 underlay address, so probes need IPv4 underlays.
+ *
+ * Router commands:
+ *   probe send vni VNI src IP dst IP [proto icmp|udp|tcp] [sport N] [dport N] id N seq N
+ *     -> "sent 10.200.0.3" (first hop), or the result line when the first
+ *        router already decides (local delivery, drop)
+ *   probe results since SEQ
+ *     -> one line per result, then "next=N handled=N limited=N malformed=N":
+ *   result seq=1 id=7 pseq=1 overflow=0 rtt_ns=N hops=3 hop=10.200.0.1,host,forward,none,TS ...
+ */
+#ifndef GENV_TRACE_PROBE_H
+#define GENV_TRACE_PROBE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "../libcore/optreg.h"
+#include "../libcore/sbuf.h"
+#include "../router/config.h"
+#include "../router/pipeline.h"
+
+#define TRACE_PROBE_RATE	100	/* probes handled per second (and burst) */
+#define TRACE_PROBE_RESULTS	64	/* results kept at the origin */
+#define TRACE_PROBE_PENDING	32	/* probes in flight, for the RTT */
+
+enum trace_role { TRACE_ROLE_HOST, TRACE_ROLE_BOUNCER, TRACE_ROLE_DIVIDER, TRACE_ROLE_GATEWAY };
+enum trace_hop_verdict { TRACE_V_FORWARD, TRACE_V_DELIVER, TRACE_V_DROP, TRACE_V_CONTROL };
+
+struct trace_hop {
+	uint8_t id[4];		/* router id: its IPv4 underlay address */
+	uint8_t role;		/* enum trace_role */
+	uint8_t verdict;	/* enum trace_hop_verdict */
+	uint16_t reason;	/* enum rt_drop */
+	uint32_t ts_us;		/* real-time clock, microseconds, low 32 bits */
+};
+
+struct trace_result {
+	uint64_t seq;		/* result number at this origin */
+	uint16_t id;
+	uint32_t pseq;		/* the probe's sequence number */
+	bool overflow;
+	uint64_t rtt_ns;	/* 0 when unknown or answered without the network */
+	uint8_t nhop;
+	struct trace_hop hop[GENV_TRACE_MAX_HOPS];
+};
+
+const char *trace_role_name(unsigned int role);		/* "host", "bouncer" ... */
+const char *trace_verdict_name(unsigned int v);		/* "forward", "deliver" ... */
+
+/*
+ * An O-bit packet from the underlay (the pipeline said RT_CONTROL):
+ * handle it as a probe.  Sends at most one packet through ops->ul_send.
+ * Returns 1 when a packet was sent, 0 when the probe was consumed
+ * (a reply for this origin, a final hop without an origin to tell), or
+ * -errno: -EAGAIN rate-limited, -EINVAL not a valid probe (counted).
+ */
+int trace_probe_control(struct rt_tables *t, const struct rt_runtime_ops *ops,
+			const struct rt_ul_meta *meta, const uint8_t *payload, size_t size);
+
+/* The router commands `probe send ...` and `probe results since N`
+ * (words after "probe").  0, or -errno with a message in err. */
+int trace_probe_cmd(struct rt_tables *t, const struct rt_runtime_ops *ops, int n,
+		    char *const *w, bool json, struct sbuf *out, char *err, size_t errsz);
+
+/* Parse a "result ..." line of `probe results`: 0, or -EINVAL. */
+int trace_result_parse(const char *line, size_t n, struct trace_result *r);
+/* Render a result as that line (no newline). */
+void trace_result_format(const struct trace_result *r, struct sbuf *out);
+
+/* Free the probe state of t (rt_tables_free calls it). */
+struct trace_probes;
+void trace_probes_free(struct trace_probes *p);
+
+#endif
