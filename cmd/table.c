@@ -3,9 +3,9 @@
 #include <stddef.h>
 #include "commands.h"
 
+static const char *const offload_subcmds[] = { "set", NULL };
 static const char *const route_subcmds[] = { "run", "add", "del", "set", "show", "save", "batch", NULL };
 static const char *const trace_subcmds[] = { "packet", "drops", "capture", "path", NULL };
-static const char *const offload_subcmds[] = { "set", NULL };
 
 const struct cmd genv_commands[] = {
 	{
@@ -60,6 +60,17 @@ const struct cmd genv_commands[] = {
 		.run = cmd_route,
 		.man = "genv-route(8)",
 		.subcmds = route_subcmds,
+	},
+	{
+		.name = "top",
+		.summary = "live per-VPC rates and flows of a router or a capture",
+		.usage = "[OPTIONS] [-r FILE | --socket PATH] [-b [-n COUNT] [-d SECONDS]]",
+		.args_help = "Full-screen on a terminal (keys: q quit, Enter/Esc into and out of a VPC's\n"
+			     "flows, D drops, s < > sort, / filter, d delay, p pause, h help); -b prints\n"
+			     "snapshots as text, -j as JSON Lines.  Rates come from counter deltas.\n",
+		.opts = top_opts,
+		.run = cmd_top,
+		.man = "genv-top(1)",
 	},
 	{
 		.name = "trace",

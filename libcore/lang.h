@@ -230,7 +230,7 @@ int gnv_lang_format(const struct gnv_pkt *pk, struct sbuf *sb);
  * The same, faster for a stream of packets: ctx keeps scratch space and a
  * cache of option texts (naming an option and checking that the name
  * encodes back to the same bytes is the costly part).  Make one per
- * stream with gnv_lang_ctx_new() (about 200 KiB), free with
+ * stream with gnv_lang_ctx_new() (about 250 KiB), free with
  * gnv_lang_ctx_free().  ctx NULL is gnv_lang_format().
  */
 struct gnv_lang_ctx;
