@@ -32,7 +32,7 @@ O        := build
 endif
 
 CORE_SRC := $(sort $(wildcard libcore/*.c))
-CMD_SRC  := $(sort $(wildcard cmd/*.c))
+CMD_SRC  := $(sort $(wildcard cmd/*.c cmd/top/*.c))
 RT_SRC   := $(sort $(wildcard router/*.c trace/*.c))
 CORE_OBJ := $(CORE_SRC:%.c=$(O)/%.o)
 RT_OBJ   := $(RT_SRC:%.c=$(O)/%.o)

@@ -12,7 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "commands.h"
-#include "top.h"
+#include "top/top.h"
 #include "../libcore/num.h"
 #include "../router/ctl.h"
 

@@ -1,13 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * genv top's data model (cmd/top_model.c: rates from counter deltas,
+ * genv top's data model (cmd/top/model.c: rates from counter deltas,
  * resets, rows) and the router's `show top` records it reads.  The model
  * is compiled into this file: the unit runner does not link cmd/.
  */
 #include <check.h>
 #include <stdint.h>
 #include <string.h>
-#include "../../cmd/top_model.c"
+#include "../../cmd/top/model.c"
 #include "../../router/config.h"
 
 Suite *top_suite(void);

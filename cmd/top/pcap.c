@@ -13,9 +13,9 @@
 #include <string.h>
 #include <pcap/pcap.h>
 #include "top.h"
-#include "../libcore/flowhash.h"
-#include "../libcore/num.h"
-#include "../libcore/pkt.h"
+#include "../../libcore/flowhash.h"
+#include "../../libcore/num.h"
+#include "../../libcore/pkt.h"
 
 #define TOP_MAX_FLOWS	(1u << 20)	/* tracked per capture; more are counted, not listed */
 #define TOP_MAX_EPS	(1u << 20)

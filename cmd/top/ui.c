@@ -19,7 +19,7 @@
 #include <unistd.h>
 #include <curses.h>
 #include "top.h"
-#include "../libcore/num.h"
+#include "../../libcore/num.h"
 
 enum { P_TITLE = 1, P_SEL, P_HOT, P_COLHDR, P_SORTHDR, P_ERR };
 enum { PROMPT_NONE, PROMPT_FILTER, PROMPT_DELAY };

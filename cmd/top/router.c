@@ -12,8 +12,8 @@
 #include <time.h>
 #include <unistd.h>
 #include "top.h"
-#include "../libcore/num.h"
-#include "../router/ctl.h"
+#include "../../libcore/num.h"
+#include "../../router/ctl.h"
 
 struct top_router {
 	char *path;

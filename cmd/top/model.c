@@ -10,9 +10,9 @@
 #include <time.h>
 #include <arpa/inet.h>
 #include "top.h"
-#include "../libcore/err.h"
-#include "../libcore/json.h"
-#include "../router/stats.h"
+#include "../../libcore/err.h"
+#include "../../libcore/json.h"
+#include "../../router/stats.h"
 
 /* ---- snapshot storage ---- */
 

@@ -15,8 +15,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
-#include "cli.h"
-#include "../libcore/sbuf.h"
+#include "../cli.h"
+#include "../../libcore/sbuf.h"
 
 #define TOP_NAME_MAX	32
 #define TOP_REASON_MAX	40
