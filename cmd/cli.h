@@ -48,6 +48,7 @@ struct genv_ctx {
 	FILE *out, *err;
 	const char *cmd;	/* "decode", for error messages */
 	volatile int *interrupted;	/* set by SIGINT in the REPL; may be NULL */
+	const char *socket;	/* router control socket when no -S (REPL 'set router'); NULL: default */
 };
 
 struct cmd;

@@ -10,13 +10,24 @@
  * the command, options anywhere after it until "--", an option that takes a
  * value consumes the next word unless written --name=value or -xVALUE.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <net/if.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <sys/un.h>
+#include <unistd.h>
 #include "commands.h"
 #include "complete.h"
+#include "../libcore/sbuf.h"
+#include "../router/config.h"
+#include "../router/ctl.h"
+
+#define MAX_POS 16	/* positional words remembered for the router's grammar */
 
 struct comp {
 	const char *cur;	/* the word being completed */
@@ -24,6 +35,8 @@ struct comp {
 	complete_fn emit;
 	void *arg;
 	int n;
+	const char *socket;	/* -S on the line, else the session's, else NULL */
+	const char *pfx;	/* "--vpc=" while offering live values */
 };
 
 /* Offer pfx+word (described by desc, or NULL) when it extends the word being completed. */
@@ -103,8 +116,196 @@ static void offer_ifaces(struct comp *c, const char *pfx)
 	if_freenameindex(ifs);
 }
 
-static void offer_value(struct comp *c, const struct opt *o, const char *pfx)
+/* ---- live objects from the running router ---- */
+
+/* Connect without waiting on a full backlog; replies bounded by COMPLETE_LIVE_MS. */
+static int live_open(const char *path)
 {
+	struct timeval tv = { 0, COMPLETE_LIVE_MS * 1000 };
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	int fd, ret;
+
+	if (strlen(path) >= sizeof(sun.sun_path))
+		return -ENAMETOOLONG;
+	memcpy(sun.sun_path, path, strlen(path) + 1);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0)
+		return -errno;
+	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0 ||
+	    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) < 0 ||
+	    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) < 0 ||
+	    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)) < 0) {
+		ret = -errno;
+		close(fd);
+		return ret;
+	}
+	return fd;
+}
+
+/* One request in text mode; 0 with the reply in out, or -errno. */
+static int live_call(const char *socket, const char *line, struct sbuf *out)
+{
+	int fd = live_open(rt_ctl_path(socket)), status = 0, ret;
+
+	if (fd < 0)
+		return fd;
+	ret = rt_ctl_call(fd, line, 0, &status, out);
+	close(fd);
+	if (!ret && status)
+		ret = -status;
+	return ret ? ret : out->oom ? -ENOMEM : 0;
+}
+
+/* A word that can go into a request as one word (a VNI the user typed). */
+static bool plain_word(const char *w)
+{
+	return *w && strlen(w) < 64 && !strpbrk(w, " \t\r\n");
+}
+
+/*
+ * Ask `show TOPIC [VNI]` and offer word KEY (0-based) of every reply line
+ * that starts with "TOPIC " (the headers; detail lines are indented); the
+ * rest of the header is the candidate's description.
+ */
+static void offer_live(struct comp *c, const char *topic, const char *vni, int key)
+{
+	struct sbuf line = SBUF_INIT, out = SBUF_INIT;
+	size_t tlen = strlen(topic);
+
+	sbuf_printf(&line, "show %s%s%s", topic, vni ? " " : "", vni ? vni : "");
+	if (!line.oom && !live_call(c->socket, sbuf_str(&line), &out)) {
+		char *save = NULL;
+
+		for (char *l = strtok_r(out.buf, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+			char *w = l, *end;
+
+			if (strncmp(l, topic, tlen) || l[tlen] != ' ')
+				continue;
+			for (int i = 0; i < key && w; i++) {
+				w = strchr(w, ' ');
+				w = w ? w + 1 : NULL;
+			}
+			if (!w || !*w)
+				continue;
+			end = w + strcspn(w, " ");
+			if (*end) {
+				*end++ = 0;
+				end += strspn(end, " ");
+			}
+			offer(c, c->pfx ? c->pfx : "", w, *end ? end : NULL);
+		}
+	}
+	sbuf_free(&line);
+	sbuf_free(&out);
+}
+
+static void offer_vpcs(struct comp *c) { offer_live(c, "vpc", NULL, 1); }
+static void offer_ports(struct comp *c) { offer_live(c, "port", NULL, 1); }
+
+static void offer_eps(struct comp *c, const char *vni)
+{
+	if (!vni || plain_word(vni))
+		offer_live(c, "ep", vni, 2);
+}
+
+static void offer_nets(struct comp *c, const char *vni)
+{
+	if (plain_word(vni))
+		offer_live(c, "net", vni, 2);
+}
+
+int complete_router_name(const char *socket, char *buf, size_t size)
+{
+	struct sbuf out = SBUF_INIT;
+	const char *path = rt_ctl_path(socket), *id, *base;
+	int ret = live_call(socket, "show host", &out);
+
+	if (ret) {
+		sbuf_free(&out);
+		return ret;
+	}
+	/* "host addr 10.200.0.1 id h1 mac ..." */
+	id = strstr(sbuf_str(&out), " id ");
+	base = strrchr(path, '/');
+	if (id && (strchr(sbuf_str(&out), '\n') == NULL || id < strchr(sbuf_str(&out), '\n')))
+		snprintf(buf, size, "%.*s", (int)strcspn(id + 4, " \n"), id + 4);
+	else
+		snprintf(buf, size, "%s", base ? base + 1 : path);
+	sbuf_free(&out);
+	return 0;
+}
+
+/*
+ * The router's command language after `genv route` (genv.conf(5)):
+ *   add|del|set vpc VNI | net VNI PREFIX | ep VNI ADDR ... port NAME | port NAME
+ *   show TOPIC [VNI]
+ * pos[0..np-1] are the positional words before the one being completed.
+ */
+static void complete_route(struct comp *c, char **pos, int np, const char *prev)
+{
+	const char *sub = pos[0], *obj = np > 1 ? pos[1] : "";
+	bool add = !strcmp(sub, "add");
+
+	if (!strcmp(sub, "show")) {
+		if (np == 1)
+			for (const char *const *t = rt_show_topics; *t; t++)
+				offer(c, "", *t, NULL);
+		else if (np == 2 && strcmp(obj, "port") && strcmp(obj, "host") && strcmp(obj, "config"))
+			offer_vpcs(c);
+		return;
+	}
+	if (strcmp(sub, "del") && strcmp(sub, "set") && !add)
+		return;
+	if (np == 1) {
+		for (const char *const *t = rt_cmd_objects; *t; t++)
+			if (strcmp(*t, "host") || !strcmp(sub, "set"))
+				offer(c, "", *t, NULL);
+		return;
+	}
+	if (!strcmp(obj, "vpc") && np == 2 && !add)
+		offer_vpcs(c);
+	else if ((!strcmp(obj, "net") || !strcmp(obj, "ep")) && np == 2)
+		offer_vpcs(c);
+	else if (!strcmp(obj, "net") && np == 3 && !add)
+		offer_nets(c, pos[2]);
+	else if (!strcmp(obj, "ep") && np == 3 && !add)
+		offer_eps(c, pos[2]);
+	else if (!strcmp(obj, "ep") && np > 3 && !strcmp(prev, "port"))
+		offer_ports(c);
+	else if (!strcmp(obj, "port") && np == 2 && !add)
+		offer_ports(c);
+}
+
+/* Options whose values are the router's objects. */
+static bool offer_live_value(struct comp *c, const struct cmd *k, const struct opt *o, const char *pfx)
+{
+	const char *n = o->lname;
+
+	if (!k)
+		return false;
+	c->pfx = pfx;
+	if ((!strcmp(k->name, "trace") && !strcmp(n, "vpc")) ||
+	    (!strcmp(k->name, "top") && !strcmp(n, "vni"))) {
+		offer_vpcs(c);
+		return true;
+	}
+	if (!strcmp(k->name, "trace") && !strcmp(n, "in")) {
+		offer(c, pfx, "underlay", NULL);
+		offer_ports(c);
+		return true;
+	}
+	if (!strcmp(k->name, "trace") &&
+	    (!strcmp(n, "src") || !strcmp(n, "dst") || !strcmp(n, "endpoint"))) {
+		offer_eps(c, NULL);
+		return true;
+	}
+	return false;
+}
+
+static void offer_value(struct comp *c, const struct cmd *k, const struct opt *o, const char *pfx)
+{
+	if (offer_live_value(c, k, o, pfx))
+		return;
 	switch (o->type) {
 	case OPT_ENUM:
 		for (const char *const *ch = o->choices; ch && *ch; ch++)
@@ -151,7 +352,7 @@ static void complete_dash(struct comp *c, const struct cmd *k)
 
 		if (o && o->type != OPT_FLAG &&
 		    (size_t)snprintf(pfx, sizeof(pfx), "--%s=", o->lname) < sizeof(pfx))
-			offer_value(c, o, pfx);
+			offer_value(c, k, o, pfx);
 		return;
 	}
 	if (k)
@@ -161,28 +362,56 @@ static void complete_dash(struct comp *c, const struct cmd *k)
 		offer(c, "--", "version", "print the version and exit");
 }
 
-int complete_words_desc(int nwords, char **words, complete_fn emit, void *arg)
+/* -S PATH, --socket PATH, --socket=PATH, -SPATH: the control socket named on the line */
+static const char *socket_value(const struct cmd *k, const char *w)
 {
-	struct comp c = { .emit = emit, .arg = arg };
+	const struct opt *o;
+
+	if (w[1] == '-') {
+		const char *eq = strchr(w, '=');
+
+		o = eq ? find_long(k, w + 2, (size_t)(eq - w - 2)) : NULL;
+		return o && !strcmp(o->lname, "socket") ? eq + 1 : NULL;
+	}
+	for (const char *p = w + 1; *p; p++) {
+		o = find_short(k, *p);
+		if (!o || o->type != OPT_FLAG)
+			return o && !strcmp(o->lname, "socket") && p[1] ? p + 1 : NULL;
+	}
+	return NULL;
+}
+
+int complete_words_sock(int nwords, char **words, const char *socket,
+			complete_fn emit, void *arg)
+{
+	struct comp c = { .emit = emit, .arg = arg, .socket = socket };
 	const struct cmd *k = NULL;
 	const struct opt *pending = NULL;
 	bool dashdash = false;
+	char *pos[MAX_POS];
 	int npos = 0;
 
 	c.cur = nwords > 0 ? words[nwords - 1] : "";
 	c.curlen = strlen(c.cur);
 	for (int i = 0; i < nwords - 1; i++) {
-		const char *w = words[i];
+		char *w = words[i];
 
 		if (pending) {
+			if (!strcmp(pending->lname, "socket"))
+				c.socket = w;
 			pending = NULL;
 			continue;
 		}
 		if (!dashdash && w[0] == '-' && w[1]) {
-			if (!strcmp(w, "--"))
+			if (!strcmp(w, "--")) {
 				dashdash = true;
-			else
+			} else {
+				const char *sv = socket_value(k, w);
+
+				if (sv)
+					c.socket = sv;
 				pending = wants_value(k, w);
+			}
 			continue;
 		}
 		if (!k) {
@@ -191,11 +420,13 @@ int complete_words_desc(int nwords, char **words, complete_fn emit, void *arg)
 				return 0;	/* unknown command: nothing sensible */
 			continue;
 		}
+		if (npos < MAX_POS)
+			pos[npos] = w;
 		npos++;
 	}
 
 	if (pending)
-		offer_value(&c, pending, "");
+		offer_value(&c, k, pending, "");
 	else if (!dashdash && c.cur[0] == '-')
 		complete_dash(&c, k);
 	else if (!k || (!strcmp(k->name, "help") && npos == 0))
@@ -203,7 +434,14 @@ int complete_words_desc(int nwords, char **words, complete_fn emit, void *arg)
 	else if (k->subcmds && npos == 0)
 		for (const char *const *s = k->subcmds; *s; s++)
 			offer(&c, "", *s, NULL);
+	else if (!strcmp(k->name, "route") && npos < MAX_POS)
+		complete_route(&c, pos, npos, nwords > 1 ? words[nwords - 2] : "");
 	return c.n;
+}
+
+int complete_words_desc(int nwords, char **words, complete_fn emit, void *arg)
+{
+	return complete_words_sock(nwords, words, NULL, emit, arg);
 }
 
 struct plain {

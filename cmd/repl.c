@@ -23,8 +23,10 @@
 #include "../libcore/json.h"
 #include "../libcore/num.h"
 #include "../libcore/sbuf.h"
+#include "../router/ctl.h"
 
 #define REPL_PROMPT "genv> "
+#define REPL_PROMPT_FMT "genv %s> "	/* a router answers on the session's socket */
 #define REPL_PROMPT_MORE "> "
 #define HISTORY_NAME ".genv_history"
 #define HISTORY_SIZE 1000
@@ -44,6 +46,8 @@ struct repl {
 	bool json, pretty, quiet;
 	int verbose;
 	enum color_mode color_mode;
+	char *socket;			/* 'set router PATH'; NULL: $GENV_SOCKET or the default */
+	char prompt[64];		/* "genv> " or "genv h1> ", refreshed before each line */
 	bool force;
 	const char *file;
 	EditLine *el;
@@ -170,13 +174,13 @@ static int split_words(const char *s, struct words *w)
 
 static const char *const onoff[] = { "on", "off", NULL };
 static const char *const color_names[] = { "auto", "always", "never", NULL };
-static const char *const set_keys[] = { "json", "pretty", "quiet", "color", "verbose", NULL };
+static const char *const set_keys[] = { "json", "pretty", "quiet", "color", "verbose", "router", NULL };
 
 static const struct {
 	const char *name, *args, *help;
 } builtins[] = {
 	{ "help", "[COMMAND]", "list the commands, or show help for COMMAND" },
-	{ "set", "[KEY VALUE]", "show or change session defaults: json, pretty, quiet on|off; color auto|always|never; verbose N" },
+	{ "set", "[KEY VALUE]", "show or change session defaults: json, pretty, quiet on|off; color auto|always|never; verbose N; router PATH|default" },
 	{ "history", "[N]", "show the last N lines entered (all without N)" },
 	{ "source", "FILE", "run the commands in FILE; stop at its first failing line" },
 	{ "quit", "[STATUS]", "leave the REPL (so do 'exit' and Ctrl-D)" },
@@ -195,6 +199,7 @@ static void repl_ctx(struct repl *r, struct genv_ctx *g)
 	g->out = r->g->out;
 	g->err = r->g->err;
 	g->interrupted = &repl_intr;
+	g->socket = r->socket;
 	g->cmd = "repl";
 }
 
@@ -214,12 +219,14 @@ static int set_list(struct repl *r, struct genv_ctx *g)
 		json_bool(&j, "quiet", r->quiet);
 		json_str(&j, "color", color_names[r->color_mode]);
 		json_u64(&j, "verbose", (uint64_t)r->verbose);
+		json_str(&j, "router", rt_ctl_path(r->socket));
 		json_obj_close(&j);
 		sbuf_putc(&sb, '\n');
 	} else {
-		sbuf_printf(&sb, "json %s\npretty %s\nquiet %s\ncolor %s\nverbose %d\n",
+		sbuf_printf(&sb, "json %s\npretty %s\nquiet %s\ncolor %s\nverbose %d\nrouter %s\n",
 			    r->json ? "on" : "off", r->pretty ? "on" : "off",
-			    r->quiet ? "on" : "off", color_names[r->color_mode], r->verbose);
+			    r->quiet ? "on" : "off", color_names[r->color_mode], r->verbose,
+			    rt_ctl_path(r->socket));
 	}
 	ret = out_write(g, sb.buf, sb.len);
 	sbuf_free(&sb);
@@ -243,7 +250,7 @@ static int builtin_set(struct repl *r, struct genv_ctx *g, int argc, char **argv
 	k = pick(set_keys, argv[1]);
 	if (k < 0 || argc != 3) {
 		if (k < 0)
-			gerr(g, "set: '%s' is not one of: json, pretty, quiet, color, verbose", argv[1]);
+			gerr(g, "set: '%s' is not one of: json, pretty, quiet, color, verbose, router", argv[1]);
 		else
 			gerr(g, "set %s: needs one value", argv[1]);
 		return EXIT_USAGE;
@@ -285,6 +292,23 @@ static int builtin_set(struct repl *r, struct genv_ctx *g, int argc, char **argv
 			return EXIT_USAGE;
 		}
 		r->verbose = (int)n;
+		break;
+	}
+	case 5: {
+		/* 'default': back to $GENV_SOCKET or the built-in path */
+		char *p = strcmp(argv[2], "default") ? strdup(argv[2]) : NULL;
+
+		if (!*argv[2] || strlen(argv[2]) >= 108) {
+			gerr(g, "set router: '%s' is not a socket path (1 to 107 bytes)", argv[2]);
+			free(p);
+			return EXIT_USAGE;
+		}
+		if (strcmp(argv[2], "default") && !p) {
+			gerr(g, "out of memory");
+			return EXIT_FAIL;
+		}
+		free(r->socket);
+		r->socket = p;
 		break;
 	}
 	}
@@ -582,6 +606,12 @@ static void cand_add(void *arg, const char *s)
 		c->v[c->n++] = d;
 }
 
+static void cand_add_desc(void *arg, const char *s, const char *desc)
+{
+	(void)desc;
+	cand_add(arg, s);
+}
+
 static void cands_free(struct cands *c)
 {
 	for (size_t i = 0; i < c->n; i++)
@@ -637,7 +667,7 @@ static int cmpstr(const void *a, const void *b)
 }
 
 /* Candidates for the last word of w, genv commands and REPL commands alike. */
-static void gather(struct words *w, struct cands *c)
+static void gather(struct repl *r, struct words *w, struct cands *c)
 {
 	char *empty[] = { (char *)"", NULL };
 	char **v = w->v;
@@ -667,7 +697,9 @@ static void gather(struct words *w, struct cands *c)
 			offer_names(c, cur, set_keys);
 		else if (n == 3 && !strcmp(v[1], "color"))
 			offer_names(c, cur, color_names);
-		else if (n == 3 && strcmp(v[1], "verbose"))
+		else if (n == 3 && !strcmp(v[1], "router"))
+			offer_files(c, cur);
+		else if (n == 3 && strcmp(v[1], "verbose") && strcmp(v[1], "router"))
 			offer_names(c, cur, onoff);
 		return;
 	} else if (!strcmp(v[0], "source")) {
@@ -681,7 +713,7 @@ static void gather(struct words *w, struct cands *c)
 			if (!strncmp(builtins[i].name, cur, strlen(cur)))
 				cand_add(c, builtins[i].name);
 	}
-	complete_words(n, v, cand_add, c);
+	complete_words_sock(n, v, r->socket, cand_add_desc, c);
 	if (c->files) {
 		const char *eq = cur[0] == '-' && cur[1] == '-' ? strchr(cur, '=') : NULL;
 
@@ -700,7 +732,8 @@ static void gather(struct words *w, struct cands *c)
 			offer_files(c, cur);
 		}
 	}
-	qsort(c->v, c->n, sizeof(*c->v), cmpstr);
+	if (c->n)
+		qsort(c->v, c->n, sizeof(*c->v), cmpstr);
 }
 
 /* Quote s for insertion after text that ended in quote state q. */
@@ -752,6 +785,7 @@ static void list_cands(EditLine *el, struct cands *c)
 static unsigned char repl_complete(EditLine *el, int ch)
 {
 	const LineInfo *li = el_line(el);
+	struct repl *r = NULL;
 	struct cands c = { 0 };
 	struct words w;
 	struct sbuf sb = SBUF_INIT, text = SBUF_INIT;
@@ -767,7 +801,10 @@ static unsigned char repl_complete(EditLine *el, int ch)
 	}
 	if (w.open == '\\')
 		goto out;	/* mid-escape: nothing sensible */
-	gather(&w, &c);
+	el_get(el, EL_CLIENTDATA, &r);
+	if (!r)
+		goto out;
+	gather(r, &w, &c);
 	if (!c.n || !w.n)
 		goto out;
 	cur = w.v[w.n - 1];
@@ -824,7 +861,20 @@ static char *prompt_fn(EditLine *el)
 	struct repl *r = NULL;
 
 	el_get(el, EL_CLIENTDATA, &r);
-	return (char *)(r && r->more ? REPL_PROMPT_MORE : REPL_PROMPT);
+	if (!r)
+		return (char *)REPL_PROMPT;
+	return r->more ? (char *)REPL_PROMPT_MORE : r->prompt[0] ? r->prompt : (char *)REPL_PROMPT;
+}
+
+/* "genv h1> " while a router answers on the session's socket (asked once per line, bounded). */
+static void prompt_update(struct repl *r)
+{
+	char name[32];
+
+	if (!complete_router_name(r->socket, name, sizeof(name)) && name[0])
+		snprintf(r->prompt, sizeof(r->prompt), REPL_PROMPT_FMT, name);
+	else
+		snprintf(r->prompt, sizeof(r->prompt), "%s", REPL_PROMPT);
 }
 
 static void history_open(struct repl *r)
@@ -900,6 +950,8 @@ static int run_interactive(struct repl *r)
 		int n = 0;
 
 		repl_intr = 0;
+		if (!r->more)
+			prompt_update(r);
 		errno = 0;
 		line = el_gets(r->el, &n);
 		if (!line || n <= 0) {
@@ -997,6 +1049,7 @@ int cmd_repl(struct genv_ctx *g, int argc, char **argv)
 	}
 	if (r.quit && r.quit_status >= 0)
 		ret = r.quit_status;
+	free(r.socket);
 	repl_running = false;
 	return ret;
 }

@@ -380,6 +380,8 @@ int cmd_route(struct genv_ctx *g, int argc, char **argv)
 	if (np < 1)
 		return gusage(g, "missing subcommand: run, add, del, set, show, save or batch");
 	sub = argv[1];
+	if (!a.socket)
+		a.socket = g->socket;	/* the REPL's 'set router' */
 	path = rt_ctl_path(a.socket);
 	if ((a.file || a.state) && strcmp(sub, "run"))
 		return gusage(g, "--file and --state apply to 'run' only");

@@ -268,6 +268,8 @@ int cmd_top(struct genv_ctx *g, int argc, char **argv)
 		st.snap[0].t_ns = st.snap[0].start_ns = st.snap[0].wall_ns = st.replay_ns;
 		st.have_prev = true;
 	} else {
+		if (!o.socket)
+			o.socket = g->socket;	/* the REPL's 'set router' */
 		ret = top_router_open(&st.router, o.socket);
 		if (ret) {
 			gerr(g, "out of memory");

@@ -323,7 +323,7 @@ static int write_out(struct genv_ctx *g, const struct sbuf *o)
  * reported here (EXIT_*). */
 static int ctl_run(struct genv_ctx *g, const char *sock, const char *line, bool json, struct sbuf *out)
 {
-	const char *path = rt_ctl_path(sock);
+	const char *path = rt_ctl_path(sock ? sock : g->socket);
 	int fd = rt_ctl_connect(path), status = 0, ret;
 
 	if (fd < 0) {

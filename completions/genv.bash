@@ -8,8 +8,9 @@ _genv()
 {
 	local cur words cword
 	if declare -F _init_completion >/dev/null; then
-		# keep --name=value in one word; '=' is still a readline word break
-		_init_completion -n = || return
+		# keep --name=value and IPv6 addresses in one word; '=' and ':'
+		# are still readline word breaks (handled below)
+		_init_completion -n =: || return
 	else
 		# without bash-completion: split the line at blanks only, so that
 		# --name=value stays one word (quoting is not interpreted)
@@ -35,9 +36,11 @@ _genv()
 	local -a cands
 	mapfile -t cands < <("$genv" __complete "${args[@]}" 2>/dev/null)
 
-	# readline replaces only the text after the last '=' of --name=value
+	# readline replaces only the text after the last word break in the
+	# word: after '=' of --name=value, after the last ':' of an address
 	local pfx=
 	[[ $cur == --*=* && $COMP_WORDBREAKS == *=* ]] && pfx=${cur%=*}=
+	[[ $cur == *:* && $COMP_WORDBREAKS == *:* ]] && pfx=${cur%:*}:
 
 	COMPREPLY=()
 	local c file=

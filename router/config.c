@@ -1290,6 +1290,45 @@ static const char *proto_name(uint8_t p)
 	return NULL;
 }
 
+/*
+ * What the router did with a flow's last packet: src_ep, dst_ep (the
+ * overlay IP, or "-"/null when not an endpoint), path, host (its
+ * underlay peer, "-"/null), verdict ("drop:route.none" in text; verdict
+ * and reason apart in JSON).
+ */
+static void flow_fate(const struct rt_flow *f, struct json *j, struct sbuf *o)
+{
+	char a[RT_ADDR_STR];
+
+	if (j) {
+		if (f->src_ep)
+			json_ip(j, "src_ep", f->family, f->src);
+		else
+			json_null(j, "src_ep");
+		if (f->dst_ep)
+			json_ip(j, "dst_ep", f->family, f->dst);
+		else
+			json_null(j, "dst_ep");
+		json_str(j, "path", rt_path_name(f->path));
+		if (f->host.family)
+			json_ip(j, "host", f->host.family, f->host.a);
+		else
+			json_null(j, "host");
+		json_str(j, "verdict", rt_verdict_name(f->verdict));
+		if (f->reason)
+			json_str(j, "reason", rt_drop_name(f->reason));
+		else
+			json_null(j, "reason");
+		return;
+	}
+	sbuf_printf(o, " src_ep %s", f->src_ep ? rt_addr_fmt(a, sizeof(a), f->family, f->src) : "-");
+	sbuf_printf(o, " dst_ep %s", f->dst_ep ? rt_addr_fmt(a, sizeof(a), f->family, f->dst) : "-");
+	sbuf_printf(o, " path %s host %s verdict %s%s%s", rt_path_name(f->path),
+		    f->host.family ? rt_addr_fmt(a, sizeof(a), f->host.family, f->host.a) : "-",
+		    rt_verdict_name(f->verdict), f->reason ? ":" : "",
+		    f->reason ? rt_drop_name(f->reason) : "");
+}
+
 static void show_flows(const struct rt_tables *t, bool filter, uint32_t vni, struct json *j,
 		       struct sbuf *o)
 {
@@ -1325,6 +1364,7 @@ static void show_flows(const struct rt_tables *t, bool filter, uint32_t vni, str
 				json_u64(j, "first_ns", f->first_ns);
 				json_u64(j, "last_ns", f->last_ns);
 				json_u64(j, "idle_ms", age / 1000000);
+				flow_fate(f, j, o);
 				json_obj_close(j);
 				continue;
 			}
@@ -1333,13 +1373,15 @@ static void show_flows(const struct rt_tables *t, bool filter, uint32_t vni, str
 				sbuf_puts(o, pn);
 			else
 				sbuf_printf(o, "proto %u", f->proto);
-			sbuf_printf(o, " %s%s%s:%u -> %s%s%s:%u packets %llu bytes %llu idle_ms %llu\n",
+			sbuf_printf(o, " %s%s%s:%u -> %s%s%s:%u packets %llu bytes %llu idle_ms %llu",
 				    f->family == 6 ? "[" : "", rt_addr_fmt(a, sizeof(a), f->family, f->src),
 				    f->family == 6 ? "]" : "", f->sport,
 				    f->family == 6 ? "[" : "", rt_addr_fmt(b, sizeof(b), f->family, f->dst),
 				    f->family == 6 ? "]" : "", f->dport,
 				    (unsigned long long)f->pkts, (unsigned long long)f->bytes,
 				    (unsigned long long)(age / 1000000));
+			flow_fate(f, NULL, o);
+			sbuf_putc(o, '\n');
 		}
 	}
 	if (j)
@@ -1492,6 +1534,7 @@ static void show_top(const struct rt_tables *t, const struct rt_runtime_ops *ops
 				json_u64(j, "bytes", f->bytes);
 				json_u64(j, "first_ns", f->first_ns);
 				json_u64(j, "last_ns", f->last_ns);
+				flow_fate(f, j, o);
 				json_obj_close(j);
 				continue;
 			}
@@ -1501,6 +1544,7 @@ static void show_top(const struct rt_tables *t, const struct rt_runtime_ops *ops
 			top_kv(o, "bytes", f->bytes);
 			top_kv(o, "first_ns", f->first_ns);
 			top_kv(o, "last_ns", f->last_ns);
+			flow_fate(f, NULL, o);
 			sbuf_putc(o, '\n');
 		}
 	}

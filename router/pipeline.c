@@ -84,6 +84,7 @@ struct ctx {
 	struct rt_vpc *v;
 	struct rt_ep *src;	/* sending endpoint (from a port) */
 	const struct rt_ul_meta *meta;	/* underlay: what the socket saw */
+	struct rt_flow *flow;	/* this packet's flow entry (live runs only) */
 	uint8_t *frame;		/* from a port: the frame; underlay: the payload */
 	size_t size, headroom;
 };
@@ -157,6 +158,13 @@ static enum rt_verdict drop(struct ctx *c, enum rt_drop reason, const char *stag
 
 /* ---- flows ---- */
 
+_Static_assert(RT_DROP__COUNT <= 256 && RT_PATH__COUNT <= 256, "flow fields are uint8_t");
+
+/*
+ * Count the packet in its flow entry and remember the entry: the routing
+ * decisions below record the path (flow_path), flow_done the verdict.
+ * Nothing in a dry run (c->flow stays NULL).
+ */
 static void flow_note(struct ctx *c, const struct gnv_layers *l, uint32_t hash)
 {
 	struct rt_flows *f = &c->v->flows;
@@ -176,6 +184,12 @@ static void flow_note(struct ctx *c, const struct gnv_layers *l, uint32_t hash)
 			e->pkts++;
 			e->bytes += c->size;
 			e->last_ns = c->t->now_ns;
+			e->path = RT_PATH_NONE;
+			e->dst_ep = false;
+			e->host.family = 0;
+			if (c->src)
+				e->src_ep = true;
+			c->flow = e;
 			return;
 		}
 		if (!victim || (victim->family && (!e->family || e->last_ns < victim->last_ns)))
@@ -194,6 +208,36 @@ static void flow_note(struct ctx *c, const struct gnv_layers *l, uint32_t hash)
 	victim->pkts = 1;
 	victim->bytes = c->size;
 	victim->first_ns = victim->last_ns = c->t->now_ns;
+	/* from a port the sender passed anti-spoofing; from the underlay, look */
+	victim->src_ep = c->src || rt_ep_find(c->t, c->v->vni, fam, l->ip.src.a);
+	c->flow = victim;
+}
+
+/* The path chosen for this packet; host: its underlay peer, or NULL. */
+static void flow_path(struct ctx *c, enum rt_path path, const struct gnv_addr *host)
+{
+	if (!c->flow)
+		return;
+	c->flow->path = (uint8_t)path;
+	if (host)
+		c->flow->host = *host;
+	else
+		c->flow->host.family = 0;
+}
+
+static void flow_dst(struct ctx *c, const struct rt_ep *d)
+{
+	if (c->flow)
+		c->flow->dst_ep = d != NULL;
+}
+
+/* After the pipeline: the packet's verdict. */
+static void flow_done(struct ctx *c)
+{
+	if (!c->flow)
+		return;
+	c->flow->verdict = (uint8_t)c->out->verdict;
+	c->flow->reason = (uint8_t)c->out->reason;
 }
 
 /* ---- shared helpers ---- */
@@ -646,6 +690,8 @@ static enum rt_verdict encap(struct ctx *c, const struct rt_host *to, const char
 	uint8_t *g;
 	char a[RT_ADDR_STR];
 
+	flow_path(c, !strcmp(role, "endpoint") ? RT_PATH_DIRECT :
+		  !strcmp(role, "bouncer") ? RT_PATH_BOUNCER : RT_PATH_DIVIDER, &to->addr);
 	if (dst && dst->mtu && dst->mtu < mtu)
 		mtu = dst->mtu;
 	if (l->ip.tot_len > mtu) {
@@ -725,6 +771,7 @@ static enum rt_verdict deliver_local(struct ctx *c, struct rt_ep *d, const struc
 	uint32_t mtu;
 	char a[RT_ADDR_STR], b[18];
 
+	flow_path(c, from_port ? RT_PATH_LOCAL : RT_PATH_DECAP, from_port ? NULL : &c->meta->src);
 	if (!dp)
 		return drop(c, RT_DROP_NO_ROUTE, "deliver", "port %d of the endpoint is gone", d->port);
 	mtu = d->mtu ? d->mtu : dp->mtu;
@@ -786,12 +833,12 @@ static bool outer_invalid(const struct gnv_pkt *pk)
 	return false;
 }
 
-static enum rt_verdict from_port(struct rt_tables *t, int port, uint8_t *frame, size_t size,
-				 size_t headroom, struct rt_out *out, struct rt_trace *tr)
+static enum rt_verdict port_packet(struct ctx *c, int port)
 {
-	struct ctx cx = { .t = t, .tr = tr, .live = !(tr && tr->dry_run), .out = out,
-			  .pk = &t->scratch, .frame = frame, .size = size, .headroom = headroom };
-	struct ctx *c = &cx;
+	struct rt_tables *t = c->t;
+	struct rt_out *out = c->out;
+	uint8_t *frame = c->frame;
+	size_t size = c->size, headroom = c->headroom;
 	struct gnv_decode_cfg cfg;
 	const struct gnv_layers *l = &c->pk->outer;
 	struct rt_ep *d;
@@ -898,6 +945,7 @@ static enum rt_verdict from_port(struct rt_tables *t, int port, uint8_t *frame, 
 
 	/* destination: endpoint, gateway, network (bouncer), VPC (divider) */
 	d = rt_ep_find(t, c->v->vni, fam, l->ip.dst.a);
+	flow_dst(c, d);
 	if (d) {
 		if (d->port >= 0) {
 			TR(c, "endpoint", "local", "%s vpc %u on port %s", addr_s(a, &l->ip.dst),
@@ -958,14 +1006,13 @@ static bool known_critical(const struct rt_tables *t, const struct gnv_opt *o)
 	return o->cls == t->lim.genv_class && type >= GENV_OPT_LABEL && type <= GENV_OPT_TRACE;
 }
 
-static enum rt_verdict from_underlay(struct rt_tables *t, const struct rt_ul_meta *meta,
-				     uint8_t *payload, size_t size, size_t headroom,
-				     struct rt_out *out, struct rt_trace *tr)
+static enum rt_verdict underlay_packet(struct ctx *c)
 {
-	struct ctx cx = { .t = t, .tr = tr, .live = !(tr && tr->dry_run), .out = out,
-			  .pk = &t->scratch, .frame = payload, .size = size, .headroom = headroom,
-			  .meta = meta };
-	struct ctx *c = &cx;
+	struct rt_tables *t = c->t;
+	struct rt_out *out = c->out;
+	const struct rt_ul_meta *meta = c->meta;
+	uint8_t *payload = c->frame;
+	size_t size = c->size;
 	struct gnv_pkt *pk = c->pk;
 	const struct gnv_geneve *g = &pk->gnv;
 	const struct gnv_layers *l = &pk->inner;
@@ -1043,6 +1090,7 @@ static enum rt_verdict from_underlay(struct rt_tables *t, const struct rt_ul_met
 	flow_note(c, l, hash);
 
 	d = rt_ep_find(t, g->vni, fam, l->ip.dst.a);
+	flow_dst(c, d);
 	if (d && d->port >= 0) {
 		uint8_t *inner = payload + g->inner_off;
 		uint8_t oe = meta->tos & 3, ie = ecn_of(&l->ip);
@@ -1082,6 +1130,7 @@ static enum rt_verdict from_underlay(struct rt_tables *t, const struct rt_ul_met
 	if (hi == RT_NONE)
 		return drop(c, RT_DROP_NO_ROUTE, "endpoint", "no endpoint %s in vpc %u here",
 			    addr_s(a, &l->ip.dst), g->vni);
+	flow_path(c, RT_PATH_FORWARD, &t->host[hi].addr);
 	if (rt_host_is_self(t, hi) ||
 	    (t->host[hi].addr.family == meta->src.family &&
 	     !memcmp(t->host[hi].addr.a, meta->src.a, alen_of(meta->src.family))))
@@ -1112,6 +1161,33 @@ static enum rt_verdict from_underlay(struct rt_tables *t, const struct rt_ul_met
 		}
 	}
 	return RT_FORWARD;
+}
+
+/* The pipelines, then the verdict into the packet's flow entry. */
+static enum rt_verdict from_port(struct rt_tables *t, int port, uint8_t *frame, size_t size,
+				 size_t headroom, struct rt_out *out, struct rt_trace *tr)
+{
+	struct ctx cx = { .t = t, .tr = tr, .live = !(tr && tr->dry_run), .out = out,
+			  .pk = &t->scratch, .frame = frame, .size = size, .headroom = headroom };
+
+	enum rt_verdict v = port_packet(&cx, port);
+
+	flow_done(&cx);
+	return v;
+}
+
+static enum rt_verdict from_underlay(struct rt_tables *t, const struct rt_ul_meta *meta,
+				     uint8_t *payload, size_t size, size_t headroom,
+				     struct rt_out *out, struct rt_trace *tr)
+{
+	struct ctx cx = { .t = t, .tr = tr, .live = !(tr && tr->dry_run), .out = out,
+			  .pk = &t->scratch, .frame = payload, .size = size, .headroom = headroom,
+			  .meta = meta };
+
+	enum rt_verdict v = underlay_packet(&cx);
+
+	flow_done(&cx);
+	return v;
 }
 
 /* ---- the packet mirror (`mirror on`, genv trace capture --router) ---- */

@@ -49,6 +49,25 @@ int rt_drop_lookup(const char *name)
 	return -1;
 }
 
+static const char *const path_names[] = {
+#define RT_X(e, n, d) n,
+	RT_PATHS(RT_X)
+#undef RT_X
+};
+
+const char *rt_path_name(unsigned int path)
+{
+	return path < RT_PATH__COUNT ? path_names[path] : "?";
+}
+
+int rt_path_lookup(const char *name)
+{
+	for (unsigned int i = 0; i < RT_PATH__COUNT; i++)
+		if (!strcmp(path_names[i], name))
+			return (int)i;
+	return -1;
+}
+
 __attribute__((format(printf, 3, 4)))
 static int fail(char *err, size_t errsz, const char *fmt, ...)
 {

@@ -73,11 +73,45 @@ struct rt_host {
 	uint32_t refs;		/* 0: free slot */
 };
 
+/* The path a flow's last packet took (rt_path_name(): stable names). */
+#define RT_PATHS(X) \
+	X(NONE,    "-",       "no path chosen (dropped or answered before routing)") \
+	X(LOCAL,   "local",   "from a port to a local endpoint") \
+	X(DIRECT,  "direct",  "encapsulated straight to the remote endpoint's host") \
+	X(BOUNCER, "bouncer", "encapsulated to a bouncer of the destination's network") \
+	X(DIVIDER, "divider", "encapsulated to a divider of the VPC") \
+	X(DECAP,   "decap",   "from the underlay, decapsulated to a local endpoint") \
+	X(FORWARD, "forward", "from the underlay, relayed onward as bouncer or divider")
+
+enum rt_path {
+#define RT_X(e, n, d) RT_PATH_##e,
+	RT_PATHS(RT_X)
+#undef RT_X
+	RT_PATH__COUNT
+};
+
+const char *rt_path_name(unsigned int path);	/* "direct"; "?" when out of range */
+int rt_path_lookup(const char *name);		/* -1 when unknown */
+
+/*
+ * One flow (inner 5-tuple, one direction) and what the router did with
+ * its last packet.  src_ep/dst_ep: the source/destination address is an
+ * endpoint of the VPC (the endpoint's overlay IP is the flow's address);
+ * the source is looked up when the entry is made (from a port it is the
+ * sender, checked on every packet).  host: the underlay peer of the
+ * path -- next hop for direct/bouncer/divider/forward, the outer source
+ * for decap; family 0 for none.
+ */
 struct rt_flow {
 	uint8_t family;		/* 0: empty slot */
 	uint8_t proto;
 	uint16_t sport, dport;
+	uint8_t path;		/* enum rt_path */
+	uint8_t verdict;	/* enum rt_verdict (pipeline.h) */
+	uint8_t reason;		/* enum rt_drop: RT_DROP_NONE unless dropped */
+	bool src_ep, dst_ep;
 	uint8_t src[16], dst[16];
+	struct gnv_addr host;
 	uint32_t hash;
 	uint64_t pkts, bytes;
 	uint64_t first_ns, last_ns;	/* rt_tables_set_now() clock */

@@ -256,6 +256,34 @@ void top_fmt_endpoint(char *buf, size_t n, int family, const uint8_t *a, uint16_
 		snprintf(buf, n, "%s:%u", ip, port);
 }
 
+void top_flow_unknown(struct top_flow *f)
+{
+	f->src_ep = f->dst_ep = false;
+	f->host_family = 0;
+	snprintf(f->path, sizeof(f->path), "-");
+	snprintf(f->verdict, sizeof(f->verdict), "-");
+}
+
+void top_fmt_path(char *buf, size_t n, const struct top_flow *f)
+{
+	char ip[INET6_ADDRSTRLEN] = "?";
+
+	if (!f->host_family) {
+		snprintf(buf, n, "%s", f->path[0] ? f->path : "-");
+		return;
+	}
+	inet_ntop(f->host_family == 6 ? AF_INET6 : AF_INET, f->host, ip, sizeof(ip));
+	snprintf(buf, n, "%s@%s", f->path[0] ? f->path : "-", ip);
+}
+
+static void fmt_ep(char *buf, size_t n, bool known, int family, const uint8_t *a)
+{
+	if (!known)
+		snprintf(buf, n, "-");
+	else if (!inet_ntop(family == 6 ? AF_INET6 : AF_INET, a, buf, (socklen_t)n))
+		snprintf(buf, n, "?");
+}
+
 void top_fmt_si(char *buf, size_t n, double v)
 {
 	static const char unit[] = " kMGTP";
@@ -286,10 +314,11 @@ const char *top_drop_desc(const char *reason)
 /* ---- views: columns, rows ---- */
 
 enum { VC_VNI, VC_NAME, VC_EPS, VC_FLOWS, VC_PKTS, VC_RX, VC_RXB, VC_TX, VC_TXB, VC_DROP };
-enum { FC_PROTO, FC_SRC, FC_DST, FC_PKTS, FC_BYTES, FC_PPS, FC_BPS, FC_AGE };
+enum { FC_PROTO, FC_SRC, FC_DST, FC_PKTS, FC_BYTES, FC_PPS, FC_BPS, FC_AGE, FC_SRCEP, FC_DSTEP,
+       FC_PATH, FC_VERDICT };
 enum { DC_REASON, DC_COUNT, DC_RATE, DC_DESC };
 
-const struct top_col top_cols[TOP_V__COUNT][12] = {
+const struct top_col top_cols[TOP_V__COUNT][TOP_MAX_COLS] = {
 	[TOP_V_VPC] = {
 		{ "VNI", "vni", 8, false },
 		{ "NAME", "name", -10, false },
@@ -311,6 +340,10 @@ const struct top_col top_cols[TOP_V__COUNT][12] = {
 		{ "PKT/s", "pps", 7, true },
 		{ "bit/s", "bps", 7, true },
 		{ "AGE", "age", 6, true },
+		{ "SRC-EP", "srcep", -15, false },
+		{ "DST-EP", "dstep", -15, false },
+		{ "PATH", "path", -22, false },
+		{ "VERDICT", "verdict", -22, false },
 	},
 	[TOP_V_DROP] = {
 		{ "REASON", "reason", -26, false },
@@ -324,7 +357,7 @@ int top_ncols(enum top_view v)
 {
 	int n = 0;
 
-	while (n < 12 && top_cols[v][n].title)
+	while (n < TOP_MAX_COLS && top_cols[v][n].title)
 		n++;
 	return n;
 }
@@ -414,6 +447,13 @@ void top_row_text(const struct top_snap *s, enum top_view v, uint32_t i, struct 
 		cell_si(o, c[FC_BPS].width, f->bps);
 		fmt_age(b, sizeof(b), flow_age(s, f));
 		cell(o, c[FC_AGE].width, b);
+		fmt_ep(b, sizeof(b), f->src_ep, f->family, f->src);
+		cell(o, c[FC_SRCEP].width, b);
+		fmt_ep(b, sizeof(b), f->dst_ep, f->family, f->dst);
+		cell(o, c[FC_DSTEP].width, b);
+		top_fmt_path(b, sizeof(b), f);
+		cell(o, c[FC_PATH].width, b);
+		cell(o, c[FC_VERDICT].width, f->verdict[0] ? f->verdict : "-");
 	} else {
 		const struct top_drop *d = &s->drop[i];
 
@@ -434,6 +474,7 @@ void top_header_text(enum top_view v, struct sbuf *o)
 static const struct top_snap *sort_snap;
 static enum top_view sort_view;
 static int sort_col;
+static bool sort_desc;		/* the column sorts descending by default */
 
 #define CMPV(a, b) (((a) > (b)) - ((a) < (b)))
 
@@ -457,7 +498,7 @@ static int row_cmp(const void *pa, const void *pb)
 		case VC_TXB: c = CMPV(x->r.tx_bps, y->r.tx_bps); break;
 		case VC_DROP: c = CMPV(x->r.drops_ps, y->r.drops_ps); break;
 		}
-		if (top_cols[sort_view][sort_col].desc)
+		if (sort_desc)
 			c = -c;
 		if (!c)
 			c = CMPV(x->vni, y->vni);
@@ -473,8 +514,19 @@ static int row_cmp(const void *pa, const void *pb)
 		case FC_PPS: c = CMPV(x->pps, y->pps); break;
 		case FC_BPS: c = CMPV(x->bps, y->bps); break;
 		case FC_AGE: c = CMPV(y->first_ns, x->first_ns); break;
+		/* known endpoints first, then by address */
+		case FC_SRCEP: c = CMPV(y->src_ep, x->src_ep); if (!c) c = memcmp(x->src, y->src, 16); break;
+		case FC_DSTEP: c = CMPV(y->dst_ep, x->dst_ep); if (!c) c = memcmp(x->dst, y->dst, 16); break;
+		case FC_PATH:
+			c = strcmp(x->path, y->path);
+			if (!c)
+				c = CMPV(x->host_family, y->host_family);
+			if (!c)
+				c = memcmp(x->host, y->host, 16);
+			break;
+		case FC_VERDICT: c = strcmp(x->verdict, y->verdict); break;
 		}
-		if (top_cols[sort_view][sort_col].desc)
+		if (sort_desc)
 			c = -c;
 		if (!c)
 			c = flow_key_cmp(x, y);
@@ -486,7 +538,7 @@ static int row_cmp(const void *pa, const void *pb)
 		case DC_RATE: c = CMPV(x->rate, y->rate); break;
 		case DC_DESC: c = strcmp(top_drop_desc(x->reason), top_drop_desc(y->reason)); break;
 		}
-		if (top_cols[sort_view][sort_col].desc)
+		if (sort_desc)
 			c = -c;
 		if (!c)
 			c = strcmp(x->reason, y->reason);
@@ -520,6 +572,7 @@ uint32_t top_rows(const struct top_snap *s, enum top_view v, int col, bool rever
 	sort_snap = s;
 	sort_view = v;
 	sort_col = col;
+	sort_desc = top_cols[v][col].desc;
 	if (n > 1)
 		qsort(ix, n, sizeof(*ix), reverse ? row_cmp_rev : row_cmp);
 	return n;
@@ -632,6 +685,25 @@ static void json_ctr(struct json *j, const struct top_ctr *c, const struct top_r
 	json_dbl(j, "drops_ps", r->drops_ps);
 }
 
+/* "drop:route.none" -> "verdict": "drop", "reason": "route.none" (as
+ * `genv route show flows -j`); "forward" -> reason null. */
+static void json_verdict(struct json *j, const char *v)
+{
+	const char *colon = strchr(v, ':');
+	char b[TOP_REASON_MAX + 8];
+
+	if (!v[0])
+		v = "-";
+	if (!colon) {
+		json_str(j, "verdict", v);
+		json_null(j, "reason");
+		return;
+	}
+	snprintf(b, sizeof(b), "%.*s", (int)(colon - v), v);
+	json_str(j, "verdict", b);
+	json_str(j, "reason", colon + 1);
+}
+
 void top_batch_json(const struct top_snap *s, const struct top_src_info *src, bool pretty,
 		    struct sbuf *o)
 {
@@ -711,6 +783,20 @@ void top_batch_json(const struct top_snap *s, const struct top_src_info *src, bo
 		json_dbl(&j, "pps", f->pps);
 		json_dbl(&j, "bps", f->bps);
 		json_dbl(&j, "age", flow_age(s, f));
+		if (f->src_ep)
+			json_ip(&j, "src_ep", f->family, f->src);
+		else
+			json_null(&j, "src_ep");
+		if (f->dst_ep)
+			json_ip(&j, "dst_ep", f->family, f->dst);
+		else
+			json_null(&j, "dst_ep");
+		json_str(&j, "path", f->path[0] ? f->path : "-");
+		if (f->host_family)
+			json_ip(&j, "host", f->host_family, f->host);
+		else
+			json_null(&j, "host");
+		json_verdict(&j, f->verdict);
 		json_obj_close(&j);
 	}
 	json_arr_close(&j);

@@ -6,6 +6,14 @@
  * addresses), flows (inner 5-tuple), and drops (frames the decoder finds
  * invalid, by their first error code).  Without --local every frame is
  * rx; with it, frames from that underlay address are tx.
+ *
+ * What a capture tells of a flow's fate: the source is an endpoint when
+ * the frame carries genv's endpoint-type option (a genv router wrote it
+ * for the sending endpoint); the path is "indirect" when it carries an
+ * RTS option (genv attaches it only via a bouncer or divider, and which
+ * one the frame does not say), else "-"; with --local, the underlay peer
+ * is the other end of the frame.  The destination endpoint and the
+ * verdict are a router's knowledge: "-".
  */
 #include <errno.h>
 #include <stddef.h>
@@ -15,6 +23,7 @@
 #include "top.h"
 #include "../../libcore/flowhash.h"
 #include "../../libcore/num.h"
+#include "../../libcore/optreg.h"
 #include "../../libcore/pkt.h"
 
 #define TOP_MAX_FLOWS	(1u << 20)	/* tracked per capture; more are counted, not listed */
@@ -204,6 +213,31 @@ static bool addr_eq(const struct gnv_addr *a, const struct gnv_addr *b)
 	return a->family == b->family && !memcmp(a->a, b->a, a->family == 6 ? 16 : 4);
 }
 
+/* A genv option of this type (critical bit aside) in the frame. */
+static bool has_genv_opt(const struct top_pcap *p, uint8_t type)
+{
+	const struct gnv_geneve *g = &p->pk.gnv;
+
+	for (unsigned int i = 0; i < g->nopt; i++)
+		if (g->opt[i].cls == p->cfg.genv_class && (g->opt[i].type & 0x7f) == type)
+			return true;
+	return false;
+}
+
+static void flow_fate(const struct top_pcap *p, bool tx, struct top_flow *f)
+{
+	const struct gnv_layers *o = &p->pk.outer;
+	const struct gnv_addr *peer = NULL;
+
+	f->src_ep = has_genv_opt(p, GENV_OPT_EPTYPE);
+	snprintf(f->path, sizeof(f->path), "%s", has_genv_opt(p, GENV_OPT_RTS) ? "indirect" : "-");
+	if (p->has_local && o->ip.version)
+		peer = tx ? &o->ip.dst : addr_eq(&o->ip.dst, &p->local) ? &o->ip.src : NULL;
+	f->host_family = peer ? peer->family : 0;
+	if (peer)
+		memcpy(f->host, peer->a, 16);
+}
+
 static void count_frame(struct top_pcap *p, const struct pcap_pkthdr *h, const uint8_t *data)
 {
 	struct gnv_pkt *pk = &p->pk;
@@ -258,12 +292,14 @@ static void count_frame(struct top_pcap *p, const struct pcap_pkthdr *h, const u
 			k.sport = pk->inner.l4.sport;
 			k.dport = pk->inner.l4.dport;
 		}
+		top_flow_unknown(&k);
 		f = flow_get(p, &k, &isnew);
 		if (f) {
 			if (isnew) {
 				f->first_ns = now;
 				v->nflows++;
 			}
+			flow_fate(p, tx, f);
 			f->pkts++;
 			f->bytes += h->len;
 			f->last_ns = now;

@@ -85,6 +85,30 @@ static void kv_str(char *dst, size_t size, char **w, int n, const char *key)
 	snprintf(dst, size, "%s", v && strcmp(v, "-") ? v : "");
 }
 
+/* What the router did with the flow's last packet (older routers send
+ * none of it: "-"). */
+static void kv_fate(char **w, int n, struct top_flow *f)
+{
+	const char *se = kv(w, n, "src_ep"), *de = kv(w, n, "dst_ep");
+	const char *path = kv(w, n, "path"), *host = kv(w, n, "host");
+	const char *verdict = kv(w, n, "verdict");
+	uint8_t a[16];
+	int fam = 0;
+
+	top_flow_unknown(f);
+	/* the endpoint is the flow's own address; anything else is ignored */
+	f->src_ep = se && !parse_ip(se, &fam, a) && fam == f->family &&
+		    !memcmp(a, f->src, fam == 6 ? 16 : 4);
+	f->dst_ep = de && !parse_ip(de, &fam, a) && fam == f->family &&
+		    !memcmp(a, f->dst, fam == 6 ? 16 : 4);
+	if (path)
+		snprintf(f->path, sizeof(f->path), "%s", path);
+	if (host && !parse_ip(host, &fam, f->host))
+		f->host_family = (uint8_t)fam;
+	if (verdict)
+		snprintf(f->verdict, sizeof(f->verdict), "%s", verdict);
+}
+
 static int parse_record(struct top_snap *s, char **w, int n)
 {
 	const char *k = w[0];
@@ -139,6 +163,7 @@ static int parse_record(struct top_snap *s, char **w, int n)
 		f->bytes = kv_u64(w, n, "bytes");
 		f->first_ns = kv_u64(w, n, "first_ns");
 		f->last_ns = kv_u64(w, n, "last_ns");
+		kv_fate(w, n, f);
 	}
 	/* "top" and unknown kinds: ignored (newer routers may add records) */
 	return 0;

@@ -20,6 +20,7 @@
 
 #define TOP_NAME_MAX	32
 #define TOP_REASON_MAX	40
+#define TOP_PATH_MAX	12
 #define TOP_NO_VNI	UINT32_MAX
 
 struct top_ctr {
@@ -63,6 +64,12 @@ struct top_flow {
 	uint64_t first_ns, last_ns;	/* source clock */
 	double pps, bps;
 	bool reset;
+	/* what happened to the last packet (not part of the key above) */
+	bool src_ep, dst_ep;		/* src / dst is a known endpoint */
+	char path[TOP_PATH_MAX];	/* "local" "direct" ... "indirect" (capture), "-" */
+	uint8_t host_family;		/* 0: no underlay peer known */
+	uint8_t host[16];		/* underlay peer of the path */
+	char verdict[TOP_REASON_MAX + 8];	/* "forward", "drop:route.none", "-" */
 };
 
 struct top_snap {
@@ -103,6 +110,10 @@ double top_rate1(uint64_t prev, uint64_t cur, double dt, bool *reset);
 const char *top_proto_name(uint8_t proto, char *buf, size_t n);
 void top_fmt_endpoint(char *buf, size_t n, int family, const uint8_t *a, uint16_t port);
 void top_fmt_si(char *buf, size_t n, double v);		/* 999.9, 1.2k, 3.4M */
+/* A flow's PATH cell: "direct@192.0.2.2", "local", "-". */
+void top_fmt_path(char *buf, size_t n, const struct top_flow *f);
+/* Fill a new flow's outcome fields with "unknown" ("-"). */
+void top_flow_unknown(struct top_flow *f);
 const char *top_drop_desc(const char *reason);		/* "" when unknown */
 
 /* ---- views ---- */
@@ -116,7 +127,8 @@ struct top_col {
 	bool desc;			/* sorted descending by default */
 };
 
-extern const struct top_col top_cols[TOP_V__COUNT][12];
+#define TOP_MAX_COLS	12
+extern const struct top_col top_cols[TOP_V__COUNT][TOP_MAX_COLS];
 int top_ncols(enum top_view v);
 int top_col_lookup(enum top_view v, const char *key);	/* -1 when unknown */
 

@@ -34,6 +34,7 @@ struct ui {
 	int sort[TOP_V__COUNT];
 	bool rev[TOP_V__COUNT];
 	uint32_t sel[TOP_V__COUNT], first[TOP_V__COUNT];
+	int hcol[TOP_V__COUNT];		/* columns scrolled off to the left (Right/Left) */
 	char filter[TOP_V__COUNT][64];
 	uint32_t vni;			/* the VPC drilled into */
 	bool paused, help, color;
@@ -194,8 +195,13 @@ static void draw_table(struct ui *u)
 {
 	const struct top_snap *s = &u->st->snap[u->st->cur];
 	enum top_view v = u->view;
-	int rows = LINES - HEAD_LINES - 1, x = 0;
+	int rows = LINES - HEAD_LINES - 1, x = 0, skip = 0;
 	struct sbuf line = SBUF_INIT;
+
+	/* horizontal scroll: whole columns */
+	for (int c = 0; c < u->hcol[v] && c < top_ncols(v); c++)
+		skip += (top_cols[v][c].width < 0 ? -top_cols[v][c].width : top_cols[v][c].width) + 1;
+	x = -skip;
 
 	/* column header, the sort column highlighted */
 	on(attr_pair(u, P_COLHDR, A_REVERSE));
@@ -210,7 +216,7 @@ static void draw_table(struct ui *u)
 			off(attr_pair(u, P_COLHDR, A_REVERSE));
 			on(attr_pair(u, P_SORTHDR, A_BOLD | A_UNDERLINE) | A_BOLD);
 		}
-		if (x < COLS)
+		if (x >= 0 && x < COLS)
 			mvprintw(4, x, col->width < 0 ? "%-*.*s" : "%*.*s", w,
 				 w < COLS - x ? w : COLS - x, col->title);
 		if (c == u->sort[v]) {
@@ -241,7 +247,7 @@ static void draw_table(struct ui *u)
 		on(a);
 		if (i == u->sel[v])
 			mvhline(HEAD_LINES + r, 0, ' ', COLS);
-		put_clip(HEAD_LINES + r, 0, line.buf ? line.buf : "");
+		put_clip(HEAD_LINES + r, 0, line.len > (size_t)skip ? line.buf + skip : "");
 		off(a);
 	}
 	if (!u->nrows)
@@ -287,7 +293,8 @@ static const char *const help_text[] = {
 	"",
 	"  q            quit",
 	"  Enter        show the flows of the selected VPC",
-	"  Esc, Left    back to the VPCs",
+	"  Esc          back to the VPCs",
+	"  Right Left   scroll the columns (Left at the first: back)",
 	"  D, Tab       drops by reason (again: back)",
 	"  s  >         sort by the next column",
 	"  <            sort by the previous column",
@@ -467,10 +474,16 @@ static bool key(struct ui *u, int ch)
 			enter_view(u, TOP_V_FLOW);
 		}
 		break;
-	case 27:
+	case KEY_RIGHT:
+		if (u->hcol[v] + 1 < ncol)
+			u->hcol[v]++;
+		break;
 	case KEY_LEFT:
+	case 27:
 	case KEY_BACKSPACE:
-		if (v == TOP_V_DROP)
+		if (ch == KEY_LEFT && u->hcol[v] > 0)
+			u->hcol[v]--;		/* at the first column, Left goes back */
+		else if (v == TOP_V_DROP)
 			enter_view(u, u->back);
 		else if (v == TOP_V_FLOW)
 			enter_view(u, TOP_V_VPC);

@@ -268,4 +268,83 @@ else
 	skip "fish -n completions/genv.fish" "fish not installed (make deps installs it)"
 fi
 
+# ---- live objects from a running router (genv route run in a private netns) ----
+# static words of the router's language need no router
+# (router/config.h's word lists: checked by membership, so new words need no edit here)
+out=$(genv __complete route show '')
+m=$(missing "$(printf '%s\n' vpc net ep port host config)" "$out")
+[ -z "$m" ] && ok "__complete route show '': the show topics" || fail "__complete route show '': the show topics" "missing: $m"
+out=$(genv __complete route add '')
+m=$(missing "$(printf '%s\n' vpc net ep port)" "$out")
+[ -z "$m" ] && ! has host "$out" && ok "__complete route add '': the objects, not host" ||
+	fail "__complete route add '': the objects, not host" "got: ${out//$'\n'/ }"
+has host "$(genv __complete route set '')" && ok "__complete route set '': host too" || fail "__complete route set '': host too"
+# no router: no candidates, no error, at once
+start=$(date +%s%N)
+out=$(GENV_SOCKET=$tmp/none.sock genv __complete route del vpc '' 2>&1); rc=$?
+[ "$rc" = 0 ] && [ -z "$out" ] && ok "no router: no live candidates, exit 0" || fail "no router: no live candidates, exit 0" "exit $rc: $out"
+# a socket that accepts and never answers: bounded (300 ms per request)
+/usr/bin/python3 -c 'import socket, sys, time
+s = socket.socket(socket.AF_UNIX); s.bind(sys.argv[1]); s.listen(8); time.sleep(20)' "$tmp/hung.sock" &
+hung=$!
+for _ in $(seq 50); do [ -S "$tmp/hung.sock" ] && break; sleep 0.1; done
+start=$(date +%s%N)
+out=$(GENV_SOCKET=$tmp/hung.sock timeout 5 genv __complete route del ep 100 '' 2>&1); rc=$?
+ms=$((($(date +%s%N) - start) / 1000000))
+kill "$hung" 2>/dev/null; wait "$hung" 2>/dev/null
+[ "$rc" = 0 ] && [ -z "$out" ] && [ "$ms" -lt 2000 ] && ok "a router that never answers: nothing, in ${ms} ms" ||
+	fail "a router that never answers: bounded" "exit $rc after $ms ms: $out"
+
+if [ "$(id -u)" = 0 ] && command -v unshare >/dev/null && [ -c /dev/net/tun ]; then
+	cat >"$tmp/live.genv" <<-'EOF'
+		set host addr 10.200.0.1 id h1
+		add vpc 100 name blue cidr 10.0.0.0/16 cidr fd00:100::/64
+		add vpc 200 name red cidr 10.0.0.0/16
+		add net 100 10.0.1.0/24 gw 10.0.1.1
+		add port cpt0
+		add ep 100 10.0.1.5 mac 02:00:00:00:01:05 port cpt0
+		add ep 100 10.0.1.6 mac 02:00:00:00:01:06 host 10.200.0.2
+		add ep 200 10.0.1.7 mac 02:00:00:00:01:07 host 10.200.0.2
+	EOF
+	rsock=$tmp/live.sock
+	unshare -n "$genv_abs" route run -q -f "$tmp/live.genv" -S "$rsock" 2>"$tmp/router.err" &
+	rpid=$!
+	trap 'kill "$rpid" 2>/dev/null; wait "$rpid" 2>/dev/null; rm -rf "$tmp"' EXIT
+	for _ in $(seq 50); do genv route -S "$rsock" show host >/dev/null 2>&1 && break; sleep 0.1; done
+	# live LINE... EXPECTED: candidates of `genv __complete LINE` with GENV_SOCKET set
+	live() {
+		local want=${*: -1}
+		check_eq "live: genv ${*:1:$#-1}<TAB>" "$want" \
+			"$(GENV_SOCKET=$rsock genv __complete "${@:1:$#-1}" | tr '\n' ' ' | sed 's/ $//')"
+	}
+	live route del vpc '' "100 200"
+	live route show ep '' "100 200"
+	live route add ep '' "100 200"
+	live route add vpc '' ""
+	live route del ep 100 '' "10.0.1.5 10.0.1.6"
+	live route set ep 200 '' "10.0.1.7"
+	live route del ep 100 10.0.1.5 "10.0.1.5"
+	live route set net 100 '' "10.0.1.0/24"
+	live route del port '' "cpt0"
+	live route add ep 100 10.0.1.9 mac 02:00:00:00:01:09 port '' "cpt0"
+	live route show port '' ""
+	live trace --vpc '' "100 200"
+	live top --vni= "--vni=100 --vni=200"
+	live trace packet --in '' "underlay cpt0"
+	check_eq "live: -S PATH on the line" "100 200" \
+		"$(GENV_SOCKET=$tmp/none.sock genv __complete route -S "$rsock" del vpc '' | tr '\n' ' ' | sed 's/ $//')"
+	check_eq "live: --socket=PATH on the line" "100 200" \
+		"$(genv __complete route --socket="$rsock" del vpc '' | tr '\n' ' ' | sed 's/ $//')"
+	check_eq "live: descriptions for fish and zsh" "100	name blue cidr 10.0.0.0/16 cidr fd00:100::/64" \
+		"$(GENV_SOCKET=$rsock GENV_COMPLETE_DESC=1 genv __complete route del vpc 1 | head -n 1)"
+	out=$(GENV_SOCKET=$rsock bash_comp "genv route del ep 100 10.0.1.")
+	check_eq "bash: genv route del ep 100 10.0.1.<TAB>" "10.0.1.5 10.0.1.6" "$(sort <<<"$out" | tr '\n' ' ' | sed 's/ $//')"
+	if command -v fish >/dev/null; then
+		out=$(GENV_SOCKET=$rsock fish_comp "genv route del vpc ")
+		check_eq "fish: genv route del vpc <TAB>" "100 200" "$(sort <<<"$out" | tr '\n' ' ' | sed 's/ $//')"
+	fi
+else
+	skip "live completion from a running router" "needs root, unshare and /dev/net/tun"
+fi
+
 finish

@@ -5,7 +5,10 @@
 # of every command and option of the table, values and files, history
 # (file written, bounded, reloaded, HOME unset), Ctrl-R, Ctrl-C at the
 # prompt and during long commands, `help CMD` through man, and the
-# terminal modes restored on exit.
+# terminal modes restored on exit.  `set router`: the session's control
+# socket for route/trace/top, the prompt naming the router that answers
+# there and Tab completing its live objects (a router in a private network
+# namespace, when root).  `genv help CMD` runs man(1) on a terminal only.
 # "A && ok || fail" is safe: ok never fails
 # shellcheck disable=SC2015
 set -u
@@ -15,13 +18,17 @@ set -u
 tmp=$(mktemp -d /tmp/genv-repl.XXXXXX)
 sock=genv-repl-test-$$-0
 nsock=0
+rpid=
 # shellcheck disable=SC2317  # called by the trap
 cleanup() {
 	command -v tmux >/dev/null && tmux -L "$sock" kill-server 2>/dev/null
+	[ -n "$rpid" ] && kill "$rpid" 2>/dev/null && wait "$rpid" 2>/dev/null
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
 genv_abs=$(readlink -f "$GENV")
+# no router on the default socket may change the prompt or the completions
+export GENV_SOCKET=$tmp/none.sock
 PKT='geneve vni=5 / ipv4 / icmp'
 HEX5=$("$GENV" craft --hex "$PKT")
 HEX7=$("$GENV" craft --hex 'geneve vni=7 / ipv4 / icmp')
@@ -128,12 +135,41 @@ batch set
 want=$(printf '%s\n' "json off" "pretty off" "quiet off" "color auto" "verbose 0")
 [ "$(head -n 5 <<<"$out")" = "$want" ] && ok "set: lists the defaults" || fail "set: lists the defaults" "$(head -n 5 <<<"$out")"
 grep -q '^  "pretty": true' <<<"$out" && ok "set pretty on: pretty JSON (implies json)" || fail "set pretty on: pretty JSON (implies json)"
-grep -qx '{"schema":1,"json":true,"pretty":false,"quiet":true,"color":"never","verbose":2}' <<<"$out" &&
+grep -qxF '{"schema":1,"json":true,"pretty":false,"quiet":true,"color":"never","verbose":2,"router":"'"$GENV_SOCKET"'"}' <<<"$out" &&
 	ok "set quiet/color/verbose" || fail "set quiet/color/verbose" "$out"
 grep -q '"hex":' <<<"$out" && ok "source: runs the file; its set json on applies" || fail "source: runs the file; its set json on applies"
 [ "$(grep -c '"hex":' <<<"$out")" = 1 ] && grep -qF "inner.genv:3: 'decode' failed" <<<"$out" &&
 	grep -qF "set.genv:12: 'source' failed" <<<"$out" && [ "$rc" = 1 ] &&
 	ok "source: stops at its first failure with FILE:LINE" || fail "source: stops at its first failure with FILE:LINE" "$out"
+# set router: the session's control socket for route, trace and top
+cat >"$tmp/router.genv" <<EOF
+set router $tmp/r1.sock
+set
+set json on
+set
+set json off
+route show host
+top -b -n 1
+trace drops --once
+route -S $tmp/r2.sock show host
+set router default
+set
+set router ''
+EOF
+batch router --force
+[ "$(sed -n 6p "$tmp/out")" = "router $tmp/r1.sock" ] && grep -qF '"router":"'"$tmp"'/r1.sock"}' "$tmp/out" &&
+	ok "set router PATH: listed by set, text and JSON" || fail "set router PATH: listed by set, text and JSON" "$out"
+[ "$(tail -n 1 "$tmp/out")" = "router $GENV_SOCKET" ] && ok "set router default: back to \$GENV_SOCKET" ||
+	fail "set router default: back to \$GENV_SOCKET" "$(tail -n 1 "$tmp/out")"
+for c in route top trace; do
+	grep -q "^genv $c: .*'$tmp/r1.sock'" <<<"$err" && ok "set router: genv $c uses the session's socket" ||
+		fail "set router: genv $c uses the session's socket" "$err"
+done
+grep -q "^genv route: .*'$tmp/r2.sock'" <<<"$err" && ok "set router: -S on a line still wins" ||
+	fail "set router: -S on a line still wins" "$err"
+[ "$rc" = 1 ] && grep -qF "router.genv:12: 'set' failed (exit 2)" <<<"$err" && ok "set router '': a usage error" ||
+	fail "set router '': a usage error" "exit $rc: $err"
+
 printf '%s\n' "set jsn on" >"$tmp/badset.genv"
 batch badset
 [ "$rc" = 2 ] && grep -qF "genv repl: set: 'jsn' is not one of" <<<"$err" && ok "set: unknown key is a usage error" ||
@@ -151,6 +187,44 @@ printf '%s\n' "craft 'geneve" >"$tmp/open.genv"
 batch open
 [ "$rc" = 2 ] && grep -qF "open.genv:1: unterminated quote" <<<"$err" && ok "an unterminated quote is reported" ||
 	fail "an unterminated quote is reported" "exit $rc: $err"
+
+# ---- genv help CMD: man(1) on a terminal, the --help text otherwise ----
+# a fake man(1) records how it is called
+mkdir -p "$tmp/fakeman"
+cat >"$tmp/fakeman/man" <<EOF
+#!/bin/sh
+printf '%s\n' "\$*" >>"$tmp/man.log"
+[ -e "$tmp/man.fail" ] && exit 16
+echo "FAKE MAN PAGE"
+EOF
+chmod +x "$tmp/fakeman/man"
+if command -v script >/dev/null; then
+	# script(1) gives genv a terminal on stdout
+	PATH=$tmp/fakeman:$PATH script -qec "$genv_abs help decode" /dev/null >"$tmp/out" 2>&1 </dev/null
+	if [ -f "$(dirname "$genv_abs")/../man/genv-decode.1" ]; then
+		want="-l $(dirname "$genv_abs")/../man/genv-decode.1"
+	else
+		want="1 genv-decode"
+	fi
+	check_eq "genv help decode on a terminal: runs man $want" "$want" "$(cat "$tmp/man.log" 2>/dev/null)"
+	grep -q "FAKE MAN PAGE" "$tmp/out" && ! grep -q '^Usage: genv decode' "$tmp/out" &&
+		ok "genv help decode on a terminal: the man page, not --help" ||
+		fail "genv help decode on a terminal: the man page, not --help" "$(head -n 3 "$tmp/out")"
+	: >"$tmp/man.fail"
+	PATH=$tmp/fakeman:$PATH script -qec "$genv_abs help decode" /dev/null >"$tmp/out" 2>&1 </dev/null
+	grep -q '^Usage: genv decode' "$tmp/out" && ok "genv help decode: man fails -> the --help text" ||
+		fail "genv help decode: man fails -> the --help text" "$(head -n 3 "$tmp/out")"
+	rm -f "$tmp/man.fail" "$tmp/man.log"
+	PATH=$tmp/fakeman:$PATH "$GENV" help decode >"$tmp/out" 2>&1
+	[ ! -e "$tmp/man.log" ] && grep -q '^Usage: genv decode' "$tmp/out" &&
+		ok "genv help decode off a terminal: --help text, no man" ||
+		fail "genv help decode off a terminal: --help text, no man" "man called: $(cat "$tmp/man.log" 2>/dev/null)"
+	PATH=$tmp/fakeman:$PATH script -qec "$genv_abs -j help decode" /dev/null >"$tmp/out" 2>&1 </dev/null
+	[ ! -e "$tmp/man.log" ] && ok "genv -j help decode: no man on a terminal either" ||
+		fail "genv -j help decode: no man on a terminal either" "$(cat "$tmp/man.log")"
+else
+	skip "genv help decode through man(1)" "script(1) not installed"
+fi
 
 # ---- a terminal session in tmux ----
 
@@ -385,6 +459,74 @@ if [ -n "$pid" ]; then
 		fail "terminal modes restored after SIGTERM" "$(cat "$tmp/stty.after")"
 else
 	skip "terminal modes restored after SIGTERM" "genv process not found"
+fi
+
+# ---- set router: the prompt names the router; Tab completes its objects ----
+if [ "$(id -u)" = 0 ] && command -v unshare >/dev/null && [ -c /dev/net/tun ]; then
+	cat >"$tmp/live.genv" <<-'EOF'
+		set host addr 10.200.0.1 id h1
+		add vpc 100 name blue cidr 10.0.0.0/16
+		add vpc 200 name red cidr 10.0.0.0/16
+		add port rpt0
+		add ep 100 10.0.1.5 mac 02:00:00:00:01:05 port rpt0
+		add ep 100 10.0.1.6 mac 02:00:00:00:01:06 host 10.200.0.2
+	EOF
+	rsock=$tmp/live.sock
+	# a private network namespace: no clash with another router's UDP 6081
+	unshare -n "$genv_abs" route run -q -f "$tmp/live.genv" -S "$rsock" 2>"$tmp/router.err" &
+	rpid=$!
+	for _ in $(seq 50); do "$GENV" route -S "$rsock" show host >/dev/null 2>&1 && break; sleep 0.1; done
+	out=$(printf '%s\n' "set router $rsock" "route show vpc 200" | "$GENV" repl 2>&1)
+	grep -q '^vpc 200 name red' <<<"$out" && ok "batch: route uses the router of 'set router'" ||
+		fail "batch: route uses the router of 'set router'" "$out"
+
+	start HOME="$home"
+	keys "set router $rsock" Enter
+	wait_for '^genv h1> $' 5 && ok "set router: the prompt names the router (genv h1> )" ||
+		fail "set router: the prompt names the router (genv h1> )" "$(screen | tail -n 2)"
+	# rfresh: an empty screen at the router's prompt
+	rfresh() {
+		keys C-u C-l
+		T clear-history -t s
+		wait_for '^genv h1> $' 3
+		T clear-history -t s
+	}
+	rfresh
+	keys "route del vpc " Tab
+	wait_for '(^| )100 +200( |$)' 3 && ok "Tab: live VPC ids after 'route del vpc'" ||
+		fail "Tab: live VPC ids after 'route del vpc'" "$(screen | tail -n 3)"
+	rfresh
+	keys "route del ep 100 " Tab	# the common prefix, then the list
+	wait_for '^genv h1> route del ep 100 10\.0\.1\.$' 3
+	keys Tab
+	wait_for '(^| )10\.0\.1\.5 +10\.0\.1\.6( |$)' 3 && ok "Tab: live endpoint addresses after 'route del ep 100'" ||
+		fail "Tab: live endpoint addresses after 'route del ep 100'" "$(screen | tail -n 3)"
+	rfresh
+	keys "route del port r" Tab
+	wait_for '^genv h1> route del port rpt0 $' 3 && ok "Tab: a live port name after 'route del port'" ||
+		fail "Tab: a live port name after 'route del port'" "$(screen | tail -n 2)"
+	rfresh
+	keys "trace drops --vpc 2" Tab
+	wait_for '^genv h1> trace drops --vpc 200 $' 3 && ok "Tab: live VPC id after 'trace --vpc'" ||
+		fail "Tab: live VPC id after 'trace --vpc'" "$(screen | tail -n 2)"
+	rfresh
+	keys "route show vpc 100" Enter
+	wait_for '^vpc 100 name blue' 5 && ok "route in the session: the router of 'set router'" ||
+		fail "route in the session: the router of 'set router'" "$(screen | tail -n 3)"
+	# the router stops: the next prompt is plain again
+	kill "$rpid" 2>/dev/null
+	wait "$rpid" 2>/dev/null
+	rpid=
+	keys C-u Enter
+	wait_for '^genv> $' 5 && ok "router gone: the prompt is 'genv> ' again" ||
+		fail "router gone: the prompt is 'genv> ' again" "$(screen | tail -n 2)"
+	keys C-u "route del vpc " Tab
+	sleep 0.5
+	[ "$(screen | grep -c '^genv> route del vpc $')" -ge 1 ] && ! screen | grep -q '100 +200' &&
+		ok "router gone: no live candidates, no error" || fail "router gone: no live candidates, no error" "$(screen | grep -v "^$" | tail -n 3)"
+	quit
+else
+	skip "set router: prompt and live completion" "needs root, unshare and /dev/net/tun"
 fi
 
 finish

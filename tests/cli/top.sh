@@ -78,6 +78,35 @@ grep -qE '^geneve\.critical_without_c +20 ' <<<"$out" && ok "top -b: drops by re
 grep -qE '^udp +10\.0\.0\.1:1000 +10\.0\.0\.2:53 +334 ' <<<"$out" && ok "top -b --vni: flows of the VPC" ||
 	fail "top -b --vni: flows of the VPC" "$out"
 check_eq "top -b: invalid frames are not rx" "2 2 667" "$(row 100)"
+grep -qE '^udp +10\.0\.0\.1:1000 +10\.0\.0\.2:53 +334 .* - +- +- +-$' <<<"$out" &&
+	ok "top -b --vni: a capture without genv options knows no endpoint, path or verdict" ||
+	fail "top -b --vni: a capture without genv options knows no endpoint, path or verdict" "$out"
+grep -qE '^PROTO .* AGE SRC-EP +DST-EP +PATH +VERDICT$' <<<"$out" && ok "top -b --vni: flow columns" ||
+	fail "top -b --vni: flow columns" "$out"
+
+# what a capture tells of a flow's path: genv's eptype option (the source
+# is an endpoint), RTS (via a bouncer or divider), --local (the peer)
+"$GENV" craft -q -c 3 -w "$tmp/ind.pcap" 'eth / ipv4 src=192.0.2.1 dst=192.0.2.2 / udp dport=6081 / geneve vni=100 opt=eptype:simple opt=rts:host=192.0.2.1,mac=02:00:00:00:00:01 / eth / ipv4 src=10.0.0.1 dst=10.0.0.2 / udp sport=5 dport=53' &&
+	"$GENV" craft -q -c 2 -w "$tmp/dir.pcap" 'eth / ipv4 src=192.0.2.3 dst=192.0.2.1 / udp dport=6081 / geneve vni=100 opt=eptype:simple / eth / ipv4 src=10.0.0.3 dst=10.0.0.1 / udp sport=6 dport=53' ||
+	fail "craft the path fixtures"
+{ cat "$tmp/ind.pcap"; tail -c +25 "$tmp/dir.pcap"; } >"$tmp/paths.pcap"
+out=$("$GENV" top -b --fast -d 3600 --vni 100 --local 192.0.2.1 -r "$tmp/paths.pcap" 2>&1)
+grep -qE '^udp +10\.0\.0\.1:5 +10\.0\.0\.2:53 +3 .* 10\.0\.0\.1 +- +indirect@192\.0\.2\.2 +-$' <<<"$out" &&
+	ok "top -r: RTS option: indirect path, eptype: source endpoint, --local: peer" ||
+	fail "top -r: RTS option: indirect path, eptype: source endpoint, --local: peer" "$out"
+grep -qE '^udp +10\.0\.0\.3:6 +10\.0\.0\.1:53 +2 .* 10\.0\.0\.3 +- +-@192\.0\.2\.3 +-$' <<<"$out" &&
+	ok "top -r: no RTS option: path unknown, peer from --local" ||
+	fail "top -r: no RTS option: path unknown, peer from --local" "$out"
+out=$("$GENV" top -j --fast -d 3600 --vni 100 -r "$tmp/paths.pcap" 2>&1)
+if $PY -c '
+import json, sys
+f = {x["sport"]: x for x in json.loads(sys.argv[1])["flows"]}
+assert f[5]["src_ep"] == "10.0.0.1" and f[5]["dst_ep"] is None and f[5]["path"] == "indirect", f[5]
+assert f[6]["path"] == "-" and f[6]["host"] is None and f[5]["host"] is None, f
+assert all(x["verdict"] == "-" and x["reason"] is None for x in f.values()), f
+' "$out"; then ok "top -j -r: flow endpoint, path and verdict keys"
+else fail "top -j -r: flow endpoint, path and verdict keys" "$out"
+fi
 
 # ---- JSON ----
 "$GENV" top -j --fast -d 1 --vni 101 -r "$tmp/mix.pcap" >"$tmp/j" 2>&1
@@ -223,12 +252,17 @@ else
 			    assert abs(v["rx_pps"] - 200) < 200 * 0.15, v
 			    assert abs(v["drops_ps"] - 200) < 200 * 0.15, v
 			    assert d["flows_vni"] == 100 and len(d["flows"]) == 1
+			    f = d["flows"][0]
+			    # from the underlay, for an unknown address this host routes nothing to
+			    assert f["src_ep"] is None and f["dst_ep"] is None, f
+			    assert f["path"] == "-" and f["host"] is None, f
+			    assert f["verdict"] == "drop" and f["reason"] == "route.not_local", f
 			v = after["vpcs"][0]
 			assert v["rx_packets"] == 600 and v["drops"] == 600, v
 			assert after["drops"] == [{"reason": "route.not_local", "count": 600, "rate": 0}], after["drops"]
 		EOF
-		then ok "top against a router: counts exact, rates within 15%"
-		else fail "top against a router: counts exact, rates within 15%" "$(head -c 400 "$tmp/rt1.json"; tail -n 3 "$tmp/route.log")"
+		then ok "top against a router: counts exact, rates within 15%, flow verdict"
+		else fail "top against a router: counts exact, rates within 15%, flow verdict" "$(head -c 400 "$tmp/rt1.json"; tail -n 3 "$tmp/route.log")"
 		fi
 	else
 		skip "top against a router" "router did not start: $(tail -n 1 "$tmp/route.log")"
@@ -286,6 +320,13 @@ wait_for "screen: empty filter shows all" '^ +102 '
 keys Down Enter
 wait_for "screen: Enter shows the selected VPC's flows" 'VPC 101 flows: 2'
 wait_for "screen: flow rows" '^udp +10\.0\.0\.1:100[01] +10\.0\.0\.2:53 '
+keys Right Right Right Right Right Right Right Right
+wait_for "screen: Right scrolls to the endpoint, path and verdict columns" '^SRC-EP +DST-EP +PATH +VERDICT'
+wait_for "screen: scrolled flow rows" '^- +- +- +-$'
+keys Left Left Left Left Left Left Left Left
+wait_for "screen: Left scrolls back" '^PROTO +SOURCE '
+pane | grep -q 'VPC 101 flows' && ok "screen: Left at the first column stays until then" ||
+	fail "screen: Left at the first column stays until then" "$(pane | head -n 6 | tr '\n' '|')"
 keys Escape
 wait_for "screen: Esc goes back" '^\[VPCs\]'
 keys D

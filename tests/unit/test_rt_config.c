@@ -5,6 +5,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "../../libcore/build.h"
+#include "../../libcore/lang.h"
+#include "../../libcore/optreg.h"
 #include "../../router/config.h"
 #include "../../router/pipeline.h"
 
@@ -351,6 +354,62 @@ START_TEST(show_text_and_json)
 }
 END_TEST
 
+/* ---- flows: what show flows / show top VNI say about each path ---- */
+
+static enum rt_verdict send_port(int port, const char *text)
+{
+	static uint8_t buf[RT_HEADROOM + 2048];
+	struct gnv_spec spec;
+	struct rt_out o;
+	size_t size;
+	char err[256];
+
+	gnv_spec_init(&spec, GENV_CLASS_DEFAULT);
+	ck_assert_msg(gnv_lang_parse(text, &spec, err, sizeof(err)) == 0, "%s: %s", text, err);
+	ck_assert_msg(gnv_build_ex(&spec, buf + RT_HEADROOM, sizeof(buf) - RT_HEADROOM, &size, NULL,
+				   err, sizeof(err)) == 0, "%s: %s", text, err);
+	return rt_from_port(t, port, buf + RT_HEADROOM, size, RT_HEADROOM, &o, NULL);
+}
+
+#define FROM5 "eth src=02:00:00:00:01:05 dst=02:67:76:00:00:01 / ipv4 src=10.0.1.5 "
+
+static void has(const char *what)
+{
+	ck_assert_msg(strstr(sbuf_str(&out), what), "no '%s' in: %s", what, sbuf_str(&out));
+}
+
+START_TEST(show_flows_fate)
+{
+	load_topo();
+	ck_assert_int_eq(send_port(0, FROM5 "dst=10.0.2.7 / udp sport=1 dport=2"), RT_FORWARD);
+	ck_assert_int_eq(send_port(0, FROM5 "dst=10.0.1.99 / udp sport=1 dport=3"), RT_FORWARD);
+	ck_assert_int_eq(send_port(0, FROM5 "dst=10.0.9.9 / udp sport=1 dport=4"), RT_FORWARD);
+	ck_assert_int_eq(send_port(1, "eth src=02:00:00:00:02:05 dst=02:67:76:00:00:01 / ipv4 src=10.0.1.5 "
+				   "dst=10.0.9.9 / udp sport=1 dport=5"), RT_REPLY);
+	ok("show flows");
+	has("vpc 100 udp 10.0.1.5:1 -> 10.0.2.7:2 packets 1 bytes ");
+	has(" src_ep 10.0.1.5 dst_ep 10.0.2.7 path direct host 10.200.0.2 verdict forward\n");
+	has(":1 -> 10.0.1.99:3 packets 1 bytes ");
+	has(" src_ep 10.0.1.5 dst_ep - path bouncer host 10.200.0.");
+	has(" src_ep 10.0.1.5 dst_ep - path divider host 10.200.0.9 verdict forward\n");
+	has(" src_ep 10.0.1.5 dst_ep - path - host - verdict reply:route.none\n");
+	ok("show top 100");
+	has("flow vni 100 proto 17 src 10.0.1.5 sport 1 dst 10.0.2.7 dport 2 packets 1 bytes ");
+	has(" src_ep 10.0.1.5 dst_ep 10.0.2.7 path direct host 10.200.0.2 verdict forward\n");
+	ck_assert_msg(!strstr(sbuf_str(&out), "route.none\n"), "%s", sbuf_str(&out));	/* VPC 200 */
+	sbuf_reset(&out);
+	ck_assert_int_eq(rt_cmd_exec(t, NULL, "show flows 200", true, &out), 0);
+	has("\"src_ep\":\"10.0.1.5\",\"dst_ep\":null,\"path\":\"-\",\"host\":null,"
+	    "\"verdict\":\"reply\",\"reason\":\"route.none\"}");
+	sbuf_reset(&out);
+	ck_assert_int_eq(rt_cmd_exec(t, NULL, "show top 100", true, &out), 0);
+	has("\"dport\":2,\"packets\":1,");
+	has("\"src_ep\":\"10.0.1.5\",\"dst_ep\":\"10.0.2.7\",\"path\":\"direct\","
+	    "\"host\":\"10.200.0.2\",\"verdict\":\"forward\",\"reason\":null}");
+	has("\"path\":\"divider\",\"host\":\"10.200.0.9\"");
+}
+END_TEST
+
 /* ---- runtime callbacks ---- */
 
 static int opened[8], closed[8], addr_calls, fail_open;
@@ -478,6 +537,7 @@ Suite *rt_config_suite(void)
 	tcase_add_test(tc, errors_name_the_word);
 	tcase_add_test(tc, set_and_del);
 	tcase_add_test(tc, show_text_and_json);
+	tcase_add_test(tc, show_flows_fate);
 	tcase_add_test(tc, runtime_ops);
 	tcase_add_test(tc, many_endpoints_roundtrip);
 	tcase_add_test(tc, is_change);

@@ -722,6 +722,108 @@ START_TEST(flow_table_bounded)
 }
 END_TEST
 
+/* The flow entry of (vni, IPv4 src -> dst, UDP sport -> dport), or NULL. */
+static const struct rt_flow *flow_of(uint32_t vni, const char *src, const char *dst,
+				     uint16_t sport, uint16_t dport)
+{
+	const struct rt_vpc *v = rt_vpc_find(t, vni);
+	uint8_t a[16] = { 0 }, b[16] = { 0 };
+	int fam;
+
+	ck_assert_int_eq(parse_ip(src, &fam, a), 0);
+	ck_assert_int_eq(parse_ip(dst, &fam, b), 0);
+	for (uint32_t i = 0; v && i < v->flows.nsets * 4; i++) {
+		const struct rt_flow *f = &v->flows.e[i];
+
+		if (f->family == fam && f->proto == 17 && f->sport == sport && f->dport == dport &&
+		    !memcmp(f->src, a, 4) && !memcmp(f->dst, b, 4))
+			return f;
+	}
+	return NULL;
+}
+
+/* The flow's recorded fate: endpoints known, path, host ("" for none), verdict. */
+static void assert_fate(const struct rt_flow *f, bool src_ep, bool dst_ep, enum rt_path path,
+			const char *host, enum rt_verdict verdict, enum rt_drop reason)
+{
+	char h[RT_ADDR_STR] = "";
+
+	ck_assert_ptr_nonnull(f);
+	if (f->host.family)
+		rt_addr_fmt(h, sizeof(h), f->host.family, f->host.a);
+	ck_assert_msg(f->src_ep == src_ep && f->dst_ep == dst_ep && f->path == path &&
+		      !strcmp(h, host) && f->verdict == verdict && f->reason == reason,
+		      "src_ep %d dst_ep %d path %s host '%s' verdict %s reason %s; expected "
+		      "%d %d %s '%s' %s %s", f->src_ep, f->dst_ep, rt_path_name(f->path), h,
+		      rt_verdict_name(f->verdict), rt_drop_name(f->reason), src_ep, dst_ep,
+		      rt_path_name(path), host, rt_verdict_name(verdict), rt_drop_name(reason));
+}
+
+START_TEST(flows_record_path)
+{
+	const struct rt_flow *f;
+
+	/* from a port: local, direct (the endpoint's host), bouncer, divider */
+	ck_assert_int_eq(from_port(0, EP5 "dst=10.0.1.6 / udp sport=1 dport=2"), RT_DELIVER);
+	assert_fate(flow_of(100, "10.0.1.5", "10.0.1.6", 1, 2), true, true, RT_PATH_LOCAL, "",
+		    RT_DELIVER, RT_DROP_NONE);
+	ck_assert_int_eq(from_port(0, EP5 "dst=10.0.2.7 / udp sport=1 dport=3"), RT_FORWARD);
+	assert_fate(flow_of(100, "10.0.1.5", "10.0.2.7", 1, 3), true, true, RT_PATH_DIRECT,
+		    "10.200.0.2", RT_FORWARD, RT_DROP_NONE);
+	ck_assert_int_eq(from_port(0, EP5 "dst=10.0.1.77 / udp sport=1 dport=4"), RT_FORWARD);
+	assert_fate(flow_of(100, "10.0.1.5", "10.0.1.77", 1, 4), true, false, RT_PATH_BOUNCER,
+		    "10.200.0.3", RT_FORWARD, RT_DROP_NONE);
+	ck_assert_int_eq(from_port(0, EP5 "dst=10.0.9.9 / udp sport=1 dport=5"), RT_FORWARD);
+	assert_fate(flow_of(100, "10.0.1.5", "10.0.9.9", 1, 5), true, false, RT_PATH_DIVIDER,
+		    "10.200.0.9", RT_FORWARD, RT_DROP_NONE);
+	/* the same flow, now too big for the path: the path stays, the verdict changes */
+	ck_assert_int_eq(from_port(0, EP5 "dst=10.0.2.7 df=1 / udp sport=1 dport=3 / payload len=1460"),
+			 RT_REPLY);
+	f = flow_of(100, "10.0.1.5", "10.0.2.7", 1, 3);
+	assert_fate(f, true, true, RT_PATH_DIRECT, "10.200.0.2", RT_REPLY, RT_DROP_MTU);
+	ck_assert_uint_eq(f->pkts, 2);
+	/* no route (VPC 200 has no divider): no path */
+	ck_assert_int_eq(from_port(2, "eth src=02:00:00:00:02:05 dst=02:67:76:00:00:01 / ipv4 src=10.0.1.5 "
+				   "dst=10.0.9.9 / udp sport=1 dport=6"), RT_REPLY);
+	assert_fate(flow_of(200, "10.0.1.5", "10.0.9.9", 1, 6), true, false, RT_PATH_NONE, "",
+		    RT_REPLY, RT_DROP_NO_ROUTE);
+	/* from the underlay: decap (host = the sender), the source a known remote endpoint */
+	ck_assert_int_eq(from_ul("10.200.0.2", 62, 0, UL_IN("10.0.1.5") " / udp sport=7 dport=8"), RT_DELIVER);
+	assert_fate(flow_of(100, "10.0.2.7", "10.0.1.5", 7, 8), true, true, RT_PATH_DECAP,
+		    "10.200.0.2", RT_DELIVER, RT_DROP_NONE);
+	/* an unknown source, and a destination that is not here */
+	assert_drop(from_ul("10.200.0.2", 62, 0, "geneve vni=100 / eth / ipv4 src=10.0.9.50 dst=10.0.2.7 "
+			    "/ udp sport=7 dport=9"), RT_DROP_NOT_LOCAL);
+	assert_fate(flow_of(100, "10.0.9.50", "10.0.2.7", 7, 9), false, true, RT_PATH_NONE, "",
+		    RT_DROP, RT_DROP_NOT_LOCAL);
+	/* relayed onward as the bouncer of 10.0.1.0/24, then its TTL runs out */
+	cmd("set host addr 10.200.0.3");
+	cmd("add ep 100 10.0.1.88 mac 02:00:00:00:01:88 host 10.200.0.4");
+	ck_assert_int_eq(from_ul("10.200.0.2", 64, 0, UL_IN("10.0.1.88") " / udp sport=7 dport=10"), RT_FORWARD);
+	assert_fate(flow_of(100, "10.0.2.7", "10.0.1.88", 7, 10), true, true, RT_PATH_FORWARD,
+		    "10.200.0.4", RT_FORWARD, RT_DROP_NONE);
+	assert_drop(from_ul("10.200.0.2", 1, 0, UL_IN("10.0.1.88") " / udp sport=7 dport=10"), RT_DROP_TTL);
+	assert_fate(flow_of(100, "10.0.2.7", "10.0.1.88", 7, 10), true, true, RT_PATH_FORWARD,
+		    "10.200.0.4", RT_DROP, RT_DROP_TTL);
+	/* a dry run changes no flow entry, not even its verdict */
+	{
+		struct rt_flow before = *flow_of(100, "10.0.2.7", "10.0.1.88", 7, 10);
+		struct rt_ul_meta m = meta("10.200.0.2", 64, 0);
+		struct rt_trace tr;
+
+		craft_ul(UL_IN("10.0.1.88") " / udp sport=7 dport=10");
+		rt_trace_init(&tr, true);
+		ck_assert_int_eq(rt_from_underlay(t, &m, frame, fsize, 0, &out, &tr), RT_FORWARD);
+		ck_assert_mem_eq(&before, flow_of(100, "10.0.2.7", "10.0.1.88", 7, 10), sizeof(before));
+	}
+	ck_assert_str_eq(rt_path_name(RT_PATH_DIVIDER), "divider");
+	ck_assert_int_eq(rt_path_lookup("decap"), RT_PATH_DECAP);
+	ck_assert_int_eq(rt_path_lookup("-"), RT_PATH_NONE);
+	ck_assert_int_eq(rt_path_lookup("nope"), -1);
+	ck_assert_str_eq(rt_path_name(RT_PATH__COUNT), "?");
+}
+END_TEST
+
 START_TEST(icmp_rate_limit)
 {
 	rt_tables_free(t);
@@ -799,6 +901,7 @@ Suite *rt_pipeline_suite(void)
 	tcase_add_test(tc, bouncer_and_divider_role);
 	tcase_add_test(tc, dry_run_changes_nothing);
 	tcase_add_test(tc, flow_table_bounded);
+	tcase_add_test(tc, flows_record_path);
 	tcase_add_test(tc, icmp_rate_limit);
 	tcase_add_test(tc, updates_while_forwarding);
 	suite_add_tcase(s, tc);

@@ -8,7 +8,9 @@
 #include <stdint.h>
 #include <string.h>
 #include "../../cmd/top/model.c"
+#include "../../cmd/top/router.c"
 #include "../../router/config.h"
+#include "../../router/pipeline.h"
 
 Suite *top_suite(void);
 
@@ -220,6 +222,134 @@ START_TEST(show_top_records)
 }
 END_TEST
 
+/* A flow's fate: columns SRC-EP DST-EP PATH VERDICT, sorting, JSON. */
+static struct top_flow *fflow(struct top_snap *s, uint16_t sport, bool src_ep, const char *path,
+			      const char *host, const char *verdict)
+{
+	struct top_flow *f = top_snap_add_flow(s);
+	int fam;
+
+	ck_assert_ptr_nonnull(f);
+	f->vni = 100;
+	f->family = 4;
+	f->proto = 17;
+	memcpy(f->src, "\x0a\x00\x01\x05", 4);
+	memcpy(f->dst, "\x0a\x00\x02\x07", 4);
+	f->sport = sport;
+	f->dport = 53;
+	top_flow_unknown(f);
+	f->src_ep = src_ep;
+	snprintf(f->path, sizeof(f->path), "%s", path);
+	if (host) {
+		ck_assert_int_eq(parse_ip(host, &fam, f->host), 0);
+		f->host_family = (uint8_t)fam;
+	}
+	snprintf(f->verdict, sizeof(f->verdict), "%s", verdict);
+	return f;
+}
+
+START_TEST(flow_fate_columns)
+{
+	struct top_snap s;
+	struct sbuf o = SBUF_INIT;
+	uint32_t ix[3], n;
+	const struct top_src_info src = { "router", "x.sock" };
+
+	snap_init(&s, 0);
+	fflow(&s, 3, true, "direct", "10.200.0.2", "forward")->dst_ep = true;
+	fflow(&s, 1, false, "-", NULL, "drop:route.not_local");
+	fflow(&s, 2, true, "bouncer", "10.200.0.3", "reply:mtu.exceeded");
+	s.flow_vni = 100;
+	top_header_text(TOP_V_FLOW, &o);
+	ck_assert_msg(strstr(sbuf_str(&o), " SRC-EP ") && strstr(sbuf_str(&o), " DST-EP ") &&
+		      strstr(sbuf_str(&o), " PATH ") && strstr(sbuf_str(&o), " VERDICT"), "%s", sbuf_str(&o));
+	sbuf_reset(&o);
+	top_row_text(&s, TOP_V_FLOW, 0, &o);
+	ck_assert_msg(strstr(sbuf_str(&o), " 10.0.1.5        10.0.2.7        direct@10.200.0.2      forward"),
+		      "%s", sbuf_str(&o));
+	sbuf_reset(&o);
+	top_row_text(&s, TOP_V_FLOW, 1, &o);
+	ck_assert_msg(strstr(sbuf_str(&o), " -               -               -                      drop:route.not_local"),
+		      "%s", sbuf_str(&o));
+	/* each new column sorts */
+	n = top_rows(&s, TOP_V_FLOW, top_col_lookup(TOP_V_FLOW, "path"), false, NULL, ix);
+	ck_assert_uint_eq(n, 3);
+	ck_assert_str_eq(s.flow[ix[0]].path, "-");
+	ck_assert_str_eq(s.flow[ix[1]].path, "bouncer");
+	ck_assert_str_eq(s.flow[ix[2]].path, "direct");
+	top_rows(&s, TOP_V_FLOW, top_col_lookup(TOP_V_FLOW, "VERDICT"), false, NULL, ix);
+	ck_assert_str_eq(s.flow[ix[0]].verdict, "drop:route.not_local");
+	ck_assert_str_eq(s.flow[ix[2]].verdict, "reply:mtu.exceeded");
+	top_rows(&s, TOP_V_FLOW, top_col_lookup(TOP_V_FLOW, "srcep"), false, NULL, ix);
+	ck_assert(!s.flow[ix[2]].src_ep);		/* known endpoints first */
+	top_rows(&s, TOP_V_FLOW, top_col_lookup(TOP_V_FLOW, "dst-ep"), false, NULL, ix);
+	ck_assert(s.flow[ix[0]].dst_ep);
+	n = top_rows(&s, TOP_V_FLOW, 0, false, "10.200.0.3", ix);	/* the filter sees the path's host */
+	ck_assert_uint_eq(n, 1);
+	ck_assert_uint_eq(s.flow[ix[0]].sport, 2);
+	/* JSON: verdict and reason apart, null for unknown */
+	sbuf_reset(&o);
+	top_batch_json(&s, &src, false, &o);
+	ck_assert_msg(strstr(sbuf_str(&o), "\"sport\":3,") &&
+		      strstr(sbuf_str(&o), "\"src_ep\":\"10.0.1.5\",\"dst_ep\":\"10.0.2.7\",\"path\":\"direct\","
+			     "\"host\":\"10.200.0.2\",\"verdict\":\"forward\",\"reason\":null}"), "%s", sbuf_str(&o));
+	ck_assert_msg(strstr(sbuf_str(&o), "\"src_ep\":null,\"dst_ep\":null,\"path\":\"-\",\"host\":null,"
+			     "\"verdict\":\"drop\",\"reason\":\"route.not_local\"}"), "%s", sbuf_str(&o));
+	sbuf_free(&o);
+	top_snap_free(&s);
+}
+END_TEST
+
+/* The router's flow records read back by top (and an older router's, without them). */
+START_TEST(router_flow_records)
+{
+	struct rt_tables *t = rt_tables_new(NULL);
+	struct sbuf o = SBUF_INIT;
+	struct top_snap s;
+	struct rt_flow *e;
+	char old[] = "flow vni 9 proto 6 src fd00::1 sport 1 dst fd00::2 dport 2 packets 5 bytes 500 "
+		     "first_ns 1 last_ns 2\n";
+
+	ck_assert_ptr_nonnull(t);
+	ck_assert_int_eq(rt_cmd_exec(t, NULL, "add vpc 100 cidr 10.0.0.0/16", false, &o), 0);
+	e = &rt_vpc_find(t, 100)->flows.e[0];
+	e->family = 4;
+	e->proto = 17;
+	memcpy(e->src, "\x0a\x00\x01\x05", 4);
+	memcpy(e->dst, "\x0a\x00\x02\x07", 4);
+	e->sport = 1;
+	e->dport = 2;
+	e->pkts = 3;
+	e->src_ep = true;
+	e->path = RT_PATH_DECAP;
+	e->host.family = 4;
+	memcpy(e->host.a, "\x0a\xc8\x00\x02", 4);
+	e->verdict = RT_DROP;
+	e->reason = RT_DROP_ECN;
+	sbuf_reset(&o);
+	ck_assert_int_eq(rt_cmd_exec(t, NULL, "show top 100", false, &o), 0);
+	snap_init(&s, 0);
+	ck_assert_int_eq(parse_reply(&s, o.buf), 0);
+	ck_assert_uint_eq(s.nflow, 1);
+	ck_assert_uint_eq(s.flow[0].pkts, 3);
+	ck_assert(s.flow[0].src_ep && !s.flow[0].dst_ep);
+	ck_assert_str_eq(s.flow[0].path, "decap");
+	ck_assert_uint_eq(s.flow[0].host_family, 4);
+	ck_assert_mem_eq(s.flow[0].host, "\x0a\xc8\x00\x02", 4);
+	ck_assert_str_eq(s.flow[0].verdict, "drop:ecn.ce_not_ect");
+	top_snap_clear(&s);
+	ck_assert_int_eq(parse_reply(&s, old), 0);
+	ck_assert_uint_eq(s.nflow, 1);
+	ck_assert_uint_eq(s.flow[0].family, 6);
+	ck_assert(!s.flow[0].src_ep && !s.flow[0].dst_ep && !s.flow[0].host_family);
+	ck_assert_str_eq(s.flow[0].path, "-");
+	ck_assert_str_eq(s.flow[0].verdict, "-");
+	top_snap_free(&s);
+	sbuf_free(&o);
+	rt_tables_free(t);
+}
+END_TEST
+
 Suite *top_suite(void)
 {
 	Suite *s = suite_create("top");
@@ -233,6 +363,8 @@ Suite *top_suite(void)
 	tcase_add_test(tc, rows_sort_filter);
 	tcase_add_test(tc, si_format);
 	tcase_add_test(tc, show_top_records);
+	tcase_add_test(tc, flow_fate_columns);
+	tcase_add_test(tc, router_flow_records);
 	suite_add_tcase(s, tc);
 	return s;
 }
