@@ -410,6 +410,14 @@ static int builtin_source(struct repl *r, struct genv_ctx *g, int argc, char **a
 	return ret;
 }
 
+static bool is_builtin(const char *name)
+{
+	for (size_t i = 0; i < NBUILTINS; i++)
+		if (!strcmp(name, builtins[i].name))
+			return true;
+	return false;
+}
+
 /* Run one split line.  Returns the command's exit status. */
 static int run_words(struct repl *r, int argc, char **argv)
 {
@@ -434,7 +442,27 @@ static int run_words(struct repl *r, int argc, char **argv)
 		gerr(&g, "'%s': a command must follow the options; see 'help'", argv[0]);
 		return EXIT_USAGE;
 	}
-	if (first) {
+	if (first && is_builtin(argv[first])) {
+		/* REPL builtins take the global options here, not after them */
+		for (int i = 0; i < first; i++) {
+			const char *o = argv[i];
+
+			if (!strcmp(o, "-j") || !strcmp(o, "--json"))
+				g.json = true;
+			else if (!strcmp(o, "-p") || !strcmp(o, "--pretty"))
+				g.json = g.pretty = true;
+			else if (!strcmp(o, "-q") || !strcmp(o, "--quiet"))
+				g.quiet = true;
+			else if (!strcmp(o, "-v") || !strcmp(o, "--verbose"))
+				g.verbose++;
+			else {
+				gerr(&g, "%s: option '%s' does not apply to '%s'", argv[first], o, argv[first]);
+				return EXIT_USAGE;
+			}
+		}
+		argv += first;
+		argc -= first;
+	} else if (first) {
 		char *c = argv[first];
 
 		memmove(argv + 1, argv, (size_t)first * sizeof(*argv));

@@ -529,4 +529,12 @@ else
 	skip "set router: prompt and live completion" "needs root, unshare and /dev/net/tun"
 fi
 
+
+# global options before a REPL builtin apply to it
+out=$(printf -- '-j set\n' | "$GENV" repl 2>&1)
+case $out in
+'{"schema":1,'*'"router":'*) ok "batch: '-j set' prints the session settings as JSON" ;;
+*) fail "batch: '-j set' prints the session settings as JSON" "$out" ;;
+esac
+check_exit "batch: '-x set' is a usage error" 2 sh -c "printf -- '-x set\\n' | '$GENV' repl"
 finish
