@@ -12,9 +12,13 @@
 # `genv`, with GENV_SOCKET pointing into the scratch directory (never the
 # system's /run/genv/genv.sock), and, when root, inside a network namespace
 # made for the test (named genv-readme-PID, with lo up and a veth pair
-# eth0/eth1 up) so routers and TAP devices stay private.  Without root (or
-# without `ip netns`), "# " commands are skipped and so are the blocks
-# marked as needing the namespace.
+# eth0/eth1 up) so routers and TAP devices stay private.  As root the whole
+# test runs in a private mount namespace (unshare -m) with a tmpfs on /run:
+# the README's fixed names (ip netns add h1, /run/genv/h1.sock) land in
+# that tmpfs and cannot collide with anything on the machine, and on exit
+# every namespace in it is emptied (its processes killed) and deleted.
+# Without root (or without `ip netns` or `unshare -m`), "# " commands are
+# skipped and so are the blocks marked as needing the namespace.
 #
 # Checks: each command exits with status 0; when the README shows output,
 # each shown line appears in the actual output, in the same order (the
@@ -30,10 +34,16 @@
 #   <!-- readme-test: netns -->         the block needs the namespace
 #                                       (skipped without root)
 # A command ending in "&" runs in the background until the end of the test;
-# the test then waits (up to 5 s) until a router answers on GENV_SOCKET.
+# the test then waits (up to 5 s) until a router answers on its socket (the
+# command's -S PATH, else GENV_SOCKET).  Every other command gets 30 s.
 # `cat FILE` shown with its content, FILE not existing yet, first writes
 # the shown content to FILE: the README's way of handing the reader a file.
 set -u
+# as root: again, in a private mount namespace (see above)
+if [ "$(id -u)" = 0 ] && [ -z "${GENV_README_PRIVATE:-}" ] && command -v unshare >/dev/null &&
+	timeout 5 unshare -m --propagation private true 2>/dev/null; then
+	GENV_README_PRIVATE=1 exec unshare -m --propagation private -- bash "$0" "$@"
+fi
 # shellcheck source=tests/lib.sh
 . tests/lib.sh
 
@@ -43,14 +53,23 @@ readme=${README:-README.md}
 
 tmp=$(mktemp -d /tmp/genv-readme.XXXXXX)
 ns=
+private=
 # shellcheck disable=SC2317  # called by the trap
 cleanup() {
-	if [ -n "$ns" ]; then
-		# processes the test started in the namespace (the README's routers)
-		for p in $(ip netns pids "$ns" 2>/dev/null); do kill "$p" 2>/dev/null; done
+	if [ -n "$private" ]; then
+		# /run/netns is our tmpfs: every namespace in it is the test's
+		# (genv-readme-PID, the README's h1, h2, vm1, vm2 if still there),
+		# and so is every process in them (the README's routers)
+		local n p nss
+		nss=$(timeout 5 ip netns list 2>/dev/null | cut -d' ' -f1)
+		for n in $nss; do
+			for p in $(timeout 5 ip netns pids "$n" 2>/dev/null); do kill "$p" 2>/dev/null; done
+		done
 		sleep 0.2
-		for p in $(ip netns pids "$ns" 2>/dev/null); do kill -9 "$p" 2>/dev/null; done
-		ip netns del "$ns" 2>/dev/null
+		for n in $nss; do
+			for p in $(timeout 5 ip netns pids "$n" 2>/dev/null); do kill -9 "$p" 2>/dev/null; done
+		done
+		for n in $nss; do timeout 5 ip netns del "$n" 2>/dev/null; done
 	fi
 	rm -rf "$tmp"
 }
@@ -61,12 +80,22 @@ mkdir -p "$tmp/bin" "$tmp/work"
 ln -s "$(readlink -f "$GENV")" "$tmp/bin/genv"
 ln -s "$PWD/tests" "$tmp/work/tests"
 
-if [ "$(id -u)" = 0 ] && command -v ip >/dev/null; then
+if [ "$(id -u)" = 0 ] && [ -n "${GENV_README_PRIVATE:-}" ] && command -v ip >/dev/null &&
+	command -v nsenter >/dev/null; then
+	if mount -t tmpfs -o mode=0755,size=4m genv-readme /run 2>"$tmp/ns.err" &&
+		mkdir /run/netns /run/genv 2>>"$tmp/ns.err"; then
+		private=1
+	else
+		skip "private /run for the README" "$(head -n 1 "$tmp/ns.err")"
+	fi
+fi
+if [ -n "$private" ]; then
 	ns=genv-readme-$$
 	if ! { ip netns add "$ns" &&
 		ip -n "$ns" link set lo up &&
 		ip -n "$ns" link add eth0 type veth peer name eth1 &&
-		ip -n "$ns" link set eth0 up && ip -n "$ns" link set eth1 up; } 2>"$tmp/ns.err"; then
+		ip -n "$ns" link set eth0 up && ip -n "$ns" link set eth1 up &&
+		nsenter --net="/run/netns/$ns" mount -t sysfs genv-readme /sys; } 2>"$tmp/ns.err"; then
 		ip netns del "$ns" 2>/dev/null
 		ns=
 		skip "network namespace for the README" "$(head -n 1 "$tmp/ns.err")"
@@ -153,15 +182,24 @@ def pattern(s):
     return re.compile("^" + ".*".join(re.escape(p) for p in norm(s).split("...")) + "$")
 
 def wrap(cmd):
+    # nsenter, not "ip netns exec": the command stays in the test's mount
+    # namespace, so what it mounts ("ip netns add h1") outlives it; /sys is
+    # already the namespace's (mounted from inside it above)
     argv = ["bash", "-c", cmd]
-    return (["ip", "netns", "exec", ns] + argv) if ns else argv
+    return (["nsenter", "--net=/run/netns/" + ns] + argv) if ns else argv
 
 bg = []
-def wait_router():
-    for _ in range(50):
-        r = subprocess.run(wrap("genv route show host"), cwd=work, capture_output=True)
-        if r.returncode == 0:
-            return True
+def wait_router(cmd):
+    m = re.search(r"(?:-S\s+|--socket[=\s]+)(\S+)", cmd)
+    q = "genv route%s show host" % (" -S '%s'" % m.group(1) if m else "")
+    end = time.time() + 5
+    while time.time() < end:
+        try:
+            r = subprocess.run(wrap(q), cwd=work, capture_output=True, timeout=5)
+            if r.returncode == 0:
+                return True
+        except subprocess.TimeoutExpired:
+            pass
         time.sleep(0.1)
     return False
 
@@ -178,7 +216,7 @@ for marker, lineno, cmds in blocks:
             skip(name, marker[1] or "marked readme-test: skip")
             continue
         if (prompt == "#" or kind == "netns") and not ns:
-            skip(name, "needs root and a network namespace")
+            skip(name, "needs root, unshare -m and a network namespace")
             continue
         m = re.match(r"^cat\s+(\S+)\s*$", cmd)
         if m and out and not os.path.exists(os.path.join(work, m.group(1))):
@@ -192,16 +230,16 @@ for marker, lineno, cmds in blocks:
             time.sleep(0.2)
             if p.poll() is not None:
                 fail(name, "exited at once with status %d" % p.returncode)
-            elif not wait_router():
-                fail(name, "no router answers on $GENV_SOCKET after 5 s")
+            elif not wait_router(m.group(1)):
+                fail(name, "no router answers on its socket after 5 s")
             else:
                 ok(name)
             continue
         try:
             r = subprocess.run(wrap(cmd), cwd=work, capture_output=True, text=True,
-                               errors="replace", timeout=60)
+                               errors="replace", timeout=30)
         except subprocess.TimeoutExpired:
-            fail(name, "still running after 60 s")
+            fail(name, "still running after 30 s")
             continue
         if r.returncode != 0:
             fail(name, "exit %d: %s" % (r.returncode, (r.stderr.strip().split("\n") or [""])[0]))
