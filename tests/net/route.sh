@@ -219,6 +219,22 @@ check_eq "ND for a remote endpoint answered with its MAC" "$MAC_A2" "$lla"
 # ---- bouncer and divider paths ----
 check "IPv4 ping a1 -> c2 via the bouncer h3" nsx a1 timeout 10 ping -c 3 -i 0.2 -W 2 10.0.2.7
 check "IPv4 ping a1 -> d2 via the divider h3" nsx a1 timeout 10 ping -c 3 -i 0.2 -W 2 10.0.3.8
+# the flow table says which path each flow took, and through whom
+flowpath() {	# HOST DST: "path host" of the flow to DST in VPC 100
+	rt "$1" -j show flows 100 | /usr/bin/python3 -c '
+import json, sys
+def walk(o):
+    if isinstance(o, dict):
+        if o.get("dst") == sys.argv[1] and "path" in o:
+            print(o["path"], o.get("host")); sys.exit(0)
+        for v in o.values(): walk(v)
+    elif isinstance(o, list):
+        for v in o: walk(v)
+walk(json.load(sys.stdin)); print("none")' "$2"
+}
+check_eq "flows: h1 sent a1 -> c2 to the bouncer" "bouncer 10.200.0.3" "$(flowpath h1 10.0.2.7)"
+check_eq "flows: h1 sent a1 -> d2 to the divider" "divider 10.200.0.3" "$(flowpath h1 10.0.3.8)"
+check_eq "flows: h3 relayed a1 -> c2 onward to c2's host" "forward 10.200.0.2" "$(flowpath h3 10.0.2.7)"
 gw=$(nsx a1 ip neigh show 10.0.1.1 dev eth0 | awk '{for (i=1;i<NF;i++) if ($i=="lladdr") print $(i+1)}')
 [ -n "$gw" ] && ok "ARP for the gateway 10.0.1.1 answered ($gw)" || fail "ARP for the gateway 10.0.1.1 answered"
 
