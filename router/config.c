@@ -233,6 +233,38 @@ static bool is_none(struct cmd *c, int i, int end)
 	return end == i + 2 && !strcmp(c->w[i + 1], "none");
 }
 
+/*
+ * The host addresses after list keyword i ('divider', 'bouncer', 'host'),
+ * up to the next keyword: the first time the keyword appears in a command
+ * they replace the list (*seen tells); 'none' empties it where allowed.
+ * Returns the index after the list, or a negative error.
+ */
+static int val_host_list(struct cmd *c, int i, const char *const *kws, const char *what,
+			 bool *seen, bool none_ok, struct gnv_addr *addrs, uint8_t *n,
+			 unsigned int max)
+{
+	int end = list_end(c, i, kws, "host address");
+
+	if (end < 0)
+		return end;
+	if (!*seen)
+		*n = 0;
+	*seen = true;
+	if (none_ok && is_none(c, i, end))
+		return end;
+	for (int j = i + 1; j < end; j++) {
+		int r;
+
+		if (*n == max)
+			return werr(c, j, "more than %u %ss", max, what);
+		r = val_addr(c, j, what, &addrs[*n]);
+		if (r)
+			return r;
+		(*n)++;
+	}
+	return end;
+}
+
 /* ---- set host ---- */
 
 static const char *const kw_host[] = { "addr", "id", "mac", "mtu", "dscp", "ttl", "rts", NULL };
@@ -344,24 +376,10 @@ static int parse_vpc_words(struct cmd *c, int i, struct rt_vpc_spec *s, bool set
 			}
 			i = end;
 		} else if (!strcmp(k, "divider")) {
-			end = list_end(c, i, kw_vpc, "host address");
+			end = val_host_list(c, i, kw_vpc, "divider", &seen_div, set,
+					    s->divider, &s->ndivider, RT_MAX_DIVIDERS);
 			if (end < 0)
 				return end;
-			if (!seen_div)
-				s->ndivider = 0;
-			seen_div = true;
-			if (set && is_none(c, i, end)) {
-				i = end;
-				continue;
-			}
-			for (int j = i + 1; j < end; j++) {
-				if (s->ndivider == RT_MAX_DIVIDERS)
-					return werr(c, j, "more than %d dividers", RT_MAX_DIVIDERS);
-				r = val_addr(c, j, "divider", &s->divider[s->ndivider]);
-				if (r)
-					return r;
-				s->ndivider++;
-			}
 			i = end;
 		} else {
 			return unknown_kw(c, i, kw_vpc);
@@ -465,21 +483,10 @@ static int cmd_net(struct cmd *c, const char *verb)
 			}
 			i += 2;
 		} else if (!strcmp(k, "bouncer")) {
-			end = list_end(c, i, kw_net, "host address");
+			end = val_host_list(c, i, kw_net, "bouncer", &seen_b, !strcmp(verb, "set"),
+					    s.bouncer, &s.nbouncer, RT_MAX_BOUNCERS);
 			if (end < 0)
 				return end;
-			if (!seen_b)
-				s.nbouncer = 0;
-			seen_b = true;
-			if (!is_none(c, i, end) || strcmp(verb, "set"))
-				for (int j = i + 1; j < end; j++) {
-					if (s.nbouncer == RT_MAX_BOUNCERS)
-						return werr(c, j, "more than %d bouncers", RT_MAX_BOUNCERS);
-					r = val_addr(c, j, "bouncer", &s.bouncer[s.nbouncer]);
-					if (r)
-						return r;
-					s.nbouncer++;
-				}
 			i = end;
 		} else {
 			return unknown_kw(c, i, kw_net);
@@ -657,20 +664,11 @@ static int cmd_ep(struct cmd *c, const char *verb)
 		case 3:		/* host */
 			if (seen[2])
 				return werr(c, i, "an endpoint is on a port or on hosts, not both");
-			end = list_end(c, i, kw_ep, "host address");
+			end = val_host_list(c, i, kw_ep, "host", &seen[3], false,
+					    s.host, &s.nhost, RT_EP_MAX_HOSTS);
 			if (end < 0)
 				return end;
-			if (!seen[3])
-				s.nhost = 0;
 			s.port = -1;
-			for (int j = i + 1; j < end; j++) {
-				if (s.nhost == RT_EP_MAX_HOSTS)
-					return werr(c, j, "more than %d hosts", RT_EP_MAX_HOSTS);
-				r = val_addr(c, j, "host", &s.host[s.nhost]);
-				if (r)
-					return r;
-				s.nhost++;
-			}
 			i = end;
 			r = 0;
 			break;

@@ -795,18 +795,32 @@ static int vpc_check(const struct rt_tables *t, const struct rt_vpc_spec *s,
 	return hosts_room(t, *need, err, errsz);
 }
 
-static void vpc_set_hosts(struct rt_tables *t, struct rt_vpc *v, const struct rt_vpc_spec *s)
-{
-	uint16_t old[RT_MAX_DIVIDERS];
-	unsigned int nold = v->ndivider;
+#define RT_HOSTLIST_MAX 8	/* dividers, bouncers and endpoint hosts alike */
+_Static_assert(RT_MAX_DIVIDERS <= RT_HOSTLIST_MAX && RT_MAX_BOUNCERS <= RT_HOSTLIST_MAX &&
+	       RT_EP_MAX_HOSTS <= RT_HOSTLIST_MAX, "host lists fit hosts_replace()");
 
-	memcpy(old, v->divider, sizeof(old));
-	/* reference the new ones before dropping the old: shared hosts stay */
-	for (unsigned int i = 0; i < s->ndivider; i++)
-		v->divider[i] = host_ref(t, &s->divider[i]);
-	v->ndivider = s->ndivider;
+/*
+ * Point a host list (slots[0..*n)) at the hosts addrs[0..nnew) (checked).
+ * The new hosts are referenced before the old are dropped, so a host in
+ * both lists keeps its slot in the host table.
+ */
+static void hosts_replace(struct rt_tables *t, uint16_t *slots, uint8_t *n,
+			  const struct gnv_addr *addrs, unsigned int nnew)
+{
+	uint16_t old[RT_HOSTLIST_MAX];
+	unsigned int nold = *n;
+
+	memcpy(old, slots, nold * sizeof(*slots));
+	for (unsigned int i = 0; i < nnew; i++)
+		slots[i] = host_ref(t, &addrs[i]);
+	*n = (uint8_t)nnew;
 	for (unsigned int i = 0; i < nold; i++)
 		host_unref(t, old[i]);
+}
+
+static void vpc_set_hosts(struct rt_tables *t, struct rt_vpc *v, const struct rt_vpc_spec *s)
+{
+	hosts_replace(t, v->divider, &v->ndivider, s->divider, s->ndivider);
 }
 
 int rt_vpc_add(struct rt_tables *t, const struct rt_vpc_spec *s, char *err, size_t errsz)
@@ -963,15 +977,7 @@ static int net_check(const struct rt_tables *t, const struct rt_net_spec *s,
 
 static void net_set_hosts(struct rt_tables *t, struct rt_net *n, const struct rt_net_spec *s)
 {
-	uint16_t old[RT_MAX_BOUNCERS];
-	unsigned int nold = n->nbouncer;
-
-	memcpy(old, n->bouncer, sizeof(old));
-	for (unsigned int i = 0; i < s->nbouncer; i++)
-		n->bouncer[i] = host_ref(t, &s->bouncer[i]);
-	n->nbouncer = s->nbouncer;
-	for (unsigned int i = 0; i < nold; i++)
-		host_unref(t, old[i]);
+	hosts_replace(t, n->bouncer, &n->nbouncer, s->bouncer, s->nbouncer);
 }
 
 int rt_net_add(struct rt_tables *t, const struct rt_net_spec *s, char *err, size_t errsz)
@@ -1211,16 +1217,10 @@ static void port_ep_remove(struct rt_tables *t, int port, uint32_t idx)
 static void ep_fill(struct rt_tables *t, struct rt_ep *e, const struct rt_ep_spec *s,
 		    uint8_t *blob, uint16_t blob_size)
 {
-	uint16_t old[RT_EP_MAX_HOSTS];
-	unsigned int nold = e->nhost;
 	uint8_t *oldblob = e->opts;
 	uint32_t idx = rt_ep_index(t, e);
 
-	memcpy(old, e->host, sizeof(old));
-	for (unsigned int i = 0; i < s->nhost; i++)
-		e->host[i] = host_ref(t, &s->host[i]);
-	for (unsigned int i = 0; i < nold; i++)
-		host_unref(t, old[i]);
+	hosts_replace(t, e->host, &e->nhost, s->host, s->nhost);
 	if (e->port != s->port) {
 		if (e->port >= 0)
 			port_ep_remove(t, e->port, idx);
@@ -1230,7 +1230,6 @@ static void ep_fill(struct rt_tables *t, struct rt_ep *e, const struct rt_ep_spe
 			pt->ep[pt->nep++] = idx;
 		}
 	}
-	e->nhost = s->nhost;
 	e->port = s->port;
 	e->type = s->type;
 	e->mtu = s->mtu;

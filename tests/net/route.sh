@@ -21,6 +21,8 @@
 # shellcheck disable=SC2015
 set -u
 . tests/lib.sh
+# shellcheck source=tests/netns.sh
+. tests/netns.sh
 
 GENV=$(readlink -f "$GENV")
 P=gr$$
@@ -33,17 +35,12 @@ require route root ip tcpdump tshark ping python3 timeout tun
 NSS="ul h1 h2 h3 a1 a2 b1 b2 c2 d2 h4 h5 e4 e5"
 cleanup() {
 	[ -n "${ROUTE_TIMING:-}" ] && echo "# cleanup at $SECONDS s"
-	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
-	for p in "${pids[@]}"; do wait "$p" 2>/dev/null; done
-	for n in $NSS; do ip netns del "$P-$n" 2>/dev/null; done
-	[ -n "$TMP" ] && rm -rf "$TMP"
+	netns_cleanup
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM
 TMP=$(mktemp -d /tmp/genv-route.XXXXXX)
 
-nsx() { local n=$1; shift; ip netns exec "$P-$n" "$@"; }
-rt() { local h=$1; shift; timeout 10 "$GENV" route -S "$TMP/$h.sock" "$@"; }
 
 # jget HOST TOPIC KEY: the largest number found under KEY (or in an object
 # naming KEY as its reason/name) in `genv route -j show TOPIC`
@@ -72,18 +69,7 @@ print(int(best[0]))' "$3"
 }
 
 # ---- the underlay and the hosts ----
-for n in $NSS; do
-	ip netns add "$P-$n" || { skip "route" "ip netns add failed"; finish; }
-	nsx "$n" ip link set lo up
-done
-nsx ul ip link add br0 type bridge
-nsx ul ip link set br0 up
-for i in 1 2 3; do
-	ip link add "ul$i" netns "$P-h$i" type veth peer name "h$i" netns "$P-ul"
-	nsx ul ip link set "h$i" master br0 up
-	nsx "h$i" ip addr add "10.200.0.$i/24" dev "ul$i"
-	nsx "h$i" ip link set "ul$i" up
-done
+netns_underlay route
 
 start_router() {	# HOST
 	# not through nsx: $! must be the router itself, for kill

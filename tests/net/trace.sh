@@ -16,6 +16,8 @@
 # shellcheck disable=SC2015
 set -u
 . tests/lib.sh
+# shellcheck source=tests/netns.sh
+. tests/netns.sh
 
 GENV=$(readlink -f "$GENV")
 P=gt$$
@@ -26,31 +28,15 @@ require trace root ip ping python3 timeout tun
 
 NSS="ul h1 h2 h3 a1 c2 d2"
 cleanup() {
-	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
-	for p in "${pids[@]}"; do wait "$p" 2>/dev/null; done
-	for n in $NSS; do ip netns del "$P-$n" 2>/dev/null; done
-	[ -n "$TMP" ] && rm -rf "$TMP"
+	netns_cleanup
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM
 TMP=$(mktemp -d /tmp/genv-trace-net.XXXXXX)
 
-nsx() { local n=$1; shift; ip netns exec "$P-$n" "$@"; }
-rt() { local h=$1; shift; timeout 10 "$GENV" route -S "$TMP/$h.sock" "$@"; }
 tr_() { local h=$1; shift; timeout 20 "$GENV" trace -S "$TMP/$h.sock" "$@"; }
 
-for n in $NSS; do
-	ip netns add "$P-$n" || { skip "trace" "ip netns add failed"; finish; }
-	nsx "$n" ip link set lo up
-done
-nsx ul ip link add br0 type bridge
-nsx ul ip link set br0 up
-for i in 1 2 3; do
-	ip link add "ul$i" netns "$P-h$i" type veth peer name "h$i" netns "$P-ul"
-	nsx ul ip link set "h$i" master br0 up
-	nsx "h$i" ip addr add "10.200.0.$i/24" dev "ul$i"
-	nsx "h$i" ip link set "ul$i" up
-done
+netns_underlay trace
 
 MAC_A1=02:00:00:00:01:a1 MAC_C2=02:00:00:00:01:c2 MAC_D2=02:00:00:00:01:d2
 common() {

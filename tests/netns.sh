@@ -1,0 +1,36 @@
+# shellcheck shell=bash
+# Shared by the namespace tests (tests/net/*.sh), sourced after tests/lib.sh.
+# shellcheck disable=SC2154  # pids, P, NSS, TMP come from the caller
+# The caller sets P (a unique name prefix, e.g. gr$$), NSS (the namespace
+# names), TMP (its scratch directory) and the pids array.
+
+nsx() { local n=$1; shift; ip netns exec "$P-$n" "$@"; }
+rt() { local h=$1; shift; timeout 10 "$GENV" route -S "$TMP/$h.sock" "$@"; }
+
+# Stop what the test started (by PID), delete its namespaces and files.
+netns_cleanup() {
+	local p n
+	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
+	for p in "${pids[@]}"; do wait "$p" 2>/dev/null; done
+	for n in $NSS; do ip netns del "$P-$n" 2>/dev/null; done
+	[ -n "$TMP" ] && rm -rf "$TMP"
+}
+
+# netns_underlay NAME: create every namespace in $NSS, then join hosts
+# h1..h3 (10.200.0.1-3/24 on ul1..ul3) through a bridge in namespace "ul".
+# Skips the whole script (as NAME) when namespaces cannot be created.
+netns_underlay() {
+	local n i
+	for n in $NSS; do
+		ip netns add "$P-$n" || { skip "$1" "ip netns add failed"; finish; }
+		nsx "$n" ip link set lo up
+	done
+	nsx ul ip link add br0 type bridge
+	nsx ul ip link set br0 up
+	for i in 1 2 3; do
+		ip link add "ul$i" netns "$P-h$i" type veth peer name "h$i" netns "$P-ul"
+		nsx ul ip link set "h$i" master br0 up
+		nsx "h$i" ip addr add "10.200.0.$i/24" dev "ul$i"
+		nsx "h$i" ip link set "ul$i" up
+	done
+}
