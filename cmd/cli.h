@@ -85,6 +85,18 @@ int opt_parse(struct genv_ctx *g, const struct cmd *c, int argc, char **argv,
 
 void cmd_usage(struct genv_ctx *g, const struct cmd *c, FILE *f);
 
+/*
+ * Apply the global options that stand before a command name, from
+ * argv[start] on (genv -j decode ..., or a REPL line).  *first gets the
+ * index of the first word that is not one: the command, an unknown
+ * option, -h/--help or --version (the caller decides about those).
+ * Returns 0, or EXIT_USAGE (message printed) for a bad or missing value.
+ */
+int opt_leading_globals(struct genv_ctx *g, int argc, char **argv, int start, int *first);
+
+/* Colour for this output: --color, NO_COLOR, JSON mode and the tty. */
+void ctx_resolve_color(struct genv_ctx *g);
+
 /* "genv decode: cannot open 'x': No such file" -- one write, escaped. */
 void gerr(struct genv_ctx *g, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

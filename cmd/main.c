@@ -15,8 +15,6 @@
 #include <unistd.h>
 #include "cli.h"
 
-void ctx_resolve_color(struct genv_ctx *g);
-
 const struct cmd *cmd_find(const char *name)
 {
 	for (const struct cmd *c = genv_commands; c->name; c++)
@@ -207,45 +205,23 @@ int cmd_dispatch(struct genv_ctx *g, int argc, char **argv)
 /* Global options before the command: genv -j decode ... */
 static int leading_globals(struct genv_ctx *g, int argc, char **argv, int *first)
 {
-	int i;
+	int ret = opt_leading_globals(g, argc, argv, 1, first);
+	const char *a = *first < argc ? argv[*first] : "";
 
-	for (i = 1; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
-		const char *a = argv[i];
-
-		if (!strcmp(a, "--version")) {
-			fprintf(g->out, "genv %s\n", GENV_VERSION);
-			return -1;
-		}
-		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-			main_usage(g->out);
-			return -1;
-		}
-		if (!strcmp(a, "-j") || !strcmp(a, "--json"))
-			g->json = true;
-		else if (!strcmp(a, "-p") || !strcmp(a, "--pretty"))
-			g->json = g->pretty = true;
-		else if (!strcmp(a, "-q") || !strcmp(a, "--quiet"))
-			g->quiet = true;
-		else if (a[1] == 'v' && strspn(a + 1, "v") == strlen(a + 1))
-			g->verbose += (int)strlen(a + 1);
-		else if (!strcmp(a, "--verbose"))
-			g->verbose++;
-		else if (!strncmp(a, "--color=", 8) || (!strcmp(a, "--color") && i + 1 < argc)) {
-			const char *w = a[7] == '=' ? a + 8 : argv[++i];
-
-			if (!strcmp(w, "auto")) g->color_mode = COLOR_AUTO;
-			else if (!strcmp(w, "always")) g->color_mode = COLOR_ALWAYS;
-			else if (!strcmp(w, "never")) g->color_mode = COLOR_NEVER;
-			else {
-				gerr(g, "--color: '%s' is not one of: auto, always, never", w);
-				return EXIT_USAGE;
-			}
-		} else {
-			gerr(g, "unknown global option '%s'; see 'genv --help'", a);
-			return EXIT_USAGE;
-		}
+	if (ret)
+		return ret;
+	if (!strcmp(a, "--version")) {
+		fprintf(g->out, "genv %s\n", GENV_VERSION);
+		return -1;
 	}
-	*first = i;
+	if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+		main_usage(g->out);
+		return -1;
+	}
+	if (a[0] == '-' && a[1] && strcmp(a, "--")) {
+		gerr(g, "unknown global option '%s'; see 'genv --help'", a);
+		return EXIT_USAGE;
+	}
 	return 0;
 }
 

@@ -220,8 +220,6 @@ static int apply(struct genv_ctx *g, const struct opt *o, bool global,
 	return fn ? fn(g, st, o->id, arg) : 0;
 }
 
-void ctx_resolve_color(struct genv_ctx *g);
-
 void ctx_resolve_color(struct genv_ctx *g)
 {
 	const char *nc = getenv("NO_COLOR");
@@ -232,6 +230,51 @@ void ctx_resolve_color(struct genv_ctx *g)
 		g->color = true;
 	else
 		g->color = !(nc && *nc) && isatty(fileno(g->out));
+}
+
+int opt_leading_globals(struct genv_ctx *g, int argc, char **argv, int start, int *first)
+{
+	bool help = false;
+	int i, ret;
+
+	for (i = start; i < argc; i++) {
+		const char *a = argv[i], *arg = NULL;
+		const struct opt *o = NULL;
+
+		if (a[0] != '-' || !a[1] || !strcmp(a, "--"))
+			break;
+		if (a[1] == '-') {
+			const char *name = a + 2, *eq = strchr(name, '=');
+
+			o = find_long(genv_global_opts, name, eq ? (size_t)(eq - name) : strlen(name));
+			if (o && o->type != OPT_FLAG)
+				arg = eq ? eq + 1 : i + 1 < argc ? argv[++i] : NULL;
+			else if (o && eq)
+				o = NULL;	/* --json=x: not ours */
+		} else {
+			/* a cluster of global flags such as -jv */
+			for (const char *p = a + 1; *p; p++) {
+				const struct opt *s = find_short(genv_global_opts, *p);
+
+				if (!s || s->type != OPT_FLAG)
+					break;
+				if (!p[1])
+					o = s;
+			}
+			if (o)
+				for (const char *p = a + 1; p[1]; p++)
+					global_opt(g, find_short(genv_global_opts, *p)->id, NULL);
+		}
+		if (!o || o->id == GOPT_HELP)
+			break;
+		if (o->type != OPT_FLAG && !arg)
+			return gusage(g, "option '--%s' needs a value", o->lname);
+		ret = apply(g, o, true, arg, NULL, NULL, &help);
+		if (ret)
+			return ret;
+	}
+	*first = i;
+	return 0;
 }
 
 int opt_parse(struct genv_ctx *g, const struct cmd *c, int argc, char **argv,

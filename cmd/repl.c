@@ -444,21 +444,15 @@ static int run_words(struct repl *r, int argc, char **argv)
 	}
 	if (first && is_builtin(argv[first])) {
 		/* REPL builtins take the global options here, not after them */
-		for (int i = 0; i < first; i++) {
-			const char *o = argv[i];
+		int k;
 
-			if (!strcmp(o, "-j") || !strcmp(o, "--json"))
-				g.json = true;
-			else if (!strcmp(o, "-p") || !strcmp(o, "--pretty"))
-				g.json = g.pretty = true;
-			else if (!strcmp(o, "-q") || !strcmp(o, "--quiet"))
-				g.quiet = true;
-			else if (!strcmp(o, "-v") || !strcmp(o, "--verbose"))
-				g.verbose++;
-			else {
-				gerr(&g, "%s: option '%s' does not apply to '%s'", argv[first], o, argv[first]);
-				return EXIT_USAGE;
-			}
+		ret = opt_leading_globals(&g, first, argv, 0, &k);
+		if (ret)
+			return ret;
+		if (k < first) {
+			gerr(&g, "%s: option '%s' does not apply to '%s'", argv[first], argv[k],
+			     argv[first]);
+			return EXIT_USAGE;
 		}
 		argv += first;
 		argc -= first;
