@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Fuzz tier for `make check`: replay every corpus and regression input once,
+# Fuzz tier for `make check` (decoder and router pipeline targets): replay
+# every corpus and regression input once,
 # then a short bounded fuzz run (FUZZ_TIME seconds, default 20).  Crashers
 # found are written to tests/fuzz/regress/ and replayed by later runs.
 # Skips (77) when clang or its libFuzzer runtime is missing.
@@ -24,7 +25,7 @@ else
 	fail "fuzz: build target" "$(tail -n 20 "$tmp/build.log")"; finish
 fi
 
-n=$(find tests/fuzz/corpus tests/fuzz/regress -type f 2>/dev/null | wc -l)
+n=$(find tests/fuzz/corpus tests/fuzz/corpus-pipeline tests/fuzz/regress -type f 2>/dev/null | wc -l)
 if make -s -f tests/fuzz/Makefile regress >"$tmp/regress.log" 2>&1; then
 	ok "fuzz: $n corpus and regression inputs replay cleanly"
 else
@@ -35,7 +36,7 @@ before=$(find tests/fuzz/regress -type f 2>/dev/null | wc -l)
 if timeout $((FUZZ_TIME + 60)) make -s -f tests/fuzz/Makefile run FUZZ_TIME="$FUZZ_TIME" \
 	>"$tmp/run.log" 2>&1; then
 	execs=$(sed -n 's/.*stat::number_of_executed_units: *//p' "$tmp/run.log" | tail -n 1)
-	ok "fuzz: ${FUZZ_TIME} s run, ${execs:-?} inputs, no crash"
+	ok "fuzz: decoder ${FUZZ_TIME} s and pipeline 10 s runs, ${execs:-?} pipeline inputs, no crash"
 else
 	after=$(find tests/fuzz/regress -type f 2>/dev/null | wc -l)
 	fail "fuzz: ${FUZZ_TIME} s run" \
