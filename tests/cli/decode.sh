@@ -194,6 +194,10 @@ check_eq "truncated pcap file: exit 1" 1 "$st"
 grep -q "^genv decode: '.*cut.pcap': truncated dump file" "$tmp/e" && ok "truncated pcap file: message" ||
 	fail "truncated pcap file: message" "$(cat "$tmp/e")"
 
+# a record header claiming more than any snap length: an error, not a read past the file
+/usr/bin/python3 -c 'import struct,sys; sys.stdout.buffer.write(struct.pack("<IHHiIII",0xa1b2c3d4,2,4,0,0,65535,1)+struct.pack("<IIII",0,0,300000,300000)+bytes(64))' >"$tmp/huge.pcap"
+check_exit "pcap record longer than any snap length: exit 1" 1 "$GENV" decode -r "$tmp/huge.pcap"
+
 # ---- options ----
 golden port.text "$GENV" decode --port 53 -r "$M"
 GENV_OPT_CLASS=0xff01 "$GENV" decode -r "$M" >"$tmp/o"
