@@ -56,9 +56,14 @@ int gnv_opt_eptype_put(struct gnv_optbuf *b, uint16_t cls, uint8_t eptype)
 	return 0;
 }
 
+bool gnv_opt_rts_size_ok(const uint8_t *data, size_t size)
+{
+	return (size == GENV_RTS4_SIZE && data[1] == 4) || (size == GENV_RTS6_SIZE && data[1] == 6);
+}
+
 int gnv_opt_rts_get(const uint8_t *data, size_t size, uint8_t type, struct gnv_rts *r)
 {
-	if (!((size == GENV_RTS4_SIZE && data[1] == 4) || (size == GENV_RTS6_SIZE && data[1] == 6)))
+	if (!gnv_opt_rts_size_ok(data, size))
 		return -EINVAL;
 	memset(r, 0, sizeof(*r));
 	r->flags = data[0];

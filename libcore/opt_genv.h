@@ -95,6 +95,9 @@ struct gnv_rts {
 	struct gnv_addr host;	/* family 4 or 6 */
 };
 
+/* True when size bytes at data are an RTS option's data (12 or 24, and
+ * the family byte agreeing). */
+bool gnv_opt_rts_size_ok(const uint8_t *data, size_t size);
 /* type is the option's type byte (0x03 or 0x83: sets r->invalidate). */
 int gnv_opt_rts_get(const uint8_t *data, size_t size, uint8_t type, struct gnv_rts *r);
 int gnv_opt_rts_put(struct gnv_optbuf *b, uint16_t cls, const struct gnv_rts *r);
