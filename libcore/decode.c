@@ -7,123 +7,22 @@
  *
  * Geneve is recognised by UDP destination port only (RFC 8926 3.3), never
  * by source port.  Every layer reads through the checked cursor.
+ *
+ * Layer: libcore, the top of the decoder.  Calls the layer parsers
+ * (eth.c, ip.c, l4.c, geneve.c, through layers.h), pkt_err.c and libc;
+ * nothing below calls back up here.
  */
 #include <stddef.h>
 #include <string.h>
 #include "layers.h"
+#include "opt_genv.h"
 
 void gnv_decode_cfg_default(struct gnv_decode_cfg *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->linktype = GNV_LINK_ETH;
 	cfg->port = GNV_PORT;
-	cfg->genv_class = 0xFFA7;
-}
-
-void gnv_pkt_error(struct gnv_pkt *pk, enum gnv_errcode code, size_t offset)
-{
-	enum gnv_severity sev = gnv_err_severity(code);
-
-	if (sev == GNV_SEV_INVALID)
-		pk->status = GNV_INVALID;
-	else if (sev == GNV_SEV_TRUNCATED && pk->status == GNV_OK)
-		pk->status = GNV_TRUNCATED;
-	if (pk->nerr >= GNV_MAX_ERRS) {
-		pk->err_overflow = true;
-		return;
-	}
-	pk->err[pk->nerr].code = (uint16_t)code;
-	pk->err[pk->nerr].offset = (uint32_t)offset;
-	pk->err[pk->nerr].inner = pk->in_inner;
-	pk->nerr++;
-}
-
-bool gnv_pkt_has_error(const struct gnv_pkt *pk, enum gnv_errcode code)
-{
-	for (unsigned int i = 0; i < pk->nerr; i++)
-		if (pk->err[i].code == code)
-			return true;
-	return false;
-}
-
-void gnv_pkt_trunc(struct gnv_pkt *pk, const struct gnv_cur *c, size_t n,
-		   enum gnv_errcode code, size_t offset)
-{
-	gnv_pkt_error(pk, gnv_cur_check(c, n) == GNV_INVALID ? GNV_E_HDR_OVERRUN : code,
-		      offset);
-}
-
-bool gnv_cur_all_captured(const struct gnv_cur *c)
-{
-	return c->cap >= c->end;
-}
-
-bool gnv_decode_eth(struct gnv_pkt *pk, struct gnv_cur *c, struct gnv_eth *eth)
-{
-	const uint8_t *p;
-	uint16_t type;
-
-	eth->off = (uint32_t)c->off;
-	p = gnv_cur_pull(c, 14);
-	if (!p) {
-		gnv_pkt_trunc(pk, c, 14, GNV_E_ETH_TRUNC, c->off);
-		return false;
-	}
-	eth->present = true;
-	memcpy(eth->dst, p, 6);
-	memcpy(eth->src, p + 6, 6);
-	type = gnv_be16(p + 12);
-	while (type == 0x8100 || type == 0x88a8 || type == 0x9100) {
-		if (eth->nvlan == GNV_MAX_VLANS) {
-			gnv_pkt_error(pk, GNV_E_VLAN_DEPTH, c->off - 2);
-			eth->type = type;
-			return false;
-		}
-		p = gnv_cur_pull(c, 4);
-		if (!p) {
-			gnv_pkt_trunc(pk, c, 4, GNV_E_VLAN_TRUNC, c->off);
-			eth->type = type;
-			return false;
-		}
-		eth->vlan[eth->nvlan].tpid = type;
-		eth->vlan[eth->nvlan].tci = gnv_be16(p);
-		eth->nvlan++;
-		type = gnv_be16(p + 2);
-	}
-	eth->type = type;
-	return true;
-}
-
-bool gnv_decode_arp(struct gnv_pkt *pk, struct gnv_cur *c, struct gnv_arp *arp)
-{
-	const uint8_t *p;
-
-	arp->off = (uint32_t)c->off;
-	p = gnv_cur_pull(c, 8);
-	if (!p) {
-		gnv_pkt_trunc(pk, c, 8, GNV_E_ARP_TRUNC, c->off);
-		return false;
-	}
-	arp->present = true;
-	arp->htype = gnv_be16(p);
-	arp->ptype = gnv_be16(p + 2);
-	arp->hlen = p[4];
-	arp->plen = p[5];
-	arp->op = gnv_be16(p + 6);
-	if (arp->hlen != 6 || arp->plen != 4) {
-		gnv_pkt_error(pk, GNV_E_ARP_FORMAT, arp->off + 4);
-		return false;
-	}
-	p = gnv_cur_pull(c, 20);
-	if (!p) {
-		gnv_pkt_trunc(pk, c, 20, GNV_E_ARP_TRUNC, c->off);
-		return false;
-	}
-	memcpy(arp->sha, p, 6);
-	memcpy(arp->spa, p + 6, 4);
-	memcpy(arp->tha, p + 10, 6);
-	memcpy(arp->tpa, p + 16, 4);
-	return true;
+	cfg->genv_class = GENV_CLASS_DEFAULT;
 }
 
 /* From an EtherType on: ARP or IP, then L4.  True when the cursor was left

@@ -1,10 +1,15 @@
 /* SPDX-License-Identifier: MIT */
-/* Internal: the per-layer decoders behind gnv_decode() (decode.c). */
+/*
+ * Internal: the per-layer decoders behind gnv_decode() (decode.c):
+ * eth.c (Ethernet, VLAN, ARP), ip.c, l4.c, geneve.c.  They report through
+ * pkt_err.h and never call decode.c.
+ */
 #ifndef GENV_LAYERS_H
 #define GENV_LAYERS_H
 
 #include "cursor.h"
 #include "pkt.h"
+#include "pkt_err.h"
 
 /* Each returns true when decoding may continue into the next layer. */
 bool gnv_decode_eth(struct gnv_pkt *pk, struct gnv_cur *c, struct gnv_eth *eth);
@@ -20,14 +25,5 @@ bool gnv_decode_l4(struct gnv_pkt *pk, struct gnv_cur *c, const struct gnv_ip *i
 /* Geneve header and options; the cursor covers the UDP payload and is
  * left at the inner frame. */
 bool gnv_decode_geneve(struct gnv_pkt *pk, struct gnv_cur *c, struct gnv_geneve *g);
-
-/* A header of n bytes could not be read at the cursor: truncated by the
- * capture (code), or running past the enclosing layer's claimed length
- * (header.overrun, invalid). */
-void gnv_pkt_trunc(struct gnv_pkt *pk, const struct gnv_cur *c, size_t n,
-		   enum gnv_errcode code, size_t offset);
-
-/* Checksum over the rest of the cursor (claimed == captured required). */
-bool gnv_cur_all_captured(const struct gnv_cur *c);
 
 #endif
