@@ -23,7 +23,7 @@ bool gnv_decode_geneve(struct gnv_pkt *pk, struct gnv_cur *c, struct gnv_geneve 
 {
 	size_t start = c->off, left = gnv_cur_left(c), optsz, base, end;
 	struct gnv_opt_iter it;
-	struct gnv_tlv t;
+	struct gnv_tlv t = { 0 };	/* gcc cannot tell it is filled before use */
 	const uint8_t *p;
 	bool complete = true;
 

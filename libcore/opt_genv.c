@@ -56,11 +56,6 @@ int gnv_opt_eptype_put(struct gnv_optbuf *b, uint16_t cls, uint8_t eptype)
 	return 0;
 }
 
-bool gnv_opt_rts_size_ok(const uint8_t *data, size_t size)
-{
-	return (size == GENV_RTS4_SIZE && data[1] == 4) || (size == GENV_RTS6_SIZE && data[1] == 6);
-}
-
 int gnv_opt_rts_get(const uint8_t *data, size_t size, uint8_t type, struct gnv_rts *r)
 {
 	if (!gnv_opt_rts_size_ok(data, size))
@@ -107,12 +102,6 @@ int gnv_opt_qos_put(struct gnv_optbuf *b, uint16_t cls, const struct gnv_qos *q)
 	d[0] = q->cls;
 	d[1] = q->prio;
 	return 0;
-}
-
-bool gnv_opt_trace_size_ok(const uint8_t *data, size_t size)
-{
-	return size >= GENV_TRACE_HDR_SIZE && data[1] <= GENV_TRACE_MAX_HOPS &&
-	       size == GENV_TRACE_HDR_SIZE + (size_t)data[1] * GENV_TRACE_REC_SIZE;
 }
 
 void gnv_opt_trace_rec_read(const uint8_t *p, struct gnv_trace_rec *r)

@@ -96,8 +96,12 @@ struct gnv_rts {
 };
 
 /* True when size bytes at data are an RTS option's data (12 or 24, and
- * the family byte agreeing). */
-bool gnv_opt_rts_size_ok(const uint8_t *data, size_t size);
+ * the family byte agreeing).  Inline: the decoder checks every option. */
+static inline bool gnv_opt_rts_size_ok(const uint8_t *data, size_t size)
+{
+	return (size == GENV_RTS4_SIZE && data[1] == 4) || (size == GENV_RTS6_SIZE && data[1] == 6);
+}
+
 /* type is the option's type byte (0x03 or 0x83: sets r->invalidate). */
 int gnv_opt_rts_get(const uint8_t *data, size_t size, uint8_t type, struct gnv_rts *r);
 int gnv_opt_rts_put(struct gnv_optbuf *b, uint16_t cls, const struct gnv_rts *r);
@@ -131,7 +135,12 @@ struct gnv_trace {
 };
 
 /* True when size bytes at data are a whole trace header + records. */
-bool gnv_opt_trace_size_ok(const uint8_t *data, size_t size);
+static inline bool gnv_opt_trace_size_ok(const uint8_t *data, size_t size)
+{
+	return size >= GENV_TRACE_HDR_SIZE && data[1] <= GENV_TRACE_MAX_HOPS &&
+	       size == GENV_TRACE_HDR_SIZE + (size_t)data[1] * GENV_TRACE_REC_SIZE;
+}
+
 /* Header and all records into *t. */
 int gnv_opt_trace_get(const uint8_t *data, size_t size, struct gnv_trace *t);
 /* The whole option: header and t->rec[0..t->nhop-1] (nhop <= 9). */

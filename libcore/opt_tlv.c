@@ -21,12 +21,11 @@ bool gnv_opt_blob_ok(const uint8_t *p, size_t size)
 
 bool gnv_opt_any_critical(const uint8_t *p, size_t size)
 {
-	struct gnv_opt_iter it;
-	struct gnv_tlv o;
-
-	gnv_opt_iter_init(&it, p, size, size);
-	while (gnv_opt_next(&it, &o))
-		if (o.critical)
+	/* a plain loop, not the iterator: builders and the router ask this
+	 * of every frame, and a header whose data runs past the end counts */
+	for (size_t off = 0; off + GNV_OPT_HDR_SIZE <= size;
+	     off += GNV_OPT_HDR_SIZE + (size_t)(p[off + 3] & 0x1f) * 4)
+		if (p[off + 2] & GNV_OPT_CRITICAL)
 			return true;
 	return false;
 }

@@ -104,41 +104,41 @@ static inline bool gnv_opt_next(struct gnv_opt_iter *it, struct gnv_tlv *o)
 	size_t off = it->off, size;
 	const uint8_t *p;
 
-	it->hdr_only = false;
+	/* off <= cap <= end until the walk stops */
 	if (off >= it->end)
 		return false;
-	if (it->end - off < GNV_OPT_HDR_SIZE)
-		return gnv_opt_stop_(it, GNV_INVALID, GNV_E_GNV_OPT_OVERRUN, off);
-	if (it->cap < off + GNV_OPT_HDR_SIZE)
-		return gnv_opt_stop_(it, GNV_TRUNCATED, GNV_E_GNV_OPT_TRUNC, off);
-	p = it->base + off;
-	o->cls = gnv_be16(p);
-	o->type = p[2];
-	o->rsvd = p[3] >> 5;
-	o->critical = p[2] & GNV_OPT_CRITICAL;
-	o->size = (uint8_t)((p[3] & 0x1fu) * 4);
-	o->off = (uint32_t)off;
-	o->data = NULL;
-	size = o->size;
-	off += GNV_OPT_HDR_SIZE;
-	if (size > it->end - off) {
+	if (it->cap - off >= GNV_OPT_HDR_SIZE) {
+		p = it->base + off;
+		o->cls = gnv_be16(p);
+		o->type = p[2];
+		o->rsvd = p[3] >> 5;
+		o->critical = p[2] & GNV_OPT_CRITICAL;
+		o->size = (uint8_t)((p[3] & 0x1fu) * 4);
+		o->off = (uint32_t)off;
+		size = o->size;
+		off += GNV_OPT_HDR_SIZE;
+		if (size <= it->cap - off) {	/* captured, so within the claim */
+			o->data = p + GNV_OPT_HDR_SIZE;
+			it->off = off + size;
+			return true;
+		}
+		/* the header is readable, the data not: say why */
+		o->data = NULL;
 		it->hdr_only = true;
+		if (size <= it->end - off)
+			return gnv_opt_stop_(it, GNV_TRUNCATED, GNV_E_GNV_OPT_TRUNC, off);
 		return gnv_opt_stop_(it, GNV_INVALID, GNV_E_GNV_OPT_OVERRUN, off - 1);
 	}
-	if (size > it->cap - off) {
-		it->hdr_only = true;
-		return gnv_opt_stop_(it, GNV_TRUNCATED, GNV_E_GNV_OPT_TRUNC, off);
-	}
-	o->data = p + GNV_OPT_HDR_SIZE;
-	it->off = off + size;
-	return true;
+	if (it->end - off < GNV_OPT_HDR_SIZE)
+		return gnv_opt_stop_(it, GNV_INVALID, GNV_E_GNV_OPT_OVERRUN, off);
+	return gnv_opt_stop_(it, GNV_TRUNCATED, GNV_E_GNV_OPT_TRUNC, off);
 }
 
 /* True when the options at p exactly fill size bytes (a blob to store). */
 bool gnv_opt_blob_ok(const uint8_t *p, size_t size);
 
-/* True when any whole option at p (size bytes) has the critical bit;
- * a malformed tail is ignored. */
+/* True when any option header wholly inside size bytes at p has the
+ * critical bit (an option whose data runs past the end still counts). */
 bool gnv_opt_any_critical(const uint8_t *p, size_t size);
 
 /*

@@ -117,8 +117,12 @@ START_TEST(iter_overrun)
 	ck_assert(!gnv_opt_blob_ok(two, 6));
 	ck_assert(!gnv_opt_blob_ok(two, 10));
 	ck_assert_int_eq(gnv_opt_find(two, 10, CLS, 2, NULL), -EINVAL);
-	/* a critical option before the bad tail still counts */
+	/* a critical option before the bad tail still counts, and so does a
+	 * critical header whose data runs past the end (as the builder and
+	 * the router have always counted it) */
 	ck_assert(gnv_opt_any_critical(two, 10));
+	ck_assert(gnv_opt_any_critical(two, 6));
+	ck_assert(!gnv_opt_any_critical(two, 3));
 }
 END_TEST
 
