@@ -30,12 +30,40 @@ struct gnv_frame {
 	uint8_t frac_digits;	/* 6 (microseconds) or 9 (nanoseconds) */
 };
 
-/* Renderer settings and caches (the date of the last timestamp). */
+/*
+ * Rendered option texts, keyed by the option's bytes and genv's class: a
+ * capture repeats a few kinds of options millions of times, and the text
+ * of a wholly captured option depends on nothing else.  Private to
+ * print_text.c and print_json.c; it lives in struct gnv_printer so the
+ * caller owns it (libcore keeps no state of its own).
+ */
+#define GNV_OPTCACHE_WAYS	2
+#define GNV_OPTCACHE_SETS	16
+#define GNV_OPTCACHE_TEXT	1008
+
+struct gnv_optcache_ent {
+	uint16_t genv_class;
+	uint8_t size;		/* TLV bytes; 0 = empty */
+	uint16_t tlen;
+	uint32_t used;		/* clock at the last use */
+	uint8_t tlv[128];
+	char text[GNV_OPTCACHE_TEXT];
+};
+
+struct gnv_optcache {
+	uint32_t clock;
+	struct gnv_optcache_ent e[GNV_OPTCACHE_SETS][GNV_OPTCACHE_WAYS];
+};
+
+/* Renderer settings and caches: the date of the last timestamp and the
+ * option texts (about 74 KiB in all).  One printer per thread. */
 struct gnv_printer {
 	bool color;		/* ANSI colour: VNI and error markers */
 	bool pretty;		/* indented JSON */
 	int64_t day;		/* day of the cached date string */
 	char date[12];		/* "YYYY-MM-DD " */
+	struct gnv_optcache line_opts;	/* gnv_print_line's option summaries */
+	struct gnv_optcache json_opts;	/* gnv_print_json's compact option objects */
 };
 
 void gnv_printer_init(struct gnv_printer *pr, bool color, bool pretty);
@@ -69,9 +97,13 @@ void gnv_print_layers(struct sbuf *sb, const struct gnv_layers *l, uint32_t capl
 void gnv_print_json(struct gnv_printer *pr, struct sbuf *sb,
 		    const struct gnv_pkt *pk, const struct gnv_frame *fr);
 
-/* The same object as a value inside a caller's JSON document (key may be NULL). */
+/* The same object as a value inside a caller's JSON document (key may be
+ * NULL).  Without a printer it has no option cache: for a stream of
+ * packets, gnv_printer_json_pkt() is faster. */
 void gnv_json_pkt(struct json *j, const char *key, const struct gnv_pkt *pk,
 		  const struct gnv_frame *fr);
+void gnv_printer_json_pkt(struct gnv_printer *pr, struct json *j, const char *key,
+			  const struct gnv_pkt *pk, const struct gnv_frame *fr);
 
 /* The decoded fields of an option as JSON members of the open object. */
 void gnv_json_opt_fields(struct json *j, const struct gnv_optinfo *info);

@@ -425,74 +425,35 @@ void gnv_json_opt_fields(struct json *j, const struct gnv_optinfo *info)
 	}
 }
 
-/*
- * The compact text of an option depends only on its bytes and genv's
- * class, and a capture repeats a few kinds of options millions of times:
- * the texts are kept in a small cache per thread (no state in the API).
- */
-#define JOPT_WAYS	2
-#define JOPT_SETS	16
-#define JOPT_TEXT	1008
-
-struct jopt_ent {
-	uint16_t genv_class;
-	uint8_t size;		/* TLV bytes; 0 = empty */
-	uint16_t tlen;
-	uint32_t used;
-	uint8_t tlv[128];
-	char text[JOPT_TEXT];	/* from '{' to '}' */
-};
-
-static _Thread_local struct {
-	uint32_t clock;
-	struct jopt_ent e[JOPT_SETS][JOPT_WAYS];
-} jopt;
-
 static void json_option_body(struct json *j, const struct gnv_pkt *pk,
 			     const struct gnv_opt *o);
 
-static void json_option(struct json *j, const struct gnv_pkt *pk,
-			const struct gnv_opt *o)
+/* An option object; compact ones of wholly captured options come from the
+ * cache when there is one. */
+static void json_option(struct json *j, const struct gnv_pkt *pk, const struct gnv_opt *o,
+			struct gnv_optcache *c)
 {
 	const uint8_t *tlv = pk->data + o->off;
-	uint32_t size = 4u + o->size, h;
-	struct jopt_ent *set, *e;
+	uint32_t size = 4u + o->size;
+	struct gnv_optcache_ent *e, *victim = NULL;
 	size_t start;
 
-	if (j->pretty || j->after_key || j->depth + 4 >= JSON_MAX_DEPTH ||
-	    o->off + size > pk->caplen || size > sizeof(set->tlv)) {
+	if (!c || j->pretty || j->after_key || j->depth + 4 >= JSON_MAX_DEPTH ||
+	    o->off + size > pk->caplen || size > sizeof(e->tlv)) {
 		json_option_body(j, pk, o);
 		return;
 	}
-	h = gnv_be32(tlv) * 0x9e3779b1u ^ pk->genv_class;
-	if (size >= 8)
-		h = ((h ^ gnv_be32(tlv + 4)) * 0x85ebca6bu ^ gnv_be32(tlv + size - 4)) * 0xc2b2ae35u;
-	set = jopt.e[(h ^ h >> 16) % JOPT_SETS];
-	for (int w = 0; w < JOPT_WAYS; w++) {
-		e = &set[w];
-		if (e->size == size && e->genv_class == pk->genv_class &&
-		    !memcmp(e->tlv, tlv, size)) {
-			e->used = ++jopt.clock;
-			fpre(j, NULL, 0);
-			w_add(j->sb, e->text, e->tlen);
-			return;
-		}
-	}
-	e = set[1].used < set[0].used ? &set[1] : &set[0];
+	e = optcache_find(c, tlv, size, pk->genv_class, &victim);
 	fpre(j, NULL, 0);	/* the comma, so the text starts at '{' */
+	if (e) {
+		w_add(j->sb, e->text, e->tlen);
+		return;
+	}
 	j->after_key = true;	/* ... and the body writes none */
 	start = j->sb->len;
 	json_option_body(j, pk, o);
-	if (!j->sb->oom && j->sb->len - start <= sizeof(e->text)) {
-		memcpy(e->text, j->sb->buf + start, j->sb->len - start);
-		e->tlen = (uint16_t)(j->sb->len - start);
-		memcpy(e->tlv, tlv, size);
-		e->size = (uint8_t)size;
-		e->genv_class = pk->genv_class;
-		e->used = ++jopt.clock;
-	} else {
-		e->size = 0;
-	}
+	optcache_store(c, victim, tlv, size, pk->genv_class, j->sb->buf + start,
+		       j->sb->len - start, !j->sb->oom);
 }
 
 static void json_option_body(struct json *j, const struct gnv_pkt *pk,
@@ -522,7 +483,7 @@ static void json_option_body(struct json *j, const struct gnv_pkt *pk,
 	jobj_end(j);
 }
 
-static void json_geneve(struct json *j, const struct gnv_pkt *pk)
+static void json_geneve(struct json *j, const struct gnv_pkt *pk, struct gnv_optcache *c)
 {
 	const struct gnv_geneve *g = &pk->gnv;
 
@@ -539,7 +500,7 @@ static void json_geneve(struct json *j, const struct gnv_pkt *pk)
 	ju64(j, K("vni"), g->vni);
 	jarr(j, K("options"));
 	for (unsigned int i = 0; i < g->nopt && i < GNV_MAX_OPTS; i++)
-		json_option(j, pk, &g->opt[i]);
+		json_option(j, pk, &g->opt[i], c);
 	jarr_end(j);
 	jobj_end(j);
 }
@@ -558,8 +519,8 @@ static void json_layers(struct json *j, const char *qk, size_t qn, const char *k
 	jobj_end(j);
 }
 
-void gnv_json_pkt(struct json *j, const char *key, const struct gnv_pkt *pk,
-		  const struct gnv_frame *fr)
+static void json_pkt(struct json *j, const char *key, const struct gnv_pkt *pk,
+		     const struct gnv_frame *fr, struct gnv_optcache *c)
 {
 	json_obj_open(j, key);
 	ju64(j, K("schema"), GNV_JSON_SCHEMA);
@@ -589,12 +550,24 @@ void gnv_json_pkt(struct json *j, const char *key, const struct gnv_pkt *pk,
 	jarr_end(j);
 	jbool(j, K("errors_truncated"), pk->err_overflow);
 	json_layers(j, K("outer"), &pk->outer, true, pk->caplen);
-	json_geneve(j, pk);
+	json_geneve(j, pk, c);
 	if (pk->is_geneve && pk->gnv.present)
 		json_layers(j, K("inner"), &pk->inner, false, pk->caplen);
 	else
 		jnull(j, K("inner"));
 	jobj_end(j);
+}
+
+void gnv_json_pkt(struct json *j, const char *key, const struct gnv_pkt *pk,
+		  const struct gnv_frame *fr)
+{
+	json_pkt(j, key, pk, fr, NULL);
+}
+
+void gnv_printer_json_pkt(struct gnv_printer *pr, struct json *j, const char *key,
+			  const struct gnv_pkt *pk, const struct gnv_frame *fr)
+{
+	json_pkt(j, key, pk, fr, &pr->json_opts);
 }
 
 void gnv_print_json(struct gnv_printer *pr, struct sbuf *sb,
@@ -603,6 +576,6 @@ void gnv_print_json(struct gnv_printer *pr, struct sbuf *sb,
 	struct json j;
 
 	json_init(&j, sb, pr->pretty);
-	gnv_json_pkt(&j, NULL, pk, fr);
+	json_pkt(&j, NULL, pk, fr, &pr->json_opts);
 	sbuf_putc(sb, '\n');
 }

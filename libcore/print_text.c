@@ -4,6 +4,7 @@
  * Built from sbuf primitives (no printf per field) because `genv decode`
  * renders millions of lines.
  */
+#include <stddef.h>
 #include <string.h>
 #include "cursor.h"
 #include "print.h"
@@ -57,10 +58,12 @@ static void put_dec(struct sbuf *sb, uint64_t v, int width)
 
 void gnv_printer_init(struct gnv_printer *pr, bool color, bool pretty)
 {
-	memset(pr, 0, sizeof(*pr));
+	memset(pr, 0, offsetof(struct gnv_printer, line_opts));
 	pr->color = color;
 	pr->pretty = pretty;
 	pr->day = INT64_MIN;
+	optcache_clear(&pr->line_opts);
+	optcache_clear(&pr->json_opts);
 }
 
 /* Civil date from days since 1970-01-01 (proleptic Gregorian). */
@@ -449,67 +452,28 @@ static void opt_summary(struct sbuf *sb, const struct gnv_pkt *pk,
 	w_u64(sb, o->size);
 }
 
-/*
- * The summary of a wholly captured option depends only on its bytes and
- * genv's class: the texts of the few kinds a capture repeats are kept in
- * a small cache per thread.
- */
-#define SOPT_WAYS	2
-#define SOPT_SETS	16
-#define SOPT_TEXT	496
-
-struct sopt_ent {
-	uint16_t genv_class;
-	uint8_t size;		/* TLV bytes; 0 = empty */
-	uint16_t tlen;
-	uint32_t used;
-	uint8_t tlv[128];
-	char text[SOPT_TEXT];
-};
-
-static _Thread_local struct {
-	uint32_t clock;
-	struct sopt_ent e[SOPT_SETS][SOPT_WAYS];
-} sopt;
-
-static void opt_summary_cached(struct sbuf *sb, const struct gnv_pkt *pk,
+/* The summary of a wholly captured option, from the printer's cache. */
+static void opt_summary_cached(struct gnv_printer *pr, struct sbuf *sb, const struct gnv_pkt *pk,
 			       const struct gnv_opt *o, struct gnv_optinfo *info)
 {
 	const uint8_t *tlv = pk->data + o->off;
-	uint32_t size = 4u + o->size, h;
-	struct sopt_ent *set, *e;
+	uint32_t size = 4u + o->size;
+	struct gnv_optcache_ent *e, *victim = NULL;
 	size_t start;
 
-	if (o->off + size > pk->caplen || size > sizeof(set->tlv)) {
+	if (o->off + size > pk->caplen || size > sizeof(e->tlv)) {
 		opt_summary(sb, pk, o, info);
 		return;
 	}
-	h = gnv_be32(tlv) * 0x9e3779b1u ^ pk->genv_class;
-	if (size >= 8)
-		h = ((h ^ gnv_be32(tlv + 4)) * 0x85ebca6bu ^ gnv_be32(tlv + size - 4)) * 0xc2b2ae35u;
-	set = sopt.e[(h ^ h >> 16) % SOPT_SETS];
-	for (int w = 0; w < SOPT_WAYS; w++) {
-		e = &set[w];
-		if (e->size == size && e->genv_class == pk->genv_class &&
-		    !memcmp(e->tlv, tlv, size)) {
-			e->used = ++sopt.clock;
-			w_add(sb, e->text, e->tlen);
-			return;
-		}
+	e = optcache_find(&pr->line_opts, tlv, size, pk->genv_class, &victim);
+	if (e) {
+		w_add(sb, e->text, e->tlen);
+		return;
 	}
-	e = set[1].used < set[0].used ? &set[1] : &set[0];
 	start = sb->len;
 	opt_summary(sb, pk, o, info);
-	if (!sb->oom && sb->len - start <= sizeof(e->text)) {
-		memcpy(e->text, sb->buf + start, sb->len - start);
-		e->tlen = (uint16_t)(sb->len - start);
-		memcpy(e->tlv, tlv, size);
-		e->size = (uint8_t)size;
-		e->genv_class = pk->genv_class;
-		e->used = ++sopt.clock;
-	} else {
-		e->size = 0;
-	}
+	optcache_store(&pr->line_opts, victim, tlv, size, pk->genv_class, sb->buf + start,
+		       sb->len - start, !sb->oom);
 }
 
 void gnv_print_opt_summary(struct sbuf *sb, const struct gnv_pkt *pk,
@@ -580,7 +544,7 @@ static void put_geneve(struct gnv_printer *pr, struct sbuf *sb,
 		for (unsigned int i = 0; i < g->nopt && i < GNV_MAX_OPTS; i++) {
 			if (i)
 				PUTS(sb, ", ");
-			opt_summary_cached(sb, pk, &g->opt[i], &info);
+			opt_summary_cached(pr, sb, pk, &g->opt[i], &info);
 		}
 		w_putc(sb, ']');
 	}
