@@ -1,5 +1,10 @@
 /* SPDX-License-Identifier: MIT */
-/* Building frames from a spec, once (gnv_build) or many times (gnv_plan). */
+/*
+ * Building frames from a spec, once (gnv_build) or many times (gnv_plan).
+ *
+ * Layer: libcore; calls lang.h's tables, csum, flowhash, num, opt_tlv,
+ * msg, cursor.h and libc.
+ */
 #include <errno.h>
 #include <string.h>
 #include "build.h"

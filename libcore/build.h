@@ -15,6 +15,9 @@
  * gnv_plan_next() then patches only those bytes and updates checksums
  * incrementally (RFC 1624), and the outer source port when the inner
  * flow changes.  No parsing and no allocation per packet.
+ *
+ * Layer: libcore; build.c calls only libcore (lang, csum, flowhash, num,
+ * opt_tlv, msg) and libc.
  */
 #ifndef GENV_BUILD_H
 #define GENV_BUILD_H

@@ -1,5 +1,9 @@
 /* SPDX-License-Identifier: MIT */
-/* RFC 1071 sum with 64-bit accumulation; RFC 1624 incremental update. */
+/*
+ * RFC 1071 sum with 64-bit accumulation; RFC 1624 incremental update.
+ *
+ * Layer: libcore; calls only libc (and SSE2 intrinsics).
+ */
 #include <string.h>
 #include "csum.h"
 #ifdef __SSE2__

@@ -2,6 +2,8 @@
 /*
  * Internet checksum (RFC 1071) with incremental update (RFC 1624).
  * Sums are kept as 32-bit partial sums and folded at the end.
+ *
+ * Layer: libcore; csum.c calls only libc.
  */
 #ifndef GENV_CSUM_H
 #define GENV_CSUM_H

@@ -10,6 +10,8 @@
  * way round).  A read past 'cap' but within 'end' is a truncated capture;
  * a read past 'end' is an invalid packet.  Multi-byte fields are read byte
  * by byte in network order: no struct overlays, no unaligned loads.
+ *
+ * Layer: libcore, header only; uses err.h and libc.
  */
 #ifndef GENV_CURSOR_H
 #define GENV_CURSOR_H

@@ -1,4 +1,8 @@
 /* SPDX-License-Identifier: MIT */
+/*
+ * Decode error codes: their names, messages and severities (err.h).
+ * Layer: libcore; calls only libc.
+ */
 #include <string.h>
 #include "err.h"
 

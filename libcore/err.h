@@ -6,6 +6,8 @@
  *   invalid   - the bytes themselves break a rule (RFC 8926, RFC 791, ...)
  *   warning   - legal but worth a look (fragment, zero IPv6 UDP checksum)
  * The packet's status is the worst severity among its errors.
+ *
+ * Layer: libcore; err.c calls only libc.
  */
 #ifndef GENV_ERR_H
 #define GENV_ERR_H

@@ -5,6 +5,10 @@
  * leaves are genv terms or runs of libpcap tokens; every subtree without
  * a genv term is then folded back into one libpcap leaf holding the exact
  * source text of that subtree, so libpcap parses its own syntax.
+ *
+ * Layer: libcore; calls the decoded packet (pkt.h), num, msg, libc and
+ * libpcap (pcap_compile, pcap_offline_filter): the one libcore module that
+ * uses a library besides libc, because pcap filter syntax is libpcap's.
  */
 #include <errno.h>
 #include <stdarg.h>

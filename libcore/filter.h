@@ -18,6 +18,9 @@
  * part of the expression without a genv term is handed to libpcap whole
  * ("udp and vni 5" = pcap "udp" AND genv "vni 5"), so libpcap sees its
  * own syntax intact.  An expression without genv terms is pure libpcap.
+ *
+ * Layer: libcore; filter.c calls libcore, libc and libpcap (the one
+ * exception: see filter.c).
  */
 #ifndef GENV_FILTER_H
 #define GENV_FILTER_H

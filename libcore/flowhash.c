@@ -1,5 +1,9 @@
 /* SPDX-License-Identifier: MIT */
-/* A small multiply-xorshift hash over the flow fields (no table, no state). */
+/*
+ * A small multiply-xorshift hash over the flow fields (no table, no state).
+ *
+ * Layer: libcore; calls only pkt.h and libc.
+ */
 #include <string.h>
 #include "flowhash.h"
 

@@ -6,6 +6,8 @@
  * The same flow always gives the same hash; the outer UDP source port is
  * taken from it in the ephemeral range 49152-65535 (RFC 6335), as RFC 8926
  * section 3.3 recommends for entropy.
+ *
+ * Layer: libcore; flowhash.c calls only libc.
  */
 #ifndef GENV_FLOWHASH_H
 #define GENV_FLOWHASH_H

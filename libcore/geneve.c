@@ -14,6 +14,9 @@
  * Opt Len and the options exactly filling it; the C bit set exactly when
  * a critical option is present; reserved bits (warnings: ignored on
  * receipt, but a sender should clear them).
+ *
+ * Layer: libcore, a layer parser below decode.c; calls opt_tlv (the
+ * option walk), optreg (layout checks), pkt_err.c and cursor.h.
  */
 #include "layers.h"
 #include "opt_tlv.h"

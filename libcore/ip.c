@@ -12,6 +12,9 @@
  * (truncated).  Length 0 means a GSO / BIG TCP super-packet captured before
  * segmentation (IPv6: RFC 2675 jumbo option, or none at all as Linux BIG
  * TCP does); its length is then taken from the frame, with a warning.
+ *
+ * Layer: libcore, a layer parser below decode.c; calls csum, pkt_err.c,
+ * cursor.h and libc.
  */
 #include <string.h>
 #include "csum.h"

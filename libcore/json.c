@@ -1,4 +1,7 @@
 /* SPDX-License-Identifier: MIT */
+/*
+ * The JSON writer (json.h).  Layer: libcore; calls sbuf and libc.
+ */
 #include <math.h>
 #include <stdio.h>
 #include "json.h"

@@ -2,6 +2,8 @@
 /*
  * Minimal JSON writer into an sbuf.  It tracks nesting so callers never
  * place commas by hand; -p/--pretty indents.  Keys and strings are escaped.
+ *
+ * Layer: libcore; json.c calls only sbuf and libc.
  */
 #ifndef GENV_JSON_H
 #define GENV_JSON_H

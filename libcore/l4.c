@@ -9,6 +9,9 @@
  * Checksums are verified when the whole segment was captured and is not a
  * fragment.  A checksum equal to the pseudo-header sum alone is "partial":
  * the packet was captured on the sending host before checksum offload.
+ *
+ * Layer: libcore, a layer parser below decode.c; calls csum, pkt_err.c
+ * and cursor.h.
  */
 #include "csum.h"
 #include "layers.h"

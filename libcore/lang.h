@@ -20,6 +20,9 @@
  *
  * One field table per layer (gnv_lang_layers[]) drives parsing, printing,
  * building, --vary and the man page; see lang_parse.c.
+ *
+ * Layer: libcore; lang_parse.c and lang_print.c call only libcore and
+ * libc.
  */
 #ifndef GENV_LANG_H
 #define GENV_LANG_H

@@ -5,6 +5,8 @@
  *   text   = layer *( "/" layer )
  *   layer  = NAME *( FIELD "=" VALUE )
  *   VALUE  = word | '"' text with \" \\ \n \t \xNN '"'
+ *
+ * Layer: libcore; calls optreg (named options), num, msg and libc.
  */
 #include <errno.h>
 #include <stdarg.h>

@@ -9,6 +9,9 @@
  * errors are built back and compared byte for byte; when the structured
  * form does not reproduce them, every field is made explicit, and then
  * layers are given up from the inside out as 'payload hex='.
+ *
+ * Layer: libcore; calls build (to check a round trip), lang_parse,
+ * optreg, opt_tlv, flowhash, sbuf, cursor.h and libc.
  */
 #include <errno.h>
 #include <stdio.h>

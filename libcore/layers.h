@@ -3,6 +3,9 @@
  * Internal: the per-layer decoders behind gnv_decode() (decode.c):
  * eth.c (Ethernet, VLAN, ARP), ip.c, l4.c, geneve.c.  They report through
  * pkt_err.h and never call decode.c.
+ *
+ * Layer: libcore; the parsers call only pkt_err.c, csum, opt_tlv, optreg,
+ * cursor.h and libc.
  */
 #ifndef GENV_LAYERS_H
 #define GENV_LAYERS_H

@@ -1,4 +1,8 @@
 /* SPDX-License-Identifier: MIT */
+/*
+ * The strict number parser and the address/MAC/hex parsers (num.h).
+ * Layer: libcore; calls only libc.
+ */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <math.h>

@@ -3,6 +3,8 @@
  * The one strict number parser: rejects empty strings, signs, trailing
  * garbage and overflow, applies an inclusive range.  Decimal, 0x hex and
  * 0b binary.  Returns 0 or -EINVAL / -ERANGE.
+ *
+ * Layer: libcore; num.c calls only libc.
  */
 #ifndef GENV_NUM_H
 #define GENV_NUM_H

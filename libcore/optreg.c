@@ -5,6 +5,9 @@
  * decoding (gnv_opt_info) and encoding (gnv_opt_encode, for craft) are one
  * generic walk and cannot disagree.  A few layouts depend on the data
  * (address family, list length) and have small special cases.
+ *
+ * Layer: libcore; calls opt_genv.h (genv's constants and size rules),
+ * num, msg, cursor.h and libc.
  */
 #include <errno.h>
 #include <stdio.h>

@@ -7,6 +7,9 @@
  * Decoded option data becomes a list of typed fields, so the text, JSON
  * and craft-language renderers all print the same thing, and the craft
  * parser encodes named options from the same field names (round trip).
+ *
+ * Layer: libcore; optreg.c calls only libcore (opt_genv, num, msg) and
+ * libc.
  */
 #ifndef GENV_OPTREG_H
 #define GENV_OPTREG_H

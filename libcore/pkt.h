@@ -8,6 +8,8 @@
  *
  *   frame = outer eth [vlan..] / outer ip / udp dport=6081 / geneve [opts]
  *           / inner eth | inner ip (by geneve proto) / l4 / payload
+ *
+ * Layer: libcore; header only, uses err.h and libc.
  */
 #ifndef GENV_PKT_H
 #define GENV_PKT_H

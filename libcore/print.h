@@ -8,6 +8,9 @@
  *
  *   one line:  FRAME TIME SRC.SPORT > DST.DPORT: Geneve vni N [O][C]
  *              opts [..]: INNER, length LEN [!code]..
+ *
+ * Layer: libcore; print_text.c and print_json.c call optreg, json, sbuf,
+ * cursor.h and libc.
  */
 #ifndef GENV_PRINT_H
 #define GENV_PRINT_H

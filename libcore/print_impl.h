@@ -4,6 +4,8 @@
  * that write straight into an sbuf when it has room -- it almost always
  * has, being reused from frame to frame -- and fall back to the sbuf
  * functions to grow it.  Rendering millions of frames is mostly this.
+ *
+ * Layer: libcore, header only; uses sbuf, cursor.h and libc.
  */
 #ifndef GENV_PRINT_IMPL_H
 #define GENV_PRINT_IMPL_H

@@ -3,6 +3,9 @@
  * JSON renderer, schema 1 (man/genv-decode.1, OUTPUT FORMAT).  Keys are
  * stable: a layer that is absent is null, never a missing key, and keys
  * do not change with the address family or the protocol.
+ *
+ * Layer: libcore; calls optreg, err, json, sbuf (print_impl.h), cursor.h and
+ * libc.
  */
 #include "cursor.h"
 #include "print.h"

@@ -3,6 +3,8 @@
  * Text renderers: the one-line summary and the field-by-field view.
  * Built from sbuf primitives (no printf per field) because `genv decode`
  * renders millions of lines.
+ *
+ * Layer: libcore; calls optreg, err, sbuf (print_impl.h), cursor.h and libc.
  */
 #include <stddef.h>
 #include <string.h>

@@ -1,4 +1,7 @@
 /* SPDX-License-Identifier: MIT */
+/*
+ * The growable string buffer (sbuf.h).  Layer: libcore; calls only libc.
+ */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

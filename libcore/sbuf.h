@@ -3,6 +3,8 @@
  * A growable string buffer for renderers.  It grows (rarely) and is then
  * reused, so steady-state rendering does not allocate per packet.  On
  * allocation failure it stays truncated and sets 'oom'.
+ *
+ * Layer: libcore; sbuf.c calls only libc.
  */
 #ifndef GENV_SBUF_H
 #define GENV_SBUF_H
