@@ -588,9 +588,8 @@ int gnv_filter_compile(struct gnv_filter *f, int dlt, int snaplen,
 	if (!f || f->root < 0 || !f->has_pcap)
 		return 0;
 	p = pcap_open_dead(dlt, snaplen > 0 ? snaplen : 262144);
-	if (!p) {
+	if (!p)
 		return gnv_errf(err, errsz, -ENOMEM, "cannot set up libpcap");
-	}
 	for (int i = 0; i < f->nn; i++) {
 		struct fnode *n = &f->n[i];
 

@@ -73,3 +73,13 @@ int gnv_opt_append(struct gnv_optbuf *b, uint16_t cls, uint8_t type,
 		memcpy(d, data, dsize);
 	return 0;
 }
+
+int gnv_opt_append_raw(struct gnv_optbuf *b, const uint8_t *p, size_t size)
+{
+	if (b->size > b->cap || size > b->cap - b->size)
+		return -ENOSPC;
+	if (size)
+		memcpy(b->buf + b->size, p, size);
+	b->size += size;
+	return 0;
+}

@@ -185,6 +185,13 @@ uint8_t *gnv_opt_reserve(struct gnv_optbuf *b, uint16_t cls, uint8_t type, size_
 int gnv_opt_append(struct gnv_optbuf *b, uint16_t cls, uint8_t type,
 		   const void *data, size_t dsize);
 
+/*
+ * Append options already encoded (a stored blob, size bytes): 0, or
+ * -ENOSPC with nothing written.  The bytes are copied as they are; check a
+ * blob once with gnv_opt_blob_ok() when it is stored.
+ */
+int gnv_opt_append_raw(struct gnv_optbuf *b, const uint8_t *p, size_t size);
+
 /* Write one option header at p for size data bytes (a multiple of 4,
  * at most 124): the caller has checked the room. */
 static inline void gnv_opt_hdr_write(uint8_t *p, uint16_t cls, uint8_t type, size_t size)

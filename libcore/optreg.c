@@ -157,6 +157,8 @@ static const struct fdesc f_mz_scaled[] = {
 	{ "dport", GNV_F_UINT, 11, 2, 0, 0, NULL },
 	{ "smac", GNV_F_MAC, 13, 6, 0, 0, NULL },
 	{ "dmac", GNV_F_MAC, 19, 6, 0, 0, NULL }, F_END };
+/* genv's own layouts are defined in opt_genv.h; these tables name their
+ * fields (test_opt checks that both read the same bytes the same way). */
 static const struct fdesc f_label32[] = { { "label", GNV_F_UINT, 0, 4, 0, 0, NULL }, F_END };
 static const struct fdesc f_eptype[] = { { "type", GNV_F_ENUM, 0, 1, 0, 0, eptypes }, F_END };
 static const struct fdesc f_qos[] = {

@@ -11,6 +11,7 @@
 #include "../../libcore/msg.h"
 #include "../../libcore/opt_genv.h"
 #include "../../libcore/opt_tlv.h"
+#include "../../libcore/optreg.h"
 
 Suite *opt_suite(void);
 
@@ -186,6 +187,16 @@ START_TEST(writer)
 	ck_assert_int_eq(memcmp(buf + 8, "\xff\xa7\x01\x01\x00\x00\x00\x00", 8), 0);
 	ck_assert_uint_eq(b.size, 16);
 	ck_assert_ptr_null(gnv_opt_reserve(&b, 1, 1, 0));
+
+	/* a stored blob, as the router adds an endpoint's options */
+	gnv_optbuf_init(&b, buf, sizeof(buf));
+	ck_assert_int_eq(gnv_opt_append_raw(&b, two, sizeof(two)), 0);
+	ck_assert_uint_eq(b.size, sizeof(two));
+	ck_assert_int_eq(memcmp(buf, two, sizeof(two)), 0);
+	ck_assert_int_eq(gnv_opt_append_raw(&b, two, 8), -ENOSPC);
+	ck_assert_int_eq(gnv_opt_append_raw(&b, two + 8, 4), 0);
+	ck_assert_uint_eq(b.size, 16);
+	ck_assert(gnv_opt_blob_ok(buf, b.size));
 }
 END_TEST
 
@@ -337,6 +348,76 @@ START_TEST(genv_trace)
 }
 END_TEST
 
+/* The registry's field tables (optreg.c) and the typed codecs agree. */
+static uint64_t field_u(const struct gnv_optinfo *info, const char *key)
+{
+	for (unsigned int i = 0; i < info->nfield; i++)
+		if (!strcmp(info->f[i].key, key))
+			return info->f[i].u;
+	ck_abort_msg("no field %s", key);
+	return 0;
+}
+
+START_TEST(genv_registry_agrees)
+{
+	uint8_t buf[GNV_OPT_SPACE];
+	struct gnv_optbuf b;
+	struct gnv_trace t = { .flags = GENV_TRACE_F_REPLY | GENV_TRACE_F_OVERFLOW, .nhop = 1,
+			       .id = 77, .seq = 123456 };
+	struct gnv_rts r = { .flags = GENV_RTS_F_MATCH, .invalidate = true,
+			     .host = { 4, { 192, 0, 2, 9 } } };
+	struct gnv_qos q = { QOS_BESTEFFORT, 3 };
+	struct gnv_pkt pk;
+	struct gnv_opt o;
+	struct gnv_optinfo info;
+	struct gnv_opt_iter it;
+	struct gnv_tlv x;
+	int n = 0;
+
+	gnv_optbuf_init(&b, buf, sizeof(buf));
+	ck_assert_int_eq(gnv_opt_trace_put(&b, CLS, &t), 0);
+	ck_assert_int_eq(gnv_opt_rts_put(&b, CLS, &r), 0);
+	ck_assert_int_eq(gnv_opt_qos_put(&b, CLS, &q), 0);
+	ck_assert_int_eq(gnv_opt_eptype_put(&b, CLS, EP_GATEWAY), 0);
+	memset(&pk, 0, sizeof(pk));
+	pk.data = buf;
+	pk.caplen = pk.len = (uint32_t)b.size;
+	pk.genv_class = CLS;
+	gnv_opt_iter_init(&it, buf, b.size, b.size);
+	while (gnv_opt_next(&it, &x)) {
+		o = (struct gnv_opt){ x.cls, x.type, x.rsvd, x.size, x.off };
+		ck_assert(gnv_opt_info(&pk, &o, &info));
+		ck_assert(info.layout_ok);
+		ck_assert(!gnv_opt_layout_bad(&pk, &o));
+		switch (n++) {
+		case 0:
+			ck_assert_str_eq(info.name, "trace");
+			ck_assert_uint_eq(field_u(&info, "reply"), 1);
+			ck_assert_uint_eq(field_u(&info, "overflow"), 1);
+			ck_assert_uint_eq(field_u(&info, "hops"), 1);
+			ck_assert_uint_eq(field_u(&info, "id"), 77);
+			ck_assert_uint_eq(field_u(&info, "seq"), 123456);
+			break;
+		case 1:
+			ck_assert_str_eq(info.name, "rts");
+			ck_assert_uint_eq(field_u(&info, "match"), 1);
+			ck_assert_uint_eq(field_u(&info, "invalidate"), 1);
+			break;
+		case 2:
+			ck_assert_str_eq(info.name, "qos");
+			ck_assert_uint_eq(field_u(&info, "class"), QOS_BESTEFFORT);
+			ck_assert_uint_eq(field_u(&info, "prio"), 3);
+			break;
+		case 3:
+			ck_assert_str_eq(info.name, "eptype");
+			ck_assert_uint_eq(field_u(&info, "type"), EP_GATEWAY);
+			break;
+		}
+	}
+	ck_assert_int_eq(n, 4);
+}
+END_TEST
+
 START_TEST(helpers)
 {
 	char err[16];
@@ -384,6 +465,7 @@ Suite *opt_suite(void)
 	tcase_add_test(tc, genv_eptype_qos);
 	tcase_add_test(tc, genv_rts);
 	tcase_add_test(tc, genv_trace);
+	tcase_add_test(tc, genv_registry_agrees);
 	tcase_add_test(tc, helpers);
 	suite_add_tcase(s, tc);
 	return s;
