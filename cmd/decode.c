@@ -18,6 +18,7 @@
 #include <string.h>
 #include <pcap/pcap.h>
 #include "commands.h"
+#include "../libcore/emit.h"
 #include "../libcore/filter.h"
 #include "../libcore/lang.h"
 #include "../libcore/num.h"
@@ -301,55 +302,45 @@ static int cmp_opt(const void *a, const void *b)
 	return x->type < y->type ? -1 : x->type > y->type;
 }
 
-static void stats_text_block(struct dec *d, const struct vstat *v)
+/* One VNI's counts (or the non-Geneve frames'), text and JSON. */
+static void stats_block(struct dec *d, struct gnv_emit *e, const struct vstat *v)
 {
-	struct sbuf *sb = &d->out;
-
+	gnv_emit_u64(e, "packets", "%llu packets, ", v->pkts);
+	gnv_emit_u64(e, "bytes", "%llu bytes, ", v->bytes);
+	gnv_emit_u64(e, "malformed", "%llu malformed\n", v->malformed);
 	if (v->nopt > 1)
 		qsort(v->opt, v->nopt, sizeof(*v->opt), cmp_opt);
+	gnv_emit_arr_open(e, "options", NULL);
 	for (unsigned int k = 0; k < v->nopt; k++) {
 		const struct optcount *o = &v->opt[k];
 
-		sbuf_printf(sb, "  option 0x%04x:0x%02x%s %s (%s): %llu\n", o->cls, o->type,
-			    o->type & 0x80 ? "(C)" : "", o->name ? o->name : "-",
-			    gnv_class_short(o->cls, d->cfg.genv_class), (unsigned long long)o->n);
+		gnv_emit_obj_open(e, NULL, NULL);
+		gnv_emit_u64(e, "class", "  option 0x%04x", o->cls);
+		gnv_emit_u64(e, "type", ":0x%02x", o->type);
+		if (o->type & 0x80)
+			gnv_emit_puts(e, "(C)");
+		gnv_emit_str(e, "name", " %s", o->name);
+		gnv_emit_str(e, "class_name", NULL, gnv_class_name(o->cls, d->cfg.genv_class));
+		gnv_emit_text(e, " (%s)", gnv_class_short(o->cls, d->cfg.genv_class));
+		gnv_emit_u64(e, "count", ": %llu\n", o->n);
+		gnv_emit_obj_close(e, NULL);
 	}
-	for (unsigned int c = 0; v->err && c < GNV_E__COUNT; c++)
-		if (v->err[c])
-			sbuf_printf(sb, "  %s %s: %llu\n",
-				    gnv_err_severity(c) == GNV_SEV_WARNING ? "warning" : "error",
-				    gnv_err_code(c), (unsigned long long)v->err[c]);
-}
-
-static void stats_json_block(struct dec *d, struct json *j, const struct vstat *v)
-{
-	json_u64(j, "packets", v->pkts);
-	json_u64(j, "bytes", v->bytes);
-	json_u64(j, "malformed", v->malformed);
-	json_arr_open(j, "options");
-	if (v->nopt > 1)
-		qsort(v->opt, v->nopt, sizeof(*v->opt), cmp_opt);
-	for (unsigned int k = 0; k < v->nopt; k++) {
-		json_obj_open(j, NULL);
-		json_u64(j, "class", v->opt[k].cls);
-		json_u64(j, "type", v->opt[k].type);
-		json_str(j, "name", v->opt[k].name);
-		json_str(j, "class_name", gnv_class_name(v->opt[k].cls, d->cfg.genv_class));
-		json_u64(j, "count", v->opt[k].n);
-		json_obj_close(j);
+	gnv_emit_arr_close(e, NULL);
+	gnv_emit_obj_open(e, "errors", NULL);
+	for (unsigned int c = 0; v->err && c < GNV_E__COUNT; c++) {
+		if (!v->err[c])
+			continue;
+		gnv_emit_text(e, "  %s ", gnv_err_severity(c) == GNV_SEV_WARNING ? "warning" : "error");
+		gnv_emit_u64(e, gnv_err_code(c), "%k: %llu\n", v->err[c]);
 	}
-	json_arr_close(j);
-	json_obj_open(j, "errors");
-	for (unsigned int c = 0; v->err && c < GNV_E__COUNT; c++)
-		if (v->err[c])
-			json_u64(j, gnv_err_code(c), v->err[c]);
-	json_obj_close(j);
+	gnv_emit_obj_close(e, NULL);
 }
 
 static void stats_print(struct dec *d)
 {
 	struct stats *st = &d->st;
 	struct vstat **list = calloc(st->used ? st->used : 1, sizeof(*list));
+	struct gnv_emit e;
 	size_t n = 0;
 	uint64_t gpk = 0;
 
@@ -364,48 +355,30 @@ static void stats_print(struct dec *d)
 		}
 	if (n > 1)
 		qsort(list, n, sizeof(*list), cmp_vstat);
-	if (d->g->json) {
-		struct json j;
-
-		json_init(&j, &d->out, d->g->pretty);
-		json_obj_open(&j, NULL);
-		json_u64(&j, "schema", GNV_JSON_SCHEMA);
-		json_u64(&j, "frames", st->frames);
-		json_u64(&j, "geneve", gpk);
-		json_u64(&j, "malformed", st->malformed);
-		json_arr_open(&j, "vnis");
-		for (size_t i = 0; i < n; i++) {
-			json_obj_open(&j, NULL);
-			json_u64(&j, "vni", list[i]->vni);
-			stats_json_block(d, &j, list[i]);
-			json_obj_close(&j);
-		}
-		json_arr_close(&j);
-		json_obj_open(&j, "other");
-		stats_json_block(d, &j, &st->other);
-		json_obj_close(&j);
-		json_obj_close(&j);
-		sbuf_putc(&d->out, '\n');
-	} else {
-		sbuf_printf(&d->out, "%llu frames: %llu Geneve in %zu VNIs, %llu other, %llu malformed\n",
-			    (unsigned long long)st->frames, (unsigned long long)gpk, n,
-			    (unsigned long long)st->other.pkts, (unsigned long long)st->malformed);
-		for (size_t i = 0; i < n; i++) {
-			const struct vstat *v = list[i];
-
-			sbuf_printf(&d->out, "vni %u: %llu packets, %llu bytes, %llu malformed\n",
-				    v->vni, (unsigned long long)v->pkts,
-				    (unsigned long long)v->bytes, (unsigned long long)v->malformed);
-			stats_text_block(d, v);
-		}
-		if (st->other.pkts) {
-			sbuf_printf(&d->out, "other: %llu packets, %llu bytes, %llu malformed\n",
-				    (unsigned long long)st->other.pkts,
-				    (unsigned long long)st->other.bytes,
-				    (unsigned long long)st->other.malformed);
-			stats_text_block(d, &st->other);
-		}
+	gnv_emit_init(&e, &d->out, d->g->json, d->g->pretty);
+	gnv_emit_obj_open(&e, NULL, NULL);
+	gnv_emit_u64(&e, "schema", NULL, GNV_JSON_SCHEMA);
+	gnv_emit_u64(&e, "frames", "%llu frames: ", st->frames);
+	gnv_emit_u64(&e, "geneve", "%llu Geneve in ", gpk);
+	gnv_emit_text(&e, "%zu VNIs, %llu other, ", n, (unsigned long long)st->other.pkts);
+	gnv_emit_u64(&e, "malformed", "%llu malformed\n", st->malformed);
+	gnv_emit_arr_open(&e, "vnis", NULL);
+	for (size_t i = 0; i < n; i++) {
+		gnv_emit_obj_open(&e, NULL, NULL);
+		gnv_emit_u64(&e, "vni", "vni %u: ", list[i]->vni);
+		stats_block(d, &e, list[i]);
+		gnv_emit_obj_close(&e, NULL);
 	}
+	gnv_emit_arr_close(&e, NULL);
+	/* the text leaves out an empty "other" */
+	if (gnv_emit_is_json(&e) || st->other.pkts) {
+		gnv_emit_obj_open(&e, "other", "other: ");
+		stats_block(d, &e, &st->other);
+		gnv_emit_obj_close(&e, NULL);
+	}
+	gnv_emit_obj_close(&e, NULL);
+	if (gnv_emit_is_json(&e))
+		sbuf_putc(&d->out, '\n');
 	free(list);
 }
 
