@@ -23,6 +23,7 @@
 #include "../libcore/lang.h"
 #include "../libcore/num.h"
 #include "../libcore/optreg.h"
+#include "../libcore/pcap_file.h"
 #include "../libcore/print.h"
 
 enum {
@@ -642,19 +643,6 @@ static int run_pcap(struct dec *d, pcap_t *pc, const char *what)
 }
 
 /*
- * Classic pcap files are mapped and walked directly: no copy per frame and
- * no stdio, which is most of the cost of --stats.  Returns -ENOTSUP for
- * anything else (pcapng, stdin) so libpcap reads it instead.
- */
-static uint32_t rd32(const uint8_t *p, bool swap)
-{
-	uint32_t v;
-
-	memcpy(&v, p, 4);
-	return swap ? __builtin_bswap32(v) : v;
-}
-
-/*
  * --stats over a mapped capture: the counts do not depend on the order of
  * the frames, so a second thread decodes the second half of the records
  * into its own table, merged at the end.  Where the second half starts is
@@ -672,8 +660,7 @@ static uint32_t rd32(const uint8_t *p, bool swap)
 
 struct half {
 	const struct dec *d;
-	const uint8_t *p, *end;
-	bool swap;
+	struct gnv_pcap rd;	/* from the middle record to the end */
 	bool ok;		/* walked exactly to end */
 	struct gnv_pkt pk;
 	struct stats st;
@@ -684,130 +671,109 @@ struct half {
 static void *half_run(void *arg)
 {
 	struct half *h = arg;
-	const uint8_t *p = h->p;
+	struct gnv_pcap_rec r;
+	int ret;
 
-	while (p < h->end) {
-		uint32_t caplen, len;
-
-		if (h->end - p < 16)
-			return NULL;
-		caplen = rd32(p + 8, h->swap);
-		len = rd32(p + 12, h->swap);
-		if (caplen > 262144 || caplen > (size_t)(h->end - p - 16))
-			return NULL;
+	while ((ret = gnv_pcap_next(&h->rd, &r)) > 0) {
 		if ((h->frames & 0xffff) == 0xffff && h->d->g->interrupted && *h->d->g->interrupted)
 			return NULL;
-		p += 16;
-		gnv_decode(&h->pk, p, caplen, len, &h->d->cfg);
+		gnv_decode(&h->pk, r.data, r.caplen, r.len, &h->d->cfg);
 		h->frames++;
 		if (h->pk.status != GNV_OK)
 			h->any_bad = true;
 		stats_add(&h->st, &h->pk);
-		p += caplen;
 	}
-	h->ok = true;
+	h->ok = !ret;
 	return NULL;
 }
 
-/* Does a record header that pcap would accept start at q? */
-static bool rec_plausible(const uint8_t *q, const uint8_t *end, bool swap, bool nsec)
+static void frame_rec(struct dec *d, const struct gnv_pcap_rec *r)
 {
-	uint32_t caplen, len;
+	struct pcap_pkthdr ph;
 
-	if (end - q < 16)
-		return false;
-	caplen = rd32(q + 8, swap);
-	len = rd32(q + 12, swap);
-	return caplen && caplen <= 262144 && caplen <= len && len <= 262144 &&
-	       rd32(q + 4, swap) < (nsec ? 1000000000u : 1000000u) &&
-	       caplen <= (size_t)(end - q - 16);
+	ph.ts.tv_sec = r->sec;
+	ph.ts.tv_usec = r->usec;
+	ph.caplen = r->caplen;
+	ph.len = r->len;
+	frame_in(d, &ph, r->data, true);
 }
 
-/* A likely record start at or after from: PAR_CHAIN plausible headers in a
- * row (or up to the end of the file).  NULL when none was found. */
-static const uint8_t *guess_record(const uint8_t *from, const uint8_t *end, bool swap, bool nsec)
+/* Moves rd to where this thread stopped: the end when everything was
+ * counted, else the record the serial loop goes on from. */
+static void stats_parallel(struct dec *d, struct gnv_pcap *rd)
 {
-	const uint8_t *lim = (size_t)(end - from) > PAR_SCAN ? from + PAR_SCAN : end;
-
-	for (const uint8_t *q = from; q < lim; q++) {
-		const uint8_t *r = q;
-		int k;
-
-		for (k = 0; k < PAR_CHAIN && r < end && rec_plausible(r, end, swap, nsec); k++)
-			r += 16 + rd32(r + 8, swap);
-		if (k == PAR_CHAIN || r == end)
-			return q;
-	}
-	return NULL;
-}
-
-/* Returns where this thread stopped: end when everything was counted,
- * else the record the serial loop goes on from. */
-static const uint8_t *stats_parallel(struct dec *d, const uint8_t *p, const uint8_t *end,
-				     bool swap, bool nsec)
-{
-	const uint8_t *mid;
+	struct gnv_pcap_rec r;
 	struct half *h;
 	pthread_t th;
+	size_t mid;
 
-	if (!d->stats || d->flt || d->wfile || d->count || (size_t)(end - p) < PAR_MIN_BYTES)
-		return p;
-	mid = guess_record(p + (end - p) / 2, end, swap, nsec);
-	if (!mid)
-		return p;
+	if (!d->stats || d->flt || d->wfile || d->count || rd->size - rd->off < PAR_MIN_BYTES)
+		return;
+	mid = gnv_pcap_find_record(rd, rd->off + (rd->size - rd->off) / 2, PAR_SCAN, PAR_CHAIN);
+	if (mid == SIZE_MAX)
+		return;
 	h = calloc(1, sizeof(*h));
 	if (!h)
-		return p;
+		return;
 	h->d = d;
-	h->p = mid;
-	h->end = end;
-	h->swap = swap;
+	h->rd = *rd;
+	h->rd.off = mid;
 	if (pthread_create(&th, NULL, half_run, h)) {
 		free(h);
-		return p;
+		return;
 	}
-	/* the first half here, through the usual path; --stats does not look
-	 * at timestamps */
-	while (!d->stop && p < mid) {
-		struct pcap_pkthdr ph;
-
-		if (end - p < 16 || rd32(p + 8, swap) > 262144 ||
-		    rd32(p + 8, swap) > (size_t)(end - p - 16))
-			break;	/* damaged: the serial loop reports it */
-		ph.ts.tv_sec = rd32(p, swap);
-		ph.ts.tv_usec = rd32(p + 4, swap);
-		ph.caplen = rd32(p + 8, swap);
-		ph.len = rd32(p + 12, swap);
-		p += 16;
-		frame_in(d, &ph, p, true);
-		p += ph.caplen;
-	}
+	/* the first half here, through the usual path; a damaged record
+	 * stops it (the serial loop reports it) */
+	while (!d->stop && rd->off < mid && gnv_pcap_next(rd, &r) > 0)
+		frame_rec(d, &r);
 	pthread_join(th, NULL);
-	if (p == mid && h->ok) {
+	if (rd->off == mid && h->ok) {
 		stats_merge(&d->st, &h->st);
 		d->frame += h->frames;
 		d->matched += h->frames;
 		d->any_bad |= h->any_bad;
-		p = end;
+		rd->off = rd->size;
 	}
 	stats_free(&h->st);
 	free(h);
-	return p;
 }
 
+/* A damaged record: the message, once the frames before it are out. */
+static int rec_error(struct dec *d, const char *path, const struct gnv_pcap *rd)
+{
+	size_t left = rd->size - rd->err_off - GNV_PCAP_REC_HDR;
+
+	out_flush(d);
+	if (rd->err == GNV_PCAP_E_REC_HEADER)
+		gerr(d->g, "'%s': truncated dump file; record header cut short", path);
+	else if (rd->err == GNV_PCAP_E_REC_TRUNC)
+		gerr(d->g, "'%s': truncated dump file; frame %llu needs %u bytes, %zu left", path,
+		     (unsigned long long)d->frame + 1, rd->err_caplen, left);
+	else
+		gerr(d->g, "'%s': frame %llu at offset %zu: %s", path,
+		     (unsigned long long)d->frame + 1, rd->err_off, gnv_pcap_err_msg(rd->err));
+	return EXIT_FAIL;
+}
+
+/*
+ * Classic pcap files are mapped and walked directly (libcore/pcap_file.h):
+ * no copy per frame and no stdio, which is most of the cost of --stats.
+ * Returns -ENOTSUP for anything else (pcapng, stdin, a header libcore does
+ * not take) so libpcap reads it instead, or gives its message.
+ */
 static int read_file_mmap(struct dec *d, const char *path)
 {
-	struct pcap_pkthdr h;
-	const uint8_t *m, *p, *end, *pop;
+	struct gnv_pcap rd;
+	struct gnv_pcap_rec r;
+	const uint8_t *m;
 	struct stat sb;
-	uint32_t magic, link;
-	bool swap, nsec;
-	int fd, dlt, gl, ret = 0;
+	size_t pop = 0;
+	int fd, dlt, got, ret = 0;
 
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	if (fstat(fd, &sb) || !S_ISREG(sb.st_mode) || sb.st_size < 24) {
+	if (fstat(fd, &sb) || !S_ISREG(sb.st_mode) || sb.st_size < GNV_PCAP_FILE_HDR) {
 		close(fd);
 		return -ENOTSUP;
 	}
@@ -815,71 +781,39 @@ static int read_file_mmap(struct dec *d, const char *path)
 	close(fd);
 	if (m == MAP_FAILED)
 		return -ENOTSUP;
-	memcpy(&magic, m, 4);
-	swap = magic == 0xd4c3b2a1 || magic == 0x4d3cb2a1;
-	nsec = magic == 0xa1b23c4d || magic == 0x4d3cb2a1;
-	if (magic != 0xa1b2c3d4 && magic != 0xa1b23c4d && !swap) {
+	if (gnv_pcap_open(&rd, m, (size_t)sb.st_size)) {
 		munmap((void *)m, (size_t)sb.st_size);
 		return -ENOTSUP;
 	}
-	link = rd32(m + 20, swap) & 0x0fffffff;
-	/* LINKTYPE_ values in the file header -> DLT_ values */
-	dlt = link == 1 ? DLT_EN10MB : link == 101 || link == 12 ? DLT_RAW :
-	      link == 113 ? DLT_LINUX_SLL : -1;
-	gl = dlt < 0 ? -1 : link_of_dlt(dlt);
-	if (gl < 0) {
-		munmap((void *)m, (size_t)sb.st_size);
-		return -ENOTSUP;	/* libpcap gives the message */
-	}
-	d->cfg.linktype = gl;
+	d->cfg.linktype = rd.link;
+	dlt = dlt_of_link(rd.link);
 	ret = setup_filter(d, dlt, path);
 	if (ret) {
 		munmap((void *)m, (size_t)sb.st_size);
 		return ret;
 	}
 	madvise((void *)m, (size_t)sb.st_size, MADV_SEQUENTIAL);
-	p = m + 24;
-	end = m + sb.st_size;
-	p = stats_parallel(d, p, end, swap, nsec);
-	pop = m;
-	while (!d->stop && p < end) {
-		uint32_t frac;
-
+	stats_parallel(d, &rd);
+	while (!d->stop) {
 #ifdef MADV_POPULATE_READ
 		/* map the pages a window ahead in one call instead of taking a
 		 * fault every few pages (about a tenth of --stats); a window,
 		 * not the whole file, so -c 1 on a huge file stays quick */
-		if (p + 16 + 65536 > pop && pop < end) {
-			size_t w = (size_t)(end - pop) < POP_WINDOW ? (size_t)(end - pop) : POP_WINDOW;
+		if (rd.off + 16 + 65536 > pop && pop < rd.size) {
+			size_t w = rd.size - pop < POP_WINDOW ? rd.size - pop : POP_WINDOW;
 
-			if (madvise((void *)pop, w, MADV_POPULATE_READ))
-				pop = end;	/* older kernel: faults as before */
+			if (madvise((void *)(m + pop), w, MADV_POPULATE_READ))
+				pop = rd.size;	/* older kernel: faults as before */
 			else
 				pop += w;
 		}
 #endif
-
-		if (end - p < 16) {
-			out_flush(d);
-			gerr(d->g, "'%s': truncated dump file; record header cut short", path);
-			ret = EXIT_FAIL;
+		got = gnv_pcap_next(&rd, &r);
+		if (got < 0)
+			ret = rec_error(d, path, &rd);
+		if (got <= 0)
 			break;
-		}
-		h.ts.tv_sec = rd32(p, swap);
-		frac = rd32(p + 4, swap);
-		h.ts.tv_usec = nsec ? frac / 1000 : frac;
-		h.caplen = rd32(p + 8, swap);
-		h.len = rd32(p + 12, swap);
-		p += 16;
-		if (h.caplen > 262144 || h.caplen > (size_t)(end - p)) {
-			out_flush(d);
-			gerr(d->g, "'%s': truncated dump file; frame %llu needs %u bytes, %zu left",
-			     path, (unsigned long long)d->frame + 1, h.caplen, (size_t)(end - p));
-			ret = EXIT_FAIL;
-			break;
-		}
-		frame_in(d, &h, p, true);
-		p += h.caplen;
+		frame_rec(d, &r);
 	}
 	munmap((void *)m, (size_t)sb.st_size);
 	return ret;
