@@ -37,10 +37,7 @@ const char *gnv_pcap_err_msg(enum gnv_pcap_err e)
 /* Callers check that 4 bytes are there. */
 static inline uint32_t rd32(const struct gnv_pcap *p, size_t off)
 {
-	uint32_t v;
-
-	memcpy(&v, p->buf + off, 4);
-	return p->swap ? __builtin_bswap32(v) : v;
+	return gnv_pcap_rd32(p, off);
 }
 
 static inline uint16_t rd16(const struct gnv_pcap *p, size_t off)
@@ -51,12 +48,17 @@ static inline uint16_t rd16(const struct gnv_pcap *p, size_t off)
 	return p->swap ? __builtin_bswap16(v) : v;
 }
 
-static int fail(struct gnv_pcap *p, enum gnv_pcap_err e, size_t off)
+void gnv_pcap_set_err(struct gnv_pcap *p, enum gnv_pcap_err e, size_t off)
 {
 	if (e < GNV_PCAP_E_REC_SIZE)
 		p->err_caplen = 0;
 	p->err = e;
 	p->err_off = off;
+}
+
+static int fail(struct gnv_pcap *p, enum gnv_pcap_err e, size_t off)
+{
+	gnv_pcap_set_err(p, e, off);
 	return -EINVAL;
 }
 
@@ -108,34 +110,6 @@ int gnv_pcap_open(struct gnv_pcap *p, const uint8_t *buf, size_t size)
 		return fail(p, GNV_PCAP_E_LINKTYPE, 20);
 	}
 	return 0;
-}
-
-int gnv_pcap_next(struct gnv_pcap *p, struct gnv_pcap_rec *r)
-{
-	size_t off = p->off, left = p->size - off;
-	uint32_t caplen;
-
-	if (!left)
-		return 0;
-	if (left < GNV_PCAP_REC_HDR)
-		return fail(p, GNV_PCAP_E_REC_HEADER, off);
-	caplen = rd32(p, off + 8);
-	p->err_caplen = caplen;
-	if (caplen > GNV_PCAP_MAX_CAPLEN)
-		return fail(p, GNV_PCAP_E_REC_SIZE, off);
-	if (caplen > left - GNV_PCAP_REC_HDR)
-		return fail(p, GNV_PCAP_E_REC_TRUNC, off);
-	r->off = off;
-	r->sec = rd32(p, off);
-	r->frac = rd32(p, off + 4);
-	r->usec = p->nsec ? r->frac / 1000 : r->frac;
-	r->caplen = caplen;
-	r->len = rd32(p, off + 12);
-	r->over_snaplen = caplen > p->snaplen;
-	r->data = p->buf + off + GNV_PCAP_REC_HDR;
-	p->off = off + GNV_PCAP_REC_HDR + caplen;
-	p->nrec++;
-	return 1;
 }
 
 bool gnv_pcap_plausible(const struct gnv_pcap *p, size_t off)

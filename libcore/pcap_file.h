@@ -22,9 +22,11 @@
 #ifndef GENV_PCAP_FILE_H
 #define GENV_PCAP_FILE_H
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #define GNV_PCAP_FILE_HDR	24
 #define GNV_PCAP_REC_HDR	16
@@ -82,11 +84,59 @@ struct gnv_pcap_rec {
  */
 int gnv_pcap_open(struct gnv_pcap *p, const uint8_t *buf, size_t size);
 
+/* Record error e at off (p->err, p->err_off). */
+void gnv_pcap_set_err(struct gnv_pcap *p, enum gnv_pcap_err e, size_t off);
+
+/* A field of the file at off; the caller has checked that 4 bytes are there. */
+static inline uint32_t gnv_pcap_rd32(const struct gnv_pcap *p, size_t off)
+{
+	uint32_t v;
+
+	memcpy(&v, p->buf + off, 4);
+	return p->swap ? __builtin_bswap32(v) : v;
+}
+
 /*
  * The record at p->off: 1 and *r filled (p->off moves past it), 0 at the
  * end of the buffer, -EINVAL with p->err / p->err_off (p->off stays).
+ * Inline: decode calls it once per frame.
  */
-int gnv_pcap_next(struct gnv_pcap *p, struct gnv_pcap_rec *r);
+static inline int gnv_pcap_next(struct gnv_pcap *p, struct gnv_pcap_rec *r)
+{
+	size_t off = p->off, left = p->size - off;
+	uint32_t caplen;
+
+	if (!left)
+		return 0;
+	if (left < GNV_PCAP_REC_HDR)
+		goto rec_header;
+	caplen = gnv_pcap_rd32(p, off + 8);
+	p->err_caplen = caplen;
+	if (caplen > GNV_PCAP_MAX_CAPLEN)
+		goto rec_size;
+	if (caplen > left - GNV_PCAP_REC_HDR)
+		goto rec_trunc;
+	r->off = off;
+	r->sec = gnv_pcap_rd32(p, off);
+	r->frac = gnv_pcap_rd32(p, off + 4);
+	r->usec = p->nsec ? r->frac / 1000 : r->frac;
+	r->caplen = caplen;
+	r->len = gnv_pcap_rd32(p, off + 12);
+	r->over_snaplen = caplen > p->snaplen;
+	r->data = p->buf + off + GNV_PCAP_REC_HDR;
+	p->off = off + GNV_PCAP_REC_HDR + caplen;
+	p->nrec++;
+	return 1;
+rec_header:
+	gnv_pcap_set_err(p, GNV_PCAP_E_REC_HEADER, off);
+	return -EINVAL;
+rec_size:
+	gnv_pcap_set_err(p, GNV_PCAP_E_REC_SIZE, off);
+	return -EINVAL;
+rec_trunc:
+	gnv_pcap_set_err(p, GNV_PCAP_E_REC_TRUNC, off);
+	return -EINVAL;
+}
 
 /*
  * Does a record header that libpcap would take start at off (a nonzero
