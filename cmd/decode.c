@@ -25,6 +25,7 @@
 #include "../libcore/optreg.h"
 #include "../libcore/pcap_file.h"
 #include "../libcore/print.h"
+#include "../libcore/vnicount.h"
 
 enum {
 	O_READ = 1, O_IFACE, O_HEX, O_PORT, O_OPTCLASS, O_COUNT, O_STATS,
@@ -60,8 +61,7 @@ struct optcount {
 };
 
 struct vstat {
-	bool used;
-	uint32_t vni;
+	struct gnv_vni_entry e;	/* the VNI (table key) */
 	uint64_t pkts, bytes, malformed;
 	uint64_t *err;		/* GNV_E__COUNT counters, allocated on first error */
 	struct optcount *opt;
@@ -70,8 +70,7 @@ struct vstat {
 };
 
 struct stats {
-	struct vstat *tab;	/* open addressing by VNI */
-	size_t cap, used;
+	struct gnv_vnicount tab;	/* struct vstat by VNI */
 	struct vstat other;	/* frames that are not Geneve */
 	uint64_t frames, malformed;
 	bool oom;
@@ -184,44 +183,19 @@ static void out_flush(struct dec *d)
 
 /* ---- stats ---- */
 
-static uint32_t vni_hash(uint32_t v)
+static void stats_init(struct stats *st)
 {
-	v ^= v >> 13;
-	v *= 0x9e3779b1u;
-	return v ^ (v >> 16);
+	memset(st, 0, sizeof(*st));
+	gnv_vnicount_init(&st->tab, sizeof(struct vstat), 1024);
 }
 
 static struct vstat *stats_slot(struct stats *st, uint32_t vni)
 {
-	size_t mask, i;
+	struct vstat *v = gnv_vnicount_get(&st->tab, vni);
 
-	if (st->used * 2 >= st->cap) {
-		size_t ncap = st->cap ? st->cap * 2 : 1024;
-		struct vstat *nt = calloc(ncap, sizeof(*nt));
-
-		if (!nt) {
-			st->oom = true;
-			return NULL;
-		}
-		for (size_t k = 0; k < st->cap; k++) {
-			if (!st->tab[k].used)
-				continue;
-			for (i = vni_hash(st->tab[k].vni) & (ncap - 1); nt[i].used; i = (i + 1) & (ncap - 1))
-				;
-			nt[i] = st->tab[k];
-		}
-		free(st->tab);
-		st->tab = nt;
-		st->cap = ncap;
-	}
-	mask = st->cap - 1;
-	for (i = vni_hash(vni) & mask; st->tab[i].used; i = (i + 1) & mask)
-		if (st->tab[i].vni == vni)
-			return &st->tab[i];
-	st->tab[i].used = true;
-	st->tab[i].vni = vni;
-	st->used++;
-	return &st->tab[i];
+	if (!v)
+		st->oom = true;
+	return v;
 }
 
 static void stats_add(struct stats *st, const struct gnv_pkt *pk)
@@ -286,14 +260,6 @@ static void stats_add(struct stats *st, const struct gnv_pkt *pk)
 	}
 }
 
-static int cmp_vstat(const void *a, const void *b)
-{
-	const struct vstat *x = *(const struct vstat *const *)a;
-	const struct vstat *y = *(const struct vstat *const *)b;
-
-	return x->vni < y->vni ? -1 : x->vni > y->vni;
-}
-
 static int cmp_opt(const void *a, const void *b)
 {
 	const struct optcount *x = a, *y = b;
@@ -340,22 +306,18 @@ static void stats_block(struct dec *d, struct gnv_emit *e, const struct vstat *v
 static void stats_print(struct dec *d)
 {
 	struct stats *st = &d->st;
-	struct vstat **list = calloc(st->used ? st->used : 1, sizeof(*list));
+	struct vstat **list = calloc(st->tab.used ? st->tab.used : 1, sizeof(*list));
 	struct gnv_emit e;
-	size_t n = 0;
+	size_t n;
 	uint64_t gpk = 0;
 
 	if (!list) {
 		gerr(d->g, "out of memory");
 		return;
 	}
-	for (size_t i = 0; i < st->cap; i++)
-		if (st->tab[i].used) {
-			list[n++] = &st->tab[i];
-			gpk += st->tab[i].pkts;
-		}
-	if (n > 1)
-		qsort(list, n, sizeof(*list), cmp_vstat);
+	n = gnv_vnicount_sorted(&st->tab, (void **)list);
+	for (size_t i = 0; i < n; i++)
+		gpk += list[i]->pkts;
 	gnv_emit_init(&e, &d->out, d->g->json, d->g->pretty);
 	gnv_emit_obj_open(&e, NULL, NULL);
 	gnv_emit_u64(&e, "schema", NULL, GNV_JSON_SCHEMA);
@@ -366,7 +328,7 @@ static void stats_print(struct dec *d)
 	gnv_emit_arr_open(&e, "vnis", NULL);
 	for (size_t i = 0; i < n; i++) {
 		gnv_emit_obj_open(&e, NULL, NULL);
-		gnv_emit_u64(&e, "vni", "vni %u: ", list[i]->vni);
+		gnv_emit_u64(&e, "vni", "vni %u: ", list[i]->e.vni);
 		stats_block(d, &e, list[i]);
 		gnv_emit_obj_close(&e, NULL);
 	}
@@ -385,11 +347,15 @@ static void stats_print(struct dec *d)
 
 static void stats_free(struct stats *st)
 {
-	for (size_t i = 0; i < st->cap; i++) {
-		free(st->tab[i].err);
-		free(st->tab[i].opt);
+	for (uint32_t i = 0; i < st->tab.cap; i++) {
+		struct vstat *v = gnv_vnicount_slot(&st->tab, i);
+
+		if (v) {
+			free(v->err);
+			free(v->opt);
+		}
 	}
-	free(st->tab);
+	gnv_vnicount_free(&st->tab);
 	free(st->other.err);
 	free(st->other.opt);
 }
@@ -441,14 +407,15 @@ static void stats_merge(struct stats *a, const struct stats *b)
 	a->frames += b->frames;
 	a->malformed += b->malformed;
 	a->oom |= b->oom;
-	for (size_t i = 0; i < b->cap; i++) {
+	for (uint32_t i = 0; i < b->tab.cap; i++) {
+		const struct vstat *bv = gnv_vnicount_slot(&b->tab, i);
 		struct vstat *v;
 
-		if (!b->tab[i].used)
+		if (!bv)
 			continue;
-		v = stats_slot(a, b->tab[i].vni);
+		v = stats_slot(a, bv->e.vni);
 		if (v)
-			vstat_merge(a, v, &b->tab[i]);
+			vstat_merge(a, v, bv);
 	}
 	vstat_merge(a, &a->other, &b->other);
 }
@@ -716,6 +683,7 @@ static void stats_parallel(struct dec *d, struct gnv_pcap *rd)
 	if (!h)
 		return;
 	h->d = d;
+	stats_init(&h->st);
 	h->rd = *rd;
 	h->rd.off = mid;
 	if (pthread_create(&th, NULL, half_run, h)) {
@@ -1097,6 +1065,7 @@ int cmd_decode(struct genv_ctx *g, int argc, char **argv)
 	char err[256];
 
 	memset(&d, 0, sizeof(d));
+	stats_init(&d.st);
 	d.g = g;
 	d.hex_link = GNV_LINK_ETH;
 	gnv_decode_cfg_default(&d.cfg);
