@@ -6,6 +6,10 @@
  *
  * Output is rendered into one sbuf and written in large chunks: no printf
  * per field and no stdio call per packet in the hot path.
+ *
+ * Layer: cmd.  Calls libcore (decode, filter, printers, the pcap file
+ * reader over an mmap, the per-VNI counting table, the emitter for
+ * --stats), libpcap (stdin, pcapng, live capture, -w) and cmd/cli.h.
  */
 #include <errno.h>
 #include <fcntl.h>

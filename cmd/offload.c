@@ -11,6 +11,9 @@
  *     AF_XDP zero-copy segment limit;
  *   - libbpf's bpf_xdp_query(): the XDP programs attached now.
  * An ioctl the driver does not implement is "not supported", not an error.
+ *
+ * Layer: cmd.  Calls the kernel (ioctl, netlink via libmnl, libbpf),
+ * libcore's emitter for the text and JSON output, and cmd/cli.h.
  */
 #include <errno.h>
 #include <stdlib.h>

@@ -1,7 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * genv top: snapshots, rates from counter deltas, rows, and the batch
- * renderers (text and JSON).  Every view reads struct top_snap only.
+ * renderers (text and JSON through libcore's emitter).  Every view reads
+ * struct top_snap only.
+ *
+ * Layer: cmd/top.  Calls libcore (emit, err) and router/stats.h (the
+ * names and descriptions of drop reasons); no I/O.
  */
 #include <errno.h>
 #include <stdlib.h>

@@ -14,6 +14,9 @@
  * one the frame does not say), else "-"; with --local, the underlay peer
  * is the other end of the frame.  The destination endpoint and the
  * verdict are a router's knowledge: "-".
+ *
+ * Layer: cmd/top.  Calls libpcap (reading the file), libcore (decode,
+ * options, flow hash, the per-VNI counting table) and top.h.
  */
 #include <errno.h>
 #include <stddef.h>

@@ -2,6 +2,7 @@
 /*
  * libcore/emit.h: the same calls give the expected text and JSON; the
  * one-value text formatter agrees with printf on the formats renderers use.
+ * A Check suite (tests/unit/main.c); calls libcore/emit.h and printf only.
  */
 #include <check.h>
 #include <math.h>

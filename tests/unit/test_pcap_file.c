@@ -2,7 +2,8 @@
 /*
  * libcore/pcap_file.h: file headers in both byte orders and resolutions,
  * link types, every error branch with its code and offset, record walks,
- * finding a record start in the middle of a file.
+ * finding a record start in the middle of a file.  A Check suite
+ * (tests/unit/main.c); builds its files in memory, calls libcore only.
  */
 #include <check.h>
 #include <errno.h>

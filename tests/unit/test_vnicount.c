@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-/* libcore/vnicount.h: add and find, growth keeps every count, sorted view. */
+/*
+ * libcore/vnicount.h: add and find, growth keeps every count, sorted view.
+ * A Check suite (tests/unit/main.c); calls libcore only.
+ */
 #include <check.h>
 #include <stdint.h>
 #include <stdlib.h>
