@@ -800,6 +800,8 @@ static void emit_head(struct gnv_emit *e, const struct off_dev *d)
 	gnv_emit_u64(e, "ifindex", ": index %u", d->ifindex);
 	gnv_emit_i64(e, "mtu", ", mtu %d", d->mtu);
 	gnv_emit_bool(e, "up", ", %s", d->up, "up", "down");
+	/* IFF_RUNNING: the text says only when it is missing on an up device */
+	gnv_emit_bool(e, "running", NULL, d->running, NULL, NULL);
 	gnv_emit_puts(e, d->up && !d->running ? " (no carrier)\n" : "\n");
 }
 
@@ -1264,7 +1266,8 @@ static int set_features(struct genv_ctx *g, struct off_ctx *c, const char *ifnam
 		gnv_emit_str(&e, NULL, "kernel: some requests were recorded but are not active now\n",
 			     "wish");
 	if (kflags & ETHTOOL_F_COMPAT)
-		gnv_emit_str(&e, NULL, NULL, "compat");
+		gnv_emit_str(&e, NULL, "kernel: the driver applied the request through compatibility functions\n",
+			     "compat");
 	gnv_emit_arr_close(&e, NULL);
 	gnv_emit_bool(&e, "ok", NULL, all_ok, NULL, NULL);
 	gnv_emit_obj_close(&e, NULL);
