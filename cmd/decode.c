@@ -6,6 +6,10 @@
  *
  * Output is rendered into one sbuf and written in large chunks: no printf
  * per field and no stdio call per packet in the hot path.
+ *
+ * Layer: cmd.  Calls libcore (decode, filter, printers, the pcap file
+ * reader over an mmap, the per-VNI counting table, the emitter for
+ * --stats), libpcap (stdin, pcapng, live capture, -w) and cmd/cli.h.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -18,11 +22,14 @@
 #include <string.h>
 #include <pcap/pcap.h>
 #include "commands.h"
+#include "../libcore/emit.h"
 #include "../libcore/filter.h"
 #include "../libcore/lang.h"
 #include "../libcore/num.h"
 #include "../libcore/optreg.h"
+#include "../libcore/pcap_file.h"
 #include "../libcore/print.h"
+#include "../libcore/vnicount.h"
 
 enum {
 	O_READ = 1, O_IFACE, O_HEX, O_PORT, O_OPTCLASS, O_COUNT, O_STATS,
@@ -58,8 +65,7 @@ struct optcount {
 };
 
 struct vstat {
-	bool used;
-	uint32_t vni;
+	struct gnv_vni_entry e;	/* the VNI (table key) */
 	uint64_t pkts, bytes, malformed;
 	uint64_t *err;		/* GNV_E__COUNT counters, allocated on first error */
 	struct optcount *opt;
@@ -68,8 +74,7 @@ struct vstat {
 };
 
 struct stats {
-	struct vstat *tab;	/* open addressing by VNI */
-	size_t cap, used;
+	struct gnv_vnicount tab;	/* struct vstat by VNI */
 	struct vstat other;	/* frames that are not Geneve */
 	uint64_t frames, malformed;
 	bool oom;
@@ -182,44 +187,19 @@ static void out_flush(struct dec *d)
 
 /* ---- stats ---- */
 
-static uint32_t vni_hash(uint32_t v)
+static void stats_init(struct stats *st)
 {
-	v ^= v >> 13;
-	v *= 0x9e3779b1u;
-	return v ^ (v >> 16);
+	memset(st, 0, sizeof(*st));
+	gnv_vnicount_init(&st->tab, sizeof(struct vstat), 1024);
 }
 
 static struct vstat *stats_slot(struct stats *st, uint32_t vni)
 {
-	size_t mask, i;
+	struct vstat *v = gnv_vnicount_get(&st->tab, vni);
 
-	if (st->used * 2 >= st->cap) {
-		size_t ncap = st->cap ? st->cap * 2 : 1024;
-		struct vstat *nt = calloc(ncap, sizeof(*nt));
-
-		if (!nt) {
-			st->oom = true;
-			return NULL;
-		}
-		for (size_t k = 0; k < st->cap; k++) {
-			if (!st->tab[k].used)
-				continue;
-			for (i = vni_hash(st->tab[k].vni) & (ncap - 1); nt[i].used; i = (i + 1) & (ncap - 1))
-				;
-			nt[i] = st->tab[k];
-		}
-		free(st->tab);
-		st->tab = nt;
-		st->cap = ncap;
-	}
-	mask = st->cap - 1;
-	for (i = vni_hash(vni) & mask; st->tab[i].used; i = (i + 1) & mask)
-		if (st->tab[i].vni == vni)
-			return &st->tab[i];
-	st->tab[i].used = true;
-	st->tab[i].vni = vni;
-	st->used++;
-	return &st->tab[i];
+	if (!v)
+		st->oom = true;
+	return v;
 }
 
 static void stats_add(struct stats *st, const struct gnv_pkt *pk)
@@ -284,14 +264,6 @@ static void stats_add(struct stats *st, const struct gnv_pkt *pk)
 	}
 }
 
-static int cmp_vstat(const void *a, const void *b)
-{
-	const struct vstat *x = *(const struct vstat *const *)a;
-	const struct vstat *y = *(const struct vstat *const *)b;
-
-	return x->vni < y->vni ? -1 : x->vni > y->vni;
-}
-
 static int cmp_opt(const void *a, const void *b)
 {
 	const struct optcount *x = a, *y = b;
@@ -301,121 +273,93 @@ static int cmp_opt(const void *a, const void *b)
 	return x->type < y->type ? -1 : x->type > y->type;
 }
 
-static void stats_text_block(struct dec *d, const struct vstat *v)
+/* One VNI's counts (or the non-Geneve frames'), text and JSON. */
+static void stats_block(struct dec *d, struct gnv_emit *e, const struct vstat *v)
 {
-	struct sbuf *sb = &d->out;
-
+	gnv_emit_u64(e, "packets", "%llu packets, ", v->pkts);
+	gnv_emit_u64(e, "bytes", "%llu bytes, ", v->bytes);
+	gnv_emit_u64(e, "malformed", "%llu malformed\n", v->malformed);
 	if (v->nopt > 1)
 		qsort(v->opt, v->nopt, sizeof(*v->opt), cmp_opt);
+	gnv_emit_arr_open(e, "options", NULL);
 	for (unsigned int k = 0; k < v->nopt; k++) {
 		const struct optcount *o = &v->opt[k];
 
-		sbuf_printf(sb, "  option 0x%04x:0x%02x%s %s (%s): %llu\n", o->cls, o->type,
-			    o->type & 0x80 ? "(C)" : "", o->name ? o->name : "-",
-			    gnv_class_short(o->cls, d->cfg.genv_class), (unsigned long long)o->n);
+		gnv_emit_obj_open(e, NULL, NULL);
+		gnv_emit_u64(e, "class", "  option 0x%04x", o->cls);
+		gnv_emit_u64(e, "type", ":0x%02x", o->type);
+		if (o->type & 0x80)
+			gnv_emit_puts(e, "(C)");
+		gnv_emit_str(e, "name", " %s", o->name);
+		gnv_emit_str(e, "class_name", NULL, gnv_class_name(o->cls, d->cfg.genv_class));
+		gnv_emit_text(e, " (%s)", gnv_class_short(o->cls, d->cfg.genv_class));
+		gnv_emit_u64(e, "count", ": %llu\n", o->n);
+		gnv_emit_obj_close(e, NULL);
 	}
-	for (unsigned int c = 0; v->err && c < GNV_E__COUNT; c++)
-		if (v->err[c])
-			sbuf_printf(sb, "  %s %s: %llu\n",
-				    gnv_err_severity(c) == GNV_SEV_WARNING ? "warning" : "error",
-				    gnv_err_code(c), (unsigned long long)v->err[c]);
-}
-
-static void stats_json_block(struct dec *d, struct json *j, const struct vstat *v)
-{
-	json_u64(j, "packets", v->pkts);
-	json_u64(j, "bytes", v->bytes);
-	json_u64(j, "malformed", v->malformed);
-	json_arr_open(j, "options");
-	if (v->nopt > 1)
-		qsort(v->opt, v->nopt, sizeof(*v->opt), cmp_opt);
-	for (unsigned int k = 0; k < v->nopt; k++) {
-		json_obj_open(j, NULL);
-		json_u64(j, "class", v->opt[k].cls);
-		json_u64(j, "type", v->opt[k].type);
-		json_str(j, "name", v->opt[k].name);
-		json_str(j, "class_name", gnv_class_name(v->opt[k].cls, d->cfg.genv_class));
-		json_u64(j, "count", v->opt[k].n);
-		json_obj_close(j);
+	gnv_emit_arr_close(e, NULL);
+	gnv_emit_obj_open(e, "errors", NULL);
+	for (unsigned int c = 0; v->err && c < GNV_E__COUNT; c++) {
+		if (!v->err[c])
+			continue;
+		gnv_emit_text(e, "  %s ", gnv_err_severity(c) == GNV_SEV_WARNING ? "warning" : "error");
+		gnv_emit_u64(e, gnv_err_code(c), "%k: %llu\n", v->err[c]);
 	}
-	json_arr_close(j);
-	json_obj_open(j, "errors");
-	for (unsigned int c = 0; v->err && c < GNV_E__COUNT; c++)
-		if (v->err[c])
-			json_u64(j, gnv_err_code(c), v->err[c]);
-	json_obj_close(j);
+	gnv_emit_obj_close(e, NULL);
 }
 
 static void stats_print(struct dec *d)
 {
 	struct stats *st = &d->st;
-	struct vstat **list = calloc(st->used ? st->used : 1, sizeof(*list));
-	size_t n = 0;
+	struct vstat **list = calloc(st->tab.used ? st->tab.used : 1, sizeof(*list));
+	struct gnv_emit e;
+	size_t n;
 	uint64_t gpk = 0;
 
 	if (!list) {
 		gerr(d->g, "out of memory");
 		return;
 	}
-	for (size_t i = 0; i < st->cap; i++)
-		if (st->tab[i].used) {
-			list[n++] = &st->tab[i];
-			gpk += st->tab[i].pkts;
-		}
-	if (n > 1)
-		qsort(list, n, sizeof(*list), cmp_vstat);
-	if (d->g->json) {
-		struct json j;
-
-		json_init(&j, &d->out, d->g->pretty);
-		json_obj_open(&j, NULL);
-		json_u64(&j, "schema", GNV_JSON_SCHEMA);
-		json_u64(&j, "frames", st->frames);
-		json_u64(&j, "geneve", gpk);
-		json_u64(&j, "malformed", st->malformed);
-		json_arr_open(&j, "vnis");
-		for (size_t i = 0; i < n; i++) {
-			json_obj_open(&j, NULL);
-			json_u64(&j, "vni", list[i]->vni);
-			stats_json_block(d, &j, list[i]);
-			json_obj_close(&j);
-		}
-		json_arr_close(&j);
-		json_obj_open(&j, "other");
-		stats_json_block(d, &j, &st->other);
-		json_obj_close(&j);
-		json_obj_close(&j);
-		sbuf_putc(&d->out, '\n');
-	} else {
-		sbuf_printf(&d->out, "%llu frames: %llu Geneve in %zu VNIs, %llu other, %llu malformed\n",
-			    (unsigned long long)st->frames, (unsigned long long)gpk, n,
-			    (unsigned long long)st->other.pkts, (unsigned long long)st->malformed);
-		for (size_t i = 0; i < n; i++) {
-			const struct vstat *v = list[i];
-
-			sbuf_printf(&d->out, "vni %u: %llu packets, %llu bytes, %llu malformed\n",
-				    v->vni, (unsigned long long)v->pkts,
-				    (unsigned long long)v->bytes, (unsigned long long)v->malformed);
-			stats_text_block(d, v);
-		}
-		if (st->other.pkts) {
-			sbuf_printf(&d->out, "other: %llu packets, %llu bytes, %llu malformed\n",
-				    (unsigned long long)st->other.pkts,
-				    (unsigned long long)st->other.bytes,
-				    (unsigned long long)st->other.malformed);
-			stats_text_block(d, &st->other);
-		}
+	n = gnv_vnicount_sorted(&st->tab, (void **)list);
+	for (size_t i = 0; i < n; i++)
+		gpk += list[i]->pkts;
+	gnv_emit_init(&e, &d->out, d->g->json, d->g->pretty);
+	gnv_emit_obj_open(&e, NULL, NULL);
+	gnv_emit_u64(&e, "schema", NULL, GNV_JSON_SCHEMA);
+	gnv_emit_u64(&e, "frames", "%llu frames: ", st->frames);
+	gnv_emit_u64(&e, "geneve", "%llu Geneve in ", gpk);
+	gnv_emit_text(&e, "%zu VNIs, %llu other, ", n, (unsigned long long)st->other.pkts);
+	gnv_emit_u64(&e, "malformed", "%llu malformed\n", st->malformed);
+	gnv_emit_arr_open(&e, "vnis", NULL);
+	for (size_t i = 0; i < n; i++) {
+		gnv_emit_obj_open(&e, NULL, NULL);
+		gnv_emit_u64(&e, "vni", "vni %u: ", list[i]->e.vni);
+		stats_block(d, &e, list[i]);
+		gnv_emit_obj_close(&e, NULL);
 	}
+	gnv_emit_arr_close(&e, NULL);
+	/* the text leaves out an empty "other" */
+	if (gnv_emit_is_json(&e) || st->other.pkts) {
+		gnv_emit_obj_open(&e, "other", "other: ");
+		stats_block(d, &e, &st->other);
+		gnv_emit_obj_close(&e, NULL);
+	}
+	gnv_emit_obj_close(&e, NULL);
+	if (gnv_emit_is_json(&e))
+		sbuf_putc(&d->out, '\n');
 	free(list);
 }
 
 static void stats_free(struct stats *st)
 {
-	for (size_t i = 0; i < st->cap; i++) {
-		free(st->tab[i].err);
-		free(st->tab[i].opt);
+	for (uint32_t i = 0; i < st->tab.cap; i++) {
+		struct vstat *v = gnv_vnicount_slot(&st->tab, i);
+
+		if (v) {
+			free(v->err);
+			free(v->opt);
+		}
 	}
-	free(st->tab);
+	gnv_vnicount_free(&st->tab);
 	free(st->other.err);
 	free(st->other.opt);
 }
@@ -467,14 +411,15 @@ static void stats_merge(struct stats *a, const struct stats *b)
 	a->frames += b->frames;
 	a->malformed += b->malformed;
 	a->oom |= b->oom;
-	for (size_t i = 0; i < b->cap; i++) {
+	for (uint32_t i = 0; i < b->tab.cap; i++) {
+		const struct vstat *bv = gnv_vnicount_slot(&b->tab, i);
 		struct vstat *v;
 
-		if (!b->tab[i].used)
+		if (!bv)
 			continue;
-		v = stats_slot(a, b->tab[i].vni);
+		v = stats_slot(a, bv->e.vni);
 		if (v)
-			vstat_merge(a, v, &b->tab[i]);
+			vstat_merge(a, v, bv);
 	}
 	vstat_merge(a, &a->other, &b->other);
 }
@@ -669,19 +614,6 @@ static int run_pcap(struct dec *d, pcap_t *pc, const char *what)
 }
 
 /*
- * Classic pcap files are mapped and walked directly: no copy per frame and
- * no stdio, which is most of the cost of --stats.  Returns -ENOTSUP for
- * anything else (pcapng, stdin) so libpcap reads it instead.
- */
-static uint32_t rd32(const uint8_t *p, bool swap)
-{
-	uint32_t v;
-
-	memcpy(&v, p, 4);
-	return swap ? __builtin_bswap32(v) : v;
-}
-
-/*
  * --stats over a mapped capture: the counts do not depend on the order of
  * the frames, so a second thread decodes the second half of the records
  * into its own table, merged at the end.  Where the second half starts is
@@ -699,8 +631,7 @@ static uint32_t rd32(const uint8_t *p, bool swap)
 
 struct half {
 	const struct dec *d;
-	const uint8_t *p, *end;
-	bool swap;
+	struct gnv_pcap rd;	/* from the middle record to the end */
 	bool ok;		/* walked exactly to end */
 	struct gnv_pkt pk;
 	struct stats st;
@@ -711,130 +642,110 @@ struct half {
 static void *half_run(void *arg)
 {
 	struct half *h = arg;
-	const uint8_t *p = h->p;
+	struct gnv_pcap_rec r;
+	int ret;
 
-	while (p < h->end) {
-		uint32_t caplen, len;
-
-		if (h->end - p < 16)
-			return NULL;
-		caplen = rd32(p + 8, h->swap);
-		len = rd32(p + 12, h->swap);
-		if (caplen > 262144 || caplen > (size_t)(h->end - p - 16))
-			return NULL;
+	while ((ret = gnv_pcap_next(&h->rd, &r)) > 0) {
 		if ((h->frames & 0xffff) == 0xffff && h->d->g->interrupted && *h->d->g->interrupted)
 			return NULL;
-		p += 16;
-		gnv_decode(&h->pk, p, caplen, len, &h->d->cfg);
+		gnv_decode(&h->pk, r.data, r.caplen, r.len, &h->d->cfg);
 		h->frames++;
 		if (h->pk.status != GNV_OK)
 			h->any_bad = true;
 		stats_add(&h->st, &h->pk);
-		p += caplen;
 	}
-	h->ok = true;
+	h->ok = !ret;
 	return NULL;
 }
 
-/* Does a record header that pcap would accept start at q? */
-static bool rec_plausible(const uint8_t *q, const uint8_t *end, bool swap, bool nsec)
+static void frame_rec(struct dec *d, const struct gnv_pcap_rec *r)
 {
-	uint32_t caplen, len;
+	struct pcap_pkthdr ph;
 
-	if (end - q < 16)
-		return false;
-	caplen = rd32(q + 8, swap);
-	len = rd32(q + 12, swap);
-	return caplen && caplen <= 262144 && caplen <= len && len <= 262144 &&
-	       rd32(q + 4, swap) < (nsec ? 1000000000u : 1000000u) &&
-	       caplen <= (size_t)(end - q - 16);
+	ph.ts.tv_sec = r->sec;
+	ph.ts.tv_usec = r->usec;
+	ph.caplen = r->caplen;
+	ph.len = r->len;
+	frame_in(d, &ph, r->data, true);
 }
 
-/* A likely record start at or after from: PAR_CHAIN plausible headers in a
- * row (or up to the end of the file).  NULL when none was found. */
-static const uint8_t *guess_record(const uint8_t *from, const uint8_t *end, bool swap, bool nsec)
+/* Moves rd to where this thread stopped: the end when everything was
+ * counted, else the record the serial loop goes on from. */
+static void stats_parallel(struct dec *d, struct gnv_pcap *rd)
 {
-	const uint8_t *lim = (size_t)(end - from) > PAR_SCAN ? from + PAR_SCAN : end;
-
-	for (const uint8_t *q = from; q < lim; q++) {
-		const uint8_t *r = q;
-		int k;
-
-		for (k = 0; k < PAR_CHAIN && r < end && rec_plausible(r, end, swap, nsec); k++)
-			r += 16 + rd32(r + 8, swap);
-		if (k == PAR_CHAIN || r == end)
-			return q;
-	}
-	return NULL;
-}
-
-/* Returns where this thread stopped: end when everything was counted,
- * else the record the serial loop goes on from. */
-static const uint8_t *stats_parallel(struct dec *d, const uint8_t *p, const uint8_t *end,
-				     bool swap, bool nsec)
-{
-	const uint8_t *mid;
+	struct gnv_pcap_rec r;
 	struct half *h;
 	pthread_t th;
+	size_t mid;
 
-	if (!d->stats || d->flt || d->wfile || d->count || (size_t)(end - p) < PAR_MIN_BYTES)
-		return p;
-	mid = guess_record(p + (end - p) / 2, end, swap, nsec);
-	if (!mid)
-		return p;
+	if (!d->stats || d->flt || d->wfile || d->count || rd->size - rd->off < PAR_MIN_BYTES)
+		return;
+	mid = gnv_pcap_find_record(rd, rd->off + (rd->size - rd->off) / 2, PAR_SCAN, PAR_CHAIN);
+	if (mid == SIZE_MAX)
+		return;
 	h = calloc(1, sizeof(*h));
 	if (!h)
-		return p;
+		return;
 	h->d = d;
-	h->p = mid;
-	h->end = end;
-	h->swap = swap;
+	stats_init(&h->st);
+	h->rd = *rd;
+	h->rd.off = mid;
 	if (pthread_create(&th, NULL, half_run, h)) {
 		free(h);
-		return p;
+		return;
 	}
-	/* the first half here, through the usual path; --stats does not look
-	 * at timestamps */
-	while (!d->stop && p < mid) {
-		struct pcap_pkthdr ph;
-
-		if (end - p < 16 || rd32(p + 8, swap) > 262144 ||
-		    rd32(p + 8, swap) > (size_t)(end - p - 16))
-			break;	/* damaged: the serial loop reports it */
-		ph.ts.tv_sec = rd32(p, swap);
-		ph.ts.tv_usec = rd32(p + 4, swap);
-		ph.caplen = rd32(p + 8, swap);
-		ph.len = rd32(p + 12, swap);
-		p += 16;
-		frame_in(d, &ph, p, true);
-		p += ph.caplen;
-	}
+	/* the first half here, through the usual path; a damaged record
+	 * stops it (the serial loop reports it) */
+	while (!d->stop && rd->off < mid && gnv_pcap_next(rd, &r) > 0)
+		frame_rec(d, &r);
 	pthread_join(th, NULL);
-	if (p == mid && h->ok) {
+	if (rd->off == mid && h->ok) {
 		stats_merge(&d->st, &h->st);
 		d->frame += h->frames;
 		d->matched += h->frames;
 		d->any_bad |= h->any_bad;
-		p = end;
+		rd->off = rd->size;
 	}
 	stats_free(&h->st);
 	free(h);
-	return p;
 }
 
+/* A damaged record: the message, once the frames before it are out. */
+static int rec_error(struct dec *d, const char *path, const struct gnv_pcap *rd)
+{
+	size_t left = rd->size - rd->err_off - GNV_PCAP_REC_HDR;
+
+	out_flush(d);
+	if (rd->err == GNV_PCAP_E_REC_HEADER)
+		gerr(d->g, "'%s': truncated dump file; record header cut short", path);
+	else if (rd->err == GNV_PCAP_E_REC_TRUNC)
+		gerr(d->g, "'%s': truncated dump file; frame %llu needs %u bytes, %zu left", path,
+		     (unsigned long long)d->frame + 1, rd->err_caplen, left);
+	else
+		gerr(d->g, "'%s': frame %llu at offset %zu: %s", path,
+		     (unsigned long long)d->frame + 1, rd->err_off, gnv_pcap_err_msg(rd->err));
+	return EXIT_FAIL;
+}
+
+/*
+ * Classic pcap files are mapped and walked directly (libcore/pcap_file.h):
+ * no copy per frame and no stdio, which is most of the cost of --stats.
+ * Returns -ENOTSUP for anything else (pcapng, stdin, a header libcore does
+ * not take) so libpcap reads it instead, or gives its message.
+ */
 static int read_file_mmap(struct dec *d, const char *path)
 {
-	struct pcap_pkthdr h;
-	const uint8_t *m, *p, *end, *pop;
+	struct gnv_pcap rd;
+	struct gnv_pcap_rec r;
+	const uint8_t *m;
 	struct stat sb;
-	uint32_t magic, link;
-	bool swap, nsec;
-	int fd, dlt, gl, ret = 0;
+	size_t pop = 0;
+	int fd, dlt, got, ret = 0;
 
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	if (fstat(fd, &sb) || !S_ISREG(sb.st_mode) || sb.st_size < 24) {
+	if (fstat(fd, &sb) || !S_ISREG(sb.st_mode) || sb.st_size < GNV_PCAP_FILE_HDR) {
 		close(fd);
 		return -ENOTSUP;
 	}
@@ -842,71 +753,39 @@ static int read_file_mmap(struct dec *d, const char *path)
 	close(fd);
 	if (m == MAP_FAILED)
 		return -ENOTSUP;
-	memcpy(&magic, m, 4);
-	swap = magic == 0xd4c3b2a1 || magic == 0x4d3cb2a1;
-	nsec = magic == 0xa1b23c4d || magic == 0x4d3cb2a1;
-	if (magic != 0xa1b2c3d4 && magic != 0xa1b23c4d && !swap) {
+	if (gnv_pcap_open(&rd, m, (size_t)sb.st_size)) {
 		munmap((void *)m, (size_t)sb.st_size);
 		return -ENOTSUP;
 	}
-	link = rd32(m + 20, swap) & 0x0fffffff;
-	/* LINKTYPE_ values in the file header -> DLT_ values */
-	dlt = link == 1 ? DLT_EN10MB : link == 101 || link == 12 ? DLT_RAW :
-	      link == 113 ? DLT_LINUX_SLL : -1;
-	gl = dlt < 0 ? -1 : link_of_dlt(dlt);
-	if (gl < 0) {
-		munmap((void *)m, (size_t)sb.st_size);
-		return -ENOTSUP;	/* libpcap gives the message */
-	}
-	d->cfg.linktype = gl;
+	d->cfg.linktype = rd.link;
+	dlt = dlt_of_link(rd.link);
 	ret = setup_filter(d, dlt, path);
 	if (ret) {
 		munmap((void *)m, (size_t)sb.st_size);
 		return ret;
 	}
 	madvise((void *)m, (size_t)sb.st_size, MADV_SEQUENTIAL);
-	p = m + 24;
-	end = m + sb.st_size;
-	p = stats_parallel(d, p, end, swap, nsec);
-	pop = m;
-	while (!d->stop && p < end) {
-		uint32_t frac;
-
+	stats_parallel(d, &rd);
+	while (!d->stop) {
 #ifdef MADV_POPULATE_READ
 		/* map the pages a window ahead in one call instead of taking a
 		 * fault every few pages (about a tenth of --stats); a window,
 		 * not the whole file, so -c 1 on a huge file stays quick */
-		if (p + 16 + 65536 > pop && pop < end) {
-			size_t w = (size_t)(end - pop) < POP_WINDOW ? (size_t)(end - pop) : POP_WINDOW;
+		if (rd.off + 16 + 65536 > pop && pop < rd.size) {
+			size_t w = rd.size - pop < POP_WINDOW ? rd.size - pop : POP_WINDOW;
 
-			if (madvise((void *)pop, w, MADV_POPULATE_READ))
-				pop = end;	/* older kernel: faults as before */
+			if (madvise((void *)(m + pop), w, MADV_POPULATE_READ))
+				pop = rd.size;	/* older kernel: faults as before */
 			else
 				pop += w;
 		}
 #endif
-
-		if (end - p < 16) {
-			out_flush(d);
-			gerr(d->g, "'%s': truncated dump file; record header cut short", path);
-			ret = EXIT_FAIL;
+		got = gnv_pcap_next(&rd, &r);
+		if (got < 0)
+			ret = rec_error(d, path, &rd);
+		if (got <= 0)
 			break;
-		}
-		h.ts.tv_sec = rd32(p, swap);
-		frac = rd32(p + 4, swap);
-		h.ts.tv_usec = nsec ? frac / 1000 : frac;
-		h.caplen = rd32(p + 8, swap);
-		h.len = rd32(p + 12, swap);
-		p += 16;
-		if (h.caplen > 262144 || h.caplen > (size_t)(end - p)) {
-			out_flush(d);
-			gerr(d->g, "'%s': truncated dump file; frame %llu needs %u bytes, %zu left",
-			     path, (unsigned long long)d->frame + 1, h.caplen, (size_t)(end - p));
-			ret = EXIT_FAIL;
-			break;
-		}
-		frame_in(d, &h, p, true);
-		p += h.caplen;
+		frame_rec(d, &r);
 	}
 	munmap((void *)m, (size_t)sb.st_size);
 	return ret;
@@ -1190,6 +1069,7 @@ int cmd_decode(struct genv_ctx *g, int argc, char **argv)
 	char err[256];
 
 	memset(&d, 0, sizeof(d));
+	stats_init(&d.st);
 	d.g = g;
 	d.hex_link = GNV_LINK_ETH;
 	gnv_decode_cfg_default(&d.cfg);

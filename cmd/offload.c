@@ -11,6 +11,9 @@
  *     AF_XDP zero-copy segment limit;
  *   - libbpf's bpf_xdp_query(): the XDP programs attached now.
  * An ioctl the driver does not implement is "not supported", not an error.
+ *
+ * Layer: cmd.  Calls the kernel (ioctl, netlink via libmnl, libbpf),
+ * libcore's emitter for the text and JSON output, and cmd/cli.h.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -26,6 +29,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "commands.h"
+#include "../libcore/emit.h"
 #include "../libcore/json.h"
 #include "../libcore/sbuf.h"
 
@@ -692,284 +696,264 @@ static const char *port_name(uint8_t p)
 	}
 }
 
-static void xdp_features_text(struct sbuf *sb, uint64_t f)
-{
-	bool any = false;
+/*
+ * Every section is one function for text and JSON (libcore/emit.h).  The
+ * two forms order the sections differently (show_one) and the text leaves
+ * some JSON fields out or folds them into a sentence: those are the
+ * JSON-only (NULL format) and text-only calls.
+ */
 
-	for (unsigned int b = 0; b < 64; b++) {
-		if (!(f & (1ULL << b)))
-			continue;
-		if (b < sizeof(xdp_act_names) / sizeof(xdp_act_names[0]))
-			sbuf_printf(sb, "%s%s", any ? " " : "", xdp_act_names[b]);
-		else
-			sbuf_printf(sb, "%sbit-%u", any ? " " : "", b);
-		any = true;
-	}
-	if (!any)
-		sbuf_puts(sb, "none");
+static const char *dash(const char *s)
+{
+	return s[0] ? s : "-";
 }
 
-static void text_geneve(struct sbuf *sb, const struct off_dev *d, const struct geneve_sum *s)
+static void u32_or_null(struct gnv_emit *e, const char *key, const char *fmt, bool ok, uint32_t v)
+{
+	if (ok)
+		gnv_emit_u64(e, key, fmt, v);
+	else
+		gnv_emit_null(e, key, NULL);
+}
+
+static void str_or_null(struct gnv_emit *e, const char *key, const char *fmt, bool ok, const char *v)
+{
+	if (ok)
+		gnv_emit_str(e, key, fmt, v);
+	else
+		gnv_emit_null(e, key, NULL);
+}
+
+/* A section that may be unsupported always carries "supported" and
+ * "error"; the text shows the error (errfmt) instead of the values. */
+static void emit_section(struct gnv_emit *e, const char *key, const char *text, const char *errfmt,
+			 int err)
+{
+	gnv_emit_obj_open(e, key, text);
+	gnv_emit_bool(e, "supported", NULL, err != -EOPNOTSUPP && !err, NULL, NULL);
+	str_or_null(e, "error", errfmt, err, err_text(err));
+}
+
+/* The interface name, control bytes escaped in text. */
+static void emit_ifname(struct gnv_emit *e, const char *ifname)
+{
+	gnv_emit_str(e, "ifname", NULL, ifname);
+	if (!gnv_emit_is_json(e))
+		sbuf_escaped(e->sb, ifname);
+}
+
+static void emit_geneve(struct gnv_emit *e, const struct off_dev *d, const struct geneve_sum *s)
 {
 	struct sbuf fix = SBUF_INIT;
 
-	sbuf_puts(sb, "Geneve:\n");
+	gnv_emit_obj_open(e, "geneve", "Geneve:\n");
 	for (int i = 0; i < GC__COUNT; i++) {
 		const struct gchk *c = &s->chk[i];
 
-		sbuf_printf(sb, "  %-28s %-3s  %s: %s\n", gchk_info[i].label, c->ok ? "yes" : "no",
-			    c->feature, c->state);
+		gnv_emit_obj_open(e, gchk_info[i].key, NULL);
+		gnv_emit_text(e, "  %-28s", gchk_info[i].label);
+		gnv_emit_bool(e, "ok", " %-3s", c->ok, "yes", "no");
+		gnv_emit_str(e, "feature", "  %s", c->feature);
+		gnv_emit_str(e, "state", ": %s\n", c->state);
+		gnv_emit_bool(e, "changeable", NULL, c->changeable, NULL, NULL);
+		gnv_emit_obj_close(e, NULL);
 	}
-	sbuf_printf(sb, "  %-28s %d over IPv4, %d over IPv6\n", "endpoint MTU", s->mtu4, s->mtu6);
-	sbuf_printf(sb, "  %-28s = MTU %d - %d outer IPv4 (%d IPv6) - %d UDP - %d Geneve - %u options"
-		    " - %d inner Ethernet\n", "", d->mtu, OVH_IP4, OVH_IP6, OVH_UDP, OVH_GENEVE,
-		    s->budget, OVH_INNER_ETH);
 	geneve_fix(&fix, s, d->ifname);
+	str_or_null(e, "fix", NULL, fix.len, sbuf_str(&fix));
+	gnv_emit_obj_open(e, "endpoint_mtu", NULL);
+	gnv_emit_i64(e, "device_mtu", NULL, d->mtu);
+	gnv_emit_u64(e, "option_budget", NULL, s->budget);
+	gnv_emit_text(e, "  %-28s", "endpoint MTU");
+	gnv_emit_i64(e, "ipv4", " %d over IPv4, ", s->mtu4);
+	gnv_emit_i64(e, "ipv6", "%d over IPv6\n", s->mtu6);
+	gnv_emit_str(e, "formula", NULL, "device_mtu - outer IP (20 IPv4, 40 IPv6) - 8 UDP - 8 Geneve"
+		     " - option_budget - 14 inner Ethernet");
+	gnv_emit_text(e, "  %-28s = MTU %d - %d outer IPv4 (%d IPv6) - %d UDP - %d Geneve - %u options"
+		      " - %d inner Ethernet\n", "", d->mtu, OVH_IP4, OVH_IP6, OVH_UDP, OVH_GENEVE,
+		      s->budget, OVH_INNER_ETH);
+	gnv_emit_obj_close(e, NULL);
 	if (fix.len)
-		sbuf_printf(sb, "  to turn on: %s\n", sbuf_str(&fix));
+		gnv_emit_text(e, "  to turn on: %s\n", sbuf_str(&fix));
+	gnv_emit_obj_close(e, NULL);
 	sbuf_free(&fix);
 }
 
-static void text_dev(struct sbuf *sb, const struct off_dev *d, const struct geneve_sum *s)
-{
-	sbuf_escaped(sb, d->ifname);
-	sbuf_printf(sb, ": index %u, mtu %d, %s%s\n", d->ifindex, d->mtu, d->up ? "up" : "down",
-		    d->up && !d->running ? " (no carrier)" : "");
-	if (d->drv_err)
-		sbuf_printf(sb, "driver: %s\n", err_text(d->drv_err));
-	else
-		sbuf_printf(sb, "driver: %s, version %s, firmware %s, bus %s\n", d->driver,
-			    d->version[0] ? d->version : "-", d->firmware[0] ? d->firmware : "-",
-			    d->bus[0] ? d->bus : "-");
-	sbuf_putc(sb, '\n');
-	text_geneve(sb, d, s);
-	sbuf_putc(sb, '\n');
-
-	if (d->link_err) {
-		sbuf_printf(sb, "link: settings %s", err_text(d->link_err));
-	} else {
-		if (d->speed == (uint32_t)SPEED_UNKNOWN || !d->speed)
-			sbuf_puts(sb, "link: speed unknown");
-		else
-			sbuf_printf(sb, "link: speed %uMb/s", d->speed);
-		sbuf_printf(sb, ", duplex %s, autoneg %s, port %s", duplex_name(d->duplex),
-			    d->autoneg == AUTONEG_ENABLE ? "on" : "off", port_name(d->port));
-	}
-	if (!d->carrier_err)
-		sbuf_printf(sb, ", link detected %s", d->carrier ? "yes" : "no");
-	sbuf_putc(sb, '\n');
-	if (d->chan_err)
-		sbuf_printf(sb, "channels: %s\n", err_text(d->chan_err));
-	else
-		sbuf_printf(sb, "channels: rx %u/%u, tx %u/%u, other %u/%u, combined %u/%u (current/max)\n",
-			    d->chan.rx_count, d->chan.max_rx, d->chan.tx_count, d->chan.max_tx,
-			    d->chan.other_count, d->chan.max_other, d->chan.combined_count,
-			    d->chan.max_combined);
-	if (d->ring_err)
-		sbuf_printf(sb, "rings: %s\n", err_text(d->ring_err));
-	else
-		sbuf_printf(sb, "rings: rx %u/%u, rx-mini %u/%u, rx-jumbo %u/%u, tx %u/%u (current/max)\n",
-			    d->ring.rx_pending, d->ring.rx_max_pending, d->ring.rx_mini_pending,
-			    d->ring.rx_mini_max_pending, d->ring.rx_jumbo_pending,
-			    d->ring.rx_jumbo_max_pending, d->ring.tx_pending, d->ring.tx_max_pending);
-	sbuf_puts(sb, "xdp: features ");
-	if (d->xdpf_err)
-		sbuf_puts(sb, err_text(d->xdpf_err));
-	else
-		xdp_features_text(sb, d->xdp_features);
-	if (d->have_zc_segs)
-		sbuf_printf(sb, ", zero-copy max segments %u", d->zc_max_segs);
-	if (d->xdpq_err) {
-		sbuf_printf(sb, "; programs: %s\n", err_text(d->xdpq_err));
-	} else if (!d->prog_len) {
-		sbuf_puts(sb, "; programs: none\n");
-	} else {
-		sbuf_puts(sb, "; programs:");
-		for (size_t i = 0; i < d->prog_len; i++) {
-			sbuf_printf(sb, " id %u", d->prog[i].id);
-			if (d->prog[i].name[0])
-				sbuf_printf(sb, " '%s'", d->prog[i].name);
-			sbuf_printf(sb, " (%s)", d->prog[i].mode);
-		}
-		sbuf_putc(sb, '\n');
-	}
-	sbuf_putc(sb, '\n');
-	if (d->feat_err) {
-		sbuf_printf(sb, "features: %s\n", err_text(d->feat_err));
-		return;
-	}
-	sbuf_puts(sb, "features:\n");
-	for (size_t i = 0; i < d->feat_len; i++) {
-		char st[64];
-
-		feat_state(st, sizeof(st), &d->feat[i]);
-		sbuf_printf(sb, "  %s: %s\n", d->feat[i].name, st);
-	}
-}
-
-/* Sections that may be unsupported always carry "supported" and "error". */
-static void json_section(struct json *j, const char *key, int err)
-{
-	json_obj_open(j, key);
-	json_bool(j, "supported", err != -EOPNOTSUPP && !err);
-	if (err)
-		json_str(j, "error", err_text(err));
-	else
-		json_null(j, "error");
-}
-
-static void json_u32_or_null(struct json *j, const char *key, bool ok, uint32_t v)
-{
-	if (ok)
-		json_u64(j, key, v);
-	else
-		json_null(j, key);
-}
-
-static void json_str_or_null(struct json *j, const char *key, bool ok, const char *v)
-{
-	if (ok)
-		json_str(j, key, v);
-	else
-		json_null(j, key);
-}
-
-static void json_geneve(struct json *j, const struct off_dev *d, const struct geneve_sum *s)
-{
-	struct sbuf fix = SBUF_INIT;
-
-	json_obj_open(j, "geneve");
-	for (int i = 0; i < GC__COUNT; i++) {
-		const struct gchk *c = &s->chk[i];
-
-		json_obj_open(j, gchk_info[i].key);
-		json_bool(j, "ok", c->ok);
-		json_str(j, "feature", c->feature);
-		json_str(j, "state", c->state);
-		json_bool(j, "changeable", c->changeable);
-		json_obj_close(j);
-	}
-	geneve_fix(&fix, s, d->ifname);
-	json_str_or_null(j, "fix", fix.len, sbuf_str(&fix));
-	json_obj_open(j, "endpoint_mtu");
-	json_i64(j, "device_mtu", d->mtu);
-	json_u64(j, "option_budget", s->budget);
-	json_i64(j, "ipv4", s->mtu4);
-	json_i64(j, "ipv6", s->mtu6);
-	json_str(j, "formula", "device_mtu - outer IP (20 IPv4, 40 IPv6) - 8 UDP - 8 Geneve"
-		 " - option_budget - 14 inner Ethernet");
-	json_obj_close(j);
-	json_obj_close(j);
-	sbuf_free(&fix);
-}
-
-static void json_driver(struct json *j, const struct off_dev *d)
+static void emit_driver(struct gnv_emit *e, const struct off_dev *d)
 {
 	bool ok = !d->drv_err;
 
-	json_section(j, "driver", d->drv_err);
-	json_str_or_null(j, "name", ok, d->driver);
-	json_str_or_null(j, "version", ok, d->version);
-	json_str_or_null(j, "firmware", ok, d->firmware);
-	json_str_or_null(j, "bus", ok, d->bus);
-	json_obj_close(j);
+	emit_section(e, "driver", "driver: ", "%s\n", d->drv_err);
+	str_or_null(e, "name", "%s", ok, d->driver);
+	str_or_null(e, "version", NULL, ok, d->version);
+	str_or_null(e, "firmware", NULL, ok, d->firmware);
+	str_or_null(e, "bus", NULL, ok, d->bus);
+	if (ok)
+		gnv_emit_text(e, ", version %s, firmware %s, bus %s\n", dash(d->version),
+			      dash(d->firmware), dash(d->bus));
+	gnv_emit_obj_close(e, NULL);
 }
 
-static void json_dev(struct json *j, const struct off_dev *d, const struct geneve_sum *s)
+/* ifname, ifindex, mtu, up: the first line of the text. */
+static void emit_head(struct gnv_emit *e, const struct off_dev *d)
 {
-	bool ok;
+	emit_ifname(e, d->ifname);
+	gnv_emit_u64(e, "ifindex", ": index %u", d->ifindex);
+	gnv_emit_i64(e, "mtu", ", mtu %d", d->mtu);
+	gnv_emit_bool(e, "up", ", %s", d->up, "up", "down");
+	/* IFF_RUNNING: the text says only when it is missing on an up device */
+	gnv_emit_bool(e, "running", NULL, d->running, NULL, NULL);
+	gnv_emit_puts(e, d->up && !d->running ? " (no carrier)\n" : "\n");
+}
 
-	json_str(j, "ifname", d->ifname);
-	json_u64(j, "ifindex", d->ifindex);
-	json_i64(j, "mtu", d->mtu);
-	json_bool(j, "up", d->up);
-	json_driver(j, d);
-
-	json_arr_open(j, "features");
-	for (size_t i = 0; i < d->feat_len; i++) {
+static void emit_features(struct gnv_emit *e, const struct off_dev *d)
+{
+	gnv_emit_arr_open(e, "features", d->feat_err ? NULL : "features:\n");
+	for (size_t i = 0; i < d->feat_len && (gnv_emit_is_json(e) || !d->feat_err); i++) {
 		const struct off_feature *f = &d->feat[i];
+		char st[64];
 
-		json_obj_open(j, NULL);
-		json_str(j, "name", f->name);
-		json_bool(j, "available", f->available);
-		json_bool(j, "requested", f->requested);
-		json_bool(j, "active", f->active);
-		json_bool(j, "fixed", f->fixed);
-		json_obj_close(j);
+		gnv_emit_obj_open(e, NULL, NULL);
+		gnv_emit_str(e, "name", "  %s", f->name);
+		gnv_emit_bool(e, "available", NULL, f->available, NULL, NULL);
+		gnv_emit_bool(e, "requested", NULL, f->requested, NULL, NULL);
+		gnv_emit_bool(e, "active", NULL, f->active, NULL, NULL);
+		gnv_emit_bool(e, "fixed", NULL, f->fixed, NULL, NULL);
+		feat_state(st, sizeof(st), f);
+		gnv_emit_text(e, ": %s\n", st);
+		gnv_emit_obj_close(e, NULL);
 	}
-	json_arr_close(j);
-	json_str_or_null(j, "features_error", d->feat_err, err_text(d->feat_err));
+	gnv_emit_arr_close(e, NULL);
+	str_or_null(e, "features_error", "features: %s\n", d->feat_err, err_text(d->feat_err));
+}
 
-	ok = !d->chan_err;
-	json_section(j, "channels", d->chan_err);
-	json_u32_or_null(j, "rx", ok, d->chan.rx_count);
-	json_u32_or_null(j, "tx", ok, d->chan.tx_count);
-	json_u32_or_null(j, "other", ok, d->chan.other_count);
-	json_u32_or_null(j, "combined", ok, d->chan.combined_count);
-	json_u32_or_null(j, "max_rx", ok, d->chan.max_rx);
-	json_u32_or_null(j, "max_tx", ok, d->chan.max_tx);
-	json_u32_or_null(j, "max_other", ok, d->chan.max_other);
-	json_u32_or_null(j, "max_combined", ok, d->chan.max_combined);
-	json_obj_close(j);
+static void emit_channels(struct gnv_emit *e, const struct off_dev *d)
+{
+	const struct ethtool_channels *c = &d->chan;
+	bool ok = !d->chan_err;
 
-	ok = !d->ring_err;
-	json_section(j, "rings", d->ring_err);
-	json_u32_or_null(j, "rx", ok, d->ring.rx_pending);
-	json_u32_or_null(j, "rx_mini", ok, d->ring.rx_mini_pending);
-	json_u32_or_null(j, "rx_jumbo", ok, d->ring.rx_jumbo_pending);
-	json_u32_or_null(j, "tx", ok, d->ring.tx_pending);
-	json_u32_or_null(j, "max_rx", ok, d->ring.rx_max_pending);
-	json_u32_or_null(j, "max_rx_mini", ok, d->ring.rx_mini_max_pending);
-	json_u32_or_null(j, "max_rx_jumbo", ok, d->ring.rx_jumbo_max_pending);
-	json_u32_or_null(j, "max_tx", ok, d->ring.tx_max_pending);
-	json_obj_close(j);
-
-	ok = !d->link_err;
-	json_section(j, "link", d->link_err);
-	json_u32_or_null(j, "speed", ok && d->speed != (uint32_t)SPEED_UNKNOWN && d->speed, d->speed);
-	json_str_or_null(j, "duplex", ok, duplex_name(d->duplex));
-	json_str_or_null(j, "port", ok, port_name(d->port));
+	emit_section(e, "channels", "channels: ", "%s\n", d->chan_err);
+	u32_or_null(e, "rx", NULL, ok, c->rx_count);
+	u32_or_null(e, "tx", NULL, ok, c->tx_count);
+	u32_or_null(e, "other", NULL, ok, c->other_count);
+	u32_or_null(e, "combined", NULL, ok, c->combined_count);
+	u32_or_null(e, "max_rx", NULL, ok, c->max_rx);
+	u32_or_null(e, "max_tx", NULL, ok, c->max_tx);
+	u32_or_null(e, "max_other", NULL, ok, c->max_other);
+	u32_or_null(e, "max_combined", NULL, ok, c->max_combined);
 	if (ok)
-		json_bool(j, "autoneg", d->autoneg == AUTONEG_ENABLE);
-	else
-		json_null(j, "autoneg");
-	if (!d->carrier_err)
-		json_bool(j, "detected", d->carrier);
-	else
-		json_null(j, "detected");
-	json_obj_close(j);
+		gnv_emit_text(e, "rx %u/%u, tx %u/%u, other %u/%u, combined %u/%u (current/max)\n",
+			      c->rx_count, c->max_rx, c->tx_count, c->max_tx, c->other_count,
+			      c->max_other, c->combined_count, c->max_combined);
+	gnv_emit_obj_close(e, NULL);
+}
 
-	json_obj_open(j, "xdp");
-	json_bool(j, "features_supported", !d->xdpf_err);
-	json_str_or_null(j, "features_error", d->xdpf_err, err_text(d->xdpf_err));
-	json_arr_open(j, "features");
+static void emit_rings(struct gnv_emit *e, const struct off_dev *d)
+{
+	const struct ethtool_ringparam *r = &d->ring;
+	bool ok = !d->ring_err;
+
+	emit_section(e, "rings", "rings: ", "%s\n", d->ring_err);
+	u32_or_null(e, "rx", NULL, ok, r->rx_pending);
+	u32_or_null(e, "rx_mini", NULL, ok, r->rx_mini_pending);
+	u32_or_null(e, "rx_jumbo", NULL, ok, r->rx_jumbo_pending);
+	u32_or_null(e, "tx", NULL, ok, r->tx_pending);
+	u32_or_null(e, "max_rx", NULL, ok, r->rx_max_pending);
+	u32_or_null(e, "max_rx_mini", NULL, ok, r->rx_mini_max_pending);
+	u32_or_null(e, "max_rx_jumbo", NULL, ok, r->rx_jumbo_max_pending);
+	u32_or_null(e, "max_tx", NULL, ok, r->tx_max_pending);
+	if (ok)
+		gnv_emit_text(e, "rx %u/%u, rx-mini %u/%u, rx-jumbo %u/%u, tx %u/%u (current/max)\n",
+			      r->rx_pending, r->rx_max_pending, r->rx_mini_pending,
+			      r->rx_mini_max_pending, r->rx_jumbo_pending, r->rx_jumbo_max_pending,
+			      r->tx_pending, r->tx_max_pending);
+	gnv_emit_obj_close(e, NULL);
+}
+
+static void emit_link(struct gnv_emit *e, const struct off_dev *d)
+{
+	bool ok = !d->link_err;
+	bool known = ok && d->speed != (uint32_t)SPEED_UNKNOWN && d->speed;
+
+	emit_section(e, "link", "link: ", "settings %s", d->link_err);
+	u32_or_null(e, "speed", "speed %uMb/s", known, d->speed);
+	if (ok && !known)
+		gnv_emit_puts(e, "speed unknown");
+	str_or_null(e, "duplex", ", duplex %s", ok, duplex_name(d->duplex));
+	if (ok)
+		gnv_emit_text(e, ", autoneg %s", d->autoneg == AUTONEG_ENABLE ? "on" : "off");
+	str_or_null(e, "port", ", port %s", ok, port_name(d->port));
+	if (ok)
+		gnv_emit_bool(e, "autoneg", NULL, d->autoneg == AUTONEG_ENABLE, NULL, NULL);
+	else
+		gnv_emit_null(e, "autoneg", NULL);
+	if (!d->carrier_err)
+		gnv_emit_bool(e, "detected", ", link detected %s", d->carrier, "yes", "no");
+	else
+		gnv_emit_null(e, "detected", NULL);
+	gnv_emit_obj_close(e, "\n");
+}
+
+static void emit_xdp(struct gnv_emit *e, const struct off_dev *d)
+{
+	bool any = false;
+
+	gnv_emit_obj_open(e, "xdp", "xdp: features ");
+	gnv_emit_bool(e, "features_supported", NULL, !d->xdpf_err, NULL, NULL);
+	str_or_null(e, "features_error", "%s", d->xdpf_err, err_text(d->xdpf_err));
+	gnv_emit_arr_open(e, "features", NULL);
 	for (unsigned int b = 0; !d->xdpf_err && b < 64; b++) {
 		char name[16];
 
 		if (!(d->xdp_features & (1ULL << b)))
 			continue;
 		if (b < sizeof(xdp_act_names) / sizeof(xdp_act_names[0]))
-			json_str(j, NULL, xdp_act_names[b]);
+			gnv_emit_str(e, NULL, any ? " %s" : "%s", xdp_act_names[b]);
 		else {
 			snprintf(name, sizeof(name), "bit-%u", b);
-			json_str(j, NULL, name);
+			gnv_emit_str(e, NULL, any ? " %s" : "%s", name);
 		}
+		any = true;
 	}
-	json_arr_close(j);
-	json_u32_or_null(j, "zc_max_segs", d->have_zc_segs, d->zc_max_segs);
-	json_str_or_null(j, "programs_error", d->xdpq_err, err_text(d->xdpq_err));
-	json_arr_open(j, "programs");
+	gnv_emit_arr_close(e, !d->xdpf_err && !any ? "none" : NULL);
+	u32_or_null(e, "zc_max_segs", ", zero-copy max segments %u", d->have_zc_segs, d->zc_max_segs);
+	str_or_null(e, "programs_error", "; programs: %s\n", d->xdpq_err, err_text(d->xdpq_err));
+	gnv_emit_arr_open(e, "programs", d->xdpq_err ? NULL :
+			  d->prog_len ? "; programs:" : "; programs: none\n");
 	for (size_t i = 0; i < d->prog_len; i++) {
-		json_obj_open(j, NULL);
-		json_u64(j, "id", d->prog[i].id);
-		json_str(j, "mode", d->prog[i].mode);
-		json_str_or_null(j, "name", d->prog[i].name[0], d->prog[i].name);
-		json_obj_close(j);
+		gnv_emit_obj_open(e, NULL, NULL);
+		gnv_emit_u64(e, "id", " id %u", d->prog[i].id);
+		gnv_emit_str(e, "mode", NULL, d->prog[i].mode);
+		str_or_null(e, "name", " '%s'", d->prog[i].name[0], d->prog[i].name);
+		gnv_emit_text(e, " (%s)", d->prog[i].mode);
+		gnv_emit_obj_close(e, NULL);
 	}
-	json_arr_close(j);
-	json_obj_close(j);
+	gnv_emit_arr_close(e, !d->xdpq_err && d->prog_len ? "\n" : NULL);
+	gnv_emit_obj_close(e, "\n");
+}
 
-	json_geneve(j, d, s);
+/* One device: the text reads top-down (summary first), JSON keeps its
+ * schema's order. */
+static void emit_dev(struct gnv_emit *e, const struct off_dev *d, const struct geneve_sum *s)
+{
+	emit_head(e, d);
+	emit_driver(e, d);
+	if (gnv_emit_is_json(e)) {
+		emit_features(e, d);
+		emit_channels(e, d);
+		emit_rings(e, d);
+		emit_link(e, d);
+		emit_xdp(e, d);
+		emit_geneve(e, d, s);
+		return;
+	}
+	gnv_emit_puts(e, "\n");
+	emit_geneve(e, d, s);
+	gnv_emit_puts(e, "\n");
+	emit_link(e, d);
+	emit_channels(e, d);
+	emit_rings(e, d);
+	emit_xdp(e, d);
+	emit_features(e, d);
 }
 
 static int emit(struct genv_ctx *g, struct sbuf *sb)
@@ -1033,6 +1017,7 @@ static int iface_fail(struct genv_ctx *g, const char *ifname, int err)
 static int show_one(struct genv_ctx *g, struct off_ctx *c, const char *ifname, unsigned int budget)
 {
 	struct sbuf sb = SBUF_INIT;
+	struct gnv_emit e;
 	struct geneve_sum s;
 	struct off_dev d;
 	int ret = off_read(c, ifname, &d, false);
@@ -1040,18 +1025,13 @@ static int show_one(struct genv_ctx *g, struct off_ctx *c, const char *ifname, u
 	if (ret)
 		return iface_fail(g, ifname, ret);
 	geneve_summary(&s, &d, budget);
-	if (g->json) {
-		struct json j;
-
-		json_init(&j, &sb, g->pretty);
-		json_obj_open(&j, NULL);
-		json_u64(&j, "schema", OFF_SCHEMA);
-		json_dev(&j, &d, &s);
-		json_obj_close(&j);
+	gnv_emit_init(&e, &sb, g->json, g->pretty);
+	gnv_emit_obj_open(&e, NULL, NULL);
+	gnv_emit_u64(&e, "schema", NULL, OFF_SCHEMA);
+	emit_dev(&e, &d, &s);
+	gnv_emit_obj_close(&e, NULL);
+	if (g->json)
 		sbuf_putc(&sb, '\n');
-	} else {
-		text_dev(&sb, &d, &s);
-	}
 	ret = emit(g, &sb);
 	sbuf_free(&sb);
 	off_dev_free(&d);
@@ -1062,56 +1042,49 @@ static int show_all(struct genv_ctx *g, struct off_ctx *c, unsigned int budget)
 {
 	struct if_nameindex *ifs = if_nameindex();
 	struct sbuf sb = SBUF_INIT;
-	struct json j;
+	struct gnv_emit e;
 	int ret;
 
 	if (!ifs)
 		return off_fail(g, EXIT_FAIL, "cannot list interfaces: %s", strerror(errno));
-	if (g->json) {
-		json_init(&j, &sb, g->pretty);
-		json_obj_open(&j, NULL);
-		json_u64(&j, "schema", OFF_SCHEMA);
-		json_arr_open(&j, "interfaces");
-	} else {
-		sbuf_printf(&sb, "%-15s %-12s %6s %-5s", "IFACE", "DRIVER", "MTU", "STATE");
-		for (int i = 0; i < GC__COUNT; i++)
-			sbuf_printf(&sb, " %-8s", gchk_info[i].brief);
-		sbuf_printf(&sb, " %s\n", "EP-MTU4/6");
-	}
+	gnv_emit_init(&e, &sb, g->json, g->pretty);
+	gnv_emit_obj_open(&e, NULL, NULL);
+	gnv_emit_u64(&e, "schema", NULL, OFF_SCHEMA);
+	gnv_emit_arr_open(&e, "interfaces", NULL);
+	gnv_emit_text(&e, "%-15s %-12s %6s %-5s", "IFACE", "DRIVER", "MTU", "STATE");
+	for (int i = 0; i < GC__COUNT; i++)
+		gnv_emit_text(&e, " %-8s", gchk_info[i].brief);
+	gnv_emit_text(&e, " %s\n", "EP-MTU4/6");
 	for (struct if_nameindex *p = ifs; p->if_index; p++) {
 		struct geneve_sum s;
 		struct off_dev d;
+		size_t at = sb.len, w;
 
 		if (off_read(c, p->if_name, &d, true))
 			continue;	/* gone since the listing */
 		geneve_summary(&s, &d, budget);
-		if (g->json) {
-			json_obj_open(&j, NULL);
-			json_str(&j, "ifname", d.ifname);
-			json_u64(&j, "ifindex", d.ifindex);
-			json_i64(&j, "mtu", d.mtu);
-			json_bool(&j, "up", d.up);
-			json_driver(&j, &d);
-			json_geneve(&j, &d, &s);
-			json_obj_close(&j);
-		} else {
-			size_t at = sb.len, w;
-
-			sbuf_escaped(&sb, d.ifname);
-			w = sb.len - at;
-			sbuf_printf(&sb, "%*s %-12s %6d %-5s", w < 15 ? (int)(15 - w) : 0, "",
-				    d.drv_err ? "-" : d.driver, d.mtu, d.up ? "up" : "down");
-			for (int i = 0; i < GC__COUNT; i++)
-				sbuf_printf(&sb, " %-8s", s.chk[i].ok ? "yes" : "no");
-			sbuf_printf(&sb, " %d/%d\n", s.mtu4, s.mtu6);
+		/* a table row in text: the columns are the summary's, in their own order */
+		gnv_emit_obj_open(&e, NULL, NULL);
+		emit_ifname(&e, d.ifname);
+		w = sb.len - at;
+		gnv_emit_u64(&e, "ifindex", NULL, d.ifindex);
+		gnv_emit_text(&e, "%*s %-12s", w < 15 ? (int)(15 - w) : 0, "", d.drv_err ? "-" : d.driver);
+		gnv_emit_i64(&e, "mtu", " %6d", d.mtu);
+		gnv_emit_bool(&e, "up", " %-5s", d.up, "up", "down");
+		if (gnv_emit_is_json(&e)) {
+			emit_driver(&e, &d);
+			emit_geneve(&e, &d, &s);
 		}
+		for (int i = 0; i < GC__COUNT; i++)
+			gnv_emit_text(&e, " %-8s", s.chk[i].ok ? "yes" : "no");
+		gnv_emit_text(&e, " %d/%d\n", s.mtu4, s.mtu6);
+		gnv_emit_obj_close(&e, NULL);
 		off_dev_free(&d);
 	}
-	if (g->json) {
-		json_arr_close(&j);
-		json_obj_close(&j);
+	gnv_emit_arr_close(&e, NULL);
+	gnv_emit_obj_close(&e, NULL);
+	if (g->json)
 		sbuf_putc(&sb, '\n');
-	}
 	if_freenameindex(ifs);
 	ret = emit(g, &sb);
 	sbuf_free(&sb);
@@ -1181,7 +1154,7 @@ static int set_features(struct genv_ctx *g, struct off_ctx *c, const char *ifnam
 	struct set_req *req = calloc(n, sizeof(*req));
 	struct sbuf sb = SBUF_INIT;
 	struct off_dev info;
-	struct json j;
+	struct gnv_emit e;
 	bool all_ok = true;
 	int ret, kflags;
 
@@ -1236,13 +1209,11 @@ static int set_features(struct genv_ctx *g, struct off_ctx *c, const char *ifnam
 		goto out;
 	}
 
-	if (g->json) {
-		json_init(&j, &sb, g->pretty);
-		json_obj_open(&j, NULL);
-		json_u64(&j, "schema", OFF_SCHEMA);
-		json_str(&j, "ifname", ifname);
-		json_arr_open(&j, "set");
-	}
+	gnv_emit_init(&e, &sb, g->json, g->pretty);
+	gnv_emit_obj_open(&e, NULL, NULL);
+	gnv_emit_u64(&e, "schema", NULL, OFF_SCHEMA);
+	gnv_emit_str(&e, "ifname", NULL, ifname);
+	gnv_emit_arr_open(&e, "set", NULL);
 	for (size_t i = 0; i < n; i++) {
 		const struct off_feature *b = feat_find(before, nbefore, req[i].name);
 		const struct off_feature *a = feat_find(after, nafter, req[i].name);
@@ -1256,30 +1227,23 @@ static int set_features(struct genv_ctx *g, struct off_ctx *c, const char *ifnam
 		res = set_result(b, a, req[i].on);
 		if (a->active != req[i].on)
 			all_ok = false;
-		if (g->json) {
-			json_obj_open(&j, NULL);
-			json_str(&j, "name", a->name);
-			json_bool(&j, "asked", req[i].on);
-			json_bool(&j, "was_active", b->active);
-			json_bool(&j, "active", a->active);
-			json_bool(&j, "requested", a->requested);
-			json_bool(&j, "fixed", a->fixed);
-			json_str(&j, "result", res);
-			json_obj_close(&j);
-		} else {
-			feat_state(st, sizeof(st), a);
-			sbuf_printf(&sb, "%s: asked %s, now %s", a->name, req[i].on ? "on" : "off", st);
-			if (a->active == req[i].on)
-				sbuf_printf(&sb, " (%s)\n", res);
-			else
-				sbuf_printf(&sb, " (%s: %s)\n", res, set_explain(res));
-		}
+		feat_state(st, sizeof(st), a);
+		gnv_emit_obj_open(&e, NULL, NULL);
+		gnv_emit_str(&e, "name", "%s: ", a->name);
+		gnv_emit_bool(&e, "asked", "asked %s, ", req[i].on, "on", "off");
+		gnv_emit_bool(&e, "was_active", NULL, b->active, NULL, NULL);
+		gnv_emit_bool(&e, "active", NULL, a->active, NULL, NULL);
+		gnv_emit_text(&e, "now %s", st);
+		gnv_emit_bool(&e, "requested", NULL, a->requested, NULL, NULL);
+		gnv_emit_bool(&e, "fixed", NULL, a->fixed, NULL, NULL);
+		gnv_emit_str(&e, "result", " (%s", res);
+		if (a->active != req[i].on)
+			gnv_emit_text(&e, ": %s", set_explain(res));
+		gnv_emit_obj_close(&e, ")\n");
 	}
-	if (g->json)
-		json_arr_close(&j);
+	gnv_emit_arr_close(&e, NULL);
 	/* what else the kernel changed because of the request */
-	if (g->json)
-		json_arr_open(&j, "side_effects");
+	gnv_emit_arr_open(&e, "side_effects", NULL);
 	for (size_t i = 0; i < nafter; i++) {
 		const struct off_feature *a = &after[i], *b = feat_find(before, nbefore, a->name);
 		bool asked = false;
@@ -1288,35 +1252,27 @@ static int set_features(struct genv_ctx *g, struct off_ctx *c, const char *ifnam
 			asked |= !strcmp(req[k].name, a->name);
 		if (asked || !b || b->active == a->active)
 			continue;
-		if (g->json) {
-			json_obj_open(&j, NULL);
-			json_str(&j, "name", a->name);
-			json_bool(&j, "active", a->active);
-			json_obj_close(&j);
-		} else {
-			sbuf_printf(&sb, "%s: now %s (changed as a consequence)\n", a->name,
-				    a->active ? "on" : "off");
-		}
+		gnv_emit_obj_open(&e, NULL, NULL);
+		gnv_emit_str(&e, "name", "%s: ", a->name);
+		gnv_emit_bool(&e, "active", "now %s (changed as a consequence)\n", a->active, "on", "off");
+		gnv_emit_obj_close(&e, NULL);
 	}
-	if (g->json) {
-		json_arr_close(&j);
-		json_arr_open(&j, "kernel_flags");
-		if (kflags & ETHTOOL_F_UNSUPPORTED)
-			json_str(&j, NULL, "unsupported");
-		if (kflags & ETHTOOL_F_WISH)
-			json_str(&j, NULL, "wish");
-		if (kflags & ETHTOOL_F_COMPAT)
-			json_str(&j, NULL, "compat");
-		json_arr_close(&j);
-		json_bool(&j, "ok", all_ok);
-		json_obj_close(&j);
+	gnv_emit_arr_close(&e, NULL);
+	gnv_emit_arr_open(&e, "kernel_flags", NULL);
+	if (kflags & ETHTOOL_F_UNSUPPORTED)
+		gnv_emit_str(&e, NULL, "kernel: some of the features cannot be changed on this device\n",
+			     "unsupported");
+	if (kflags & ETHTOOL_F_WISH)
+		gnv_emit_str(&e, NULL, "kernel: some requests were recorded but are not active now\n",
+			     "wish");
+	if (kflags & ETHTOOL_F_COMPAT)
+		gnv_emit_str(&e, NULL, "kernel: the driver applied the request through compatibility functions\n",
+			     "compat");
+	gnv_emit_arr_close(&e, NULL);
+	gnv_emit_bool(&e, "ok", NULL, all_ok, NULL, NULL);
+	gnv_emit_obj_close(&e, NULL);
+	if (g->json)
 		sbuf_putc(&sb, '\n');
-	} else {
-		if (kflags & ETHTOOL_F_UNSUPPORTED)
-			sbuf_puts(&sb, "kernel: some of the features cannot be changed on this device\n");
-		if (kflags & ETHTOOL_F_WISH)
-			sbuf_puts(&sb, "kernel: some requests were recorded but are not active now\n");
-	}
 	ret = emit(g, &sb);
 	if (ret == EXIT_OK && !all_ok)
 		ret = EXIT_FAIL;

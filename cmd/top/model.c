@@ -1,7 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * genv top: snapshots, rates from counter deltas, rows, and the batch
- * renderers (text and JSON).  Every view reads struct top_snap only.
+ * renderers (text and JSON through libcore's emitter).  Every view reads
+ * struct top_snap only.
+ *
+ * Layer: cmd/top.  Calls libcore (emit, err) and router/stats.h (the
+ * names and descriptions of drop reasons); no I/O.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -11,7 +15,7 @@
 #include <arpa/inet.h>
 #include "top.h"
 #include "../../libcore/err.h"
-#include "../../libcore/json.h"
+#include "../../libcore/emit.h"
 #include "../../router/stats.h"
 
 /* ---- snapshot storage ---- */
@@ -623,71 +627,36 @@ static void table_text(const struct top_snap *s, enum top_view v, int col, bool 
 	free(ix);
 }
 
-void top_batch_text(const struct top_snap *s, const struct top_src_info *src, int col,
-		    bool reverse, struct sbuf *o)
+/* Counters and rates of a row: JSON only (the text shows some of them, as
+ * SI rates, in its own order). */
+static void emit_ctr(struct gnv_emit *e, const struct top_ctr *c, const struct top_rate *r)
 {
-	char tb[80], a[24], b[24], c[24], d[24];
-
-	fmt_time(tb, sizeof(tb), s->wall_ns);
-	sbuf_printf(o, "genv top - %s %s - %s - elapsed %.3f s - interval %.3f s%s\n",
-		    src->kind, src->path, tb,
-		    s->t_ns > s->start_ns ? (double)(s->t_ns - s->start_ns) / 1e9 : 0.0,
-		    s->interval, s->eof ? " - end of capture" : "");
-	top_fmt_si(a, sizeof(a), s->total_r.rx_pps);
-	top_fmt_si(b, sizeof(b), s->total_r.rx_bps);
-	top_fmt_si(c, sizeof(c), s->total_r.tx_pps);
-	top_fmt_si(d, sizeof(d), s->total_r.tx_bps);
-	sbuf_printf(o, "Totals: %u vpcs, %llu flows, rx %llu pkts %s pkt/s %s bit/s, "
-		    "tx %llu pkts %s pkt/s %s bit/s, drops %llu",
-		    s->nvpc, (unsigned long long)total_flows(s),
-		    (unsigned long long)s->total.rx_pkts, a, b,
-		    (unsigned long long)s->total.tx_pkts, c, d,
-		    (unsigned long long)s->total.drops);
-	top_fmt_si(a, sizeof(a), s->total_r.drops_ps);
-	sbuf_printf(o, " %s/s\n", a);
-	if (!strcmp(src->kind, "capture"))
-		sbuf_printf(o, "Capture: %llu frames, %llu not Geneve\n",
-			    (unsigned long long)s->frames, (unsigned long long)s->other);
-	for (uint32_t i = 0; i < s->nport; i++) {
-		const struct top_port *p = &s->port[i];
-
-		top_fmt_si(a, sizeof(a), p->r.rx_pps);
-		top_fmt_si(b, sizeof(b), p->r.tx_pps);
-		sbuf_printf(o, "%s %s %s rx %s pkt/s tx %s pkt/s", i ? "," : "Ports:", p->name,
-			    p->up < 0 ? "?" : p->up ? "up" : "down", a, b);
-		if (i + 1 == s->nport)
-			sbuf_putc(o, '\n');
-	}
-	sbuf_putc(o, '\n');
-	table_text(s, TOP_V_VPC, col, reverse, o);
-	if (s->ndrop) {
-		sbuf_putc(o, '\n');
-		table_text(s, TOP_V_DROP, 1, false, o);
-	}
-	if (s->flow_vni != TOP_NO_VNI) {
-		sbuf_printf(o, "\nFlows of VNI %u: %u\n", s->flow_vni, s->nflow);
-		table_text(s, TOP_V_FLOW, 3, false, o);
-	}
-	sbuf_putc(o, '\n');
+	gnv_emit_u64(e, "rx_packets", NULL, c->rx_pkts);
+	gnv_emit_u64(e, "rx_bytes", NULL, c->rx_bytes);
+	gnv_emit_u64(e, "tx_packets", NULL, c->tx_pkts);
+	gnv_emit_u64(e, "tx_bytes", NULL, c->tx_bytes);
+	gnv_emit_u64(e, "drops", NULL, c->drops);
+	gnv_emit_dbl(e, "rx_pps", NULL, r->rx_pps);
+	gnv_emit_dbl(e, "rx_bps", NULL, r->rx_bps);
+	gnv_emit_dbl(e, "tx_pps", NULL, r->tx_pps);
+	gnv_emit_dbl(e, "tx_bps", NULL, r->tx_bps);
+	gnv_emit_dbl(e, "drops_ps", NULL, r->drops_ps);
 }
 
-static void json_ctr(struct json *j, const struct top_ctr *c, const struct top_rate *r)
+/* Text only: a rate as top shows it (999.9, 1.2k, 3.4M) in fmt's %s. */
+static void text_si(struct gnv_emit *e, const char *fmt, double v)
 {
-	json_u64(j, "rx_packets", c->rx_pkts);
-	json_u64(j, "rx_bytes", c->rx_bytes);
-	json_u64(j, "tx_packets", c->tx_pkts);
-	json_u64(j, "tx_bytes", c->tx_bytes);
-	json_u64(j, "drops", c->drops);
-	json_dbl(j, "rx_pps", r->rx_pps);
-	json_dbl(j, "rx_bps", r->rx_bps);
-	json_dbl(j, "tx_pps", r->tx_pps);
-	json_dbl(j, "tx_bps", r->tx_bps);
-	json_dbl(j, "drops_ps", r->drops_ps);
+	char b[24];
+
+	if (gnv_emit_is_json(e))
+		return;
+	top_fmt_si(b, sizeof(b), v);
+	gnv_emit_str(e, NULL, fmt, b);
 }
 
 /* "drop:route.none" -> "verdict": "drop", "reason": "route.none" (as
  * `genv route show flows -j`); "forward" -> reason null. */
-static void json_verdict(struct json *j, const char *v)
+static void json_verdict(struct gnv_emit *e, const char *v)
 {
 	const char *colon = strchr(v, ':');
 	char b[TOP_REASON_MAX + 8];
@@ -695,111 +664,166 @@ static void json_verdict(struct json *j, const char *v)
 	if (!v[0])
 		v = "-";
 	if (!colon) {
-		json_str(j, "verdict", v);
-		json_null(j, "reason");
+		gnv_emit_str(e, "verdict", NULL, v);
+		gnv_emit_null(e, "reason", NULL);
 		return;
 	}
 	snprintf(b, sizeof(b), "%.*s", (int)(colon - v), v);
-	json_str(j, "verdict", b);
-	json_str(j, "reason", colon + 1);
+	gnv_emit_str(e, "verdict", NULL, b);
+	gnv_emit_str(e, "reason", NULL, colon + 1);
+}
+
+/*
+ * The VPC, drop and flow sections: in text the sorted, aligned tables the
+ * screen shows too (top_row_text); in JSON the records in snapshot order.
+ */
+static void batch_vpcs(struct gnv_emit *e, const struct top_snap *s, int col, bool reverse)
+{
+	gnv_emit_arr_open(e, "vpcs", NULL);
+	if (!gnv_emit_is_json(e))
+		table_text(s, TOP_V_VPC, col, reverse, e->sb);
+	for (uint32_t i = 0; gnv_emit_is_json(e) && i < s->nvpc; i++) {
+		const struct top_vpc *v = &s->vpc[i];
+
+		gnv_emit_obj_open(e, NULL, NULL);
+		gnv_emit_u64(e, "vni", NULL, v->vni);
+		gnv_emit_str(e, "name", NULL, v->name);
+		gnv_emit_u64(e, "endpoints", NULL, v->endpoints);
+		gnv_emit_u64(e, "flows", NULL, v->flows);
+		emit_ctr(e, &v->c, &v->r);
+		gnv_emit_bool(e, "reset", NULL, v->reset, NULL, NULL);
+		gnv_emit_obj_close(e, NULL);
+	}
+	gnv_emit_arr_close(e, NULL);
+}
+
+static void batch_drops(struct gnv_emit *e, const struct top_snap *s)
+{
+	gnv_emit_arr_open(e, "drops", s->ndrop ? "\n" : NULL);
+	if (!gnv_emit_is_json(e) && s->ndrop)
+		table_text(s, TOP_V_DROP, 1, false, e->sb);
+	for (uint32_t i = 0; gnv_emit_is_json(e) && i < s->ndrop; i++) {
+		gnv_emit_obj_open(e, NULL, NULL);
+		gnv_emit_str(e, "reason", NULL, s->drop[i].reason);
+		gnv_emit_u64(e, "count", NULL, s->drop[i].count);
+		gnv_emit_dbl(e, "rate", NULL, s->drop[i].rate);
+		gnv_emit_obj_close(e, NULL);
+	}
+	gnv_emit_arr_close(e, NULL);
+}
+
+static void batch_flows(struct gnv_emit *e, const struct top_snap *s)
+{
+	if (s->flow_vni != TOP_NO_VNI) {
+		gnv_emit_u64(e, "flows_vni", "\nFlows of VNI %u: ", s->flow_vni);
+		gnv_emit_text(e, "%u\n", s->nflow);
+	} else {
+		gnv_emit_null(e, "flows_vni", NULL);
+	}
+	gnv_emit_arr_open(e, "flows", NULL);
+	if (!gnv_emit_is_json(e) && s->flow_vni != TOP_NO_VNI)
+		table_text(s, TOP_V_FLOW, 3, false, e->sb);
+	for (uint32_t i = 0; gnv_emit_is_json(e) && i < s->nflow; i++) {
+		const struct top_flow *f = &s->flow[i];
+
+		gnv_emit_obj_open(e, NULL, NULL);
+		gnv_emit_u64(e, "vni", NULL, f->vni);
+		gnv_emit_u64(e, "proto", NULL, f->proto);
+		gnv_emit_ip(e, "src", NULL, f->family, f->src);
+		gnv_emit_u64(e, "sport", NULL, f->sport);
+		gnv_emit_ip(e, "dst", NULL, f->family, f->dst);
+		gnv_emit_u64(e, "dport", NULL, f->dport);
+		gnv_emit_u64(e, "packets", NULL, f->pkts);
+		gnv_emit_u64(e, "bytes", NULL, f->bytes);
+		gnv_emit_dbl(e, "pps", NULL, f->pps);
+		gnv_emit_dbl(e, "bps", NULL, f->bps);
+		gnv_emit_dbl(e, "age", NULL, flow_age(s, f));
+		gnv_emit_ip(e, "src_ep", NULL, f->src_ep ? f->family : 0, f->src);
+		gnv_emit_ip(e, "dst_ep", NULL, f->dst_ep ? f->family : 0, f->dst);
+		gnv_emit_str(e, "path", NULL, f->path[0] ? f->path : "-");
+		gnv_emit_ip(e, "host", NULL, f->host_family, f->host);
+		json_verdict(e, f->verdict);
+		gnv_emit_obj_close(e, NULL);
+	}
+	gnv_emit_arr_close(e, NULL);
+}
+
+/* One snapshot, text or JSON: the same calls. */
+static void batch(struct gnv_emit *e, const struct top_snap *s, const struct top_src_info *src,
+		  int col, bool reverse)
+{
+	const struct top_ctr *t = &s->total;
+	char tb[80];
+
+	fmt_time(tb, sizeof(tb), s->wall_ns);
+	gnv_emit_obj_open(e, NULL, NULL);
+	gnv_emit_u64(e, "schema", NULL, 1);
+	gnv_emit_str(e, "source", "genv top - %s", src->kind);
+	gnv_emit_str(e, "path", " %s", src->path);
+	gnv_emit_str(e, "time", " - %s", tb);
+	gnv_emit_dbl(e, "elapsed", " - elapsed %.3f s",
+		     s->t_ns > s->start_ns ? (double)(s->t_ns - s->start_ns) / 1e9 : 0.0);
+	gnv_emit_dbl(e, "interval", " - interval %.3f s", s->interval);
+	gnv_emit_bool(e, "end", "%s\n", s->eof, " - end of capture", "");
+
+	gnv_emit_obj_open(e, "totals", "Totals: ");
+	gnv_emit_u64(e, "vpcs", "%u vpcs, ", s->nvpc);
+	gnv_emit_u64(e, "flows", "%llu flows, ", total_flows(s));
+	gnv_emit_u64(e, "frames", NULL, s->frames);
+	gnv_emit_u64(e, "other", NULL, s->other);
+	gnv_emit_text(e, "rx %llu pkts", (unsigned long long)t->rx_pkts);
+	text_si(e, " %s pkt/s", s->total_r.rx_pps);
+	text_si(e, " %s bit/s, ", s->total_r.rx_bps);
+	gnv_emit_text(e, "tx %llu pkts", (unsigned long long)t->tx_pkts);
+	text_si(e, " %s pkt/s", s->total_r.tx_pps);
+	text_si(e, " %s bit/s, ", s->total_r.tx_bps);
+	gnv_emit_text(e, "drops %llu", (unsigned long long)t->drops);
+	text_si(e, " %s/s\n", s->total_r.drops_ps);
+	emit_ctr(e, t, &s->total_r);
+	gnv_emit_obj_close(e, NULL);
+	if (!strcmp(src->kind, "capture"))
+		gnv_emit_text(e, "Capture: %llu frames, %llu not Geneve\n",
+			      (unsigned long long)s->frames, (unsigned long long)s->other);
+
+	gnv_emit_arr_open(e, "ports", NULL);
+	for (uint32_t i = 0; i < s->nport; i++) {
+		const struct top_port *p = &s->port[i];
+
+		gnv_emit_obj_open(e, NULL, i ? "," : "Ports:");
+		gnv_emit_str(e, "name", " %s", p->name);
+		if (p->up < 0)
+			gnv_emit_null(e, "up", " ?");
+		else
+			gnv_emit_bool(e, "up", " %s", p->up, "up", "down");
+		text_si(e, " rx %s pkt/s", p->r.rx_pps);
+		text_si(e, " tx %s pkt/s", p->r.tx_pps);
+		emit_ctr(e, &p->c, &p->r);
+		gnv_emit_bool(e, "reset", NULL, p->reset, NULL, NULL);
+		gnv_emit_obj_close(e, i + 1 == s->nport ? "\n" : NULL);
+	}
+	gnv_emit_arr_close(e, "\n");
+
+	batch_vpcs(e, s, col, reverse);
+	batch_drops(e, s);
+	batch_flows(e, s);
+	gnv_emit_obj_close(e, NULL);
+	sbuf_putc(e->sb, '\n');
+}
+
+void top_batch_text(const struct top_snap *s, const struct top_src_info *src, int col,
+		    bool reverse, struct sbuf *o)
+{
+	struct gnv_emit e;
+
+	gnv_emit_init(&e, o, false, false);
+	batch(&e, s, src, col, reverse);
 }
 
 void top_batch_json(const struct top_snap *s, const struct top_src_info *src, bool pretty,
 		    struct sbuf *o)
 {
-	struct json j;
-	char tb[80];
+	struct gnv_emit e;
 
-	json_init(&j, o, pretty);
-	json_obj_open(&j, NULL);
-	json_u64(&j, "schema", 1);
-	json_str(&j, "source", src->kind);
-	json_str(&j, "path", src->path);
-	fmt_time(tb, sizeof(tb), s->wall_ns);
-	json_str(&j, "time", tb);
-	json_dbl(&j, "elapsed", s->t_ns > s->start_ns ? (double)(s->t_ns - s->start_ns) / 1e9 : 0.0);
-	json_dbl(&j, "interval", s->interval);
-	json_bool(&j, "end", s->eof);
-	json_obj_open(&j, "totals");
-	json_u64(&j, "vpcs", s->nvpc);
-	json_u64(&j, "flows", total_flows(s));
-	json_u64(&j, "frames", s->frames);
-	json_u64(&j, "other", s->other);
-	json_ctr(&j, &s->total, &s->total_r);
-	json_obj_close(&j);
-	json_arr_open(&j, "ports");
-	for (uint32_t i = 0; i < s->nport; i++) {
-		json_obj_open(&j, NULL);
-		json_str(&j, "name", s->port[i].name);
-		if (s->port[i].up < 0)
-			json_null(&j, "up");
-		else
-			json_bool(&j, "up", s->port[i].up);
-		json_ctr(&j, &s->port[i].c, &s->port[i].r);
-		json_bool(&j, "reset", s->port[i].reset);
-		json_obj_close(&j);
-	}
-	json_arr_close(&j);
-	json_arr_open(&j, "vpcs");
-	for (uint32_t i = 0; i < s->nvpc; i++) {
-		const struct top_vpc *v = &s->vpc[i];
-
-		json_obj_open(&j, NULL);
-		json_u64(&j, "vni", v->vni);
-		json_str(&j, "name", v->name);
-		json_u64(&j, "endpoints", v->endpoints);
-		json_u64(&j, "flows", v->flows);
-		json_ctr(&j, &v->c, &v->r);
-		json_bool(&j, "reset", v->reset);
-		json_obj_close(&j);
-	}
-	json_arr_close(&j);
-	json_arr_open(&j, "drops");
-	for (uint32_t i = 0; i < s->ndrop; i++) {
-		json_obj_open(&j, NULL);
-		json_str(&j, "reason", s->drop[i].reason);
-		json_u64(&j, "count", s->drop[i].count);
-		json_dbl(&j, "rate", s->drop[i].rate);
-		json_obj_close(&j);
-	}
-	json_arr_close(&j);
-	if (s->flow_vni != TOP_NO_VNI)
-		json_u64(&j, "flows_vni", s->flow_vni);
-	else
-		json_null(&j, "flows_vni");
-	json_arr_open(&j, "flows");
-	for (uint32_t i = 0; i < s->nflow; i++) {
-		const struct top_flow *f = &s->flow[i];
-
-		json_obj_open(&j, NULL);
-		json_u64(&j, "vni", f->vni);
-		json_u64(&j, "proto", f->proto);
-		json_ip(&j, "src", f->family, f->src);
-		json_u64(&j, "sport", f->sport);
-		json_ip(&j, "dst", f->family, f->dst);
-		json_u64(&j, "dport", f->dport);
-		json_u64(&j, "packets", f->pkts);
-		json_u64(&j, "bytes", f->bytes);
-		json_dbl(&j, "pps", f->pps);
-		json_dbl(&j, "bps", f->bps);
-		json_dbl(&j, "age", flow_age(s, f));
-		if (f->src_ep)
-			json_ip(&j, "src_ep", f->family, f->src);
-		else
-			json_null(&j, "src_ep");
-		if (f->dst_ep)
-			json_ip(&j, "dst_ep", f->family, f->dst);
-		else
-			json_null(&j, "dst_ep");
-		json_str(&j, "path", f->path[0] ? f->path : "-");
-		if (f->host_family)
-			json_ip(&j, "host", f->host_family, f->host);
-		else
-			json_null(&j, "host");
-		json_verdict(&j, f->verdict);
-		json_obj_close(&j);
-	}
-	json_arr_close(&j);
-	json_obj_close(&j);
-	sbuf_putc(o, '\n');
+	gnv_emit_init(&e, o, true, pretty);
+	batch(&e, s, src, 0, false);
 }

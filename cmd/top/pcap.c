@@ -14,6 +14,9 @@
  * one the frame does not say), else "-"; with --local, the underlay peer
  * is the other end of the frame.  The destination endpoint and the
  * verdict are a router's knowledge: "-".
+ *
+ * Layer: cmd/top.  Calls libpcap (reading the file), libcore (decode,
+ * options, flow hash, the per-VNI counting table) and top.h.
  */
 #include <errno.h>
 #include <stddef.h>
@@ -25,6 +28,7 @@
 #include "../../libcore/num.h"
 #include "../../libcore/optreg.h"
 #include "../../libcore/pkt.h"
+#include "../../libcore/vnicount.h"
 
 #define TOP_MAX_FLOWS	(1u << 20)	/* tracked per capture; more are counted, not listed */
 #define TOP_MAX_EPS	(1u << 20)
@@ -32,8 +36,7 @@
 #define SNAPLEN_MAX	262144
 
 struct pvpc {
-	bool used;
-	uint32_t vni;
+	struct gnv_vni_entry e;		/* the VNI (table key) */
 	uint64_t eps, nflows;
 	struct top_ctr c;
 };
@@ -62,8 +65,7 @@ struct top_pcap {
 	uint64_t start_ns, last_ns;
 	uint64_t frames, other;
 	struct top_ctr total;
-	struct pvpc *vpc;		/* open addressing by VNI */
-	uint32_t vmask, nvpc;
+	struct gnv_vnicount vpc;	/* struct pvpc by VNI */
 	struct pflow *flow;
 	uint32_t fmask, nflow;
 	struct pep *ep;
@@ -93,35 +95,6 @@ static int tab_alloc(void **p, uint32_t *mask, uint32_t slots, size_t size)
 		return -ENOMEM;
 	*mask = slots - 1;
 	return 0;
-}
-
-static struct pvpc *vpc_get(struct top_pcap *p, uint32_t vni)
-{
-	uint32_t i;
-
-	if ((p->nvpc + 1) * 2 > p->vmask + 1) {
-		struct pvpc *old = p->vpc;
-		uint32_t omask = p->vmask;
-
-		if (tab_alloc((void **)&p->vpc, &p->vmask, (omask + 1) * 2, sizeof(*old))) {
-			p->vpc = old;
-			return NULL;
-		}
-		for (uint32_t k = 0; k <= omask; k++)
-			if (old[k].used) {
-				for (i = mix(old[k].vni) & p->vmask; p->vpc[i].used; i = (i + 1) & p->vmask)
-					;
-				p->vpc[i] = old[k];
-			}
-		free(old);
-	}
-	for (i = mix(vni) & p->vmask; p->vpc[i].used; i = (i + 1) & p->vmask)
-		if (p->vpc[i].vni == vni)
-			return &p->vpc[i];
-	p->vpc[i].used = true;
-	p->vpc[i].vni = vni;
-	p->nvpc++;
-	return &p->vpc[i];
 }
 
 static bool flow_eq(const struct top_flow *a, const struct top_flow *b)
@@ -251,7 +224,7 @@ static void count_frame(struct top_pcap *p, const struct pcap_pkthdr *h, const u
 		p->other++;
 		return;
 	}
-	v = vpc_get(p, pk->gnv.vni);
+	v = gnv_vnicount_get(&p->vpc, pk->gnv.vni);
 	if (pk->status == GNV_INVALID) {
 		unsigned int code = GNV_E__COUNT;
 
@@ -278,12 +251,12 @@ static void count_frame(struct top_pcap *p, const struct pcap_pkthdr *h, const u
 	if (pk->inner.ip.version) {
 		struct top_flow k, *f;
 
-		if (ep_seen(p, v->vni, &pk->inner.ip.src))
+		if (ep_seen(p, v->e.vni, &pk->inner.ip.src))
 			v->eps++;
-		if (ep_seen(p, v->vni, &pk->inner.ip.dst))
+		if (ep_seen(p, v->e.vni, &pk->inner.ip.dst))
 			v->eps++;
 		memset(&k, 0, sizeof(k));
-		k.vni = v->vni;
+		k.vni = v->e.vni;
 		k.family = pk->inner.ip.version;
 		k.proto = pk->inner.ip.proto;
 		memcpy(k.src, pk->inner.ip.src.a, 16);
@@ -348,8 +321,8 @@ int top_pcap_open(struct top_pcap **out, const char *path, const char *local,
 		return -ENOTSUP;
 	}
 	p->buf = malloc(SNAPLEN_MAX);
-	if (!p->buf || tab_alloc((void **)&p->vpc, &p->vmask, 64, sizeof(*p->vpc)) ||
-	    tab_alloc((void **)&p->flow, &p->fmask, 256, sizeof(*p->flow)) ||
+	gnv_vnicount_init(&p->vpc, sizeof(struct pvpc), 64);
+	if (!p->buf || tab_alloc((void **)&p->flow, &p->fmask, 256, sizeof(*p->flow)) ||
 	    tab_alloc((void **)&p->ep, &p->emask, 256, sizeof(*p->ep))) {
 		top_pcap_close(p);
 		return -ENOMEM;
@@ -366,7 +339,7 @@ void top_pcap_close(struct top_pcap *p)
 	if (p->pc)
 		pcap_close(p->pc);
 	free(p->buf);
-	free(p->vpc);
+	gnv_vnicount_free(&p->vpc);
 	free(p->flow);
 	free(p->ep);
 	free(p);
@@ -430,16 +403,16 @@ int top_pcap_snap(struct top_pcap *p, uint64_t t_ns, uint32_t vni, struct top_sn
 	s->other = p->other;
 	s->eof = p->eof && !p->pending;
 	s->flow_vni = vni;
-	for (uint32_t i = 0; i <= p->vmask; i++) {
-		const struct pvpc *pv = &p->vpc[i];
+	for (uint32_t i = 0; i < p->vpc.cap; i++) {
+		const struct pvpc *pv = gnv_vnicount_slot(&p->vpc, i);
 		struct top_vpc *v;
 
-		if (!pv->used)
+		if (!pv)
 			continue;
 		v = top_snap_add_vpc(s);
 		if (!v)
 			return -ENOMEM;
-		v->vni = pv->vni;
+		v->vni = pv->e.vni;
 		v->endpoints = pv->eps;
 		v->c = pv->c;
 	}

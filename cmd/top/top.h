@@ -12,6 +12,12 @@
 #ifndef GENV_TOP_H
 #define GENV_TOP_H
 
+/*
+ * Layer: cmd/top.  Implemented by cmd/top/model.c (snapshots, rows, batch
+ * output), pcap.c and router.c (the sources), ui.c (the screen) and
+ * cmd/top.c (the command, top_sample, top_mono_ns).
+ */
+
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>

@@ -8,6 +8,9 @@
  * The terminal is restored on every way out (q, signals, errors): the
  * screen is made with newterm() and torn down with endwin()+delscreen(),
  * so top can also run inside the REPL.
+ *
+ * Layer: cmd/top.  Calls ncurses, top.h (the model, top_sample from
+ * cmd/top.c) and libcore/num.h.
  */
 #include <ctype.h>
 #include <errno.h>

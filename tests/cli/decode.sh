@@ -198,6 +198,60 @@ grep -q "^genv decode: '.*cut.pcap': truncated dump file" "$tmp/e" && ok "trunca
 /usr/bin/python3 -c 'import struct,sys; sys.stdout.buffer.write(struct.pack("<IHHiIII",0xa1b2c3d4,2,4,0,0,65535,1)+struct.pack("<IIII",0,0,300000,300000)+bytes(64))' >"$tmp/huge.pcap"
 check_exit "pcap record longer than any snap length: exit 1" 1 "$GENV" decode -r "$tmp/huge.pcap"
 
+# ---- the pcap file reader (libcore/pcap_file.h): tests/fixtures/pcap/CODE.pcap
+# stops the reader with CODE (tests/fixtures/gen_pcap.py); header problems
+# go on to libpcap, which gives its message ----
+pmsg() {
+	case $1 in
+	pcap.short) echo "cannot read '$2': truncated dump file; tried to read 24 file header bytes" ;;
+	pcap.magic) echo "cannot read '$2': unknown file format" ;;
+	pcap.version) echo "cannot read '$2': archaic pcap savefile format" ;;
+	pcap.linktype) echo "'$2': link type IEEE802_11 (105) is not supported" ;;
+	pcap.record_header) echo "'$2': truncated dump file; record header cut short" ;;
+	pcap.record_size) echo "'$2': frame 3 at offset 336: record longer than any snap length (262144 bytes)" ;;
+	pcap.record_truncated) echo "'$2': truncated dump file; frame 3 needs 122 bytes, 117 left" ;;
+	esac
+}
+pcodes=$(sed -n 's/^[[:space:]]*X([A-Z_]*, *"\(pcap\.[a-z_]*\)".*/\1/p' libcore/pcap_file.h)
+[ -n "$pcodes" ] || fail "pcap reader codes" "none found in libcore/pcap_file.h"
+for c in $pcodes; do
+	f=$FIX/pcap/$c.pcap
+	if [ ! -f "$f" ]; then
+		fail "pcap fixture for $c" "missing $f (tests/fixtures/gen_pcap.py)"
+		continue
+	fi
+	want=$(pmsg "$c" "$f")
+	[ -n "$want" ] || { fail "pcap fixture $c" "no expected message in decode.sh"; continue; }
+	"$GENV" decode -r "$f" >"$tmp/o" 2>"$tmp/e"; st=$?
+	check_eq "pcap $c: exit 1" 1 "$st"
+	case $(cat "$tmp/e") in
+	"genv decode: $want"*) ok "pcap $c: message" ;;
+	*) fail "pcap $c: message" "expected 'genv decode: $want', got '$(cat "$tmp/e")'" ;;
+	esac
+	# the same file on stdin (libpcap alone) fails too
+	check_exit "pcap $c on stdin: exit 1" 1 sh -c "'$GENV' decode - <'$f'"
+done
+for f in "$FIX"/pcap/*.pcap; do
+	c=$(basename "$f" .pcap)
+	echo "$pcodes" | grep -qx "$c" || fail "pcap fixture $c" "not a code in libcore/pcap_file.h"
+done
+# the frames before a damaged record are decoded
+check_eq "pcap record error: the good frames first" 2 \
+	"$("$GENV" decode -r "$FIX/pcap/pcap.record_truncated.pcap" 2>/dev/null | wc -l)"
+# byte orders and timestamp resolutions decode alike, by the reader and libpcap
+"$GENV" decode -vv -r "$M" >"$tmp/ref"
+for f in "$FIX"/pcap/format/[bl]e-*.pcap; do
+	"$GENV" decode -vv -r "$f" >"$tmp/o" && cmp -s "$tmp/ref" "$tmp/o" &&
+		ok "pcap $(basename "$f" .pcap): decodes as mixed.pcap" ||
+		fail "pcap $(basename "$f" .pcap): decodes as mixed.pcap" "$(diff "$tmp/ref" "$tmp/o" | head -5)"
+	"$GENV" decode -vv - <"$f" >"$tmp/o" && cmp -s "$tmp/ref" "$tmp/o" &&
+		ok "pcap $(basename "$f" .pcap) on stdin: decodes as mixed.pcap" ||
+		fail "pcap $(basename "$f" .pcap) on stdin: decodes as mixed.pcap" "$(diff "$tmp/ref" "$tmp/o" | head -5)"
+done
+# a record longer than the file's snap length: read whole, as libpcap does
+check_eq "pcap record over the snap length: both frames" 2 \
+	"$("$GENV" decode -r "$FIX/pcap/format/over-snaplen.pcap" | wc -l)"
+
 # ---- options ----
 golden port.text "$GENV" decode --port 53 -r "$M"
 GENV_OPT_CLASS=0xff01 "$GENV" decode -r "$M" >"$tmp/o"
