@@ -22,6 +22,7 @@
 #include <unistd.h>
 #include <pcap/pcap.h>
 #include "commands.h"
+#include "ctl_client.h"
 #include "../libcore/build.h"
 #include "../libcore/filter.h"
 #include "../libcore/lang.h"
@@ -323,39 +324,13 @@ static int write_out(struct genv_ctx *g, const struct sbuf *o)
  * reported here (EXIT_*). */
 static int ctl_run(struct genv_ctx *g, const char *sock, const char *line, bool json, struct sbuf *out)
 {
-	const char *path = rt_ctl_path(sock ? sock : g->socket);
-	int fd = rt_ctl_connect(path), status = 0, ret;
+	struct ctl_client c;
+	int ret;
 
-	if (fd < 0) {
-		if (fd == -ENOENT || fd == -ECONNREFUSED)
-			gerr(g, "no router listening on '%s': %s (use -f FILE to trace offline)", path,
-			     strerror(-fd));
-		else
-			gerr(g, "cannot connect to '%s': %s", path, strerror(-fd));
-		return EXIT_FAIL;
-	}
-	ret = rt_ctl_call(fd, line, json ? RT_CTL_JSON : 0, &status, out);
-	close(fd);
-	if (ret) {
-		gerr(g, "'%s': %s", path, strerror(-ret));
-		return EXIT_FAIL;
-	}
-	if (status) {
-		const char *m = sbuf_str(out), *e = json ? strstr(m, "\"error\":\"") : NULL;
-		size_t n;
-
-		if (e) {
-			m = e + 9;
-			n = strcspn(m, "\"");
-		} else {
-			n = strlen(m);
-			while (n && m[n - 1] == '\n')
-				n--;
-		}
-		gerr(g, "%.*s", (int)n, n ? m : strerror(status));
-		return status == EINVAL || status == ERANGE ? EXIT_USAGE : EXIT_FAIL;
-	}
-	return EXIT_OK;
+	ctl_client_init(&c, sock ? sock : g->socket, 0);
+	ret = ctl_request(g, &c, line, json ? RT_CTL_JSON : 0, out, "", "use -f FILE to trace offline");
+	ctl_client_close(&c);
+	return ret;
 }
 
 static int trace_packet_cmd(struct genv_ctx *g, const struct targs *a, int np, char **pos)
