@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The control-socket client of cmd/: connection, request, error report,
- * and the JSON and text readers of replies.  See ctl_client.h.
+ * and the JSON and text readers of replies (see ctl_client.h).  The
+ * request framing is router/ctl.c's rt_ctl_call, next to the server that
+ * answers it; jansson is included here and nowhere else.
+ * May call: router/ctl.h, libcore (sbuf, num), jansson, cli.h (gerr).
  */
 #include <errno.h>
 #include <fcntl.h>
