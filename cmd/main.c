@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include "../libcore/msg.h"
 #include "cli.h"
 
 const struct cmd *cmd_find(const char *name)
@@ -21,27 +22,6 @@ const struct cmd *cmd_find(const char *name)
 		if (!strcmp(c->name, name))
 			return c;
 	return NULL;
-}
-
-static size_t edit_distance(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b), prev[64], cur[64];
-
-	if (la >= 63 || lb >= 63)
-		return 99;
-	for (size_t j = 0; j <= lb; j++)
-		prev[j] = j;
-	for (size_t i = 1; i <= la; i++) {
-		cur[0] = i;
-		for (size_t j = 1; j <= lb; j++) {
-			size_t sub = prev[j - 1] + (a[i - 1] != b[j - 1]);
-			size_t del = prev[j] + 1, ins = cur[j - 1] + 1;
-
-			cur[j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
-		}
-		memcpy(prev, cur, (lb + 1) * sizeof(size_t));
-	}
-	return prev[lb];
 }
 
 static int unknown_command(struct genv_ctx *g, const char *name)
@@ -54,7 +34,7 @@ static int unknown_command(struct genv_ctx *g, const char *name)
 
 		if (c->hidden)
 			continue;
-		d = edit_distance(name, c->name);
+		d = gnv_edit_distance(name, strlen(name), c->name, strlen(c->name));
 		if (d < bestd || (!best && !strncmp(name, c->name, strlen(name)) && *name)) {
 			bestd = d;
 			best = c;

@@ -1,14 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /* Building frames from a spec, once (gnv_build) or many times (gnv_plan). */
 #include <errno.h>
-#include <stdarg.h>
-#include <stdio.h>
 #include <string.h>
 #include "build.h"
 #include "csum.h"
 #include "cursor.h"
 #include "flowhash.h"
+#include "msg.h"
 #include "num.h"
+#include "opt_tlv.h"
 
 static const uint8_t def_mac[2][2][6] = {
 	{ { 2, 0, 0, 0, 0, 1 }, { 2, 0, 0, 0, 0, 2 } },
@@ -22,19 +22,6 @@ static const uint8_t def_ip6[2][2][16] = {
 	{ { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 }, { 0x20, 0x01, 0x0d, 0xb8, [15] = 2 } },
 	{ { 0xfd, 0x00, [15] = 1 }, { 0xfd, 0x00, [15] = 2 } },
 };
-
-__attribute__((format(printf, 3, 4)))
-static int berr(char *err, size_t errsz, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err && errsz) {
-		va_start(ap, fmt);
-		vsnprintf(err, errsz, fmt, ap);
-		va_end(ap);
-	}
-	return 0;
-}
 
 static uint16_t next_ethertype(const struct gnv_layer *res, int i, int n)
 {
@@ -155,8 +142,8 @@ int gnv_spec_resolve(const struct gnv_spec *s, struct gnv_layer *res, char *err,
 				r->u.gnv.proto = nk == LK_IPV4 ? 0x0800 : nk == LK_IPV6 ? 0x86dd : 0x6558;
 			if (!GNV_ISSET(r, F_GNV_OPTLEN)) {
 				if (r->u.gnv.opts.size > 252)
-					return berr(err, errsz, "layer %d 'geneve': %u bytes of options, more than Opt Len can say (252); set optlen= to build it anyway",
-						    r->pos, r->u.gnv.opts.size), -EINVAL;
+					return gnv_errf(err, errsz, -EINVAL, "layer %d 'geneve': %u bytes of options, more than Opt Len can say (252); set optlen= to build it anyway",
+							r->pos, r->u.gnv.opts.size);
 				r->u.gnv.optlen = (uint8_t)(r->u.gnv.opts.size / 4);
 			}
 			break;
@@ -186,21 +173,6 @@ static uint32_t layer_size(const struct gnv_layer *r)
 	}
 }
 
-static uint64_t get_be(const uint8_t *p, unsigned int n)
-{
-	uint64_t v = 0;
-
-	for (unsigned int i = 0; i < n; i++)
-		v = v << 8 | p[i];
-	return v;
-}
-
-static void put_be(uint8_t *p, unsigned int n, uint64_t v)
-{
-	for (unsigned int i = n; i-- > 0; v >>= 8)
-		p[i] = (uint8_t)v;
-}
-
 static uint64_t member_value(const struct gnv_layer *r, const struct gnv_lfield *f)
 {
 	const uint8_t *m = (const uint8_t *)r + f->moff;
@@ -220,21 +192,13 @@ static void put_bits(uint8_t *p, unsigned int wsize, unsigned int shift, unsigne
 	uint64_t mask, w;
 
 	if (!bits || bits >= 64) {
-		put_be(p, wsize, v);
+		gnv_put_be(p, wsize, v);
 		return;
 	}
 	mask = ((1ull << bits) - 1) << shift;
-	w = get_be(p, wsize);
+	w = gnv_get_be(p, wsize);
 	w = (w & ~mask) | ((v << shift) & mask);
-	put_be(p, wsize, w);
-}
-
-static bool gnv_any_critical(const uint8_t *p, size_t n)
-{
-	for (size_t off = 0; off + 4 <= n; off += 4u + (p[off + 3] & 0x1f) * 4u)
-		if (p[off + 2] & 0x80)
-			return true;
-	return false;
+	gnv_put_be(p, wsize, w);
 }
 
 /* Bytes of layer i: headers with every field, no lengths or checksums. */
@@ -267,7 +231,7 @@ static void write_layer(const struct gnv_spec *s, const struct gnv_layout *lay, 
 			uint8_t c = *m;
 
 			if (c == GNV_CRIT_AUTO)
-				c = gnv_any_critical(s->pool + r->u.gnv.opts.off, r->u.gnv.opts.size);
+				c = gnv_opt_any_critical(s->pool + r->u.gnv.opts.off, r->u.gnv.opts.size);
 			put_bits(p + f->woff, f->wsize, f->wshift, f->wbits, c);
 			break;
 		}
@@ -494,7 +458,7 @@ void gnv_layer_read(struct gnv_layer *l, const uint8_t *p, uint32_t before)
 		default:
 			break;
 		}
-		w = get_be(p + f->woff, f->wsize);
+		w = gnv_get_be(p + f->woff, f->wsize);
 		v = f->wbits ? (w >> f->wshift) & ((1ull << f->wbits) - 1) : w;
 		switch (f->type) {
 		case FT_U16: case FT_TCPFLAGS: {
@@ -519,11 +483,6 @@ uint64_t gnv_layer_value(const struct gnv_layer *r, const struct gnv_lfield *f)
 	return member_value(r, f);
 }
 
-bool gnv_opts_any_critical(const uint8_t *p, size_t n)
-{
-	return gnv_any_critical(p, n);
-}
-
 int gnv_build_ex(const struct gnv_spec *s, uint8_t *buf, size_t bufsize,
 		 size_t *outsize, struct gnv_layout *lay, char *err, size_t errsz)
 {
@@ -544,11 +503,11 @@ int gnv_build_ex(const struct gnv_spec *s, uint8_t *buf, size_t bufsize,
 		total += lay->size[i];
 	}
 	if (total > GNV_FRAME_MAX)
-		return berr(err, errsz, "the packet is %llu bytes, more than %d",
-			    (unsigned long long)total, GNV_FRAME_MAX), -EMSGSIZE;
+		return gnv_errf(err, errsz, -EMSGSIZE, "the packet is %llu bytes, more than %d",
+				(unsigned long long)total, GNV_FRAME_MAX);
 	if (total > bufsize)
-		return berr(err, errsz, "the packet is %llu bytes, the buffer %zu",
-			    (unsigned long long)total, bufsize), -ENOSPC;
+		return gnv_errf(err, errsz, -ENOSPC, "the packet is %llu bytes, the buffer %zu",
+				(unsigned long long)total, bufsize);
 	lay->total = (uint32_t)total;
 	gnv_extents(lay->res, n, lay->off, lay->size, lay->total, lay->end);
 	for (int i = 0; i < n; i++)
@@ -599,12 +558,12 @@ static int vary_value(const struct gnv_lfield *f, const char *s, uint64_t *v, ui
 	case FT_MAC:
 		if (parse_mac(s, a))
 			return -EINVAL;
-		*v = get_be(a, 6);
+		*v = gnv_get_be(a, 6);
 		return 0;
 	case FT_IP4:
 		if (parse_ip4(s, a))
 			return -EINVAL;
-		*v = get_be(a, 4);
+		*v = gnv_get_be(a, 4);
 		return 0;
 	case FT_IP6:
 		if (parse_ip6(s, a))
@@ -613,7 +572,7 @@ static int vary_value(const struct gnv_lfield *f, const char *s, uint64_t *v, ui
 			return -ERANGE;
 		memcpy(hi6, a, 8);
 		*hi_set = true;
-		*v = get_be(a + 8, 8);
+		*v = gnv_get_be(a + 8, 8);
 		return 0;
 	case FT_TCPFLAGS:
 		if (*s >= '0' && *s <= '9')
@@ -653,11 +612,11 @@ int gnv_vary_parse(const struct gnv_spec *spec, const char *text,
 
 	memset(v, 0, sizeof(*v));
 	if (strlen(text) >= sizeof(buf))
-		return berr(err, errsz, "--vary: '%s' is too long", text), -EINVAL;
+		return gnv_errf(err, errsz, -EINVAL, "--vary: '%s' is too long", text);
 	strcpy(buf, text);
 	eq = strchr(buf, '=');
 	if (!eq || eq == buf || !eq[1])
-		return berr(err, errsz, "--vary: '%s' is not FIELD=RANGE (e.g. vni=1-1000, inner.sport=random)", text), -EINVAL;
+		return gnv_errf(err, errsz, -EINVAL, "--vary: '%s' is not FIELD=RANGE (e.g. vni=1-1000, inner.sport=random)", text);
 	*eq = 0;
 	range = eq + 1;
 	name = buf;
@@ -675,7 +634,7 @@ int gnv_vary_parse(const struct gnv_spec *spec, const char *text,
 			if (!strcmp(gnv_lang_layers[k].name, name))
 				kind = k;
 		if (kind < 0)
-			return berr(err, errsz, "--vary: '%s' is not a layer", name), -EINVAL;
+			return gnv_errf(err, errsz, -EINVAL, "--vary: '%s' is not a layer", name);
 		name = dot + 1;
 	}
 	for (int i = 0; i < spec->nlayer; i++) {
@@ -693,14 +652,14 @@ int gnv_vary_parse(const struct gnv_spec *spec, const char *text,
 		}
 	}
 	if (best < 0)
-		return berr(err, errsz, "--vary: no %s%s%s%s layer of this packet has a field '%s'",
-			    level == 0 ? "outer " : level == 1 ? "inner " : "",
-			    kind >= 0 ? "'" : "", kind >= 0 ? gnv_lang_layers[kind].name : "",
-			    kind >= 0 ? "'" : "", name), -EINVAL;
+		return gnv_errf(err, errsz, -EINVAL, "--vary: no %s%s%s%s layer of this packet has a field '%s'",
+				level == 0 ? "outer " : level == 1 ? "inner " : "",
+				kind >= 0 ? "'" : "", kind >= 0 ? gnv_lang_layers[kind].name : "",
+				kind >= 0 ? "'" : "", name);
 	f = &gnv_lang_layers[spec->l[best].kind].f[bestf];
 	if (f->flags & FF_NOVARY)
-		return berr(err, errsz, "--vary: '%s' of '%s' cannot vary (no fixed place in the packet)",
-			    f->name, gnv_lang_layers[spec->l[best].kind].name), -EINVAL;
+		return gnv_errf(err, errsz, -EINVAL, "--vary: '%s' of '%s' cannot vary (no fixed place in the packet)",
+				f->name, gnv_lang_layers[spec->l[best].kind].name);
 	v->layer = (uint8_t)best;
 	v->field = (uint8_t)bestf;
 	{
@@ -741,18 +700,18 @@ int gnv_vary_parse(const struct gnv_spec *spec, const char *text,
 	if (!dash)
 		v->hi = v->lo;
 	if (ret == -ERANGE && f->type == FT_IP6)
-		return berr(err, errsz, "--vary: %s: an IPv6 range may differ in the last 64 bits only", f->name), -EINVAL;
+		return gnv_errf(err, errsz, -EINVAL, "--vary: %s: an IPv6 range may differ in the last 64 bits only", f->name);
 	if (ret)
-		return berr(err, errsz, "--vary: %s: '%s' is not a value or range of values for it", f->name, text), -EINVAL;
+		return gnv_errf(err, errsz, -EINVAL, "--vary: %s: '%s' is not a value or range of values for it", f->name, text);
 	if (v->lo > v->hi)
-		return berr(err, errsz, "--vary: %s: the range is empty (%s)", f->name, eq + 1), -EINVAL;
+		return gnv_errf(err, errsz, -EINVAL, "--vary: %s: the range is empty (%s)", f->name, eq + 1);
 	if (f->type == FT_IP6 && hi_set) {
 		const uint8_t *a = spec->l[best].u.ip6.src;
 
 		if (f->moff == offsetof(struct gnv_layer, u.ip6.dst))
 			a = spec->l[best].u.ip6.dst;
 		if (GNV_ISSET(&spec->l[best], bestf) && memcmp(a, hi6, 8))
-			return berr(err, errsz, "--vary: %s: the range is outside the /64 of the packet's address", f->name), -EINVAL;
+			return gnv_errf(err, errsz, -EINVAL, "--vary: %s: the range is outside the /64 of the packet's address", f->name);
 	}
 	return 0;
 }
@@ -904,7 +863,7 @@ int gnv_plan_init(struct gnv_plan *p, const struct gnv_spec *spec,
 
 	memset(p, 0, sizeof(*p));
 	if (nvary > GNV_MAX_VARY)
-		return berr(err, errsz, "at most %d --vary options", GNV_MAX_VARY), -EINVAL;
+		return gnv_errf(err, errsz, -EINVAL, "at most %d --vary options", GNV_MAX_VARY);
 	p->spec = spec;
 	p->buf = buf;
 	p->rng = seed ? seed : 0x9e3779b97f4a7c15ull;
@@ -931,7 +890,7 @@ int gnv_plan_init(struct gnv_plan *p, const struct gnv_spec *spec,
 		int32_t woff = (int32_t)p->lay.off[x->layer] + f->woff;
 
 		if (woff < 0)
-			return berr(err, errsz, "--vary: '%s' has no place in this packet", f->name), -EINVAL;
+			return gnv_errf(err, errsz, -EINVAL, "--vary: '%s' has no place in this packet", f->name);
 		x->woff = (uint32_t)woff;
 		x->wsize = f->wsize;
 		x->wshift = f->wshift;
@@ -941,7 +900,7 @@ int gnv_plan_init(struct gnv_plan *p, const struct gnv_spec *spec,
 			x->wsize = 8;
 		}
 		if (x->woff + x->wsize > p->size)
-			return berr(err, errsz, "--vary: '%s' lies outside the packet", f->name), -EINVAL;
+			return gnv_errf(err, errsz, -EINVAL, "--vary: '%s' lies outside the packet", f->name);
 	}
 	for (int i = 0; i + 1 < n && p->nhash < 4; i++) {
 		struct gnv_hash_entry *h;
@@ -1013,10 +972,10 @@ static void vary_write(struct gnv_plan *p, int k, uint64_t i)
 		val = span ? v->lo + rng_next(&p->rng) % span : rng_next(&p->rng);
 	else
 		val = span ? v->lo + i % span : v->lo + i;
-	w = get_be(p->buf + v->woff, v->wsize);
+	w = gnv_get_be(p->buf + v->woff, v->wsize);
 	mask = bits >= 64 ? UINT64_MAX : ((1ull << bits) - 1) << v->wshift;
 	w = (w & ~mask) | ((val << v->wshift) & mask);
-	put_be(nb, v->wsize, w);
+	gnv_put_be(nb, v->wsize, w);
 	patch(p, v->woff, nb, v->wsize, p->vmask[k], 0);
 }
 

@@ -66,7 +66,6 @@ void gnv_extents(const struct gnv_layer *res, int n, const uint32_t *off,
 /* Read the wire fields of a layer of kind l->kind at p ('before' bytes precede p). */
 void gnv_layer_read(struct gnv_layer *l, const uint8_t *p, uint32_t before);
 uint64_t gnv_layer_value(const struct gnv_layer *r, const struct gnv_lfield *f);
-bool gnv_opts_any_critical(const uint8_t *p, size_t n);
 
 /* ---- many packets ---- */
 

@@ -117,4 +117,20 @@ static inline void gnv_put32(uint8_t *p, uint32_t v)
 	p[3] = (uint8_t)v;
 }
 
+/* n (0..8) bytes big-endian, for fields of any width up to 64 bits. */
+static inline uint64_t gnv_get_be(const uint8_t *p, unsigned int n)
+{
+	uint64_t v = 0;
+
+	for (unsigned int i = 0; i < n; i++)
+		v = v << 8 | p[i];
+	return v;
+}
+
+static inline void gnv_put_be(uint8_t *p, unsigned int n, uint64_t v)
+{
+	for (unsigned int i = n; i-- > 0; v >>= 8)
+		p[i] = (uint8_t)v;
+}
+
 #endif

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "filter.h"
+#include "msg.h"
 #include "num.h"
 
 enum fkind {
@@ -58,10 +59,11 @@ static void ferr(struct gnv_filter *f, const char *fmt, ...)
 {
 	va_list ap;
 
+	/* the first error is the one to report */
 	if (!f->err || !f->errsz || f->err[0])
 		return;
 	va_start(ap, fmt);
-	vsnprintf(f->err, f->errsz, fmt, ap);
+	gnv_verrf(f->err, f->errsz, 0, fmt, ap);
 	va_end(ap);
 }
 
@@ -533,8 +535,7 @@ int gnv_filter_parse(const char *text, struct gnv_filter **out,
 		err[0] = 0;
 	if (!f || !(f->src = strdup(text ? text : ""))) {
 		free(f);
-		snprintf(err, errsz, "out of memory");
-		return -ENOMEM;
+		return gnv_errf(err, errsz, -ENOMEM, "out of memory");
 	}
 	f->err = err;
 	f->errsz = errsz;
@@ -584,8 +585,7 @@ int gnv_filter_compile(struct gnv_filter *f, int dlt, int snaplen,
 		return 0;
 	p = pcap_open_dead(dlt, snaplen > 0 ? snaplen : 262144);
 	if (!p) {
-		snprintf(err, errsz, "cannot set up libpcap");
-		return -ENOMEM;
+		return gnv_errf(err, errsz, -ENOMEM, "cannot set up libpcap");
 	}
 	for (int i = 0; i < f->nn; i++) {
 		struct fnode *n = &f->n[i];
@@ -597,21 +597,13 @@ int gnv_filter_compile(struct gnv_filter *f, int dlt, int snaplen,
 			n->compiled = false;
 		}
 		if (pcap_compile(p, &n->prog, n->text, 1, PCAP_NETMASK_UNKNOWN) < 0) {
-			snprintf(err, errsz, "'%s': %s", n->text, pcap_geterr(p));
-			ret = -EINVAL;
+			ret = gnv_errf(err, errsz, -EINVAL, "'%s': %s", n->text, pcap_geterr(p));
 			break;
 		}
 		n->compiled = true;
 	}
 	pcap_close(p);
 	return ret;
-}
-
-static bool addr_eq(const struct gnv_addr *x, const struct gnv_addr *y)
-{
-	if (x->family != y->family)
-		return false;
-	return !memcmp(x->a, y->a, x->family == 6 ? 16 : 4);
 }
 
 static bool match(const struct gnv_filter *f, int i, const struct gnv_pkt *pk,
@@ -648,7 +640,7 @@ static bool match(const struct gnv_filter *f, int i, const struct gnv_pkt *pk,
 		if (!pk->is_geneve)
 			return false;
 		if (in->ip.version)
-			return addr_eq(&in->ip.src, &n->addr) || addr_eq(&in->ip.dst, &n->addr);
+			return gnv_addr_eq(&in->ip.src, &n->addr) || gnv_addr_eq(&in->ip.dst, &n->addr);
 		if (in->arp.present && n->addr.family == 4)
 			return !memcmp(in->arp.spa, n->addr.a, 4) ||
 			       !memcmp(in->arp.tpa, n->addr.a, 4);

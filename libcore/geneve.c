@@ -16,11 +16,14 @@
  * receipt, but a sender should clear them).
  */
 #include "layers.h"
+#include "opt_tlv.h"
 #include "optreg.h"
 
 bool gnv_decode_geneve(struct gnv_pkt *pk, struct gnv_cur *c, struct gnv_geneve *g)
 {
-	size_t start = c->off, left = gnv_cur_left(c), optsz, end;
+	size_t start = c->off, left = gnv_cur_left(c), optsz, base, end;
+	struct gnv_opt_iter it;
+	struct gnv_tlv t;
 	const uint8_t *p;
 	bool complete = true;
 
@@ -57,47 +60,33 @@ bool gnv_decode_geneve(struct gnv_pkt *pk, struct gnv_cur *c, struct gnv_geneve 
 		optsz = left - 8;
 		complete = false;
 	}
-	end = c->off + optsz;
-	while (c->off < end) {
-		size_t ooff = c->off, osz;
+	base = c->off;
+	end = base + optsz;
+	gnv_opt_iter_init(&it, c->base + base, gnv_cur_avail(c), optsz);
+	/* an option whose data is unreadable is still listed (hdr_only) */
+	while (gnv_opt_next(&it, &t) || it.hdr_only) {
 		struct gnv_opt *o = NULL;
 
-		if (end - ooff < 4) {
-			gnv_pkt_error(pk, GNV_E_GNV_OPT_OVERRUN, ooff);
-			complete = false;
-			break;
-		}
-		p = gnv_cur_pull(c, 4);
-		if (!p) {
-			gnv_pkt_error(pk, GNV_E_GNV_OPT_TRUNC, ooff);
-			complete = false;
-			break;
-		}
-		osz = (p[3] & 0x1fu) * 4;
 		if (g->nopt < GNV_MAX_OPTS) {
 			o = &g->opt[g->nopt++];
-			o->cls = gnv_be16(p);
-			o->type = p[2];
-			o->rsvd = p[3] >> 5;
-			o->size = (uint8_t)osz;
-			o->off = (uint32_t)ooff;
+			o->cls = t.cls;
+			o->type = t.type;
+			o->rsvd = t.rsvd;
+			o->size = t.size;
+			o->off = (uint32_t)(base + t.off);
 			if (o->rsvd)
-				gnv_pkt_error(pk, GNV_E_GNV_OPT_RSVD, ooff + 3);
-			if (o->type & 0x80)
+				gnv_pkt_error(pk, GNV_E_GNV_OPT_RSVD, o->off + 3u);
+			if (t.critical)
 				g->any_critical = true;
 		}
-		if (osz > end - c->off) {
-			gnv_pkt_error(pk, GNV_E_GNV_OPT_OVERRUN, ooff + 3);
-			complete = false;
+		if (it.hdr_only)
 			break;
-		}
-		if (!gnv_cur_pull(c, osz)) {
-			gnv_pkt_error(pk, GNV_E_GNV_OPT_TRUNC, c->off);
-			complete = false;
-			break;
-		}
 		if (o && gnv_opt_layout_bad(pk, o))
-			gnv_pkt_error(pk, GNV_E_GNV_OPT_LAYOUT, ooff);
+			gnv_pkt_error(pk, GNV_E_GNV_OPT_LAYOUT, o->off);
+	}
+	if (it.status != GNV_OK) {
+		gnv_pkt_error(pk, it.err, base + it.err_off);
+		complete = false;
 	}
 	if (g->any_critical && !g->crit)
 		gnv_pkt_error(pk, GNV_E_GNV_CRIT_NO_C, start + 1);

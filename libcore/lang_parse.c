@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "lang.h"
+#include "msg.h"
 #include "num.h"
 #include "optreg.h"
 
@@ -231,47 +232,15 @@ static int perr(struct pctx *c, const char *fmt, ...)
 	if (n < 0 || (size_t)n >= c->errsz)
 		return -EINVAL;
 	va_start(ap, fmt);
-	vsnprintf(c->err + n, c->errsz - (size_t)n, fmt, ap);
+	gnv_verrf(c->err + n, c->errsz - (size_t)n, -EINVAL, fmt, ap);
 	va_end(ap);
 	return -EINVAL;
-}
-
-static size_t edit_distance(const char *a, size_t la, const char *b)
-{
-	size_t lb = strlen(b), prev[40], cur[40];
-
-	if (la >= 39 || lb >= 39)
-		return 99;
-	for (size_t j = 0; j <= lb; j++)
-		prev[j] = j;
-	for (size_t i = 1; i <= la; i++) {
-		cur[0] = i;
-		for (size_t j = 1; j <= lb; j++) {
-			size_t s = prev[j - 1] + (a[i - 1] != b[j - 1]);
-			size_t d = prev[j] + 1, in = cur[j - 1] + 1;
-
-			cur[j] = s < d ? (s < in ? s : in) : (d < in ? d : in);
-		}
-		memcpy(prev, cur, (lb + 1) * sizeof(size_t));
-	}
-	return prev[lb];
 }
 
 /* Closest of the names (for "did you mean"), or NULL. */
 static const char *closest(const char *w, size_t n, const char *const *names, size_t count)
 {
-	const char *best = NULL;
-	size_t bestd = n <= 2 ? 2 : 3;
-
-	for (size_t i = 0; i < count; i++) {
-		size_t d = edit_distance(w, n, names[i]);
-
-		if (d < bestd) {
-			bestd = d;
-			best = names[i];
-		}
-	}
-	return best;
+	return gnv_closest(w, n, names, count, n <= 2 ? 2 : 3);
 }
 
 /* ---- values ---- */

@@ -18,6 +18,7 @@
 #include "cursor.h"
 #include "flowhash.h"
 #include "lang.h"
+#include "opt_tlv.h"
 #include "optreg.h"
 
 #define OPTCACHE_SLOTS	256
@@ -371,31 +372,30 @@ static void put_options(struct sbuf *sb, const struct gnv_spec *spec, const stru
 			struct gnv_lang_ctx *ctx)
 {
 	const uint8_t *p = spec->pool + b->off;
+	struct gnv_opt_iter it;
+	struct gnv_tlv o;
 	struct gnv_pkt fk;
-	uint32_t off = 0;
+	uint32_t done = 0;
 
 	fk.data = p;
 	fk.caplen = fk.len = b->size;
 	fk.genv_class = spec->genv_class;
-	while (off < b->size) {
-		uint32_t left = b->size - off, size;
+	gnv_opt_iter_init(&it, p, b->size, b->size);
+	while (gnv_opt_next(&it, &o)) {
+		uint32_t size = GNV_OPT_HDR_SIZE + o.size;
 
-		if (left < 4)
-			break;
-		size = 4u + (p[off + 3] & 0x1fu) * 4u;
-		if (size > left)
-			break;
-		if (p[off + 3] >> 5) {
+		if (o.rsvd) {
 			sbuf_puts(sb, " opthex=");
-			sbuf_hex(sb, p + off, size);
+			sbuf_hex(sb, p + o.off, size);
 		} else {
-			put_option(sb, spec, &fk, p, off, size, ctx);
+			put_option(sb, spec, &fk, p, o.off, size, ctx);
 		}
-		off += size;
+		done = o.off + size;
 	}
-	if (off < b->size) {
+	/* what does not parse as options is shown as bytes */
+	if (done < b->size) {
 		sbuf_puts(sb, " opthex=");
-		sbuf_hex(sb, p + off, b->size - off);
+		sbuf_hex(sb, p + done, b->size - done);
 	}
 }
 
@@ -808,7 +808,7 @@ static int spec_from_segs(const struct fctx *c, struct gnv_spec *spec, int keep,
 				mem_put(a, f->type, v);
 				if (f->type == FT_CRIT)
 					differ = v != (res[i].u.gnv.crit == GNV_CRIT_AUTO ?
-						       gnv_opts_any_critical(spec->pool + l->u.gnv.opts.off,
+						       gnv_opt_any_critical(spec->pool + l->u.gnv.opts.off,
 									     l->u.gnv.opts.size) : res[i].u.gnv.crit);
 				else
 					differ = v != mem_get(b, f->type);

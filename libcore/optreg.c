@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "cursor.h"
+#include "msg.h"
 #include "num.h"
 #include "optreg.h"
 
@@ -231,32 +232,17 @@ static inline const struct layout *layout_find(uint16_t cls, uint8_t type, uint1
 	return NULL;
 }
 
-static uint64_t get_be(const uint8_t *p, unsigned int n)
-{
-	uint64_t v = 0;
-
-	for (unsigned int i = 0; i < n; i++)
-		v = v << 8 | p[i];
-	return v;
-}
-
-static void put_be(uint8_t *p, unsigned int n, uint64_t v)
-{
-	for (unsigned int i = n; i-- > 0; v >>= 8)
-		p[i] = (uint8_t)v;
-}
-
 static bool layout_size_ok(const struct layout *l, const uint8_t *d, size_t n)
 {
 	if (n < l->min_size || n > l->max_size)
 		return false;
 	switch (l->sp) {
 	case SP_RTS:
-		return (d[1] == 4 && n == 12) || (d[1] == 6 && n == 24);
+		return gnv_opt_rts_size_ok(d, n);
 	case SP_DSR:
 		return n == 8 || n == 20;
 	case SP_TRACE:
-		return n == GENV_TRACE_HDR_SIZE + (size_t)d[1] * GENV_TRACE_REC_SIZE;
+		return gnv_opt_trace_size_ok(d, n);
 	default:
 		return true;
 	}
@@ -307,7 +293,7 @@ bool gnv_opt_info(const struct gnv_pkt *pk, const struct gnv_opt *o,
 		case GNV_F_UINT:
 		case GNV_F_BOOL:
 		case GNV_F_ENUM:
-			x->u = get_be(d + off, f->size) >> f->shift;
+			x->u = gnv_get_be(d + off, f->size) >> f->shift;
 			if (f->mask)
 				x->u &= f->mask;
 			if (f->names) {
@@ -345,13 +331,6 @@ bool gnv_opt_info(const struct gnv_pkt *pk, const struct gnv_opt *o,
 
 /* ---- encoding (craft language) ---- */
 
-static int err_out(char *err, size_t errsz, const char *fmt, const char *a, const char *b)
-{
-	if (err && errsz)
-		snprintf(err, errsz, fmt, a, b);
-	return -EINVAL;
-}
-
 static int encode_raw(const char *spec, uint16_t *cls, uint8_t *type, uint8_t *data,
 		      size_t *size, char *err, size_t errsz)
 {
@@ -360,18 +339,18 @@ static int encode_raw(const char *spec, uint16_t *cls, uint8_t *type, uint8_t *d
 	size_t n = 0;
 
 	if (!c1 || num_parse_span(spec, (size_t)(c1 - spec), 0, 0xffff, &v))
-		return err_out(err, errsz, "option '%s': class is not a 16-bit number%s", spec, "");
+		return gnv_errf(err, errsz, -EINVAL, "option '%s': class is not a 16-bit number", spec);
 	*cls = (uint16_t)v;
 	if (num_parse_span(c1 + 1, c2 ? (size_t)(c2 - c1 - 1) : strlen(c1 + 1), 0, 0xff, &v))
-		return err_out(err, errsz, "option '%s': type is not an 8-bit number%s", spec, "");
+		return gnv_errf(err, errsz, -EINVAL, "option '%s': type is not an 8-bit number", spec);
 	*type = (uint8_t)v;
 	if (c2 && c2[1]) {
 		int ret = parse_hex(c2 + 1, data, 124, &n);
 
 		if (ret == -ERANGE)
-			return err_out(err, errsz, "option '%s': data longer than 124 bytes%s", spec, "");
+			return gnv_errf(err, errsz, -EINVAL, "option '%s': data longer than 124 bytes", spec);
 		if (ret)
-			return err_out(err, errsz, "option '%s': data is not hex%s", spec, "");
+			return gnv_errf(err, errsz, -EINVAL, "option '%s': data is not hex", spec);
 	}
 	while (n % 4)
 		data[n++] = 0;
@@ -404,40 +383,40 @@ static int set_field(const struct layout *l, const struct fdesc *f, const char *
 			size_t len = strcspn(p, "+");
 
 			if (n >= 31 || num_parse_span(p, len, 0, 0xffffffffu, &v))
-				return err_out(err, errsz, "option '%s': bad label list '%s'", l->name, val);
-			put_be(d + 4 * n++, 4, v);
+				return gnv_errf(err, errsz, -EINVAL, "option '%s': bad label list '%s'", l->name, val);
+			gnv_put_be(d + 4 * n++, 4, v);
 			p += len;
 			if (*p)
 				p++;
 		}
 		if (!n)
-			return err_out(err, errsz, "option '%s': empty label list%s", l->name, "");
+			return gnv_errf(err, errsz, -EINVAL, "option '%s': empty label list", l->name);
 		*size = 4 * n;
 		return 0;
 	}
 	case GNV_F_IP4:
 	case GNV_F_IP6:
 		if (parse_ip(val, &fam, a))
-			return err_out(err, errsz, "option '%s': '%s' is not an IP address", l->name, val);
+			return gnv_errf(err, errsz, -EINVAL, "option '%s': '%s' is not an IP address", l->name, val);
 		if (l->sp == SP_RTS || l->sp == SP_DSR) {
 			*family = fam;
 			if (fam == 6)
 				off = l->sp == SP_RTS ? 8 : 0;
 		} else if (fam != 4) {
-			return err_out(err, errsz, "option '%s': '%s' is not an IPv4 address", l->name, val);
+			return gnv_errf(err, errsz, -EINVAL, "option '%s': '%s' is not an IPv4 address", l->name, val);
 		}
 		memcpy(d + off, a, fam == 4 ? 4 : 16);
 		return 0;
 	case GNV_F_MAC:
 		if (parse_mac(val, a))
-			return err_out(err, errsz, "option '%s': '%s' is not a MAC address", l->name, val);
+			return gnv_errf(err, errsz, -EINVAL, "option '%s': '%s' is not a MAC address", l->name, val);
 		memcpy(d + off, a, 6);
 		return 0;
 	case GNV_F_HEX: {
 		size_t n;
 
 		if (parse_hex(val, d + off, 124 - off, &n))
-			return err_out(err, errsz, "option '%s': '%s' is not hex data", l->name, val);
+			return gnv_errf(err, errsz, -EINVAL, "option '%s': '%s' is not hex data", l->name, val);
 		*size = off + n;
 		while (*size % 4)
 			d[(*size)++] = 0;
@@ -460,15 +439,15 @@ static int set_field(const struct layout *l, const struct fdesc *f, const char *
 		else if (f->kind == GNV_F_BOOL && !strcmp(val, "false"))
 			v = 0;
 		else if (num_parse_u64(val, 0, max, &v))
-			return err_out(err, errsz, "option '%s': '%s' is out of range or not a number",
-				       l->name, val);
+			return gnv_errf(err, errsz, -EINVAL, "option '%s': '%s' is out of range or not a number",
+					l->name, val);
 store: {
-		uint64_t cur = get_be(d + off, f->size);
+		uint64_t cur = gnv_get_be(d + off, f->size);
 		uint64_t m = (f->mask ? f->mask : ~0ull) << f->shift;
 
 		if (f->size < 8)
 			m &= (1ull << (8 * f->size)) - 1;
-		put_be(d + off, f->size, (cur & ~m) | ((v << f->shift) & m));
+		gnv_put_be(d + off, f->size, (cur & ~m) | ((v << f->shift) & m));
 		return 0;
 	}
 	}
@@ -494,7 +473,7 @@ int gnv_opt_encode(const char *spec, uint16_t genv_class, uint16_t *cls,
 		char name[32];
 
 		snprintf(name, sizeof(name), "%.*s", (int)(nlen < 31 ? nlen : 31), spec);
-		return err_out(err, errsz, "unknown option name '%s'%s (see genv-options(7))", name, "");
+		return gnv_errf(err, errsz, -EINVAL, "unknown option name '%s' (see genv-options(7))", name);
 	}
 	*cls = l->cls ? l->cls : genv_class;
 	*type = l->type;
@@ -531,19 +510,19 @@ int gnv_opt_encode(const char *spec, uint16_t genv_class, uint16_t *cls,
 			uint64_t v;
 
 			if (num_parse_u64(val, 0, 0xffff, &v))
-				return err_out(err, errsz, "option '%s': bad class '%s'", l->name, val);
+				return gnv_errf(err, errsz, -EINVAL, "option '%s': bad class '%s'", l->name, val);
 			*cls = (uint16_t)v;
 		} else if (eq && ((klen == 8 && !strncmp(p, "critical", 8)) ||
 				  (l->sp == SP_RTS && klen == 10 && !strncmp(p, "invalidate", 10)))) {
 			if (!strcmp(val, "1") || !strcmp(val, "true"))
 				*type |= 0x80;
 			else if (strcmp(val, "0") && strcmp(val, "false"))
-				return err_out(err, errsz, "option '%s': '%s' is not 0 or 1", l->name, val);
+				return gnv_errf(err, errsz, -EINVAL, "option '%s': '%s' is not 0 or 1", l->name, val);
 		} else if (!f) {
 			char key[32];
 
 			snprintf(key, sizeof(key), "%.*s", (int)(eq ? klen : len), p);
-			return err_out(err, errsz, "option '%s' has no field '%s'", l->name, key);
+			return gnv_errf(err, errsz, -EINVAL, "option '%s' has no field '%s'", l->name, key);
 		} else {
 			/* a label list is written label:1+2+3 or label:1,2,3 */
 			if (l->sp == SP_LABELS && !eq) {
@@ -574,7 +553,7 @@ int gnv_opt_encode(const char *spec, uint16_t genv_class, uint16_t *cls,
 		/* port was written at the IPv4 offset if given before addr */
 		*size = 20;
 	}
-	if (l->sp == SP_LABELS && *size == 4 && !get_be(data, 4) && !colon)
-		return err_out(err, errsz, "option 'label' needs at least one label%s%s", "", "");
+	if (l->sp == SP_LABELS && *size == 4 && !gnv_get_be(data, 4) && !colon)
+		return gnv_errf(err, errsz, -EINVAL, "option 'label' needs at least one label");
 	return 0;
 }

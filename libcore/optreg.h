@@ -14,26 +14,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "opt_genv.h"	/* genv's option types and sizes */
 #include "pkt.h"
 
-#define GENV_CLASS_DEFAULT	0xFFA7	/* experimental range 0xFF00-0xFFFF */
 #define GNV_MAX_FIELDS		16
-
-/* genv's own option types (in genv's class) */
-enum genv_opt_type {
-	GENV_OPT_LABEL	= 0x01,	/* label set: 1..31 x 32-bit policy labels */
-	GENV_OPT_EPTYPE	= 0x02,	/* endpoint type of the sender */
-	GENV_OPT_RTS	= 0x03,	/* return to sender (direct path); 0x83 = invalidate */
-	GENV_OPT_QOS	= 0x04,	/* QoS class and priority */
-	GENV_OPT_TRACE	= 0x05,	/* trace record list (O-bit probes) */
-};
-
-enum genv_eptype { EP_SIMPLE = 0, EP_SCALED = 1, EP_PROXIED = 2, EP_GATEWAY = 3 };
-enum genv_qos_class { QOS_PREMIUM = 0, QOS_EXPEDITED = 1, QOS_BESTEFFORT = 2 };
-
-#define GENV_TRACE_HDR_SIZE	8
-#define GENV_TRACE_REC_SIZE	12
-#define GENV_TRACE_MAX_HOPS	((124 - GENV_TRACE_HDR_SIZE) / GENV_TRACE_REC_SIZE)
 
 enum gnv_fkind {
 	GNV_F_UINT,	/* u */

@@ -14,6 +14,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 #include "err.h"
 
 #define GNV_PORT		6081
@@ -33,6 +34,12 @@ struct gnv_addr {
 	uint8_t family;		/* 0 none, 4, 6 */
 	uint8_t a[16];		/* IPv4 in the first 4 bytes */
 };
+
+/* Same family and address (4 bytes compared unless the family is 6). */
+static inline bool gnv_addr_eq(const struct gnv_addr *x, const struct gnv_addr *y)
+{
+	return x->family == y->family && !memcmp(x->a, y->a, x->family == 6 ? 16 : 4);
+}
 
 struct gnv_eth {
 	bool present;

@@ -1,0 +1,166 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * genv's own Geneve options: typed encoders and decoders (layouts in
+ * opt_genv.h).  Layer: libcore; calls opt_tlv, cursor.h and libc.
+ */
+#include <errno.h>
+#include <string.h>
+#include "cursor.h"
+#include "opt_genv.h"
+
+/* reserve's NULL means no room once the values were checked */
+#define RESERVE_OR_NOSPC(d, b, cls, type, size) \
+	do { if (!((d) = gnv_opt_reserve(b, cls, type, size))) return -ENOSPC; } while (0)
+
+int gnv_opt_label_get(const uint8_t *data, size_t size, uint32_t *labels,
+		      unsigned int max, unsigned int *n)
+{
+	unsigned int k;
+
+	if (size < 4 || size > 4 * GENV_LABEL_MAX || size % 4)
+		return -EINVAL;
+	k = (unsigned int)(size / 4);
+	for (unsigned int i = 0; labels && i < k && i < max; i++)
+		labels[i] = gnv_be32(data + 4 * i);
+	*n = k;
+	return 0;
+}
+
+int gnv_opt_label_put(struct gnv_optbuf *b, uint16_t cls, const uint32_t *labels,
+		      unsigned int n)
+{
+	uint8_t *d;
+
+	if (!n || n > GENV_LABEL_MAX)
+		return -EINVAL;
+	RESERVE_OR_NOSPC(d, b, cls, GENV_OPT_LABEL, 4 * (size_t)n);
+	for (unsigned int i = 0; i < n; i++)
+		gnv_put32(d + 4 * i, labels[i]);
+	return 0;
+}
+
+int gnv_opt_eptype_get(const uint8_t *data, size_t size, uint8_t *eptype)
+{
+	if (size != GENV_EPTYPE_SIZE)
+		return -EINVAL;
+	*eptype = data[0];
+	return 0;
+}
+
+int gnv_opt_eptype_put(struct gnv_optbuf *b, uint16_t cls, uint8_t eptype)
+{
+	uint8_t *d;
+
+	RESERVE_OR_NOSPC(d, b, cls, GENV_OPT_EPTYPE, GENV_EPTYPE_SIZE);
+	d[0] = eptype;
+	return 0;
+}
+
+bool gnv_opt_rts_size_ok(const uint8_t *data, size_t size)
+{
+	return (size == GENV_RTS4_SIZE && data[1] == 4) || (size == GENV_RTS6_SIZE && data[1] == 6);
+}
+
+int gnv_opt_rts_get(const uint8_t *data, size_t size, uint8_t type, struct gnv_rts *r)
+{
+	if (!gnv_opt_rts_size_ok(data, size))
+		return -EINVAL;
+	memset(r, 0, sizeof(*r));
+	r->flags = data[0];
+	r->invalidate = type & GNV_OPT_CRITICAL;
+	memcpy(r->mac, data + 2, 6);
+	r->host.family = data[1];
+	memcpy(r->host.a, data + 8, data[1] == 6 ? 16 : 4);
+	return 0;
+}
+
+int gnv_opt_rts_put(struct gnv_optbuf *b, uint16_t cls, const struct gnv_rts *r)
+{
+	bool v6 = r->host.family == 6;
+	uint8_t *d;
+
+	if (r->host.family != 4 && !v6)
+		return -EINVAL;
+	RESERVE_OR_NOSPC(d, b, cls, r->invalidate ? GENV_OPT_RTS_INVALIDATE : GENV_OPT_RTS,
+			 v6 ? GENV_RTS6_SIZE : GENV_RTS4_SIZE);
+	d[0] = r->flags;
+	d[1] = v6 ? 6 : 4;
+	memcpy(d + 2, r->mac, 6);
+	memcpy(d + 8, r->host.a, v6 ? 16 : 4);
+	return 0;
+}
+
+int gnv_opt_qos_get(const uint8_t *data, size_t size, struct gnv_qos *q)
+{
+	if (size != GENV_QOS_SIZE)
+		return -EINVAL;
+	q->cls = data[0];
+	q->prio = data[1];
+	return 0;
+}
+
+int gnv_opt_qos_put(struct gnv_optbuf *b, uint16_t cls, const struct gnv_qos *q)
+{
+	uint8_t *d;
+
+	RESERVE_OR_NOSPC(d, b, cls, GENV_OPT_QOS, GENV_QOS_SIZE);
+	d[0] = q->cls;
+	d[1] = q->prio;
+	return 0;
+}
+
+bool gnv_opt_trace_size_ok(const uint8_t *data, size_t size)
+{
+	return size >= GENV_TRACE_HDR_SIZE && data[1] <= GENV_TRACE_MAX_HOPS &&
+	       size == GENV_TRACE_HDR_SIZE + (size_t)data[1] * GENV_TRACE_REC_SIZE;
+}
+
+void gnv_opt_trace_rec_read(const uint8_t *p, struct gnv_trace_rec *r)
+{
+	memcpy(r->id, p, 4);
+	r->role = p[4];
+	r->verdict = p[5];
+	r->reason = gnv_be16(p + 6);
+	r->ts_us = gnv_be32(p + 8);
+}
+
+void gnv_opt_trace_rec_write(uint8_t *p, const struct gnv_trace_rec *r)
+{
+	memcpy(p, r->id, 4);
+	p[4] = r->role;
+	p[5] = r->verdict;
+	gnv_put16(p + 6, r->reason);
+	gnv_put32(p + 8, r->ts_us);
+}
+
+int gnv_opt_trace_get(const uint8_t *data, size_t size, struct gnv_trace *t)
+{
+	if (!gnv_opt_trace_size_ok(data, size))
+		return -EINVAL;
+	t->flags = data[0];
+	t->nhop = data[1];
+	t->id = gnv_be16(data + 2);
+	t->seq = gnv_be32(data + 4);
+	for (unsigned int i = 0; i < t->nhop; i++)
+		gnv_opt_trace_rec_read(data + GENV_TRACE_HDR_SIZE + i * GENV_TRACE_REC_SIZE,
+				       &t->rec[i]);
+	return 0;
+}
+
+int gnv_opt_trace_put(struct gnv_optbuf *b, uint16_t cls, const struct gnv_trace *t)
+{
+	uint8_t *d;
+
+	if (t->nhop > GENV_TRACE_MAX_HOPS)
+		return -EINVAL;
+	RESERVE_OR_NOSPC(d, b, cls, GENV_OPT_TRACE,
+			 GENV_TRACE_HDR_SIZE + (size_t)t->nhop * GENV_TRACE_REC_SIZE);
+	d[0] = t->flags;
+	d[1] = t->nhop;
+	gnv_put16(d + 2, t->id);
+	gnv_put32(d + 4, t->seq);
+	for (unsigned int i = 0; i < t->nhop; i++)
+		gnv_opt_trace_rec_write(d + GENV_TRACE_HDR_SIZE + i * GENV_TRACE_REC_SIZE,
+					&t->rec[i]);
+	return 0;
+}
