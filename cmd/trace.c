@@ -28,6 +28,7 @@
 #include "../libcore/lang.h"
 #include "../libcore/num.h"
 #include "../libcore/optreg.h"
+#include "../libcore/pkt.h"
 #include "../libcore/print.h"
 #include "../router/config.h"
 #include "../router/ctl.h"
@@ -426,15 +427,11 @@ struct dropview {
 	uint64_t shown;
 };
 
-static bool addr_eq(const struct gnv_addr *a, const struct gnv_addr *b)
-{
-	return a->family && a->family == b->family && !memcmp(a->a, b->a, a->family == 6 ? 16 : 4);
-}
-
+/* v->ep has a family (--endpoint), so an address without one never matches. */
 static bool ep_match(const struct dropview *v, const struct gnv_pkt *pk)
 {
-	return addr_eq(&v->ep, &pk->outer.ip.src) || addr_eq(&v->ep, &pk->outer.ip.dst) ||
-	       addr_eq(&v->ep, &pk->inner.ip.src) || addr_eq(&v->ep, &pk->inner.ip.dst) ||
+	return gnv_addr_eq(&v->ep, &pk->outer.ip.src) || gnv_addr_eq(&v->ep, &pk->outer.ip.dst) ||
+	       gnv_addr_eq(&v->ep, &pk->inner.ip.src) || gnv_addr_eq(&v->ep, &pk->inner.ip.dst) ||
 	       (pk->outer.arp.present && v->ep.family == 4 &&
 		(!memcmp(pk->outer.arp.spa, v->ep.a, 4) || !memcmp(pk->outer.arp.tpa, v->ep.a, 4)));
 }

@@ -15,6 +15,7 @@
 #include <unistd.h>
 #include "top.h"
 #include "../ctl_client.h"
+#include "../../libcore/msg.h"
 #include "../../libcore/num.h"
 
 struct top_router {
@@ -208,17 +209,16 @@ int top_router_sample(struct top_router *r, uint32_t vni, struct top_snap *s, bo
 		vni = TOP_NO_VNI;
 		ret = call(r, "show top", &status, fresh);
 	}
-	if (ret) {
-		snprintf(err, errsz, "cannot reach the router at '%s': %s", r->path, strerror(-ret));
-		return ret;
-	}
+	if (ret)
+		return gnv_errf(err, errsz, ret, "cannot reach the router at '%s': %s", r->path,
+				strerror(-ret));
 	if (status) {
 		struct sbuf msg = SBUF_INIT;
 
 		ctl_error_msg(status, &r->reply, false, &msg);
-		snprintf(err, errsz, "router: %.200s", sbuf_str(&msg));
+		ret = gnv_errf(err, errsz, -status, "router: %.200s", sbuf_str(&msg));
 		sbuf_free(&msg);
-		return -status;
+		return ret;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &mono);
 	clock_gettime(CLOCK_REALTIME, &real);
@@ -228,10 +228,8 @@ int top_router_sample(struct top_router *r, uint32_t vni, struct top_snap *s, bo
 	s->wall_ns = (uint64_t)real.tv_sec * 1000000000ull + (uint64_t)real.tv_nsec;
 	s->flow_vni = vni;
 	ret = parse_reply(s, r->reply.buf ? r->reply.buf : (char *)"");
-	if (ret) {
-		snprintf(err, errsz, "out of memory");
-		return ret;
-	}
+	if (ret)
+		return gnv_errf(err, errsz, ret, "out of memory");
 	for (uint32_t i = 0; i < s->nvpc; i++) {
 		s->total.rx_pkts += s->vpc[i].c.rx_pkts;
 		s->total.rx_bytes += s->vpc[i].c.rx_bytes;
