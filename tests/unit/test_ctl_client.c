@@ -2,7 +2,8 @@
 /*
  * cmd/ctl_client.c: the control-socket client of the CLI.  Its readers
  * against canned and real router replies (text and JSON give the same
- * error message), its error texts, and a lost connection dialled again.
+ * error message; `show top` read as text, as top reads it, holds what its
+ * JSON holds), its error texts, and a lost connection dialled again.
  * The client is compiled into this file (the unit runner does not link
  * cmd/); so is a gerr() that keeps the last message.  test_top.c's copy
  * of cmd/top/router.c uses the client from here.
@@ -17,6 +18,7 @@
 #include <sys/wait.h>
 #include "../../cmd/ctl_client.c"
 #include "../../router/config.h"
+#include "../../router/pipeline.h"
 
 Suite *ctl_client_suite(void);
 
@@ -187,6 +189,143 @@ START_TEST(text_records)
 }
 END_TEST
 
+/* The JSON object of array key in doc whose member mkey is the text value v
+ * (numbers compared as text). */
+static struct json_t *find_by(struct json_t *doc, const char *key, const char *mkey, const char *v)
+{
+	struct json_t *arr = ctl_json_get(doc, key);
+
+	for (size_t i = 0; i < ctl_json_len(arr); i++) {
+		struct json_t *o = ctl_json_at(arr, i);
+		const char *sv = ctl_json_str(o, mkey);
+		char num[24];
+
+		if (!sv) {
+			snprintf(num, sizeof(num), "%llu", (unsigned long long)ctl_json_u64(o, mkey));
+			sv = num;
+		}
+		if (!strcmp(sv, v))
+			return o;
+	}
+	return NULL;
+}
+
+/* A text field against its JSON twin: "-" is null (or "" for names),
+ * numbers compare as numbers. */
+static void same_field(const struct ctl_rec *r, struct json_t *o, const char *key)
+{
+	const char *t = ctl_rec_str(r, key), *j = ctl_json_str(o, key);
+	uint64_t v;
+
+	ck_assert_msg(t, "%s: no %s in the text", r->kind, key);
+	if (!strcmp(t, "-")) {
+		ck_assert_msg(ctl_json_is_null(o, key) || (j && !*j), "%s %s: '-' and not null", r->kind, key);
+	} else if (j) {
+		ck_assert_str_eq(t, j);
+	} else if (ctl_json_get(o, key) && !ctl_rec_u64(r, key, UINT64_MAX, &v)) {
+		ck_assert_uint_eq(v, ctl_json_u64(o, key));
+	} else {
+		ck_assert_msg(!strcmp(t, ctl_json_bool(o, key) ? "1" : "0"), "%s %s: %s", r->kind, key, t);
+	}
+}
+
+/* `show top` read as text (what top does) and as JSON carry the same values. */
+START_TEST(show_top_text_is_json)
+{
+	static const char *const setup[] = {
+		"set host addr 10.200.0.1", "add port tap0", "add vpc 100 name blue cidr 10.0.0.0/16",
+		"add vpc 7 cidr 10.7.0.0/16", "add ep 100 10.0.1.5 mac 02:00:00:00:01:05 port tap0",
+	};
+	static const char *const ctr[] = { "rx_packets", "rx_bytes", "tx_packets", "tx_bytes", "drops" };
+	struct rt_tables *t = rt_tables_new(NULL);
+	struct sbuf text = SBUF_INIT, json = SBUF_INIT;
+	struct json_t *doc, *o;
+	struct rt_flow *e;
+	unsigned int nflow = 0, ndrop = 0;
+	char *line, *save = NULL;
+
+	ck_assert_ptr_nonnull(t);
+	for (size_t i = 0; i < sizeof(setup) / sizeof(setup[0]); i++)
+		ck_assert_int_eq(rt_cmd_exec(t, NULL, setup[i], false, &text), 0);
+	e = &rt_vpc_find(t, 100)->flows.e[0];
+	e->family = 4;
+	e->proto = 17;
+	memcpy(e->src, "\x0a\x00\x01\x05", 4);
+	memcpy(e->dst, "\x0a\x00\x02\x07", 4);
+	e->sport = 1;
+	e->dport = 2;
+	e->pkts = 3;
+	e->src_ep = true;
+	e->path = RT_PATH_DECAP;
+	e->host.family = 4;
+	memcpy(e->host.a, "\x0a\xc8\x00\x02", 4);
+	e->verdict = RT_DROP;
+	e->reason = RT_DROP_ECN;
+	sbuf_reset(&text);
+	ck_assert_int_eq(rt_cmd_exec(t, NULL, "show top 100", false, &text), 0);
+	ck_assert_int_eq(rt_cmd_exec(t, NULL, "show top 100", true, &json), 0);
+	doc = ctl_json_load(sbuf_str(&json), json.len);
+	ck_assert_ptr_nonnull(doc);
+	for (line = strtok_r(text.buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		struct ctl_rec r;
+
+		ck_assert_int_eq(ctl_rec_split(&r, line, false), 0);
+		if (!strcmp(r.kind, "top")) {
+			same_field(&r, doc, "now_ns");
+		} else if (!strcmp(r.kind, "stats")) {
+			for (int i = 0; i < r.n; i++)
+				same_field(&r, ctl_json_get(doc, "stats"), r.key[i]);
+		} else if (!strcmp(r.kind, "vpc") || !strcmp(r.kind, "port")) {
+			bool vpc = r.kind[0] == 'v';
+
+			o = find_by(doc, vpc ? "vpcs" : "ports", vpc ? "vni" : "name",
+				    ctl_rec_str(&r, vpc ? "vni" : "name"));
+			ck_assert_ptr_nonnull(o);
+			for (size_t i = 0; i < sizeof(ctr) / sizeof(ctr[0]); i++)
+				same_field(&r, o, ctr[i]);
+			same_field(&r, o, "name");
+			same_field(&r, o, vpc ? "endpoints" : "up");
+			if (vpc)
+				same_field(&r, o, "flows");
+		} else if (!strcmp(r.kind, "drop")) {
+			uint64_t v;
+
+			ck_assert_int_eq(ctl_rec_u64(&r, "count", UINT64_MAX, &v), 0);
+			ck_assert_uint_eq(v, ctl_json_u64(ctl_json_get(doc, "drops"), ctl_rec_str(&r, "reason")));
+			ndrop++;
+		} else if (!strcmp(r.kind, "flow")) {
+			static const char *const f[] = {
+				"vni", "proto", "src", "dst", "sport", "dport", "packets", "bytes",
+				"first_ns", "last_ns", "src_ep", "dst_ep", "path", "host",
+			};
+			const char *reason;
+			char verdict[64];
+
+			o = ctl_json_at(ctl_json_get(doc, "flows"), nflow++);
+			ck_assert_ptr_nonnull(o);
+			for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++)
+				same_field(&r, o, f[i]);
+			/* "verdict:reason" in text, apart in JSON */
+			reason = ctl_json_str(o, "reason");
+			snprintf(verdict, sizeof(verdict), "%s%s%s", ctl_json_str(o, "verdict"),
+				 reason ? ":" : "", reason ? reason : "");
+			ck_assert_str_eq(ctl_rec_str(&r, "verdict"), verdict);
+		} else {
+			ck_abort_msg("unknown record '%s'", r.kind);
+		}
+	}
+	ck_assert_uint_eq(nflow, 1);
+	ck_assert_uint_eq(ctl_json_len(ctl_json_get(doc, "flows")), nflow);
+	ck_assert_uint_eq(ctl_json_len(ctl_json_get(doc, "vpcs")), 2);
+	ck_assert_uint_eq(ctl_json_len(ctl_json_get(doc, "ports")), 1);
+	ck_assert_uint_eq(ndrop, 0);	/* text lists the reasons that counted */
+	ctl_json_free(doc);
+	sbuf_free(&text);
+	sbuf_free(&json);
+	rt_tables_free(t);
+}
+END_TEST
+
 static void sock_path(char *buf, size_t size, const char *name)
 {
 	snprintf(buf, size, "/tmp/genv-ctl-test-%d-%s.sock", (int)getpid(), name);
@@ -316,6 +455,7 @@ Suite *ctl_client_suite(void)
 	tcase_add_test(tc, json_reader);
 	tcase_add_test(tc, json_router_show_host);
 	tcase_add_test(tc, text_records);
+	tcase_add_test(tc, show_top_text_is_json);
 	tcase_add_test(tc, dial_errors);
 	tcase_add_test(tc, call_redial_and_errors);
 	suite_add_tcase(s, tc);
