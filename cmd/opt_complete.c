@@ -11,18 +11,15 @@
  * value consumes the next word unless written --name=value or -xVALUE.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <net/if.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/time.h>
-#include <sys/un.h>
 #include <unistd.h>
 #include "commands.h"
 #include "complete.h"
+#include "ctl_client.h"
 #include "../libcore/sbuf.h"
 #include "../router/config.h"
 #include "../router/ctl.h"
@@ -118,39 +115,15 @@ static void offer_ifaces(struct comp *c, const char *pfx)
 
 /* ---- live objects from the running router ---- */
 
-/* Connect without waiting on a full backlog; replies bounded by COMPLETE_LIVE_MS. */
-static int live_open(const char *path)
+/* One request, bounded by COMPLETE_LIVE_MS; 0 with the reply in out, or -errno. */
+static int live_call(const char *socket, const char *line, int flags, struct sbuf *out)
 {
-	struct timeval tv = { 0, COMPLETE_LIVE_MS * 1000 };
-	struct sockaddr_un sun = { .sun_family = AF_UNIX };
-	int fd, ret;
+	struct ctl_client c;
+	int status = 0, ret;
 
-	if (strlen(path) >= sizeof(sun.sun_path))
-		return -ENAMETOOLONG;
-	memcpy(sun.sun_path, path, strlen(path) + 1);
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	if (fd < 0)
-		return -errno;
-	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0 ||
-	    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) < 0 ||
-	    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) < 0 ||
-	    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)) < 0) {
-		ret = -errno;
-		close(fd);
-		return ret;
-	}
-	return fd;
-}
-
-/* One request in text mode; 0 with the reply in out, or -errno. */
-static int live_call(const char *socket, const char *line, struct sbuf *out)
-{
-	int fd = live_open(rt_ctl_path(socket)), status = 0, ret;
-
-	if (fd < 0)
-		return fd;
-	ret = rt_ctl_call(fd, line, 0, &status, out);
-	close(fd);
+	ctl_client_init(&c, socket, COMPLETE_LIVE_MS);
+	ret = ctl_client_call(&c, line, flags, &status, out);
+	ctl_client_close(&c);
 	if (!ret && status)
 		ret = -status;
 	return ret ? ret : out->oom ? -ENOMEM : 0;
@@ -173,7 +146,7 @@ static void offer_live(struct comp *c, const char *topic, const char *vni, int k
 	size_t tlen = strlen(topic);
 
 	sbuf_printf(&line, "show %s%s%s", topic, vni ? " " : "", vni ? vni : "");
-	if (!line.oom && !live_call(c->socket, sbuf_str(&line), &out)) {
+	if (!line.oom && !live_call(c->socket, sbuf_str(&line), 0, &out)) {
 		char *save = NULL;
 
 		for (char *l = strtok_r(out.buf, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
@@ -218,19 +191,22 @@ int complete_router_name(const char *socket, char *buf, size_t size)
 {
 	struct sbuf out = SBUF_INIT;
 	const char *path = rt_ctl_path(socket), *id, *base;
-	int ret = live_call(socket, "show host", &out);
+	struct json_t *doc;
+	int ret = live_call(socket, "show host", RT_CTL_JSON, &out);
 
 	if (ret) {
 		sbuf_free(&out);
 		return ret;
 	}
-	/* "host addr 10.200.0.1 id h1 mac ..." */
-	id = strstr(sbuf_str(&out), " id ");
+	/* {"schema":1,"host":{"addr":"10.200.0.1","id":"h1",...},...}; id "" when none */
+	doc = ctl_json_load(sbuf_str(&out), out.len);
+	id = ctl_json_str(ctl_json_get(doc, "host"), "id");
 	base = strrchr(path, '/');
-	if (id && (strchr(sbuf_str(&out), '\n') == NULL || id < strchr(sbuf_str(&out), '\n')))
-		snprintf(buf, size, "%.*s", (int)strcspn(id + 4, " \n"), id + 4);
+	if (id && *id)
+		snprintf(buf, size, "%s", id);
 	else
 		snprintf(buf, size, "%s", base ? base + 1 : path);
+	ctl_json_free(doc);
 	sbuf_free(&out);
 	return 0;
 }

@@ -12,10 +12,11 @@
  * The router validates everything and answers with a status and output.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 #include "commands.h"
+#include "ctl_client.h"
 #include "../libcore/sbuf.h"
 #include "../router/ctl.h"
 #include "../router/router.h"
@@ -49,81 +50,12 @@ static int route_opt(struct genv_ctx *g, void *st, int id, const char *arg)
 	return 0;
 }
 
-/* A status from the router: a command it rejected as malformed is a usage
- * error (2), anything else that failed is a runtime failure (1). */
-static int status_exit(int status)
-{
-	if (!status)
-		return EXIT_OK;
-	return status == EINVAL || status == ERANGE ? EXIT_USAGE : EXIT_FAIL;
-}
-
-static int ctl_open(struct genv_ctx *g, const char *path)
-{
-	int fd = rt_ctl_connect(path);
-
-	if (fd < 0) {
-		if (fd == -ENOENT || fd == -ECONNREFUSED)
-			gerr(g, "no router listening on '%s': %s (is 'genv route run' running?)",
-			     path, strerror(-fd));
-		else
-			gerr(g, "cannot connect to '%s': %s", path, strerror(-fd));
-	}
-	return fd;
-}
-
 static int ctl_flags(const struct genv_ctx *g)
 {
 	return g->json ? RT_CTL_JSON : 0;	/* -p is done here, see json_pretty() */
 }
 
-/*
- * In JSON mode the router reports an error as {"schema":1,"error":"MSG"}.
- * Take MSG out (unescaped) so the CLI reports it in genv's one error
- * format, with a FILE:LINE prefix in batches.  False when body is not that.
- */
-static bool json_error_msg(const struct sbuf *body, struct sbuf *msg)
-{
-	const char *p = body->buf ? strstr(body->buf, "\"error\":\"") : NULL;
-
-	if (!p)
-		return false;
-	for (p += 9; *p && *p != '"'; p++) {
-		if (*p != '\\') {
-			sbuf_putc(msg, *p);
-			continue;
-		}
-		switch (*++p) {
-		case 'n': sbuf_putc(msg, '\n'); break;
-		case 't': sbuf_putc(msg, '\t'); break;
-		case 'r': sbuf_putc(msg, '\r'); break;
-		case 'b': sbuf_putc(msg, '\b'); break;
-		case 'f': sbuf_putc(msg, '\f'); break;
-		case 'u': {
-			unsigned int v = 0;
-			int k;
-
-			for (k = 1; k <= 4; k++) {
-				char h = p[k];
-
-				if (h >= '0' && h <= '9') v = v * 16 + (unsigned int)(h - '0');
-				else if (h >= 'a' && h <= 'f') v = v * 16 + (unsigned int)(h - 'a' + 10);
-				else if (h >= 'A' && h <= 'F') v = v * 16 + (unsigned int)(h - 'A' + 10);
-				else break;
-			}
-			if (k <= 4)
-				return true;	/* malformed escape: keep what we have */
-			/* control bytes only: the router escapes nothing else */
-			sbuf_putc(msg, v < 0x80 ? (char)v : '?');
-			p += 4;
-			break;
-		}
-		case 0: return true;
-		default: sbuf_putc(msg, *p); break;
-		}
-	}
-	return true;
-}
+#define ROUTE_HINT "is 'genv route run' running?"
 
 /* -p: re-indent the router's compact JSON (strings copied untouched). */
 static void json_pretty(const char *s, size_t n, struct sbuf *out)
@@ -183,29 +115,12 @@ static void json_pretty(const char *s, size_t n, struct sbuf *out)
 	}
 }
 
-/* Print what the router answered: output on stdout, an error through gerr
- * (JSON in JSON mode); PREFIX ("FILE:LINE: ") goes in front of errors. */
-static int show_reply(struct genv_ctx *g, int status, struct sbuf *out, const char *prefix)
+/* Print what the router answered (its text, or its JSON re-indented for -p). */
+static int show_reply(struct genv_ctx *g, struct sbuf *out)
 {
 	struct sbuf tmp = SBUF_INIT;
 	int ret = EXIT_OK;
 
-	if (status) {
-		const struct sbuf *m = out;
-		size_t n;
-
-		if (g->json && json_error_msg(out, &tmp))
-			m = &tmp;
-		n = m->len;
-		while (n && (m->buf[n - 1] == '\n'))
-			n--;
-		if (n)
-			gerr(g, "%s%.*s", prefix, (int)n, m->buf);
-		else
-			gerr(g, "%s%s", prefix, strerror(status));
-		sbuf_free(&tmp);
-		return status_exit(status);
-	}
 	if (g->pretty) {
 		json_pretty(sbuf_str(out), out->len, &tmp);
 		out = &tmp;
@@ -219,10 +134,11 @@ static int show_reply(struct genv_ctx *g, int status, struct sbuf *out, const ch
 }
 
 /* genv route add|del|set|show WORDS: one line over the socket */
-static int route_call(struct genv_ctx *g, const char *path, int argc, char **argv)
+static int route_call(struct genv_ctx *g, const char *socket, int argc, char **argv)
 {
 	struct sbuf line = SBUF_INIT, out = SBUF_INIT;
-	int fd, status = 0, ret;
+	struct ctl_client c;
+	int ret;
 
 	for (int i = 0; i < argc; i++) {
 		if (!*argv[i] || strpbrk(argv[i], " \t\n\r")) {
@@ -232,19 +148,11 @@ static int route_call(struct genv_ctx *g, const char *path, int argc, char **arg
 		}
 		sbuf_printf(&line, "%s%s", i ? " " : "", argv[i]);
 	}
-	fd = ctl_open(g, path);
-	if (fd < 0) {
-		ret = EXIT_FAIL;
-		goto out;
-	}
-	ret = rt_ctl_call(fd, sbuf_str(&line), ctl_flags(g), &status, &out);
-	close(fd);
-	if (ret) {
-		gerr(g, "'%s': %s", path, strerror(-ret));
-		ret = EXIT_FAIL;
-		goto out;
-	}
-	ret = show_reply(g, status, &out, "");
+	ctl_client_init(&c, socket, 0);
+	ret = ctl_request(g, &c, sbuf_str(&line), ctl_flags(g), &out, "", ROUTE_HINT);
+	ctl_client_close(&c);
+	if (!ret)
+		ret = show_reply(g, &out);
 out:
 	sbuf_free(&line);
 	sbuf_free(&out);
@@ -252,28 +160,27 @@ out:
 }
 
 /* genv route batch FILE: stop at the first rejected line, report FILE:LINE */
-static int route_batch(struct genv_ctx *g, const char *path, const char *file)
+static int route_batch(struct genv_ctx *g, const char *socket, const char *file)
 {
 	struct sbuf out = SBUF_INIT, prefix = SBUF_INIT;
 	FILE *f = strcmp(file, "-") ? fopen(file, "r") : stdin;
+	struct ctl_client c;
 	char *line = NULL;
 	size_t cap = 0;
 	unsigned long lineno = 0, done = 0;
 	ssize_t n;
-	int fd = -1, ret = EXIT_OK;
+	int ret = EXIT_OK;
 
 	if (!f) {
 		gerr(g, "cannot open '%s': %s", file, strerror(errno));
 		return EXIT_FAIL;
 	}
-	fd = ctl_open(g, path);
-	if (fd < 0) {
-		ret = EXIT_FAIL;
+	ctl_client_init(&c, socket, 0);
+	ret = ctl_dial_report(g, &c, ROUTE_HINT);
+	if (ret)
 		goto out;
-	}
 	while ((n = getline(&line, &cap, f)) >= 0) {
 		char *s = line;
-		int status = 0;
 
 		lineno++;
 		while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
@@ -282,21 +189,14 @@ static int route_batch(struct genv_ctx *g, const char *path, const char *file)
 		if (!*s || *s == '#')
 			continue;
 		sbuf_reset(&out);
-		ret = rt_ctl_call(fd, s, ctl_flags(g), &status, &out);
-		if (ret) {
-			gerr(g, "%s:%lu: '%s': %s", file, lineno, path, strerror(-ret));
-			ret = EXIT_FAIL;
-			goto out;
-		}
-		if (status) {
-			sbuf_reset(&prefix);
-			sbuf_printf(&prefix, "%s:%lu: ", file, lineno);
-			show_reply(g, status, &out, sbuf_str(&prefix));
+		sbuf_reset(&prefix);
+		sbuf_printf(&prefix, "%s:%lu: ", file, lineno);
+		if (ctl_request(g, &c, s, ctl_flags(g), &out, sbuf_str(&prefix), ROUTE_HINT)) {
 			/* every line before this one was applied */
 			ret = EXIT_FAIL;
 			goto out;
 		}
-		ret = show_reply(g, 0, &out, "");
+		ret = show_reply(g, &out);
 		if (ret)
 			goto out;
 		done++;
@@ -308,8 +208,7 @@ static int route_batch(struct genv_ctx *g, const char *path, const char *file)
 	if (g->verbose && !ret)
 		fprintf(g->err, "genv route: %lu commands applied from '%s'\n", done, file);
 out:
-	if (fd >= 0)
-		close(fd);
+	ctl_client_close(&c);
 	if (f != stdin)
 		fclose(f);
 	free(line);
@@ -319,27 +218,19 @@ out:
 }
 
 /* genv route save FILE: the router's dump, written atomically here */
-static int route_save(struct genv_ctx *g, const char *path, const char *file)
+static int route_save(struct genv_ctx *g, const char *socket, const char *file)
 {
 	struct sbuf out = SBUF_INIT;
-	int fd, status = 0, ret;
+	struct ctl_client c;
+	int ret;
 
-	fd = ctl_open(g, path);
-	if (fd < 0)
-		return EXIT_FAIL;
-	ret = rt_ctl_call(fd, "show config", 0, &status, &out);
-	close(fd);
-	if (ret) {
-		gerr(g, "'%s': %s", path, strerror(-ret));
-		ret = EXIT_FAIL;
+	ctl_client_init(&c, socket, 0);
+	ret = ctl_request(g, &c, "show config", 0, &out, "", ROUTE_HINT);
+	ctl_client_close(&c);
+	if (ret)
 		goto out;
-	}
-	if (status) {
-		ret = show_reply(g, status, &out, "");
-		goto out;
-	}
 	if (!strcmp(file, "-")) {
-		ret = show_reply(g, 0, &out, "");
+		ret = show_reply(g, &out);
 		goto out;
 	}
 	ret = rt_write_atomic(file, sbuf_str(&out), out.len);
@@ -371,7 +262,7 @@ int cmd_route(struct genv_ctx *g, int argc, char **argv)
 {
 	const struct cmd *self = cmd_find("route");
 	struct route_args a = { 0 };
-	const char *sub, *path;
+	const char *sub;
 	int np, ret;
 
 	ret = opt_parse(g, self, argc, argv, route_opt, &a, &np);
@@ -382,7 +273,6 @@ int cmd_route(struct genv_ctx *g, int argc, char **argv)
 	sub = argv[1];
 	if (!a.socket)
 		a.socket = g->socket;	/* the REPL's 'set router' */
-	path = rt_ctl_path(a.socket);
 	if ((a.file || a.state) && strcmp(sub, "run"))
 		return gusage(g, "--file and --state apply to 'run' only");
 	if (!strcmp(sub, "run")) {
@@ -393,14 +283,14 @@ int cmd_route(struct genv_ctx *g, int argc, char **argv)
 	if (!strcmp(sub, "add") || !strcmp(sub, "del") || !strcmp(sub, "set")) {
 		if (np < 2)
 			return gusage(g, "%s: missing object (vpc, net, ep, port, host)", sub);
-		return route_call(g, path, np, argv + 1);
+		return route_call(g, a.socket, np, argv + 1);
 	}
 	if (!strcmp(sub, "show"))
-		return route_call(g, path, np, argv + 1);
+		return route_call(g, a.socket, np, argv + 1);
 	if (!strcmp(sub, "batch") || !strcmp(sub, "save")) {
 		if (np != 2)
 			return gusage(g, "%s: expected one FILE", sub);
-		return sub[0] == 'b' ? route_batch(g, path, argv[2]) : route_save(g, path, argv[2]);
+		return sub[0] == 'b' ? route_batch(g, a.socket, argv[2]) : route_save(g, a.socket, argv[2]);
 	}
 	return gusage(g, "unknown subcommand '%s': expected run, add, del, set, show, save or batch", sub);
 }

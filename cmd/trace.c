@@ -22,11 +22,13 @@
 #include <unistd.h>
 #include <pcap/pcap.h>
 #include "commands.h"
+#include "ctl_client.h"
 #include "../libcore/build.h"
 #include "../libcore/filter.h"
 #include "../libcore/lang.h"
 #include "../libcore/num.h"
 #include "../libcore/optreg.h"
+#include "../libcore/pkt.h"
 #include "../libcore/print.h"
 #include "../router/config.h"
 #include "../router/ctl.h"
@@ -323,39 +325,13 @@ static int write_out(struct genv_ctx *g, const struct sbuf *o)
  * reported here (EXIT_*). */
 static int ctl_run(struct genv_ctx *g, const char *sock, const char *line, bool json, struct sbuf *out)
 {
-	const char *path = rt_ctl_path(sock ? sock : g->socket);
-	int fd = rt_ctl_connect(path), status = 0, ret;
+	struct ctl_client c;
+	int ret;
 
-	if (fd < 0) {
-		if (fd == -ENOENT || fd == -ECONNREFUSED)
-			gerr(g, "no router listening on '%s': %s (use -f FILE to trace offline)", path,
-			     strerror(-fd));
-		else
-			gerr(g, "cannot connect to '%s': %s", path, strerror(-fd));
-		return EXIT_FAIL;
-	}
-	ret = rt_ctl_call(fd, line, json ? RT_CTL_JSON : 0, &status, out);
-	close(fd);
-	if (ret) {
-		gerr(g, "'%s': %s", path, strerror(-ret));
-		return EXIT_FAIL;
-	}
-	if (status) {
-		const char *m = sbuf_str(out), *e = json ? strstr(m, "\"error\":\"") : NULL;
-		size_t n;
-
-		if (e) {
-			m = e + 9;
-			n = strcspn(m, "\"");
-		} else {
-			n = strlen(m);
-			while (n && m[n - 1] == '\n')
-				n--;
-		}
-		gerr(g, "%.*s", (int)n, n ? m : strerror(status));
-		return status == EINVAL || status == ERANGE ? EXIT_USAGE : EXIT_FAIL;
-	}
-	return EXIT_OK;
+	ctl_client_init(&c, sock ? sock : g->socket, 0);
+	ret = ctl_request(g, &c, line, json ? RT_CTL_JSON : 0, out, "", "use -f FILE to trace offline");
+	ctl_client_close(&c);
+	return ret;
 }
 
 static int trace_packet_cmd(struct genv_ctx *g, const struct targs *a, int np, char **pos)
@@ -451,15 +427,11 @@ struct dropview {
 	uint64_t shown;
 };
 
-static bool addr_eq(const struct gnv_addr *a, const struct gnv_addr *b)
-{
-	return a->family && a->family == b->family && !memcmp(a->a, b->a, a->family == 6 ? 16 : 4);
-}
-
+/* v->ep has a family (--endpoint), so an address without one never matches. */
 static bool ep_match(const struct dropview *v, const struct gnv_pkt *pk)
 {
-	return addr_eq(&v->ep, &pk->outer.ip.src) || addr_eq(&v->ep, &pk->outer.ip.dst) ||
-	       addr_eq(&v->ep, &pk->inner.ip.src) || addr_eq(&v->ep, &pk->inner.ip.dst) ||
+	return gnv_addr_eq(&v->ep, &pk->outer.ip.src) || gnv_addr_eq(&v->ep, &pk->outer.ip.dst) ||
+	       gnv_addr_eq(&v->ep, &pk->inner.ip.src) || gnv_addr_eq(&v->ep, &pk->inner.ip.dst) ||
 	       (pk->outer.arp.present && v->ep.family == 4 &&
 		(!memcmp(pk->outer.arp.spa, v->ep.a, 4) || !memcmp(pk->outer.arp.tpa, v->ep.a, 4)));
 }
@@ -848,31 +820,71 @@ static void path_render(struct genv_ctx *g, const struct targs *a, const struct 
 	}
 }
 
-/* Results with id and pseq from a `probe results` or `probe send` reply. */
-static bool find_result(const char *s, unsigned int id, uint32_t pseq, struct trace_result *r,
-			uint64_t *next)
+/* The index of name among the names of fn (which says "?" past the last), or -1. */
+static int name_index(const char *name, const char *(*fn)(unsigned int))
 {
+	for (unsigned int i = 0; name && strcmp(fn(i), "?"); i++)
+		if (!strcmp(name, fn(i)))
+			return (int)i;
+	return -1;
+}
+
+/* One element of the "results" of a `probe` reply (see trace/probe.c). */
+static bool result_read(const struct json_t *o, struct trace_result *r)
+{
+	const struct json_t *hops = ctl_json_get(o, "hops");
+	uint64_t id = ctl_json_u64(o, "id"), pseq = ctl_json_u64(o, "pseq");
+
+	memset(r, 0, sizeof(*r));
+	if (id > 0xffff || pseq > UINT32_MAX || !ctl_json_len(hops) ||
+	    ctl_json_len(hops) > GENV_TRACE_MAX_HOPS)
+		return false;
+	r->seq = ctl_json_u64(o, "seq");
+	r->id = (uint16_t)id;
+	r->pseq = (uint32_t)pseq;
+	r->overflow = ctl_json_bool(o, "overflow");
+	r->rtt_ns = ctl_json_u64(o, "rtt_ns");
+	for (size_t i = 0; i < ctl_json_len(hops); i++) {
+		const struct json_t *j = ctl_json_at(hops, i);
+		const char *router = ctl_json_str(j, "router");
+		struct trace_hop *h = &r->hop[r->nhop++];
+		int role = name_index(ctl_json_str(j, "role"), trace_role_name);
+		int verdict = name_index(ctl_json_str(j, "verdict"), trace_verdict_name);
+		const char *reason = ctl_json_str(j, "reason");
+		int why = reason ? rt_drop_lookup(reason) : -1;
+		uint64_t ts = ctl_json_u64(j, "ts_us");
+
+		if (!router || parse_ip4(router, h->id) || role < 0 || verdict < 0 || why < 0 ||
+		    ts > UINT32_MAX)
+			return false;
+		h->role = (uint8_t)role;
+		h->verdict = (uint8_t)verdict;
+		h->reason = (uint16_t)why;
+		h->ts_us = (uint32_t)ts;
+	}
+	return true;
+}
+
+/* The result with id and pseq in a `probe results` or `probe send` reply
+ * (JSON); next, when asked for, gets the reply's "next". */
+static bool find_result(const struct sbuf *reply, unsigned int id, uint32_t pseq,
+			struct trace_result *r, uint64_t *next)
+{
+	struct json_t *doc = ctl_json_load(reply->buf ? reply->buf : "", reply->len);
+	const struct json_t *res = ctl_json_get(doc, "results");
 	bool found = false;
 
-	while (*s) {
-		size_t n = strcspn(s, "\n");
+	for (size_t i = 0; i < ctl_json_len(res); i++) {
 		struct trace_result x;
 
-		if (!trace_result_parse(s, n, &x) && x.id == id && x.pseq == pseq) {
+		if (result_read(ctl_json_at(res, i), &x) && x.id == id && x.pseq == pseq) {
 			*r = x;
 			found = true;
-		} else if (next && n > 5 && !memcmp(s, "next=", 5)) {
-			char nb[24];
-			size_t k = strcspn(s + 5, " \n");
-
-			if (k < sizeof(nb)) {
-				memcpy(nb, s + 5, k);
-				nb[k] = 0;
-				num_parse_u64(nb, 0, UINT64_MAX, next);
-			}
 		}
-		s += n + (s[n] ? 1 : 0);
 	}
+	if (next && ctl_json_get(doc, "next"))
+		*next = ctl_json_u64(doc, "next");
+	ctl_json_free(doc);
 	return found;
 }
 
@@ -957,10 +969,13 @@ static void sim_run(struct sim *s)
 static int path_call(struct genv_ctx *g, const struct targs *a, struct sim *s, const char *line,
 		     struct sbuf *out)
 {
+	int r;
+
 	if (!s)
-		return ctl_run(g, a->socket, line, false, out);
-	if (rt_cmd_exec(s->t[0], &s->ops[0], line, false, out)) {
-		gerr(g, "%s", sbuf_str(out));
+		return ctl_run(g, a->socket, line, true, out);
+	r = rt_cmd_exec(s->t[0], &s->ops[0], line, true, out);
+	if (r) {
+		ctl_error_report(g, -r, out, true, "");
 		return EXIT_USAGE;
 	}
 	sim_run(s);
@@ -1003,10 +1018,10 @@ static int trace_path_cmd(struct genv_ctx *g, const struct targs *a)
 			s->ops[i].ul_send = sim_send;
 		}
 	}
-	/* the router's text replies are parsed here */
+	/* the router's JSON replies are read here */
 	ret = path_call(g, a, s, "probe results since 18446744073709551615", &out);
 	if (!ret)
-		find_result(sbuf_str(&out), 0x10000, 0, &res[0], &next);
+		find_result(&out, 0x10000, 0, &res[0], &next);
 	for (unsigned int i = 1; !ret && i <= count && !(g->interrupted && *g->interrupted); i++) {
 		bool got;
 
@@ -1020,7 +1035,7 @@ static int trace_path_cmd(struct genv_ctx *g, const struct targs *a)
 		if (ret)
 			break;
 		sent++;
-		got = find_result(sbuf_str(&out), id, i, &res[nres], NULL);
+		got = find_result(&out, id, i, &res[nres], NULL);
 		/* wait up to a second for the answer (offline: it is there, or lost) */
 		for (int w = 0; !got && w < (s ? 1 : 50); w++) {
 			struct timespec ts = { 0, 20000000 };
@@ -1033,7 +1048,7 @@ static int trace_path_cmd(struct genv_ctx *g, const struct targs *a)
 			ret = path_call(g, a, s, sbuf_str(&line), &out);
 			if (ret)
 				break;
-			got = find_result(sbuf_str(&out), id, i, &res[nres], NULL);
+			got = find_result(&out, id, i, &res[nres], NULL);
 		}
 		if (got)
 			nres++;

@@ -4,7 +4,9 @@
  * sample over the control socket (router/ctl.h), whose text reply is
  * records of "KIND key value key value ...".  A lost connection is
  * retried at the next sample; the first sample of a new connection is a
- * new baseline (the router may have restarted).
+ * new baseline (the router may have restarted).  The records are read with
+ * ctl_client's text reader: the JSON form of `show top` carries the same
+ * fields, but the scripted router of tests/cli/top.sh answers text only.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -12,12 +14,13 @@
 #include <time.h>
 #include <unistd.h>
 #include "top.h"
+#include "../ctl_client.h"
+#include "../../libcore/msg.h"
 #include "../../libcore/num.h"
-#include "../../router/ctl.h"
 
 struct top_router {
 	char *path;
-	int fd;
+	struct ctl_client ctl;
 	struct sbuf reply;
 };
 
@@ -27,12 +30,14 @@ int top_router_open(struct top_router **out, const char *path)
 
 	if (!r)
 		return -ENOMEM;
-	r->path = strdup(rt_ctl_path(path));
+	ctl_client_init(&r->ctl, path, 0);
+	r->path = strdup(r->ctl.path);
 	if (!r->path) {
 		free(r);
 		return -ENOMEM;
 	}
-	r->fd = -1;
+	r->ctl.path = r->path;
+	r->ctl.redial = true;	/* `show top` may be asked again */
 	*out = r;
 	return 0;
 }
@@ -41,57 +46,44 @@ void top_router_close(struct top_router *r)
 {
 	if (!r)
 		return;
-	if (r->fd >= 0)
-		close(r->fd);
+	ctl_client_close(&r->ctl);
 	sbuf_free(&r->reply);
 	free(r->path);
 	free(r);
 }
 
-#define MAX_WORDS 64
-
-/* The value of key in a record, or NULL. */
-static const char *kv(char **w, int n, const char *key)
+static uint64_t rec_u64(const struct ctl_rec *w, const char *key)
 {
-	for (int i = 1; i + 1 < n; i += 2)
-		if (!strcmp(w[i], key))
-			return w[i + 1];
-	return NULL;
-}
-
-static uint64_t kv_u64(char **w, int n, const char *key)
-{
-	const char *v = kv(w, n, key);
 	uint64_t x = 0;
 
-	if (v && num_parse_u64(v, 0, UINT64_MAX, &x))
+	if (ctl_rec_u64(w, key, UINT64_MAX, &x))
 		x = 0;
 	return x;
 }
 
-static void kv_ctr(char **w, int n, struct top_ctr *c)
+static void rec_ctr(const struct ctl_rec *w, struct top_ctr *c)
 {
-	c->rx_pkts = kv_u64(w, n, "rx_packets");
-	c->rx_bytes = kv_u64(w, n, "rx_bytes");
-	c->tx_pkts = kv_u64(w, n, "tx_packets");
-	c->tx_bytes = kv_u64(w, n, "tx_bytes");
-	c->drops = kv_u64(w, n, "drops");
+	c->rx_pkts = rec_u64(w, "rx_packets");
+	c->rx_bytes = rec_u64(w, "rx_bytes");
+	c->tx_pkts = rec_u64(w, "tx_packets");
+	c->tx_bytes = rec_u64(w, "tx_bytes");
+	c->drops = rec_u64(w, "drops");
 }
 
-static void kv_str(char *dst, size_t size, char **w, int n, const char *key)
+static void rec_str(char *dst, size_t size, const struct ctl_rec *w, const char *key)
 {
-	const char *v = kv(w, n, key);
+	const char *v = ctl_rec_str(w, key);
 
 	snprintf(dst, size, "%s", v && strcmp(v, "-") ? v : "");
 }
 
 /* What the router did with the flow's last packet (older routers send
  * none of it: "-"). */
-static void kv_fate(char **w, int n, struct top_flow *f)
+static void rec_fate(const struct ctl_rec *w, struct top_flow *f)
 {
-	const char *se = kv(w, n, "src_ep"), *de = kv(w, n, "dst_ep");
-	const char *path = kv(w, n, "path"), *host = kv(w, n, "host");
-	const char *verdict = kv(w, n, "verdict");
+	const char *se = ctl_rec_str(w, "src_ep"), *de = ctl_rec_str(w, "dst_ep");
+	const char *path = ctl_rec_str(w, "path"), *host = ctl_rec_str(w, "host");
+	const char *verdict = ctl_rec_str(w, "verdict");
 	uint8_t a[16];
 	int fam = 0;
 
@@ -109,61 +101,61 @@ static void kv_fate(char **w, int n, struct top_flow *f)
 		snprintf(f->verdict, sizeof(f->verdict), "%s", verdict);
 }
 
-static int parse_record(struct top_snap *s, char **w, int n)
+static int parse_record(struct top_snap *s, const struct ctl_rec *w)
 {
-	const char *k = w[0];
+	const char *k = w->kind;
 
 	if (!strcmp(k, "stats")) {
 		/* packets and bytes are the sum of the VPCs (below); drops
 		 * include those no VPC owns (unknown VNI, malformed) */
-		s->total.drops = kv_u64(w, n, "drops");
+		s->total.drops = rec_u64(w, "drops");
 	} else if (!strcmp(k, "port")) {
 		struct top_port *p = top_snap_add_port(s);
-		const char *up = kv(w, n, "up");
+		const char *up = ctl_rec_str(w, "up");
 
 		if (!p)
 			return -ENOMEM;
-		kv_str(p->name, sizeof(p->name), w, n, "name");
+		rec_str(p->name, sizeof(p->name), w, "name");
 		p->up = !up || !strcmp(up, "-") ? -1 : !strcmp(up, "1");
-		kv_ctr(w, n, &p->c);
+		rec_ctr(w, &p->c);
 	} else if (!strcmp(k, "vpc")) {
 		struct top_vpc *v = top_snap_add_vpc(s);
 
 		if (!v)
 			return -ENOMEM;
-		v->vni = (uint32_t)kv_u64(w, n, "vni");
-		kv_str(v->name, sizeof(v->name), w, n, "name");
-		v->endpoints = kv_u64(w, n, "endpoints");
-		v->flows = kv_u64(w, n, "flows");
-		kv_ctr(w, n, &v->c);
+		v->vni = (uint32_t)rec_u64(w, "vni");
+		rec_str(v->name, sizeof(v->name), w, "name");
+		v->endpoints = rec_u64(w, "endpoints");
+		v->flows = rec_u64(w, "flows");
+		rec_ctr(w, &v->c);
 	} else if (!strcmp(k, "drop")) {
 		struct top_drop *d = top_snap_add_drop(s);
 
 		if (!d)
 			return -ENOMEM;
-		kv_str(d->reason, sizeof(d->reason), w, n, "reason");
-		d->count = kv_u64(w, n, "count");
+		rec_str(d->reason, sizeof(d->reason), w, "reason");
+		d->count = rec_u64(w, "count");
 	} else if (!strcmp(k, "flow")) {
 		struct top_flow *f = top_snap_add_flow(s);
-		const char *a = kv(w, n, "src"), *b = kv(w, n, "dst");
+		const char *a = ctl_rec_str(w, "src"), *b = ctl_rec_str(w, "dst");
 		int fa = 0, fb = 0;
 
 		if (!f)
 			return -ENOMEM;
-		f->vni = (uint32_t)kv_u64(w, n, "vni");
-		f->proto = (uint8_t)kv_u64(w, n, "proto");
+		f->vni = (uint32_t)rec_u64(w, "vni");
+		f->proto = (uint8_t)rec_u64(w, "proto");
 		if (!a || !b || parse_ip(a, &fa, f->src) || parse_ip(b, &fb, f->dst)) {
 			s->nflow--;
 			return 0;
 		}
 		f->family = (uint8_t)fa;
-		f->sport = (uint16_t)kv_u64(w, n, "sport");
-		f->dport = (uint16_t)kv_u64(w, n, "dport");
-		f->pkts = kv_u64(w, n, "packets");
-		f->bytes = kv_u64(w, n, "bytes");
-		f->first_ns = kv_u64(w, n, "first_ns");
-		f->last_ns = kv_u64(w, n, "last_ns");
-		kv_fate(w, n, f);
+		f->sport = (uint16_t)rec_u64(w, "sport");
+		f->dport = (uint16_t)rec_u64(w, "dport");
+		f->pkts = rec_u64(w, "packets");
+		f->bytes = rec_u64(w, "bytes");
+		f->first_ns = rec_u64(w, "first_ns");
+		f->last_ns = rec_u64(w, "last_ns");
+		rec_fate(w, f);
 	}
 	/* "top" and unknown kinds: ignored (newer routers may add records) */
 	return 0;
@@ -174,39 +166,28 @@ static int parse_reply(struct top_snap *s, char *text)
 	char *line, *save = NULL;
 
 	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		char *w[MAX_WORDS], *ws = NULL, *word;
-		int n = 0, r;
+		struct ctl_rec w;
+		int r;
 
-		for (word = strtok_r(line, " \t", &ws); word && n < MAX_WORDS;
-		     word = strtok_r(NULL, " \t", &ws))
-			w[n++] = word;
-		if (!n)
+		if (ctl_rec_split(&w, line, false))
 			continue;
-		r = parse_record(s, w, n);
+		r = parse_record(s, &w);
 		if (r)
 			return r;
 	}
 	return s->oom ? -ENOMEM : 0;
 }
 
+/* *fresh: the reply came over a new connection. */
 static int call(struct top_router *r, const char *line, int *status, bool *fresh)
 {
+	unsigned int dials = r->ctl.dials;
 	int ret;
 
-	for (int attempt = 0; attempt < 2; attempt++) {
-		if (r->fd < 0) {
-			r->fd = rt_ctl_connect(r->path);
-			if (r->fd < 0)
-				return r->fd;
-			*fresh = true;
-		}
-		sbuf_reset(&r->reply);
-		ret = rt_ctl_call(r->fd, line, 0, status, &r->reply);
-		if (!ret)
-			return 0;
-		close(r->fd);	/* the router went away: reconnect once */
-		r->fd = -1;
-	}
+	sbuf_reset(&r->reply);
+	ret = ctl_client_call(&r->ctl, line, 0, status, &r->reply);
+	if (r->ctl.dials != dials)
+		*fresh = true;
 	return ret;
 }
 
@@ -228,17 +209,16 @@ int top_router_sample(struct top_router *r, uint32_t vni, struct top_snap *s, bo
 		vni = TOP_NO_VNI;
 		ret = call(r, "show top", &status, fresh);
 	}
-	if (ret) {
-		snprintf(err, errsz, "cannot reach the router at '%s': %s", r->path, strerror(-ret));
-		return ret;
-	}
+	if (ret)
+		return gnv_errf(err, errsz, ret, "cannot reach the router at '%s': %s", r->path,
+				strerror(-ret));
 	if (status) {
-		size_t n = r->reply.len > 200 ? 200 : r->reply.len;
+		struct sbuf msg = SBUF_INIT;
 
-		while (n && r->reply.buf[n - 1] == '\n')
-			n--;
-		snprintf(err, errsz, "router: %.*s", (int)n, n ? r->reply.buf : strerror(status));
-		return -status;
+		ctl_error_msg(status, &r->reply, false, &msg);
+		ret = gnv_errf(err, errsz, -status, "router: %.200s", sbuf_str(&msg));
+		sbuf_free(&msg);
+		return ret;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &mono);
 	clock_gettime(CLOCK_REALTIME, &real);
@@ -248,10 +228,8 @@ int top_router_sample(struct top_router *r, uint32_t vni, struct top_snap *s, bo
 	s->wall_ns = (uint64_t)real.tv_sec * 1000000000ull + (uint64_t)real.tv_nsec;
 	s->flow_vni = vni;
 	ret = parse_reply(s, r->reply.buf ? r->reply.buf : (char *)"");
-	if (ret) {
-		snprintf(err, errsz, "out of memory");
-		return ret;
-	}
+	if (ret)
+		return gnv_errf(err, errsz, ret, "out of memory");
 	for (uint32_t i = 0; i < s->nvpc; i++) {
 		s->total.rx_pkts += s->vpc[i].c.rx_pkts;
 		s->total.rx_bytes += s->vpc[i].c.rx_bytes;
