@@ -862,7 +862,9 @@ static int spec_from_segs(const struct fctx *c, struct gnv_spec *spec, int keep,
 			cs->mode = GNV_CS_SET;
 			if (st == GNV_CSUM_ZERO && l->kind == LK_UDP)
 				cs->mode = GNV_CS_ZERO;
-			if (explicit || st != GNV_CSUM_OK)
+			/* 0xffff verifies like 0x0000 (ones' complement -0), but the
+			 * builder writes 0x0000 outside UDP: keep it explicit */
+			if (explicit || st != GNV_CSUM_OK || (cs->val == 0xffff && l->kind != LK_UDP))
 				l->set |= 1ull << fi;
 		}
 		if (l->kind == LK_GENEVE && !explicit && l->u.gnv.optlen * 4u == l->u.gnv.opts.size)
