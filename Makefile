@@ -33,10 +33,15 @@ endif
 
 CORE_SRC := $(sort $(wildcard libcore/*.c))
 CMD_SRC  := $(sort $(wildcard cmd/*.c cmd/top/*.c))
-RT_SRC   := $(sort $(wildcard router/*.c trace/*.c))
+RT_SRC   := $(sort $(wildcard router/*.c))
+TR_SRC   := $(sort $(wildcard trace/*.c))
 CORE_OBJ := $(CORE_SRC:%.c=$(O)/%.o)
 RT_OBJ   := $(RT_SRC:%.c=$(O)/%.o)
-RT_LIB   := $(if $(RT_OBJ),$(O)/librouter.a)
+TR_OBJ   := $(TR_SRC:%.c=$(O)/%.o)
+# One archive per layer, linked top-down (cmd, trace, router, libcore): a
+# call upward has no definition after it on the link line and fails to
+# link, so the linker enforces the layering (tests/layers.py checks it too).
+LAYER_LIBS := $(O)/libtrace.a $(O)/librouter.a $(O)/libcore.a
 CMD_OBJ  := $(CMD_SRC:%.c=$(O)/%.o)
 UNIT_SRC := $(sort $(wildcard tests/unit/*.c))
 UNIT_OBJ := $(UNIT_SRC:%.c=$(O)/%.o)
@@ -52,8 +57,12 @@ all: genv
 genv: $(O)/genv
 	@rm -f genv; if [ "$(O)" = build ]; then ln -s $(O)/genv genv; else cp $(O)/genv genv; fi
 
-$(O)/genv: $(CMD_OBJ) $(RT_LIB) $(O)/libcore.a
-	$(CC) $(LDFLAGS) -o $@ $(CMD_OBJ) $(RT_LIB) $(O)/libcore.a $(LDLIBS)
+$(O)/genv: $(CMD_OBJ) $(LAYER_LIBS)
+	$(CC) $(LDFLAGS) -o $@ $(CMD_OBJ) $(LAYER_LIBS) $(LDLIBS)
+
+$(O)/libtrace.a: $(TR_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
 
 $(O)/librouter.a: $(RT_OBJ)
 	@rm -f $@
@@ -67,11 +76,11 @@ $(O)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(PKGCFLAGS) -MMD -MP -c -o $@ $<
 
--include $(CORE_OBJ:.o=.d) $(CMD_OBJ:.o=.d) $(RT_OBJ:.o=.d) $(UNIT_OBJ:.o=.d)
+-include $(CORE_OBJ:.o=.d) $(CMD_OBJ:.o=.d) $(RT_OBJ:.o=.d) $(TR_OBJ:.o=.d) $(UNIT_OBJ:.o=.d)
 
 # Unit tests: one Check runner for all libcore modules (fork mode on).
-$(O)/unit-tests: $(UNIT_OBJ) $(RT_LIB) $(O)/libcore.a
-	$(CC) $(LDFLAGS) -o $@ $(UNIT_OBJ) $(RT_LIB) $(O)/libcore.a $(LDLIBS) \
+$(O)/unit-tests: $(UNIT_OBJ) $(LAYER_LIBS)
+	$(CC) $(LDFLAGS) -o $@ $(UNIT_OBJ) $(LAYER_LIBS) $(LDLIBS) \
 		$(shell $(PKG_CONFIG) --libs check 2>/dev/null || echo -lcheck -lsubunit -lm -lrt -lpthread)
 
 deps:

@@ -10,6 +10,7 @@
  * The words after the subcommand are the router's command language (see
  * genv.conf(5)); this file only joins them into one line and sends it.
  * The router validates everything and answers with a status and output.
+ * `route run` is where the router is wired with its extensions (trace).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -20,6 +21,7 @@
 #include "../libcore/sbuf.h"
 #include "../router/ctl.h"
 #include "../router/router.h"
+#include "../trace/ext.h"
 
 enum { ROUTE_OPT_FILE = 1, ROUTE_OPT_STATE, ROUTE_OPT_SOCKET };
 
@@ -252,6 +254,7 @@ static int route_run(struct genv_ctx *g, const struct route_args *a)
 		.state = a->state,
 		.socket = rt_ctl_path(a->socket),
 		.log_level = g->quiet ? RT_LOG_ERR : RT_LOG_INFO + (g->verbose > 0),
+		.exts = (const struct rt_ext *const[]){ &trace_ext, NULL },	/* trace, probe */
 	};
 	int ret = router_run(&o);
 

@@ -34,6 +34,7 @@
 #include "../router/ctl.h"
 #include "../router/dropring.h"
 #include "../trace/explain.h"
+#include "../trace/ext.h"
 #include "../trace/probe.h"
 
 enum {
@@ -183,8 +184,9 @@ static int load_config(struct genv_ctx *g, const char *file, struct rt_tables **
 	rt_limits_default(&lim);
 	lim.genv_class = opt_class();
 	t = rt_tables_new(&lim);
-	if (!t) {
+	if (!t || rt_ext_add(&t->exts, &trace_ext)) {
 		gerr(g, "out of memory");
+		rt_tables_free(t);
 		fclose(f);
 		return EXIT_FAIL;
 	}
@@ -711,7 +713,7 @@ static int trace_capture_cmd(struct genv_ctx *g, const struct targs *a, int np, 
 /* ---- genv trace path: probes through the running routers ---- */
 
 struct hopstat {
-	struct trace_hop last;
+	struct gnv_trace_rec last;
 	unsigned int seen;
 	double off_sum;			/* microseconds after hop 1 */
 };
@@ -794,7 +796,7 @@ static void path_render(struct genv_ctx *g, const struct targs *a, const struct 
 		sbuf_printf(o, " dport %llu", (unsigned long long)(a->dport_set ? a->dport : 33434));
 	sbuf_printf(o, ", %u probes\n", sent);
 	for (unsigned int k = 0; k < nh; k++) {
-		const struct trace_hop *h = &hs[k].last;
+		const struct gnv_trace_rec *h = &hs[k].last;
 
 		sbuf_printf(o, "%3u  %-15s %-8s %-8s %8.3f ms  %s", k + 1,
 			    rt_addr_fmt(ab, sizeof(ab), 4, h->id), trace_role_name(h->role),
@@ -811,7 +813,7 @@ static void path_render(struct genv_ctx *g, const struct targs *a, const struct 
 		sbuf_printf(o, ", rtt min/avg/max %.3f/%.3f/%.3f ms", rmin, rsum / nrtt, rmax);
 	sbuf_putc(o, '\n');
 	if (last) {
-		const struct trace_hop *h = &last->hop[last->nhop - 1];
+		const struct gnv_trace_rec *h = &last->hop[last->nhop - 1];
 
 		sbuf_printf(o, "verdict: %s\negress: %s\nreason: %s\n", trace_verdict_name(h->verdict),
 			    rt_addr_fmt(ab, sizeof(ab), 4, h->id), rt_drop_name(h->reason));
@@ -847,7 +849,7 @@ static bool result_read(const struct json_t *o, struct trace_result *r)
 	for (size_t i = 0; i < ctl_json_len(hops); i++) {
 		const struct json_t *j = ctl_json_at(hops, i);
 		const char *router = ctl_json_str(j, "router");
-		struct trace_hop *h = &r->hop[r->nhop++];
+		struct gnv_trace_rec *h = &r->hop[r->nhop++];
 		int role = name_index(ctl_json_str(j, "role"), trace_role_name);
 		int verdict = name_index(ctl_json_str(j, "verdict"), trace_verdict_name);
 		const char *reason = ctl_json_str(j, "reason");
@@ -953,7 +955,8 @@ static void sim_run(struct sim *s)
 			if (copy) {
 				memcpy(copy, w.data, w.size);
 				if (rt_from_underlay(t, &m, copy, w.size, 0, &o, NULL) == RT_CONTROL)
-					trace_probe_control(t, &s->ops[i], &m, w.data, w.size);
+					rt_ext_control(&t->exts, t, &s->ops[i], &m, &t->scratch, copy,
+						       w.size);
 				free(copy);
 			}
 			break;

@@ -16,16 +16,16 @@
 #include "../libcore/json.h"
 #include "../libcore/num.h"
 #include "../libcore/optreg.h"
-#include "../trace/explain.h"
-#include "../trace/probe.h"
 #include "config.h"
 #include "dropring.h"
+#include "pipeline.h"
 
 #define RT_LINE_MAX	8192
 #define RT_WORDS_MAX	256
 #define ERR_MAX		256
 
-const char *const rt_cmd_verbs[] = { "add", "del", "set", "show", "clear", "dump", "trace", "drops", "probe", "mirror", NULL };
+const char *const rt_cmd_verbs[] = { "add", "del", "set", "show", "clear", "dump", "drops", "mirror", NULL };
+static const char *const change_verbs[] = { "add", "del", "set", "clear", NULL };
 const char *const rt_cmd_objects[] = { "vpc", "net", "ep", "port", "host", NULL };
 const char *const rt_show_topics[] = { "vpc", "net", "ep", "port", "host", "stats", "flows",
 				       "drops", "config", "top", NULL };
@@ -1628,27 +1628,7 @@ static int cmd_show(struct cmd *c, bool json_mode, struct sbuf *out)
 	return out->oom ? -ENOMEM : 0;
 }
 
-/* ---- trace and drops (genv trace) ---- */
-
-/* trace packet (port NAME | underlay [from A] [ttl N] [tos N]) [raw] [verbose] hex HEX */
-static int cmd_trace(struct cmd *c, bool json, struct sbuf *out)
-{
-	struct trace_fmt f = { .json = json };
-	struct trace_req r;
-	uint8_t *buf;
-	int ret;
-
-	if (c->n < 2 || strcmp(c->w[1], "packet"))
-		return werr(c, 1, "expected 'trace packet'");
-	buf = malloc(TRACE_FRAME_MAX);
-	if (!buf)
-		return cerr(c, "out of memory");
-	ret = trace_req_parse(&r, c->n - 2, c->w + 2, buf, TRACE_FRAME_MAX, c->msg, sizeof(c->msg));
-	if (!ret)
-		ret = trace_packet(c->t, &r, &f, out, c->msg, sizeof(c->msg));
-	free(buf);
-	return ret ? terr(c, ret, c->msg) : 0;
-}
+/* ---- drops and mirror (genv trace) ---- */
 
 /* drops since SEQ [max N] */
 static int cmd_drops(struct cmd *c, bool json, struct sbuf *out)
@@ -1764,19 +1744,10 @@ static int dispatch(struct cmd *c, bool json, struct sbuf *out)
 		}
 		return rt_config_dump(c->t, out);
 	}
-	if (!strcmp(verb, "trace"))
-		return snprintf(c->name, sizeof(c->name), "trace"), cmd_trace(c, json, out);
 	if (!strcmp(verb, "drops"))
 		return snprintf(c->name, sizeof(c->name), "drops"), cmd_drops(c, json, out);
 	if (!strcmp(verb, "mirror"))
 		return snprintf(c->name, sizeof(c->name), "mirror"), cmd_mirror(c, json, out);
-	if (!strcmp(verb, "probe")) {
-		int r;
-
-		snprintf(c->name, sizeof(c->name), "probe");
-		r = trace_probe_cmd(c->t, c->ops, c->n - 1, c->w + 1, json, out, c->msg, sizeof(c->msg));
-		return r ? terr(c, r, c->msg) : 0;
-	}
 	if (!strcmp(verb, "clear")) {
 		snprintf(c->name, sizeof(c->name), "clear");
 		if (c->n != 2 || strcmp(c->w[1], "stats"))
@@ -1785,10 +1756,22 @@ static int dispatch(struct cmd *c, bool json, struct sbuf *out)
 		return 0;
 	}
 	if (strcmp(verb, "add") && strcmp(verb, "del") && strcmp(verb, "set")) {
-		char list[80];
+		const struct rt_ext *e;
+		char list[160];
+		void *state;
+		int r;
 
-		list_words(list, sizeof(list), rt_cmd_verbs);
-		return werr(c, 0, "unknown command (expected %s)", list);
+		e = rt_ext_by_verb(&c->t->exts, verb, &state);
+		if (!e) {
+			list_words(list, sizeof(list), rt_cmd_verbs);
+			rt_ext_verbs_list(&c->t->exts, list, sizeof(list));
+			return werr(c, 0, "unknown command (expected %s)", list);
+		}
+		snprintf(c->name, sizeof(c->name), "%.16s", verb);
+		r = e->verb(&(struct rt_ext_call){ .t = c->t, .ops = c->ops, .state = state, .n = c->n,
+						  .w = c->w, .pos = c->pos, .json = json, .out = out,
+						  .err = c->msg, .errsz = sizeof(c->msg) });
+		return r ? terr(c, r, c->msg) : 0;
 	}
 	if (c->n < 2) {
 		snprintf(c->name, sizeof(c->name), "%s", verb);
@@ -1830,9 +1813,7 @@ int rt_cmd_exec(struct rt_tables *t, const struct rt_runtime_ops *ops, const cha
 	r = split(c, line);
 	if (!r)
 		r = dispatch(c, json, out);
-	change = !r && c->n && strcmp(c->w[0], "show") && strcmp(c->w[0], "dump") &&
-		 strcmp(c->w[0], "trace") && strcmp(c->w[0], "drops") && strcmp(c->w[0], "probe") &&
-		 strcmp(c->w[0], "mirror");
+	change = !r && c->n && is_word(c->w[0], change_verbs);
 	if (r) {
 		struct json j;
 

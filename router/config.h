@@ -21,6 +21,8 @@
  *          (top: what `genv top` samples, one record per line; flows with VNI)
  *   clear stats
  *   dump                                   (the running config, as commands)
+ * Extensions (router/ext.h) add verbs of their own, which never change the
+ * tables: trace/ext.h adds `trace packet ...` and `probe ...`.
  *
  * A list keyword takes one or more values ("host A B" == "host A host B").
  * Numbers go through libcore/num.h, addresses through parse_ip/parse_mac,

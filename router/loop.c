@@ -26,7 +26,6 @@
 #include <sys/stat.h>
 #include <sys/timerfd.h>
 #include <sys/un.h>
-#include "../trace/probe.h"
 #include "router.h"
 #include "config.h"
 #include "ctl.h"
@@ -567,7 +566,7 @@ static void dispatch(struct router *r, unsigned int slot, const struct rt_pkt *i
 		to_underlay(r, slot, o);
 		break;
 	case RT_CONTROL:
-		/* handled by trace_probe_control() when it came in */
+		/* handled by the extensions (rt_ext_control) when it came in */
 		r->control_pkts++;
 		RT_LOG_LIMITED(RT_LOG_DEBUG, "control packet (O bit) from %s, VNI %u",
 			       in->peer.family ? rt_addr_fmt(a, sizeof(a), in->peer.family, in->peer.a) : "a port",
@@ -625,7 +624,8 @@ static void rx_ready(struct router *r, struct rt_io *io)
 
 			rt_from_underlay(r->t, &m, p->data, p->size, BUF_HEADROOM, &r->out[i], NULL);
 			if (r->out[i].verdict == RT_CONTROL)
-				trace_probe_control(r->t, &r->ops, &m, p->data, p->size);
+				rt_ext_control(&r->t->exts, r->t, &r->ops, &m, &r->t->scratch,
+					       p->data, p->size);
 		} else {
 			rt_from_port(r->t, io->index, p->data, p->size, BUF_HEADROOM, &r->out[i], NULL);
 		}
@@ -713,6 +713,11 @@ static int setup(struct router *r)
 	r->bufs = malloc((size_t)RT_BATCH * BUF_SIZE);
 	if (!r->t || !r->bufs)
 		return -ENOMEM;
+	for (const struct rt_ext *const *e = r->o->exts; e && *e; e++)
+		if ((ret = rt_ext_add(&r->t->exts, *e)) < 0) {
+			rt_log(RT_LOG_ERR, "extension %s: %s", (*e)->name, strerror(-ret));
+			return ret;
+		}
 	r->nports = r->t->lim.max_ports;
 	r->ports = calloc(r->nports, sizeof(*r->ports));
 	if (!r->ports)

@@ -16,7 +16,6 @@
 #include "../libcore/cursor.h"
 #include "../libcore/num.h"
 #include "../libcore/optreg.h"
-#include "../trace/probe.h"
 #include "dropring.h"
 #include "tables.h"
 
@@ -338,7 +337,7 @@ void rt_tables_free(struct rt_tables *t)
 	index_free(&t->host_ix);
 	rt_dropring_free(t->drops);
 	rt_dropring_free(t->mirror);
-	trace_probes_free(t->probes);
+	rt_exts_free(&t->exts);
 	free(t);
 }
 

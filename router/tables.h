@@ -26,6 +26,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "../libcore/pkt.h"
+#include "ext.h"
 #include "stats.h"
 
 #define RT_VNI_MAX		0xFFFFFFu
@@ -212,7 +213,6 @@ struct rt_index {
 };
 
 struct rt_dropring;
-struct trace_probes;
 
 struct rt_tables {
 	struct rt_limits lim;
@@ -233,7 +233,7 @@ struct rt_tables {
 	struct gnv_pkt scratch;		/* decode space for the pipeline */
 	struct rt_dropring *drops;	/* sampled dropped packets (dropring.h) */
 	struct rt_dropring *mirror;	/* packet mirror, made by `mirror on` (dropring.h) */
-	struct trace_probes *probes;	/* genv trace path state, made on first use (trace/probe.h) */
+	struct rt_exts exts;		/* extensions: verbs, control hook, state (ext.h) */
 };
 
 /* NULL limits: defaults.  NULL on allocation failure. */

@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * genv trace path probes (see probe.h).  Every byte of a received probe
- * is read through explicit bounds checks; a probe is answered by at most
- * one packet, built in a buffer of our own.
+ * genv trace path probes (see probe.h).  The trace option is found in
+ * the pipeline's decode of the packet (or, without one, by libcore's
+ * option walk) and read and written with libcore's trace-record codec
+ * (libcore/opt_genv.h), the one place its layout is written down; a
+ * probe is answered by at most one packet, built in a buffer of our own.
+ * Layer: trace; calls router (pipeline, tables) and libcore.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -14,41 +17,21 @@
 #include "../libcore/cursor.h"
 #include "../libcore/json.h"
 #include "../libcore/num.h"
+#include "../libcore/opt_genv.h"
 #include "explain.h"
 #include "probe.h"
 
 #define GNV_HLEN	8
-#define TOPT_HDR	4		/* option header: class, type, length */
 #define TREC		GENV_TRACE_REC_SIZE
-#define TDATA_MAX	124		/* option data: 31 words */
-#define F_REPLY		0x01
-#define F_OVERFLOW	0x02
+#define F_REPLY		GENV_TRACE_F_REPLY
+#define F_OVERFLOW	GENV_TRACE_F_OVERFLOW
 
-struct trace_probes {
-	uint64_t tat_ns;
-	uint64_t handled, limited, malformed;
-	uint64_t next;			/* seq of the next result */
-	struct trace_result res[TRACE_PROBE_RESULTS];
-	struct {
-		bool used;
-		uint16_t id;
-		uint32_t seq;
-		uint64_t sent_ns;
-	} pend[TRACE_PROBE_PENDING];
-	unsigned int pend_next;
-	struct rt_trace tr;
-	uint8_t work[RT_HEADROOM + TRACE_FRAME_MAX];
-	uint8_t out[TRACE_FRAME_MAX + 64];
-};
-
-/* A trace option found in a Geneve payload. */
+/* The trace option of a received probe. */
 struct topt {
-	size_t off;			/* option header */
+	size_t off;			/* option header, from the Geneve header */
 	size_t size;			/* data bytes */
-	uint8_t flags, nhop;
-	uint16_t id;
-	uint32_t seq;
-	struct trace_hop hop[GENV_TRACE_MAX_HOPS];
+	uint8_t type;			/* as received (critical bit) */
+	struct gnv_trace tr;
 };
 
 const char *trace_role_name(unsigned int role)
@@ -73,19 +56,10 @@ static int name_index(const char *s, const char *(*fn)(unsigned int))
 	return -1;
 }
 
-void trace_probes_free(struct trace_probes *p)
+void trace_probes_init(struct trace_probes *p)
 {
-	free(p);
-}
-
-static struct trace_probes *probes_of(struct rt_tables *t)
-{
-	if (!t->probes) {
-		t->probes = calloc(1, sizeof(*t->probes));
-		if (t->probes)
-			t->probes->next = 1;
-	}
-	return t->probes;
+	memset(p, 0, sizeof(*p));
+	p->next = 1;
 }
 
 static uint64_t mono_ns(void)
@@ -118,85 +92,83 @@ static bool rate_ok(struct trace_probes *p, uint64_t now)
 
 /* ---- the option ---- */
 
-/* Exactly one well-formed trace option of class cls in the Geneve payload. */
-static int topt_find(const uint8_t *g, size_t size, uint16_t cls, struct topt *o)
+/* Take the option at off (size data bytes at d) if it is the trace option:
+ * 0 not it, 1 taken, -EINVAL a second one or a bad layout. */
+static int topt_take(struct topt *o, uint16_t cls, uint16_t ocls, uint8_t type, size_t off,
+		     const uint8_t *d, size_t size, int found)
 {
-	size_t end, off;
-	int found = 0;
+	if (ocls != cls || (type & 0x7f) != GENV_OPT_TRACE)
+		return 0;
+	if (found || gnv_opt_trace_get(d, size, &o->tr))
+		return -EINVAL;
+	o->off = off;
+	o->size = size;
+	o->type = type;
+	return 1;
+}
+
+/*
+ * Exactly one well-formed trace option of class cls in the Geneve payload
+ * g.  pk: the pipeline's decode of g (its option list is used as it is),
+ * or NULL (then libcore's option walk reads g).
+ */
+static int topt_find(const struct gnv_pkt *pk, const uint8_t *g, size_t size, uint16_t cls,
+		     struct topt *o)
+{
+	int found = 0, r;
 
 	if (size < GNV_HLEN || g[0] >> 6)
 		return -EINVAL;
-	end = GNV_HLEN + (size_t)(g[0] & 0x3f) * 4;
-	if (end > size)
-		return -EINVAL;
-	for (off = GNV_HLEN; off < end;) {
-		size_t osz;
+	if (pk) {
+		const struct gnv_geneve *h = &pk->gnv;
 
-		if (off + TOPT_HDR > end)
-			return -EINVAL;
-		osz = (size_t)(g[off + 3] & 0x1f) * 4;
-		if (off + TOPT_HDR + osz > end)
-			return -EINVAL;
-		if (gnv_be16(g + off) == cls && (g[off + 2] & 0x7f) == GENV_OPT_TRACE) {
-			const uint8_t *d = g + off + TOPT_HDR;
+		for (unsigned int i = 0; i < h->nopt; i++) {
+			const struct gnv_opt *x = &h->opt[i];
+			size_t off = x->off - h->off;
 
-			if (found++ || osz < GENV_TRACE_HDR_SIZE)
-				return -EINVAL;
-			o->off = off;
-			o->size = osz;
-			o->flags = d[0];
-			o->nhop = d[1];
-			o->id = gnv_be16(d + 2);
-			o->seq = gnv_be32(d + 4);
-			if (o->nhop > GENV_TRACE_MAX_HOPS ||
-			    osz != GENV_TRACE_HDR_SIZE + (size_t)o->nhop * TREC)
-				return -EINVAL;
-			for (unsigned int i = 0; i < o->nhop; i++) {
-				const uint8_t *r = d + GENV_TRACE_HDR_SIZE + i * TREC;
-
-				memcpy(o->hop[i].id, r, 4);
-				o->hop[i].role = r[4];
-				o->hop[i].verdict = r[5];
-				o->hop[i].reason = gnv_be16(r + 6);
-				o->hop[i].ts_us = gnv_be32(r + 8);
-			}
+			r = topt_take(o, cls, x->cls, x->type, off, g + off + GNV_OPT_HDR_SIZE,
+				      x->size, found);
+			if (r < 0)
+				return r;
+			found += r;
 		}
-		off += TOPT_HDR + osz;
+	} else {
+		size_t end = GNV_HLEN + (size_t)(g[0] & 0x3f) * 4;
+		struct gnv_opt_iter it;
+		struct gnv_tlv x;
+
+		if (end > size)
+			return -EINVAL;
+		gnv_opt_iter_init(&it, g + GNV_HLEN, end - GNV_HLEN, end - GNV_HLEN);
+		while (gnv_opt_next(&it, &x)) {
+			r = topt_take(o, cls, x.cls, x.type, GNV_HLEN + x.off, x.data, x.size, found);
+			if (r < 0)
+				return r;
+			found += r;
+		}
+		if (it.status != GNV_OK)
+			return -EINVAL;
 	}
 	return found ? 0 : -ENOENT;
 }
 
-static void rec_write(uint8_t *r, const struct trace_hop *h)
-{
-	memcpy(r, h->id, 4);
-	r[4] = h->role;
-	r[5] = h->verdict;
-	gnv_put16(r + 6, h->reason);
-	gnv_put32(r + 8, h->ts_us);
-}
-
-/* Write a whole trace option (header + data) at p; returns its size. */
+/* Write a whole trace option (header + data) at p (room for the largest);
+ * returns its size. */
 static size_t topt_write(uint8_t *p, uint16_t cls, uint8_t flags, uint16_t id, uint32_t seq,
-			 const struct trace_hop *hop, unsigned int nhop)
+			 const struct gnv_trace_rec *hop, unsigned int nhop)
 {
-	size_t dsz = GENV_TRACE_HDR_SIZE + (size_t)nhop * TREC;
+	struct gnv_trace tr = { .flags = flags, .nhop = (uint8_t)nhop, .id = id, .seq = seq };
+	struct gnv_optbuf b;
 
-	gnv_put16(p, cls);
-	p[2] = GENV_OPT_TRACE;
-	p[3] = (uint8_t)(dsz / 4);
-	p[4] = flags;
-	p[5] = (uint8_t)nhop;
-	gnv_put16(p + 6, id);
-	gnv_put32(p + 8, seq);
-	for (unsigned int i = 0; i < nhop; i++)
-		rec_write(p + TOPT_HDR + GENV_TRACE_HDR_SIZE + i * TREC, &hop[i]);
-	return TOPT_HDR + dsz;
+	memcpy(tr.rec, hop, sizeof(*hop) * nhop);
+	gnv_optbuf_init(&b, p, GNV_OPT_HDR_SIZE + GNV_OPT_DATA_MAX);
+	return gnv_opt_trace_put(&b, cls, &tr) ? 0 : b.size;
 }
 
 /* ---- decisions ---- */
 
 static void hop_of(const struct rt_tables *t, const struct rt_trace *tr, enum rt_verdict v,
-		   const struct rt_out *out, struct trace_hop *h)
+		   const struct rt_out *out, struct gnv_trace_rec *h)
 {
 	memset(h, 0, sizeof(*h));
 	if (t->self.addr_set && t->self.addr.family == 4)
@@ -225,7 +197,7 @@ static bool is_self(const struct rt_tables *t, const uint8_t id[4])
 }
 
 static void result_store(struct trace_probes *p, uint16_t id, uint32_t seq, bool overflow,
-			 const struct trace_hop *hop, unsigned int nhop)
+			 const struct gnv_trace_rec *hop, unsigned int nhop)
 {
 	struct trace_result *r = &p->res[(p->next - 1) % TRACE_PROBE_RESULTS];
 
@@ -251,13 +223,13 @@ static int reply(struct rt_tables *t, struct trace_probes *p, const struct rt_ru
 	struct gnv_addr dst = { .family = 4 };
 	size_t n;
 
-	if (is_self(t, o->hop[0].id)) {
-		result_store(p, o->id, o->seq, flags & F_OVERFLOW, o->hop, o->nhop);
+	if (is_self(t, o->tr.rec[0].id)) {
+		result_store(p, o->tr.id, o->tr.seq, flags & F_OVERFLOW, o->tr.rec, o->tr.nhop);
 		return 0;
 	}
-	memcpy(dst.a, o->hop[0].id, 4);
-	n = topt_write(p->out + GNV_HLEN, t->lim.genv_class, flags | F_REPLY, o->id, o->seq,
-		       o->hop, o->nhop);
+	memcpy(dst.a, o->tr.rec[0].id, 4);
+	n = topt_write(p->out + GNV_HLEN, t->lim.genv_class, flags | F_REPLY, o->tr.id, o->tr.seq,
+		       o->tr.rec, o->tr.nhop);
 	p->out[0] = (uint8_t)(n / 4);
 	p->out[1] = 0x80;		/* O */
 	memcpy(p->out + 2, g + 2, 6);	/* protocol, VNI, reserved */
@@ -268,12 +240,12 @@ static int reply(struct rt_tables *t, struct trace_probes *p, const struct rt_ru
 	return ops->ul_send(ops->ctx, &dst, p->out, n, 0, t->self.ttl, 0) < 0 ? 0 : 1;
 }
 
-int trace_probe_control(struct rt_tables *t, const struct rt_runtime_ops *ops,
-			const struct rt_ul_meta *meta, const uint8_t *payload, size_t size)
+int trace_probe_control(struct rt_tables *t, struct trace_probes *p,
+			const struct rt_runtime_ops *ops, const struct rt_ul_meta *meta,
+			const struct gnv_pkt *pk, const uint8_t *payload, size_t size)
 {
-	struct trace_probes *p = probes_of(t);
 	struct topt o;
-	struct trace_hop h;
+	struct gnv_trace_rec h;
 	struct rt_out out;
 	enum rt_verdict v;
 	uint8_t *w;
@@ -286,23 +258,23 @@ int trace_probe_control(struct rt_tables *t, const struct rt_runtime_ops *ops,
 		p->limited++;
 		return -EAGAIN;
 	}
-	if (size > TRACE_FRAME_MAX || topt_find(payload, size, t->lim.genv_class, &o) || !o.nhop) {
+	if (size > TRACE_FRAME_MAX || topt_find(pk, payload, size, t->lim.genv_class, &o) || !o.tr.nhop) {
 		p->malformed++;
 		return -EINVAL;
 	}
 	p->handled++;
-	if (o.flags & F_REPLY) {
+	if (o.tr.flags & F_REPLY) {
 		/* consumed by its origin, never forwarded or answered */
-		if (!is_self(t, o.hop[0].id)) {
+		if (!is_self(t, o.tr.rec[0].id)) {
 			p->malformed++;
 			return -EINVAL;
 		}
-		result_store(p, o.id, o.seq, o.flags & F_OVERFLOW, o.hop, o.nhop);
+		result_store(p, o.tr.id, o.tr.seq, o.tr.flags & F_OVERFLOW, o.tr.rec, o.tr.nhop);
 		return 0;
 	}
 	/* the decision for tenant traffic of this flow: without the O bit
 	 * and the trace option, as a dry run */
-	oend = o.off + TOPT_HDR + o.size;
+	oend = o.off + GNV_OPT_HDR_SIZE + o.size;
 	w = p->work + RT_HEADROOM;
 	memcpy(w, payload, o.off);
 	memcpy(w + o.off, payload + oend, size - oend);
@@ -312,20 +284,20 @@ int trace_probe_control(struct rt_tables *t, const struct rt_runtime_ops *ops,
 	rt_trace_init(&p->tr, true);
 	v = rt_from_underlay(t, meta, w, wsize, RT_HEADROOM, &out, &p->tr);
 	hop_of(t, &p->tr, v, &out, &h);
-	full = o.nhop >= GENV_TRACE_MAX_HOPS || o.size + TREC > TDATA_MAX ||
+	full = o.tr.nhop >= GENV_TRACE_MAX_HOPS || o.size + TREC > GNV_OPT_DATA_MAX ||
 	       (size_t)(payload[0] & 0x3f) * 4 + TREC > 252;
 	if (full)
-		return reply(t, p, ops, payload, size, &o, o.flags | F_OVERFLOW);
-	o.hop[o.nhop++] = h;
+		return reply(t, p, ops, payload, size, &o, o.tr.flags | F_OVERFLOW);
+	o.tr.rec[o.tr.nhop++] = h;
 	if (v != RT_FORWARD)
-		return reply(t, p, ops, payload, size, &o, o.flags);
+		return reply(t, p, ops, payload, size, &o, o.tr.flags);
 	/* onward, as the flow goes: the probe as received plus our record */
 	memcpy(p->out, payload, oend);
-	rec_write(p->out + oend, &o.hop[o.nhop - 1]);
+	gnv_opt_trace_rec_write(p->out + oend, &o.tr.rec[o.tr.nhop - 1]);
 	memcpy(p->out + oend + TREC, payload + oend, size - oend);
 	p->out[0] = (uint8_t)(p->out[0] + TREC / 4);
-	p->out[o.off + 3] = (uint8_t)(p->out[o.off + 3] + TREC / 4);
-	p->out[o.off + TOPT_HDR + 1] = o.nhop;
+	gnv_opt_hdr_write(p->out + o.off, t->lim.genv_class, o.type, o.size + TREC);
+	p->out[o.off + GNV_OPT_HDR_SIZE + 1] = o.tr.nhop;	/* the header's record count */
 	if (!ops || !ops->ul_send)
 		return 0;
 	return ops->ul_send(ops->ctx, &out.dst, p->out, size + TREC, out.tos, out.ttl, out.sport) < 0 ?
@@ -355,7 +327,7 @@ void trace_result_format(const struct trace_result *r, struct sbuf *out)
 		    (unsigned long long)r->seq, r->id, r->pseq, r->overflow,
 		    (unsigned long long)r->rtt_ns, r->nhop);
 	for (unsigned int i = 0; i < r->nhop; i++) {
-		const struct trace_hop *h = &r->hop[i];
+		const struct gnv_trace_rec *h = &r->hop[i];
 
 		sbuf_printf(out, " hop=%s,%s,%s,%s,%u", rt_addr_fmt(a, sizeof(a), 4, h->id),
 			    trace_role_name(h->role), trace_verdict_name(h->verdict),
@@ -403,7 +375,7 @@ int trace_result_parse(const char *line, size_t n, struct trace_result *r)
 		*val++ = 0;
 		if (!strcmp(tok, "hop")) {
 			char *f[5], *s2 = NULL;
-			struct trace_hop *h;
+			struct gnv_trace_rec *h;
 			int k = 0, x;
 
 			if (r->nhop >= GENV_TRACE_MAX_HOPS)
@@ -453,7 +425,7 @@ static int probe_send(struct rt_tables *t, struct trace_probes *p, const struct 
 	const char *proto = "udp";
 	struct rt_ep *ep;
 	struct rt_out o;
-	struct trace_hop h;
+	struct gnv_trace_rec h;
 	enum rt_verdict v;
 	char text[256], a[RT_ADDR_STR], b[RT_ADDR_STR], e2[128];
 	uint8_t *frame = p->work + RT_HEADROOM;
@@ -542,7 +514,7 @@ static int probe_send(struct rt_tables *t, struct trace_probes *p, const struct 
 	 * trace option after the other options */
 	gsize = o.size;
 	oend = GNV_HLEN + (size_t)(o.data[0] & 0x3f) * 4;
-	tsz = TOPT_HDR + GENV_TRACE_HDR_SIZE + TREC;
+	tsz = GNV_OPT_HDR_SIZE + GENV_TRACE_HDR_SIZE + TREC;
 	if ((o.data[0] & 0x3f) * 4 + tsz > 252 || gsize + tsz > sizeof(p->out))
 		return cerr(err, errsz, -ENOSPC, "no room for the trace option");
 	memcpy(p->out, o.data, oend);
@@ -569,10 +541,9 @@ static int probe_send(struct rt_tables *t, struct trace_probes *p, const struct 
 	return 0;
 }
 
-int trace_probe_cmd(struct rt_tables *t, const struct rt_runtime_ops *ops, int n,
-		    char *const *w, bool json, struct sbuf *out, char *err, size_t errsz)
+int trace_probe_cmd(struct rt_tables *t, struct trace_probes *p, const struct rt_runtime_ops *ops,
+		    int n, char *const *w, bool json, struct sbuf *out, char *err, size_t errsz)
 {
-	struct trace_probes *p = probes_of(t);
 	uint64_t since, s;
 
 	if (!p)

@@ -11,6 +11,7 @@
  *           (delivered, dropped, records full) return the records to the
  *           origin (R flag; the first record names it)
  *   origin: a reply is kept in the results ring -> `probe results since N`
+ * The router runs these through the trace extension (trace/ext.h).
  *
  * Bounds: at most TRACE_PROBE_RATE probes handled per second (the rest
  * are counted and ignored); at most 9 records (then the O flag); one
@@ -34,10 +35,12 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "../libcore/opt_genv.h"
 #include "../libcore/optreg.h"
 #include "../libcore/sbuf.h"
 #include "../router/config.h"
 #include "../router/pipeline.h"
+#include "explain.h"
 
 #define TRACE_PROBE_RATE	100	/* probes handled per second (and burst) */
 #define TRACE_PROBE_RESULTS	64	/* results kept at the origin */
@@ -46,14 +49,6 @@
 enum trace_role { TRACE_ROLE_HOST, TRACE_ROLE_BOUNCER, TRACE_ROLE_DIVIDER, TRACE_ROLE_GATEWAY };
 enum trace_hop_verdict { TRACE_V_FORWARD, TRACE_V_DELIVER, TRACE_V_DROP, TRACE_V_CONTROL };
 
-struct trace_hop {
-	uint8_t id[4];		/* router id: its IPv4 underlay address */
-	uint8_t role;		/* enum trace_role */
-	uint8_t verdict;	/* enum trace_hop_verdict */
-	uint16_t reason;	/* enum rt_drop */
-	uint32_t ts_us;		/* real-time clock, microseconds, low 32 bits */
-};
-
 struct trace_result {
 	uint64_t seq;		/* result number at this origin */
 	uint16_t id;
@@ -61,34 +56,56 @@ struct trace_result {
 	bool overflow;
 	uint64_t rtt_ns;	/* 0 when unknown or answered without the network */
 	uint8_t nhop;
-	struct trace_hop hop[GENV_TRACE_MAX_HOPS];
+	struct gnv_trace_rec hop[GENV_TRACE_MAX_HOPS];	/* role: enum trace_role,
+						   verdict: enum trace_hop_verdict,
+						   reason: enum rt_drop */
 };
 
 const char *trace_role_name(unsigned int role);		/* "host", "bouncer" ... */
 const char *trace_verdict_name(unsigned int v);		/* "forward", "deliver" ... */
 
+/* The probe state of one router (the trace extension's state, trace/ext.h). */
+struct trace_probes {
+	uint64_t tat_ns;
+	uint64_t handled, limited, malformed;
+	uint64_t next;			/* seq of the next result */
+	struct trace_result res[TRACE_PROBE_RESULTS];
+	struct {
+		bool used;
+		uint16_t id;
+		uint32_t seq;
+		uint64_t sent_ns;
+	} pend[TRACE_PROBE_PENDING];
+	unsigned int pend_next;
+	struct rt_trace tr;
+	uint8_t work[RT_HEADROOM + TRACE_FRAME_MAX];
+	uint8_t out[TRACE_FRAME_MAX + 64];
+};
+
+void trace_probes_init(struct trace_probes *p);
+
 /*
  * An O-bit packet from the underlay (the pipeline said RT_CONTROL):
- * handle it as a probe.  Sends at most one packet through ops->ul_send.
+ * handle it as a probe.  pk is the pipeline's decode of payload, so the
+ * probe is not parsed again (NULL: the options are walked here).  Sends
+ * at most one packet through ops->ul_send.
  * Returns 1 when a packet was sent, 0 when the probe was consumed
  * (a reply for this origin, a final hop without an origin to tell), or
  * -errno: -EAGAIN rate-limited, -EINVAL not a valid probe (counted).
  */
-int trace_probe_control(struct rt_tables *t, const struct rt_runtime_ops *ops,
-			const struct rt_ul_meta *meta, const uint8_t *payload, size_t size);
+int trace_probe_control(struct rt_tables *t, struct trace_probes *p,
+			const struct rt_runtime_ops *ops, const struct rt_ul_meta *meta,
+			const struct gnv_pkt *pk, const uint8_t *payload, size_t size);
 
 /* The router commands `probe send ...` and `probe results since N`
  * (words after "probe").  0, or -errno with a message in err. */
-int trace_probe_cmd(struct rt_tables *t, const struct rt_runtime_ops *ops, int n,
-		    char *const *w, bool json, struct sbuf *out, char *err, size_t errsz);
+int trace_probe_cmd(struct rt_tables *t, struct trace_probes *p, const struct rt_runtime_ops *ops,
+		    int n, char *const *w, bool json, struct sbuf *out, char *err, size_t errsz);
 
 /* Parse a "result ..." line of `probe results`: 0, or -EINVAL. */
 int trace_result_parse(const char *line, size_t n, struct trace_result *r);
 /* Render a result as that line (no newline). */
 void trace_result_format(const struct trace_result *r, struct sbuf *out);
 
-/* Free the probe state of t (rt_tables_free calls it). */
-struct trace_probes;
-void trace_probes_free(struct trace_probes *p);
 
 #endif

@@ -15,7 +15,7 @@
 #include "../../router/config.h"
 #include "../../router/pipeline.h"
 #include "../../router/tables.h"
-#include "../../trace/probe.h"
+#include "../../trace/ext.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -59,7 +59,7 @@ static void setup(void)
 	l.max_ports = 4;
 	l.flows_per_vpc = 64;
 	t = rt_tables_new(&l);
-	if (!t)
+	if (!t || rt_ext_add(&t->exts, &trace_ext))
 		abort();
 	for (int i = 0; topo[i]; i++)
 		if (rt_cmd_exec(t, NULL, topo[i], false, &o))
@@ -88,7 +88,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (out.verdict == RT_CONTROL) {
 			probe_in = size - 2;
 			memcpy(frame, data + 2, size - 2);
-			trace_probe_control(t, &ops, &meta, frame, size - 2);
+			rt_ext_control(&t->exts, t, &ops, &meta, &t->scratch, frame, size - 2);
 		}
 	} else {
 		rt_from_port(t, data[1] % 2, frame, size - 2, RT_HEADROOM, &out, NULL);

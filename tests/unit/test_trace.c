@@ -14,6 +14,7 @@
 #include "../../router/dropring.h"
 #include "../../router/pipeline.h"
 #include "../../trace/explain.h"
+#include "../../trace/ext.h"
 #include "../../trace/probe.h"
 
 Suite *trace_suite(void);
@@ -47,6 +48,7 @@ static void setup(void)
 {
 	t = rt_tables_new(NULL);
 	ck_assert_ptr_nonnull(t);
+	ck_assert_int_eq(rt_ext_add(&t->exts, &trace_ext), 0);
 	for (int i = 0; topo[i]; i++)
 		cmd(topo[i]);
 	rt_tables_set_now(t, 5000000000ull);
@@ -382,6 +384,7 @@ static void net_setup(void)
 
 		rt[i] = rt_tables_new(NULL);
 		ck_assert_ptr_nonnull(rt[i]);
+		ck_assert_int_eq(rt_ext_add(&rt[i]->exts, &trace_ext), 0);
 		memset(&rops[i], 0, sizeof(rops[i]));
 		rops[i].ctx = (void *)(intptr_t)i;
 		rops[i].ul_send = fake_send;
@@ -427,7 +430,8 @@ static int run_net(void)
 		memcpy(buf, w.data, w.size);
 		ck_assert_int_eq(rt_from_underlay(rt[to], &m, buf, w.size, 0, &o, NULL), RT_CONTROL);
 		handling = w.size;
-		trace_probe_control(rt[to], &rops[to], &m, w.data, w.size);
+		/* as the router does: the pipeline's decode goes to the hook */
+		rt_ext_control(&rt[to]->exts, rt[to], &rops[to], &m, &rt[to]->scratch, buf, w.size);
 		handling = 0;
 		ck_assert_int_lt(++steps, 20);
 	}
@@ -525,25 +529,25 @@ START_TEST(probe_abuse)
 	/* a reply for another origin is neither forwarded nor answered */
 	ck_assert_int_eq(gnv_lang_build("geneve vni=100 oam=1 opthex=ffa7050501010007000000010ac800420000000000000000 / eth / ipv4 src=10.0.2.7 dst=10.0.1.5 / icmp",
 					GENV_CLASS_DEFAULT, buf, sizeof(buf), &n, err, sizeof(err)), 0);
-	ck_assert_int_eq(trace_probe_control(rt[2], &rops[2], &m, buf + 42, n - 42), -EINVAL);
+	ck_assert_int_eq(trace_probe_control(rt[2], trace_probes_of(rt[2]), &rops[2], &m, NULL, buf + 42, n - 42), -EINVAL);
 	ck_assert_int_eq(nq, 0);
 	/* a probe without records has no origin: ignored */
 	ck_assert_int_eq(gnv_lang_build("geneve vni=100 oam=1 opt=trace:id=1,seq=1 / eth / ipv4 src=10.0.2.7 dst=10.0.2.7 / icmp",
 					GENV_CLASS_DEFAULT, buf, sizeof(buf), &n, err, sizeof(err)), 0);
-	ck_assert_int_eq(trace_probe_control(rt[2], &rops[2], &m, buf + 42, n - 42), -EINVAL);
+	ck_assert_int_eq(trace_probe_control(rt[2], trace_probes_of(rt[2]), &rops[2], &m, NULL, buf + 42, n - 42), -EINVAL);
 	/* hop count that does not match the length */
 	ck_assert_int_eq(gnv_lang_build("geneve vni=100 oam=1 opthex=ffa7050400030007000000010ac80042 / eth / ipv4 / icmp",
 					GENV_CLASS_DEFAULT, buf, sizeof(buf), &n, err, sizeof(err)), 0);
-	ck_assert_int_eq(trace_probe_control(rt[2], &rops[2], &m, buf + 42, n - 42), -EINVAL);
+	ck_assert_int_eq(trace_probe_control(rt[2], trace_probes_of(rt[2]), &rops[2], &m, NULL, buf + 42, n - 42), -EINVAL);
 	/* truncated */
-	ck_assert_int_eq(trace_probe_control(rt[2], &rops[2], &m, buf + 42, 10), -EINVAL);
+	ck_assert_int_eq(trace_probe_control(rt[2], trace_probes_of(rt[2]), &rops[2], &m, NULL, buf + 42, 10), -EINVAL);
 	ck_assert_int_eq(nq, 0);
 	/* a flood: at most TRACE_PROBE_RATE handled, one packet each */
 	ck_assert_int_eq(gnv_lang_build("geneve vni=100 oam=1 opthex=ffa7050500010007000000010ac800420000000000000000 / eth / ipv4 src=10.0.1.5 dst=10.0.2.7 / icmp",
 					GENV_CLASS_DEFAULT, buf, sizeof(buf), &n, err, sizeof(err)), 0);
 	for (int i = 0; i < 3 * TRACE_PROBE_RATE; i++) {
 		handling = n - 42;
-		if (trace_probe_control(rt[2], &rops[2], &m, buf + 42, n - 42) == 1)
+		if (trace_probe_control(rt[2], trace_probes_of(rt[2]), &rops[2], &m, NULL, buf + 42, n - 42) == 1)
 			sent++;
 		handling = 0;
 		nq = 0;
@@ -580,7 +584,7 @@ START_TEST(path_overflow)
 	ck_assert_msg(gnv_lang_build(sbuf_str(&text), GENV_CLASS_DEFAULT, buf, sizeof(buf), &n, err,
 				     sizeof(err)) == 0, "%s", err);
 	handling = n - 42;
-	ck_assert_int_eq(trace_probe_control(rt[2], &rops[2], &m, buf + 42, n - 42), 1);
+	ck_assert_int_eq(trace_probe_control(rt[2], trace_probes_of(rt[2]), &rops[2], &m, NULL, buf + 42, n - 42), 1);
 	handling = 0;
 	ck_assert_int_eq(nq, 1);
 	ck_assert_mem_eq(q[0].dst.a, "\x0a\xc8\x00\x01", 4);
@@ -598,7 +602,7 @@ START_TEST(path_overflow)
 					    .overflow = true, .rtt_ns = UINT64_MAX, .nhop = 9 }, back;
 
 		for (int i = 0; i < 9; i++)
-			big.hop[i] = (struct trace_hop){ { 255, 255, 255, 255 }, TRACE_ROLE_BOUNCER,
+			big.hop[i] = (struct gnv_trace_rec){ { 255, 255, 255, 255 }, TRACE_ROLE_BOUNCER,
 							 TRACE_V_FORWARD, RT_DROP_HEADROOM, UINT32_MAX };
 		sbuf_reset(&text);
 		trace_result_format(&big, &text);
