@@ -552,7 +552,7 @@ static void to_underlay(struct router *r, unsigned int slot, struct rt_out *o)
 	q->slot[q->n++] = (uint8_t)slot;
 }
 
-static void dispatch(struct router *r, unsigned int slot, const struct rt_pkt *in)
+static void queue_verdict(struct router *r, unsigned int slot, const struct rt_pkt *in)
 {
 	struct rt_out *o = &r->out[slot];
 	char a[RT_ADDR_STR];
@@ -629,7 +629,7 @@ static void rx_ready(struct router *r, struct rt_io *io)
 		} else {
 			rt_from_port(r->t, io->index, p->data, p->size, BUF_HEADROOM, &r->out[i], NULL);
 		}
-		dispatch(r, (unsigned int)i, p);
+		queue_verdict(r, (unsigned int)i, p);
 	}
 	ul_flush(r, 0);
 	ul_flush(r, 1);

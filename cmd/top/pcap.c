@@ -181,11 +181,6 @@ static bool ep_seen(struct top_pcap *p, uint32_t vni, const struct gnv_addr *a)
 	return true;
 }
 
-static bool addr_eq(const struct gnv_addr *a, const struct gnv_addr *b)
-{
-	return a->family == b->family && !memcmp(a->a, b->a, a->family == 6 ? 16 : 4);
-}
-
 /* A genv option of this type (critical bit aside) in the frame. */
 static bool has_genv_opt(const struct top_pcap *p, uint8_t type)
 {
@@ -197,7 +192,7 @@ static bool has_genv_opt(const struct top_pcap *p, uint8_t type)
 	return false;
 }
 
-static void flow_fate(const struct top_pcap *p, bool tx, struct top_flow *f)
+static void pcap_flow_fate(const struct top_pcap *p, bool tx, struct top_flow *f)
 {
 	const struct gnv_layers *o = &p->pk.outer;
 	const struct gnv_addr *peer = NULL;
@@ -205,7 +200,7 @@ static void flow_fate(const struct top_pcap *p, bool tx, struct top_flow *f)
 	f->src_ep = has_genv_opt(p, GENV_OPT_EPTYPE);
 	snprintf(f->path, sizeof(f->path), "%s", has_genv_opt(p, GENV_OPT_RTS) ? "indirect" : "-");
 	if (p->has_local && o->ip.version)
-		peer = tx ? &o->ip.dst : addr_eq(&o->ip.dst, &p->local) ? &o->ip.src : NULL;
+		peer = tx ? &o->ip.dst : gnv_addr_eq(&o->ip.dst, &p->local) ? &o->ip.src : NULL;
 	f->host_family = peer ? peer->family : 0;
 	if (peer)
 		memcpy(f->host, peer->a, 16);
@@ -240,7 +235,7 @@ static void count_frame(struct top_pcap *p, const struct pcap_pkthdr *h, const u
 	}
 	if (!v)
 		return;
-	tx = p->has_local && addr_eq(&pk->outer.ip.src, &p->local);
+	tx = p->has_local && gnv_addr_eq(&pk->outer.ip.src, &p->local);
 	if (tx) {
 		v->c.tx_pkts++, v->c.tx_bytes += h->len;
 		p->total.tx_pkts++, p->total.tx_bytes += h->len;
@@ -272,7 +267,7 @@ static void count_frame(struct top_pcap *p, const struct pcap_pkthdr *h, const u
 				f->first_ns = now;
 				v->nflows++;
 			}
-			flow_fate(p, tx, f);
+			pcap_flow_fate(p, tx, f);
 			f->pkts++;
 			f->bytes += h->len;
 			f->last_ns = now;
