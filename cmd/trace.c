@@ -537,6 +537,65 @@ static int drop_show(struct dropview *v, const struct rt_drop_rec *d, struct sbu
 }
 
 /* genv trace drops, and capture --router (mirror): poll a ring of the router. */
+/* An address member: "-"/null/absent leave *a unset; 0 or -EINVAL. */
+static int json_addr(const struct json_t *o, const char *key, struct gnv_addr *a)
+{
+	const char *s = ctl_json_str(o, key);
+	int fam;
+
+	memset(a, 0, sizeof(*a));
+	if (!s)
+		return ctl_json_get(o, key) && !ctl_json_is_null(o, key) ? -EINVAL : 0;
+	if (parse_ip(s, &fam, a->a))
+		return -EINVAL;
+	a->family = (uint8_t)fam;
+	return 0;
+}
+
+/* One record of the router's `drops since` / `mirror since` JSON reply
+ * (router/dropring.h): 0, or -EINVAL when it is not one. */
+static int drop_from_json(const struct json_t *o, struct rt_drop_rec *d)
+{
+	const char *reason = ctl_json_str(o, "reason"), *ingress = ctl_json_str(o, "ingress");
+	const char *dir = ctl_json_str(o, "dir"), *data = ctl_json_str(o, "data");
+	uint64_t vni = ctl_json_u64(o, "vni"), len = ctl_json_u64(o, "len");
+	size_t sz = 0;
+	int x;
+
+	memset(d, 0, sizeof(*d));
+	if (!reason || (x = rt_drop_lookup(reason)) < 0 || !ingress || !data ||
+	    !ctl_json_get(o, "seq") || !ctl_json_get(o, "time_ns") || len > UINT32_MAX)
+		return -EINVAL;
+	d->seq = ctl_json_u64(o, "seq");
+	d->real_ns = ctl_json_u64(o, "time_ns");
+	d->reason = (uint16_t)x;
+	d->dir = !dir ? RT_REC_DROP : !strcmp(dir, "rx") ? RT_REC_RX : !strcmp(dir, "tx") ? RT_REC_TX :
+		 RT_REC_DROP;
+	d->underlay = !strcmp(ingress, "underlay");
+	if (d->underlay) {
+		if (json_addr(o, d->dir == RT_REC_TX ? "to" : "from", &d->from) ||
+		    json_addr(o, "self", &d->self))
+			return -EINVAL;
+	} else {
+		const char *port = ctl_json_str(o, "port");
+
+		if (!port || strlen(port) >= sizeof(d->port))
+			return -EINVAL;
+		strcpy(d->port, port);
+	}
+	if (!ctl_json_is_null(o, "vni")) {
+		if (!ctl_json_get(o, "vni") || vni > RT_VNI_MAX)
+			return -EINVAL;
+		d->vni = (uint32_t)vni;
+		d->vni_known = true;
+	}
+	if (*data && parse_hex(data, d->data, sizeof(d->data), &sz))
+		return -EINVAL;
+	d->caplen = (uint16_t)sz;
+	d->len = len < d->caplen ? d->caplen : (uint32_t)len;
+	return 0;
+}
+
 static int ring_stream(struct genv_ctx *g, const struct targs *a, bool mirror, int np, char **pos)
 {
 	const char *what = mirror ? "mirror" : "drops";
@@ -608,47 +667,48 @@ static int ring_stream(struct genv_ctx *g, const struct targs *a, bool mirror, i
 	sigaction(SIGTERM, &sa, &old_term);
 	while (!drops_stop && !(g->interrupted && *g->interrupted)) {
 		struct rt_drop_rec d;
-		struct rt_drop_summary sum = { .next = since };
-		const char *p;
+		struct json_t *doc, *recs;
+		uint64_t lost, next;
 		bool full = false;
-		unsigned int nrec = 0;
+		size_t nrec;
 
 		sbuf_reset(&out);
 		sbuf_reset(&cmdline);
 		sbuf_printf(&cmdline, "%s since %llu", what, (unsigned long long)since);
-		/* the machine form: text, one record per line */
-		ret = ctl_run(g, a->socket, sbuf_str(&cmdline), false, &out);
+		ret = ctl_run(g, a->socket, sbuf_str(&cmdline), true, &out);
 		if (ret)
 			break;
-		p = sbuf_str(&out);
+		doc = ctl_json_load(out.buf, out.len);
+		recs = doc ? ctl_json_get(doc, "drops") : NULL;
+		nrec = ctl_json_len(recs);
 		sbuf_reset(&o);
-		while (*p) {
-			const char *e = strchr(p, '\n');
-			size_t n = e ? (size_t)(e - p) : strlen(p);
-
-			if (!rt_drop_rec_parse(p, n, &d)) {
-				if (!a->count_set || v->shown < a->count)
-					drop_show(v, &d, &o);
-				nrec++;
-			} else if (rt_drop_summary_parse(p, n, &sum)) {
-				gerr(g, "unexpected reply from the router: '%.*s'", (int)(n > 60 ? 60 : n), p);
+		for (size_t i = 0; i < nrec && !ret; i++) {
+			if (drop_from_json(ctl_json_at(recs, i), &d)) {
 				ret = EXIT_FAIL;
-				break;
+			} else if (!a->count_set || v->shown < a->count) {
+				drop_show(v, &d, &o);
 			}
-			p += n + (e ? 1 : 0);
 		}
-		if (ret)
+		if (!ret && (!recs || !ctl_json_get(doc, "next")))
+			ret = EXIT_FAIL;
+		if (ret) {
+			gerr(g, "unexpected reply from the router: '%.60s'", sbuf_str(&out));
+			ctl_json_free(doc);
 			break;
+		}
 		full = nrec >= RT_DROP_MAX_REPLY;
-		if (sum.lost && since && !g->quiet)
+		lost = ctl_json_u64(doc, "lost");
+		next = ctl_json_u64(doc, "next");
+		ctl_json_free(doc);
+		if (lost && since && !g->quiet)
 			gwarn(g, "%llu %s were overwritten in the ring before they were read",
-			      (unsigned long long)sum.lost, mirror ? "packets" : "drops");
+			      (unsigned long long)lost, mirror ? "packets" : "drops");
 		if (o.len && (ret = write_out(g, &o)))
 			break;
 		fflush(g->out);
 		if (v->dump)
 			pcap_dump_flush(v->dump);
-		since = sum.next;
+		since = next;
 		if ((a->once && !full) || (a->count_set && v->shown >= a->count))
 			break;
 		if (!full) {

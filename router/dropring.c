@@ -5,8 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include "../libcore/json.h"
-#include "../libcore/num.h"
+#include "../libcore/emit.h"
 #include "dropring.h"
 
 struct rt_dropring *rt_dropring_new(void)
@@ -130,196 +129,62 @@ static int64_t wall_offset(void)
 	return ((int64_t)rt.tv_sec - (int64_t)mt.tv_sec) * 1000000000 + (rt.tv_nsec - mt.tv_nsec);
 }
 
+/* One record: the same calls write its text line and its JSON object. */
+static void rec_emit(struct gnv_emit *e, const struct rt_dropring *d, const struct rt_drop_rec *r,
+		     uint64_t real)
+{
+	gnv_emit_obj_open(e, NULL, d->mirror ? "pkt" : "drop");
+	gnv_emit_u64(e, "seq", " seq=%llu", r->seq);
+	gnv_emit_u64(e, "time_ns", " time_ns=%llu", real);
+	if (d->mirror)
+		gnv_emit_str(e, "dir", " dir=%s", dir_name(r->dir));
+	gnv_emit_str(e, "reason", " reason=%s", rt_drop_name(r->reason));
+	gnv_emit_str(e, "ingress", " ingress=%s", r->underlay ? "underlay" : "port");
+	if (r->underlay) {
+		gnv_emit_null(e, "port", NULL);
+		gnv_emit_ip(e, r->dir == RT_REC_TX ? "to" : "from",
+			    r->dir == RT_REC_TX ? " to=%s" : " from=%s", r->from.family, r->from.a);
+		gnv_emit_ip(e, "self", " self=%s", r->self.family, r->self.a);
+	} else {
+		gnv_emit_str(e, "port", " port=%s", r->port);
+		gnv_emit_null(e, "from", NULL);
+		gnv_emit_null(e, "self", NULL);
+	}
+	if (r->vni_known)
+		gnv_emit_u64(e, "vni", " vni=%u", r->vni);
+	else
+		gnv_emit_null(e, "vni", " vni=-");
+	gnv_emit_u64(e, "len", " len=%u", r->len);
+	gnv_emit_hex(e, "data", " data=%s", r->data, r->caplen);
+	gnv_emit_obj_close(e, "\n");
+}
+
 int rt_dropring_show(const struct rt_dropring *d, uint64_t now_ns, uint64_t since,
 		     unsigned int max, bool json, struct sbuf *out)
 {
 	uint64_t oldest = d->next_seq > RT_DROP_RING ? d->next_seq - RT_DROP_RING : 1;
 	uint64_t first = since > oldest ? since : oldest, lost = 0, seq;
 	int64_t off = wall_offset();
-	struct json j;
-	char a[RT_ADDR_STR];
+	struct gnv_emit e;
 
 	(void)now_ns;
 	if (!max)
 		max = RT_DROP_MAX_REPLY;
 	if (since && since < oldest)
 		lost = oldest - since;
-	if (json) {
-		json_init(&j, out, false);
-		json_obj_open(&j, NULL);
-		json_u64(&j, "schema", 1);
-		json_arr_open(&j, "drops");
-	}
+	gnv_emit_init(&e, out, json, false);
+	gnv_emit_obj_open(&e, NULL, NULL);
+	gnv_emit_u64(&e, "schema", NULL, 1);
+	gnv_emit_arr_open(&e, "drops", NULL);
 	for (seq = first; seq < d->next_seq && seq < first + max; seq++) {
 		const struct rt_drop_rec *r = &d->rec[(seq - 1) % RT_DROP_RING];
-		uint64_t real = (uint64_t)((int64_t)r->mono_ns + off);
 
-		if (json) {
-			json_obj_open(&j, NULL);
-			json_u64(&j, "seq", r->seq);
-			json_u64(&j, "time_ns", real);
-			json_str(&j, "reason", rt_drop_name(r->reason));
-			if (d->mirror)
-				json_str(&j, "dir", dir_name(r->dir));
-			json_str(&j, "ingress", r->underlay ? "underlay" : "port");
-			if (r->underlay) {
-				json_null(&j, "port");
-				json_ip(&j, r->dir == RT_REC_TX ? "to" : "from", r->from.family, r->from.a);
-			} else {
-				json_str(&j, "port", r->port);
-				json_null(&j, "from");
-			}
-			if (r->vni_known)
-				json_u64(&j, "vni", r->vni);
-			else
-				json_null(&j, "vni");
-			json_u64(&j, "len", r->len);
-			json_hex(&j, "data", r->data, r->caplen);
-			json_obj_close(&j);
-			continue;
-		}
-		sbuf_printf(out, "%s seq=%llu time_ns=%llu", d->mirror ? "pkt" : "drop",
-			    (unsigned long long)r->seq, (unsigned long long)real);
-		if (d->mirror)
-			sbuf_printf(out, " dir=%s", dir_name(r->dir));
-		sbuf_printf(out, " reason=%s ingress=%s", rt_drop_name(r->reason),
-			    r->underlay ? "underlay" : "port");
-		if (r->underlay) {
-			sbuf_printf(out, " %s=%s", r->dir == RT_REC_TX ? "to" : "from", r->from.family ?
-				    rt_addr_fmt(a, sizeof(a), r->from.family, r->from.a) : "-");
-			sbuf_printf(out, " self=%s", r->self.family ?
-				    rt_addr_fmt(a, sizeof(a), r->self.family, r->self.a) : "-");
-		} else {
-			sbuf_printf(out, " port=%s", r->port);
-		}
-		if (r->vni_known)
-			sbuf_printf(out, " vni=%u", r->vni);
-		else
-			sbuf_puts(out, " vni=-");
-		sbuf_printf(out, " len=%u data=", r->len);
-		sbuf_hex(out, r->data, r->caplen);
-		sbuf_putc(out, '\n');
+		rec_emit(&e, d, r, (uint64_t)((int64_t)r->mono_ns + off));
 	}
-	if (json) {
-		json_arr_close(&j);
-		json_u64(&j, "next", seq);
-		json_u64(&j, "lost", lost);
-		json_u64(&j, "suppressed", d->suppressed);
-		json_obj_close(&j);
-	} else {
-		sbuf_printf(out, "next=%llu lost=%llu suppressed=%llu\n", (unsigned long long)seq,
-			    (unsigned long long)lost, (unsigned long long)d->suppressed);
-	}
+	gnv_emit_arr_close(&e, NULL);
+	gnv_emit_u64(&e, "next", "next=%llu", seq);
+	gnv_emit_u64(&e, "lost", " lost=%llu", lost);
+	gnv_emit_u64(&e, "suppressed", " suppressed=%llu", d->suppressed);
+	gnv_emit_obj_close(&e, "\n");
 	return out->oom ? -ENOMEM : 0;
-}
-
-/* ---- client side ---- */
-
-/* The value of key=VALUE among the words of line, copied into buf. */
-static const char *kv(const char *line, size_t n, const char *key, char *buf, size_t bufsize)
-{
-	size_t klen = strlen(key);
-
-	for (size_t i = 0; i < n;) {
-		size_t w = i;
-
-		while (w < n && line[w] != ' ')
-			w++;
-		if (w - i > klen && !memcmp(line + i, key, klen) && line[i + klen] == '=') {
-			size_t vlen = w - i - klen - 1;
-
-			if (vlen >= bufsize)
-				return NULL;
-			memcpy(buf, line + i + klen + 1, vlen);
-			buf[vlen] = 0;
-			return buf;
-		}
-		i = w + 1;
-	}
-	return NULL;
-}
-
-static int kv_u64(const char *line, size_t n, const char *key, uint64_t max, uint64_t *v)
-{
-	char buf[32];
-
-	if (!kv(line, n, key, buf, sizeof(buf)) || num_parse_u64(buf, 0, max, v))
-		return -EINVAL;
-	return 0;
-}
-
-static int kv_addr(const char *line, size_t n, const char *key, struct gnv_addr *a)
-{
-	char buf[64];
-	int fam;
-
-	memset(a, 0, sizeof(*a));
-	if (!kv(line, n, key, buf, sizeof(buf)))
-		return -EINVAL;
-	if (!strcmp(buf, "-"))
-		return 0;
-	if (parse_ip(buf, &fam, a->a))
-		return -EINVAL;
-	a->family = (uint8_t)fam;
-	return 0;
-}
-
-int rt_drop_rec_parse(const char *line, size_t n, struct rt_drop_rec *r)
-{
-	char buf[2 * RT_DROP_SNAP + 1];
-	uint64_t v;
-	size_t sz;
-	int reason;
-
-	memset(r, 0, sizeof(*r));
-	if ((n < 5 || memcmp(line, "drop ", 5)) && (n < 4 || memcmp(line, "pkt ", 4)))
-		return -EINVAL;
-	if (kv(line, n, "dir", buf, sizeof(buf)))
-		r->dir = !strcmp(buf, "rx") ? RT_REC_RX : !strcmp(buf, "tx") ? RT_REC_TX : RT_REC_DROP;
-	if (kv_u64(line, n, "seq", UINT64_MAX, &r->seq) ||
-	    kv_u64(line, n, "time_ns", UINT64_MAX, &r->real_ns) ||
-	    kv_u64(line, n, "len", UINT32_MAX, &v))
-		return -EINVAL;
-	r->len = (uint32_t)v;
-	if (!kv(line, n, "reason", buf, sizeof(buf)) || (reason = rt_drop_lookup(buf)) < 0)
-		return -EINVAL;
-	r->reason = (uint16_t)reason;
-	if (!kv(line, n, "ingress", buf, sizeof(buf)))
-		return -EINVAL;
-	r->underlay = !strcmp(buf, "underlay");
-	if (r->underlay) {
-		if (kv_addr(line, n, r->dir == RT_REC_TX ? "to" : "from", &r->from) ||
-		    kv_addr(line, n, "self", &r->self))
-			return -EINVAL;
-	} else if (!kv(line, n, "port", r->port, sizeof(r->port))) {
-		return -EINVAL;
-	}
-	if (!kv(line, n, "vni", buf, sizeof(buf)))
-		return -EINVAL;
-	if (strcmp(buf, "-")) {
-		if (num_parse_u64(buf, 0, RT_VNI_MAX, &v))
-			return -EINVAL;
-		r->vni = (uint32_t)v;
-		r->vni_known = true;
-	}
-	if (!kv(line, n, "data", buf, sizeof(buf)))
-		return -EINVAL;
-	sz = 0;
-	if (*buf && parse_hex(buf, r->data, sizeof(r->data), &sz))
-		return -EINVAL;
-	r->caplen = (uint16_t)sz;
-	if (r->len < r->caplen)
-		r->len = r->caplen;
-	return 0;
-}
-
-int rt_drop_summary_parse(const char *line, size_t n, struct rt_drop_summary *s)
-{
-	if (n < 5 || memcmp(line, "next=", 5))
-		return -EINVAL;
-	if (kv_u64(line, n, "next", UINT64_MAX, &s->next) ||
-	    kv_u64(line, n, "lost", UINT64_MAX, &s->lost) ||
-	    kv_u64(line, n, "suppressed", UINT64_MAX, &s->suppressed))
-		return -EINVAL;
-	return 0;
 }

@@ -19,6 +19,10 @@
  *     drop seq=6 time_ns=T reason=vni.unknown ingress=underlay from=10.200.0.2 self=10.200.0.1 vni=7 len=60 data=HEX
  *     next=7 lost=0 suppressed=0
  *   json:  {"schema":1,"drops":[{...}],"next":7,"lost":0,"suppressed":0}
+ *   Both forms come from the same emitter calls (libcore/emit.h): a record
+ *   has the same fields in both; JSON also has the ones text leaves out
+ *   (port, from, self are null where text omits them).  genv trace reads
+ *   the JSON form (cmd/trace.c).
  * vni=- when the VPC is not known; time_ns is wall-clock (UTC) nanoseconds.
  *
  * The same ring, made on request (`mirror on`), mirrors what the router
@@ -104,15 +108,5 @@ static inline bool rt_mirror_on(const struct rt_dropring *d, uint64_t now_ns)
  * for callers; the conversion reads both clocks).  0 or -ENOMEM. */
 int rt_dropring_show(const struct rt_dropring *d, uint64_t now_ns, uint64_t since,
 		     unsigned int max, bool json, struct sbuf *out);
-
-/* Parse one text line of a `drops since` reply (n bytes, no newline):
- * 0 and *r for a record line, -EINVAL for anything else. */
-int rt_drop_rec_parse(const char *line, size_t n, struct rt_drop_rec *r);
-
-/* The summary line: 0, or -EINVAL when line is not one. */
-struct rt_drop_summary {
-	uint64_t next, lost, suppressed;
-};
-int rt_drop_summary_parse(const char *line, size_t n, struct rt_drop_summary *s);
 
 #endif

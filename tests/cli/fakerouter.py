@@ -4,15 +4,30 @@
 #   fakerouter.py SOCKET GENV TOPO DROPS
 # 'trace packet ...' is answered by running `GENV trace packet -f TOPO` with
 # the same frame (the router runs the same code); 'drops since N' and
-# 'mirror since N' from the "drop ..." and "pkt ..." lines of the file DROPS;
+# 'mirror since N' from the "drop ..." and "pkt ..." lines of the file DROPS
+# (text as written, JSON when asked: the form genv trace reads);
 # every request line is logged to SOCKET.log.
-import os, socket, subprocess, sys
+import json, os, socket, subprocess, sys
 
 sock_path, genv, topo, drops_file = sys.argv[1:5]
 lines = [l.rstrip("\n") for l in open(drops_file)]
 rings = {"drops": [l for l in lines if l.startswith("drop ")],
          "mirror": [l for l in lines if l.startswith("pkt ")]}
 log = open(sock_path + ".log", "a")
+
+
+def record(line):
+    """A "drop ..."/"pkt ..." text line as the router's JSON object (the
+    same fields: router/dropring.c emits both forms from one set of calls)."""
+    r = {}
+    for kv in line.split()[1:]:
+        k, v = kv.split("=", 1)
+        r[k] = None if v == "-" else int(v) if k in ("seq", "time_ns", "vni", "len") else v
+    if r["ingress"] == "underlay":
+        r = {**r, "port": None}
+    else:
+        r = {**r, "from": None, "self": None}
+    return r
 
 
 def answer(flags, line):
@@ -25,6 +40,9 @@ def answer(flags, line):
         since = int(w[2])
         out = [d for d in rings[w[0]] if int(d.split()[1].split("=")[1]) >= since]
         nxt = max([since] + [int(d.split()[1].split("=")[1]) + 1 for d in out])
+        if flags != "-":
+            return 0, json.dumps({"schema": 1, "drops": [record(d) for d in out],
+                                  "next": nxt, "lost": 0, "suppressed": 0})
         return 0, "".join(d + "\n" for d in out) + "next=%d lost=0 suppressed=0\n" % nxt
     if w[:2] == ["trace", "packet"]:
         args = [genv, "trace", "packet", "-f", topo]
