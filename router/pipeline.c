@@ -1,6 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The packet pipeline (see pipeline.h for the stages).
+ * The packet pipeline (see pipeline.h for the stages): the forwarding
+ * decision for one packet, the encapsulation that carries it out, and
+ * the counters, flow entries and trace entries that record it.
+ * Layer: router; calls libcore (decode, csum, cursor, flowhash, the
+ * option codec opt_tlv/opt_genv), tables.h, dropring.h, and reply.h for
+ * the bytes of every answer (ICMP errors, ARP, ND, echo) and the ICMP
+ * limiter.
  *
  * Layout of the caller's buffer for a frame from a port:
  *
@@ -8,10 +14,9 @@
  *   |.......... headroom ..........|geneve|opts| inner eth | ip ...      |
  *                                  ^ out->data on RT_FORWARD
  *
- * ICMP errors are built so that the quoted original IP packet stays where
- * it is: the new Ethernet + IP + ICMP headers go in front of it (28 bytes
- * into the headroom for IPv4, 48 for IPv6).  ARP replies are rewritten in
- * place; neighbour advertisements are built in the headroom.
+ * Answers (reply.h) go into the same buffer: ICMP errors in front of the
+ * quoted IP packet, neighbour advertisements in the headroom, ARP and
+ * echo replies in place.
  *
  * Every decision appends a trace entry when a trace is given; with a
  * dry-run trace no counter, flow entry or rate limiter changes.
@@ -25,6 +30,7 @@
 #include "../libcore/optreg.h"
 #include "dropring.h"
 #include "pipeline.h"
+#include "reply.h"
 
 #define ETH_HLEN	14
 #define ETH_P_ARP	0x0806
@@ -268,20 +274,6 @@ static unsigned int pick(uint32_t hash, unsigned int n)
 	return (unsigned int)(((uint64_t)(hash >> 8) * n) >> 24);
 }
 
-/* ICMP error limiter: GCRA, a burst of one second's worth. */
-static bool icmp_allowed(struct ctx *c)
-{
-	struct rt_tables *t = c->t;
-	uint64_t interval = 1000000000ull / (t->lim.icmp_rate ? t->lim.icmp_rate : 1);
-	uint64_t tat = t->icmp_tokens_ns > t->now_ns ? t->icmp_tokens_ns : t->now_ns;
-
-	if (tat - t->now_ns > 1000000000ull - interval)
-		return false;
-	if (c->live)
-		t->icmp_tokens_ns = tat + interval;
-	return true;
-}
-
 static uint8_t ecn_of(const struct gnv_ip *ip)
 {
 	return ip->tos & 3;
@@ -314,10 +306,8 @@ static enum rt_verdict icmp_error(struct ctx *c, enum rt_drop reason, uint8_t ty
 	const struct gnv_layers *l = &c->pk->outer;
 	const struct gnv_ip *ip = &l->ip;
 	struct rt_tables *t = c->t;
-	uint8_t src[16], smac[6], *r, *ipq = c->frame + ETH_HLEN;
-	size_t quote = ip->tot_len < c->size - ETH_HLEN ? ip->tot_len : c->size - ETH_HLEN;
-	size_t hdr;
-	uint32_t sum;
+	uint8_t src[16], *r;
+	size_t rsize;
 	char a[RT_ADDR_STR];
 
 	/* never an error about an error, nor about a non-first fragment */
@@ -327,68 +317,17 @@ static enum rt_verdict icmp_error(struct ctx *c, enum rt_drop reason, uint8_t ty
 		return drop(c, reason, "icmp", "%s; no ICMP error about an ICMP error or fragment", why);
 	if (!c->v || !rt_gateway_of(t, c->v, ip->version, ip->src.a, src))
 		return drop(c, reason, "icmp", "%s; sender has no gateway address", why);
-	if (!icmp_allowed(c))
+	if (!rt_reply_icmp_allowed(t, c->live))
 		return drop(c, RT_DROP_ICMP_RATE, "icmp", "%s; ICMP limit %u/s reached", why,
 			    t->lim.icmp_rate);
 	if (c->live)
 		drop_note(c, reason);	/* before the error is written over the frame's head */
-	memcpy(smac, l->eth.src, 6);
-	if (ip->version == 4) {
-		if (quote > 576 - 28)
-			quote = 576 - 28;
-		hdr = ETH_HLEN + 20 + 8;
-		r = ipq - hdr;
-		memcpy(r, smac, 6);
-		memcpy(r + 6, t->self.mac, 6);
-		gnv_put16(r + 12, ETH_P_IP);
-		uint8_t *h = r + ETH_HLEN, *ic = h + 20;
-
-		h[0] = 0x45;
-		h[1] = 0xc0;		/* network control precedence */
-		gnv_put16(h + 2, (uint16_t)(20 + 8 + quote));
-		gnv_put32(h + 4, 0);
-		h[8] = 64;
-		h[9] = 1;
-		gnv_put16(h + 10, 0);
-		memcpy(h + 12, src, 4);
-		memcpy(h + 16, ip->src.a, 4);
-		gnv_put16(h + 10, csum_fold(csum_partial(h, 20, 0)));
-		ic[0] = type;
-		ic[1] = code;
-		gnv_put16(ic + 2, 0);
-		gnv_put16(ic + 4, 0);
-		gnv_put16(ic + 6, (uint16_t)mtu);
-		sum = csum_partial(ic, 8 + quote, 0);
-		gnv_put16(ic + 2, csum_fold(sum));
-	} else {
-		if (quote > 1280 - 48)
-			quote = 1280 - 48;
-		hdr = ETH_HLEN + 40 + 8;
-		r = ipq - hdr;
-		memcpy(r, smac, 6);
-		memcpy(r + 6, t->self.mac, 6);
-		gnv_put16(r + 12, ETH_P_IPV6);
-		uint8_t *h = r + ETH_HLEN, *ic = h + 40;
-
-		gnv_put32(h, 0x60000000u);
-		gnv_put16(h + 4, (uint16_t)(8 + quote));
-		h[6] = 58;
-		h[7] = 64;
-		memcpy(h + 8, src, 16);
-		memcpy(h + 24, ip->src.a, 16);
-		ic[0] = type;
-		ic[1] = code;
-		gnv_put16(ic + 2, 0);
-		gnv_put32(ic + 4, mtu);
-		sum = csum_pseudo6(h + 8, h + 24, 58, (uint32_t)(8 + quote));
-		sum = csum_partial(ic, 8 + quote, sum);
-		gnv_put16(ic + 2, csum_fold(sum));
-	}
+	r = rt_reply_icmp_error(c->frame, c->size, l, t->self.mac, src, type, code, mtu, &rsize);
 	c->out->verdict = RT_REPLY;
 	c->out->reason = reason;
 	c->out->port = (int)(c->pt - t->port);
 	c->out->data = r;
-	c->out->size = hdr + quote;
+	c->out->size = rsize;
 	TR(c, "icmp", "reply", "%s; ICMP%s type %u code %u%s to %s", why,
 	   ip->version == 6 ? "v6" : "", type, code, mtu ? " with mtu" : "",
 	   rt_addr_fmt(a, sizeof(a), ip->version, ip->src.a));
@@ -455,7 +394,6 @@ static enum rt_verdict do_arp(struct ctx *c)
 	const struct gnv_arp *arp = &c->pk->outer.arp;
 	const struct rt_port *pt = c->pt;
 	const uint8_t *mac;
-	uint8_t *p, sha[6], spa[4], tpa[4], m[6];
 	char why[96], a[RT_ADDR_STR], b[18];
 	bool is_gw;
 
@@ -501,28 +439,11 @@ static enum rt_verdict do_arp(struct ctx *c)
 	if (!mac)
 		return drop(c, RT_DROP_ARP_IGNORED, "arp", "target %s is outside VPC %u",
 			    rt_addr_fmt(a, sizeof(a), 4, arp->tpa), c->v->vni);
-	memcpy(sha, arp->sha, 6);
-	memcpy(spa, arp->spa, 4);
-	memcpy(tpa, arp->tpa, 4);
-	memcpy(m, mac, 6);
-	p = c->frame;
-	memcpy(p, sha, 6);
-	memcpy(p + 6, m, 6);
-	gnv_put16(p + 12, ETH_P_ARP);
-	p += ETH_HLEN;
-	gnv_put16(p, 1);
-	gnv_put16(p + 2, ETH_P_IP);
-	p[4] = 6;
-	p[5] = 4;
-	gnv_put16(p + 6, 2);
-	memcpy(p + 8, m, 6);
-	memcpy(p + 14, tpa, 4);
-	memcpy(p + 18, sha, 6);
-	memcpy(p + 24, spa, 4);
-	TR(c, "arp", "reply", "%s is-at %s (%s)", rt_addr_fmt(a, sizeof(a), 4, tpa), mac_s(b, m), why);
+	TR(c, "arp", "reply", "%s is-at %s (%s)", rt_addr_fmt(a, sizeof(a), 4, arp->tpa),
+	   mac_s(b, mac), why);
 	if (c->live)
 		c->pt->st.arp_replies++;
-	return reply_done(c, c->frame, ETH_HLEN + 28);
+	return reply_done(c, c->frame, rt_reply_arp(c->frame, arp, mac));
 }
 
 /* IPv6 neighbour solicitation -> advertisement (RFC 4861 4.3, 4.4). */
@@ -530,10 +451,9 @@ static enum rt_verdict do_nd(struct ctx *c)
 {
 	const struct gnv_layers *l = &c->pk->outer;
 	const uint8_t *ns = c->frame + l->l4.off, *mac;
-	uint8_t target[16], dst[16], dmac[6], m[6], *r, *h, *ic;
+	uint8_t target[16], *r;
 	char why[96], a[RT_ADDR_STR], b[18];
 	size_t avail = c->size - l->l4.off;
-	uint32_t sum;
 	bool is_gw;
 
 	if (l->l4.type != 135)
@@ -552,68 +472,23 @@ static enum rt_verdict do_nd(struct ctx *c)
 	if (!mac)
 		return drop(c, RT_DROP_ND_IGNORED, "nd", "target %s is outside VPC %u",
 			    rt_addr_fmt(a, sizeof(a), 6, target), c->v->vni);
-	memcpy(m, mac, 6);
-	memcpy(dst, l->ip.src.a, 16);
-	memcpy(dmac, l->eth.src, 6);
-	r = c->frame - (ETH_HLEN + 40 + 32);
-	memcpy(r, dmac, 6);
-	memcpy(r + 6, m, 6);
-	gnv_put16(r + 12, ETH_P_IPV6);
-	h = r + ETH_HLEN;
-	gnv_put32(h, 0x60000000u);
-	gnv_put16(h + 4, 32);
-	h[6] = 58;
-	h[7] = 255;
-	memcpy(h + 8, target, 16);
-	memcpy(h + 24, dst, 16);
-	ic = h + 40;
-	ic[0] = 136;
-	ic[1] = 0;
-	gnv_put16(ic + 2, 0);
-	/* Router (gateway or routed address), Solicited, Override */
-	gnv_put32(ic + 4, (mac == c->t->self.mac ? 0x80000000u : 0) | 0x60000000u);
-	memcpy(ic + 8, target, 16);
-	ic[24] = 2;		/* target link-layer address */
-	ic[25] = 1;
-	memcpy(ic + 26, m, 6);
-	sum = csum_pseudo6(h + 8, h + 24, 58, 32);
-	gnv_put16(ic + 2, csum_fold(csum_partial(ic, 32, sum)));
-	TR(c, "nd", "reply", "%s is-at %s (%s)", rt_addr_fmt(a, sizeof(a), 6, target), mac_s(b, m), why);
+	r = rt_reply_na(c->frame, l->eth.src, l->ip.src.a, mac, target, mac == c->t->self.mac);
+	TR(c, "nd", "reply", "%s is-at %s (%s)", rt_addr_fmt(a, sizeof(a), 6, target), mac_s(b, mac), why);
 	if (c->live)
 		c->pt->st.nd_replies++;
-	return reply_done(c, r, ETH_HLEN + 40 + 32);
+	return reply_done(c, r, RT_REPLY_NA_SIZE);
 }
 
 /* Echo request to a gateway address: answer in place. */
 static enum rt_verdict do_echo(struct ctx *c)
 {
 	const struct gnv_layers *l = &c->pk->outer;
-	uint8_t *p = c->frame, *h = p + ETH_HLEN, *ic = p + l->l4.off, tmp[16];
 	char a[RT_ADDR_STR];
 
-	memcpy(p, l->eth.src, 6);
-	memcpy(p + 6, c->t->self.mac, 6);
-	if (l->ip.version == 4) {
-		uint16_t old = gnv_be16(h + 8);
-
-		memcpy(tmp, h + 12, 4);
-		memcpy(h + 12, h + 16, 4);
-		memcpy(h + 16, tmp, 4);
-		h[8] = 64;
-		gnv_put16(h + 10, csum_update16(gnv_be16(h + 10), old, gnv_be16(h + 8)));
-		ic[0] = 0;
-		gnv_put16(ic + 2, csum_update16(gnv_be16(ic + 2), 0x0800, 0x0000));
-	} else {
-		memcpy(tmp, h + 8, 16);
-		memcpy(h + 8, h + 24, 16);
-		memcpy(h + 24, tmp, 16);
-		h[7] = 64;
-		ic[0] = 129;
-		gnv_put16(ic + 2, csum_update16(gnv_be16(ic + 2), 128 << 8, 129 << 8));
-	}
+	rt_reply_echo(c->frame, l, c->t->self.mac);
 	TR(c, "gateway", "reply", "echo reply from gateway %s",
 	   rt_addr_fmt(a, sizeof(a), l->ip.version, l->ip.dst.a));
-	return reply_done(c, p, c->size);
+	return reply_done(c, c->frame, c->size);
 }
 
 /* ---- encapsulation ---- */
