@@ -27,7 +27,8 @@
 #include "../libcore/csum.h"
 #include "../libcore/cursor.h"
 #include "../libcore/flowhash.h"
-#include "../libcore/optreg.h"
+#include "../libcore/opt_genv.h"
+#include "../libcore/opt_tlv.h"
 #include "dropring.h"
 #include "pipeline.h"
 #include "reply.h"
@@ -493,14 +494,6 @@ static enum rt_verdict do_echo(struct ctx *c)
 
 /* ---- encapsulation ---- */
 
-static bool blob_critical(const uint8_t *p, size_t n)
-{
-	for (size_t off = 0; off + 4 <= n; off += 4 + (size_t)(p[off + 3] & 0x1f) * 4)
-		if (p[off + 2] & 0x80)
-			return true;
-	return false;
-}
-
 /* Largest inner IP packet that fits the underlay with opt_size option bytes. */
 static uint32_t path_mtu(const struct rt_tables *t, const struct gnv_addr *dst, size_t opt_size)
 {
@@ -512,61 +505,74 @@ static uint32_t path_mtu(const struct rt_tables *t, const struct gnv_addr *dst, 
 /* Size of the options rt_encap writes. */
 static size_t encap_opt_size(const struct ctx *c, bool rts)
 {
-	size_t n = 8;		/* eptype */
+	size_t n = GENV_EPTYPE_OPT_SIZE;
 
 	if (c->src)
 		n += c->src->opt_size;
 	if (rts)
-		n += c->t->self.addr.family == 6 ? 28 : 16;
+		n += GENV_RTS_OPT_SIZE(c->t->self.addr.family);
 	return n;
 }
 
+/*
+ * The options of an encapsulated frame (encap_opt_size bytes at p): the
+ * sender's endpoint type, the endpoint's stored options, then RTS when
+ * asked.  tables.c keeps room for eptype and RTS next to every
+ * endpoint's options.  Headers come from the codec's inline
+ * gnv_opt_hdr_write and the data follows opt_genv.h's layouts: the same
+ * bytes as gnv_opt_eptype_put / gnv_opt_rts_put (test_rt_pipeline checks
+ * that), without their out-of-line calls and zero fills on every packet
+ * (about 100 instructions for RTS).
+ */
 static void write_opts(struct ctx *c, uint8_t *p, bool rts)
 {
 	const struct rt_tables *t = c->t;
 	uint16_t cls = t->lim.genv_class;
 
-	gnv_put16(p, cls);
-	p[2] = GENV_OPT_EPTYPE;
-	p[3] = 1;
-	gnv_put32(p + 4, (uint32_t)(c->src ? c->src->type : EP_SIMPLE) << 24);
-	p += 8;
+	gnv_opt_hdr_write(p, cls, GENV_OPT_EPTYPE, GENV_EPTYPE_SIZE);
+	gnv_put32(p + GNV_OPT_HDR_SIZE, (uint32_t)(c->src ? c->src->type : EP_SIMPLE) << 24);
+	p += GENV_EPTYPE_OPT_SIZE;
 	if (c->src && c->src->opt_size) {
+		/* wire TLVs checked when stored (tables.c): copied as they are */
 		memcpy(p, c->src->opts, c->src->opt_size);
 		p += c->src->opt_size;
 	}
 	if (rts) {
 		bool v6 = t->self.addr.family == 6;
 
-		gnv_put16(p, cls);
-		p[2] = GENV_OPT_RTS;
-		p[3] = v6 ? 6 : 3;
-		p[4] = 0;
-		p[5] = v6 ? 6 : 4;
-		memcpy(p + 6, t->self.mac, 6);
-		memcpy(p + 12, t->self.addr.a, v6 ? 16 : 4);
+		gnv_opt_hdr_write(p, cls, GENV_OPT_RTS, v6 ? GENV_RTS6_SIZE : GENV_RTS4_SIZE);
+		p += GNV_OPT_HDR_SIZE;
+		p[0] = 0;		/* flags */
+		p[1] = v6 ? 6 : 4;
+		memcpy(p + 2, t->self.mac, 6);
+		memcpy(p + 8, t->self.addr.a, v6 ? 16 : 4);
 	}
 }
 
+/* The role of the host a path leads to, as the trace names it. */
+static const char *path_role(enum rt_path path)
+{
+	return path == RT_PATH_DIRECT ? "endpoint" : path == RT_PATH_BOUNCER ? "bouncer" : "divider";
+}
+
 /*
- * Encapsulate the frame to underlay host 'to'.  role: "endpoint",
- * "bouncer", "divider" (the RTS option goes only on indirect paths).
- * dst: the destination endpoint when known (its MAC goes into the inner
- * frame).
+ * Encapsulate the frame to underlay host 'to'.  path: RT_PATH_DIRECT (to
+ * the endpoint's host), _BOUNCER or _DIVIDER (the RTS option goes only
+ * on these indirect paths).  dst: the destination endpoint when known
+ * (its MAC goes into the inner frame).
  */
-static enum rt_verdict encap(struct ctx *c, const struct rt_host *to, const char *role,
+static enum rt_verdict encap(struct ctx *c, const struct rt_host *to, enum rt_path path,
 			     const struct rt_ep *dst, struct rt_net *via_net, uint32_t hash)
 {
 	struct rt_tables *t = c->t;
 	const struct gnv_layers *l = &c->pk->outer;
-	bool rts = t->self.rts && t->self.addr_set && strcmp(role, "endpoint");
+	bool rts = t->self.rts && t->self.addr_set && path != RT_PATH_DIRECT;
 	size_t osz = encap_opt_size(c, rts);
 	uint32_t mtu = path_mtu(t, &to->addr, osz);
 	uint8_t *g;
 	char a[RT_ADDR_STR];
 
-	flow_path(c, !strcmp(role, "endpoint") ? RT_PATH_DIRECT :
-		  !strcmp(role, "bouncer") ? RT_PATH_BOUNCER : RT_PATH_DIVIDER, &to->addr);
+	flow_path(c, path, &to->addr);
 	if (dst && dst->mtu && dst->mtu < mtu)
 		mtu = dst->mtu;
 	if (l->ip.tot_len > mtu) {
@@ -587,7 +593,8 @@ static enum rt_verdict encap(struct ctx *c, const struct rt_host *to, const char
 		memcpy(c->frame + 6, t->self.mac, 6);
 	g = c->frame - GNV_HLEN - osz;
 	g[0] = (uint8_t)(osz / 4);
-	g[1] = c->src && blob_critical(c->src->opts, c->src->opt_size) ? 0x40 : 0;
+	g[1] = c->src && c->src->opt_size && gnv_opt_any_critical(c->src->opts, c->src->opt_size) ?
+	       0x40 : 0;
 	write_opts(c, g + GNV_HLEN, rts);
 	gnv_put16(g + 2, ETH_P_TEB);
 	gnv_put24(g + 4, c->v->vni);
@@ -601,7 +608,7 @@ static enum rt_verdict encap(struct ctx *c, const struct rt_host *to, const char
 	c->out->ttl = t->self.ttl;
 	c->out->sport = flow_sport(hash);
 	TR(c, "encap", "forward", "geneve vni %u to %s %s (%zu option bytes%s), sport %u tos 0x%02x",
-	   c->v->vni, role, addr_s(a, &to->addr), osz, rts ? ", rts" : "", c->out->sport,
+	   c->v->vni, path_role(path), addr_s(a, &to->addr), osz, rts ? ", rts" : "", c->out->sport,
 	   c->out->tos);
 	if (c->live) {
 		t->st.forwarded++;
@@ -831,7 +838,7 @@ static enum rt_verdict port_packet(struct ctx *c, int port)
 		TR(c, "endpoint", "remote", "%s vpc %u type %s on host %s%s", addr_s(a, &l->ip.dst),
 		   c->v->vni, eptype_s(d->type), addr_s(p, &t->host[hi].addr),
 		   d->type == EP_SCALED && d->nhost > 1 ? " (flow hash)" : "");
-		return encap(c, &t->host[hi], "endpoint", d, NULL, hash);
+		return encap(c, &t->host[hi], RT_PATH_DIRECT, d, NULL, hash);
 	}
 	TR(c, "endpoint", "miss", "no endpoint %s in vpc %u", addr_s(a, &l->ip.dst), c->v->vni);
 	if (rt_vpc_cidr_of(c->v, fam, l->ip.dst.a)) {
@@ -853,7 +860,7 @@ static enum rt_verdict port_packet(struct ctx *c, int port)
 			   hi == RT_NONE ? "" : " bouncer ",
 			   hi == RT_NONE ? "" : addr_s(a, &t->host[hi].addr));
 			if (hi != RT_NONE)
-				return encap(c, &t->host[hi], "bouncer", NULL, n, hash);
+				return encap(c, &t->host[hi], RT_PATH_BOUNCER, NULL, n, hash);
 		} else {
 			TR(c, "network", "miss", "no network for %s", addr_s(a, &l->ip.dst));
 		}
@@ -862,7 +869,7 @@ static enum rt_verdict port_packet(struct ctx *c, int port)
 	if (hi != RT_NONE) {
 		TR(c, "divider", "divider", "vpc %u divider %s (of %u)", c->v->vni,
 		   addr_s(a, &t->host[hi].addr), c->v->ndivider);
-		return encap(c, &t->host[hi], "divider", NULL, NULL, hash);
+		return encap(c, &t->host[hi], RT_PATH_DIVIDER, NULL, NULL, hash);
 	}
 	TR(c, "divider", "none", "vpc %u has no divider", c->v->vni);
 	if (fam == 4)
