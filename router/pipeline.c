@@ -1,6 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The packet pipeline (see pipeline.h for the stages).
+ * The packet pipeline (see pipeline.h for the stages): the forwarding
+ * decision for one packet, the encapsulation that carries it out, and
+ * the counters, flow entries and trace entries that record it.
+ * Layer: router; calls libcore (decode, csum, cursor, flowhash, the
+ * option codec opt_tlv/opt_genv), tables.h, dropring.h, and reply.h for
+ * the bytes of every answer (ICMP errors, ARP, ND, echo) and the ICMP
+ * limiter.
  *
  * Layout of the caller's buffer for a frame from a port:
  *
@@ -8,10 +14,9 @@
  *   |.......... headroom ..........|geneve|opts| inner eth | ip ...      |
  *                                  ^ out->data on RT_FORWARD
  *
- * ICMP errors are built so that the quoted original IP packet stays where
- * it is: the new Ethernet + IP + ICMP headers go in front of it (28 bytes
- * into the headroom for IPv4, 48 for IPv6).  ARP replies are rewritten in
- * place; neighbour advertisements are built in the headroom.
+ * Answers (reply.h) go into the same buffer: ICMP errors in front of the
+ * quoted IP packet, neighbour advertisements in the headroom, ARP and
+ * echo replies in place.
  *
  * Every decision appends a trace entry when a trace is given; with a
  * dry-run trace no counter, flow entry or rate limiter changes.
@@ -22,9 +27,11 @@
 #include "../libcore/csum.h"
 #include "../libcore/cursor.h"
 #include "../libcore/flowhash.h"
-#include "../libcore/optreg.h"
+#include "../libcore/opt_genv.h"
+#include "../libcore/opt_tlv.h"
 #include "dropring.h"
 #include "pipeline.h"
+#include "reply.h"
 
 #define ETH_HLEN	14
 #define ETH_P_ARP	0x0806
@@ -268,20 +275,6 @@ static unsigned int pick(uint32_t hash, unsigned int n)
 	return (unsigned int)(((uint64_t)(hash >> 8) * n) >> 24);
 }
 
-/* ICMP error limiter: GCRA, a burst of one second's worth. */
-static bool icmp_allowed(struct ctx *c)
-{
-	struct rt_tables *t = c->t;
-	uint64_t interval = 1000000000ull / (t->lim.icmp_rate ? t->lim.icmp_rate : 1);
-	uint64_t tat = t->icmp_tokens_ns > t->now_ns ? t->icmp_tokens_ns : t->now_ns;
-
-	if (tat - t->now_ns > 1000000000ull - interval)
-		return false;
-	if (c->live)
-		t->icmp_tokens_ns = tat + interval;
-	return true;
-}
-
 static uint8_t ecn_of(const struct gnv_ip *ip)
 {
 	return ip->tos & 3;
@@ -314,10 +307,8 @@ static enum rt_verdict icmp_error(struct ctx *c, enum rt_drop reason, uint8_t ty
 	const struct gnv_layers *l = &c->pk->outer;
 	const struct gnv_ip *ip = &l->ip;
 	struct rt_tables *t = c->t;
-	uint8_t src[16], smac[6], *r, *ipq = c->frame + ETH_HLEN;
-	size_t quote = ip->tot_len < c->size - ETH_HLEN ? ip->tot_len : c->size - ETH_HLEN;
-	size_t hdr;
-	uint32_t sum;
+	uint8_t src[16], *r;
+	size_t rsize;
 	char a[RT_ADDR_STR];
 
 	/* never an error about an error, nor about a non-first fragment */
@@ -327,68 +318,17 @@ static enum rt_verdict icmp_error(struct ctx *c, enum rt_drop reason, uint8_t ty
 		return drop(c, reason, "icmp", "%s; no ICMP error about an ICMP error or fragment", why);
 	if (!c->v || !rt_gateway_of(t, c->v, ip->version, ip->src.a, src))
 		return drop(c, reason, "icmp", "%s; sender has no gateway address", why);
-	if (!icmp_allowed(c))
+	if (!rt_reply_icmp_allowed(t, c->live))
 		return drop(c, RT_DROP_ICMP_RATE, "icmp", "%s; ICMP limit %u/s reached", why,
 			    t->lim.icmp_rate);
 	if (c->live)
 		drop_note(c, reason);	/* before the error is written over the frame's head */
-	memcpy(smac, l->eth.src, 6);
-	if (ip->version == 4) {
-		if (quote > 576 - 28)
-			quote = 576 - 28;
-		hdr = ETH_HLEN + 20 + 8;
-		r = ipq - hdr;
-		memcpy(r, smac, 6);
-		memcpy(r + 6, t->self.mac, 6);
-		gnv_put16(r + 12, ETH_P_IP);
-		uint8_t *h = r + ETH_HLEN, *ic = h + 20;
-
-		h[0] = 0x45;
-		h[1] = 0xc0;		/* network control precedence */
-		gnv_put16(h + 2, (uint16_t)(20 + 8 + quote));
-		gnv_put32(h + 4, 0);
-		h[8] = 64;
-		h[9] = 1;
-		gnv_put16(h + 10, 0);
-		memcpy(h + 12, src, 4);
-		memcpy(h + 16, ip->src.a, 4);
-		gnv_put16(h + 10, csum_fold(csum_partial(h, 20, 0)));
-		ic[0] = type;
-		ic[1] = code;
-		gnv_put16(ic + 2, 0);
-		gnv_put16(ic + 4, 0);
-		gnv_put16(ic + 6, (uint16_t)mtu);
-		sum = csum_partial(ic, 8 + quote, 0);
-		gnv_put16(ic + 2, csum_fold(sum));
-	} else {
-		if (quote > 1280 - 48)
-			quote = 1280 - 48;
-		hdr = ETH_HLEN + 40 + 8;
-		r = ipq - hdr;
-		memcpy(r, smac, 6);
-		memcpy(r + 6, t->self.mac, 6);
-		gnv_put16(r + 12, ETH_P_IPV6);
-		uint8_t *h = r + ETH_HLEN, *ic = h + 40;
-
-		gnv_put32(h, 0x60000000u);
-		gnv_put16(h + 4, (uint16_t)(8 + quote));
-		h[6] = 58;
-		h[7] = 64;
-		memcpy(h + 8, src, 16);
-		memcpy(h + 24, ip->src.a, 16);
-		ic[0] = type;
-		ic[1] = code;
-		gnv_put16(ic + 2, 0);
-		gnv_put32(ic + 4, mtu);
-		sum = csum_pseudo6(h + 8, h + 24, 58, (uint32_t)(8 + quote));
-		sum = csum_partial(ic, 8 + quote, sum);
-		gnv_put16(ic + 2, csum_fold(sum));
-	}
+	r = rt_reply_icmp_error(c->frame, c->size, l, t->self.mac, src, type, code, mtu, &rsize);
 	c->out->verdict = RT_REPLY;
 	c->out->reason = reason;
 	c->out->port = (int)(c->pt - t->port);
 	c->out->data = r;
-	c->out->size = hdr + quote;
+	c->out->size = rsize;
 	TR(c, "icmp", "reply", "%s; ICMP%s type %u code %u%s to %s", why,
 	   ip->version == 6 ? "v6" : "", type, code, mtu ? " with mtu" : "",
 	   rt_addr_fmt(a, sizeof(a), ip->version, ip->src.a));
@@ -455,7 +395,6 @@ static enum rt_verdict do_arp(struct ctx *c)
 	const struct gnv_arp *arp = &c->pk->outer.arp;
 	const struct rt_port *pt = c->pt;
 	const uint8_t *mac;
-	uint8_t *p, sha[6], spa[4], tpa[4], m[6];
 	char why[96], a[RT_ADDR_STR], b[18];
 	bool is_gw;
 
@@ -501,28 +440,11 @@ static enum rt_verdict do_arp(struct ctx *c)
 	if (!mac)
 		return drop(c, RT_DROP_ARP_IGNORED, "arp", "target %s is outside VPC %u",
 			    rt_addr_fmt(a, sizeof(a), 4, arp->tpa), c->v->vni);
-	memcpy(sha, arp->sha, 6);
-	memcpy(spa, arp->spa, 4);
-	memcpy(tpa, arp->tpa, 4);
-	memcpy(m, mac, 6);
-	p = c->frame;
-	memcpy(p, sha, 6);
-	memcpy(p + 6, m, 6);
-	gnv_put16(p + 12, ETH_P_ARP);
-	p += ETH_HLEN;
-	gnv_put16(p, 1);
-	gnv_put16(p + 2, ETH_P_IP);
-	p[4] = 6;
-	p[5] = 4;
-	gnv_put16(p + 6, 2);
-	memcpy(p + 8, m, 6);
-	memcpy(p + 14, tpa, 4);
-	memcpy(p + 18, sha, 6);
-	memcpy(p + 24, spa, 4);
-	TR(c, "arp", "reply", "%s is-at %s (%s)", rt_addr_fmt(a, sizeof(a), 4, tpa), mac_s(b, m), why);
+	TR(c, "arp", "reply", "%s is-at %s (%s)", rt_addr_fmt(a, sizeof(a), 4, arp->tpa),
+	   mac_s(b, mac), why);
 	if (c->live)
 		c->pt->st.arp_replies++;
-	return reply_done(c, c->frame, ETH_HLEN + 28);
+	return reply_done(c, c->frame, rt_reply_arp(c->frame, arp, mac));
 }
 
 /* IPv6 neighbour solicitation -> advertisement (RFC 4861 4.3, 4.4). */
@@ -530,10 +452,9 @@ static enum rt_verdict do_nd(struct ctx *c)
 {
 	const struct gnv_layers *l = &c->pk->outer;
 	const uint8_t *ns = c->frame + l->l4.off, *mac;
-	uint8_t target[16], dst[16], dmac[6], m[6], *r, *h, *ic;
+	uint8_t target[16], *r;
 	char why[96], a[RT_ADDR_STR], b[18];
 	size_t avail = c->size - l->l4.off;
-	uint32_t sum;
 	bool is_gw;
 
 	if (l->l4.type != 135)
@@ -552,79 +473,26 @@ static enum rt_verdict do_nd(struct ctx *c)
 	if (!mac)
 		return drop(c, RT_DROP_ND_IGNORED, "nd", "target %s is outside VPC %u",
 			    rt_addr_fmt(a, sizeof(a), 6, target), c->v->vni);
-	memcpy(m, mac, 6);
-	memcpy(dst, l->ip.src.a, 16);
-	memcpy(dmac, l->eth.src, 6);
-	r = c->frame - (ETH_HLEN + 40 + 32);
-	memcpy(r, dmac, 6);
-	memcpy(r + 6, m, 6);
-	gnv_put16(r + 12, ETH_P_IPV6);
-	h = r + ETH_HLEN;
-	gnv_put32(h, 0x60000000u);
-	gnv_put16(h + 4, 32);
-	h[6] = 58;
-	h[7] = 255;
-	memcpy(h + 8, target, 16);
-	memcpy(h + 24, dst, 16);
-	ic = h + 40;
-	ic[0] = 136;
-	ic[1] = 0;
-	gnv_put16(ic + 2, 0);
-	/* Router (gateway or routed address), Solicited, Override */
-	gnv_put32(ic + 4, (mac == c->t->self.mac ? 0x80000000u : 0) | 0x60000000u);
-	memcpy(ic + 8, target, 16);
-	ic[24] = 2;		/* target link-layer address */
-	ic[25] = 1;
-	memcpy(ic + 26, m, 6);
-	sum = csum_pseudo6(h + 8, h + 24, 58, 32);
-	gnv_put16(ic + 2, csum_fold(csum_partial(ic, 32, sum)));
-	TR(c, "nd", "reply", "%s is-at %s (%s)", rt_addr_fmt(a, sizeof(a), 6, target), mac_s(b, m), why);
+	r = rt_reply_na(c->frame, l->eth.src, l->ip.src.a, mac, target, mac == c->t->self.mac);
+	TR(c, "nd", "reply", "%s is-at %s (%s)", rt_addr_fmt(a, sizeof(a), 6, target), mac_s(b, mac), why);
 	if (c->live)
 		c->pt->st.nd_replies++;
-	return reply_done(c, r, ETH_HLEN + 40 + 32);
+	return reply_done(c, r, RT_REPLY_NA_SIZE);
 }
 
 /* Echo request to a gateway address: answer in place. */
 static enum rt_verdict do_echo(struct ctx *c)
 {
 	const struct gnv_layers *l = &c->pk->outer;
-	uint8_t *p = c->frame, *h = p + ETH_HLEN, *ic = p + l->l4.off, tmp[16];
 	char a[RT_ADDR_STR];
 
-	memcpy(p, l->eth.src, 6);
-	memcpy(p + 6, c->t->self.mac, 6);
-	if (l->ip.version == 4) {
-		uint16_t old = gnv_be16(h + 8);
-
-		memcpy(tmp, h + 12, 4);
-		memcpy(h + 12, h + 16, 4);
-		memcpy(h + 16, tmp, 4);
-		h[8] = 64;
-		gnv_put16(h + 10, csum_update16(gnv_be16(h + 10), old, gnv_be16(h + 8)));
-		ic[0] = 0;
-		gnv_put16(ic + 2, csum_update16(gnv_be16(ic + 2), 0x0800, 0x0000));
-	} else {
-		memcpy(tmp, h + 8, 16);
-		memcpy(h + 8, h + 24, 16);
-		memcpy(h + 24, tmp, 16);
-		h[7] = 64;
-		ic[0] = 129;
-		gnv_put16(ic + 2, csum_update16(gnv_be16(ic + 2), 128 << 8, 129 << 8));
-	}
+	rt_reply_echo(c->frame, l, c->t->self.mac);
 	TR(c, "gateway", "reply", "echo reply from gateway %s",
 	   rt_addr_fmt(a, sizeof(a), l->ip.version, l->ip.dst.a));
-	return reply_done(c, p, c->size);
+	return reply_done(c, c->frame, c->size);
 }
 
 /* ---- encapsulation ---- */
-
-static bool blob_critical(const uint8_t *p, size_t n)
-{
-	for (size_t off = 0; off + 4 <= n; off += 4 + (size_t)(p[off + 3] & 0x1f) * 4)
-		if (p[off + 2] & 0x80)
-			return true;
-	return false;
-}
 
 /* Largest inner IP packet that fits the underlay with opt_size option bytes. */
 static uint32_t path_mtu(const struct rt_tables *t, const struct gnv_addr *dst, size_t opt_size)
@@ -637,61 +505,74 @@ static uint32_t path_mtu(const struct rt_tables *t, const struct gnv_addr *dst, 
 /* Size of the options rt_encap writes. */
 static size_t encap_opt_size(const struct ctx *c, bool rts)
 {
-	size_t n = 8;		/* eptype */
+	size_t n = GENV_EPTYPE_OPT_SIZE;
 
 	if (c->src)
 		n += c->src->opt_size;
 	if (rts)
-		n += c->t->self.addr.family == 6 ? 28 : 16;
+		n += GENV_RTS_OPT_SIZE(c->t->self.addr.family);
 	return n;
 }
 
+/*
+ * The options of an encapsulated frame (encap_opt_size bytes at p): the
+ * sender's endpoint type, the endpoint's stored options, then RTS when
+ * asked.  tables.c keeps room for eptype and RTS next to every
+ * endpoint's options.  Headers come from the codec's inline
+ * gnv_opt_hdr_write and the data follows opt_genv.h's layouts: the same
+ * bytes as gnv_opt_eptype_put / gnv_opt_rts_put (test_rt_pipeline checks
+ * that), without their out-of-line calls and zero fills on every packet
+ * (about 100 instructions for RTS).
+ */
 static void write_opts(struct ctx *c, uint8_t *p, bool rts)
 {
 	const struct rt_tables *t = c->t;
 	uint16_t cls = t->lim.genv_class;
 
-	gnv_put16(p, cls);
-	p[2] = GENV_OPT_EPTYPE;
-	p[3] = 1;
-	gnv_put32(p + 4, (uint32_t)(c->src ? c->src->type : EP_SIMPLE) << 24);
-	p += 8;
+	gnv_opt_hdr_write(p, cls, GENV_OPT_EPTYPE, GENV_EPTYPE_SIZE);
+	gnv_put32(p + GNV_OPT_HDR_SIZE, (uint32_t)(c->src ? c->src->type : EP_SIMPLE) << 24);
+	p += GENV_EPTYPE_OPT_SIZE;
 	if (c->src && c->src->opt_size) {
+		/* wire TLVs checked when stored (tables.c): copied as they are */
 		memcpy(p, c->src->opts, c->src->opt_size);
 		p += c->src->opt_size;
 	}
 	if (rts) {
 		bool v6 = t->self.addr.family == 6;
 
-		gnv_put16(p, cls);
-		p[2] = GENV_OPT_RTS;
-		p[3] = v6 ? 6 : 3;
-		p[4] = 0;
-		p[5] = v6 ? 6 : 4;
-		memcpy(p + 6, t->self.mac, 6);
-		memcpy(p + 12, t->self.addr.a, v6 ? 16 : 4);
+		gnv_opt_hdr_write(p, cls, GENV_OPT_RTS, v6 ? GENV_RTS6_SIZE : GENV_RTS4_SIZE);
+		p += GNV_OPT_HDR_SIZE;
+		p[0] = 0;		/* flags */
+		p[1] = v6 ? 6 : 4;
+		memcpy(p + 2, t->self.mac, 6);
+		memcpy(p + 8, t->self.addr.a, v6 ? 16 : 4);
 	}
 }
 
+/* The role of the host a path leads to, as the trace names it. */
+static const char *path_role(enum rt_path path)
+{
+	return path == RT_PATH_DIRECT ? "endpoint" : path == RT_PATH_BOUNCER ? "bouncer" : "divider";
+}
+
 /*
- * Encapsulate the frame to underlay host 'to'.  role: "endpoint",
- * "bouncer", "divider" (the RTS option goes only on indirect paths).
- * dst: the destination endpoint when known (its MAC goes into the inner
- * frame).
+ * Encapsulate the frame to underlay host 'to'.  path: RT_PATH_DIRECT (to
+ * the endpoint's host), _BOUNCER or _DIVIDER (the RTS option goes only
+ * on these indirect paths).  dst: the destination endpoint when known
+ * (its MAC goes into the inner frame).
  */
-static enum rt_verdict encap(struct ctx *c, const struct rt_host *to, const char *role,
+static enum rt_verdict encap(struct ctx *c, const struct rt_host *to, enum rt_path path,
 			     const struct rt_ep *dst, struct rt_net *via_net, uint32_t hash)
 {
 	struct rt_tables *t = c->t;
 	const struct gnv_layers *l = &c->pk->outer;
-	bool rts = t->self.rts && t->self.addr_set && strcmp(role, "endpoint");
+	bool rts = t->self.rts && t->self.addr_set && path != RT_PATH_DIRECT;
 	size_t osz = encap_opt_size(c, rts);
 	uint32_t mtu = path_mtu(t, &to->addr, osz);
 	uint8_t *g;
 	char a[RT_ADDR_STR];
 
-	flow_path(c, !strcmp(role, "endpoint") ? RT_PATH_DIRECT :
-		  !strcmp(role, "bouncer") ? RT_PATH_BOUNCER : RT_PATH_DIVIDER, &to->addr);
+	flow_path(c, path, &to->addr);
 	if (dst && dst->mtu && dst->mtu < mtu)
 		mtu = dst->mtu;
 	if (l->ip.tot_len > mtu) {
@@ -712,7 +593,8 @@ static enum rt_verdict encap(struct ctx *c, const struct rt_host *to, const char
 		memcpy(c->frame + 6, t->self.mac, 6);
 	g = c->frame - GNV_HLEN - osz;
 	g[0] = (uint8_t)(osz / 4);
-	g[1] = c->src && blob_critical(c->src->opts, c->src->opt_size) ? 0x40 : 0;
+	g[1] = c->src && c->src->opt_size && gnv_opt_any_critical(c->src->opts, c->src->opt_size) ?
+	       0x40 : 0;
 	write_opts(c, g + GNV_HLEN, rts);
 	gnv_put16(g + 2, ETH_P_TEB);
 	gnv_put24(g + 4, c->v->vni);
@@ -726,7 +608,7 @@ static enum rt_verdict encap(struct ctx *c, const struct rt_host *to, const char
 	c->out->ttl = t->self.ttl;
 	c->out->sport = flow_sport(hash);
 	TR(c, "encap", "forward", "geneve vni %u to %s %s (%zu option bytes%s), sport %u tos 0x%02x",
-	   c->v->vni, role, addr_s(a, &to->addr), osz, rts ? ", rts" : "", c->out->sport,
+	   c->v->vni, path_role(path), addr_s(a, &to->addr), osz, rts ? ", rts" : "", c->out->sport,
 	   c->out->tos);
 	if (c->live) {
 		t->st.forwarded++;
@@ -956,7 +838,7 @@ static enum rt_verdict port_packet(struct ctx *c, int port)
 		TR(c, "endpoint", "remote", "%s vpc %u type %s on host %s%s", addr_s(a, &l->ip.dst),
 		   c->v->vni, eptype_s(d->type), addr_s(p, &t->host[hi].addr),
 		   d->type == EP_SCALED && d->nhost > 1 ? " (flow hash)" : "");
-		return encap(c, &t->host[hi], "endpoint", d, NULL, hash);
+		return encap(c, &t->host[hi], RT_PATH_DIRECT, d, NULL, hash);
 	}
 	TR(c, "endpoint", "miss", "no endpoint %s in vpc %u", addr_s(a, &l->ip.dst), c->v->vni);
 	if (rt_vpc_cidr_of(c->v, fam, l->ip.dst.a)) {
@@ -978,7 +860,7 @@ static enum rt_verdict port_packet(struct ctx *c, int port)
 			   hi == RT_NONE ? "" : " bouncer ",
 			   hi == RT_NONE ? "" : addr_s(a, &t->host[hi].addr));
 			if (hi != RT_NONE)
-				return encap(c, &t->host[hi], "bouncer", NULL, n, hash);
+				return encap(c, &t->host[hi], RT_PATH_BOUNCER, NULL, n, hash);
 		} else {
 			TR(c, "network", "miss", "no network for %s", addr_s(a, &l->ip.dst));
 		}
@@ -987,7 +869,7 @@ static enum rt_verdict port_packet(struct ctx *c, int port)
 	if (hi != RT_NONE) {
 		TR(c, "divider", "divider", "vpc %u divider %s (of %u)", c->v->vni,
 		   addr_s(a, &t->host[hi].addr), c->v->ndivider);
-		return encap(c, &t->host[hi], "divider", NULL, NULL, hash);
+		return encap(c, &t->host[hi], RT_PATH_DIVIDER, NULL, NULL, hash);
 	}
 	TR(c, "divider", "none", "vpc %u has no divider", c->v->vni);
 	if (fam == 4)

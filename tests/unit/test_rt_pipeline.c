@@ -10,6 +10,7 @@
 #include "../../libcore/flowhash.h"
 #include "../../libcore/lang.h"
 #include "../../libcore/num.h"
+#include "../../libcore/opt_genv.h"
 #include "../../libcore/optreg.h"
 #include "../../router/config.h"
 #include "../../router/pipeline.h"
@@ -384,6 +385,37 @@ START_TEST(bouncer_divider_choice)
 	/* the net and VPC counters */
 	ck_assert_uint_eq(rt_net_lookup(t, rt_vpc_find(t, 100), 4, (const uint8_t *)"\x0a\x00\x01\x4d")->c.tx_pkts, 2);
 	ck_assert_uint_eq(rt_vpc_find(t, 100)->st.forwarded, 5);
+}
+END_TEST
+
+/* The options encap writes inline are the bytes the codec's writers
+ * (opt_genv.h) produce: eptype first, the endpoint's label, RTS last. */
+START_TEST(encap_options_codec)
+{
+	uint8_t want[GNV_OPT_SPACE];
+	uint32_t label = 42;
+	struct gnv_optbuf b;
+	struct gnv_rts r = { .host = { .family = 4, .a = { 10, 200, 0, 1 } } };
+	const struct rt_tables *ct = t;
+
+	cmd("set host rts on");
+	ck_assert_int_eq(from_port(0, EP5 "dst=10.0.1.77 / udp"), RT_FORWARD);
+	memcpy(r.mac, ct->self.mac, 6);
+	gnv_optbuf_init(&b, want, sizeof(want));
+	ck_assert_int_eq(gnv_opt_eptype_put(&b, GENV_CLASS_DEFAULT, EP_SIMPLE), 0);
+	ck_assert_int_eq(gnv_opt_label_put(&b, GENV_CLASS_DEFAULT, &label, 1), 0);
+	ck_assert_int_eq(gnv_opt_rts_put(&b, GENV_CLASS_DEFAULT, &r), 0);
+	ck_assert_uint_eq(out.data[0] * 4u, b.size);
+	ck_assert_mem_eq(out.data + 8, want, b.size);
+	/* IPv6 underlay address: the 24-byte RTS form */
+	cmd("set host addr fd99::1");
+	ck_assert_int_eq(from_port(0, EP5 "dst=10.0.1.77 / udp"), RT_FORWARD);
+	r.host.family = 6;
+	memcpy(r.host.a, "\xfd\x99\0\0\0\0\0\0\0\0\0\0\0\0\0\x01", 16);
+	b.size = 8 + 8;
+	ck_assert_int_eq(gnv_opt_rts_put(&b, GENV_CLASS_DEFAULT, &r), 0);
+	ck_assert_uint_eq(out.data[0] * 4u, b.size);
+	ck_assert_mem_eq(out.data + 8, want, b.size);
 }
 END_TEST
 
@@ -890,6 +922,7 @@ Suite *rt_pipeline_suite(void)
 	tcase_add_test(tc, local_deliver);
 	tcase_add_test(tc, remote_encap);
 	tcase_add_test(tc, bouncer_divider_choice);
+	tcase_add_test(tc, encap_options_codec);
 	tcase_add_test(tc, scaled_endpoint_hash);
 	tcase_add_test(tc, no_route_icmp);
 	tcase_add_test(tc, mtu_too_big);
