@@ -133,10 +133,21 @@ static void conn_reply(struct ctl_conn *cn, int status, const struct sbuf *body)
 	sbuf_add(&cn->outq, body->buf ? body->buf : "", body->len);
 }
 
-static void conn_request(struct ctl_conn *cn, char *line)
+/* The first control byte (other than tab) of the n bytes at s, or NULL.
+ * A NUL would end the command early: "add vpc 7 cidr ...<NUL>junk". */
+static const char *ctl_byte(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (((unsigned char)s[i] < 0x20 && s[i] != '\t') || s[i] == 0x7f)
+			return s + i;
+	return NULL;
+}
+
+static void conn_request(struct ctl_conn *cn, char *line, size_t len)
 {
 	struct rt_ctl *c = cn->ctl;
-	char *sp = strchr(line, ' ');
+	char *sp = memchr(line, ' ', len);
+	const char *bad;
 	int flags = 0, ret;
 
 	sbuf_reset(&c->out);
@@ -151,6 +162,16 @@ static void conn_request(struct ctl_conn *cn, char *line)
 			flags |= RT_CTL_JSON;
 		else if (*f == 'p')
 			flags |= RT_CTL_JSON | RT_CTL_PRETTY;
+	}
+	bad = ctl_byte(sp + 1, len - (size_t)(sp + 1 - line));
+	if (bad) {
+		/* rejected whole, before the command language sees a byte */
+		sbuf_printf(&c->out, flags & RT_CTL_JSON ?
+			    "{\"schema\":1,\"error\":\"control byte 0x%02x at column %zu of the command\"}" :
+			    "control byte 0x%02x at column %zu of the command",
+			    (unsigned char)*bad, (size_t)(bad - sp));
+		conn_reply(cn, EINVAL, &c->out);
+		return;
 	}
 	ret = c->fn(c->arg, sp + 1, flags, &c->out);
 	c->served++;
@@ -171,12 +192,12 @@ static void conn_read(struct ctl_conn *cn)
 		/* serve complete lines first, one reply at a time */
 		while (cn->outq.len == cn->out_off &&
 		       (nl = memchr(cn->in, '\n', cn->in_len)) != NULL) {
-			size_t n = (size_t)(nl - cn->in) + 1;
+			size_t n = (size_t)(nl - cn->in) + 1, len = n - 1;
 
 			*nl = 0;
-			if (nl > cn->in && nl[-1] == '\r')
-				nl[-1] = 0;
-			conn_request(cn, cn->in);
+			if (len && cn->in[len - 1] == '\r')
+				cn->in[--len] = 0;
+			conn_request(cn, cn->in, len);
 			memmove(cn->in, cn->in + n, cn->in_len - n);
 			cn->in_len -= n;
 			if (conn_flush(cn) < 0) {
