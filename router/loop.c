@@ -613,19 +613,22 @@ static void rx_ready(struct router *r, struct rt_io *io)
 	for (int i = 0; i < n; i++) {
 		struct rt_pkt *p = &r->rx[i];
 
-		if (p->trunc) {
-			RT_LOG_LIMITED(RT_LOG_WARN, "%s: packet larger than %d bytes, dropped",
-				       io->name, RT_FRAME_MAX);
-			r->out[i].verdict = RT_DROP;
-			continue;
-		}
 		if (io->family) {
 			struct rt_ul_meta m = { .src = p->peer, .ttl = p->ttl, .tos = p->tos };
 
+			if (p->trunc) {
+				rt_count_oversize(r->t, -1, &m, p->data, p->size);
+				r->out[i].verdict = RT_DROP;
+				continue;
+			}
 			rt_from_underlay(r->t, &m, p->data, p->size, BUF_HEADROOM, &r->out[i], NULL);
 			if (r->out[i].verdict == RT_CONTROL)
 				rt_ext_control(&r->t->exts, r->t, &r->ops, &m, &r->t->scratch,
 					       p->data, p->size);
+		} else if (p->trunc) {
+			rt_count_oversize(r->t, io->index, NULL, p->data, p->size);
+			r->out[i].verdict = RT_DROP;
+			continue;
 		} else {
 			rt_from_port(r->t, io->index, p->data, p->size, BUF_HEADROOM, &r->out[i], NULL);
 		}

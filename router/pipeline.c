@@ -1142,6 +1142,21 @@ enum rt_verdict rt_from_underlay(struct rt_tables *t, const struct rt_ul_meta *m
 	return v;
 }
 
+void rt_count_oversize(struct rt_tables *t, int port, const struct rt_ul_meta *meta,
+		       const uint8_t *data, size_t size)
+{
+	struct rt_port *pt = meta ? NULL : rt_port_get(t, port);
+
+	t->st.drops++;
+	t->st.drop[RT_DROP_FRAME_OVERSIZE]++;
+	if (pt)
+		pt->st.c.drops++;
+	if (t->drops)
+		rt_dropring_note(t->drops, t->now_ns, RT_DROP_FRAME_OVERSIZE,
+				 meta ? NULL : pt ? pt->name : "?", meta ? &meta->src : NULL,
+				 t->self.addr_set ? &t->self.addr : NULL, false, 0, data, size);
+}
+
 void rt_count_tx_error(struct rt_tables *t, const struct rt_out *out)
 {
 	(void)out;

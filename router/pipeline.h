@@ -122,6 +122,12 @@ enum rt_verdict rt_from_underlay(struct rt_tables *t, const struct rt_ul_meta *m
 				 uint8_t *payload, size_t size, size_t headroom,
 				 struct rt_out *out, struct rt_trace *trace);
 
+/* Count a frame (port >= 0) or underlay datagram (meta) that did not fit
+ * the receive buffer: drop reason frame.oversize, noted in the drop ring
+ * with the bytes that were read. */
+void rt_count_oversize(struct rt_tables *t, int port, const struct rt_ul_meta *meta,
+		       const uint8_t *data, size_t size);
+
 /* Count a packet the caller could not send (port gone, socket error):
  * turns a verdict into a drop after the fact.  Not for dry runs. */
 void rt_count_tx_error(struct rt_tables *t, const struct rt_out *out);

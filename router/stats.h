@@ -38,7 +38,8 @@
 	X(GNV_PROTO,       "geneve.proto",      "Geneve protocol type is not Ethernet (0x6558)") \
 	X(VNI_UNKNOWN,     "vni.unknown",       "VNI is not a configured VPC") \
 	X(INNER_MALFORMED, "inner.malformed",   "inner frame invalid, truncated, or not IPv4/IPv6") \
-	X(ECN,             "ecn.ce_not_ect",    "outer CE mark on a not-ECT inner packet (RFC 6040 drop)")
+	X(ECN,             "ecn.ce_not_ect",    "outer CE mark on a not-ECT inner packet (RFC 6040 drop)") \
+	X(FRAME_OVERSIZE,  "frame.oversize",    "frame or underlay datagram larger than the receive buffer (9216 bytes)")
 
 enum rt_drop {
 #define RT_X(e, n, d) RT_DROP_##e,

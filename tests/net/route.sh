@@ -253,6 +253,19 @@ sleep 0.5
 after=$(jget h2 drops vni.unknown)
 check_eq "unknown VNI 999: dropped and counted (vni.unknown +3)" 3 "$((after - before))"
 
+# ---- a datagram over the receive buffer (9216 bytes): counted, not lost ----
+before=$(jget h2 drops frame.oversize)
+nsx h1 timeout 10 /usr/bin/python3 -c '
+import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.setsockopt(socket.IPPROTO_IP, 10, 0)	# IP_MTU_DISCOVER = IP_PMTUDISC_DONT: fragment
+for _ in range(2):
+    s.sendto(b"\x00\x00\x65\x58\x00\x00\x64\x00" + bytes(10000), ("10.200.0.2", 6081))' ||
+	fail "send an oversize datagram" ""
+sleep 0.5
+after=$(jget h2 drops frame.oversize)
+check_eq "10,008-byte underlay datagrams: dropped and counted (frame.oversize +2)" 2 "$((after - before))"
+
 # ---- anti-spoofing ----
 before=$(jget h1 drops spoof.ip)
 nsx a1 ip addr add 10.0.1.99/24 dev eth0
