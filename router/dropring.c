@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-/* The drop ring (see dropring.h). */
+/*
+ * The drop ring (see dropring.h).  Calls stats, prefix, libcore (json,
+ * num, sbuf) and libc.
+ */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,6 +11,8 @@
 #include "../libcore/json.h"
 #include "../libcore/num.h"
 #include "dropring.h"
+#include "prefix.h"
+#include "stats.h"
 
 struct rt_dropring *rt_dropring_new(void)
 {
@@ -44,6 +49,11 @@ void rt_dropring_free(struct rt_dropring *d)
 		return;
 	free(d->rec);
 	free(d);
+}
+
+size_t rt_dropring_memory(const struct rt_dropring *d)
+{
+	return d ? sizeof(*d) + RT_DROP_RING * sizeof(*d->rec) : 0;
 }
 
 /* GCRA: d->rate per second, a burst of one second's worth. */
@@ -297,7 +307,7 @@ int rt_drop_rec_parse(const char *line, size_t n, struct rt_drop_rec *r)
 	if (!kv(line, n, "vni", buf, sizeof(buf)))
 		return -EINVAL;
 	if (strcmp(buf, "-")) {
-		if (num_parse_u64(buf, 0, RT_VNI_MAX, &v))
+		if (num_parse_u64(buf, 0, GNV_VNI_MAX, &v))
 			return -EINVAL;
 		r->vni = (uint32_t)v;
 		r->vni_known = true;
