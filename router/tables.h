@@ -375,8 +375,4 @@ struct rt_self_spec {
 int rt_self_check(const struct rt_tables *t, const struct rt_self_spec *s, char *err, size_t errsz);
 int rt_self_set(struct rt_tables *t, const struct rt_self_spec *s, char *err, size_t errsz);
 
-/* Encode the label option for labels into buf (>= 4 + 4 * n bytes): size or 0. */
-size_t rt_label_opt_encode(uint16_t genv_class, const uint32_t *labels, unsigned int n,
-			   uint8_t *buf);
-
 #endif

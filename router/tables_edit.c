@@ -5,15 +5,17 @@
  * first, then commits steps that cannot fail, so an error changes nothing.
  * Deletion from a hash index shifts later entries of the cluster back (no
  * tombstones), so lookups stay short however many updates happen.
- * Calls tables.c (lookups), prefix, libcore and libc.
+ * Endpoint option blobs are checked and written with libcore's option
+ * codec (opt_tlv, opt_genv).  Calls tables.c (lookups), prefix, libcore
+ * and libc.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "../libcore/cursor.h"
 #include "../libcore/msg.h"
-#include "../libcore/optreg.h"
+#include "../libcore/opt_genv.h"
+#include "../libcore/opt_tlv.h"
 #include "tables.h"
 #include "tables_int.h"
 
@@ -483,34 +485,17 @@ int rt_net_del(struct rt_tables *t, uint32_t vni, const struct rt_prefix *p, cha
 
 /* ---- endpoints ---- */
 
-size_t rt_label_opt_encode(uint16_t genv_class, const uint32_t *labels, unsigned int n,
-			   uint8_t *buf)
-{
-	if (!n || n > RT_EP_MAX_LABELS)
-		return 0;
-	gnv_put16(buf, genv_class);
-	buf[2] = GENV_OPT_LABEL;
-	buf[3] = (uint8_t)n;
-	for (unsigned int i = 0; i < n; i++)
-		gnv_put32(buf + 4 + 4 * i, labels[i]);
-	return 4 + 4 * (size_t)n;
-}
+_Static_assert(RT_EP_MAX_LABELS == GENV_LABEL_MAX, "an endpoint's labels fit one option");
+_Static_assert(RT_OPT_SPACE == GNV_OPT_SPACE, "endpoint options fit a Geneve header");
 
 /* Option bytes the pipeline may add besides the endpoint's blob:
  * eptype (8) and an IPv6 RTS (28). */
-#define RT_OPT_RESERVED	(8 + 28)
+#define RT_OPT_RESERVED	(GENV_EPTYPE_OPT_SIZE + GENV_RTS_OPT_SIZE(6))
 
-/* Walk wire TLVs: true when they exactly fill n bytes. */
-static bool tlvs_ok(const uint8_t *p, size_t n)
+/* Bytes of the label option for n labels (none for 0). */
+static unsigned int label_opt_size(unsigned int n)
 {
-	size_t off = 0;
-
-	while (off < n) {
-		if (n - off < 4)
-			return false;
-		off += 4 + (size_t)(p[off + 3] & 0x1f) * 4;
-	}
-	return off == n;
+	return n ? (unsigned int)GENV_LABEL_OPT_SIZE(n) : 0;
 }
 
 static int ep_check(const struct rt_tables *t, const struct rt_ep_spec *s, const struct rt_vpc *v,
@@ -560,12 +545,13 @@ static int ep_check(const struct rt_tables *t, const struct rt_ep_spec *s, const
 	}
 	if (s->nlabel > RT_EP_MAX_LABELS)
 		FAIL(EINVAL, "at most %d labels", RT_EP_MAX_LABELS);
-	if (s->opt_size > RT_OPT_SPACE || (s->opt_size & 3) || !tlvs_ok(s->opts, s->opt_size))
+	if (s->opt_size > RT_OPT_SPACE || (s->opt_size & 3) ||
+	    !gnv_opt_blob_ok(s->opts, s->opt_size))
 		FAIL(EINVAL, "malformed option list");
-	if ((s->nlabel ? 4u + 4u * s->nlabel : 0u) + s->opt_size + RT_OPT_RESERVED > RT_OPT_SPACE)
+	if (label_opt_size(s->nlabel) + s->opt_size + RT_OPT_RESERVED > RT_OPT_SPACE)
 		FAIL(EINVAL, "labels and options take %u bytes; at most %u fit",
-		     (s->nlabel ? 4u + 4u * s->nlabel : 0u) + s->opt_size,
-		     RT_OPT_SPACE - RT_OPT_RESERVED);
+		     label_opt_size(s->nlabel) + s->opt_size,
+		     (unsigned int)(RT_OPT_SPACE - RT_OPT_RESERVED));
 	if (s->mtu && (s->mtu < (s->family == 6 ? 1280 : RT_MTU_MIN)))
 		FAIL(EINVAL, "mtu %u below the minimum %u", s->mtu, s->family == 6 ? 1280 : RT_MTU_MIN);
 	r = hosts_check(t, s->host, s->nhost, "host", need, err, errsz);
@@ -577,7 +563,7 @@ static int ep_check(const struct rt_tables *t, const struct rt_ep_spec *s, const
 static int ep_blob(const struct rt_tables *t, const struct rt_ep_spec *s, uint8_t **blob,
 		   uint16_t *size, char *err, size_t errsz)
 {
-	size_t n = 0;
+	struct gnv_optbuf ob;
 	uint8_t *b;
 
 	*blob = NULL;
@@ -587,13 +573,17 @@ static int ep_blob(const struct rt_tables *t, const struct rt_ep_spec *s, uint8_
 	b = malloc(RT_OPT_SPACE);
 	if (!b)
 		FAIL(ENOMEM, "out of memory");
-	n = rt_label_opt_encode(t->lim.genv_class, s->label, s->nlabel, b);
-	memcpy(b + n, s->opts, s->opt_size);
-	n += s->opt_size;
-	*blob = realloc(b, n);
+	/* ep_check() made sure both fit: the codec cannot fail here */
+	gnv_optbuf_init(&ob, b, RT_OPT_SPACE);
+	if ((s->nlabel && gnv_opt_label_put(&ob, t->lim.genv_class, s->label, s->nlabel)) ||
+	    gnv_opt_append_raw(&ob, s->opts, s->opt_size)) {
+		free(b);
+		FAIL(EINVAL, "labels and options do not fit");
+	}
+	*blob = realloc(b, ob.size);
 	if (!*blob)
 		*blob = b;
-	*size = (uint16_t)n;
+	*size = (uint16_t)ob.size;
 	return 0;
 }
 
@@ -696,10 +686,16 @@ void rt_ep_to_spec(const struct rt_tables *t, const struct rt_ep *e, struct rt_e
 		s->host[i] = t->host[e->host[i]].addr;
 	s->mtu = e->mtu;
 	if (e->nlabel) {
-		s->nlabel = e->nlabel;
-		for (unsigned int i = 0; i < e->nlabel; i++)
-			s->label[i] = gnv_be32(e->opts + 4 + 4 * i);
-		off = 4 + 4 * (size_t)e->nlabel;
+		struct gnv_opt_iter it;
+		struct gnv_tlv o;
+		unsigned int n = 0;
+
+		/* the blob starts with the label option (ep_blob()) */
+		gnv_opt_iter_init(&it, e->opts, e->opt_size, e->opt_size);
+		if (gnv_opt_next(&it, &o) &&
+		    !gnv_opt_label_get(o.data, o.size, s->label, RT_EP_MAX_LABELS, &n))
+			off = it.off;
+		s->nlabel = (uint8_t)n;
 	}
 	s->opt_size = (uint16_t)(e->opt_size - off);
 	if (s->opt_size)
