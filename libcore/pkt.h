@@ -22,6 +22,7 @@
 #define GNV_PORT		6081
 #define GNV_MAX_ERRS		16
 #define GNV_MAX_OPTS		63	/* 252 bytes of options / 4 */
+#define GNV_VNI_MAX		0xFFFFFFu	/* the VNI is 24 bits */
 #define GNV_MAX_VLANS		2
 #define GNV_MAX_IP6_EXT		8
 

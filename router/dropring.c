@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-/* The drop ring (see dropring.h). */
+/*
+ * The drop ring (see dropring.h).  Calls stats, prefix, libcore (json,
+ * num, sbuf) and libc.
+ */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,6 +10,8 @@
 #include <time.h>
 #include "../libcore/emit.h"
 #include "dropring.h"
+#include "prefix.h"
+#include "stats.h"
 
 struct rt_dropring *rt_dropring_new(void)
 {
@@ -43,6 +48,11 @@ void rt_dropring_free(struct rt_dropring *d)
 		return;
 	free(d->rec);
 	free(d);
+}
+
+size_t rt_dropring_memory(const struct rt_dropring *d)
+{
+	return d ? sizeof(*d) + RT_DROP_RING * sizeof(*d->rec) : 0;
 }
 
 /* GCRA: d->rate per second, a burst of one second's worth. */

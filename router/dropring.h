@@ -31,6 +31,10 @@
  * Lines start with "pkt" and say dir=rx|tx; underlay records say from= (rx)
  * or to= (tx).  The mirror stops by itself 10 s after the last poll.
  * Router commands: mirror on [rate N] | mirror off | mirror since SEQ [max N]
+ *
+ * Layer: router, below the tables (which own a drop ring and maybe a
+ * mirror); dropring.c calls stats (drop reason names), prefix (address
+ * text), libcore (json, num, sbuf) and libc, never the tables.
  */
 #ifndef GENV_RT_DROPRING_H
 #define GENV_RT_DROPRING_H
@@ -40,7 +44,6 @@
 #include <stdint.h>
 #include "../libcore/pkt.h"
 #include "../libcore/sbuf.h"
-#include "tables.h"
 
 #define RT_DROP_SNAP	256	/* bytes kept per record */
 #define RT_DROP_RING	1024	/* records */
@@ -48,6 +51,7 @@
 #define RT_DROP_MAX_REPLY 64	/* records per `drops since` reply */
 #define RT_MIRROR_RATE	1000	/* mirror: default records per second */
 #define RT_MIRROR_HOLD_NS 10000000000ull	/* mirror: stops this long after the last poll */
+#define RT_DROP_PORT_SIZE 16	/* a port name and its NUL (RT_PORT_NAME_MAX, checked in tables.c) */
 
 enum rt_rec_dir { RT_REC_DROP, RT_REC_RX, RT_REC_TX };
 
@@ -60,7 +64,7 @@ struct rt_drop_rec {
 	bool underlay;
 	bool vni_known;
 	uint32_t vni;
-	char port[RT_PORT_NAME_MAX];	/* port ingress */
+	char port[RT_DROP_PORT_SIZE];	/* port ingress */
 	struct gnv_addr from;		/* underlay: outer source (tx: destination) */
 	struct gnv_addr self;		/* underlay: this router's address (0 if unset) */
 	uint32_t len;			/* bytes of the dropped packet */
@@ -82,6 +86,8 @@ struct rt_dropring *rt_dropring_new(void);
 /* A mirror ring: rate records per second (0: RT_MIRROR_RATE), off. */
 struct rt_dropring *rt_mirror_new(uint32_t rate);
 void rt_dropring_free(struct rt_dropring *d);
+/* Bytes the ring holds (0 for NULL), for rt_tables_memory(). */
+size_t rt_dropring_memory(const struct rt_dropring *d);
 
 /* Record one drop (fast path: rate check, then one copy of <= 256 bytes).
  * port: the ingress port's name, or NULL for the underlay (from given). */

@@ -18,6 +18,11 @@
  *
  * Objects are referred to by index (stable while the object exists);
  * pointers returned by lookups stay valid until the object is deleted.
+ *
+ * Layer: router.  tables.c makes the tables and does the lookups,
+ * tables_edit.c the checked updates; both call prefix, libcore and libc,
+ * and tables.c dropring (the tables own the drop ring and the mirror).
+ * Neither calls the pipeline, the config language or the loop above it.
  */
 #ifndef GENV_RT_TABLES_H
 #define GENV_RT_TABLES_H
@@ -27,9 +32,10 @@
 #include <stdint.h>
 #include "../libcore/pkt.h"
 #include "ext.h"
+#include "prefix.h"
 #include "stats.h"
 
-#define RT_VNI_MAX		0xFFFFFFu
+#define RT_VNI_MAX		GNV_VNI_MAX
 #define RT_NAME_MAX		32	/* VPC names, host id (with the NUL) */
 #define RT_PORT_NAME_MAX	16	/* IFNAMSIZ */
 #define RT_VPC_MAX_CIDRS	8
@@ -59,13 +65,6 @@ struct rt_limits {
 };
 
 void rt_limits_default(struct rt_limits *l);
-
-/* An address prefix; host bits are zero. */
-struct rt_prefix {
-	uint8_t family;		/* 4 or 6 */
-	uint8_t len;		/* 0..32 / 0..128 */
-	uint8_t a[16];
-};
 
 /* An underlay peer, interned: endpoints, bouncers and dividers refer to
  * hosts by index (uint16_t). */
@@ -292,19 +291,7 @@ static inline uint32_t rt_ep_index(const struct rt_tables *t, const struct rt_ep
 	return (uint32_t)(e - t->ep);
 }
 
-/* Prefix helpers. */
-bool rt_prefix_contains(const struct rt_prefix *p, int family, const uint8_t *ip);
-bool rt_prefix_overlap(const struct rt_prefix *a, const struct rt_prefix *b);
-/* "10.0.0.0/16": 0 or -EINVAL (message in err: bad address, length, host bits set). */
-int rt_prefix_parse(const char *s, struct rt_prefix *p, char *err, size_t errsz);
-
-/* Text forms (inet_ntop; for messages, trace and show).  Return buf. */
-#define RT_ADDR_STR	48
-#define RT_PREFIX_STR	52
-const char *rt_addr_fmt(char *buf, size_t n, int family, const uint8_t *a);
-const char *rt_prefix_fmt(char *buf, size_t n, const struct rt_prefix *p);
-
-/* ---- updates (control path) ---- */
+/* ---- updates (control path; tables_edit.c) ---- */
 
 /* What `add vpc` / `set vpc` give. */
 struct rt_vpc_spec {
@@ -387,9 +374,5 @@ struct rt_self_spec {
 };
 int rt_self_check(const struct rt_tables *t, const struct rt_self_spec *s, char *err, size_t errsz);
 int rt_self_set(struct rt_tables *t, const struct rt_self_spec *s, char *err, size_t errsz);
-
-/* Encode the label option for labels into buf (>= 4 + 4 * n bytes): size or 0. */
-size_t rt_label_opt_encode(uint16_t genv_class, const uint32_t *labels, unsigned int n,
-			   uint8_t *buf);
 
 #endif
