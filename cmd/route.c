@@ -21,6 +21,7 @@
 #include "../libcore/sbuf.h"
 #include "../router/ctl.h"
 #include "../router/router.h"
+#include "../router/state.h"
 #include "../trace/ext.h"
 
 enum { ROUTE_OPT_FILE = 1, ROUTE_OPT_STATE, ROUTE_OPT_SOCKET };

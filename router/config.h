@@ -28,6 +28,11 @@
  * Numbers go through libcore/num.h, addresses through parse_ip/parse_mac,
  * options through gnv_opt_encode (the craft language's opt= syntax).
  *
+ * Where it lives: lang.c splits a line and parses the values of its words,
+ * verbs.c holds add/set/del, show.c show and dump, drops_cmd.c drops and
+ * mirror, and exec.c the entry points below and the dispatch by verb;
+ * state.c runs files of commands and writes the --state file.
+ *
  * Every command is parsed and validated completely before anything
  * changes; a rejected command leaves the tables (and the outside world)
  * exactly as they were.  Errors name the word and its position:

@@ -31,6 +31,7 @@
 #include "ctl.h"
 #include "pipeline.h"
 #include "port.h"
+#include "state.h"
 #include "tables.h"
 
 #define BUF_HEADROOM	512		/* >= RT_HEADROOM, keeps frames aligned */
@@ -102,61 +103,6 @@ void rt_log_rl(struct rt_ratelimit *rl, int level, const char *fmt, ...)
 	rl->suppressed = 0;
 }
 
-/* ---- atomic file writes ---- */
-
-int rt_write_atomic(const char *path, const char *data, size_t size)
-{
-	char tmp[4096], dir[4096];
-	const char *slash = strrchr(path, '/');
-	mode_t mask;
-	int fd, dfd, ret = 0;
-
-	if (snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path) >= (int)sizeof(tmp))
-		return -ENAMETOOLONG;
-	fd = mkstemp(tmp);
-	if (fd < 0)
-		return -errno;
-	mask = umask(0);
-	umask(mask);
-	if (fchmod(fd, 0666 & ~mask) < 0)
-		goto fail;
-	while (size) {
-		ssize_t w = write(fd, data, size);
-
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			goto fail;
-		}
-		data += w;
-		size -= (size_t)w;
-	}
-	if (fsync(fd) < 0 || close(fd) < 0) {
-		fd = -1;
-		goto fail;
-	}
-	fd = -1;
-	if (rename(tmp, path) < 0)
-		goto fail;
-	/* the rename itself must reach the disk */
-	if (slash)
-		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path) ? (int)(slash - path) : 1, path);
-	else
-		strcpy(dir, ".");
-	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd >= 0) {
-		fsync(dfd);
-		close(dfd);
-	}
-	return 0;
-fail:
-	ret = -errno;
-	if (fd >= 0)
-		close(fd);
-	unlink(tmp);
-	return ret;
-}
-
 /* ---- the router ---- */
 
 struct loop_port {
@@ -188,8 +134,7 @@ struct router {
 	struct rt_pkt rx[RT_BATCH];
 	struct rt_out out[RT_BATCH];
 	struct ul_queue ulq[2];
-	struct sbuf dump;
-	uint64_t saved_gen;
+	struct rt_state state;		/* --state */
 	uint64_t control_pkts, ul_tx_fail;
 	bool stop;
 	sigset_t oldmask;
@@ -210,22 +155,11 @@ static void watch(struct router *r, int fd, struct rt_ev *ev)
 /* --state: rewrite the file when the tables changed since the last save */
 static int persist(struct router *r, bool force)
 {
-	int ret;
+	int ret = rt_state_save(&r->state, r->t, force);
 
-	if (!r->o->state || (!force && r->t->gen == r->saved_gen))
-		return 0;
-	sbuf_reset(&r->dump);
-	ret = rt_config_dump(r->t, &r->dump);
-	if (!ret && r->dump.oom)
-		ret = -ENOMEM;
-	if (!ret)
-		ret = rt_write_atomic(r->o->state, sbuf_str(&r->dump), r->dump.len);
-	if (ret) {
+	if (ret)
 		rt_log(RT_LOG_ERR, "cannot write state file '%s': %s", r->o->state, strerror(-ret));
-		return ret;
-	}
-	r->saved_gen = r->t->gen;
-	return 0;
+	return ret;
 }
 
 /* ---- runtime ops: what commands do to the outside world ---- */
@@ -417,14 +351,14 @@ static int ctl_handle(void *arg, const char *line, int flags, struct sbuf *out)
 		rt_log(RT_LOG_DEBUG, "rejected: %s", line);
 		return ret;
 	}
-	if (r->t->gen != r->saved_gen) {
+	if (r->t->gen != r->state.saved_gen) {
 		rt_log(RT_LOG_INFO, "applied: %s", line);
 		/* on failure the change is live, only its persistence failed
 		 * (logged); the timer retries */
 		if (persist(r, false) < 0 && !(flags & RT_CTL_JSON))
 			sbuf_printf(out, "warning: state file '%s' not written\n", r->o->state);
 		if (!r->o->state)
-			r->saved_gen = r->t->gen;
+			r->state.saved_gen = r->t->gen;
 	}
 	return 0;
 }
@@ -432,40 +366,14 @@ static int ctl_handle(void *arg, const char *line, int flags, struct sbuf *out)
 /* Run the commands of FILE at start; FILE:LINE on the first error. */
 static int load_file(struct router *r, const char *file)
 {
-	struct sbuf out = SBUF_INIT;
-	FILE *f = fopen(file, "r");
-	char *line = NULL;
-	size_t cap = 0;
-	unsigned long lineno = 0, n = 0;
-	ssize_t len;
-	int ret = 0;
+	char err[1024];
+	unsigned long n;
+	int ret = rt_state_load(r->t, &r->ops, file, &n, err, sizeof(err));
 
-	if (!f) {
-		ret = -errno;
-		rt_log(RT_LOG_ERR, "cannot open '%s': %s", file, strerror(errno));
-		return ret;
-	}
-	while ((len = getline(&line, &cap, f)) >= 0) {
-		lineno++;
-		while (len && (line[len - 1] == '\n' || line[len - 1] == '\r'))
-			line[--len] = 0;
-		sbuf_reset(&out);
-		ret = rt_cmd_exec(r->t, &r->ops, line, false, &out);
-		if (ret) {
-			rt_log(RT_LOG_ERR, "%s:%lu: %s", file, lineno, sbuf_str(&out));
-			break;
-		}
-		n++;
-	}
-	if (!ret && ferror(f)) {
-		ret = -EIO;
-		rt_log(RT_LOG_ERR, "cannot read '%s'", file);
-	}
-	if (!ret)
+	if (ret)
+		rt_log(RT_LOG_ERR, "%s", err);
+	else
 		rt_log(RT_LOG_INFO, "loaded '%s' (%lu lines)", file, n);
-	fclose(f);
-	free(line);
-	sbuf_free(&out);
 	return ret;
 }
 
@@ -681,7 +589,7 @@ static void on_timer(struct router *r)
 	if (read(r->timerfd, &ticks, sizeof(ticks)) < 0)
 		return;
 	/* a state write that failed earlier is retried every second */
-	if (r->o->state && r->t->gen != r->saved_gen)
+	if (r->o->state && r->t->gen != r->state.saved_gen)
 		persist(r, false);
 }
 
@@ -801,12 +709,13 @@ static void teardown(struct router *r)
 	rt_tables_free(r->t);
 	free(r->ports);
 	free(r->bufs);
-	sbuf_free(&r->dump);
+	rt_state_free(&r->state);
 }
 
 int router_run(const struct router_opts *o)
 {
-	struct router r = { .o = o, .epfd = -1, .sigfd = -1, .timerfd = -1 };
+	struct router r = { .o = o, .state.path = o->state, .epfd = -1, .sigfd = -1,
+			    .timerfd = -1 };
 	struct epoll_event evs[64];
 	bool restored = false;
 	int ret;
@@ -841,7 +750,7 @@ int router_run(const struct router_opts *o)
 	ret = persist(&r, !restored && o->state);
 	if (ret)
 		goto out;
-	r.saved_gen = r.t->gen;
+	r.state.saved_gen = r.t->gen;
 	ret = rt_ctl_open(&r.ctl, o->socket, r.epfd, ctl_handle, &r);
 	if (ret) {
 		rt_log(RT_LOG_ERR, "control socket '%s': %s", o->socket,

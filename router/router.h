@@ -53,8 +53,4 @@ void rt_log_rl(struct rt_ratelimit *rl, int level, const char *fmt, ...)
 		rt_log_rl(&rl_, level, __VA_ARGS__); \
 	} while (0)
 
-/* Write DATA to PATH atomically: PATH.tmp, fsync, rename, fsync of the
- * directory.  0 or -errno.  Used by --state and `genv route save`. */
-int rt_write_atomic(const char *path, const char *data, size_t size);
-
 #endif

@@ -1,0 +1,138 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The entry points of the router's command language (config.h): run one
+ * line (rt_cmd_exec) and tell whether it changes the tables
+ * (rt_cmd_is_change).  A line is split into words (lang.c), its verb is
+ * dispatched to the object verbs (verbs.c), show and dump (show.c), drops
+ * and mirror (drops_cmd.c), clear, or an extension's verbs (ext.h), and
+ * the result or the error is rendered in text or JSON.
+ * Layer: router; calls lang, verbs, show, drops_cmd, ext, tables,
+ * libcore json/sbuf and libc.  Nothing in router/ below it calls it.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "../libcore/json.h"
+#include "config.h"
+#include "drops_cmd.h"
+#include "lang.h"
+#include "show.h"
+#include "verbs.h"
+
+const char *const rt_cmd_verbs[] = { "add", "del", "set", "show", "clear", "dump", "drops", "mirror", NULL };
+static const char *const change_verbs[] = { "add", "del", "set", "clear", NULL };
+const char *const rt_cmd_objects[] = { "vpc", "net", "ep", "port", "host", NULL };
+
+bool rt_cmd_is_change(const char *line)
+{
+	while (*line == ' ' || *line == '\t')
+		line++;
+	return !strncmp(line, "add", 3) || !strncmp(line, "del", 3) ||
+	       !strncmp(line, "set", 3) || !strncmp(line, "clear", 5);
+}
+
+static int rt_exec_dispatch(struct rt_cmd *c, bool json, struct sbuf *out)
+{
+	const char *verb, *obj;
+
+	if (!c->n)
+		return 0;
+	verb = c->w[0];
+	if (!strcmp(verb, "show"))
+		return snprintf(c->name, sizeof(c->name), "show"), rt_show_cmd(c, json, out);
+	if (!strcmp(verb, "dump"))
+		return snprintf(c->name, sizeof(c->name), "dump"), rt_show_dump_cmd(c, json, out);
+	if (!strcmp(verb, "drops"))
+		return snprintf(c->name, sizeof(c->name), "drops"), rt_drops_cmd_drops(c, json, out);
+	if (!strcmp(verb, "mirror"))
+		return snprintf(c->name, sizeof(c->name), "mirror"), rt_drops_cmd_mirror(c, json, out);
+	if (!strcmp(verb, "clear")) {
+		snprintf(c->name, sizeof(c->name), "clear");
+		if (c->n != 2 || strcmp(c->w[1], "stats"))
+			return rt_lang_word_err(c, 1, "expected 'clear stats'");
+		rt_tables_clear_stats(c->t);
+		return 0;
+	}
+	if (strcmp(verb, "add") && strcmp(verb, "del") && strcmp(verb, "set")) {
+		const struct rt_ext *e;
+		char list[160];
+		void *state;
+		int r;
+
+		e = rt_ext_by_verb(&c->t->exts, verb, &state);
+		if (!e) {
+			rt_lang_list_words(list, sizeof(list), rt_cmd_verbs);
+			rt_ext_verbs_list(&c->t->exts, list, sizeof(list));
+			return rt_lang_word_err(c, 0, "unknown command (expected %s)", list);
+		}
+		snprintf(c->name, sizeof(c->name), "%.16s", verb);
+		r = e->verb(&(struct rt_ext_call){ .t = c->t, .ops = c->ops, .state = state, .n = c->n,
+						  .w = c->w, .pos = c->pos, .json = json, .out = out,
+						  .err = c->msg, .errsz = sizeof(c->msg) });
+		return r ? rt_lang_err_from(c, r, c->msg) : 0;
+	}
+	if (c->n < 2) {
+		snprintf(c->name, sizeof(c->name), "%s", verb);
+		return rt_lang_word_err(c, 1, "object (vpc, net, ep, port or host)");
+	}
+	obj = c->w[1];
+	snprintf(c->name, sizeof(c->name), "%s %.16s", verb, obj);
+	if (!strcmp(obj, "host")) {
+		if (strcmp(verb, "set"))
+			return rt_lang_word_err(c, 0, "the host is configured with 'set host'");
+		return rt_verb_host(c);
+	}
+	if (!strcmp(obj, "vpc"))
+		return rt_verb_vpc(c, verb);
+	if (!strcmp(obj, "net"))
+		return rt_verb_net(c, verb);
+	if (!strcmp(obj, "ep"))
+		return rt_verb_ep(c, verb);
+	if (!strcmp(obj, "port"))
+		return rt_verb_port(c, verb);
+	snprintf(c->name, sizeof(c->name), "%s", verb);
+	return rt_lang_word_err(c, 1, "unknown object (expected vpc, net, ep, port or host)");
+}
+
+int rt_cmd_exec(struct rt_tables *t, const struct rt_runtime_ops *ops, const char *line,
+		bool json, struct sbuf *out)
+{
+	struct rt_cmd *c = calloc(1, sizeof(*c));
+	size_t mark = out->len;
+	bool change;
+	int r;
+
+	if (!c) {
+		sbuf_puts(out, json ? "{\"schema\":1,\"error\":\"out of memory\"}" : "out of memory");
+		return -ENOMEM;
+	}
+	c->t = t;
+	c->ops = ops;
+	r = rt_lang_split(c, line);
+	if (!r)
+		r = rt_exec_dispatch(c, json, out);
+	change = !r && c->n && rt_lang_is_word(c->w[0], change_verbs);
+	if (r) {
+		struct json j;
+
+		out->len = mark;	/* drop partial output */
+		if (out->buf)
+			out->buf[mark] = 0;
+		if (!c->err[0])
+			snprintf(c->err, sizeof(c->err), "%s", strerror(-r));
+		if (json) {
+			json_init(&j, out, false);
+			json_obj_open(&j, NULL);
+			json_u64(&j, "schema", RT_SHOW_SCHEMA);
+			json_str(&j, "error", c->err);
+			json_obj_close(&j);
+		} else {
+			sbuf_puts(out, c->err);
+		}
+	} else if (change && json) {
+		sbuf_puts(out, "{\"schema\":1,\"ok\":true}");
+	}
+	free(c);
+	return r;
+}

@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The verbs that change the router's objects (syntax in config.h):
+ *   set host ...                          rt_verb_host
+ *   add|set|del vpc|net|port|ep ...       rt_verb_vpc, _net, _port, _ep
+ * Each takes the split command (c->w[0] the verb, c->w[1] the object) and
+ * returns 0, or -errno with the message in c->err; a rejected command
+ * changes nothing.  verb is "add", "set" or "del".
+ * Layer: router; calls lang, tables, the runtime ops and libcore.
+ * Private to router/ (exec.c dispatches to them).
+ */
+#ifndef GENV_RT_VERBS_H
+#define GENV_RT_VERBS_H
+
+#include "lang.h"
+
+int rt_verb_host(struct rt_cmd *c);
+int rt_verb_vpc(struct rt_cmd *c, const char *verb);
+int rt_verb_net(struct rt_cmd *c, const char *verb);
+int rt_verb_port(struct rt_cmd *c, const char *verb);
+int rt_verb_ep(struct rt_cmd *c, const char *verb);
+
+#endif
