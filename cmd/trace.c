@@ -1007,10 +1007,10 @@ static void sim_run(struct sim *s)
 			struct rt_out o;
 			uint8_t *copy;
 
-			if (!t->self.addr_set || t->self.addr.family != w.dst.family ||
-			    memcmp(t->self.addr.a, w.dst.a, w.dst.family == 6 ? 16 : 4))
+			if (!t->cfg.self.addr_set || t->cfg.self.addr.family != w.dst.family ||
+			    memcmp(t->cfg.self.addr.a, w.dst.a, w.dst.family == 6 ? 16 : 4))
 				continue;
-			m.src = s->t[w.from]->self.addr;
+			m.src = s->t[w.from]->cfg.self.addr;
 			copy = malloc(w.size);
 			if (copy) {
 				memcpy(copy, w.data, w.size);

@@ -129,7 +129,7 @@ static const char *dir_name(unsigned int dir)
 }
 
 /* Wall clock minus the tables' clock, which the router takes from
- * CLOCK_MONOTONIC (read both now: t->now_ns is as old as the last batch). */
+ * CLOCK_MONOTONIC (read both now: t->run.now_ns is as old as the last batch). */
 static int64_t wall_offset(void)
 {
 	struct timespec rt, mt;

@@ -43,9 +43,9 @@ int rt_drops_cmd_drops(struct rt_cmd *c, bool json, struct sbuf *out)
 	r = since_words(c, &since, &max);
 	if (r)
 		return r;
-	if (!c->t->drops)
+	if (!c->t->run.drops)
 		return rt_lang_err(c, "no drop ring");
-	return rt_dropring_show(c->t->drops, c->t->now_ns, since, max, json, out);
+	return rt_dropring_show(c->t->run.drops, c->t->run.now_ns, since, max, json, out);
 }
 
 /* mirror on [rate N] | mirror off | mirror since SEQ [max N] */
@@ -59,13 +59,13 @@ int rt_drops_cmd_mirror(struct rt_cmd *c, bool json, struct sbuf *out)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	now = (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-	if (t->now_ns > now)
-		now = t->now_ns;
+	if (t->run.now_ns > now)
+		now = t->run.now_ns;
 	if (c->n >= 2 && !strcmp(c->w[1], "off")) {
 		if (c->n > 2)
 			return rt_lang_word_err(c, 2, "unexpected word");
-		if (t->mirror)
-			t->mirror->until_ns = 0;
+		if (t->run.mirror)
+			t->run.mirror->until_ns = 0;
 		return 0;
 	}
 	if (c->n >= 2 && !strcmp(c->w[1], "on")) {
@@ -78,11 +78,11 @@ int rt_drops_cmd_mirror(struct rt_cmd *c, bool json, struct sbuf *out)
 			if (c->n > 4)
 				return rt_lang_word_err(c, 4, "unexpected word");
 		}
-		if (!t->mirror && !(t->mirror = rt_mirror_new(rate)))
+		if (!t->run.mirror && !(t->run.mirror = rt_mirror_new(rate)))
 			return rt_lang_err(c, "out of memory");
 		if (rate)
-			t->mirror->rate = rate;
-		t->mirror->until_ns = now + RT_MIRROR_HOLD_NS;
+			t->run.mirror->rate = rate;
+		t->run.mirror->until_ns = now + RT_MIRROR_HOLD_NS;
 		return 0;
 	}
 	if (c->n < 3 || strcmp(c->w[1], "since"))
@@ -90,10 +90,10 @@ int rt_drops_cmd_mirror(struct rt_cmd *c, bool json, struct sbuf *out)
 	r = since_words(c, &since, &max);
 	if (r)
 		return r;
-	if (!t->mirror)
+	if (!t->run.mirror)
 		return rt_lang_err(c, "the mirror is off ('mirror on' first)");
 	/* a poll keeps an active mirror on */
-	if (t->mirror->until_ns)
-		t->mirror->until_ns = now + RT_MIRROR_HOLD_NS;
-	return rt_dropring_show(t->mirror, t->now_ns, since, max, json, out);
+	if (t->run.mirror->until_ns)
+		t->run.mirror->until_ns = now + RT_MIRROR_HOLD_NS;
+	return rt_dropring_show(t->run.mirror, t->run.now_ns, since, max, json, out);
 }

@@ -167,9 +167,9 @@ int rt_lang_vpc(struct rt_cmd *c, int i, bool must_exist, uint32_t *vni)
 			return rt_lang_word_err(c, i, "no such VPC");
 		return 0;
 	}
-	for (uint32_t k = 0; k < t->lim.max_vpcs; k++)
-		if (t->vpc[k].used && !strcmp(t->vpc[k].name, c->w[i])) {
-			*vni = t->vpc[k].vni;
+	for (uint32_t k = 0; k < t->cfg.lim.max_vpcs; k++)
+		if (t->cfg.vpc[k].used && !strcmp(t->cfg.vpc[k].name, c->w[i])) {
+			*vni = t->cfg.vpc[k].vni;
 			return 0;
 		}
 	return rt_lang_word_err(c, i, "no VPC with this VNI or name");

@@ -351,14 +351,14 @@ static int ctl_handle(void *arg, const char *line, int flags, struct sbuf *out)
 		rt_log(RT_LOG_DEBUG, "rejected: %s", line);
 		return ret;
 	}
-	if (r->t->gen != r->state.saved_gen) {
+	if (r->t->cfg.gen != r->state.saved_gen) {
 		rt_log(RT_LOG_INFO, "applied: %s", line);
 		/* on failure the change is live, only its persistence failed
 		 * (logged); the timer retries */
 		if (persist(r, false) < 0 && !(flags & RT_CTL_JSON))
 			sbuf_printf(out, "warning: state file '%s' not written\n", r->o->state);
 		if (!r->o->state)
-			r->state.saved_gen = r->t->gen;
+			r->state.saved_gen = r->t->cfg.gen;
 	}
 	return 0;
 }
@@ -556,7 +556,7 @@ static uint64_t now_ns(void)
 
 static void log_summary(struct router *r)
 {
-	const struct rt_stats *s = &r->t->st;
+	const struct rt_stats *s = &r->t->run.st;
 
 	rt_log(RT_LOG_INFO, "counters: from ports %llu, from underlay %llu, delivered %llu, "
 	       "forwarded %llu, replies %llu, control %llu, dropped %llu",
@@ -589,7 +589,7 @@ static void on_timer(struct router *r)
 	if (read(r->timerfd, &ticks, sizeof(ticks)) < 0)
 		return;
 	/* a state write that failed earlier is retried every second */
-	if (r->o->state && r->t->gen != r->state.saved_gen)
+	if (r->o->state && r->t->cfg.gen != r->state.saved_gen)
 		persist(r, false);
 }
 
@@ -629,7 +629,7 @@ static int setup(struct router *r)
 			rt_log(RT_LOG_ERR, "extension %s: %s", (*e)->name, strerror(-ret));
 			return ret;
 		}
-	r->nports = r->t->lim.max_ports;
+	r->nports = r->t->cfg.lim.max_ports;
 	r->ports = calloc(r->nports, sizeof(*r->ports));
 	if (!r->ports)
 		return -ENOMEM;
@@ -750,7 +750,7 @@ int router_run(const struct router_opts *o)
 	ret = persist(&r, !restored && o->state);
 	if (ret)
 		goto out;
-	r.state.saved_gen = r.t->gen;
+	r.state.saved_gen = r.t->cfg.gen;
 	ret = rt_ctl_open(&r.ctl, o->socket, r.epfd, ctl_handle, &r);
 	if (ret) {
 		rt_log(RT_LOG_ERR, "control socket '%s': %s", o->socket,

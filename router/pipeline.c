@@ -119,10 +119,10 @@ static void drop_note(struct ctx *c, enum rt_drop reason)
 {
 	struct rt_tables *t = c->t;
 
-	if (!t->drops)
+	if (!t->run.drops)
 		return;
-	rt_dropring_note(t->drops, t->now_ns, reason, c->meta ? NULL : c->pt ? c->pt->name : "?",
-			 c->meta ? &c->meta->src : NULL, t->self.addr_set ? &t->self.addr : NULL,
+	rt_dropring_note(t->run.drops, t->run.now_ns, reason, c->meta ? NULL : c->pt ? c->pt->name : "?",
+			 c->meta ? &c->meta->src : NULL, t->cfg.self.addr_set ? &t->cfg.self.addr : NULL,
 			 c->v || (c->meta && c->pk->gnv.present), c->v ? c->v->vni : c->pk->gnv.vni,
 			 c->frame, c->size);
 }
@@ -148,8 +148,8 @@ static enum rt_verdict drop(struct ctx *c, enum rt_drop reason, const char *stag
 		rt_trace_stage(c->tr, stage, "drop", "%s: %s", rt_drop_name(reason), detail);
 	}
 	if (c->live) {
-		c->t->st.drops++;
-		c->t->st.drop[reason]++;
+		c->t->run.st.drops++;
+		c->t->run.st.drop[reason]++;
 		if (c->v) {
 			c->v->st.c.drops++;
 			c->v->st.drop[reason]++;
@@ -190,7 +190,7 @@ static void flow_note(struct ctx *c, const struct gnv_layers *l, uint32_t hash)
 		    !memcmp(e->src, l->ip.src.a, alen) && !memcmp(e->dst, l->ip.dst.a, alen)) {
 			e->pkts++;
 			e->bytes += c->size;
-			e->last_ns = c->t->now_ns;
+			e->last_ns = c->t->run.now_ns;
 			e->path = RT_PATH_NONE;
 			e->dst_ep = false;
 			e->host.family = 0;
@@ -214,7 +214,7 @@ static void flow_note(struct ctx *c, const struct gnv_layers *l, uint32_t hash)
 	victim->hash = hash;
 	victim->pkts = 1;
 	victim->bytes = c->size;
-	victim->first_ns = victim->last_ns = c->t->now_ns;
+	victim->first_ns = victim->last_ns = c->t->run.now_ns;
 	/* from a port the sender passed anti-spoofing; from the underlay, look */
 	victim->src_ep = c->src || rt_ep_find(c->t, c->v->vni, fam, l->ip.src.a);
 	c->flow = victim;
@@ -320,22 +320,22 @@ static enum rt_verdict icmp_error(struct ctx *c, enum rt_drop reason, uint8_t ty
 		return drop(c, reason, "icmp", "%s; sender has no gateway address", why);
 	if (!rt_reply_icmp_allowed(t, c->live))
 		return drop(c, RT_DROP_ICMP_RATE, "icmp", "%s; ICMP limit %u/s reached", why,
-			    t->lim.icmp_rate);
+			    t->cfg.lim.icmp_rate);
 	if (c->live)
 		drop_note(c, reason);	/* before the error is written over the frame's head */
-	r = rt_reply_icmp_error(c->frame, c->size, l, t->self.mac, src, type, code, mtu, &rsize);
+	r = rt_reply_icmp_error(c->frame, c->size, l, t->cfg.self.mac, src, type, code, mtu, &rsize);
 	c->out->verdict = RT_REPLY;
 	c->out->reason = reason;
-	c->out->port = (int)(c->pt - t->port);
+	c->out->port = (int)(c->pt - t->cfg.port);
 	c->out->data = r;
 	c->out->size = rsize;
 	TR(c, "icmp", "reply", "%s; ICMP%s type %u code %u%s to %s", why,
 	   ip->version == 6 ? "v6" : "", type, code, mtu ? " with mtu" : "",
 	   rt_addr_fmt(a, sizeof(a), ip->version, ip->src.a));
 	if (c->live) {
-		t->st.drops++;
-		t->st.drop[reason]++;
-		t->st.replies++;
+		t->run.st.drops++;
+		t->run.st.drop[reason]++;
+		t->run.st.replies++;
 		c->v->st.c.drops++;
 		c->v->st.drop[reason]++;
 		c->v->st.replies++;
@@ -353,11 +353,11 @@ static enum rt_verdict reply_done(struct ctx *c, uint8_t *data, size_t size)
 {
 	c->out->verdict = RT_REPLY;
 	c->out->reason = RT_DROP_NONE;
-	c->out->port = (int)(c->pt - c->t->port);
+	c->out->port = (int)(c->pt - c->t->cfg.port);
 	c->out->data = data;
 	c->out->size = size;
 	if (c->live) {
-		c->t->st.replies++;
+		c->t->run.st.replies++;
 		c->pt->st.c.tx_pkts++;
 		c->pt->st.c.tx_bytes += size;
 		if (c->v)
@@ -387,7 +387,7 @@ static const uint8_t *answer_mac(struct ctx *c, int family, const uint8_t *targe
 	*is_gw = !memcmp(gw, target, alen_of(family));
 	snprintf(why, whysz, "%s %s vpc %u", *is_gw ? "gateway" : "routed address",
 		 rt_addr_fmt(a, sizeof(a), family, target), c->v->vni);
-	return c->t->self.mac;
+	return c->t->cfg.self.mac;
 }
 
 static enum rt_verdict do_arp(struct ctx *c)
@@ -406,7 +406,7 @@ static enum rt_verdict do_arp(struct ctx *c)
 	/* the sender: an endpoint of this port with that MAC (and IP, unless a probe) */
 	c->src = NULL;
 	for (unsigned int i = 0; i < pt->nep && !c->src; i++) {
-		struct rt_ep *e = &c->t->ep[pt->ep[i]];
+		struct rt_ep *e = &c->t->cfg.ep[pt->ep[i]];
 
 		if (!memcmp(e->mac, arp->sha, 6) && e->family == 4 &&
 		    (!memcmp(e->ip, arp->spa, 4) || !memcmp(arp->spa, "\0\0\0\0", 4)))
@@ -416,12 +416,12 @@ static enum rt_verdict do_arp(struct ctx *c)
 		bool mac_known = false;
 
 		for (unsigned int i = 0; i < pt->nep; i++)
-			mac_known |= !memcmp(c->t->ep[pt->ep[i]].mac, arp->sha, 6);
+			mac_known |= !memcmp(c->t->cfg.ep[pt->ep[i]].mac, arp->sha, 6);
 		return drop(c, mac_known ? RT_DROP_SPOOF_IP : RT_DROP_SPOOF_MAC, "spoof",
 			    "ARP from %s %s: not an endpoint of port %s", mac_s(b, arp->sha),
 			    rt_addr_fmt(a, sizeof(a), 4, arp->spa), pt->name);
 	}
-	c->v = &c->t->vpc[c->src->vpc];
+	c->v = &c->t->cfg.vpc[c->src->vpc];
 	c->out->vni = c->v->vni;
 	TR(c, "spoof", "pass", "endpoint %s mac %s port %s vpc %u",
 	   rt_addr_fmt(a, sizeof(a), 4, c->src->ip), mac_s(b, c->src->mac), pt->name, c->v->vni);
@@ -473,7 +473,7 @@ static enum rt_verdict do_nd(struct ctx *c)
 	if (!mac)
 		return drop(c, RT_DROP_ND_IGNORED, "nd", "target %s is outside VPC %u",
 			    rt_addr_fmt(a, sizeof(a), 6, target), c->v->vni);
-	r = rt_reply_na(c->frame, l->eth.src, l->ip.src.a, mac, target, mac == c->t->self.mac);
+	r = rt_reply_na(c->frame, l->eth.src, l->ip.src.a, mac, target, mac == c->t->cfg.self.mac);
 	TR(c, "nd", "reply", "%s is-at %s (%s)", rt_addr_fmt(a, sizeof(a), 6, target), mac_s(b, mac), why);
 	if (c->live)
 		c->pt->st.nd_replies++;
@@ -486,7 +486,7 @@ static enum rt_verdict do_echo(struct ctx *c)
 	const struct gnv_layers *l = &c->pk->outer;
 	char a[RT_ADDR_STR];
 
-	rt_reply_echo(c->frame, l, c->t->self.mac);
+	rt_reply_echo(c->frame, l, c->t->cfg.self.mac);
 	TR(c, "gateway", "reply", "echo reply from gateway %s",
 	   rt_addr_fmt(a, sizeof(a), l->ip.version, l->ip.dst.a));
 	return reply_done(c, c->frame, c->size);
@@ -499,7 +499,7 @@ static uint32_t path_mtu(const struct rt_tables *t, const struct gnv_addr *dst, 
 {
 	size_t outer = (dst->family == 6 ? 40 : 20) + 8 + GNV_HLEN + opt_size + ETH_HLEN;
 
-	return t->self.mtu > outer ? (uint32_t)(t->self.mtu - outer) : 0;
+	return t->cfg.self.mtu > outer ? (uint32_t)(t->cfg.self.mtu - outer) : 0;
 }
 
 /* Size of the options rt_encap writes. */
@@ -510,7 +510,7 @@ static size_t encap_opt_size(const struct ctx *c, bool rts)
 	if (c->src)
 		n += c->src->opt_size;
 	if (rts)
-		n += GENV_RTS_OPT_SIZE(c->t->self.addr.family);
+		n += GENV_RTS_OPT_SIZE(c->t->cfg.self.addr.family);
 	return n;
 }
 
@@ -527,7 +527,7 @@ static size_t encap_opt_size(const struct ctx *c, bool rts)
 static void write_opts(struct ctx *c, uint8_t *p, bool rts)
 {
 	const struct rt_tables *t = c->t;
-	uint16_t cls = t->lim.genv_class;
+	uint16_t cls = t->cfg.lim.genv_class;
 
 	gnv_opt_hdr_write(p, cls, GENV_OPT_EPTYPE, GENV_EPTYPE_SIZE);
 	gnv_put32(p + GNV_OPT_HDR_SIZE, (uint32_t)(c->src ? c->src->type : EP_SIMPLE) << 24);
@@ -538,14 +538,14 @@ static void write_opts(struct ctx *c, uint8_t *p, bool rts)
 		p += c->src->opt_size;
 	}
 	if (rts) {
-		bool v6 = t->self.addr.family == 6;
+		bool v6 = t->cfg.self.addr.family == 6;
 
 		gnv_opt_hdr_write(p, cls, GENV_OPT_RTS, v6 ? GENV_RTS6_SIZE : GENV_RTS4_SIZE);
 		p += GNV_OPT_HDR_SIZE;
 		p[0] = 0;		/* flags */
 		p[1] = v6 ? 6 : 4;
-		memcpy(p + 2, t->self.mac, 6);
-		memcpy(p + 8, t->self.addr.a, v6 ? 16 : 4);
+		memcpy(p + 2, t->cfg.self.mac, 6);
+		memcpy(p + 8, t->cfg.self.addr.a, v6 ? 16 : 4);
 	}
 }
 
@@ -566,7 +566,7 @@ static enum rt_verdict encap(struct ctx *c, const struct rt_host *to, enum rt_pa
 {
 	struct rt_tables *t = c->t;
 	const struct gnv_layers *l = &c->pk->outer;
-	bool rts = t->self.rts && t->self.addr_set && path != RT_PATH_DIRECT;
+	bool rts = t->cfg.self.rts && t->cfg.self.addr_set && path != RT_PATH_DIRECT;
 	size_t osz = encap_opt_size(c, rts);
 	uint32_t mtu = path_mtu(t, &to->addr, osz);
 	uint8_t *g;
@@ -585,12 +585,12 @@ static enum rt_verdict encap(struct ctx *c, const struct rt_host *to, enum rt_pa
 		return icmp_error(c, RT_DROP_MTU, 2, 0, mtu, why);
 	}
 	TR(c, "mtu", "pass", "%u <= path MTU %u (underlay %u, %zu option bytes)",
-	   l->ip.tot_len, mtu, t->self.mtu, osz);
+	   l->ip.tot_len, mtu, t->cfg.self.mtu, osz);
 	/* inner Ethernet: to the endpoint's MAC; from the gateway when routed */
 	if (dst)
 		memcpy(c->frame, dst->mac, 6);
-	if (!memcmp(l->eth.dst, t->self.mac, 6))
-		memcpy(c->frame + 6, t->self.mac, 6);
+	if (!memcmp(l->eth.dst, t->cfg.self.mac, 6))
+		memcpy(c->frame + 6, t->cfg.self.mac, 6);
 	g = c->frame - GNV_HLEN - osz;
 	g[0] = (uint8_t)(osz / 4);
 	g[1] = c->src && c->src->opt_size && gnv_opt_any_critical(c->src->opts, c->src->opt_size) ?
@@ -604,14 +604,14 @@ static enum rt_verdict encap(struct ctx *c, const struct rt_host *to, enum rt_pa
 	c->out->dst = to->addr;
 	c->out->data = g;
 	c->out->size = c->size + GNV_HLEN + osz;
-	c->out->tos = (uint8_t)(t->self.dscp << 2 | ecn_of(&l->ip));
-	c->out->ttl = t->self.ttl;
+	c->out->tos = (uint8_t)(t->cfg.self.dscp << 2 | ecn_of(&l->ip));
+	c->out->ttl = t->cfg.self.ttl;
 	c->out->sport = flow_sport(hash);
 	TR(c, "encap", "forward", "geneve vni %u to %s %s (%zu option bytes%s), sport %u tos 0x%02x",
 	   c->v->vni, path_role(path), addr_s(a, &to->addr), osz, rts ? ", rts" : "", c->out->sport,
 	   c->out->tos);
 	if (c->live) {
-		t->st.forwarded++;
+		t->run.st.forwarded++;
 		c->v->st.forwarded++;
 		c->v->st.c.tx_pkts++;
 		c->v->st.c.tx_bytes += c->out->size;
@@ -620,7 +620,7 @@ static enum rt_verdict encap(struct ctx *c, const struct rt_host *to, enum rt_pa
 			via_net->c.tx_bytes += c->out->size;
 		}
 		if (dst) {
-			struct rt_ep *d = &t->ep[rt_ep_index(t, dst)];
+			struct rt_ep *d = &t->cfg.ep[rt_ep_index(t, dst)];
 
 			d->c.tx_pkts++;
 			d->c.tx_bytes += c->size;
@@ -667,8 +667,8 @@ static enum rt_verdict deliver_local(struct ctx *c, struct rt_ep *d, const struc
 		return icmp_error(c, RT_DROP_MTU, l->ip.version == 4 ? 3 : 2,
 				  l->ip.version == 4 ? 4 : 0, mtu, why);
 	}
-	if (!memcmp(frame, t->self.mac, 6))
-		memcpy(frame + 6, t->self.mac, 6);
+	if (!memcmp(frame, t->cfg.self.mac, 6))
+		memcpy(frame + 6, t->cfg.self.mac, 6);
 	memcpy(frame, d->mac, 6);
 	c->out->verdict = RT_DELIVER;
 	c->out->reason = RT_DROP_NONE;
@@ -678,7 +678,7 @@ static enum rt_verdict deliver_local(struct ctx *c, struct rt_ep *d, const struc
 	TR(c, "deliver", "deliver", "endpoint %s mac %s on port %s",
 	   rt_addr_fmt(a, sizeof(a), d->family, d->ip), mac_s(b, d->mac), dp->name);
 	if (c->live) {
-		t->st.delivered++;
+		t->run.st.delivered++;
 		c->v->st.delivered++;
 		c->v->st.c.tx_pkts++;
 		c->v->st.c.tx_bytes += size;
@@ -733,7 +733,7 @@ static enum rt_verdict port_packet(struct ctx *c, int port)
 	out->port = port;
 	c->pt = rt_port_get(t, port);
 	if (c->live)
-		t->st.port_rx++;
+		t->run.st.port_rx++;
 	if (!c->pt)
 		return drop(c, RT_DROP_PORT_UNKNOWN, "port", "port %d is not configured", port);
 	if (c->live) {
@@ -750,7 +750,7 @@ static enum rt_verdict port_packet(struct ctx *c, int port)
 	gnv_decode_cfg_default(&cfg);
 	cfg.no_csum = true;
 	cfg.outer_only = true;		/* a tenant's own Geneve is payload */
-	cfg.genv_class = t->lim.genv_class;
+	cfg.genv_class = t->cfg.lim.genv_class;
 	gnv_decode(c->pk, frame, (uint32_t)size, (uint32_t)size, &cfg);
 	if (!l->eth.present)
 		return drop(c, RT_DROP_FRAME_MALFORMED, "parse", "%zu bytes: no Ethernet header", size);
@@ -779,7 +779,7 @@ static enum rt_verdict port_packet(struct ctx *c, int port)
 	if (!c->src && fam == 6 && l->l4.proto == 58 && l->l4.type >= 130 && l->l4.type <= 143 &&
 	    (ip_unspecified(&l->ip.src) || (l->ip.src.a[0] == 0xfe && (l->ip.src.a[1] & 0xc0) == 0x80)))
 		for (unsigned int i = 0; i < c->pt->nep && !c->src; i++) {
-			struct rt_ep *e = &t->ep[c->pt->ep[i]];
+			struct rt_ep *e = &t->cfg.ep[c->pt->ep[i]];
 
 			if (e->family == 6 && !memcmp(e->mac, l->eth.src, 6))
 				c->src = e;
@@ -788,11 +788,11 @@ static enum rt_verdict port_packet(struct ctx *c, int port)
 		const struct rt_ep *owner = NULL;
 
 		for (unsigned int i = 0; i < c->pt->nep && !owner; i++)
-			if (!memcmp(t->ep[c->pt->ep[i]].mac, l->eth.src, 6))
-				owner = &t->ep[c->pt->ep[i]];
+			if (!memcmp(t->cfg.ep[c->pt->ep[i]].mac, l->eth.src, 6))
+				owner = &t->cfg.ep[c->pt->ep[i]];
 		/* drops are reported in the VPC of the MAC's endpoint, if any */
 		if (owner)
-			c->v = &t->vpc[owner->vpc];
+			c->v = &t->cfg.vpc[owner->vpc];
 		/* a VM's own multicast chatter (MLD, router solicitations from a
 		 * stack the endpoint does not use) is not spoofing */
 		if (owner && ((fam == 6 && l->ip.dst.a[0] == 0xff) ||
@@ -805,7 +805,7 @@ static enum rt_verdict port_packet(struct ctx *c, int port)
 			    "%s %s is not an endpoint of port %s", mac_s(b, l->eth.src),
 			    addr_s(a, &l->ip.src), c->pt->name);
 	}
-	c->v = &t->vpc[c->src->vpc];
+	c->v = &t->cfg.vpc[c->src->vpc];
 	out->vni = c->v->vni;
 	TR(c, "spoof", "pass", "endpoint %s mac %s type %s vpc %u%s%s", addr_s(a, &l->ip.src),
 	   mac_s(b, l->eth.src), eptype_s(c->src->type), c->v->vni, c->v->name[0] ? " " : "",
@@ -831,14 +831,14 @@ static enum rt_verdict port_packet(struct ctx *c, int port)
 	if (d) {
 		if (d->port >= 0) {
 			TR(c, "endpoint", "local", "%s vpc %u on port %s", addr_s(a, &l->ip.dst),
-			   c->v->vni, t->port[d->port].name);
+			   c->v->vni, t->cfg.port[d->port].name);
 			return deliver_local(c, d, l, frame, size, true);
 		}
 		hi = d->type == EP_SCALED ? d->host[pick(hash, d->nhost)] : d->host[0];
 		TR(c, "endpoint", "remote", "%s vpc %u type %s on host %s%s", addr_s(a, &l->ip.dst),
-		   c->v->vni, eptype_s(d->type), addr_s(p, &t->host[hi].addr),
+		   c->v->vni, eptype_s(d->type), addr_s(p, &t->cfg.host[hi].addr),
 		   d->type == EP_SCALED && d->nhost > 1 ? " (flow hash)" : "");
-		return encap(c, &t->host[hi], RT_PATH_DIRECT, d, NULL, hash);
+		return encap(c, &t->cfg.host[hi], RT_PATH_DIRECT, d, NULL, hash);
 	}
 	TR(c, "endpoint", "miss", "no endpoint %s in vpc %u", addr_s(a, &l->ip.dst), c->v->vni);
 	if (rt_vpc_cidr_of(c->v, fam, l->ip.dst.a)) {
@@ -858,9 +858,9 @@ static enum rt_verdict port_packet(struct ctx *c, int port)
 			TR(c, "network", hi == RT_NONE ? "no bouncer" : "bouncer", "%s%s%s",
 			   rt_prefix_fmt(p, sizeof(p), &n->p),
 			   hi == RT_NONE ? "" : " bouncer ",
-			   hi == RT_NONE ? "" : addr_s(a, &t->host[hi].addr));
+			   hi == RT_NONE ? "" : addr_s(a, &t->cfg.host[hi].addr));
 			if (hi != RT_NONE)
-				return encap(c, &t->host[hi], RT_PATH_BOUNCER, NULL, n, hash);
+				return encap(c, &t->cfg.host[hi], RT_PATH_BOUNCER, NULL, n, hash);
 		} else {
 			TR(c, "network", "miss", "no network for %s", addr_s(a, &l->ip.dst));
 		}
@@ -868,8 +868,8 @@ static enum rt_verdict port_packet(struct ctx *c, int port)
 	hi = pick_host(t, c->v->divider, c->v->ndivider, hash);
 	if (hi != RT_NONE) {
 		TR(c, "divider", "divider", "vpc %u divider %s (of %u)", c->v->vni,
-		   addr_s(a, &t->host[hi].addr), c->v->ndivider);
-		return encap(c, &t->host[hi], RT_PATH_DIVIDER, NULL, NULL, hash);
+		   addr_s(a, &t->cfg.host[hi].addr), c->v->ndivider);
+		return encap(c, &t->cfg.host[hi], RT_PATH_DIVIDER, NULL, NULL, hash);
 	}
 	TR(c, "divider", "none", "vpc %u has no divider", c->v->vni);
 	if (fam == 4)
@@ -885,7 +885,7 @@ static bool known_critical(const struct rt_tables *t, const struct gnv_opt *o)
 {
 	uint8_t type = o->type & 0x7f;
 
-	return o->cls == t->lim.genv_class && type >= GENV_OPT_LABEL && type <= GENV_OPT_TRACE;
+	return o->cls == t->cfg.lim.genv_class && type >= GENV_OPT_LABEL && type <= GENV_OPT_TRACE;
 }
 
 static enum rt_verdict underlay_packet(struct ctx *c)
@@ -909,11 +909,11 @@ static enum rt_verdict underlay_packet(struct ctx *c)
 	memset(out, 0, sizeof(*out));
 	out->port = -1;
 	if (c->live)
-		t->st.underlay_rx++;
+		t->run.st.underlay_rx++;
 	gnv_decode_cfg_default(&cfg);
 	cfg.linktype = GNV_LINK_GENEVE;
 	cfg.no_csum = true;
-	cfg.genv_class = t->lim.genv_class;
+	cfg.genv_class = t->cfg.lim.genv_class;
 	gnv_decode(pk, payload, (uint32_t)size, (uint32_t)size, &cfg);
 	TR(c, "underlay", "pass", "from %s, %zu bytes, ttl %u tos 0x%02x", addr_s(s, &meta->src),
 	   size, meta->ttl, meta->tos);
@@ -941,7 +941,7 @@ static enum rt_verdict underlay_packet(struct ctx *c)
 		out->size = size;
 		TR(c, "control", "control", "O bit: to the control handler");
 		if (c->live) {
-			t->st.control++;
+			t->run.st.control++;
 			if (c->v)
 				c->v->st.control++;
 		}
@@ -978,7 +978,7 @@ static enum rt_verdict underlay_packet(struct ctx *c)
 		uint8_t oe = meta->tos & 3, ie = ecn_of(&l->ip);
 
 		TR(c, "endpoint", "local", "%s vpc %u on port %s", addr_s(a, &l->ip.dst), g->vni,
-		   rt_port_get(t, d->port) ? t->port[d->port].name : "?");
+		   rt_port_get(t, d->port) ? t->cfg.port[d->port].name : "?");
 		/* RFC 6040 section 4.2 (normal mode) */
 		if (oe == 3 && ie == 0)
 			return drop(c, RT_DROP_ECN, "ecn", "outer CE, inner not-ECT");
@@ -1002,35 +1002,35 @@ static enum rt_verdict underlay_packet(struct ctx *c)
 	if (d) {
 		hi = d->type == EP_SCALED ? d->host[pick(hash, d->nhost)] : d->host[0];
 		TR(c, "endpoint", "remote", "%s vpc %u type %s on host %s", addr_s(a, &l->ip.dst), g->vni,
-		   eptype_s(d->type), addr_s(p, &t->host[hi].addr));
+		   eptype_s(d->type), addr_s(p, &t->cfg.host[hi].addr));
 	} else if (n && !self_b) {
 		hi = pick_host(t, n->bouncer, n->nbouncer, hash);
 		TR(c, "network", hi == RT_NONE ? "no bouncer" : "bouncer", "%s%s%s",
 		   rt_prefix_fmt(p, sizeof(p), &n->p), hi == RT_NONE ? "" : " bouncer ",
-		   hi == RT_NONE ? "" : addr_s(a, &t->host[hi].addr));
+		   hi == RT_NONE ? "" : addr_s(a, &t->cfg.host[hi].addr));
 	}
 	if (hi == RT_NONE)
 		return drop(c, RT_DROP_NO_ROUTE, "endpoint", "no endpoint %s in vpc %u here",
 			    addr_s(a, &l->ip.dst), g->vni);
-	flow_path(c, RT_PATH_FORWARD, &t->host[hi].addr);
+	flow_path(c, RT_PATH_FORWARD, &t->cfg.host[hi].addr);
 	if (rt_host_is_self(t, hi) ||
-	    (t->host[hi].addr.family == meta->src.family &&
-	     !memcmp(t->host[hi].addr.a, meta->src.a, alen_of(meta->src.family))))
+	    (t->cfg.host[hi].addr.family == meta->src.family &&
+	     !memcmp(t->cfg.host[hi].addr.a, meta->src.a, alen_of(meta->src.family))))
 		return drop(c, RT_DROP_LOOP, "forward", "next hop %s is %s",
-			    addr_s(a, &t->host[hi].addr), rt_host_is_self(t, hi) ? "this host" : "the sender");
+			    addr_s(a, &t->cfg.host[hi].addr), rt_host_is_self(t, hi) ? "this host" : "the sender");
 	if (meta->ttl == 1)
 		return drop(c, RT_DROP_TTL, "ttl", "outer TTL 1 from %s", addr_s(a, &meta->src));
 	out->verdict = RT_FORWARD;
 	out->reason = RT_DROP_NONE;
-	out->dst = t->host[hi].addr;
+	out->dst = t->cfg.host[hi].addr;
 	out->data = payload;
 	out->size = size;
 	out->tos = meta->tos;
-	out->ttl = meta->ttl ? (uint8_t)(meta->ttl - 1) : t->self.ttl;
+	out->ttl = meta->ttl ? (uint8_t)(meta->ttl - 1) : t->cfg.self.ttl;
 	out->sport = flow_sport(hash);
 	TR(c, "forward", "forward", "onward to %s, ttl %u", addr_s(a, &out->dst), out->ttl);
 	if (c->live) {
-		t->st.forwarded++;
+		t->run.st.forwarded++;
 		c->v->st.forwarded++;
 		c->v->st.c.tx_pkts++;
 		c->v->st.c.tx_bytes += size;
@@ -1076,23 +1076,23 @@ static enum rt_verdict from_underlay(struct rt_tables *t, const struct rt_ul_met
 
 static bool mirroring(const struct rt_tables *t, const struct rt_trace *tr)
 {
-	return rt_mirror_on(t->mirror, t->now_ns) && !(tr && tr->dry_run);
+	return rt_mirror_on(t->run.mirror, t->run.now_ns) && !(tr && tr->dry_run);
 }
 
 static void mirror_tx(struct rt_tables *t, const struct rt_out *out)
 {
-	const struct gnv_addr *self = t->self.addr_set ? &t->self.addr : NULL;
+	const struct gnv_addr *self = t->cfg.self.addr_set ? &t->cfg.self.addr : NULL;
 	const struct rt_port *pt;
 
 	switch (out->verdict) {
 	case RT_DELIVER:
 	case RT_REPLY:
 		pt = rt_port_get(t, out->port);
-		rt_mirror_note(t->mirror, t->now_ns, RT_REC_TX, pt ? pt->name : "?", NULL, NULL,
+		rt_mirror_note(t->run.mirror, t->run.now_ns, RT_REC_TX, pt ? pt->name : "?", NULL, NULL,
 			       out->vni != 0, out->vni, out->data, out->size);
 		break;
 	case RT_FORWARD:
-		rt_mirror_note(t->mirror, t->now_ns, RT_REC_TX, NULL, &out->dst, self, true, out->vni,
+		rt_mirror_note(t->run.mirror, t->run.now_ns, RT_REC_TX, NULL, &out->dst, self, true, out->vni,
 			       out->data, out->size);
 		break;
 	case RT_CONTROL:
@@ -1110,8 +1110,8 @@ enum rt_verdict rt_from_port(struct rt_tables *t, int port, uint8_t *frame, size
 	if (!mirroring(t, tr))
 		return from_port(t, port, frame, size, headroom, out, tr);
 	/* before the pipeline rewrites the frame in place; its VPC after */
-	rx = rt_mirror_note(t->mirror, t->now_ns, RT_REC_RX,
-			    rt_port_get(t, port) ? t->port[port].name : "?", NULL, NULL, false, 0,
+	rx = rt_mirror_note(t->run.mirror, t->run.now_ns, RT_REC_RX,
+			    rt_port_get(t, port) ? t->cfg.port[port].name : "?", NULL, NULL, false, 0,
 			    frame, size);
 	v = from_port(t, port, frame, size, headroom, out, tr);
 	if (rx && out->vni) {
@@ -1131,8 +1131,8 @@ enum rt_verdict rt_from_underlay(struct rt_tables *t, const struct rt_ul_meta *m
 
 	if (!mirroring(t, tr))
 		return from_underlay(t, meta, payload, size, headroom, out, tr);
-	rx = rt_mirror_note(t->mirror, t->now_ns, RT_REC_RX, NULL, &meta->src,
-			    t->self.addr_set ? &t->self.addr : NULL, false, 0, payload, size);
+	rx = rt_mirror_note(t->run.mirror, t->run.now_ns, RT_REC_RX, NULL, &meta->src,
+			    t->cfg.self.addr_set ? &t->cfg.self.addr : NULL, false, 0, payload, size);
 	v = from_underlay(t, meta, payload, size, headroom, out, tr);
 	if (rx && out->vni) {
 		rx->vni = out->vni;
@@ -1147,18 +1147,18 @@ void rt_count_oversize(struct rt_tables *t, int port, const struct rt_ul_meta *m
 {
 	struct rt_port *pt = meta ? NULL : rt_port_get(t, port);
 
-	t->st.drops++;
-	t->st.drop[RT_DROP_FRAME_OVERSIZE]++;
+	t->run.st.drops++;
+	t->run.st.drop[RT_DROP_FRAME_OVERSIZE]++;
 	if (pt)
 		pt->st.c.drops++;
-	if (t->drops)
-		rt_dropring_note(t->drops, t->now_ns, RT_DROP_FRAME_OVERSIZE,
+	if (t->run.drops)
+		rt_dropring_note(t->run.drops, t->run.now_ns, RT_DROP_FRAME_OVERSIZE,
 				 meta ? NULL : pt ? pt->name : "?", meta ? &meta->src : NULL,
-				 t->self.addr_set ? &t->self.addr : NULL, false, 0, data, size);
+				 t->cfg.self.addr_set ? &t->cfg.self.addr : NULL, false, 0, data, size);
 }
 
 void rt_count_tx_error(struct rt_tables *t, const struct rt_out *out)
 {
 	(void)out;
-	t->st.tx_errors++;
+	t->run.st.tx_errors++;
 }

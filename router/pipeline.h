@@ -2,7 +2,7 @@
 /*
  * The packet pipeline: what the router does with one packet, and the
  * rewriting that goes with it.  Pure: no I/O, no allocation, no clock
- * reads (the loop sets t->now_ns per batch), no log lines.
+ * reads (the loop sets t->run.now_ns per batch), no log lines.
  *
  * From a local port (an endpoint's TAP):
  *   port -> parse -> ARP/ND answer | anti-spoofing -> VPC -> destination:

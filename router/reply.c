@@ -23,13 +23,13 @@
 
 bool rt_reply_icmp_allowed(struct rt_tables *t, bool live)
 {
-	uint64_t interval = 1000000000ull / (t->lim.icmp_rate ? t->lim.icmp_rate : 1);
-	uint64_t tat = t->icmp_tokens_ns > t->now_ns ? t->icmp_tokens_ns : t->now_ns;
+	uint64_t interval = 1000000000ull / (t->cfg.lim.icmp_rate ? t->cfg.lim.icmp_rate : 1);
+	uint64_t tat = t->run.icmp_tokens_ns > t->run.now_ns ? t->run.icmp_tokens_ns : t->run.now_ns;
 
-	if (tat - t->now_ns > 1000000000ull - interval)
+	if (tat - t->run.now_ns > 1000000000ull - interval)
 		return false;
 	if (live)
-		t->icmp_tokens_ns = tat + interval;
+		t->run.icmp_tokens_ns = tat + interval;
 	return true;
 }
 

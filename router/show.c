@@ -45,13 +45,13 @@ static int cmp_vpc(const void *a, const void *b, void *ctx)
 {
 	const struct rt_tables *t = ctx;
 
-	return cmp_u32(t->vpc[*(const uint32_t *)a].vni, t->vpc[*(const uint32_t *)b].vni);
+	return cmp_u32(t->cfg.vpc[*(const uint32_t *)a].vni, t->cfg.vpc[*(const uint32_t *)b].vni);
 }
 
 static int cmp_net(const void *a, const void *b, void *ctx)
 {
 	const struct rt_tables *t = ctx;
-	const struct rt_net *x = &t->net[*(const uint32_t *)a], *y = &t->net[*(const uint32_t *)b];
+	const struct rt_net *x = &t->cfg.net[*(const uint32_t *)a], *y = &t->cfg.net[*(const uint32_t *)b];
 	int r = cmp_u32(x->vni, y->vni);
 
 	if (!r)
@@ -66,7 +66,7 @@ static int cmp_net(const void *a, const void *b, void *ctx)
 static int cmp_ep(const void *a, const void *b, void *ctx)
 {
 	const struct rt_tables *t = ctx;
-	const struct rt_ep *x = &t->ep[*(const uint32_t *)a], *y = &t->ep[*(const uint32_t *)b];
+	const struct rt_ep *x = &t->cfg.ep[*(const uint32_t *)a], *y = &t->cfg.ep[*(const uint32_t *)b];
 	int r = cmp_u32(x->vni, y->vni);
 
 	if (!r)
@@ -79,15 +79,15 @@ static int cmp_ep(const void *a, const void *b, void *ctx)
 /* Indexes of used objects, sorted by key (dump and show are stable). */
 static uint32_t *sorted(const struct rt_tables *t, char kind, uint32_t *count)
 {
-	uint32_t max = kind == 'v' ? t->lim.max_vpcs : kind == 'n' ? t->lim.max_nets : t->lim.max_eps;
-	uint32_t n = kind == 'v' ? t->nvpc : kind == 'n' ? t->nnet : t->nep, k = 0;
+	uint32_t max = kind == 'v' ? t->cfg.lim.max_vpcs : kind == 'n' ? t->cfg.lim.max_nets : t->cfg.lim.max_eps;
+	uint32_t n = kind == 'v' ? t->cfg.nvpc : kind == 'n' ? t->cfg.nnet : t->cfg.nep, k = 0;
 	uint32_t *ix = malloc(sizeof(*ix) * (n ? n : 1));
 
 	*count = 0;
 	if (!ix)
 		return NULL;
 	for (uint32_t i = 0; i < max && k < n; i++) {
-		bool used = kind == 'v' ? t->vpc[i].used : kind == 'n' ? t->net[i].used : t->ep[i].used;
+		bool used = kind == 'v' ? t->cfg.vpc[i].used : kind == 'n' ? t->cfg.net[i].used : t->cfg.ep[i].used;
 
 		if (used)
 			ix[k++] = i;
@@ -128,7 +128,7 @@ static void dump_ep(const struct rt_tables *t, const struct rt_ep *e, struct sbu
 	sbuf_mac(o, e->mac);
 	sbuf_printf(o, " type %s", rt_lang_ep_types[e->type & 3]);
 	if (e->port >= 0)
-		sbuf_printf(o, " port %s", t->port[e->port].name);
+		sbuf_printf(o, " port %s", t->cfg.port[e->port].name);
 	for (unsigned int i = 0; i < s.nhost; i++) {
 		sbuf_puts(o, " host ");
 		put_addr(o, s.host[i].family, s.host[i].a);
@@ -152,7 +152,7 @@ static void dump_vpc(const struct rt_tables *t, const struct rt_vpc *v, struct s
 		put_prefix(o, &v->cidr[i]);
 	}
 	for (unsigned int i = 0; i < v->ndivider; i++) {
-		const struct gnv_addr *a = &t->host[v->divider[i]].addr;
+		const struct gnv_addr *a = &t->cfg.host[v->divider[i]].addr;
 
 		sbuf_puts(o, " divider ");
 		put_addr(o, a->family, a->a);
@@ -170,7 +170,7 @@ static void dump_net(const struct rt_tables *t, const struct rt_net *n, struct s
 		put_addr(o, n->p.family, n->gw);
 	}
 	for (unsigned int i = 0; i < n->nbouncer; i++) {
-		const struct gnv_addr *a = &t->host[n->bouncer[i]].addr;
+		const struct gnv_addr *a = &t->cfg.host[n->bouncer[i]].addr;
 
 		sbuf_puts(o, " bouncer ");
 		put_addr(o, a->family, a->a);
@@ -179,7 +179,7 @@ static void dump_net(const struct rt_tables *t, const struct rt_net *n, struct s
 
 static void dump_host(const struct rt_tables *t, struct sbuf *o, bool show)
 {
-	const struct rt_self *s = &t->self;
+	const struct rt_self *s = &t->cfg.self;
 
 	sbuf_puts(o, show ? "host" : "set host");
 	if (s->addr_set) {
@@ -199,24 +199,24 @@ int rt_config_dump(const struct rt_tables *t, struct sbuf *o)
 
 	dump_host(t, o, false);
 	sbuf_putc(o, '\n');
-	for (uint32_t i = 0; i < t->lim.max_ports; i++)
-		if (t->port[i].used)
-			sbuf_printf(o, "add port %s mtu %u\n", t->port[i].name, t->port[i].mtu);
+	for (uint32_t i = 0; i < t->cfg.lim.max_ports; i++)
+		if (t->cfg.port[i].used)
+			sbuf_printf(o, "add port %s mtu %u\n", t->cfg.port[i].name, t->cfg.port[i].mtu);
 	ix = sorted(t, 'v', &n);
 	for (uint32_t i = 0; ix && i < n; i++) {
-		dump_vpc(t, &t->vpc[ix[i]], o, false);
+		dump_vpc(t, &t->cfg.vpc[ix[i]], o, false);
 		sbuf_putc(o, '\n');
 	}
 	free(ix);
 	ix = sorted(t, 'n', &n);
 	for (uint32_t i = 0; ix && i < n; i++) {
-		dump_net(t, &t->net[ix[i]], o, false);
+		dump_net(t, &t->cfg.net[ix[i]], o, false);
 		sbuf_putc(o, '\n');
 	}
 	free(ix);
 	ix = sorted(t, 'e', &n);
 	for (uint32_t i = 0; ix && i < n; i++) {
-		dump_ep(t, &t->ep[ix[i]], o, false);
+		dump_ep(t, &t->cfg.ep[ix[i]], o, false);
 		sbuf_putc(o, '\n');
 	}
 	free(ix);
@@ -267,7 +267,7 @@ static uint32_t flow_count(const struct rt_vpc *v)
 
 static void show_host(const struct rt_tables *t, struct json *j, struct sbuf *o)
 {
-	const struct rt_self *s = &t->self;
+	const struct rt_self *s = &t->cfg.self;
 
 	if (j) {
 		json_obj_open(j, "host");
@@ -281,31 +281,31 @@ static void show_host(const struct rt_tables *t, struct json *j, struct sbuf *o)
 		json_u64(j, "dscp", s->dscp);
 		json_u64(j, "ttl", s->ttl);
 		json_bool(j, "rts", s->rts);
-		json_u64(j, "peers", t->nhost);
-		json_u64(j, "vpcs", t->nvpc);
-		json_u64(j, "nets", t->nnet);
-		json_u64(j, "endpoints", t->nep);
-		json_u64(j, "ports", t->nport);
+		json_u64(j, "peers", t->cfg.nhost);
+		json_u64(j, "vpcs", t->cfg.nvpc);
+		json_u64(j, "nets", t->cfg.nnet);
+		json_u64(j, "endpoints", t->cfg.nep);
+		json_u64(j, "ports", t->cfg.nport);
 		json_obj_close(j);
 		json_arr_open(j, "peers");
-		for (uint32_t i = 0; i < t->lim.max_hosts; i++)
-			if (t->host[i].refs) {
+		for (uint32_t i = 0; i < t->cfg.lim.max_hosts; i++)
+			if (t->cfg.host[i].refs) {
 				json_obj_open(j, NULL);
-				j_addr(j, "addr", &t->host[i].addr);
-				json_u64(j, "refs", t->host[i].refs);
+				j_addr(j, "addr", &t->cfg.host[i].addr);
+				json_u64(j, "refs", t->cfg.host[i].refs);
 				json_obj_close(j);
 			}
 		json_arr_close(j);
 		return;
 	}
 	dump_host(t, o, true);
-	sbuf_printf(o, "\n    vpcs %u nets %u endpoints %u ports %u peers %u\n", t->nvpc, t->nnet,
-		    t->nep, t->nport, t->nhost);
-	for (uint32_t i = 0; i < t->lim.max_hosts; i++)
-		if (t->host[i].refs) {
+	sbuf_printf(o, "\n    vpcs %u nets %u endpoints %u ports %u peers %u\n", t->cfg.nvpc, t->cfg.nnet,
+		    t->cfg.nep, t->cfg.nport, t->cfg.nhost);
+	for (uint32_t i = 0; i < t->cfg.lim.max_hosts; i++)
+		if (t->cfg.host[i].refs) {
 			sbuf_puts(o, "peer ");
-			put_addr(o, t->host[i].addr.family, t->host[i].addr.a);
-			sbuf_printf(o, " refs %u\n", t->host[i].refs);
+			put_addr(o, t->cfg.host[i].addr.family, t->cfg.host[i].addr.a);
+			sbuf_printf(o, " refs %u\n", t->cfg.host[i].refs);
 		}
 }
 
@@ -318,7 +318,7 @@ static void show_vpcs(const struct rt_tables *t, bool filter, uint32_t vni, stru
 	if (j)
 		json_arr_open(j, "vpcs");
 	for (uint32_t k = 0; ix && k < n; k++) {
-		const struct rt_vpc *v = &t->vpc[ix[k]];
+		const struct rt_vpc *v = &t->cfg.vpc[ix[k]];
 
 		if (filter && v->vni != vni)
 			continue;
@@ -332,7 +332,7 @@ static void show_vpcs(const struct rt_tables *t, bool filter, uint32_t vni, stru
 			json_arr_close(j);
 			json_arr_open(j, "dividers");
 			for (unsigned int i = 0; i < v->ndivider; i++)
-				j_addr(j, NULL, &t->host[v->divider[i]].addr);
+				j_addr(j, NULL, &t->cfg.host[v->divider[i]].addr);
 			json_arr_close(j);
 			json_u64(j, "nets", v->nnet);
 			json_u64(j, "endpoints", v->nep);
@@ -369,7 +369,7 @@ static void show_nets(const struct rt_tables *t, bool filter, uint32_t vni, stru
 	if (j)
 		json_arr_open(j, "nets");
 	for (uint32_t k = 0; ix && k < n; k++) {
-		const struct rt_net *nt = &t->net[ix[k]];
+		const struct rt_net *nt = &t->cfg.net[ix[k]];
 
 		if (filter && nt->vni != vni)
 			continue;
@@ -380,7 +380,7 @@ static void show_nets(const struct rt_tables *t, bool filter, uint32_t vni, stru
 			json_ip(j, "gw", nt->p.family, nt->gw);
 			json_arr_open(j, "bouncers");
 			for (unsigned int i = 0; i < nt->nbouncer; i++)
-				j_addr(j, NULL, &t->host[nt->bouncer[i]].addr);
+				j_addr(j, NULL, &t->cfg.host[nt->bouncer[i]].addr);
 			json_arr_close(j);
 			j_counters(j, "counters", &nt->c);
 			json_obj_close(j);
@@ -404,7 +404,7 @@ static void show_eps(const struct rt_tables *t, bool filter, uint32_t vni, struc
 	if (j)
 		json_arr_open(j, "endpoints");
 	for (uint32_t k = 0; ix && k < n; k++) {
-		const struct rt_ep *e = &t->ep[ix[k]];
+		const struct rt_ep *e = &t->cfg.ep[ix[k]];
 		struct rt_ep_spec s;
 
 		if (filter && e->vni != vni)
@@ -417,7 +417,7 @@ static void show_eps(const struct rt_tables *t, bool filter, uint32_t vni, struc
 			json_mac(j, "mac", e->mac);
 			json_str(j, "type", rt_lang_ep_types[e->type & 3]);
 			if (e->port >= 0)
-				json_str(j, "port", t->port[e->port].name);
+				json_str(j, "port", t->cfg.port[e->port].name);
 			else
 				json_null(j, "port");
 			json_arr_open(j, "hosts");
@@ -450,8 +450,8 @@ static void show_ports(const struct rt_tables *t, const struct rt_runtime_ops *o
 
 	if (j)
 		json_arr_open(j, "ports");
-	for (uint32_t i = 0; i < t->lim.max_ports; i++) {
-		const struct rt_port *p = &t->port[i];
+	for (uint32_t i = 0; i < t->cfg.lim.max_ports; i++) {
+		const struct rt_port *p = &t->cfg.port[i];
 		struct rt_port_info info;
 		bool have_info = false;
 
@@ -467,7 +467,7 @@ static void show_ports(const struct rt_tables *t, const struct rt_runtime_ops *o
 			json_u64(j, "mtu", p->mtu);
 			json_arr_open(j, "endpoints");
 			for (unsigned int k = 0; k < p->nep; k++) {
-				const struct rt_ep *e = &t->ep[p->ep[k]];
+				const struct rt_ep *e = &t->cfg.ep[p->ep[k]];
 
 				json_obj_open(j, NULL);
 				json_u64(j, "vni", e->vni);
@@ -497,7 +497,7 @@ static void show_ports(const struct rt_tables *t, const struct rt_runtime_ops *o
 			if (!p->nep)
 				sbuf_puts(o, " none");
 			for (unsigned int k = 0; k < p->nep; k++) {
-				const struct rt_ep *e = &t->ep[p->ep[k]];
+				const struct rt_ep *e = &t->cfg.ep[p->ep[k]];
 
 				sbuf_printf(o, " %u/%s", e->vni, rt_addr_fmt(a, sizeof(a), e->family, e->ip));
 			}
@@ -522,7 +522,7 @@ static void show_ports(const struct rt_tables *t, const struct rt_runtime_ops *o
 static void show_drops(const struct rt_tables *t, bool filter, uint32_t vni, struct json *j,
 		       struct sbuf *o)
 {
-	const uint64_t *d = t->st.drop;
+	const uint64_t *d = t->run.st.drop;
 	const struct rt_vpc *v = filter ? rt_vpc_find(t, vni) : NULL;
 
 	if (v)
@@ -541,7 +541,7 @@ static void show_drops(const struct rt_tables *t, bool filter, uint32_t vni, str
 
 static void show_stats(const struct rt_tables *t, struct json *j, struct sbuf *o)
 {
-	const struct rt_stats *s = &t->st;
+	const struct rt_stats *s = &t->run.st;
 
 	if (j) {
 		json_obj_open(j, "stats");
@@ -623,13 +623,13 @@ static void show_flows(const struct rt_tables *t, bool filter, uint32_t vni, str
 	if (j)
 		json_arr_open(j, "flows");
 	for (uint32_t k = 0; ix && k < n; k++) {
-		const struct rt_vpc *v = &t->vpc[ix[k]];
+		const struct rt_vpc *v = &t->cfg.vpc[ix[k]];
 
 		if ((filter && v->vni != vni) || !v->flows.e)
 			continue;
 		for (uint32_t i = 0; i < v->flows.nsets * 4; i++) {
 			const struct rt_flow *f = &v->flows.e[i];
-			uint64_t age = t->now_ns > f->last_ns ? t->now_ns - f->last_ns : 0;
+			uint64_t age = t->run.now_ns > f->last_ns ? t->run.now_ns - f->last_ns : 0;
 			const char *pn;
 
 			if (!f->family)
@@ -704,12 +704,12 @@ static void top_counters(struct json *j, struct sbuf *o, const struct rt_counter
 static void show_top(const struct rt_tables *t, const struct rt_runtime_ops *ops, bool filter,
 		     uint32_t vni, struct json *j, struct sbuf *o)
 {
-	const struct rt_stats *s = &t->st;
+	const struct rt_stats *s = &t->run.st;
 	char a[RT_ADDR_STR], b[RT_ADDR_STR];
 	uint32_t *ix, n;
 
 	if (j) {
-		json_u64(j, "now_ns", t->now_ns);
+		json_u64(j, "now_ns", t->run.now_ns);
 		json_obj_open(j, "stats");
 		json_u64(j, "port_rx", s->port_rx);
 		json_u64(j, "underlay_rx", s->underlay_rx);
@@ -720,7 +720,7 @@ static void show_top(const struct rt_tables *t, const struct rt_runtime_ops *ops
 		json_obj_close(j);
 		json_arr_open(j, "ports");
 	} else {
-		sbuf_printf(o, "top now_ns %llu\nstats", (unsigned long long)t->now_ns);
+		sbuf_printf(o, "top now_ns %llu\nstats", (unsigned long long)t->run.now_ns);
 		top_kv(o, "port_rx", s->port_rx);
 		top_kv(o, "underlay_rx", s->underlay_rx);
 		top_kv(o, "delivered", s->delivered);
@@ -729,8 +729,8 @@ static void show_top(const struct rt_tables *t, const struct rt_runtime_ops *ops
 		top_kv(o, "tx_errors", s->tx_errors);
 		sbuf_putc(o, '\n');
 	}
-	for (uint32_t i = 0; i < t->lim.max_ports; i++) {
-		const struct rt_port *p = &t->port[i];
+	for (uint32_t i = 0; i < t->cfg.lim.max_ports; i++) {
+		const struct rt_port *p = &t->cfg.port[i];
 		struct rt_port_info info;
 		int up = -1;
 
@@ -761,7 +761,7 @@ static void show_top(const struct rt_tables *t, const struct rt_runtime_ops *ops
 	}
 	ix = sorted(t, 'v', &n);
 	for (uint32_t k = 0; ix && k < n; k++) {
-		const struct rt_vpc *v = &t->vpc[ix[k]];
+		const struct rt_vpc *v = &t->cfg.vpc[ix[k]];
 
 		if (j) {
 			json_obj_open(j, NULL);
@@ -795,7 +795,7 @@ static void show_top(const struct rt_tables *t, const struct rt_runtime_ops *ops
 		json_arr_open(j, "flows");
 	}
 	for (uint32_t k = 0; filter && ix && k < n; k++) {
-		const struct rt_vpc *v = &t->vpc[ix[k]];
+		const struct rt_vpc *v = &t->cfg.vpc[ix[k]];
 
 		if (v->vni != vni || !v->flows.e)
 			continue;

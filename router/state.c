@@ -63,7 +63,7 @@ int rt_state_save(struct rt_state *s, const struct rt_tables *t, bool force)
 {
 	int ret;
 
-	if (!s->path || (!force && t->gen == s->saved_gen))
+	if (!s->path || (!force && t->cfg.gen == s->saved_gen))
 		return 0;
 	sbuf_reset(&s->dump);
 	ret = rt_config_dump(t, &s->dump);
@@ -73,7 +73,7 @@ int rt_state_save(struct rt_state *s, const struct rt_tables *t, bool force)
 		ret = rt_write_atomic(s->path, sbuf_str(&s->dump), s->dump.len);
 	if (ret)
 		return ret;
-	s->saved_gen = t->gen;
+	s->saved_gen = t->cfg.gen;
 	return 0;
 }
 

@@ -146,27 +146,27 @@ struct rt_tables *rt_tables_new(const struct rt_limits *lim)
 	t = calloc(1, sizeof(*t));
 	if (!t)
 		return NULL;
-	t->lim = d;
-	t->self.mtu = RT_DEFAULT_UL_MTU;
-	t->self.ttl = RT_DEFAULT_TTL;
+	t->cfg.lim = d;
+	t->cfg.self.mtu = RT_DEFAULT_UL_MTU;
+	t->cfg.self.ttl = RT_DEFAULT_TTL;
 	/* locally administered, "gv" + 0x0001: the gateway MAC */
-	memcpy(t->self.mac, "\x02\x67\x76\x00\x00\x01", 6);
-	t->vpc = big_calloc(d.max_vpcs, sizeof(*t->vpc));
-	t->net = big_calloc(d.max_nets, sizeof(*t->net));
-	t->ep = big_calloc(d.max_eps, sizeof(*t->ep));
-	t->host = calloc(d.max_hosts, sizeof(*t->host));
-	t->port = calloc(d.max_ports, sizeof(*t->port));
-	t->free_ep = malloc(sizeof(*t->free_ep) * d.max_eps);
-	if (!t->vpc || !t->net || !t->ep || !t->host || !t->port || !t->free_ep ||
-	    index_init(&t->vpc_ix, d.max_vpcs) || index_init(&t->net_ix, d.max_nets) ||
-	    index_init(&t->ep_ix, d.max_eps) || index_init(&t->host_ix, d.max_hosts) ||
-	    !(t->drops = rt_dropring_new())) {
+	memcpy(t->cfg.self.mac, "\x02\x67\x76\x00\x00\x01", 6);
+	t->cfg.vpc = big_calloc(d.max_vpcs, sizeof(*t->cfg.vpc));
+	t->cfg.net = big_calloc(d.max_nets, sizeof(*t->cfg.net));
+	t->cfg.ep = big_calloc(d.max_eps, sizeof(*t->cfg.ep));
+	t->cfg.host = calloc(d.max_hosts, sizeof(*t->cfg.host));
+	t->cfg.port = calloc(d.max_ports, sizeof(*t->cfg.port));
+	t->cfg.free_ep = malloc(sizeof(*t->cfg.free_ep) * d.max_eps);
+	if (!t->cfg.vpc || !t->cfg.net || !t->cfg.ep || !t->cfg.host || !t->cfg.port || !t->cfg.free_ep ||
+	    index_init(&t->cfg.vpc_ix, d.max_vpcs) || index_init(&t->cfg.net_ix, d.max_nets) ||
+	    index_init(&t->cfg.ep_ix, d.max_eps) || index_init(&t->cfg.host_ix, d.max_hosts) ||
+	    !(t->run.drops = rt_dropring_new())) {
 		rt_tables_free(t);
 		return NULL;
 	}
 	for (uint32_t i = 0; i < d.max_eps; i++)
-		t->free_ep[i] = d.max_eps - 1 - i;
-	t->nfree_ep = d.max_eps;
+		t->cfg.free_ep[i] = d.max_eps - 1 - i;
+	t->cfg.nfree_ep = d.max_eps;
 	return t;
 }
 
@@ -174,24 +174,24 @@ void rt_tables_free(struct rt_tables *t)
 {
 	if (!t)
 		return;
-	if (t->vpc)
-		for (uint32_t i = 0; i < t->lim.max_vpcs; i++)
-			free(t->vpc[i].flows.e);
-	if (t->ep)
-		for (uint32_t i = 0; i < t->lim.max_eps; i++)
-			free(t->ep[i].opts);
-	big_free(t->vpc, t->lim.max_vpcs, sizeof(*t->vpc));
-	big_free(t->net, t->lim.max_nets, sizeof(*t->net));
-	big_free(t->ep, t->lim.max_eps, sizeof(*t->ep));
-	free(t->host);
-	free(t->port);
-	free(t->free_ep);
-	index_free(&t->vpc_ix);
-	index_free(&t->net_ix);
-	index_free(&t->ep_ix);
-	index_free(&t->host_ix);
-	rt_dropring_free(t->drops);
-	rt_dropring_free(t->mirror);
+	if (t->cfg.vpc)
+		for (uint32_t i = 0; i < t->cfg.lim.max_vpcs; i++)
+			free(t->cfg.vpc[i].flows.e);
+	if (t->cfg.ep)
+		for (uint32_t i = 0; i < t->cfg.lim.max_eps; i++)
+			free(t->cfg.ep[i].opts);
+	big_free(t->cfg.vpc, t->cfg.lim.max_vpcs, sizeof(*t->cfg.vpc));
+	big_free(t->cfg.net, t->cfg.lim.max_nets, sizeof(*t->cfg.net));
+	big_free(t->cfg.ep, t->cfg.lim.max_eps, sizeof(*t->cfg.ep));
+	free(t->cfg.host);
+	free(t->cfg.port);
+	free(t->cfg.free_ep);
+	index_free(&t->cfg.vpc_ix);
+	index_free(&t->cfg.net_ix);
+	index_free(&t->cfg.ep_ix);
+	index_free(&t->cfg.host_ix);
+	rt_dropring_free(t->run.drops);
+	rt_dropring_free(t->run.mirror);
 	rt_exts_free(&t->exts);
 	free(t);
 }
@@ -200,54 +200,54 @@ size_t rt_tables_memory(const struct rt_tables *t)
 {
 	size_t m = sizeof(*t);
 
-	m += (size_t)t->lim.max_vpcs * sizeof(*t->vpc);
-	m += (size_t)t->lim.max_nets * sizeof(*t->net);
-	m += (size_t)t->lim.max_eps * (sizeof(*t->ep) + sizeof(*t->free_ep));
-	m += (size_t)t->lim.max_hosts * sizeof(*t->host);
-	m += (size_t)t->lim.max_ports * sizeof(*t->port);
-	m += rt_dropring_memory(t->drops);
-	m += ((size_t)t->vpc_ix.mask + 1 + t->net_ix.mask + 1 + t->ep_ix.mask + 1 +
-	      t->host_ix.mask + 1) * sizeof(struct rt_slot);
-	for (uint32_t i = 0; i < t->lim.max_vpcs; i++)
-		if (t->vpc[i].used)
-			m += (size_t)t->vpc[i].flows.nsets * 4 * sizeof(struct rt_flow);
-	for (uint32_t i = 0; i < t->lim.max_eps; i++)
-		if (t->ep[i].used)
-			m += t->ep[i].opt_size;
+	m += (size_t)t->cfg.lim.max_vpcs * sizeof(*t->cfg.vpc);
+	m += (size_t)t->cfg.lim.max_nets * sizeof(*t->cfg.net);
+	m += (size_t)t->cfg.lim.max_eps * (sizeof(*t->cfg.ep) + sizeof(*t->cfg.free_ep));
+	m += (size_t)t->cfg.lim.max_hosts * sizeof(*t->cfg.host);
+	m += (size_t)t->cfg.lim.max_ports * sizeof(*t->cfg.port);
+	m += rt_dropring_memory(t->run.drops);
+	m += ((size_t)t->cfg.vpc_ix.mask + 1 + t->cfg.net_ix.mask + 1 + t->cfg.ep_ix.mask + 1 +
+	      t->cfg.host_ix.mask + 1) * sizeof(struct rt_slot);
+	for (uint32_t i = 0; i < t->cfg.lim.max_vpcs; i++)
+		if (t->cfg.vpc[i].used)
+			m += (size_t)t->cfg.vpc[i].flows.nsets * 4 * sizeof(struct rt_flow);
+	for (uint32_t i = 0; i < t->cfg.lim.max_eps; i++)
+		if (t->cfg.ep[i].used)
+			m += t->cfg.ep[i].opt_size;
 	return m;
 }
 
 void rt_tables_clear_stats(struct rt_tables *t)
 {
-	memset(&t->st, 0, sizeof(t->st));
-	for (uint32_t i = 0; i < t->lim.max_vpcs; i++)
-		if (t->vpc[i].used) {
-			memset(&t->vpc[i].st, 0, sizeof(t->vpc[i].st));
-			t->vpc[i].flows.evictions = 0;
-			memset(t->vpc[i].flows.e, 0,
-			       (size_t)t->vpc[i].flows.nsets * 4 * sizeof(struct rt_flow));
+	memset(&t->run.st, 0, sizeof(t->run.st));
+	for (uint32_t i = 0; i < t->cfg.lim.max_vpcs; i++)
+		if (t->cfg.vpc[i].used) {
+			memset(&t->cfg.vpc[i].st, 0, sizeof(t->cfg.vpc[i].st));
+			t->cfg.vpc[i].flows.evictions = 0;
+			memset(t->cfg.vpc[i].flows.e, 0,
+			       (size_t)t->cfg.vpc[i].flows.nsets * 4 * sizeof(struct rt_flow));
 		}
-	for (uint32_t i = 0; i < t->lim.max_nets; i++)
-		memset(&t->net[i].c, 0, sizeof(t->net[i].c));
-	for (uint32_t i = 0; i < t->lim.max_eps; i++)
-		memset(&t->ep[i].c, 0, sizeof(t->ep[i].c));
-	for (uint32_t i = 0; i < t->lim.max_ports; i++)
-		memset(&t->port[i].st, 0, sizeof(t->port[i].st));
+	for (uint32_t i = 0; i < t->cfg.lim.max_nets; i++)
+		memset(&t->cfg.net[i].c, 0, sizeof(t->cfg.net[i].c));
+	for (uint32_t i = 0; i < t->cfg.lim.max_eps; i++)
+		memset(&t->cfg.ep[i].c, 0, sizeof(t->cfg.ep[i].c));
+	for (uint32_t i = 0; i < t->cfg.lim.max_ports; i++)
+		memset(&t->cfg.port[i].st, 0, sizeof(t->cfg.port[i].st));
 }
 
 /* ---- lookups ---- */
 
 struct rt_vpc *rt_vpc_find(const struct rt_tables *t, uint32_t vni)
 {
-	uint32_t h = rt_hash_vpc(vni), i = h & t->vpc_ix.mask;
+	uint32_t h = rt_hash_vpc(vni), i = h & t->cfg.vpc_ix.mask;
 	const struct rt_slot *s;
 
-	for (;; i = (i + 1) & t->vpc_ix.mask) {
-		s = &t->vpc_ix.s[i];
+	for (;; i = (i + 1) & t->cfg.vpc_ix.mask) {
+		s = &t->cfg.vpc_ix.s[i];
 		if (!s->tag)
 			return NULL;
-		if (s->tag == h && t->vpc[s->idx].vni == vni)
-			return &t->vpc[s->idx];
+		if (s->tag == h && t->cfg.vpc[s->idx].vni == vni)
+			return &t->cfg.vpc[s->idx];
 	}
 }
 
@@ -259,12 +259,12 @@ struct rt_ep *rt_ep_find(const struct rt_tables *t, uint32_t vni, int family, co
 
 	memcpy(key, ip, family == 6 ? 16 : 4);
 	h = rt_hash_ep(vni, family, key);
-	for (i = h & t->ep_ix.mask;; i = (i + 1) & t->ep_ix.mask) {
-		s = &t->ep_ix.s[i];
+	for (i = h & t->cfg.ep_ix.mask;; i = (i + 1) & t->cfg.ep_ix.mask) {
+		s = &t->cfg.ep_ix.s[i];
 		if (!s->tag)
 			return NULL;
 		if (s->tag == h) {
-			struct rt_ep *e = &t->ep[s->idx];
+			struct rt_ep *e = &t->cfg.ep[s->idx];
 
 			if (e->vni == vni && e->family == family && !memcmp(e->ip, key, 16))
 				return e;
@@ -286,17 +286,17 @@ unsigned int rt_ep_find_batch(const struct rt_tables *t, const struct rt_ep_key 
 
 		for (unsigned int i = 0; i < m; i++) {
 			h[i] = rt_hash_ep(k[i].vni, k[i].family, k[i].ip);
-			__builtin_prefetch(&t->ep_ix.s[h[i] & t->ep_ix.mask]);
+			__builtin_prefetch(&t->cfg.ep_ix.s[h[i] & t->cfg.ep_ix.mask]);
 		}
 		/* the first slot whose tag matches: almost always the entry */
 		for (unsigned int i = 0; i < m; i++) {
-			uint32_t j = h[i] & t->ep_ix.mask;
+			uint32_t j = h[i] & t->cfg.ep_ix.mask;
 
 			cand[i] = RT_NONE;
-			for (; t->ep_ix.s[j].tag; j = (j + 1) & t->ep_ix.mask)
-				if (t->ep_ix.s[j].tag == h[i]) {
-					cand[i] = t->ep_ix.s[j].idx;
-					__builtin_prefetch(&t->ep[cand[i]]);
+			for (; t->cfg.ep_ix.s[j].tag; j = (j + 1) & t->cfg.ep_ix.mask)
+				if (t->cfg.ep_ix.s[j].tag == h[i]) {
+					cand[i] = t->cfg.ep_ix.s[j].idx;
+					__builtin_prefetch(&t->cfg.ep[cand[i]]);
 					break;
 				}
 		}
@@ -304,7 +304,7 @@ unsigned int rt_ep_find_batch(const struct rt_tables *t, const struct rt_ep_key 
 			struct rt_ep *e = NULL;
 
 			if (cand[i] != RT_NONE) {
-				e = &t->ep[cand[i]];
+				e = &t->cfg.ep[cand[i]];
 				if (e->vni != k[i].vni || e->family != k[i].family ||
 				    memcmp(e->ip, k[i].ip, 16))
 					e = rt_ep_find(t, k[i].vni, k[i].family, k[i].ip);
@@ -321,12 +321,12 @@ struct rt_net *rt_net_find(const struct rt_tables *t, uint32_t vni, const struct
 	uint32_t h = rt_hash_net(vni, p), i;
 	const struct rt_slot *s;
 
-	for (i = h & t->net_ix.mask;; i = (i + 1) & t->net_ix.mask) {
-		s = &t->net_ix.s[i];
+	for (i = h & t->cfg.net_ix.mask;; i = (i + 1) & t->cfg.net_ix.mask) {
+		s = &t->cfg.net_ix.s[i];
 		if (!s->tag)
 			return NULL;
 		if (s->tag == h) {
-			struct rt_net *n = &t->net[s->idx];
+			struct rt_net *n = &t->cfg.net[s->idx];
 
 			if (n->vni == vni && n->p.family == p->family && n->p.len == p->len &&
 			    !memcmp(n->p.a, p->a, 16))
@@ -374,7 +374,7 @@ struct rt_ep *rt_ep_by_port(const struct rt_tables *t, int port, const uint8_t m
 	if (!pt)
 		return NULL;
 	for (unsigned int i = 0; i < pt->nep; i++) {
-		struct rt_ep *e = &t->ep[pt->ep[i]];
+		struct rt_ep *e = &t->cfg.ep[pt->ep[i]];
 
 		if (!memcmp(e->mac, mac, 6) && e->family == family && !memcmp(e->ip, ip, alen))
 			return e;
@@ -384,31 +384,31 @@ struct rt_ep *rt_ep_by_port(const struct rt_tables *t, int port, const uint8_t m
 
 struct rt_port *rt_port_get(const struct rt_tables *t, int port)
 {
-	if (port < 0 || (uint32_t)port >= t->lim.max_ports || !t->port[port].used)
+	if (port < 0 || (uint32_t)port >= t->cfg.lim.max_ports || !t->cfg.port[port].used)
 		return NULL;
-	return &t->port[port];
+	return &t->cfg.port[port];
 }
 
 int rt_port_find(const struct rt_tables *t, const char *name)
 {
-	for (uint32_t i = 0; i < t->lim.max_ports; i++)
-		if (t->port[i].used && !strcmp(t->port[i].name, name))
+	for (uint32_t i = 0; i < t->cfg.lim.max_ports; i++)
+		if (t->cfg.port[i].used && !strcmp(t->cfg.port[i].name, name))
 			return (int)i;
 	return -1;
 }
 
 const struct rt_host *rt_host_get(const struct rt_tables *t, uint32_t idx)
 {
-	if (idx >= t->lim.max_hosts || !t->host[idx].refs)
+	if (idx >= t->cfg.lim.max_hosts || !t->cfg.host[idx].refs)
 		return NULL;
-	return &t->host[idx];
+	return &t->cfg.host[idx];
 }
 
 bool rt_host_is_self(const struct rt_tables *t, uint32_t idx)
 {
 	const struct rt_host *h = rt_host_get(t, idx);
 
-	return h && t->self.addr_set && gnv_addr_eq(&h->addr, &t->self.addr);
+	return h && t->cfg.self.addr_set && gnv_addr_eq(&h->addr, &t->cfg.self.addr);
 }
 
 const struct rt_prefix *rt_vpc_cidr_of(const struct rt_vpc *v, int family, const uint8_t *ip)

@@ -213,7 +213,12 @@ struct rt_index {
 
 struct rt_dropring;
 
-struct rt_tables {
+/*
+ * What the operator said: the objects and their indexes, as the command
+ * language and --state files describe them (per-object counters and a
+ * VPC's flow table live in the objects, next to what they count).
+ */
+struct rt_config {
 	struct rt_limits lim;
 	struct rt_self self;
 	struct rt_vpc *vpc;		/* [max_vpcs] */
@@ -225,13 +230,23 @@ struct rt_tables {
 	uint32_t nvpc, nnet, nep, nhost, nport;
 	uint32_t *free_ep;		/* stack of free endpoint indexes */
 	uint32_t nfree_ep;
+	uint64_t gen;			/* bumped by every change (persist when it moves) */
+};
+
+/* What the router does with it: router-wide counters, the clock, the ICMP
+ * limiter and the packet rings. */
+struct rt_runstate {
 	struct rt_stats st;
 	uint64_t now_ns;		/* set per batch by the loop */
-	uint64_t gen;			/* bumped by every change (persist when it moves) */
 	uint64_t icmp_tokens_ns;	/* ICMP rate limiter (token bucket in time) */
-	struct gnv_pkt scratch;		/* decode space for the pipeline */
 	struct rt_dropring *drops;	/* sampled dropped packets (dropring.h) */
 	struct rt_dropring *mirror;	/* packet mirror, made by `mirror on` (dropring.h) */
+};
+
+struct rt_tables {
+	struct rt_config cfg;
+	struct rt_runstate run;
+	struct gnv_pkt scratch;		/* per packet: the pipeline's decode (handed to extensions) */
 	struct rt_exts exts;		/* extensions: verbs, control hook, state (ext.h) */
 };
 
@@ -239,7 +254,7 @@ struct rt_tables {
 struct rt_tables *rt_tables_new(const struct rt_limits *lim);
 void rt_tables_free(struct rt_tables *t);
 /* Monotonic clock for flow timestamps and the ICMP limiter. */
-static inline void rt_tables_set_now(struct rt_tables *t, uint64_t now_ns) { t->now_ns = now_ns; }
+static inline void rt_tables_set_now(struct rt_tables *t, uint64_t now_ns) { t->run.now_ns = now_ns; }
 /* Bytes used by the tables (arrays, indexes, blobs, flow tables). */
 size_t rt_tables_memory(const struct rt_tables *t);
 /* Zero every counter (objects stay). */
@@ -284,11 +299,11 @@ bool rt_gateway_of(const struct rt_tables *t, const struct rt_vpc *v, int family
 
 static inline uint32_t rt_vpc_index(const struct rt_tables *t, const struct rt_vpc *v)
 {
-	return (uint32_t)(v - t->vpc);
+	return (uint32_t)(v - t->cfg.vpc);
 }
 static inline uint32_t rt_ep_index(const struct rt_tables *t, const struct rt_ep *e)
 {
-	return (uint32_t)(e - t->ep);
+	return (uint32_t)(e - t->cfg.ep);
 }
 
 /* ---- updates (control path; tables_edit.c) ---- */

@@ -77,11 +77,11 @@ static int host_find(const struct rt_tables *t, const struct gnv_addr *a)
 	uint32_t h = rt_hash_addr(a), i;
 	const struct rt_slot *s;
 
-	for (i = h & t->host_ix.mask;; i = (i + 1) & t->host_ix.mask) {
-		s = &t->host_ix.s[i];
+	for (i = h & t->cfg.host_ix.mask;; i = (i + 1) & t->cfg.host_ix.mask) {
+		s = &t->cfg.host_ix.s[i];
 		if (!s->tag)
 			return -1;
-		if (s->tag == h && gnv_addr_eq(&t->host[s->idx].addr, a))
+		if (s->tag == h && gnv_addr_eq(&t->cfg.host[s->idx].addr, a))
 			return (int)s->idx;
 	}
 }
@@ -107,8 +107,8 @@ static int hosts_check(const struct rt_tables *t, const struct gnv_addr *a, unsi
 
 static int hosts_room(const struct rt_tables *t, unsigned int need, char *err, size_t errsz)
 {
-	if (t->nhost + need > t->lim.max_hosts)
-		FAIL(ENOSPC, "host table full (%u underlay hosts)", t->lim.max_hosts);
+	if (t->cfg.nhost + need > t->cfg.lim.max_hosts)
+		FAIL(ENOSPC, "host table full (%u underlay hosts)", t->cfg.lim.max_hosts);
 	return 0;
 }
 
@@ -119,28 +119,28 @@ static uint16_t host_ref(struct rt_tables *t, const struct gnv_addr *a)
 	if (i < 0) {
 		uint32_t k;
 
-		for (k = 0; k < t->lim.max_hosts && t->host[k].refs; k++)
+		for (k = 0; k < t->cfg.lim.max_hosts && t->cfg.host[k].refs; k++)
 			;
 		/* hosts_room() made sure k < max_hosts */
-		t->host[k].addr = *a;
-		t->host[k].refs = 0;
-		index_insert(&t->host_ix, rt_hash_addr(a), k);
-		t->nhost++;
+		t->cfg.host[k].addr = *a;
+		t->cfg.host[k].refs = 0;
+		index_insert(&t->cfg.host_ix, rt_hash_addr(a), k);
+		t->cfg.nhost++;
 		i = (int)k;
 	}
-	t->host[i].refs++;
+	t->cfg.host[i].refs++;
 	return (uint16_t)i;
 }
 
 static void host_unref(struct rt_tables *t, uint16_t i)
 {
-	struct rt_host *h = &t->host[i];
+	struct rt_host *h = &t->cfg.host[i];
 
 	if (!h->refs || --h->refs)
 		return;
-	index_remove(&t->host_ix, rt_hash_addr(&h->addr), i);
+	index_remove(&t->cfg.host_ix, rt_hash_addr(&h->addr), i);
 	memset(h, 0, sizeof(*h));
-	t->nhost--;
+	t->cfg.nhost--;
 }
 
 /* ---- VPCs ---- */
@@ -170,10 +170,10 @@ static int vpc_check(const struct rt_tables *t, const struct rt_vpc_spec *s,
 		FAIL(EINVAL, "name '%s' must not start with a digit (it would read as a VNI)",
 		     s->name);
 	if (s->name[0])
-		for (uint32_t i = 0; i < t->lim.max_vpcs; i++)
-			if (t->vpc[i].used && &t->vpc[i] != self &&
-			    !strcmp(t->vpc[i].name, s->name))
-				FAIL(EEXIST, "name '%s' is already VPC %u", s->name, t->vpc[i].vni);
+		for (uint32_t i = 0; i < t->cfg.lim.max_vpcs; i++)
+			if (t->cfg.vpc[i].used && &t->cfg.vpc[i] != self &&
+			    !strcmp(t->cfg.vpc[i].name, s->name))
+				FAIL(EEXIST, "name '%s' is already VPC %u", s->name, t->cfg.vpc[i].vni);
 	if (!s->ncidr)
 		FAIL(EINVAL, "VPC %u needs at least one cidr", s->vni);
 	if (s->ncidr > RT_VPC_MAX_CIDRS)
@@ -236,14 +236,14 @@ int rt_vpc_add(struct rt_tables *t, const struct rt_vpc_spec *s, char *err, size
 	r = vpc_check(t, s, NULL, &need, err, errsz);
 	if (r)
 		return r;
-	if (t->nvpc >= t->lim.max_vpcs)
-		FAIL(ENOSPC, "VPC table full (%u VPCs)", t->lim.max_vpcs);
-	fl = calloc(t->lim.flows_per_vpc, sizeof(*fl));
+	if (t->cfg.nvpc >= t->cfg.lim.max_vpcs)
+		FAIL(ENOSPC, "VPC table full (%u VPCs)", t->cfg.lim.max_vpcs);
+	fl = calloc(t->cfg.lim.flows_per_vpc, sizeof(*fl));
 	if (!fl)
 		FAIL(ENOMEM, "out of memory for the flow table of VPC %u", s->vni);
-	for (i = 0; t->vpc[i].used; i++)
+	for (i = 0; t->cfg.vpc[i].used; i++)
 		;
-	v = &t->vpc[i];
+	v = &t->cfg.vpc[i];
 	memset(v, 0, sizeof(*v));
 	v->used = true;
 	v->vni = s->vni;
@@ -252,10 +252,10 @@ int rt_vpc_add(struct rt_tables *t, const struct rt_vpc_spec *s, char *err, size
 	memcpy(v->cidr, s->cidr, sizeof(v->cidr[0]) * s->ncidr);
 	vpc_set_hosts(t, v, s);
 	v->flows.e = fl;
-	v->flows.nsets = t->lim.flows_per_vpc / 4;
-	index_insert(&t->vpc_ix, rt_hash_vpc(s->vni), i);
-	t->nvpc++;
-	t->gen++;
+	v->flows.nsets = t->cfg.lim.flows_per_vpc / 4;
+	index_insert(&t->cfg.vpc_ix, rt_hash_vpc(s->vni), i);
+	t->cfg.nvpc++;
+	t->cfg.gen++;
 	return 0;
 }
 
@@ -268,7 +268,7 @@ void rt_vpc_to_spec(const struct rt_tables *t, const struct rt_vpc *v, struct rt
 	memcpy(s->cidr, v->cidr, sizeof(s->cidr));
 	s->ndivider = v->ndivider;
 	for (unsigned int i = 0; i < v->ndivider; i++)
-		s->divider[i] = t->host[v->divider[i]].addr;
+		s->divider[i] = t->cfg.host[v->divider[i]].addr;
 }
 
 static const struct rt_prefix *cidr_in(const struct rt_vpc_spec *s, int family, const uint8_t *ip)
@@ -293,8 +293,8 @@ int rt_vpc_set(struct rt_tables *t, const struct rt_vpc_spec *s, char *err, size
 		return r;
 	/* every net and endpoint must stay inside the (new) CIDRs */
 	if (v->nnet)
-		for (uint32_t i = 0; i < t->lim.max_nets; i++) {
-			const struct rt_net *n = &t->net[i];
+		for (uint32_t i = 0; i < t->cfg.lim.max_nets; i++) {
+			const struct rt_net *n = &t->cfg.net[i];
 			const struct rt_prefix *c;
 
 			if (!n->used || n->vni != v->vni)
@@ -305,8 +305,8 @@ int rt_vpc_set(struct rt_tables *t, const struct rt_vpc_spec *s, char *err, size
 				     rt_prefix_fmt(a, sizeof(a), &n->p));
 		}
 	if (v->nep)
-		for (uint32_t i = 0; i < t->lim.max_eps; i++) {
-			const struct rt_ep *e = &t->ep[i];
+		for (uint32_t i = 0; i < t->cfg.lim.max_eps; i++) {
+			const struct rt_ep *e = &t->cfg.ep[i];
 
 			if (e->used && e->vni == v->vni && !cidr_in(s, e->family, e->ip))
 				FAIL(EBUSY, "endpoint %s would fall outside the VPC's cidrs",
@@ -316,7 +316,7 @@ int rt_vpc_set(struct rt_tables *t, const struct rt_vpc_spec *s, char *err, size
 	v->ncidr = s->ncidr;
 	memcpy(v->cidr, s->cidr, sizeof(v->cidr));
 	vpc_set_hosts(t, v, s);
-	t->gen++;
+	t->cfg.gen++;
 	return 0;
 }
 
@@ -331,13 +331,13 @@ int rt_vpc_del(struct rt_tables *t, uint32_t vni, char *err, size_t errsz)
 		FAIL(EBUSY, "VPC %u still has %u nets and %u endpoints; delete them first",
 		     vni, v->nnet, v->nep);
 	i = rt_vpc_index(t, v);
-	index_remove(&t->vpc_ix, rt_hash_vpc(vni), i);
+	index_remove(&t->cfg.vpc_ix, rt_hash_vpc(vni), i);
 	for (unsigned int k = 0; k < v->ndivider; k++)
 		host_unref(t, v->divider[k]);
 	free(v->flows.e);
 	memset(v, 0, sizeof(*v));
-	t->nvpc--;
-	t->gen++;
+	t->cfg.nvpc--;
+	t->cfg.gen++;
 	return 0;
 }
 
@@ -397,11 +397,11 @@ int rt_net_add(struct rt_tables *t, const struct rt_net_spec *s, char *err, size
 	r = net_check(t, s, v, gw, &need, err, errsz);
 	if (r)
 		return r;
-	if (t->nnet >= t->lim.max_nets)
-		FAIL(ENOSPC, "net table full (%u nets)", t->lim.max_nets);
-	for (i = 0; t->net[i].used; i++)
+	if (t->cfg.nnet >= t->cfg.lim.max_nets)
+		FAIL(ENOSPC, "net table full (%u nets)", t->cfg.lim.max_nets);
+	for (i = 0; t->cfg.net[i].used; i++)
 		;
-	n = &t->net[i];
+	n = &t->cfg.net[i];
 	memset(n, 0, sizeof(*n));
 	n->used = true;
 	n->vni = s->vni;
@@ -410,11 +410,11 @@ int rt_net_add(struct rt_tables *t, const struct rt_net_spec *s, char *err, size
 	memcpy(n->gw, gw, 16);
 	n->gw_explicit = s->gw_set;
 	net_set_hosts(t, n, s);
-	index_insert(&t->net_ix, rt_hash_net(s->vni, &s->p), i);
+	index_insert(&t->cfg.net_ix, rt_hash_net(s->vni, &s->p), i);
 	plen_set(v, s->p.family, s->p.len, true);
 	v->nnet++;
-	t->nnet++;
-	t->gen++;
+	t->cfg.nnet++;
+	t->cfg.gen++;
 	return 0;
 }
 
@@ -427,7 +427,7 @@ void rt_net_to_spec(const struct rt_tables *t, const struct rt_net *n, struct rt
 	memcpy(s->gw, n->gw, 16);
 	s->nbouncer = n->nbouncer;
 	for (unsigned int i = 0; i < n->nbouncer; i++)
-		s->bouncer[i] = t->host[n->bouncer[i]].addr;
+		s->bouncer[i] = t->cfg.host[n->bouncer[i]].addr;
 }
 
 int rt_net_set(struct rt_tables *t, const struct rt_net_spec *s, char *err, size_t errsz)
@@ -450,7 +450,7 @@ int rt_net_set(struct rt_tables *t, const struct rt_net_spec *s, char *err, size
 	memcpy(n->gw, gw, 16);
 	n->gw_explicit = s->gw_set;
 	net_set_hosts(t, n, s);
-	t->gen++;
+	t->cfg.gen++;
 	return 0;
 }
 
@@ -467,19 +467,19 @@ int rt_net_del(struct rt_tables *t, uint32_t vni, const struct rt_prefix *p, cha
 	n = rt_net_find(t, vni, p);
 	if (!n)
 		FAIL(ENOENT, "no net %s in VPC %u", rt_prefix_fmt(a, sizeof(a), p), vni);
-	i = (uint32_t)(n - t->net);
-	index_remove(&t->net_ix, rt_hash_net(vni, p), i);
+	i = (uint32_t)(n - t->cfg.net);
+	index_remove(&t->cfg.net_ix, rt_hash_net(vni, p), i);
 	for (unsigned int k = 0; k < n->nbouncer; k++)
 		host_unref(t, n->bouncer[k]);
 	memset(n, 0, sizeof(*n));
-	for (uint32_t k = 0; k < t->lim.max_nets && !same_len; k++)
-		same_len = t->net[k].used && t->net[k].vni == vni &&
-			   t->net[k].p.family == p->family && t->net[k].p.len == p->len;
+	for (uint32_t k = 0; k < t->cfg.lim.max_nets && !same_len; k++)
+		same_len = t->cfg.net[k].used && t->cfg.net[k].vni == vni &&
+			   t->cfg.net[k].p.family == p->family && t->cfg.net[k].p.len == p->len;
 	if (!same_len)
 		plen_set(v, p->family, p->len, false);
 	v->nnet--;
-	t->nnet--;
-	t->gen++;
+	t->cfg.nnet--;
+	t->cfg.gen++;
 	return 0;
 }
 
@@ -539,7 +539,7 @@ static int ep_check(const struct rt_tables *t, const struct rt_ep_spec *s, const
 		if (s->nhost > 1 && s->type != EP_SCALED)
 			FAIL(EINVAL, "only a scaled endpoint has several hosts");
 		for (unsigned int i = 0; i < s->nhost; i++)
-			if (t->self.addr_set && gnv_addr_eq(&s->host[i], &t->self.addr))
+			if (t->cfg.self.addr_set && gnv_addr_eq(&s->host[i], &t->cfg.self.addr))
 				FAIL(EINVAL, "host %s is this router; a local endpoint needs a port",
 				     rt_addr_fmt(a, sizeof(a), s->host[i].family, s->host[i].a));
 	}
@@ -575,7 +575,7 @@ static int ep_blob(const struct rt_tables *t, const struct rt_ep_spec *s, uint8_
 		FAIL(ENOMEM, "out of memory");
 	/* ep_check() made sure both fit: the codec cannot fail here */
 	gnv_optbuf_init(&ob, b, RT_OPT_SPACE);
-	if ((s->nlabel && gnv_opt_label_put(&ob, t->lim.genv_class, s->label, s->nlabel)) ||
+	if ((s->nlabel && gnv_opt_label_put(&ob, t->cfg.lim.genv_class, s->label, s->nlabel)) ||
 	    gnv_opt_append_raw(&ob, s->opts, s->opt_size)) {
 		free(b);
 		FAIL(EINVAL, "labels and options do not fit");
@@ -613,7 +613,7 @@ static void ep_fill(struct rt_tables *t, struct rt_ep *e, const struct rt_ep_spe
 		if (e->port >= 0)
 			port_ep_remove(t, e->port, idx);
 		if (s->port >= 0) {
-			struct rt_port *pt = &t->port[s->port];
+			struct rt_port *pt = &t->cfg.port[s->port];
 
 			pt->ep[pt->nep++] = idx;
 		}
@@ -647,13 +647,13 @@ int rt_ep_add(struct rt_tables *t, const struct rt_ep_spec *s, char *err, size_t
 	r = ep_check(t, s, v, NULL, &need, err, errsz);
 	if (r)
 		return r;
-	if (!t->nfree_ep)
-		FAIL(ENOSPC, "endpoint table full (%u endpoints)", t->lim.max_eps);
+	if (!t->cfg.nfree_ep)
+		FAIL(ENOSPC, "endpoint table full (%u endpoints)", t->cfg.lim.max_eps);
 	r = ep_blob(t, s, &blob, &bsize, err, errsz);
 	if (r)
 		return r;
-	idx = t->free_ep[--t->nfree_ep];
-	e = &t->ep[idx];
+	idx = t->cfg.free_ep[--t->cfg.nfree_ep];
+	e = &t->cfg.ep[idx];
 	memset(e, 0, sizeof(*e));
 	e->used = true;
 	e->vni = s->vni;
@@ -663,10 +663,10 @@ int rt_ep_add(struct rt_tables *t, const struct rt_ep_spec *s, char *err, size_t
 	memcpy(e->ip, s->ip, s->family == 6 ? 16 : 4);
 	e->port = -1;
 	ep_fill(t, e, s, blob, bsize);
-	index_insert(&t->ep_ix, rt_hash_ep(e->vni, e->family, e->ip), idx);
+	index_insert(&t->cfg.ep_ix, rt_hash_ep(e->vni, e->family, e->ip), idx);
 	v->nep++;
-	t->nep++;
-	t->gen++;
+	t->cfg.nep++;
+	t->cfg.gen++;
 	return 0;
 }
 
@@ -683,7 +683,7 @@ void rt_ep_to_spec(const struct rt_tables *t, const struct rt_ep *e, struct rt_e
 	s->port = e->port;
 	s->nhost = e->nhost;
 	for (unsigned int i = 0; i < e->nhost; i++)
-		s->host[i] = t->host[e->host[i]].addr;
+		s->host[i] = t->cfg.host[e->host[i]].addr;
 	s->mtu = e->mtu;
 	if (e->nlabel) {
 		struct gnv_opt_iter it;
@@ -725,7 +725,7 @@ int rt_ep_set(struct rt_tables *t, const struct rt_ep_spec *s, char *err, size_t
 	if (r)
 		return r;
 	ep_fill(t, e, s, blob, bsize);
-	t->gen++;
+	t->cfg.gen++;
 	return 0;
 }
 
@@ -743,17 +743,17 @@ int rt_ep_del(struct rt_tables *t, uint32_t vni, int family, const uint8_t *ip,
 	if (!e)
 		FAIL(ENOENT, "no endpoint %s in VPC %u", rt_addr_fmt(a, sizeof(a), family, ip), vni);
 	idx = rt_ep_index(t, e);
-	index_remove(&t->ep_ix, rt_hash_ep(e->vni, e->family, e->ip), idx);
+	index_remove(&t->cfg.ep_ix, rt_hash_ep(e->vni, e->family, e->ip), idx);
 	if (e->port >= 0)
 		port_ep_remove(t, e->port, idx);
 	for (unsigned int i = 0; i < e->nhost; i++)
 		host_unref(t, e->host[i]);
 	free(e->opts);
 	memset(e, 0, sizeof(*e));
-	t->free_ep[t->nfree_ep++] = idx;
+	t->cfg.free_ep[t->cfg.nfree_ep++] = idx;
 	v->nep--;
-	t->nep--;
-	t->gen++;
+	t->cfg.nep--;
+	t->cfg.gen++;
 	return 0;
 }
 
@@ -792,10 +792,10 @@ int rt_port_check(const struct rt_tables *t, const char *name, unsigned int mtu,
 	r = mtu_check(mtu, err, errsz);
 	if (r)
 		return r;
-	for (i = 0; i < t->lim.max_ports && t->port[i].used; i++)
+	for (i = 0; i < t->cfg.lim.max_ports && t->cfg.port[i].used; i++)
 		;
-	if (i == t->lim.max_ports)
-		FAIL(ENOSPC, "port table full (%u ports)", t->lim.max_ports);
+	if (i == t->cfg.lim.max_ports)
+		FAIL(ENOSPC, "port table full (%u ports)", t->cfg.lim.max_ports);
 	*index = (int)i;
 	return 0;
 }
@@ -809,15 +809,15 @@ int rt_port_add(struct rt_tables *t, int index, const char *name, unsigned int m
 	r = rt_port_check(t, name, mtu, &chk, err, errsz);
 	if (r)
 		return r;
-	if (index < 0 || (uint32_t)index >= t->lim.max_ports || t->port[index].used)
+	if (index < 0 || (uint32_t)index >= t->cfg.lim.max_ports || t->cfg.port[index].used)
 		FAIL(EINVAL, "port slot %d is not free", index);
-	p = &t->port[index];
+	p = &t->cfg.port[index];
 	memset(p, 0, sizeof(*p));
 	p->used = true;
 	snprintf(p->name, sizeof(p->name), "%s", name);
 	p->mtu = (uint16_t)mtu;
-	t->nport++;
-	t->gen++;
+	t->cfg.nport++;
+	t->cfg.gen++;
 	return 0;
 }
 
@@ -837,9 +837,9 @@ void rt_port_del(struct rt_tables *t, int index)
 {
 	if (rt_port_del_check(t, index, NULL, 0))
 		return;
-	memset(&t->port[index], 0, sizeof(t->port[index]));
-	t->nport--;
-	t->gen++;
+	memset(&t->cfg.port[index], 0, sizeof(t->cfg.port[index]));
+	t->cfg.nport--;
+	t->cfg.gen++;
 }
 
 int rt_port_set_mtu(struct rt_tables *t, int index, unsigned int mtu, char *err, size_t errsz)
@@ -854,7 +854,7 @@ int rt_port_set_mtu(struct rt_tables *t, int index, unsigned int mtu, char *err,
 		return r;
 	if (p->mtu != mtu) {
 		p->mtu = (uint16_t)mtu;
-		t->gen++;
+		t->cfg.gen++;
 	}
 	return 0;
 }
@@ -864,7 +864,7 @@ int rt_port_set_mtu(struct rt_tables *t, int index, unsigned int mtu, char *err,
 static int self_merge(const struct rt_tables *t, const struct rt_self_spec *s,
 		      struct rt_self *out, char *err, size_t errsz)
 {
-	struct rt_self n = t->self;
+	struct rt_self n = t->cfg.self;
 	char a[RT_ADDR_STR];
 	int r;
 
@@ -872,10 +872,10 @@ static int self_merge(const struct rt_tables *t, const struct rt_self_spec *s,
 		if (s->addr.family != 4 && s->addr.family != 6)
 			FAIL(EINVAL, "host addr needs an IPv4 or IPv6 address");
 		/* a remote endpoint on our own address would loop */
-		for (uint32_t i = 0; i < t->lim.max_hosts; i++)
-			if (t->host[i].refs && gnv_addr_eq(&t->host[i].addr, &s->addr))
-				for (uint32_t k = 0; k < t->lim.max_eps; k++) {
-					const struct rt_ep *e = &t->ep[k];
+		for (uint32_t i = 0; i < t->cfg.lim.max_hosts; i++)
+			if (t->cfg.host[i].refs && gnv_addr_eq(&t->cfg.host[i].addr, &s->addr))
+				for (uint32_t k = 0; k < t->cfg.lim.max_eps; k++) {
+					const struct rt_ep *e = &t->cfg.ep[k];
 
 					for (unsigned int h = 0; e->used && h < e->nhost; h++)
 						if (e->host[h] == i)
@@ -932,8 +932,8 @@ int rt_self_set(struct rt_tables *t, const struct rt_self_spec *s, char *err, si
 
 	if (r)
 		return r;
-	t->self = n;
-	t->gen++;
+	t->cfg.self = n;
+	t->cfg.gen++;
 	return 0;
 }
 

@@ -73,8 +73,8 @@ int rt_verb_host(struct rt_cmd *c)
 	r = rt_self_check(t, &s, c->msg, sizeof(c->msg));
 	if (r)
 		return rt_lang_err_from(c, r, c->msg);
-	addr_changes = s.addr_set && (!t->self.addr_set || t->self.addr.family != s.addr.family ||
-				      memcmp(t->self.addr.a, s.addr.a, 16));
+	addr_changes = s.addr_set && (!t->cfg.self.addr_set || t->cfg.self.addr.family != s.addr.family ||
+				      memcmp(t->cfg.self.addr.a, s.addr.a, 16));
 	if (addr_changes && c->ops && c->ops->host_addr) {
 		r = c->ops->host_addr(c->ops->ctx, &s.addr, c->msg, sizeof(c->msg));
 		if (r)
@@ -278,7 +278,7 @@ int rt_verb_port(struct rt_cmd *c, const char *verb)
 				return r;
 			if (!seen)
 				return rt_lang_err(c, "nothing to set (expected mtu)");
-			if (mtu == t->port[idx].mtu)
+			if (mtu == t->cfg.port[idx].mtu)
 				return 0;
 			if (c->ops && c->ops->port_mtu) {
 				r = c->ops->port_mtu(c->ops->ctx, idx, mtu, c->msg, sizeof(c->msg));
@@ -327,7 +327,7 @@ static int parse_opt(struct rt_cmd *c, int j, struct rt_ep_spec *s)
 	size_t size;
 	char msg[RT_CMD_ERR_MAX];
 
-	if (gnv_opt_encode(c->w[j], c->t->lim.genv_class, &cls, &type, data, &size, msg, sizeof(msg)))
+	if (gnv_opt_encode(c->w[j], c->t->cfg.lim.genv_class, &cls, &type, data, &size, msg, sizeof(msg)))
 		return rt_lang_word_err(c, j, "%s", msg);
 	if (size > 124 || (size & 3))
 		return rt_lang_word_err(c, j, "option data must be 0..124 bytes");

@@ -439,7 +439,7 @@ int trace_packet(struct rt_tables *t, const struct trace_req *r, const struct tr
 		 struct sbuf *out, char *err, size_t errsz)
 {
 	struct run *x;
-	uint16_t cls = t->lim.genv_class;
+	uint16_t cls = t->cfg.lim.genv_class;
 	int link = r->raw ? GNV_LINK_RAW : GNV_LINK_ETH;
 	int ret = 0;
 
@@ -494,7 +494,7 @@ int trace_packet(struct rt_tables *t, const struct trace_req *r, const struct tr
 		break;
 	case RT_FORWARD: {
 		size_t n = trace_wrap_geneve(x->wrap, ETH_HLEN + 40 + 8 + RT_HEADROOM + r->size,
-					     &t->self.addr, &x->out.dst, x->out.sport, x->out.tos,
+					     &t->cfg.self.addr, &x->out.dst, x->out.sport, x->out.tos,
 					     x->out.ttl, x->out.data, x->out.size);
 
 		if (n) {

@@ -171,8 +171,8 @@ static void hop_of(const struct rt_tables *t, const struct rt_trace *tr, enum rt
 		   const struct rt_out *out, struct gnv_trace_rec *h)
 {
 	memset(h, 0, sizeof(*h));
-	if (t->self.addr_set && t->self.addr.family == 4)
-		memcpy(h->id, t->self.addr.a, 4);
+	if (t->cfg.self.addr_set && t->cfg.self.addr.family == 4)
+		memcpy(h->id, t->cfg.self.addr.a, 4);
 	h->role = TRACE_ROLE_HOST;
 	for (unsigned int i = 0; i < tr->n; i++)
 		if (!strcmp(tr->e[i].stage, "role"))
@@ -193,7 +193,7 @@ static void hop_of(const struct rt_tables *t, const struct rt_trace *tr, enum rt
 
 static bool is_self(const struct rt_tables *t, const uint8_t id[4])
 {
-	return t->self.addr_set && t->self.addr.family == 4 && !memcmp(t->self.addr.a, id, 4);
+	return t->cfg.self.addr_set && t->cfg.self.addr.family == 4 && !memcmp(t->cfg.self.addr.a, id, 4);
 }
 
 static void result_store(struct trace_probes *p, uint16_t id, uint32_t seq, bool overflow,
@@ -228,7 +228,7 @@ static int reply(struct rt_tables *t, struct trace_probes *p, const struct rt_ru
 		return 0;
 	}
 	memcpy(dst.a, o->tr.rec[0].id, 4);
-	n = topt_write(p->out + GNV_HLEN, t->lim.genv_class, flags | F_REPLY, o->tr.id, o->tr.seq,
+	n = topt_write(p->out + GNV_HLEN, t->cfg.lim.genv_class, flags | F_REPLY, o->tr.id, o->tr.seq,
 		       o->tr.rec, o->tr.nhop);
 	p->out[0] = (uint8_t)(n / 4);
 	p->out[1] = 0x80;		/* O */
@@ -237,7 +237,7 @@ static int reply(struct rt_tables *t, struct trace_probes *p, const struct rt_ru
 	/* never more than we received */
 	if (n > limit || !ops || !ops->ul_send)
 		return 0;
-	return ops->ul_send(ops->ctx, &dst, p->out, n, 0, t->self.ttl, 0) < 0 ? 0 : 1;
+	return ops->ul_send(ops->ctx, &dst, p->out, n, 0, t->cfg.self.ttl, 0) < 0 ? 0 : 1;
 }
 
 int trace_probe_control(struct rt_tables *t, struct trace_probes *p,
@@ -258,7 +258,7 @@ int trace_probe_control(struct rt_tables *t, struct trace_probes *p,
 		p->limited++;
 		return -EAGAIN;
 	}
-	if (size > TRACE_FRAME_MAX || topt_find(pk, payload, size, t->lim.genv_class, &o) || !o.tr.nhop) {
+	if (size > TRACE_FRAME_MAX || topt_find(pk, payload, size, t->cfg.lim.genv_class, &o) || !o.tr.nhop) {
 		p->malformed++;
 		return -EINVAL;
 	}
@@ -296,7 +296,7 @@ int trace_probe_control(struct rt_tables *t, struct trace_probes *p,
 	gnv_opt_trace_rec_write(p->out + oend, &o.tr.rec[o.tr.nhop - 1]);
 	memcpy(p->out + oend + TREC, payload + oend, size - oend);
 	p->out[0] = (uint8_t)(p->out[0] + TREC / 4);
-	gnv_opt_hdr_write(p->out + o.off, t->lim.genv_class, o.type, o.size + TREC);
+	gnv_opt_hdr_write(p->out + o.off, t->cfg.lim.genv_class, o.type, o.size + TREC);
 	p->out[o.off + GNV_OPT_HDR_SIZE + 1] = o.tr.nhop;	/* the header's record count */
 	if (!ops || !ops->ul_send)
 		return 0;
@@ -462,7 +462,7 @@ static int probe_send(struct rt_tables *t, struct trace_probes *p, const struct 
 		return cerr(err, errsz, -EINVAL, "needs vni, src, dst, id and seq");
 	if (fam != fam2)
 		return cerr(err, errsz, -EINVAL, "src and dst are of different families");
-	if (!t->self.addr_set || t->self.addr.family != 4)
+	if (!t->cfg.self.addr_set || t->cfg.self.addr.family != 4)
 		return cerr(err, errsz, -EINVAL, "probes need this host's IPv4 underlay address (set host addr)");
 	ep = rt_ep_find(t, vni, fam, src);
 	if (!ep || ep->port < 0)
@@ -473,15 +473,15 @@ static int probe_send(struct rt_tables *t, struct trace_probes *p, const struct 
 	if (!strcmp(proto, "icmp"))
 		snprintf(text, sizeof(text), "eth src=%02x:%02x:%02x:%02x:%02x:%02x dst=%02x:%02x:%02x:%02x:%02x:%02x / %s src=%s dst=%s / %s id=%u seq=%u",
 			 ep->mac[0], ep->mac[1], ep->mac[2], ep->mac[3], ep->mac[4], ep->mac[5],
-			 t->self.mac[0], t->self.mac[1], t->self.mac[2], t->self.mac[3], t->self.mac[4],
-			 t->self.mac[5], fam == 6 ? "ipv6" : "ipv4", a, b, fam == 6 ? "icmp6 type=128" : "icmp",
+			 t->cfg.self.mac[0], t->cfg.self.mac[1], t->cfg.self.mac[2], t->cfg.self.mac[3], t->cfg.self.mac[4],
+			 t->cfg.self.mac[5], fam == 6 ? "ipv6" : "ipv4", a, b, fam == 6 ? "icmp6 type=128" : "icmp",
 			 id, seq & 0xffff);
 	else
 		snprintf(text, sizeof(text), "eth src=%02x:%02x:%02x:%02x:%02x:%02x dst=%02x:%02x:%02x:%02x:%02x:%02x / %s src=%s dst=%s / %s sport=%u dport=%u",
 			 ep->mac[0], ep->mac[1], ep->mac[2], ep->mac[3], ep->mac[4], ep->mac[5],
-			 t->self.mac[0], t->self.mac[1], t->self.mac[2], t->self.mac[3], t->self.mac[4],
-			 t->self.mac[5], fam == 6 ? "ipv6" : "ipv4", a, b, proto, sport, dport);
-	if (gnv_lang_build(text, t->lim.genv_class, frame, TRACE_FRAME_MAX, &fsize, e2, sizeof(e2)))
+			 t->cfg.self.mac[0], t->cfg.self.mac[1], t->cfg.self.mac[2], t->cfg.self.mac[3], t->cfg.self.mac[4],
+			 t->cfg.self.mac[5], fam == 6 ? "ipv6" : "ipv4", a, b, proto, sport, dport);
+	if (gnv_lang_build(text, t->cfg.lim.genv_class, frame, TRACE_FRAME_MAX, &fsize, e2, sizeof(e2)))
 		return cerr(err, errsz, -EINVAL, "cannot build the probe: %s", e2);
 	rt_trace_init(&p->tr, true);
 	v = rt_from_port(t, ep->port, frame, fsize, RT_HEADROOM, &o, &p->tr);
@@ -518,7 +518,7 @@ static int probe_send(struct rt_tables *t, struct trace_probes *p, const struct 
 	if ((o.data[0] & 0x3f) * 4 + tsz > 252 || gsize + tsz > sizeof(p->out))
 		return cerr(err, errsz, -ENOSPC, "no room for the trace option");
 	memcpy(p->out, o.data, oend);
-	topt_write(p->out + oend, t->lim.genv_class, 0, (uint16_t)id, seq, &h, 1);
+	topt_write(p->out + oend, t->cfg.lim.genv_class, 0, (uint16_t)id, seq, &h, 1);
 	memcpy(p->out + oend + tsz, o.data + oend, gsize - oend);
 	p->out[0] = (uint8_t)(p->out[0] + tsz / 4);
 	p->out[1] |= 0x80;

@@ -87,14 +87,14 @@ static char *dump_now(void)
 START_TEST(topology_loads)
 {
 	load_topo();
-	ck_assert_uint_eq(t->nvpc, 2);
-	ck_assert_uint_eq(t->nnet, 3);
-	ck_assert_uint_eq(t->nep, 5);
-	ck_assert_uint_eq(t->nport, 2);
+	ck_assert_uint_eq(t->cfg.nvpc, 2);
+	ck_assert_uint_eq(t->cfg.nnet, 3);
+	ck_assert_uint_eq(t->cfg.nep, 5);
+	ck_assert_uint_eq(t->cfg.nport, 2);
 	ck_assert_ptr_nonnull(rt_vpc_find(t, 100));
 	ck_assert_str_eq(rt_vpc_find(t, 100)->name, "blue");
-	ck_assert(t->self.addr_set);
-	ck_assert_str_eq(t->self.id, "h1");
+	ck_assert(t->cfg.self.addr_set);
+	ck_assert_str_eq(t->cfg.self.id, "h1");
 }
 END_TEST
 
@@ -224,7 +224,7 @@ START_TEST(bad_commands_change_nothing)
 
 	load_topo();
 	before = dump_now();
-	gen = t->gen;
+	gen = t->cfg.gen;
 	for (int i = 0; bad[i]; i++) {
 		int r = run(bad[i]);
 
@@ -235,7 +235,7 @@ START_TEST(bad_commands_change_nothing)
 		ck_assert_msg(!strcmp(before, after), "'%s' changed the config:\n%s", bad[i], after);
 		free(after);
 	}
-	ck_assert_uint_eq(t->gen, gen);
+	ck_assert_uint_eq(t->cfg.gen, gen);
 	free(before);
 }
 END_TEST
@@ -274,12 +274,12 @@ START_TEST(set_and_del)
 	ck_assert_int_eq(e->port, -1);
 	ck_assert_uint_eq(e->nhost, 1);
 	ck_assert_uint_eq(e->nlabel, 2);	/* kept */
-	ck_assert_uint_eq(t->port[0].nep, 1);
+	ck_assert_uint_eq(t->cfg.port[0].nep, 1);
 	ok("set ep 100 10.0.1.5 port tap0 label none");
 	ck_assert_int_eq(e->port, 0);
 	ck_assert_uint_eq(e->nlabel, 0);
 	ck_assert_ptr_null(e->opts);
-	ck_assert_uint_eq(t->port[0].nep, 2);
+	ck_assert_uint_eq(t->cfg.port[0].nep, 2);
 	ok("set vpc 100 divider none");
 	ck_assert_uint_eq(rt_vpc_find(t, 100)->ndivider, 0);
 	ok("set vpc blue name green divider 10.200.0.9 10.200.0.10");
@@ -287,9 +287,9 @@ START_TEST(set_and_del)
 	ck_assert_uint_eq(rt_vpc_find(t, 100)->ndivider, 2);
 	ok("set net 100 10.0.1.0/24 bouncer none gw 10.0.1.254");
 	ok("set port tap1 mtu 1500");
-	ck_assert_uint_eq(t->port[1].mtu, 1500);
+	ck_assert_uint_eq(t->cfg.port[1].mtu, 1500);
 	ok("set host rts on ttl 32 dscp 10 mtu 9000");
-	ck_assert(t->self.rts);
+	ck_assert(t->cfg.self.rts);
 	/* tear everything down in dependency order */
 	ok("del ep 100 10.0.1.5");
 	ok("del ep 100 fd00::5");
@@ -303,8 +303,8 @@ START_TEST(set_and_del)
 	ok("del vpc 200");
 	ok("del port tap0");
 	ok("del port tap1");
-	ck_assert_uint_eq(t->nvpc + t->nnet + t->nep + t->nport, 0);
-	ck_assert_uint_eq(t->nhost, 0);		/* every peer released */
+	ck_assert_uint_eq(t->cfg.nvpc + t->cfg.nnet + t->cfg.nep + t->cfg.nport, 0);
+	ck_assert_uint_eq(t->cfg.nhost, 0);		/* every peer released */
 }
 END_TEST
 
@@ -495,7 +495,7 @@ START_TEST(many_endpoints_roundtrip)
 				 i + 2, i / 256, i % 256, i % 10 + 1);
 		ok(line);
 	}
-	ck_assert_uint_eq(t->nhost, 10);
+	ck_assert_uint_eq(t->cfg.nhost, 10);
 	d1 = dump_now();
 	t0 = t;
 	setup();

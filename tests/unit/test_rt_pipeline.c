@@ -214,7 +214,7 @@ START_TEST(arp_answers)
 			 RT_REPLY);
 	decode_out(GNV_LINK_ETH);
 	ck_assert_mem_eq(pk.outer.arp.sha, gw_mac, 6);
-	ck_assert_uint_eq(t->port[0].st.arp_replies, 4);
+	ck_assert_uint_eq(t->cfg.port[0].st.arp_replies, 4);
 }
 END_TEST
 
@@ -252,7 +252,7 @@ START_TEST(nd_answers)
 	assert_drop(from_port(0, "eth src=02:00:00:00:01:99 / ipv6 src=fe80::1 dst=ff02::1:ff00:6 hlim=255 "
 				 "/ icmp6 type=135 / payload hex=fd000000000000000000000000000006"),
 		    RT_DROP_SPOOF_MAC);
-	ck_assert_uint_eq(t->port[0].st.nd_replies, 2);
+	ck_assert_uint_eq(t->cfg.port[0].st.nd_replies, 2);
 }
 END_TEST
 
@@ -267,9 +267,9 @@ START_TEST(anti_spoofing)
 	/* 10.0.1.6's own MAC and IP, but on the wrong port */
 	assert_drop(from_port(0, "eth src=02:00:00:00:01:06 / ipv4 src=10.0.1.6 dst=10.0.1.5 / udp"),
 		    RT_DROP_SPOOF_MAC);
-	ck_assert_uint_eq(t->st.drop[RT_DROP_SPOOF_IP], 1);
-	ck_assert_uint_eq(t->st.drop[RT_DROP_SPOOF_MAC], 2);
-	ck_assert_uint_eq(t->port[0].st.c.drops, 3);
+	ck_assert_uint_eq(t->run.st.drop[RT_DROP_SPOOF_IP], 1);
+	ck_assert_uint_eq(t->run.st.drop[RT_DROP_SPOOF_MAC], 2);
+	ck_assert_uint_eq(t->cfg.port[0].st.c.drops, 3);
 }
 END_TEST
 
@@ -287,7 +287,7 @@ START_TEST(frame_checks)
 	assert_drop(from_port(0, EP5 "dst=255.255.255.255 / udp"), RT_DROP_MULTICAST);
 	craft_lay(EP5 "dst=10.0.1.6 / udp", NULL);
 	assert_drop(rt_from_port(t, 0, frame, fsize, 100, &out, NULL), RT_DROP_HEADROOM);
-	ck_assert_uint_eq(t->st.drop[RT_DROP_PORT_UNKNOWN], 2);
+	ck_assert_uint_eq(t->run.st.drop[RT_DROP_PORT_UNKNOWN], 2);
 }
 END_TEST
 
@@ -313,11 +313,11 @@ START_TEST(local_deliver)
 				      "/ payload len=3"), RT_DELIVER);
 	ck_assert_int_eq(out.port, 0);
 	/* counters */
-	ck_assert_uint_eq(t->port[0].st.c.rx_pkts, 2);
-	ck_assert_uint_eq(t->port[1].st.c.tx_pkts, 2);
-	ck_assert_uint_eq(t->port[0].st.c.tx_pkts, 3);
+	ck_assert_uint_eq(t->cfg.port[0].st.c.rx_pkts, 2);
+	ck_assert_uint_eq(t->cfg.port[1].st.c.tx_pkts, 2);
+	ck_assert_uint_eq(t->cfg.port[0].st.c.tx_pkts, 3);
 	ck_assert_uint_eq(rt_vpc_find(t, 100)->st.delivered, 5);
-	ck_assert_uint_eq(t->st.delivered, 5);
+	ck_assert_uint_eq(t->run.st.delivered, 5);
 	{
 		uint8_t ip[16] = { 10, 0, 1, 6 };
 
@@ -400,7 +400,7 @@ START_TEST(encap_options_codec)
 
 	cmd("set host rts on");
 	ck_assert_int_eq(from_port(0, EP5 "dst=10.0.1.77 / udp"), RT_FORWARD);
-	memcpy(r.mac, ct->self.mac, 6);
+	memcpy(r.mac, ct->cfg.self.mac, 6);
 	gnv_optbuf_init(&b, want, sizeof(want));
 	ck_assert_int_eq(gnv_opt_eptype_put(&b, GENV_CLASS_DEFAULT, EP_SIMPLE), 0);
 	ck_assert_int_eq(gnv_opt_label_put(&b, GENV_CLASS_DEFAULT, &label, 1), 0);
@@ -463,8 +463,8 @@ START_TEST(no_route_icmp)
 	orig = out.data + 14 + 20 + 8;
 	ck_assert_mem_eq(orig, saved, 28);			/* the quoted packet */
 	ck_assert_uint_eq(out.size, 14 + 20 + 8 + 20 + 8 + 30);
-	ck_assert_uint_eq(t->st.drop[RT_DROP_NO_ROUTE], 1);
-	ck_assert_uint_eq(t->port[2].st.icmp_sent, 1);
+	ck_assert_uint_eq(t->run.st.drop[RT_DROP_NO_ROUTE], 1);
+	ck_assert_uint_eq(t->cfg.port[2].st.icmp_sent, 1);
 	/* outside every CIDR: net unreachable */
 	ck_assert_int_eq(from_port(2, "eth src=02:00:00:00:02:05 / ipv4 src=10.0.1.5 dst=8.8.8.8 / udp"), RT_REPLY);
 	decode_out(GNV_LINK_ETH);
@@ -498,7 +498,7 @@ START_TEST(mtu_too_big)
 	ck_assert_int_eq(from_port(0, EP5 "dst=10.0.1.6 df=1 / udp / payload len=1400"), RT_REPLY);
 	decode_out(GNV_LINK_ETH);
 	ck_assert_uint_eq(gnv_be16(out.data + 14 + 20 + 6), 1400);
-	ck_assert_uint_eq(t->st.drop[RT_DROP_MTU], 3);
+	ck_assert_uint_eq(t->run.st.drop[RT_DROP_MTU], 3);
 	/* the underlay MTU follows set host */
 	cmd("set host mtu 9000");
 	ck_assert_int_eq(from_port(0, EP5 "dst=10.0.2.7 df=1 / udp / payload len=1460"), RT_FORWARD);
@@ -541,8 +541,8 @@ START_TEST(underlay_deliver)
 	ck_assert_int_eq(from_ul("10.200.0.2", 62, 0, "geneve vni=200 / eth / ipv4 src=10.0.2.7 dst=10.0.1.5 / udp"),
 			 RT_DELIVER);
 	ck_assert_int_eq(out.port, 2);
-	ck_assert_uint_eq(t->st.underlay_rx, 3);
-	ck_assert_uint_eq(t->port[0].st.c.tx_pkts, 2);
+	ck_assert_uint_eq(t->run.st.underlay_rx, 3);
+	ck_assert_uint_eq(t->cfg.port[0].st.c.tx_pkts, 2);
 }
 END_TEST
 
@@ -571,7 +571,7 @@ START_TEST(underlay_drops)
 	memcpy(frame, "\x00\x00\x65\x58", 4);
 	assert_drop(rt_from_underlay(t, &m, frame, 4, 0, &out, NULL), RT_DROP_GNV_MALFORMED);
 	assert_drop(rt_from_underlay(t, &m, frame, 0, 0, &out, NULL), RT_DROP_GNV_MALFORMED);
-	ck_assert_uint_eq(t->st.drop[RT_DROP_GNV_MALFORMED], 4);
+	ck_assert_uint_eq(t->run.st.drop[RT_DROP_GNV_MALFORMED], 4);
 	ck_assert_uint_eq(rt_vpc_find(t, 100)->st.drop[RT_DROP_NOT_LOCAL], 2);
 }
 END_TEST
@@ -582,7 +582,7 @@ START_TEST(underlay_control)
 			 RT_CONTROL);
 	ck_assert_ptr_eq(out.data, frame);
 	ck_assert_uint_eq(out.size, fsize);
-	ck_assert_uint_eq(t->st.control, 1);
+	ck_assert_uint_eq(t->run.st.control, 1);
 	/* O bit with an unknown VNI still goes to the control handler */
 	ck_assert_int_eq(from_ul("10.200.0.2", 64, 0, "geneve vni=999 oam=1 / eth / ipv4 dst=10.0.1.5 / udp"),
 			 RT_CONTROL);
@@ -666,18 +666,18 @@ START_TEST(dry_run_changes_nothing)
 		/* live once to know the verdict, then compare state around a dry run */
 		live = from_port(ports[k], texts[k]);
 		memcpy(&snap, t, sizeof(snap));
-		memcpy(vsnap, t->vpc, sizeof(vsnap));
-		memcpy(psnap, t->port, sizeof(psnap));
-		memcpy(esnap, t->ep, sizeof(esnap));
+		memcpy(vsnap, t->cfg.vpc, sizeof(vsnap));
+		memcpy(psnap, t->cfg.port, sizeof(psnap));
+		memcpy(esnap, t->cfg.ep, sizeof(esnap));
 		memcpy(fsnap, rt_vpc_find(t, 100)->flows.e, sizeof(fsnap));
 		craft_lay(texts[k], NULL);
 		rt_trace_init(&tr, true);
 		ck_assert_int_eq(rt_from_port(t, ports[k], frame, fsize, RT_HEADROOM, &out, &tr), live);
-		ck_assert_mem_eq(&snap.st, &t->st, sizeof(snap.st));
-		ck_assert_uint_eq(snap.icmp_tokens_ns, t->icmp_tokens_ns);
-		ck_assert_mem_eq(vsnap, t->vpc, sizeof(vsnap));
-		ck_assert_mem_eq(psnap, t->port, sizeof(psnap));
-		ck_assert_mem_eq(esnap, t->ep, sizeof(esnap));
+		ck_assert_mem_eq(&snap.run.st, &t->run.st, sizeof(snap.run.st));
+		ck_assert_uint_eq(snap.run.icmp_tokens_ns, t->run.icmp_tokens_ns);
+		ck_assert_mem_eq(vsnap, t->cfg.vpc, sizeof(vsnap));
+		ck_assert_mem_eq(psnap, t->cfg.port, sizeof(psnap));
+		ck_assert_mem_eq(esnap, t->cfg.ep, sizeof(esnap));
 		ck_assert_mem_eq(fsnap, rt_vpc_find(t, 100)->flows.e, sizeof(fsnap));
 		ck_assert_uint_gt(tr.n, 2);
 		ck_assert_str_eq(tr.e[0].stage, "port");
@@ -703,22 +703,22 @@ START_TEST(dry_run_changes_nothing)
 	/* underlay dry run */
 	{
 		struct rt_ul_meta m = meta("10.200.0.2", 64, 0);
-		struct rt_stats st = t->st;
+		struct rt_stats st = t->run.st;
 
 		craft_ul(UL_IN("10.0.1.5") " / udp");
 		rt_trace_init(&tr, true);
 		ck_assert_int_eq(rt_from_underlay(t, &m, frame, fsize, 0, &out, &tr), RT_DELIVER);
-		ck_assert_mem_eq(&st, &t->st, sizeof(st));
+		ck_assert_mem_eq(&st, &t->run.st, sizeof(st));
 		ck_assert_str_eq(tr.e[tr.n - 1].stage, "deliver");
 	}
 	/* a live trace counts */
 	craft_lay(EP5 "dst=10.0.2.7 / udp", NULL);
 	rt_trace_init(&tr, false);
 	{
-		uint64_t before = t->st.forwarded;
+		uint64_t before = t->run.st.forwarded;
 
 		rt_from_port(t, 0, frame, fsize, RT_HEADROOM, &out, &tr);
-		ck_assert_uint_eq(t->st.forwarded, before + 1);
+		ck_assert_uint_eq(t->run.st.forwarded, before + 1);
 	}
 }
 END_TEST
@@ -863,10 +863,10 @@ START_TEST(icmp_rate_limit)
 	for (int i = 0; i < 2; i++)
 		ck_assert_int_eq(from_port(2, "eth src=02:00:00:00:02:05 / ipv4 src=10.0.1.5 dst=10.0.9.9 / udp"), RT_REPLY);
 	assert_drop(from_port(2, "eth src=02:00:00:00:02:05 / ipv4 src=10.0.1.5 dst=10.0.9.9 / udp"), RT_DROP_ICMP_RATE);
-	rt_tables_set_now(t, t->now_ns + 600000000ull);
+	rt_tables_set_now(t, t->run.now_ns + 600000000ull);
 	ck_assert_int_eq(from_port(2, "eth src=02:00:00:00:02:05 / ipv4 src=10.0.1.5 dst=10.0.9.9 / udp"), RT_REPLY);
-	ck_assert_uint_eq(t->st.drop[RT_DROP_ICMP_RATE], 1);
-	ck_assert_uint_eq(t->st.drop[RT_DROP_NO_ROUTE], 3);
+	ck_assert_uint_eq(t->run.st.drop[RT_DROP_ICMP_RATE], 1);
+	ck_assert_uint_eq(t->run.st.drop[RT_DROP_NO_ROUTE], 3);
 }
 END_TEST
 
@@ -904,7 +904,7 @@ START_TEST(updates_while_forwarding)
 			break;
 		}
 	}
-	ck_assert_uint_eq(t->nhost, 6);
+	ck_assert_uint_eq(t->cfg.nhost, 6);
 }
 END_TEST
 

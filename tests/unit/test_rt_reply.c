@@ -200,7 +200,7 @@ START_TEST(icmp_limiter)
 		ck_assert(rt_reply_icmp_allowed(t, true));
 	ck_assert(!rt_reply_icmp_allowed(t, true));
 	ck_assert(!rt_reply_icmp_allowed(t, false));
-	rt_tables_set_now(t, t->now_ns + 250000000ull);
+	rt_tables_set_now(t, t->run.now_ns + 250000000ull);
 	ck_assert(rt_reply_icmp_allowed(t, true));
 	ck_assert(!rt_reply_icmp_allowed(t, true));
 	rt_tables_free(t);

@@ -189,7 +189,7 @@ START_TEST(same_ip_two_vpcs)
 	ck_assert_ptr_null(find_ep(100, "10.0.1.6"));
 	/* the same bytes as IPv6 are another key */
 	ck_assert_ptr_null(find_ep(100, "a00:105::"));
-	ck_assert_uint_eq(t->nhost, 2);
+	ck_assert_uint_eq(t->cfg.nhost, 2);
 }
 END_TEST
 
@@ -229,7 +229,7 @@ START_TEST(hash_random_ops)
 				ck_assert_ptr_null(find_ep((uint32_t)(8 - i % 2), ip));
 			}
 	}
-	ck_assert_uint_eq(t->nhost, t->nep ? 1 : 0);
+	ck_assert_uint_eq(t->cfg.nhost, t->cfg.nep ? 1 : 0);
 }
 END_TEST
 
@@ -262,7 +262,7 @@ START_TEST(capacity_full_changes_nothing)
 		ep_spec(&s, 1, ip, i % 2 ? "10.200.0.2" : "10.200.0.3");
 		ck_assert_int_eq(rt_ep_add(t, &s, err, sizeof(err)), 0);
 	}
-	gen = t->gen;
+	gen = t->cfg.gen;
 	ep_spec(&s, 1, "10.0.0.99", "10.200.0.2");
 	ck_assert_int_eq(rt_ep_add(t, &s, err, sizeof(err)), -ENOSPC);
 	ck_assert_msg(strstr(err, "endpoint table full"), "%s", err);
@@ -279,8 +279,8 @@ START_TEST(capacity_full_changes_nothing)
 		ck_assert_int_eq(rt_net_add(t, &n, err, sizeof(err)), -ENOSPC);
 		ck_assert_ptr_null(rt_net_find(t, 1, &n.p));
 	}
-	ck_assert_uint_eq(t->gen, gen);
-	ck_assert_uint_eq(t->nhost, 2);
+	ck_assert_uint_eq(t->cfg.gen, gen);
+	ck_assert_uint_eq(t->cfg.nhost, 2);
 }
 END_TEST
 
@@ -293,22 +293,22 @@ START_TEST(hosts_refcounted)
 	ep_spec(&s, 1, "10.0.1.5", "10.200.0.2");
 	ck_assert_int_eq(rt_ep_add(t, &s, err, sizeof(err)), 0);
 	ck_assert_int_eq(add_net(1, "10.0.1.0/24", "10.200.0.2"), 0);
-	ck_assert_uint_eq(t->nhost, 1);
-	ck_assert_uint_eq(t->host[find_ep(1, "10.0.1.5")->host[0]].refs, 2);
+	ck_assert_uint_eq(t->cfg.nhost, 1);
+	ck_assert_uint_eq(t->cfg.host[find_ep(1, "10.0.1.5")->host[0]].refs, 2);
 	/* move the endpoint: the old host keeps the net's reference */
 	s.host[0] = addr("10.200.0.4");
 	ck_assert_int_eq(rt_ep_set(t, &s, err, sizeof(err)), 0);
-	ck_assert_uint_eq(t->nhost, 2);
+	ck_assert_uint_eq(t->cfg.nhost, 2);
 	ck_assert_int_eq(rt_ep_del(t, 1, 4, a.a, err, sizeof(err)), 0);
-	ck_assert_uint_eq(t->nhost, 1);
+	ck_assert_uint_eq(t->cfg.nhost, 1);
 	{
 		struct rt_prefix p = pfx("10.0.1.0/24");
 
 		ck_assert_int_eq(rt_net_del(t, 1, &p, err, sizeof(err)), 0);
 	}
-	ck_assert_uint_eq(t->nhost, 0);
+	ck_assert_uint_eq(t->cfg.nhost, 0);
 	ck_assert_int_eq(rt_vpc_del(t, 1, err, sizeof(err)), 0);
-	ck_assert_uint_eq(t->nvpc, 0);
+	ck_assert_uint_eq(t->cfg.nvpc, 0);
 	ck_assert_ptr_null(rt_vpc_find(t, 1));
 }
 END_TEST
@@ -331,13 +331,13 @@ START_TEST(ports_and_by_port)
 	ep_spec(&s, 1, "fd00::5", NULL);
 	s.port = 0;
 	ck_assert_int_eq(rt_ep_add(t, &s, err, sizeof(err)), 0);
-	ck_assert_uint_eq(t->port[0].nep, 2);
+	ck_assert_uint_eq(t->cfg.port[0].nep, 2);
 	ck_assert_ptr_nonnull(rt_ep_by_port(t, 0, (const uint8_t *)"\x02\x00\x00\x00\x00\x01", 4, a.a));
 	ck_assert_ptr_null(rt_ep_by_port(t, 0, (const uint8_t *)"\x02\x00\x00\x00\x00\x02", 4, a.a));
 	ck_assert_ptr_null(rt_ep_by_port(t, 1, (const uint8_t *)"\x02\x00\x00\x00\x00\x01", 4, a.a));
 	ck_assert_int_eq(rt_port_del_check(t, 0, err, sizeof(err)), -EBUSY);
 	ck_assert_int_eq(rt_ep_del(t, 1, 4, a.a, err, sizeof(err)), 0);
-	ck_assert_uint_eq(t->port[0].nep, 1);
+	ck_assert_uint_eq(t->cfg.port[0].nep, 1);
 	ck_assert_ptr_null(rt_ep_by_port(t, 0, (const uint8_t *)"\x02\x00\x00\x00\x00\x01", 4, a.a));
 }
 END_TEST

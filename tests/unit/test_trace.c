@@ -68,8 +68,8 @@ static void snapshot(struct sbuf *s)
 
 	for (int i = 0; q[i]; i++)
 		ck_assert_int_eq(rt_cmd_exec(t, NULL, q[i], true, s), 0);
-	sbuf_printf(s, "icmp %llu gen %llu", (unsigned long long)t->icmp_tokens_ns,
-		    (unsigned long long)t->gen);
+	sbuf_printf(s, "icmp %llu gen %llu", (unsigned long long)t->run.icmp_tokens_ns,
+		    (unsigned long long)t->cfg.gen);
 }
 
 static uint8_t frame[TRACE_FRAME_MAX];
@@ -634,10 +634,10 @@ START_TEST(mirror_records_rx_and_tx)
 	ck_assert_int_eq(rt_cmd_exec(t, NULL, "mirror since 0", false, &o), -EINVAL);
 	sbuf_reset(&o);
 	ck_assert_int_eq(rt_cmd_exec(t, NULL, "mirror on rate 500", false, &o), 0);
-	ck_assert_uint_eq(t->mirror->rate, 500);
+	ck_assert_uint_eq(t->run.mirror->rate, 500);
 	ck_assert_int_eq(gnv_lang_build(pkts[0].text, GENV_CLASS_DEFAULT, b + RT_HEADROOM, 2048, &fs,
 					err, sizeof(err)), 0);
-	rt_tables_set_now(t, t->mirror->until_ns - 1);
+	rt_tables_set_now(t, t->run.mirror->until_ns - 1);
 	rt_from_port(t, 0, b + RT_HEADROOM, fs, RT_HEADROOM, &out, NULL);
 	ck_assert_int_eq(out.verdict, RT_DELIVER);
 	/* a trace is a dry run: not mirrored */
@@ -663,7 +663,7 @@ START_TEST(mirror_records_rx_and_tx)
 	sbuf_reset(&o);
 	ck_assert_int_eq(rt_cmd_exec(t, NULL, "mirror off", false, &o), 0);
 	rt_from_port(t, 0, b + RT_HEADROOM, fs, RT_HEADROOM, &out, NULL);
-	ck_assert_uint_eq(t->mirror->next_seq, 3);
+	ck_assert_uint_eq(t->run.mirror->next_seq, 3);
 	sbuf_free(&o);
 }
 END_TEST
