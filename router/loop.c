@@ -364,11 +364,11 @@ static int ctl_handle(void *arg, const char *line, int flags, struct sbuf *out)
 }
 
 /* Run the commands of FILE at start; FILE:LINE on the first error. */
-static int load_file(struct router *r, const char *file)
+static int load_file(struct router *r, const char *file, bool as_state)
 {
 	char err[1024];
 	unsigned long n;
-	int ret = rt_state_load(r->t, &r->ops, file, &n, err, sizeof(err));
+	int ret = rt_state_load(r->t, &r->ops, file, as_state, &n, err, sizeof(err));
 
 	if (ret)
 		rt_log(RT_LOG_ERR, "%s", err);
@@ -735,15 +735,22 @@ int router_run(const struct router_opts *o)
 			rt_log(RT_LOG_ERR, "cannot start: %s", strerror(-ret));
 		goto out;
 	}
+	if (o->state) {
+		int stale = rt_state_clean_stale(o->state);
+
+		if (stale)
+			rt_log(RT_LOG_INFO, "removed %d stale temporary file%s of '%s'", stale,
+			       stale == 1 ? "" : "s", o->state);
+	}
 	if (o->state && access(o->state, F_OK) == 0) {
-		ret = load_file(&r, o->state);
+		ret = load_file(&r, o->state, true);
 		if (ret)
 			goto out;
 		restored = true;
 		if (o->config)
 			rt_log(RT_LOG_INFO, "state '%s' restored; '%s' not loaded", o->state, o->config);
 	} else if (o->config) {
-		ret = load_file(&r, o->config);
+		ret = load_file(&r, o->config, false);
 		if (ret)
 			goto out;
 	}

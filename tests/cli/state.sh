@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# The router's files (router/state.c): a --state file is framed so a cut
+# is refused, written 0600, stale temporary files go at start, control
+# bytes in -f and --state lines are refused with their position.  Runs
+# `genv route run` with no ports and no underlay (no privileges needed).
+set -u
+# shellcheck source=tests/lib.sh
+. tests/lib.sh
+
+tmp=$(mktemp -d /tmp/genv-state.XXXXXX)
+pid=
+cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$tmp"; }
+trap cleanup EXIT
+
+# start [ARGS...]: run a router on $tmp/s.sock until it listens; its exit
+# status in $rc when it stops by itself, its log in $tmp/log
+start() {
+	rc=
+	"$GENV" route run -S "$tmp/s.sock" "$@" >"$tmp/log" 2>&1 &
+	pid=$!
+	for _ in $(seq 100); do
+		[ -S "$tmp/s.sock" ] && return 0
+		kill -0 "$pid" 2>/dev/null || { wait "$pid"; rc=$?; pid=; return 1; }
+		sleep 0.05
+	done
+	return 1
+}
+stop() {
+	[ -n "$pid" ] || return 0
+	kill -TERM "$pid"
+	wait "$pid" 2>/dev/null
+	pid=
+}
+
+printf 'add vpc 100 name blue cidr 10.0.0.0/16\nadd net 100 10.0.1.0/24\n' >"$tmp/topo"
+start -f "$tmp/topo" --state "$tmp/st" && ok "router runs with -f and --state" ||
+	fail "router runs with -f and --state" "$(cat "$tmp/log")"
+"$GENV" route -S "$tmp/s.sock" add vpc 200 cidr 10.2.0.0/16 >/dev/null 2>&1
+stop
+check_eq "state file: first line" "# genv state 1" "$(head -n 1 "$tmp/st")"
+check_eq "state file: end line counts the commands" "# genv state end: 4 commands" "$(tail -n 1 "$tmp/st")"
+check_eq "state file is 0600 (it describes every tenant)" 600 "$(stat -c %a "$tmp/st")"
+cp "$tmp/st" "$tmp/good"
+
+# a cut at a line boundary: refused, the file left as it was
+head -n 4 "$tmp/good" >"$tmp/st"
+cp "$tmp/st" "$tmp/cut"
+start --state "$tmp/st" -f "$tmp/topo"; stop
+check_eq "a state file cut short is refused (exit 1)" 1 "${rc:-running}"
+grep -q "st:4: state file ends without '# genv state end: N commands'" "$tmp/log" &&
+	ok "the refusal names file and line" || fail "the refusal names file and line" "$(cat "$tmp/log")"
+check "the refused file is left as it was" cmp -s "$tmp/st" "$tmp/cut"
+# a wrong count
+{ head -n 4 "$tmp/good"; echo "# genv state end: 4 commands"; } >"$tmp/st"
+start --state "$tmp/st"; stop
+check_eq "an end line with the wrong count is refused" 1 "${rc:-running}"
+grep -q "the end line counts 4 commands, the file holds 3" "$tmp/log" && ok "the count is named" ||
+	fail "the count is named" "$(cat "$tmp/log")"
+# empty: refused, and -f is not silently ignored
+: >"$tmp/st"
+start --state "$tmp/st" -f "$tmp/topo"; stop
+check_eq "an empty state file is refused, not read as no configuration" 1 "${rc:-running}"
+grep -q "empty state file" "$tmp/log" && ok "the empty file is named" || fail "the empty file is named" "$(cat "$tmp/log")"
+
+# stale temporary files of a cut write go at start; others stay
+cp "$tmp/good" "$tmp/st"
+: >"$tmp/st.aB3xYz"
+: >"$tmp/st.keep-me"
+start --state "$tmp/st" && ok "a good state file loads" || fail "a good state file loads" "$(cat "$tmp/log")"
+check_eq "restored: host, two VPCs and a net" 4 "$("$GENV" route -S "$tmp/s.sock" show config 2>/dev/null | grep -c .)"
+stop
+[ ! -e "$tmp/st.aB3xYz" ] && [ -e "$tmp/st.keep-me" ] && ok "stale st.XXXXXX removed, other files kept" ||
+	fail "stale st.XXXXXX removed, other files kept" "$(ls "$tmp")"
+
+# a state file from before the frame (no first line) still loads
+grep -v '^#' "$tmp/good" >"$tmp/st"
+start --state "$tmp/st" && ok "an unframed (older) state file loads" || fail "an unframed (older) state file loads" "$(cat "$tmp/log")"
+stop
+
+# control bytes: a NUL in a -f line is refused with its position
+rm -f "$tmp/st"
+printf 'add vpc 300 cidr 10.3.0.0/16\nadd vpc 777 cidr 10.77.0.0/16\0junk\n' >"$tmp/nul"
+start -f "$tmp/nul"; stop
+check_eq "a NUL in a -f line stops the start" 1 "${rc:-running}"
+grep -q "nul:2: control byte 0x00 at column 30" "$tmp/log" && ok "the NUL is named by line and column" ||
+	fail "the NUL is named by line and column" "$(cat "$tmp/log")"
+printf 'add vpc 300 cidr 10.3.0.0/16\n\0\0\0\n' >"$tmp/nul"
+start -f "$tmp/nul"; stop
+check_eq "a line of NULs is not an empty command" 1 "${rc:-running}"
+printf 'add vpc 300\tcidr 10.3.0.0/16\r\n' >"$tmp/tab"
+start -f "$tmp/tab" && ok "tab and CR LF are fine" || fail "tab and CR LF are fine" "$(cat "$tmp/log")"
+stop
+
+finish
