@@ -135,7 +135,7 @@ static int trace_opt(struct genv_ctx *g, void *st, int id, const char *arg)
 		return opt_u64(g, "--frame", arg, 1, UINT32_MAX, &a->frame);
 	case T_VPC:
 		a->vpc_set = true;
-		return opt_u64(g, "--vpc", arg, 0, RT_VNI_MAX, &a->vpc);
+		return opt_u64(g, "--vpc", arg, RT_VNI_MIN, RT_VNI_MAX, &a->vpc);
 	case T_COUNT:
 		a->count_set = true;
 		return opt_u64(g, "--count", arg, 1, UINT32_MAX, &a->count);

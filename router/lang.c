@@ -161,8 +161,9 @@ int rt_lang_vpc(struct rt_cmd *c, int i, bool must_exist, uint32_t *vni)
 	if (i >= c->n)
 		return rt_lang_word_err(c, i, "VNI");
 	if (c->w[i][0] >= '0' && c->w[i][0] <= '9') {
-		if (num_parse_u32(c->w[i], 0, RT_VNI_MAX, vni))
-			return rt_lang_word_err(c, i, "VNI must be a number 0..%u", RT_VNI_MAX);
+		if (num_parse_u32(c->w[i], RT_VNI_MIN, RT_VNI_MAX, vni))
+			return rt_lang_word_err(c, i, "VNI must be a number %u..%u", RT_VNI_MIN,
+						RT_VNI_MAX);
 		if (must_exist && !rt_vpc_find(t, *vni))
 			return rt_lang_word_err(c, i, "no such VPC");
 		return 0;

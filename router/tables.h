@@ -35,6 +35,7 @@
 #include "prefix.h"
 #include "stats.h"
 
+#define RT_VNI_MIN		1	/* a VPC id: genv-route(8), genv.conf(5) */
 #define RT_VNI_MAX		GNV_VNI_MAX
 #define RT_NAME_MAX		32	/* VPC names, host id (with the NUL) */
 #define RT_PORT_NAME_MAX	16	/* IFNAMSIZ */

@@ -162,8 +162,8 @@ static int vpc_check(const struct rt_tables *t, const struct rt_vpc_spec *s,
 	char a[RT_PREFIX_STR], b[RT_PREFIX_STR];
 	int r;
 
-	if (s->vni > RT_VNI_MAX)
-		FAIL(EINVAL, "VNI %u out of range 0..%u", s->vni, RT_VNI_MAX);
+	if (s->vni < RT_VNI_MIN || s->vni > RT_VNI_MAX)
+		FAIL(EINVAL, "VNI %u out of range %u..%u", s->vni, RT_VNI_MIN, RT_VNI_MAX);
 	if (!name_ok(s->name) || strlen(s->name) >= RT_NAME_MAX)
 		FAIL(EINVAL, "name '%s': use 1..31 letters, digits, '-', '_' or '.'", s->name);
 	if (s->name[0] && (s->name[0] >= '0' && s->name[0] <= '9'))

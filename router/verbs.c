@@ -145,7 +145,7 @@ int rt_verb_vpc(struct rt_cmd *c, const char *verb)
 
 	if (!strcmp(verb, "add")) {
 		memset(&s, 0, sizeof(s));
-		r = rt_lang_u32(c, 2, 0, RT_VNI_MAX, "VNI", &vni);
+		r = rt_lang_u32(c, 2, RT_VNI_MIN, RT_VNI_MAX, "VNI", &vni);
 		if (r)
 			return r;
 		s.vni = vni;

@@ -438,7 +438,7 @@ static int probe_send(struct rt_tables *t, struct trace_probes *p, const struct 
 		if (!val)
 			return cerr(err, errsz, -EINVAL, "'%s': missing value", k);
 		if (!strcmp(k, "vni"))
-			r = num_parse_u32(val, 0, RT_VNI_MAX, &vni), have |= 1;
+			r = num_parse_u32(val, RT_VNI_MIN, RT_VNI_MAX, &vni), have |= 1;
 		else if (!strcmp(k, "src"))
 			r = parse_ip(val, &fam, src), have |= 2;
 		else if (!strcmp(k, "dst"))

@@ -137,6 +137,11 @@ static const char *const bad[] = {
 	"add vpc",
 	"add vpc 100 cidr 10.1.0.0/16",			/* exists */
 	"add vpc 16777216 cidr 10.0.0.0/8",		/* VNI range */
+	"add vpc 0 cidr 10.0.0.0/8",			/* VNI range: 1.. */
+	"add net 0 10.0.1.0/24",
+	"add ep 0 10.0.1.9 mac 02:00:00:00:01:09 port tap0",
+	"show vpc 0",
+	"probe send vni 0 src 10.0.1.5 dst 10.0.1.6 id 1 seq 1",
 	"add vpc 300",					/* no cidr */
 	"add vpc 300 cidr 10.0.0.1/16",			/* host bits */
 	"add vpc 300 cidr 10.0.0.0/33",
