@@ -431,7 +431,7 @@ static void progress(struct genv_ctx *g, uint64_t i, uint64_t count, double t0)
 
 int cmd_craft(struct genv_ctx *g, int argc, char **argv)
 {
-	static struct gnv_spec spec;	/* 16 KiB pool: keep it off the stack */
+	static struct gnv_spec spec;	/* 64 KiB pool: keep it off the stack */
 	static uint8_t buf[GNV_FRAME_MAX];
 	static struct gnv_plan plan;
 	struct craft c = { .count = 1, .genv_class = GENV_CLASS_DEFAULT };

@@ -34,7 +34,7 @@
 #include "sbuf.h"
 
 #define GNV_SPEC_MAX_LAYERS	24
-#define GNV_SPEC_POOL		16384	/* hex/text/option bytes of one spec */
+#define GNV_SPEC_POOL		65535	/* hex/text/option bytes of one spec: a whole frame */
 #define GNV_FRAME_MAX		65535
 
 enum gnv_lkind {

@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "lang.h"
 #include "msg.h"
@@ -582,13 +583,15 @@ static size_t next_word(const char *p, bool *unterminated)
 	return n;
 }
 
-int gnv_lang_parse(const char *text, struct gnv_spec *spec, char *err, size_t errsz)
+/* The parse, with room for the longest word of text in word (no fixed
+ * limit on a word: a 64 KB frame's payload hex is one). */
+static int lang_parse(const char *text, struct gnv_spec *spec, char *err, size_t errsz,
+		      char *word)
 {
 	struct pctx c = { spec, err, errsz, 0, NULL };
 	const char *p = text;
 	struct gnv_layer *l = NULL;
 	bool need_layer = true;
-	char word[4096];
 	int ret;
 
 	if (errsz)
@@ -616,8 +619,6 @@ int gnv_lang_parse(const char *text, struct gnv_spec *spec, char *err, size_t er
 		n = next_word(p, &unterm);
 		if (unterm)
 			return perr(&c, "unterminated quote in '%s'", p);
-		if (n >= sizeof(word))
-			return perr(&c, "word too long (%zu characters)", n);
 		memcpy(word, p, n);
 		word[n] = 0;
 		p += n;
@@ -696,4 +697,21 @@ int gnv_lang_parse(const char *text, struct gnv_spec *spec, char *err, size_t er
 			lv++;
 	}
 	return 0;
+}
+
+int gnv_lang_parse(const char *text, struct gnv_spec *spec, char *err, size_t errsz)
+{
+	char small[512], *word = small;
+	size_t n = strlen(text);
+	int ret;
+
+	if (n >= sizeof(small) && !(word = malloc(n + 1))) {
+		if (errsz)
+			snprintf(err, errsz, "out of memory");
+		return -ENOMEM;
+	}
+	ret = lang_parse(text, spec, err, errsz, word);
+	if (word != small)
+		free(word);
+	return ret;
 }

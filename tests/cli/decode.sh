@@ -54,7 +54,7 @@ done
 # ---- -v round trip: genv craft builds the captured bytes from each line ----
 if command -v python3 >/dev/null; then
 	for f in "$FIX/mixed.pcap" "$FIX/captures/geneve.pcap" "$FIX/captures/geneve-gcp.pcap" \
-		"$FIX/linktype-raw.pcap" "$FIX"/err/*.pcap; do
+		"$FIX/linktype-raw.pcap" "$FIX"/err/*.pcap "$FIX"/captures/gso-*.pcap; do
 		b=$(basename "$f" .pcap)
 		python3 - "$f" >"$tmp/want.hex" <<'EOF'
 import struct, sys
