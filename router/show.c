@@ -301,8 +301,7 @@ static void show_vpcs(const struct rt_tables *t, bool filter, uint32_t vni, stru
 		gnv_emit_u64(e, "nets", "\n    nets %u", v->nnet);
 		gnv_emit_u64(e, "endpoints", " endpoints %u", v->nep);
 		gnv_emit_u64(e, "flows", " flows %u", flow_count(v));
-		gnv_emit_u64(e, "flow_evictions", NULL, v->flows.evictions);
-		gnv_emit_puts(e, "\n");
+		gnv_emit_u64(e, "flow_evictions", " evictions %llu\n", v->flows.evictions);
 		emit_counters(e, &v->st.c, false);
 		gnv_emit_u64(e, "delivered", "    delivered %llu", v->st.delivered);
 		gnv_emit_u64(e, "forwarded", " forwarded %llu", v->st.forwarded);
