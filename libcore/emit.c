@@ -17,6 +17,7 @@ enum val_kind { V_STR, V_U64, V_I64, V_DBL, V_HEX, V_MAC, V_IP };
 struct val {
 	enum val_kind kind;
 	int family;		/* V_IP */
+	int plen;		/* V_IP: prefix length, -1 for an address */
 	size_t n;		/* V_HEX */
 	union {
 		const char *s;
@@ -114,6 +115,10 @@ static void put_value(struct sbuf *sb, const struct spec *sp, const struct val *
 			sbuf_ip6(sb, v->p);
 		else
 			sbuf_putc(sb, '-');
+		if ((v->family == 4 || v->family == 6) && v->plen >= 0) {
+			sbuf_putc(sb, '/');
+			sbuf_u64(sb, (uint64_t)v->plen);
+		}
 		break;
 	}
 }
@@ -254,10 +259,22 @@ static void field(struct gnv_emit *e, const char *key, const char *fmt, const st
 		json_mac(&e->j, key, v->p);
 		break;
 	case V_IP:
-		if (v->family == 4 || v->family == 6)
-			json_ip(&e->j, key, v->family, v->p);
-		else
+		if (v->family != 4 && v->family != 6) {
 			json_null(&e->j, key);
+		} else if (v->plen < 0) {
+			json_ip(&e->j, key, v->family, v->p);
+		} else {
+			char t[64];
+			size_t n;
+
+			if (v->family == 6)
+				n = sbuf_fmt_ip6(t, v->p);
+			else
+				n = (size_t)snprintf(t, sizeof(t), "%u.%u.%u.%u", v->p[0], v->p[1],
+						     v->p[2], v->p[3]);
+			snprintf(t + n, sizeof(t) - n, "/%d", v->plen);
+			json_str(&e->j, key, t);
+		}
 		break;
 	}
 }
@@ -354,7 +371,16 @@ void gnv_emit_mac(struct gnv_emit *e, const char *key, const char *fmt, const ui
 void gnv_emit_ip(struct gnv_emit *e, const char *key, const char *fmt, int family,
 		 const uint8_t *a)
 {
-	struct val v = { .kind = V_IP, .family = family, .p = a };
+	struct val v = { .kind = V_IP, .family = family, .plen = -1, .p = a };
+
+	field(e, key, fmt, &v);
+}
+
+void gnv_emit_prefix(struct gnv_emit *e, const char *key, const char *fmt, int family,
+		     const uint8_t *a, unsigned int len)
+{
+	struct val v = { .kind = V_IP, .family = family, .plen = len > 128 ? 128 : (int)len,
+			 .p = a };
 
 	field(e, key, fmt, &v);
 }

@@ -86,6 +86,9 @@ void gnv_emit_mac(struct gnv_emit *e, const char *key, const char *fmt, const ui
 /* family 4 or 6 (RFC 5952 text); anything else is null / "-". */
 void gnv_emit_ip(struct gnv_emit *e, const char *key, const char *fmt, int family,
 		 const uint8_t *a);
+/* A prefix, "ADDR/LEN" (a JSON string) as gnv_emit_ip() writes ADDR. */
+void gnv_emit_prefix(struct gnv_emit *e, const char *key, const char *fmt, int family,
+		     const uint8_t *a, unsigned int len);
 /* JSON null; text: the format's literal text ("%s" prints "-"). */
 void gnv_emit_null(struct gnv_emit *e, const char *key, const char *fmt);
 

@@ -1,17 +1,20 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * What the router prints about its tables: `show [TOPIC] [VNI]` in text
- * or JSON (one walk over the tables renders either), and `dump`, the
- * running configuration as the commands that re-create it
- * (rt_config_dump(), which --state files are written from).
+ * or JSON, and `dump`, the running configuration as the commands that
+ * re-create it (rt_config_dump(), which --state files are written from).
+ * Every field is one libcore emitter call (emit.h) that writes either
+ * form, so text and JSON come from the same walk and cannot drift; the
+ * show text of a VPC, net, endpoint or host is its dump line (the same
+ * calls, with a text emitter) followed by its counters.
  * Layer: router; calls lang (words), tables, pipeline and stats names, the
- * runtime's port_info (config.h), libcore json/sbuf/opt_tlv and libc.
+ * runtime's port_info (config.h), libcore emit/sbuf/opt_tlv and libc.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "../libcore/json.h"
+#include "../libcore/emit.h"
 #include "../libcore/opt_tlv.h"
 #include "lang.h"
 #include "pipeline.h"
@@ -19,22 +22,6 @@
 
 const char *const rt_show_topics[] = { "vpc", "net", "ep", "port", "host", "stats", "flows",
 				       "drops", "config", "top", NULL };
-
-/* ---- dump ---- */
-
-static void put_addr(struct sbuf *o, int family, const uint8_t *a)
-{
-	if (family == 6)
-		sbuf_ip6(o, a);
-	else
-		sbuf_ip4(o, a);
-}
-
-static void put_prefix(struct sbuf *o, const struct rt_prefix *p)
-{
-	put_addr(o, p->family, p->a);
-	sbuf_printf(o, "/%u", p->len);
-}
 
 static int cmp_u32(uint32_t a, uint32_t b)
 {
@@ -115,108 +102,129 @@ static void put_opts_words(struct sbuf *o, const uint8_t *p, size_t size)
 	}
 }
 
-static void dump_ep(const struct rt_tables *t, const struct rt_ep *e, struct sbuf *o, bool show)
+static void emit_addr(struct gnv_emit *e, const char *key, const char *fmt,
+		      const struct gnv_addr *a)
+{
+	gnv_emit_ip(e, key, fmt, a->family, a->a);
+}
+
+static void emit_prefix(struct gnv_emit *e, const char *key, const char *fmt,
+			const struct rt_prefix *p)
+{
+	gnv_emit_prefix(e, key, fmt, p->family, p->a, p->len);
+}
+
+/*
+ * ---- records: dump lines, and the head of their show records ----
+ * show (true): the `show` form (no "add ", the gateway always); in JSON
+ * the fields of the object the caller opened.
+ */
+static void emit_ep(struct gnv_emit *e, const struct rt_tables *t, const struct rt_ep *ep,
+		    bool show)
 {
 	struct rt_ep_spec s;
 
-	rt_ep_to_spec(t, e, &s);
+	rt_ep_to_spec(t, ep, &s);
 	if (!show)
-		sbuf_puts(o, "add ");
-	sbuf_printf(o, "ep %u ", e->vni);
-	put_addr(o, e->family, e->ip);
-	sbuf_puts(o, " mac ");
-	sbuf_mac(o, e->mac);
-	sbuf_printf(o, " type %s", rt_lang_ep_types[e->type & 3]);
-	if (e->port >= 0)
-		sbuf_printf(o, " port %s", t->cfg.port[e->port].name);
-	for (unsigned int i = 0; i < s.nhost; i++) {
-		sbuf_puts(o, " host ");
-		put_addr(o, s.host[i].family, s.host[i].a);
-	}
+		gnv_emit_puts(e, "add ");
+	gnv_emit_u64(e, "vni", "ep %u", ep->vni);
+	gnv_emit_ip(e, "ip", " %s", ep->family, ep->ip);
+	gnv_emit_mac(e, "mac", " mac %s", ep->mac);
+	gnv_emit_str(e, "type", " type %s", rt_lang_ep_types[ep->type & 3]);
+	if (ep->port >= 0)
+		gnv_emit_str(e, "port", " port %s", t->cfg.port[ep->port].name);
+	else
+		gnv_emit_null(e, "port", NULL);
+	gnv_emit_arr_open(e, "hosts", NULL);
+	for (unsigned int i = 0; i < s.nhost; i++)
+		emit_addr(e, NULL, " host %s", &s.host[i]);
+	gnv_emit_arr_close(e, NULL);
+	gnv_emit_arr_open(e, "labels", NULL);
 	for (unsigned int i = 0; i < s.nlabel; i++)
-		sbuf_printf(o, " label %u", s.label[i]);
-	put_opts_words(o, s.opts, s.opt_size);
-	if (e->mtu)
-		sbuf_printf(o, " mtu %u", e->mtu);
+		gnv_emit_u64(e, NULL, " label %u", s.label[i]);
+	gnv_emit_arr_close(e, NULL);
+	/* the options: raw bytes in JSON, 'opt' words in text */
+	gnv_emit_hex(e, "options", NULL, s.opts, s.opt_size);
+	if (!gnv_emit_is_json(e))
+		put_opts_words(e->sb, s.opts, s.opt_size);
+	gnv_emit_u64(e, "mtu", ep->mtu ? " mtu %u" : NULL, ep->mtu);
 }
 
-static void dump_vpc(const struct rt_tables *t, const struct rt_vpc *v, struct sbuf *o, bool show)
+static void emit_vpc(struct gnv_emit *e, const struct rt_tables *t, const struct rt_vpc *v,
+		     bool show)
 {
 	if (!show)
-		sbuf_puts(o, "add ");
-	sbuf_printf(o, "vpc %u", v->vni);
-	if (v->name[0])
-		sbuf_printf(o, " name %s", v->name);
-	for (unsigned int i = 0; i < v->ncidr; i++) {
-		sbuf_puts(o, " cidr ");
-		put_prefix(o, &v->cidr[i]);
-	}
-	for (unsigned int i = 0; i < v->ndivider; i++) {
-		const struct gnv_addr *a = &t->cfg.host[v->divider[i]].addr;
-
-		sbuf_puts(o, " divider ");
-		put_addr(o, a->family, a->a);
-	}
+		gnv_emit_puts(e, "add ");
+	gnv_emit_u64(e, "vni", "vpc %u", v->vni);
+	gnv_emit_str(e, "name", v->name[0] ? " name %s" : NULL, v->name);
+	gnv_emit_arr_open(e, "cidrs", NULL);
+	for (unsigned int i = 0; i < v->ncidr; i++)
+		emit_prefix(e, NULL, " cidr %s", &v->cidr[i]);
+	gnv_emit_arr_close(e, NULL);
+	gnv_emit_arr_open(e, "dividers", NULL);
+	for (unsigned int i = 0; i < v->ndivider; i++)
+		emit_addr(e, NULL, " divider %s", &t->cfg.host[v->divider[i]].addr);
+	gnv_emit_arr_close(e, NULL);
 }
 
-static void dump_net(const struct rt_tables *t, const struct rt_net *n, struct sbuf *o, bool show)
+static void emit_net(struct gnv_emit *e, const struct rt_tables *t, const struct rt_net *n,
+		     bool show)
 {
 	if (!show)
-		sbuf_puts(o, "add ");
-	sbuf_printf(o, "net %u ", n->vni);
-	put_prefix(o, &n->p);
-	if (n->gw_explicit || show) {
-		sbuf_puts(o, " gw ");
-		put_addr(o, n->p.family, n->gw);
-	}
-	for (unsigned int i = 0; i < n->nbouncer; i++) {
-		const struct gnv_addr *a = &t->cfg.host[n->bouncer[i]].addr;
-
-		sbuf_puts(o, " bouncer ");
-		put_addr(o, a->family, a->a);
-	}
+		gnv_emit_puts(e, "add ");
+	gnv_emit_u64(e, "vni", "net %u", n->vni);
+	emit_prefix(e, "prefix", " %s", &n->p);
+	/* dump: the gateway only when it was given (else the default follows) */
+	gnv_emit_ip(e, "gw", n->gw_explicit || show ? " gw %s" : NULL, n->p.family, n->gw);
+	gnv_emit_arr_open(e, "bouncers", NULL);
+	for (unsigned int i = 0; i < n->nbouncer; i++)
+		emit_addr(e, NULL, " bouncer %s", &t->cfg.host[n->bouncer[i]].addr);
+	gnv_emit_arr_close(e, NULL);
 }
 
-static void dump_host(const struct rt_tables *t, struct sbuf *o, bool show)
+static void emit_host(struct gnv_emit *e, const struct rt_tables *t, bool show)
 {
 	const struct rt_self *s = &t->cfg.self;
 
-	sbuf_puts(o, show ? "host" : "set host");
-	if (s->addr_set) {
-		sbuf_puts(o, " addr ");
-		put_addr(o, s->addr.family, s->addr.a);
-	}
-	if (s->id[0])
-		sbuf_printf(o, " id %s", s->id);
-	sbuf_puts(o, " mac ");
-	sbuf_mac(o, s->mac);
-	sbuf_printf(o, " mtu %u dscp %u ttl %u rts %s", s->mtu, s->dscp, s->ttl, s->rts ? "on" : "off");
+	gnv_emit_puts(e, show ? "host" : "set host");
+	if (s->addr_set)
+		emit_addr(e, "addr", " addr %s", &s->addr);
+	else
+		gnv_emit_null(e, "addr", NULL);
+	gnv_emit_str(e, "id", s->id[0] ? " id %s" : NULL, s->id);
+	gnv_emit_mac(e, "mac", " mac %s", s->mac);
+	gnv_emit_u64(e, "mtu", " mtu %u", s->mtu);
+	gnv_emit_u64(e, "dscp", " dscp %u", s->dscp);
+	gnv_emit_u64(e, "ttl", " ttl %u", s->ttl);
+	gnv_emit_bool(e, "rts", " rts %s", s->rts, "on", "off");
 }
 
 int rt_config_dump(const struct rt_tables *t, struct sbuf *o)
 {
+	struct gnv_emit e;
 	uint32_t *ix, n;
 
-	dump_host(t, o, false);
+	gnv_emit_init(&e, o, false, false);
+	emit_host(&e, t, false);
 	sbuf_putc(o, '\n');
 	for (uint32_t i = 0; i < t->cfg.lim.max_ports; i++)
 		if (t->cfg.port[i].used)
 			sbuf_printf(o, "add port %s mtu %u\n", t->cfg.port[i].name, t->cfg.port[i].mtu);
 	ix = sorted(t, 'v', &n);
 	for (uint32_t i = 0; ix && i < n; i++) {
-		dump_vpc(t, &t->cfg.vpc[ix[i]], o, false);
+		emit_vpc(&e, t, &t->cfg.vpc[ix[i]], false);
 		sbuf_putc(o, '\n');
 	}
 	free(ix);
 	ix = sorted(t, 'n', &n);
 	for (uint32_t i = 0; ix && i < n; i++) {
-		dump_net(t, &t->cfg.net[ix[i]], o, false);
+		emit_net(&e, t, &t->cfg.net[ix[i]], false);
 		sbuf_putc(o, '\n');
 	}
 	free(ix);
 	ix = sorted(t, 'e', &n);
 	for (uint32_t i = 0; ix && i < n; i++) {
-		dump_ep(t, &t->cfg.ep[ix[i]], o, false);
+		emit_ep(&e, t, &t->cfg.ep[ix[i]], false);
 		sbuf_putc(o, '\n');
 	}
 	free(ix);
@@ -225,35 +233,24 @@ int rt_config_dump(const struct rt_tables *t, struct sbuf *o)
 
 /* ---- show ---- */
 
-static void j_addr(struct json *j, const char *key, const struct gnv_addr *a)
+/*
+ * A record's counters: show's "counters" object and indented line, or
+ * top's flat " key value" pairs.
+ */
+static void emit_counters(struct gnv_emit *e, const struct rt_counters *c, bool top)
 {
-	json_ip(j, key, a->family, a->a);
-}
+	static const char *const key[] = { "rx_packets", "rx_bytes", "tx_packets", "tx_bytes",
+					   "drops" };
+	static const char *const fmt[] = { "%llu pkts", " %llu bytes", "  tx %llu pkts",
+					   " %llu bytes", "  drops %llu" };
+	const uint64_t val[] = { c->rx_pkts, c->rx_bytes, c->tx_pkts, c->tx_bytes, c->drops };
 
-static void j_prefix(struct json *j, const char *key, const struct rt_prefix *p)
-{
-	char buf[RT_PREFIX_STR];
-
-	json_str(j, key, rt_prefix_fmt(buf, sizeof(buf), p));
-}
-
-static void j_counters(struct json *j, const char *key, const struct rt_counters *c)
-{
-	json_obj_open(j, key);
-	json_u64(j, "rx_packets", c->rx_pkts);
-	json_u64(j, "rx_bytes", c->rx_bytes);
-	json_u64(j, "tx_packets", c->tx_pkts);
-	json_u64(j, "tx_bytes", c->tx_bytes);
-	json_u64(j, "drops", c->drops);
-	json_obj_close(j);
-}
-
-static void t_counters(struct sbuf *o, const struct rt_counters *c)
-{
-	sbuf_printf(o, "    rx %llu pkts %llu bytes  tx %llu pkts %llu bytes  drops %llu\n",
-		    (unsigned long long)c->rx_pkts, (unsigned long long)c->rx_bytes,
-		    (unsigned long long)c->tx_pkts, (unsigned long long)c->tx_bytes,
-		    (unsigned long long)c->drops);
+	if (!top)
+		gnv_emit_obj_open(e, "counters", "    rx ");
+	for (size_t i = 0; i < sizeof(key) / sizeof(key[0]); i++)
+		gnv_emit_u64(e, key[i], top ? " %k %llu" : fmt[i], val[i]);
+	if (!top)
+		gnv_emit_obj_close(e, "\n");
 }
 
 static uint32_t flow_count(const struct rt_vpc *v)
@@ -265,191 +262,88 @@ static uint32_t flow_count(const struct rt_vpc *v)
 	return n;
 }
 
-static void show_host(const struct rt_tables *t, struct json *j, struct sbuf *o)
+static void show_host(const struct rt_tables *t, struct gnv_emit *e)
 {
-	const struct rt_self *s = &t->cfg.self;
-
-	if (j) {
-		json_obj_open(j, "host");
-		if (s->addr_set)
-			j_addr(j, "addr", &s->addr);
-		else
-			json_null(j, "addr");
-		json_str(j, "id", s->id);
-		json_mac(j, "mac", s->mac);
-		json_u64(j, "mtu", s->mtu);
-		json_u64(j, "dscp", s->dscp);
-		json_u64(j, "ttl", s->ttl);
-		json_bool(j, "rts", s->rts);
-		json_u64(j, "peers", t->cfg.nhost);
-		json_u64(j, "vpcs", t->cfg.nvpc);
-		json_u64(j, "nets", t->cfg.nnet);
-		json_u64(j, "endpoints", t->cfg.nep);
-		json_u64(j, "ports", t->cfg.nport);
-		json_obj_close(j);
-		json_arr_open(j, "peers");
-		for (uint32_t i = 0; i < t->cfg.lim.max_hosts; i++)
-			if (t->cfg.host[i].refs) {
-				json_obj_open(j, NULL);
-				j_addr(j, "addr", &t->cfg.host[i].addr);
-				json_u64(j, "refs", t->cfg.host[i].refs);
-				json_obj_close(j);
-			}
-		json_arr_close(j);
-		return;
-	}
-	dump_host(t, o, true);
-	sbuf_printf(o, "\n    vpcs %u nets %u endpoints %u ports %u peers %u\n", t->cfg.nvpc, t->cfg.nnet,
-		    t->cfg.nep, t->cfg.nport, t->cfg.nhost);
+	gnv_emit_obj_open(e, "host", NULL);
+	emit_host(e, t, true);
+	/* JSON has the peer count first, text last */
+	gnv_emit_u64(e, "peers", NULL, t->cfg.nhost);
+	gnv_emit_u64(e, "vpcs", "\n    vpcs %u", t->cfg.nvpc);
+	gnv_emit_u64(e, "nets", " nets %u", t->cfg.nnet);
+	gnv_emit_u64(e, "endpoints", " endpoints %u", t->cfg.nep);
+	gnv_emit_u64(e, "ports", " ports %u", t->cfg.nport);
+	gnv_emit_text(e, " peers %u\n", t->cfg.nhost);
+	gnv_emit_obj_close(e, NULL);
+	gnv_emit_arr_open(e, "peers", NULL);
 	for (uint32_t i = 0; i < t->cfg.lim.max_hosts; i++)
 		if (t->cfg.host[i].refs) {
-			sbuf_puts(o, "peer ");
-			put_addr(o, t->cfg.host[i].addr.family, t->cfg.host[i].addr.a);
-			sbuf_printf(o, " refs %u\n", t->cfg.host[i].refs);
+			gnv_emit_obj_open(e, NULL, "peer");
+			emit_addr(e, "addr", " %s", &t->cfg.host[i].addr);
+			gnv_emit_u64(e, "refs", " refs %u", t->cfg.host[i].refs);
+			gnv_emit_obj_close(e, "\n");
 		}
+	gnv_emit_arr_close(e, NULL);
 }
 
-static void show_vpcs(const struct rt_tables *t, bool filter, uint32_t vni, struct json *j,
-		      struct sbuf *o)
+static void show_vpcs(const struct rt_tables *t, bool filter, uint32_t vni, struct gnv_emit *e)
 {
 	uint32_t *ix, n;
 
 	ix = sorted(t, 'v', &n);
-	if (j)
-		json_arr_open(j, "vpcs");
+	gnv_emit_arr_open(e, "vpcs", NULL);
 	for (uint32_t k = 0; ix && k < n; k++) {
 		const struct rt_vpc *v = &t->cfg.vpc[ix[k]];
 
 		if (filter && v->vni != vni)
 			continue;
-		if (j) {
-			json_obj_open(j, NULL);
-			json_u64(j, "vni", v->vni);
-			json_str(j, "name", v->name);
-			json_arr_open(j, "cidrs");
-			for (unsigned int i = 0; i < v->ncidr; i++)
-				j_prefix(j, NULL, &v->cidr[i]);
-			json_arr_close(j);
-			json_arr_open(j, "dividers");
-			for (unsigned int i = 0; i < v->ndivider; i++)
-				j_addr(j, NULL, &t->cfg.host[v->divider[i]].addr);
-			json_arr_close(j);
-			json_u64(j, "nets", v->nnet);
-			json_u64(j, "endpoints", v->nep);
-			json_u64(j, "flows", flow_count(v));
-			json_u64(j, "flow_evictions", v->flows.evictions);
-			j_counters(j, "counters", &v->st.c);
-			json_u64(j, "delivered", v->st.delivered);
-			json_u64(j, "forwarded", v->st.forwarded);
-			json_u64(j, "replies", v->st.replies);
-			json_u64(j, "control", v->st.control);
-			json_obj_close(j);
-		} else {
-			dump_vpc(t, v, o, true);
-			sbuf_printf(o, "\n    nets %u endpoints %u flows %u\n", v->nnet, v->nep, flow_count(v));
-			t_counters(o, &v->st.c);
-			sbuf_printf(o, "    delivered %llu forwarded %llu replies %llu control %llu\n",
-				    (unsigned long long)v->st.delivered,
-				    (unsigned long long)v->st.forwarded,
-				    (unsigned long long)v->st.replies,
-				    (unsigned long long)v->st.control);
-		}
+		gnv_emit_obj_open(e, NULL, NULL);
+		emit_vpc(e, t, v, true);
+		gnv_emit_u64(e, "nets", "\n    nets %u", v->nnet);
+		gnv_emit_u64(e, "endpoints", " endpoints %u", v->nep);
+		gnv_emit_u64(e, "flows", " flows %u", flow_count(v));
+		gnv_emit_u64(e, "flow_evictions", " evictions %llu\n", v->flows.evictions);
+		emit_counters(e, &v->st.c, false);
+		gnv_emit_u64(e, "delivered", "    delivered %llu", v->st.delivered);
+		gnv_emit_u64(e, "forwarded", " forwarded %llu", v->st.forwarded);
+		gnv_emit_u64(e, "replies", " replies %llu", v->st.replies);
+		gnv_emit_u64(e, "control", " control %llu\n", v->st.control);
+		gnv_emit_obj_close(e, NULL);
 	}
-	if (j)
-		json_arr_close(j);
+	gnv_emit_arr_close(e, NULL);
 	free(ix);
 }
 
-static void show_nets(const struct rt_tables *t, bool filter, uint32_t vni, struct json *j,
-		      struct sbuf *o)
+/* `show net` and `show ep`: each record's dump line, then its counters. */
+static void show_records(const struct rt_tables *t, char kind, bool filter, uint32_t vni,
+			 struct gnv_emit *e)
 {
 	uint32_t *ix, n;
 
-	ix = sorted(t, 'n', &n);
-	if (j)
-		json_arr_open(j, "nets");
+	ix = sorted(t, kind, &n);
+	gnv_emit_arr_open(e, kind == 'n' ? "nets" : "endpoints", NULL);
 	for (uint32_t k = 0; ix && k < n; k++) {
-		const struct rt_net *nt = &t->cfg.net[ix[k]];
+		const struct rt_net *nt = kind == 'n' ? &t->cfg.net[ix[k]] : NULL;
+		const struct rt_ep *ep = kind == 'n' ? NULL : &t->cfg.ep[ix[k]];
 
-		if (filter && nt->vni != vni)
+		if (filter && (nt ? nt->vni : ep->vni) != vni)
 			continue;
-		if (j) {
-			json_obj_open(j, NULL);
-			json_u64(j, "vni", nt->vni);
-			j_prefix(j, "prefix", &nt->p);
-			json_ip(j, "gw", nt->p.family, nt->gw);
-			json_arr_open(j, "bouncers");
-			for (unsigned int i = 0; i < nt->nbouncer; i++)
-				j_addr(j, NULL, &t->cfg.host[nt->bouncer[i]].addr);
-			json_arr_close(j);
-			j_counters(j, "counters", &nt->c);
-			json_obj_close(j);
-		} else {
-			dump_net(t, nt, o, true);
-			sbuf_putc(o, '\n');
-			t_counters(o, &nt->c);
-		}
+		gnv_emit_obj_open(e, NULL, NULL);
+		if (nt)
+			emit_net(e, t, nt, true);
+		else
+			emit_ep(e, t, ep, true);
+		gnv_emit_puts(e, "\n");
+		emit_counters(e, nt ? &nt->c : &ep->c, false);
+		gnv_emit_obj_close(e, NULL);
 	}
-	if (j)
-		json_arr_close(j);
-	free(ix);
-}
-
-static void show_eps(const struct rt_tables *t, bool filter, uint32_t vni, struct json *j,
-		     struct sbuf *o)
-{
-	uint32_t *ix, n;
-
-	ix = sorted(t, 'e', &n);
-	if (j)
-		json_arr_open(j, "endpoints");
-	for (uint32_t k = 0; ix && k < n; k++) {
-		const struct rt_ep *e = &t->cfg.ep[ix[k]];
-		struct rt_ep_spec s;
-
-		if (filter && e->vni != vni)
-			continue;
-		if (j) {
-			rt_ep_to_spec(t, e, &s);
-			json_obj_open(j, NULL);
-			json_u64(j, "vni", e->vni);
-			json_ip(j, "ip", e->family, e->ip);
-			json_mac(j, "mac", e->mac);
-			json_str(j, "type", rt_lang_ep_types[e->type & 3]);
-			if (e->port >= 0)
-				json_str(j, "port", t->cfg.port[e->port].name);
-			else
-				json_null(j, "port");
-			json_arr_open(j, "hosts");
-			for (unsigned int i = 0; i < s.nhost; i++)
-				j_addr(j, NULL, &s.host[i]);
-			json_arr_close(j);
-			json_arr_open(j, "labels");
-			for (unsigned int i = 0; i < s.nlabel; i++)
-				json_u64(j, NULL, s.label[i]);
-			json_arr_close(j);
-			json_hex(j, "options", s.opts, s.opt_size);
-			json_u64(j, "mtu", e->mtu);
-			j_counters(j, "counters", &e->c);
-			json_obj_close(j);
-		} else {
-			dump_ep(t, e, o, true);
-			sbuf_putc(o, '\n');
-			t_counters(o, &e->c);
-		}
-	}
-	if (j)
-		json_arr_close(j);
+	gnv_emit_arr_close(e, NULL);
 	free(ix);
 }
 
 static void show_ports(const struct rt_tables *t, const struct rt_runtime_ops *ops,
-		       struct json *j, struct sbuf *o)
+		       struct gnv_emit *e)
 {
-	char a[RT_ADDR_STR];
-
-	if (j)
-		json_arr_open(j, "ports");
+	gnv_emit_arr_open(e, "ports", NULL);
 	for (uint32_t i = 0; i < t->cfg.lim.max_ports; i++) {
 		const struct rt_port *p = &t->cfg.port[i];
 		struct rt_port_info info;
@@ -460,107 +354,85 @@ static void show_ports(const struct rt_tables *t, const struct rt_runtime_ops *o
 		memset(&info, 0, sizeof(info));
 		if (ops && ops->port_info)
 			have_info = !ops->port_info(ops->ctx, (int)i, &info);
-		if (j) {
-			json_obj_open(j, NULL);
-			json_str(j, "name", p->name);
-			json_u64(j, "index", i);
-			json_u64(j, "mtu", p->mtu);
-			json_arr_open(j, "endpoints");
-			for (unsigned int k = 0; k < p->nep; k++) {
-				const struct rt_ep *e = &t->cfg.ep[p->ep[k]];
+		gnv_emit_obj_open(e, NULL, "port");
+		gnv_emit_str(e, "name", " %s", p->name);
+		gnv_emit_u64(e, "index", " index %u", i);
+		gnv_emit_u64(e, "mtu", " mtu %u", p->mtu);
+		gnv_emit_arr_open(e, "endpoints", " endpoints");
+		if (!p->nep)
+			gnv_emit_puts(e, " none");
+		for (unsigned int k = 0; k < p->nep; k++) {
+			const struct rt_ep *ep = &t->cfg.ep[p->ep[k]];
 
-				json_obj_open(j, NULL);
-				json_u64(j, "vni", e->vni);
-				json_ip(j, "ip", e->family, e->ip);
-				json_obj_close(j);
-			}
-			json_arr_close(j);
-			j_counters(j, "counters", &p->st.c);
-			json_u64(j, "arp_replies", p->st.arp_replies);
-			json_u64(j, "nd_replies", p->st.nd_replies);
-			json_u64(j, "icmp_sent", p->st.icmp_sent);
-			if (have_info) {
-				json_obj_open(j, "device");
-				json_str(j, "ifname", info.ifname);
-				json_i64(j, "ifindex", info.ifindex);
-				json_bool(j, "up", info.up);
-				json_u64(j, "rx_errors", info.rx_errors);
-				json_u64(j, "tx_errors", info.tx_errors);
-				json_u64(j, "tx_dropped", info.tx_dropped);
-				json_obj_close(j);
-			} else {
-				json_null(j, "device");
-			}
-			json_obj_close(j);
-		} else {
-			sbuf_printf(o, "port %s index %u mtu %u endpoints", p->name, i, p->mtu);
-			if (!p->nep)
-				sbuf_puts(o, " none");
-			for (unsigned int k = 0; k < p->nep; k++) {
-				const struct rt_ep *e = &t->cfg.ep[p->ep[k]];
-
-				sbuf_printf(o, " %u/%s", e->vni, rt_addr_fmt(a, sizeof(a), e->family, e->ip));
-			}
-			sbuf_putc(o, '\n');
-			t_counters(o, &p->st.c);
-			sbuf_printf(o, "    arp_replies %llu nd_replies %llu icmp_sent %llu\n",
-				    (unsigned long long)p->st.arp_replies,
-				    (unsigned long long)p->st.nd_replies,
-				    (unsigned long long)p->st.icmp_sent);
-			if (have_info)
-				sbuf_printf(o, "    device %s ifindex %d %s rx_errors %llu tx_errors %llu tx_dropped %llu\n",
-					    info.ifname, info.ifindex, info.up ? "up" : "down",
-					    (unsigned long long)info.rx_errors,
-					    (unsigned long long)info.tx_errors,
-					    (unsigned long long)info.tx_dropped);
+			gnv_emit_obj_open(e, NULL, " ");
+			gnv_emit_u64(e, "vni", "%u", ep->vni);
+			gnv_emit_ip(e, "ip", "/%s", ep->family, ep->ip);
+			gnv_emit_obj_close(e, NULL);
 		}
+		gnv_emit_arr_close(e, "\n");
+		emit_counters(e, &p->st.c, false);
+		gnv_emit_u64(e, "arp_replies", "    arp_replies %llu", p->st.arp_replies);
+		gnv_emit_u64(e, "nd_replies", " nd_replies %llu", p->st.nd_replies);
+		gnv_emit_u64(e, "icmp_sent", " icmp_sent %llu\n", p->st.icmp_sent);
+		if (have_info) {
+			gnv_emit_obj_open(e, "device", "    device");
+			gnv_emit_str(e, "ifname", " %s", info.ifname);
+			gnv_emit_i64(e, "ifindex", " ifindex %d", info.ifindex);
+			gnv_emit_bool(e, "up", " %s", info.up, "up", "down");
+			gnv_emit_u64(e, "rx_errors", " rx_errors %llu", info.rx_errors);
+			gnv_emit_u64(e, "tx_errors", " tx_errors %llu", info.tx_errors);
+			gnv_emit_u64(e, "tx_dropped", " tx_dropped %llu", info.tx_dropped);
+			gnv_emit_obj_close(e, "\n");
+		} else {
+			gnv_emit_null(e, "device", NULL);
+		}
+		gnv_emit_obj_close(e, NULL);
 	}
-	if (j)
-		json_arr_close(j);
+	gnv_emit_arr_close(e, NULL);
 }
 
-static void show_drops(const struct rt_tables *t, bool filter, uint32_t vni, struct json *j,
-		       struct sbuf *o)
+/*
+ * Drop counters by reason: every reason in JSON, the counted ones in
+ * text, one line each (fmt: "%k" is the reason, then the count).
+ */
+static void emit_drops(struct gnv_emit *e, const uint64_t *d, const char *fmt)
 {
-	const uint64_t *d = t->run.st.drop;
+	gnv_emit_obj_open(e, "drops", NULL);
+	for (unsigned int r = 1; r < RT_DROP__COUNT; r++)
+		gnv_emit_u64(e, rt_drop_name(r), d[r] ? fmt : NULL, d[r]);
+	gnv_emit_obj_close(e, NULL);
+}
+
+static void show_drops(const struct rt_tables *t, bool filter, uint32_t vni, struct gnv_emit *e)
+{
 	const struct rt_vpc *v = filter ? rt_vpc_find(t, vni) : NULL;
 
-	if (v)
-		d = v->st.drop;
-	if (j) {
-		json_obj_open(j, "drops");
-		for (unsigned int r = 1; r < RT_DROP__COUNT; r++)
-			json_u64(j, rt_drop_name(r), d[r]);
-		json_obj_close(j);
-		return;
-	}
-	for (unsigned int r = 1; r < RT_DROP__COUNT; r++)
-		if (d[r])
-			sbuf_printf(o, "%-18s %llu\n", rt_drop_name(r), (unsigned long long)d[r]);
+	emit_drops(e, v ? v->st.drop : t->run.st.drop, "%-18k %llu\n");
 }
 
-static void show_stats(const struct rt_tables *t, struct json *j, struct sbuf *o)
+/*
+ * The router's totals: `show stats` as three text lines, or top's
+ * " key value" pairs (top samples no replies and control).
+ */
+static void emit_stats(struct gnv_emit *e, const struct rt_stats *s, bool top)
 {
-	const struct rt_stats *s = &t->run.st;
+	static const struct {
+		const char *key, *fmt;
+		bool top;
+	} f[] = {
+		{ "port_rx", "%k %llu", true }, { "underlay_rx", " %k %llu\n", true },
+		{ "delivered", "%k %llu", true }, { "forwarded", " %k %llu", true },
+		{ "replies", " %k %llu", false }, { "control", " %k %llu\n", false },
+		{ "drops", "%k %llu", true }, { "tx_errors", " %k %llu\n", true },
+	};
+	const uint64_t val[] = { s->port_rx, s->underlay_rx, s->delivered, s->forwarded,
+				 s->replies, s->control, s->drops, s->tx_errors };
 
-	if (j) {
-		json_obj_open(j, "stats");
-		json_u64(j, "port_rx", s->port_rx);
-		json_u64(j, "underlay_rx", s->underlay_rx);
-		json_u64(j, "delivered", s->delivered);
-		json_u64(j, "forwarded", s->forwarded);
-		json_u64(j, "replies", s->replies);
-		json_u64(j, "control", s->control);
-		json_u64(j, "drops", s->drops);
-		json_u64(j, "tx_errors", s->tx_errors);
-		json_obj_close(j);
-		return;
-	}
-	sbuf_printf(o, "port_rx %llu underlay_rx %llu\ndelivered %llu forwarded %llu replies %llu control %llu\ndrops %llu tx_errors %llu\n",
-		    (unsigned long long)s->port_rx, (unsigned long long)s->underlay_rx,
-		    (unsigned long long)s->delivered, (unsigned long long)s->forwarded,
-		    (unsigned long long)s->replies, (unsigned long long)s->control,
-		    (unsigned long long)s->drops, (unsigned long long)s->tx_errors);
+	gnv_emit_obj_open(e, "stats", top ? "stats" : NULL);
+	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++)
+		if (f[i].top || !top)
+			gnv_emit_u64(e, f[i].key, top ? " %k %llu" : f[i].fmt, val[i]);
+	gnv_emit_obj_close(e, top ? "\n" : NULL);
 }
 
 static const char *proto_name(uint8_t p)
@@ -580,48 +452,41 @@ static const char *proto_name(uint8_t p)
  * underlay peer, "-"/null), verdict ("drop:route.none" in text; verdict
  * and reason apart in JSON).
  */
-static void rt_show_flow_fate(const struct rt_flow *f, struct json *j, struct sbuf *o)
+static void emit_flow_fate(struct gnv_emit *e, const struct rt_flow *f)
 {
-	char a[RT_ADDR_STR];
-
-	if (j) {
-		if (f->src_ep)
-			json_ip(j, "src_ep", f->family, f->src);
-		else
-			json_null(j, "src_ep");
-		if (f->dst_ep)
-			json_ip(j, "dst_ep", f->family, f->dst);
-		else
-			json_null(j, "dst_ep");
-		json_str(j, "path", rt_path_name(f->path));
-		if (f->host.family)
-			json_ip(j, "host", f->host.family, f->host.a);
-		else
-			json_null(j, "host");
-		json_str(j, "verdict", rt_verdict_name(f->verdict));
-		if (f->reason)
-			json_str(j, "reason", rt_drop_name(f->reason));
-		else
-			json_null(j, "reason");
-		return;
-	}
-	sbuf_printf(o, " src_ep %s", f->src_ep ? rt_addr_fmt(a, sizeof(a), f->family, f->src) : "-");
-	sbuf_printf(o, " dst_ep %s", f->dst_ep ? rt_addr_fmt(a, sizeof(a), f->family, f->dst) : "-");
-	sbuf_printf(o, " path %s host %s verdict %s%s%s", rt_path_name(f->path),
-		    f->host.family ? rt_addr_fmt(a, sizeof(a), f->host.family, f->host.a) : "-",
-		    rt_verdict_name(f->verdict), f->reason ? ":" : "",
-		    f->reason ? rt_drop_name(f->reason) : "");
+	gnv_emit_ip(e, "src_ep", " src_ep %s", f->src_ep ? f->family : 0, f->src);
+	gnv_emit_ip(e, "dst_ep", " dst_ep %s", f->dst_ep ? f->family : 0, f->dst);
+	gnv_emit_str(e, "path", " path %s", rt_path_name(f->path));
+	emit_addr(e, "host", " host %s", &f->host);
+	gnv_emit_str(e, "verdict", " verdict %s", rt_verdict_name(f->verdict));
+	gnv_emit_str(e, "reason", f->reason ? ":%s" : NULL,
+		     f->reason ? rt_drop_name(f->reason) : NULL);
 }
 
-static void show_flows(const struct rt_tables *t, bool filter, uint32_t vni, struct json *j,
-		       struct sbuf *o)
+/*
+ * A flow's key and counters.  JSON orders the 5-tuple src, dst, sport,
+ * dport, the text src sport dst dport: sport is written twice, once for
+ * each form (fmt: the text of src, sport, dst, dport).
+ */
+static void emit_flow_key(struct gnv_emit *e, const struct rt_flow *f, const char *const fmt[4])
 {
+	gnv_emit_ip(e, "src", fmt[0], f->family, f->src);
+	gnv_emit_text(e, fmt[1], f->sport);
+	gnv_emit_ip(e, "dst", fmt[2], f->family, f->dst);
+	gnv_emit_u64(e, "sport", NULL, f->sport);
+	gnv_emit_u64(e, "dport", fmt[3], f->dport);
+	gnv_emit_u64(e, "packets", " packets %llu", f->pkts);
+	gnv_emit_u64(e, "bytes", " bytes %llu", f->bytes);
+}
+
+static void show_flows(const struct rt_tables *t, bool filter, uint32_t vni, struct gnv_emit *e)
+{
+	static const char *const fmt4[4] = { " %s", ":%u", " -> %s", ":%u" };
+	static const char *const fmt6[4] = { " [%s]", ":%u", " -> [%s]", ":%u" };
 	uint32_t *ix, n;
-	char a[RT_ADDR_STR], b[RT_ADDR_STR];
 
 	ix = sorted(t, 'v', &n);
-	if (j)
-		json_arr_open(j, "flows");
+	gnv_emit_arr_open(e, "flows", NULL);
 	for (uint32_t k = 0; ix && k < n; k++) {
 		const struct rt_vpc *v = &t->cfg.vpc[ix[k]];
 
@@ -630,46 +495,23 @@ static void show_flows(const struct rt_tables *t, bool filter, uint32_t vni, str
 		for (uint32_t i = 0; i < v->flows.nsets * 4; i++) {
 			const struct rt_flow *f = &v->flows.e[i];
 			uint64_t age = t->run.now_ns > f->last_ns ? t->run.now_ns - f->last_ns : 0;
-			const char *pn;
+			const char *pn = proto_name(f->proto);
 
 			if (!f->family)
 				continue;
-			pn = proto_name(f->proto);
-			if (j) {
-				json_obj_open(j, NULL);
-				json_u64(j, "vni", v->vni);
-				json_u64(j, "proto", f->proto);
-				json_ip(j, "src", f->family, f->src);
-				json_ip(j, "dst", f->family, f->dst);
-				json_u64(j, "sport", f->sport);
-				json_u64(j, "dport", f->dport);
-				json_u64(j, "packets", f->pkts);
-				json_u64(j, "bytes", f->bytes);
-				json_u64(j, "first_ns", f->first_ns);
-				json_u64(j, "last_ns", f->last_ns);
-				json_u64(j, "idle_ms", age / 1000000);
-				rt_show_flow_fate(f, j, o);
-				json_obj_close(j);
-				continue;
-			}
-			sbuf_printf(o, "vpc %u ", v->vni);
-			if (pn)
-				sbuf_puts(o, pn);
-			else
-				sbuf_printf(o, "proto %u", f->proto);
-			sbuf_printf(o, " %s%s%s:%u -> %s%s%s:%u packets %llu bytes %llu idle_ms %llu",
-				    f->family == 6 ? "[" : "", rt_addr_fmt(a, sizeof(a), f->family, f->src),
-				    f->family == 6 ? "]" : "", f->sport,
-				    f->family == 6 ? "[" : "", rt_addr_fmt(b, sizeof(b), f->family, f->dst),
-				    f->family == 6 ? "]" : "", f->dport,
-				    (unsigned long long)f->pkts, (unsigned long long)f->bytes,
-				    (unsigned long long)(age / 1000000));
-			rt_show_flow_fate(f, NULL, o);
-			sbuf_putc(o, '\n');
+			gnv_emit_obj_open(e, NULL, NULL);
+			gnv_emit_u64(e, "vni", "vpc %u ", v->vni);
+			/* text: the protocol's name (a format with no value) or its number */
+			gnv_emit_u64(e, "proto", pn ? pn : "proto %u", f->proto);
+			emit_flow_key(e, f, f->family == 6 ? fmt6 : fmt4);
+			gnv_emit_u64(e, "first_ns", NULL, f->first_ns);
+			gnv_emit_u64(e, "last_ns", NULL, f->last_ns);
+			gnv_emit_u64(e, "idle_ms", " idle_ms %llu", age / 1000000);
+			emit_flow_fate(e, f);
+			gnv_emit_obj_close(e, "\n");
 		}
 	}
-	if (j)
-		json_arr_close(j);
+	gnv_emit_arr_close(e, NULL);
 	free(ix);
 }
 
@@ -679,121 +521,50 @@ static void show_flows(const struct rt_tables *t, bool filter, uint32_t vni, str
  * are cumulative; top computes rates from their deltas.  Flows only for
  * the VPC given (the drill-down view).
  */
-static void top_kv(struct sbuf *o, const char *k, uint64_t v)
-{
-	sbuf_printf(o, " %s %llu", k, (unsigned long long)v);
-}
-
-static void top_counters(struct json *j, struct sbuf *o, const struct rt_counters *c)
-{
-	if (j) {
-		json_u64(j, "rx_packets", c->rx_pkts);
-		json_u64(j, "rx_bytes", c->rx_bytes);
-		json_u64(j, "tx_packets", c->tx_pkts);
-		json_u64(j, "tx_bytes", c->tx_bytes);
-		json_u64(j, "drops", c->drops);
-		return;
-	}
-	top_kv(o, "rx_packets", c->rx_pkts);
-	top_kv(o, "rx_bytes", c->rx_bytes);
-	top_kv(o, "tx_packets", c->tx_pkts);
-	top_kv(o, "tx_bytes", c->tx_bytes);
-	top_kv(o, "drops", c->drops);
-}
-
 static void show_top(const struct rt_tables *t, const struct rt_runtime_ops *ops, bool filter,
-		     uint32_t vni, struct json *j, struct sbuf *o)
+		     uint32_t vni, struct gnv_emit *e)
 {
+	static const char *const flow_fmt[4] = { " src %s", " sport %u", " dst %s", " dport %u" };
 	const struct rt_stats *s = &t->run.st;
-	char a[RT_ADDR_STR], b[RT_ADDR_STR];
 	uint32_t *ix, n;
 
-	if (j) {
-		json_u64(j, "now_ns", t->run.now_ns);
-		json_obj_open(j, "stats");
-		json_u64(j, "port_rx", s->port_rx);
-		json_u64(j, "underlay_rx", s->underlay_rx);
-		json_u64(j, "delivered", s->delivered);
-		json_u64(j, "forwarded", s->forwarded);
-		json_u64(j, "drops", s->drops);
-		json_u64(j, "tx_errors", s->tx_errors);
-		json_obj_close(j);
-		json_arr_open(j, "ports");
-	} else {
-		sbuf_printf(o, "top now_ns %llu\nstats", (unsigned long long)t->run.now_ns);
-		top_kv(o, "port_rx", s->port_rx);
-		top_kv(o, "underlay_rx", s->underlay_rx);
-		top_kv(o, "delivered", s->delivered);
-		top_kv(o, "forwarded", s->forwarded);
-		top_kv(o, "drops", s->drops);
-		top_kv(o, "tx_errors", s->tx_errors);
-		sbuf_putc(o, '\n');
-	}
+	gnv_emit_u64(e, "now_ns", "top now_ns %llu\n", t->run.now_ns);
+	emit_stats(e, s, true);
+	gnv_emit_arr_open(e, "ports", NULL);
 	for (uint32_t i = 0; i < t->cfg.lim.max_ports; i++) {
 		const struct rt_port *p = &t->cfg.port[i];
 		struct rt_port_info info;
-		int up = -1;
 
 		if (!p->used)
 			continue;
 		memset(&info, 0, sizeof(info));
+		gnv_emit_obj_open(e, NULL, "port");
+		gnv_emit_str(e, "name", " name %s", p->name);
 		if (ops && ops->port_info && !ops->port_info(ops->ctx, (int)i, &info))
-			up = info.up;
-		if (j) {
-			json_obj_open(j, NULL);
-			json_str(j, "name", p->name);
-			if (up < 0)
-				json_null(j, "up");
-			else
-				json_bool(j, "up", up);
-		} else {
-			sbuf_printf(o, "port name %s up %s", p->name, up < 0 ? "-" : up ? "1" : "0");
-		}
-		top_counters(j, o, &p->st.c);
-		if (j)
-			json_obj_close(j);
+			gnv_emit_bool(e, "up", " up %s", info.up, "1", "0");
 		else
-			sbuf_putc(o, '\n');
+			gnv_emit_null(e, "up", " up -");
+		emit_counters(e, &p->st.c, true);
+		gnv_emit_obj_close(e, "\n");
 	}
-	if (j) {
-		json_arr_close(j);
-		json_arr_open(j, "vpcs");
-	}
+	gnv_emit_arr_close(e, NULL);
+	gnv_emit_arr_open(e, "vpcs", NULL);
 	ix = sorted(t, 'v', &n);
 	for (uint32_t k = 0; ix && k < n; k++) {
 		const struct rt_vpc *v = &t->cfg.vpc[ix[k]];
 
-		if (j) {
-			json_obj_open(j, NULL);
-			json_u64(j, "vni", v->vni);
-			json_str(j, "name", v->name);
-			json_u64(j, "endpoints", v->nep);
-			json_u64(j, "flows", flow_count(v));
-		} else {
-			sbuf_printf(o, "vpc vni %u name %s endpoints %u flows %u", v->vni,
-				    v->name[0] ? v->name : "-", v->nep, flow_count(v));
-		}
-		top_counters(j, o, &v->st.c);
-		if (j)
-			json_obj_close(j);
-		else
-			sbuf_putc(o, '\n');
+		gnv_emit_obj_open(e, NULL, "vpc");
+		gnv_emit_u64(e, "vni", " vni %u", v->vni);
+		/* an unnamed VPC: "" in JSON, "-" in text (a format with no value) */
+		gnv_emit_str(e, "name", v->name[0] ? " name %s" : " name -", v->name);
+		gnv_emit_u64(e, "endpoints", " endpoints %u", v->nep);
+		gnv_emit_u64(e, "flows", " flows %u", flow_count(v));
+		emit_counters(e, &v->st.c, true);
+		gnv_emit_obj_close(e, "\n");
 	}
-	if (j) {
-		json_arr_close(j);
-		json_obj_open(j, "drops");
-	}
-	for (unsigned int r = 1; r < RT_DROP__COUNT; r++) {
-		if (j)
-			json_u64(j, rt_drop_name(r), s->drop[r]);
-		else if (s->drop[r])
-			sbuf_printf(o, "drop reason %s count %llu\n", rt_drop_name(r),
-				    (unsigned long long)s->drop[r]);
-	}
-	if (j) {
-		json_obj_close(j);
-		json_arr_open(j, "flows");
-	}
+	gnv_emit_arr_close(e, NULL);
+	emit_drops(e, s->drop, "drop reason %k count %llu\n");
+	gnv_emit_arr_open(e, "flows", NULL);
 	for (uint32_t k = 0; filter && ix && k < n; k++) {
 		const struct rt_vpc *v = &t->cfg.vpc[ix[k]];
 
@@ -804,36 +575,17 @@ static void show_top(const struct rt_tables *t, const struct rt_runtime_ops *ops
 
 			if (!f->family)
 				continue;
-			rt_addr_fmt(a, sizeof(a), f->family, f->src);
-			rt_addr_fmt(b, sizeof(b), f->family, f->dst);
-			if (j) {
-				json_obj_open(j, NULL);
-				json_u64(j, "vni", v->vni);
-				json_u64(j, "proto", f->proto);
-				json_str(j, "src", a);
-				json_str(j, "dst", b);
-				json_u64(j, "sport", f->sport);
-				json_u64(j, "dport", f->dport);
-				json_u64(j, "packets", f->pkts);
-				json_u64(j, "bytes", f->bytes);
-				json_u64(j, "first_ns", f->first_ns);
-				json_u64(j, "last_ns", f->last_ns);
-				rt_show_flow_fate(f, j, o);
-				json_obj_close(j);
-				continue;
-			}
-			sbuf_printf(o, "flow vni %u proto %u src %s sport %u dst %s dport %u", v->vni,
-				    f->proto, a, f->sport, b, f->dport);
-			top_kv(o, "packets", f->pkts);
-			top_kv(o, "bytes", f->bytes);
-			top_kv(o, "first_ns", f->first_ns);
-			top_kv(o, "last_ns", f->last_ns);
-			rt_show_flow_fate(f, NULL, o);
-			sbuf_putc(o, '\n');
+			gnv_emit_obj_open(e, NULL, "flow");
+			gnv_emit_u64(e, "vni", " vni %u", v->vni);
+			gnv_emit_u64(e, "proto", " proto %u", f->proto);
+			emit_flow_key(e, f, flow_fmt);
+			gnv_emit_u64(e, "first_ns", " first_ns %llu", f->first_ns);
+			gnv_emit_u64(e, "last_ns", " last_ns %llu", f->last_ns);
+			emit_flow_fate(e, f);
+			gnv_emit_obj_close(e, "\n");
 		}
 	}
-	if (j)
-		json_arr_close(j);
+	gnv_emit_arr_close(e, NULL);
 	free(ix);
 }
 
@@ -843,9 +595,8 @@ int rt_show_cmd(struct rt_cmd *c, bool json_mode, struct sbuf *out)
 	const char *topic = c->n > 1 ? c->w[1] : "";
 	bool filter = false;
 	uint32_t vni = 0;
-	struct json jj, *j = NULL;
-	struct sbuf tmp = SBUF_INIT;
-	int r;
+	struct gnv_emit e;
+	int r = 0;
 
 	if (*topic && !rt_lang_is_word(topic, rt_show_topics)) {
 		char list[160];
@@ -863,54 +614,44 @@ int rt_show_cmd(struct rt_cmd *c, bool json_mode, struct sbuf *out)
 		if (c->n > 3)
 			return rt_lang_word_err(c, 3, "unexpected word");
 	}
+	gnv_emit_init(&e, out, json_mode, false);
+	gnv_emit_obj_open(&e, NULL, NULL);
+	gnv_emit_u64(&e, "schema", NULL, RT_SHOW_SCHEMA);
 	if (!strcmp(topic, "config")) {
+		struct sbuf tmp = SBUF_INIT;
+
 		r = rt_config_dump(t, &tmp);
-		if (json_mode) {
-			json_init(&jj, out, false);
-			json_obj_open(&jj, NULL);
-			json_u64(&jj, "schema", RT_SHOW_SCHEMA);
-			json_str(&jj, "config", sbuf_str(&tmp));
-			json_obj_close(&jj);
-		} else {
-			sbuf_add(out, sbuf_str(&tmp), tmp.len);
-		}
+		gnv_emit_str(&e, "config", "%s", sbuf_str(&tmp));
 		sbuf_free(&tmp);
-		return r;
-	}
-	if (json_mode) {
-		json_init(&jj, out, false);
-		j = &jj;
-		json_obj_open(j, NULL);
-		json_u64(j, "schema", RT_SHOW_SCHEMA);
-	}
-	if (!*topic) {
-		show_host(t, j, out);
-		show_vpcs(t, false, 0, j, out);
+	} else if (!*topic) {
+		show_host(t, &e);
+		show_vpcs(t, false, 0, &e);
 	} else if (!strcmp(topic, "host")) {
-		show_host(t, j, out);
+		show_host(t, &e);
 	} else if (!strcmp(topic, "vpc")) {
-		show_vpcs(t, filter, vni, j, out);
+		show_vpcs(t, filter, vni, &e);
 	} else if (!strcmp(topic, "net")) {
-		show_nets(t, filter, vni, j, out);
+		show_records(t, 'n', filter, vni, &e);
 	} else if (!strcmp(topic, "ep")) {
-		show_eps(t, filter, vni, j, out);
+		show_records(t, 'e', filter, vni, &e);
 	} else if (!strcmp(topic, "port")) {
-		show_ports(t, c->ops, j, out);
+		show_ports(t, c->ops, &e);
 	} else if (!strcmp(topic, "stats")) {
 		if (filter)
-			show_vpcs(t, filter, vni, j, out);
+			show_vpcs(t, filter, vni, &e);
 		else
-			show_stats(t, j, out);
-		show_drops(t, filter, vni, j, out);
+			emit_stats(&e, &t->run.st, false);
+		show_drops(t, filter, vni, &e);
 	} else if (!strcmp(topic, "flows")) {
-		show_flows(t, filter, vni, j, out);
+		show_flows(t, filter, vni, &e);
 	} else if (!strcmp(topic, "top")) {
-		show_top(t, c->ops, filter, vni, j, out);
+		show_top(t, c->ops, filter, vni, &e);
 	} else {
-		show_drops(t, filter, vni, j, out);
+		show_drops(t, filter, vni, &e);
 	}
-	if (j)
-		json_obj_close(j);
+	gnv_emit_obj_close(&e, NULL);
+	if (r)
+		return r;
 	return out->oom ? -ENOMEM : 0;
 }
 

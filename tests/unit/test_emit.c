@@ -172,6 +172,41 @@ START_TEST(key_in_text)
 }
 END_TEST
 
+/* Prefixes: the address as gnv_emit_ip() writes it, then "/LEN". */
+START_TEST(prefixes)
+{
+	static const uint8_t mapped[16] = { [10] = 0xff, [11] = 0xff, 10, 0, 0, 0 };
+	static const uint8_t compat[16] = { [13] = 1, [15] = 2 };
+	struct sbuf sb = SBUF_INIT;
+	struct gnv_emit e;
+
+	for (int json = 0; json < 2; json++) {
+		sbuf_reset(&sb);
+		gnv_emit_init(&e, &sb, json, false);
+		gnv_emit_obj_open(&e, NULL, "net");
+		gnv_emit_prefix(&e, "prefix", " %s", 4, ip4, 24);
+		gnv_emit_arr_open(&e, "cidrs", NULL);
+		gnv_emit_prefix(&e, NULL, " cidr %s", 6, ip6, 64);
+		gnv_emit_prefix(&e, NULL, " cidr %s", 6, mapped, 120);
+		gnv_emit_prefix(&e, NULL, " cidr %s", 6, compat, 128);
+		gnv_emit_arr_close(&e, NULL);
+		gnv_emit_prefix(&e, "none", " none %s", 0, ip4, 8);
+		gnv_emit_prefix(&e, "pad", " [%-14s]", 4, ip4, 32);
+		gnv_emit_obj_close(&e, "\n");
+		if (json)
+			ck_assert_str_eq(sbuf_str(&sb),
+				"{\"prefix\":\"192.0.2.1/24\",\"cidrs\":[\"2001:db8::1/64\","
+				"\"::ffff:10.0.0.0/120\",\"::1:2/128\"],\"none\":null,"
+				"\"pad\":\"192.0.2.1/32\"}");
+		else
+			ck_assert_str_eq(sbuf_str(&sb),
+				"net 192.0.2.1/24 cidr 2001:db8::1/64 cidr ::ffff:10.0.0.0/120"
+				" cidr ::1:2/128 none - [192.0.2.1/32  ]\n");
+	}
+	sbuf_free(&sb);
+}
+END_TEST
+
 /* The formats renderers use print as printf prints them. */
 START_TEST(like_printf)
 {
@@ -270,6 +305,7 @@ Suite *emit_suite(void)
 	tcase_add_test(tc, text_and_json_only);
 	tcase_add_test(tc, pretty_json);
 	tcase_add_test(tc, key_in_text);
+	tcase_add_test(tc, prefixes);
 	tcase_add_test(tc, like_printf);
 	tcase_add_test(tc, long_values);
 	suite_add_tcase(s, tc);

@@ -326,6 +326,14 @@ START_TEST(show_text_and_json)
 	ok("show net");
 	ck_assert_msg(strstr(sbuf_str(&out), "net 100 10.0.1.0/24 gw 10.0.1.1 bouncer 10.200.0.3 bouncer 10.200.0.4"),
 		      "%s", sbuf_str(&out));
+	rt_vpc_find(t, 100)->flows.evictions = 3;
+	ok("show vpc 100");
+	ck_assert_msg(strstr(sbuf_str(&out), "\n    nets 2 endpoints 4 flows 0 evictions 3\n"), "%s",
+		      sbuf_str(&out));
+	sbuf_reset(&out);
+	ck_assert_int_eq(rt_cmd_exec(t, NULL, "show vpc 100", true, &out), 0);
+	ck_assert_msg(strstr(sbuf_str(&out), "\"flows\":0,\"flow_evictions\":3,"), "%s",
+		      sbuf_str(&out));
 	ok("show port");
 	ck_assert_msg(strstr(sbuf_str(&out), "port tap0 index 0 mtu 1400 endpoints 100/10.0.1.5 100/fd00::5"),
 		      "%s", sbuf_str(&out));
