@@ -15,7 +15,6 @@
 #include <sys/un.h>
 #include <jansson.h>
 #include "ctl_client.h"
-#include "../libcore/num.h"
 #include "../router/ctl.h"
 
 void ctl_client_init(struct ctl_client *c, const char *socket, int timeout_ms)
@@ -179,6 +178,17 @@ json_t *ctl_json_load(const char *s, size_t size)
 	return doc;
 }
 
+const char *ctl_json_next_key(const json_t *obj, const char *prev)
+{
+	void *it;
+
+	if (!json_is_object(obj))
+		return NULL;
+	it = prev ? json_object_iter_next((json_t *)obj, json_object_key_to_iter(prev)) :
+		    json_object_iter((json_t *)obj);
+	return it ? json_object_iter_key(it) : NULL;
+}
+
 void ctl_json_free(json_t *doc)
 {
 	json_decref(doc);
@@ -234,67 +244,4 @@ void ctl_json_bytes(const char *utf8, struct sbuf *out)
 			sbuf_putc(out, (char)*p++);
 		}
 	}
-}
-
-/* ---- text records ---- */
-
-static char *next_word(char **s)
-{
-	char *w = *s + strspn(*s, " \t"), *e;
-
-	if (!*w)
-		return NULL;
-	e = w + strcspn(w, " \t");
-	*s = *e ? e + 1 : e;
-	*e = 0;
-	return w;
-}
-
-int ctl_rec_split(struct ctl_rec *r, char *line, bool eq)
-{
-	char *s = line, *w;
-
-	r->kind = "";
-	r->n = 0;
-	w = next_word(&s);
-	if (!w)
-		return -EINVAL;
-	if (!eq || !strchr(w, '=')) {
-		r->kind = w;
-		w = next_word(&s);
-	}
-	for (; w && r->n < CTL_REC_MAX; w = next_word(&s)) {
-		char *v;
-
-		if (eq) {
-			v = strchr(w, '=');
-			if (!v)
-				continue;
-			*v++ = 0;
-		} else {
-			v = next_word(&s);
-			if (!v)
-				break;
-		}
-		r->key[r->n] = w;
-		r->val[r->n++] = v;
-	}
-	return 0;
-}
-
-const char *ctl_rec_str(const struct ctl_rec *r, const char *key)
-{
-	for (int i = 0; i < r->n; i++)
-		if (!strcmp(r->key[i], key))
-			return r->val[i];
-	return NULL;
-}
-
-int ctl_rec_u64(const struct ctl_rec *r, const char *key, uint64_t max, uint64_t *v)
-{
-	const char *s = ctl_rec_str(r, key);
-
-	if (!s || num_parse_u64(s, 0, max, v))
-		return -EINVAL;
-	return 0;
 }

@@ -5,9 +5,9 @@
  * and its reply; the router's errors reported in genv's one format; and
  * the readers of replies.  A reply whose fields the CLI reads is asked
  * for as JSON and read with jansson (ctl_json_*); text the user asked for
- * is passed through untouched.  The few replies still read as text
- * (`show top`, `drops|mirror since`) go through one record splitter
- * (ctl_rec_*).
+ * is passed through untouched.  Every reply the CLI reads (trace drops
+ * and capture, top, trace path) is JSON: there is no text parser of
+ * router replies.
  *
  * May call: router/ctl.h (socket path, request framing), libcore/sbuf.h,
  * jansson, cli.h (gerr).  Never used below cmd/.
@@ -82,32 +82,14 @@ struct json_t *ctl_json_at(const struct json_t *arr, size_t i);
 uint64_t ctl_json_u64(const struct json_t *obj, const char *key);
 bool ctl_json_bool(const struct json_t *obj, const char *key);
 const char *ctl_json_str(const struct json_t *obj, const char *key);
+/* The keys of an object in order: NULL for the first, then the last one
+ * returned; NULL at the end (and for anything but an object). */
+const char *ctl_json_next_key(const struct json_t *obj, const char *prev);
 /* Member key is present and null. */
 bool ctl_json_is_null(const struct json_t *obj, const char *key);
 /* A JSON string as the bytes the router had: libcore's writer escapes
  * every byte outside printable ASCII as \u00XX, so code points up to
  * U+00FF become one byte again. */
 void ctl_json_bytes(const char *utf8, struct sbuf *out);
-
-/* ---- text records ---- */
-
-#define CTL_REC_MAX 40	/* pairs kept per record; more are ignored */
-
-/* "KIND key value key value ..." (eq false, `show top`) or
- * "KIND key=value ..." (eq true, `drops since`); KIND may be absent in the
- * second form ("next=7 lost=0"): kind is then "". */
-struct ctl_rec {
-	const char *kind;
-	int n;
-	const char *key[CTL_REC_MAX], *val[CTL_REC_MAX];
-};
-
-/* Split one line (no newline) in place: words end in NUL.  Words or keys
- * without a value are ignored.  0, or -EINVAL for an empty line. */
-int ctl_rec_split(struct ctl_rec *r, char *line, bool eq);
-/* The value of key, or NULL. */
-const char *ctl_rec_str(const struct ctl_rec *r, const char *key);
-/* The value of key as a number up to max: 0, or -EINVAL (missing, not a number). */
-int ctl_rec_u64(const struct ctl_rec *r, const char *key, uint64_t max, uint64_t *v);
 
 #endif

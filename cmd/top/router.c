@@ -1,12 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * genv top against a running router: one `show top [VNI]` request per
- * sample over the control socket (router/ctl.h), whose text reply is
- * records of "KIND key value key value ...".  A lost connection is
- * retried at the next sample; the first sample of a new connection is a
- * new baseline (the router may have restarted).  The records are read with
- * ctl_client's text reader: the JSON form of `show top` carries the same
- * fields, but the scripted router of tests/cli/top.sh answers text only.
+ * sample over the control socket (router/ctl.h), asked for JSON and read
+ * with ctl_client's JSON reader (the one reader of router replies).  A
+ * lost connection is retried at the next sample; the first sample of a
+ * new connection is a new baseline (the router may have restarted).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -17,6 +15,7 @@
 #include "../ctl_client.h"
 #include "../../libcore/msg.h"
 #include "../../libcore/num.h"
+#include "../../router/ctl.h"
 
 struct top_router {
 	char *path;
@@ -52,130 +51,140 @@ void top_router_close(struct top_router *r)
 	free(r);
 }
 
-static uint64_t rec_u64(const struct ctl_rec *w, const char *key)
+static void json_ctr(const struct json_t *o, struct top_ctr *c)
 {
-	uint64_t x = 0;
-
-	if (ctl_rec_u64(w, key, UINT64_MAX, &x))
-		x = 0;
-	return x;
+	c->rx_pkts = ctl_json_u64(o, "rx_packets");
+	c->rx_bytes = ctl_json_u64(o, "rx_bytes");
+	c->tx_pkts = ctl_json_u64(o, "tx_packets");
+	c->tx_bytes = ctl_json_u64(o, "tx_bytes");
+	c->drops = ctl_json_u64(o, "drops");
 }
 
-static void rec_ctr(const struct ctl_rec *w, struct top_ctr *c)
+static void json_strcpy(char *dst, size_t size, const struct json_t *o, const char *key)
 {
-	c->rx_pkts = rec_u64(w, "rx_packets");
-	c->rx_bytes = rec_u64(w, "rx_bytes");
-	c->tx_pkts = rec_u64(w, "tx_packets");
-	c->tx_bytes = rec_u64(w, "tx_bytes");
-	c->drops = rec_u64(w, "drops");
+	const char *v = ctl_json_str(o, key);
+
+	snprintf(dst, size, "%s", v ? v : "");
 }
 
-static void rec_str(char *dst, size_t size, const struct ctl_rec *w, const char *key)
+/* An address member of the family fam equal to want (the flow's own). */
+static bool json_is_addr(const struct json_t *o, const char *key, int fam, const uint8_t *want)
 {
-	const char *v = ctl_rec_str(w, key);
+	const char *s = ctl_json_str(o, key);
+	uint8_t a[16];
+	int f = 0;
 
-	snprintf(dst, size, "%s", v && strcmp(v, "-") ? v : "");
+	return s && !parse_ip(s, &f, a) && f == fam && !memcmp(a, want, fam == 6 ? 16 : 4);
 }
 
 /* What the router did with the flow's last packet (older routers send
- * none of it: "-"). */
-static void rec_fate(const struct ctl_rec *w, struct top_flow *f)
+ * none of it: "-"); the verdict as the text form has it, "drop:REASON". */
+static void json_fate(const struct json_t *o, struct top_flow *f)
 {
-	const char *se = ctl_rec_str(w, "src_ep"), *de = ctl_rec_str(w, "dst_ep");
-	const char *path = ctl_rec_str(w, "path"), *host = ctl_rec_str(w, "host");
-	const char *verdict = ctl_rec_str(w, "verdict");
-	uint8_t a[16];
+	const char *path = ctl_json_str(o, "path"), *host = ctl_json_str(o, "host");
+	const char *verdict = ctl_json_str(o, "verdict"), *reason = ctl_json_str(o, "reason");
 	int fam = 0;
 
 	top_flow_unknown(f);
 	/* the endpoint is the flow's own address; anything else is ignored */
-	f->src_ep = se && !parse_ip(se, &fam, a) && fam == f->family &&
-		    !memcmp(a, f->src, fam == 6 ? 16 : 4);
-	f->dst_ep = de && !parse_ip(de, &fam, a) && fam == f->family &&
-		    !memcmp(a, f->dst, fam == 6 ? 16 : 4);
+	f->src_ep = json_is_addr(o, "src_ep", f->family, f->src);
+	f->dst_ep = json_is_addr(o, "dst_ep", f->family, f->dst);
 	if (path)
 		snprintf(f->path, sizeof(f->path), "%s", path);
 	if (host && !parse_ip(host, &fam, f->host))
 		f->host_family = (uint8_t)fam;
 	if (verdict)
-		snprintf(f->verdict, sizeof(f->verdict), "%s", verdict);
+		snprintf(f->verdict, sizeof(f->verdict), "%s%s%s", verdict, reason ? ":" : "",
+			 reason ? reason : "");
 }
 
-static int parse_record(struct top_snap *s, const struct ctl_rec *w)
+static int json_flow(struct top_snap *s, const struct json_t *o)
 {
-	const char *k = w->kind;
+	const char *a = ctl_json_str(o, "src"), *b = ctl_json_str(o, "dst");
+	struct top_flow *f = top_snap_add_flow(s);
+	int fa = 0, fb = 0;
 
-	if (!strcmp(k, "stats")) {
-		/* packets and bytes are the sum of the VPCs (below); drops
-		 * include those no VPC owns (unknown VNI, malformed) */
-		s->total.drops = rec_u64(w, "drops");
-	} else if (!strcmp(k, "port")) {
-		struct top_port *p = top_snap_add_port(s);
-		const char *up = ctl_rec_str(w, "up");
-
-		if (!p)
-			return -ENOMEM;
-		rec_str(p->name, sizeof(p->name), w, "name");
-		p->up = !up || !strcmp(up, "-") ? -1 : !strcmp(up, "1");
-		rec_ctr(w, &p->c);
-	} else if (!strcmp(k, "vpc")) {
-		struct top_vpc *v = top_snap_add_vpc(s);
-
-		if (!v)
-			return -ENOMEM;
-		v->vni = (uint32_t)rec_u64(w, "vni");
-		rec_str(v->name, sizeof(v->name), w, "name");
-		v->endpoints = rec_u64(w, "endpoints");
-		v->flows = rec_u64(w, "flows");
-		rec_ctr(w, &v->c);
-	} else if (!strcmp(k, "drop")) {
-		struct top_drop *d = top_snap_add_drop(s);
-
-		if (!d)
-			return -ENOMEM;
-		rec_str(d->reason, sizeof(d->reason), w, "reason");
-		d->count = rec_u64(w, "count");
-	} else if (!strcmp(k, "flow")) {
-		struct top_flow *f = top_snap_add_flow(s);
-		const char *a = ctl_rec_str(w, "src"), *b = ctl_rec_str(w, "dst");
-		int fa = 0, fb = 0;
-
-		if (!f)
-			return -ENOMEM;
-		f->vni = (uint32_t)rec_u64(w, "vni");
-		f->proto = (uint8_t)rec_u64(w, "proto");
-		if (!a || !b || parse_ip(a, &fa, f->src) || parse_ip(b, &fb, f->dst)) {
-			s->nflow--;
-			return 0;
-		}
-		f->family = (uint8_t)fa;
-		f->sport = (uint16_t)rec_u64(w, "sport");
-		f->dport = (uint16_t)rec_u64(w, "dport");
-		f->pkts = rec_u64(w, "packets");
-		f->bytes = rec_u64(w, "bytes");
-		f->first_ns = rec_u64(w, "first_ns");
-		f->last_ns = rec_u64(w, "last_ns");
-		rec_fate(w, f);
+	if (!f)
+		return -ENOMEM;
+	f->vni = (uint32_t)ctl_json_u64(o, "vni");
+	f->proto = (uint8_t)ctl_json_u64(o, "proto");
+	if (!a || !b || parse_ip(a, &fa, f->src) || parse_ip(b, &fb, f->dst) || fa != fb) {
+		s->nflow--;
+		return 0;
 	}
-	/* "top" and unknown kinds: ignored (newer routers may add records) */
+	f->family = (uint8_t)fa;
+	f->sport = (uint16_t)ctl_json_u64(o, "sport");
+	f->dport = (uint16_t)ctl_json_u64(o, "dport");
+	f->pkts = ctl_json_u64(o, "packets");
+	f->bytes = ctl_json_u64(o, "bytes");
+	f->first_ns = ctl_json_u64(o, "first_ns");
+	f->last_ns = ctl_json_u64(o, "last_ns");
+	json_fate(o, f);
 	return 0;
 }
 
-static int parse_reply(struct top_snap *s, char *text)
+/* The JSON reply of `show top` (router/show.c): stats, ports, vpcs,
+ * drops (an object of every reason; only those that counted are kept, as
+ * the text form lists them) and flows.  Unknown members are ignored:
+ * newer routers may add some.  0, -EINVAL (not a reply) or -ENOMEM. */
+static int parse_reply(struct top_snap *s, const struct sbuf *reply)
 {
-	char *line, *save = NULL;
+	struct json_t *doc = ctl_json_load(reply->buf ? reply->buf : "", reply->len);
+	struct json_t *arr, *drops;
+	int ret = 0;
 
-	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		struct ctl_rec w;
-		int r;
+	if (!doc)
+		return -EINVAL;
+	/* packets and bytes are the sum of the VPCs (below); drops include
+	 * those no VPC owns (unknown VNI, malformed) */
+	s->total.drops = ctl_json_u64(ctl_json_get(doc, "stats"), "drops");
+	arr = ctl_json_get(doc, "ports");
+	for (size_t i = 0; !ret && i < ctl_json_len(arr); i++) {
+		const struct json_t *o = ctl_json_at(arr, i);
+		struct top_port *p = top_snap_add_port(s);
 
-		if (ctl_rec_split(&w, line, false))
-			continue;
-		r = parse_record(s, &w);
-		if (r)
-			return r;
+		if (!p) {
+			ret = -ENOMEM;
+			break;
+		}
+		json_strcpy(p->name, sizeof(p->name), o, "name");
+		p->up = !ctl_json_get(o, "up") || ctl_json_is_null(o, "up") ? -1 : ctl_json_bool(o, "up");
+		json_ctr(o, &p->c);
 	}
-	return s->oom ? -ENOMEM : 0;
+	arr = ctl_json_get(doc, "vpcs");
+	for (size_t i = 0; !ret && i < ctl_json_len(arr); i++) {
+		const struct json_t *o = ctl_json_at(arr, i);
+		struct top_vpc *v = top_snap_add_vpc(s);
+
+		if (!v) {
+			ret = -ENOMEM;
+			break;
+		}
+		v->vni = (uint32_t)ctl_json_u64(o, "vni");
+		json_strcpy(v->name, sizeof(v->name), o, "name");
+		v->endpoints = ctl_json_u64(o, "endpoints");
+		v->flows = ctl_json_u64(o, "flows");
+		json_ctr(o, &v->c);
+	}
+	drops = ctl_json_get(doc, "drops");
+	for (const char *k = NULL; !ret && (k = ctl_json_next_key(drops, k));) {
+		uint64_t n = ctl_json_u64(drops, k);
+		struct top_drop *d;
+
+		if (!n)
+			continue;
+		if (!(d = top_snap_add_drop(s))) {
+			ret = -ENOMEM;
+			break;
+		}
+		snprintf(d->reason, sizeof(d->reason), "%s", k);
+		d->count = n;
+	}
+	arr = ctl_json_get(doc, "flows");
+	for (size_t i = 0; !ret && i < ctl_json_len(arr); i++)
+		ret = json_flow(s, ctl_json_at(arr, i));
+	ctl_json_free(doc);
+	return ret ? ret : s->oom ? -ENOMEM : 0;
 }
 
 /* *fresh: the reply came over a new connection. */
@@ -185,7 +194,7 @@ static int call(struct top_router *r, const char *line, int *status, bool *fresh
 	int ret;
 
 	sbuf_reset(&r->reply);
-	ret = ctl_client_call(&r->ctl, line, 0, status, &r->reply);
+	ret = ctl_client_call(&r->ctl, line, RT_CTL_JSON, status, &r->reply);
 	if (r->ctl.dials != dials)
 		*fresh = true;
 	return ret;
@@ -215,7 +224,7 @@ int top_router_sample(struct top_router *r, uint32_t vni, struct top_snap *s, bo
 	if (status) {
 		struct sbuf msg = SBUF_INIT;
 
-		ctl_error_msg(status, &r->reply, false, &msg);
+		ctl_error_msg(status, &r->reply, true, &msg);
 		ret = gnv_errf(err, errsz, -status, "router: %.200s", sbuf_str(&msg));
 		sbuf_free(&msg);
 		return ret;
@@ -227,7 +236,9 @@ int top_router_sample(struct top_router *r, uint32_t vni, struct top_snap *s, bo
 	s->t_ns = (uint64_t)mono.tv_sec * 1000000000ull + (uint64_t)mono.tv_nsec;
 	s->wall_ns = (uint64_t)real.tv_sec * 1000000000ull + (uint64_t)real.tv_nsec;
 	s->flow_vni = vni;
-	ret = parse_reply(s, r->reply.buf ? r->reply.buf : (char *)"");
+	ret = parse_reply(s, &r->reply);
+	if (ret == -EINVAL)
+		return gnv_errf(err, errsz, ret, "router: 'show top' reply is not a JSON object");
 	if (ret)
 		return gnv_errf(err, errsz, ret, "out of memory");
 	for (uint32_t i = 0; i < s->nvpc; i++) {

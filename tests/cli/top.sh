@@ -158,12 +158,12 @@ check_exit "top -b | head: quiet success" 0 \
 	bash -o pipefail -c "'$GENV' top -b --fast -d 0.1 -r '$tmp/good.pcap' | head -n 1 >/dev/null"
 
 # ---- counter resets and reconnects: a scripted control socket ----
-# Replies to "show top" in order (router/ctl.h wire format).  VPC 100 rx:
+# JSON replies to "show top" in order (router/ctl.h wire format; top asks for JSON).  VPC 100 rx:
 # 1000 (baseline), 1300, 100 (went back: clear stats), 400, 700, then the
 # connection closes and the next reply, 100000 on a new connection (a
 # restarted router), is a new baseline too.
 $PY - "$tmp/fake.sock" >"$tmp/fake.log" 2>&1 <<-'EOF' &
-	import socket, sys
+	import json, socket, sys
 	vals = [1000, 1300, 100, 400, 700, 100000, 100300]
 	srv = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
 	srv.bind(sys.argv[1]); srv.listen(4); srv.settimeout(20)
@@ -178,9 +178,12 @@ $PY - "$tmp/fake.sock" >"$tmp/fake.log" 2>&1 <<-'EOF' &
 	        if b"\n" not in buf: break
 	        buf = buf[buf.index(b"\n") + 1:]
 	        v = vals[i]
-	        body = ("top now_ns 1\nstats port_rx 0 underlay_rx 0 delivered 0 forwarded 0 drops %d tx_errors 0\n"
-	                "vpc vni 100 name blue endpoints 3 flows 1 rx_packets %d rx_bytes %d tx_packets 0 tx_bytes 0 drops %d\n"
-	                "drop reason route.none count %d\n" % (v // 10, v, v * 100, v // 10, v // 10)).encode()
+	        body = json.dumps({"schema": 1, "now_ns": 1,
+	            "stats": {"port_rx": 0, "underlay_rx": 0, "delivered": 0, "forwarded": 0, "drops": v // 10, "tx_errors": 0},
+	            "ports": [],
+	            "vpcs": [{"vni": 100, "name": "blue", "endpoints": 3, "flows": 1, "rx_packets": v,
+	                      "rx_bytes": v * 100, "tx_packets": 0, "tx_bytes": 0, "drops": v // 10}],
+	            "drops": {"route.none": v // 10, "spoof.ip": 0}, "flows": []}).encode()
 	        c.sendall(b"0 %d\n" % len(body) + body)
 	        i += 1
 	        if i == 5: break     # close: top must reconnect

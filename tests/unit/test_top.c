@@ -307,8 +307,7 @@ START_TEST(router_flow_records)
 	struct sbuf o = SBUF_INIT;
 	struct top_snap s;
 	struct rt_flow *e;
-	char old[] = "flow vni 9 proto 6 src fd00::1 sport 1 dst fd00::2 dport 2 packets 5 bytes 500 "
-		     "first_ns 1 last_ns 2\n";
+	struct sbuf old = SBUF_INIT;
 
 	ck_assert_ptr_nonnull(t);
 	ck_assert_int_eq(rt_cmd_exec(t, NULL, "add vpc 100 cidr 10.0.0.0/16", false, &o), 0);
@@ -327,9 +326,9 @@ START_TEST(router_flow_records)
 	e->verdict = RT_DROP;
 	e->reason = RT_DROP_ECN;
 	sbuf_reset(&o);
-	ck_assert_int_eq(rt_cmd_exec(t, NULL, "show top 100", false, &o), 0);
+	ck_assert_int_eq(rt_cmd_exec(t, NULL, "show top 100", true, &o), 0);
 	snap_init(&s, 0);
-	ck_assert_int_eq(parse_reply(&s, o.buf), 0);
+	ck_assert_int_eq(parse_reply(&s, &o), 0);
 	ck_assert_uint_eq(s.nflow, 1);
 	ck_assert_uint_eq(s.flow[0].pkts, 3);
 	ck_assert(s.flow[0].src_ep && !s.flow[0].dst_ep);
@@ -338,14 +337,24 @@ START_TEST(router_flow_records)
 	ck_assert_mem_eq(s.flow[0].host, "\x0a\xc8\x00\x02", 4);
 	ck_assert_str_eq(s.flow[0].verdict, "drop:ecn.ce_not_ect");
 	top_snap_clear(&s);
-	ck_assert_int_eq(parse_reply(&s, old), 0);
+	/* an older router: no src_ep, dst_ep, path, host, verdict */
+	sbuf_puts(&old, "{\"schema\":1,\"flows\":[{\"vni\":9,\"proto\":6,\"src\":\"fd00::1\","
+		  "\"sport\":1,\"dst\":\"fd00::2\",\"dport\":2,\"packets\":5,\"bytes\":500,"
+		  "\"first_ns\":1,\"last_ns\":2}]}");
+	ck_assert_int_eq(parse_reply(&s, &old), 0);
 	ck_assert_uint_eq(s.nflow, 1);
 	ck_assert_uint_eq(s.flow[0].family, 6);
 	ck_assert(!s.flow[0].src_ep && !s.flow[0].dst_ep && !s.flow[0].host_family);
 	ck_assert_str_eq(s.flow[0].path, "-");
 	ck_assert_str_eq(s.flow[0].verdict, "-");
+	/* not a JSON object: refused */
+	top_snap_clear(&s);
+	sbuf_reset(&old);
+	sbuf_puts(&old, "vpc vni 100 name blue");
+	ck_assert_int_eq(parse_reply(&s, &old), -EINVAL);
 	top_snap_free(&s);
 	sbuf_free(&o);
+	sbuf_free(&old);
 	rt_tables_free(t);
 }
 END_TEST
