@@ -5,6 +5,7 @@
  * `genv __complete` (shell completions and the REPL) and the man-page
  * consistency test.  Commands never exit(): they return an exit status
  * (0 ok, 1 runtime failure, 2 usage error; documented others).
+ * Layer: cmd; calls libc.
  */
 #ifndef GENV_CLI_H
 #define GENV_CLI_H

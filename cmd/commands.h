@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-/* One entry point per command file in cmd/. */
+/*
+ * One entry point per command file in cmd/.
+ * Layer: cmd; calls cli and libc.
+ */
 #ifndef GENV_COMMANDS_H
 #define GENV_COMMANDS_H
 

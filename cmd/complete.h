@@ -3,6 +3,7 @@
  * The completion engine shared by `genv __complete` (bash, zsh, fish) and
  * the REPL.  It knows only the command table (cli.h): command names,
  * subcommands and typed option tables, so completions never go stale.
+ * Layer: cmd; calls libc.
  */
 #ifndef GENV_COMPLETE_H
 #define GENV_COMPLETE_H

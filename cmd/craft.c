@@ -4,6 +4,8 @@
  * write them to a pcap file, as hex, as raw bytes, or onto an interface.
  * The packet is built once; --vary patches only the varied fields per
  * packet (libcore/build.h), so millions of packets take a second.
+ * Layer: cmd; calls commands, libcore/build, libcore/json, libcore/lang,
+ * libcore/num, libcore/optreg, libcore/sbuf, libpcap and libc.
  */
 #include <errno.h>
 #include <fcntl.h>

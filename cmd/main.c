@@ -3,6 +3,7 @@
  * genv: one multi-call binary.  `genv COMMAND ...` and `genv-COMMAND ...`
  * (argv[0]) are the same thing.  Commands are matched exactly; a typo gets
  * "did you mean".
+ * Layer: cmd; calls libcore/msg, cli and libc.
  */
 #include <errno.h>
 #include <fcntl.h>

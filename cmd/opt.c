@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-/* Option parsing, usage text and the one error format. */
+/*
+ * Option parsing, usage text and the one error format.
+ * Layer: cmd; calls cli, libcore/json, libcore/num, libcore/sbuf and libc.
+ */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>

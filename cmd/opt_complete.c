@@ -9,6 +9,8 @@
  * The walk mirrors opt_parse() and main(): global options may come before
  * the command, options anywhere after it until "--", an option that takes a
  * value consumes the next word unless written --name=value or -xVALUE.
+ * Layer: cmd; calls commands, complete, ctl_client, libcore/sbuf,
+ * router/config, router/ctl and libc.
  */
 #include <errno.h>
 #include <net/if.h>

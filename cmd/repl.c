@@ -9,6 +9,8 @@
  *
  * Non-terminal input (or -f FILE) is a batch: stop at the first failing
  * command with FILE:LINE unless --force, exit with its status.
+ * Layer: cmd; calls commands, complete, libcore/json, libcore/num,
+ * libcore/sbuf, router/ctl, libedit and libc.
  */
 #include <dirent.h>
 #include <errno.h>

@@ -11,6 +11,8 @@
  * genv.conf(5)); this file only joins them into one line and sends it.
  * The router validates everything and answers with a status and output.
  * `route run` is where the router is wired with its extensions (trace).
+ * Layer: cmd; calls commands, ctl_client, libcore/sbuf, router/ctl,
+ * router/router, router/state, trace/ext and libc.
  */
 #include <errno.h>
 #include <stdio.h>

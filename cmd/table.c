@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-/* The command table: the one list of genv commands (see cli.h). */
+/*
+ * The command table: the one list of genv commands (see cli.h).
+ * Layer: cmd; calls commands and libc.
+ */
 #include <stddef.h>
 #include "commands.h"
 

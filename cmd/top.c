@@ -5,6 +5,8 @@
  * (-b, text or -j JSON Lines).  The model and rates are in top/model.c,
  * the sources in top/pcap.c and top/router.c, one sample of either in
  * top/sample.c (which the screen uses too, so it needs nothing from here).
+ * Layer: cmd; calls commands, cmd/top/top, libcore/num, router/ctl and
+ * libc.
  */
 #include <errno.h>
 #include <signal.h>

@@ -12,6 +12,10 @@
  *
  * The explanation itself is rendered by trace/explain.c, in this process
  * (offline) or in the router (online), so both print the same thing.
+ * Layer: cmd; calls commands, ctl_client, libcore/build, libcore/filter,
+ * libcore/lang, libcore/num, libcore/optreg, libcore/pkt, libcore/print,
+ * router/config, router/ctl, router/dropring, trace/explain, trace/ext,
+ * trace/probe, libpcap and libc.
  */
 #include <errno.h>
 #include <stddef.h>

@@ -37,6 +37,7 @@
  * changes; a rejected command leaves the tables (and the outside world)
  * exactly as they were.  Errors name the word and its position:
  *   "add ep: word 6 '02:00:zz': invalid MAC address"
+ * Layer: router; calls libcore/pkt, libcore/sbuf, tables and libc.
  */
 #ifndef GENV_RT_CONFIG_H
 #define GENV_RT_CONFIG_H

@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-/* The control socket, server and client side.  See ctl.h for the format. */
+/*
+ * The control socket, server and client side.  See ctl.h for the format.
+ * Layer: router; calls libcore/num, epoll and libc.
+ */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>

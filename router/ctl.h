@@ -12,6 +12,7 @@
  * A connection may carry any number of requests; replies come in order.
  * The server never blocks: partial requests and replies wait in per-
  * connection buffers, and a client that stops reading stops being read.
+ * Layer: router; calls libcore/sbuf and libc.
  */
 #ifndef GENV_RT_CTL_H
 #define GENV_RT_CTL_H

@@ -8,6 +8,8 @@
  * queued per destination (the underlay per address family; a TAP write
  * goes out at once) and the queues are flushed before the next batch is
  * read into the same buffers.  Nothing is allocated per packet.
+ * Layer: router; calls router, config, ctl, pipeline, port, state, tables,
+ * epoll and libc.
  */
 #include <errno.h>
 #include <fcntl.h>

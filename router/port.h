@@ -13,6 +13,7 @@
  * UDP source ports, zero copy) can be added without touching the loop.
  * Packets are described by struct rt_pkt, which points into buffers the
  * loop allocated once at start: nothing is allocated per packet.
+ * Layer: router; calls libcore/pkt and libc.
  */
 #ifndef GENV_RT_PORT_H
 #define GENV_RT_PORT_H

@@ -12,6 +12,7 @@
  *
  * The kernel has no batched read or write for TAP; a batch is a series of
  * non-blocking reads until EAGAIN (or the batch is full), per wakeup.
+ * Layer: router; calls port, the TUN driver and libc.
  */
 #include <errno.h>
 #include <fcntl.h>

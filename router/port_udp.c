@@ -21,6 +21,7 @@
  * from ever needing fragmentation, and a datagram too large for the path
  * fails with EMSGSIZE (counted as a tx error) instead of being fragmented.
  * Message arrays live on the stack: no allocation per batch.
+ * Layer: router; calls port and libc.
  */
 #include <errno.h>
 #include <string.h>

@@ -13,6 +13,7 @@
  *
  * Logging goes to stderr, one line per message with a level; messages
  * that packets can trigger are rate-limited per call site.
+ * Layer: router; calls ext and libc.
  */
 #ifndef GENV_RT_ROUTER_H
 #define GENV_RT_ROUTER_H

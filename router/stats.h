@@ -6,6 +6,7 @@
  * drop reason.  The names are stable API: `genv route show drops`, the
  * JSON keys, `genv trace` and the man page use them.  Counters are plain
  * uint64: the router is single-threaded, readers run between batches.
+ * Layer: router; calls libc.
  */
 #ifndef GENV_RT_STATS_H
 #define GENV_RT_STATS_H

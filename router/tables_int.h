@@ -4,6 +4,7 @@
  * indexes, shared so that a lookup (tables.c) and the edit that inserted
  * the key (tables_edit.c) agree on its slot.  Inline: every lookup hashes.
  * Header only; uses prefix.h, libcore/pkt.h and libc.
+ * Layer: router; calls libcore/pkt, prefix and libc.
  */
 #ifndef GENV_RT_TABLES_INT_H
 #define GENV_RT_TABLES_INT_H

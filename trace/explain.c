@@ -3,6 +3,8 @@
  * genv trace packet (see explain.h): the request, the dry run and the
  * rendering.  Text and JSON are rendered from the same values: the
  * decoded input, the pipeline's trace entries and struct rt_out.
+ * Layer: trace; calls libcore/csum, libcore/cursor, libcore/json,
+ * libcore/lang, libcore/num, libcore/print, router/pipeline and libc.
  */
 #include <errno.h>
 #include <stdio.h>

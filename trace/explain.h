@@ -17,6 +17,7 @@
  * An underlay packet is a whole frame (Ethernet, or raw IP with 'raw')
  * with outer IP, UDP to 6081 and the Geneve header; 'from', 'ttl' and
  * 'tos' default to the frame's outer IP source, TTL and TOS.
+ * Layer: trace; calls libcore/pkt, libcore/sbuf, router/tables and libc.
  */
 #ifndef GENV_TRACE_EXPLAIN_H
 #define GENV_TRACE_EXPLAIN_H

@@ -28,6 +28,8 @@
  *   probe results since SEQ
  *     -> one line per result, then "next=N handled=N limited=N malformed=N":
  *   result seq=1 id=7 pseq=1 overflow=0 rtt_ns=N hops=3 hop=10.200.0.1,host,forward,none,TS ...
+ * Layer: trace; calls libcore/opt_genv, libcore/optreg, libcore/sbuf,
+ * router/config, router/pipeline, explain and libc.
  */
 #ifndef GENV_TRACE_PROBE_H
 #define GENV_TRACE_PROBE_H

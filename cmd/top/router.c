@@ -5,6 +5,8 @@
  * with ctl_client's JSON reader (the one reader of router replies).  A
  * lost connection is retried at the next sample; the first sample of a
  * new connection is a new baseline (the router may have restarted).
+ * Layer: cmd; calls top, cmd/ctl_client, libcore/msg, libcore/num,
+ * router/ctl and libc.
  */
 #include <errno.h>
 #include <stdlib.h>
