@@ -333,12 +333,13 @@ int main(int argc, char **argv)
 		encap_ns = (now_ns() - t0) / npk;
 		memcpy(ubuf, out.data, out.size);
 		usz = out.size;
-		/* turn it around: to the local endpoint */
+		/* turn it around: from the remote peer, sent by its host
+		 * (spec_of(.., 7): 10.200.0.8), to the local endpoint */
 		memcpy(ubuf + 8 + 16 + 14 + 16, pbuf + RT_HEADROOM + 14 + 12, 4);
-		memcpy(ubuf + 8 + 16 + 14 + 12, "\x0a\x0a\x0a\x0a", 4);
+		memcpy(ubuf + 8 + 16 + 14 + 12, "\x0a\xff\xff\xfe", 4);
 		memset(&m, 0, sizeof(m));
 		m.src.family = 4;
-		memcpy(m.src.a, "\x0a\xc8\x00\x07", 4);
+		memcpy(m.src.a, "\x0a\xc8\x00\x08", 4);
 		m.ttl = 64;
 		{
 			static uint8_t work[2048];

@@ -7,7 +7,9 @@
  *
  *   set host addr 10.200.0.1 [id h1] [mac MAC] [mtu 1500] [dscp 0] [ttl 64] [rts on|off]
  *   add vpc 100 [name blue] cidr 10.0.0.0/16 [cidr fd00::/64] [divider 10.200.0.3 ...]
+ *          [peers 10.200.0.9 ...]
  *   set vpc 100 [name N] [cidr ... (replaces)] [divider A ... | divider none]
+ *          [peers A ... | peers none]
  *   add net 100 10.0.1.0/24 [gw 10.0.1.1] [bouncer 10.200.0.3 ...]
  *   set net 100 10.0.1.0/24 [gw IP] [bouncer A ... | bouncer none]
  *   add port tap0 [mtu 1400]

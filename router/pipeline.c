@@ -90,6 +90,8 @@ struct ctx {
 	struct rt_port *pt;	/* ingress port (from a port) */
 	struct rt_vpc *v;
 	struct rt_ep *src;	/* sending endpoint (from a port) */
+	const struct rt_ep *inner_src;	/* underlay: the inner source's endpoint, or NULL */
+	bool inner_src_looked;	/* inner_src was looked up (relayed packets skip it) */
 	const struct rt_ul_meta *meta;	/* underlay: what the socket saw */
 	struct rt_flow *flow;	/* this packet's flow entry (live runs only) */
 	uint8_t *frame;		/* from a port: the frame; underlay: the payload */
@@ -215,8 +217,10 @@ static void flow_note(struct ctx *c, const struct gnv_layers *l, uint32_t hash)
 	victim->pkts = 1;
 	victim->bytes = c->size;
 	victim->first_ns = victim->last_ns = c->t->run.now_ns;
-	/* from a port the sender passed anti-spoofing; from the underlay, look */
-	victim->src_ep = c->src || rt_ep_find(c->t, c->v->vni, fam, l->ip.src.a);
+	/* from a port the sender passed anti-spoofing; from the underlay the
+	 * trust check looked the source up, unless a relay sent it */
+	victim->src_ep = c->src || c->inner_src ||
+			 (c->meta && !c->inner_src_looked && rt_ep_find(c->t, c->v->vni, fam, l->ip.src.a));
 	c->flow = victim;
 }
 
@@ -881,6 +885,67 @@ static enum rt_verdict port_packet(struct ctx *c, int port)
 
 /* ---- from the underlay ---- */
 
+/* A remote endpoint that lives on host index h. */
+static bool ep_on_host(const struct rt_ep *e, uint32_t h)
+{
+	for (unsigned int i = 0; i < e->nhost; i++)
+		if (e->host[i] == h)
+			return true;
+	return false;
+}
+
+static const char *vh_roles(char *buf, size_t size, const struct rt_vpc_host *vh)
+{
+	snprintf(buf, size, "%s%s%s", vh->eps ? ", endpoint host" : "",
+		 vh->relays ? ", bouncer/divider" : "", vh->peers ? ", peer" : "");
+	return buf + 2;
+}
+
+/*
+ * The inner source may come from this sender: a relay (bouncer or divider
+ * of the VPC) carries anyone's traffic; otherwise an endpoint's packets
+ * come from one of its own hosts, and a source that is no endpoint of the
+ * VPC (a gateway's traffic, an endpoint this host was not told of) only
+ * from a peer.  False: dropped (spoof.remote).
+ */
+static bool inner_src_ok(struct ctx *c, const struct rt_vpc_host *vh, uint32_t hs,
+			 const struct gnv_ip *ip)
+{
+	const struct rt_ep *e = c->inner_src;
+	const struct rt_tables *t = c->t;
+	char a[RT_ADDR_STR], b[RT_ADDR_STR], s[RT_ADDR_STR];
+
+	if (vh->relays) {
+		TR(c, "spoof", "pass", "%s relayed by bouncer/divider %s", addr_s(a, &ip->src),
+		   addr_s(s, &c->meta->src));
+		return true;
+	}
+	if (!e && !vh->peers) {
+		drop(c, RT_DROP_SPOOF_REMOTE, "spoof",
+		     "%s is no endpoint of vpc %u and %s is no bouncer, divider or peer",
+		     addr_s(a, &ip->src), c->v->vni, addr_s(s, &c->meta->src));
+		return false;
+	}
+	if (!e) {
+		TR(c, "spoof", "pass", "%s is no endpoint; from peer %s", addr_s(a, &ip->src),
+		   addr_s(s, &c->meta->src));
+		return true;
+	}
+	if (e->port >= 0) {
+		drop(c, RT_DROP_SPOOF_REMOTE, "spoof", "endpoint %s lives on this host, not on %s",
+		     addr_s(a, &ip->src), addr_s(s, &c->meta->src));
+		return false;
+	}
+	if (!ep_on_host(e, hs)) {
+		drop(c, RT_DROP_SPOOF_REMOTE, "spoof", "endpoint %s lives on %s%s, not on %s",
+		     addr_s(a, &ip->src), addr_s(b, &t->cfg.host[e->host[0]].addr),
+		     e->nhost > 1 ? " ..." : "", addr_s(s, &c->meta->src));
+		return false;
+	}
+	TR(c, "spoof", "pass", "endpoint %s on host %s", addr_s(a, &ip->src), addr_s(s, &c->meta->src));
+	return true;
+}
+
 static bool known_critical(const struct rt_tables *t, const struct gnv_opt *o)
 {
 	uint8_t type = o->type & 0x7f;
@@ -899,11 +964,12 @@ static enum rt_verdict underlay_packet(struct ctx *c)
 	const struct gnv_geneve *g = &pk->gnv;
 	const struct gnv_layers *l = &pk->inner;
 	struct gnv_decode_cfg cfg;
+	const struct rt_vpc_host *vh;
 	struct rt_net *n;
 	struct rt_ep *d;
 	uint32_t hash, hi = RT_NONE;
 	bool self_b, self_d;
-	int fam;
+	int fam, hs;
 	char a[RT_ADDR_STR], p[RT_PREFIX_STR], s[RT_ADDR_STR];
 
 	memset(out, 0, sizeof(*out));
@@ -952,6 +1018,15 @@ static enum rt_verdict underlay_packet(struct ctx *c)
 	if (!c->v)
 		return drop(c, RT_DROP_VNI_UNKNOWN, "vpc", "no VPC with VNI %u", g->vni);
 	TR(c, "vpc", "pass", "vpc %u%s%s", c->v->vni, c->v->name[0] ? " " : "", c->v->name);
+	/* trust: only the VPC's own hosts send into it (tables.h, rt_vpc_host) */
+	hs = rt_host_find(t, &meta->src);
+	vh = hs < 0 ? NULL : rt_vpc_host_find(t, rt_vpc_index(t, c->v), (uint32_t)hs);
+	if (!vh)
+		return drop(c, RT_DROP_UNKNOWN_PEER, "peer",
+			    "%s is no endpoint host, bouncer, divider or peer of vpc %u",
+			    addr_s(s, &meta->src), c->v->vni);
+	TR(c, "peer", "pass", "%s: %s of vpc %u", addr_s(s, &meta->src),
+	   vh_roles(p, sizeof(p), vh), c->v->vni);
 	if (c->live) {
 		c->v->st.c.rx_pkts++;
 		c->v->st.c.rx_bytes += size;
@@ -965,6 +1040,13 @@ static enum rt_verdict underlay_packet(struct ctx *c)
 	fam = l->ip.version;
 	TR(c, "parse", "ip", "inner IPv%d %s -> %s proto %u, %u bytes", fam, addr_s(a, &l->ip.src),
 	   addr_s(p, &l->ip.dst), l->ip.proto, l->ip.tot_len);
+	/* a relay carries anyone's packets: no lookup on the bouncer's hot path */
+	if (!vh->relays) {
+		c->inner_src = rt_ep_find(t, g->vni, fam, l->ip.src.a);
+		c->inner_src_looked = true;
+	}
+	if (!inner_src_ok(c, vh, (uint32_t)hs, &l->ip))
+		return RT_DROP;
 	if (ip_multicast(&l->ip))
 		return drop(c, RT_DROP_MULTICAST, "parse", "destination %s", addr_s(a, &l->ip.dst));
 	hash = flow_hash_layers(l, 0);

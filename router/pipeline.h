@@ -14,7 +14,9 @@
  *   oversize for the path -> RT_REPLY ICMP frag-needed / packet-too-big
  *
  * From the underlay (UDP payload = Geneve header onward):
- *   RFC 8926 checks -> O bit: RT_CONTROL -> VNI -> VPC -> inner dst:
+ *   RFC 8926 checks -> O bit: RT_CONTROL -> VNI -> VPC
+ *   -> trust: outer source a host of the VPC (underlay.unknown_peer), inner
+ *      source on that host unless relayed (spoof.remote) -> inner dst:
  *     local endpoint -> RT_DELIVER (decapsulated, RFC 6040 ECN)
  *     this host is its bouncer/divider -> RT_FORWARD onward (outer TTL-1)
  *     else RT_DROP route.not_local

@@ -165,6 +165,11 @@ static void emit_vpc(struct gnv_emit *e, const struct rt_tables *t, const struct
 	for (unsigned int i = 0; i < v->ndivider; i++)
 		emit_addr(e, NULL, " divider %s", &t->cfg.host[v->divider[i]].addr);
 	gnv_emit_arr_close(e, NULL);
+	/* trusted senders besides the VPC's hosts (the trust model, genv-route(8)) */
+	gnv_emit_arr_open(e, "peers", NULL);
+	for (unsigned int i = 0; i < v->npeer; i++)
+		emit_addr(e, NULL, " peers %s", &t->cfg.host[v->peer[i]].addr);
+	gnv_emit_arr_close(e, NULL);
 }
 
 static void emit_net(struct gnv_emit *e, const struct rt_tables *t, const struct rt_net *n,

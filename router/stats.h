@@ -3,7 +3,8 @@
  * Router counters and drop reasons.
  *
  * Every packet the pipeline does not pass on is counted under exactly one
- * drop reason.  The names are stable API: `genv route show drops`, the
+ * drop reason.  New reasons go at the end (the codes are in flow entries
+ * and drop records).  The names are stable API: `genv route show drops`, the
  * JSON keys, `genv trace` and the man page use them.  Counters are plain
  * uint64: the router is single-threaded, readers run between batches.
  * Layer: router; calls libc.
@@ -40,7 +41,9 @@
 	X(VNI_UNKNOWN,     "vni.unknown",       "VNI is not a configured VPC") \
 	X(INNER_MALFORMED, "inner.malformed",   "inner frame invalid, truncated, or not IPv4/IPv6") \
 	X(ECN,             "ecn.ce_not_ect",    "outer CE mark on a not-ECT inner packet (RFC 6040 drop)") \
-	X(FRAME_OVERSIZE,  "frame.oversize",    "frame or underlay datagram larger than the receive buffer (9216 bytes)")
+	X(FRAME_OVERSIZE,  "frame.oversize",    "frame or underlay datagram larger than the receive buffer (9216 bytes)") \
+	X(UNKNOWN_PEER,    "underlay.unknown_peer", "Geneve from an underlay address that is no endpoint host, bouncer, divider or peer of the VPC") \
+	X(SPOOF_REMOTE,    "spoof.remote",      "inner source is an endpoint that lives on another host, or no endpoint and the sender no bouncer, divider or peer")
 
 enum rt_drop {
 #define RT_X(e, n, d) RT_DROP_##e,

@@ -46,6 +46,7 @@ void rt_limits_default(struct rt_limits *l)
 	l->max_nets = 16384;
 	l->max_eps = 65536;
 	l->max_hosts = 4096;
+	l->max_vpc_hosts = 0;	/* from the others: rt_tables_new() */
 	l->max_ports = 256;
 	l->flows_per_vpc = 1024;
 	l->icmp_rate = 100;
@@ -95,25 +96,50 @@ static void big_free(void *p, size_t n, size_t size)
 	munmap(p, (bytes + BIG_ALLOC - 1) & ~(size_t)(BIG_ALLOC - 1));
 }
 
-static int index_init(struct rt_index *ix, uint32_t nobj)
+/* Zeroed slots for a hash table: a power of two >= need (at least 16). */
+static void *slots_alloc(uint64_t need, size_t size, uint32_t *mask, int *err)
 {
 	uint64_t n = 16;
+	void *p;
 
-	while (n < (uint64_t)nobj * 2)
+	while (n < need)
 		n <<= 1;
+	*err = -ENOSPC;
 	if (n > (1ull << 31))
-		return -ENOSPC;
-	ix->s = big_calloc(n, sizeof(*ix->s));
-	if (!ix->s)
-		return -ENOMEM;
-	ix->mask = (uint32_t)(n - 1);
-	return 0;
+		return NULL;
+	*err = -ENOMEM;
+	p = big_calloc(n, size);
+	if (p)
+		*mask = (uint32_t)(n - 1);
+	return p;
+}
+
+static int index_init(struct rt_index *ix, uint32_t nobj)
+{
+	int err;
+
+	ix->s = slots_alloc((uint64_t)nobj * 2, sizeof(*ix->s), &ix->mask, &err);
+	return ix->s ? 0 : err;
 }
 
 static void index_free(struct rt_index *ix)
 {
 	if (ix->s)
 		big_free(ix->s, (size_t)ix->mask + 1, sizeof(*ix->s));
+}
+
+/*
+ * The trust table (rt_vpc_host): max_vpc_hosts pairs (the edits check),
+ * at most 3/4 full so probes stay short and a free slot always ends them.
+ * Defaults: 147,456 pairs, 2^18 slots of 16 bytes: 4 MiB.
+ */
+static int vh_init(struct rt_tables *t, const struct rt_limits *l)
+{
+	uint64_t pairs = l->max_vpc_hosts;
+	int err;
+
+	t->cfg.vh = slots_alloc(pairs + pairs / 3 + 1, sizeof(*t->cfg.vh), &t->cfg.vh_mask, &err);
+	return t->cfg.vh ? 0 : err;
 }
 
 /* ---- create / free ---- */
@@ -134,6 +160,7 @@ struct rt_tables *rt_tables_new(const struct rt_limits *lim)
 		if (lim->max_nets) d.max_nets = lim->max_nets;
 		if (lim->max_eps) d.max_eps = lim->max_eps;
 		if (lim->max_hosts) d.max_hosts = lim->max_hosts;
+		if (lim->max_vpc_hosts) d.max_vpc_hosts = lim->max_vpc_hosts;
 		if (lim->max_ports) d.max_ports = lim->max_ports;
 		if (lim->flows_per_vpc) d.flows_per_vpc = lim->flows_per_vpc;
 		if (lim->icmp_rate) d.icmp_rate = lim->icmp_rate;
@@ -143,6 +170,16 @@ struct rt_tables *rt_tables_new(const struct rt_limits *lim)
 	    d.max_vpcs > (1u << 24) || d.max_nets > (1u << 28) ||
 	    !pow2(d.flows_per_vpc) || d.flows_per_vpc < 4)
 		return NULL;
+	if (!d.max_vpc_hosts) {
+		/* typically an endpoint shares its host with others of its VPC;
+		 * count one pair each, and the relays and peers */
+		uint64_t n = (uint64_t)d.max_eps + d.max_nets +
+			     (uint64_t)d.max_vpcs * (RT_MAX_DIVIDERS + RT_MAX_PEERS);
+
+		d.max_vpc_hosts = n > UINT32_MAX ? UINT32_MAX : (uint32_t)n;
+	}
+	if ((uint64_t)d.max_vpc_hosts > (uint64_t)d.max_vpcs * d.max_hosts)
+		d.max_vpc_hosts = (uint32_t)((uint64_t)d.max_vpcs * d.max_hosts);
 	t = calloc(1, sizeof(*t));
 	if (!t)
 		return NULL;
@@ -159,7 +196,7 @@ struct rt_tables *rt_tables_new(const struct rt_limits *lim)
 	t->cfg.free_ep = malloc(sizeof(*t->cfg.free_ep) * d.max_eps);
 	if (!t->cfg.vpc || !t->cfg.net || !t->cfg.ep || !t->cfg.host || !t->cfg.port || !t->cfg.free_ep ||
 	    index_init(&t->cfg.vpc_ix, d.max_vpcs) || index_init(&t->cfg.net_ix, d.max_nets) ||
-	    index_init(&t->cfg.ep_ix, d.max_eps) || index_init(&t->cfg.host_ix, d.max_hosts) ||
+	    index_init(&t->cfg.ep_ix, d.max_eps) || index_init(&t->cfg.host_ix, d.max_hosts) || vh_init(t, &d) ||
 	    !(t->run.drops = rt_dropring_new())) {
 		rt_tables_free(t);
 		return NULL;
@@ -190,6 +227,8 @@ void rt_tables_free(struct rt_tables *t)
 	index_free(&t->cfg.net_ix);
 	index_free(&t->cfg.ep_ix);
 	index_free(&t->cfg.host_ix);
+	if (t->cfg.vh)
+		big_free(t->cfg.vh, (size_t)t->cfg.vh_mask + 1, sizeof(*t->cfg.vh));
 	rt_dropring_free(t->run.drops);
 	rt_dropring_free(t->run.mirror);
 	rt_exts_free(&t->exts);
@@ -208,6 +247,7 @@ size_t rt_tables_memory(const struct rt_tables *t)
 	m += rt_dropring_memory(t->run.drops);
 	m += ((size_t)t->cfg.vpc_ix.mask + 1 + t->cfg.net_ix.mask + 1 + t->cfg.ep_ix.mask + 1 +
 	      t->cfg.host_ix.mask + 1) * sizeof(struct rt_slot);
+	m += ((size_t)t->cfg.vh_mask + 1) * sizeof(*t->cfg.vh);
 	for (uint32_t i = 0; i < t->cfg.lim.max_vpcs; i++)
 		if (t->cfg.vpc[i].used)
 			m += (size_t)t->cfg.vpc[i].flows.nsets * 4 * sizeof(struct rt_flow);
@@ -402,6 +442,45 @@ const struct rt_host *rt_host_get(const struct rt_tables *t, uint32_t idx)
 	if (idx >= t->cfg.lim.max_hosts || !t->cfg.host[idx].refs)
 		return NULL;
 	return &t->cfg.host[idx];
+}
+
+int rt_host_find(const struct rt_tables *t, const struct gnv_addr *a)
+{
+	struct gnv_addr k = { .family = a->family };
+	uint32_t h, i;
+	const struct rt_slot *s;
+
+	/* the hash reads 8 bytes of an IPv4 address: zero what follows
+	 * (constant sizes: the packet path calls this, no libc call) */
+	if (a->family == 6)
+		memcpy(k.a, a->a, 16);
+	else if (a->family == 4)
+		memcpy(k.a, a->a, 4);
+	else
+		return -1;
+	h = rt_hash_addr(&k);
+	for (i = h & t->cfg.host_ix.mask;; i = (i + 1) & t->cfg.host_ix.mask) {
+		s = &t->cfg.host_ix.s[i];
+		if (!s->tag)
+			return -1;
+		if (s->tag == h && t->cfg.host[s->idx].addr.family == k.family &&
+		    !memcmp(t->cfg.host[s->idx].addr.a, k.a, 16))
+			return (int)s->idx;
+	}
+}
+
+const struct rt_vpc_host *rt_vpc_host_find(const struct rt_tables *t, uint32_t vpc, uint32_t host)
+{
+	uint32_t i = rt_hash_vpc_host(vpc, host) & t->cfg.vh_mask;
+	const struct rt_vpc_host *e;
+
+	for (;; i = (i + 1) & t->cfg.vh_mask) {
+		e = &t->cfg.vh[i];
+		if (!(e->eps | e->relays | e->peers))
+			return NULL;
+		if (e->vpc == vpc && e->host == host)
+			return e;
+	}
 }
 
 bool rt_host_is_self(const struct rt_tables *t, uint32_t idx)

@@ -6,6 +6,7 @@
  *   VNI --hash--> rt_vpc --LPM over its nets--> rt_net (bouncers)
  *   (VNI, IP) --open-addressing hash--> rt_ep (local port | remote hosts)
  *   port index --> rt_port --(MAC, IP)--> its endpoints (anti-spoofing)
+ *   (VPC, outer source host) --hash--> rt_vpc_host (who may send into a VPC)
  *
  * Every table is sized once by rt_tables_new() from struct rt_limits and
  * never grows: lookups are O(1) (endpoint, VPC, host) or O(number of
@@ -42,6 +43,7 @@
 #define RT_VPC_MAX_CIDRS	8
 #define RT_MAX_DIVIDERS		8
 #define RT_MAX_BOUNCERS		8
+#define RT_MAX_PEERS		8	/* `peers`: trusted senders besides the VPC's hosts */
 #define RT_EP_MAX_HOSTS		8
 #define RT_EP_MAX_LABELS	31	/* one genv label option: 124 data bytes */
 #define RT_PORT_MAX_EPS		8	/* endpoints behind one port (IPv4 + IPv6 ...) */
@@ -59,6 +61,8 @@ struct rt_limits {
 	uint32_t max_nets;	/* 16384 */
 	uint32_t max_eps;	/* 65536 */
 	uint32_t max_hosts;	/* 4096 underlay peers (at most 65535) */
+	uint32_t max_vpc_hosts;	/* (VPC, host) trust pairs: max_eps + max_nets +
+				 * 16 * max_vpcs (at most max_vpcs * max_hosts) */
 	uint32_t max_ports;	/* 256 local ports */
 	uint32_t flows_per_vpc;	/* 1024 flow entries per VPC (power of two, >= 4) */
 	uint32_t icmp_rate;	/* ICMP errors per second, whole router: 100 */
@@ -137,6 +141,8 @@ struct rt_vpc {
 	struct rt_prefix cidr[RT_VPC_MAX_CIDRS];
 	uint8_t ndivider;
 	uint16_t divider[RT_MAX_DIVIDERS];	/* host indexes */
+	uint8_t npeer;
+	uint16_t peer[RT_MAX_PEERS];	/* host indexes: `peers` (dump/show print them) */
 	uint32_t nnet, nep;		/* objects that refer to this VPC */
 	uint64_t plen4;			/* bit L: a net of prefix length L (IPv4) */
 	uint64_t plen6[3];		/* bits 0..128 (IPv6) */
@@ -212,6 +218,26 @@ struct rt_index {
 	uint32_t mask;			/* slots - 1 */
 };
 
+/*
+ * Trust of the underlay: one entry per (VPC, host) pair that an object of
+ * the VPC names, with its references counted by role.  A Geneve packet is
+ * accepted into a VPC only from a host with an entry (else drop
+ * underlay.unknown_peer); relays (bouncers, dividers) may carry any inner
+ * source, peers any source that is no endpoint of the VPC, and an
+ * endpoint's packets must come from one of its own hosts (else drop
+ * spoof.remote).  Open addressing (linear probing) keyed by (vpc, host),
+ * max_vpc_hosts pairs in a table sized at start (at most 3/4 full); the
+ * checked edits refuse a pair beyond that (ENOSPC), keep the counts and
+ * free an entry when they all reach 0.
+ */
+struct rt_vpc_host {
+	uint32_t vpc;			/* VPC index */
+	uint16_t host;			/* host index */
+	uint16_t peers;			/* in the VPC's peers list (0 or 1) */
+	uint32_t eps;			/* rt_ep.host[] entries of the VPC's endpoints */
+	uint32_t relays;		/* rt_net.bouncer[] of its nets, its rt_vpc.divider[] */
+};
+
 struct rt_dropring;
 
 /*
@@ -228,6 +254,8 @@ struct rt_config {
 	struct rt_host *host;		/* [max_hosts] */
 	struct rt_port *port;		/* [max_ports] */
 	struct rt_index vpc_ix, net_ix, ep_ix, host_ix;
+	struct rt_vpc_host *vh;		/* trust entries [vh_mask + 1] */
+	uint32_t vh_mask, nvh;
 	uint32_t nvpc, nnet, nep, nhost, nport;
 	uint32_t *free_ep;		/* stack of free endpoint indexes */
 	uint32_t nfree_ep;
@@ -290,6 +318,11 @@ struct rt_ep *rt_ep_by_port(const struct rt_tables *t, int port, const uint8_t m
 struct rt_port *rt_port_get(const struct rt_tables *t, int port);	/* NULL if unused */
 int rt_port_find(const struct rt_tables *t, const char *name);		/* index or -1 */
 const struct rt_host *rt_host_get(const struct rt_tables *t, uint32_t idx);
+/* The interned host with this address: its index, or -1.  O(1). */
+int rt_host_find(const struct rt_tables *t, const struct gnv_addr *a);
+/* The trust entry of (VPC index, host index), or NULL when the host is no
+ * endpoint host, bouncer, divider or peer of that VPC.  O(1). */
+const struct rt_vpc_host *rt_vpc_host_find(const struct rt_tables *t, uint32_t vpc, uint32_t host);
 bool rt_host_is_self(const struct rt_tables *t, uint32_t idx);
 /* The VPC CIDR containing ip, or NULL. */
 const struct rt_prefix *rt_vpc_cidr_of(const struct rt_vpc *v, int family, const uint8_t *ip);
@@ -317,6 +350,8 @@ struct rt_vpc_spec {
 	struct rt_prefix cidr[RT_VPC_MAX_CIDRS];
 	uint8_t ndivider;
 	struct gnv_addr divider[RT_MAX_DIVIDERS];
+	uint8_t npeer;
+	struct gnv_addr peer[RT_MAX_PEERS];	/* `peers` */
 };
 
 struct rt_net_spec {
@@ -347,7 +382,7 @@ struct rt_ep_spec {
 /* All return 0 or -errno (EEXIST, ENOENT, ENOSPC, EINVAL, EBUSY, ENOMEM)
  * with one line in err; nothing changes on error. */
 int rt_vpc_add(struct rt_tables *t, const struct rt_vpc_spec *s, char *err, size_t errsz);
-/* Replace name and dividers (CIDRs too, if no net/endpoint falls outside). */
+/* Replace name, dividers and peers (CIDRs too, if no net/endpoint falls outside). */
 int rt_vpc_set(struct rt_tables *t, const struct rt_vpc_spec *s, char *err, size_t errsz);
 /* EBUSY while nets or endpoints refer to it. */
 int rt_vpc_del(struct rt_tables *t, uint32_t vni, char *err, size_t errsz);

@@ -72,59 +72,73 @@ static void plen_set(struct rt_vpc *v, int family, unsigned int len, bool on)
 
 /* ---- hosts (interned underlay peers) ---- */
 
-static int host_find(const struct rt_tables *t, const struct gnv_addr *a)
+static bool addr_in(const struct gnv_addr *a, const struct gnv_addr *list, unsigned int n)
 {
-	uint32_t h = rt_hash_addr(a), i;
-	const struct rt_slot *s;
-
-	for (i = h & t->cfg.host_ix.mask;; i = (i + 1) & t->cfg.host_ix.mask) {
-		s = &t->cfg.host_ix.s[i];
-		if (!s->tag)
-			return -1;
-		if (s->tag == h && gnv_addr_eq(&t->cfg.host[s->idx].addr, a))
-			return (int)s->idx;
-	}
+	for (unsigned int i = 0; i < n; i++)
+		if (gnv_addr_eq(a, &list[i]))
+			return true;
+	return false;
 }
 
-/* Validate a list of host addresses: distinct, and room to intern them. */
+/* What an edit adds: new hosts to intern, new (VPC, host) trust pairs. */
+struct need {
+	unsigned int hosts, pairs;
+};
+
+/*
+ * Validate a list of host addresses of an object of VPC vpc (index;
+ * RT_NONE for a VPC being added): distinct, and count what is new.
+ * Addresses in counted[0..ncounted) are already in *need.
+ */
 static int hosts_check(const struct rt_tables *t, const struct gnv_addr *a, unsigned int n,
-		       const char *what, unsigned int *need, char *err, size_t errsz)
+		       const struct gnv_addr *counted, unsigned int ncounted, uint32_t vpc,
+		       const char *what, struct need *need, char *err, size_t errsz)
 {
 	char buf[RT_ADDR_STR];
 
 	for (unsigned int i = 0; i < n; i++) {
+		int h;
+
 		if (a[i].family != 4 && a[i].family != 6)
 			FAIL(EINVAL, "%s %u: no address", what, i + 1);
-		for (unsigned int j = 0; j < i; j++)
-			if (gnv_addr_eq(&a[i], &a[j]))
-				FAIL(EINVAL, "%s %s given twice", what,
-				     rt_addr_fmt(buf, sizeof(buf), a[i].family, a[i].a));
-		if (host_find(t, &a[i]) < 0)
-			(*need)++;
+		if (addr_in(&a[i], a, i))
+			FAIL(EINVAL, "%s %s given twice", what,
+			     rt_addr_fmt(buf, sizeof(buf), a[i].family, a[i].a));
+		if (addr_in(&a[i], counted, ncounted))
+			continue;
+		h = rt_host_find(t, &a[i]);
+		need->hosts += h < 0;
+		need->pairs += h < 0 || vpc == RT_NONE || !rt_vpc_host_find(t, vpc, (uint32_t)h);
 	}
 	return 0;
 }
 
-static int hosts_room(const struct rt_tables *t, unsigned int need, char *err, size_t errsz)
+static int hosts_room(const struct rt_tables *t, const struct need *need, char *err, size_t errsz)
 {
-	if (t->cfg.nhost + need > t->cfg.lim.max_hosts)
+	if (t->cfg.nhost + need->hosts > t->cfg.lim.max_hosts)
 		FAIL(ENOSPC, "host table full (%u underlay hosts)", t->cfg.lim.max_hosts);
+	/* the new pairs are added before the old ones go (hosts_replace()) */
+	if (t->cfg.nvh + need->pairs > t->cfg.lim.max_vpc_hosts)
+		FAIL(ENOSPC, "trust table full (%u VPC-host pairs)", t->cfg.lim.max_vpc_hosts);
 	return 0;
 }
 
 static uint16_t host_ref(struct rt_tables *t, const struct gnv_addr *a)
 {
-	int i = host_find(t, a);
+	int i = rt_host_find(t, a);
 
 	if (i < 0) {
 		uint32_t k;
 
 		for (k = 0; k < t->cfg.lim.max_hosts && t->cfg.host[k].refs; k++)
 			;
-		/* hosts_room() made sure k < max_hosts */
-		t->cfg.host[k].addr = *a;
+		/* hosts_room() made sure k < max_hosts; the hash reads 8 bytes
+		 * of an IPv4 address (rt_host_find() zeroes them too) */
+		memset(&t->cfg.host[k].addr, 0, sizeof(t->cfg.host[k].addr));
+		t->cfg.host[k].addr.family = a->family;
+		memcpy(t->cfg.host[k].addr.a, a->a, a->family == 6 ? 16 : 4);
 		t->cfg.host[k].refs = 0;
-		index_insert(&t->cfg.host_ix, rt_hash_addr(a), k);
+		index_insert(&t->cfg.host_ix, rt_hash_addr(&t->cfg.host[k].addr), k);
 		t->cfg.nhost++;
 		i = (int)k;
 	}
@@ -143,6 +157,76 @@ static void host_unref(struct rt_tables *t, uint16_t i)
 	t->cfg.nhost--;
 }
 
+/* ---- trust: (VPC, host) pairs (tables.h, struct rt_vpc_host) ---- */
+
+enum vh_role { VH_EP, VH_RELAY, VH_PEER };
+
+static bool vh_used(const struct rt_vpc_host *e)
+{
+	return e->eps || e->relays || e->peers;
+}
+
+static void vh_count(struct rt_vpc_host *e, enum vh_role role, int d)
+{
+	switch (role) {
+	case VH_EP: e->eps = (uint32_t)((int64_t)e->eps + d); break;
+	case VH_RELAY: e->relays = (uint32_t)((int64_t)e->relays + d); break;
+	case VH_PEER: e->peers = (uint16_t)(e->peers + d); break;
+	}
+}
+
+/* hosts_room() made sure the pair fits: the table has free slots beyond
+ * max_vpc_hosts (vh_init() in tables.c). */
+static void vh_ref(struct rt_tables *t, uint32_t vpc, uint16_t host, enum vh_role role)
+{
+	uint32_t i = rt_hash_vpc_host(vpc, host) & t->cfg.vh_mask;
+	struct rt_vpc_host *e;
+
+	for (;; i = (i + 1) & t->cfg.vh_mask) {
+		e = &t->cfg.vh[i];
+		if (!vh_used(e)) {
+			e->vpc = vpc;
+			e->host = host;
+			t->cfg.nvh++;
+			break;
+		}
+		if (e->vpc == vpc && e->host == host)
+			break;
+	}
+	vh_count(e, role, 1);
+}
+
+static void vh_unref(struct rt_tables *t, uint32_t vpc, uint16_t host, enum vh_role role)
+{
+	uint32_t i = rt_hash_vpc_host(vpc, host) & t->cfg.vh_mask, j, k;
+	struct rt_vpc_host *e;
+
+	for (;; i = (i + 1) & t->cfg.vh_mask) {
+		e = &t->cfg.vh[i];
+		if (!vh_used(e))
+			return;
+		if (e->vpc == vpc && e->host == host)
+			break;
+	}
+	vh_count(e, role, -1);
+	if (vh_used(e))
+		return;
+	memset(e, 0, sizeof(*e));
+	t->cfg.nvh--;
+	/* backward shift, as index_remove() */
+	for (j = i;;) {
+		j = (j + 1) & t->cfg.vh_mask;
+		if (!vh_used(&t->cfg.vh[j]))
+			break;
+		k = rt_hash_vpc_host(t->cfg.vh[j].vpc, t->cfg.vh[j].host) & t->cfg.vh_mask;
+		if (i <= j ? (i < k && k <= j) : (i < k || k <= j))
+			continue;
+		t->cfg.vh[i] = t->cfg.vh[j];
+		memset(&t->cfg.vh[j], 0, sizeof(t->cfg.vh[j]));
+		i = j;
+	}
+}
+
 /* ---- VPCs ---- */
 
 static bool name_ok(const char *s)
@@ -157,8 +241,9 @@ static bool name_ok(const char *s)
 }
 
 static int vpc_check(const struct rt_tables *t, const struct rt_vpc_spec *s,
-		     const struct rt_vpc *self, unsigned int *need, char *err, size_t errsz)
+		     const struct rt_vpc *self, struct need *need, char *err, size_t errsz)
 {
+	uint32_t vi = self ? rt_vpc_index(t, self) : RT_NONE;
 	char a[RT_PREFIX_STR], b[RT_PREFIX_STR];
 	int r;
 
@@ -189,43 +274,66 @@ static int vpc_check(const struct rt_tables *t, const struct rt_vpc_spec *s,
 	}
 	if (s->ndivider > RT_MAX_DIVIDERS)
 		FAIL(EINVAL, "at most %d dividers per VPC", RT_MAX_DIVIDERS);
-	r = hosts_check(t, s->divider, s->ndivider, "divider", need, err, errsz);
+	r = hosts_check(t, s->divider, s->ndivider, NULL, 0, vi, "divider", need, err, errsz);
 	if (r)
 		return r;
-	return hosts_room(t, *need, err, errsz);
+	if (s->npeer > RT_MAX_PEERS)
+		FAIL(EINVAL, "at most %d peers per VPC", RT_MAX_PEERS);
+	/* a divider may be listed as a peer too: harmless, it is trusted anyway */
+	r = hosts_check(t, s->peer, s->npeer, s->divider, s->ndivider, vi, "peer", need, err, errsz);
+	if (r)
+		return r;
+	return hosts_room(t, need, err, errsz);
 }
 
-#define RT_HOSTLIST_MAX 8	/* dividers, bouncers and endpoint hosts alike */
+#define RT_HOSTLIST_MAX 8	/* dividers, peers, bouncers and endpoint hosts alike */
 _Static_assert(RT_MAX_DIVIDERS <= RT_HOSTLIST_MAX && RT_MAX_BOUNCERS <= RT_HOSTLIST_MAX &&
-	       RT_EP_MAX_HOSTS <= RT_HOSTLIST_MAX, "host lists fit hosts_replace()");
+	       RT_EP_MAX_HOSTS <= RT_HOSTLIST_MAX && RT_MAX_PEERS <= RT_HOSTLIST_MAX,
+	       "host lists fit hosts_replace()");
 
 /*
- * Point a host list (slots[0..*n)) at the hosts addrs[0..nnew) (checked).
- * The new hosts are referenced before the old are dropped, so a host in
- * both lists keeps its slot in the host table.
+ * Point a host list (slots[0..*n)) of an object of VPC vpc (index) at the
+ * hosts addrs[0..nnew) (checked), counting each in the trust table under
+ * role.  The new hosts are referenced before the old are dropped, so a
+ * host in both lists keeps its slots in the host and trust tables.
  */
 static void hosts_replace(struct rt_tables *t, uint16_t *slots, uint8_t *n,
-			  const struct gnv_addr *addrs, unsigned int nnew)
+			  const struct gnv_addr *addrs, unsigned int nnew,
+			  uint32_t vpc, enum vh_role role)
 {
 	uint16_t old[RT_HOSTLIST_MAX];
 	unsigned int nold = *n;
 
 	memcpy(old, slots, nold * sizeof(*slots));
-	for (unsigned int i = 0; i < nnew; i++)
+	for (unsigned int i = 0; i < nnew; i++) {
 		slots[i] = host_ref(t, &addrs[i]);
+		vh_ref(t, vpc, slots[i], role);
+	}
 	*n = (uint8_t)nnew;
-	for (unsigned int i = 0; i < nold; i++)
+	for (unsigned int i = 0; i < nold; i++) {
+		vh_unref(t, vpc, old[i], role);
 		host_unref(t, old[i]);
+	}
+}
+
+/* Drop a host list of an object of VPC vpc that goes away. */
+static void hosts_drop(struct rt_tables *t, uint16_t *slots, uint8_t *n, uint32_t vpc,
+		       enum vh_role role)
+{
+	hosts_replace(t, slots, n, NULL, 0, vpc, role);
 }
 
 static void vpc_set_hosts(struct rt_tables *t, struct rt_vpc *v, const struct rt_vpc_spec *s)
 {
-	hosts_replace(t, v->divider, &v->ndivider, s->divider, s->ndivider);
+	uint32_t vi = rt_vpc_index(t, v);
+
+	hosts_replace(t, v->divider, &v->ndivider, s->divider, s->ndivider, vi, VH_RELAY);
+	hosts_replace(t, v->peer, &v->npeer, s->peer, s->npeer, vi, VH_PEER);
 }
 
 int rt_vpc_add(struct rt_tables *t, const struct rt_vpc_spec *s, char *err, size_t errsz)
 {
-	unsigned int need = 0;
+	struct need need = { 0, 0 };
 	struct rt_vpc *v;
 	struct rt_flow *fl;
 	uint32_t i;
@@ -269,6 +377,9 @@ void rt_vpc_to_spec(const struct rt_tables *t, const struct rt_vpc *v, struct rt
 	s->ndivider = v->ndivider;
 	for (unsigned int i = 0; i < v->ndivider; i++)
 		s->divider[i] = t->cfg.host[v->divider[i]].addr;
+	s->npeer = v->npeer;
+	for (unsigned int i = 0; i < v->npeer; i++)
+		s->peer[i] = t->cfg.host[v->peer[i]].addr;
 }
 
 static const struct rt_prefix *cidr_in(const struct rt_vpc_spec *s, int family, const uint8_t *ip)
@@ -283,7 +394,7 @@ int rt_vpc_set(struct rt_tables *t, const struct rt_vpc_spec *s, char *err, size
 {
 	struct rt_vpc *v = s->vni <= RT_VNI_MAX ? rt_vpc_find(t, s->vni) : NULL;
 	char a[RT_PREFIX_STR];
-	unsigned int need = 0;
+	struct need need = { 0, 0 };
 	int r;
 
 	if (!v)
@@ -332,8 +443,8 @@ int rt_vpc_del(struct rt_tables *t, uint32_t vni, char *err, size_t errsz)
 		     vni, v->nnet, v->nep);
 	i = rt_vpc_index(t, v);
 	index_remove(&t->cfg.vpc_ix, rt_hash_vpc(vni), i);
-	for (unsigned int k = 0; k < v->ndivider; k++)
-		host_unref(t, v->divider[k]);
+	hosts_drop(t, v->divider, &v->ndivider, i, VH_RELAY);
+	hosts_drop(t, v->peer, &v->npeer, i, VH_PEER);
 	free(v->flows.e);
 	memset(v, 0, sizeof(*v));
 	t->cfg.nvpc--;
@@ -345,7 +456,7 @@ int rt_vpc_del(struct rt_tables *t, uint32_t vni, char *err, size_t errsz)
 
 static int net_check(const struct rt_tables *t, const struct rt_net_spec *s,
 		     const struct rt_vpc *v, uint8_t gw[16],
-		     unsigned int *need, char *err, size_t errsz)
+		     struct need *need, char *err, size_t errsz)
 {
 	char a[RT_PREFIX_STR], b[RT_ADDR_STR];
 	const struct rt_prefix *c;
@@ -369,22 +480,23 @@ static int net_check(const struct rt_tables *t, const struct rt_net_spec *s,
 		     rt_addr_fmt(b, sizeof(b), s->p.family, gw));
 	if (s->nbouncer > RT_MAX_BOUNCERS)
 		FAIL(EINVAL, "at most %d bouncers per net", RT_MAX_BOUNCERS);
-	r = hosts_check(t, s->bouncer, s->nbouncer, "bouncer", need, err, errsz);
+	r = hosts_check(t, s->bouncer, s->nbouncer, NULL, 0, rt_vpc_index(t, v), "bouncer", need,
+			err, errsz);
 	if (r)
 		return r;
-	return hosts_room(t, *need, err, errsz);
+	return hosts_room(t, need, err, errsz);
 }
 
 static void net_set_hosts(struct rt_tables *t, struct rt_net *n, const struct rt_net_spec *s)
 {
-	hosts_replace(t, n->bouncer, &n->nbouncer, s->bouncer, s->nbouncer);
+	hosts_replace(t, n->bouncer, &n->nbouncer, s->bouncer, s->nbouncer, n->vpc, VH_RELAY);
 }
 
 int rt_net_add(struct rt_tables *t, const struct rt_net_spec *s, char *err, size_t errsz)
 {
 	struct rt_vpc *v = s->vni <= RT_VNI_MAX ? rt_vpc_find(t, s->vni) : NULL;
 	char a[RT_PREFIX_STR];
-	unsigned int need = 0;
+	struct need need = { 0, 0 };
 	uint8_t gw[16];
 	struct rt_net *n;
 	uint32_t i;
@@ -434,7 +546,7 @@ int rt_net_set(struct rt_tables *t, const struct rt_net_spec *s, char *err, size
 {
 	struct rt_vpc *v = s->vni <= RT_VNI_MAX ? rt_vpc_find(t, s->vni) : NULL;
 	char a[RT_PREFIX_STR];
-	unsigned int need = 0;
+	struct need need = { 0, 0 };
 	struct rt_net *n;
 	uint8_t gw[16];
 	int r;
@@ -469,8 +581,7 @@ int rt_net_del(struct rt_tables *t, uint32_t vni, const struct rt_prefix *p, cha
 		FAIL(ENOENT, "no net %s in VPC %u", rt_prefix_fmt(a, sizeof(a), p), vni);
 	i = (uint32_t)(n - t->cfg.net);
 	index_remove(&t->cfg.net_ix, rt_hash_net(vni, p), i);
-	for (unsigned int k = 0; k < n->nbouncer; k++)
-		host_unref(t, n->bouncer[k]);
+	hosts_drop(t, n->bouncer, &n->nbouncer, n->vpc, VH_RELAY);
 	memset(n, 0, sizeof(*n));
 	for (uint32_t k = 0; k < t->cfg.lim.max_nets && !same_len; k++)
 		same_len = t->cfg.net[k].used && t->cfg.net[k].vni == vni &&
@@ -499,7 +610,7 @@ static unsigned int label_opt_size(unsigned int n)
 }
 
 static int ep_check(const struct rt_tables *t, const struct rt_ep_spec *s, const struct rt_vpc *v,
-		    const struct rt_ep *self, unsigned int *need, char *err, size_t errsz)
+		    const struct rt_ep *self, struct need *need, char *err, size_t errsz)
 {
 	char a[RT_ADDR_STR];
 	uint8_t gw[16];
@@ -554,10 +665,10 @@ static int ep_check(const struct rt_tables *t, const struct rt_ep_spec *s, const
 		     (unsigned int)(RT_OPT_SPACE - RT_OPT_RESERVED));
 	if (s->mtu && (s->mtu < (s->family == 6 ? 1280 : RT_MTU_MIN)))
 		FAIL(EINVAL, "mtu %u below the minimum %u", s->mtu, s->family == 6 ? 1280 : RT_MTU_MIN);
-	r = hosts_check(t, s->host, s->nhost, "host", need, err, errsz);
+	r = hosts_check(t, s->host, s->nhost, NULL, 0, rt_vpc_index(t, v), "host", need, err, errsz);
 	if (r)
 		return r;
-	return hosts_room(t, *need, err, errsz);
+	return hosts_room(t, need, err, errsz);
 }
 
 static int ep_blob(const struct rt_tables *t, const struct rt_ep_spec *s, uint8_t **blob,
@@ -608,7 +719,7 @@ static void ep_fill(struct rt_tables *t, struct rt_ep *e, const struct rt_ep_spe
 	uint8_t *oldblob = e->opts;
 	uint32_t idx = rt_ep_index(t, e);
 
-	hosts_replace(t, e->host, &e->nhost, s->host, s->nhost);
+	hosts_replace(t, e->host, &e->nhost, s->host, s->nhost, e->vpc, VH_EP);
 	if (e->port != s->port) {
 		if (e->port >= 0)
 			port_ep_remove(t, e->port, idx);
@@ -632,7 +743,7 @@ int rt_ep_add(struct rt_tables *t, const struct rt_ep_spec *s, char *err, size_t
 {
 	struct rt_vpc *v = s->vni <= RT_VNI_MAX ? rt_vpc_find(t, s->vni) : NULL;
 	char a[RT_ADDR_STR];
-	unsigned int need = 0;
+	struct need need = { 0, 0 };
 	uint16_t bsize;
 	uint8_t *blob;
 	struct rt_ep *e;
@@ -706,7 +817,7 @@ int rt_ep_set(struct rt_tables *t, const struct rt_ep_spec *s, char *err, size_t
 {
 	struct rt_vpc *v = s->vni <= RT_VNI_MAX ? rt_vpc_find(t, s->vni) : NULL;
 	char a[RT_ADDR_STR];
-	unsigned int need = 0;
+	struct need need = { 0, 0 };
 	uint16_t bsize;
 	uint8_t *blob;
 	struct rt_ep *e;
@@ -746,8 +857,7 @@ int rt_ep_del(struct rt_tables *t, uint32_t vni, int family, const uint8_t *ip,
 	index_remove(&t->cfg.ep_ix, rt_hash_ep(e->vni, e->family, e->ip), idx);
 	if (e->port >= 0)
 		port_ep_remove(t, e->port, idx);
-	for (unsigned int i = 0; i < e->nhost; i++)
-		host_unref(t, e->host[i]);
+	hosts_drop(t, e->host, &e->nhost, e->vpc, VH_EP);
 	free(e->opts);
 	memset(e, 0, sizeof(*e));
 	t->cfg.free_ep[t->cfg.nfree_ep++] = idx;

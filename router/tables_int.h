@@ -63,4 +63,10 @@ static inline uint32_t rt_hash_addr(const struct gnv_addr *a)
 	return rt_hash_key_(0xabcdu, a->family, a->a, 7);
 }
 
+/* (VPC index, host index) of the trust table: the low bits pick the slot. */
+static inline uint32_t rt_hash_vpc_host(uint32_t vpc, uint32_t host)
+{
+	return (uint32_t)rt_hash_mix64_(((uint64_t)vpc << 16 | host) ^ 0x2545f4914f6cdd1dull);
+}
+
 #endif

@@ -86,11 +86,11 @@ int rt_verb_host(struct rt_cmd *c)
 
 /* ---- vpc ---- */
 
-static const char *const kw_vpc[] = { "name", "cidr", "divider", NULL };
+static const char *const kw_vpc[] = { "name", "cidr", "divider", "peers", NULL };
 
 static int parse_vpc_words(struct rt_cmd *c, int i, struct rt_vpc_spec *s, bool set)
 {
-	bool seen_name = false, seen_cidr = false, seen_div = false;
+	bool seen_name = false, seen_cidr = false, seen_div = false, seen_peers = false;
 	int end, r;
 
 	while (i < c->n) {
@@ -127,6 +127,12 @@ static int parse_vpc_words(struct rt_cmd *c, int i, struct rt_vpc_spec *s, bool 
 		} else if (!strcmp(k, "divider")) {
 			end = rt_lang_host_list(c, i, kw_vpc, "divider", &seen_div, set,
 						s->divider, &s->ndivider, RT_MAX_DIVIDERS);
+			if (end < 0)
+				return end;
+			i = end;
+		} else if (!strcmp(k, "peers")) {
+			end = rt_lang_host_list(c, i, kw_vpc, "peer", &seen_peers, set,
+						s->peer, &s->npeer, RT_MAX_PEERS);
 			if (end < 0)
 				return end;
 			i = end;
@@ -167,7 +173,7 @@ int rt_verb_vpc(struct rt_cmd *c, const char *verb)
 		return r ? rt_lang_err_from(c, r, c->msg) : 0;
 	}
 	if (c->n == 3)
-		return rt_lang_err(c, "nothing to set (expected name, cidr or divider)");
+		return rt_lang_err(c, "nothing to set (expected name, cidr, divider or peers)");
 	rt_vpc_to_spec(c->t, rt_vpc_find(c->t, vni), &s);
 	r = parse_vpc_words(c, 3, &s, true);
 	if (r)

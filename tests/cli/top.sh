@@ -235,7 +235,8 @@ else
 	"$GENV" route run -S "$tmp/r.sock" >"$tmp/route.log" 2>&1 &
 	router_pid=$!
 	for _ in $(seq 50); do [ -S "$tmp/r.sock" ] && break; sleep 0.1; done
-	if "$GENV" route -S "$tmp/r.sock" add vpc 100 name blue cidr 10.0.0.0/16 >/dev/null 2>&1 &&
+	# the Geneve comes from the loopback, a source no endpoint: 127.0.0.1 is a peer
+	if "$GENV" route -S "$tmp/r.sock" add vpc 100 name blue cidr 10.0.0.0/16 peers 127.0.0.1 >/dev/null 2>&1 &&
 		"$GENV" route -S "$tmp/r.sock" set host addr 127.0.0.1 >/dev/null 2>&1; then
 		send_geneve 600 200 &
 		send_pid=$!

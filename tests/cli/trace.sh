@@ -65,7 +65,7 @@ final drop none mtu.exceeded "drop mtu.exceeded (port, ICMP frag-needed)" -- --i
 final drop none mtu.exceeded "drop mtu.exceeded (underlay)" -- --in underlay "$U vni=100 / $IN dst=10.0.1.6 / icmp / payload len=1400"
 final drop none route.not_local "drop route.not_local" -- --in underlay "$U vni=100 / $IN dst=10.0.2.8 / icmp"
 final drop none route.none "drop route.none (underlay)" -- --in underlay "$U vni=100 / $IN dst=10.0.5.9 / icmp"
-final drop none route.loop "drop route.loop" -- --in underlay --from 10.200.0.4 "$U vni=100 / $IN dst=10.0.5.8 / icmp"
+final drop none route.loop "drop route.loop" -- --in underlay --from 10.200.0.4 "$U vni=100 / eth / ipv4 src=10.0.5.8 dst=10.0.5.8 / icmp"
 final drop none ttl.exceeded "drop ttl.exceeded" -- --in underlay --ttl 1 "$U vni=100 / $IN dst=10.0.5.8 / icmp"
 final drop none geneve.malformed "drop geneve.malformed" -- --in underlay "$U vni=100 optlen=63 / $IN dst=10.0.1.5 / icmp"
 final drop none geneve.version "drop geneve.version" -- --in underlay "$U vni=100 ver=1 / $IN dst=10.0.1.5 / icmp"
@@ -74,6 +74,14 @@ final drop none geneve.proto "drop geneve.proto" -- --in underlay "$U vni=100 pr
 final drop none vni.unknown "drop vni.unknown" -- --in underlay "$U vni=7 / $IN dst=10.0.1.5 / icmp"
 final drop none inner.malformed "drop inner.malformed" -- --in underlay "$U vni=100 / $IN dst=10.0.1.5 len=5 / icmp"
 final drop none ecn.ce_not_ect "drop ecn.ce_not_ect" -- --in underlay --tos 3 "$U vni=100 / $IN dst=10.0.1.5 tos=0 / icmp"
+# trust: Geneve only from hosts of the VPC, an endpoint only from its own host
+final drop none underlay.unknown_peer "drop underlay.unknown_peer" -- --in underlay --from 10.200.0.77 "$U vni=100 / $IN dst=10.0.1.5 / icmp"
+final drop none underlay.unknown_peer "drop underlay.unknown_peer (a host of another VPC only)" -- --in underlay "$U vni=200 / $IN dst=10.0.1.5 / icmp"
+final drop none spoof.remote "drop spoof.remote (endpoint of another host)" -- --in underlay --from 10.200.0.4 "$U vni=100 / $IN dst=10.0.1.5 / icmp"
+final drop none spoof.remote "drop spoof.remote (endpoint of this host)" -- --in underlay "$U vni=100 / eth / ipv4 src=10.0.1.6 dst=10.0.1.5 / icmp"
+final drop none spoof.remote "drop spoof.remote (no endpoint, sender no relay or peer)" -- --in underlay "$U vni=100 / eth / ipv4 src=10.0.7.7 dst=10.0.1.5 / icmp"
+final deliver tap0 none "underlay: relayed by the divider, any source" -- --in underlay --from 10.200.0.9 "$U vni=100 / eth / ipv4 src=10.0.7.7 dst=10.0.1.5 / icmp"
+final deliver tap0 none "underlay: relayed by a bouncer, another host's endpoint" -- --in underlay --from 10.200.0.3 "$U vni=100 / $IN dst=10.0.1.5 / icmp"
 
 # every drop reason of the router is either checked above or listed as
 # unreachable by a traced packet (frame.oversize is decided by the port

@@ -4,7 +4,10 @@
  * local port or a Geneve payload from the underlay (first byte decides),
  * run through rt_from_port / rt_from_underlay against a small topology
  * with local, remote, scaled, bouncer and divider routes, and O-bit
- * payloads through the trace probe handler.  Checks the promises that do
+ * payloads through the trace probe handler.  Underlay senders are
+ * configured hosts (the trust check passes): 10.200.0.2, the host of
+ * 10.0.2.7 and a peer of VPC 200, or, with bit 1 of the first byte,
+ * 10.200.0.3, the bouncer (a relay: any inner source).  Checks the promises that do
  * not need a network: no crash or UB, output inside the caller's buffer,
  * and a probe never answered with more than it brought plus one record.
  */
@@ -27,7 +30,7 @@ static const char *const topo[] = {
 	"set host addr 10.200.0.1",
 	"add port tap0", "add port tap1",
 	"add vpc 100 cidr 10.0.0.0/16 cidr fd00::/64 divider 10.200.0.9",
-	"add vpc 200 cidr 10.0.0.0/16",
+	"add vpc 200 cidr 10.0.0.0/16 peers 10.200.0.2",
 	"add net 100 10.0.1.0/24 bouncer 10.200.0.3",
 	"add ep 100 10.0.1.5 mac 02:00:00:00:01:05 port tap0 label 42",
 	"add ep 100 fd00::5 mac 02:00:00:00:01:05 port tap0",
@@ -83,7 +86,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		struct rt_ul_meta meta = { .ttl = data[1], .tos = (uint8_t)(data[0] & 0xfc) };
 
 		meta.src.family = 4;
-		memcpy(meta.src.a, "\x0a\xc8\x00\x02", 4);	/* 10.200.0.2 */
+		memcpy(meta.src.a, data[0] & 2 ? "\x0a\xc8\x00\x03" : "\x0a\xc8\x00\x02", 4);
 		rt_from_underlay(t, &meta, frame, size - 2, RT_HEADROOM, &out, NULL);
 		if (out.verdict == RT_CONTROL) {
 			probe_in = size - 2;

@@ -10,10 +10,12 @@
 #     a2 10.0.1.6 fd00:100::6 (h2)                  b2 10.0.1.6 (h2)
 #     c2 10.0.2.7 (h2; h1 knows only its net -> bouncer h3)
 #     d2 10.0.3.8 (h2; h1 knows nothing -> divider h3)
+#   x9: 10.200.0.9 on the underlay bridge, no host of any VPC (an intruder)
 #
 # Checks: ping and iperf3 TCP over IPv4 and IPv6, bouncer and divider
 # paths (on the wire), ARP/ND answered locally, the two VPCs isolated
-# (captures inside the VMs), unknown VNI dropped and counted,
+# (captures inside the VMs), unknown VNI dropped and counted, Geneve from
+# an address that is no configured host dropped (underlay.unknown_peer),
 # anti-spoofing, MTU with ICMP too-big, restart from the state file, bad
 # commands rejected with no state change, underlay checked with tshark.
 # Needs root; exits 77 (skip) without it or without the tools.
@@ -32,7 +34,7 @@ pid_h2=
 
 require route root ip tcpdump tshark ping python3 timeout tun
 
-NSS="ul h1 h2 h3 a1 a2 b1 b2 c2 d2 h4 h5 e4 e5"
+NSS="ul h1 h2 h3 a1 a2 b1 b2 c2 d2 h4 h5 e4 e5 x9"
 cleanup() {
 	[ -n "${ROUTE_TIMING:-}" ] && echo "# cleanup at $SECONDS s"
 	netns_cleanup
@@ -116,6 +118,9 @@ common() {	# the VPCs, the same on every host
 	echo "add ep 100 10.0.1.6 mac $MAC_A2 host 10.200.0.2"
 	echo "add ep 100 fd00:100::6 mac $MAC_A2 host 10.200.0.2"
 	echo "add ep 200 10.0.1.6 mac $MAC_B2 host 10.200.0.2"
+	# c2 and d2 are unknown here (bouncer, divider), but their replies
+	# come straight from h2: h2 is a peer of VPC 100 (genv-route(8) TRUST MODEL)
+	echo "set vpc 100 peers 10.200.0.2"
 } >"$TMP/h1.conf"
 {
 	echo "set host addr 10.200.0.2 id h2"
@@ -252,6 +257,35 @@ nsx h1 timeout 10 "$GENV" craft -i ul1 -c 3 \
 sleep 0.5
 after=$(jget h2 drops vni.unknown)
 check_eq "unknown VNI 999: dropped and counted (vni.unknown +3)" 3 "$((after - before))"
+
+# ---- trust: Geneve only from the VPC's hosts ----
+# x9 joins the underlay with an address no VPC names and sends a valid
+# Geneve echo request "from a2" to a1; the same packet from h2 (a2's host)
+# is the control: a1 must see exactly those 3
+ip link add ul9 netns "$P-x9" type veth peer name x9 netns "$P-ul"
+nsx ul ip link set x9 master br0 up
+nsx x9 ip addr add 10.200.0.9/24 dev ul9
+nsx x9 ip link set ul9 up
+mac_x9=$(nsx x9 cat /sys/class/net/ul9/address)
+ip netns exec "$P-a1" timeout 10 tcpdump -i eth0 -U -w "$TMP/a1.pcap" 'icmp and icmp[4:2] == 4242' 2>/dev/null &
+capa1=$!; pids+=("$capa1")
+sleep 1
+inject() {	# NS IFACE MAC ADDR: 3 echo requests a2 -> a1 (id 4242) from underlay ADDR
+	nsx "$1" timeout 10 "$GENV" craft -i "$2" -c 3 \
+		"eth src=$3 dst=$mac_h1 / ipv4 src=$4 dst=10.200.0.1 / udp / geneve vni=100 / eth src=$MAC_A2 dst=$MAC_A1 / ipv4 src=10.0.1.6 dst=10.0.1.5 / icmp type=8 id=4242" \
+		>/dev/null 2>"$TMP/craft.err" || fail "genv craft sends from $4" "$(head -n 2 "$TMP/craft.err")"
+}
+before=$(jget h1 drops underlay.unknown_peer)
+inject x9 ul9 "$mac_x9" 10.200.0.9
+sleep 0.5
+after=$(jget h1 drops underlay.unknown_peer)
+check_eq "Geneve from 10.200.0.9, no host of VPC 100: dropped and counted (underlay.unknown_peer +3)" 3 "$((after - before))"
+inject h2 ul2 "$mac_h2" 10.200.0.2
+sleep 1
+kill "$capa1" 2>/dev/null
+wait "$capa1" 2>/dev/null
+n=$(tshark -r "$TMP/a1.pcap" -Y 'icmp.type == 8 && icmp.ident == 4242' 2>/dev/null | wc -l)
+check_eq "a1 got the 3 echo requests from h2, none of x9's" 3 "$n"
 
 # ---- a datagram over the receive buffer (9216 bytes): counted, not lost ----
 before=$(jget h2 drops frame.oversize)

@@ -49,6 +49,8 @@ common() {
 	common
 	echo "add port ta1"
 	echo "add ep 100 10.0.1.5 mac $MAC_A1 port ta1"
+	# h1 knows no endpoint of h2, whose replies come straight back: a peer
+	echo "set vpc 100 peers 10.200.0.2"
 } >"$TMP/h1.conf"
 {
 	echo "set host addr 10.200.0.2 id h2"

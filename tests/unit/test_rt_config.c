@@ -98,6 +98,42 @@ START_TEST(topology_loads)
 }
 END_TEST
 
+/* Delete the topology's endpoints and nets (the VPCs and ports stay). */
+static void del_eps_and_nets(void)
+{
+	static const char *const del[] = {
+		"del ep 100 10.0.1.5", "del ep 100 fd00::5", "del ep 100 10.0.2.7",
+		"del ep 100 10.0.3.3", "del ep 200 10.0.1.5", "del net 100 10.0.1.0/24",
+		"del net 100 fd00::/80", "del net 200 10.0.1.0/24", NULL,
+	};
+
+	for (int i = 0; del[i]; i++)
+		ok(del[i]);
+}
+
+/* peers are configuration: dump writes them, show prints them, a replay
+ * of the dump gives the same tables (state files keep the trust model) */
+START_TEST(dump_keeps_peers)
+{
+	struct sbuf o = SBUF_INIT;
+	char *d1, *d2;
+
+	ok("add vpc 300 cidr 10.3.0.0/16 peers 10.200.0.7 10.200.0.8");
+	d1 = dump_now();
+	ck_assert_msg(strstr(d1, "add vpc 300 cidr 10.3.0.0/16 peers 10.200.0.7 peers 10.200.0.8\n"), "%s", d1);
+	ck_assert_int_eq(rt_cmd_exec(t, NULL, "show vpc 300", true, &o), 0);
+	ck_assert_msg(strstr(sbuf_str(&o), "\"peers\":[\"10.200.0.7\",\"10.200.0.8\"]"), "%s", sbuf_str(&o));
+	rt_tables_free(t);
+	setup();
+	ok("add vpc 300 cidr 10.3.0.0/16 peers 10.200.0.7 peers 10.200.0.8");
+	d2 = dump_now();
+	ck_assert_str_eq(d1, d2);
+	free(d1);
+	free(d2);
+	sbuf_free(&o);
+}
+END_TEST
+
 START_TEST(dump_recreates_exactly)
 {
 	char *d1, *d2;
@@ -151,6 +187,11 @@ static const char *const bad[] = {
 	"add vpc 300 cidr 10.9.0.0/16 divider 10.200.0.9 10.200.0.9",
 	"add vpc 300 cidr 10.9.0.0/16 divider nothost",
 	"add vpc 300 cidr 10.9.0.0/16 colour red",
+	"add vpc 300 cidr 10.9.0.0/16 peers 10.200.0.9 10.200.0.9",	/* twice */
+	"add vpc 300 cidr 10.9.0.0/16 peers nothost",
+	"add vpc 300 cidr 10.9.0.0/16 peers none",	/* none: set only */
+	"add vpc 300 cidr 10.9.0.0/16 peers",
+	"set vpc 100 peers 10.200.0.20 10.200.0.21 10.200.0.22 10.200.0.23 10.200.0.24 10.200.0.25 10.200.0.26 10.200.0.27 10.200.0.28",
 	"add vpc -1 cidr 10.9.0.0/16",
 	"add vpc 0x cidr 10.9.0.0/16",
 	"add net 100 10.1.0.0/24",			/* outside the VPC */
@@ -296,20 +337,109 @@ START_TEST(set_and_del)
 	ok("set host rts on ttl 32 dscp 10 mtu 9000");
 	ck_assert(t->cfg.self.rts);
 	/* tear everything down in dependency order */
-	ok("del ep 100 10.0.1.5");
-	ok("del ep 100 fd00::5");
-	ok("del ep 100 10.0.2.7");
-	ok("del ep 100 10.0.3.3");
-	ok("del ep 200 10.0.1.5");
-	ok("del net 100 10.0.1.0/24");
-	ok("del net 100 fd00::/80");
-	ok("del net 200 10.0.1.0/24");
+	del_eps_and_nets();
 	ok("del vpc 100");
 	ok("del vpc 200");
 	ok("del port tap0");
 	ok("del port tap1");
 	ck_assert_uint_eq(t->cfg.nvpc + t->cfg.nnet + t->cfg.nep + t->cfg.nport, 0);
 	ck_assert_uint_eq(t->cfg.nhost, 0);		/* every peer released */
+}
+END_TEST
+
+/* `peers`: add, set (replaces), none; bad lists change nothing */
+START_TEST(peers_command)
+{
+	const struct rt_vpc *v;
+	const struct rt_vpc_host *vh;
+	struct gnv_addr a = { .family = 4, .a = { 10, 200, 0, 20 } };
+	uint32_t nhost;
+	int h;
+
+	load_topo();
+	nhost = t->cfg.nhost;
+	ok("add vpc 300 cidr 10.9.0.0/16 divider 10.200.0.9 peers 10.200.0.20 10.200.0.21 peers 10.200.0.9");
+	v = rt_vpc_find(t, 300);
+	ck_assert_uint_eq(v->npeer, 3);
+	ck_assert_uint_eq(t->cfg.nhost, nhost + 2);		/* 10.200.0.9 was known */
+	h = rt_host_find(t, &a);
+	ck_assert_int_ge(h, 0);
+	vh = rt_vpc_host_find(t, rt_vpc_index(t, v), (uint32_t)h);
+	ck_assert_ptr_nonnull(vh);
+	ck_assert_uint_eq(vh->peers, 1);
+	ck_assert_uint_eq(vh->eps + vh->relays, 0);
+	/* the divider that is a peer too: both counted */
+	a.a[3] = 9;
+	vh = rt_vpc_host_find(t, rt_vpc_index(t, v), (uint32_t)rt_host_find(t, &a));
+	ck_assert(vh && vh->peers == 1 && vh->relays == 1);
+	/* a host of VPC 300 is no host of VPC 100 */
+	a.a[3] = 20;
+	ck_assert_ptr_null(rt_vpc_host_find(t, rt_vpc_index(t, rt_vpc_find(t, 100)), (uint32_t)h));
+	/* set without peers keeps them; a peers list replaces them */
+	ok("set vpc 300 name green");
+	ck_assert_uint_eq(v->npeer, 3);
+	ok("set vpc green peers 10.200.0.22");
+	ck_assert_uint_eq(v->npeer, 1);
+	ck_assert_int_lt(rt_host_find(t, &a), 0);	/* 10.200.0.20 released */
+	/* rejected lists leave the peers as they were */
+	ck_assert_int_eq(run("set vpc 300 peers 10.200.0.23 10.200.0.23"), -EINVAL);
+	ck_assert_msg(strstr(sbuf_str(&out), "peer 10.200.0.23 given twice"), "%s", sbuf_str(&out));
+	ck_assert_int_eq(run("set vpc 300 peers 10.200.0.300"), -EINVAL);
+	ck_assert_int_eq(run("set vpc 300 peers 10.200.0.24 none"), -EINVAL);
+	ck_assert_uint_eq(v->npeer, 1);
+	ck_assert_uint_eq(t->cfg.host[v->peer[0]].addr.a[3], 22);
+	/* the host table's room counts a peer that is a new divider once */
+	ok("set vpc 300 peers none divider none");
+	ck_assert_uint_eq(v->npeer + v->ndivider, 0);
+	ck_assert_uint_eq(t->cfg.nhost, nhost);
+	/* every (VPC, host) pair goes with the last reference */
+	ok("del vpc 300");
+	del_eps_and_nets();
+	ck_assert_uint_eq(t->cfg.nvh, 1);			/* the divider of VPC 100 */
+	ok("set vpc 100 divider none peers 10.200.0.30");
+	ck_assert_uint_eq(t->cfg.nvh, 1);
+	ok("del vpc 100");
+	ck_assert_uint_eq(t->cfg.nvh, 0);
+	ck_assert_uint_eq(t->cfg.nhost, 0);
+}
+END_TEST
+
+/* The trust table's room (max_vpc_hosts pairs) is checked before anything changes. */
+START_TEST(trust_table_full)
+{
+	struct rt_limits l;
+	const struct rt_vpc *v;
+	uint32_t nhost;
+
+	rt_tables_free(t);
+	rt_limits_default(&l);
+	l.max_vpcs = 4;
+	l.max_hosts = 16;
+	l.max_vpc_hosts = 4;
+	t = rt_tables_new(&l);
+	ck_assert_ptr_nonnull(t);
+	ok("add vpc 1 cidr 10.0.0.0/16 divider 10.200.0.9 peers 10.200.0.8");
+	ok("add ep 1 10.0.1.1 mac 02:00:00:00:00:01 host 10.200.0.2");
+	ok("add ep 1 10.0.1.2 mac 02:00:00:00:00:02 host 10.200.0.2");	/* the same pair */
+	ok("add net 1 10.0.2.0/24 bouncer 10.200.0.3");
+	ck_assert_uint_eq(t->cfg.nvh, 4);
+	nhost = t->cfg.nhost;
+	ck_assert_int_eq(run("add ep 1 10.0.1.3 mac 02:00:00:00:00:03 host 10.200.0.4"), -ENOSPC);
+	ck_assert_msg(strstr(sbuf_str(&out), "trust table full"), "%s", sbuf_str(&out));
+	ck_assert_int_eq(run("add net 1 10.0.3.0/24 bouncer 10.200.0.5"), -ENOSPC);
+	ck_assert_int_eq(run("add vpc 2 cidr 10.0.0.0/16 peers 10.200.0.2"), -ENOSPC);
+	/* a new list is counted before the old one goes */
+	ck_assert_int_eq(run("set vpc 1 peers 10.200.0.7"), -ENOSPC);
+	v = rt_vpc_find(t, 1);
+	ck_assert_uint_eq(v->npeer, 1);
+	ck_assert_uint_eq(t->cfg.nep, 2);
+	ck_assert_uint_eq(t->cfg.nhost, nhost);
+	ck_assert_uint_eq(t->cfg.nvh, 4);
+	/* pairs that exist cost nothing; freed ones make room */
+	ok("add ep 1 10.0.1.4 mac 02:00:00:00:00:04 host 10.200.0.3");	/* the bouncer's host */
+	ok("set vpc 1 peers none");
+	ok("add ep 1 10.0.1.3 mac 02:00:00:00:00:03 host 10.200.0.4");
+	ck_assert_uint_eq(t->cfg.nvh, 4);
 }
 END_TEST
 
@@ -546,9 +676,12 @@ Suite *rt_config_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, topology_loads);
 	tcase_add_test(tc, dump_recreates_exactly);
+	tcase_add_test(tc, dump_keeps_peers);
 	tcase_add_test(tc, bad_commands_change_nothing);
 	tcase_add_test(tc, errors_name_the_word);
 	tcase_add_test(tc, set_and_del);
+	tcase_add_test(tc, peers_command);
+	tcase_add_test(tc, trust_table_full);
 	tcase_add_test(tc, show_text_and_json);
 	tcase_add_test(tc, show_flows_fate);
 	tcase_add_test(tc, runtime_ops);

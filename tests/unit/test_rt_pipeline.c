@@ -537,7 +537,9 @@ START_TEST(underlay_deliver)
 	ck_assert_int_eq(from_ul("10.200.0.2", 62, 0, "geneve vni=100 opt=0x0102:0x01:00000000 opt=eptype:simple "
 				 "opt=rts:host=10.200.0.2,mac=02:00:00:00:00:02,invalidate=1 / eth / ipv4 src=10.0.2.7 dst=10.0.1.5 / udp"),
 			 RT_DELIVER);
-	/* same inner address in VPC 200 goes to its own port */
+	/* same inner address in VPC 200 goes to its own port (VPC 200 has no
+	 * remote endpoint: 10.200.0.2 is its peer, 10.0.2.7 no endpoint there) */
+	cmd("set vpc 200 peers 10.200.0.2");
 	ck_assert_int_eq(from_ul("10.200.0.2", 62, 0, "geneve vni=200 / eth / ipv4 src=10.0.2.7 dst=10.0.1.5 / udp"),
 			 RT_DELIVER);
 	ck_assert_int_eq(out.port, 2);
@@ -614,6 +616,87 @@ START_TEST(underlay_ecn)
 }
 END_TEST
 
+/* The trust model (genv-route(8) TRUST MODEL): only the VPC's own hosts
+ * send into it, an endpoint only from its own host, relays anyone's. */
+#define FROM(src) "geneve vni=100 / eth / ipv4 src=" src " dst=10.0.1.5 / udp"
+
+START_TEST(underlay_trust)
+{
+	const struct rt_vpc *v = rt_vpc_find(t, 100);
+	struct rt_trace tr;
+	struct rt_ul_meta m;
+
+	/* no host at all; a host of VPC 200 only */
+	assert_drop(from_ul("10.9.9.9", 64, 0, UL_IN("10.0.1.5") " / udp"), RT_DROP_UNKNOWN_PEER);
+	cmd("add ep 200 10.0.4.4 mac 02:00:00:00:04:04 host 10.200.0.66");
+	assert_drop(from_ul("10.200.0.66", 64, 0, FROM("10.0.4.4")), RT_DROP_UNKNOWN_PEER);
+	ck_assert_int_eq(from_ul("10.200.0.66", 64, 0, "geneve vni=200 / eth / ipv4 src=10.0.4.4 dst=10.0.1.5 / udp"),
+			 RT_DELIVER);
+	ck_assert_int_eq(out.port, 2);
+	ck_assert_uint_eq(t->run.st.drop[RT_DROP_UNKNOWN_PEER], 2);
+	ck_assert_uint_eq(v->st.drop[RT_DROP_UNKNOWN_PEER], 2);
+	ck_assert_uint_eq(v->st.c.rx_pkts, 0);		/* never entered the VPC */
+	/* an endpoint's packets from its own host (IPv6 underlay too) */
+	ck_assert_int_eq(from_ul("10.200.0.2", 64, 0, FROM("10.0.2.7")), RT_DELIVER);
+	ck_assert_int_eq(from_ul("10.200.0.6", 64, 0, FROM("10.0.3.3")), RT_DELIVER);	/* scaled */
+	cmd("add ep 100 10.0.6.6 mac 02:00:00:00:06:06 host fd99::2");
+	ck_assert_int_eq(from_ul("fd99::2", 64, 0, FROM("10.0.6.6")), RT_DELIVER);
+	/* ... not from a third host, nor posing as a local endpoint or as
+	 * no endpoint at all */
+	assert_drop(from_ul("10.200.0.2", 64, 0, FROM("10.0.3.3")), RT_DROP_SPOOF_REMOTE);
+	assert_drop(from_ul("10.200.0.5", 64, 0, FROM("10.0.2.7")), RT_DROP_SPOOF_REMOTE);
+	assert_drop(from_ul("fd99::2", 64, 0, FROM("10.0.2.7")), RT_DROP_SPOOF_REMOTE);
+	assert_drop(from_ul("10.200.0.2", 64, 0, FROM("10.0.1.6")), RT_DROP_SPOOF_REMOTE);
+	assert_drop(from_ul("10.200.0.2", 64, 0, "geneve vni=100 / eth / ipv6 src=fd00::6 dst=fd00::5 / udp"),
+		    RT_DROP_SPOOF_REMOTE);
+	assert_drop(from_ul("10.200.0.2", 64, 0, FROM("10.0.9.50")), RT_DROP_SPOOF_REMOTE);
+	ck_assert_uint_eq(v->st.drop[RT_DROP_SPOOF_REMOTE], 6);
+	/* relayed by a bouncer or a divider: any source */
+	ck_assert_int_eq(from_ul("10.200.0.3", 64, 0, FROM("10.0.2.7")), RT_DELIVER);
+	ck_assert_int_eq(from_ul("10.200.0.9", 64, 0, FROM("10.0.9.50")), RT_DELIVER);
+	/* a peer: sources that are no endpoint, not an endpoint of another host */
+	assert_drop(from_ul("10.200.0.77", 64, 0, FROM("10.0.9.50")), RT_DROP_UNKNOWN_PEER);
+	cmd("set vpc 100 peers 10.200.0.77");
+	ck_assert_int_eq(from_ul("10.200.0.77", 64, 0, FROM("10.0.9.50")), RT_DELIVER);
+	assert_drop(from_ul("10.200.0.77", 64, 0, FROM("10.0.2.7")), RT_DROP_SPOOF_REMOTE);
+	cmd("set vpc 100 peers none");
+	assert_drop(from_ul("10.200.0.77", 64, 0, FROM("10.0.9.50")), RT_DROP_UNKNOWN_PEER);
+	/* an endpoint moves: its old host no longer speaks for it */
+	cmd("set ep 100 10.0.2.7 host 10.200.0.4");
+	assert_drop(from_ul("10.200.0.2", 64, 0, FROM("10.0.2.7")), RT_DROP_SPOOF_REMOTE);
+	ck_assert_int_eq(from_ul("10.200.0.4", 64, 0, FROM("10.0.2.7")), RT_DELIVER);
+	/* del ep: the host is no peer unless something else names it */
+	cmd("del ep 100 fd00::7");
+	cmd("set vpc 100 peers 10.200.0.4");
+	cmd("del ep 100 10.0.2.7");
+	ck_assert_int_eq(from_ul("10.200.0.4", 64, 0, FROM("10.0.2.7")), RT_DELIVER);	/* as a peer */
+	cmd("set vpc 100 peers none");
+	assert_drop(from_ul("10.200.0.4", 64, 0, FROM("10.0.2.7")), RT_DROP_UNKNOWN_PEER);
+	assert_drop(from_ul("10.200.0.2", 64, 0, FROM("10.0.2.7")), RT_DROP_UNKNOWN_PEER);
+	/* a bouncer that is no longer one */
+	cmd("set net 100 10.0.1.0/24 bouncer none");
+	assert_drop(from_ul("10.200.0.3", 64, 0, FROM("10.0.9.50")), RT_DROP_UNKNOWN_PEER);
+	/* O bit: the control handler, before any trust check */
+	ck_assert_int_eq(from_ul("10.9.9.9", 64, 0, "geneve vni=100 oam=1 / eth / ipv4 dst=10.0.1.5 / udp"),
+			 RT_CONTROL);
+	/* the trace names the sender's roles and the drop */
+	m = meta("10.200.0.9", 64, 0);
+	craft_ul(FROM("10.0.9.50"));
+	rt_trace_init(&tr, true);
+	ck_assert_int_eq(rt_from_underlay(t, &m, frame, fsize, 0, &out, &tr), RT_DELIVER);
+	ck_assert_str_eq(tr.e[3].stage, "peer");
+	ck_assert_msg(strstr(tr.e[3].detail, "bouncer/divider"), "%s", tr.e[3].detail);
+	m = meta("10.9.9.9", 64, 0);
+	craft_ul(FROM("10.0.9.50"));
+	rt_trace_init(&tr, true);
+	assert_drop(rt_from_underlay(t, &m, frame, fsize, 0, &out, &tr), RT_DROP_UNKNOWN_PEER);
+	ck_assert_msg(!strncmp(tr.e[tr.n - 1].detail, "underlay.unknown_peer: 10.9.9.9 ", 32), "%s",
+		      tr.e[tr.n - 1].detail);
+	ck_assert_str_eq(rt_drop_name(RT_DROP_SPOOF_REMOTE), "spoof.remote");
+	ck_assert_int_eq(rt_drop_lookup("underlay.unknown_peer"), RT_DROP_UNKNOWN_PEER);
+}
+END_TEST
+
 START_TEST(bouncer_and_divider_role)
 {
 	/* this host becomes the bouncer of 10.0.1.0/24 */
@@ -626,7 +709,9 @@ START_TEST(bouncer_and_divider_role)
 	ck_assert_ptr_eq(out.data, frame);		/* onward unchanged */
 	ck_assert_uint_eq(out.size, fsize);
 	assert_drop(from_ul("10.200.0.2", 1, 0, UL_IN("10.0.1.88") " / udp"), RT_DROP_TTL);
-	assert_drop(from_ul("10.200.0.4", 64, 0, UL_IN("10.0.1.88") " / udp"), RT_DROP_LOOP);
+	/* back to the host it came from (the endpoint's own host) */
+	assert_drop(from_ul("10.200.0.4", 64, 0, "geneve vni=100 / eth / ipv4 src=10.0.1.88 dst=10.0.1.88 / udp"),
+		    RT_DROP_LOOP);
 	assert_drop(from_ul("10.200.0.2", 64, 0, UL_IN("10.0.1.77") " / udp"), RT_DROP_NO_ROUTE);
 	/* not our net, not our VPC */
 	assert_drop(from_ul("10.200.0.2", 64, 0, UL_IN("10.0.2.7") " / udp"), RT_DROP_NOT_LOCAL);
@@ -634,7 +719,7 @@ START_TEST(bouncer_and_divider_role)
 	cmd("set host addr 10.200.0.9");
 	ck_assert_int_eq(from_ul("10.200.0.2", 64, 0, UL_IN("10.0.1.77") " / udp"), RT_FORWARD);
 	ck_assert_mem_eq(out.dst.a, "\x0a\xc8\x00\x03", 4);
-	ck_assert_int_eq(from_ul("10.200.0.50", 64, 0, UL_IN("10.0.2.7") " / udp"), RT_FORWARD);
+	ck_assert_int_eq(from_ul("10.200.0.3", 64, 0, UL_IN("10.0.2.7") " / udp"), RT_FORWARD);
 	ck_assert_mem_eq(out.dst.a, "\x0a\xc8\x00\x02", 4);
 	assert_drop(from_ul("10.200.0.2", 64, 0, UL_IN("10.0.2.7") " / udp"), RT_DROP_LOOP);
 	/* the only bouncer is this host: no loop, a drop */
@@ -823,8 +908,8 @@ START_TEST(flows_record_path)
 	ck_assert_int_eq(from_ul("10.200.0.2", 62, 0, UL_IN("10.0.1.5") " / udp sport=7 dport=8"), RT_DELIVER);
 	assert_fate(flow_of(100, "10.0.2.7", "10.0.1.5", 7, 8), true, true, RT_PATH_DECAP,
 		    "10.200.0.2", RT_DELIVER, RT_DROP_NONE);
-	/* an unknown source, and a destination that is not here */
-	assert_drop(from_ul("10.200.0.2", 62, 0, "geneve vni=100 / eth / ipv4 src=10.0.9.50 dst=10.0.2.7 "
+	/* an unknown source (relayed by the bouncer), and a destination that is not here */
+	assert_drop(from_ul("10.200.0.3", 62, 0, "geneve vni=100 / eth / ipv4 src=10.0.9.50 dst=10.0.2.7 "
 			    "/ udp sport=7 dport=9"), RT_DROP_NOT_LOCAL);
 	assert_fate(flow_of(100, "10.0.9.50", "10.0.2.7", 7, 9), false, true, RT_PATH_NONE, "",
 		    RT_DROP, RT_DROP_NOT_LOCAL);
@@ -931,6 +1016,7 @@ Suite *rt_pipeline_suite(void)
 	tcase_add_test(tc, underlay_drops);
 	tcase_add_test(tc, underlay_control);
 	tcase_add_test(tc, underlay_ecn);
+	tcase_add_test(tc, underlay_trust);
 	tcase_add_test(tc, bouncer_and_divider_role);
 	tcase_add_test(tc, dry_run_changes_nothing);
 	tcase_add_test(tc, flow_table_bounded);

@@ -98,10 +98,17 @@ static const struct { const char *in, *text, *verdict; } pkts[] = {
 	  "drop" },
 	{ "tap0", "eth src=02:00:00:00:01:05 dst=ff:ff:ff:ff:ff:ff / arp op=1 spa=10.0.1.5 tpa=10.0.1.1",
 	  "reply" },
-	{ "underlay", "geneve vni=100 / eth / ipv4 src=10.0.2.7 dst=10.0.1.5 / icmp", "deliver" },
-	{ "underlay", "geneve vni=100 / eth / ipv4 src=10.0.2.7 dst=10.0.5.8 / icmp", "forward" },
-	{ "underlay", "geneve vni=9 / eth / ipv4 src=10.0.2.7 dst=10.0.1.5 / icmp", "drop" },
-	{ "underlay", "geneve vni=100 oam=1 / eth / ipv4 src=10.0.2.7 dst=10.0.1.5 / icmp", "control" },
+	/* from 10.200.0.2, the host of 10.0.2.7 */
+#define UL "eth / ipv4 src=10.200.0.2 dst=10.200.0.1 / udp / geneve "
+	{ "underlay", UL "vni=100 / eth / ipv4 src=10.0.2.7 dst=10.0.1.5 / icmp", "deliver" },
+	{ "underlay", UL "vni=100 / eth / ipv4 src=10.0.2.7 dst=10.0.5.8 / icmp", "forward" },
+	{ "underlay", UL "vni=9 / eth / ipv4 src=10.0.2.7 dst=10.0.1.5 / icmp", "drop" },
+	{ "underlay", UL "vni=100 oam=1 / eth / ipv4 src=10.0.2.7 dst=10.0.1.5 / icmp", "control" },
+	/* from no host of the VPC; an endpoint of another host */
+	{ "underlay", "geneve vni=100 / eth / ipv4 src=10.0.2.7 dst=10.0.1.5 / icmp", "drop" },
+	{ "underlay", "eth / ipv4 src=10.200.0.4 / udp / geneve vni=100 / eth / ipv4 src=10.0.2.7 dst=10.0.1.5 / icmp",
+	  "drop" },
+#undef UL
 };
 
 START_TEST(dry_run_changes_nothing)
@@ -173,7 +180,9 @@ START_TEST(request_round_trip)
 	char err[256], *w[32], *p, *copy;
 	int n = 0;
 
-	req(&r, "underlay", "geneve vni=100 / eth / ipv4 src=10.0.2.7 dst=10.0.1.5 / icmp");
+	/* from a peer (fd00::2), a source that is no endpoint */
+	cmd("set vpc 100 peers fd00::2");
+	req(&r, "underlay", "geneve vni=100 / eth / ipv4 src=10.0.7.7 dst=10.0.1.5 / icmp");
 	r.from_set = r.ttl_set = r.tos_set = true;
 	r.from.family = 6;
 	r.from.a[0] = 0xfd;
@@ -342,14 +351,18 @@ static const char *const rconf[NR][8] = {
 	  "add net 100 10.0.4.0/24 bouncer 10.200.0.3",
 	  "add ep 100 10.0.1.5 mac 02:00:00:00:01:05 port tap0",
 	  "add ep 100 10.0.2.7 mac 02:00:00:00:02:07 host 10.200.0.2", NULL },
-	{ "set host addr 10.200.0.3", "add vpc 100 cidr 10.0.0.0/16",
+	/* a bouncer that does not know 10.0.1.5: h1 is its peer */
+	{ "set host addr 10.200.0.3", "add vpc 100 cidr 10.0.0.0/16 peers 10.200.0.1",
 	  "add net 100 10.0.4.0/24 bouncer 10.200.0.3",
 	  "add ep 100 10.0.4.4 mac 02:00:00:00:04:04 host 10.200.0.2", NULL },
-	{ "set host addr 10.200.0.2", "add port tap0", "add vpc 100 cidr 10.0.0.0/16",
+	/* relayed by the bouncer and the divider; h1 is a peer */
+	{ "set host addr 10.200.0.2", "add port tap0",
+	  "add vpc 100 cidr 10.0.0.0/16 divider 10.200.0.9 peers 10.200.0.1",
+	  "add net 100 10.0.4.0/24 bouncer 10.200.0.3",
 	  "add ep 100 10.0.2.7 mac 02:00:00:00:02:07 port tap0",
 	  "add ep 100 10.0.4.4 mac 02:00:00:00:04:04 port tap0",
 	  "add ep 100 10.0.9.9 mac 02:00:00:00:09:09 port tap0", NULL },
-	{ "set host addr 10.200.0.9", "add vpc 100 cidr 10.0.0.0/16 divider 10.200.0.9",
+	{ "set host addr 10.200.0.9", "add vpc 100 cidr 10.0.0.0/16 divider 10.200.0.9 peers 10.200.0.1",
 	  "add ep 100 10.0.9.9 mac 02:00:00:00:09:09 host 10.200.0.2", NULL },
 };
 
