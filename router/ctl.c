@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
@@ -25,6 +26,8 @@ struct ctl_conn {
 	struct sbuf outq;	/* replies not yet written */
 	size_t out_off;
 	bool eof;
+	uid_t uid;		/* the peer (SO_PEERCRED) */
+	uint64_t last_ns;	/* last byte in or out (CLOCK_MONOTONIC) */
 };
 
 struct rt_ctl {
@@ -35,8 +38,16 @@ struct rt_ctl {
 	void *arg;
 	struct ctl_conn *conn[RT_CTL_MAX_CONN];
 	struct sbuf out;	/* one command's output, reused */
-	uint64_t served, refused;
+	uint64_t served, refused, evicted;
 };
+
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
 
 const char *rt_ctl_path(const char *opt)
 {
@@ -124,6 +135,7 @@ static int conn_flush(struct ctl_conn *cn)
 			return -1;
 		}
 		cn->out_off += (size_t)w;
+		cn->last_ns = mono_ns();
 	}
 	sbuf_reset(&cn->outq);
 	cn->out_off = 0;
@@ -188,6 +200,7 @@ static void conn_request(struct ctl_conn *cn, char *line, size_t len)
 
 static void conn_read(struct ctl_conn *cn)
 {
+	cn->last_ns = mono_ns();
 	for (;;) {
 		ssize_t r;
 		char *nl;
@@ -252,6 +265,52 @@ static void refuse(int fd, int status, const char *msg)
 		(void)!send(fd, buf, (size_t)n, MSG_DONTWAIT | MSG_NOSIGNAL);
 }
 
+/*
+ * A free slot for a peer of uid, or -1.  A uid other than root holds at
+ * most RT_CTL_MAX_CONN - RT_CTL_ROOT_SLOTS connections, so idle clients of
+ * the router's user cannot fill the table; root always gets a slot: when
+ * the table is full, the connection idle the longest is closed for it.
+ */
+static int ctl_slot(struct rt_ctl *c, uid_t uid)
+{
+	int free_slot = -1, mine = 0, oldest = -1;
+
+	for (int i = 0; i < RT_CTL_MAX_CONN; i++) {
+		struct ctl_conn *x = c->conn[i];
+
+		if (!x) {
+			if (free_slot < 0)
+				free_slot = i;
+			continue;
+		}
+		mine += x->uid == uid;
+		if (x->outq.len == x->out_off && (oldest < 0 || x->last_ns < c->conn[oldest]->last_ns))
+			oldest = i;
+	}
+	if (uid != 0 && mine >= RT_CTL_MAX_CONN - RT_CTL_ROOT_SLOTS)
+		return -1;
+	if (free_slot >= 0 && (uid == 0 || mine < RT_CTL_MAX_CONN - RT_CTL_ROOT_SLOTS))
+		return free_slot;
+	if (uid == 0 && oldest >= 0) {
+		conn_free(c->conn[oldest]);
+		c->evicted++;
+		return oldest;
+	}
+	return -1;
+}
+
+void rt_ctl_tick(struct rt_ctl *c, uint64_t now)
+{
+	for (int i = 0; i < RT_CTL_MAX_CONN; i++) {
+		struct ctl_conn *x = c->conn[i];
+
+		if (x && x->outq.len == x->out_off && now - x->last_ns > RT_CTL_IDLE_NS) {
+			conn_free(x);
+			c->evicted++;
+		}
+	}
+}
+
 static void ctl_accept(struct rt_ctl *c)
 {
 	for (;;) {
@@ -270,11 +329,7 @@ static void ctl_accept(struct rt_ctl *c)
 			close(fd);
 			continue;
 		}
-		for (int i = 0; i < RT_CTL_MAX_CONN; i++)
-			if (!c->conn[i]) {
-				slot = i;
-				break;
-			}
+		slot = ctl_slot(c, cred.uid);
 		cn = slot < 0 ? NULL : calloc(1, sizeof(*cn));
 		if (cn)
 			cn->in = malloc(RT_CTL_MAX_LINE + 1);
@@ -289,6 +344,8 @@ static void ctl_accept(struct rt_ctl *c)
 		cn->ev.obj = cn;
 		cn->ctl = c;
 		cn->fd = fd;
+		cn->uid = cred.uid;
+		cn->last_ns = mono_ns();
 		e.data.ptr = &cn->ev;
 		if (epoll_ctl(c->epfd, EPOLL_CTL_ADD, fd, &e) < 0) {
 			close(fd);
@@ -474,7 +531,7 @@ int rt_ctl_call(int fd, const char *line, int flags, int *status, struct sbuf *o
 	char hdr[64], *sp, body[4096];
 	size_t h = 0;
 	uint64_t st, size;
-	int ret;
+	int ret, wret;
 
 	if (strchr(line, '\n'))
 		return -EINVAL;
@@ -482,14 +539,17 @@ int rt_ctl_call(int fd, const char *line, int flags, int *status, struct sbuf *o
 		    flags & RT_CTL_PRETTY ? "p" : flags & RT_CTL_JSON ? "j" : "-", line);
 	ret = req.oom ? -ENOMEM : write_all(fd, req.buf, req.len);
 	sbuf_free(&req);
-	if (ret)
+	/* a router that refuses the peer (SO_PEERCRED) answers and closes at
+	 * once: the write then fails, but its answer is there to be read */
+	if (ret && ret != -EPIPE && ret != -ECONNRESET)
 		return ret;
+	wret = ret;
 	for (;;) {
 		if (h + 1 >= sizeof(hdr))
 			return -EPROTO;
 		ret = read_full(fd, hdr + h, 1);
 		if (ret)
-			return ret;
+			return wret ? wret : ret;
 		if (hdr[h] == '\n')
 			break;
 		h++;

@@ -25,6 +25,8 @@
 #define RT_CTL_ENV		"GENV_SOCKET"
 #define RT_CTL_MAX_LINE		65536	/* longest request line */
 #define RT_CTL_MAX_CONN		32
+#define RT_CTL_ROOT_SLOTS	4	/* a uid other than root holds at most 28 */
+#define RT_CTL_IDLE_NS		(60 * 1000000000ull)	/* an idle client is closed after 60 s */
 
 /* epoll_event.data.ptr of every descriptor the router watches. */
 enum rt_ev_kind { RT_EV_PORT, RT_EV_CTL_LISTEN, RT_EV_CTL_CONN, RT_EV_SIGNAL, RT_EV_TIMER };
@@ -48,6 +50,9 @@ const char *rt_ctl_path(const char *opt);
 int rt_ctl_open(struct rt_ctl **out, const char *path, int epfd, rt_ctl_fn fn, void *arg);
 /* An epoll event whose rt_ev kind is RT_EV_CTL_*. */
 void rt_ctl_event(struct rt_ctl *c, struct rt_ev *ev, uint32_t events);
+/* Once a second, with CLOCK_MONOTONIC now: close connections idle for
+ * RT_CTL_IDLE_NS (nothing read or written; genv top dials again). */
+void rt_ctl_tick(struct rt_ctl *c, uint64_t now_ns);
 /* Close every connection and the socket, and unlink it. */
 void rt_ctl_close(struct rt_ctl *c);
 /* Peers refused and requests served, for `show`. */

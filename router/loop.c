@@ -590,6 +590,8 @@ static void on_timer(struct router *r)
 
 	if (read(r->timerfd, &ticks, sizeof(ticks)) < 0)
 		return;
+	if (r->ctl)
+		rt_ctl_tick(r->ctl, now_ns());
 	/* a state write that failed earlier is retried every second */
 	if (r->o->state && r->t->cfg.gen != r->state.saved_gen)
 		persist(r, false);

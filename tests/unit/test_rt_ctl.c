@@ -4,9 +4,11 @@
  * epoll events, then reads the reply. */
 #include <check.h>
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -98,6 +100,89 @@ START_TEST(control_bytes_and_json)
 }
 END_TEST
 
+/* A router that refuses the peer answers and closes before reading: the
+ * client's write fails (EPIPE), and it still reports the router's words. */
+START_TEST(refusal_read_after_a_failed_write)
+{
+	static const char msg[] = "permission denied: peer is neither root nor the router's user\n";
+	struct sbuf out = SBUF_INIT;
+	char rep[160];
+	int sv[2], status = -1, n;
+
+	signal(SIGPIPE, SIG_IGN);
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	n = snprintf(rep, sizeof(rep), "13 %zu\n%s", strlen(msg), msg);
+	ck_assert_int_eq(send(sv[1], rep, (size_t)n, 0), n);
+	close(sv[1]);
+	ck_assert_int_eq(rt_ctl_call(sv[0], "show vpc", 0, &status, &out), 0);
+	ck_assert_int_eq(status, EACCES);
+	ck_assert_str_eq(sbuf_str(&out), msg);
+	close(sv[0]);
+	sbuf_free(&out);
+}
+END_TEST
+
+/* Run the server's events for up to rounds x 20 ms. */
+static void serve_events(struct rt_ctl *c, int epfd, int rounds)
+{
+	for (int round = 0; round < rounds; round++) {
+		struct epoll_event ev[16];
+		int n = epoll_wait(epfd, ev, 16, 20);
+
+		for (int i = 0; i < n; i++)
+			rt_ctl_event(c, ev[i].data.ptr, ev[i].events);
+	}
+}
+
+static int dial(const char *path)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+
+	memcpy(sun.sun_path, path, strlen(path) + 1);
+	ck_assert_int_eq(connect(fd, (struct sockaddr *)&sun, sizeof(sun)), 0);
+	return fd;
+}
+
+/* 32 idle clients do not lock root out (the one that waited longest
+ * goes), and idle clients are closed after RT_CTL_IDLE_NS. */
+START_TEST(idle_clients_do_not_lock_out)
+{
+	char path[108], buf[256];
+	struct rt_ctl *c = NULL;
+	int epfd = epoll_create1(0), fd[RT_CTL_MAX_CONN], extra;
+	struct timespec ts;
+	ssize_t r;
+
+	snprintf(path, sizeof(path), "/tmp/genv-ut-ctl2.%d", (int)getpid());
+	ck_assert_int_eq(rt_ctl_open(&c, path, epfd, exec_fn, t), 0);
+	for (int i = 0; i < RT_CTL_MAX_CONN; i++) {
+		fd[i] = dial(path);
+		serve_events(c, epfd, 1);
+	}
+	serve_events(c, epfd, 3);
+	/* the tests run as root: the 33rd gets a slot and an answer */
+	extra = dial(path);
+	serve_events(c, epfd, 3);
+	ck_assert_int_eq(send(extra, "- show vpc\n", 11, 0), 11);
+	serve_events(c, epfd, 5);
+	r = recv(extra, buf, sizeof(buf) - 1, MSG_DONTWAIT);
+	ck_assert_msg(r >= 2 && !strncmp(buf, "0 ", 2), "no answer for root: %zd '%.40s'", r, r > 0 ? buf : "");
+	/* the oldest was closed for it */
+	ck_assert_int_eq(recv(fd[0], buf, sizeof(buf), MSG_DONTWAIT), 0);
+	/* an hour later every idle client is gone */
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	rt_ctl_tick(c, (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec + RT_CTL_IDLE_NS + 1);
+	ck_assert_int_eq(recv(fd[1], buf, sizeof(buf), MSG_DONTWAIT), 0);
+	ck_assert_int_eq(recv(extra, buf, sizeof(buf), MSG_DONTWAIT), 0);
+	for (int i = 0; i < RT_CTL_MAX_CONN; i++)
+		close(fd[i]);
+	close(extra);
+	rt_ctl_close(c);
+	close(epfd);
+}
+END_TEST
+
 Suite *rt_ctl_suite(void)
 {
 	Suite *s = suite_create("rt_ctl");
@@ -106,6 +191,8 @@ Suite *rt_ctl_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, nul_byte_rejects_the_request);
 	tcase_add_test(tc, control_bytes_and_json);
+	tcase_add_test(tc, refusal_read_after_a_failed_write);
+	tcase_add_test(tc, idle_clients_do_not_lock_out);
 	suite_add_tcase(s, tc);
 	return s;
 }
