@@ -95,7 +95,8 @@ struct rt_runtime_ops {
  * Execute one command line.  Returns 0, or -errno with the message in out
  * (text: the message alone, no prefix, no newline; json: {"schema":1,
  * "error":"..."}).  On success out holds what the command prints (show,
- * dump), or nothing (text) / {"schema":1,"ok":true} (json) for changes.
+ * dump), or nothing (text) / {"schema":1,"ok":true} (json) for changes
+ * and for commands with nothing to print (mirror on, mirror off).
  * out is appended to, not reset.
  */
 int rt_cmd_exec(struct rt_tables *t, const struct rt_runtime_ops *ops, const char *line,

@@ -130,7 +130,8 @@ int rt_cmd_exec(struct rt_tables *t, const struct rt_runtime_ops *ops, const cha
 		} else {
 			sbuf_puts(out, c->err);
 		}
-	} else if (change && json) {
+	} else if (json && c->n && (change || out->len == mark)) {
+		/* a change, or a command with nothing to say (mirror on, off) */
 		sbuf_puts(out, "{\"schema\":1,\"ok\":true}");
 	}
 	free(c);

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Fuzz tier for `make check` (decoder, router pipeline and pcap file reader
-# targets): replay
+# Fuzz tier for `make check` (decoder, router pipeline, pcap file reader
+# and command language targets): replay
 # every corpus and regression input once,
 # then a short bounded fuzz run (FUZZ_TIME seconds, default 20).  Crashers
 # found are written to tests/fuzz/regress/ and replayed by later runs.
@@ -26,7 +26,7 @@ else
 	fail "fuzz: build target" "$(tail -n 20 "$tmp/build.log")"; finish
 fi
 
-n=$(find tests/fuzz/corpus tests/fuzz/corpus-pipeline tests/fuzz/corpus-pcap tests/fuzz/regress -type f 2>/dev/null | wc -l)
+n=$(find tests/fuzz/corpus tests/fuzz/corpus-pipeline tests/fuzz/corpus-pcap tests/fuzz/corpus-config tests/fuzz/regress -type f 2>/dev/null | wc -l)
 if make -s -f tests/fuzz/Makefile regress >"$tmp/regress.log" 2>&1; then
 	ok "fuzz: $n corpus and regression inputs replay cleanly"
 else
@@ -37,7 +37,7 @@ before=$(find tests/fuzz/regress -type f 2>/dev/null | wc -l)
 if timeout $((FUZZ_TIME + 70)) make -s -f tests/fuzz/Makefile run FUZZ_TIME="$FUZZ_TIME" \
 	>"$tmp/run.log" 2>&1; then
 	execs=$(sed -n 's/.*stat::number_of_executed_units: *//p' "$tmp/run.log" | tail -n 1)
-	ok "fuzz: decoder ${FUZZ_TIME} s, pipeline 10 s and pcap reader 10 s runs, ${execs:-?} pcap inputs, no crash"
+	ok "fuzz: decoder ${FUZZ_TIME} s, pipeline, pcap reader and command language 10 s each, ${execs:-?} command inputs, no crash"
 else
 	after=$(find tests/fuzz/regress -type f 2>/dev/null | wc -l)
 	fail "fuzz: ${FUZZ_TIME} s run" \

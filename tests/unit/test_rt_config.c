@@ -113,6 +113,25 @@ static void del_eps_and_nets(void)
 
 /* peers are configuration: dump writes them, show prints them, a replay
  * of the dump gives the same tables (state files keep the trust model) */
+/* JSON mode answers every command: mirror on/off print nothing in text
+ * and {"ok":true} in JSON (found by tests/fuzz/fuzz_config.c) */
+START_TEST(json_answers_every_command)
+{
+	static const char *const cmds[] = { "mirror on", "mirror off", "clear stats" };
+	struct sbuf o = SBUF_INIT;
+
+	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+		sbuf_reset(&o);
+		ck_assert_int_eq(rt_cmd_exec(t, NULL, cmds[i], true, &o), 0);
+		ck_assert_str_eq(sbuf_str(&o), "{\"schema\":1,\"ok\":true}");
+		sbuf_reset(&o);
+		ck_assert_int_eq(rt_cmd_exec(t, NULL, cmds[i], false, &o), 0);
+		ck_assert_str_eq(sbuf_str(&o), "");
+	}
+	sbuf_free(&o);
+}
+END_TEST
+
 START_TEST(dump_keeps_peers)
 {
 	struct sbuf o = SBUF_INIT;
@@ -677,6 +696,7 @@ Suite *rt_config_suite(void)
 	tcase_add_test(tc, topology_loads);
 	tcase_add_test(tc, dump_recreates_exactly);
 	tcase_add_test(tc, dump_keeps_peers);
+	tcase_add_test(tc, json_answers_every_command);
 	tcase_add_test(tc, bad_commands_change_nothing);
 	tcase_add_test(tc, errors_name_the_word);
 	tcase_add_test(tc, set_and_del);

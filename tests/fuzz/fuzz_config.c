@@ -1,0 +1,102 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * libFuzzer target: the router's command language, as the control socket
+ * and -f/--state files feed it (router/exec.c, lang.c, verbs.c, show.c).
+ * The input is lines; each line with a control byte (tab aside) is skipped
+ * as the socket and the file loader refuse it, the others run through
+ * rt_cmd_exec() on small tables.  Checks the promises that do not depend
+ * on the input:
+ *   - a rejected command changes nothing (dump before == dump after);
+ *   - the dump re-creates the tables exactly (dump -> load -> dump);
+ *   - JSON mode answers every command (not blanks and comments) in JSON.
+ */
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "../../libcore/sbuf.h"
+#include "../../router/config.h"
+#include "../../router/lang.h"
+#include "../../router/tables.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static struct rt_tables *fresh(void)
+{
+	struct rt_limits l;
+	struct rt_tables *t;
+
+	rt_limits_default(&l);
+	l.max_vpcs = 8;
+	l.max_nets = 8;
+	l.max_eps = 32;
+	l.max_hosts = 16;
+	l.max_ports = 4;
+	l.flows_per_vpc = 16;
+	t = rt_tables_new(&l);
+	if (!t)
+		abort();
+	return t;
+}
+
+static void dump(const struct rt_tables *t, struct sbuf *o)
+{
+	sbuf_reset(o);
+	if (rt_config_dump(t, o) || o->oom)
+		abort();
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static struct sbuf before, after, out;
+	struct rt_tables *t = fresh(), *t2;
+	char line[RT_LINE_MAX];
+	size_t i = 0;
+
+	while (i < size) {
+		size_t n = 0;
+		bool bad = false;
+		const char *p;
+		int r;
+
+		while (i < size && data[i] != '\n') {
+			if ((data[i] < 0x20 && data[i] != '\t') || data[i] == 0x7f)
+				bad = true;
+			if (n + 1 < sizeof(line))
+				line[n++] = (char)data[i];
+			i++;
+		}
+		i++;
+		line[n] = 0;
+		if (bad)
+			continue;
+		dump(t, &before);
+		sbuf_reset(&out);
+		r = rt_cmd_exec(t, NULL, line, (n & 1) != 0, &out);
+		if (r) {
+			dump(t, &after);
+			if (strcmp(sbuf_str(&before), sbuf_str(&after)))
+				abort();	/* a rejected command changed the tables */
+		}
+		p = line + strspn(line, " \t\r");
+		if ((n & 1) && *p && *p != '#' && (!out.len || out.buf[0] != '{'))
+			abort();	/* JSON mode answers every command in JSON */
+	}
+	/* dump -> load -> dump */
+	dump(t, &before);
+	t2 = fresh();
+	for (char *p = before.buf, *nl; p && (nl = strchr(p, '\n')); p = nl + 1) {
+		*nl = 0;
+		sbuf_reset(&out);
+		if (rt_cmd_exec(t2, NULL, p, false, &out))
+			abort();	/* the dump does not load */
+		*nl = '\n';
+	}
+	dump(t2, &after);
+	if (strcmp(sbuf_str(&before), sbuf_str(&after)))
+		abort();	/* the dump does not re-create the tables */
+	rt_tables_free(t);
+	rt_tables_free(t2);
+	return 0;
+}
