@@ -3,7 +3,7 @@
 #   make SAN=1      ASan + UBSan build (objects go to build-san/)
 #   make check      install missing packages, build, run all tests
 #   make demo       install missing packages, build, run the namespace demo
-#   make fuzz       build and run the libFuzzer decoder target (clang)
+#   make fuzz       build and run every libFuzzer target (clang); FUZZ_SECONDS=N each
 #   make install    PREFIX=/usr/local DESTDIR=
 
 CC       ?= gcc
@@ -103,8 +103,10 @@ check: deps
 demo: deps genv
 	./tests/demo.sh
 
-fuzz: $(O)/libcore.a
-	$(MAKE) -f tests/fuzz/Makefile run
+# FUZZ_SECONDS=N: every target runs N seconds (default: the Makefile's own).
+fuzz:
+	$(MAKE) -f tests/fuzz/Makefile run $(if $(FUZZ_SECONDS),FUZZ_TIME=$(FUZZ_SECONDS) \
+		FUZZ_PIPE_TIME=$(FUZZ_SECONDS) FUZZ_PCAP_TIME=$(FUZZ_SECONDS) FUZZ_CONF_TIME=$(FUZZ_SECONDS))
 
 install: genv
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \

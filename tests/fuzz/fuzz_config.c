@@ -9,15 +9,21 @@
  *   - a rejected command changes nothing (dump before == dump after);
  *   - the dump re-creates the tables exactly (dump -> load -> dump);
  *   - JSON mode answers every command (not blanks and comments) in JSON.
+ * The same bytes are then loaded as a --state file (router/state.c: the
+ * frame, the control-byte check, then the commands) from a memfd: a file
+ * refused for its frame or a control byte runs no command at all.
  */
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/mman.h>
 #include "../../libcore/sbuf.h"
 #include "../../router/config.h"
 #include "../../router/lang.h"
+#include "../../router/state.h"
 #include "../../router/tables.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -98,5 +104,29 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();	/* the dump does not re-create the tables */
 	rt_tables_free(t);
 	rt_tables_free(t2);
+
+	/* the bytes as a state file */
+	{
+		int fd = memfd_create("state", 0);
+		char path[64], err[512];
+		unsigned long lines = 9;
+		struct rt_tables *t3;
+		int r;
+
+		if (fd < 0)
+			return 0;
+		if (size && write(fd, data, size) != (ssize_t)size)
+			abort();
+		snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+		t3 = fresh();
+		dump(t3, &before);
+		r = rt_state_load(t3, NULL, path, true, &lines, err, sizeof(err));
+		dump(t3, &after);
+		if (r && (strstr(err, "control byte") || strstr(err, "state file") ||
+			  strstr(err, "end line")) && (lines || strcmp(sbuf_str(&before), sbuf_str(&after))))
+			abort();	/* refused, yet commands ran */
+		rt_tables_free(t3);
+		close(fd);
+	}
 	return 0;
 }
