@@ -886,15 +886,6 @@ static void path_render(struct genv_ctx *g, const struct targs *a, const struct 
 	}
 }
 
-/* The index of name among the names of fn (which says "?" past the last), or -1. */
-static int name_index(const char *name, const char *(*fn)(unsigned int))
-{
-	for (unsigned int i = 0; name && strcmp(fn(i), "?"); i++)
-		if (!strcmp(name, fn(i)))
-			return (int)i;
-	return -1;
-}
-
 /* One element of the "results" of a `probe` reply (see trace/probe.c). */
 static bool result_read(const struct json_t *o, struct trace_result *r)
 {
@@ -914,8 +905,8 @@ static bool result_read(const struct json_t *o, struct trace_result *r)
 		const struct json_t *j = ctl_json_at(hops, i);
 		const char *router = ctl_json_str(j, "router");
 		struct gnv_trace_rec *h = &r->hop[r->nhop++];
-		int role = name_index(ctl_json_str(j, "role"), trace_role_name);
-		int verdict = name_index(ctl_json_str(j, "verdict"), trace_verdict_name);
+		int role = trace_role_lookup(ctl_json_str(j, "role"));
+		int verdict = trace_verdict_lookup(ctl_json_str(j, "verdict"));
 		const char *reason = ctl_json_str(j, "reason");
 		int why = reason ? rt_drop_lookup(reason) : -1;
 		uint64_t ts = ctl_json_u64(j, "ts_us");

@@ -15,7 +15,8 @@
 #include <time.h>
 #include "../libcore/build.h"
 #include "../libcore/cursor.h"
-#include "../libcore/json.h"
+#include "../libcore/emit.h"
+#include "../libcore/msg.h"
 #include "../libcore/num.h"
 #include "../libcore/opt_genv.h"
 #include "explain.h"
@@ -50,10 +51,20 @@ const char *trace_verdict_name(unsigned int v)
 
 static int name_index(const char *s, const char *(*fn)(unsigned int))
 {
-	for (unsigned int i = 0; i < 4; i++)
+	for (unsigned int i = 0; s && i < 4; i++)
 		if (!strcmp(s, fn(i)))
 			return (int)i;
 	return -1;
+}
+
+int trace_role_lookup(const char *name)
+{
+	return name_index(name, trace_role_name);
+}
+
+int trace_verdict_lookup(const char *name)
+{
+	return name_index(name, trace_verdict_name);
 }
 
 void trace_probes_init(struct trace_probes *p)
@@ -306,113 +317,32 @@ int trace_probe_control(struct rt_tables *t, struct trace_probes *p,
 
 /* ---- the origin ---- */
 
-static int cerr(char *err, size_t errsz, int ret, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static int cerr(char *err, size_t errsz, int ret, const char *fmt, ...)
+/* One result: the same calls write its text line and its JSON object
+ * (`probe results`):
+ *   result seq=1 id=7 pseq=1 overflow=0 rtt_ns=N hops=2 hop=ROUTER,ROLE,VERDICT,REASON,TS ... */
+static void result_emit(struct gnv_emit *e, const struct trace_result *r)
 {
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errsz, fmt, ap);
-	va_end(ap);
-	return ret;
-}
-
-void trace_result_format(const struct trace_result *r, struct sbuf *out)
-{
-	char a[RT_ADDR_STR];
-
-	sbuf_printf(out, "result seq=%llu id=%u pseq=%u overflow=%d rtt_ns=%llu hops=%u",
-		    (unsigned long long)r->seq, r->id, r->pseq, r->overflow,
-		    (unsigned long long)r->rtt_ns, r->nhop);
+	gnv_emit_obj_open(e, NULL, "result");
+	gnv_emit_u64(e, "seq", " seq=%llu", r->seq);
+	gnv_emit_u64(e, "id", " id=%u", r->id);
+	gnv_emit_u64(e, "pseq", " pseq=%u", r->pseq);
+	gnv_emit_bool(e, "overflow", " overflow=%s", r->overflow, "1", "0");
+	gnv_emit_u64(e, "rtt_ns", " rtt_ns=%llu", r->rtt_ns);
+	gnv_emit_text(e, " hops=%u", r->nhop);
+	gnv_emit_arr_open(e, "hops", NULL);
 	for (unsigned int i = 0; i < r->nhop; i++) {
 		const struct gnv_trace_rec *h = &r->hop[i];
 
-		sbuf_printf(out, " hop=%s,%s,%s,%s,%u", rt_addr_fmt(a, sizeof(a), 4, h->id),
-			    trace_role_name(h->role), trace_verdict_name(h->verdict),
-			    rt_drop_name(h->reason), h->ts_us);
+		gnv_emit_obj_open(e, NULL, NULL);
+		gnv_emit_ip(e, "router", " hop=%s", 4, h->id);
+		gnv_emit_str(e, "role", ",%s", trace_role_name(h->role));
+		gnv_emit_str(e, "verdict", ",%s", trace_verdict_name(h->verdict));
+		gnv_emit_str(e, "reason", ",%s", rt_drop_name(h->reason));
+		gnv_emit_u64(e, "ts_us", ",%u", h->ts_us);
+		gnv_emit_obj_close(e, NULL);
 	}
-}
-
-static void result_json(struct json *j, const struct trace_result *r)
-{
-	json_obj_open(j, NULL);
-	json_u64(j, "seq", r->seq);
-	json_u64(j, "id", r->id);
-	json_u64(j, "pseq", r->pseq);
-	json_bool(j, "overflow", r->overflow);
-	json_u64(j, "rtt_ns", r->rtt_ns);
-	json_arr_open(j, "hops");
-	for (unsigned int i = 0; i < r->nhop; i++) {
-		json_obj_open(j, NULL);
-		json_ip(j, "router", 4, r->hop[i].id);
-		json_str(j, "role", trace_role_name(r->hop[i].role));
-		json_str(j, "verdict", trace_verdict_name(r->hop[i].verdict));
-		json_str(j, "reason", rt_drop_name(r->hop[i].reason));
-		json_u64(j, "ts_us", r->hop[i].ts_us);
-		json_obj_close(j);
-	}
-	json_arr_close(j);
-	json_obj_close(j);
-}
-
-int trace_result_parse(const char *line, size_t n, struct trace_result *r)
-{
-	char buf[1024], *save = NULL, *tok;
-	uint64_t v;
-
-	memset(r, 0, sizeof(*r));
-	if (n >= sizeof(buf) || n < 7 || memcmp(line, "result ", 7))
-		return -EINVAL;
-	memcpy(buf, line, n);
-	buf[n] = 0;
-	for (tok = strtok_r(buf + 7, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
-		char *val = strchr(tok, '=');
-
-		if (!val)
-			return -EINVAL;
-		*val++ = 0;
-		if (!strcmp(tok, "hop")) {
-			char *f[5], *s2 = NULL;
-			struct gnv_trace_rec *h;
-			int k = 0, x;
-
-			if (r->nhop >= GENV_TRACE_MAX_HOPS)
-				return -EINVAL;
-			h = &r->hop[r->nhop++];
-			for (char *q = strtok_r(val, ",", &s2); q && k < 5; q = strtok_r(NULL, ",", &s2))
-				f[k++] = q;
-			if (k != 5 || parse_ip4(f[0], h->id))
-				return -EINVAL;
-			if ((x = name_index(f[1], trace_role_name)) < 0)
-				return -EINVAL;
-			h->role = (uint8_t)x;
-			if ((x = name_index(f[2], trace_verdict_name)) < 0)
-				return -EINVAL;
-			h->verdict = (uint8_t)x;
-			if ((x = rt_drop_lookup(f[3])) < 0 || num_parse_u64(f[4], 0, UINT32_MAX, &v))
-				return -EINVAL;
-			h->reason = (uint16_t)x;
-			h->ts_us = (uint32_t)v;
-			continue;
-		}
-		if (num_parse_u64(val, 0, UINT64_MAX, &v))
-			return -EINVAL;
-		if (!strcmp(tok, "seq"))
-			r->seq = v;
-		else if (!strcmp(tok, "id") && v <= 0xffff)
-			r->id = (uint16_t)v;
-		else if (!strcmp(tok, "pseq") && v <= UINT32_MAX)
-			r->pseq = (uint32_t)v;
-		else if (!strcmp(tok, "overflow") && v <= 1)
-			r->overflow = v;
-		else if (!strcmp(tok, "rtt_ns"))
-			r->rtt_ns = v;
-		else if (strcmp(tok, "hops"))
-			return -EINVAL;
-	}
-	return 0;
+	gnv_emit_arr_close(e, NULL);
+	gnv_emit_obj_close(e, "\n");
 }
 
 /* probe send vni VNI src IP dst IP [proto icmp|udp|tcp] [sport N] [dport N] id N seq N */
@@ -428,6 +358,7 @@ static int probe_send(struct rt_tables *t, struct trace_probes *p, const struct 
 	struct gnv_trace_rec h;
 	enum rt_verdict v;
 	char text[256], a[RT_ADDR_STR], b[RT_ADDR_STR], e2[128];
+	struct gnv_emit e;
 	uint8_t *frame = p->work + RT_HEADROOM;
 	size_t fsize, gsize, oend, tsz;
 
@@ -436,7 +367,7 @@ static int probe_send(struct rt_tables *t, struct trace_probes *p, const struct 
 		int r = 0;
 
 		if (!val)
-			return cerr(err, errsz, -EINVAL, "'%s': missing value", k);
+			return gnv_errf(err, errsz, -EINVAL, "'%s': missing value", k);
 		if (!strcmp(k, "vni"))
 			r = num_parse_u32(val, RT_VNI_MIN, RT_VNI_MAX, &vni), have |= 1;
 		else if (!strcmp(k, "src"))
@@ -454,19 +385,19 @@ static int probe_send(struct rt_tables *t, struct trace_probes *p, const struct 
 		else if (!strcmp(k, "proto") && (!strcmp(val, "udp") || !strcmp(val, "tcp") || !strcmp(val, "icmp")))
 			proto = val;
 		else
-			return cerr(err, errsz, -EINVAL, "'%.32s': unknown keyword or value", k);
+			return gnv_errf(err, errsz, -EINVAL, "'%.32s': unknown keyword or value", k);
 		if (r)
-			return cerr(err, errsz, -EINVAL, "%s '%.64s': invalid value", k, val);
+			return gnv_errf(err, errsz, -EINVAL, "%s '%.64s': invalid value", k, val);
 	}
 	if (have != 31)
-		return cerr(err, errsz, -EINVAL, "needs vni, src, dst, id and seq");
+		return gnv_errf(err, errsz, -EINVAL, "needs vni, src, dst, id and seq");
 	if (fam != fam2)
-		return cerr(err, errsz, -EINVAL, "src and dst are of different families");
+		return gnv_errf(err, errsz, -EINVAL, "src and dst are of different families");
 	if (!t->cfg.self.addr_set || t->cfg.self.addr.family != 4)
-		return cerr(err, errsz, -EINVAL, "probes need this host's IPv4 underlay address (set host addr)");
+		return gnv_errf(err, errsz, -EINVAL, "probes need this host's IPv4 underlay address (set host addr)");
 	ep = rt_ep_find(t, vni, fam, src);
 	if (!ep || ep->port < 0)
-		return cerr(err, errsz, -EINVAL, "%s is not a local endpoint of vpc %u",
+		return gnv_errf(err, errsz, -EINVAL, "%s is not a local endpoint of vpc %u",
 			    rt_addr_fmt(a, sizeof(a), fam, src), vni);
 	rt_addr_fmt(a, sizeof(a), fam, src);
 	rt_addr_fmt(b, sizeof(b), fam, dst);
@@ -482,7 +413,7 @@ static int probe_send(struct rt_tables *t, struct trace_probes *p, const struct 
 			 t->cfg.self.mac[0], t->cfg.self.mac[1], t->cfg.self.mac[2], t->cfg.self.mac[3], t->cfg.self.mac[4],
 			 t->cfg.self.mac[5], fam == 6 ? "ipv6" : "ipv4", a, b, proto, sport, dport);
 	if (gnv_lang_build(text, t->cfg.lim.genv_class, frame, TRACE_FRAME_MAX, &fsize, e2, sizeof(e2)))
-		return cerr(err, errsz, -EINVAL, "cannot build the probe: %s", e2);
+		return gnv_errf(err, errsz, -EINVAL, "cannot build the probe: %s", e2);
 	rt_trace_init(&p->tr, true);
 	v = rt_from_port(t, ep->port, frame, fsize, RT_HEADROOM, &o, &p->tr);
 	hop_of(t, &p->tr, v, &o, &h);
@@ -491,32 +422,25 @@ static int probe_send(struct rt_tables *t, struct trace_probes *p, const struct 
 
 		result_store(p, (uint16_t)id, seq, false, &h, 1);
 		r = &p->res[(p->next - 2) % TRACE_PROBE_RESULTS];
-		if (json) {
-			struct json j;
-
-			json_init(&j, out, false);
-			json_obj_open(&j, NULL);
-			json_u64(&j, "schema", 1);
-			json_null(&j, "sent");
-			json_arr_open(&j, "results");
-			result_json(&j, r);
-			json_arr_close(&j);
-			json_obj_close(&j);
-		} else {
-			trace_result_format(r, out);
-			sbuf_putc(out, '\n');
-		}
-		return 0;
+		gnv_emit_init(&e, out, json, false);
+		gnv_emit_obj_open(&e, NULL, NULL);
+		gnv_emit_u64(&e, "schema", NULL, 1);
+		gnv_emit_null(&e, "sent", NULL);
+		gnv_emit_arr_open(&e, "results", NULL);
+		result_emit(&e, r);
+		gnv_emit_arr_close(&e, NULL);
+		gnv_emit_obj_close(&e, NULL);
+		return out->oom ? -ENOMEM : 0;
 	}
 	if (!ops || !ops->ul_send)
-		return cerr(err, errsz, -ENOTSUP, "this router cannot send probes (no underlay)");
+		return gnv_errf(err, errsz, -ENOTSUP, "this router cannot send probes (no underlay)");
 	/* the encapsulated packet (o.data, in our buffer): O bit, and the
 	 * trace option after the other options */
 	gsize = o.size;
 	oend = GNV_HLEN + (size_t)(o.data[0] & 0x3f) * 4;
 	tsz = GNV_OPT_HDR_SIZE + GENV_TRACE_HDR_SIZE + TREC;
 	if ((o.data[0] & 0x3f) * 4 + tsz > 252 || gsize + tsz > sizeof(p->out))
-		return cerr(err, errsz, -ENOSPC, "no room for the trace option");
+		return gnv_errf(err, errsz, -ENOSPC, "no room for the trace option");
 	memcpy(p->out, o.data, oend);
 	topt_write(p->out + oend, t->cfg.lim.genv_class, 0, (uint16_t)id, seq, &h, 1);
 	memcpy(p->out + oend + tsz, o.data + oend, gsize - oend);
@@ -531,54 +455,45 @@ static int probe_send(struct rt_tables *t, struct trace_probes *p, const struct 
 	p->pend[p->pend_next].sent_ns = mono_ns();
 	p->pend_next = (p->pend_next + 1) % TRACE_PROBE_PENDING;
 	if (ops->ul_send(ops->ctx, &o.dst, p->out, gsize + tsz, o.tos, o.ttl, o.sport) < 0)
-		return cerr(err, errsz, -EIO, "cannot send the probe to %s",
+		return gnv_errf(err, errsz, -EIO, "cannot send the probe to %s",
 			    rt_addr_fmt(a, sizeof(a), o.dst.family, o.dst.a));
-	rt_addr_fmt(a, sizeof(a), o.dst.family, o.dst.a);
-	if (json)
-		sbuf_printf(out, "{\"schema\":1,\"sent\":\"%s\",\"results\":[]}", a);
-	else
-		sbuf_printf(out, "sent %s\n", a);
-	return 0;
+	gnv_emit_init(&e, out, json, false);
+	gnv_emit_obj_open(&e, NULL, NULL);
+	gnv_emit_u64(&e, "schema", NULL, 1);
+	gnv_emit_ip(&e, "sent", "sent %s", o.dst.family, o.dst.a);
+	gnv_emit_arr_open(&e, "results", NULL);
+	gnv_emit_arr_close(&e, NULL);
+	gnv_emit_obj_close(&e, "\n");
+	return out->oom ? -ENOMEM : 0;
 }
 
 int trace_probe_cmd(struct rt_tables *t, struct trace_probes *p, const struct rt_runtime_ops *ops,
 		    int n, char *const *w, bool json, struct sbuf *out, char *err, size_t errsz)
 {
+	struct gnv_emit e;
 	uint64_t since, s;
 
 	if (!p)
-		return cerr(err, errsz, -ENOMEM, "out of memory");
+		return gnv_errf(err, errsz, -ENOMEM, "out of memory");
 	if (n >= 1 && !strcmp(w[0], "send"))
 		return probe_send(t, p, ops, n - 1, w + 1, json, out, err, errsz);
 	if (n != 3 || strcmp(w[0], "results") || strcmp(w[1], "since") ||
 	    num_parse_u64(w[2], 0, UINT64_MAX, &since))
-		return cerr(err, errsz, -EINVAL, "expected 'probe send ...' or 'probe results since SEQ'");
+		return gnv_errf(err, errsz, -EINVAL, "expected 'probe send ...' or 'probe results since SEQ'");
 	s = p->next > TRACE_PROBE_RESULTS ? p->next - TRACE_PROBE_RESULTS : 1;
 	if (since > s)
 		s = since;
-	if (json) {
-		struct json j;
-
-		json_init(&j, out, false);
-		json_obj_open(&j, NULL);
-		json_u64(&j, "schema", 1);
-		json_arr_open(&j, "results");
-		for (; s < p->next; s++)
-			result_json(&j, &p->res[(s - 1) % TRACE_PROBE_RESULTS]);
-		json_arr_close(&j);
-		json_u64(&j, "next", p->next);
-		json_u64(&j, "handled", p->handled);
-		json_u64(&j, "limited", p->limited);
-		json_u64(&j, "malformed", p->malformed);
-		json_obj_close(&j);
-		return out->oom ? -ENOMEM : 0;
-	}
-	for (; s < p->next; s++) {
-		trace_result_format(&p->res[(s - 1) % TRACE_PROBE_RESULTS], out);
-		sbuf_putc(out, '\n');
-	}
-	sbuf_printf(out, "next=%llu handled=%llu limited=%llu malformed=%llu\n",
-		    (unsigned long long)p->next, (unsigned long long)p->handled,
-		    (unsigned long long)p->limited, (unsigned long long)p->malformed);
+	gnv_emit_init(&e, out, json, false);
+	gnv_emit_obj_open(&e, NULL, NULL);
+	gnv_emit_u64(&e, "schema", NULL, 1);
+	gnv_emit_arr_open(&e, "results", NULL);
+	for (; s < p->next; s++)
+		result_emit(&e, &p->res[(s - 1) % TRACE_PROBE_RESULTS]);
+	gnv_emit_arr_close(&e, NULL);
+	gnv_emit_u64(&e, "next", "next=%llu", p->next);
+	gnv_emit_u64(&e, "handled", " handled=%llu", p->handled);
+	gnv_emit_u64(&e, "limited", " limited=%llu", p->limited);
+	gnv_emit_u64(&e, "malformed", " malformed=%llu", p->malformed);
+	gnv_emit_obj_close(&e, "\n");
 	return out->oom ? -ENOMEM : 0;
 }

@@ -104,10 +104,8 @@ int trace_probe_control(struct rt_tables *t, struct trace_probes *p,
 int trace_probe_cmd(struct rt_tables *t, struct trace_probes *p, const struct rt_runtime_ops *ops,
 		    int n, char *const *w, bool json, struct sbuf *out, char *err, size_t errsz);
 
-/* Parse a "result ..." line of `probe results`: 0, or -EINVAL. */
-int trace_result_parse(const char *line, size_t n, struct trace_result *r);
-/* Render a result as that line (no newline). */
-void trace_result_format(const struct trace_result *r, struct sbuf *out);
-
+/* The role / verdict of a name ("bouncer", "drop"), or -1. */
+int trace_role_lookup(const char *name);
+int trace_verdict_lookup(const char *name);
 
 #endif
