@@ -244,6 +244,25 @@ fi
 kill "$fake" 2>/dev/null
 wait "$fake" 2>/dev/null
 
+# ---- a router whose drop records do not read: an error, not a guess ----
+# (each malformed record the JSON reader of cmd/trace.c refuses)
+for bad in "reason=bogus ingress=port port=tap0 vni=100" \
+	"reason=spoof.ip ingress=underlay from=300.1.2.3 self=- vni=7" \
+	"reason=spoof.ip ingress=port port=averyveryverylongportname vni=100" \
+	"reason=spoof.ip ingress=port port=tap0 vni=16777216"; do
+	echo "drop seq=1 time_ns=1 $bad len=1 data=00" >"$tmp/baddrops"
+	/usr/bin/python3 tests/cli/fakerouter.py "$tmp/bad.sock" "$GENV" "$T" "$tmp/baddrops" 2>/dev/null &
+	bfake=$!
+	for _ in $(seq 50); do [ -S "$tmp/bad.sock" ] && break; sleep 0.1; done
+	"$GENV" trace drops --once -S "$tmp/bad.sock" >"$tmp/out" 2>&1; rc=$?
+	[ "$rc" = 1 ] && grep -q "unexpected reply from the router" "$tmp/out" &&
+		ok "drops: a malformed record is refused (${bad%% *} ...${bad##* })" ||
+		fail "drops: a malformed record is refused ($bad)" "rc=$rc $(head -c 200 "$tmp/out")"
+	kill "$bfake" 2>/dev/null
+	wait "$bfake" 2>/dev/null
+	rm -f "$tmp/bad.sock"
+done
+
 # ---- errors ----
 printf 'set host addr 10.200.0.1\nadd vpc 100 cidr 10.0.0.0/16\nadd ep 100 10.9.9.9 mac 02:00:00:00:00:01 host 10.200.0.2 bogus\n' >"$tmp/bad.genv"
 "$GENV" trace packet -f "$tmp/bad.genv" --in underlay "$U / eth / ipv4 / icmp" >/dev/null 2>"$tmp/err"; rc=$?
