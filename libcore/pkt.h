@@ -20,6 +20,7 @@
 #include "err.h"
 
 #define GNV_PORT		6081
+#define GNV_HDR_SIZE		8	/* the Geneve header before the options */
 #define GNV_MAX_ERRS		16
 #define GNV_MAX_OPTS		63	/* 252 bytes of options / 4 */
 #define GNV_VNI_MAX		0xFFFFFFu	/* the VNI is 24 bits */

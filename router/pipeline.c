@@ -24,6 +24,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <linux/if_ether.h>
 #include "../libcore/csum.h"
 #include "../libcore/cursor.h"
 #include "../libcore/flowhash.h"
@@ -33,12 +34,6 @@
 #include "pipeline.h"
 #include "reply.h"
 
-#define ETH_HLEN	14
-#define ETH_P_ARP	0x0806
-#define ETH_P_IP	0x0800
-#define ETH_P_IPV6	0x86dd
-#define ETH_P_TEB	0x6558
-#define GNV_HLEN	8
 
 const char *rt_verdict_name(enum rt_verdict v)
 {
@@ -91,7 +86,6 @@ struct ctx {
 	struct rt_vpc *v;
 	struct rt_ep *src;	/* sending endpoint (from a port) */
 	const struct rt_ep *inner_src;	/* underlay: the inner source's endpoint, or NULL */
-	bool inner_src_looked;	/* inner_src was looked up (relayed packets skip it) */
 	const struct rt_ul_meta *meta;	/* underlay: what the socket saw */
 	struct rt_flow *flow;	/* this packet's flow entry (live runs only) */
 	uint8_t *frame;		/* from a port: the frame; underlay: the payload */
@@ -196,7 +190,7 @@ static void flow_note(struct ctx *c, const struct gnv_layers *l, uint32_t hash)
 			e->path = RT_PATH_NONE;
 			e->dst_ep = false;
 			e->host.family = 0;
-			if (c->src)
+			if (c->src || c->inner_src)
 				e->src_ep = true;
 			c->flow = e;
 			return;
@@ -218,9 +212,8 @@ static void flow_note(struct ctx *c, const struct gnv_layers *l, uint32_t hash)
 	victim->bytes = c->size;
 	victim->first_ns = victim->last_ns = c->t->run.now_ns;
 	/* from a port the sender passed anti-spoofing; from the underlay the
-	 * trust check looked the source up, unless a relay sent it */
-	victim->src_ep = c->src || c->inner_src ||
-			 (c->meta && !c->inner_src_looked && rt_ep_find(c->t, c->v->vni, fam, l->ip.src.a));
+	 * trust check looked the source up */
+	victim->src_ep = c->src || c->inner_src;
 	c->flow = victim;
 }
 
@@ -501,7 +494,7 @@ static enum rt_verdict do_echo(struct ctx *c)
 /* Largest inner IP packet that fits the underlay with opt_size option bytes. */
 static uint32_t path_mtu(const struct rt_tables *t, const struct gnv_addr *dst, size_t opt_size)
 {
-	size_t outer = (dst->family == 6 ? 40 : 20) + 8 + GNV_HLEN + opt_size + ETH_HLEN;
+	size_t outer = (dst->family == 6 ? 40 : 20) + 8 + GNV_HDR_SIZE + opt_size + ETH_HLEN;
 
 	return t->cfg.self.mtu > outer ? (uint32_t)(t->cfg.self.mtu - outer) : 0;
 }
@@ -595,11 +588,11 @@ static enum rt_verdict encap(struct ctx *c, const struct rt_host *to, enum rt_pa
 		memcpy(c->frame, dst->mac, 6);
 	if (!memcmp(l->eth.dst, t->cfg.self.mac, 6))
 		memcpy(c->frame + 6, t->cfg.self.mac, 6);
-	g = c->frame - GNV_HLEN - osz;
+	g = c->frame - GNV_HDR_SIZE - osz;
 	g[0] = (uint8_t)(osz / 4);
 	g[1] = c->src && c->src->opt_size && gnv_opt_any_critical(c->src->opts, c->src->opt_size) ?
 	       0x40 : 0;
-	write_opts(c, g + GNV_HLEN, rts);
+	write_opts(c, g + GNV_HDR_SIZE, rts);
 	gnv_put16(g + 2, ETH_P_TEB);
 	gnv_put24(g + 4, c->v->vni);
 	g[7] = 0;
@@ -607,7 +600,7 @@ static enum rt_verdict encap(struct ctx *c, const struct rt_host *to, enum rt_pa
 	c->out->reason = RT_DROP_NONE;
 	c->out->dst = to->addr;
 	c->out->data = g;
-	c->out->size = c->size + GNV_HLEN + osz;
+	c->out->size = c->size + GNV_HDR_SIZE + osz;
 	c->out->tos = (uint8_t)(t->cfg.self.dscp << 2 | ecn_of(&l->ip));
 	c->out->ttl = t->cfg.self.ttl;
 	c->out->sport = flow_sport(hash);
@@ -1040,11 +1033,8 @@ static enum rt_verdict underlay_packet(struct ctx *c)
 	fam = l->ip.version;
 	TR(c, "parse", "ip", "inner IPv%d %s -> %s proto %u, %u bytes", fam, addr_s(a, &l->ip.src),
 	   addr_s(p, &l->ip.dst), l->ip.proto, l->ip.tot_len);
-	/* a relay carries anyone's packets: no lookup on the bouncer's hot path */
-	if (!vh->relays) {
-		c->inner_src = rt_ep_find(t, g->vni, fam, l->ip.src.a);
-		c->inner_src_looked = true;
-	}
+	/* once per packet: the trust check and the flow record use it */
+	c->inner_src = rt_ep_find(t, g->vni, fam, l->ip.src.a);
 	if (!inner_src_ok(c, vh, (uint32_t)hs, &l->ip))
 		return RT_DROP;
 	if (ip_multicast(&l->ip))
@@ -1095,9 +1085,8 @@ static enum rt_verdict underlay_packet(struct ctx *c)
 		return drop(c, RT_DROP_NO_ROUTE, "endpoint", "no endpoint %s in vpc %u here",
 			    addr_s(a, &l->ip.dst), g->vni);
 	flow_path(c, RT_PATH_FORWARD, &t->cfg.host[hi].addr);
-	if (rt_host_is_self(t, hi) ||
-	    (t->cfg.host[hi].addr.family == meta->src.family &&
-	     !memcmp(t->cfg.host[hi].addr.a, meta->src.a, alen_of(meta->src.family))))
+	/* hosts are interned: the sender is host hs (looked up above) */
+	if (rt_host_is_self(t, hi) || hi == (uint32_t)hs)
 		return drop(c, RT_DROP_LOOP, "forward", "next hop %s is %s",
 			    addr_s(a, &t->cfg.host[hi].addr), rt_host_is_self(t, hi) ? "this host" : "the sender");
 	if (meta->ttl == 1)

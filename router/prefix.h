@@ -65,4 +65,14 @@ static inline bool rt_prefix_contains(const struct rt_prefix *p, int family, con
 	return !memcmp(m, p->a, 16);
 }
 
+/* The first of n prefixes that contains ip, or NULL (a VPC's CIDRs). */
+static inline const struct rt_prefix *rt_prefix_first_of(const struct rt_prefix *p, unsigned int n,
+							 int family, const uint8_t *ip)
+{
+	for (unsigned int i = 0; i < n; i++)
+		if (rt_prefix_contains(&p[i], family, ip))
+			return &p[i];
+	return NULL;
+}
+
 #endif

@@ -7,14 +7,11 @@
  * pipeline.c's part.
  */
 #include <string.h>
+#include <linux/if_ether.h>
 #include "../libcore/csum.h"
 #include "../libcore/cursor.h"
 #include "reply.h"
 
-#define ETH_HLEN	14
-#define ETH_P_ARP	0x0806
-#define ETH_P_IP	0x0800
-#define ETH_P_IPV6	0x86dd
 #define IP4_HLEN	20
 #define IP6_HLEN	40
 #define ICMP_HLEN	8

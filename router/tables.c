@@ -5,8 +5,8 @@
  * sized at start to at most half full; the checked edits that fill them
  * (and the backward-shift deletion that keeps probes short) are in
  * tables_edit.c, the hash functions both use in tables_int.h.
- * Calls prefix, dropring (the tables own the drop ring), libcore and libc
- * (and trace_probes_free() for the trace state the tables hold).
+ * Calls prefix, dropring (the tables own the drop ring), ext (the
+ * extensions' state is freed with the tables), libcore and libc.
  */
 #include <sys/mman.h>
 #include <errno.h>
@@ -437,7 +437,7 @@ int rt_port_find(const struct rt_tables *t, const char *name)
 	return -1;
 }
 
-const struct rt_host *rt_host_get(const struct rt_tables *t, uint32_t idx)
+static const struct rt_host *host_get(const struct rt_tables *t, uint32_t idx)
 {
 	if (idx >= t->cfg.lim.max_hosts || !t->cfg.host[idx].refs)
 		return NULL;
@@ -485,17 +485,14 @@ const struct rt_vpc_host *rt_vpc_host_find(const struct rt_tables *t, uint32_t v
 
 bool rt_host_is_self(const struct rt_tables *t, uint32_t idx)
 {
-	const struct rt_host *h = rt_host_get(t, idx);
+	const struct rt_host *h = host_get(t, idx);
 
 	return h && t->cfg.self.addr_set && gnv_addr_eq(&h->addr, &t->cfg.self.addr);
 }
 
 const struct rt_prefix *rt_vpc_cidr_of(const struct rt_vpc *v, int family, const uint8_t *ip)
 {
-	for (unsigned int i = 0; i < v->ncidr; i++)
-		if (rt_prefix_contains(&v->cidr[i], family, ip))
-			return &v->cidr[i];
-	return NULL;
+	return rt_prefix_first_of(v->cidr, v->ncidr, family, ip);
 }
 
 bool rt_gateway_of(const struct rt_tables *t, const struct rt_vpc *v, int family,

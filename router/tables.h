@@ -317,7 +317,6 @@ struct rt_ep *rt_ep_by_port(const struct rt_tables *t, int port, const uint8_t m
 			    int family, const uint8_t *ip);
 struct rt_port *rt_port_get(const struct rt_tables *t, int port);	/* NULL if unused */
 int rt_port_find(const struct rt_tables *t, const char *name);		/* index or -1 */
-const struct rt_host *rt_host_get(const struct rt_tables *t, uint32_t idx);
 /* The interned host with this address: its index, or -1.  O(1). */
 int rt_host_find(const struct rt_tables *t, const struct gnv_addr *a);
 /* The trust entry of (VPC index, host index), or NULL when the host is no

@@ -384,10 +384,7 @@ void rt_vpc_to_spec(const struct rt_tables *t, const struct rt_vpc *v, struct rt
 
 static const struct rt_prefix *cidr_in(const struct rt_vpc_spec *s, int family, const uint8_t *ip)
 {
-	for (unsigned int i = 0; i < s->ncidr; i++)
-		if (rt_prefix_contains(&s->cidr[i], family, ip))
-			return &s->cidr[i];
-	return NULL;
+	return rt_prefix_first_of(s->cidr, s->ncidr, family, ip);
 }
 
 int rt_vpc_set(struct rt_tables *t, const struct rt_vpc_spec *s, char *err, size_t errsz)
@@ -975,7 +972,7 @@ static int self_merge(const struct rt_tables *t, const struct rt_self_spec *s,
 		      struct rt_self *out, char *err, size_t errsz)
 {
 	struct rt_self n = t->cfg.self;
-	char a[RT_ADDR_STR];
+	char a[RT_ADDR_STR], b[RT_ADDR_STR];
 	int r;
 
 	if (s->addr_set) {
@@ -991,7 +988,7 @@ static int self_merge(const struct rt_tables *t, const struct rt_self_spec *s,
 						if (e->host[h] == i)
 							FAIL(EBUSY, "endpoint %s in VPC %u is on host %s",
 							     rt_addr_fmt(a, sizeof(a), e->family, e->ip),
-							     e->vni, rt_addr_fmt(a, sizeof(a), s->addr.family, s->addr.a));
+							     e->vni, rt_addr_fmt(b, sizeof(b), s->addr.family, s->addr.a));
 				}
 		n.addr_set = true;
 		n.addr = s->addr;

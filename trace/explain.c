@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/if_ether.h>
 #include "../libcore/csum.h"
 #include "../libcore/cursor.h"
 #include "../libcore/json.h"
@@ -19,7 +20,6 @@
 #include "../router/pipeline.h"
 #include "explain.h"
 
-#define ETH_HLEN	14
 
 static int rerr(char *err, size_t errsz, int ret, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
