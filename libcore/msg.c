@@ -61,3 +61,11 @@ const char *gnv_closest(const char *w, size_t n, const char *const *names, size_
 	}
 	return best;
 }
+
+long gnv_ctl_byte(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (((unsigned char)s[i] < 0x20 && s[i] != '\t') || s[i] == 0x7f)
+			return (long)i;
+	return -1;
+}

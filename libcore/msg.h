@@ -31,4 +31,9 @@ size_t gnv_edit_distance(const char *a, size_t la, const char *b, size_t lb);
 const char *gnv_closest(const char *w, size_t n, const char *const *names, size_t count,
 			size_t maxd);
 
+/* The offset of the first control byte in n bytes (below 0x20 but tab,
+ * or 0x7f), or -1: what a command line may not hold (a NUL would end it
+ * early).  The control socket, the file loader and the lexer use it. */
+long gnv_ctl_byte(const char *s, size_t n);
+
 #endif

@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <sys/un.h>
 #include "ctl.h"
+#include "../libcore/msg.h"
 #include "../libcore/num.h"
 
 struct ctl_conn {
@@ -26,6 +27,7 @@ struct ctl_conn {
 	struct sbuf outq;	/* replies not yet written */
 	size_t out_off;
 	bool eof;
+	bool dead;		/* closed for another: freed by rt_ctl_reap() */
 	uid_t uid;		/* the peer (SO_PEERCRED) */
 	uint64_t last_ns;	/* last byte in or out (CLOCK_MONOTONIC) */
 };
@@ -38,7 +40,10 @@ struct rt_ctl {
 	void *arg;
 	struct ctl_conn *conn[RT_CTL_MAX_CONN];
 	struct sbuf out;	/* one command's output, reused */
-	uint64_t served, refused, evicted;
+	uint64_t served, refused;
+	/* connections closed while an epoll batch may still name them */
+	struct ctl_conn *dead[2 * RT_CTL_MAX_CONN];
+	unsigned int ndead;
 };
 
 static uint64_t mono_ns(void)
@@ -110,6 +115,40 @@ static void conn_free(struct ctl_conn *cn)
 	free(cn);
 }
 
+/*
+ * Close a connection other than the one whose event is being handled (an
+ * idle one, or one closed to make room): the current epoll batch may still
+ * hold an event for it, so its memory stays until rt_ctl_reap().  False
+ * when no more can be parked in this batch.
+ */
+static bool conn_retire(struct ctl_conn *cn)
+{
+	struct rt_ctl *c = cn->ctl;
+
+	if (c->ndead == sizeof(c->dead) / sizeof(c->dead[0]))
+		return false;
+	for (int i = 0; i < RT_CTL_MAX_CONN; i++)
+		if (c->conn[i] == cn)
+			c->conn[i] = NULL;
+	epoll_ctl(c->epfd, EPOLL_CTL_DEL, cn->fd, NULL);
+	close(cn->fd);
+	cn->fd = -1;
+	cn->dead = true;
+	c->dead[c->ndead++] = cn;
+	return true;
+}
+
+void rt_ctl_reap(struct rt_ctl *c)
+{
+	while (c && c->ndead) {
+		struct ctl_conn *cn = c->dead[--c->ndead];
+
+		free(cn->in);
+		sbuf_free(&cn->outq);
+		free(cn);
+	}
+}
+
 static void conn_watch(struct ctl_conn *cn)
 {
 	struct epoll_event e = { .data.ptr = &cn->ev };
@@ -148,21 +187,11 @@ static void conn_reply(struct ctl_conn *cn, int status, const struct sbuf *body)
 	sbuf_add(&cn->outq, body->buf ? body->buf : "", body->len);
 }
 
-/* The first control byte (other than tab) of the n bytes at s, or NULL.
- * A NUL would end the command early: "add vpc 7 cidr ...<NUL>junk". */
-static const char *ctl_byte(const char *s, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (((unsigned char)s[i] < 0x20 && s[i] != '\t') || s[i] == 0x7f)
-			return s + i;
-	return NULL;
-}
-
 static void conn_request(struct ctl_conn *cn, char *line, size_t len)
 {
 	struct rt_ctl *c = cn->ctl;
 	char *sp = memchr(line, ' ', len);
-	const char *bad;
+	long bad;
 	int flags = 0, ret;
 
 	sbuf_reset(&c->out);
@@ -178,13 +207,14 @@ static void conn_request(struct ctl_conn *cn, char *line, size_t len)
 		else if (*f == 'p')
 			flags |= RT_CTL_JSON | RT_CTL_PRETTY;
 	}
-	bad = ctl_byte(sp + 1, len - (size_t)(sp + 1 - line));
-	if (bad) {
+	/* a NUL would end the command early: "add vpc 7 cidr ...<NUL>junk" */
+	bad = gnv_ctl_byte(sp + 1, len - (size_t)(sp + 1 - line));
+	if (bad >= 0) {
 		/* rejected whole, before the command language sees a byte */
 		sbuf_printf(&c->out, flags & RT_CTL_JSON ?
 			    "{\"schema\":1,\"error\":\"control byte 0x%02x at column %zu of the command\"}" :
 			    "control byte 0x%02x at column %zu of the command",
-			    (unsigned char)*bad, (size_t)(bad - sp));
+			    (unsigned char)sp[1 + bad], (size_t)bad + 1);
 		conn_reply(cn, EINVAL, &c->out);
 		return;
 	}
@@ -289,13 +319,10 @@ static int ctl_slot(struct rt_ctl *c, uid_t uid)
 	}
 	if (uid != 0 && mine >= RT_CTL_MAX_CONN - RT_CTL_ROOT_SLOTS)
 		return -1;
-	if (free_slot >= 0 && (uid == 0 || mine < RT_CTL_MAX_CONN - RT_CTL_ROOT_SLOTS))
+	if (free_slot >= 0)
 		return free_slot;
-	if (uid == 0 && oldest >= 0) {
-		conn_free(c->conn[oldest]);
-		c->evicted++;
+	if (uid == 0 && oldest >= 0 && conn_retire(c->conn[oldest]))
 		return oldest;
-	}
 	return -1;
 }
 
@@ -304,10 +331,8 @@ void rt_ctl_tick(struct rt_ctl *c, uint64_t now)
 	for (int i = 0; i < RT_CTL_MAX_CONN; i++) {
 		struct ctl_conn *x = c->conn[i];
 
-		if (x && x->outq.len == x->out_off && now - x->last_ns > RT_CTL_IDLE_NS) {
-			conn_free(x);
-			c->evicted++;
-		}
+		if (x && x->outq.len == x->out_off && now - x->last_ns > RT_CTL_IDLE_NS)
+			conn_retire(x);
 	}
 }
 
@@ -329,14 +354,20 @@ static void ctl_accept(struct rt_ctl *c)
 			close(fd);
 			continue;
 		}
-		slot = ctl_slot(c, cred.uid);
-		cn = slot < 0 ? NULL : calloc(1, sizeof(*cn));
+		/* memory first: a connection closed for this one is not closed in vain */
+		cn = calloc(1, sizeof(*cn));
 		if (cn)
 			cn->in = malloc(RT_CTL_MAX_LINE + 1);
-		if (!cn || !cn->in) {
-			refuse(fd, EBUSY, "too many control clients\n");
+		slot = cn && cn->in ? ctl_slot(c, cred.uid) : -1;
+		if (slot < 0) {
+			if (cn && cn->in)
+				refuse(fd, EBUSY, "too many control clients\n");
+			else
+				refuse(fd, ENOMEM, "out of memory\n");
+			c->refused++;
 			if (cn)
-				free(cn);
+				free(cn->in);
+			free(cn);
 			close(fd);
 			continue;
 		}
@@ -366,6 +397,8 @@ void rt_ctl_event(struct rt_ctl *c, struct rt_ev *ev, uint32_t events)
 		return;
 	}
 	cn = ev->obj;
+	if (cn->dead)
+		return;		/* closed earlier in this batch (rt_ctl_reap frees it) */
 	if (events & EPOLLOUT) {
 		if (conn_flush(cn) < 0) {
 			conn_free(cn);
@@ -459,6 +492,7 @@ void rt_ctl_close(struct rt_ctl *c)
 	for (int i = 0; i < RT_CTL_MAX_CONN; i++)
 		if (c->conn[i])
 			conn_free(c->conn[i]);
+	rt_ctl_reap(c);
 	epoll_ctl(c->epfd, EPOLL_CTL_DEL, c->fd, NULL);
 	close(c->fd);
 	unlink(c->path);

@@ -53,6 +53,9 @@ void rt_ctl_event(struct rt_ctl *c, struct rt_ev *ev, uint32_t events);
 /* Once a second, with CLOCK_MONOTONIC now: close connections idle for
  * RT_CTL_IDLE_NS (nothing read or written; genv top dials again). */
 void rt_ctl_tick(struct rt_ctl *c, uint64_t now_ns);
+/* After each epoll batch: free the connections closed during it (an event
+ * of the batch may still have named them). */
+void rt_ctl_reap(struct rt_ctl *c);
 /* Close every connection and the socket, and unlink it. */
 void rt_ctl_close(struct rt_ctl *c);
 /* Peers refused and requests served, for `show`. */

@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include "../libcore/msg.h"
 #include "../libcore/num.h"
 #include "lang.h"
 
@@ -72,9 +73,8 @@ int rt_lang_split(struct rt_cmd *c, const char *line)
 	}
 	*p = 0;
 	for (int i = 0; i < c->n; i++)
-		for (const char *q = c->w[i]; *q; q++)
-			if ((unsigned char)*q < 0x20 || (unsigned char)*q == 0x7f)
-				return rt_lang_word_err(c, i, "control character in the word");
+		if (gnv_ctl_byte(c->w[i], strlen(c->w[i])) >= 0)
+			return rt_lang_word_err(c, i, "control character in the word");
 	return 0;
 }
 

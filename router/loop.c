@@ -802,6 +802,7 @@ int router_run(const struct router_opts *o)
 				break;
 			}
 		}
+		rt_ctl_reap(r.ctl);	/* control clients closed for others in this batch */
 	}
 	persist(&r, false);
 	log_summary(&r);

@@ -15,6 +15,7 @@
 #include <unistd.h>
 #include <dirent.h>
 #include <sys/stat.h>
+#include "../libcore/msg.h"
 #include "state.h"
 
 /* ---- command files ---- */
@@ -27,15 +28,6 @@ static bool is_command(const char *line)
 {
 	line += strspn(line, " \t");
 	return *line && *line != '#' && *line != '\n';
-}
-
-/* The first control byte but tab in n bytes, or -1. */
-static long control_byte(const char *s, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (((unsigned char)s[i] < 0x20 && s[i] != '\t') || s[i] == 0x7f)
-			return (long)i;
-	return -1;
 }
 
 /* The whole file as lines (NUL-separated in buf, count in *nlines), each
@@ -55,7 +47,7 @@ static int read_lines(FILE *f, const char *file, struct sbuf *buf, unsigned long
 		++*nlines;
 		while (len && (line[len - 1] == '\n' || line[len - 1] == '\r'))
 			len--;
-		if ((bad = control_byte(line, (size_t)len)) >= 0) {
+		if ((bad = gnv_ctl_byte(line, (size_t)len)) >= 0) {
 			snprintf(err, errsz, "%s:%lu: control byte 0x%02x at column %ld", file, *nlines,
 				 (unsigned char)line[bad], bad + 1);
 			ret = -EINVAL;
@@ -91,8 +83,8 @@ static int check_frame(const char *file, const char *p, unsigned long nlines, ch
 	}
 	for (unsigned long i = 1; i <= nlines; i++, p += strlen(p) + 1) {
 		if (end && is_command(p)) {
-			end = NULL;	/* commands after the end line */
-			break;
+			snprintf(err, errsz, "%s:%lu: a command after the end line: refused", file, i);
+			return -EINVAL;
 		}
 		if (i > 1 && !strncmp(p, STATE_END, strlen(STATE_END))) {
 			end = p;
@@ -246,7 +238,9 @@ int rt_write_atomic(const char *path, const char *data, size_t size)
 		data += w;
 		size -= (size_t)w;
 	}
-	if (fsync(fd) < 0 || close(fd) < 0) {
+	if (fsync(fd) < 0)
+		goto fail;
+	if (close(fd) < 0) {
 		fd = -1;
 		goto fail;
 	}

@@ -64,6 +64,12 @@ start --state "$tmp/st"; stop
 check_eq "an end line with the wrong count is refused" 1 "${rc:-running}"
 grep -q "the end line counts 4 commands, the file holds 3" "$tmp/log" && ok "the count is named" ||
 	fail "the count is named" "$(cat "$tmp/log")"
+# a command after the end line: refused, named
+{ cat "$tmp/good"; echo "add vpc 9 cidr 10.9.0.0/16"; } >"$tmp/st"
+start --state "$tmp/st"; stop
+check_eq "a command after the end line is refused" 1 "${rc:-running}"
+grep -q "st:7: a command after the end line: refused" "$tmp/log" && ok "the command after the end is named" ||
+	fail "the command after the end is named" "$(cat "$tmp/log")"
 # empty: refused, and -f is not silently ignored
 : >"$tmp/st"
 start --state "$tmp/st" -f "$tmp/topo"; stop

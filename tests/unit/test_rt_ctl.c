@@ -131,6 +131,7 @@ static void serve_events(struct rt_ctl *c, int epfd, int rounds)
 
 		for (int i = 0; i < n; i++)
 			rt_ctl_event(c, ev[i].data.ptr, ev[i].events);
+		rt_ctl_reap(c);
 	}
 }
 
