@@ -22,7 +22,6 @@
 #include "explain.h"
 #include "probe.h"
 
-#define GNV_HLEN	8
 #define TREC		GENV_TRACE_REC_SIZE
 #define F_REPLY		GENV_TRACE_F_REPLY
 #define F_OVERFLOW	GENV_TRACE_F_OVERFLOW
@@ -128,7 +127,7 @@ static int topt_find(const struct gnv_pkt *pk, const uint8_t *g, size_t size, ui
 {
 	int found = 0, r;
 
-	if (size < GNV_HLEN || g[0] >> 6)
+	if (size < GNV_HDR_SIZE || g[0] >> 6)
 		return -EINVAL;
 	if (pk) {
 		const struct gnv_geneve *h = &pk->gnv;
@@ -144,15 +143,15 @@ static int topt_find(const struct gnv_pkt *pk, const uint8_t *g, size_t size, ui
 			found += r;
 		}
 	} else {
-		size_t end = GNV_HLEN + (size_t)(g[0] & 0x3f) * 4;
+		size_t end = GNV_HDR_SIZE + (size_t)(g[0] & 0x3f) * 4;
 		struct gnv_opt_iter it;
 		struct gnv_tlv x;
 
 		if (end > size)
 			return -EINVAL;
-		gnv_opt_iter_init(&it, g + GNV_HLEN, end - GNV_HLEN, end - GNV_HLEN);
+		gnv_opt_iter_init(&it, g + GNV_HDR_SIZE, end - GNV_HDR_SIZE, end - GNV_HDR_SIZE);
 		while (gnv_opt_next(&it, &x)) {
-			r = topt_take(o, cls, x.cls, x.type, GNV_HLEN + x.off, x.data, x.size, found);
+			r = topt_take(o, cls, x.cls, x.type, GNV_HDR_SIZE + x.off, x.data, x.size, found);
 			if (r < 0)
 				return r;
 			found += r;
@@ -239,12 +238,14 @@ static int reply(struct rt_tables *t, struct trace_probes *p, const struct rt_ru
 		return 0;
 	}
 	memcpy(dst.a, o->tr.rec[0].id, 4);
-	n = topt_write(p->out + GNV_HLEN, t->cfg.lim.genv_class, flags | F_REPLY, o->tr.id, o->tr.seq,
+	n = topt_write(p->out + GNV_HDR_SIZE, t->cfg.lim.genv_class, flags | F_REPLY, o->tr.id, o->tr.seq,
 		       o->tr.rec, o->tr.nhop);
+	if (!n)
+		return 0;
 	p->out[0] = (uint8_t)(n / 4);
 	p->out[1] = 0x80;		/* O */
 	memcpy(p->out + 2, g + 2, 6);	/* protocol, VNI, reserved */
-	n += GNV_HLEN;
+	n += GNV_HDR_SIZE;
 	/* never more than we received */
 	if (n > limit || !ops || !ops->ul_send)
 		return 0;
@@ -262,14 +263,18 @@ int trace_probe_control(struct rt_tables *t, struct trace_probes *p,
 	uint8_t *w;
 	size_t wsize, oend;
 	bool full;
+	int r;
 
 	if (!p)
-		return -ENOMEM;
+		return -EINVAL;		/* the trace extension was not added */
+	r = size > TRACE_FRAME_MAX ? -EINVAL : topt_find(pk, payload, size, t->cfg.lim.genv_class, &o);
+	if (r == -ENOENT)
+		return -ENOENT;		/* no trace option: not a probe (router/ext.h) */
 	if (!rate_ok(p, mono_ns())) {
 		p->limited++;
 		return -EAGAIN;
 	}
-	if (size > TRACE_FRAME_MAX || topt_find(pk, payload, size, t->cfg.lim.genv_class, &o) || !o.tr.nhop) {
+	if (r || !o.tr.nhop) {
 		p->malformed++;
 		return -EINVAL;
 	}
@@ -437,12 +442,13 @@ static int probe_send(struct rt_tables *t, struct trace_probes *p, const struct 
 	/* the encapsulated packet (o.data, in our buffer): O bit, and the
 	 * trace option after the other options */
 	gsize = o.size;
-	oend = GNV_HLEN + (size_t)(o.data[0] & 0x3f) * 4;
+	oend = GNV_HDR_SIZE + (size_t)(o.data[0] & 0x3f) * 4;
 	tsz = GNV_OPT_HDR_SIZE + GENV_TRACE_HDR_SIZE + TREC;
 	if ((o.data[0] & 0x3f) * 4 + tsz > 252 || gsize + tsz > sizeof(p->out))
 		return gnv_errf(err, errsz, -ENOSPC, "no room for the trace option");
 	memcpy(p->out, o.data, oend);
-	topt_write(p->out + oend, t->cfg.lim.genv_class, 0, (uint16_t)id, seq, &h, 1);
+	if (topt_write(p->out + oend, t->cfg.lim.genv_class, 0, (uint16_t)id, seq, &h, 1) != tsz)
+		return gnv_errf(err, errsz, -ENOSPC, "no room for the trace option");
 	memcpy(p->out + oend + tsz, o.data + oend, gsize - oend);
 	p->out[0] = (uint8_t)(p->out[0] + tsz / 4);
 	p->out[1] |= 0x80;

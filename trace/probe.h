@@ -93,7 +93,9 @@ void trace_probes_init(struct trace_probes *p);
  * at most one packet through ops->ul_send.
  * Returns 1 when a packet was sent, 0 when the probe was consumed
  * (a reply for this origin, a final hop without an origin to tell), or
- * -errno: -EAGAIN rate-limited, -EINVAL not a valid probe (counted).
+ * -errno: -ENOENT no trace option (not a probe: another extension may
+ * take it; not counted), -EAGAIN rate-limited, -EINVAL not a valid probe
+ * (counted).
  */
 int trace_probe_control(struct rt_tables *t, struct trace_probes *p,
 			const struct rt_runtime_ops *ops, const struct rt_ul_meta *meta,

@@ -597,6 +597,16 @@ START_TEST(probe_abuse)
 					GENV_CLASS_DEFAULT, buf, sizeof(buf), &n, err, sizeof(err)), 0);
 	ck_assert_int_eq(trace_probe_control(rt[2], trace_probes_of(rt[2]), &rops[2], &m, NULL, buf + 42, n - 42), -EINVAL);
 	ck_assert_int_eq(nq, 0);
+	/* an O-bit packet without the trace option is no probe: left to other extensions */
+	ck_assert_int_eq(gnv_lang_build("geneve vni=100 oam=1 / eth / ipv4 src=10.0.2.7 dst=10.0.1.5 / icmp",
+					GENV_CLASS_DEFAULT, buf, sizeof(buf), &n, err, sizeof(err)), 0);
+	{
+		uint64_t before = trace_probes_of(rt[2])->malformed;
+
+		ck_assert_int_eq(trace_probe_control(rt[2], trace_probes_of(rt[2]), &rops[2], &m, NULL,
+						     buf + 42, n - 42), -ENOENT);
+		ck_assert_uint_eq(trace_probes_of(rt[2])->malformed, before);
+	}
 	/* a probe without records has no origin: ignored */
 	ck_assert_int_eq(gnv_lang_build("geneve vni=100 oam=1 opt=trace:id=1,seq=1 / eth / ipv4 src=10.0.2.7 dst=10.0.2.7 / icmp",
 					GENV_CLASS_DEFAULT, buf, sizeof(buf), &n, err, sizeof(err)), 0);
