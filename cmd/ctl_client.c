@@ -217,6 +217,17 @@ uint64_t ctl_json_u64(const json_t *obj, const char *key)
 	return x > 0 ? (uint64_t)x : 0;
 }
 
+int ctl_json_get_u64(const json_t *obj, const char *key, uint64_t max, uint64_t *out)
+{
+	json_t *v = json_object_get(obj, key);
+
+	if (!json_is_integer(v) || json_integer_value(v) < 0 ||
+	    (uint64_t)json_integer_value(v) > max)
+		return -EINVAL;
+	*out = (uint64_t)json_integer_value(v);
+	return 0;
+}
+
 bool ctl_json_bool(const json_t *obj, const char *key)
 {
 	return json_is_true(json_object_get(obj, key));

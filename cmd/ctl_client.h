@@ -81,6 +81,9 @@ struct json_t *ctl_json_at(const struct json_t *arr, size_t i);
 /* Members of an object: 0 / false / NULL when missing or of another type. */
 uint64_t ctl_json_u64(const struct json_t *obj, const char *key);
 bool ctl_json_bool(const struct json_t *obj, const char *key);
+/* A member that must be an integer in 0..max: 0, or -EINVAL (missing,
+ * another type, out of range). */
+int ctl_json_get_u64(const struct json_t *obj, const char *key, uint64_t max, uint64_t *v);
 const char *ctl_json_str(const struct json_t *obj, const char *key);
 /* The keys of an object in order: NULL for the first, then the last one
  * returned; NULL at the end (and for anything but an object). */

@@ -562,19 +562,20 @@ static int drop_from_json(const struct json_t *o, struct rt_drop_rec *d)
 {
 	const char *reason = ctl_json_str(o, "reason"), *ingress = ctl_json_str(o, "ingress");
 	const char *dir = ctl_json_str(o, "dir"), *data = ctl_json_str(o, "data");
-	uint64_t vni = ctl_json_u64(o, "vni"), len = ctl_json_u64(o, "len");
+	uint64_t vni, len;
 	size_t sz = 0;
 	int x;
 
 	memset(d, 0, sizeof(*d));
 	if (!reason || (x = rt_drop_lookup(reason)) < 0 || !ingress || !data ||
-	    !ctl_json_get(o, "seq") || !ctl_json_get(o, "time_ns") || len > UINT32_MAX)
+	    ctl_json_get_u64(o, "seq", UINT64_MAX, &d->seq) ||
+	    ctl_json_get_u64(o, "time_ns", UINT64_MAX, &d->real_ns) ||
+	    ctl_json_get_u64(o, "len", UINT32_MAX, &len) ||
+	    (dir && strcmp(dir, "rx") && strcmp(dir, "tx")) ||
+	    (strcmp(ingress, "port") && strcmp(ingress, "underlay")))
 		return -EINVAL;
-	d->seq = ctl_json_u64(o, "seq");
-	d->real_ns = ctl_json_u64(o, "time_ns");
 	d->reason = (uint16_t)x;
-	d->dir = !dir ? RT_REC_DROP : !strcmp(dir, "rx") ? RT_REC_RX : !strcmp(dir, "tx") ? RT_REC_TX :
-		 RT_REC_DROP;
+	d->dir = !dir ? RT_REC_DROP : !strcmp(dir, "rx") ? RT_REC_RX : RT_REC_TX;
 	d->underlay = !strcmp(ingress, "underlay");
 	if (d->underlay) {
 		if (json_addr(o, d->dir == RT_REC_TX ? "to" : "from", &d->from) ||
@@ -588,7 +589,7 @@ static int drop_from_json(const struct json_t *o, struct rt_drop_rec *d)
 		strcpy(d->port, port);
 	}
 	if (!ctl_json_is_null(o, "vni")) {
-		if (!ctl_json_get(o, "vni") || vni > RT_VNI_MAX)
+		if (ctl_json_get_u64(o, "vni", RT_VNI_MAX, &vni))
 			return -EINVAL;
 		d->vni = (uint32_t)vni;
 		d->vni_known = true;

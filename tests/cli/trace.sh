@@ -249,7 +249,9 @@ wait "$fake" 2>/dev/null
 for bad in "reason=bogus ingress=port port=tap0 vni=100" \
 	"reason=spoof.ip ingress=underlay from=300.1.2.3 self=- vni=7" \
 	"reason=spoof.ip ingress=port port=averyveryverylongportname vni=100" \
-	"reason=spoof.ip ingress=port port=tap0 vni=16777216"; do
+	"reason=spoof.ip ingress=port port=tap0 vni=16777216" \
+	"reason=spoof.ip ingress=elsewhere port=tap0 vni=100" \
+	"dir=sideways reason=none ingress=port port=tap0 vni=100"; do
 	echo "drop seq=1 time_ns=1 $bad len=1 data=00" >"$tmp/baddrops"
 	/usr/bin/python3 tests/cli/fakerouter.py "$tmp/bad.sock" "$GENV" "$T" "$tmp/baddrops" 2>/dev/null &
 	bfake=$!
