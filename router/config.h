@@ -102,9 +102,6 @@ struct rt_runtime_ops {
 int rt_cmd_exec(struct rt_tables *t, const struct rt_runtime_ops *ops, const char *line,
 		bool json, struct sbuf *out);
 
-/* True when the command would change the tables (add/del/set/clear):
- * the runtime persists --state after those. */
-bool rt_cmd_is_change(const char *line);
 
 /*
  * The running configuration as commands, one per line, in an order that

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The entry points of the router's command language (config.h): run one
- * line (rt_cmd_exec) and tell whether it changes the tables
- * (rt_cmd_is_change).  A line is split into words (lang.c), its verb is
+ * The entry point of the router's command language (config.h): run one
+ * line (rt_cmd_exec); the runtime sees a change in the tables' generation.
+ * A line is split into words (lang.c), its verb is
  * dispatched to the object verbs (verbs.c), show and dump (show.c), drops
  * and mirror (drops_cmd.c), clear, or an extension's verbs (ext.h), and
  * the result or the error is rendered in text or JSON.
@@ -23,14 +23,6 @@
 const char *const rt_cmd_verbs[] = { "add", "del", "set", "show", "clear", "dump", "drops", "mirror", NULL };
 static const char *const change_verbs[] = { "add", "del", "set", "clear", NULL };
 const char *const rt_cmd_objects[] = { "vpc", "net", "ep", "port", "host", NULL };
-
-bool rt_cmd_is_change(const char *line)
-{
-	while (*line == ' ' || *line == '\t')
-		line++;
-	return !strncmp(line, "add", 3) || !strncmp(line, "del", 3) ||
-	       !strncmp(line, "set", 3) || !strncmp(line, "clear", 5);
-}
 
 static int rt_exec_dispatch(struct rt_cmd *c, bool json, struct sbuf *out)
 {

@@ -5,7 +5,7 @@
  * them.  An extension brings
  *   - verbs of the control language (`trace packet ...`, `probe send ...`):
  *     run by rt_cmd_exec() when the first word is one of its verbs; they
- *     never change the tables (rt_cmd_is_change() is false for them);
+ *     never change the tables (the state file is not rewritten for them);
  *   - a control-packet hook: Geneve packets with the O bit, which the
  *     pipeline hands over as RT_CONTROL together with its decode of them
  *     (so the hook does not parse the packet again);
