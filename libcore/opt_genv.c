@@ -104,6 +104,25 @@ int gnv_opt_qos_put(struct gnv_optbuf *b, uint16_t cls, const struct gnv_qos *q)
 	return 0;
 }
 
+int gnv_opt_ident_get(const uint8_t *data, size_t size, uint32_t *id)
+{
+	if (size != GENV_IDENT_SIZE)
+		return -EINVAL;
+	*id = gnv_be32(data);
+	return *id ? 0 : -EINVAL;
+}
+
+int gnv_opt_ident_put(struct gnv_optbuf *b, uint16_t cls, uint32_t id)
+{
+	uint8_t *d;
+
+	if (!id)
+		return -EINVAL;
+	RESERVE_OR_NOSPC(d, b, cls, GENV_OPT_IDENT_CRIT, GENV_IDENT_SIZE);
+	gnv_put32(d, id);
+	return 0;
+}
+
 void gnv_opt_trace_rec_read(const uint8_t *p, struct gnv_trace_rec *r)
 {
 	memcpy(r->id, p, 4);

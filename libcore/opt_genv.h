@@ -15,6 +15,9 @@
  *                24   [0] flags                [1] 6 [2..7] MAC [8..23] IPv6
  *          0x83       the same with the critical bit: invalidate the path
  *   qos    0x04  4    [0] class (enum genv_qos_class) [1] priority [2..3] 0
+ *   ident  0x86  4    [0..3] identity number of the sender's label set and
+ *                     namespace (critical: a receiver that cannot enforce
+ *                     policy on it drops the packet)
  *   trace  0x05  8 + 12*n   header, then n hop records (n <= 9):
  *          header [0] flags (bit 0 reply, bit 1 overflow) [1] n
  *                 [2..3] probe id [4..7] sequence number
@@ -47,7 +50,10 @@ enum genv_opt_type {
 	GENV_OPT_RTS	= 0x03,	/* return to sender (direct path); 0x83 = invalidate */
 	GENV_OPT_QOS	= 0x04,	/* QoS class and priority */
 	GENV_OPT_TRACE	= 0x05,	/* trace record list (O-bit probes) */
+	GENV_OPT_IDENT	= 0x06,	/* policy identity of the sender; sent critical (0x86) */
 };
+#define GENV_OPT_IDENT_CRIT	(GENV_OPT_IDENT | GNV_OPT_CRITICAL)
+#define GENV_OPT_LAST		GENV_OPT_IDENT
 #define GENV_OPT_RTS_INVALIDATE	(GENV_OPT_RTS | GNV_OPT_CRITICAL)
 
 enum genv_eptype { EP_SIMPLE = 0, EP_SCALED = 1, EP_PROXIED = 2, EP_GATEWAY = 3 };
@@ -56,6 +62,8 @@ enum genv_qos_class { QOS_PREMIUM = 0, QOS_EXPEDITED = 1, QOS_BESTEFFORT = 2 };
 #define GENV_LABEL_MAX		31	/* labels in one option */
 #define GENV_EPTYPE_SIZE	4
 #define GENV_QOS_SIZE		4
+#define GENV_IDENT_SIZE		4
+#define GENV_IDENT_OPT_SIZE	(GNV_OPT_HDR_SIZE + GENV_IDENT_SIZE)
 #define GENV_RTS4_SIZE		12
 #define GENV_RTS6_SIZE		24
 #define GENV_RTS_F_MATCH	0x01
@@ -115,6 +123,12 @@ struct gnv_qos {
 
 int gnv_opt_qos_get(const uint8_t *data, size_t size, struct gnv_qos *q);
 int gnv_opt_qos_put(struct gnv_optbuf *b, uint16_t cls, const struct gnv_qos *q);
+
+/* ---- policy identity ---- */
+
+int gnv_opt_ident_get(const uint8_t *data, size_t size, uint32_t *id);
+/* Written critical (type 0x86); id 0 is refused (it means "none"). */
+int gnv_opt_ident_put(struct gnv_optbuf *b, uint16_t cls, uint32_t id);
 
 /* ---- trace record ---- */
 

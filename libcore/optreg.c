@@ -170,6 +170,7 @@ static const struct fdesc f_trace[] = {
 	{ "hops", GNV_F_UINT, 1, 1, 0, 0, NULL },
 	{ "id", GNV_F_UINT, 2, 2, 0, 0, NULL },
 	{ "seq", GNV_F_UINT, 4, 4, 0, 0, NULL }, F_END };
+static const struct fdesc f_ident[] = { { "id", GNV_F_UINT, 0, 4, 0, 0, NULL }, F_END };
 static const struct fdesc f_labels[] = { { "labels", GNV_F_U32LIST, 0, 0, 0, 0, NULL }, F_END };
 static const struct fdesc f_rts[] = {
 	{ "match", GNV_F_BOOL, 0, 1, 0, 1, NULL },
@@ -195,11 +196,12 @@ static const struct layout layouts[] = {
 	{ 0, GENV_OPT_RTS, 0x7f, false, "rts", "genv return to sender (direct path)", 12, 24, SP_RTS, f_rts },
 	{ 0, GENV_OPT_QOS, 0x7f, false, "qos", "genv QoS class", 4, 4, SP_NONE, f_qos },
 	{ 0, GENV_OPT_TRACE, 0x7f, false, "trace", "genv trace records", 8, 116, SP_TRACE, f_trace },
+	{ 0, GENV_OPT_IDENT_CRIT, 0x7f, false, "ident", "genv policy identity", 4, 4, SP_NONE, f_ident },
 };
 #define NLAYOUTS (sizeof(layouts) / sizeof(layouts[0]))
 
 const char *const gnv_opt_names[] = {
-	"label", "eptype", "rts", "qos", "trace", "ovn", "cilium.dsr", "gcp.vnid",
+	"label", "eptype", "rts", "qos", "trace", "ident", "ovn", "cilium.dsr", "gcp.vnid",
 	"gcp.endpoint", "gcp.profile", "cpacket", "mizar.rts", "mizar.scaled",
 	"mizar.pod", "mizar.ns", NULL
 };
@@ -226,13 +228,14 @@ static inline const struct layout *layout_find(uint16_t cls, uint8_t type, uint1
 	case 0x0111: i = 6; break;
 	default: i = GENV_LAYOUTS; break;
 	}
+	/* a layout's type may carry the critical bit it is sent with (ident) */
 	for (; i < GENV_LAYOUTS && layouts[i].cls == key; i++)
-		if ((type & layouts[i].type_mask) == layouts[i].type &&
+		if ((type & layouts[i].type_mask) == (layouts[i].type & layouts[i].type_mask) &&
 		    (cls == key || layouts[i].mizar))
 			return &layouts[i];
 	if (cls == genv_class)
 		for (i = GENV_LAYOUTS; i < NLAYOUTS; i++)
-			if ((type & layouts[i].type_mask) == layouts[i].type)
+			if ((type & layouts[i].type_mask) == (layouts[i].type & layouts[i].type_mask))
 				return &layouts[i];
 	return NULL;
 }

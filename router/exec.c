@@ -17,12 +17,13 @@
 #include "config.h"
 #include "drops_cmd.h"
 #include "lang.h"
+#include "policy.h"
 #include "show.h"
 #include "verbs.h"
 
 const char *const rt_cmd_verbs[] = { "add", "del", "set", "show", "clear", "dump", "drops", "mirror", NULL };
 static const char *const change_verbs[] = { "add", "del", "set", "clear", NULL };
-const char *const rt_cmd_objects[] = { "vpc", "net", "ep", "port", "host", NULL };
+const char *const rt_cmd_objects[] = { "vpc", "net", "ep", "port", "host", "ns", "policy", NULL };
 
 static int rt_exec_dispatch(struct rt_cmd *c, bool json, struct sbuf *out)
 {
@@ -66,7 +67,7 @@ static int rt_exec_dispatch(struct rt_cmd *c, bool json, struct sbuf *out)
 	}
 	if (c->n < 2) {
 		snprintf(c->name, sizeof(c->name), "%s", verb);
-		return rt_lang_word_err(c, 1, "object (vpc, net, ep, port or host)");
+		return rt_lang_word_err(c, 1, "object (vpc, net, ep, port, host, ns or policy)");
 	}
 	obj = c->w[1];
 	snprintf(c->name, sizeof(c->name), "%s %.16s", verb, obj);
@@ -83,8 +84,12 @@ static int rt_exec_dispatch(struct rt_cmd *c, bool json, struct sbuf *out)
 		return rt_verb_ep(c, verb);
 	if (!strcmp(obj, "port"))
 		return rt_verb_port(c, verb);
+	if (!strcmp(obj, "ns"))
+		return rt_verb_ns(c, verb);
+	if (!strcmp(obj, "policy"))
+		return rt_verb_policy(c, verb);
 	snprintf(c->name, sizeof(c->name), "%s", verb);
-	return rt_lang_word_err(c, 1, "unknown object (expected vpc, net, ep, port or host)");
+	return rt_lang_word_err(c, 1, "unknown object (expected vpc, net, ep, port, host, ns or policy)");
 }
 
 int rt_cmd_exec(struct rt_tables *t, const struct rt_runtime_ops *ops, const char *line,
@@ -105,6 +110,12 @@ int rt_cmd_exec(struct rt_tables *t, const struct rt_runtime_ops *ops, const cha
 	if (!r)
 		r = rt_exec_dispatch(c, json, out);
 	change = !r && c->n && rt_lang_is_word(c->w[0], change_verbs);
+	/* policies take effect here, between packet batches (policy.h) */
+	if (change && !t->cfg.pol_defer && t->cfg.pol_dirty) {
+		r = rt_policy_commit(t, c->msg, sizeof(c->msg));
+		if (r)
+			rt_lang_err_from(c, r, c->msg);
+	}
 	if (r) {
 		struct json j;
 

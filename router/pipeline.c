@@ -32,6 +32,7 @@
 #include "../libcore/opt_tlv.h"
 #include "dropring.h"
 #include "pipeline.h"
+#include "policy.h"
 #include "reply.h"
 
 
@@ -242,6 +243,47 @@ static void flow_done(struct ctx *c)
 		return;
 	c->flow->verdict = (uint8_t)c->out->verdict;
 	c->flow->reason = (uint8_t)c->out->reason;
+}
+
+/* ---- policy ---- */
+
+/*
+ * The network-policy stage (policy.h) for a packet about to be delivered
+ * or sent: src/dst are the endpoints of the addresses when known; l the
+ * inner headers with offsets into frame.  False: dropped.
+ */
+static bool policy_pass(struct ctx *c, const struct gnv_layers *l, const struct rt_ep *src,
+			const struct rt_ep *dst, uint32_t src_id, const uint8_t *frame, size_t size)
+{
+	struct rt_pol_pkt pp = { c->v, src, dst, src_id, c->meta != NULL, l, frame, size };
+	struct rt_pol_res res;
+	enum rt_drop why;
+
+	why = rt_policy_check(c->t, &pp, c->live, c->tr != NULL, &res);
+	if (c->flow) {
+		c->flow->pol = res.how;
+		c->flow->pol_rule = res.rule;
+	}
+	if (why != RT_DROP_NONE) {
+		drop(c, why, "policy", "%s", res.why);
+		return false;
+	}
+	if (res.how != RT_POL_HOW_NONE)
+		TR(c, "policy", rt_pol_how_name(res.how), "%s", res.why);
+	return true;
+}
+
+/* The identity number an underlay packet carries (its genv identity option), or 0. */
+static uint32_t carried_ident(const struct ctx *c)
+{
+	const struct gnv_geneve *g = &c->pk->gnv;
+	uint32_t id = 0;
+
+	for (unsigned int i = 0; i < g->nopt; i++)
+		if (g->opt[i].cls == c->t->cfg.lim.genv_class && (g->opt[i].type & 0x7f) == GENV_OPT_IDENT &&
+		    !gnv_opt_ident_get(c->frame + g->opt[i].off + GNV_OPT_HDR_SIZE, g->opt[i].size, &id))
+			return id;
+	return 0;
 }
 
 /* ---- shared helpers ---- */
@@ -829,8 +871,12 @@ static enum rt_verdict port_packet(struct ctx *c, int port)
 		if (d->port >= 0) {
 			TR(c, "endpoint", "local", "%s vpc %u on port %s", addr_s(a, &l->ip.dst),
 			   c->v->vni, t->cfg.port[d->port].name);
+			if (!policy_pass(c, l, c->src, d, 0, frame, size))
+				return RT_DROP;
 			return deliver_local(c, d, l, frame, size, true);
 		}
+		if (!policy_pass(c, l, c->src, d, 0, frame, size))
+			return RT_DROP;
 		hi = d->type == EP_SCALED ? d->host[pick(hash, d->nhost)] : d->host[0];
 		TR(c, "endpoint", "remote", "%s vpc %u type %s on host %s%s", addr_s(a, &l->ip.dst),
 		   c->v->vni, eptype_s(d->type), addr_s(p, &t->cfg.host[hi].addr),
@@ -850,6 +896,8 @@ static enum rt_verdict port_packet(struct ctx *c, int port)
 				    addr_s(a, &l->ip.dst));
 		}
 		n = rt_net_lookup(t, c->v, fam, l->ip.dst.a);
+		if (!policy_pass(c, l, c->src, NULL, 0, frame, size))
+			return RT_DROP;
 		if (n) {
 			hi = pick_host(t, n->bouncer, n->nbouncer, hash);
 			TR(c, "network", hi == RT_NONE ? "no bouncer" : "bouncer", "%s%s%s",
@@ -862,6 +910,8 @@ static enum rt_verdict port_packet(struct ctx *c, int port)
 			TR(c, "network", "miss", "no network for %s", addr_s(a, &l->ip.dst));
 		}
 	}
+	if (!rt_vpc_cidr_of(c->v, fam, l->ip.dst.a) && !policy_pass(c, l, c->src, NULL, 0, frame, size))
+		return RT_DROP;
 	hi = pick_host(t, c->v->divider, c->v->ndivider, hash);
 	if (hi != RT_NONE) {
 		TR(c, "divider", "divider", "vpc %u divider %s (of %u)", c->v->vni,
@@ -943,7 +993,7 @@ static bool known_critical(const struct rt_tables *t, const struct gnv_opt *o)
 {
 	uint8_t type = o->type & 0x7f;
 
-	return o->cls == t->cfg.lim.genv_class && type >= GENV_OPT_LABEL && type <= GENV_OPT_TRACE;
+	return o->cls == t->cfg.lim.genv_class && type >= GENV_OPT_LABEL && type <= GENV_OPT_LAST;
 }
 
 static enum rt_verdict underlay_packet(struct ctx *c)
@@ -1051,6 +1101,8 @@ static enum rt_verdict underlay_packet(struct ctx *c)
 
 		TR(c, "endpoint", "local", "%s vpc %u on port %s", addr_s(a, &l->ip.dst), g->vni,
 		   rt_port_get(t, d->port) ? t->cfg.port[d->port].name : "?");
+		if (!policy_pass(c, l, c->inner_src, d, carried_ident(c), payload, size))
+			return RT_DROP;
 		/* RFC 6040 section 4.2 (normal mode) */
 		if (oe == 3 && ie == 0)
 			return drop(c, RT_DROP_ECN, "ecn", "outer CE, inner not-ECT");

@@ -18,10 +18,11 @@
 #include "../libcore/opt_tlv.h"
 #include "lang.h"
 #include "pipeline.h"
+#include "policy_show.h"
 #include "show.h"
 
 const char *const rt_show_topics[] = { "vpc", "net", "ep", "port", "host", "stats", "flows",
-				       "drops", "config", "top", NULL };
+				       "drops", "config", "top", "policy", "ns", "conntrack", NULL };
 
 static int cmp_u32(uint32_t a, uint32_t b)
 {
@@ -139,10 +140,10 @@ static void emit_ep(struct gnv_emit *e, const struct rt_tables *t, const struct 
 	for (unsigned int i = 0; i < s.nhost; i++)
 		emit_addr(e, NULL, " host %s", &s.host[i]);
 	gnv_emit_arr_close(e, NULL);
-	gnv_emit_arr_open(e, "labels", NULL);
-	for (unsigned int i = 0; i < s.nlabel; i++)
-		gnv_emit_u64(e, NULL, " label %u", s.label[i]);
-	gnv_emit_arr_close(e, NULL);
+	gnv_emit_str(e, "ns", s.ns[0] ? " ns %s" : NULL, s.ns[0] ? s.ns : RT_NS_DEFAULT);
+	gnv_emit_str(e, "labels", s.labels[0] ? " labels %s" : NULL, s.labels);
+	if (show && ep->ident != RT_NONE)
+		gnv_emit_u64(e, "identity", " identity %u", t->cfg.ident[ep->ident].id);
 	/* the options: raw bytes in JSON, 'opt' words in text */
 	gnv_emit_hex(e, "options", NULL, s.opts, s.opt_size);
 	if (!gnv_emit_is_json(e))
@@ -227,12 +228,14 @@ int rt_config_dump(const struct rt_tables *t, struct sbuf *o)
 		sbuf_putc(o, '\n');
 	}
 	free(ix);
+	rt_policy_dump_ns(t, &e);
 	ix = sorted(t, 'e', &n);
 	for (uint32_t i = 0; ix && i < n; i++) {
 		emit_ep(&e, t, &t->cfg.ep[ix[i]], false);
 		sbuf_putc(o, '\n');
 	}
 	free(ix);
+	rt_policy_dump(t, &e);
 	return o->oom ? -ENOMEM : 0;
 }
 
@@ -597,7 +600,7 @@ static void show_top(const struct rt_tables *t, const struct rt_runtime_ops *ops
 int rt_show_cmd(struct rt_cmd *c, bool json_mode, struct sbuf *out)
 {
 	const struct rt_tables *t = c->t;
-	const char *topic = c->n > 1 ? c->w[1] : "";
+	const char *topic = c->n > 1 ? c->w[1] : "", *name = NULL;
 	bool filter = false;
 	uint32_t vni = 0;
 	struct gnv_emit e;
@@ -616,8 +619,10 @@ int rt_show_cmd(struct rt_cmd *c, bool json_mode, struct sbuf *out)
 		if (r)
 			return r;
 		filter = true;
-		if (c->n > 3)
-			return rt_lang_word_err(c, 3, "unexpected word");
+		if (c->n > 3 && !strcmp(topic, "policy"))
+			name = c->w[3];
+		if (c->n > (name ? 4 : 3))
+			return rt_lang_word_err(c, name ? 4 : 3, "unexpected word");
 	}
 	gnv_emit_init(&e, out, json_mode, false);
 	gnv_emit_obj_open(&e, NULL, NULL);
@@ -651,6 +656,12 @@ int rt_show_cmd(struct rt_cmd *c, bool json_mode, struct sbuf *out)
 		show_flows(t, filter, vni, &e);
 	} else if (!strcmp(topic, "top")) {
 		show_top(t, c->ops, filter, vni, &e);
+	} else if (!strcmp(topic, "policy")) {
+		rt_policy_show(t, filter, vni, name, &e);
+	} else if (!strcmp(topic, "ns")) {
+		rt_policy_show_ns(t, filter, vni, &e);
+	} else if (!strcmp(topic, "conntrack")) {
+		rt_policy_show_ct(t, filter, vni, &e);
 	} else {
 		show_drops(t, filter, vni, &e);
 	}

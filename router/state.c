@@ -16,6 +16,7 @@
 #include <dirent.h>
 #include <sys/stat.h>
 #include "../libcore/msg.h"
+#include "policy.h"
 #include "state.h"
 
 /* ---- command files ---- */
@@ -127,6 +128,9 @@ int rt_state_load(struct rt_tables *t, const struct rt_runtime_ops *ops, const c
 	p = buf.buf ? buf.buf : "";
 	if (!ret && as_state && (!nlines || !strcmp(p, STATE_HEAD)))
 		ret = check_frame(file, p, nlines, err, errsz);
+	/* policies compile once, after the last command (a file of 10,000
+	 * policies must not compile 10,000 times) */
+	t->cfg.pol_defer = true;
 	for (unsigned long i = 1; !ret && i <= nlines; i++, p += strlen(p) + 1) {
 		sbuf_reset(&out);
 		ret = rt_cmd_exec(t, ops, p, false, &out);
@@ -136,6 +140,9 @@ int rt_state_load(struct rt_tables *t, const struct rt_runtime_ops *ops, const c
 		}
 		n++;
 	}
+	t->cfg.pol_defer = false;
+	if (rt_policy_commit(t, err, errsz) && !ret)
+		ret = -ENOMEM;
 	*lines = n;
 	sbuf_free(&buf);
 	sbuf_free(&out);

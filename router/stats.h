@@ -43,7 +43,11 @@
 	X(ECN,             "ecn.ce_not_ect",    "outer CE mark on a not-ECT inner packet (RFC 6040 drop)") \
 	X(FRAME_OVERSIZE,  "frame.oversize",    "frame or underlay datagram larger than the receive buffer (9216 bytes)") \
 	X(UNKNOWN_PEER,    "underlay.unknown_peer", "Geneve from an underlay address that is no endpoint host, bouncer, divider or peer of the VPC") \
-	X(SPOOF_REMOTE,    "spoof.remote",      "inner source is an endpoint that lives on another host, or no endpoint and the sender no bouncer, divider or peer")
+	X(SPOOF_REMOTE,    "spoof.remote",      "inner source is an endpoint that lives on another host, or no endpoint and the sender no bouncer, divider or peer") \
+	X(POLICY_INGRESS,  "policy.ingress_denied", "no network policy of the destination endpoint allows the packet") \
+	X(POLICY_EGRESS,   "policy.egress_denied", "no network policy of the source endpoint allows the packet") \
+	X(POLICY_UNTRUSTED, "policy.identity_untrusted", "the identity option contradicts the source endpoint's, or names no identity of the VPC") \
+	X(POLICY_MISSING,  "policy.identity_missing", "packet to a policy-isolated endpoint carries no identity and no rule allows its address")
 
 enum rt_drop {
 #define RT_X(e, n, d) RT_DROP_##e,

@@ -13,7 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include "../libcore/optreg.h"
+#include "conntrack.h"
 #include "dropring.h"
+#include "policy_obj.h"
 #include "tables.h"
 #include "tables_int.h"
 
@@ -50,6 +52,10 @@ void rt_limits_default(struct rt_limits *l)
 	l->max_ports = 256;
 	l->flows_per_vpc = 1024;
 	l->icmp_rate = 100;
+	l->max_ns = 4096;
+	l->max_idents = 0;	/* max_eps */
+	l->max_policies = 16384;
+	l->ct_entries = 262144;
 	l->genv_class = GENV_CLASS_DEFAULT;
 }
 
@@ -165,10 +171,17 @@ struct rt_tables *rt_tables_new(const struct rt_limits *lim)
 		if (lim->flows_per_vpc) d.flows_per_vpc = lim->flows_per_vpc;
 		if (lim->icmp_rate) d.icmp_rate = lim->icmp_rate;
 		if (lim->genv_class) d.genv_class = lim->genv_class;
+		if (lim->max_ns) d.max_ns = lim->max_ns;
+		if (lim->max_idents) d.max_idents = lim->max_idents;
+		if (lim->max_policies) d.max_policies = lim->max_policies;
+		if (lim->ct_entries) d.ct_entries = lim->ct_entries;
 	}
+	if (!d.max_idents)
+		d.max_idents = d.max_eps;
 	if (d.max_hosts > 65535 || d.max_ports > 32767 || d.max_eps > (1u << 28) ||
 	    d.max_vpcs > (1u << 24) || d.max_nets > (1u << 28) ||
-	    !pow2(d.flows_per_vpc) || d.flows_per_vpc < 4)
+	    !pow2(d.flows_per_vpc) || d.flows_per_vpc < 4 || d.max_ns > (1u << 24) ||
+	    d.max_idents > (1u << 28) || d.max_policies > (1u << 24) || d.ct_entries > (1u << 28))
 		return NULL;
 	if (!d.max_vpc_hosts) {
 		/* typically an endpoint shares its host with others of its VPC;
@@ -194,7 +207,12 @@ struct rt_tables *rt_tables_new(const struct rt_limits *lim)
 	t->cfg.host = calloc(d.max_hosts, sizeof(*t->cfg.host));
 	t->cfg.port = calloc(d.max_ports, sizeof(*t->cfg.port));
 	t->cfg.free_ep = malloc(sizeof(*t->cfg.free_ep) * d.max_eps);
+	t->cfg.ns = big_calloc(d.max_ns, sizeof(*t->cfg.ns));
+	t->cfg.ident = big_calloc(d.max_idents, sizeof(*t->cfg.ident));
+	t->cfg.pol = rt_policies_new(d.max_policies);
 	if (!t->cfg.vpc || !t->cfg.net || !t->cfg.ep || !t->cfg.host || !t->cfg.port || !t->cfg.free_ep ||
+	    !t->cfg.ns || !t->cfg.ident || !t->cfg.pol ||
+	    index_init(&t->cfg.ns_ix, d.max_ns) || index_init(&t->cfg.ident_ix, d.max_idents) ||
 	    index_init(&t->cfg.vpc_ix, d.max_vpcs) || index_init(&t->cfg.net_ix, d.max_nets) ||
 	    index_init(&t->cfg.ep_ix, d.max_eps) || index_init(&t->cfg.host_ix, d.max_hosts) || vh_init(t, &d) ||
 	    !(t->run.drops = rt_dropring_new())) {
@@ -217,6 +235,21 @@ void rt_tables_free(struct rt_tables *t)
 	if (t->cfg.ep)
 		for (uint32_t i = 0; i < t->cfg.lim.max_eps; i++)
 			free(t->cfg.ep[i].opts);
+	if (t->cfg.ns)
+		for (uint32_t i = 0; i < t->cfg.lim.max_ns; i++)
+			rt_lset_free(&t->cfg.ns[i].labels);
+	if (t->cfg.ident)
+		for (uint32_t i = 0; i < t->cfg.lim.max_idents; i++)
+			if (t->cfg.ident[i].used) {
+				rt_lset_free(t->cfg.ident[i].labels);
+				free(t->cfg.ident[i].labels);
+			}
+	big_free(t->cfg.ns, t->cfg.lim.max_ns, sizeof(*t->cfg.ns));
+	big_free(t->cfg.ident, t->cfg.lim.max_idents, sizeof(*t->cfg.ident));
+	index_free(&t->cfg.ns_ix);
+	index_free(&t->cfg.ident_ix);
+	rt_policies_free(t->cfg.pol);
+	rt_ct_free(t->run.ct);
 	big_free(t->cfg.vpc, t->cfg.lim.max_vpcs, sizeof(*t->cfg.vpc));
 	big_free(t->cfg.net, t->cfg.lim.max_nets, sizeof(*t->cfg.net));
 	big_free(t->cfg.ep, t->cfg.lim.max_eps, sizeof(*t->cfg.ep));
@@ -248,6 +281,10 @@ size_t rt_tables_memory(const struct rt_tables *t)
 	m += ((size_t)t->cfg.vpc_ix.mask + 1 + t->cfg.net_ix.mask + 1 + t->cfg.ep_ix.mask + 1 +
 	      t->cfg.host_ix.mask + 1) * sizeof(struct rt_slot);
 	m += ((size_t)t->cfg.vh_mask + 1) * sizeof(*t->cfg.vh);
+	m += (size_t)t->cfg.lim.max_ns * sizeof(*t->cfg.ns) +
+	     (size_t)t->cfg.lim.max_idents * sizeof(*t->cfg.ident) +
+	     ((size_t)t->cfg.ns_ix.mask + 1 + t->cfg.ident_ix.mask + 1) * sizeof(struct rt_slot);
+	m += rt_policies_memory(t->cfg.pol) + rt_ct_memory(t->run.ct);
 	for (uint32_t i = 0; i < t->cfg.lim.max_vpcs; i++)
 		if (t->cfg.vpc[i].used)
 			m += (size_t)t->cfg.vpc[i].flows.nsets * 4 * sizeof(struct rt_flow);
@@ -288,6 +325,34 @@ struct rt_vpc *rt_vpc_find(const struct rt_tables *t, uint32_t vni)
 			return NULL;
 		if (s->tag == h && t->cfg.vpc[s->idx].vni == vni)
 			return &t->cfg.vpc[s->idx];
+	}
+}
+
+struct rt_ns *rt_ns_find(const struct rt_tables *t, uint32_t vni, const char *name)
+{
+	uint32_t h = rt_hash_ns(vni, name), i = h & t->cfg.ns_ix.mask;
+	const struct rt_slot *s;
+
+	for (;; i = (i + 1) & t->cfg.ns_ix.mask) {
+		s = &t->cfg.ns_ix.s[i];
+		if (!s->tag)
+			return NULL;
+		if (s->tag == h && t->cfg.ns[s->idx].vni == vni && !strcmp(t->cfg.ns[s->idx].name, name))
+			return &t->cfg.ns[s->idx];
+	}
+}
+
+struct rt_ident *rt_ident_find(const struct rt_tables *t, uint32_t vni, uint32_t id)
+{
+	uint32_t h = rt_hash_ident(vni, id), i = h & t->cfg.ident_ix.mask;
+	const struct rt_slot *s;
+
+	for (;; i = (i + 1) & t->cfg.ident_ix.mask) {
+		s = &t->cfg.ident_ix.s[i];
+		if (!s->tag)
+			return NULL;
+		if (s->tag == h && t->cfg.ident[s->idx].vni == vni && t->cfg.ident[s->idx].id == id)
+			return &t->cfg.ident[s->idx];
 	}
 }
 

@@ -33,6 +33,7 @@
 #include <stdint.h>
 #include "../libcore/pkt.h"
 #include "ext.h"
+#include "labels.h"
 #include "prefix.h"
 #include "stats.h"
 
@@ -45,7 +46,8 @@
 #define RT_MAX_BOUNCERS		8
 #define RT_MAX_PEERS		8	/* `peers`: trusted senders besides the VPC's hosts */
 #define RT_EP_MAX_HOSTS		8
-#define RT_EP_MAX_LABELS	31	/* one genv label option: 124 data bytes */
+#define RT_NS_NAME_MAX		64	/* a namespace name (DNS label) with the NUL */
+#define RT_NS_DEFAULT		"default"
 #define RT_PORT_MAX_EPS		8	/* endpoints behind one port (IPv4 + IPv6 ...) */
 #define RT_OPT_SPACE		252	/* Geneve option bytes */
 #define RT_MTU_MIN		576
@@ -65,6 +67,10 @@ struct rt_limits {
 				 * 16 * max_vpcs (at most max_vpcs * max_hosts) */
 	uint32_t max_ports;	/* 256 local ports */
 	uint32_t flows_per_vpc;	/* 1024 flow entries per VPC (power of two, >= 4) */
+	uint32_t max_ns;	/* 4096 namespaces (all VPCs) */
+	uint32_t max_idents;	/* identities (distinct label sets): max_eps */
+	uint32_t max_policies;	/* 16384 policies (all VPCs) */
+	uint32_t ct_entries;	/* 262144 tracked connections (rounded up to a power of two) */
 	uint32_t icmp_rate;	/* ICMP errors per second, whole router: 100 */
 	uint16_t genv_class;	/* class of genv's options: GENV_CLASS_DEFAULT */
 };
@@ -114,6 +120,8 @@ struct rt_flow {
 	uint8_t path;		/* enum rt_path */
 	uint8_t verdict;	/* enum rt_verdict (pipeline.h) */
 	uint8_t reason;		/* enum rt_drop: RT_DROP_NONE unless dropped */
+	uint8_t pol;		/* enum rt_pol_how (policy.h) of the last packet */
+	uint32_t pol_rule;	/* the rule that allowed it, or RT_NONE */
 	bool src_ep, dst_ep;
 	uint8_t src[16], dst[16];
 	struct gnv_addr host;
@@ -144,6 +152,7 @@ struct rt_vpc {
 	uint8_t npeer;
 	uint16_t peer[RT_MAX_PEERS];	/* host indexes: `peers` (dump/show print them) */
 	uint32_t nnet, nep;		/* objects that refer to this VPC */
+	uint32_t nns, npol;		/* its namespaces (explicit ones) and policies */
 	uint64_t plen4;			/* bit L: a net of prefix length L (IPv4) */
 	uint64_t plen6[3];		/* bits 0..128 (IPv6) */
 	struct rt_flows flows;
@@ -167,9 +176,10 @@ struct rt_ep {
 	uint8_t family;			/* 4 or 6 */
 	uint8_t type;			/* enum genv_eptype (libcore/optreg.h) */
 	uint8_t nhost;
-	uint8_t nlabel;
 	uint32_t vni;
 	uint32_t vpc;			/* index */
+	uint32_t ns;			/* namespace index */
+	uint32_t ident;			/* identity index (its label set) */
 	int32_t port;			/* local port index, or -1 when remote */
 	uint16_t mtu;			/* 0: from the port (local) / host (remote) */
 	uint16_t opt_size;		/* bytes at opts */
@@ -178,8 +188,8 @@ struct rt_ep {
 	uint16_t host[RT_EP_MAX_HOSTS];	/* remote: host indexes */
 	/*
 	 * Options this endpoint's packets carry, as wire TLVs ready to copy:
-	 * first the genv label option (when nlabel > 0), then the extra
-	 * options given with `opt`.  The endpoint-type option is written by
+	 * first the genv identity option (always), then the extra options
+	 * given with `opt`.  The endpoint-type option is written by
 	 * the pipeline.  NULL when opt_size is 0.
 	 */
 	uint8_t *opts;
@@ -193,6 +203,35 @@ struct rt_port {
 	uint8_t nep;
 	uint32_t ep[RT_PORT_MAX_EPS];	/* endpoint indexes */
 	struct rt_port_stats st;
+};
+
+/*
+ * A namespace of a VPC (Kubernetes' namespace): a name and labels, which
+ * always hold kubernetes.io/metadata.name=NAME.  `default` exists in
+ * every VPC without being added (explicit false: made when an endpoint
+ * or policy first names it, freed when nothing does).
+ */
+struct rt_ns {
+	bool used;
+	bool explicit_;			/* added with `add ns` (dump prints it) */
+	uint32_t vni, vpc;
+	char name[RT_NS_NAME_MAX];
+	struct rt_lset labels;
+	uint32_t eps, pols;		/* endpoints and policies that name it */
+};
+
+/*
+ * An identity: a (namespace, label set) of a VPC that some endpoint has,
+ * and its number (rt_ident_hash), which rides in the identity option.
+ * The same labels give the same number on every host (it is a hash of
+ * them); two label sets of one VPC with the same number are refused.
+ */
+struct rt_ident {
+	bool used;
+	uint32_t vni, vpc, ns;
+	uint32_t id;			/* number on the wire, never 0 */
+	uint32_t refs;			/* endpoints */
+	struct rt_lset *labels;		/* malloc'd: the array stays small */
 };
 
 /* This router. */
@@ -239,6 +278,8 @@ struct rt_vpc_host {
 };
 
 struct rt_dropring;
+struct rt_policies;
+struct rt_ct;
 
 /*
  * What the operator said: the objects and their indexes, as the command
@@ -253,13 +294,20 @@ struct rt_config {
 	struct rt_ep *ep;		/* [max_eps] */
 	struct rt_host *host;		/* [max_hosts] */
 	struct rt_port *port;		/* [max_ports] */
+	struct rt_ns *ns;		/* [max_ns] */
+	struct rt_ident *ident;		/* [max_idents] */
+	struct rt_policies *pol;	/* policies and their compiled tables (policy.h) */
 	struct rt_index vpc_ix, net_ix, ep_ix, host_ix;
+	struct rt_index ns_ix;		/* (VNI, name) */
+	struct rt_index ident_ix;	/* (VNI, identity number) */
 	struct rt_vpc_host *vh;		/* trust entries [vh_mask + 1] */
 	uint32_t vh_mask, nvh;
-	uint32_t nvpc, nnet, nep, nhost, nport;
+	uint32_t nvpc, nnet, nep, nhost, nport, nns, nident;
 	uint32_t *free_ep;		/* stack of free endpoint indexes */
 	uint32_t nfree_ep;
 	uint64_t gen;			/* bumped by every change (persist when it moves) */
+	bool pol_dirty;			/* policy inputs changed: recompile (rt_policy_commit) */
+	bool pol_defer;			/* loading a file: commit once at its end (state.c) */
 };
 
 /* What the router does with it: router-wide counters, the clock, the ICMP
@@ -270,6 +318,7 @@ struct rt_runstate {
 	uint64_t icmp_tokens_ns;	/* ICMP rate limiter (token bucket in time) */
 	struct rt_dropring *drops;	/* sampled dropped packets (dropring.h) */
 	struct rt_dropring *mirror;	/* packet mirror, made by `mirror on` (dropring.h) */
+	struct rt_ct *ct;		/* connection tracking (conntrack.h) */
 };
 
 struct rt_tables {
@@ -325,6 +374,10 @@ const struct rt_vpc_host *rt_vpc_host_find(const struct rt_tables *t, uint32_t v
 bool rt_host_is_self(const struct rt_tables *t, uint32_t idx);
 /* The VPC CIDR containing ip, or NULL. */
 const struct rt_prefix *rt_vpc_cidr_of(const struct rt_vpc *v, int family, const uint8_t *ip);
+/* The namespace (VNI, name), or NULL. */
+struct rt_ns *rt_ns_find(const struct rt_tables *t, uint32_t vni, const char *name);
+/* The identity with this number in VPC vni, or NULL.  O(1): the packet path. */
+struct rt_ident *rt_ident_find(const struct rt_tables *t, uint32_t vni, uint32_t id);
 /* Gateway address for ip in VPC v: its net's gw, else the first address of
  * the VPC CIDR holding it.  False when ip is in no CIDR of v. */
 bool rt_gateway_of(const struct rt_tables *t, const struct rt_vpc *v, int family,
@@ -371,8 +424,8 @@ struct rt_ep_spec {
 	int32_t port;			/* local port index, or -1 */
 	uint8_t nhost;
 	struct gnv_addr host[RT_EP_MAX_HOSTS];
-	uint8_t nlabel;
-	uint32_t label[RT_EP_MAX_LABELS];
+	char ns[RT_NS_NAME_MAX];	/* "" = default */
+	char labels[RT_LSET_TEXT_MAX];	/* "k=v,k=v" ("" none) */
 	uint16_t opt_size;		/* extra option TLVs (wire form) */
 	uint8_t opts[RT_OPT_SPACE];
 	uint16_t mtu;			/* 0: default */
@@ -422,6 +475,22 @@ struct rt_self_spec {
 	uint8_t dscp, ttl;
 	bool rts;
 };
+/* Namespaces: labels is "k=v,..." or "" (none). */
+int rt_ns_add(struct rt_tables *t, uint32_t vni, const char *name, const char *labels,
+	      char *err, size_t errsz);
+int rt_ns_set(struct rt_tables *t, uint32_t vni, const char *name, const char *labels,
+	      char *err, size_t errsz);
+/* EBUSY while endpoints or policies name it. */
+int rt_ns_del(struct rt_tables *t, uint32_t vni, const char *name, char *err, size_t errsz);
+/* For policies (policy.c): the namespace, made implicitly when it is
+ * `default`; NULL with a message otherwise. */
+struct rt_ns *rt_ns_ref(struct rt_tables *t, uint32_t vni, const char *name, char *err, size_t errsz);
+void rt_ns_unref(struct rt_tables *t, struct rt_ns *ns);
+static inline uint32_t rt_ns_index(const struct rt_tables *t, const struct rt_ns *n)
+{
+	return (uint32_t)(n - t->cfg.ns);
+}
+
 int rt_self_check(const struct rt_tables *t, const struct rt_self_spec *s, char *err, size_t errsz);
 int rt_self_set(struct rt_tables *t, const struct rt_self_spec *s, char *err, size_t errsz);
 

@@ -438,6 +438,9 @@ int rt_vpc_del(struct rt_tables *t, uint32_t vni, char *err, size_t errsz)
 	if (v->nnet || v->nep)
 		FAIL(EBUSY, "VPC %u still has %u nets and %u endpoints; delete them first",
 		     vni, v->nnet, v->nep);
+	if (v->npol || v->nns)
+		FAIL(EBUSY, "VPC %u still has %u policies and %u namespaces; delete them first",
+		     vni, v->npol, v->nns);
 	i = rt_vpc_index(t, v);
 	index_remove(&t->cfg.vpc_ix, rt_hash_vpc(vni), i);
 	hosts_drop(t, v->divider, &v->ndivider, i, VH_RELAY);
@@ -591,29 +594,292 @@ int rt_net_del(struct rt_tables *t, uint32_t vni, const struct rt_prefix *p, cha
 	return 0;
 }
 
+/* ---- namespaces ---- */
+
+#define NS_LABEL	"kubernetes.io/metadata.name"
+
+static int ns_labels(const char *name, const char *labels, struct rt_lset *out, char *err,
+		     size_t errsz)
+{
+	return rt_lset_parse(labels, NS_LABEL, name, out, err, errsz);
+}
+
+/* A new namespace record (checked: room, name). */
+static struct rt_ns *ns_make(struct rt_tables *t, struct rt_vpc *v, const char *name,
+			     bool explicit_, struct rt_lset *labels)
+{
+	uint32_t i;
+	struct rt_ns *n;
+
+	for (i = 0; i < t->cfg.lim.max_ns && t->cfg.ns[i].used; i++)
+		;
+	n = &t->cfg.ns[i];
+	memset(n, 0, sizeof(*n));
+	n->used = true;
+	n->explicit_ = explicit_;
+	n->vni = v->vni;
+	n->vpc = rt_vpc_index(t, v);
+	snprintf(n->name, sizeof(n->name), "%s", name);
+	n->labels = *labels;
+	index_insert(&t->cfg.ns_ix, rt_hash_ns(n->vni, n->name), i);
+	t->cfg.nns++;
+	if (explicit_)
+		v->nns++;
+	return n;
+}
+
+static void ns_free(struct rt_tables *t, struct rt_ns *n)
+{
+	uint32_t i = rt_ns_index(t, n);
+
+	if (n->explicit_)
+		t->cfg.vpc[n->vpc].nns--;
+	index_remove(&t->cfg.ns_ix, rt_hash_ns(n->vni, n->name), i);
+	rt_lset_free(&n->labels);
+	memset(n, 0, sizeof(*n));
+	t->cfg.nns--;
+}
+
+static void ns_changed(struct rt_tables *t, const struct rt_vpc *v)
+{
+	if (v->npol)
+		t->cfg.pol_dirty = true;
+	t->cfg.gen++;
+}
+
+static int ns_name_check(const char *name, char *err, size_t errsz)
+{
+	if (!rt_dns_label_ok(name))
+		FAIL(EINVAL, "namespace '%s': use 1..63 of a-z, 0-9 and '-' (alphanumeric ends)", name);
+	return 0;
+}
+
+int rt_ns_add(struct rt_tables *t, uint32_t vni, const char *name, const char *labels,
+	      char *err, size_t errsz)
+{
+	struct rt_vpc *v = vni <= RT_VNI_MAX ? rt_vpc_find(t, vni) : NULL;
+	struct rt_ns *n;
+	struct rt_lset ls;
+	int r;
+
+	if (!v)
+		FAIL(ENOENT, "no VPC %u", vni);
+	r = ns_name_check(name, err, errsz);
+	if (r)
+		return r;
+	n = rt_ns_find(t, vni, name);
+	if (n && n->explicit_)
+		FAIL(EEXIST, "namespace %s exists in VPC %u", name, vni);
+	if (!n && t->cfg.nns >= t->cfg.lim.max_ns)
+		FAIL(ENOSPC, "namespace table full (%u namespaces)", t->cfg.lim.max_ns);
+	r = ns_labels(name, labels, &ls, err, errsz);
+	if (r)
+		return r;
+	if (n) {		/* the implicit default gets labels */
+		rt_lset_free(&n->labels);
+		n->labels = ls;
+		n->explicit_ = true;
+		v->nns++;
+	} else {
+		ns_make(t, v, name, true, &ls);
+	}
+	ns_changed(t, v);
+	return 0;
+}
+
+int rt_ns_set(struct rt_tables *t, uint32_t vni, const char *name, const char *labels,
+	      char *err, size_t errsz)
+{
+	struct rt_vpc *v = vni <= RT_VNI_MAX ? rt_vpc_find(t, vni) : NULL;
+	struct rt_ns *n;
+	struct rt_lset ls;
+	int r;
+
+	if (!v)
+		FAIL(ENOENT, "no VPC %u", vni);
+	n = rt_ns_find(t, vni, name);
+	if (!n || !n->explicit_)
+		FAIL(ENOENT, "no namespace %s in VPC %u", name, vni);
+	r = ns_labels(name, labels, &ls, err, errsz);
+	if (r)
+		return r;
+	rt_lset_free(&n->labels);
+	n->labels = ls;
+	ns_changed(t, v);
+	return 0;
+}
+
+int rt_ns_del(struct rt_tables *t, uint32_t vni, const char *name, char *err, size_t errsz)
+{
+	struct rt_vpc *v = vni <= RT_VNI_MAX ? rt_vpc_find(t, vni) : NULL;
+	struct rt_ns *n;
+
+	if (!v)
+		FAIL(ENOENT, "no VPC %u", vni);
+	n = rt_ns_find(t, vni, name);
+	if (!n || !n->explicit_)
+		FAIL(ENOENT, "no namespace %s in VPC %u", name, vni);
+	if (n->eps || n->pols)
+		FAIL(EBUSY, "namespace %s still holds %u endpoints and %u policies", name, n->eps, n->pols);
+	/* default too: nothing names it, so it goes (and comes back implicitly) */
+	ns_free(t, n);
+	ns_changed(t, v);
+	return 0;
+}
+
+/* Find namespace name of v for a new reference: default is made when
+ * missing (needs room).  NULL with the message otherwise. */
+static struct rt_ns *ns_lookup(struct rt_tables *t, struct rt_vpc *v, const char *name,
+			       char *err, size_t errsz)
+{
+	struct rt_ns *n = rt_ns_find(t, v->vni, name);
+	struct rt_lset ls;
+
+	if (n)
+		return n;
+	if (strcmp(name, RT_NS_DEFAULT)) {
+		gnv_errf(err, errsz, -ENOENT, "no namespace %s in VPC %u (add ns %u %s first)",
+			 name, v->vni, v->vni, name);
+		return NULL;
+	}
+	if (t->cfg.nns >= t->cfg.lim.max_ns) {
+		gnv_errf(err, errsz, -ENOSPC, "namespace table full (%u namespaces)", t->cfg.lim.max_ns);
+		return NULL;
+	}
+	if (ns_labels(name, "", &ls, err, errsz))
+		return NULL;
+	return ns_make(t, v, name, false, &ls);
+}
+
+static void ns_release(struct rt_tables *t, struct rt_ns *n)
+{
+	if (!n->explicit_ && !n->eps && !n->pols)
+		ns_free(t, n);
+}
+
+struct rt_ns *rt_ns_ref(struct rt_tables *t, uint32_t vni, const char *name, char *err, size_t errsz)
+{
+	struct rt_vpc *v = vni <= RT_VNI_MAX ? rt_vpc_find(t, vni) : NULL;
+	struct rt_ns *n;
+
+	if (!v) {
+		gnv_errf(err, errsz, -ENOENT, "no VPC %u", vni);
+		return NULL;
+	}
+	n = ns_lookup(t, v, name, err, errsz);
+	if (n)
+		n->pols++;
+	return n;
+}
+
+void rt_ns_unref(struct rt_tables *t, struct rt_ns *n)
+{
+	if (n->pols)
+		n->pols--;
+	ns_release(t, n);
+}
+
+/* ---- identities ---- */
+
+/* The identity of (namespace name, labels) in VPC v: its index in *idx
+ * when it exists, else RT_NONE and room is checked.  EEXIST when another
+ * label set of v has the same number. */
+static int ident_check(const struct rt_tables *t, const struct rt_vpc *v, const char *ns,
+		       const struct rt_lset *ls, uint32_t *idx, char *err, size_t errsz)
+{
+	uint32_t id = rt_ident_hash(ns, ls->text);
+	const struct rt_ident *d = rt_ident_find(t, v->vni, id);
+
+	*idx = RT_NONE;
+	if (d) {
+		const char *dns = t->cfg.ns[d->ns].name;
+
+		if (strcmp(dns, ns) || strcmp(d->labels->text, ls->text))
+			FAIL(EEXIST, "labels '%s' in namespace %s give identity %u, which labels '%s' in namespace %s have; change a label",
+			     ls->text, ns, id, d->labels->text, dns);
+		*idx = (uint32_t)(d - t->cfg.ident);
+		return 0;
+	}
+	if (t->cfg.nident >= t->cfg.lim.max_idents)
+		FAIL(ENOSPC, "identity table full (%u label sets)", t->cfg.lim.max_idents);
+	return 0;
+}
+
+/* Take a reference on the identity (made when missing: ident_check said it fits). */
+static uint32_t ident_get(struct rt_tables *t, const struct rt_vpc *v, uint32_t ns,
+			  struct rt_lset *ls)
+{
+	uint32_t id = rt_ident_hash(t->cfg.ns[ns].name, ls->text), i;
+	struct rt_ident *d = rt_ident_find(t, v->vni, id);
+
+	if (d) {
+		d->refs++;
+		rt_lset_free(ls);
+		free(ls);
+		return (uint32_t)(d - t->cfg.ident);
+	}
+	for (i = 0; i < t->cfg.lim.max_idents && t->cfg.ident[i].used; i++)
+		;
+	d = &t->cfg.ident[i];
+	memset(d, 0, sizeof(*d));
+	d->used = true;
+	d->vni = v->vni;
+	d->vpc = rt_vpc_index(t, v);
+	d->ns = ns;
+	d->id = id;
+	d->refs = 1;
+	d->labels = ls;
+	index_insert(&t->cfg.ident_ix, rt_hash_ident(d->vni, id), i);
+	t->cfg.nident++;
+	return i;
+}
+
+static void ident_put(struct rt_tables *t, uint32_t i)
+{
+	struct rt_ident *d = &t->cfg.ident[i];
+
+	if (--d->refs)
+		return;
+	index_remove(&t->cfg.ident_ix, rt_hash_ident(d->vni, d->id), i);
+	rt_lset_free(d->labels);
+	free(d->labels);
+	memset(d, 0, sizeof(*d));
+	t->cfg.nident--;
+}
+
 /* ---- endpoints ---- */
 
-_Static_assert(RT_EP_MAX_LABELS == GENV_LABEL_MAX, "an endpoint's labels fit one option");
 _Static_assert(RT_OPT_SPACE == GNV_OPT_SPACE, "endpoint options fit a Geneve header");
 
 /* Option bytes the pipeline may add besides the endpoint's blob:
  * eptype (8) and an IPv6 RTS (28). */
 #define RT_OPT_RESERVED	(GENV_EPTYPE_OPT_SIZE + GENV_RTS_OPT_SIZE(6))
 
-/* Bytes of the label option for n labels (none for 0). */
-static unsigned int label_opt_size(unsigned int n)
+/* What ep_check found out, for the commit. */
+struct ep_new {
+	struct rt_lset *labels;		/* parsed, malloc'd; owned until the commit takes it */
+	const char *ns;			/* namespace name */
+};
+
+static void ep_new_free(struct ep_new *nw)
 {
-	return n ? (unsigned int)GENV_LABEL_OPT_SIZE(n) : 0;
+	if (nw->labels)
+		rt_lset_free(nw->labels);
+	free(nw->labels);
+	nw->labels = NULL;
 }
 
 static int ep_check(const struct rt_tables *t, const struct rt_ep_spec *s, const struct rt_vpc *v,
-		    const struct rt_ep *self, struct need *need, char *err, size_t errsz)
+		    const struct rt_ep *self, struct need *need, struct ep_new *nw,
+		    char *err, size_t errsz)
 {
 	char a[RT_ADDR_STR];
 	uint8_t gw[16];
 	const struct rt_port *pt;
+	uint32_t ix;
 	int r;
 
+	memset(nw, 0, sizeof(*nw));
 	if (s->family != 4 && s->family != 6)
 		FAIL(EINVAL, "endpoint needs an IP address");
 	if (!rt_vpc_cidr_of(v, s->family, s->ip))
@@ -651,42 +917,54 @@ static int ep_check(const struct rt_tables *t, const struct rt_ep_spec *s, const
 				FAIL(EINVAL, "host %s is this router; a local endpoint needs a port",
 				     rt_addr_fmt(a, sizeof(a), s->host[i].family, s->host[i].a));
 	}
-	if (s->nlabel > RT_EP_MAX_LABELS)
-		FAIL(EINVAL, "at most %d labels", RT_EP_MAX_LABELS);
 	if (s->opt_size > RT_OPT_SPACE || (s->opt_size & 3) ||
 	    !gnv_opt_blob_ok(s->opts, s->opt_size))
 		FAIL(EINVAL, "malformed option list");
-	if (label_opt_size(s->nlabel) + s->opt_size + RT_OPT_RESERVED > RT_OPT_SPACE)
-		FAIL(EINVAL, "labels and options take %u bytes; at most %u fit",
-		     label_opt_size(s->nlabel) + s->opt_size,
-		     (unsigned int)(RT_OPT_SPACE - RT_OPT_RESERVED));
+	if (GENV_IDENT_OPT_SIZE + s->opt_size + RT_OPT_RESERVED > RT_OPT_SPACE)
+		FAIL(EINVAL, "options take %u bytes; at most %u fit", s->opt_size,
+		     (unsigned int)(RT_OPT_SPACE - RT_OPT_RESERVED - GENV_IDENT_OPT_SIZE));
 	if (s->mtu && (s->mtu < (s->family == 6 ? 1280 : RT_MTU_MIN)))
 		FAIL(EINVAL, "mtu %u below the minimum %u", s->mtu, s->family == 6 ? 1280 : RT_MTU_MIN);
 	r = hosts_check(t, s->host, s->nhost, NULL, 0, rt_vpc_index(t, v), "host", need, err, errsz);
 	if (r)
 		return r;
-	return hosts_room(t, need, err, errsz);
+	r = hosts_room(t, need, err, errsz);
+	if (r)
+		return r;
+	/* namespace and identity last: they hold memory on success */
+	nw->ns = s->ns[0] ? s->ns : RT_NS_DEFAULT;
+	if (!rt_ns_find(t, v->vni, nw->ns) && strcmp(nw->ns, RT_NS_DEFAULT))
+		FAIL(ENOENT, "no namespace %s in VPC %u (add ns %u %s first)", nw->ns, v->vni, v->vni, nw->ns);
+	if (!rt_ns_find(t, v->vni, nw->ns) && t->cfg.nns >= t->cfg.lim.max_ns)
+		FAIL(ENOSPC, "namespace table full (%u namespaces)", t->cfg.lim.max_ns);
+	nw->labels = malloc(sizeof(*nw->labels));
+	if (!nw->labels)
+		FAIL(ENOMEM, "out of memory");
+	r = rt_lset_parse(s->labels, NULL, NULL, nw->labels, err, errsz);
+	if (!r)
+		r = ident_check(t, v, nw->ns, nw->labels, &ix, err, errsz);
+	if (r)
+		ep_new_free(nw);
+	return r;
 }
 
-static int ep_blob(const struct rt_tables *t, const struct rt_ep_spec *s, uint8_t **blob,
-		   uint16_t *size, char *err, size_t errsz)
+static int ep_blob(const struct rt_tables *t, const struct rt_ep_spec *s, const struct ep_new *nw,
+		   uint8_t **blob, uint16_t *size, char *err, size_t errsz)
 {
 	struct gnv_optbuf ob;
 	uint8_t *b;
 
 	*blob = NULL;
 	*size = 0;
-	if (!s->nlabel && !s->opt_size)
-		return 0;
 	b = malloc(RT_OPT_SPACE);
 	if (!b)
 		FAIL(ENOMEM, "out of memory");
 	/* ep_check() made sure both fit: the codec cannot fail here */
 	gnv_optbuf_init(&ob, b, RT_OPT_SPACE);
-	if ((s->nlabel && gnv_opt_label_put(&ob, t->cfg.lim.genv_class, s->label, s->nlabel)) ||
+	if (gnv_opt_ident_put(&ob, t->cfg.lim.genv_class, rt_ident_hash(nw->ns, nw->labels->text)) ||
 	    gnv_opt_append_raw(&ob, s->opts, s->opt_size)) {
 		free(b);
-		FAIL(EINVAL, "labels and options do not fit");
+		FAIL(EINVAL, "options do not fit");
 	}
 	*blob = realloc(b, ob.size);
 	if (!*blob)
@@ -709,12 +987,28 @@ static void port_ep_remove(struct rt_tables *t, int port, uint32_t idx)
 		}
 }
 
-/* Commit s into e (checked).  blob is the new option blob. */
+/* Drop the endpoint's namespace and identity references. */
+static void ep_unref(struct rt_tables *t, struct rt_ep *e)
+{
+	if (e->ident != RT_NONE)
+		ident_put(t, e->ident);
+	if (e->ns != RT_NONE) {
+		t->cfg.ns[e->ns].eps--;
+		ns_release(t, &t->cfg.ns[e->ns]);
+	}
+	e->ident = e->ns = RT_NONE;
+}
+
+/* Commit s into e (checked).  blob is the new option blob; nw's labels
+ * are taken. */
 static void ep_fill(struct rt_tables *t, struct rt_ep *e, const struct rt_ep_spec *s,
-		    uint8_t *blob, uint16_t blob_size)
+		    uint8_t *blob, uint16_t blob_size, struct ep_new *nw)
 {
 	uint8_t *oldblob = e->opts;
-	uint32_t idx = rt_ep_index(t, e);
+	uint32_t idx = rt_ep_index(t, e), oldns = e->ns, oldid = e->ident;
+	struct rt_vpc *v = &t->cfg.vpc[e->vpc];
+	char err[8];
+	struct rt_ns *n;
 
 	hosts_replace(t, e->host, &e->nhost, s->host, s->nhost, e->vpc, VH_EP);
 	if (e->port != s->port) {
@@ -730,10 +1024,23 @@ static void ep_fill(struct rt_tables *t, struct rt_ep *e, const struct rt_ep_spe
 	e->type = s->type;
 	e->mtu = s->mtu;
 	memcpy(e->mac, s->mac, 6);
-	e->nlabel = s->nlabel;
 	e->opts = blob;
 	e->opt_size = blob_size;
 	free(oldblob);
+	/* new references before the old ones go: the same ones stay alive */
+	n = ns_lookup(t, v, nw->ns, err, sizeof(err));	/* checked: cannot fail */
+	n->eps++;
+	e->ns = rt_ns_index(t, n);
+	e->ident = ident_get(t, v, e->ns, nw->labels);
+	nw->labels = NULL;
+	if (oldid != RT_NONE)
+		ident_put(t, oldid);
+	if (oldns != RT_NONE) {
+		t->cfg.ns[oldns].eps--;
+		ns_release(t, &t->cfg.ns[oldns]);
+	}
+	if (v->npol)
+		t->cfg.pol_dirty = true;
 }
 
 int rt_ep_add(struct rt_tables *t, const struct rt_ep_spec *s, char *err, size_t errsz)
@@ -741,6 +1048,7 @@ int rt_ep_add(struct rt_tables *t, const struct rt_ep_spec *s, char *err, size_t
 	struct rt_vpc *v = s->vni <= RT_VNI_MAX ? rt_vpc_find(t, s->vni) : NULL;
 	char a[RT_ADDR_STR];
 	struct need need = { 0, 0 };
+	struct ep_new nw;
 	uint16_t bsize;
 	uint8_t *blob;
 	struct rt_ep *e;
@@ -752,14 +1060,16 @@ int rt_ep_add(struct rt_tables *t, const struct rt_ep_spec *s, char *err, size_t
 	if ((s->family == 4 || s->family == 6) && rt_ep_find(t, s->vni, s->family, s->ip))
 		FAIL(EEXIST, "endpoint %s exists in VPC %u",
 		     rt_addr_fmt(a, sizeof(a), s->family, s->ip), s->vni);
-	r = ep_check(t, s, v, NULL, &need, err, errsz);
-	if (r)
-		return r;
 	if (!t->cfg.nfree_ep)
 		FAIL(ENOSPC, "endpoint table full (%u endpoints)", t->cfg.lim.max_eps);
-	r = ep_blob(t, s, &blob, &bsize, err, errsz);
+	r = ep_check(t, s, v, NULL, &need, &nw, err, errsz);
 	if (r)
 		return r;
+	r = ep_blob(t, s, &nw, &blob, &bsize, err, errsz);
+	if (r) {
+		ep_new_free(&nw);
+		return r;
+	}
 	idx = t->cfg.free_ep[--t->cfg.nfree_ep];
 	e = &t->cfg.ep[idx];
 	memset(e, 0, sizeof(*e));
@@ -770,7 +1080,8 @@ int rt_ep_add(struct rt_tables *t, const struct rt_ep_spec *s, char *err, size_t
 	memset(e->ip, 0, 16);
 	memcpy(e->ip, s->ip, s->family == 6 ? 16 : 4);
 	e->port = -1;
-	ep_fill(t, e, s, blob, bsize);
+	e->ns = e->ident = RT_NONE;
+	ep_fill(t, e, s, blob, bsize, &nw);
 	index_insert(&t->cfg.ep_ix, rt_hash_ep(e->vni, e->family, e->ip), idx);
 	v->nep++;
 	t->cfg.nep++;
@@ -780,6 +1091,8 @@ int rt_ep_add(struct rt_tables *t, const struct rt_ep_spec *s, char *err, size_t
 
 void rt_ep_to_spec(const struct rt_tables *t, const struct rt_ep *e, struct rt_ep_spec *s)
 {
+	struct gnv_opt_iter it;
+	struct gnv_tlv o;
 	size_t off = 0;
 
 	memset(s, 0, sizeof(*s));
@@ -793,18 +1106,14 @@ void rt_ep_to_spec(const struct rt_tables *t, const struct rt_ep *e, struct rt_e
 	for (unsigned int i = 0; i < e->nhost; i++)
 		s->host[i] = t->cfg.host[e->host[i]].addr;
 	s->mtu = e->mtu;
-	if (e->nlabel) {
-		struct gnv_opt_iter it;
-		struct gnv_tlv o;
-		unsigned int n = 0;
-
-		/* the blob starts with the label option (ep_blob()) */
-		gnv_opt_iter_init(&it, e->opts, e->opt_size, e->opt_size);
-		if (gnv_opt_next(&it, &o) &&
-		    !gnv_opt_label_get(o.data, o.size, s->label, RT_EP_MAX_LABELS, &n))
-			off = it.off;
-		s->nlabel = (uint8_t)n;
-	}
+	if (e->ns != RT_NONE && strcmp(t->cfg.ns[e->ns].name, RT_NS_DEFAULT))
+		snprintf(s->ns, sizeof(s->ns), "%s", t->cfg.ns[e->ns].name);
+	if (e->ident != RT_NONE)
+		snprintf(s->labels, sizeof(s->labels), "%s", t->cfg.ident[e->ident].labels->text);
+	/* the blob starts with the identity option (ep_blob()) */
+	gnv_opt_iter_init(&it, e->opts, e->opt_size, e->opt_size);
+	if (gnv_opt_next(&it, &o))
+		off = it.off;
 	s->opt_size = (uint16_t)(e->opt_size - off);
 	if (s->opt_size)
 		memcpy(s->opts, e->opts + off, s->opt_size);
@@ -815,6 +1124,7 @@ int rt_ep_set(struct rt_tables *t, const struct rt_ep_spec *s, char *err, size_t
 	struct rt_vpc *v = s->vni <= RT_VNI_MAX ? rt_vpc_find(t, s->vni) : NULL;
 	char a[RT_ADDR_STR];
 	struct need need = { 0, 0 };
+	struct ep_new nw;
 	uint16_t bsize;
 	uint8_t *blob;
 	struct rt_ep *e;
@@ -826,13 +1136,15 @@ int rt_ep_set(struct rt_tables *t, const struct rt_ep_spec *s, char *err, size_t
 	if (!e)
 		FAIL(ENOENT, "no endpoint %s in VPC %u",
 		     rt_addr_fmt(a, sizeof(a), s->family, s->ip), s->vni);
-	r = ep_check(t, s, v, e, &need, err, errsz);
+	r = ep_check(t, s, v, e, &need, &nw, err, errsz);
 	if (r)
 		return r;
-	r = ep_blob(t, s, &blob, &bsize, err, errsz);
-	if (r)
+	r = ep_blob(t, s, &nw, &blob, &bsize, err, errsz);
+	if (r) {
+		ep_new_free(&nw);
 		return r;
-	ep_fill(t, e, s, blob, bsize);
+	}
+	ep_fill(t, e, s, blob, bsize, &nw);
 	t->cfg.gen++;
 	return 0;
 }
@@ -855,11 +1167,14 @@ int rt_ep_del(struct rt_tables *t, uint32_t vni, int family, const uint8_t *ip,
 	if (e->port >= 0)
 		port_ep_remove(t, e->port, idx);
 	hosts_drop(t, e->host, &e->nhost, e->vpc, VH_EP);
+	ep_unref(t, e);
 	free(e->opts);
 	memset(e, 0, sizeof(*e));
 	t->cfg.free_ep[t->cfg.nfree_ep++] = idx;
 	v->nep--;
 	t->cfg.nep--;
+	if (v->npol)
+		t->cfg.pol_dirty = true;
 	t->cfg.gen++;
 	return 0;
 }

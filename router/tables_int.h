@@ -69,4 +69,19 @@ static inline uint32_t rt_hash_vpc_host(uint32_t vpc, uint32_t host)
 	return (uint32_t)rt_hash_mix64_(((uint64_t)vpc << 16 | host) ^ 0x2545f4914f6cdd1dull);
 }
 
+/* Namespaces by (VNI, name); identities by (VNI, number). */
+static inline uint32_t rt_hash_ns(uint32_t vni, const char *name)
+{
+	uint64_t h = 0xcbf29ce484222325ull ^ vni;
+
+	for (; *name; name++)
+		h = (h ^ (uint8_t)*name) * 0x100000001b3ull;
+	return (uint32_t)rt_hash_mix64_(h) | 0x80000000u;
+}
+
+static inline uint32_t rt_hash_ident(uint32_t vni, uint32_t id)
+{
+	return (uint32_t)rt_hash_mix64_((uint64_t)vni << 32 ^ id ^ 0x6a09e667f3bcc909ull) | 0x80000000u;
+}
+
 #endif

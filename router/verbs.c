@@ -323,7 +323,7 @@ int rt_verb_port(struct rt_cmd *c, const char *verb)
 
 /* ---- ep ---- */
 
-static const char *const kw_ep[] = { "mac", "type", "port", "host", "label", "opt", "mtu", NULL };
+static const char *const kw_ep[] = { "mac", "type", "port", "host", "labels", "opt", "mtu", "ns", NULL };
 
 static int parse_opt(struct rt_cmd *c, int j, struct rt_ep_spec *s)
 {
@@ -378,7 +378,7 @@ int rt_verb_ep(struct rt_cmd *c, const char *verb)
 		if (!e)
 			return rt_lang_word_err(c, 3, "no such endpoint in VPC %u", vni);
 		if (c->n == 4)
-			return rt_lang_err(c, "nothing to set (expected mac, type, port, host, label, opt or mtu)");
+			return rt_lang_err(c, "nothing to set (expected mac, type, port, host, ns, labels, opt or mtu)");
 		rt_ep_to_spec(c->t, e, &s);
 	}
 	for (i = 4; i < c->n;) {
@@ -390,7 +390,7 @@ int rt_verb_ep(struct rt_cmd *c, const char *verb)
 		if (!kw_ep[kw])
 			return rt_lang_unknown_kw(c, i, kw_ep);
 		/* list keywords may repeat ("host A host B"); the others may not */
-		if (seen[kw] && kw != 3 && kw != 4 && kw != 5)
+		if (seen[kw] && kw != 3 && kw != 5)
 			return rt_lang_word_err(c, i, "given twice");
 		switch (kw) {
 		case 0:		/* mac */
@@ -426,27 +426,9 @@ int rt_verb_ep(struct rt_cmd *c, const char *verb)
 			i = end;
 			r = 0;
 			break;
-		case 4:		/* label */
-			end = rt_lang_list_end(c, i, kw_ep, "label");
-			if (end < 0)
-				return end;
-			if (!seen[4])
-				s.nlabel = 0;
-			if (!add && rt_lang_is_none(c, i, end)) {
-				i = end;
-				r = 0;
-				break;
-			}
-			for (int j = i + 1; j < end; j++) {
-				if (s.nlabel == RT_EP_MAX_LABELS)
-					return rt_lang_word_err(c, j, "more than %d labels", RT_EP_MAX_LABELS);
-				r = rt_lang_u32(c, j, 0, UINT32_MAX, "label", &s.label[s.nlabel]);
-				if (r)
-					return r;
-				s.nlabel++;
-			}
-			i = end;
-			r = 0;
+		case 4:		/* labels */
+			r = rt_verb_labels(c, i + 1, s.labels, sizeof(s.labels));
+			i += 2;
 			break;
 		case 5:		/* opt */
 			end = rt_lang_list_end(c, i, kw_ep, "option");
@@ -465,6 +447,15 @@ int rt_verb_ep(struct rt_cmd *c, const char *verb)
 					return r;
 			}
 			i = end;
+			r = 0;
+			break;
+		case 7:		/* ns */
+			if (i + 1 >= c->n)
+				return rt_lang_word_err(c, i + 1, "namespace name");
+			if (!rt_dns_label_ok(c->w[i + 1]))
+				return rt_lang_word_err(c, i + 1, "namespace: 1..63 of a-z, 0-9 and '-'");
+			snprintf(s.ns, sizeof(s.ns), "%s", c->w[i + 1]);
+			i += 2;
 			r = 0;
 			break;
 		default:	/* mtu */

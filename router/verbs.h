@@ -3,6 +3,7 @@
  * The verbs that change the router's objects (syntax in config.h):
  *   set host ...                          rt_verb_host
  *   add|set|del vpc|net|port|ep ...       rt_verb_vpc, _net, _port, _ep
+ *   add|set|del ns|policy ...             rt_verb_ns, _policy (policy_verbs.c)
  * Each takes the split command (c->w[0] the verb, c->w[1] the object) and
  * returns 0, or -errno with the message in c->err; a rejected command
  * changes nothing.  verb is "add", "set" or "del".
@@ -19,5 +20,10 @@ int rt_verb_vpc(struct rt_cmd *c, const char *verb);
 int rt_verb_net(struct rt_cmd *c, const char *verb);
 int rt_verb_port(struct rt_cmd *c, const char *verb);
 int rt_verb_ep(struct rt_cmd *c, const char *verb);
+/* policy_verbs.c: namespaces and policies, and the labels word they share
+ * with ep (word i into buf as canonical text, "" for none). */
+int rt_verb_ns(struct rt_cmd *c, const char *verb);
+int rt_verb_policy(struct rt_cmd *c, const char *verb);
+int rt_verb_labels(struct rt_cmd *c, int i, char *buf, size_t size);
 
 #endif

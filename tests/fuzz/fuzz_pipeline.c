@@ -32,7 +32,7 @@ static const char *const topo[] = {
 	"add vpc 100 cidr 10.0.0.0/16 cidr fd00::/64 divider 10.200.0.9",
 	"add vpc 200 cidr 10.0.0.0/16 peers 10.200.0.2",
 	"add net 100 10.0.1.0/24 bouncer 10.200.0.3",
-	"add ep 100 10.0.1.5 mac 02:00:00:00:01:05 port tap0 label 42",
+	"add ep 100 10.0.1.5 mac 02:00:00:00:01:05 port tap0 labels app=web",
 	"add ep 100 fd00::5 mac 02:00:00:00:01:05 port tap0",
 	"add ep 100 10.0.2.7 mac 02:00:00:00:02:07 host 10.200.0.2",
 	"add ep 100 10.0.3.3 mac 02:00:00:00:03:03 type scaled host 10.200.0.5 10.200.0.6",

@@ -421,7 +421,7 @@ START_TEST(info_unknown_and_uncaptured)
 	ck_assert(!describe(0x0101, 0x80, d, 4, 0xFFA7));
 	ck_assert_ptr_null(info.name);
 	ck_assert_uint_eq(info.nfield, 0);
-	ck_assert(!describe(0xFFA7, 0x06, d, 4, 0xFFA7));
+	ck_assert(!describe(0xFFA7, 0x07, d, 4, 0xFFA7));
 	/* a registered option whose data was not captured: named, no fields */
 	describe(0x0102, 0x80, d, 4, 0xFFA7);
 	pk.caplen = 7;
@@ -562,6 +562,7 @@ START_TEST(encode_named)
 	enc_ok("qos:class=besteffort,prio=2", 0xFFA7, 0x04, "02020000");
 	enc_ok("qos:expedited", 0xFFA7, 0x04, "01000000");
 	enc_ok("trace:id=1,seq=1", 0xFFA7, 0x05, "0000000100000001");
+	enc_ok("ident:id=0x12345678", 0xFFA7, 0x86, "12345678");	/* sent critical */
 	enc_ok("trace:reply=1,overflow=1,id=0xffff,seq=4294967295", 0xFFA7, 0x05, "0300ffffffffffff");
 	/* others */
 	enc_ok("ovn:in=1,out=10", 0x0102, 0x80, "0001000a");
@@ -661,7 +662,7 @@ END_TEST
 START_TEST(names_list)
 {
 	static const char *const samples[] = {
-		"label:1", "eptype:simple", "rts:host=10.0.0.1", "qos:premium", "trace:id=1",
+		"label:1", "eptype:simple", "rts:host=10.0.0.1", "qos:premium", "trace:id=1", "ident:id=70000",
 		"ovn:in=1", "cilium.dsr:addr=10.0.0.1", "gcp.vnid:vnid=1", "gcp.endpoint:01020304",
 		"gcp.profile:profile=1", "cpacket:seq=1", "mizar.rts:host=10.0.0.1",
 		"mizar.scaled:msg=0x4d", "mizar.pod:label=1", "mizar.ns:label=1",

@@ -60,7 +60,7 @@ static const char *const topo[] = {
 	"add net 100 10.0.1.0/24 bouncer 10.200.0.3 10.200.0.4",
 	"add net blue fd00::/80 gw fd00::fe",
 	"add net 200 10.0.1.0/24 gw 10.0.1.254",
-	"add ep 100 10.0.1.5 mac 02:00:00:00:01:05 port tap0 label 42 label 7",
+	"add ep 100 10.0.1.5 mac 02:00:00:00:01:05 port tap0 labels app=web,tier=front",
 	"add ep 100 fd00::5 mac 02:00:00:00:01:05 port tap0",
 	"add ep 100 10.0.2.7 mac 02:00:00:00:02:07 host 10.200.0.2 opt ovn:in=1,out=10 mtu 1400",
 	"add ep 100 10.0.3.3 mac 02:00:00:00:03:03 type scaled host 10.200.0.5 host 10.200.0.6",
@@ -160,7 +160,7 @@ START_TEST(dump_recreates_exactly)
 
 	load_topo();
 	d1 = dump_now();
-	ck_assert_msg(strstr(d1, "add ep 100 10.0.1.5 mac 02:00:00:00:01:05 type simple port tap0 label 42 label 7\n"),
+	ck_assert_msg(strstr(d1, "add ep 100 10.0.1.5 mac 02:00:00:00:01:05 type simple port tap0 labels app=web,tier=front\n"),
 		      "%s", d1);
 	ck_assert_msg(strstr(d1, "opt 0x0102:0x80:0001000a mtu 1400\n"), "%s", d1);
 	/* replay into fresh tables */
@@ -231,15 +231,19 @@ static const char *const bad[] = {
 	"add ep 100 10.0.1.9 mac 02:00:00:00:01:09 host 10.200.0.1",	/* this router */
 	"add ep 100 10.0.1.9 mac 02:00:00:00:01:09 type scaled port tap0",
 	"add ep 100 10.0.1.9 mac 02:00:00:00:01:09 type huge port tap0",
-	"add ep 100 10.0.1.9 mac 02:00:00:00:01:09 port tap0 label 4294967296",
+	"add ep 100 10.0.1.9 mac 02:00:00:00:01:09 port tap0 labels =x",
 	"add ep 100 10.0.1.9 mac 02:00:00:00:01:09 port tap0 opt nosuch:1",
 	"add ep 100 10.0.1.9 mac 02:00:00:00:01:09 port tap0 mtu 100",
 	"add ep 100 10.0.1.9 mac 02:00:00:00:01:09 mac 02:00:00:00:01:08 port tap0",
 	"add ep 100 10.0.1.5 mac 02:00:00:00:01:09 port tap0",	/* exists */
 	"add ep 100 10.0.1.1 mac 02:00:00:00:01:09 port tap0",	/* the gateway */
 	"add ep 100 10.1.0.1 mac 02:00:00:00:01:09 port tap0",	/* outside */
-	"add ep 100 10.0.1.9 mac 02:00:00:00:01:09 port tap0 label 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27 28 29 30 31 32",
-	"add ep 100 10.0.1.9 mac 02:00:00:00:01:09 port tap0 label 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27 28 29 30 opt 0x0102:0x01:" "0000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000" "0000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000",
+	"add ep 100 10.0.1.9 mac 02:00:00:00:01:09 port tap0 labels a=1,b=2,c=3,d=4,e=5,f=6,g=7,h=8,i=9,j=10,k=11,l=12,m=13,n=14,o=15,p=16,q=17",
+	"add ep 100 10.0.1.9 mac 02:00:00:00:01:09 port tap0 labels app=x,app=y",
+	"add ep 100 10.0.1.9 mac 02:00:00:00:01:09 port tap0 ns nosuch",
+	"add ep 100 10.0.1.9 mac 02:00:00:00:01:09 port tap0 ns Bad_NS",
+	"add ep 100 10.0.1.9 mac 02:00:00:00:01:09 port tap0 labels app=-x",
+	"add ep 100 10.0.1.9 mac 02:00:00:00:01:09 port tap0 opt 0x0102:0x01:000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000 opt 0x0102:0x02:00000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000",
 	"add port tap0",				/* exists */
 	"add port tap/x",
 	"add port averyveryverylongname",
@@ -338,12 +342,12 @@ START_TEST(set_and_del)
 	e = rt_ep_find(t, 100, 4, ip);
 	ck_assert_int_eq(e->port, -1);
 	ck_assert_uint_eq(e->nhost, 1);
-	ck_assert_uint_eq(e->nlabel, 2);	/* kept */
+	ck_assert_str_eq(t->cfg.ident[e->ident].labels->text, "app=web,tier=front");	/* kept */
 	ck_assert_uint_eq(t->cfg.port[0].nep, 1);
-	ok("set ep 100 10.0.1.5 port tap0 label none");
+	ok("set ep 100 10.0.1.5 port tap0 labels none");
 	ck_assert_int_eq(e->port, 0);
-	ck_assert_uint_eq(e->nlabel, 0);
-	ck_assert_ptr_null(e->opts);
+	ck_assert_str_eq(t->cfg.ident[e->ident].labels->text, "");
+	ck_assert_uint_eq(e->opt_size, GENV_IDENT_OPT_SIZE);	/* the identity alone */
 	ck_assert_uint_eq(t->cfg.port[0].nep, 2);
 	ok("set vpc 100 divider none");
 	ck_assert_uint_eq(rt_vpc_find(t, 100)->ndivider, 0);
@@ -502,7 +506,7 @@ START_TEST(show_text_and_json)
 	}
 	sbuf_reset(&out);
 	rt_cmd_exec(t, NULL, "show ep 100", true, &out);
-	ck_assert_msg(strstr(sbuf_str(&out), "\"labels\":[42,7]"), "%s", sbuf_str(&out));
+	ck_assert_msg(strstr(sbuf_str(&out), "\"labels\":\"app=web,tier=front\""), "%s", sbuf_str(&out));
 	sbuf_reset(&out);
 	rt_cmd_exec(t, NULL, "show drops", true, &out);
 	ck_assert_msg(strstr(sbuf_str(&out), "\"spoof.ip\":0"), "%s", sbuf_str(&out));
@@ -650,7 +654,7 @@ START_TEST(many_endpoints_roundtrip)
 	ok("add vpc 7 cidr 10.7.0.0/16 cidr fd07::/64");
 	for (int i = 0; i < 200; i++) {
 		if (i % 2)
-			snprintf(line, sizeof(line), "add ep 7 10.7.%d.%d mac 02:00:00:07:%02x:%02x host 10.200.1.%d label %d",
+			snprintf(line, sizeof(line), "add ep 7 10.7.%d.%d mac 02:00:00:07:%02x:%02x host 10.200.1.%d labels n=%d",
 				 i / 50, i % 50 + 2, i / 256, i % 256, i % 10 + 1, i);
 		else
 			snprintf(line, sizeof(line), "add ep 7 fd07::%x mac 02:00:00:07:%02x:%02x host fc00::%d",

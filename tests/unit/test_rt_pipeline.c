@@ -43,7 +43,7 @@ static const char *const topo[] = {
 	"add vpc 100 cidr 10.0.0.0/16 cidr fd00::/64 divider 10.200.0.9",
 	"add vpc 200 cidr 10.0.0.0/16",
 	"add net 100 10.0.1.0/24 bouncer 10.200.0.3",
-	"add ep 100 10.0.1.5 mac 02:00:00:00:01:05 port tap0 label 42",
+	"add ep 100 10.0.1.5 mac 02:00:00:00:01:05 port tap0 labels app=web",
 	"add ep 100 fd00::5 mac 02:00:00:00:01:05 port tap0",
 	"add ep 100 10.0.1.6 mac 02:00:00:00:01:06 port tap1",
 	"add ep 100 fd00::6 mac 02:00:00:00:01:06 port tap1",
@@ -343,24 +343,26 @@ START_TEST(remote_encap)
 	decode_out(GNV_LINK_GENEVE);
 	ck_assert_uint_eq(pk.gnv.vni, 100);
 	ck_assert_uint_eq(pk.gnv.proto, 0x6558);
-	ck_assert(!pk.gnv.oam && !pk.gnv.crit);
+	/* the identity option is critical: C set (RFC 8926 3.4) */
+	ck_assert(!pk.gnv.oam && pk.gnv.crit);
 	ck_assert_uint_eq(pk.gnv.nopt, 2);
 	o = &pk.gnv.opt[0];
 	ck_assert_uint_eq(o->cls, GENV_CLASS_DEFAULT);
 	ck_assert_uint_eq(o->type, GENV_OPT_EPTYPE);
 	o = &pk.gnv.opt[1];
-	ck_assert_uint_eq(o->type, GENV_OPT_LABEL);
-	ck_assert_uint_eq(gnv_be32(out.data + o->off + 4), 42);
+	ck_assert_uint_eq(o->type, GENV_OPT_IDENT_CRIT);
+	ck_assert_uint_eq(gnv_be32(out.data + o->off + 4), rt_ident_hash("default", "app=web"));
 	ck_assert_mem_eq(pk.inner.eth.dst, "\x02\x00\x00\x00\x02\x07", 6);
 	ck_assert_mem_eq(pk.inner.ip.dst.a, "\x0a\x00\x02\x07", 4);
 	ck_assert_uint_eq(pk.inner.l4.dport, 80);
 	h = flow_hash_layers(&pk.inner, 0);
 	ck_assert_uint_eq(out.sport, flow_sport(h));
 	ck_assert_uint_eq(out.flow_hash, h);
-	/* IPv6 endpoint without labels: only the eptype option */
+	/* IPv6 endpoint without labels: eptype and the identity of the empty set */
 	ck_assert_int_eq(from_port(0, EP5V6 "dst=fd00::7 / tcp"), RT_FORWARD);
 	decode_out(GNV_LINK_GENEVE);
-	ck_assert_uint_eq(pk.gnv.nopt, 1);		/* labels belong to 10.0.1.5 only */
+	ck_assert_uint_eq(pk.gnv.nopt, 2);
+	ck_assert_uint_eq(gnv_be32(out.data + pk.gnv.opt[1].off + 4), rt_ident_hash("default", ""));
 }
 END_TEST
 
@@ -393,7 +395,6 @@ END_TEST
 START_TEST(encap_options_codec)
 {
 	uint8_t want[GNV_OPT_SPACE];
-	uint32_t label = 42;
 	struct gnv_optbuf b;
 	struct gnv_rts r = { .host = { .family = 4, .a = { 10, 200, 0, 1 } } };
 	const struct rt_tables *ct = t;
@@ -403,7 +404,7 @@ START_TEST(encap_options_codec)
 	memcpy(r.mac, ct->cfg.self.mac, 6);
 	gnv_optbuf_init(&b, want, sizeof(want));
 	ck_assert_int_eq(gnv_opt_eptype_put(&b, GENV_CLASS_DEFAULT, EP_SIMPLE), 0);
-	ck_assert_int_eq(gnv_opt_label_put(&b, GENV_CLASS_DEFAULT, &label, 1), 0);
+	ck_assert_int_eq(gnv_opt_ident_put(&b, GENV_CLASS_DEFAULT, rt_ident_hash("default", "app=web")), 0);
 	ck_assert_int_eq(gnv_opt_rts_put(&b, GENV_CLASS_DEFAULT, &r), 0);
 	ck_assert_uint_eq(out.data[0] * 4u, b.size);
 	ck_assert_mem_eq(out.data + 8, want, b.size);
@@ -488,11 +489,11 @@ START_TEST(mtu_too_big)
 	/* exactly the path MTU passes */
 	ck_assert_int_eq(from_port(0, EP5 "dst=10.0.2.7 df=1 / udp / payload len=1406"), RT_FORWARD);
 	ck_assert_uint_eq(out.size, 1434 + 14 + 24);
-	/* IPv6: packet too big; no label option: 1500 - 28 - 8 - 8 - 14 = 1442 */
+	/* IPv6: packet too big; eptype and identity: 1500 - 28 - 8 - 8 - 8 - 14 = 1434 */
 	ck_assert_int_eq(from_port(0, EP5V6 "dst=fd00::7 / udp / payload len=1500"), RT_REPLY);
 	decode_out(GNV_LINK_ETH);
 	ck_assert_uint_eq(pk.outer.l4.type, 2);
-	ck_assert_uint_eq(gnv_be32(out.data + 14 + 40 + 4), 1442);
+	ck_assert_uint_eq(gnv_be32(out.data + 14 + 40 + 4), 1434);
 	ck_assert_uint_le(out.size, 14 + 1280);
 	/* local delivery: the destination port's MTU (1400) */
 	ck_assert_int_eq(from_port(0, EP5 "dst=10.0.1.6 df=1 / udp / payload len=1400"), RT_REPLY);
@@ -975,7 +976,7 @@ START_TEST(updates_while_forwarding)
 			cmd("del ep 100 10.0.2.7");
 			ck_assert_int_eq(from_port(0, EP5 "dst=10.0.2.7 / udp"), RT_FORWARD);
 			ck_assert_uint_eq(out.dst.a[3], 9);	/* divider */
-			cmd("add ep 100 10.0.2.7 mac 02:00:00:00:02:07 host 10.200.0.2 label 5");
+			cmd("add ep 100 10.0.2.7 mac 02:00:00:00:02:07 host 10.200.0.2 labels app=db");
 			break;
 		default:
 			ck_assert_int_eq(from_port(0, EP5 "dst=10.0.2.7 / udp"), RT_FORWARD);

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "../../libcore/cursor.h"
 #include "../../libcore/num.h"
 #include "../../router/tables.h"
 
@@ -366,24 +367,24 @@ START_TEST(label_blob)
 
 	add_vpc(1, "10.0.0.0/16", NULL);
 	ep_spec(&s, 1, "10.0.1.5", "10.200.0.2");
-	s.nlabel = 2;
-	s.label[0] = 42;
-	s.label[1] = 0xdeadbeef;
+	snprintf(s.labels, sizeof(s.labels), "app=web");
 	memcpy(s.opts, "\x01\x02\x80\x01\x00\x01\x00\x0a", 8);
 	s.opt_size = 8;
 	ck_assert_int_eq(rt_ep_add(t, &s, err, sizeof(err)), 0);
 	e = find_ep(1, "10.0.1.5");
-	ck_assert_uint_eq(e->opt_size, 12 + 8);
-	ck_assert_mem_eq(e->opts, "\xff\xa7\x01\x02\x00\x00\x00\x2a\xde\xad\xbe\xef\x01\x02\x80\x01", 16);
+	ck_assert_uint_eq(e->opt_size, 8 + 8);
+	/* the identity option first: critical type 0x86, the label set's number */
+	ck_assert_mem_eq(e->opts, "\xff\xa7\x86\x01", 4);
+	ck_assert_uint_eq(gnv_be32(e->opts + 4), rt_ident_hash("default", "app=web"));
+	ck_assert_mem_eq(e->opts + 8, "\x01\x02\x80\x01", 4);
 	rt_ep_to_spec(t, e, &back);
-	ck_assert_uint_eq(back.nlabel, 2);
-	ck_assert_uint_eq(back.label[1], 0xdeadbeef);
+	ck_assert_str_eq(back.labels, "app=web");
 	ck_assert_uint_eq(back.opt_size, 8);
 	/* malformed TLVs are refused */
 	s.opt_size = 4;
 	memcpy(s.opts, "\x01\x02\x80\x01", 4);
 	ck_assert_int_eq(rt_ep_set(t, &s, err, sizeof(err)), -EINVAL);
-	ck_assert_uint_eq(find_ep(1, "10.0.1.5")->opt_size, 20);
+	ck_assert_uint_eq(find_ep(1, "10.0.1.5")->opt_size, 16);
 }
 END_TEST
 
