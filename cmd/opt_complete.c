@@ -242,7 +242,8 @@ static void complete_route(struct comp *c, char **pos, int np, const char *prev)
 	}
 	if (!strcmp(obj, "vpc") && np == 2 && !add)
 		offer_vpcs(c);
-	else if ((!strcmp(obj, "net") || !strcmp(obj, "ep")) && np == 2)
+	else if ((!strcmp(obj, "net") || !strcmp(obj, "ep") || !strcmp(obj, "ns") ||
+		  !strcmp(obj, "policy")) && np == 2)
 		offer_vpcs(c);
 	else if (!strcmp(obj, "net") && np == 3 && !add)
 		offer_nets(c, pos[2]);

@@ -915,6 +915,14 @@ enum rt_drop rt_policy_check(struct rt_tables *t, const struct rt_pol_pkt *pp, b
 	if (!pp->v->npol || !ps->c)
 		return RT_DROP_NONE;
 	flow_key(pp, &k, &port);
+	/* a contradicting identity is refused even on a tracked connection */
+	if (pp->from_underlay && pp->src && pp->src_id && pp->src->ident < ps->c->nident &&
+	    pp->src_id != t->cfg.ident[pp->src->ident].id && isolated(ps->c, pp->dst, RT_POL_INGRESS)) {
+		f = (struct flow){ pp->v, pp->src, pp->dst, pp->src_id, true, k.family, pp->l->ip.src.a,
+				   pp->l->ip.dst.a, k.proto, port };
+		res->how = RT_POL_HOW_DENIED;
+		return decide(t, &f, &rule_eg, &rule_in, res, explain);
+	}
 	if (ct) {
 		struct rt_ct_key q;
 

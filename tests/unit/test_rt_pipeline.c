@@ -14,6 +14,9 @@
 #include "../../libcore/optreg.h"
 #include "../../router/config.h"
 #include "../../router/pipeline.h"
+#include "../../router/conntrack.h"
+#include "../../router/labels.h"
+#include "../../router/policy_obj.h"
 
 Suite *rt_pipeline_suite(void);
 
@@ -994,6 +997,109 @@ START_TEST(updates_while_forwarding)
 }
 END_TEST
 
+/* ---- network policy ---- */
+
+#define EP6 "eth src=02:00:00:00:01:06 dst=02:67:76:00:00:01 / ipv4 src=10.0.1.6 "
+#define UL2 "geneve vni=100 / eth / ipv4 src=10.0.2.7 dst=10.0.1.5 "
+
+START_TEST(policy_default_allow_and_deny)
+{
+	/* no policy: everything passes, no tracking */
+	ck_assert_int_eq(from_port(1, EP6 "dst=10.0.1.5 / tcp dport=22"), RT_DELIVER);
+	ck_assert_ptr_null(t->run.ct);
+	/* deny all ingress to app=web: a policy with no ingress rule */
+	cmd("add policy 100 deny-web select app=web type ingress");
+	ck_assert_ptr_nonnull(t->run.ct);
+	assert_drop(from_port(1, EP6 "dst=10.0.1.5 / tcp dport=22"), RT_DROP_POLICY_INGRESS);
+	/* what the policy does not select stays open: 10.0.1.6 has no labels */
+	ck_assert_int_eq(from_port(0, EP5 "dst=10.0.1.6 / tcp dport=22"), RT_DELIVER);
+	/* a second policy opens tcp/22 from app-less endpoints of default (the union) */
+	cmd("add policy 100 ssh select app=web ingress from pod !app port tcp/22");
+	ck_assert_int_eq(from_port(1, EP6 "dst=10.0.1.5 / tcp sport=4000 dport=22"), RT_DELIVER);
+	assert_drop(from_port(1, EP6 "dst=10.0.1.5 / tcp sport=4000 dport=23"), RT_DROP_POLICY_INGRESS);
+	assert_drop(from_port(1, EP6 "dst=10.0.1.5 / udp dport=22"), RT_DROP_POLICY_INGRESS);
+	ck_assert_uint_eq(t->cfg.vpc[t->cfg.ep[0].vpc].st.drop[RT_DROP_POLICY_INGRESS], 3);
+}
+END_TEST
+
+START_TEST(policy_replies_are_tracked)
+{
+	/* 10.0.1.6 may not receive anything, but replies to what it opened pass */
+	cmd("set ep 100 10.0.1.6 labels app=client");
+	cmd("add policy 100 closed select app=client type ingress");
+	assert_drop(from_port(0, EP5 "dst=10.0.1.6 / tcp sport=80 dport=4000 flags=S"), RT_DROP_POLICY_INGRESS);
+	ck_assert_int_eq(from_port(1, EP6 "dst=10.0.1.5 / tcp sport=4000 dport=80 flags=S"), RT_DELIVER);
+	ck_assert_int_eq(from_port(0, EP5 "dst=10.0.1.6 / tcp sport=80 dport=4000 flags=SA"), RT_DELIVER);
+	ck_assert_uint_eq(t->run.ct->st.replies, 1);
+	/* an ICMP error quoting the connection passes too */
+	ck_assert_int_eq(from_port(0, EP5 "dst=10.0.1.6 / icmp type=3 code=3 / ipv4 src=10.0.1.6 dst=10.0.1.5 / tcp sport=4000 dport=80"),
+			 RT_DELIVER);
+	/* one that quotes another connection does not */
+	assert_drop(from_port(0, EP5 "dst=10.0.1.6 / icmp type=3 code=3 / ipv4 src=10.0.1.6 dst=10.0.1.5 / tcp sport=4001 dport=80"),
+		    RT_DROP_POLICY_INGRESS);
+}
+END_TEST
+
+START_TEST(policy_change_flushes_denied_connections)
+{
+	cmd("set ep 100 10.0.1.6 labels app=client");
+	cmd("add policy 100 web select app=web ingress from pod app=client port tcp/80");
+	ck_assert_int_eq(from_port(1, EP6 "dst=10.0.1.5 / tcp sport=4000 dport=80 flags=S"), RT_DELIVER);
+	ck_assert_uint_eq(t->run.ct->used, 1);
+	/* a change that still allows it keeps the connection */
+	cmd("set policy 100 web select app=web ingress from pod app=client port tcp/80-81");
+	ck_assert_uint_eq(t->run.ct->used, 1);
+	ck_assert_int_eq(from_port(1, EP6 "dst=10.0.1.5 / tcp sport=4000 dport=80"), RT_DELIVER);
+	/* one that denies it drops it at once: the next packet is decided afresh */
+	cmd("set policy 100 web select app=web ingress from pod app=client port tcp/81");
+	ck_assert_uint_eq(t->run.ct->used, 0);
+	ck_assert_uint_eq(t->cfg.pol->flushed, 1);
+	assert_drop(from_port(1, EP6 "dst=10.0.1.5 / tcp sport=4000 dport=80"), RT_DROP_POLICY_INGRESS);
+	cmd("del policy 100 web");
+	ck_assert_int_eq(from_port(1, EP6 "dst=10.0.1.5 / tcp sport=4000 dport=80"), RT_DELIVER);
+}
+END_TEST
+
+START_TEST(policy_identity_from_the_underlay)
+{
+	char text[256];
+	uint32_t id = rt_ident_hash("default", "app=db");
+
+	cmd("set ep 100 10.0.2.7 labels app=db");
+	cmd("add policy 100 web select app=web ingress from pod app=db port tcp/5432");
+	snprintf(text, sizeof(text), "geneve vni=100 opt=ident:id=%u / eth / ipv4 src=10.0.2.7 dst=10.0.1.5 / tcp dport=5432", id);
+	ck_assert_int_eq(from_ul("10.200.0.2", 64, 0, text), RT_DELIVER);
+	/* the same endpoint claiming another identity */
+	snprintf(text, sizeof(text), "geneve vni=100 opt=ident:id=%u / eth / ipv4 src=10.0.2.7 dst=10.0.1.5 / tcp dport=5432",
+		 rt_ident_hash("default", "app=web"));
+	assert_drop(from_ul("10.200.0.2", 64, 0, text), RT_DROP_POLICY_UNTRUSTED);
+	/* a known endpoint without the option is judged by its configured identity */
+	ck_assert_int_eq(from_ul("10.200.0.2", 64, 0, UL2 "/ tcp sport=9 dport=5432"), RT_DELIVER);
+	/* a host that is no peer of the VPC never gets as far as the identity */
+	snprintf(text, sizeof(text), "geneve vni=100 opt=ident:id=%u / eth / ipv4 src=10.0.2.7 dst=10.0.1.5 / tcp dport=5432", id);
+	assert_drop(from_ul("10.200.0.66", 64, 0, text), RT_DROP_UNKNOWN_PEER);
+	/* egress is enforced by the sender: 10.0.1.5 may only talk DNS */
+	cmd("add policy 100 web-out select app=web egress to ns all port udp/53");
+	assert_drop(from_port(0, EP5 "dst=10.0.2.7 / tcp dport=5432"), RT_DROP_POLICY_EGRESS);
+	ck_assert_int_eq(from_port(0, EP5 "dst=10.0.2.7 / udp dport=53"), RT_FORWARD);
+}
+END_TEST
+
+START_TEST(policy_ipblock_except_and_ranges)
+{
+	cmd("add policy 100 web select app=web ingress from cidr 10.0.0.0/16 except 10.0.1.0/24,10.0.2.0/25 port tcp/8000-8080 port sctp");
+	assert_drop(from_port(1, EP6 "dst=10.0.1.5 / tcp dport=8000"), RT_DROP_POLICY_INGRESS);	/* except */
+	ck_assert_int_eq(from_ul("10.200.0.9", 64, 0, "geneve vni=100 / eth / ipv4 src=10.0.3.1 dst=10.0.1.5 / tcp dport=8080"),
+			 RT_DELIVER);	/* a divider relays a non-endpoint source: ipBlock decides */
+	assert_drop(from_ul("10.200.0.9", 64, 0, "geneve vni=100 / eth / ipv4 src=10.0.3.1 dst=10.0.1.5 / tcp dport=8081"),
+		    RT_DROP_POLICY_MISSING);
+	assert_drop(from_ul("10.200.0.9", 64, 0, "geneve vni=100 / eth / ipv4 src=10.0.2.9 dst=10.0.1.5 / tcp dport=8000"),
+		    RT_DROP_POLICY_MISSING);	/* 10.0.2.0/25: except */
+	ck_assert_int_eq(from_ul("10.200.0.9", 64, 0, "geneve vni=100 / eth / ipv4 src=10.0.2.200 dst=10.0.1.5 / tcp dport=8000"),
+			 RT_DELIVER);
+}
+END_TEST
+
 Suite *rt_pipeline_suite(void)
 {
 	Suite *s = suite_create("rt_pipeline");
@@ -1024,6 +1130,11 @@ Suite *rt_pipeline_suite(void)
 	tcase_add_test(tc, flows_record_path);
 	tcase_add_test(tc, icmp_rate_limit);
 	tcase_add_test(tc, updates_while_forwarding);
+	tcase_add_test(tc, policy_default_allow_and_deny);
+	tcase_add_test(tc, policy_replies_are_tracked);
+	tcase_add_test(tc, policy_change_flushes_denied_connections);
+	tcase_add_test(tc, policy_identity_from_the_underlay);
+	tcase_add_test(tc, policy_ipblock_except_and_ranges);
 	suite_add_tcase(s, tc);
 	return s;
 }
