@@ -102,6 +102,16 @@ struct rt_runtime_ops {
 int rt_cmd_exec(struct rt_tables *t, const struct rt_runtime_ops *ops, const char *line,
 		bool json, struct sbuf *out);
 
+/*
+ * Run newline-separated commands as one transaction: all of them, or --
+ * when one is refused -- none (the namespaces and policies are put back
+ * as they were; "line N: MESSAGE").  Only add/set/del of ns and policy
+ * (what `genv route apply` sends), blank lines and comments; policies
+ * compile once, at the end.
+ */
+int rt_cmd_exec_txn(struct rt_tables *t, const struct rt_runtime_ops *ops, const char *text,
+		    bool json, struct sbuf *out);
+
 
 /*
  * The running configuration as commands, one per line, in an order that

@@ -30,6 +30,8 @@ struct ctl_conn {
 	bool dead;		/* closed for another: freed by rt_ctl_reap() */
 	uid_t uid;		/* the peer (SO_PEERCRED) */
 	uint64_t last_ns;	/* last byte in or out (CLOCK_MONOTONIC) */
+	bool in_txn;		/* between begin and commit */
+	struct sbuf txn;	/* the commands queued since begin */
 };
 
 struct rt_ctl {
@@ -112,6 +114,7 @@ static void conn_free(struct ctl_conn *cn)
 	close(cn->fd);
 	free(cn->in);
 	sbuf_free(&cn->outq);
+	sbuf_free(&cn->txn);
 	free(cn);
 }
 
@@ -187,6 +190,57 @@ static void conn_reply(struct ctl_conn *cn, int status, const struct sbuf *body)
 	sbuf_add(&cn->outq, body->buf ? body->buf : "", body->len);
 }
 
+/*
+ * begin / commit / abort: the commands in between are queued and run as
+ * one transaction at commit (RT_CTL_TXN).  True when the request was one
+ * of these or was queued (its reply is sent).
+ */
+static bool txn_request(struct ctl_conn *cn, const char *cmd, int flags)
+{
+	struct rt_ctl *c = cn->ctl;
+	int ret;
+
+	if (!strcmp(cmd, "begin")) {
+		if (cn->in_txn) {
+			sbuf_puts(&c->out, "a transaction is already open (commit or abort it)\n");
+			conn_reply(cn, EINVAL, &c->out);
+			return true;
+		}
+		cn->in_txn = true;
+		sbuf_reset(&cn->txn);
+		conn_reply(cn, 0, &c->out);
+		return true;
+	}
+	if (!strcmp(cmd, "commit") || !strcmp(cmd, "abort")) {
+		if (!cn->in_txn) {
+			sbuf_printf(&c->out, "%s without begin\n", cmd);
+			conn_reply(cn, EINVAL, &c->out);
+			return true;
+		}
+		cn->in_txn = false;
+		ret = 0;
+		if (cmd[0] == 'c') {
+			ret = c->fn(c->arg, sbuf_str(&cn->txn), flags | RT_CTL_TXN, &c->out);
+			c->served++;
+		}
+		sbuf_free(&cn->txn);
+		conn_reply(cn, ret < 0 ? -ret : 0, &c->out);
+		return true;
+	}
+	if (!cn->in_txn)
+		return false;
+	if (cn->txn.len + strlen(cmd) + 1 > RT_CTL_MAX_TXN) {
+		sbuf_printf(&c->out, "transaction larger than %d bytes: aborted\n", RT_CTL_MAX_TXN);
+		cn->in_txn = false;
+		sbuf_free(&cn->txn);
+		conn_reply(cn, E2BIG, &c->out);
+		return true;
+	}
+	sbuf_printf(&cn->txn, "%s\n", cmd);
+	conn_reply(cn, 0, &c->out);
+	return true;
+}
+
 static void conn_request(struct ctl_conn *cn, char *line, size_t len)
 {
 	struct rt_ctl *c = cn->ctl;
@@ -218,6 +272,8 @@ static void conn_request(struct ctl_conn *cn, char *line, size_t len)
 		conn_reply(cn, EINVAL, &c->out);
 		return;
 	}
+	if (txn_request(cn, sp + 1, flags))
+		return;
 	ret = c->fn(c->arg, sp + 1, flags, &c->out);
 	c->served++;
 	if (c->out.oom) {
@@ -557,6 +613,46 @@ static int read_full(int fd, char *p, size_t n)
 		n -= (size_t)r;
 	}
 	return 0;
+}
+
+int rt_ctl_call_txn(int fd, const char *lines, size_t size, int flags, int *status, struct sbuf *out)
+{
+	const char *p = lines, *end = lines + size;
+	char *line = NULL;
+	int ret;
+
+	ret = rt_ctl_call(fd, "begin", flags, status, out);
+	while (!ret && !*status && p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = (size_t)((nl ? nl : end) - p);
+		char *l = realloc(line, n + 1);
+
+		if (!l) {
+			ret = -ENOMEM;
+			break;
+		}
+		line = l;
+		memcpy(line, p, n);
+		line[n] = 0;
+		p += n + 1;
+		if (n) {
+			sbuf_reset(out);
+			ret = rt_ctl_call(fd, line, flags, status, out);
+		}
+	}
+	free(line);
+	if (ret)
+		return ret;
+	if (*status) {
+		struct sbuf ignore = SBUF_INIT;
+		int st;
+
+		rt_ctl_call(fd, "abort", flags, &st, &ignore);
+		sbuf_free(&ignore);
+		return 0;
+	}
+	sbuf_reset(out);
+	return rt_ctl_call(fd, "commit", flags, status, out);
 }
 
 int rt_ctl_call(int fd, const char *line, int flags, int *status, struct sbuf *out)

@@ -10,6 +10,10 @@
  *   reply    STATUS SP SIZE LF BYTES       STATUS: 0, or a positive errno
  *                                          SIZE: bytes of output that follow
  * A connection may carry any number of requests; replies come in order.
+ * Transactions: "begin", then commands (each answered 0 with nothing:
+ * queued), then "commit" runs them all or none (rt_cmd_exec_txn; the
+ * callback gets them newline-separated with RT_CTL_TXN), "abort" or a
+ * closed connection drops them.
  * The server never blocks: partial requests and replies wait in per-
  * connection buffers, and a client that stops reading stops being read.
  * Layer: router; calls libcore/sbuf and libc.
@@ -35,7 +39,8 @@ struct rt_ev {
 	void *obj;
 };
 
-enum { RT_CTL_JSON = 1, RT_CTL_PRETTY = 2 };
+enum { RT_CTL_JSON = 1, RT_CTL_PRETTY = 2, RT_CTL_TXN = 4 };
+#define RT_CTL_MAX_TXN		(4 << 20)	/* bytes of commands in one transaction */
 
 /* Runs one command; writes text or JSON into out.  0 or -errno. */
 typedef int (*rt_ctl_fn)(void *arg, const char *line, int flags, struct sbuf *out);
@@ -66,5 +71,9 @@ int rt_ctl_connect(const char *path);
 /* Send one request, wait for its reply: *status gets the router's status
  * (0 or positive errno), out the output.  0 or -errno (transport). */
 int rt_ctl_call(int fd, const char *line, int flags, int *status, struct sbuf *out);
+/* lines: newline-separated commands, run atomically (all or none) with
+ * begin ... commit; *status and out are the commit's (or the first
+ * refusal's). */
+int rt_ctl_call_txn(int fd, const char *lines, size_t size, int flags, int *status, struct sbuf *out);
 
 #endif

@@ -18,6 +18,7 @@
 #include "drops_cmd.h"
 #include "lang.h"
 #include "policy.h"
+#include "policy_show.h"
 #include "show.h"
 #include "verbs.h"
 
@@ -138,5 +139,137 @@ int rt_cmd_exec(struct rt_tables *t, const struct rt_runtime_ops *ops, const cha
 		sbuf_puts(out, "{\"schema\":1,\"ok\":true}");
 	}
 	free(c);
+	return r;
+}
+
+/* ---- transactions ---- */
+
+static bool txn_line_ok(const char *line)
+{
+	char verb[8], obj[8];
+	const char *p = line;
+
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (!*p || *p == '#')
+		return true;
+	if (sscanf(p, "%7s %7s", verb, obj) != 2)
+		return false;
+	return (!strcmp(verb, "add") || !strcmp(verb, "set") || !strcmp(verb, "del")) &&
+	       (!strcmp(obj, "ns") || !strcmp(obj, "policy"));
+}
+
+/* Put the namespaces and policies back as snap (their dump) says. */
+static void txn_restore(struct rt_tables *t, const struct rt_runtime_ops *ops, char *snap)
+{
+	struct rt_policies *ps = t->cfg.pol;
+	struct sbuf o = SBUF_INIT;
+	char *save = NULL, *line, cmd[RT_LINE_MAX + 32];
+
+	for (uint32_t i = 0; i < ps->max; i++)
+		if (ps->p[i]) {
+			char name[RT_POL_NAME_MAX];
+
+			snprintf(name, sizeof(name), "%s", ps->p[i]->name);
+			rt_policy_del(t, ps->p[i]->vni, name, NULL, 0);
+		}
+	/* namespaces the transaction added go; the others get their labels back */
+	for (uint32_t i = 0; i < t->cfg.lim.max_ns; i++) {
+		struct rt_ns *n = &t->cfg.ns[i];
+		char key[96];
+
+		if (!n->used || !n->explicit_)
+			continue;
+		snprintf(key, sizeof(key), "add ns %u %s", n->vni, n->name);
+		if (!strstr(snap, key))
+			rt_ns_del(t, n->vni, n->name, NULL, 0);
+	}
+	for (line = strtok_r(snap, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		uint32_t vni;
+		char name[RT_NS_NAME_MAX];
+
+		sbuf_reset(&o);
+		if (sscanf(line, "add ns %u %63s", &vni, name) == 2 && rt_ns_find(t, vni, name) &&
+		    rt_ns_find(t, vni, name)->explicit_) {
+			const char *l = strstr(line, " labels ");
+
+			snprintf(cmd, sizeof(cmd), "set ns %u %s labels %s", vni, name, l ? l + 8 : "none");
+			rt_cmd_exec(t, ops, cmd, false, &o);
+		} else {
+			rt_cmd_exec(t, ops, line, false, &o);
+		}
+	}
+	sbuf_free(&o);
+}
+
+int rt_cmd_exec_txn(struct rt_tables *t, const struct rt_runtime_ops *ops, const char *text,
+		    bool json, struct sbuf *out)
+{
+	struct sbuf snap = SBUF_INIT, o = SBUF_INIT, msg = SBUF_INIT;
+	char *copy = strdup(text), *save = NULL, *line;
+	struct gnv_emit e;
+	unsigned long n = 0;
+	int r = 0;
+
+	if (!copy)
+		return -ENOMEM;
+	for (line = copy; !r && line && *line; n++) {
+		char *nl = strchr(line, '\n');
+
+		if (nl)
+			*nl = 0;
+		if (!txn_line_ok(line))
+			r = -EINVAL;
+		if (nl)
+			*nl = '\n';
+		line = nl ? nl + 1 : NULL;
+	}
+	if (r) {
+		sbuf_printf(&msg, "line %lu: only add, set and del of ns and policy run in a transaction", n);
+		goto out;
+	}
+	gnv_emit_init(&e, &snap, false, false);
+	rt_policy_dump_ns(t, &e);
+	rt_policy_dump(t, &e);
+	t->cfg.pol_defer = true;
+	n = 0;
+	for (line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		n++;
+		sbuf_reset(&o);
+		r = rt_cmd_exec(t, ops, line, false, &o);
+		if (r) {
+			sbuf_printf(&msg, "line %lu: %s", n, sbuf_str(&o));
+			break;
+		}
+	}
+	if (r && snap.buf)
+		txn_restore(t, ops, snap.buf);
+	else if (r)
+		txn_restore(t, ops, (char[]){ 0 });
+	t->cfg.pol_defer = false;
+	if (rt_policy_commit(t, NULL, 0) && !r) {
+		r = -ENOMEM;
+		sbuf_puts(&msg, "out of memory compiling policies");
+	}
+out:
+	if (r) {
+		if (json) {
+			struct json j;
+
+			json_init(&j, out, false);
+			json_obj_open(&j, NULL);
+			json_u64(&j, "schema", RT_SHOW_SCHEMA);
+			json_str(&j, "error", sbuf_str(&msg));
+			json_obj_close(&j);
+		} else {
+			sbuf_puts(out, sbuf_str(&msg));
+		}
+	} else if (json) {
+		sbuf_puts(out, "{\"schema\":1,\"ok\":true}");
+	}
+	free(copy);
+	sbuf_free(&snap);
+	sbuf_free(&o);
+	sbuf_free(&msg);
 	return r;
 }

@@ -345,7 +345,8 @@ static int ctl_handle(void *arg, const char *line, int flags, struct sbuf *out)
 	size_t start = out->len;
 	int ret;
 
-	ret = rt_cmd_exec(r->t, &r->ops, line, flags & RT_CTL_JSON, out);
+	ret = flags & RT_CTL_TXN ? rt_cmd_exec_txn(r->t, &r->ops, line, flags & RT_CTL_JSON, out)
+				 : rt_cmd_exec(r->t, &r->ops, line, flags & RT_CTL_JSON, out);
 	/* text replies end with a newline, so clients print them as they are */
 	if (out->len > start && out->buf[out->len - 1] != '\n')
 		sbuf_putc(out, '\n');

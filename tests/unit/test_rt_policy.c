@@ -227,6 +227,39 @@ START_TEST(namespaces_and_identities)
 }
 END_TEST
 
+START_TEST(transactions_all_or_none)
+{
+	struct sbuf o = SBUF_INIT;
+	char *before = dump(), *after;
+
+	/* the last line fails: the first ones are undone */
+	ck_assert_int_lt(rt_cmd_exec_txn(t, NULL, "add ns 100 qa labels env=qa\n"
+					 "set ns 100 prod labels env=changed\n"
+					 "del policy 100 prod/web\n"
+					 "add policy 100 qa/x ns qa select all\n"
+					 "add policy 100 broken select a=in(\n", false, &o), 0);
+	ck_assert_msg(strstr(sbuf_str(&o), "line 5: "), "%s", sbuf_str(&o));
+	after = dump();
+	ck_assert_str_eq(before, after);
+	free(after);
+	/* anything but ns and policy is refused before it runs */
+	sbuf_reset(&o);
+	ck_assert_int_lt(rt_cmd_exec_txn(t, NULL, "add ns 100 qa\ndel ep 100 10.0.1.5\n", false, &o), 0);
+	after = dump();
+	ck_assert_str_eq(before, after);
+	free(after);
+	/* a good one applies whole */
+	sbuf_reset(&o);
+	ck_assert_int_eq(rt_cmd_exec_txn(t, NULL, "add ns 100 qa\n# comment\n\nadd policy 100 qa/x ns qa select all\n",
+					 false, &o), 0);
+	ck_assert_ptr_nonnull(rt_ns_find(t, 100, "qa"));
+	ck_assert_uint_eq(t->cfg.pol->n, 2);
+	ck_assert(!t->cfg.pol_dirty);
+	sbuf_free(&o);
+	free(before);
+}
+END_TEST
+
 Suite *rt_policy_suite(void)
 {
 	Suite *s = suite_create("rt_policy");
@@ -238,6 +271,7 @@ Suite *rt_policy_suite(void)
 	tcase_add_test(tc, commands_rejected_change_nothing);
 	tcase_add_test(tc, dump_round_trip);
 	tcase_add_test(tc, namespaces_and_identities);
+	tcase_add_test(tc, transactions_all_or_none);
 	suite_add_tcase(s, tc);
 	return s;
 }
