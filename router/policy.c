@@ -421,7 +421,8 @@ static void compile_cidr(struct rt_polc *c, struct rt_pol_dir *d, const struct c
 			memcpy(iv + niv, riv, nr * sizeof(*iv));
 			niv += nr;
 		}
-		qsort(iv, niv, sizeof(*iv), pint_cmp);
+		if (niv)
+			qsort(iv, niv, sizeof(*iv), pint_cmp);
 		*pfxl = grow(*pfxl, cap_pfx, *npfx + 1, sizeof(**pfxl), nomem);
 		if (*nomem)
 			goto out;
@@ -516,7 +517,8 @@ static struct rt_polc *compile(const struct rt_tables *t)
 	}
 
 	/* group the allows: (target, peer) -> port set */
-	qsort(b.it, b.nit, sizeof(*b.it), item_cmp);
+	if (b.nit)
+		qsort(b.it, b.nit, sizeof(*b.it), item_cmp);
 	for (size_t i = 0; i < b.nit;) {
 		size_t j = i;
 
@@ -560,7 +562,8 @@ static struct rt_polc *compile(const struct rt_tables *t)
 		i = j;
 	}
 	/* cidrs per target */
-	qsort(b.ci, b.nci, sizeof(*b.ci), cidr_cmp);
+	if (b.nci)
+		qsort(b.ci, b.nci, sizeof(*b.ci), cidr_cmp);
 	for (size_t i = 0; i < b.nci;) {
 		size_t j = i;
 
