@@ -14,42 +14,10 @@
 #include "../libcore/build.h"
 #include "../libcore/lang.h"
 #include "../router/pipeline.h"
+#include "bench.h"
 #ifdef PROBE_STATS
 void probe_stats(const struct rt_tables *t);
 #endif
-
-static double now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e9 + ts.tv_nsec;
-}
-
-static long rss_kb(void)
-{
-	FILE *f = fopen("/proc/self/status", "r");
-	char line[256];
-	long kb = -1;
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (!strncmp(line, "VmRSS:", 6))
-			kb = strtol(line + 6, NULL, 10);
-	fclose(f);
-	return kb;
-}
-
-static uint64_t rng = 88172645463325252ull;
-
-static uint64_t next(void)
-{
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return rng;
-}
 
 struct key {
 	uint32_t vni;
@@ -296,8 +264,7 @@ int main(int argc, char **argv)
 		ls.nhost = 0;
 		ls.port = port;
 		memcpy(ls.mac, "\x02\x00\x00\x00\x00\x05", 6);
-		ls.nlabel = 1;
-		ls.label[0] = 42;
+		snprintf(ls.labels, sizeof(ls.labels), "app=bench");
 		if (rt_ep_add(t, &ls, err, sizeof(err))) {
 			fprintf(stderr, "tables_bench: %s\n", err);
 			return 1;

@@ -358,12 +358,24 @@ static int sel_req(struct rt_sel_req *r, const char *p, size_t n, char *err, siz
 	return 0;
 }
 
+static void sel_reqs_free(struct rt_sel_req *req, unsigned int n)
+{
+	for (unsigned int i = 0; i < n; i++) {
+		free(req[i].key);
+		for (unsigned int k = 0; k < req[i].nval; k++)
+			free(req[i].val[k]);
+	}
+}
+
 int rt_sel_parse(const char *s, struct rt_sel *out, char *err, size_t errsz)
 {
+	struct rt_sel_req req[RT_SEL_REQS_MAX];	/* parsed here, kept at their count */
 	const char *p = s;
 	int r = 0;
 
 	memset(out, 0, sizeof(*out));
+	memset(req, 0, sizeof(req));
+	out->req = req;
 	if (strlen(s) >= RT_SEL_TEXT_MAX)
 		FAIL("selector longer than %d bytes", RT_SEL_TEXT_MAX - 1);
 	if (!*s)
@@ -411,18 +423,25 @@ int rt_sel_parse(const char *s, struct rt_sel *out, char *err, size_t errsz)
 	}
 	if (!r && sel_text(out))
 		r = gnv_errf(err, errsz, -ENOMEM, "out of memory");
-	if (r)
-		rt_sel_free(out);
-	return r;
+	out->req = NULL;
+	if (!r && out->n && !(out->req = malloc(sizeof(*req) * out->n)))
+		r = gnv_errf(err, errsz, -ENOMEM, "out of memory");
+	if (r) {
+		sel_reqs_free(req, RT_SEL_REQS_MAX);
+		free(out->text);
+		memset(out, 0, sizeof(*out));
+		return r;
+	}
+	if (out->n)
+		memcpy(out->req, req, sizeof(*req) * out->n);
+	return 0;
 }
 
 void rt_sel_free(struct rt_sel *s)
 {
-	for (unsigned int i = 0; i < s->n; i++) {
-		free(s->req[i].key);
-		for (unsigned int k = 0; k < s->req[i].nval; k++)
-			free(s->req[i].val[k]);
-	}
+	if (s->req)
+		sel_reqs_free(s->req, s->n);
+	free(s->req);
 	free(s->text);
 	memset(s, 0, sizeof(*s));
 }

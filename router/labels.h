@@ -69,7 +69,7 @@ struct rt_sel_req {
 /* A selector: n == 0 selects everything ("all", Kubernetes' {}). */
 struct rt_sel {
 	uint8_t n;
-	struct rt_sel_req req[RT_SEL_REQS_MAX];
+	struct rt_sel_req *req;	/* [n], malloc'd (NULL when n == 0) */
 	char *text;		/* canonical ("all" when empty), malloc'd */
 };
 

@@ -27,11 +27,9 @@ const char *rt_pol_how_name(unsigned int how)
 struct rt_policy *rt_policy_find(const struct rt_tables *t, uint32_t vni, const char *name)
 {
 	const struct rt_policies *ps = t->cfg.pol;
+	int64_t i = rt_policies_slot(ps, vni, name);
 
-	for (uint32_t i = 0; i < ps->max; i++)
-		if ((ps->p[i] != NULL) && ps->p[i]->vni == vni && !strcmp(ps->p[i]->name, name))
-			return ps->p[i];
-	return NULL;
+	return i < 0 ? NULL : ps->p[i];
 }
 
 static bool name_ok(const char *s)
@@ -54,7 +52,7 @@ int rt_policy_put(struct rt_tables *t, struct rt_policy *p, const char *ns, bool
 	struct rt_vpc *v = p->vni <= RT_VNI_MAX ? rt_vpc_find(t, p->vni) : NULL;
 	struct rt_policy *old;
 	struct rt_ns *n;
-	uint32_t i;
+	bool fresh = false;
 
 	if (!v)
 		FAIL(ENOENT, "no VPC %u", p->vni);
@@ -76,15 +74,12 @@ int rt_policy_put(struct rt_tables *t, struct rt_policy *p, const char *ns, bool
 		rt_ns_unref(t, &t->cfg.ns[old->ns]);
 		rt_policy_obj_free(old);
 	} else {
-		for (i = 0; ps->p[i]; i++)
-			;
 		old = malloc(sizeof(*old));
 		if (!old) {
 			rt_ns_unref(t, n);
 			FAIL(ENOMEM, "out of memory");
 		}
-		ps->p[i] = old;
-		ps->n++;
+		fresh = true;
 		v->npol++;
 	}
 	p->used = true;
@@ -92,6 +87,8 @@ int rt_policy_put(struct rt_tables *t, struct rt_policy *p, const char *ns, bool
 	p->ns = rt_ns_index(t, n);
 	p->denied = p->denied_bytes = 0;
 	*old = *p;
+	if (fresh)
+		rt_policies_insert(ps, old);	/* indexed by the name it now holds */
 	t->cfg.pol_dirty = true;
 	t->cfg.gen++;
 	return 0;
@@ -102,19 +99,18 @@ int rt_policy_del(struct rt_tables *t, uint32_t vni, const char *name, char *err
 	struct rt_policies *ps = t->cfg.pol;
 	struct rt_vpc *v = vni <= RT_VNI_MAX ? rt_vpc_find(t, vni) : NULL;
 	struct rt_policy *p;
+	int64_t i;
 
 	if (!v)
 		FAIL(ENOENT, "no VPC %u", vni);
-	p = rt_policy_find(t, vni, name);
-	if (!p)
+	i = rt_policies_slot(ps, vni, name);
+	if (i < 0)
 		FAIL(ENOENT, "no policy %s in VPC %u", name, vni);
+	p = ps->p[i];
 	rt_ns_unref(t, &t->cfg.ns[p->ns]);
+	rt_policies_remove(ps, (uint32_t)i);
 	rt_policy_obj_free(p);
-	for (uint32_t i = 0; i < ps->max; i++)
-		if (ps->p[i] == p)
-			ps->p[i] = NULL;
 	free(p);
-	ps->n--;
 	v->npol--;
 	t->cfg.pol_dirty = true;
 	t->cfg.gen++;

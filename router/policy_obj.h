@@ -136,6 +136,9 @@ struct rt_polc {
 struct rt_policies {
 	uint32_t max, n;
 	struct rt_policy **p;		/* [max]; NULL: a free slot */
+	uint32_t *idx;			/* (VNI, name) -> slot + 1, open addressing; 0: empty */
+	uint32_t idx_mask;
+	uint32_t low_free;		/* every slot below it is in use */
 	struct rt_polc *c;		/* compiled; NULL until the first commit */
 	uint64_t compiles;
 	uint64_t compile_ns;		/* of the last compile */
@@ -143,12 +146,20 @@ struct rt_policies {
 };
 
 struct rt_policies *rt_policies_new(uint32_t max);
+/* The slot of policy (vni, name), or -1: one hash probe sequence. */
+int64_t rt_policies_slot(const struct rt_policies *ps, uint32_t vni, const char *name);
+/* Put p into the lowest free slot (the caller checked n < max); its slot. */
+uint32_t rt_policies_insert(struct rt_policies *ps, struct rt_policy *p);
+/* Empty slot i (not freeing what it held). */
+void rt_policies_remove(struct rt_policies *ps, uint32_t i);
 void rt_policies_free(struct rt_policies *ps);
 size_t rt_policies_memory(const struct rt_policies *ps);
 /* Zero the per-policy and per-rule counters. */
 void rt_policies_clear_stats(struct rt_policies *ps);
 /* Free what a policy holds (not the slot). */
 void rt_policy_obj_free(struct rt_policy *p);
+/* Trim a parsed policy's arrays (made at their maximum) to what it holds. */
+void rt_policy_obj_shrink(struct rt_policy *p);
 void rt_polc_free(struct rt_polc *c);
 
 #endif

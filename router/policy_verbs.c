@@ -311,6 +311,7 @@ static int policy_words(struct rt_cmd *c, struct rt_policy *p, char *ns, size_t 
 			return rt_lang_err(c, "an %s rule in a policy of type %s",
 					   p->rule[k].dir == RT_POL_EGRESS ? "egress" : "ingress",
 					   p->types == RT_POL_T_INGRESS ? "ingress" : "egress");
+	rt_policy_obj_shrink(p);
 	return 0;
 }
 

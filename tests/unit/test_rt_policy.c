@@ -8,6 +8,7 @@
 #include <string.h>
 #include "../../router/config.h"
 #include "../../router/labels.h"
+#include "../../router/policy.h"
 #include "../../router/policy_obj.h"
 
 Suite *rt_policy_suite(void);
@@ -260,6 +261,46 @@ START_TEST(transactions_all_or_none)
 }
 END_TEST
 
+/* The name index under churn: deletions in the middle of probe runs
+ * (backward shift), re-use of the lowest free slot, names in two VPCs. */
+START_TEST(policy_index_churn)
+{
+	struct rt_tables *big = rt_tables_new(&(struct rt_limits){ .max_eps = 16, .max_vpcs = 4, .max_nets = 4,
+								  .max_hosts = 4, .max_ns = 4, .max_policies = 300,
+								  .ct_entries = 64 });
+	struct sbuf o = SBUF_INIT;
+	char line[128], name[32];
+
+	ck_assert_ptr_nonnull(big);
+	ck_assert_int_eq(rt_cmd_exec(big, NULL, "add vpc 100 cidr 10.0.0.0/16", false, &o), 0);
+	ck_assert_int_eq(rt_cmd_exec(big, NULL, "add vpc 200 cidr 10.0.0.0/16", false, &o), 0);
+	for (int i = 0; i < 300; i++) {
+		snprintf(line, sizeof(line), "add policy %d p%d select app=a%d", i % 2 ? 200 : 100, i / 2, i);
+		ck_assert_msg(rt_cmd_exec(big, NULL, line, false, &o) == 0, "%s: %s", line, sbuf_str(&o));
+	}
+	ck_assert_int_ne(rt_cmd_exec(big, NULL, "add policy 100 p999 select all", false, &o), 0);	/* full */
+	for (int i = 0; i < 300; i += 3) {
+		snprintf(line, sizeof(line), "del policy %d p%d", i % 2 ? 200 : 100, i / 2);
+		ck_assert_msg(rt_cmd_exec(big, NULL, line, false, &o) == 0, "%s: %s", line, sbuf_str(&o));
+	}
+	for (int i = 0; i < 300; i++) {
+		struct rt_policy *p;
+
+		snprintf(name, sizeof(name), "p%d", i / 2);
+		p = rt_policy_find(big, i % 2 ? 200 : 100, name);
+		ck_assert_msg((p != NULL) == (i % 3 != 0), "policy %d", i);
+		if (p)
+			ck_assert_int_eq(p->vni, i % 2 ? 200 : 100);
+	}
+	/* the freed slots are taken again, lowest first */
+	ck_assert_int_eq(rt_cmd_exec(big, NULL, "add policy 100 again select all", false, &o), 0);
+	ck_assert_ptr_eq(big->cfg.pol->p[0], rt_policy_find(big, 100, "again"));
+	ck_assert_uint_eq(big->cfg.pol->n, 201);
+	sbuf_free(&o);
+	rt_tables_free(big);
+}
+END_TEST
+
 Suite *rt_policy_suite(void)
 {
 	Suite *s = suite_create("rt_policy");
@@ -272,6 +313,7 @@ Suite *rt_policy_suite(void)
 	tcase_add_test(tc, dump_round_trip);
 	tcase_add_test(tc, namespaces_and_identities);
 	tcase_add_test(tc, transactions_all_or_none);
+	tcase_add_test(tc, policy_index_churn);
 	suite_add_tcase(s, tc);
 	return s;
 }
