@@ -705,11 +705,13 @@ struct flow {
 	int port;		/* destination port; -1: not known (a later fragment) */
 };
 
-static const char *rule_s(char *buf, size_t n, const struct rt_policies *ps, uint32_t id)
+const char *rt_policy_rule_name(const struct rt_policies *ps, uint32_t id, char *buf, size_t n)
 {
-	const struct rt_policy *p = ps->p[RT_POL_RULE_POL(id)];
+	const struct rt_policy *p = RT_POL_RULE_POL(id) < ps->max ? ps->p[RT_POL_RULE_POL(id)] : NULL;
 	unsigned int r = RT_POL_RULE_IDX(id), k = 0;
 
+	if (id == RT_NONE || !p || r >= p->nrule)
+		return NULL;	/* none, or deleted since */
 	/* rules are numbered per direction from 1, as written */
 	for (unsigned int i = 0; i < r; i++)
 		k += p->rule[i].dir == p->rule[r].dir;
@@ -791,9 +793,9 @@ static enum rt_drop decide(const struct rt_tables *t, const struct flow *f, uint
 				 rt_addr_fmt(b, sizeof(b), f->family, f->dip));
 		else
 			snprintf(res->why, sizeof(res->why), "allowed by %s%s%s",
-				 *rule_eg != RT_NONE ? rule_s(r1, sizeof(r1), t->cfg.pol, *rule_eg) : "",
+				 *rule_eg != RT_NONE ? rt_policy_rule_name(t->cfg.pol, *rule_eg, r1, sizeof(r1)) : "",
 				 *rule_eg != RT_NONE && *rule_in != RT_NONE ? " and " : "",
-				 *rule_in != RT_NONE ? rule_s(r2, sizeof(r2), t->cfg.pol, *rule_in) : "");
+				 *rule_in != RT_NONE ? rt_policy_rule_name(t->cfg.pol, *rule_in, r2, sizeof(r2)) : "");
 	}
 	return RT_DROP_NONE;
 }

@@ -80,5 +80,9 @@ enum rt_drop rt_policy_check(struct rt_tables *t, const struct rt_pol_pkt *pp, b
 
 /* "allow NAME#N" / "tracked" / "deny NAME" / "open" / "-" for a flow. */
 const char *rt_pol_how_name(unsigned int how);
+/* "NAME ingress rule K" (K counts the rules of that direction from 1, as
+ * written) of rule id (RT_POL_RULE_ID), into buf; NULL for RT_NONE or a
+ * rule whose policy is gone. */
+const char *rt_policy_rule_name(const struct rt_policies *ps, uint32_t id, char *buf, size_t n);
 
 #endif

@@ -18,6 +18,7 @@
 #include "../libcore/opt_tlv.h"
 #include "lang.h"
 #include "pipeline.h"
+#include "policy.h"
 #include "policy_show.h"
 #include "show.h"
 
@@ -472,6 +473,30 @@ static void emit_flow_fate(struct gnv_emit *e, const struct rt_flow *f)
 }
 
 /*
+ * The network-policy decision on a flow's last packet: policy ("-" when
+ * the VPC has no policy, open, allow, tracked, deny) and, for allow, the
+ * rule ("prod/web ingress rule 1"; in text with ':' for the spaces, so
+ * the line stays KEY VALUE pairs).
+ */
+static void emit_flow_policy(const struct rt_tables *t, struct gnv_emit *e, const struct rt_flow *f)
+{
+	char rule[RT_POL_NAME_MAX + 32];
+	const char *r = f->pol == RT_POL_HOW_RULE ? rt_policy_rule_name(t->cfg.pol, f->pol_rule, rule, sizeof(rule))
+						   : NULL;
+
+	gnv_emit_str(e, "policy", " policy %s", rt_pol_how_name(f->pol));
+	if (!r) {
+		gnv_emit_null(e, "policy_rule", NULL);
+		return;
+	}
+	if (!gnv_emit_is_json(e))
+		for (char *p = rule; *p; p++)
+			if (*p == ' ')
+				*p = ':';
+	gnv_emit_str(e, "policy_rule", " rule %s", rule);
+}
+
+/*
  * A flow's key and counters.  JSON orders the 5-tuple src, dst, sport,
  * dport, the text src sport dst dport: sport is written twice, once for
  * each form (fmt: the text of src, sport, dst, dport).
@@ -516,6 +541,7 @@ static void show_flows(const struct rt_tables *t, bool filter, uint32_t vni, str
 			gnv_emit_u64(e, "last_ns", NULL, f->last_ns);
 			gnv_emit_u64(e, "idle_ms", " idle_ms %llu", age / 1000000);
 			emit_flow_fate(e, f);
+			emit_flow_policy(t, e, f);
 			gnv_emit_obj_close(e, "\n");
 		}
 	}
@@ -590,6 +616,7 @@ static void show_top(const struct rt_tables *t, const struct rt_runtime_ops *ops
 			gnv_emit_u64(e, "first_ns", " first_ns %llu", f->first_ns);
 			gnv_emit_u64(e, "last_ns", " last_ns %llu", f->last_ns);
 			emit_flow_fate(e, f);
+			emit_flow_policy(t, e, f);
 			gnv_emit_obj_close(e, "\n");
 		}
 	}

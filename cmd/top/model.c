@@ -266,6 +266,7 @@ void top_flow_unknown(struct top_flow *f)
 	f->host_family = 0;
 	snprintf(f->path, sizeof(f->path), "-");
 	snprintf(f->verdict, sizeof(f->verdict), "-");
+	snprintf(f->policy, sizeof(f->policy), "-");
 }
 
 void top_fmt_path(char *buf, size_t n, const struct top_flow *f)
@@ -319,7 +320,7 @@ const char *top_drop_desc(const char *reason)
 
 enum { VC_VNI, VC_NAME, VC_EPS, VC_FLOWS, VC_PKTS, VC_RX, VC_RXB, VC_TX, VC_TXB, VC_DROP };
 enum { FC_PROTO, FC_SRC, FC_DST, FC_PKTS, FC_BYTES, FC_PPS, FC_BPS, FC_AGE, FC_SRCEP, FC_DSTEP,
-       FC_PATH, FC_VERDICT };
+       FC_PATH, FC_VERDICT, FC_POLICY };
 enum { DC_REASON, DC_COUNT, DC_RATE, DC_DESC };
 
 const struct top_col top_cols[TOP_V__COUNT][TOP_MAX_COLS] = {
@@ -347,7 +348,8 @@ const struct top_col top_cols[TOP_V__COUNT][TOP_MAX_COLS] = {
 		{ "SRC-EP", "srcep", -15, false },
 		{ "DST-EP", "dstep", -15, false },
 		{ "PATH", "path", -22, false },
-		{ "VERDICT", "verdict", -22, false },
+		{ "VERDICT", "verdict", -30, false },
+		{ "POLICY", "policy", -32, false },
 	},
 	[TOP_V_DROP] = {
 		{ "REASON", "reason", -26, false },
@@ -458,6 +460,7 @@ void top_row_text(const struct top_snap *s, enum top_view v, uint32_t i, struct 
 		top_fmt_path(b, sizeof(b), f);
 		cell(o, c[FC_PATH].width, b);
 		cell(o, c[FC_VERDICT].width, f->verdict[0] ? f->verdict : "-");
+		cell(o, c[FC_POLICY].width, f->policy[0] ? f->policy : "-");
 	} else {
 		const struct top_drop *d = &s->drop[i];
 
@@ -529,6 +532,7 @@ static int row_cmp(const void *pa, const void *pb)
 				c = memcmp(x->host, y->host, 16);
 			break;
 		case FC_VERDICT: c = strcmp(x->verdict, y->verdict); break;
+		case FC_POLICY: c = strcmp(x->policy, y->policy); break;
 		}
 		if (sort_desc)
 			c = -c;
@@ -654,6 +658,23 @@ static void text_si(struct gnv_emit *e, const char *fmt, double v)
 	gnv_emit_str(e, NULL, fmt, b);
 }
 
+/* "allow prod/web ingress rule 1" -> "policy": "allow", "policy_rule":
+ * "prod/web ingress rule 1" (as `genv route show flows -j`); "-" -> "-", null. */
+static void json_policy(struct gnv_emit *e, const char *p)
+{
+	const char *sp = strchr(p, ' ');
+	char how[16];
+
+	if (!sp) {
+		gnv_emit_str(e, "policy", NULL, p[0] ? p : "-");
+		gnv_emit_null(e, "policy_rule", NULL);
+		return;
+	}
+	snprintf(how, sizeof(how), "%.*s", (int)(sp - p), p);
+	gnv_emit_str(e, "policy", NULL, how);
+	gnv_emit_str(e, "policy_rule", NULL, sp + 1);
+}
+
 /* "drop:route.none" -> "verdict": "drop", "reason": "route.none" (as
  * `genv route show flows -j`); "forward" -> reason null. */
 static void json_verdict(struct gnv_emit *e, const char *v)
@@ -743,6 +764,7 @@ static void batch_flows(struct gnv_emit *e, const struct top_snap *s)
 		gnv_emit_str(e, "path", NULL, f->path[0] ? f->path : "-");
 		gnv_emit_ip(e, "host", NULL, f->host_family, f->host);
 		json_verdict(e, f->verdict);
+		json_policy(e, f->policy);
 		gnv_emit_obj_close(e, NULL);
 	}
 	gnv_emit_arr_close(e, NULL);

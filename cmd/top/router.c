@@ -85,6 +85,7 @@ static void json_fate(const struct json_t *o, struct top_flow *f)
 {
 	const char *path = ctl_json_str(o, "path"), *host = ctl_json_str(o, "host");
 	const char *verdict = ctl_json_str(o, "verdict"), *reason = ctl_json_str(o, "reason");
+	const char *pol = ctl_json_str(o, "policy"), *rule = ctl_json_str(o, "policy_rule");
 	int fam = 0;
 
 	top_flow_unknown(f);
@@ -98,6 +99,9 @@ static void json_fate(const struct json_t *o, struct top_flow *f)
 	if (verdict)
 		snprintf(f->verdict, sizeof(f->verdict), "%s%s%s", verdict, reason ? ":" : "",
 			 reason ? reason : "");
+	/* the policy word is one of the router's few; a rule only after allow */
+	if (pol && strlen(pol) < 16 && !strchr(pol, ' '))
+		snprintf(f->policy, sizeof(f->policy), "%s%s%s", pol, rule ? " " : "", rule ? rule : "");
 }
 
 static int json_flow(struct top_snap *s, const struct json_t *o)

@@ -76,6 +76,7 @@ struct top_flow {
 	uint8_t host_family;		/* 0: no underlay peer known */
 	uint8_t host[16];		/* underlay peer of the path */
 	char verdict[TOP_REASON_MAX + 8];	/* "forward", "drop:route.none", "-" */
+	char policy[160];		/* "allow prod/web ingress rule 1", "deny", "open", "tracked", "-" */
 };
 
 struct top_snap {
@@ -133,7 +134,7 @@ struct top_col {
 	bool desc;			/* sorted descending by default */
 };
 
-#define TOP_MAX_COLS	12
+#define TOP_MAX_COLS	13
 extern const struct top_col top_cols[TOP_V__COUNT][TOP_MAX_COLS];
 int top_ncols(enum top_view v);
 int top_col_lookup(enum top_view v, const char *key);	/* -1 when unknown */

@@ -81,7 +81,7 @@ check_eq "top -b: invalid frames are not rx" "2 2 667" "$(row 100)"
 grep -qE '^udp +10\.0\.0\.1:1000 +10\.0\.0\.2:53 +334 .* - +- +- +-$' <<<"$out" &&
 	ok "top -b --vni: a capture without genv options knows no endpoint, path or verdict" ||
 	fail "top -b --vni: a capture without genv options knows no endpoint, path or verdict" "$out"
-grep -qE '^PROTO .* AGE SRC-EP +DST-EP +PATH +VERDICT$' <<<"$out" && ok "top -b --vni: flow columns" ||
+grep -qE '^PROTO .* AGE SRC-EP +DST-EP +PATH +VERDICT +POLICY$' <<<"$out" && ok "top -b --vni: flow columns" ||
 	fail "top -b --vni: flow columns" "$out"
 
 # what a capture tells of a flow's path: genv's eptype option (the source
@@ -91,10 +91,10 @@ grep -qE '^PROTO .* AGE SRC-EP +DST-EP +PATH +VERDICT$' <<<"$out" && ok "top -b 
 	fail "craft the path fixtures"
 { cat "$tmp/ind.pcap"; tail -c +25 "$tmp/dir.pcap"; } >"$tmp/paths.pcap"
 out=$("$GENV" top -b --fast -d 3600 --vni 100 --local 192.0.2.1 -r "$tmp/paths.pcap" 2>&1)
-grep -qE '^udp +10\.0\.0\.1:5 +10\.0\.0\.2:53 +3 .* 10\.0\.0\.1 +- +indirect@192\.0\.2\.2 +-$' <<<"$out" &&
+grep -qE '^udp +10\.0\.0\.1:5 +10\.0\.0\.2:53 +3 .* 10\.0\.0\.1 +- +indirect@192\.0\.2\.2 +- +-$' <<<"$out" &&
 	ok "top -r: RTS option: indirect path, eptype: source endpoint, --local: peer" ||
 	fail "top -r: RTS option: indirect path, eptype: source endpoint, --local: peer" "$out"
-grep -qE '^udp +10\.0\.0\.3:6 +10\.0\.0\.1:53 +2 .* 10\.0\.0\.3 +- +-@192\.0\.2\.3 +-$' <<<"$out" &&
+grep -qE '^udp +10\.0\.0\.3:6 +10\.0\.0\.1:53 +2 .* 10\.0\.0\.3 +- +-@192\.0\.2\.3 +- +-$' <<<"$out" &&
 	ok "top -r: no RTS option: path unknown, peer from --local" ||
 	fail "top -r: no RTS option: path unknown, peer from --local" "$out"
 out=$("$GENV" top -j --fast -d 3600 --vni 100 -r "$tmp/paths.pcap" 2>&1)
@@ -217,6 +217,59 @@ then ok "top: counter that goes back and a reconnect start new baselines"
 else fail "top: counter that goes back and a reconnect start new baselines" "$(cat "$tmp/r.err" "$tmp/fake.log"; head -c 400 "$tmp/r.json")"
 fi
 
+# ---- the policy column: what the router says decided each flow ----
+$PY - "$tmp/pol.sock" >"$tmp/pol.log" 2>&1 <<-'EOF' &
+	import json, socket, sys
+	srv = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+	srv.bind(sys.argv[1]); srv.listen(4); srv.settimeout(20)
+	def flow(sport, verdict, reason, policy, rule):
+	    return {"vni": 100, "proto": 6, "src": "10.0.1.6", "sport": sport, "dst": "10.0.1.5", "dport": 80,
+	            "packets": 1, "bytes": 60, "first_ns": 1, "last_ns": 1, "src_ep": "10.0.1.6", "dst_ep": "10.0.1.5",
+	            "path": "local", "host": None, "verdict": verdict, "reason": reason,
+	            "policy": policy, "policy_rule": rule}
+	body = json.dumps({"schema": 1, "now_ns": 1,
+	    "stats": {"port_rx": 0, "underlay_rx": 0, "delivered": 0, "forwarded": 0, "drops": 0, "tx_errors": 0},
+	    "ports": [], "vpcs": [{"vni": 100, "name": "blue", "endpoints": 2, "flows": 3, "rx_packets": 3,
+	                           "rx_bytes": 180, "tx_packets": 0, "tx_bytes": 0, "drops": 1}],
+	    "drops": {"policy.ingress_denied": 1},
+	    "flows": [flow(4000, "deliver", None, "allow", "prod/web ingress rule 2"),
+	              flow(4001, "drop", "policy.ingress_denied", "deny", None),
+	              flow(4002, "deliver", None, "tracked", None)]}).encode()
+	srv.settimeout(5)
+	try:
+	    while True:    # every request on every connection, until top is done
+	        c, _ = srv.accept(); buf = b""
+	        while True:
+	            while b"\n" not in buf:
+	                d = c.recv(4096)
+	                if not d: break
+	                buf += d
+	            if b"\n" not in buf: break
+	            buf = buf[buf.index(b"\n") + 1:]
+	            c.sendall(b"0 %d\n" % len(body) + body)
+	        c.close()
+	except socket.timeout:
+	    pass
+EOF
+pol_pid=$!
+for _ in $(seq 50); do [ -S "$tmp/pol.sock" ] && break; sleep 0.1; done
+out=$("$GENV" top -b -n 1 --vni 100 -S "$tmp/pol.sock" 2>&1)
+grep -qE ':4000 .* deliver +allow prod/web ingress rule 2$' <<<"$out" &&
+	grep -qE ':4001 .* drop:policy.ingress_denied +deny$' <<<"$out" &&
+	grep -qE ':4002 .* deliver +tracked$' <<<"$out" &&
+	ok "top -b: the policy column names the rule, deny and tracked" ||
+	fail "top -b: the policy column names the rule, deny and tracked" "$out"
+out=$("$GENV" top -j -n 1 --vni 100 -S "$tmp/pol.sock" 2>&1)
+if $PY -c '
+import json, sys
+f = {x["sport"]: x for x in json.loads(sys.argv[1])["flows"]}
+assert f[4000]["policy"] == "allow" and f[4000]["policy_rule"] == "prod/web ingress rule 2", f[4000]
+assert f[4001]["policy"] == "deny" and f[4001]["policy_rule"] is None, f[4001]
+assert f[4002]["policy"] == "tracked" and f[4002]["policy_rule"] is None, f[4002]
+' "$out"; then ok "top -j: policy and policy_rule per flow"; else fail "top -j: policy and policy_rule per flow" "$out"; fi
+kill "$pol_pid" 2>/dev/null
+wait "$pol_pid" 2>/dev/null
+
 # ---- a real router on the loopback (no namespace): known traffic ----
 send_geneve() {	# send_geneve COUNT RATE: Geneve payloads to 127.0.0.1:6081
 	$PY - "$1" "$2" "$("$GENV" craft --hex 'geneve vni=100 / eth / ipv4 src=10.0.0.1 dst=10.0.0.2 / udp sport=1000 dport=53 / payload len=10')" <<-'EOF'
@@ -326,7 +379,7 @@ wait_for "screen: Enter shows the selected VPC's flows" 'VPC 101 flows: 2'
 wait_for "screen: flow rows" '^udp +10\.0\.0\.1:100[01] +10\.0\.0\.2:53 '
 keys Right Right Right Right Right Right Right Right
 wait_for "screen: Right scrolls to the endpoint, path and verdict columns" '^SRC-EP +DST-EP +PATH +VERDICT'
-wait_for "screen: scrolled flow rows" '^- +- +- +-$'
+wait_for "screen: scrolled flow rows" '^- +- +- +- +-$'
 keys Left Left Left Left Left Left Left Left
 wait_for "screen: Left scrolls back" '^PROTO +SOURCE '
 pane | grep -q 'VPC 101 flows' && ok "screen: Left at the first column stays until then" ||

@@ -554,24 +554,24 @@ START_TEST(show_flows_fate)
 				   "dst=10.0.9.9 / udp sport=1 dport=5"), RT_REPLY);
 	ok("show flows");
 	has("vpc 100 udp 10.0.1.5:1 -> 10.0.2.7:2 packets 1 bytes ");
-	has(" src_ep 10.0.1.5 dst_ep 10.0.2.7 path direct host 10.200.0.2 verdict forward\n");
+	has(" src_ep 10.0.1.5 dst_ep 10.0.2.7 path direct host 10.200.0.2 verdict forward policy -\n");
 	has(":1 -> 10.0.1.99:3 packets 1 bytes ");
 	has(" src_ep 10.0.1.5 dst_ep - path bouncer host 10.200.0.");
-	has(" src_ep 10.0.1.5 dst_ep - path divider host 10.200.0.9 verdict forward\n");
-	has(" src_ep 10.0.1.5 dst_ep - path - host - verdict reply:route.none\n");
+	has(" src_ep 10.0.1.5 dst_ep - path divider host 10.200.0.9 verdict forward policy -\n");
+	has(" src_ep 10.0.1.5 dst_ep - path - host - verdict reply:route.none policy -\n");
 	ok("show top 100");
 	has("flow vni 100 proto 17 src 10.0.1.5 sport 1 dst 10.0.2.7 dport 2 packets 1 bytes ");
-	has(" src_ep 10.0.1.5 dst_ep 10.0.2.7 path direct host 10.200.0.2 verdict forward\n");
+	has(" src_ep 10.0.1.5 dst_ep 10.0.2.7 path direct host 10.200.0.2 verdict forward policy -\n");
 	ck_assert_msg(!strstr(sbuf_str(&out), "route.none\n"), "%s", sbuf_str(&out));	/* VPC 200 */
 	sbuf_reset(&out);
 	ck_assert_int_eq(rt_cmd_exec(t, NULL, "show flows 200", true, &out), 0);
 	has("\"src_ep\":\"10.0.1.5\",\"dst_ep\":null,\"path\":\"-\",\"host\":null,"
-	    "\"verdict\":\"reply\",\"reason\":\"route.none\"}");
+	    "\"verdict\":\"reply\",\"reason\":\"route.none\",\"policy\":\"-\",\"policy_rule\":null}");
 	sbuf_reset(&out);
 	ck_assert_int_eq(rt_cmd_exec(t, NULL, "show top 100", true, &out), 0);
 	has("\"dport\":2,\"packets\":1,");
 	has("\"src_ep\":\"10.0.1.5\",\"dst_ep\":\"10.0.2.7\",\"path\":\"direct\","
-	    "\"host\":\"10.200.0.2\",\"verdict\":\"forward\",\"reason\":null}");
+	    "\"host\":\"10.200.0.2\",\"verdict\":\"forward\",\"reason\":null,\"policy\":\"-\",\"policy_rule\":null}");
 	has("\"path\":\"divider\",\"host\":\"10.200.0.9\"");
 }
 END_TEST

@@ -1019,6 +1019,26 @@ START_TEST(policy_default_allow_and_deny)
 	assert_drop(from_port(1, EP6 "dst=10.0.1.5 / tcp sport=4000 dport=23"), RT_DROP_POLICY_INGRESS);
 	assert_drop(from_port(1, EP6 "dst=10.0.1.5 / udp dport=22"), RT_DROP_POLICY_INGRESS);
 	ck_assert_uint_eq(t->cfg.vpc[t->cfg.ep[0].vpc].st.drop[RT_DROP_POLICY_INGRESS], 3);
+	/* show flows (what genv top reads) says which policy decided a flow */
+	{
+		struct sbuf o = SBUF_INIT;
+
+		ck_assert_int_eq(rt_cmd_exec(t, NULL, "show flows 100", false, &o), 0);
+		ck_assert_msg(strstr(sbuf_str(&o), ":4000 -> 10.0.1.5:22 ") &&
+			      strstr(sbuf_str(&o), "verdict deliver policy allow rule ssh:ingress:rule:1\n"), "%s",
+			      sbuf_str(&o));
+		ck_assert_msg(strstr(sbuf_str(&o), ":23 ") && strstr(sbuf_str(&o), "policy deny\n"), "%s", sbuf_str(&o));
+		sbuf_reset(&o);
+		ck_assert_int_eq(rt_cmd_exec(t, NULL, "show flows 100", true, &o), 0);
+		ck_assert_msg(strstr(sbuf_str(&o), "\"policy\":\"allow\",\"policy_rule\":\"ssh ingress rule 1\"") &&
+			      strstr(sbuf_str(&o), "\"policy\":\"deny\",\"policy_rule\":null"), "%s", sbuf_str(&o));
+		/* the rule's policy gone: no stale name */
+		cmd("del policy 100 ssh");
+		sbuf_reset(&o);
+		ck_assert_int_eq(rt_cmd_exec(t, NULL, "show flows 100", true, &o), 0);
+		ck_assert_msg(!strstr(sbuf_str(&o), "ssh ingress"), "%s", sbuf_str(&o));
+		sbuf_free(&o);
+	}
 }
 END_TEST
 

@@ -292,9 +292,9 @@ START_TEST(flow_fate_columns)
 	top_batch_json(&s, &src, false, &o);
 	ck_assert_msg(strstr(sbuf_str(&o), "\"sport\":3,") &&
 		      strstr(sbuf_str(&o), "\"src_ep\":\"10.0.1.5\",\"dst_ep\":\"10.0.2.7\",\"path\":\"direct\","
-			     "\"host\":\"10.200.0.2\",\"verdict\":\"forward\",\"reason\":null}"), "%s", sbuf_str(&o));
+			     "\"host\":\"10.200.0.2\",\"verdict\":\"forward\",\"reason\":null,\"policy\":\"-\",\"policy_rule\":null}"), "%s", sbuf_str(&o));
 	ck_assert_msg(strstr(sbuf_str(&o), "\"src_ep\":null,\"dst_ep\":null,\"path\":\"-\",\"host\":null,"
-			     "\"verdict\":\"drop\",\"reason\":\"route.not_local\"}"), "%s", sbuf_str(&o));
+			     "\"verdict\":\"drop\",\"reason\":\"route.not_local\",\"policy\":\"-\""), "%s", sbuf_str(&o));
 	sbuf_free(&o);
 	top_snap_free(&s);
 }
