@@ -24,10 +24,13 @@
 # Prints a table with ratios to genv.  Not a test: asserts nothing.
 #   bench/overlay.sh [-t SECONDS] [-p PEER,...] [GENV]
 # -t: seconds per throughput test (default 5); -p: the peers to run
-# (default genv,vxlan,vxlan-txoff,ovs).
+# (default genv,genv-policy,vxlan,vxlan-txoff,ovs).  genv-policy is genv
+# with network policy on both hosts: vm2 isolated for ingress and vm1 for
+# egress, one rule each allowing the other (every port and protocol), so
+# every packet passes the policy stage and connection tracking.
 set -u
 cd "$(dirname "$0")/.." || exit 1
-T=5 ONLY=genv,vxlan,vxlan-txoff,ovs
+T=5 ONLY=genv,genv-policy,vxlan,vxlan-txoff,ovs
 while getopts t:p: o; do
 	case $o in
 	t) T=$OPTARG ;;
@@ -79,8 +82,9 @@ vm_addr() {	# VM IFACE MAC IP
 	nsx "$1" ip addr add "$4/24" dev eth0
 }
 
-setup_genv() {
-	local h
+setup_genv() {	# [policy]
+	local h l1= l2=
+	[ "${1:-}" = policy ] && l1=" labels app=vm1" l2=" labels app=vm2"
 	underlay
 	for h in h1 h2; do
 		ip netns exec "$P-$h" "$GENV" route run -q -S "$tmp/$h.sock" >"$tmp/$h.log" 2>&1 &
@@ -90,11 +94,15 @@ setup_genv() {
 		for _ in $(seq 50); do "$GENV" route -S "$tmp/$h.sock" show host >/dev/null 2>&1 && break; sleep 0.1; done
 	done
 	printf '%s\n' "set host addr 10.200.0.1" "add vpc 100 cidr 10.0.1.0/24" "add port tap1 mtu 1400" \
-		"add ep 100 10.0.1.5 mac $MAC1 port tap1" "add ep 100 10.0.1.6 mac $MAC2 host 10.200.0.2" \
+		"add ep 100 10.0.1.5 mac $MAC1 port tap1$l1" "add ep 100 10.0.1.6 mac $MAC2 host 10.200.0.2$l2" \
 		>"$tmp/h1.genv"
 	printf '%s\n' "set host addr 10.200.0.2" "add vpc 100 cidr 10.0.1.0/24" "add port tap2 mtu 1400" \
-		"add ep 100 10.0.1.6 mac $MAC2 port tap2" "add ep 100 10.0.1.5 mac $MAC1 host 10.200.0.1" \
+		"add ep 100 10.0.1.6 mac $MAC2 port tap2$l2" "add ep 100 10.0.1.5 mac $MAC1 host 10.200.0.1$l1" \
 		>"$tmp/h2.genv"
+	if [ -n "$l1" ]; then
+		echo "add policy 100 vm1-out select app=vm1 egress to pod app=vm2" >>"$tmp/h1.genv"
+		echo "add policy 100 vm2-in select app=vm2 ingress from pod app=vm1" >>"$tmp/h2.genv"
+	fi
 	"$GENV" route -S "$tmp/h1.sock" batch "$tmp/h1.genv" || return 1
 	"$GENV" route -S "$tmp/h2.sock" batch "$tmp/h2.genv" || return 1
 	ip -n "$P-h1" link set tap1 netns "$P-vm1"
@@ -264,6 +272,7 @@ measure() {	# NAME SETUP-CMD...
 
 want() { [[ ,$ONLY, == *,$1,* ]]; }
 want genv && { measure genv setup_genv; teardown; }
+want genv-policy && { measure genv-policy setup_genv policy; teardown; }
 want vxlan && { measure vxlan setup_vxlan on; teardown; }
 want vxlan-txoff && { measure vxlan-txoff setup_vxlan off; teardown; }
 if want ovs; then

@@ -40,6 +40,12 @@ static struct rt_tables *fresh(void)
 	l.max_hosts = 16;
 	l.max_ports = 4;
 	l.flows_per_vpc = 16;
+	/* small policy tables too: the defaults (16,384 policies, 262,144
+	 * tracked connections) cost more per input than the input itself */
+	l.max_ns = 16;
+	l.max_idents = 32;
+	l.max_policies = 16;
+	l.ct_entries = 64;
 	t = rt_tables_new(&l);
 	if (!t)
 		abort();
