@@ -63,6 +63,11 @@ timeit "genv decode -v"       "$N" "$GENV" decode -v -r "$tmp/b.pcap"
 timeit "genv decode -j"       "$N" "$GENV" decode -j -r "$tmp/b.pcap"
 timeit "tcpdump -nn -vv"      "$N" tcpdump -nn -vv -r "$tmp/b.pcap"
 timeit "genv decode --stats"  "$N" "$GENV" decode --stats -r "$tmp/b.pcap"
+# the same selection as a genv overlay filter and as tcpdump BPF
+timeit "genv decode FILTER"   "$N" "$GENV" decode -r "$tmp/b.pcap" \
+	vni 0-16777215 and inner tcp and inner dst port 1-65535 and not inner icmp
+timeit "tcpdump -nn BPF"      "$N" tcpdump -nn -r "$tmp/b.pcap" \
+	'udp[12:4] >> 8 <= 16777215 and geneve and tcp and dst portrange 1-65535 and not icmp'
 if command -v tshark >/dev/null 2>&1 && command -v editcap >/dev/null 2>&1; then
 	editcap -r "$tmp/b.pcap" "$tmp/t.pcap" "1-$NT" >/dev/null 2>&1
 	# TCP sequence analysis makes tshark slow down sharply: off, as for a fair run
@@ -75,6 +80,7 @@ fi
 
 echo "# ratios (target: genv >= 5x tcpdump at comparable verbosity; --stats >= 10 M pkts/s)"
 ratio "genv decode" "tcpdump -nn"
+ratio "genv decode FILTER" "tcpdump -nn BPF"
 ratio "genv decode -v" "tcpdump -nn -vv"
 ratio "genv decode -j" "tcpdump -nn -vv"
 ratio "genv decode --stats" "tcpdump -nn"

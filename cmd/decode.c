@@ -1107,8 +1107,16 @@ int cmd_decode(struct genv_ctx *g, int argc, char **argv)
 	}
 	if (np + 1 > first) {
 		d.flt_text = join_args(np + 1 - first, argv + first);
-		if (!d.flt_text || gnv_filter_parse(d.flt_text, &d.flt, err, sizeof(err))) {
+		size_t epos;
+
+		if (!d.flt_text || gnv_filter_parse_at(d.flt_text, &d.flt, err, sizeof(err), &epos)) {
 			ret = gusage(g, "bad filter: %s", d.flt_text ? err : "out of memory");
+			if (d.flt_text && !g->json) {
+				char caret[600];
+
+				gnv_filter_caret(d.flt_text, epos, caret, sizeof(caret));
+				fprintf(stderr, "%s\n", caret);
+			}
 			goto out;
 		}
 	}

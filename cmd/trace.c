@@ -628,12 +628,23 @@ static int ring_stream(struct genv_ctx *g, const struct targs *a, bool mirror, i
 
 		for (int i = 0; i < np; i++)
 			sbuf_printf(&text, "%s%s", i ? " " : "", pos[i]);
-		if (gnv_filter_parse(sbuf_str(&text), &v->flt, err, sizeof(err)) ||
-		    gnv_filter_compile(v->flt, DLT_EN10MB, 65535, err, sizeof(err))) {
+		size_t epos = 0;
+		int pret = gnv_filter_parse_at(sbuf_str(&text), &v->flt, err, sizeof(err), &epos);
+
+		if (pret || gnv_filter_compile(v->flt, DLT_EN10MB, 65535, err, sizeof(err))) {
+			char caret[600];
+
+			if (pret && !g->json)
+				gnv_filter_caret(sbuf_str(&text), epos, caret, sizeof(caret));
+			else
+				caret[0] = 0;
 			sbuf_free(&text);
 			gnv_filter_free(v->flt);
 			free(v);
-			return gusage(g, "bad filter: %s", err);
+			pret = gusage(g, "bad filter: %s", err);
+			if (caret[0])
+				fprintf(stderr, "%s\n", caret);
+			return pret;
 		}
 		sbuf_free(&text);
 	}

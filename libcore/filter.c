@@ -18,23 +18,48 @@
 #include "filter.h"
 #include "msg.h"
 #include "num.h"
+#include "optreg.h"
 
 enum fkind {
 	F_AND, F_OR, F_NOT,	/* a, b children */
 	F_PCAP,			/* text */
 	F_VNI, F_OPT, F_CRIT, F_OAM, F_HOST, F_PORT, F_MALFORMED, F_ERROR,
+	F_NET,			/* inner/outer host or net: addr, plen, dir */
+	F_PROTO,		/* inner L4 protocol v */
+	F_TCPFLAGS,		/* inner TCP: (flags & mask) == set */
+	F_ETHER,		/* inner Ethernet address mac, dir */
+	F_OPTNAME,		/* an option with registry name oname */
+	F_FIELD,		/* oname.field OP value */
 };
+
+#define MAX_RANGES	8
+
+enum { DIR_ANY, DIR_SRC, DIR_DST };
+enum { OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE };
 
 struct fnode {
 	enum fkind kind;
 	int a, b;		/* children (node indexes) */
 	int t0, t1;		/* token span [t0, t1) in the source */
-	uint32_t v;		/* vni, port, error code, class */
+	uint32_t v;		/* error code, class, protocol */
 	int type;		/* option type, -1 any */
 	struct gnv_addr addr;
+	uint8_t plen;		/* F_NET prefix length */
+	uint8_t dir;		/* DIR_* */
+	bool outer;		/* F_NET, F_PORT: the outer headers */
+	uint8_t nr;		/* F_VNI, F_PORT ranges */
+	uint32_t lo[MAX_RANGES], hi[MAX_RANGES];
+	uint16_t set, mask;	/* F_TCPFLAGS */
+	uint8_t mac[6];
+	uint8_t op;		/* F_FIELD: OP_* */
+	const char *oname;	/* F_OPTNAME, F_FIELD: registry name (static) */
+	char field[24];		/* F_FIELD */
+	uint64_t u;		/* F_FIELD number */
+	bool is_addr, is_mac;	/* F_FIELD value kind */
 	char *text;		/* F_PCAP */
 	struct bpf_program prog;
 	bool compiled;
+	enum fkind was;		/* F_PCAP: the kind it was folded from */
 };
 
 struct tok {
@@ -54,22 +79,30 @@ struct gnv_filter {
 	int pos;
 	char *err;
 	size_t errsz;
+	size_t *errpos;
 };
 
-static void ferr(struct gnv_filter *f, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+static void ferr_at(struct gnv_filter *f, int t, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
-static void ferr(struct gnv_filter *f, const char *fmt, ...)
+/* An error at token t (the end of the text when t is past the last token). */
+static void ferr_at(struct gnv_filter *f, int t, const char *fmt, ...)
 {
 	va_list ap;
 
 	/* the first error is the one to report */
 	if (!f->err || !f->errsz || f->err[0])
 		return;
+	if (f->errpos)
+		*f->errpos = t >= 0 && t < f->ntok ? f->tok[t].off : strlen(f->src);
 	va_start(ap, fmt);
 	gnv_verrf(f->err, f->errsz, 0, fmt, ap);
 	va_end(ap);
 }
+
+#define ferr(f, ...)	ferr_at((f), (f)->pos, __VA_ARGS__)
+
+static bool is_field_tok(const struct gnv_filter *f, int i);
 
 static bool is_op_char(char c)
 {
@@ -165,13 +198,13 @@ static bool is_not(const struct gnv_filter *f, int i)
 static bool is_genv_word(const struct gnv_filter *f, int i)
 {
 	static const char *const words[] = {
-		"vni", "opt", "critical", "oam", "inner", "malformed", "error", NULL,
+		"vni", "opt", "critical", "oam", "inner", "outer", "malformed", "error", NULL,
 	};
 
 	for (const char *const *w = words; *w; w++)
 		if (tok_is(f, i, *w))
 			return true;
-	return false;
+	return is_field_tok(f, i);
 }
 
 static int node_new(struct gnv_filter *f, enum fkind k, int t0)
@@ -201,29 +234,140 @@ static int node_new(struct gnv_filter *f, enum fkind k, int t0)
 
 static int parse_expr(struct gnv_filter *f, int depth);
 
-static int parse_num_tok(struct gnv_filter *f, const char *what, uint64_t max, uint32_t *out)
+/* Edit distance with transpositions of two short words (for "did you mean"). */
+static int distance(const char *x, const char *y)
+{
+	size_t nx = strlen(x), ny = strlen(y);
+	int d[33][33];
+
+	if (nx > 32 || ny > 32)
+		return 99;
+	for (size_t i = 0; i <= nx; i++)
+		d[i][0] = (int)i;
+	for (size_t j = 0; j <= ny; j++)
+		d[0][j] = (int)j;
+	for (size_t i = 1; i <= nx; i++)
+		for (size_t j = 1; j <= ny; j++) {
+			int best = d[i - 1][j - 1] + (x[i - 1] != y[j - 1]);
+
+			if (d[i - 1][j] + 1 < best)
+				best = d[i - 1][j] + 1;
+			if (d[i][j - 1] + 1 < best)
+				best = d[i][j - 1] + 1;
+			if (i > 1 && j > 1 && x[i - 1] == y[j - 2] && x[i - 2] == y[j - 1] &&
+			    d[i - 2][j - 2] + 1 < best)
+				best = d[i - 2][j - 2] + 1;
+			d[i][j] = best;
+		}
+	return d[nx][ny];
+}
+
+/* The closest of words to w, or NULL when none is close. */
+static const char *closest(const char *w, const char *const *words)
+{
+	const char *best = NULL;
+	int bd = strlen(w) > 4 ? 3 : 2;	/* closer than: 1 edit for short words, 2 else */
+
+	for (; *words; words++) {
+		int d = distance(w, *words);
+
+		if (d < bd) {
+			bd = d;
+			best = *words;
+		}
+	}
+	return best;
+}
+
+/* "'w' is not one of ...": names the word and suggests a close one. */
+static void ferr_word(struct gnv_filter *f, int t, const char *what,
+		      const char *const *words, const char *expect)
 {
 	char buf[64];
+	const char *w = tok_str(f, t, buf, sizeof(buf)), *near = t < f->ntok ? closest(w, words) : NULL;
+
+	if (near)
+		ferr_at(f, t, "%s must be followed by %s, not '%s' (did you mean '%s'?)",
+			what, expect, w, near);
+	else
+		ferr_at(f, t, "%s must be followed by %s, not '%s'", what, expect, w);
+}
+
+/* One number of a list, for messages naming the token. */
+static int list_num(struct gnv_filter *f, const char *what, const char *s, uint64_t max,
+		    uint32_t *out)
+{
 	uint64_t v;
-	int ret;
+	int ret = num_parse_u64(s, 0, max, &v);
+
+	if (ret == -ERANGE) {
+		ferr(f, "%s: '%s' is out of range (0-%llu)", what, s, (unsigned long long)max);
+		return -1;
+	}
+	if (ret) {
+		ferr(f, "%s: '%s' is not a number", what, s);
+		return -1;
+	}
+	*out = (uint32_t)v;
+	return 0;
+}
+
+/* N, N-M, and comma lists of them ("100-200", "5,7,10-12"). */
+static int parse_ranges(struct gnv_filter *f, const char *what, uint64_t max, struct fnode *n)
+{
+	char buf[128], *p, *next, *dash;
 
 	if (f->pos >= f->ntok) {
 		ferr(f, "'%s' needs a value", what);
 		return -1;
 	}
 	tok_str(f, f->pos, buf, sizeof(buf));
-	ret = num_parse_u64(buf, 0, max, &v);
-	if (ret == -ERANGE) {
-		ferr(f, "%s: '%s' is out of range (0-%llu)", what, buf, (unsigned long long)max);
-		return -1;
+	n->nr = 0;
+	for (p = buf; p; p = next) {
+		next = strchr(p, ',');
+		if (next)
+			*next++ = 0;
+		if (n->nr == MAX_RANGES) {
+			ferr(f, "%s: at most %d values or ranges", what, MAX_RANGES);
+			return -1;
+		}
+		dash = strchr(p, '-');
+		if (dash && dash != p)
+			*dash++ = 0;
+		else
+			dash = NULL;
+		if (list_num(f, what, p, max, &n->lo[n->nr]))
+			return -1;
+		n->hi[n->nr] = n->lo[n->nr];
+		if (dash) {
+			if (list_num(f, what, dash, max, &n->hi[n->nr]))
+				return -1;
+			if (n->hi[n->nr] < n->lo[n->nr]) {
+				ferr(f, "%s: range '%s-%s' ends before it starts", what, p, dash);
+				return -1;
+			}
+		}
+		n->nr++;
 	}
-	if (ret) {
-		ferr(f, "%s: '%s' is not a number", what, buf);
-		return -1;
-	}
-	*out = (uint32_t)v;
 	f->pos++;
 	return 0;
+}
+
+static bool in_ranges(const struct fnode *n, uint32_t v)
+{
+	for (unsigned int i = 0; i < n->nr; i++)
+		if (v >= n->lo[i] && v <= n->hi[i])
+			return true;
+	return false;
+}
+
+/* A registry name ("ovn", "gcp.vnid"), or NULL. */
+static const char *opt_name(const char *s, size_t len)
+{
+	for (const char *const *w = gnv_opt_names; *w; w++)
+		if (strlen(*w) == len && !strncmp(*w, s, len))
+			return *w;
+	return NULL;
 }
 
 static int parse_opt_arg(struct gnv_filter *f, struct fnode *n)
@@ -232,15 +376,25 @@ static int parse_opt_arg(struct gnv_filter *f, struct fnode *n)
 	uint64_t v;
 
 	if (f->pos >= f->ntok) {
-		ferr(f, "'opt' needs CLASS[:TYPE]");
+		ferr(f, "'opt' needs CLASS[:TYPE] or an option name");
 		return -1;
 	}
 	tok_str(f, f->pos, buf, sizeof(buf));
+	if ((n->oname = opt_name(buf, strlen(buf)))) {
+		n->kind = F_OPTNAME;
+		f->pos++;
+		return 0;
+	}
 	colon = strchr(buf, ':');
 	if (colon)
 		*colon = 0;
 	if (num_parse_u64(buf, 0, 0xffff, &v)) {
-		ferr(f, "opt: '%s' is not an option class (0-0xffff)", buf);
+		const char *near = closest(buf, gnv_opt_names);
+
+		if (near)
+			ferr(f, "opt: '%s' is not an option class or name (did you mean '%s'?)", buf, near);
+		else
+			ferr(f, "opt: '%s' is not an option class (0-0xffff) or name", buf);
 		return -1;
 	}
 	n->v = (uint32_t)v;
@@ -255,44 +409,294 @@ static int parse_opt_arg(struct gnv_filter *f, struct fnode *n)
 	return 0;
 }
 
+/* Is token i NAME.FIELD of a registered option? */
+static bool is_field_tok(const struct gnv_filter *f, int i)
+{
+	const char *s, *dot;
+	size_t len;
+
+	if (i < 0 || i >= f->ntok)
+		return false;
+	s = f->src + f->tok[i].off;
+	len = f->tok[i].len;
+	dot = memrchr(s, '.', len);
+	return dot && opt_name(s, (size_t)(dot - s)) != NULL;
+}
+
+static const char *const op_words[] = { "==", "!=", "<", "<=", ">", ">=", NULL };
+
+static int parse_field(struct gnv_filter *f, struct fnode *n)
+{
+	char buf[128], *dot;
+	int ret;
+
+	tok_str(f, f->pos, buf, sizeof(buf));
+	dot = strrchr(buf, '.');
+	n->oname = opt_name(buf, (size_t)(dot - buf));
+	if (!gnv_opt_has_field(n->oname, dot + 1) || strlen(dot + 1) >= sizeof(n->field)) {
+		ferr(f, "'%s': option '%s' has no field '%s' (see genv-options(7))", buf,
+		     n->oname, dot + 1);
+		return -1;
+	}
+	strcpy(n->field, dot + 1);
+	f->pos++;
+	n->op = 255;
+	for (int k = 0; op_words[k]; k++)
+		if (tok_is(f, f->pos, op_words[k]))
+			n->op = (uint8_t)k;
+	if (n->op == 255) {
+		char got[64];
+
+		ferr(f, "'%s' needs a comparison (== != < <= > >=), not '%s'", buf,
+		     tok_str(f, f->pos, got, sizeof(got)));
+		return -1;
+	}
+	f->pos++;
+	if (f->pos >= f->ntok) {
+		ferr(f, "'%s' needs a value", op_words[n->op]);
+		return -1;
+	}
+	tok_str(f, f->pos, buf, sizeof(buf));
+	if (!parse_mac(buf, n->mac)) {
+		n->is_mac = true;
+	} else {
+		int fam;
+
+		if (!parse_ip(buf, &fam, n->addr.a)) {
+			n->is_addr = true;
+			n->addr.family = (uint8_t)fam;
+		} else if ((ret = num_parse_u64(buf, 0, UINT64_MAX, &n->u))) {
+			/* an enum name ("premium") */
+			if (strlen(buf) >= 24 || !buf[0]) {
+				ferr(f, "'%s' is not a number, address or name", buf);
+				return -1;
+			}
+			n->text = strdup(buf);
+			if (!n->text) {
+				ferr(f, "out of memory");
+				return -1;
+			}
+		}
+	}
+	if ((n->is_mac || n->is_addr || n->text) && n->op != OP_EQ && n->op != OP_NE) {
+		ferr(f, "'%s' compares only with == or !=", buf);
+		return -1;
+	}
+	f->pos++;
+	return 0;
+}
+
+static const char *const inner_words[] = {
+	"host", "src", "dst", "net", "port", "tcp", "udp", "icmp", "icmp6", "ether", NULL,
+};
+static const char *const outer_words[] = {
+	"host", "src", "dst", "net", "port", "sport", "dport", NULL,
+};
+
+/* "host A" / "net CIDR" into n (kind F_NET); f->pos is at host/net. */
+static int parse_addr(struct gnv_filter *f, struct fnode *n, const char *what)
+{
+	bool net = tok_is(f, f->pos, "net");
+	char buf[128], *slash = NULL;
+	unsigned int max;
+	int fam;
+	uint32_t plen;
+
+	f->pos++;
+	tok_str(f, f->pos, buf, sizeof(buf));
+	if (net && (slash = strchr(buf, '/')))
+		*slash++ = 0;
+	if (f->pos >= f->ntok || parse_ip(buf, &fam, n->addr.a)) {
+		ferr(f, "%s %s: '%s' is not an IPv4 or IPv6 %s", what, net ? "net" : "host",
+		     buf, net ? "prefix" : "address");
+		return -1;
+	}
+	n->kind = F_NET;
+	n->addr.family = (uint8_t)fam;
+	max = fam == 6 ? 128 : 32;
+	n->plen = (uint8_t)max;
+	if (slash) {
+		if (list_num(f, "prefix length", slash, max, &plen))
+			return -1;
+		n->plen = (uint8_t)plen;
+	}
+	f->pos++;
+	return 0;
+}
+
+/* F_TCPFLAGS: "S", "SA", "S/SA" (set within mask), "syn,ack". */
+static int parse_tcpflags(struct gnv_filter *f, struct fnode *n)
+{
+	static const char letters[] = "FSRPAUEC";
+	static const char *const names[] = { "fin", "syn", "rst", "psh", "ack", "urg", "ece", "cwr", NULL };
+	char buf[64], *slash;
+	uint16_t *dst;
+
+	if (f->pos >= f->ntok) {
+		ferr(f, "'flags' needs TCP flags (e.g. S, SA, S/SA, syn,ack)");
+		return -1;
+	}
+	tok_str(f, f->pos, buf, sizeof(buf));
+	slash = strchr(buf, '/');
+	if (slash)
+		*slash++ = 0;
+	for (int part = 0; part < 2; part++) {
+		char *p = part ? slash : buf, *next;
+
+		if (!p)
+			break;
+		dst = part ? &n->mask : &n->set;
+		if (!*p)
+			goto bad;
+		for (; p; p = next) {
+			next = strchr(p, ',');
+			if (next)
+				*next++ = 0;
+			int k;
+
+			for (k = 0; names[k] && strcmp(names[k], p); k++)
+				;
+			if (names[k]) {
+				*dst |= (uint16_t)(1u << k);
+				continue;
+			}
+			for (char *c = p; *c; c++) {
+				const char *l = strchr(letters, *c);
+
+				if (!l)
+					goto bad;
+				*dst |= (uint16_t)(1u << (l - letters));
+			}
+			if (!*p)
+				goto bad;
+		}
+	}
+	if (!slash)
+		n->mask = n->set;
+	else if (n->set & ~n->mask) {
+		ferr(f, "flags: '%s' sets flags outside the mask", tok_str(f, f->pos, buf, sizeof(buf)));
+		return -1;
+	}
+	f->pos++;
+	return 0;
+bad:
+	ferr(f, "flags: '%s' is not TCP flags (letters FSRPAUEC or names fin,syn,rst,psh,ack,urg,ece,cwr)",
+	     tok_str(f, f->pos, buf, sizeof(buf)));
+	return -1;
+}
+
+/* After 'inner' or 'outer': [src|dst] host|net|port, proto, ether, flags. */
+static int parse_layer(struct gnv_filter *f, struct fnode *n, bool outer)
+{
+	const char *what = outer ? "outer" : "inner";
+	char buf[64];
+
+	n->outer = outer;
+	if (outer && (tok_is(f, f->pos, "sport") || tok_is(f, f->pos, "dport"))) {
+		n->dir = tok_is(f, f->pos, "sport") ? DIR_SRC : DIR_DST;
+		n->kind = F_PORT;
+		f->pos++;
+		return parse_ranges(f, n->dir == DIR_SRC ? "outer sport" : "outer dport", 0xffff, n);
+	}
+	if (!outer && tok_is(f, f->pos, "ether")) {
+		f->pos++;
+		n->kind = F_ETHER;
+		if (tok_is(f, f->pos, "src") || tok_is(f, f->pos, "dst")) {
+			n->dir = tok_is(f, f->pos, "src") ? DIR_SRC : DIR_DST;
+			f->pos++;
+		}
+		if (tok_is(f, f->pos, "host"))
+			f->pos++;
+		tok_str(f, f->pos, buf, sizeof(buf));
+		if (f->pos >= f->ntok || parse_mac(buf, n->mac)) {
+			ferr(f, "inner ether: '%s' is not a MAC address", buf);
+			return -1;
+		}
+		f->pos++;
+		return 0;
+	}
+	if (!outer) {
+		static const struct { const char *w; uint8_t proto; } protos[] = {
+			{ "tcp", 6 }, { "udp", 17 }, { "icmp", 1 }, { "icmp6", 58 },
+		};
+
+		for (size_t k = 0; k < sizeof(protos) / sizeof(protos[0]); k++) {
+			if (!tok_is(f, f->pos, protos[k].w))
+				continue;
+			f->pos++;
+			n->v = protos[k].proto;
+			n->kind = F_PROTO;
+			if (n->v == 6 && tok_is(f, f->pos, "flags")) {
+				f->pos++;
+				n->kind = F_TCPFLAGS;
+				return parse_tcpflags(f, n);
+			}
+			return 0;
+		}
+	}
+	if (tok_is(f, f->pos, "src") || tok_is(f, f->pos, "dst")) {
+		n->dir = tok_is(f, f->pos, "src") ? DIR_SRC : DIR_DST;
+		f->pos++;
+		if (!tok_is(f, f->pos, "host") && !tok_is(f, f->pos, "net") &&
+		    !tok_is(f, f->pos, "port")) {
+			static const char *const dir_words[] = { "host", "net", "port", NULL };
+
+			ferr_word(f, f->pos, n->dir == DIR_SRC ? "'src'" : "'dst'", dir_words,
+				  "'host', 'net' or 'port'");
+			return -1;
+		}
+	}
+	if (tok_is(f, f->pos, "host") || tok_is(f, f->pos, "net"))
+		return parse_addr(f, n, what);
+	if (tok_is(f, f->pos, "port")) {
+		n->kind = F_PORT;
+		f->pos++;
+		return parse_ranges(f, outer ? "outer port" : "inner port", 0xffff, n);
+	}
+	ferr_word(f, f->pos, outer ? "'outer'" : "'inner'", outer ? outer_words : inner_words,
+		  outer ? "host, net, port, sport or dport" :
+			  "host, net, port, tcp, udp, icmp, icmp6 or ether");
+	return -1;
+}
+
 static int parse_genv(struct gnv_filter *f)
 {
 	int t0 = f->pos, i;
 	struct fnode *n;
 	char buf[128];
+	enum fkind k = F_HOST;
 
 	if (tok_is(f, t0, "vni"))
-		i = node_new(f, F_VNI, t0);
+		k = F_VNI;
 	else if (tok_is(f, t0, "opt"))
-		i = node_new(f, F_OPT, t0);
+		k = F_OPT;
 	else if (tok_is(f, t0, "critical"))
-		i = node_new(f, F_CRIT, t0);
+		k = F_CRIT;
 	else if (tok_is(f, t0, "oam"))
-		i = node_new(f, F_OAM, t0);
+		k = F_OAM;
 	else if (tok_is(f, t0, "malformed"))
-		i = node_new(f, F_MALFORMED, t0);
+		k = F_MALFORMED;
 	else if (tok_is(f, t0, "error"))
-		i = node_new(f, F_ERROR, t0);
-	else if (tok_is(f, t0 + 1, "host"))
-		i = node_new(f, F_HOST, t0);
-	else if (tok_is(f, t0 + 1, "port"))
-		i = node_new(f, F_PORT, t0);
-	else {
-		ferr(f, "'inner' must be followed by 'host' or 'port', not '%s'",
-		     tok_str(f, t0 + 1, buf, sizeof(buf)));
-		return -1;
-	}
+		k = F_ERROR;
+	else if (is_field_tok(f, t0))
+		k = F_FIELD;
+	i = node_new(f, k, t0);
 	if (i < 0)
 		return -1;
-	f->pos++;
 	n = &f->n[i];
+	if (k != F_FIELD)
+		f->pos++;
 	switch (n->kind) {
 	case F_VNI:
-		if (parse_num_tok(f, "vni", 0xffffff, &n->v))
+		if (parse_ranges(f, "vni", 0xffffff, n))
 			return -1;
 		break;
 	case F_OPT:
 		if (parse_opt_arg(f, n))
+			return -1;
+		break;
+	case F_FIELD:
+		if (parse_field(f, n))
 			return -1;
 		break;
 	case F_ERROR: {
@@ -311,23 +715,8 @@ static int parse_genv(struct gnv_filter *f)
 		f->pos++;
 		break;
 	}
-	case F_HOST: {
-		int fam;
-
-		f->pos++;
-		if (f->pos >= f->ntok ||
-		    parse_ip(tok_str(f, f->pos, buf, sizeof(buf)), &fam, n->addr.a)) {
-			ferr(f, "inner host: '%s' is not an IPv4 or IPv6 address",
-			     tok_str(f, f->pos, buf, sizeof(buf)));
-			return -1;
-		}
-		n->addr.family = (uint8_t)fam;
-		f->pos++;
-		break;
-	}
-	case F_PORT:
-		f->pos++;
-		if (parse_num_tok(f, "inner port", 0xffff, &n->v))
+	case F_HOST:	/* inner or outer */
+		if (parse_layer(f, n, tok_is(f, t0, "outer")))
 			return -1;
 		break;
 	default:
@@ -412,19 +801,19 @@ static int parse_unary(struct gnv_filter *f, int depth)
 	return parse_pcap_run(f);
 }
 
-static int parse_expr(struct gnv_filter *f, int depth)
+/* not > and > or, as in C and Wireshark; each level groups left to right. */
+static int parse_binary(struct gnv_filter *f, int depth, bool is_or_level)
 {
-	int t0 = f->pos, l = parse_unary(f, depth);
+	int t0 = f->pos, l = is_or_level ? parse_binary(f, depth, false) : parse_unary(f, depth);
 
-	while (l >= 0 && (is_and(f, f->pos) || is_or(f, f->pos))) {
-		enum fkind k = is_and(f, f->pos) ? F_AND : F_OR;
+	while (l >= 0 && (is_or_level ? is_or(f, f->pos) : is_and(f, f->pos))) {
 		int r, i;
 
 		f->pos++;
-		r = parse_unary(f, depth);
+		r = is_or_level ? parse_binary(f, depth, false) : parse_unary(f, depth);
 		if (r < 0)
 			return -1;
-		i = node_new(f, k, t0);
+		i = node_new(f, is_or_level ? F_OR : F_AND, t0);
 		if (i < 0)
 			return -1;
 		f->n[i].a = l;
@@ -433,6 +822,11 @@ static int parse_expr(struct gnv_filter *f, int depth)
 		l = i;
 	}
 	return l;
+}
+
+static int parse_expr(struct gnv_filter *f, int depth)
+{
+	return parse_binary(f, depth, true);
 }
 
 static bool is_genv_kind(enum fkind k)
@@ -455,6 +849,7 @@ static int fold(struct gnv_filter *f, int i, bool *genv)
 
 	if (n->kind == F_PCAP) {
 		*genv = false;
+		n->was = F_PCAP;
 		n->text = span_text(f, n->t0, n->t1);
 		return n->text ? 0 : -ENOMEM;
 	}
@@ -469,15 +864,33 @@ static int fold(struct gnv_filter *f, int i, bool *genv)
 	n = &f->n[i];
 	*genv = ga || gb;
 	if (!*genv) {
-		free(f->n[n->a].text);
-		f->n[n->a].text = NULL;
-		if (n->b >= 0) {
-			free(f->n[n->b].text);
-			f->n[n->b].text = NULL;
+		/*
+		 * Written out again with the parentheses libpcap needs to group
+		 * it as genv did: libpcap gives 'and' and 'or' one precedence.
+		 */
+		struct fnode *a = &f->n[n->a], *b = n->b >= 0 ? &f->n[n->b] : NULL;
+		bool wa = n->kind == F_NOT ? a->was != F_PCAP && a->was != F_NOT :
+			  n->kind == F_AND && a->was == F_OR;
+		bool wb = b && b->was != F_PCAP && b->was != F_NOT;
+		int r;
+
+		if (n->kind == F_NOT)
+			r = asprintf(&n->text, "not %s%s%s", wa ? "(" : "", a->text, wa ? ")" : "");
+		else
+			r = asprintf(&n->text, "%s%s%s %s %s%s%s", wa ? "(" : "", a->text,
+				     wa ? ")" : "", n->kind == F_AND ? "and" : "or",
+				     wb ? "(" : "", b->text, wb ? ")" : "");
+		if (r < 0)
+			n->text = NULL;
+		free(a->text);
+		a->text = NULL;
+		if (b) {
+			free(b->text);
+			b->text = NULL;
 		}
+		n->was = n->kind;
 		n->kind = F_PCAP;
 		n->a = n->b = -1;
-		n->text = span_text(f, n->t0, n->t1);
 		return n->text ? 0 : -ENOMEM;
 	}
 	return 0;
@@ -530,6 +943,12 @@ static char *capture_of(const struct gnv_filter *f, int i)
 int gnv_filter_parse(const char *text, struct gnv_filter **out,
 		     char *err, size_t errsz)
 {
+	return gnv_filter_parse_at(text, out, err, errsz, NULL);
+}
+
+int gnv_filter_parse_at(const char *text, struct gnv_filter **out,
+			char *err, size_t errsz, size_t *errpos)
+{
 	struct gnv_filter *f = calloc(1, sizeof(*f));
 	bool genv;
 	int ret = -EINVAL;
@@ -543,6 +962,9 @@ int gnv_filter_parse(const char *text, struct gnv_filter **out,
 	}
 	f->err = err;
 	f->errsz = errsz;
+	f->errpos = errpos;
+	if (errpos)
+		*errpos = 0;
 	f->root = -1;
 	if (tokenize(f)) {
 		ferr(f, "out of memory");
@@ -579,6 +1001,54 @@ fail:
 	return ret;
 }
 
+/* libpcap's message, and "did you mean" when a word is close to a genv keyword. */
+static int pcap_error(const char *text, const char *msg, char *err, size_t errsz)
+{
+	static const char *const words[] = {
+		"vni", "opt", "critical", "oam", "inner", "outer", "malformed", "error", NULL,
+	};
+	char w[33];
+	const char *near = NULL;
+
+	for (const char *p = text; *p && !near;) {
+		size_t len = strcspn(p, " \t()!");
+
+		if (len && len < sizeof(w)) {
+			memcpy(w, p, len);
+			w[len] = 0;
+			near = closest(w, words);
+			if (near && !strcmp(near, w))
+				near = NULL;
+		}
+		p += len;
+		p += strspn(p, " \t()!");
+	}
+	if (near)
+		return gnv_errf(err, errsz, -EINVAL, "'%s': %s (did you mean '%s'?)", text, msg, near);
+	return gnv_errf(err, errsz, -EINVAL, "'%s': %s", text, msg);
+}
+
+size_t gnv_filter_caret(const char *text, size_t pos, char *buf, size_t n)
+{
+	size_t len = strlen(text), k = 0;
+
+	if (!n)
+		return 0;
+	if (pos > len)
+		pos = len;
+	/* "  TEXT" (control bytes as spaces), then "  " and the caret under pos */
+	for (size_t i = 0; i < 2 && k + 1 < n; i++)
+		buf[k++] = ' ';
+	for (size_t i = 0; i < len && k + 1 < n; i++)
+		buf[k++] = (unsigned char)text[i] < 0x20 ? ' ' : text[i];
+	for (size_t i = 0; i < pos + 3 && k + 1 < n; i++)
+		buf[k++] = i == 0 ? '\n' : ' ';
+	if (k + 1 < n)
+		buf[k++] = '^';
+	buf[k] = 0;
+	return k;
+}
+
 int gnv_filter_compile(struct gnv_filter *f, int dlt, int snaplen,
 		       char *err, size_t errsz)
 {
@@ -600,13 +1070,105 @@ int gnv_filter_compile(struct gnv_filter *f, int dlt, int snaplen,
 			n->compiled = false;
 		}
 		if (pcap_compile(p, &n->prog, n->text, 1, PCAP_NETMASK_UNKNOWN) < 0) {
-			ret = gnv_errf(err, errsz, -EINVAL, "'%s': %s", n->text, pcap_geterr(p));
+			ret = pcap_error(n->text, pcap_geterr(p), err, errsz);
 			break;
 		}
 		n->compiled = true;
 	}
 	pcap_close(p);
 	return ret;
+}
+
+static bool prefix_eq(const uint8_t *x, const uint8_t *y, unsigned int plen)
+{
+	unsigned int bytes = plen / 8, bits = plen % 8;
+
+	if (memcmp(x, y, bytes))
+		return false;
+	return !bits || !((x[bytes] ^ y[bytes]) & (0xff00 >> bits));
+}
+
+static bool net_match(const struct fnode *n, const struct gnv_layers *l)
+{
+	const struct gnv_ip *ip = &l->ip;
+
+	if (ip->version) {
+		if (ip->src.family != n->addr.family)
+			return false;
+		return (n->dir != DIR_DST && prefix_eq(ip->src.a, n->addr.a, n->plen)) ||
+		       (n->dir != DIR_SRC && prefix_eq(ip->dst.a, n->addr.a, n->plen));
+	}
+	if (l->arp.present && n->addr.family == 4)
+		return (n->dir != DIR_DST && prefix_eq(l->arp.spa, n->addr.a, n->plen)) ||
+		       (n->dir != DIR_SRC && prefix_eq(l->arp.tpa, n->addr.a, n->plen));
+	return false;
+}
+
+static bool cmp_u64(uint8_t op, uint64_t x, uint64_t y)
+{
+	switch (op) {
+	case OP_EQ: return x == y;
+	case OP_NE: return x != y;
+	case OP_LT: return x < y;
+	case OP_LE: return x <= y;
+	case OP_GT: return x > y;
+	default: return x >= y;
+	}
+}
+
+static bool field_match(const struct fnode *n, const struct gnv_field *x)
+{
+	bool eq;
+
+	switch (x->kind) {
+	case GNV_F_UINT:
+	case GNV_F_BOOL:
+		return !n->is_addr && !n->is_mac && !n->text && cmp_u64(n->op, x->u, n->u);
+	case GNV_F_ENUM:
+		if (n->text)
+			eq = x->s && !strcmp(x->s, n->text);
+		else if (!n->is_addr && !n->is_mac)
+			return cmp_u64(n->op, x->u, n->u);
+		else
+			return false;
+		break;
+	case GNV_F_IP4:
+		if (!n->is_addr || n->addr.family != 4)
+			return false;
+		eq = !memcmp(x->b, n->addr.a, 4);
+		break;
+	case GNV_F_IP6:
+		if (!n->is_addr || n->addr.family != 6)
+			return false;
+		eq = !memcmp(x->b, n->addr.a, 16);
+		break;
+	case GNV_F_MAC:
+		if (!n->is_mac)
+			return false;
+		eq = !memcmp(x->b, n->mac, 6);
+		break;
+	default:
+		return false;
+	}
+	return n->op == OP_EQ ? eq : !eq;
+}
+
+/* Any option named n->oname (whose field n->field compares true). */
+static bool opt_match(const struct fnode *n, const struct gnv_pkt *pk)
+{
+	struct gnv_optinfo info;
+
+	for (unsigned int k = 0; k < pk->gnv.nopt && k < GNV_MAX_OPTS; k++) {
+		if (!gnv_opt_info(pk, &pk->gnv.opt[k], &info) || !info.name ||
+		    strcmp(info.name, n->oname))
+			continue;
+		if (n->kind == F_OPTNAME)
+			return true;
+		for (unsigned int j = 0; j < info.nfield; j++)
+			if (!strcmp(info.f[j].key, n->field) && field_match(n, &info.f[j]))
+				return true;
+	}
+	return false;
 }
 
 static bool match(const struct gnv_filter *f, int i, const struct gnv_pkt *pk,
@@ -626,7 +1188,7 @@ static bool match(const struct gnv_filter *f, int i, const struct gnv_pkt *pk,
 		return n->compiled && h && data &&
 		       pcap_offline_filter(&n->prog, h, data) != 0;
 	case F_VNI:
-		return pk->is_geneve && pk->gnv.vni == n->v;
+		return pk->is_geneve && in_ranges(n, pk->gnv.vni);
 	case F_OPT:
 		if (!pk->is_geneve)
 			return false;
@@ -639,18 +1201,32 @@ static bool match(const struct gnv_filter *f, int i, const struct gnv_pkt *pk,
 		return pk->is_geneve && (pk->gnv.crit || pk->gnv.any_critical);
 	case F_OAM:
 		return pk->is_geneve && pk->gnv.oam;
-	case F_HOST:
-		if (!pk->is_geneve)
+	case F_NET:
+		return (n->outer || pk->is_geneve) && net_match(n, n->outer ? &pk->outer : in);
+	case F_PORT: {
+		const struct gnv_l4 *l4 = n->outer ? &pk->outer.l4 : &in->l4;
+
+		if (!n->outer && !pk->is_geneve)
 			return false;
-		if (in->ip.version)
-			return gnv_addr_eq(&in->ip.src, &n->addr) || gnv_addr_eq(&in->ip.dst, &n->addr);
-		if (in->arp.present && n->addr.family == 4)
-			return !memcmp(in->arp.spa, n->addr.a, 4) ||
-			       !memcmp(in->arp.tpa, n->addr.a, 4);
+		if (l4->proto != 6 && l4->proto != 17)
+			return false;
+		return (n->dir != DIR_DST && in_ranges(n, l4->sport)) ||
+		       (n->dir != DIR_SRC && in_ranges(n, l4->dport));
+	}
+	case F_PROTO:
+		return pk->is_geneve && in->ip.version && in->l4.proto == n->v;
+	case F_TCPFLAGS:
+		return pk->is_geneve && in->ip.version && in->l4.proto == 6 &&
+		       (in->l4.flags & n->mask) == n->set;
+	case F_ETHER:
+		return pk->is_geneve && in->eth.present &&
+		       ((n->dir != DIR_DST && !memcmp(in->eth.src, n->mac, 6)) ||
+			(n->dir != DIR_SRC && !memcmp(in->eth.dst, n->mac, 6)));
+	case F_OPTNAME:
+	case F_FIELD:
+		return pk->is_geneve && opt_match(n, pk);
+	case F_HOST:	/* only while parsing */
 		return false;
-	case F_PORT:
-		return pk->is_geneve && (in->l4.proto == 6 || in->l4.proto == 17) &&
-		       (in->l4.sport == n->v || in->l4.dport == n->v);
 	case F_MALFORMED:
 		return pk->status != GNV_OK;
 	case F_ERROR:

@@ -206,6 +206,18 @@ const char *const gnv_opt_names[] = {
 	"mizar.pod", "mizar.ns", NULL
 };
 
+bool gnv_opt_has_field(const char *name, const char *key)
+{
+	for (size_t i = 0; name && i < NLAYOUTS; i++) {
+		if (strcmp(layouts[i].name, name))
+			continue;
+		for (const struct fdesc *f = layouts[i].f; f->key; f++)
+			if (!strcmp(f->key, key))
+				return true;
+	}
+	return false;
+}
+
 /*
  * The decoder asks this for every option of every frame, so it does not
  * scan the whole table: the layouts are grouped by class (the fixed ones,

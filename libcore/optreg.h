@@ -82,6 +82,9 @@ int gnv_opt_encode(const char *spec, uint16_t genv_class, uint16_t *cls,
 		   uint8_t *type, uint8_t *data, size_t *size,
 		   char *err, size_t errsz);
 
+/* Does the option named name ("ovn") have a field key ("out")?  For filters. */
+bool gnv_opt_has_field(const char *name, const char *key);
+
 /* Names accepted by gnv_opt_encode, for completion and help. */
 extern const char *const gnv_opt_names[];
 
