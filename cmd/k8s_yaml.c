@@ -627,7 +627,7 @@ static int metadata(struct kx *x, yaml_node_t *doc, yaml_node_t *m, bool is_ns, 
 		}
 	if (!r) {
 		yaml_node_t *a = NULL;
-		uint64_t vni;
+		uint64_t vni = 0;
 
 		for (yaml_node_pair_t *p = v[2] ? v[2]->data.mapping.pairs.start : NULL;
 		     p && p < v[2]->data.mapping.pairs.top; p++) {
