@@ -264,6 +264,7 @@ static bool offer_live_value(struct comp *c, const struct cmd *k, const struct o
 		return false;
 	c->pfx = pfx;
 	if ((!strcmp(k->name, "trace") && !strcmp(n, "vpc")) ||
+	    (!strcmp(k->name, "route") && !strcmp(n, "vpc")) ||	/* route apply --vpc */
 	    (!strcmp(k->name, "top") && !strcmp(n, "vni"))) {
 		offer_vpcs(c);
 		return true;

@@ -6,6 +6,8 @@
  *   genv route add|del|set|show WORDS...     one command over the socket
  *   genv route batch FILE                    every line of FILE, FILE:LINE on error
  *   genv route save FILE                     the running config, written atomically
+ *   genv route apply -f FILE.yaml... [--vpc VNI] [--dry-run]
+ *                                            Kubernetes NetworkPolicy YAML (route_apply.c)
  *
  * The words after the subcommand are the router's command language (see
  * genv.conf(5)); this file only joins them into one line and sends it.
@@ -20,37 +22,59 @@
 #include <string.h>
 #include "commands.h"
 #include "ctl_client.h"
+#include "route_apply.h"
+#include "../libcore/num.h"
 #include "../libcore/sbuf.h"
 #include "../router/ctl.h"
 #include "../router/router.h"
 #include "../router/state.h"
 #include "../trace/ext.h"
 
-enum { ROUTE_OPT_FILE = 1, ROUTE_OPT_STATE, ROUTE_OPT_SOCKET };
+enum { ROUTE_OPT_FILE = 1, ROUTE_OPT_STATE, ROUTE_OPT_SOCKET, ROUTE_OPT_VPC, ROUTE_OPT_DRY_RUN };
 
 const struct opt route_opts[] = {
 	{ ROUTE_OPT_FILE, 'f', "file", OPT_FILE, "FILE",
-	  "run: commands to load at start (a genv.conf(5) file)", NULL },
+	  "run: commands to load at start (a genv.conf(5) file); apply: a YAML file, '-' for stdin (repeatable)", NULL },
 	{ ROUTE_OPT_STATE, 0, "state", OPT_FILE, "FILE",
 	  "run: restore the config from FILE and keep FILE current", NULL },
 	{ ROUTE_OPT_SOCKET, 'S', "socket", OPT_FILE, "PATH",
 	  "control socket (default $GENV_SOCKET or " RT_CTL_DEFAULT_PATH ")", NULL },
+	{ ROUTE_OPT_VPC, 0, "vpc", OPT_INT, "VNI",
+	  "apply: the VPC of documents without the genv.io/vpc annotation", NULL },
+	{ ROUTE_OPT_DRY_RUN, 0, "dry-run", OPT_FLAG, NULL,
+	  "apply: print the router commands, send nothing", NULL },
 	{ 0 }
 };
 
 struct route_args {
 	const char *file, *state, *socket;
+	const char *files[ROUTE_APPLY_FILES_MAX];
+	size_t nfiles;
+	int64_t vpc;		/* -1: none given */
+	bool dry_run;
 };
 
 static int route_opt(struct genv_ctx *g, void *st, int id, const char *arg)
 {
 	struct route_args *a = st;
 
-	(void)g;
+	uint64_t v;
+
 	switch (id) {
-	case ROUTE_OPT_FILE: a->file = arg; break;
+	case ROUTE_OPT_FILE:
+		if (a->nfiles == ROUTE_APPLY_FILES_MAX)
+			return gusage(g, "more than %d --file options", ROUTE_APPLY_FILES_MAX);
+		a->files[a->nfiles++] = arg;
+		a->file = a->files[0];
+		break;
 	case ROUTE_OPT_STATE: a->state = arg; break;
 	case ROUTE_OPT_SOCKET: a->socket = arg; break;
+	case ROUTE_OPT_VPC:
+		if (num_parse_u64(arg, 0, RT_VNI_MAX, &v))
+			return gusage(g, "--vpc '%s': expected a VNI, 0..%u", arg, RT_VNI_MAX);
+		a->vpc = (int64_t)v;
+		break;
+	case ROUTE_OPT_DRY_RUN: a->dry_run = true; break;
 	}
 	return 0;
 }
@@ -267,7 +291,7 @@ static int route_run(struct genv_ctx *g, const struct route_args *a)
 int cmd_route(struct genv_ctx *g, int argc, char **argv)
 {
 	const struct cmd *self = cmd_find("route");
-	struct route_args a = { 0 };
+	struct route_args a = { .vpc = -1 };
 	const char *sub;
 	int np, ret;
 
@@ -275,12 +299,25 @@ int cmd_route(struct genv_ctx *g, int argc, char **argv)
 	if (ret)
 		return ret < 0 ? EXIT_OK : ret;
 	if (np < 1)
-		return gusage(g, "missing subcommand: run, add, del, set, show, save or batch");
+		return gusage(g, "missing subcommand: run, add, del, set, show, save, batch or apply");
 	sub = argv[1];
 	if (!a.socket)
 		a.socket = g->socket;	/* the REPL's 'set router' */
+	if (!strcmp(sub, "apply")) {
+		if (np != 1)
+			return gusage(g, "apply: unexpected argument '%s' (files come with -f)", argv[2]);
+		if (!a.nfiles)
+			return gusage(g, "apply: missing -f FILE");
+		if (a.state)
+			return gusage(g, "--state applies to 'run' only");
+		return route_apply(g, a.socket, a.files, a.nfiles, a.vpc, a.dry_run);
+	}
+	if ((a.vpc >= 0 || a.dry_run) && strcmp(sub, "apply"))
+		return gusage(g, "--vpc and --dry-run apply to 'apply' only");
 	if ((a.file || a.state) && strcmp(sub, "run"))
-		return gusage(g, "--file and --state apply to 'run' only");
+		return gusage(g, "--file applies to 'run' and 'apply', --state to 'run' only");
+	if (a.nfiles > 1)
+		return gusage(g, "run: one --file");
 	if (!strcmp(sub, "run")) {
 		if (np != 1)
 			return gusage(g, "run: unexpected argument '%s'", argv[2]);
@@ -298,5 +335,5 @@ int cmd_route(struct genv_ctx *g, int argc, char **argv)
 			return gusage(g, "%s: expected one FILE", sub);
 		return sub[0] == 'b' ? route_batch(g, a.socket, argv[2]) : route_save(g, a.socket, argv[2]);
 	}
-	return gusage(g, "unknown subcommand '%s': expected run, add, del, set, show, save or batch", sub);
+	return gusage(g, "unknown subcommand '%s': expected run, add, del, set, show, save, batch or apply", sub);
 }

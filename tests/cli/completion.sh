@@ -279,6 +279,9 @@ m=$(missing "$(printf '%s\n' vpc net ep port)" "$out")
 [ -z "$m" ] && ! has host "$out" && ok "__complete route add '': the objects, not host" ||
 	fail "__complete route add '': the objects, not host" "got: ${out//$'\n'/ }"
 has host "$(genv __complete route set '')" && ok "__complete route set '': host too" || fail "__complete route set '': host too"
+check_eq "__complete route apply -f '': files" ":file" "$(genv __complete route apply -f '')"
+has apply "$(genv __complete route '')" && ok "__complete route '': apply" || fail "__complete route '': apply"
+check_eq "__complete route apply --d: --dry-run" "--dry-run" "$(genv __complete route apply --d)"
 # no router: no candidates, no error, at once
 start=$(date +%s%N)
 out=$(GENV_SOCKET=$tmp/none.sock genv __complete route del vpc '' 2>&1); rc=$?
@@ -329,6 +332,7 @@ if [ "$(id -u)" = 0 ] && command -v unshare >/dev/null && [ -c /dev/net/tun ]; t
 	live route add ep 100 10.0.1.9 mac 02:00:00:00:01:09 port '' "cpt0"
 	live route show port '' ""
 	live trace --vpc '' "100 200"
+	live route apply --vpc '' "100 200"
 	live top --vni= "--vni=100 --vni=200"
 	live trace packet --in '' "underlay cpt0"
 	check_eq "live: -S PATH on the line" "100 200" \
