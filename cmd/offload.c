@@ -16,6 +16,7 @@
  * libcore's emitter for the text and JSON output, and cmd/cli.h.
  */
 #include <errno.h>
+#include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -1307,6 +1308,64 @@ static int sfeatures(int fd, const char *ifname, const struct set_req *req, size
 	return ret;
 }
 
+/* ethtool -K's short names: each stands for the kernel features matching its pattern. */
+static const struct {
+	const char *alias, *pattern;
+} set_alias[] = {
+	{ "rx", "rx-checksum" }, { "tx", "tx-checksum-*" }, { "sg", "tx-scatter-gather*" },
+	{ "tso", "tx-tcp*-segmentation" }, { "ufo", "tx-udp-fragmentation" },
+	{ "gso", "tx-generic-segmentation" }, { "gro", "rx-gro" }, { "lro", "rx-lro" },
+	{ "rxvlan", "rx-vlan-hw-parse" }, { "txvlan", "tx-vlan-hw-insert" },
+	{ "ntuple", "rx-ntuple-filter" }, { "rxhash", "rx-hashing" },
+};
+
+static const char *alias_pattern(const char *name)
+{
+	for (size_t i = 0; i < sizeof(set_alias) / sizeof(set_alias[0]); i++)
+		if (!strcmp(set_alias[i].alias, name))
+			return set_alias[i].pattern;
+	return NULL;
+}
+
+/*
+ * The requests with aliases replaced by the available features they stand
+ * for (a feature asked for twice, by its name and through an alias, is a
+ * usage error); *out_n 0 and the offending word in *bad on error.
+ */
+static struct set_req *expand_aliases(const struct set_req *req, size_t n, const struct off_feature *feat,
+				      size_t nfeat, size_t *out_n, const char **bad)
+{
+	struct set_req *x = calloc(n + nfeat, sizeof(*x));
+	size_t m = 0;
+
+	*out_n = 0;
+	*bad = NULL;
+	if (!x)
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		const char *pat = feat_find(feat, nfeat, req[i].name) ? NULL : alias_pattern(req[i].name);
+		size_t first = m;
+
+		for (size_t k = 0; pat && k < nfeat; k++)
+			if (feat[k].available && !fnmatch(pat, feat[k].name, 0))
+				x[m++] = (struct set_req){ feat[k].name, feat[k].bit, req[i].on };
+		if (!pat)
+			x[m++] = req[i];
+		if (m == first) {
+			*bad = req[i].name;	/* an alias with nothing available behind it */
+			return x;
+		}
+		for (size_t a = first; a < m; a++)
+			for (size_t b = 0; b < first; b++)
+				if (!strcmp(x[a].name, x[b].name)) {
+					*bad = req[i].name;
+					return x;
+				}
+	}
+	*out_n = m;
+	return x;
+}
+
 static const char *set_result(const struct off_feature *before, const struct off_feature *after, bool on)
 {
 	if (after->active == on)
@@ -1335,7 +1394,9 @@ static int set_features(struct genv_ctx *g, struct off_ctx *c, const char *ifnam
 	struct off_feature *before = NULL, *after = NULL;
 	size_t nbefore = 0, nafter = 0, n = (size_t)nargs / 2;
 	uint32_t bits = 0, bits_after;
-	struct set_req *req = calloc(n, sizeof(*req));
+	struct set_req *req = calloc(n, sizeof(*req)), *xreq = NULL;
+	const char *bad;
+	size_t xn;
 	struct sbuf sb = SBUF_INIT;
 	struct off_dev info;
 	struct gnv_emit e;
@@ -1371,6 +1432,21 @@ static int set_features(struct genv_ctx *g, struct off_ctx *c, const char *ifnam
 		ret = off_fail(g, EXIT_FAIL, "cannot read the features of '%s': %s", ifname, err_text(ret));
 		goto out;
 	}
+	xreq = expand_aliases(req, n, before, nbefore, &xn, &bad);
+	if (!xreq) {
+		ret = off_fail(g, EXIT_FAIL, "out of memory");
+		goto out;
+	}
+	if (bad) {
+		ret = off_fail(g, EXIT_USAGE, alias_pattern(bad) && !feat_find(before, nbefore, bad) ?
+			       "'%s' stands for no available feature of '%s', or for one given twice" :
+			       "%s: given twice (by its name and through an alias) for '%s'", bad, ifname);
+		goto out;
+	}
+	free(req);
+	req = xreq;
+	xreq = NULL;
+	n = xn;
 	for (size_t i = 0; i < n; i++) {
 		const struct off_feature *f = feat_find(before, nbefore, req[i].name);
 
@@ -1462,6 +1538,7 @@ static int set_features(struct genv_ctx *g, struct off_ctx *c, const char *ifnam
 		ret = EXIT_FAIL;
 out:
 	free(req);
+	free(xreq);
 	free(before);
 	free(after);
 	sbuf_free(&sb);

@@ -321,6 +321,26 @@ assert s["active"] == (sys.argv[2] == "on") and s["result"] == "changed", s
 	fi
 done
 
+# ethtool -K's short names: genv's `set ALIAS off|on` leaves ethtool -k where
+# `ethtool -K v0 ALIAS off|on` leaves it, from the same starting state.
+nsx ethtool -k v0 >"$TMP/k.orig"
+for alias in gro gso tso sg tx rx rxvlan txvlan; do
+	for val in off on; do
+		out=$(nsx "$GENV" offload v0 set "$alias" "$val" 2>&1); rc=$?
+		nsx ethtool -k v0 >"$TMP/k.genv"
+		nsx ethtool -K v0 "$alias" "$val" >/dev/null 2>&1
+		nsx ethtool -k v0 >"$TMP/k.eth"
+		if [ "$rc" -le 1 ] && cmp -s "$TMP/k.genv" "$TMP/k.eth"; then
+			ok "v0: set $alias $val does what ethtool -K $alias $val does"
+		else
+			fail "v0: set $alias $val does what ethtool -K $alias $val does" \
+				"rc=$rc $(diff "$TMP/k.genv" "$TMP/k.eth" | head -5 | tr '\n' ' ') out=$(echo "$out" | head -3)"
+		fi
+	done
+done
+check_exit "alias and its feature given together: exit 2" 2 nsx "$GENV" offload v0 set gro on rx-gro on
+check_exit "alias with no feature available: exit 2" 2 nsx "$GENV" offload lo set ntuple on
+
 # A feature the driver cannot change: reported honestly, exit 1.
 out=$(nsx "$GENV" offload -j v0 set rx-udp_tunnel-port-offload on 2>&1); rc=$?
 if [ "$rc" = 1 ] && echo "$out" | python3 -c '
