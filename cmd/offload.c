@@ -16,6 +16,7 @@
  * libcore's emitter for the text and JSON output, and cmd/cli.h.
  */
 #include <errno.h>
+#include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -23,12 +24,14 @@
 #include <sys/socket.h>
 #include <net/if.h>
 #include <linux/ethtool.h>
+#include <linux/ethtool_netlink.h>
 #include <linux/genetlink.h>
 #include <linux/sockios.h>
 #include <libmnl/libmnl.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "commands.h"
+#include "offload_ethnl.h"
 #include "../libcore/emit.h"
 #include "../libcore/json.h"
 #include "../libcore/sbuf.h"
@@ -114,6 +117,13 @@ struct off_dev {
 	int xdpq_err;
 	struct off_prog prog[3];
 	size_t prog_len;
+
+	int tnl_err;			/* ETHTOOL_MSG_TUNNEL_INFO_GET */
+	const char *tnl_why;		/* what was malformed in the reply */
+	struct ethnl_tunnels tnl;
+
+	int rxfh_err[2];		/* ETHTOOL_GRXFH for udp4, udp6 */
+	uint64_t rxfh[2];		/* RXH_* */
 };
 
 struct off_ctx {
@@ -121,6 +131,8 @@ struct off_ctx {
 	struct mnl_socket *nl;		/* NETLINK_GENERIC, NULL if unavailable */
 	int nl_err;			/* why the netdev family cannot be used */
 	uint16_t netdev_id;
+	int ethnl_err;			/* why the ethtool family cannot be used */
+	uint16_t ethtool_id;
 	unsigned int seq, portid;
 };
 
@@ -427,12 +439,21 @@ static int netdev_msg_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
-static void nl_open(struct off_ctx *c)
+static int nl_family(struct off_ctx *c, const char *name, uint16_t *id)
 {
 	uint32_t req[64];
-	struct nlmsghdr *nlh;
+	struct nlmsghdr *nlh = genl_put(req, GENL_ID_CTRL, CTRL_CMD_GETFAMILY);
 	int ret;
 
+	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, name);
+	ret = genl_call(c, nlh, ctrl_msg_cb, id);
+	if (!ret && !*id)
+		ret = -EPROTO;
+	return ret == -ENOENT ? -EOPNOTSUPP : ret;
+}
+
+static void nl_open(struct off_ctx *c)
+{
 	c->nl = mnl_socket_open2(NETLINK_GENERIC, SOCK_CLOEXEC);
 	if (!c->nl) {
 		c->nl_err = -errno;
@@ -445,13 +466,9 @@ static void nl_open(struct off_ctx *c)
 		return;
 	}
 	c->portid = mnl_socket_get_portid(c->nl);
-	nlh = genl_put(req, GENL_ID_CTRL, CTRL_CMD_GETFAMILY);
-	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, NETDEV_FAMILY);
-	ret = genl_call(c, nlh, ctrl_msg_cb, &c->netdev_id);
-	if (!ret && !c->netdev_id)
-		ret = -EPROTO;
-	/* no such family: a kernel before 6.3 */
-	c->nl_err = ret == -ENOENT ? -EOPNOTSUPP : ret;
+	/* no netdev family: a kernel before 6.3; no ethtool family: before 5.6 */
+	c->nl_err = nl_family(c, NETDEV_FAMILY, &c->netdev_id);
+	c->ethnl_err = nl_family(c, ETHTOOL_GENL_NAME, &c->ethtool_id);
 }
 
 static void read_xdp_features(struct off_ctx *c, struct off_dev *d)
@@ -468,6 +485,74 @@ static void read_xdp_features(struct off_ctx *c, struct off_dev *d)
 	d->xdpf_err = genl_call(c, nlh, netdev_msg_cb, d);
 	if (!d->xdpf_err && !d->have_xdp_features)
 		d->xdpf_err = -EOPNOTSUPP;
+}
+
+/* The reply's attributes, copied for the pure parser. */
+struct nl_payload {
+	uint8_t buf[8192];
+	size_t size;
+	bool got;
+};
+
+static int payload_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct nl_payload *p = data;
+	size_t hdr = MNL_ALIGN(sizeof(struct genlmsghdr));
+	size_t n = nlh->nlmsg_len > MNL_NLMSG_HDRLEN + hdr ? nlh->nlmsg_len - MNL_NLMSG_HDRLEN - hdr : 0;
+
+	if (p->got || n > sizeof(p->buf))
+		return MNL_CB_ERROR;
+	memcpy(p->buf, mnl_nlmsg_get_payload_offset(nlh, sizeof(struct genlmsghdr)), n);
+	p->size = n;
+	p->got = true;
+	return MNL_CB_OK;
+}
+
+static void read_tunnels(struct off_ctx *c, struct off_dev *d)
+{
+	struct nl_payload *p;
+	uint32_t req[64];
+	struct nlmsghdr *nlh;
+	struct nlattr *hdr;
+
+	if (!c->nl || c->ethnl_err) {
+		d->tnl_err = c->ethnl_err ? c->ethnl_err : -EOPNOTSUPP;
+		return;
+	}
+	p = calloc(1, sizeof(*p));
+	if (!p) {
+		d->tnl_err = -ENOMEM;
+		return;
+	}
+	nlh = genl_put(req, c->ethtool_id, ETHTOOL_MSG_TUNNEL_INFO_GET);
+	hdr = mnl_attr_nest_start(nlh, ETHTOOL_A_TUNNEL_INFO_HEADER);
+	mnl_attr_put_u32(nlh, ETHTOOL_A_HEADER_DEV_INDEX, d->ifindex);
+	mnl_attr_put_u32(nlh, ETHTOOL_A_HEADER_FLAGS, ETHTOOL_FLAG_COMPACT_BITSETS);
+	mnl_attr_nest_end(nlh, hdr);
+	d->tnl_err = genl_call(c, nlh, payload_cb, p);
+	if (!d->tnl_err && !p->got)
+		d->tnl_err = -EPROTO;
+	if (!d->tnl_err && ethnl_tunnels_parse(p->buf, p->size, &d->tnl, &d->tnl_why))
+		d->tnl_err = -EBADMSG;
+	free(p);
+}
+
+/* Which header fields RSS hashes UDP flows on (`ethtool -n IFACE rx-flow-hash udp4`). */
+static void read_rxfh(int fd, struct off_dev *d)
+{
+	static const uint32_t flow[2] = { UDP_V4_FLOW, UDP_V6_FLOW };
+
+	for (int i = 0; i < 2; i++) {
+		struct ethtool_rxnfc nfc;
+		int ret;
+
+		memset(&nfc, 0, sizeof(nfc));
+		nfc.cmd = ETHTOOL_GRXFH;
+		nfc.flow_type = flow[i];
+		ret = eth_ioctl(fd, d->ifname, &nfc);
+		d->rxfh_err[i] = ret < 0 ? ret : 0;
+		d->rxfh[i] = nfc.data;
+	}
 }
 
 static void add_prog(struct off_dev *d, uint32_t id, const char *mode)
@@ -533,6 +618,8 @@ static int off_read(struct off_ctx *c, const char *ifname, struct off_dev *d, bo
 	d->ring_err = ret < 0 ? ret : 0;
 	read_link(c->fd, d);
 	read_xdp_progs(d);
+	read_tunnels(c, d);
+	read_rxfh(c->fd, d);
 	return 0;
 }
 
@@ -931,6 +1018,100 @@ static void emit_xdp(struct gnv_emit *e, const struct off_dev *d)
 	gnv_emit_obj_close(e, "\n");
 }
 
+#define GENEVE_PORT 6081
+
+/* The NIC's UDP tunnel port table (`ethtool --show-tunnels`). */
+static void emit_tunnels(struct gnv_emit *e, const struct off_dev *d)
+{
+	bool ok = !d->tnl_err, listed = false;
+	char why[160];
+
+	if (d->tnl_err == -EBADMSG)
+		snprintf(why, sizeof(why), "malformed reply: %s", d->tnl_why ? d->tnl_why : "?");
+	else
+		snprintf(why, sizeof(why), "%s", err_text(d->tnl_err));
+	gnv_emit_obj_open(e, "tunnels", "udp tunnel ports: ");
+	gnv_emit_bool(e, "supported", NULL, ok, NULL, NULL);
+	str_or_null(e, "error", "%s\n", !ok, why);
+	gnv_emit_arr_open(e, "tables", NULL);
+	for (size_t i = 0; ok && i < d->tnl.table_len; i++) {
+		const struct ethnl_tunnel_table *t = &d->tnl.table[i];
+		bool any = false;
+
+		gnv_emit_obj_open(e, NULL, i ? "; " : NULL);
+		gnv_emit_u64(e, "index", "table %u", i);
+		gnv_emit_u64(e, "size", " size %u", t->size);
+		gnv_emit_arr_open(e, "types", " types");
+		for (uint32_t b = 0; b < 32; b++) {
+			const char *n = ethnl_tunnel_type_name(b);
+			char num[16];
+
+			if (!(t->types & (1U << b)))
+				continue;
+			snprintf(num, sizeof(num), "type-%u", b);
+			gnv_emit_str(e, NULL, " %s", n ? n : num);
+			any = true;
+		}
+		gnv_emit_arr_close(e, any ? NULL : " none");
+		gnv_emit_arr_open(e, "entries", ", ports");
+		for (size_t k = 0; k < t->entry_len; k++) {
+			const char *n = ethnl_tunnel_type_name(t->entry[k].type);
+
+			gnv_emit_obj_open(e, NULL, NULL);
+			gnv_emit_u64(e, "port", " %u", t->entry[k].port);
+			gnv_emit_u64(e, "type_id", NULL, t->entry[k].type);
+			str_or_null(e, "type", "/%s", n, n);
+			gnv_emit_obj_close(e, NULL);
+			listed |= t->entry[k].port == GENEVE_PORT &&
+				  t->entry[k].type == ETHTOOL_UDP_TUNNEL_TYPE_GENEVE;
+		}
+		gnv_emit_arr_close(e, t->entry_len ? NULL : " none");
+		gnv_emit_obj_close(e, NULL);
+	}
+	gnv_emit_arr_close(e, NULL);
+	if (ok && d->tnl.table_len)
+		gnv_emit_puts(e, "; ");
+	if (ok)
+		gnv_emit_bool(e, "geneve_port_listed", "geneve port 6081 listed: %s\n", listed, "yes", "no");
+	else
+		gnv_emit_null(e, "geneve_port_listed", NULL);
+	gnv_emit_obj_close(e, NULL);
+}
+
+/* RSS input fields for UDP flows (`ethtool -n IFACE rx-flow-hash udp4`). */
+static void emit_rxfh(struct gnv_emit *e, const struct off_dev *d)
+{
+	static const struct { uint64_t bit; const char *name; } fields[] = {
+		{ RXH_L2DA, "l2-da" }, { RXH_VLAN, "vlan" }, { RXH_L3_PROTO, "l3-proto" },
+		{ RXH_IP_SRC, "ip-src" }, { RXH_IP_DST, "ip-dst" },
+		{ RXH_L4_B_0_1, "l4-src-port" }, { RXH_L4_B_2_3, "l4-dst-port" },
+		{ RXH_DISCARD, "discard" },
+	};
+	static const char *const key[2] = { "udp4", "udp6" };
+
+	gnv_emit_obj_open(e, "rx_flow_hash", "rss hash: ");
+	for (int i = 0; i < 2; i++) {
+		bool ok = !d->rxfh_err[i];
+
+		gnv_emit_obj_open(e, key[i], i ? ", " : NULL);
+		gnv_emit_text(e, "%s", key[i]);
+		gnv_emit_bool(e, "supported", NULL, ok, NULL, NULL);
+		str_or_null(e, "error", " %s", !ok, err_text(d->rxfh_err[i]));
+		gnv_emit_arr_open(e, "fields", NULL);
+		for (size_t f = 0; ok && f < sizeof(fields) / sizeof(fields[0]); f++)
+			if (d->rxfh[i] & fields[f].bit)
+				gnv_emit_str(e, NULL, " %s", fields[f].name);
+		gnv_emit_arr_close(e, ok && !d->rxfh[i] ? " none" : NULL);
+		/* the outer source port is where Geneve senders put the inner flow's entropy */
+		if (ok)
+			gnv_emit_bool(e, "src_port_hashed", NULL, d->rxfh[i] & RXH_L4_B_0_1, NULL, NULL);
+		else
+			gnv_emit_null(e, "src_port_hashed", NULL);
+		gnv_emit_obj_close(e, NULL);
+	}
+	gnv_emit_obj_close(e, "\n");
+}
+
 /* One device: the text reads top-down (summary first), JSON keeps its
  * schema's order. */
 static void emit_dev(struct gnv_emit *e, const struct off_dev *d, const struct geneve_sum *s)
@@ -943,6 +1124,8 @@ static void emit_dev(struct gnv_emit *e, const struct off_dev *d, const struct g
 		emit_rings(e, d);
 		emit_link(e, d);
 		emit_xdp(e, d);
+		emit_tunnels(e, d);
+		emit_rxfh(e, d);
 		emit_geneve(e, d, s);
 		return;
 	}
@@ -952,6 +1135,8 @@ static void emit_dev(struct gnv_emit *e, const struct off_dev *d, const struct g
 	emit_link(e, d);
 	emit_channels(e, d);
 	emit_rings(e, d);
+	emit_tunnels(e, d);
+	emit_rxfh(e, d);
 	emit_xdp(e, d);
 	emit_features(e, d);
 }
@@ -1123,6 +1308,64 @@ static int sfeatures(int fd, const char *ifname, const struct set_req *req, size
 	return ret;
 }
 
+/* ethtool -K's short names: each stands for the kernel features matching its pattern. */
+static const struct {
+	const char *alias, *pattern;
+} set_alias[] = {
+	{ "rx", "rx-checksum" }, { "tx", "tx-checksum-*" }, { "sg", "tx-scatter-gather*" },
+	{ "tso", "tx-tcp*-segmentation" }, { "ufo", "tx-udp-fragmentation" },
+	{ "gso", "tx-generic-segmentation" }, { "gro", "rx-gro" }, { "lro", "rx-lro" },
+	{ "rxvlan", "rx-vlan-hw-parse" }, { "txvlan", "tx-vlan-hw-insert" },
+	{ "ntuple", "rx-ntuple-filter" }, { "rxhash", "rx-hashing" },
+};
+
+static const char *alias_pattern(const char *name)
+{
+	for (size_t i = 0; i < sizeof(set_alias) / sizeof(set_alias[0]); i++)
+		if (!strcmp(set_alias[i].alias, name))
+			return set_alias[i].pattern;
+	return NULL;
+}
+
+/*
+ * The requests with aliases replaced by the available features they stand
+ * for (a feature asked for twice, by its name and through an alias, is a
+ * usage error); *out_n 0 and the offending word in *bad on error.
+ */
+static struct set_req *expand_aliases(const struct set_req *req, size_t n, const struct off_feature *feat,
+				      size_t nfeat, size_t *out_n, const char **bad)
+{
+	struct set_req *x = calloc(n + nfeat, sizeof(*x));
+	size_t m = 0;
+
+	*out_n = 0;
+	*bad = NULL;
+	if (!x)
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		const char *pat = feat_find(feat, nfeat, req[i].name) ? NULL : alias_pattern(req[i].name);
+		size_t first = m;
+
+		for (size_t k = 0; pat && k < nfeat; k++)
+			if (feat[k].available && !fnmatch(pat, feat[k].name, 0))
+				x[m++] = (struct set_req){ feat[k].name, feat[k].bit, req[i].on };
+		if (!pat)
+			x[m++] = req[i];
+		if (m == first) {
+			*bad = req[i].name;	/* an alias with nothing available behind it */
+			return x;
+		}
+		for (size_t a = first; a < m; a++)
+			for (size_t b = 0; b < first; b++)
+				if (!strcmp(x[a].name, x[b].name)) {
+					*bad = req[i].name;
+					return x;
+				}
+	}
+	*out_n = m;
+	return x;
+}
+
 static const char *set_result(const struct off_feature *before, const struct off_feature *after, bool on)
 {
 	if (after->active == on)
@@ -1151,7 +1394,9 @@ static int set_features(struct genv_ctx *g, struct off_ctx *c, const char *ifnam
 	struct off_feature *before = NULL, *after = NULL;
 	size_t nbefore = 0, nafter = 0, n = (size_t)nargs / 2;
 	uint32_t bits = 0, bits_after;
-	struct set_req *req = calloc(n, sizeof(*req));
+	struct set_req *req = calloc(n, sizeof(*req)), *xreq = NULL;
+	const char *bad;
+	size_t xn;
 	struct sbuf sb = SBUF_INIT;
 	struct off_dev info;
 	struct gnv_emit e;
@@ -1187,6 +1432,21 @@ static int set_features(struct genv_ctx *g, struct off_ctx *c, const char *ifnam
 		ret = off_fail(g, EXIT_FAIL, "cannot read the features of '%s': %s", ifname, err_text(ret));
 		goto out;
 	}
+	xreq = expand_aliases(req, n, before, nbefore, &xn, &bad);
+	if (!xreq) {
+		ret = off_fail(g, EXIT_FAIL, "out of memory");
+		goto out;
+	}
+	if (bad) {
+		ret = off_fail(g, EXIT_USAGE, alias_pattern(bad) && !feat_find(before, nbefore, bad) ?
+			       "'%s' stands for no available feature of '%s', or for one given twice" :
+			       "%s: given twice (by its name and through an alias) for '%s'", bad, ifname);
+		goto out;
+	}
+	free(req);
+	req = xreq;
+	xreq = NULL;
+	n = xn;
 	for (size_t i = 0; i < n; i++) {
 		const struct off_feature *f = feat_find(before, nbefore, req[i].name);
 
@@ -1278,6 +1538,7 @@ static int set_features(struct genv_ctx *g, struct off_ctx *c, const char *ifnam
 		ret = EXIT_FAIL;
 out:
 	free(req);
+	free(xreq);
 	free(before);
 	free(after);
 	sbuf_free(&sb);

@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include "cli.h"
 #include "../libcore/json.h"
+#include "../libcore/msg.h"
 #include "../libcore/num.h"
 #include "../libcore/sbuf.h"
 
@@ -169,6 +170,33 @@ static const struct opt *find_long(const struct opt *t, const char *name, size_t
 	return NULL;
 }
 
+/*
+ * The long option of t or u to suggest for name[0..n-1]: the first one name
+ * is a prefix of, else the nearest at an edit distance below 3 and below n,
+ * else NULL.  A prefix is never taken as the option itself (genv(1)).
+ */
+static const char *near_long(const struct opt *t, const struct opt *u, const char *name, size_t n)
+{
+	const struct opt *tabs[2] = { t, u };
+	const char *best = NULL;
+	size_t bestd = n < 3 ? n : 3;
+
+	for (int k = 0; k < 2; k++)
+		for (const struct opt *o = tabs[k]; n && o && o->id; o++)
+			if (!strncmp(o->lname, name, n))
+				return o->lname;
+	for (int k = 0; k < 2; k++)
+		for (const struct opt *o = tabs[k]; o && o->id; o++) {
+			size_t d = gnv_edit_distance(name, n, o->lname, strlen(o->lname));
+
+			if (d < bestd) {
+				bestd = d;
+				best = o->lname;
+			}
+		}
+	return best;
+}
+
 static const struct opt *find_short(const struct opt *t, char c)
 {
 	for (; t && t->id; t++)
@@ -308,6 +336,9 @@ int opt_parse(struct genv_ctx *g, const struct cmd *c, int argc, char **argv,
 				o = find_long(genv_global_opts, name, n);
 				global = o != NULL;
 			}
+			if (!o && near_long(c->opts, genv_global_opts, name, n))
+				return gusage(g, "unknown option '--%.*s'; did you mean '--%s'?", (int)n, name,
+					      near_long(c->opts, genv_global_opts, name, n));
 			if (!o)
 				return gusage(g, "unknown option '--%.*s'", (int)n, name);
 			if (o->type == OPT_FLAG) {

@@ -208,4 +208,26 @@ else
 	fail "genv decode --hex (missing value): exit 2, error format" "exit $rc, stderr '$(head -n 2 "$tmp/err" | tr '\n' '|')'"
 fi
 
+
+# Long options: exact only; a prefix or a typo gets a suggestion, exit 2, and
+# the command does not run.
+for t in "decode --jsn:--json" "offload --opt-budge:--opt-budget" "top --ver:--verbose" \
+	 "route --stat:--state" "craft --hel:--help"; do
+	args=${t%%:*} want=${t#*:}
+	# shellcheck disable=SC2086
+	run $args
+	if [ "$rc" = 2 ] && [ ! -s "$tmp/out" ] &&
+	   head -n 1 "$tmp/err" | grep -qF "did you mean '$want'?"; then
+		ok "genv $args: exit 2, did you mean '$want'"
+	else
+		fail "genv $args: did you mean '$want'" "exit $rc, stderr '$(head -n 1 "$tmp/err")'"
+	fi
+done
+run decode --zzzzzz
+if [ "$rc" = 2 ] && ! grep -q "did you mean" "$tmp/err"; then
+	ok "genv decode --zzzzzz: exit 2, no suggestion for a far word"
+else
+	fail "genv decode --zzzzzz: no suggestion" "exit $rc, stderr '$(head -n 1 "$tmp/err")'"
+fi
+
 finish

@@ -1,7 +1,8 @@
 #!/bin/bash
-# genv offload against ethtool(8) on lo, veth, tap, dummy, bridge and macvlan
-# devices in a private network namespace: every feature's active and fixed
-# state as `ethtool -k` shows it, the driver as `ethtool -i` shows it, a
+# genv offload against ethtool(8) on lo, veth, tap, dummy, bridge, macvlan,
+# vxlan, geneve and ifb devices in a private network namespace: every
+# feature's active and fixed state as `ethtool -k` shows it, UDP tunnel port
+# tables (--show-tunnels), RSS fields for udp4/udp6 (-n rx-flow-hash), the driver as `ethtool -i` shows it, a
 # set/reset round trip on a veth, JSON validity and keys, exit statuses.
 # Needs root; skips (77) without it or without `ip netns`.
 . tests/lib.sh
@@ -37,6 +38,62 @@ if nsx ip link add link v0 name mv0 type macvlan mode bridge 2>/dev/null; then
 else
 	skip "macvlan" "cannot create a macvlan device"
 fi
+if nsx ip link add vx0 type vxlan id 42 dstport 4789 local 127.0.0.1 2>/dev/null; then
+	devs="$devs vx0"
+else
+	skip "vxlan" "cannot create a vxlan device"
+fi
+if nsx ip link add gn0 type geneve id 42 remote 127.0.0.2 2>/dev/null; then
+	devs="$devs gn0"
+else
+	skip "geneve" "cannot create a geneve device"
+fi
+if nsx ip link add ifb0 type ifb 2>/dev/null; then devs="$devs ifb0"; else skip "ifb" "kernel has no ifb driver"; fi
+
+# compare_tunnels DEV: the UDP tunnel port tables against ethtool --show-tunnels.
+compare_tunnels() {
+	python3 - "$TMP/$1.json" "$TMP/$1.tun" "$2" <<'EOF2'
+import json, re, sys
+t = json.load(open(sys.argv[1]))['tunnels']
+text, rc = open(sys.argv[2]).read(), int(sys.argv[3])
+if rc != 0:
+    ok = not t['supported'] and t['geneve_port_listed'] is None
+    print('ok unsupported' if ok else 'ethtool: unsupported (%s), genv %s' % (text.strip()[:80], t))
+    sys.exit()
+eth = []
+for line in text.splitlines():
+    m = re.match(r'\s*UDP port table (\d+)', line)
+    if m: eth.append({'size': None, 'types': [], 'entries': []})
+    m = re.match(r'\s*Size: (\d+)', line)
+    if m: eth[-1]['size'] = int(m.group(1))
+    m = re.match(r'\s*Types: (.*)', line)
+    if m: eth[-1]['types'] = [x.strip() for x in m.group(1).split(',') if x.strip() != 'none']
+    m = re.match(r'\s*port (\d+), (\S+)', line)
+    if m: eth[-1]['entries'].append((int(m.group(1)), m.group(2)))
+got = [{'size': x['size'], 'types': x['types'], 'entries': [(e['port'], e['type']) for e in x['entries']]}
+       for x in t['tables']]
+print('ok %d tables' % len(got) if got == eth else 'genv %s ethtool %s' % (got, eth))
+EOF2
+}
+
+# compare_rxfh DEV FLOW: RSS fields for udp4/udp6 against ethtool -n DEV rx-flow-hash FLOW.
+compare_rxfh() {
+	python3 - "$TMP/$1.json" "$TMP/$1.$2" "$2" "$3" <<'EOF2'
+import json, sys
+r = json.load(open(sys.argv[1]))['rx_flow_hash'][sys.argv[3]]
+text, rc = open(sys.argv[2]).read(), int(sys.argv[4])
+if rc != 0:
+    print('ok unsupported' if not r['supported'] and r['src_port_hashed'] is None
+          else 'ethtool unsupported, genv %s' % r)
+    sys.exit()
+names = {'L2DA': 'l2-da', 'VLAN tag': 'vlan', 'L3 proto': 'l3-proto', 'IP SA': 'ip-src', 'IP DA': 'ip-dst',
+         'L4 bytes 0 & 1 [TCP/UDP src port]': 'l4-src-port', 'L4 bytes 2 & 3 [TCP/UDP dst port]': 'l4-dst-port'}
+eth = sorted(names[l.strip()] for l in text.splitlines() if l.strip() in names)
+got = sorted(r['fields'])
+print('ok' if got == eth and r['src_port_hashed'] == ('l4-src-port' in eth)
+      else 'genv %s ethtool %s' % (got, eth))
+EOF2
+}
 
 # compare_features DEV: genv's features against ethtool -k, both directions.
 compare_features() {
@@ -144,6 +201,21 @@ for d in $devs; do
 	res=$(compare_settings "$d")
 	check_eq "$d: channels, rings and link match ethtool -l, -g and ethtool" ok "$res"
 
+	nsx ethtool --show-tunnels "$d" >"$TMP/$d.tun" 2>&1
+	res=$(compare_tunnels "$d" $?)
+	case $res in
+	ok*) ok "$d: UDP tunnel port tables match ethtool --show-tunnels (${res#ok })" ;;
+	*) fail "$d: UDP tunnel port tables match ethtool --show-tunnels" "$res" ;;
+	esac
+	for flow in udp4 udp6; do
+		nsx ethtool -n "$d" rx-flow-hash $flow >"$TMP/$d.$flow" 2>&1
+		res=$(compare_rxfh "$d" $flow $?)
+		case $res in
+		ok*) ok "$d: RSS hash fields for $flow match ethtool -n rx-flow-hash $flow" ;;
+		*) fail "$d: RSS hash fields for $flow match ethtool -n rx-flow-hash $flow" "$res" ;;
+		esac
+	done
+
 	want=$(nsx ethtool -i "$d" 2>/dev/null | sed -n 's/^driver: //p')
 	got=$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1]))["driver"]; print(d["name"] or "")' \
 		"$TMP/$d.json" 2>/dev/null)
@@ -153,7 +225,8 @@ for d in $devs; do
 	   python3 - "$TMP/$d.json" <<'EOF'
 import json, sys
 d = json.load(open(sys.argv[1]))
-need = ['schema', 'ifname', 'driver', 'features', 'channels', 'rings', 'link', 'xdp', 'geneve']
+need = ['schema', 'ifname', 'driver', 'features', 'channels', 'rings', 'link', 'xdp', 'geneve',
+        'tunnels', 'rx_flow_hash']
 assert all(k in d for k in need), [k for k in need if k not in d]
 assert d['schema'] == 1
 for f in d['features']:
@@ -247,6 +320,26 @@ assert s["active"] == (sys.argv[2] == "on") and s["result"] == "changed", s
 		fail "v0: reset $f $orig" "rc=$rc ethtool=$now out=$out"
 	fi
 done
+
+# ethtool -K's short names: genv's `set ALIAS off|on` leaves ethtool -k where
+# `ethtool -K v0 ALIAS off|on` leaves it, from the same starting state.
+nsx ethtool -k v0 >"$TMP/k.orig"
+for alias in gro gso tso sg tx rx rxvlan txvlan; do
+	for val in off on; do
+		out=$(nsx "$GENV" offload v0 set "$alias" "$val" 2>&1); rc=$?
+		nsx ethtool -k v0 >"$TMP/k.genv"
+		nsx ethtool -K v0 "$alias" "$val" >/dev/null 2>&1
+		nsx ethtool -k v0 >"$TMP/k.eth"
+		if [ "$rc" -le 1 ] && cmp -s "$TMP/k.genv" "$TMP/k.eth"; then
+			ok "v0: set $alias $val does what ethtool -K $alias $val does"
+		else
+			fail "v0: set $alias $val does what ethtool -K $alias $val does" \
+				"rc=$rc $(diff "$TMP/k.genv" "$TMP/k.eth" | head -5 | tr '\n' ' ') out=$(echo "$out" | head -3)"
+		fi
+	done
+done
+check_exit "alias and its feature given together: exit 2" 2 nsx "$GENV" offload v0 set gro on rx-gro on
+check_exit "alias with no feature available: exit 2" 2 nsx "$GENV" offload lo set ntuple on
 
 # A feature the driver cannot change: reported honestly, exit 1.
 out=$(nsx "$GENV" offload -j v0 set rx-udp_tunnel-port-offload on 2>&1); rc=$?
