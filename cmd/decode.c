@@ -43,7 +43,7 @@ const struct opt decode_opts[] = {
 	{ O_READ, 'r', "read", OPT_FILE, "FILE", "read a pcap or pcapng file ('-' for stdin)", NULL },
 	{ O_IFACE, 'i', "interface", OPT_IFACE, "IFACE", "capture live on IFACE", NULL },
 	{ O_HEX, 0, "hex", OPT_STR, "HEX", "decode one frame given in hex (repeatable)", NULL },
-	{ O_PORT, 0, "port", OPT_INT, "N", "Geneve UDP destination port (default 6081)", NULL },
+	{ O_PORT, 0, "port", OPT_STR, "LIST", "Geneve UDP destination ports: 6081,6082,7000-7010 (default 6081)", NULL },
 	{ O_OPTCLASS, 0, "opt-class", OPT_STR, "CLASS", "class of genv's options (default $GENV_OPT_CLASS or 0xFFA7)", NULL },
 	{ O_COUNT, 'c', "count", OPT_INT, "N", "stop after N matching frames", NULL },
 	{ O_STATS, 0, "stats", OPT_OPTARG, "full", "print a summary per VNI instead of frames (=full: check every layer)", stats_choices },
@@ -93,6 +93,7 @@ struct dec {
 	bool inner_unchecked;	/* the fast --stats path left the inner frame alone */
 	int hex_link;
 	struct gnv_decode_cfg cfg;
+	uint64_t ports[65536 / 64];	/* --port with more than one port */
 	struct gnv_filter *flt;
 	char *flt_text;
 	struct gnv_printer pr;
@@ -111,6 +112,46 @@ struct dec {
 	pcap_t *pc;
 	struct stats st;
 };
+
+/* --port 6081,6082,7000-7010: one port stays in cfg.port (the fast
+ * compare); more go into the bit set. */
+static int port_list(struct dec *d, const char *arg)
+{
+	char *s = strdup(arg), *save = NULL, *w, *dash;
+	unsigned int n = 0;
+	uint64_t lo, hi;
+	int ret = 0;
+
+	if (!s) {
+		gerr(d->g, "out of memory");
+		return EXIT_FAIL;
+	}
+	memset(d->ports, 0, sizeof(d->ports));
+	for (w = strtok_r(s, ",", &save); w && !ret; w = strtok_r(NULL, ",", &save)) {
+		dash = strchr(w, '-');
+		if (dash)
+			*dash = 0;
+		if (opt_u64(d->g, "--port", w, 1, 65535, &lo) ||
+		    (dash && opt_u64(d->g, "--port", dash + 1, 1, 65535, &hi))) {
+			ret = EXIT_USAGE;
+			break;
+		}
+		if (!dash)
+			hi = lo;
+		if (hi < lo) {
+			ret = gusage(d->g, "--port: '%s-%s' is not a range (low-high)", w, dash + 1);
+			break;
+		}
+		for (uint64_t p = lo; p <= hi; p++, n++)
+			d->ports[p >> 6] |= 1ull << (p & 63);
+		d->cfg.port = (uint16_t)lo;
+	}
+	if (!ret && !n)
+		ret = gusage(d->g, "--port: '%s' names no port", arg);
+	d->cfg.ports = !ret && n > 1 ? d->ports : NULL;
+	free(s);
+	return ret;
+}
 
 static int dec_opt(struct genv_ctx *g, void *stp, int id, const char *arg)
 {
@@ -136,10 +177,7 @@ static int dec_opt(struct genv_ctx *g, void *stp, int id, const char *arg)
 		break;
 	}
 	case O_PORT:
-		if (opt_u64(g, "--port", arg, 1, 65535, &v))
-			return EXIT_USAGE;
-		d->cfg.port = (uint16_t)v;
-		break;
+		return port_list(d, arg);
 	case O_OPTCLASS:
 		if (opt_u64(g, "--opt-class", arg, 0xff00, 0xffff, &v))
 			return EXIT_USAGE;

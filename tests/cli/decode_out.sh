@@ -52,4 +52,21 @@ else
 	skip "--stats truncated vs tshark" "no editcap/tshark"
 fi
 
+# ---- several Geneve ports ----
+for p in 6082 7005 7011; do
+	"$GENV" craft "eth / ipv4 / udp dport=$p / geneve vni=5 / eth / ipv4 / icmp" -w "$tmp/p$p.pcap"
+done
+for p in 6082 7005; do
+	"$GENV" decode --port 6081,6082,7000-7010 -r "$tmp/p$p.pcap" | grep -q 'Geneve vni 5' &&
+		ok "--port list: $p is Geneve" || fail "--port list: $p is Geneve"
+done
+"$GENV" decode --port 6081,6082,7000-7010 -r "$tmp/p7011.pcap" | grep -q 'Geneve' &&
+	fail "--port list: 7011 is not Geneve" || ok "--port list: 7011 is not Geneve"
+"$GENV" decode -r "$tmp/p6082.pcap" | grep -q 'Geneve' &&
+	fail "default port: 6082 is not Geneve" || ok "default port: 6082 is not Geneve"
+check_exit "--port 7010-7000: usage error" 2 "$GENV" decode --port 7010-7000 -r "$G"
+check_exit "--port 6081,x: usage error" 2 "$GENV" decode --port 6081,x -r "$G"
+check_exit "--port 70000: usage error" 2 "$GENV" decode --port 70000 -r "$G"
+check_exit "--port ',': usage error" 2 "$GENV" decode --port , -r "$G"
+
 finish
