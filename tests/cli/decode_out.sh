@@ -69,4 +69,10 @@ check_exit "--port 6081,x: usage error" 2 "$GENV" decode --port 6081,x -r "$G"
 check_exit "--port 70000: usage error" 2 "$GENV" decode --port 70000 -r "$G"
 check_exit "--port ',': usage error" 2 "$GENV" decode --port , -r "$G"
 
+# ---- craft -w FILE.pcapng: refused, never another format under that name ----
+"$GENV" craft -w "$tmp/x.pcapng" 'geneve vni=5 / ipv4 / icmp' 2>"$tmp/e"; st=$?
+check_eq "craft -w x.pcapng: usage error" 2 "$st"
+[ ! -e "$tmp/x.pcapng" ] && ok "craft -w x.pcapng: no file written" || fail "craft -w x.pcapng: no file written"
+grep -q "classic pcap only" "$tmp/e" && ok "craft -w x.pcapng: says why" || fail "craft -w x.pcapng: says why" "$(cat "$tmp/e")"
+
 finish
