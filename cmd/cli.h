@@ -26,6 +26,7 @@ enum opt_type {
 	OPT_ENUM,	/* one of 'choices' */
 	OPT_FILE,	/* a path (completes files) */
 	OPT_IFACE,	/* a network interface (completes interfaces) */
+	OPT_OPTARG,	/* a flag, or --name=VALUE with VALUE one of 'choices' */
 };
 
 struct opt {

@@ -465,6 +465,9 @@ int cmd_craft(struct genv_ctx *g, int argc, char **argv)
 		return gusage(g, "no packet given (e.g. genv craft 'geneve vni=5 / ipv4 / icmp' --hex)");
 	if (c.wfile && c.iface)
 		return gusage(g, "give -w or -i, not both");
+	/* never write another format under a .pcapng name */
+	if (c.wfile && strlen(c.wfile) > 7 && !strcasecmp(c.wfile + strlen(c.wfile) - 7, ".pcapng"))
+		return gusage(g, "-w '%s': craft writes classic pcap only; name the file .pcap", c.wfile);
 	if ((c.wfile || c.iface) && c.hex)
 		return gusage(g, "--hex writes to stdout; it does not combine with -w or -i");
 	for (int k = 1; k <= np; k++) {

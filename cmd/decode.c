@@ -37,15 +37,16 @@ enum {
 };
 
 static const char *const linktype_choices[] = { "eth", "raw", "sll", NULL };
+static const char *const stats_choices[] = { "full", NULL };
 
 const struct opt decode_opts[] = {
 	{ O_READ, 'r', "read", OPT_FILE, "FILE", "read a pcap or pcapng file ('-' for stdin)", NULL },
 	{ O_IFACE, 'i', "interface", OPT_IFACE, "IFACE", "capture live on IFACE", NULL },
 	{ O_HEX, 0, "hex", OPT_STR, "HEX", "decode one frame given in hex (repeatable)", NULL },
-	{ O_PORT, 0, "port", OPT_INT, "N", "Geneve UDP destination port (default 6081)", NULL },
+	{ O_PORT, 0, "port", OPT_STR, "LIST", "Geneve UDP destination ports: 6081,6082,7000-7010 (default 6081)", NULL },
 	{ O_OPTCLASS, 0, "opt-class", OPT_STR, "CLASS", "class of genv's options (default $GENV_OPT_CLASS or 0xFFA7)", NULL },
 	{ O_COUNT, 'c', "count", OPT_INT, "N", "stop after N matching frames", NULL },
-	{ O_STATS, 0, "stats", OPT_FLAG, NULL, "print a summary per VNI instead of frames", NULL },
+	{ O_STATS, 0, "stats", OPT_OPTARG, "full", "print a summary per VNI instead of frames (=full: check every layer)", stats_choices },
 	{ O_STRICT, 0, "strict", OPT_FLAG, NULL, "exit 3 when a frame is truncated or invalid", NULL },
 	{ O_WRITE, 'w', "write", OPT_FILE, "FILE", "also save the matching frames to a pcap FILE", NULL },
 	{ O_LINKTYPE, 0, "linktype", OPT_ENUM, "TYPE", "link type of hex input: eth, raw or sll (default eth)", linktype_choices },
@@ -66,7 +67,7 @@ struct optcount {
 
 struct vstat {
 	struct gnv_vni_entry e;	/* the VNI (table key) */
-	uint64_t pkts, bytes, malformed;
+	uint64_t pkts, bytes, malformed, truncated;
 	uint64_t *err;		/* GNV_E__COUNT counters, allocated on first error */
 	struct optcount *opt;
 	unsigned int nopt, capopt;
@@ -76,7 +77,7 @@ struct vstat {
 struct stats {
 	struct gnv_vnicount tab;	/* struct vstat by VNI */
 	struct vstat other;	/* frames that are not Geneve */
-	uint64_t frames, malformed;
+	uint64_t frames, malformed, truncated;
 	bool oom;
 };
 
@@ -88,8 +89,11 @@ struct dec {
 	bool use_stdin;
 	uint64_t count;		/* 0: unlimited */
 	bool stats, strict;
+	bool stats_full;	/* --stats=full: decode every layer */
+	bool inner_unchecked;	/* the fast --stats path left the inner frame alone */
 	int hex_link;
 	struct gnv_decode_cfg cfg;
+	uint64_t ports[65536 / 64];	/* --port with more than one port */
 	struct gnv_filter *flt;
 	char *flt_text;
 	struct gnv_printer pr;
@@ -108,6 +112,46 @@ struct dec {
 	pcap_t *pc;
 	struct stats st;
 };
+
+/* --port 6081,6082,7000-7010: one port stays in cfg.port (the fast
+ * compare); more go into the bit set. */
+static int port_list(struct dec *d, const char *arg)
+{
+	char *s = strdup(arg), *save = NULL, *w, *dash;
+	unsigned int n = 0;
+	uint64_t lo, hi;
+	int ret = 0;
+
+	if (!s) {
+		gerr(d->g, "out of memory");
+		return EXIT_FAIL;
+	}
+	memset(d->ports, 0, sizeof(d->ports));
+	for (w = strtok_r(s, ",", &save); w && !ret; w = strtok_r(NULL, ",", &save)) {
+		dash = strchr(w, '-');
+		if (dash)
+			*dash = 0;
+		if (opt_u64(d->g, "--port", w, 1, 65535, &lo) ||
+		    (dash && opt_u64(d->g, "--port", dash + 1, 1, 65535, &hi))) {
+			ret = EXIT_USAGE;
+			break;
+		}
+		if (!dash)
+			hi = lo;
+		if (hi < lo) {
+			ret = gusage(d->g, "--port: '%s-%s' is not a range (low-high)", w, dash + 1);
+			break;
+		}
+		for (uint64_t p = lo; p <= hi; p++, n++)
+			d->ports[p >> 6] |= 1ull << (p & 63);
+		d->cfg.port = (uint16_t)lo;
+	}
+	if (!ret && !n)
+		ret = gusage(d->g, "--port: '%s' names no port", arg);
+	d->cfg.ports = !ret && n > 1 ? d->ports : NULL;
+	free(s);
+	return ret;
+}
 
 static int dec_opt(struct genv_ctx *g, void *stp, int id, const char *arg)
 {
@@ -133,10 +177,7 @@ static int dec_opt(struct genv_ctx *g, void *stp, int id, const char *arg)
 		break;
 	}
 	case O_PORT:
-		if (opt_u64(g, "--port", arg, 1, 65535, &v))
-			return EXIT_USAGE;
-		d->cfg.port = (uint16_t)v;
-		break;
+		return port_list(d, arg);
 	case O_OPTCLASS:
 		if (opt_u64(g, "--opt-class", arg, 0xff00, 0xffff, &v))
 			return EXIT_USAGE;
@@ -149,6 +190,7 @@ static int dec_opt(struct genv_ctx *g, void *stp, int id, const char *arg)
 		break;
 	case O_STATS:
 		d->stats = true;
+		d->stats_full = arg != NULL;
 		break;
 	case O_STRICT:
 		d->strict = true;
@@ -215,6 +257,11 @@ static void stats_add(struct stats *st, const struct gnv_pkt *pk)
 		v->malformed++;
 		st->malformed++;
 	}
+	/* cut by the snap length, even where the fast path did not look */
+	if (pk->status == GNV_TRUNCATED || pk->caplen < pk->len) {
+		v->truncated++;
+		st->truncated++;
+	}
 	if (pk->nerr) {
 		if (!v->err && !(v->err = calloc(GNV_E__COUNT, sizeof(*v->err)))) {
 			st->oom = true;
@@ -278,7 +325,8 @@ static void stats_block(struct dec *d, struct gnv_emit *e, const struct vstat *v
 {
 	gnv_emit_u64(e, "packets", "%llu packets, ", v->pkts);
 	gnv_emit_u64(e, "bytes", "%llu bytes, ", v->bytes);
-	gnv_emit_u64(e, "malformed", "%llu malformed\n", v->malformed);
+	gnv_emit_u64(e, "malformed", "%llu malformed, ", v->malformed);
+	gnv_emit_u64(e, "truncated", "%llu truncated\n", v->truncated);
 	if (v->nopt > 1)
 		qsort(v->opt, v->nopt, sizeof(*v->opt), cmp_opt);
 	gnv_emit_arr_open(e, "options", NULL);
@@ -328,7 +376,11 @@ static void stats_print(struct dec *d)
 	gnv_emit_u64(&e, "frames", "%llu frames: ", st->frames);
 	gnv_emit_u64(&e, "geneve", "%llu Geneve in ", gpk);
 	gnv_emit_text(&e, "%zu VNIs, %llu other, ", n, (unsigned long long)st->other.pkts);
-	gnv_emit_u64(&e, "malformed", "%llu malformed\n", st->malformed);
+	gnv_emit_u64(&e, "malformed", "%llu malformed, ", st->malformed);
+	gnv_emit_u64(&e, "truncated", "%llu truncated\n", st->truncated);
+	gnv_emit_bool(&e, "inner_checked", NULL, !d->inner_unchecked, NULL, NULL);
+	if (d->inner_unchecked)
+		gnv_emit_text(&e, "inner headers not checked: use -v or --stats=full\n");
 	gnv_emit_arr_open(&e, "vnis", NULL);
 	for (size_t i = 0; i < n; i++) {
 		gnv_emit_obj_open(&e, NULL, NULL);
@@ -371,6 +423,7 @@ static void vstat_merge(struct stats *a, struct vstat *v, const struct vstat *b)
 	v->pkts += b->pkts;
 	v->bytes += b->bytes;
 	v->malformed += b->malformed;
+	v->truncated += b->truncated;
 	if (b->err) {
 		if (!v->err && !(v->err = calloc(GNV_E__COUNT, sizeof(*v->err)))) {
 			a->oom = true;
@@ -410,6 +463,7 @@ static void stats_merge(struct stats *a, const struct stats *b)
 {
 	a->frames += b->frames;
 	a->malformed += b->malformed;
+	a->truncated += b->truncated;
 	a->oom |= b->oom;
 	for (uint32_t i = 0; i < b->tab.cap; i++) {
 		const struct vstat *bv = gnv_vnicount_slot(&b->tab, i);
@@ -1126,9 +1180,10 @@ int cmd_decode(struct genv_ctx *g, int argc, char **argv)
 	 * options, structural errors) at full speed: no checksums, no inner
 	 * frame.  -v, or a genv filter term, asks for the full decode.
 	 */
-	if (d.stats && !g->verbose && !gnv_filter_has_genv(d.flt)) {
+	if (d.stats && !d.stats_full && !g->verbose && !gnv_filter_has_genv(d.flt)) {
 		d.cfg.no_csum = true;
 		d.cfg.outer_only = true;
+		d.inner_unchecked = true;
 	}
 	if (d.rfile)
 		ret = read_file(&d, d.rfile, NULL);

@@ -134,7 +134,9 @@ static void print_opt_line(FILE *f, const struct opt *o)
 		n = snprintf(left, sizeof(left), "  -%c, --%s", o->sname, o->lname);
 	else
 		n = snprintf(left, sizeof(left), "      --%s", o->lname);
-	if (o->type != OPT_FLAG && n > 0 && (size_t)n < sizeof(left))
+	if (o->type == OPT_OPTARG && n > 0 && (size_t)n < sizeof(left))
+		snprintf(left + n, sizeof(left) - (size_t)n, "[=%s]", o->metavar ? o->metavar : "ARG");
+	else if (o->type != OPT_FLAG && n > 0 && (size_t)n < sizeof(left))
 		snprintf(left + n, sizeof(left) - (size_t)n, " %s",
 			 o->metavar ? o->metavar : "ARG");
 	if (strlen(left) >= 30)
@@ -224,7 +226,7 @@ static int global_opt(struct genv_ctx *g, int id, const char *arg)
 static int apply(struct genv_ctx *g, const struct opt *o, bool global,
 		 const char *arg, opt_fn fn, void *st, bool *help)
 {
-	if (o->type == OPT_ENUM) {
+	if (o->type == OPT_ENUM || (o->type == OPT_OPTARG && arg)) {
 		const char *const *ch;
 
 		for (ch = o->choices; *ch; ch++)
@@ -344,8 +346,8 @@ int opt_parse(struct genv_ctx *g, const struct cmd *c, int argc, char **argv,
 			if (o->type == OPT_FLAG) {
 				if (eq)
 					return gusage(g, "option '--%s' takes no value", o->lname);
-			} else if (eq) {
-				arg = eq + 1;
+			} else if (eq || o->type == OPT_OPTARG) {
+				arg = eq ? eq + 1 : NULL;
 			} else if (i + 1 < argc) {
 				arg = argv[++i];
 			} else {
@@ -367,7 +369,7 @@ int opt_parse(struct genv_ctx *g, const struct cmd *c, int argc, char **argv,
 			}
 			if (!o)
 				return gusage(g, "unknown option '-%c'", *p);
-			if (o->type != OPT_FLAG) {
+			if (o->type != OPT_FLAG && o->type != OPT_OPTARG) {
 				if (p[1])
 					arg = p + 1;
 				else if (i + 1 < argc)

@@ -91,14 +91,14 @@ static const struct opt *wants_value(const struct cmd *k, const char *w)
 		if (strchr(w, '='))
 			return NULL;
 		o = find_long(k, w + 2, strlen(w + 2));
-		return o && o->type != OPT_FLAG ? o : NULL;
+		return o && o->type != OPT_FLAG && o->type != OPT_OPTARG ? o : NULL;
 	}
 	for (const char *p = w + 1; *p; p++) {
 		const struct opt *o = find_short(k, *p);
 
 		if (!o)
 			return NULL;
-		if (o->type != OPT_FLAG)
+		if (o->type != OPT_FLAG && o->type != OPT_OPTARG)
 			return p[1] ? NULL : o;	/* -rFILE carries its value */
 	}
 	return NULL;
@@ -288,6 +288,7 @@ static void offer_value(struct comp *c, const struct cmd *k, const struct opt *o
 		return;
 	switch (o->type) {
 	case OPT_ENUM:
+	case OPT_OPTARG:
 		for (const char *const *ch = o->choices; ch && *ch; ch++)
 			offer(c, pfx, *ch, NULL);
 		break;

@@ -153,7 +153,10 @@ enum gnv_status gnv_decode(struct gnv_pkt *pk, const uint8_t *data,
 
 	if (!decode_l3(pk, &c, type, &pk->outer, cfg))
 		return pk->status;
-	if (pk->outer.l4.proto != 17 || pk->outer.l4.dport != cfg->port)
+	if (pk->outer.l4.proto != 17)
+		return pk->status;
+	if (cfg->ports ? !(cfg->ports[pk->outer.l4.dport >> 6] >> (pk->outer.l4.dport & 63) & 1) :
+	    pk->outer.l4.dport != cfg->port)
 		return pk->status;
 	pk->is_geneve = true;
 	if (!gnv_decode_geneve(pk, &c, &pk->gnv))

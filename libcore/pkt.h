@@ -154,6 +154,7 @@ struct gnv_geneve {
 struct gnv_decode_cfg {
 	int linktype;		/* enum gnv_linktype */
 	uint16_t port;		/* Geneve UDP destination port, 6081 */
+	const uint64_t *ports;	/* or several: a 65536-bit set (NULL: port alone) */
 	uint16_t genv_class;	/* class of genv's own options */
 	bool no_csum;		/* skip checksum verification (fast stats) */
 	bool outer_only;	/* stop after the Geneve options */

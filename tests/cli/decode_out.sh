@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# `genv decode` for operators: what --stats admits it did not check and
+# counts as truncated, hex dumps (-x/-X as tcpdump -xx/-XX), silencing
+# warnings (--ignore, --checksum), writing what matched (-w pcap/pcapng,
+# --decap, --split-vni), several Geneve ports, and the -v round trip of
+# frames of any size.  Peers (tshark, capinfos, tcpdump) are the oracles
+# where they can say; their checks skip when the tool is missing.
+# "A && ok || fail" is safe: ok never fails
+# shellcheck disable=SC2015
+set -u
+cd "$(dirname "$0")/../.." || exit 1
+# shellcheck source=tests/lib.sh
+. tests/lib.sh
+export TZ=UTC NO_COLOR=1
+unset GENV_OPT_CLASS GENV_DECODE_IGNORE
+FIX=tests/fixtures
+G=$FIX/captures/geneve.pcap M=$FIX/mixed.pcap
+tmp=$(mktemp -d /tmp/genv-dout.XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+
+# ---- --stats says what it did not check ----
+# a Geneve frame whose inner TCP checksum is wrong
+badin=$("$GENV" craft --hex 'eth / ipv4 / udp / geneve vni=7 / eth / ipv4 / tcp csum=0xdead / payload len=10')
+"$GENV" decode --stats --hex "$badin" >"$tmp/s" 2>&1
+grep -q '^inner headers not checked: use -v or --stats=full$' "$tmp/s" &&
+	ok "--stats: fast path says inner headers were not checked" ||
+	fail "--stats: fast path says inner headers were not checked" "$(head -n 2 "$tmp/s" | tr '\n' '|')"
+got=$("$GENV" decode --stats=full --hex "$badin" | sed -n '1s/.* \([0-9]*\) malformed.*/\1/p')
+check_eq "--stats=full counts the inner checksum error" 1 "$got"
+"$GENV" decode --stats=full --hex "$badin" | grep -q 'not checked' &&
+	fail "--stats=full: no 'not checked' note" || ok "--stats=full: no 'not checked' note"
+"$GENV" decode --stats -v --hex "$badin" | grep -q 'not checked' &&
+	fail "--stats -v: no 'not checked' note" || ok "--stats -v: no 'not checked' note"
+got=$("$GENV" decode --stats=full -j --hex "$badin" | /usr/bin/python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["inner_checked"], d["malformed"])')
+check_eq "--stats=full -j: inner_checked, malformed" "True 1" "$got"
+got=$("$GENV" decode --stats -j --hex "$badin" | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["inner_checked"])')
+check_eq "--stats -j: inner_checked false on the fast path" False "$got"
+check_exit "--stats=bogus: usage error" 2 "$GENV" decode --stats=bogus -r "$G"
+
+# a capture cut with a small snap length: its cut frames are counted truncated,
+# as many as tshark sees with frame.cap_len < frame.len
+if command -v editcap >/dev/null && command -v tshark >/dev/null; then
+	editcap -s 80 "$G" "$tmp/cut.pcap" 2>/dev/null
+	want=$(tshark -r "$tmp/cut.pcap" -T fields -e frame.cap_len -e frame.len 2>/dev/null | awk '$1 < $2' | wc -l)
+	for mode in --stats --stats=full; do
+		got=$("$GENV" decode "$mode" -r "$tmp/cut.pcap" | sed -n '1s/.* \([0-9]*\) truncated$/\1/p')
+		check_eq "$mode: snap length 80 -> frames truncated as tshark ($want)" "$want" "$got"
+	done
+	[ "$want" -gt 0 ] && ok "snap length 80 cuts frames" || fail "snap length 80 cuts frames"
+else
+	skip "--stats truncated vs tshark" "no editcap/tshark"
+fi
+
+# ---- several Geneve ports ----
+for p in 6082 7005 7011; do
+	"$GENV" craft "eth / ipv4 / udp dport=$p / geneve vni=5 / eth / ipv4 / icmp" -w "$tmp/p$p.pcap"
+done
+for p in 6082 7005; do
+	"$GENV" decode --port 6081,6082,7000-7010 -r "$tmp/p$p.pcap" | grep -q 'Geneve vni 5' &&
+		ok "--port list: $p is Geneve" || fail "--port list: $p is Geneve"
+done
+"$GENV" decode --port 6081,6082,7000-7010 -r "$tmp/p7011.pcap" | grep -q 'Geneve' &&
+	fail "--port list: 7011 is not Geneve" || ok "--port list: 7011 is not Geneve"
+"$GENV" decode -r "$tmp/p6082.pcap" | grep -q 'Geneve' &&
+	fail "default port: 6082 is not Geneve" || ok "default port: 6082 is not Geneve"
+check_exit "--port 7010-7000: usage error" 2 "$GENV" decode --port 7010-7000 -r "$G"
+check_exit "--port 6081,x: usage error" 2 "$GENV" decode --port 6081,x -r "$G"
+check_exit "--port 70000: usage error" 2 "$GENV" decode --port 70000 -r "$G"
+check_exit "--port ',': usage error" 2 "$GENV" decode --port , -r "$G"
+
+# ---- craft -w FILE.pcapng: refused, never another format under that name ----
+"$GENV" craft -w "$tmp/x.pcapng" 'geneve vni=5 / ipv4 / icmp' 2>"$tmp/e"; st=$?
+check_eq "craft -w x.pcapng: usage error" 2 "$st"
+[ ! -e "$tmp/x.pcapng" ] && ok "craft -w x.pcapng: no file written" || fail "craft -w x.pcapng: no file written"
+grep -q "classic pcap only" "$tmp/e" && ok "craft -w x.pcapng: says why" || fail "craft -w x.pcapng: says why" "$(cat "$tmp/e")"
+
+finish
