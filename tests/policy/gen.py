@@ -19,8 +19,8 @@ NS = {"x": {"ns": "x", "env": "prod"}, "y": {"ns": "y", "env": "dev"},
       "z": {"ns": "z"}}
 POD_LABELS = {"a": {"pod": "a", "app": "web", "tier": "front"},
               "b": {"pod": "b", "app": "db"}}
-CASES = [("tcp", 80), ("tcp", 81), ("udp", 53), ("tcp", 53), ("udp", 80),
-         ("sctp", 80), ("tcp", 8081), ("icmp", 0)]
+CASES = [("tcp", 80), ("tcp", 81), ("udp", 53), ("tcp", 53), ("sctp", 80),
+         ("icmp", 0)]
 
 
 def pods():
@@ -206,8 +206,11 @@ def rand_rule(rng):
     for _ in range(rng.choice([0, 1, 1, 2])):
         kind = rng.choice(["pod", "ns", "both", "cidr"])
         if kind == "cidr":
-            peers.append({"cidr": rng.choice(["10.0.0.0/16", "10.0.1.0/24", "10.0.2.0/23"]),
-                          "except": rng.choice([[], ["10.0.2.10/32"], ["10.0.1.0/25"]])})
+            cidr = rng.choice(["10.0.0.0/16", "10.0.1.0/24", "10.0.2.0/23"])
+            exc = {"10.0.0.0/16": ["10.0.2.10/32", "10.0.1.0/25"],
+                   "10.0.1.0/24": ["10.0.1.0/29", "10.0.1.11/32"],
+                   "10.0.2.0/23": ["10.0.2.10/32", "10.0.3.0/24"]}[cidr]
+            peers.append({"cidr": cidr, "except": rng.choice([[], exc[:1], exc])})
             continue
         peer = {}
         if kind in ("pod", "both"):
@@ -235,6 +238,9 @@ def rand_scenario(rng, idx):
         types = rng.choice([None, ["ingress"], ["egress"], ["ingress", "egress"]])
         ing = [rand_rule(rng) for _ in range(rng.choice([0, 1, 2]))]
         eg = [rand_rule(rng) for _ in range(rng.choice([0, 1, 2]))]
+        if types is not None:   # genv refuses rules of a direction not in type
+            ing = ing if "ingress" in types else []
+            eg = eg if "egress" in types else []
         pols.append(pol("r%d-%d" % (idx, k), rng.choice(sorted(NS)),
                         rand_sel(rng, POD_KEYS), types, ing, eg))
     return pols
