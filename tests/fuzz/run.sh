@@ -37,7 +37,7 @@ before=$(find tests/fuzz/regress -type f 2>/dev/null | wc -l)
 if timeout $((FUZZ_TIME + 70)) make -s -f tests/fuzz/Makefile run FUZZ_TIME="$FUZZ_TIME" \
 	>"$tmp/run.log" 2>&1; then
 	execs=$(sed -n 's/.*stat::number_of_executed_units: *//p' "$tmp/run.log" | tail -n 1)
-	ok "fuzz: decoder ${FUZZ_TIME} s, pipeline, pcap reader, command language, filter compiler and k8s YAML 10 s each, ethnl replies 5 s, ${execs:-?} command inputs, no crash"
+	ok "fuzz: decoder ${FUZZ_TIME} s, pipeline, pcap reader, command language, filter compiler and k8s YAML 10 s each, ethnl replies 5 s, no crash (${execs:-?} inputs in the last target)"
 else
 	after=$(find tests/fuzz/regress -type f 2>/dev/null | wc -l)
 	fail "fuzz: ${FUZZ_TIME} s run" \
