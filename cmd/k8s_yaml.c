@@ -218,6 +218,17 @@ static int label_map(struct kx *x, yaml_node_t *m, struct sbuf *sb, const char *
 		r = label_kv(x, node(x, p->key), node(x, p->value), &ks, &vs);
 		if (r)
 			break;
+		/* YAML forbids a key twice in a mapping; libyaml does not check */
+		for (yaml_node_pair_t *q = m->data.mapping.pairs.start; q < p; q++) {
+			const char *qk = scalar(node(x, q->key));
+
+			if (qk && !strcmp(qk, ks)) {
+				r = kx_fail(x, node(x, p->key), "label %s given twice", ks);
+				break;
+			}
+		}
+		if (r)
+			break;
 		if (skip_key && !strcmp(ks, skip_key)) {
 			if (strcmp(vs, skip_value))
 				r = kx_fail(x, node(x, p->value), "label %s must be the namespace's name '%s'",

@@ -154,6 +154,14 @@ int rt_lang_mac(struct rt_cmd *c, int i, uint8_t mac[6])
 }
 
 /* A VPC by VNI or name. */
+/* A well-formed word naming nothing the router holds: a state error
+ * (-ENOENT: exit 1 at the client), not a malformed command. */
+static int missing(struct rt_cmd *c, int i, const char *what)
+{
+	rt_lang_word_err(c, i, "%s", what);
+	return -ENOENT;
+}
+
 int rt_lang_vpc(struct rt_cmd *c, int i, bool must_exist, uint32_t *vni)
 {
 	const struct rt_tables *t = c->t;
@@ -165,7 +173,7 @@ int rt_lang_vpc(struct rt_cmd *c, int i, bool must_exist, uint32_t *vni)
 			return rt_lang_word_err(c, i, "VNI must be a number %u..%u", RT_VNI_MIN,
 						RT_VNI_MAX);
 		if (must_exist && !rt_vpc_find(t, *vni))
-			return rt_lang_word_err(c, i, "no such VPC");
+			return missing(c, i, "no such VPC");
 		return 0;
 	}
 	for (uint32_t k = 0; k < t->cfg.lim.max_vpcs; k++)
@@ -173,7 +181,7 @@ int rt_lang_vpc(struct rt_cmd *c, int i, bool must_exist, uint32_t *vni)
 			*vni = t->cfg.vpc[k].vni;
 			return 0;
 		}
-	return rt_lang_word_err(c, i, "no VPC with this VNI or name");
+	return missing(c, i, "no VPC with this VNI or name");
 }
 
 int rt_lang_port(struct rt_cmd *c, int i, int *port)
@@ -181,8 +189,12 @@ int rt_lang_port(struct rt_cmd *c, int i, int *port)
 	if (i >= c->n)
 		return rt_lang_word_err(c, i, "port name");
 	*port = rt_port_find(c->t, c->w[i]);
-	if (*port < 0)
-		return rt_lang_word_err(c, i, "no such port (add it with 'add port %.16s')", c->w[i]);
+	if (*port < 0) {
+		char what[64];
+
+		snprintf(what, sizeof(what), "no such port (add it with 'add port %.16s')", c->w[i]);
+		return missing(c, i, what);
+	}
 	return 0;
 }
 

@@ -883,7 +883,7 @@ static int ep_check(const struct rt_tables *t, const struct rt_ep_spec *s, const
 	if (s->family != 4 && s->family != 6)
 		FAIL(EINVAL, "endpoint needs an IP address");
 	if (!rt_vpc_cidr_of(v, s->family, s->ip))
-		FAIL(EINVAL, "%s is outside the cidrs of VPC %u",
+		FAIL(EDOM, "%s is outside the cidrs of VPC %u",
 		     rt_addr_fmt(a, sizeof(a), s->family, s->ip), s->vni);
 	if (rt_gateway_of(t, v, s->family, s->ip, gw) &&
 	    !memcmp(gw, s->ip, s->family == 6 ? 16 : 4))

@@ -107,4 +107,10 @@ check_exit "--vpc out of range: usage (2)" 2 "$GENV" route -S "$S" apply --vpc 1
 check_exit "--vpc with another subcommand: usage (2)" 2 "$GENV" route -S "$S" show ns --vpc 1
 check_exit "a missing file: exit 1" 1 "$GENV" route -S "$S" apply --vpc 1 -f "$tmp/none.yaml"
 check_exit "no router: exit 1" 1 "$GENV" route -S "$tmp/no.sock" apply --vpc 100 -f $F/good-canonical.yaml
+# exit status of route commands (genv-route(8) EXIT STATUS): what the
+# router's state refuses is a runtime failure (1), a malformed command 2
+check_exit "route: an address outside the VPC's cidrs: exit 1" 1 "$GENV" route -S "$S" add ep 100 10.9.0.1 mac 02:00:00:00:09:01 host 10.200.0.2
+check_exit "route: del of a VPC that does not exist: exit 1" 1 "$GENV" route -S "$S" del vpc 999
+check_exit "route: a VPC that exists: exit 1" 1 "$GENV" route -S "$S" add vpc 100 cidr 10.0.0.0/16
+check_exit "route: a malformed address: exit 2" 2 "$GENV" route -S "$S" add ep 100 10.0.0.300 mac 02:00:00:00:09:01 host 10.200.0.2
 finish

@@ -143,6 +143,7 @@ static const struct { const char *file, *err; } bad[] = {
 	{ "bad-cidr.yaml", "bad-cidr.yaml:10:23: spec.ingress[0].from[0].ipBlock.cidr: '33': prefix length must be 0..32" },
 	{ "bad-doc-type.yaml", "bad-doc-type.yaml:1:1: expected a mapping, not a list" },
 	{ "bad-dup-key.yaml", "bad-dup-key.yaml:6:1: kind: given twice" },
+	{ "bad-label-twice.yaml", "bad-label-twice.yaml:7:5: metadata.labels: label team given twice" },
 	{ "bad-dup-policy.yaml", "bad-dup-policy.yaml:8:1: spec: networkpolicy prod/p in VPC 100 is given twice (first at bad-dup-policy.yaml:1:1)" },
 	{ "bad-endport-below.yaml", "bad-endport-below.yaml:11:16: spec.ingress[0].ports[0].endPort: endPort 80 is below port 90" },
 	{ "bad-endport-noport.yaml", "bad-endport-noport.yaml:10:16: spec.ingress[0].ports[0].endPort: endPort needs port" },
