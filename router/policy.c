@@ -719,6 +719,35 @@ const char *rt_policy_rule_name(const struct rt_policies *ps, uint32_t id, char 
 	return buf;
 }
 
+/*
+ * Why a flow was denied, short enough for a trace line:
+ * "ingress 10.0.1.6 -> 10.0.1.5 tcp/22: no rule of prod/web allows it
+ * (nor of 2 more policies selecting 10.0.1.5)".
+ */
+static void denied_s(const struct rt_tables *t, const struct flow *f, const char *dir, const char *note,
+		     uint32_t npols, struct rt_pol_res *res)
+{
+	static const struct { uint8_t p; const char *n; } names[] = { { 6, "tcp" }, { 17, "udp" }, { 132, "sctp" },
+								    { 1, "icmp" }, { 58, "icmp6" } };
+	char a[RT_ADDR_STR], b[RT_ADDR_STR], proto[24], more[80] = "";
+	const char *pn = NULL;
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (names[i].p == f->proto)
+			pn = names[i].n;
+	if (f->proto == 6 || f->proto == 17 || f->proto == 132)
+		snprintf(proto, sizeof(proto), f->port < 0 ? "%s (fragment)" : "%s/%d", pn, f->port);
+	else if (pn)
+		snprintf(proto, sizeof(proto), "%s", pn);
+	else
+		snprintf(proto, sizeof(proto), "proto %u", f->proto);
+	if (npols > 1)
+		snprintf(more, sizeof(more), " (nor of %u more polic%s)", npols - 1, npols > 2 ? "ies" : "y");
+	snprintf(res->why, sizeof(res->why), "%s %s%s -> %s %s: no rule of %s allows it%s", dir,
+		 rt_addr_fmt(a, sizeof(a), f->family, f->sip), note, rt_addr_fmt(b, sizeof(b), f->family, f->dip),
+		 proto, t->cfg.pol->p[res->pol]->name, more);
+}
+
 /* Egress then ingress: RT_DROP_NONE with the rules, or the reason. */
 static enum rt_drop decide(const struct rt_tables *t, const struct flow *f, uint32_t *rule_eg,
 			   uint32_t *rule_in, struct rt_pol_res *res, bool explain)
@@ -735,11 +764,8 @@ static enum rt_drop decide(const struct rt_tables *t, const struct flow *f, uint
 		if (*rule_eg == RT_NONE) {
 			res->pol = c->polref[c->dir[f->src->ident * 2 + RT_POL_EGRESS].pols];
 			if (explain)
-				snprintf(res->why, sizeof(res->why),
-					 "egress of %s denied: isolated by %s (and %u more), no rule allows %s proto %u port %d",
-					 rt_addr_fmt(a, sizeof(a), f->family, f->sip), t->cfg.pol->p[res->pol]->name,
-					 c->dir[f->src->ident * 2 + RT_POL_EGRESS].npols - 1,
-					 rt_addr_fmt(b, sizeof(b), f->family, f->dip), f->proto, f->port);
+				denied_s(t, f, "egress", "", c->dir[f->src->ident * 2 + RT_POL_EGRESS].npols,
+					 res);
 			return RT_DROP_POLICY_EGRESS;
 		}
 	}
@@ -773,12 +799,8 @@ static enum rt_drop decide(const struct rt_tables *t, const struct flow *f, uint
 		if (*rule_in == RT_NONE) {
 			res->pol = c->polref[c->dir[tgt].pols];
 			if (explain)
-				snprintf(res->why, sizeof(res->why),
-					 "ingress of %s denied: isolated by %s (and %u more), no rule allows %s%s proto %u port %d",
-					 rt_addr_fmt(a, sizeof(a), f->family, f->dip), t->cfg.pol->p[res->pol]->name,
-					 c->dir[tgt].npols - 1, rt_addr_fmt(b, sizeof(b), f->family, f->sip),
-					 why == RT_DROP_POLICY_UNTRUSTED ? " (unknown identity)" :
-					 why == RT_DROP_POLICY_MISSING ? " (no identity)" : "", f->proto, f->port);
+				denied_s(t, f, "ingress", why == RT_DROP_POLICY_UNTRUSTED ? " (unknown identity)" :
+					 why == RT_DROP_POLICY_MISSING ? " (no identity)" : "", c->dir[tgt].npols, res);
 			return why;
 		}
 	}

@@ -9,8 +9,12 @@ O=${O:-build}
 tmp=$(mktemp -d /tmp/genv-benchcheck.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 
+# the libraries of a `make SAN=1` build need the sanitizers' runtime too
+san=
+case $O in *san*) san="-fsanitize=address,undefined -fno-omit-frame-pointer" ;; esac
 for b in tables policy; do
-	if ! ${CC:-cc} -O1 -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -o "$tmp/$b" "bench/${b}_bench.c" \
+	# shellcheck disable=SC2086
+	if ! ${CC:-cc} -O1 -std=gnu11 -D_GNU_SOURCE -Wall -Wextra $san -o "$tmp/$b" "bench/${b}_bench.c" \
 		"$O/librouter.a" "$O/libcore.a" 2>"$tmp/$b.err"; then
 		fail "bench/${b}_bench.c builds" "$(head -3 "$tmp/$b.err")"
 		continue

@@ -83,7 +83,7 @@ final drop none spoof.remote "drop spoof.remote (no endpoint, sender no relay or
 final deliver tap0 none "underlay: relayed by the divider, any source" -- --in underlay --from 10.200.0.9 "$U vni=100 / eth / ipv4 src=10.0.7.7 dst=10.0.1.5 / icmp"
 final deliver tap0 none "underlay: relayed by a bouncer, another host's endpoint" -- --in underlay --from 10.200.0.3 "$U vni=100 / $IN dst=10.0.1.5 / icmp"
 
-# network policy (tests/fixtures/topo/policy.genv; tests/cli/policy.sh has the rest)
+# network policy (tests/fixtures/topo/policy.genv; tests/cli/policy_truth.sh and tests/net/policy.sh have the rest)
 P=tests/fixtures/topo/policy.genv
 C6='eth src=02:00:00:00:01:06 / ipv4 src=10.0.1.6'
 UP='eth / ipv4 src=10.200.0.2 dst=10.200.0.1 / udp / geneve vni=100'

@@ -24,7 +24,8 @@ static void put(struct fx *f, uint16_t type, const void *v, size_t size)
 
 	memcpy(f->b + f->n, &len, 2);
 	memcpy(f->b + f->n + 2, &type, 2);
-	memcpy(f->b + f->n + 4, v, size);
+	if (size)
+		memcpy(f->b + f->n + 4, v, size);
 	f->n += NLA_HDR + size;
 	while (f->n % 4)
 		f->b[f->n++] = 0;
