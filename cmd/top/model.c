@@ -387,6 +387,11 @@ static void cell(struct sbuf *o, int width, const char *text)
 
 	if (o->len && o->buf[o->len - 1] != '\n')
 		sbuf_putc(o, ' ');
+	/* too long: cut with "..." so a cut word never passes for a whole one */
+	if ((int)strlen(text) > w && w > 3) {
+		sbuf_printf(o, "%.*s...", w - 3, text);
+		return;
+	}
 	sbuf_printf(o, width < 0 ? "%-*.*s" : "%*.*s", w, w, text);
 }
 

@@ -259,6 +259,9 @@ grep -qE ':4000 .* deliver +allow prod/web ingress rule 2$' <<<"$out" &&
 	grep -qE ':4002 .* deliver +tracked$' <<<"$out" &&
 	ok "top -b: the policy column names the rule, deny and tracked" ||
 	fail "top -b: the policy column names the rule, deny and tracked" "$out"
+# a description longer than its column is cut with "...", never mid-word silently
+grep -qE '^policy\.ingress_denied +1 +0\.0 no network policy of the destination endpoint .*[^.]\.\.\.$' <<<"$out" &&
+	ok "top -b: a cut cell ends in ..." || fail "top -b: a cut cell ends in ..." "$out"
 out=$("$GENV" top -j -n 1 --vni 100 -S "$tmp/pol.sock" 2>&1)
 if $PY -c '
 import json, sys
