@@ -255,8 +255,11 @@ static int apply(struct genv_ctx *g, const struct opt *o, bool global,
 
 void ctx_resolve_color(struct genv_ctx *g)
 {
-	const char *nc = getenv("NO_COLOR");
+	const char *nc = getenv("NO_COLOR"), *term = getenv("TERM");
 
+	/* auto: a terminal, no NO_COLOR, and not TERM=dumb (Emacs shells, CI logs) */
+	if (term && !strcmp(term, "dumb"))
+		nc = "dumb";
 	if (g->json || g->color_mode == COLOR_NEVER)
 		g->color = false;
 	else if (g->color_mode == COLOR_ALWAYS)

@@ -533,8 +533,11 @@ static bool key(struct ui *u, int ch)
 
 static void colors_init(struct ui *u)
 {
-	const char *nc = getenv("NO_COLOR");
+	const char *nc = getenv("NO_COLOR"), *term = getenv("TERM");
 	enum color_mode m = u->st->g->color_mode;
+
+	if (term && !strcmp(term, "dumb"))
+		nc = "dumb";	/* as NO_COLOR: --color=always still colours */
 
 	u->color = m != COLOR_NEVER && !(nc && *nc && m != COLOR_ALWAYS) && has_colors();
 	if (!u->color)

@@ -268,6 +268,15 @@ check_eq "decode | head stays quiet" "" "$(cat "$tmp/e")"
 "$GENV" decode --color=always -r "$M" | grep -q $'\033\[' && ok "--color=always colours" || fail "--color=always colours"
 "$GENV" decode --color=always -j -r "$M" | grep -q $'\033' && fail "no colour in JSON" || ok "no colour in JSON"
 "$GENV" decode --color=auto -r "$M" | grep -q $'\033' && fail "no colour when not a tty" || ok "no colour when not a tty"
+# on a terminal (script(1) gives one): colour, except with TERM=dumb
+if command -v script >/dev/null; then
+	env -u NO_COLOR TERM=xterm script -qec "'$GENV' decode -r '$M'" /dev/null | grep -q $'\033\\[' &&
+		ok "colour on a terminal" || fail "colour on a terminal"
+	env -u NO_COLOR TERM=dumb script -qec "'$GENV' decode -r '$M'" /dev/null | grep -q $'\033\\[' &&
+		fail "no colour with TERM=dumb" || ok "no colour with TERM=dumb"
+else
+	skip "colour on a terminal" "no script(1)"
+fi
 
 # every frame gets one JSON line, frames numbered from 1, keys stable
 if command -v python3 >/dev/null; then
