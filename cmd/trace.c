@@ -44,7 +44,7 @@
 enum {
 	T_FILE = 1, T_SOCKET, T_IN, T_FROM, T_TTL, T_TOS, T_HEX, T_READ, T_FRAME, T_RAW,
 	T_VPC, T_REASON, T_ENDPOINT, T_WRITE, T_COUNT, T_ONCE, T_INTERVAL,
-	T_SRC, T_DST, T_PROTO, T_SPORT, T_DPORT, T_ROUTER, T_RATE,
+	T_SRC, T_DST, T_PROTO, T_SPORT, T_DPORT, T_ROUTER, T_RATE, T_STRICT,
 };
 
 static const char *const proto_choices[] = { "udp", "tcp", "icmp", NULL };
@@ -74,6 +74,7 @@ const struct opt trace_opts[] = {
 	{ T_PROTO, 0, "proto", OPT_ENUM, "PROTO", "path: the probe flow's protocol: udp (default), tcp or icmp", proto_choices },
 	{ T_SPORT, 0, "sport", OPT_INT, "N", "path: the probe flow's source port (default 40000)", NULL },
 	{ T_DPORT, 0, "dport", OPT_INT, "N", "path: the probe flow's destination port (default 33434)", NULL },
+	{ T_STRICT, 0, "strict", OPT_FLAG, NULL, "path: exit 1 unless every probe was answered and delivered", NULL },
 	{ 0 }
 };
 
@@ -84,7 +85,7 @@ struct targs {
 	const char *file, *socket, *in, *from, *hex, *read, *endpoint, *write, *src, *dst, *proto;
 	uint64_t ttl, tos, frame, vpc, count, interval, sport, dport;
 	bool ttl_set, tos_set, frame_set, vpc_set, count_set, raw, once, interval_set, sport_set, dport_set;
-	bool router, rate_set;
+	bool router, rate_set, strict;
 	uint64_t rate;
 	int nreason;
 	int reason[MAX_REASONS];
@@ -116,6 +117,7 @@ static int trace_opt(struct genv_ctx *g, void *st, int id, const char *arg)
 	case T_RAW: a->raw = true; break;
 	case T_SRC: a->src = arg; break;
 	case T_ROUTER: a->router = true; break;
+	case T_STRICT: a->strict = true; break;
 	case T_RATE:
 		a->rate_set = true;
 		return opt_u64(g, "--rate", arg, 1, 1000000, &a->rate);
@@ -1133,6 +1135,12 @@ static int trace_path_cmd(struct genv_ctx *g, const struct targs *a)
 		ret = write_out(g, &o);
 		if (!ret && !nres)
 			ret = EXIT_FAIL;
+		/* --strict: a lost probe or one dropped on the way is a failure too */
+		if (!ret && a->strict && nres < sent)
+			ret = EXIT_FAIL;
+		for (unsigned int k = 0; !ret && a->strict && k < nres; k++)
+			if (!res[k].nhop || res[k].hop[res[k].nhop - 1].verdict != TRACE_V_DELIVER)
+				ret = EXIT_FAIL;
 	}
 out:
 	if (s)
@@ -1171,8 +1179,8 @@ int cmd_trace(struct genv_ctx *g, int argc, char **argv)
 		return gusage(g, "--endpoint and --once apply to 'drops' and 'capture --router'");
 	if (strcmp(sub, "drops") && strcmp(sub, "path") && !a.router && (a.vpc_set || a.interval_set))
 		return gusage(g, "--vpc and --interval apply to 'drops', 'path' and 'capture --router'");
-	if (strcmp(sub, "path") && (a.src || a.dst || a.proto || a.sport_set || a.dport_set))
-		return gusage(g, "--src, --dst, --proto, --sport and --dport apply to 'path'");
+	if (strcmp(sub, "path") && (a.src || a.dst || a.proto || a.sport_set || a.dport_set || a.strict))
+		return gusage(g, "--src, --dst, --proto, --sport, --dport and --strict apply to 'path'");
 	if (a.many_files && strcmp(sub, "path"))
 		return gusage(g, "-f is given once, except for 'path'");
 	if (!strcmp(sub, "packet")) {

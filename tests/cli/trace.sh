@@ -183,6 +183,11 @@ assert [(h["router"], h["role"]) for h in d["hops"]] == [("10.200.0.1", "host"),
 assert d["rtt_ms"]["min"] <= d["rtt_ms"]["max"]' "$tmp/json" 2>/dev/null && ok "trace path -j" || fail "trace path -j" "$(head -c 300 "$tmp/json")"
 # the scaled endpoint's hosts are not simulated: the probes are lost
 check_exit "trace path: no answer, exit 1" 1 "$GENV" trace path "${F[@]}" --vpc 100 --src 10.0.1.5 --dst 10.0.3.3 -c 1
+# --strict: a probe answered but dropped on the way is a failure; delivered is success
+check_exit "trace path: dropped probe, exit 0 by default" 0 "$GENV" trace path "${F[@]}" --vpc 100 --src 10.0.1.5 --dst 10.0.2.99 -c 1
+check_exit "trace path --strict: dropped probe, exit 1" 1 "$GENV" trace path "${F[@]}" --vpc 100 --src 10.0.1.5 --dst 10.0.2.99 -c 1 --strict
+check_exit "trace path --strict: delivered, exit 0" 0 "$GENV" trace path "${F[@]}" --vpc 100 --src 10.0.1.5 --dst 10.0.4.4 -c 2 --strict
+check_exit "--strict applies to path only" 2 "$GENV" trace packet "${F[@]}" --strict --in tap0 'eth / ipv4 / udp'
 check_exit "trace path: needs --vpc, --src, --dst" 2 "$GENV" trace path "${F[@]}" --src 10.0.1.5 --dst 10.0.2.7
 check_exit "trace path: --src must be a local endpoint" 2 "$GENV" trace path "${F[@]}" --vpc 100 --src 10.0.2.7 --dst 10.0.1.5
 check_exit "trace path: -f more than once only for path" 2 "$GENV" trace packet "${F[@]}" --in tap0 "$E5 / icmp"
