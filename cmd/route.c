@@ -299,7 +299,7 @@ int cmd_route(struct genv_ctx *g, int argc, char **argv)
 	if (ret)
 		return ret < 0 ? EXIT_OK : ret;
 	if (np < 1)
-		return gusage(g, "missing subcommand: run, add, del, set, show, save, batch or apply");
+		return gusage(g, "missing subcommand: run, add, del, set, show, save, batch, apply, clear, dump, drops, mirror, trace or probe");
 	sub = argv[1];
 	if (!a.socket)
 		a.socket = g->socket;	/* the REPL's 'set router' */
@@ -328,12 +328,14 @@ int cmd_route(struct genv_ctx *g, int argc, char **argv)
 			return gusage(g, "%s: missing object (vpc, net, ep, port, host)", sub);
 		return route_call(g, a.socket, np, argv + 1);
 	}
-	if (!strcmp(sub, "show"))
+	/* the other verbs of the router's language (genv.conf(5)), as they are */
+	if (!strcmp(sub, "show") || !strcmp(sub, "clear") || !strcmp(sub, "dump") || !strcmp(sub, "drops") ||
+	    !strcmp(sub, "mirror") || !strcmp(sub, "trace") || !strcmp(sub, "probe"))
 		return route_call(g, a.socket, np, argv + 1);
 	if (!strcmp(sub, "batch") || !strcmp(sub, "save")) {
 		if (np != 2)
 			return gusage(g, "%s: expected one FILE", sub);
 		return sub[0] == 'b' ? route_batch(g, a.socket, argv[2]) : route_save(g, a.socket, argv[2]);
 	}
-	return gusage(g, "unknown subcommand '%s': expected run, add, del, set, show, save, batch or apply", sub);
+	return gusage(g, "unknown subcommand '%s': expected run, add, del, set, show, save, batch, apply, clear, dump, drops, mirror, trace or probe", sub);
 }

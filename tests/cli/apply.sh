@@ -113,4 +113,10 @@ check_exit "route: an address outside the VPC's cidrs: exit 1" 1 "$GENV" route -
 check_exit "route: del of a VPC that does not exist: exit 1" 1 "$GENV" route -S "$S" del vpc 999
 check_exit "route: a VPC that exists: exit 1" 1 "$GENV" route -S "$S" add vpc 100 cidr 10.0.0.0/16
 check_exit "route: a malformed address: exit 2" 2 "$GENV" route -S "$S" add ep 100 10.0.0.300 mac 02:00:00:00:09:01 host 10.200.0.2
+# the router language's other verbs go through genv route as they are
+"$GENV" route -S "$S" dump | grep -q '^add vpc 100 ' && ok "route dump" || fail "route dump"
+check_exit "route drops since 0" 0 "$GENV" route -S "$S" drops since 0
+check_exit "route probe results since 0" 0 "$GENV" route -S "$S" probe results since 0
+check_exit "route clear stats" 0 "$GENV" route -S "$S" clear stats
+check_exit "route: an unknown subcommand: exit 2" 2 "$GENV" route -S "$S" frobnicate
 finish
