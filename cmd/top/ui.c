@@ -477,10 +477,16 @@ static bool key(struct ui *u, int ch)
 			enter_view(u, TOP_V_FLOW);
 		}
 		break;
-	case KEY_RIGHT:
-		if (u->hcol[v] + 1 < ncol)
+	case KEY_RIGHT: {
+		int rest = 0;	/* width of what is on screen from the first shown column */
+
+		for (int c = u->hcol[v]; c < ncol; c++)
+			rest += (top_cols[v][c].width < 0 ? -top_cols[v][c].width : top_cols[v][c].width) + 1;
+		/* no further once the last column is on screen */
+		if (u->hcol[v] + 1 < ncol && rest - 1 > COLS)
 			u->hcol[v]++;
 		break;
+	}
 	case KEY_LEFT:
 	case 27:
 	case KEY_BACKSPACE:

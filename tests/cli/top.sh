@@ -383,6 +383,9 @@ wait_for "screen: flow rows" '^udp +10\.0\.0\.1:100[01] +10\.0\.0\.2:53 '
 keys Right Right Right Right Right Right Right Right
 wait_for "screen: Right scrolls to the endpoint, path and verdict columns" '^SRC-EP +DST-EP +PATH +VERDICT'
 wait_for "screen: scrolled flow rows" '^- +- +- +- +-$'
+keys Right Right Right Right Right Right Right Right
+wait_for "screen: Right stops once the last column is on screen" '^PATH +VERDICT +POLICY'
+keys Left Left
 keys Left Left Left Left Left Left Left Left
 wait_for "screen: Left scrolls back" '^PROTO +SOURCE '
 pane | grep -q 'VPC 101 flows' && ok "screen: Left at the first column stays until then" ||
