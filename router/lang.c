@@ -44,7 +44,17 @@ int rt_lang_word_err(struct rt_cmd *c, int i, const char *fmt, ...)
 /* Errors from the tables already say what is wrong. */
 int rt_lang_err_from(struct rt_cmd *c, int r, const char *msg)
 {
-	snprintf(c->err, sizeof(c->err), "%s: %s", c->name, msg);
+	/* The tables refused the object: name its key word (the VNI, or the
+	 * address, prefix or name after it), as every other refusal names one. */
+	int i = c->n > 1 && (!strcmp(c->w[1], "ep") || !strcmp(c->w[1], "net") || !strcmp(c->w[1], "ns") ||
+			     !strcmp(c->w[1], "policy")) ? 3 : 2;
+
+	if (i >= c->n)
+		i = c->n - 1;
+	if (i >= 1)
+		snprintf(c->err, sizeof(c->err), "%s: word %d '%.64s': %s", c->name, c->pos[i], c->w[i], msg);
+	else
+		snprintf(c->err, sizeof(c->err), "%s: %s", c->name, msg);
 	return r;
 }
 

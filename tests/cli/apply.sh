@@ -90,7 +90,7 @@ printf 'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: 
 out=$("$GENV" route -S "$S" apply --vpc 100 -f $F/good-defaults.yaml -f "$tmp/nons.yaml" 2>&1)
 check_eq "the router's refusal: exit 1" 1 $?
 check_eq "the refusal names the document" \
-	"genv route: $tmp/nons.yaml:1:1: networkpolicy nowhere/x: refused, nothing changed: add policy: no namespace nowhere in VPC 100 (add ns 100 nowhere first)" "$out"
+	"genv route: $tmp/nons.yaml:1:1: networkpolicy nowhere/x: refused, nothing changed: add policy: word 4 'nowhere/x': no namespace nowhere in VPC 100 (add ns 100 nowhere first)" "$out"
 dump >"$tmp/d4"
 check "a refused transaction changes nothing" cmp -s "$tmp/d1" "$tmp/d4"
 

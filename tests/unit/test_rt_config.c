@@ -318,8 +318,12 @@ START_TEST(errors_name_the_word)
 	ck_assert_msg(strstr(sbuf_str(&out), "word 5 '10.0.0.1/16'") &&
 		      strstr(sbuf_str(&out), "host bits set"), "%s", sbuf_str(&out));
 	ck_assert_int_eq(run("add vpc 100 cidr 10.1.0.0/16"), -EEXIST);
-	ck_assert_str_eq(sbuf_str(&out), "add vpc: VPC 100 exists");
+	ck_assert_str_eq(sbuf_str(&out), "add vpc: word 3 '100': VPC 100 exists");
 	ck_assert_int_eq(run("del vpc 100"), -EBUSY);
+	ck_assert_msg(!strncmp(sbuf_str(&out), "del vpc: word 3 '100': ", 23), "%s", sbuf_str(&out));
+	ck_assert_int_lt(run("add ep 100 10.9.0.1 mac 02:00:00:00:09:01 port tap0"), 0);
+	ck_assert_msg(!strncmp(sbuf_str(&out), "add ep: word 4 '10.9.0.1': ", 27) && strstr(sbuf_str(&out), "outside"),
+		      "%s", sbuf_str(&out));
 	ck_assert_int_eq(run("add vpc 300 cidr"), -EINVAL);
 	ck_assert_msg(strstr(sbuf_str(&out), "missing prefix"), "%s", sbuf_str(&out));
 	ck_assert_int_eq(run("add vpc 300 colour red cidr 10.9.0.0/16"), -EINVAL);
@@ -327,7 +331,7 @@ START_TEST(errors_name_the_word)
 	/* JSON mode errors are JSON */
 	sbuf_reset(&out);
 	ck_assert_int_lt(rt_cmd_exec(t, NULL, "add vpc 100 cidr 10.1.0.0/16", true, &out), 0);
-	ck_assert_str_eq(sbuf_str(&out), "{\"schema\":1,\"error\":\"add vpc: VPC 100 exists\"}");
+	ck_assert_str_eq(sbuf_str(&out), "{\"schema\":1,\"error\":\"add vpc: word 3 '100': VPC 100 exists\"}");
 }
 END_TEST
 
@@ -624,7 +628,7 @@ START_TEST(runtime_ops)
 	before = dump_now();
 	sbuf_reset(&out);
 	ck_assert_int_eq(rt_cmd_exec(t, &ops, "add port tap1", false, &out), -EPERM);
-	ck_assert_str_eq(sbuf_str(&out), "add port: cannot create TAP 'tap1': Operation not permitted");
+	ck_assert_str_eq(sbuf_str(&out), "add port: word 3 'tap1': cannot create TAP 'tap1': Operation not permitted");
 	after = dump_now();
 	ck_assert_str_eq(before, after);
 	free(after);
