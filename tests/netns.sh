@@ -7,6 +7,32 @@
 nsx() { local n=$1; shift; ip netns exec "$P-$n" "$@"; }
 rt() { local h=$1; shift; timeout 10 "$GENV" route -S "$TMP/$h.sock" "$@"; }
 
+# jget HOST TOPIC KEY: the largest number found under KEY (or in an object
+# naming KEY as its reason/name) in `genv route -j show TOPIC`
+jget() {
+	rt "$1" -j show "$2" | python3 -c '
+import json, sys
+key = sys.argv[1]
+best = [0]
+def walk(o):
+    if isinstance(o, dict):
+        for k, v in o.items():
+            if k == key and isinstance(v, (int, float)) and not isinstance(v, bool):
+                best[0] = max(best[0], v)
+        if key in o.values():
+            for k in ("count", "packets", "drops", "value"):
+                if isinstance(o.get(k), int):
+                    best[0] = max(best[0], o[k])
+        for v in o.values(): walk(v)
+    elif isinstance(o, list):
+        for v in o: walk(v)
+try:
+    walk(json.load(sys.stdin))
+except Exception:
+    pass
+print(int(best[0]))' "$3"
+}
+
 # Stop what the test started (by PID), delete its namespaces and files.
 netns_cleanup() {
 	local p n

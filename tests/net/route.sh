@@ -44,32 +44,6 @@ trap 'exit 1' INT TERM
 TMP=$(mktemp -d /tmp/genv-route.XXXXXX)
 
 
-# jget HOST TOPIC KEY: the largest number found under KEY (or in an object
-# naming KEY as its reason/name) in `genv route -j show TOPIC`
-jget() {
-	rt "$1" -j show "$2" | python3 -c '
-import json, sys
-key = sys.argv[1]
-best = [0]
-def walk(o):
-    if isinstance(o, dict):
-        for k, v in o.items():
-            if k == key and isinstance(v, (int, float)) and not isinstance(v, bool):
-                best[0] = max(best[0], v)
-        if key in o.values():
-            for k in ("count", "packets", "drops", "value"):
-                if isinstance(o.get(k), int):
-                    best[0] = max(best[0], o[k])
-        for v in o.values(): walk(v)
-    elif isinstance(o, list):
-        for v in o: walk(v)
-try:
-    walk(json.load(sys.stdin))
-except Exception:
-    pass
-print(int(best[0]))' "$3"
-}
-
 # ---- the underlay and the hosts ----
 netns_underlay route
 
