@@ -652,8 +652,8 @@ static int metadata(struct kx *x, yaml_node_t *doc, yaml_node_t *m, bool is_ns, 
 			size_t o2 = kx_push(x, ".annotations[\"%s\"]", K8S_VPC_ANNOTATION);
 
 			s = want_str(x, a, &r);
-			if (s && num_parse_u64(s, 0, RT_VNI_MAX, &vni))
-				r = kx_fail(x, a, "VNI '%s': expected 0..%u", s, RT_VNI_MAX);
+			if (s && num_parse_u64(s, RT_VNI_MIN, RT_VNI_MAX, &vni))
+				r = kx_fail(x, a, "VNI '%s': expected %u..%u", s, RT_VNI_MIN, RT_VNI_MAX);
 			kx_pop(x, o2);
 			out->vni = (uint32_t)vni;
 		} else if (x->vpc < 0) {

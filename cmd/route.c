@@ -70,8 +70,8 @@ static int route_opt(struct genv_ctx *g, void *st, int id, const char *arg)
 	case ROUTE_OPT_STATE: a->state = arg; break;
 	case ROUTE_OPT_SOCKET: a->socket = arg; break;
 	case ROUTE_OPT_VPC:
-		if (num_parse_u64(arg, 0, RT_VNI_MAX, &v))
-			return gusage(g, "--vpc '%s': expected a VNI, 0..%u", arg, RT_VNI_MAX);
+		if (num_parse_u64(arg, RT_VNI_MIN, RT_VNI_MAX, &v))
+			return gusage(g, "--vpc '%s': expected a VNI, %u..%u", arg, RT_VNI_MIN, RT_VNI_MAX);
 		a->vpc = (int64_t)v;
 		break;
 	case ROUTE_OPT_DRY_RUN: a->dry_run = true; break;

@@ -104,6 +104,7 @@ check "--dry-run changes nothing" cmp -s "$tmp/d1" "$tmp/d5"
 
 check_exit "apply without -f: usage (2)" 2 "$GENV" route -S "$S" apply
 check_exit "--vpc out of range: usage (2)" 2 "$GENV" route -S "$S" apply --vpc 16777216 -f $F/good-canonical.yaml
+check_exit "--vpc 0 (VNI 1..16777215): usage (2)" 2 "$GENV" route -S "$S" apply --vpc 0 --dry-run -f $F/good-canonical.yaml
 check_exit "--vpc with another subcommand: usage (2)" 2 "$GENV" route -S "$S" show ns --vpc 1
 check_exit "a missing file: exit 1" 1 "$GENV" route -S "$S" apply --vpc 1 -f "$tmp/none.yaml"
 check_exit "no router: exit 1" 1 "$GENV" route -S "$tmp/no.sock" apply --vpc 100 -f $F/good-canonical.yaml

@@ -210,7 +210,8 @@ static const struct { const char *file, *err; } bad[] = {
 	{ "bad-spec-type.yaml", "bad-spec-type.yaml:6:7: spec: expected a mapping, not a list" },
 	{ "bad-types-mismatch.yaml", "bad-types-mismatch.yaml:10:3: spec.egress: egress rules, but policyTypes has no Egress (they would be ignored)" },
 	{ "bad-unknown-field.yaml", "bad-unknown-field.yaml:12:9: spec.ingress[0].from[1].podSelector.matchFields: unknown field" },
-	{ "bad-vpc-annotation.yaml", "bad-vpc-annotation.yaml:6:18: metadata.annotations[\"genv.io/vpc\"]: VNI '16777216': expected 0..16777215" },
+	{ "bad-vpc-annotation.yaml", "bad-vpc-annotation.yaml:6:18: metadata.annotations[\"genv.io/vpc\"]: VNI '16777216': expected 1..16777215" },
+	{ "bad-vpc-zero.yaml", "bad-vpc-zero.yaml:6:18: metadata.annotations[\"genv.io/vpc\"]: VNI '0': expected 1..16777215" },
 	{ "bad-words.yaml", "bad-words.yaml:7:3: spec: too large: the policy is more than 256 words or 8192 bytes of commands" },
 	{ "bad-yaml.yaml", "bad-yaml.yaml:7:1: malformed YAML: did not find expected ',' or ']' while parsing a flow sequence" },
 };
