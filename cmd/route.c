@@ -6,6 +6,7 @@
  *   genv route add|del|set|show WORDS...     one command over the socket
  *   genv route batch FILE                    every line of FILE, FILE:LINE on error
  *   genv route save FILE                     the running config, written atomically
+ *   genv route reload FILE                   FILE as the new config, applied as one diff
  *   genv route apply -f FILE.yaml... [--vpc VNI] [--dry-run]
  *                                            Kubernetes NetworkPolicy YAML (route_apply.c)
  *
@@ -23,6 +24,7 @@
 #include "commands.h"
 #include "ctl_client.h"
 #include "route_apply.h"
+#include "../libcore/msg.h"
 #include "../libcore/num.h"
 #include "../libcore/sbuf.h"
 #include "../router/ctl.h"
@@ -274,6 +276,74 @@ out:
 	return ret;
 }
 
+/* genv route reload FILE: the router applies FILE as one diff (router/reload.h) */
+static int route_reload(struct genv_ctx *g, const char *socket, const char *file)
+{
+	struct sbuf text = SBUF_INIT, out = SBUF_INIT, msg = SBUF_INIT;
+	FILE *f = strcmp(file, "-") ? fopen(file, "r") : stdin;
+	struct ctl_client c;
+	unsigned long lineno = 0;
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	int ret = EXIT_OK, status;
+
+	ctl_client_init(&c, socket, 0);
+	if (!f) {
+		gerr(g, "cannot open '%s': %s", file, strerror(errno));
+		return EXIT_FAIL;
+	}
+	while (!ret && (n = getline(&line, &cap, f)) >= 0) {
+		long bad;
+
+		lineno++;
+		while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+			n--;
+		/* as the router's own files: checked here, so the error names the line */
+		if ((bad = gnv_ctl_byte(line, (size_t)n)) >= 0) {
+			gerr(g, "%s:%lu: control byte 0x%02x at column %ld: refused, nothing changed", file,
+			     lineno, (unsigned char)line[bad], bad + 1);
+			ret = EXIT_USAGE;
+		}
+		sbuf_add(&text, line, (size_t)n);
+		sbuf_putc(&text, '\n');
+	}
+	if (!ret && ferror(f)) {
+		gerr(g, "cannot read '%s': %s", file, strerror(errno));
+		ret = EXIT_FAIL;
+	}
+	if (f != stdin)
+		fclose(f);
+	free(line);
+	if (!ret)
+		ret = ctl_dial_report(g, &c, ROUTE_HINT);
+	if (ret)
+		goto out;
+	ret = rt_ctl_call_reload(c.fd, sbuf_str(&text), text.len, ctl_flags(g), &status, &out);
+	if (ret) {
+		gerr(g, "'%s': %s", c.path, strerror(-ret));
+		ret = EXIT_FAIL;
+	} else if (status) {
+		unsigned long at = 0;
+		int off = 0;
+
+		ctl_error_msg(status, &out, g->json, &msg);
+		if (sscanf(sbuf_str(&msg), "line %lu: %n", &at, &off) == 1 && off)
+			gerr(g, "%s:%lu: refused, nothing changed: %s", file, at, sbuf_str(&msg) + off);
+		else
+			gerr(g, "%s: refused, nothing changed: %s", file, sbuf_str(&msg));
+		ret = ctl_status_exit(status);
+	} else {
+		ret = show_reply(g, &out);
+	}
+out:
+	ctl_client_close(&c);
+	sbuf_free(&text);
+	sbuf_free(&out);
+	sbuf_free(&msg);
+	return ret;
+}
+
 static int route_run(struct genv_ctx *g, const struct route_args *a)
 {
 	struct router_opts o = {
@@ -299,7 +369,7 @@ int cmd_route(struct genv_ctx *g, int argc, char **argv)
 	if (ret)
 		return ret < 0 ? EXIT_OK : ret;
 	if (np < 1)
-		return gusage(g, "missing subcommand: run, add, del, set, show, save, batch, apply, clear, dump, drops, mirror, trace or probe");
+		return gusage(g, "missing subcommand: run, add, del, set, show, save, batch, reload, apply, clear, dump, drops, mirror, trace or probe");
 	sub = argv[1];
 	if (!a.socket)
 		a.socket = g->socket;	/* the REPL's 'set router' */
@@ -332,10 +402,12 @@ int cmd_route(struct genv_ctx *g, int argc, char **argv)
 	if (!strcmp(sub, "show") || !strcmp(sub, "clear") || !strcmp(sub, "dump") || !strcmp(sub, "drops") ||
 	    !strcmp(sub, "mirror") || !strcmp(sub, "trace") || !strcmp(sub, "probe"))
 		return route_call(g, a.socket, np, argv + 1);
-	if (!strcmp(sub, "batch") || !strcmp(sub, "save")) {
+	if (!strcmp(sub, "batch") || !strcmp(sub, "save") || !strcmp(sub, "reload")) {
 		if (np != 2)
 			return gusage(g, "%s: expected one FILE", sub);
+		if (sub[0] == 'r')
+			return route_reload(g, a.socket, argv[2]);
 		return sub[0] == 'b' ? route_batch(g, a.socket, argv[2]) : route_save(g, a.socket, argv[2]);
 	}
-	return gusage(g, "unknown subcommand '%s': expected run, add, del, set, show, save, batch, apply, clear, dump, drops, mirror, trace or probe", sub);
+	return gusage(g, "unknown subcommand '%s': expected run, add, del, set, show, save, batch, reload, apply, clear, dump, drops, mirror, trace or probe", sub);
 }

@@ -31,6 +31,7 @@ struct ctl_conn {
 	uid_t uid;		/* the peer (SO_PEERCRED) */
 	uint64_t last_ns;	/* last byte in or out (CLOCK_MONOTONIC) */
 	bool in_txn;		/* between begin and commit */
+	bool txn_reload;	/* begun with "begin reload": commit reloads (RT_CTL_RELOAD) */
 	struct sbuf txn;	/* the commands queued since begin */
 };
 
@@ -200,13 +201,14 @@ static bool txn_request(struct ctl_conn *cn, const char *cmd, int flags)
 	struct rt_ctl *c = cn->ctl;
 	int ret;
 
-	if (!strcmp(cmd, "begin")) {
+	if (!strcmp(cmd, "begin") || !strcmp(cmd, "begin reload")) {
 		if (cn->in_txn) {
 			sbuf_puts(&c->out, "a transaction is already open (commit or abort it)\n");
 			conn_reply(cn, EINVAL, &c->out);
 			return true;
 		}
 		cn->in_txn = true;
+		cn->txn_reload = cmd[5] != 0;
 		sbuf_reset(&cn->txn);
 		conn_reply(cn, 0, &c->out);
 		return true;
@@ -220,7 +222,8 @@ static bool txn_request(struct ctl_conn *cn, const char *cmd, int flags)
 		cn->in_txn = false;
 		ret = 0;
 		if (cmd[0] == 'c') {
-			ret = c->fn(c->arg, sbuf_str(&cn->txn), flags | RT_CTL_TXN, &c->out);
+			ret = c->fn(c->arg, sbuf_str(&cn->txn),
+				    flags | (cn->txn_reload ? RT_CTL_RELOAD : RT_CTL_TXN), &c->out);
 			c->served++;
 		}
 		sbuf_free(&cn->txn);
@@ -615,13 +618,15 @@ static int read_full(int fd, char *p, size_t n)
 	return 0;
 }
 
-int rt_ctl_call_txn(int fd, const char *lines, size_t size, int flags, int *status, struct sbuf *out)
+/* begin (the word given), every line (blank ones too with all_lines), commit */
+static int call_txn(int fd, const char *begin, bool all_lines, const char *lines, size_t size,
+		    int flags, int *status, struct sbuf *out)
 {
 	const char *p = lines, *end = lines + size;
 	char *line = NULL;
 	int ret;
 
-	ret = rt_ctl_call(fd, "begin", flags, status, out);
+	ret = rt_ctl_call(fd, begin, flags, status, out);
 	while (!ret && !*status && p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		size_t n = (size_t)((nl ? nl : end) - p);
@@ -635,7 +640,7 @@ int rt_ctl_call_txn(int fd, const char *lines, size_t size, int flags, int *stat
 		memcpy(line, p, n);
 		line[n] = 0;
 		p += n + 1;
-		if (n) {
+		if (n || all_lines) {
 			sbuf_reset(out);
 			ret = rt_ctl_call(fd, line, flags, status, out);
 		}
@@ -653,6 +658,16 @@ int rt_ctl_call_txn(int fd, const char *lines, size_t size, int flags, int *stat
 	}
 	sbuf_reset(out);
 	return rt_ctl_call(fd, "commit", flags, status, out);
+}
+
+int rt_ctl_call_txn(int fd, const char *lines, size_t size, int flags, int *status, struct sbuf *out)
+{
+	return call_txn(fd, "begin", false, lines, size, flags, status, out);
+}
+
+int rt_ctl_call_reload(int fd, const char *lines, size_t size, int flags, int *status, struct sbuf *out)
+{
+	return call_txn(fd, "begin reload", true, lines, size, flags, status, out);
 }
 
 int rt_ctl_call(int fd, const char *line, int flags, int *status, struct sbuf *out)

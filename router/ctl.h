@@ -13,7 +13,9 @@
  * Transactions: "begin", then commands (each answered 0 with nothing:
  * queued), then "commit" runs them all or none (rt_cmd_exec_txn; the
  * callback gets them newline-separated with RT_CTL_TXN), "abort" or a
- * closed connection drops them.
+ * closed connection drops them.  "begin reload" queues a whole
+ * configuration file, blank lines too, and its commit reloads it
+ * (RT_CTL_RELOAD: router/reload.h).
  * The server never blocks: partial requests and replies wait in per-
  * connection buffers, and a client that stops reading stops being read.
  * Layer: router; calls libcore/sbuf and libc.
@@ -39,7 +41,7 @@ struct rt_ev {
 	void *obj;
 };
 
-enum { RT_CTL_JSON = 1, RT_CTL_PRETTY = 2, RT_CTL_TXN = 4 };
+enum { RT_CTL_JSON = 1, RT_CTL_PRETTY = 2, RT_CTL_TXN = 4, RT_CTL_RELOAD = 8 };
 #define RT_CTL_MAX_TXN		(4 << 20)	/* bytes of commands in one transaction */
 
 /* Runs one command; writes text or JSON into out.  0 or -errno. */
@@ -75,5 +77,8 @@ int rt_ctl_call(int fd, const char *line, int flags, int *status, struct sbuf *o
  * begin ... commit; *status and out are the commit's (or the first
  * refusal's). */
 int rt_ctl_call_txn(int fd, const char *lines, size_t size, int flags, int *status, struct sbuf *out);
+/* lines: a configuration file; the router reloads it as one diff
+ * (begin reload ... commit; line numbers as in the file). */
+int rt_ctl_call_reload(int fd, const char *lines, size_t size, int flags, int *status, struct sbuf *out);
 
 #endif

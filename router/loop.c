@@ -33,6 +33,7 @@
 #include "ctl.h"
 #include "pipeline.h"
 #include "port.h"
+#include "reload.h"
 #include "state.h"
 #include "tables.h"
 
@@ -345,8 +346,11 @@ static int ctl_handle(void *arg, const char *line, int flags, struct sbuf *out)
 	size_t start = out->len;
 	int ret;
 
-	ret = flags & RT_CTL_TXN ? rt_cmd_exec_txn(r->t, &r->ops, line, flags & RT_CTL_JSON, out)
+	ret = flags & RT_CTL_RELOAD ? rt_cmd_reload(r->t, &r->ops, line, flags & RT_CTL_JSON, out)
+	    : flags & RT_CTL_TXN ? rt_cmd_exec_txn(r->t, &r->ops, line, flags & RT_CTL_JSON, out)
 				 : rt_cmd_exec(r->t, &r->ops, line, flags & RT_CTL_JSON, out);
+	if (flags & RT_CTL_RELOAD)
+		line = "reload";	/* the log names the request, not a whole file */
 	/* text replies end with a newline, so clients print them as they are */
 	if (out->len > start && out->buf[out->len - 1] != '\n')
 		sbuf_putc(out, '\n');
@@ -569,12 +573,27 @@ static void log_summary(struct router *r)
 	       (unsigned long long)s->drops);
 }
 
+/* SIGHUP with -f FILE: FILE again, as one diff (reload.h) */
+static void reload_config(struct router *r)
+{
+	struct rt_reload_count n;
+	char err[1024];
+
+	if (rt_reload_file(r->t, &r->ops, r->o->config, &n, err, sizeof(err)))
+		rt_log(RT_LOG_ERR, "SIGHUP: reload refused, nothing changed: %s", err);
+	else
+		rt_log(RT_LOG_INFO, "SIGHUP: reloaded '%s': %lu added, %lu changed, %lu removed, %lu unchanged",
+		       r->o->config, n.added, n.changed, n.removed, n.unchanged);
+}
+
 static void on_signal(struct router *r)
 {
 	struct signalfd_siginfo si;
 
 	while (read(r->sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
 		if (si.ssi_signo == SIGHUP) {
+			if (r->o->config)
+				reload_config(r);
 			rt_log(RT_LOG_INFO, "SIGHUP: state file rewritten, counters logged");
 			persist(r, true);
 			log_summary(r);

@@ -9,6 +9,9 @@
  *   - a rejected command changes nothing (dump before == dump after);
  *   - the dump re-creates the tables exactly (dump -> load -> dump);
  *   - JSON mode answers every command (not blanks and comments) in JSON.
+ * A reload (router/reload.c) of that dump onto the tables of the input's
+ * first half either arrives at the dump exactly or, refused, changes
+ * nothing.
  * The same bytes are then loaded as a --state file (router/state.c: the
  * frame, the control-byte check, then the commands) from a memfd: a file
  * refused for its frame or a control byte runs no command at all.
@@ -23,6 +26,7 @@
 #include "../../libcore/sbuf.h"
 #include "../../router/config.h"
 #include "../../router/lang.h"
+#include "../../router/reload.h"
 #include "../../router/state.h"
 #include "../../router/tables.h"
 
@@ -57,6 +61,29 @@ static void dump(const struct rt_tables *t, struct sbuf *o)
 	sbuf_reset(o);
 	if (rt_config_dump(t, o) || o->oom)
 		abort();
+}
+
+/* Run the lines of data without a control byte; refusals are fine. */
+static void run_lines(struct rt_tables *t, const uint8_t *data, size_t size)
+{
+	struct sbuf o = SBUF_INIT;
+	char line[RT_LINE_MAX];
+
+	for (size_t i = 0; i < size; i++) {
+		size_t n = 0;
+		bool bad = false;
+
+		for (; i < size && data[i] != '\n'; i++) {
+			bad |= (data[i] < 0x20 && data[i] != '\t') || data[i] == 0x7f;
+			if (n + 1 < sizeof(line))
+				line[n++] = (char)data[i];
+		}
+		line[n] = 0;
+		sbuf_reset(&o);
+		if (!bad)
+			rt_cmd_exec(t, NULL, line, false, &o);
+	}
+	sbuf_free(&o);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -108,6 +135,25 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	dump(t2, &after);
 	if (strcmp(sbuf_str(&before), sbuf_str(&after)))
 		abort();	/* the dump does not re-create the tables */
+	/* reload: the whole input's dump onto the first half's tables */
+	{
+		struct rt_tables *t4 = fresh();
+		static struct sbuf half;
+
+		run_lines(t4, data, size / 2);
+		dump(t4, &half);
+		sbuf_reset(&out);
+		if (!rt_cmd_reload(t4, NULL, sbuf_str(&before), (size & 1) != 0, &out)) {
+			dump(t4, &after);
+			if (strcmp(sbuf_str(&before), sbuf_str(&after)))
+				abort();	/* a reload that did not arrive at the file */
+		} else {
+			dump(t4, &after);
+			if (strcmp(sbuf_str(&half), sbuf_str(&after)))
+				abort();	/* a refused reload changed the tables */
+		}
+		rt_tables_free(t4);
+	}
 	rt_tables_free(t);
 	rt_tables_free(t2);
 

@@ -306,6 +306,24 @@ fi
 check "after too-big, path MTU discovery lets pings through" nsx a1 timeout 10 ping -c 2 -i 0.3 -W 2 -s 1300 10.0.1.6
 nsx a1 ip link set eth0 mtu 1400
 
+# ---- reload as one diff: a1 -> a2 pings at 10 ms lose nothing across it ----
+{
+	grep -v '^add ep 200 10.0.1.6 ' "$TMP/h1.conf"
+	echo "add ep 200 10.0.1.6 mac $MAC_B2 host 10.200.0.3"	# b2 moved (changed)
+	echo "add ep 200 10.0.1.9 mac 02:00:00:00:02:09 host 10.200.0.2"	# added
+} >"$TMP/h1b.conf"
+nsx a1 timeout 10 ping -c 200 -i 0.01 -W 1 -q 10.0.1.6 >"$TMP/reload-ping" 2>&1 &
+rping=$!
+sleep 0.5
+out=$(rt h1 reload "$TMP/h1b.conf" 2>&1)
+check_eq "h1: reload of a file with one endpoint changed, one added" \
+	"reload: 1 added, 1 changed, 0 removed, 14 unchanged" "$out"
+wait "$rping"
+grep -q ' 0% packet loss' "$TMP/reload-ping" && ok "reload: 200 pings a1 -> a2 at 10 ms across it, none lost" ||
+	fail "reload: 200 pings a1 -> a2 at 10 ms across it, none lost" "$(grep -E 'loss|rtt' "$TMP/reload-ping")"
+out=$(rt h1 reload "$TMP/h1.conf" 2>&1)
+check_eq "h1: reload back to its first file" "reload: 0 added, 1 changed, 1 removed, 14 unchanged" "$out"
+
 # ---- the underlay on the wire, through tshark ----
 sleep 0.5
 kill "$cap2" "$cap3" 2>/dev/null

@@ -10,6 +10,7 @@
 #include "../../libcore/optreg.h"
 #include "../../router/config.h"
 #include "../../router/pipeline.h"
+#include "../../router/reload.h"
 
 Suite *rt_config_suite(void);
 
@@ -690,6 +691,220 @@ START_TEST(is_change)
 }
 END_TEST
 
+/* ---- reload (router/reload.h): one diff, unchanged objects untouched,
+ * a failing reload changes nothing ---- */
+
+static const char reload_a[] =
+	"set host addr 10.200.0.1 id h1\n"
+	"add port tap0\n"
+	"add port tap1 mtu 1400\n"
+	"add port tap2\n"
+	"add vpc 100 name blue cidr 10.0.0.0/16 divider 10.200.0.9 peers 10.200.0.8\n"
+	"add vpc 200 cidr 10.2.0.0/16\n"
+	"add net 100 10.0.4.0/24 bouncer 10.200.0.3\n"
+	"add ns 100 prod labels env=prod\n"
+	"add ep 100 10.0.1.5 mac 02:00:00:00:01:05 port tap0 ns prod labels app=web\n"
+	"add ep 100 10.0.1.6 mac 02:00:00:00:01:06 port tap1\n"
+	"add ep 100 10.0.2.7 mac 02:00:00:00:02:07 host 10.200.0.2\n"
+	"add ep 200 10.2.0.5 mac 02:00:00:00:02:05 port tap2\n"
+	"add policy 100 prod/web ns prod select app=web ingress from pod app=client port tcp/80\n";
+
+/* Every kind of object changed, removed or added. */
+static const char reload_b[] =
+	"# comments and blank lines are fine\n"
+	"\n"
+	"set host addr 10.200.0.1 id h1 mtu 1450\n"
+	"add port tap0\n"
+	"add port tap1 mtu 1300\n"
+	"add port tap3\n"
+	"add vpc 100 name blue cidr 10.0.0.0/16 cidr fd00::/64 peers 10.200.0.7\n"
+	"add vpc 300 cidr 10.3.0.0/16\n"
+	"add net 100 10.0.4.0/24 bouncer 10.200.0.4\n"
+	"add ns 100 prod labels env=prod,tier=a\n"
+	"add ns 100 dev\n"
+	"add ep 100 10.0.1.5 mac 02:00:00:00:01:05 port tap0 ns prod labels app=web\n"
+	"add ep 100 10.0.1.6 mac 02:00:00:00:01:06 port tap3\n"
+	"add ep 100 10.0.2.8 mac 02:00:00:00:02:08 host 10.200.0.2\n"
+	"add ep 300 10.3.0.5 mac 02:00:00:00:03:05 port tap1\n"
+	"add policy 100 prod/web ns prod select app=web ingress from pod app=client port tcp/443\n";
+
+static void load_text(const char *text)
+{
+	char *copy = strdup(text), *save = NULL;
+
+	for (char *l = strtok_r(copy, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
+		ok(l);
+	free(copy);
+}
+
+/* The dump of text loaded into fresh tables of the same limits. */
+static char *dump_of_text(const char *text)
+{
+	struct rt_tables *keep = t;
+	char *d;
+
+	t = rt_tables_new(&keep->cfg.lim);
+	load_text(text);
+	d = dump_now();
+	rt_tables_free(t);
+	t = keep;
+	return d;
+}
+
+static int reload_text(const char *text)
+{
+	sbuf_reset(&out);
+	return rt_cmd_reload(t, NULL, text, false, &out);
+}
+
+static struct rt_ep *ep_10_0_1_5(void)
+{
+	return (struct rt_ep *)rt_ep_find(t, 100, 4, (const uint8_t[]){ 10, 0, 1, 5 });
+}
+
+START_TEST(reload_same_file_changes_nothing)
+{
+	struct rt_ep *e;
+	uint64_t gen;
+	char *before, *after;
+
+	load_text(reload_a);
+	e = ep_10_0_1_5();
+	ck_assert_ptr_nonnull(e);
+	e->c.rx_pkts = 42;
+	gen = t->cfg.gen;
+	before = dump_now();
+	ck_assert_int_eq(reload_text(reload_a), 0);
+	ck_assert_str_eq(sbuf_str(&out), "reload: 0 added, 0 changed, 0 removed, 13 unchanged\n");
+	ck_assert_uint_eq(t->cfg.gen, gen);
+	ck_assert_ptr_eq(ep_10_0_1_5(), e);
+	ck_assert_uint_eq(e->c.rx_pkts, 42);
+	after = dump_now();
+	ck_assert_str_eq(after, before);
+	free(before);
+	free(after);
+}
+END_TEST
+
+START_TEST(reload_diff_reaches_the_file)
+{
+	char *want = dump_of_text(reload_b), *got;
+	const struct rt_ep *kept;
+
+	load_text(reload_a);
+	ep_10_0_1_5()->c.rx_pkts = 7;
+	kept = ep_10_0_1_5();
+	ck_assert_msg(reload_text(reload_b) == 0, "%s", sbuf_str(&out));
+	/* added: tap3, vpc 300, ns dev, ep 10.0.2.8, ep 10.3.0.5; changed: host,
+	 * tap1, vpc 100, net, ns prod, ep 10.0.1.6, policy; removed: tap2,
+	 * vpc 200, ep 10.0.2.7, ep 200 10.2.0.5; unchanged: tap0, ep 10.0.1.5 */
+	ck_assert_str_eq(sbuf_str(&out), "reload: 5 added, 7 changed, 4 removed, 2 unchanged\n");
+	got = dump_now();
+	ck_assert_str_eq(got, want);
+	/* the unchanged endpoint is the same object, counters and all */
+	ck_assert_ptr_eq(ep_10_0_1_5(), kept);
+	ck_assert_uint_eq(kept->c.rx_pkts, 7);
+	/* and back */
+	free(want);
+	free(got);
+	want = dump_of_text(reload_a);
+	ck_assert_msg(reload_text(reload_a) == 0, "%s", sbuf_str(&out));
+	got = dump_now();
+	ck_assert_str_eq(got, want);
+	free(got);
+	free(want);
+}
+END_TEST
+
+/* A refused reload leaves the tables as they were (dump and gen). */
+static void reload_refused(const char *text, int err, const char *msg)
+{
+	char *before, *after;
+	uint64_t gen;
+
+	load_text(reload_a);
+	before = dump_now();
+	gen = t->cfg.gen;
+	ck_assert_int_eq(reload_text(text), err);
+	ck_assert_msg(strstr(sbuf_str(&out), msg), "'%s' not in '%s'", msg, sbuf_str(&out));
+	after = dump_now();
+	ck_assert_str_eq(after, before);
+	ck_assert_uint_eq(t->cfg.gen, gen);
+	free(before);
+	free(after);
+}
+
+START_TEST(reload_bad_line_changes_nothing)
+{
+	reload_refused("add vpc 100 cidr 10.0.0.0/16\nadd port tap9\n"
+		       "add ep 100 10.9.0.1 mac 02:00:00:00:00:01 port tap8\n", -ENOENT, "line 3: add ep: ");
+}
+END_TEST
+
+START_TEST(reload_bad_vni_changes_nothing)
+{
+	reload_refused("add vpc 0 cidr 10.0.0.0/16\n", -EINVAL, "line 1: add vpc: ");
+}
+END_TEST
+
+START_TEST(reload_unreachable_changes_nothing)
+{
+	/* no command removes a VPC's name: refused, not half done */
+	reload_refused("set host addr 10.200.0.1 id h1\nadd vpc 100 cidr 10.0.0.0/16\n", -EOPNOTSUPP,
+		       "no command turns the running configuration into the file's");
+}
+END_TEST
+
+START_TEST(reload_control_byte_changes_nothing)
+{
+	reload_refused("add vpc 500 cidr 10.5.0.0/16\nadd vpc 501 cidr 10.6.0.0/16\x01\n", -EINVAL, "line 2: ");
+}
+END_TEST
+
+/* A device that cannot be created: the steps done are undone. */
+static int open_fails(void *ctx, int index, const char *name, unsigned int mtu, char *err, size_t errsz)
+{
+	(void)ctx;
+	(void)index;
+	(void)mtu;
+	if (!strcmp(name, "tap3")) {
+		snprintf(err, errsz, "cannot create tap3: Operation not permitted");
+		return -EPERM;
+	}
+	return 0;
+}
+
+START_TEST(reload_live_failure_is_undone)
+{
+	struct rt_runtime_ops ops = { .port_open = open_fails };
+	char *before, *after;
+
+	load_text(reload_a);
+	before = dump_now();
+	sbuf_reset(&out);
+	ck_assert_int_eq(rt_cmd_reload(t, &ops, reload_b, false, &out), -EPERM);
+	ck_assert_msg(strstr(sbuf_str(&out), "'add port tap3 mtu 1400': add port: "), "%s", sbuf_str(&out));
+	after = dump_now();
+	ck_assert_str_eq(after, before);
+	free(before);
+	free(after);
+}
+END_TEST
+
+START_TEST(reload_json_counts)
+{
+	load_text(reload_a);
+	sbuf_reset(&out);
+	ck_assert_int_eq(rt_cmd_reload(t, NULL, reload_a, true, &out), 0);
+	ck_assert_str_eq(sbuf_str(&out),
+			 "{\"schema\":1,\"added\":0,\"changed\":0,\"removed\":0,\"unchanged\":13}");
+	sbuf_reset(&out);
+	ck_assert_int_lt(rt_cmd_reload(t, NULL, "add vpc 0 cidr 10.0.0.0/16", true, &out), 0);
+	ck_assert_msg(!strncmp(sbuf_str(&out), "{\"schema\":1,\"error\":\"line 1: add vpc: ", 37), "%s",
+		      sbuf_str(&out));
+}
+END_TEST
+
 Suite *rt_config_suite(void)
 {
 	Suite *s = suite_create("rt_config");
@@ -710,6 +925,17 @@ Suite *rt_config_suite(void)
 	tcase_add_test(tc, runtime_ops);
 	tcase_add_test(tc, many_endpoints_roundtrip);
 	tcase_add_test(tc, is_change);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("reload");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, reload_same_file_changes_nothing);
+	tcase_add_test(tc, reload_diff_reaches_the_file);
+	tcase_add_test(tc, reload_bad_line_changes_nothing);
+	tcase_add_test(tc, reload_bad_vni_changes_nothing);
+	tcase_add_test(tc, reload_unreachable_changes_nothing);
+	tcase_add_test(tc, reload_control_byte_changes_nothing);
+	tcase_add_test(tc, reload_live_failure_is_undone);
+	tcase_add_test(tc, reload_json_counts);
 	suite_add_tcase(s, tc);
 	return s;
 }
