@@ -241,13 +241,21 @@ nsx ul ip link set x9 master br0 up
 nsx x9 ip addr add 10.200.0.9/24 dev ul9
 nsx x9 ip link set ul9 up
 mac_x9=$(nsx x9 cat /sys/class/net/ul9/address)
-ip netns exec "$P-a1" timeout 10 tcpdump -i eth0 -U -w "$TMP/a1.pcap" 'icmp and icmp[4:2] == 4242' 2>/dev/null &
+ip netns exec "$P-a1" timeout 10 tcpdump -i eth0 -U -w "$TMP/a1.pcap" 'icmp and (icmp[4:2] == 4242 or icmp[4:2] == 4343)' 2>/dev/null &
 capa1=$!; pids+=("$capa1")
 sleep 1
-inject() {	# NS IFACE MAC ADDR: 3 echo requests a2 -> a1 (id 4242) from underlay ADDR
-	nsx "$1" timeout 10 "$GENV" craft -i "$2" -c 3 \
-		"eth src=$3 dst=$mac_h1 / ipv4 src=$4 dst=10.200.0.1 / udp / geneve vni=100 / eth src=$MAC_A2 dst=$MAC_A1 / ipv4 src=10.0.1.6 dst=10.0.1.5 / icmp type=8 id=4242" \
-		>/dev/null 2>"$TMP/craft.err" || fail "genv craft sends from $4" "$(head -n 2 "$TMP/craft.err")"
+inject() {	# NS IFACE MAC ADDR [INNER-SRC ID]: 3 echo requests (a2 -> a1, id 4242) from underlay ADDR
+	# crafted by scapy, not genv: the oracle builds the intruder's packet
+	nsx "$1" timeout 10 /usr/bin/python3 -c '
+import sys
+from scapy.all import Ether, IP, UDP, ICMP, sendp
+from scapy.contrib.geneve import GENEVE
+ifc, mac, src, dmac, a2, a1, isrc, icmp_id = sys.argv[1:9]
+p = (Ether(src=mac, dst=dmac) / IP(src=src, dst="10.200.0.1") / UDP(sport=40000, dport=6081) /
+     GENEVE(vni=100, proto=0x6558, optionlen=0) / Ether(src=a2, dst=a1) /
+     IP(src=isrc, dst="10.0.1.5") / ICMP(type=8, id=int(icmp_id)))
+sendp(p, iface=ifc, count=3, verbose=False)' "$2" "$3" "$4" "$mac_h1" "$MAC_A2" "$MAC_A1" "${5:-10.0.1.6}" "${6:-4242}" \
+		>/dev/null 2>"$TMP/craft.err" || fail "scapy sends from $4" "$(tail -n 2 "$TMP/craft.err")"
 }
 before=$(jget h1 drops underlay.unknown_peer)
 inject x9 ul9 "$mac_x9" 10.200.0.9
@@ -255,11 +263,19 @@ sleep 0.5
 after=$(jget h1 drops underlay.unknown_peer)
 check_eq "Geneve from 10.200.0.9, no host of VPC 100: dropped and counted (underlay.unknown_peer +3)" 3 "$((after - before))"
 inject h2 ul2 "$mac_h2" 10.200.0.2
+# h2 is a peer of VPC 100 here, yet 10.0.1.5 is an endpoint of this host:
+# no other host may send as it
+before=$(jget h1 drops spoof.remote)
+inject h2 ul2 "$mac_h2" 10.200.0.2 10.0.1.5 4343
 sleep 1
+after=$(jget h1 drops spoof.remote)
+check_eq "Geneve from h2 with inner source a1 (an endpoint of h1): dropped and counted (spoof.remote +3)" 3 "$((after - before))"
 kill "$capa1" 2>/dev/null
 wait "$capa1" 2>/dev/null
 n=$(tshark -r "$TMP/a1.pcap" -Y 'icmp.type == 8 && icmp.ident == 4242' 2>/dev/null | wc -l)
 check_eq "a1 got the 3 echo requests from h2, none of x9's" 3 "$n"
+n=$(tshark -r "$TMP/a1.pcap" -Y 'icmp.type == 8 && icmp.ident == 4343' 2>/dev/null | wc -l)
+check_eq "a1 got none of the requests posing as itself" 0 "$n"
 
 # ---- a datagram over the receive buffer (9216 bytes): counted, not lost ----
 before=$(jget h2 drops frame.oversize)
