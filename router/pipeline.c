@@ -1062,8 +1062,8 @@ static enum rt_verdict underlay_packet(struct ctx *c)
 		return drop(c, RT_DROP_VNI_UNKNOWN, "vpc", "no VPC with VNI %u", g->vni);
 	TR(c, "vpc", "pass", "vpc %u%s%s", c->v->vni, c->v->name[0] ? " " : "", c->v->name);
 	/* trust: only the VPC's own hosts send into it (tables.h, rt_vpc_host) */
-	hs = rt_host_find(t, &meta->src);
-	vh = hs < 0 ? NULL : rt_vpc_host_find(t, rt_vpc_index(t, c->v), (uint32_t)hs);
+	vh = rt_vpc_host_by_addr(t, rt_vpc_index(t, c->v), &meta->src);	/* one lookup */
+	hs = vh ? vh->host : -1;
 	if (!vh)
 		return drop(c, RT_DROP_UNKNOWN_PEER, "peer",
 			    "%s is no endpoint host, bouncer, divider or peer of vpc %u",

@@ -509,19 +509,29 @@ static const struct rt_host *host_get(const struct rt_tables *t, uint32_t idx)
 	return &t->cfg.host[idx];
 }
 
+/* a as a key: the hash reads 8 bytes of an IPv4 address, so what follows
+ * is zeroed (constant sizes: the packet path calls this, no libc call).
+ * False for a family that is neither. */
+static bool addr_key(const struct gnv_addr *a, struct gnv_addr *k)
+{
+	k->family = a->family;
+	memset(k->a, 0, sizeof(k->a));
+	if (a->family == 6)
+		memcpy(k->a, a->a, 16);
+	else if (a->family == 4)
+		memcpy(k->a, a->a, 4);
+	else
+		return false;
+	return true;
+}
+
 int rt_host_find(const struct rt_tables *t, const struct gnv_addr *a)
 {
-	struct gnv_addr k = { .family = a->family };
+	struct gnv_addr k;
 	uint32_t h, i;
 	const struct rt_slot *s;
 
-	/* the hash reads 8 bytes of an IPv4 address: zero what follows
-	 * (constant sizes: the packet path calls this, no libc call) */
-	if (a->family == 6)
-		memcpy(k.a, a->a, 16);
-	else if (a->family == 4)
-		memcpy(k.a, a->a, 4);
-	else
+	if (!addr_key(a, &k))
 		return -1;
 	h = rt_hash_addr(&k);
 	for (i = h & t->cfg.host_ix.mask;; i = (i + 1) & t->cfg.host_ix.mask) {
@@ -536,14 +546,37 @@ int rt_host_find(const struct rt_tables *t, const struct gnv_addr *a)
 
 const struct rt_vpc_host *rt_vpc_host_find(const struct rt_tables *t, uint32_t vpc, uint32_t host)
 {
-	uint32_t i = rt_hash_vpc_host(vpc, host) & t->cfg.vh_mask;
+	uint32_t i;
 	const struct rt_vpc_host *e;
 
-	for (;; i = (i + 1) & t->cfg.vh_mask) {
+	if (host >= t->cfg.lim.max_hosts || !t->cfg.host[host].refs)
+		return NULL;
+	for (i = rt_hash_vpc_host(&t->cfg, vpc, host) & t->cfg.vh_mask;; i = (i + 1) & t->cfg.vh_mask) {
 		e = &t->cfg.vh[i];
 		if (!(e->eps | e->relays | e->peers))
 			return NULL;
 		if (e->vpc == vpc && e->host == host)
+			return e;
+	}
+}
+
+const struct rt_vpc_host *rt_vpc_host_by_addr(const struct rt_tables *t, uint32_t vpc,
+					      const struct gnv_addr *a)
+{
+	struct gnv_addr k;
+	uint32_t i;
+	const struct rt_vpc_host *e;
+
+	if (!addr_key(a, &k))
+		return NULL;
+	for (i = rt_hash_vpc_addr(vpc, rt_hash_addr(&k)) & t->cfg.vh_mask;; i = (i + 1) & t->cfg.vh_mask) {
+		const struct gnv_addr *h;
+
+		e = &t->cfg.vh[i];
+		if (!(e->eps | e->relays | e->peers))
+			return NULL;
+		h = &t->cfg.host[e->host].addr;
+		if (e->vpc == vpc && h->family == k.family && !memcmp(h->a, k.a, 16))
 			return e;
 	}
 }

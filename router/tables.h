@@ -371,6 +371,10 @@ int rt_host_find(const struct rt_tables *t, const struct gnv_addr *a);
 /* The trust entry of (VPC index, host index), or NULL when the host is no
  * endpoint host, bouncer, divider or peer of that VPC.  O(1). */
 const struct rt_vpc_host *rt_vpc_host_find(const struct rt_tables *t, uint32_t vpc, uint32_t host);
+/* The same from the sender's address (the packet path): one hash lookup,
+ * the entry's host is the sender's host index.  O(1). */
+const struct rt_vpc_host *rt_vpc_host_by_addr(const struct rt_tables *t, uint32_t vpc,
+					      const struct gnv_addr *a);
 bool rt_host_is_self(const struct rt_tables *t, uint32_t idx);
 /* The VPC CIDR containing ip, or NULL. */
 const struct rt_prefix *rt_vpc_cidr_of(const struct rt_vpc *v, int family, const uint8_t *ip);

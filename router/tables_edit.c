@@ -179,7 +179,7 @@ static void vh_count(struct rt_vpc_host *e, enum vh_role role, int d)
  * max_vpc_hosts (vh_init() in tables.c). */
 static void vh_ref(struct rt_tables *t, uint32_t vpc, uint16_t host, enum vh_role role)
 {
-	uint32_t i = rt_hash_vpc_host(vpc, host) & t->cfg.vh_mask;
+	uint32_t i = rt_hash_vpc_host(&t->cfg, vpc, host) & t->cfg.vh_mask;
 	struct rt_vpc_host *e;
 
 	for (;; i = (i + 1) & t->cfg.vh_mask) {
@@ -198,7 +198,7 @@ static void vh_ref(struct rt_tables *t, uint32_t vpc, uint16_t host, enum vh_rol
 
 static void vh_unref(struct rt_tables *t, uint32_t vpc, uint16_t host, enum vh_role role)
 {
-	uint32_t i = rt_hash_vpc_host(vpc, host) & t->cfg.vh_mask, j, k;
+	uint32_t i = rt_hash_vpc_host(&t->cfg, vpc, host) & t->cfg.vh_mask, j, k;
 	struct rt_vpc_host *e;
 
 	for (;; i = (i + 1) & t->cfg.vh_mask) {
@@ -218,7 +218,7 @@ static void vh_unref(struct rt_tables *t, uint32_t vpc, uint16_t host, enum vh_r
 		j = (j + 1) & t->cfg.vh_mask;
 		if (!vh_used(&t->cfg.vh[j]))
 			break;
-		k = rt_hash_vpc_host(t->cfg.vh[j].vpc, t->cfg.vh[j].host) & t->cfg.vh_mask;
+		k = rt_hash_vpc_host(&t->cfg, t->cfg.vh[j].vpc, t->cfg.vh[j].host) & t->cfg.vh_mask;
 		if (i <= j ? (i < k && k <= j) : (i < k || k <= j))
 			continue;
 		t->cfg.vh[i] = t->cfg.vh[j];

@@ -63,10 +63,18 @@ static inline uint32_t rt_hash_addr(const struct gnv_addr *a)
 	return rt_hash_key_(0xabcdu, a->family, a->a, 7);
 }
 
-/* (VPC index, host index) of the trust table: the low bits pick the slot. */
-static inline uint32_t rt_hash_vpc_host(uint32_t vpc, uint32_t host)
+/* (VPC index, host address hash) of the trust table: the low bits pick
+ * the slot.  Keyed by the address, not the host index, so the packet path
+ * finds a sender's entry from its outer source in one lookup. */
+static inline uint32_t rt_hash_vpc_addr(uint32_t vpc, uint32_t addr_hash)
 {
-	return (uint32_t)rt_hash_mix64_(((uint64_t)vpc << 16 | host) ^ 0x2545f4914f6cdd1dull);
+	return (uint32_t)rt_hash_mix64_(((uint64_t)vpc << 32 | addr_hash) ^ 0x2545f4914f6cdd1dull);
+}
+
+/* The same for an interned host (its address is stored zero-padded). */
+static inline uint32_t rt_hash_vpc_host(const struct rt_config *c, uint32_t vpc, uint32_t host)
+{
+	return rt_hash_vpc_addr(vpc, rt_hash_addr(&c->host[host].addr));
 }
 
 /* Namespaces by (VNI, name); identities by (VNI, number). */

@@ -403,6 +403,17 @@ START_TEST(peers_command)
 	/* a host of VPC 300 is no host of VPC 100 */
 	a.a[3] = 20;
 	ck_assert_ptr_null(rt_vpc_host_find(t, rt_vpc_index(t, rt_vpc_find(t, 100)), (uint32_t)h));
+	/* the packet path's lookup by address: the same entry, its host the
+	 * sender's index; bytes after an IPv4 address do not matter */
+	a.a[7] = 0xee;
+	ck_assert_ptr_eq(rt_vpc_host_by_addr(t, rt_vpc_index(t, v), &a),
+			 rt_vpc_host_find(t, rt_vpc_index(t, v), (uint32_t)h));
+	ck_assert_uint_eq(rt_vpc_host_by_addr(t, rt_vpc_index(t, v), &a)->host, (uint32_t)h);
+	ck_assert_ptr_null(rt_vpc_host_by_addr(t, rt_vpc_index(t, rt_vpc_find(t, 100)), &a));
+	a.a[7] = 0;
+	a.a[3] = 99;
+	ck_assert_ptr_null(rt_vpc_host_by_addr(t, rt_vpc_index(t, v), &a));
+	a.a[3] = 20;
 	/* set without peers keeps them; a peers list replaces them */
 	ok("set vpc 300 name green");
 	ck_assert_uint_eq(v->npeer, 3);
