@@ -114,12 +114,26 @@ print(int(r["bits_per_second"] // 1e6), s.get("retransmits", 0), int(s["bytes"])
 	fi
 }
 
+# udp_out HOST: the kernel's UDP datagrams sent (a UDP_SEGMENT train is one)
+udp_out() {
+	nsx "$1" awk '/^Udp:/ { if (!h) { for (i = 1; i <= NF; i++) if ($i == "OutDatagrams") c = i; h = 1 }
+		else print $c }' /proc/net/snmp
+}
+
 # ---- the underlay on the wire while a1 -> a2 runs ----
+u0=$(udp_out h1)
+d0=$(jget h2 port tx_packets)
 nsx h1 timeout 20 tcpdump -i ul1 -U -B 16384 -c 3000 -w "$TMP/ul1.pcap" udp port 6081 2>/dev/null &
 cap=$!; pids+=("$cap")
 sleep 0.5
 iperf "IPv4 a1 -> a2, offloads" a2 a1 10.0.1.6
 wait "$cap" 2>/dev/null
+u1=$(udp_out h1)
+d1=$(jget h2 port tx_packets)
+# segments delivered to a2 per datagram h1's socket handed the kernel
+trains=$(awk -v d=$((d1 - d0)) -v u=$((u1 - u0)) 'BEGIN { printf "%d", u ? d / u : 0 }')
+[ "$trains" -ge 4 ] && ok "h1 sends UDP_SEGMENT trains ($((d1 - d0)) segments in $((u1 - u0)) sends)" ||
+	fail "h1 sends UDP_SEGMENT trains" "$((d1 - d0)) segments delivered, $((u1 - u0)) UDP sends"
 tshark -r "$TMP/ul1.pcap" -o udp.check_checksum:TRUE -o tcp.check_checksum:TRUE \
 	-o ip.check_checksum:TRUE -T fields -E separator='|' -E occurrence=f -e ip.len -e udp.checksum.status \
 	-e tcp.checksum.status -e tcp.len 2>/dev/null >"$TMP/ul1.txt"
