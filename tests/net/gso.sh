@@ -5,9 +5,11 @@
 #   run `genv route run` with offloads (virtio-net headers on the TAPs,
 #   UDP GSO/GRO), h3 runs `genv route run --no-offload`.
 #   VPC 100: a1 10.0.1.5 fd00:100::5 (h1), a2 .6 ::6 (h2), a3 .7 ::7 (h3)
+#   VPC 300 over the IPv6 underlay (fd00:200::1-2): b1 10.0.3.5 (h1), b2 .6 (h2)
 #
 # Checks: show port reports the offloads obtained (and none on h3); iperf3
-# TCP both directions, IPv4 and IPv6 inside, VM offloads on and off, all
+# TCP both directions, IPv4 and IPv6 inside, IPv4 and IPv6 underlay, VM
+# offloads on and off, all
 # bytes arrive (sender bytes = receiver bytes), retransmits reported and
 # bounded; the underlay (transmit offloads off on the host's veth, so the
 # capture sees what a wire would carry) holds only datagrams <= 1500 with
@@ -28,7 +30,7 @@ pids=()
 
 require gso root ip tcpdump tshark iperf3 ethtool python3 timeout tun
 
-NSS="ul h1 h2 h3 a1 a2 a3"
+NSS="ul h1 h2 h3 a1 a2 a3 b1 b2"
 trap netns_cleanup EXIT
 trap 'exit 1' INT TERM
 TMP=$(mktemp -d /tmp/genv-gso.XXXXXX)
@@ -65,8 +67,19 @@ for i in 1 2 3; do
 			echo "add ep 100 fd00:100::$((4 + j)) mac $mac $where"
 		done
 	} >"$TMP/h$i.conf"
+	if [ "$i" -le 2 ]; then
+		# VPC 300: its hosts by their IPv6 underlay addresses
+		echo "add vpc 300 cidr 10.0.3.0/24"
+		echo "add net 300 10.0.3.0/24 gw 10.0.3.1"
+		echo "add port u$i"
+		for j in 1 2; do
+			if [ "$i" = "$j" ]; then where="port u$i"; else where="host fd00:200::$j"; fi
+			echo "add ep 300 10.0.3.$((4 + j)) mac 02:00:00:00:03:0$j $where"
+		done
+	fi >>"$TMP/h$i.conf"
 	out=$(rt "h$i" batch "$TMP/h$i.conf" 2>&1) || { fail "h$i: config" "$out"; finish; }
 done
+for i in 1 2; do nsx "h$i" ip addr add "fd00:200::$i/64" dev "ul$i" nodad; done
 ok "config applied on the three hosts"
 
 offl=$(rt h1 -j show port | python3 -c 'import json,sys; print(json.load(sys.stdin)["ports"][0]["device"]["offloads"])' 2>&1)
@@ -85,6 +98,13 @@ for i in 1 2 3; do
 	nsx "a$i" ip addr add "10.0.1.$((4 + i))/24" dev eth0 &&
 	nsx "a$i" ip addr add "fd00:100::$((4 + i))/64" dev eth0 nodad ||
 		{ fail "VM a$i up" ""; finish; }
+done
+for i in 1 2; do
+	ip -n "$P-h$i" link set "u$i" netns "$P-b$i" &&
+	nsx "b$i" ip link set "u$i" name eth0 &&
+	nsx "b$i" ip link set eth0 address "02:00:00:00:03:0$i" up &&
+	nsx "b$i" ip addr add "10.0.3.$((4 + i))/24" dev eth0 ||
+		{ fail "VM b$i up" ""; finish; }
 done
 ok "TAPs moved into the VMs"
 # transmit offloads off on the hosts' veths: the kernel segments the UDP
@@ -164,6 +184,22 @@ p = json.load(sys.stdin)["ports"][0]
 print(p["counters"]["tx_packets"])' 2>/dev/null)
 [ "${segs:-0}" -gt 1000 ] && ok "h2: port counters count segments ($segs packets out)" ||
 	fail "h2: port counters" "${segs:-?}"
+
+# ---- the IPv6 underlay ----
+nsx h2 timeout 20 tcpdump -i ul2 -U -B 16384 -c 2000 -w "$TMP/ul6.pcap" ip6 and udp port 6081 2>/dev/null &
+cap=$!; pids+=("$cap")
+sleep 0.5
+iperf "IPv4 b1 -> b2 over the IPv6 underlay" b2 b1 10.0.3.6
+wait "$cap" 2>/dev/null
+iperf "IPv4 b2 -> b1 over the IPv6 underlay" b1 b2 10.0.3.5
+tshark -r "$TMP/ul6.pcap" -o udp.check_checksum:TRUE -o tcp.check_checksum:TRUE -T fields \
+	-E separator='|' -E occurrence=f -e ipv6.plen -e udp.checksum.status -e tcp.checksum.status \
+	2>/dev/null >"$TMP/ul6.txt"
+read -r n big bad < <(awk -F'|' '{ if ($1 + 40 > 1500) big++; if ($2 != "1" || $3 != "1") bad++ }
+	END { printf "%d %d %d\n", NR, big, bad }' "$TMP/ul6.txt")
+[ "$n" -ge 1000 ] && [ "$big" -eq 0 ] && [ "$bad" -eq 0 ] &&
+	ok "IPv6 underlay: $n datagrams, none over 1500 bytes, outer UDP and inner TCP checksums good" ||
+	fail "IPv6 underlay on the wire" "$n captured, $big over 1500, $bad with a checksum not good"
 
 # ---- interop with the host without offloads ----
 iperf "IPv4 a1 -> a3 (offloads -> none)" a3 a1 10.0.1.7
