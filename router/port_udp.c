@@ -300,7 +300,7 @@ static int udp_open(struct rt_io *p, int family, const struct gnv_addr *addr, ui
 
 void rt_udp_offload(struct rt_io *p, bool gso, bool gro)
 {
-	int one = 1, v = 0;
+	int one = 1, zero = 0, v = 0;
 	socklen_t sl = sizeof(v);
 
 	p->offloads &= ~(unsigned int)(RT_OFF_UDP_GSO | RT_OFF_UDP_GRO);
@@ -310,7 +310,7 @@ void rt_udp_offload(struct rt_io *p, bool gso, bool gro)
 	 * kernel knows it at all */
 	if (gso && getsockopt(p->fd, SOL_UDP, UDP_SEGMENT, &v, &sl) == 0)
 		p->offloads |= RT_OFF_UDP_GSO;
-	if (setsockopt(p->fd, SOL_UDP, UDP_GRO, gro ? &one : &v, sizeof(int)) == 0 && gro)
+	if (setsockopt(p->fd, SOL_UDP, UDP_GRO, gro ? &one : &zero, sizeof(int)) == 0 && gro)
 		p->offloads |= RT_OFF_UDP_GRO;
 }
 
