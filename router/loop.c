@@ -618,8 +618,17 @@ static void from_port_gso(struct router *r, struct rt_io *io, const struct rt_pk
 {
 	int proto = tso_gso_proto(&(struct tso_vnet){ .gso_type = p->gso_type });
 	struct tso_seg s;
+	uint32_t hdr;
+	int ret;
 
-	if (proto <= 0 || tso_seg_init(&s, p->data, p->size, p->gso_size, (uint8_t)proto)) {
+	ret = proto <= 0 ? -EPROTONOSUPPORT
+			 : tso_seg_init(&s, p->data, p->size, p->gso_size, (uint8_t)proto);
+	/* cut to fit the port's MTU rather than answered with frag-needed: a
+	 * smaller segment is as good to TCP and UDP as the one asked for */
+	hdr = ret ? 0 : (uint32_t)(s.ti.payload - s.ti.l3);
+	if (!ret && io->mtu > hdr && hdr + s.mss > io->mtu)
+		ret = tso_seg_init(&s, p->data, p->size, io->mtu - hdr, (uint8_t)proto);
+	if (ret) {
 		io->st.rx_errors++;
 		RT_LOG_LIMITED(RT_LOG_DEBUG, "%s: super-frame not segmentable (gso_type %u)",
 			       io->name, p->gso_type);
