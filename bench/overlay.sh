@@ -18,6 +18,8 @@
 #
 #   genv-nooff genv with `route run --no-offload`: plain TAP frames, one
 #              datagram per message (the router before offloads)
+#   genv-txoff genv (offloads on) with `ethtool -K eth0 tx off` in the VMs:
+#              one frame per TAP read, but UDP trains and coalescing still
 #
 # Measures: iperf3 TCP throughput (1 stream and 4 streams), the routers'
 # CPU seconds per GB received (utime + stime from /proc/PID/stat of both
@@ -30,13 +32,13 @@
 # Prints a table with ratios to genv.  Not a test: asserts nothing.
 #   bench/overlay.sh [-t SECONDS] [-p PEER,...] [GENV]
 # -t: seconds per throughput test (default 5); -p: the peers to run
-# (default genv,genv-nooff,genv-policy,vxlan,vxlan-txoff,ovs).  genv-policy is genv
+# (default genv,genv-nooff,genv-txoff,genv-policy,vxlan,vxlan-txoff,ovs).  genv-policy is genv
 # with network policy on both hosts: vm2 isolated for ingress and vm1 for
 # egress, one rule each allowing the other (every port and protocol), so
 # every packet passes the policy stage and connection tracking.
 set -u
 cd "$(dirname "$0")/.." || exit 1
-T=5 ONLY=genv,genv-nooff,genv-policy,vxlan,vxlan-txoff,ovs
+T=5 ONLY=genv,genv-nooff,genv-txoff,genv-policy,vxlan,vxlan-txoff,ovs
 while getopts t:p: o; do
 	case $o in
 	t) T=$OPTARG ;;
@@ -88,7 +90,7 @@ vm_addr() {	# VM IFACE MAC IP
 	nsx "$1" ip addr add "$4/24" dev eth0
 }
 
-setup_genv() {	# [policy|nooff]
+setup_genv() {	# [policy|nooff|txoff]
 	local h l1= l2= extra=()
 	[ "${1:-}" = policy ] && l1=" labels app=vm1" l2=" labels app=vm2"
 	[ "${1:-}" = nooff ] && extra=(--no-offload)
@@ -118,6 +120,10 @@ setup_genv() {	# [policy|nooff]
 	ip -n "$P-h2" link set tap2 netns "$P-vm2"
 	vm_addr vm1 tap1 $MAC1 10.0.1.5
 	vm_addr vm2 tap2 $MAC2 10.0.1.6
+	if [ "${1:-}" = txoff ]; then
+		nsx vm1 ethtool -K eth0 tx off >/dev/null 2>&1
+		nsx vm2 ethtool -K eth0 tx off >/dev/null 2>&1
+	fi
 	WIRE="udp dst port 6081"
 }
 
@@ -304,6 +310,7 @@ measure() {	# NAME SETUP-CMD...
 want() { [[ ,$ONLY, == *,$1,* ]]; }
 want genv && { measure genv setup_genv; teardown; }
 want genv-nooff && { measure genv-nooff setup_genv nooff; teardown; }
+want genv-txoff && { measure genv-txoff setup_genv txoff; teardown; }
 want genv-policy && { measure genv-policy setup_genv policy; teardown; }
 RPIDS=()
 want vxlan && { measure vxlan setup_vxlan on; teardown; }
