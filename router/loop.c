@@ -829,6 +829,7 @@ static int setup(struct router *r)
 	/* the underlay listens on every address until `set host addr` */
 	for (int s = 0; s < 2; s++) {
 		struct loop_port *lp = &r->ul[s];
+		char off[64];
 
 		lp->ev = (struct rt_ev){ RT_EV_PORT, &lp->io };
 		lp->io.fd = -1;
@@ -844,6 +845,8 @@ static int setup(struct router *r)
 		}
 		lp->open = true;
 		rt_udp_offload(&lp->io, r->offload, r->offload);
+		rt_log(RT_LOG_DEBUG, "underlay %s: offloads %s", lp->io.name,
+		       rt_offloads_fmt(off, sizeof(off), lp->io.offloads));
 		watch(r, lp->io.fd, &lp->ev);
 		lanes_open(r, s, NULL);
 	}
