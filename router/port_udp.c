@@ -26,7 +26,8 @@
  * datagrams, with a UDP_SEGMENT control message: the kernel cuts the
  * train into datagrams again (and computes each outer UDP checksum).  If
  * the kernel refuses a train (EIO: no GSO on the route's device), the
- * socket falls back to one message per datagram for good.  With UDP_GRO
+ * socket falls back to one message per datagram for good, starting with
+ * the rest of that batch.  With UDP_GRO
  * the kernel hands over trains of same-size datagrams; the receive
  * buffer must then hold 64 KB, and each packet carries its gso_size.
  * Message arrays live on the stack: no allocation per batch.
@@ -259,9 +260,16 @@ static int udp_tx_batch(struct rt_io *p, struct rt_pkt *pkts, unsigned int n)
 					p->st.tx_dropped += cnt[j];
 				break;
 			}
-			/* EIO on a train: the device cannot segment; no more trains */
-			if (errno == EIO && cnt[off] > 1)
+			/* EIO on a train: the kernel cannot segment on this route
+			 * (older kernels without checksum offload, xfrm): no more
+			 * trains, and what is left goes again one per message */
+			if (errno == EIO && cnt[off] > 1) {
+				int again;
+
 				p->offloads &= ~(unsigned int)RT_OFF_UDP_GSO;
+				again = udp_tx_batch(p, pkts + idx[off], n - idx[off]);
+				return (int)sent + (again > 0 ? again : 0);
+			}
 			/* this message failed (EMSGSIZE, ENETUNREACH...): skip it */
 			p->st.tx_errors += cnt[off];
 			off++;
