@@ -16,7 +16,15 @@
 #              plain system ports, VM tx offloads off (if ovs-vswitchd is
 #              installed: openvswitch-switch; otherwise the row says so)
 #
-# Measures: iperf3 TCP throughput (1 stream), 64-byte UDP packets/s
+#   genv-nooff genv with `route run --no-offload`: plain TAP frames, one
+#              datagram per message (the router before offloads)
+#   genv-txoff genv (offloads on) with `ethtool -K eth0 tx off` in the VMs:
+#              one frame per TAP read, but UDP trains and coalescing still
+#
+# Measures: iperf3 TCP throughput (1 stream and 4 streams), the routers'
+# CPU seconds per GB received (utime + stime from /proc/PID/stat of both
+# genv routers during the 1-stream test; "-" for the kernel's tunnels,
+# whose work is in softirqs), 64-byte UDP packets/s
 # received by vm2 (trafgen from netsniff-ng when installed, one sender
 # process, else iperf3 UDP), ping latency (300 pings 10 ms apart: average
 # and 99th percentile).  Nothing is pinned: with 2 cores, the routers (or
@@ -24,13 +32,13 @@
 # Prints a table with ratios to genv.  Not a test: asserts nothing.
 #   bench/overlay.sh [-t SECONDS] [-p PEER,...] [GENV]
 # -t: seconds per throughput test (default 5); -p: the peers to run
-# (default genv,genv-policy,vxlan,vxlan-txoff,ovs).  genv-policy is genv
+# (default genv,genv-nooff,genv-txoff,genv-policy,vxlan,vxlan-txoff,ovs).  genv-policy is genv
 # with network policy on both hosts: vm2 isolated for ingress and vm1 for
 # egress, one rule each allowing the other (every port and protocol), so
 # every packet passes the policy stage and connection tracking.
 set -u
 cd "$(dirname "$0")/.." || exit 1
-T=5 ONLY=genv,genv-policy,vxlan,vxlan-txoff,ovs
+T=5 ONLY=genv,genv-nooff,genv-txoff,genv-policy,vxlan,vxlan-txoff,ovs
 while getopts t:p: o; do
 	case $o in
 	t) T=$OPTARG ;;
@@ -82,13 +90,16 @@ vm_addr() {	# VM IFACE MAC IP
 	nsx "$1" ip addr add "$4/24" dev eth0
 }
 
-setup_genv() {	# [policy]
-	local h l1= l2=
+setup_genv() {	# [policy|nooff|txoff]
+	local h l1= l2= extra=()
 	[ "${1:-}" = policy ] && l1=" labels app=vm1" l2=" labels app=vm2"
+	[ "${1:-}" = nooff ] && extra=(--no-offload)
 	underlay
+	RPIDS=()
 	for h in h1 h2; do
-		ip netns exec "$P-$h" "$GENV" route run -q -S "$tmp/$h.sock" >"$tmp/$h.log" 2>&1 &
+		ip netns exec "$P-$h" "$GENV" route run -q -S "$tmp/$h.sock" "${extra[@]}" >"$tmp/$h.log" 2>&1 &
 		pids+=("$!")
+		RPIDS+=("$!")
 	done
 	for h in h1 h2; do
 		for _ in $(seq 50); do "$GENV" route -S "$tmp/$h.sock" show host >/dev/null 2>&1 && break; sleep 0.1; done
@@ -109,6 +120,10 @@ setup_genv() {	# [policy]
 	ip -n "$P-h2" link set tap2 netns "$P-vm2"
 	vm_addr vm1 tap1 $MAC1 10.0.1.5
 	vm_addr vm2 tap2 $MAC2 10.0.1.6
+	if [ "${1:-}" = txoff ]; then
+		nsx vm1 ethtool -K eth0 tx off >/dev/null 2>&1
+		nsx vm2 ethtool -K eth0 tx off >/dev/null 2>&1
+	fi
 	WIRE="udp dst port 6081"
 }
 
@@ -194,14 +209,26 @@ wire_check() {
 	[ "$(grep -c . "$tmp/wire")" -ge 1 ]
 }
 
-m_tcp() {	# Gbit/s
+# router_ticks: CPU time (utime + stime, clock ticks) of the genv routers
+router_ticks() {
+	local p t=0 f
+	for p in "${RPIDS[@]}"; do
+		# fields after the command name "(genv)": 14 utime, 15 stime
+		f=$(sed 's/^.*) //' "/proc/$p/stat" 2>/dev/null) || continue
+		set -- $f
+		t=$((t + ${12} + ${13}))
+	done
+	echo "$t"
+}
+
+m_tcp() {	# STREAMS: "Gbit/s bytes"
 	ip netns exec "$P-vm2" timeout $((T + 15)) iperf3 -s -1 -p 5201 >/dev/null 2>&1 &
 	local s=$!
 	sleep 0.5
-	nsx vm1 timeout $((T + 10)) iperf3 -c 10.0.1.6 -p 5201 -t "$T" -J >"$tmp/tcp.json" 2>/dev/null
+	nsx vm1 timeout $((T + 10)) iperf3 -c 10.0.1.6 -p 5201 -t "$T" -P "$1" -J >"$tmp/tcp.json" 2>/dev/null
 	wait "$s" 2>/dev/null
-	python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print("%.2f" % (d["end"]["sum_received"]["bits_per_second"] / 1e9))' \
-		"$tmp/tcp.json" 2>/dev/null || echo "-"
+	python3 -c 'import json,sys; d=json.load(open(sys.argv[1]))["end"]["sum_received"]; print("%.2f %d" % (d["bits_per_second"] / 1e9, d["bytes"]))' \
+		"$tmp/tcp.json" 2>/dev/null || echo "- 0"
 }
 
 m_pps() {	# 64-byte UDP packets/s received by vm2
@@ -245,8 +272,10 @@ m_ping() {	# "avg p99" in ms
 		printf "%.3f %.3f\n", s / NR, v[i] }' "$tmp/rtt"
 }
 
-declare -A TCP PPS LOSSES AVG P99 NOTE
+declare -A TCP TCP4 CPU PPS LOSSES AVG P99 NOTE
 ROWS=()
+RPIDS=()
+HZ=$(getconf CLK_TCK)
 measure() {	# NAME SETUP-CMD...
 	local name=$1; shift
 	ROWS+=("$name")
@@ -260,8 +289,16 @@ measure() {	# NAME SETUP-CMD...
 		return
 	fi
 	printf '# %-12s tcp ... ' "$name" >&2
-	TCP[$name]=$(m_tcp)
-	printf '%s Gbit/s, pps ... ' "${TCP[$name]}" >&2
+	local c0 c1 bytes
+	c0=$(router_ticks)
+	read -r "TCP[$name]" bytes < <(m_tcp 1)
+	c1=$(router_ticks)
+	CPU[$name]=-
+	if [ "${#RPIDS[@]}" -gt 0 ] && [ "$bytes" -gt 0 ]; then
+		CPU[$name]=$(awk -v t=$((c1 - c0)) -v hz="$HZ" -v b="$bytes" 'BEGIN { printf "%.2f", t / hz / (b / 1e9) }')
+	fi
+	read -r "TCP4[$name]" bytes < <(m_tcp 4)
+	printf '%s Gbit/s (4 streams %s), pps ... ' "${TCP[$name]}" "${TCP4[$name]}" >&2
 	m_pps >"$tmp/pps"
 	PPS[$name]=$(cat "$tmp/pps")
 	LOSSES[$name]=$(cat "$tmp/loss" 2>/dev/null || echo -)
@@ -272,7 +309,10 @@ measure() {	# NAME SETUP-CMD...
 
 want() { [[ ,$ONLY, == *,$1,* ]]; }
 want genv && { measure genv setup_genv; teardown; }
+want genv-nooff && { measure genv-nooff setup_genv nooff; teardown; }
+want genv-txoff && { measure genv-txoff setup_genv txoff; teardown; }
 want genv-policy && { measure genv-policy setup_genv policy; teardown; }
+RPIDS=()
 want vxlan && { measure vxlan setup_vxlan on; teardown; }
 want vxlan-txoff && { measure vxlan-txoff setup_vxlan off; teardown; }
 if want ovs; then
@@ -289,17 +329,19 @@ ratio() {	# VALUE BASE
 pps_tool=$(command -v trafgen >/dev/null 2>&1 && echo trafgen || echo "iperf3 -u")
 echo
 echo "VM to VM, ${T} s per test, VM MTU 1400, underlay veth MTU 1500; 64 B UDP sent with $pps_tool"
-printf '| %-12s | %9s | %6s | %10s | %5s | %6s | %9s | %9s | %6s |\n' peer "TCP Gb/s" ratio "64B pkt/s" loss ratio "ping avg" "ping p99" ratio
-printf '|%s|%s|%s|%s|%s|%s|%s|%s|%s|\n' -------------- ----------- -------- ------------ ------- -------- ----------- ----------- --------
+printf '| %-12s | %9s | %6s | %9s | %6s | %8s | %10s | %5s | %6s | %9s | %9s | %6s |\n' peer "TCP Gb/s" ratio "4 streams" ratio "CPU s/GB" "64B pkt/s" loss ratio "ping avg" "ping p99" ratio
+printf '|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|\n' -------------- ----------- -------- ----------- -------- ---------- ------------ ------- -------- ----------- ----------- --------
 for r in "${ROWS[@]}"; do
 	if [ -n "${NOTE[$r]:-}" ]; then
 		printf '| %-12s | %s\n' "$r" "${NOTE[$r]}"
 		continue
 	fi
-	printf '| %-12s | %9s | %6s | %10s | %5s | %6s | %7s ms | %6s ms | %6s |\n' "$r" \
+	printf '| %-12s | %9s | %6s | %9s | %6s | %8s | %10s | %5s | %6s | %7s ms | %6s ms | %6s |\n' "$r" \
 		"${TCP[$r]}" "$(ratio "${TCP[$r]}" "${TCP[genv]:--}")" \
+		"${TCP4[$r]}" "$(ratio "${TCP4[$r]}" "${TCP4[genv]:--}")" "${CPU[$r]}" \
 		"${PPS[$r]}" "${LOSSES[$r]}" "$(ratio "${PPS[$r]}" "${PPS[genv]:--}")" \
 		"${AVG[$r]}" "${P99[$r]}" "$(ratio "${AVG[$r]}" "${AVG[genv]:--}")"
 done
 echo "(ratios: peer / genv; for ping a ratio above 1 means the peer is slower;"
-echo " loss: 64 B packets vm1 sent (or its device dropped) that never reached vm2)"
+echo " loss: 64 B packets vm1 sent (or its device dropped) that never reached vm2;"
+echo " CPU s/GB: both genv routers' CPU seconds per GB received in the 1-stream test)"

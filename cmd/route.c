@@ -32,7 +32,8 @@
 #include "../router/state.h"
 #include "../trace/ext.h"
 
-enum { ROUTE_OPT_FILE = 1, ROUTE_OPT_STATE, ROUTE_OPT_SOCKET, ROUTE_OPT_VPC, ROUTE_OPT_DRY_RUN };
+enum { ROUTE_OPT_FILE = 1, ROUTE_OPT_STATE, ROUTE_OPT_SOCKET, ROUTE_OPT_VPC, ROUTE_OPT_DRY_RUN,
+       ROUTE_OPT_NO_OFFLOAD };
 
 const struct opt route_opts[] = {
 	{ ROUTE_OPT_FILE, 'f', "file", OPT_FILE, "FILE",
@@ -45,6 +46,8 @@ const struct opt route_opts[] = {
 	  "apply: the VPC of documents without the genv.io/vpc annotation", NULL },
 	{ ROUTE_OPT_DRY_RUN, 0, "dry-run", OPT_FLAG, NULL,
 	  "apply: print the router commands, send nothing", NULL },
+	{ ROUTE_OPT_NO_OFFLOAD, 0, "no-offload", OPT_FLAG, NULL,
+	  "run: no virtio-net offloads on TAP ports, no UDP GSO/GRO on the underlay", NULL },
 	{ 0 }
 };
 
@@ -54,6 +57,7 @@ struct route_args {
 	size_t nfiles;
 	int64_t vpc;		/* -1: none given */
 	bool dry_run;
+	bool no_offload;
 };
 
 static int route_opt(struct genv_ctx *g, void *st, int id, const char *arg)
@@ -77,6 +81,7 @@ static int route_opt(struct genv_ctx *g, void *st, int id, const char *arg)
 		a->vpc = (int64_t)v;
 		break;
 	case ROUTE_OPT_DRY_RUN: a->dry_run = true; break;
+	case ROUTE_OPT_NO_OFFLOAD: a->no_offload = true; break;
 	}
 	return 0;
 }
@@ -352,6 +357,7 @@ static int route_run(struct genv_ctx *g, const struct route_args *a)
 		.socket = rt_ctl_path(a->socket),
 		.log_level = g->quiet ? RT_LOG_ERR : RT_LOG_INFO + (g->verbose > 0),
 		.exts = (const struct rt_ext *const[]){ &trace_ext, NULL },	/* trace, probe */
+		.no_offload = a->no_offload,
 	};
 	int ret = router_run(&o);
 

@@ -59,6 +59,7 @@ struct rt_port_info {
 	int ifindex;
 	bool up;
 	uint64_t rx_errors, tx_errors, tx_dropped;	/* queue full, write errors */
+	char offloads[48];	/* "vnet csum tso4 tso6 uso" obtained, or "none" */
 };
 
 /*

@@ -8,6 +8,18 @@
  * queued per destination (the underlay per address family; a TAP write
  * goes out at once) and the queues are flushed before the next batch is
  * read into the same buffers.  Nothing is allocated per packet.
+ *
+ * Offloads (unless --no-offload): TAP ports with virtio-net headers and
+ * UDP GSO/GRO on the underlay (port_tap.c, port_udp.c).  Their reads go
+ * into 64 KB buffers: a super-frame from a TAP is cut (libcore/tso) into
+ * segments of its gso_size in the small buffers, each segment going
+ * through the pipeline as a frame of its own, and the segments of a
+ * flow leave as one UDP_SEGMENT train; a GRO train from the underlay is
+ * taken apart datagram by datagram in place.  Frames delivered to a TAP
+ * with a virtio header go through the coalescer, which merges a flow's
+ * consecutive TCP segments into one super-frame written with a GSO
+ * header.  Everything queued goes out at the end of each batch (or when
+ * the out slots run out), so nothing waits for more traffic.
  * Layer: router; calls router, config, ctl, pipeline, port, state, tables,
  * epoll and libc.
  */
@@ -36,9 +48,12 @@
 #include "reload.h"
 #include "state.h"
 #include "tables.h"
+#include "../libcore/tso.h"
 
 #define BUF_HEADROOM	512		/* >= RT_HEADROOM, keeps frames aligned */
 #define BUF_SIZE	(BUF_HEADROOM + RT_FRAME_MAX)
+#define BIG_SIZE	(BUF_HEADROOM + RT_FRAME_BIG)
+#define COAL_BUFS	8		/* super-frames being built at once */
 
 _Static_assert(BUF_HEADROOM >= RT_HEADROOM, "buffer headroom below the pipeline's need");
 
@@ -140,6 +155,11 @@ struct router {
 	struct rt_state state;		/* --state */
 	uint64_t control_pkts, ul_tx_fail;
 	bool stop;
+	bool offload;			/* virtio headers on TAPs, UDP GSO/GRO */
+	uint8_t *big;			/* RT_BATCH * BIG_SIZE: super-frames, trains */
+	uint8_t *coal_buf[COAL_BUFS];	/* RT_FRAME_BIG each */
+	struct tso_coal coal;		/* frames to TAPs with a virtio header */
+	unsigned int nslot;		/* out slots used in this batch */
 	sigset_t oldmask;
 };
 
@@ -179,10 +199,16 @@ static int op_port_open(void *ctx, int index, const char *name, unsigned int mtu
 		return -ERANGE;
 	}
 	lp = &r->ports[index];
-	ret = rt_tap_open(&lp->io, name, mtu);
+	ret = rt_tap_open(&lp->io, name, mtu, r->offload);
 	if (ret) {
 		snprintf(err, errsz, "cannot create TAP device '%s': %s", name, strerror(-ret));
 		return ret;
+	}
+	{
+		char off[64];
+
+		rt_log(RT_LOG_DEBUG, "port %s: offloads %s", lp->io.name,
+		       rt_offloads_fmt(off, sizeof(off), lp->io.offloads));
 	}
 	lp->io.index = index;
 	lp->ev.kind = RT_EV_PORT;
@@ -254,6 +280,8 @@ static void lanes_open(struct router *r, int s, const struct gnv_addr *addr)
 			rt_io_close(io);
 		if (rt_udp_open_lane(io, s ? 6 : 4, addr) < 0)
 			io->fd = -1;
+		else
+			rt_udp_offload(io, r->offload, false);
 	}
 }
 
@@ -282,6 +310,7 @@ static int op_host_addr(void *ctx, const struct gnv_addr *addr, char *err, size_
 			 a, GNV_PORT, strerror(-ret));
 		if (rt_udp_open(&lp->io, addr->family, &r->ul_addr[s], 0) == 0) {
 			lp->open = true;
+			rt_udp_offload(&lp->io, r->offload, r->offload);
 			watch(r, lp->io.fd, &lp->ev);
 		} else {
 			rt_log(RT_LOG_ERR, "underlay: lost its %s socket", s ? "IPv6" : "IPv4");
@@ -290,6 +319,7 @@ static int op_host_addr(void *ctx, const struct gnv_addr *addr, char *err, size_
 	}
 	r->ul_addr[s] = *addr;
 	lp->open = true;
+	rt_udp_offload(&lp->io, r->offload, r->offload);
 	watch(r, lp->io.fd, &lp->ev);
 	lanes_open(r, s, addr);
 	rt_log(RT_LOG_INFO, "underlay: UDP %s port %d", a, GNV_PORT);
@@ -335,6 +365,7 @@ static int op_port_info(void *ctx, int index, struct rt_port_info *info)
 	info->rx_errors = io->st.rx_errors + io->st.rx_truncated;
 	info->tx_errors = io->st.tx_errors;
 	info->tx_dropped = io->st.tx_dropped;
+	rt_offloads_fmt(info->offloads, sizeof(info->offloads), io->offloads);
 	return 0;
 }
 
@@ -437,6 +468,39 @@ static void to_port(struct router *r, int port, struct rt_out *o)
 		rt_count_tx_error(r->t, o);
 }
 
+/* The coalescer's frames to their TAPs, each with its virtio header. */
+static void coal_flush(struct router *r)
+{
+	unsigned int k;
+
+	if (!r->offload || !r->coal.n)
+		return;
+	k = tso_coal_flush(&r->coal);
+	for (unsigned int i = 0; i < k; i++) {
+		const struct tso_coal_out *c = tso_coal_get(&r->coal, i);
+		struct rt_io *io = &r->ports[c->ctx].io;
+		struct rt_pkt p = {
+			.data = (uint8_t *)c->data, .size = (uint32_t)c->size,
+			.vnet_flags = c->vh.flags, .gso_type = c->vh.gso_type,
+			.gso_size = c->vh.gso_size, .hdr_len = c->vh.hdr_len,
+			.csum_start = c->vh.csum_start, .csum_offset = c->vh.csum_offset,
+		};
+
+		/* a failed write is in the port's tx_errors/tx_dropped */
+		if (r->ports[c->ctx].open && io->fd >= 0)
+			io->ops->tx_batch(io, &p, 1);
+	}
+	tso_coal_reset(&r->coal);
+}
+
+static void to_coalescer(struct router *r, struct rt_out *o)
+{
+	if (tso_coal_add(&r->coal, (uint64_t)o->port, o->data, o->size) == -ENOSPC) {
+		coal_flush(r);
+		tso_coal_add(&r->coal, (uint64_t)o->port, o->data, o->size);
+	}
+}
+
 static void to_underlay(struct router *r, unsigned int slot, struct rt_out *o)
 {
 	int s;
@@ -474,6 +538,12 @@ static void queue_verdict(struct router *r, unsigned int slot, const struct rt_p
 
 	switch (o->verdict) {
 	case RT_DELIVER:
+		if (o->port >= 0 && (uint32_t)o->port < r->nports && r->ports[o->port].open &&
+		    (r->ports[o->port].io.offloads & RT_OFF_VNET)) {
+			to_coalescer(r, o);
+			break;
+		}
+		/* fall through */
 	case RT_REPLY:
 		to_port(r, o->port, o);
 		break;
@@ -506,15 +576,92 @@ static void port_detach(struct router *r, struct rt_io *io, int err)
 	rt_io_close(io);
 }
 
+/* Everything queued in this batch goes out; the out slots are free again. */
+static void flush_all(struct router *r)
+{
+	ul_flush(r, 0);
+	ul_flush(r, 1);
+	coal_flush(r);
+	r->nslot = 0;
+}
+
+/* The out slot (and small buffer, for a segment) of the next packet. */
+static unsigned int take_slot(struct router *r)
+{
+	if (r->nslot == RT_BATCH)
+		flush_all(r);
+	return r->nslot++;
+}
+
+static uint8_t *slot_buf(struct router *r, unsigned int slot)
+{
+	return r->bufs + (size_t)slot * BUF_SIZE + BUF_HEADROOM;
+}
+
+static void from_underlay_one(struct router *r, const struct rt_pkt *p, uint8_t *data,
+			      size_t size, size_t headroom)
+{
+	struct rt_ul_meta m = { .src = p->peer, .ttl = p->ttl, .tos = p->tos };
+	unsigned int slot = take_slot(r);
+
+	rt_from_underlay(r->t, &m, data, size, headroom, &r->out[slot], NULL);
+	if (r->out[slot].verdict == RT_CONTROL)
+		rt_ext_control(&r->t->exts, r->t, &r->ops, &m, &r->t->scratch, data, size);
+	queue_verdict(r, slot, p);
+}
+
+static void from_port_one(struct router *r, struct rt_io *io, const struct rt_pkt *p,
+			  uint8_t *data, size_t size, unsigned int slot)
+{
+	rt_from_port(r->t, io->index, data, size, BUF_HEADROOM, &r->out[slot], NULL);
+	queue_verdict(r, slot, p);
+}
+
+/* A super-frame from a TAP: each segment through the pipeline. */
+static void from_port_gso(struct router *r, struct rt_io *io, const struct rt_pkt *p)
+{
+	int proto = tso_gso_proto(&(struct tso_vnet){ .gso_type = p->gso_type });
+	struct tso_seg s;
+	uint32_t hdr;
+	int ret;
+
+	ret = proto <= 0 ? -EPROTONOSUPPORT
+			 : tso_seg_init(&s, p->data, p->size, p->gso_size, (uint8_t)proto);
+	/* cut to fit the port's MTU rather than answered with frag-needed: a
+	 * smaller segment is as good to TCP and UDP as the one asked for */
+	hdr = ret ? 0 : (uint32_t)(s.ti.payload - s.ti.l3);
+	if (!ret && io->mtu > hdr && hdr + s.mss > io->mtu)
+		ret = tso_seg_init(&s, p->data, p->size, io->mtu - hdr, (uint8_t)proto);
+	if (ret) {
+		io->st.rx_errors++;
+		RT_LOG_LIMITED(RT_LOG_DEBUG, "%s: super-frame not segmentable (gso_type %u)",
+			       io->name, p->gso_type);
+		return;
+	}
+	for (;;) {
+		unsigned int slot = take_slot(r);
+		int n = tso_seg_next(&s, slot_buf(r, slot), RT_FRAME_MAX);
+
+		if (n <= 0) {
+			r->nslot--;
+			break;
+		}
+		from_port_one(r, io, p, slot_buf(r, slot), (size_t)n, slot);
+	}
+}
+
 static void rx_ready(struct router *r, struct rt_io *io)
 {
+	bool big = r->offload && (io->offloads & (RT_OFF_TSO4 | RT_OFF_TSO6 | RT_OFF_USO |
+						  RT_OFF_UDP_GRO));
 	int n;
 
 	if (io->fd < 0)
 		return;		/* closed by a command earlier in this wakeup */
 	for (unsigned int i = 0; i < RT_BATCH; i++) {
-		r->rx[i].data = r->bufs + (size_t)i * BUF_SIZE + BUF_HEADROOM;
-		r->rx[i].cap = RT_FRAME_MAX;
+		r->rx[i].data = big ? r->big + (size_t)i * BIG_SIZE + BUF_HEADROOM
+				    : r->bufs + (size_t)i * BUF_SIZE + BUF_HEADROOM;
+		r->rx[i].cap = big ? RT_FRAME_BIG : RT_FRAME_MAX;
 	}
 	n = io->ops->rx_batch(io, r->rx, RT_BATCH);
 	if (n < 0) {
@@ -525,32 +672,33 @@ static void rx_ready(struct router *r, struct rt_io *io)
 		RT_LOG_LIMITED(RT_LOG_WARN, "%s: receive failed: %s", io->name, strerror(-n));
 		return;
 	}
+	r->nslot = 0;
 	for (int i = 0; i < n; i++) {
 		struct rt_pkt *p = &r->rx[i];
 
-		if (io->family) {
+		size_t unit = io->family && p->gso_size && p->size > p->gso_size ? p->gso_size : p->size;
+
+		/* the big buffers take more than the pipeline handles per packet */
+		if (p->trunc || (!p->gso_type && unit > RT_FRAME_MAX)) {
 			struct rt_ul_meta m = { .src = p->peer, .ttl = p->ttl, .tos = p->tos };
 
-			if (p->trunc) {
-				rt_count_oversize(r->t, -1, &m, p->data, p->size);
-				r->out[i].verdict = RT_DROP;
-				continue;
-			}
-			rt_from_underlay(r->t, &m, p->data, p->size, BUF_HEADROOM, &r->out[i], NULL);
-			if (r->out[i].verdict == RT_CONTROL)
-				rt_ext_control(&r->t->exts, r->t, &r->ops, &m, &r->t->scratch,
-					       p->data, p->size);
-		} else if (p->trunc) {
-			rt_count_oversize(r->t, io->index, NULL, p->data, p->size);
-			r->out[i].verdict = RT_DROP;
-			continue;
+			rt_count_oversize(r->t, io->family ? -1 : io->index, io->family ? &m : NULL,
+					  p->data, p->size);
+		} else if (unit < p->size) {
+			/* a GRO train: datagram by datagram, in place */
+			for (size_t off = 0; off < p->size; off += p->gso_size)
+				from_underlay_one(r, p, p->data + off,
+						  p->size - off < p->gso_size ? p->size - off : p->gso_size,
+						  off ? 0 : BUF_HEADROOM);
+		} else if (io->family) {
+			from_underlay_one(r, p, p->data, p->size, BUF_HEADROOM);
+		} else if (p->gso_type) {
+			from_port_gso(r, io, p);
 		} else {
-			rt_from_port(r->t, io->index, p->data, p->size, BUF_HEADROOM, &r->out[i], NULL);
+			from_port_one(r, io, p, p->data, p->size, take_slot(r));
 		}
-		queue_verdict(r, (unsigned int)i, p);
 	}
-	ul_flush(r, 0);
-	ul_flush(r, 1);
+	flush_all(r);
 }
 
 static uint64_t now_ns(void)
@@ -648,6 +796,16 @@ static int setup(struct router *r)
 	r->bufs = malloc((size_t)RT_BATCH * BUF_SIZE);
 	if (!r->t || !r->bufs)
 		return -ENOMEM;
+	r->offload = !r->o->no_offload;
+	if (r->offload) {
+		r->big = malloc((size_t)RT_BATCH * BIG_SIZE);
+		for (int i = 0; i < COAL_BUFS; i++)
+			if (!(r->coal_buf[i] = malloc(RT_FRAME_BIG)))
+				return -ENOMEM;
+		if (!r->big)
+			return -ENOMEM;
+		tso_coal_init(&r->coal, r->coal_buf, COAL_BUFS, RT_FRAME_BIG, true);
+	}
 	for (const struct rt_ext *const *e = r->o->exts; e && *e; e++)
 		if ((ret = rt_ext_add(&r->t->exts, *e)) < 0) {
 			rt_log(RT_LOG_ERR, "extension %s: %s", (*e)->name, strerror(-ret));
@@ -690,6 +848,7 @@ static int setup(struct router *r)
 	/* the underlay listens on every address until `set host addr` */
 	for (int s = 0; s < 2; s++) {
 		struct loop_port *lp = &r->ul[s];
+		char off[64];
 
 		lp->ev = (struct rt_ev){ RT_EV_PORT, &lp->io };
 		lp->io.fd = -1;
@@ -704,6 +863,9 @@ static int setup(struct router *r)
 			return ret;
 		}
 		lp->open = true;
+		rt_udp_offload(&lp->io, r->offload, r->offload);
+		rt_log(RT_LOG_DEBUG, "underlay %s: offloads %s", lp->io.name,
+		       rt_offloads_fmt(off, sizeof(off), lp->io.offloads));
 		watch(r, lp->io.fd, &lp->ev);
 		lanes_open(r, s, NULL);
 	}
@@ -733,6 +895,9 @@ static void teardown(struct router *r)
 	rt_tables_free(r->t);
 	free(r->ports);
 	free(r->bufs);
+	free(r->big);
+	for (int i = 0; i < COAL_BUFS; i++)
+		free(r->coal_buf[i]);
 	rt_state_free(&r->state);
 }
 

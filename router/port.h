@@ -39,6 +39,16 @@ struct rt_pkt {
 	uint8_t tos;		/* rx: outer TOS/traffic class; tx: value to send */
 	bool trunc;		/* rx: the datagram or frame was larger than cap */
 	bool failed;		/* tx: not sent (counted in the io stats) */
+	/* virtio-net header of a TAP port with offloads (libcore/tso.h): rx
+	 * as read (partial checksums of non-GSO frames already completed),
+	 * tx as to write; all zero = a plain frame.  udp rx with UDP_GRO:
+	 * gso_size is the size of each datagram of the train at data. */
+	uint8_t vnet_flags;
+	uint8_t gso_type;
+	uint16_t gso_size;
+	uint16_t hdr_len;
+	uint16_t csum_start;
+	uint16_t csum_offset;
 };
 
 struct rt_io_stats {
@@ -69,11 +79,27 @@ struct rt_io {
 	int family;			/* udp: 4 or 6 */
 	uint16_t port;			/* udp: the bound (source) port */
 	struct rt_io_stats st;
+	unsigned int offloads;		/* RT_OFF_* obtained at open */
 };
 
+/* Offloads a port obtained (rt_io.offloads). */
+#define RT_OFF_VNET	0x01		/* tap: IFF_VNET_HDR, 10-byte header */
+#define RT_OFF_CSUM	0x02		/* tap: partial checksums (TUN_F_CSUM) */
+#define RT_OFF_TSO4	0x04		/* tap: TCP/IPv4 super-frames */
+#define RT_OFF_TSO6	0x08		/* tap: TCP/IPv6 super-frames */
+#define RT_OFF_USO	0x10		/* tap: UDP super-frames (TUN_F_USO4/6) */
+#define RT_OFF_UDP_GSO	0x20		/* udp: UDP_SEGMENT trains on send */
+#define RT_OFF_UDP_GRO	0x40		/* udp: UDP_GRO trains on receive */
+#define RT_FRAME_BIG	(65536 + 512)	/* receive buffer for super-frames and trains */
+
+/* "vnet csum tso4 tso6 uso gso gro", or "none": buf of at least 40 bytes. */
+const char *rt_offloads_fmt(char *buf, size_t size, unsigned int off);
+
 /* TAP: create device NAME (a kernel-chosen name when NAME is "" or has
- * %d), set its MTU (0 = leave) and bring it up.  0 or -errno. */
-int rt_tap_open(struct rt_io *p, const char *name, unsigned int mtu);
+ * %d), set its MTU (0 = leave) and bring it up.  offload: with a
+ * virtio-net header and whatever of TUN_F_CSUM/TSO4/TSO6/USO4/USO6 the
+ * kernel accepts (rt_io.offloads says what).  0 or -errno. */
+int rt_tap_open(struct rt_io *p, const char *name, unsigned int mtu, bool offload);
 
 /* UDP underlay: bind family 4 or 6 to ADDR (NULL or family 0 = any) and
  * PORT (0 = 6081).  Enables the TTL/TOS ancillary data.  0 or -errno. */
@@ -81,6 +107,10 @@ int rt_udp_open(struct rt_io *p, int family, const struct gnv_addr *addr, uint16
 /* A sending lane: the same, bound to an ephemeral port (another outer UDP
  * source port for the flows hashed to it).  0 or -errno. */
 int rt_udp_open_lane(struct rt_io *p, int family, const struct gnv_addr *addr);
+/* Turn on UDP_SEGMENT (send: equal-size datagrams to one peer leave as
+ * one train) and UDP_GRO (receive trains, gso_size per packet) where the
+ * kernel has them; rt_io.offloads says what was obtained. */
+void rt_udp_offload(struct rt_io *p, bool gso, bool gro);
 
 static inline void rt_io_close(struct rt_io *p)
 {

@@ -20,6 +20,16 @@
  * The socket sets DF (IP_PMTUDISC_DO): the endpoint MTU keeps the overlay
  * from ever needing fragmentation, and a datagram too large for the path
  * fails with EMSGSIZE (counted as a tx error) instead of being fragmented.
+ * Offloads (rt_udp_offload): with UDP_SEGMENT, consecutive packets of a
+ * batch to the same peer with the same TOS/TTL and the same size (the
+ * last may be shorter) leave as one message whose iovecs are the
+ * datagrams, with a UDP_SEGMENT control message: the kernel cuts the
+ * train into datagrams again (and computes each outer UDP checksum).  If
+ * the kernel refuses a train (EIO: no GSO on the route's device), the
+ * socket falls back to one message per datagram for good, starting with
+ * the rest of that batch.  With UDP_GRO
+ * the kernel hands over trains of same-size datagrams; the receive
+ * buffer must then hold 64 KB, and each packet carries its gso_size.
  * Message arrays live on the stack: no allocation per batch.
  * Layer: router; calls port and libc.
  */
@@ -27,10 +37,13 @@
 #include <string.h>
 #include <unistd.h>
 #include <netinet/in.h>
+#include <netinet/udp.h>
 #include <sys/socket.h>
 #include "port.h"
 
 #define UDP_CMSG_SPACE (CMSG_SPACE(sizeof(int)) * 4)
+#define UDP_TRAIN_MAX	64		/* datagrams per UDP_SEGMENT message (kernel limit) */
+#define UDP_TRAIN_BYTES	65000		/* payload bytes per train: below the 64 KB IP limit */
 
 static void addr_from_sa(const struct sockaddr_storage *ss, struct gnv_addr *a, uint16_t *port)
 {
@@ -92,6 +105,8 @@ static void parse_cmsgs(struct msghdr *mh, struct rt_pkt *pkt)
 			pkt->tos = *CMSG_DATA(c);	/* IP_TOS arrives as one byte */
 		else if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_TCLASS)
 			pkt->tos = (uint8_t)v;
+		else if (c->cmsg_level == SOL_UDP && c->cmsg_type == UDP_GRO)
+			pkt->gso_size = (uint16_t)v;
 	}
 }
 
@@ -135,6 +150,7 @@ static int udp_rx_batch(struct rt_io *p, struct rt_pkt *pkts, unsigned int n)
 			pkt->size = pkt->cap;
 		pkt->ttl = 0;
 		pkt->tos = 0;
+		pkt->gso_size = 0;
 		addr_from_sa(&sa[i], &pkt->peer, &pkt->peer_port);
 		parse_cmsgs(&mm[i].msg_hdr, pkt);
 		p->st.rx_packets++;
@@ -145,17 +161,33 @@ static int udp_rx_batch(struct rt_io *p, struct rt_pkt *pkts, unsigned int n)
 	return r;
 }
 
-static size_t put_cmsg_int(char *buf, int level, int type, int val)
+static size_t put_cmsg(char *buf, int level, int type, const void *val, size_t size)
 {
 	struct cmsghdr c;
 
 	memset(&c, 0, sizeof(c));
 	c.cmsg_level = level;
 	c.cmsg_type = type;
-	c.cmsg_len = CMSG_LEN(sizeof(int));
+	c.cmsg_len = CMSG_LEN(size);
 	memcpy(buf, &c, sizeof(c));
-	memcpy(buf + ((char *)CMSG_DATA(&c) - (char *)&c), &val, sizeof(val));
-	return CMSG_SPACE(sizeof(int));
+	memcpy(buf + ((char *)CMSG_DATA(&c) - (char *)&c), val, size);
+	return CMSG_SPACE(size);
+}
+
+static size_t put_cmsg_int(char *buf, int level, int type, int val)
+{
+	return put_cmsg(buf, level, type, &val, sizeof(val));
+}
+
+/* May packet b join the train that starts with packet a (k datagrams of
+ * 'bytes' bytes so far)? */
+static bool train_joins(const struct rt_pkt *a, const struct rt_pkt *b, unsigned int k,
+			size_t bytes, const struct rt_pkt *prev)
+{
+	return k < UDP_TRAIN_MAX && b->size <= a->size && prev->size == a->size &&
+	       bytes + b->size <= UDP_TRAIN_BYTES && b->peer.family == a->peer.family &&
+	       !memcmp(b->peer.a, a->peer.a, sizeof(a->peer.a)) && b->peer_port == a->peer_port &&
+	       b->tos == a->tos && b->ttl == a->ttl;
 }
 
 static int udp_tx_batch(struct rt_io *p, struct rt_pkt *pkts, unsigned int n)
@@ -168,15 +200,17 @@ static int udp_tx_batch(struct rt_io *p, struct rt_pkt *pkts, unsigned int n)
 		struct cmsghdr align;
 	} cm[RT_BATCH];
 	unsigned int i, m = 0, off = 0, sent = 0;
-	uint8_t idx[RT_BATCH];		/* message -> packet */
-	bool v6 = p->family == 6;
+	uint8_t idx[RT_BATCH];		/* message -> its first packet */
+	uint8_t cnt[RT_BATCH];		/* message -> datagrams in it */
+	bool v6 = p->family == 6, gso = p->offloads & RT_OFF_UDP_GSO;
 
 	if (n > RT_BATCH)
 		n = RT_BATCH;
 	memset(mm, 0, sizeof(mm[0]) * n);
 	for (i = 0; i < n; i++) {
 		struct msghdr *mh = &mm[m].msg_hdr;
-		size_t cl = 0;
+		size_t cl = 0, bytes;
+		unsigned int k = 1;
 
 		pkts[i].failed = true;
 		if (pkts[i].peer.family != p->family) {
@@ -184,10 +218,20 @@ static int udp_tx_batch(struct rt_io *p, struct rt_pkt *pkts, unsigned int n)
 			continue;
 		}
 		idx[m] = (uint8_t)i;
-		iov[m].iov_base = pkts[i].data;
-		iov[m].iov_len = pkts[i].size;
-		mh->msg_iov = &iov[m];
-		mh->msg_iovlen = 1;
+		iov[i].iov_base = pkts[i].data;
+		iov[i].iov_len = pkts[i].size;
+		bytes = pkts[i].size;
+		/* a train: the following packets, as long as they fit */
+		while (gso && i + k < n && train_joins(&pkts[i], &pkts[i + k], k, bytes, &pkts[i + k - 1])) {
+			pkts[i + k].failed = true;
+			iov[i + k].iov_base = pkts[i + k].data;
+			iov[i + k].iov_len = pkts[i + k].size;
+			bytes += pkts[i + k].size;
+			k++;
+		}
+		cnt[m] = (uint8_t)k;
+		mh->msg_iov = &iov[i];
+		mh->msg_iovlen = k;
 		mh->msg_name = &sa[m];
 		mh->msg_namelen = addr_to_sa(&pkts[i].peer,
 					     pkts[i].peer_port ? pkts[i].peer_port : GNV_PORT, &sa[m]);
@@ -197,10 +241,13 @@ static int udp_tx_batch(struct rt_io *p, struct rt_pkt *pkts, unsigned int n)
 		if (pkts[i].ttl)
 			cl += put_cmsg_int(cm[m].buf + cl, v6 ? IPPROTO_IPV6 : IPPROTO_IP,
 					   v6 ? IPV6_HOPLIMIT : IP_TTL, pkts[i].ttl);
+		if (k > 1)
+			cl += put_cmsg(cm[m].buf + cl, SOL_UDP, UDP_SEGMENT, &(uint16_t){ (uint16_t)pkts[i].size },
+				      sizeof(uint16_t));
 		mh->msg_control = cm[m].buf;
 		mh->msg_controllen = cl;
-		mm[m].msg_len = pkts[i].size;
 		m++;
+		i += k - 1;
 	}
 	while (off < m) {
 		int r = sendmmsg(p->fd, mm + off, m - off, MSG_DONTWAIT);
@@ -209,20 +256,34 @@ static int udp_tx_batch(struct rt_io *p, struct rt_pkt *pkts, unsigned int n)
 			if (errno == EINTR)
 				continue;
 			if (errno == EAGAIN || errno == ENOBUFS) {
-				p->st.tx_dropped += m - off;
+				for (unsigned int j = off; j < m; j++)
+					p->st.tx_dropped += cnt[j];
 				break;
 			}
+			/* EIO on a train: the kernel cannot segment on this route
+			 * (older kernels without checksum offload, xfrm): no more
+			 * trains, and what is left goes again one per message */
+			if (errno == EIO && cnt[off] > 1) {
+				int again;
+
+				p->offloads &= ~(unsigned int)RT_OFF_UDP_GSO;
+				again = udp_tx_batch(p, pkts + idx[off], n - idx[off]);
+				return (int)sent + (again > 0 ? again : 0);
+			}
 			/* this message failed (EMSGSIZE, ENETUNREACH...): skip it */
-			p->st.tx_errors++;
+			p->st.tx_errors += cnt[off];
 			off++;
 			continue;
 		}
 		for (int k = 0; k < r; k++) {
-			pkts[idx[off + (unsigned int)k]].failed = false;
-			p->st.tx_packets++;
-			p->st.tx_bytes += mm[off + (unsigned int)k].msg_len;
+			unsigned int j = off + (unsigned int)k;
+
+			for (unsigned int d = 0; d < cnt[j]; d++)
+				pkts[idx[j] + d].failed = false;
+			p->st.tx_packets += cnt[j];
+			p->st.tx_bytes += mm[j].msg_len;
+			sent += cnt[j];
 		}
-		sent += (unsigned int)r;
 		off += (unsigned int)r;
 	}
 	return (int)sent;
@@ -244,6 +305,22 @@ static const struct rt_io_ops udp_ops = {
 
 static int udp_open(struct rt_io *p, int family, const struct gnv_addr *addr, uint16_t port,
 		    bool lane);
+
+void rt_udp_offload(struct rt_io *p, bool gso, bool gro)
+{
+	int one = 1, zero = 0, v = 0;
+	socklen_t sl = sizeof(v);
+
+	p->offloads &= ~(unsigned int)(RT_OFF_UDP_GSO | RT_OFF_UDP_GRO);
+	if (p->fd < 0)
+		return;
+	/* UDP_SEGMENT is per message here; getsockopt tells whether the
+	 * kernel knows it at all */
+	if (gso && getsockopt(p->fd, SOL_UDP, UDP_SEGMENT, &v, &sl) == 0)
+		p->offloads |= RT_OFF_UDP_GSO;
+	if (setsockopt(p->fd, SOL_UDP, UDP_GRO, gro ? &one : &zero, sizeof(int)) == 0 && gro)
+		p->offloads |= RT_OFF_UDP_GRO;
+}
 
 int rt_udp_open(struct rt_io *p, int family, const struct gnv_addr *addr, uint16_t port)
 {

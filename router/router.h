@@ -28,6 +28,7 @@ struct router_opts {
 	const char *socket;	/* control socket path (rt_ctl_path() applied) */
 	int log_level;		/* RT_LOG_* threshold */
 	const struct rt_ext *const *exts;	/* NULL-terminated: added to the tables (ext.h) */
+	bool no_offload;	/* --no-offload: plain TAP frames, no UDP GSO/GRO */
 };
 
 enum rt_log_level { RT_LOG_ERR, RT_LOG_WARN, RT_LOG_INFO, RT_LOG_DEBUG };

@@ -391,6 +391,7 @@ static void show_ports(const struct rt_tables *t, const struct rt_runtime_ops *o
 			gnv_emit_u64(e, "rx_errors", " rx_errors %llu", info.rx_errors);
 			gnv_emit_u64(e, "tx_errors", " tx_errors %llu", info.tx_errors);
 			gnv_emit_u64(e, "tx_dropped", " tx_dropped %llu", info.tx_dropped);
+			gnv_emit_str(e, "offloads", " offloads %s", info.offloads[0] ? info.offloads : "none");
 			gnv_emit_obj_close(e, "\n");
 		} else {
 			gnv_emit_null(e, "device", NULL);
