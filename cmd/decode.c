@@ -33,11 +33,12 @@
 
 enum {
 	O_READ = 1, O_IFACE, O_HEX, O_PORT, O_OPTCLASS, O_COUNT, O_STATS,
-	O_STRICT, O_LINKTYPE, O_WRITE,
+	O_STRICT, O_LINKTYPE, O_WRITE, O_XHEX, O_XASCII, O_HEXLAYER,
 };
 
 static const char *const linktype_choices[] = { "eth", "raw", "sll", NULL };
 static const char *const stats_choices[] = { "full", NULL };
+static const char *const hexlayer_choices[] = { "frame", "options", "inner", "payload", NULL };
 
 const struct opt decode_opts[] = {
 	{ O_READ, 'r', "read", OPT_FILE, "FILE", "read a pcap or pcapng file ('-' for stdin)", NULL },
@@ -49,6 +50,9 @@ const struct opt decode_opts[] = {
 	{ O_STATS, 0, "stats", OPT_OPTARG, "full", "print a summary per VNI instead of frames (=full: check every layer)", stats_choices },
 	{ O_STRICT, 0, "strict", OPT_FLAG, NULL, "exit 3 when a frame is truncated or invalid", NULL },
 	{ O_WRITE, 'w', "write", OPT_FILE, "FILE", "also save the matching frames to a pcap FILE", NULL },
+	{ O_XHEX, 'x', "hex-dump", OPT_FLAG, NULL, "print each frame's bytes in hex, as tcpdump -xx", NULL },
+	{ O_XASCII, 'X', "hex-ascii", OPT_FLAG, NULL, "print each frame's bytes in hex and ASCII, as tcpdump -XX", NULL },
+	{ O_HEXLAYER, 0, "hex-layer", OPT_ENUM, "LAYER", "dump only one layer: frame, options, inner or payload (implies -x)", hexlayer_choices },
 	{ O_LINKTYPE, 0, "linktype", OPT_ENUM, "TYPE", "link type of hex input: eth, raw or sll (default eth)", linktype_choices },
 	{ 0 }
 };
@@ -89,6 +93,8 @@ struct dec {
 	bool use_stdin;
 	uint64_t count;		/* 0: unlimited */
 	bool stats, strict;
+	int hexdump;		/* -x 1, -X 2 */
+	int hex_layer;		/* enum gnv_hex_layer */
 	bool stats_full;	/* --stats=full: decode every layer */
 	bool inner_unchecked;	/* the fast --stats path left the inner frame alone */
 	int hex_link;
@@ -197,6 +203,20 @@ static int dec_opt(struct genv_ctx *g, void *stp, int id, const char *arg)
 		break;
 	case O_WRITE:
 		d->wfile = arg;
+		break;
+	case O_XHEX:
+		if (d->hexdump < 1)
+			d->hexdump = 1;
+		break;
+	case O_XASCII:
+		d->hexdump = 2;
+		break;
+	case O_HEXLAYER:
+		for (int k = 0; hexlayer_choices[k]; k++)
+			if (!strcmp(arg, hexlayer_choices[k]))
+				d->hex_layer = k;	/* same order as enum gnv_hex_layer */
+		if (d->hexdump < 1)
+			d->hexdump = 1;
 		break;
 	case O_LINKTYPE:
 		d->hex_link = !strcmp(arg, "raw") ? GNV_LINK_RAW :
@@ -505,6 +525,12 @@ static void render(struct dec *d, const struct gnv_frame *fr)
 	}
 	if (d->g->verbose >= 2)
 		gnv_print_fields(&d->pr, &d->out, pk);
+	if (d->hexdump) {
+		uint32_t off = 0, n = pk->caplen;
+
+		if (d->hex_layer == GNV_HEX_FRAME || gnv_hex_layer(pk, d->hex_layer, &off, &n))
+			gnv_print_hex(&d->out, pk->data + off, n, d->hexdump > 1);
+	}
 }
 
 static int dlt_of_link(int link);
@@ -1173,6 +1199,11 @@ int cmd_decode(struct genv_ctx *g, int argc, char **argv)
 			}
 			goto out;
 		}
+	}
+	if (d.hexdump && (g->json || d.stats)) {
+		ret = gusage(g, "-x, -X and --hex-layer print text frames: not with %s",
+			     g->json ? "--json" : "--stats");
+		goto out;
 	}
 	gnv_printer_init(&d.pr, g->color && !g->json, g->pretty);
 	/*
