@@ -25,6 +25,7 @@
 #include "../libcore/emit.h"
 #include "../libcore/filter.h"
 #include "../libcore/lang.h"
+#include "../libcore/msg.h"
 #include "../libcore/num.h"
 #include "../libcore/optreg.h"
 #include "../libcore/pcap_file.h"
@@ -33,11 +34,12 @@
 
 enum {
 	O_READ = 1, O_IFACE, O_HEX, O_PORT, O_OPTCLASS, O_COUNT, O_STATS,
-	O_STRICT, O_LINKTYPE, O_WRITE, O_XHEX, O_XASCII, O_HEXLAYER,
+	O_STRICT, O_LINKTYPE, O_WRITE, O_XHEX, O_XASCII, O_HEXLAYER, O_IGNORE, O_CHECKSUM,
 };
 
 static const char *const linktype_choices[] = { "eth", "raw", "sll", NULL };
 static const char *const stats_choices[] = { "full", NULL };
+static const char *const onoff_choices[] = { "on", "off", NULL };
 static const char *const hexlayer_choices[] = { "frame", "options", "inner", "payload", NULL };
 
 const struct opt decode_opts[] = {
@@ -50,6 +52,8 @@ const struct opt decode_opts[] = {
 	{ O_STATS, 0, "stats", OPT_OPTARG, "full", "print a summary per VNI instead of frames (=full: check every layer)", stats_choices },
 	{ O_STRICT, 0, "strict", OPT_FLAG, NULL, "exit 3 when a frame is truncated or invalid", NULL },
 	{ O_WRITE, 'w', "write", OPT_FILE, "FILE", "also save the matching frames to a pcap FILE", NULL },
+	{ O_IGNORE, 0, "ignore", OPT_STR, "CODE", "do not report error CODE (udp.checksum_partial, tcp.*; repeatable; default $GENV_DECODE_IGNORE)", NULL },
+	{ O_CHECKSUM, 0, "checksum", OPT_ENUM, "on|off", "verify checksums (default on)", onoff_choices },
 	{ O_XHEX, 'x', "hex-dump", OPT_FLAG, NULL, "print each frame's bytes in hex, as tcpdump -xx", NULL },
 	{ O_XASCII, 'X', "hex-ascii", OPT_FLAG, NULL, "print each frame's bytes in hex and ASCII, as tcpdump -XX", NULL },
 	{ O_HEXLAYER, 0, "hex-layer", OPT_ENUM, "LAYER", "dump only one layer: frame, options, inner or payload (implies -x)", hexlayer_choices },
@@ -94,6 +98,7 @@ struct dec {
 	uint64_t count;		/* 0: unlimited */
 	bool stats, strict;
 	int hexdump;		/* -x 1, -X 2 */
+	bool no_csum;		/* --checksum=off */
 	int hex_layer;		/* enum gnv_hex_layer */
 	bool stats_full;	/* --stats=full: decode every layer */
 	bool inner_unchecked;	/* the fast --stats path left the inner frame alone */
@@ -118,6 +123,52 @@ struct dec {
 	pcap_t *pc;
 	struct stats st;
 };
+
+/* --ignore CODE[,CODE...]: error codes, or a family as "udp.*", for the
+ * outer and the inner frame, or with "inner." for the inner one.  what
+ * names the source in messages (--ignore or GENV_DECODE_IGNORE). */
+static int ignore_list(struct dec *d, const char *what, const char *arg)
+{
+	const char *names[GNV_E__COUNT];
+	char *s = strdup(arg), *save = NULL, *w;
+	int ret = 0;
+
+	if (!s) {
+		gerr(d->g, "out of memory");
+		return EXIT_FAIL;
+	}
+	for (unsigned int c = 0; c < GNV_E__COUNT; c++)
+		names[c] = gnv_err_code(c);
+	for (w = strtok_r(s, ",", &save); w && !ret; w = strtok_r(NULL, ",", &save)) {
+		bool inner = !strncmp(w, "inner.", 6);
+		size_t n;
+		uint64_t m = 0;
+		int code;
+
+		if (inner)
+			w += 6;
+		n = strlen(w);
+
+		if (n > 2 && !strcmp(w + n - 2, ".*")) {
+			for (unsigned int c = 0; c < GNV_E__COUNT; c++)
+				if (!strncmp(names[c], w, n - 1))
+					m |= 1ull << c;
+		} else if ((code = gnv_err_lookup(w)) >= 0) {
+			m = 1ull << code;
+		}
+		if (!m) {
+			const char *near = gnv_closest(w, n, names, GNV_E__COUNT, 4);
+
+			ret = gusage(d->g, "%s: '%s' is not an error code%s%s%s (see ERRORS in genv-decode(1))",
+				     what, w, near ? "; did you mean '" : "", near ? near : "", near ? "'?" : "");
+		}
+		if (!inner)
+			d->cfg.ignore[0] |= m;
+		d->cfg.ignore[1] |= m;
+	}
+	free(s);
+	return ret;
+}
 
 /* --port 6081,6082,7000-7010: one port stays in cfg.port (the fast
  * compare); more go into the bit set. */
@@ -203,6 +254,11 @@ static int dec_opt(struct genv_ctx *g, void *stp, int id, const char *arg)
 		break;
 	case O_WRITE:
 		d->wfile = arg;
+		break;
+	case O_IGNORE:
+		return ignore_list(d, "--ignore", arg);
+	case O_CHECKSUM:
+		d->no_csum = !strcmp(arg, "off");
 		break;
 	case O_XHEX:
 		if (d->hexdump < 1)
@@ -1163,6 +1219,9 @@ int cmd_decode(struct genv_ctx *g, int argc, char **argv)
 		}
 		d.cfg.genv_class = (uint16_t)v;
 	}
+	env = getenv("GENV_DECODE_IGNORE");
+	if (env && *env && (ret = ignore_list(&d, "GENV_DECODE_IGNORE", env)))
+		goto out;
 	ret = opt_parse(g, self, argc, argv, dec_opt, &d, &np);
 	if (ret) {
 		ret = ret < 0 ? EXIT_OK : ret;
@@ -1211,6 +1270,7 @@ int cmd_decode(struct genv_ctx *g, int argc, char **argv)
 	 * options, structural errors) at full speed: no checksums, no inner
 	 * frame.  -v, or a genv filter term, asks for the full decode.
 	 */
+	d.cfg.no_csum |= d.no_csum;
 	if (d.stats && !d.stats_full && !g->verbose && !gnv_filter_has_genv(d.flt)) {
 		d.cfg.no_csum = true;
 		d.cfg.outer_only = true;

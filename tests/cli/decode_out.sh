@@ -75,4 +75,37 @@ check_eq "craft -w x.pcapng: usage error" 2 "$st"
 [ ! -e "$tmp/x.pcapng" ] && ok "craft -w x.pcapng: no file written" || fail "craft -w x.pcapng: no file written"
 grep -q "classic pcap only" "$tmp/e" && ok "craft -w x.pcapng: says why" || fail "craft -w x.pcapng: says why" "$(cat "$tmp/e")"
 
+# ---- --ignore CODE, GENV_DECODE_IGNORE, --checksum=off|on ----
+GSO=$FIX/captures/gso-ipv4-geneve-ipv4.pcap
+n=$("$GENV" decode -r "$GSO" | grep -c 'checksum_partial')
+[ "$n" -gt 0 ] && ok "GSO capture: partial checksums reported ($n)" || fail "GSO capture: partial checksums reported"
+check_eq "--ignore tcp.checksum_partial: none left" 0 "$("$GENV" decode -r "$GSO" --ignore tcp.checksum_partial | grep -c checksum_partial)"
+check_eq "--ignore inner.tcp.checksum_partial: none left" 0 "$("$GENV" decode -r "$GSO" --ignore inner.tcp.checksum_partial | grep -c checksum_partial)"
+check_eq "--ignore 'tcp.*' (a family)" 0 "$("$GENV" decode -r "$GSO" --ignore 'tcp.*' | grep -c checksum_partial)"
+check_eq "GENV_DECODE_IGNORE=udp.short,tcp.checksum_partial" 0 \
+	"$(GENV_DECODE_IGNORE=udp.short,tcp.checksum_partial "$GENV" decode -r "$GSO" | grep -c checksum_partial)"
+check_eq "--ignore udp.checksum_partial leaves the TCP ones" "$n" "$("$GENV" decode -r "$GSO" --ignore udp.checksum_partial | grep -c checksum_partial)"
+check_eq "--ignore inner.udp.checksum_partial leaves the TCP ones" "$n" \
+	"$("$GENV" decode -r "$GSO" --ignore inner.udp.checksum_partial | grep -c checksum_partial)"
+# an ignored invalid code no longer makes the frame invalid (--strict, --stats)
+E=$FIX/err/ip4.checksum.pcap
+check_exit "ip4.checksum frame: --strict exits 3" 3 "$GENV" decode -q --strict -r "$E"
+check_exit "--ignore ip4.checksum: --strict exits 0" 0 "$GENV" decode -q --strict --ignore ip4.checksum -r "$E"
+check_eq "--ignore ip4.checksum: --stats=full counts 0 malformed" 0 \
+	"$("$GENV" decode --stats=full --ignore ip4.checksum -r "$E" | sed -n '1s/.* \([0-9]*\) malformed.*/\1/p')"
+check_exit "--checksum=off: --strict exits 0" 0 "$GENV" decode -q --strict --checksum=off -r "$E"
+check_exit "--checksum=on: --strict exits 3" 3 "$GENV" decode -q --strict --checksum=on -r "$E"
+"$GENV" decode --checksum=off -j -r "$E" | grep -q '"csum":"bad"' &&
+	fail "--checksum=off: no checksum judged bad" || ok "--checksum=off: no checksum judged bad"
+check_exit "--checksum=maybe: usage error" 2 "$GENV" decode --checksum=maybe -r "$E"
+"$GENV" decode --ignore udp.checksum_partail -r "$E" >/dev/null 2>"$tmp/e"; st=$?
+check_eq "--ignore unknown code: usage error" 2 "$st"
+grep -q "'udp.checksum_partail' is not an error code; did you mean 'udp.checksum_partial'" "$tmp/e" &&
+	ok "--ignore unknown code: did you mean" || fail "--ignore unknown code: did you mean" "$(cat "$tmp/e")"
+GENV_DECODE_IGNORE=bogus.code "$GENV" decode -r "$E" >/dev/null 2>"$tmp/e"; st=$?
+check_eq "GENV_DECODE_IGNORE unknown code: usage error" 2 "$st"
+grep -q "^genv decode: GENV_DECODE_IGNORE: 'bogus.code'" "$tmp/e" &&
+	ok "GENV_DECODE_IGNORE unknown code: names the variable" || fail "GENV_DECODE_IGNORE: names the variable" "$(cat "$tmp/e")"
+check_exit "--ignore 'nosuch.*': usage error" 2 "$GENV" decode --ignore 'nosuch.*' -r "$E"
+
 finish
