@@ -25,6 +25,7 @@
 #include "../libcore/emit.h"
 #include "../libcore/filter.h"
 #include "../libcore/lang.h"
+#include "../libcore/msg.h"
 #include "../libcore/num.h"
 #include "../libcore/optreg.h"
 #include "../libcore/pcap_file.h"
@@ -33,11 +34,14 @@
 
 enum {
 	O_READ = 1, O_IFACE, O_HEX, O_PORT, O_OPTCLASS, O_COUNT, O_STATS,
-	O_STRICT, O_LINKTYPE, O_WRITE,
+	O_STRICT, O_LINKTYPE, O_WRITE, O_XHEX, O_XASCII, O_HEXLAYER, O_IGNORE, O_CHECKSUM,
+	O_DECAP, O_SPLITVNI,
 };
 
 static const char *const linktype_choices[] = { "eth", "raw", "sll", NULL };
 static const char *const stats_choices[] = { "full", NULL };
+static const char *const onoff_choices[] = { "on", "off", NULL };
+static const char *const hexlayer_choices[] = { "frame", "options", "inner", "payload", NULL };
 
 const struct opt decode_opts[] = {
 	{ O_READ, 'r', "read", OPT_FILE, "FILE", "read a pcap or pcapng file ('-' for stdin)", NULL },
@@ -48,7 +52,14 @@ const struct opt decode_opts[] = {
 	{ O_COUNT, 'c', "count", OPT_INT, "N", "stop after N matching frames", NULL },
 	{ O_STATS, 0, "stats", OPT_OPTARG, "full", "print a summary per VNI instead of frames (=full: check every layer)", stats_choices },
 	{ O_STRICT, 0, "strict", OPT_FLAG, NULL, "exit 3 when a frame is truncated or invalid", NULL },
-	{ O_WRITE, 'w', "write", OPT_FILE, "FILE", "also save the matching frames to a pcap FILE", NULL },
+	{ O_WRITE, 'w', "write", OPT_FILE, "FILE", "also save the matching frames to FILE (pcapng if it ends in .pcapng, else pcap)", NULL },
+	{ O_DECAP, 0, "decap", OPT_FLAG, NULL, "-w and --split-vni save the encapsulated frames, not the outer ones", NULL },
+	{ O_SPLITVNI, 0, "split-vni", OPT_FILE, "DIR", "save the matching Geneve frames to DIR/vni-N.pcap, one file per VNI", NULL },
+	{ O_IGNORE, 0, "ignore", OPT_STR, "CODE", "do not report error CODE (udp.checksum_partial, tcp.*; repeatable; default $GENV_DECODE_IGNORE)", NULL },
+	{ O_CHECKSUM, 0, "checksum", OPT_ENUM, "on|off", "verify checksums (default on)", onoff_choices },
+	{ O_XHEX, 'x', "hex-dump", OPT_FLAG, NULL, "print each frame's bytes in hex, as tcpdump -xx", NULL },
+	{ O_XASCII, 'X', "hex-ascii", OPT_FLAG, NULL, "print each frame's bytes in hex and ASCII, as tcpdump -XX", NULL },
+	{ O_HEXLAYER, 0, "hex-layer", OPT_ENUM, "LAYER", "dump only one layer: frame, options, inner or payload (implies -x)", hexlayer_choices },
 	{ O_LINKTYPE, 0, "linktype", OPT_ENUM, "TYPE", "link type of hex input: eth, raw or sll (default eth)", linktype_choices },
 	{ 0 }
 };
@@ -56,6 +67,7 @@ const struct opt decode_opts[] = {
 #define EXIT_STRICT	3
 #define OUT_CHUNK	(256 * 1024)
 #define HEX_MAX		65535
+#define SPLIT_MAX	4096		/* --split-vni files */
 #define POP_WINDOW	(4u << 20)	/* bytes of a mapped capture prefaulted at once */
 
 struct optcount {
@@ -81,6 +93,19 @@ struct stats {
 	bool oom;
 };
 
+/* A capture file being written (-w, --split-vni): opened at the first
+ * frame, when its link type is known. */
+struct wfile {
+	const char *path;
+	char *own;		/* path, when allocated (--split-vni) */
+	uint32_t vni;
+	FILE *f;
+	bool ng, failed;
+	int dlt[2], nif;	/* pcap: dlt[0]; pcapng: one interface per link type */
+	uint64_t skipped;	/* frames of another link type than a pcap file's */
+	struct sbuf buf;
+};
+
 struct dec {
 	struct genv_ctx *g;
 	const char *rfile, *iface;
@@ -89,6 +114,9 @@ struct dec {
 	bool use_stdin;
 	uint64_t count;		/* 0: unlimited */
 	bool stats, strict;
+	int hexdump;		/* -x 1, -X 2 */
+	bool no_csum;		/* --checksum=off */
+	int hex_layer;		/* enum gnv_hex_layer */
 	bool stats_full;	/* --stats=full: decode every layer */
 	bool inner_unchecked;	/* the fast --stats path left the inner frame alone */
 	int hex_link;
@@ -98,10 +126,11 @@ struct dec {
 	char *flt_text;
 	struct gnv_printer pr;
 	struct sbuf out;
-	const char *wfile;		/* -w: matching frames saved here */
-	pcap_t *wdead;
-	pcap_dumper_t *dumper;
-	bool dump_failed;
+	struct wfile w;			/* -w: matching frames saved here */
+	bool decap;			/* save the inner frames */
+	const char *splitdir;		/* --split-vni */
+	struct wfile *split;		/* one per VNI seen */
+	size_t nsplit;
 	struct gnv_lang_ctx *lang;	/* -v: cached option texts, scratch space */
 	struct gnv_pkt pk;
 	uint64_t frame, matched;
@@ -112,6 +141,52 @@ struct dec {
 	pcap_t *pc;
 	struct stats st;
 };
+
+/* --ignore CODE[,CODE...]: error codes, or a family as "udp.*", for the
+ * outer and the inner frame, or with "inner." for the inner one.  what
+ * names the source in messages (--ignore or GENV_DECODE_IGNORE). */
+static int ignore_list(struct dec *d, const char *what, const char *arg)
+{
+	const char *names[GNV_E__COUNT];
+	char *s = strdup(arg), *save = NULL, *w;
+	int ret = 0;
+
+	if (!s) {
+		gerr(d->g, "out of memory");
+		return EXIT_FAIL;
+	}
+	for (unsigned int c = 0; c < GNV_E__COUNT; c++)
+		names[c] = gnv_err_code(c);
+	for (w = strtok_r(s, ",", &save); w && !ret; w = strtok_r(NULL, ",", &save)) {
+		bool inner = !strncmp(w, "inner.", 6);
+		size_t n;
+		uint64_t m = 0;
+		int code;
+
+		if (inner)
+			w += 6;
+		n = strlen(w);
+
+		if (n > 2 && !strcmp(w + n - 2, ".*")) {
+			for (unsigned int c = 0; c < GNV_E__COUNT; c++)
+				if (!strncmp(names[c], w, n - 1))
+					m |= 1ull << c;
+		} else if ((code = gnv_err_lookup(w)) >= 0) {
+			m = 1ull << code;
+		}
+		if (!m) {
+			const char *near = gnv_closest(w, n, names, GNV_E__COUNT, 4);
+
+			ret = gusage(d->g, "%s: '%s' is not an error code%s%s%s (see ERRORS in genv-decode(1))",
+				     what, w, near ? "; did you mean '" : "", near ? near : "", near ? "'?" : "");
+		}
+		if (!inner)
+			d->cfg.ignore[0] |= m;
+		d->cfg.ignore[1] |= m;
+	}
+	free(s);
+	return ret;
+}
 
 /* --port 6081,6082,7000-7010: one port stays in cfg.port (the fast
  * compare); more go into the bit set. */
@@ -196,7 +271,32 @@ static int dec_opt(struct genv_ctx *g, void *stp, int id, const char *arg)
 		d->strict = true;
 		break;
 	case O_WRITE:
-		d->wfile = arg;
+		d->w.path = arg;
+		break;
+	case O_DECAP:
+		d->decap = true;
+		break;
+	case O_SPLITVNI:
+		d->splitdir = arg;
+		break;
+	case O_IGNORE:
+		return ignore_list(d, "--ignore", arg);
+	case O_CHECKSUM:
+		d->no_csum = !strcmp(arg, "off");
+		break;
+	case O_XHEX:
+		if (d->hexdump < 1)
+			d->hexdump = 1;
+		break;
+	case O_XASCII:
+		d->hexdump = 2;
+		break;
+	case O_HEXLAYER:
+		for (int k = 0; hexlayer_choices[k]; k++)
+			if (!strcmp(arg, hexlayer_choices[k]))
+				d->hex_layer = k;	/* same order as enum gnv_hex_layer */
+		if (d->hexdump < 1)
+			d->hexdump = 1;
 		break;
 	case O_LINKTYPE:
 		d->hex_link = !strcmp(arg, "raw") ? GNV_LINK_RAW :
@@ -505,48 +605,173 @@ static void render(struct dec *d, const struct gnv_frame *fr)
 	}
 	if (d->g->verbose >= 2)
 		gnv_print_fields(&d->pr, &d->out, pk);
+	if (d->hexdump) {
+		uint32_t off = 0, n = pk->caplen;
+
+		if (d->hex_layer == GNV_HEX_FRAME || gnv_hex_layer(pk, d->hex_layer, &off, &n))
+			gnv_print_hex(&d->out, pk->data + off, n, d->hexdump > 1);
+	}
 }
 
 static int dlt_of_link(int link);
 
-/* -w: the dump file is opened at the first frame, when the link type is known. */
-static int dump_open(struct dec *d)
+#define WBUF_CHUNK	(64 * 1024)
+
+static bool wf_flush(struct dec *d, struct wfile *w)
 {
-	d->wdead = pcap_open_dead(dlt_of_link(d->cfg.linktype), 262144);
-	if (d->wdead)
-		d->dumper = pcap_dump_open(d->wdead, d->wfile);
-	if (!d->dumper) {
-		gerr(d->g, "cannot write '%s': %s", d->wfile,
-		     d->wdead ? pcap_geterr(d->wdead) : "out of memory");
-		d->dump_failed = true;
+	if (w->f && w->buf.len && fwrite(w->buf.buf, 1, w->buf.len, w->f) != w->buf.len) {
+		gerr(d->g, "cannot write '%s': %s", w->path, strerror(errno));
+		w->failed = true;
+	}
+	sbuf_reset(&w->buf);
+	return !w->failed;
+}
+
+static int wf_open(struct dec *d, struct wfile *w, int dlt)
+{
+	size_t n = strlen(w->path);
+
+	w->ng = n > 7 && !strcmp(w->path + n - 7, ".pcapng");
+	w->f = !strcmp(w->path, "-") ? stdout : fopen(w->path, "wb");	/* -w - with -q: a pipe */
+	if (!w->f) {
+		gerr(d->g, "cannot write '%s': %s", w->path, strerror(errno));
+		w->failed = true;
 		return -1;
+	}
+	if (w->ng) {
+		gnv_pcapng_put_section(&w->buf);
+	} else {
+		gnv_pcap_put_header(&w->buf, (uint32_t)dlt, GNV_PCAP_MAX_CAPLEN);
+		w->dlt[w->nif++] = dlt;
 	}
 	return 0;
 }
 
-static int dump_frame(struct dec *d, const struct pcap_pkthdr *h, const uint8_t *data)
+static void wf_frame(struct dec *d, struct wfile *w, int dlt, const struct pcap_pkthdr *h,
+		     const uint8_t *data, uint32_t caplen, uint32_t len)
 {
-	if (!d->dumper && dump_open(d))
-		return -1;
-	pcap_dump((u_char *)d->dumper, h, data);
-	return 0;
+	int i;
+
+	if (w->failed || (!w->f && wf_open(d, w, dlt))) {
+		d->stop = true;
+		return;
+	}
+	for (i = 0; i < w->nif && w->dlt[i] != dlt; i++)
+		;
+	if (i == w->nif) {
+		if (!w->ng || w->nif == 2) {
+			w->skipped++;
+			return;
+		}
+		gnv_pcapng_put_interface(&w->buf, (uint32_t)dlt, GNV_PCAP_MAX_CAPLEN);
+		w->dlt[w->nif++] = dlt;
+	}
+	if (w->ng)
+		gnv_pcapng_put_packet(&w->buf, (uint32_t)i, (uint64_t)h->ts.tv_sec,
+				      (uint32_t)h->ts.tv_usec, data, caplen, len);
+	else
+		gnv_pcap_put_record(&w->buf, (uint32_t)h->ts.tv_sec, (uint32_t)h->ts.tv_usec,
+				    data, caplen, len);
+	if (w->buf.len >= WBUF_CHUNK && !wf_flush(d, w))
+		d->stop = true;
 }
 
-static int dump_close(struct dec *d)
+static int wf_close(struct dec *d, struct wfile *w, int dlt)
 {
 	int ret = 0;
 
-	if (d->wfile && !d->dumper && !d->dump_failed)
-		ret = dump_open(d);	/* no frame matched: still leave a valid file */
-	if (d->dumper) {
-		if (pcap_dump_flush(d->dumper))
+	if (w->path && !w->f && !w->failed && !wf_open(d, w, dlt) && w->ng)
+		gnv_pcapng_put_interface(&w->buf, (uint32_t)dlt, GNV_PCAP_MAX_CAPLEN);
+	if (w->f) {
+		if (!wf_flush(d, w))
 			ret = -1;
-		pcap_dump_close(d->dumper);
-		if (ret)
-			gerr(d->g, "cannot write '%s': %s", d->wfile, strerror(errno));
+		if ((w->f == stdout ? fflush(w->f) : fclose(w->f)) && !w->failed) {
+			gerr(d->g, "cannot write '%s': %s", w->path, strerror(errno));
+			ret = -1;
+		}
+		if (w->skipped)
+			gwarn(d->g, "'%s': %llu frames of another link type left out (a .pcapng file takes both)",
+			      w->path, (unsigned long long)w->skipped);
 	}
-	if (d->wdead)
-		pcap_close(d->wdead);
+	if (w->failed)
+		ret = -1;
+	sbuf_free(&w->buf);
+	free(w->own);
+	return ret;
+}
+
+/* --split-vni: the file of a VNI, opened on its first frame */
+static struct wfile *split_file(struct dec *d, uint32_t vni)
+{
+	struct wfile *w;
+
+	for (size_t i = 0; i < d->nsplit; i++)
+		if (d->split[i].vni == vni)
+			return &d->split[i];
+	if (d->nsplit == SPLIT_MAX) {
+		gerr(d->g, "--split-vni: more than %d VNIs", SPLIT_MAX);
+		return NULL;
+	}
+	w = realloc(d->split, (d->nsplit + 1) * sizeof(*w));
+	if (!w) {
+		gerr(d->g, "out of memory");
+		return NULL;
+	}
+	d->split = w;
+	w = &d->split[d->nsplit];
+	memset(w, 0, sizeof(*w));
+	w->vni = vni;
+	if (asprintf(&w->own, "%s/vni-%u.pcap", d->splitdir, vni) < 0) {
+		gerr(d->g, "out of memory");
+		return NULL;
+	}
+	w->path = w->own;
+	d->nsplit++;
+	return w;
+}
+
+/* -w and --split-vni: the frame, or with --decap the frame inside */
+static void save_frame(struct dec *d, const struct pcap_pkthdr *h, const uint8_t *data)
+{
+	const struct gnv_pkt *pk = &d->pk;
+	uint32_t off = 0, caplen = h->caplen, len = h->len;
+	int dlt = dlt_of_link(d->cfg.linktype);
+	struct wfile *w;
+
+	if (d->decap) {
+		off = pk->gnv.inner_off;
+		if (!pk->is_geneve || off >= caplen)
+			return;
+		if (pk->gnv.proto == 0x6558)
+			dlt = DLT_EN10MB;
+		else if (pk->gnv.proto == 0x0800 || pk->gnv.proto == 0x86dd)
+			dlt = DLT_RAW;
+		else
+			return;
+		caplen -= off;
+		len = len > off ? len - off : caplen;
+	}
+	if (d->w.path)
+		wf_frame(d, &d->w, dlt, h, data + off, caplen, len);
+	if (d->splitdir && pk->is_geneve) {
+		w = split_file(d, pk->gnv.vni);
+		if (w)
+			wf_frame(d, w, dlt, h, data + off, caplen, len);
+		else
+			d->stop = true;
+	}
+}
+
+static int save_close(struct dec *d)
+{
+	int dlt = d->decap ? DLT_EN10MB : dlt_of_link(d->cfg.linktype), ret = 0;
+
+	if (wf_close(d, &d->w, dlt))
+		ret = -1;
+	for (size_t i = 0; i < d->nsplit; i++)
+		if (wf_close(d, &d->split[i], dlt))
+			ret = -1;
+	free(d->split);
 	return ret;
 }
 
@@ -560,8 +785,8 @@ static void frame_in(struct dec *d, const struct pcap_pkthdr *h, const uint8_t *
 	if (d->flt && !gnv_filter_match(d->flt, &d->pk, h, data))
 		return;
 	d->matched++;
-	if (d->wfile && dump_frame(d, h, data))
-		d->stop = true;
+	if (d->w.path || d->splitdir)
+		save_frame(d, h, data);
 	if (d->pk.status != GNV_OK)
 		d->any_bad = true;
 	if (d->stats) {
@@ -732,7 +957,7 @@ static void stats_parallel(struct dec *d, struct gnv_pcap *rd)
 	pthread_t th;
 	size_t mid;
 
-	if (!d->stats || d->flt || d->wfile || d->count || rd->size - rd->off < PAR_MIN_BYTES)
+	if (!d->stats || d->flt || d->w.path || d->splitdir || d->count || rd->size - rd->off < PAR_MIN_BYTES)
 		return;
 	mid = gnv_pcap_find_record(rd, rd->off + (rd->size - rd->off) / 2, PAR_SCAN, PAR_CHAIN);
 	if (mid == SIZE_MAX)
@@ -1137,6 +1362,9 @@ int cmd_decode(struct genv_ctx *g, int argc, char **argv)
 		}
 		d.cfg.genv_class = (uint16_t)v;
 	}
+	env = getenv("GENV_DECODE_IGNORE");
+	if (env && *env && (ret = ignore_list(&d, "GENV_DECODE_IGNORE", env)))
+		goto out;
 	ret = opt_parse(g, self, argc, argv, dec_opt, &d, &np);
 	if (ret) {
 		ret = ret < 0 ? EXIT_OK : ret;
@@ -1174,12 +1402,27 @@ int cmd_decode(struct genv_ctx *g, int argc, char **argv)
 			goto out;
 		}
 	}
+	if (d.hexdump && (g->json || d.stats)) {
+		ret = gusage(g, "-x, -X and --hex-layer print text frames: not with %s",
+			     g->json ? "--json" : "--stats");
+		goto out;
+	}
 	gnv_printer_init(&d.pr, g->color && !g->json, g->pretty);
 	/*
 	 * --stats counts what the outer headers and Geneve say (VNI, bytes,
 	 * options, structural errors) at full speed: no checksums, no inner
 	 * frame.  -v, or a genv filter term, asks for the full decode.
 	 */
+	if (d.decap && !d.w.path && !d.splitdir) {
+		ret = gusage(g, "--decap: give -w FILE or --split-vni DIR to save the inner frames to");
+		goto out;
+	}
+	if (d.splitdir && mkdir(d.splitdir, 0777) && errno != EEXIST) {
+		gerr(g, "--split-vni: cannot create '%s': %s", d.splitdir, strerror(errno));
+		ret = EXIT_FAIL;
+		goto out;
+	}
+	d.cfg.no_csum |= d.no_csum;
 	if (d.stats && !d.stats_full && !g->verbose && !gnv_filter_has_genv(d.flt)) {
 		d.cfg.no_csum = true;
 		d.cfg.outer_only = true;
@@ -1203,7 +1446,7 @@ int cmd_decode(struct genv_ctx *g, int argc, char **argv)
 		gerr(g, "out of memory: statistics incomplete");
 		ret = EXIT_FAIL;
 	}
-	if (dump_close(&d) && !ret)
+	if (save_close(&d) && !ret)
 		ret = EXIT_FAIL;
 	if (!ret && d.strict && d.any_bad)
 		ret = EXIT_STRICT;

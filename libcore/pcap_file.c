@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <string.h>
 #include "pcap_file.h"
+#include "sbuf.h"
 #include "pkt.h"
 
 static const char *const err_code[] = {
@@ -143,4 +144,78 @@ size_t gnv_pcap_find_record(const struct gnv_pcap *p, size_t from, size_t scan, 
 			return q;
 	}
 	return SIZE_MAX;
+}
+
+/* ---- the writer ---- */
+
+static void put32(struct sbuf *sb, uint32_t v)
+{
+	sbuf_add(sb, (const char *)&v, 4);
+}
+
+static void put16(struct sbuf *sb, uint16_t v)
+{
+	sbuf_add(sb, (const char *)&v, 2);
+}
+
+void gnv_pcap_put_header(struct sbuf *sb, uint32_t linktype, uint32_t snaplen)
+{
+	put32(sb, 0xa1b2c3d4);
+	put16(sb, 2);
+	put16(sb, 4);
+	put32(sb, 0);		/* thiszone */
+	put32(sb, 0);		/* sigfigs */
+	put32(sb, snaplen);
+	put32(sb, linktype);
+}
+
+void gnv_pcap_put_record(struct sbuf *sb, uint32_t sec, uint32_t usec,
+			 const uint8_t *data, uint32_t caplen, uint32_t len)
+{
+	put32(sb, sec);
+	put32(sb, usec);
+	put32(sb, caplen);
+	put32(sb, len);
+	sbuf_add(sb, (const char *)data, caplen);
+}
+
+void gnv_pcapng_put_section(struct sbuf *sb)
+{
+	put32(sb, 0x0a0d0d0a);	/* section header block */
+	put32(sb, 28);
+	put32(sb, 0x1a2b3c4d);	/* byte-order magic */
+	put16(sb, 1);
+	put16(sb, 0);
+	put32(sb, 0xffffffff);	/* section length: not given */
+	put32(sb, 0xffffffff);
+	put32(sb, 28);
+}
+
+void gnv_pcapng_put_interface(struct sbuf *sb, uint32_t linktype, uint32_t snaplen)
+{
+	put32(sb, 1);		/* interface description block */
+	put32(sb, 20);
+	put16(sb, (uint16_t)linktype);
+	put16(sb, 0);
+	put32(sb, snaplen);
+	put32(sb, 20);
+}
+
+void gnv_pcapng_put_packet(struct sbuf *sb, uint32_t ifid, uint64_t sec, uint32_t usec,
+			   const uint8_t *data, uint32_t caplen, uint32_t len)
+{
+	static const char pad[4];
+	uint32_t padded = (caplen + 3) & ~3u, blen = 32 + padded;
+	uint64_t ts = sec * 1000000u + usec;
+
+	put32(sb, 6);		/* enhanced packet block */
+	put32(sb, blen);
+	put32(sb, ifid);
+	put32(sb, (uint32_t)(ts >> 32));
+	put32(sb, (uint32_t)ts);
+	put32(sb, caplen);
+	put32(sb, len);
+	sbuf_add(sb, (const char *)data, caplen);
+	sbuf_add(sb, pad, padded - caplen);
+	put32(sb, blen);
 }

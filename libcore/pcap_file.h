@@ -157,4 +157,20 @@ size_t gnv_pcap_find_record(const struct gnv_pcap *p, size_t from, size_t scan, 
 const char *gnv_pcap_err_code(enum gnv_pcap_err e);
 const char *gnv_pcap_err_msg(enum gnv_pcap_err e);
 
+/*
+ * The writer's half: records encoded into an sbuf, in this host's byte
+ * order (the magic says which), for the caller to write out.  pcap: one
+ * file header, then records.  pcapng: a section header, one interface
+ * description per link type (interface id = the order of the calls), then
+ * enhanced packet blocks; timestamps in microseconds in both.
+ */
+struct sbuf;
+void gnv_pcap_put_header(struct sbuf *sb, uint32_t linktype, uint32_t snaplen);
+void gnv_pcap_put_record(struct sbuf *sb, uint32_t sec, uint32_t usec,
+			 const uint8_t *data, uint32_t caplen, uint32_t len);
+void gnv_pcapng_put_section(struct sbuf *sb);
+void gnv_pcapng_put_interface(struct sbuf *sb, uint32_t linktype, uint32_t snaplen);
+void gnv_pcapng_put_packet(struct sbuf *sb, uint32_t ifid, uint64_t sec, uint32_t usec,
+			   const uint8_t *data, uint32_t caplen, uint32_t len);
+
 #endif

@@ -158,6 +158,8 @@ struct gnv_decode_cfg {
 	uint16_t genv_class;	/* class of genv's own options */
 	bool no_csum;		/* skip checksum verification (fast stats) */
 	bool outer_only;	/* stop after the Geneve options */
+	uint64_t ignore[2];	/* bit per enum gnv_errcode, [0] outer [1] inner:
+				 * not reported, no effect on the status */
 };
 
 struct gnv_pkt {
@@ -171,6 +173,7 @@ struct gnv_pkt {
 	bool is_geneve;		/* UDP to the Geneve port, header decoded */
 	bool in_inner;		/* decoder state: errors belong to the inner frame */
 	uint16_t genv_class;	/* copied from the config for renderers */
+	const uint64_t *ignore;	/* the config's: codes gnv_pkt_error() drops */
 	struct gnv_layers outer;
 	struct gnv_geneve gnv;
 	struct gnv_layers inner;

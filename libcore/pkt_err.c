@@ -11,6 +11,9 @@ void gnv_pkt_error(struct gnv_pkt *pk, enum gnv_errcode code, size_t offset)
 {
 	enum gnv_severity sev = gnv_err_severity(code);
 
+	_Static_assert(GNV_E__COUNT <= 64, "the ignore mask has 64 bits");
+	if (pk->ignore && pk->ignore[pk->in_inner] >> code & 1)
+		return;
 	if (sev == GNV_SEV_INVALID)
 		pk->status = GNV_INVALID;
 	else if (sev == GNV_SEV_TRUNCATED && pk->status == GNV_OK)

@@ -111,6 +111,18 @@ void gnv_printer_json_pkt(struct gnv_printer *pr, struct json *j, const char *ke
 /* The decoded fields of an option as JSON members of the open object. */
 void gnv_json_opt_fields(struct json *j, const struct gnv_optinfo *info);
 
+/* tcpdump -x layout ("\t0x0000:  4500 0054 ..."), 16 bytes a line; with
+ * ascii the printable bytes after the hex, as tcpdump -X. */
+void gnv_print_hex(struct sbuf *sb, const uint8_t *p, size_t n, bool ascii);
+
+enum gnv_hex_layer { GNV_HEX_FRAME, GNV_HEX_OPTIONS, GNV_HEX_INNER, GNV_HEX_PAYLOAD };
+
+/* Where one layer of a Geneve frame lies in the captured bytes: the
+ * options, the inner frame, or the inner L4 payload.  False when the frame
+ * has no such layer (or none of it was captured). */
+bool gnv_hex_layer(const struct gnv_pkt *pk, enum gnv_hex_layer layer,
+		   uint32_t *off, uint32_t *n);
+
 /* "ok", "bad", "zero", "unverified" or NULL (not applicable). */
 const char *gnv_csum_state_name(enum gnv_csum_state st);
 
