@@ -124,7 +124,7 @@ struct layout {
 };
 
 static const char *const eptypes[] = { "simple", "scaled", "proxied", "gateway", NULL };
-static const char *const qos_classes[] = { "premium", "expedited", "besteffort", NULL };
+static const char *const qos_classes[] = { "premium", "expedited", "best-effort", NULL };
 static const char *const gcp_dir[] = { "ingress", "egress", NULL };
 
 #define F_END { NULL, 0, 0, 0, 0, 0, NULL }
