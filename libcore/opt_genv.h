@@ -122,6 +122,7 @@ struct gnv_qos {
 	uint8_t prio;
 };
 
+/* -EINVAL also for a class above QOS_BESTEFFORT. */
 int gnv_opt_qos_get(const uint8_t *data, size_t size, struct gnv_qos *q);
 int gnv_opt_qos_put(struct gnv_optbuf *b, uint16_t cls, const struct gnv_qos *q);
 
