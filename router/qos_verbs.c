@@ -168,7 +168,6 @@ void rt_qos_emit_ep(struct gnv_emit *e, const struct rt_ep *ep, bool show)
 {
 	char r[32], b[32];
 
-	(void)show;
 	if (ep->qos.cls != RT_QOS_NONE)
 		gnv_emit_str(e, "qos", " qos %s", rt_qos_class_names[ep->qos.cls - 1]);
 	else
@@ -179,6 +178,11 @@ void rt_qos_emit_ep(struct gnv_emit *e, const struct rt_ep *ep, bool show)
 	gnv_emit_u64(e, "burst", NULL, ep->qos.burst);
 	if (ep->qos.rate && !gnv_emit_is_json(e))
 		gnv_emit_text(e, " rate %s burst %s", r, b);
+	/* show (JSON): what the bucket dropped; text keeps show == dump line */
+	if (show && gnv_emit_is_json(e)) {
+		gnv_emit_u64(e, "rate_drops", NULL, ep->bucket.drops);
+		gnv_emit_u64(e, "rate_dropped_bytes", NULL, ep->bucket.dropped_bytes);
+	}
 }
 
 void rt_qos_dump(const struct rt_tables *t, struct gnv_emit *e)

@@ -707,6 +707,17 @@ START_TEST(qos_rate_limit)
 	for (int i = 0; i < 3; i++)
 		ck_assert_int_eq(from_port(0, EP5 "dst=10.0.2.7 / udp / payload len=958"), RT_FORWARD);
 	assert_drop(from_port(0, EP5 "dst=10.0.2.7 / udp / payload len=958"), RT_DROP_QOS_RATE);
+	/* show ep (JSON) reports the bucket's drops */
+	{
+		struct sbuf o = SBUF_INIT;
+		char want[64];
+
+		ck_assert_int_eq(rt_cmd_exec(t, NULL, "show ep 100", true, &o), 0);
+		snprintf(want, sizeof(want), "\"rate_drops\":%llu", (unsigned long long)e->bucket.drops);
+		ck_assert_msg(strstr(sbuf_str(&o), want), "%s lacks %s", sbuf_str(&o), want);
+		ck_assert(strstr(sbuf_str(&o), "\"rate_bps\":8000000"));
+		sbuf_free(&o);
+	}
 	/* removed: no limit */
 	cmd("set ep 100 10.0.1.5 rate none");
 	ck_assert_int_eq(from_port(0, EP5 "dst=10.0.2.7 / udp / payload len=958"), RT_FORWARD);
