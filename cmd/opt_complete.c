@@ -25,6 +25,7 @@
 #include "../libcore/sbuf.h"
 #include "../router/config.h"
 #include "../router/ctl.h"
+#include "../router/qos.h"
 
 #define MAX_POS 16	/* positional words remembered for the router's grammar */
 
@@ -236,7 +237,7 @@ static void complete_route(struct comp *c, char **pos, int np, const char *prev)
 		return;
 	if (np == 1) {
 		for (const char *const *t = rt_cmd_objects; *t; t++)
-			if (strcmp(*t, "host") || !strcmp(sub, "set"))
+			if ((strcmp(*t, "host") && strcmp(*t, "qos")) || !strcmp(sub, "set"))
 				offer(c, "", *t, NULL);
 		return;
 	}
@@ -251,6 +252,9 @@ static void complete_route(struct comp *c, char **pos, int np, const char *prev)
 		offer_eps(c, pos[2]);
 	else if (!strcmp(obj, "ep") && np > 3 && !strcmp(prev, "port"))
 		offer_ports(c);
+	else if ((!strcmp(obj, "qos") && np == 2) || (!strcmp(obj, "ep") && np > 3 && !strcmp(prev, "qos")))
+		for (const char *const *q = rt_qos_class_names; *q; q++)
+			offer(c, "", *q, NULL);
 	else if (!strcmp(obj, "port") && np == 2 && !add)
 		offer_ports(c);
 }

@@ -87,7 +87,7 @@ int gnv_opt_rts_put(struct gnv_optbuf *b, uint16_t cls, const struct gnv_rts *r)
 
 int gnv_opt_qos_get(const uint8_t *data, size_t size, struct gnv_qos *q)
 {
-	if (size != GENV_QOS_SIZE)
+	if (size != GENV_QOS_SIZE || data[0] > QOS_BESTEFFORT)
 		return -EINVAL;
 	q->cls = data[0];
 	q->prio = data[1];

@@ -75,6 +75,7 @@ enum genv_qos_class { QOS_PREMIUM = 0, QOS_EXPEDITED = 1, QOS_BESTEFFORT = 2 };
 
 /* Whole-option sizes (header included), for callers that size buffers. */
 #define GENV_EPTYPE_OPT_SIZE	(GNV_OPT_HDR_SIZE + GENV_EPTYPE_SIZE)
+#define GENV_QOS_OPT_SIZE	(GNV_OPT_HDR_SIZE + GENV_QOS_SIZE)
 #define GENV_RTS_OPT_SIZE(family) (GNV_OPT_HDR_SIZE + ((family) == 6 ? GENV_RTS6_SIZE : GENV_RTS4_SIZE))
 #define GENV_LABEL_OPT_SIZE(n)	(GNV_OPT_HDR_SIZE + 4 * (size_t)(n))
 #define GENV_TRACE_OPT_SIZE(n)	(GNV_OPT_HDR_SIZE + GENV_TRACE_HDR_SIZE + GENV_TRACE_REC_SIZE * (size_t)(n))
@@ -121,6 +122,7 @@ struct gnv_qos {
 	uint8_t prio;
 };
 
+/* -EINVAL also for a class above QOS_BESTEFFORT. */
 int gnv_opt_qos_get(const uint8_t *data, size_t size, struct gnv_qos *q);
 int gnv_opt_qos_put(struct gnv_optbuf *b, uint16_t cls, const struct gnv_qos *q);
 

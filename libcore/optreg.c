@@ -110,7 +110,7 @@ struct fdesc {
 	const char *const *names;	/* GNV_F_ENUM */
 };
 
-enum special { SP_NONE, SP_LABELS, SP_RTS, SP_DSR, SP_TRACE };
+enum special { SP_NONE, SP_LABELS, SP_RTS, SP_DSR, SP_TRACE, SP_QOS };
 
 struct layout {
 	uint16_t cls;		/* 0 = genv's configured class */
@@ -124,7 +124,7 @@ struct layout {
 };
 
 static const char *const eptypes[] = { "simple", "scaled", "proxied", "gateway", NULL };
-static const char *const qos_classes[] = { "premium", "expedited", "besteffort", NULL };
+static const char *const qos_classes[] = { "premium", "expedited", "best-effort", NULL };
 static const char *const gcp_dir[] = { "ingress", "egress", NULL };
 
 #define F_END { NULL, 0, 0, 0, 0, 0, NULL }
@@ -194,7 +194,7 @@ static const struct layout layouts[] = {
 	{ 0, GENV_OPT_LABEL, 0x7f, false, "label", "genv policy label set", 4, 124, SP_LABELS, f_labels },
 	{ 0, GENV_OPT_EPTYPE, 0x7f, false, "eptype", "genv endpoint type", 4, 4, SP_NONE, f_eptype },
 	{ 0, GENV_OPT_RTS, 0x7f, false, "rts", "genv return to sender (direct path)", 12, 24, SP_RTS, f_rts },
-	{ 0, GENV_OPT_QOS, 0x7f, false, "qos", "genv QoS class", 4, 4, SP_NONE, f_qos },
+	{ 0, GENV_OPT_QOS, 0x7f, false, "qos", "genv QoS class", 4, 4, SP_QOS, f_qos },
 	{ 0, GENV_OPT_TRACE, 0x7f, false, "trace", "genv trace records", 8, 116, SP_TRACE, f_trace },
 	{ 0, GENV_OPT_IDENT_CRIT, 0x7f, false, "ident", "genv policy identity", 4, 4, SP_NONE, f_ident },
 };
@@ -263,6 +263,8 @@ static bool layout_size_ok(const struct layout *l, const uint8_t *d, size_t n)
 		return n == 8 || n == 20;
 	case SP_TRACE:
 		return gnv_opt_trace_size_ok(d, n);
+	case SP_QOS:
+		return d[0] <= QOS_BESTEFFORT;
 	default:
 		return true;
 	}

@@ -18,6 +18,8 @@
  *          (port tap0 | host 10.200.0.2 [host ...]) [label 42 ...] [opt SPEC ...] [mtu N]
  *   set ep 100 10.0.1.5 [mac M] [type T] [port P | host A ...] [label N ... | label none]
  *          [opt SPEC ... | opt none] [mtu N]        (unnamed attributes are kept)
+ *          [qos premium|expedited|best-effort|none] [rate 100mbit burst 64k | rate none]
+ *   set qos premium|expedited|best-effort [dscp N] [priority N] [remark on|off]
  *   del vpc 100 | del net 100 10.0.1.0/24 | del ep 100 10.0.1.5 | del port tap0
  *   show [vpc|net|ep|port|host|stats|flows|drops|config|top] [VNI]
  *          (top: what `genv top` samples, one record per line; flows with VNI)

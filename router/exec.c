@@ -19,12 +19,13 @@
 #include "lang.h"
 #include "policy.h"
 #include "policy_show.h"
+#include "qos.h"
 #include "show.h"
 #include "verbs.h"
 
 const char *const rt_cmd_verbs[] = { "add", "del", "set", "show", "clear", "dump", "drops", "mirror", NULL };
 static const char *const change_verbs[] = { "add", "del", "set", "clear", NULL };
-const char *const rt_cmd_objects[] = { "vpc", "net", "ep", "port", "host", "ns", "policy", NULL };
+const char *const rt_cmd_objects[] = { "vpc", "net", "ep", "port", "host", "ns", "policy", "qos", NULL };
 
 static int rt_exec_dispatch(struct rt_cmd *c, bool json, struct sbuf *out)
 {
@@ -89,6 +90,8 @@ static int rt_exec_dispatch(struct rt_cmd *c, bool json, struct sbuf *out)
 		return rt_verb_ns(c, verb);
 	if (!strcmp(obj, "policy"))
 		return rt_verb_policy(c, verb);
+	if (!strcmp(obj, "qos"))
+		return rt_verb_qos(c, verb);
 	snprintf(c->name, sizeof(c->name), "%s", verb);
 	return rt_lang_word_err(c, 1, "unknown object (expected vpc, net, ep, port, host, ns or policy)");
 }

@@ -27,12 +27,14 @@
 #include <linux/if_ether.h>
 #include "../libcore/csum.h"
 #include "../libcore/cursor.h"
+#include "../libcore/ecn.h"
 #include "../libcore/flowhash.h"
 #include "../libcore/opt_genv.h"
 #include "../libcore/opt_tlv.h"
 #include "dropring.h"
 #include "pipeline.h"
 #include "policy.h"
+#include "qos.h"
 #include "reply.h"
 
 
@@ -322,15 +324,7 @@ static uint8_t ecn_of(const struct gnv_ip *ip)
 /* Set the ECN bits of the IP header at p (RFC 6040 decapsulation). */
 static void set_ecn(uint8_t *p, int version, uint8_t ecn)
 {
-	if (version == 4) {
-		uint16_t old = gnv_be16(p), now;
-
-		p[1] = (uint8_t)((p[1] & 0xfc) | ecn);
-		now = gnv_be16(p);
-		gnv_put16(p + 10, csum_update16(gnv_be16(p + 10), old, now));
-	} else {
-		p[1] = (uint8_t)((p[1] & 0xcf) | (ecn << 4));
-	}
+	gnv_ip_set_ds(p, version, (uint8_t)((gnv_ip_ds(p, version) & 0xfc) | ecn));
 }
 
 /* ---- replies from a port: ICMP errors, ARP, ND, echo ---- */
@@ -547,7 +541,7 @@ static size_t encap_opt_size(const struct ctx *c, bool rts)
 	size_t n = GENV_EPTYPE_OPT_SIZE;
 
 	if (c->src)
-		n += c->src->opt_size;
+		n += c->src->opt_size + rt_qos_opt_size(c->src);
 	if (rts)
 		n += GENV_RTS_OPT_SIZE(c->t->cfg.self.addr.family);
 	return n;
@@ -571,6 +565,7 @@ static void write_opts(struct ctx *c, uint8_t *p, bool rts)
 	gnv_opt_hdr_write(p, cls, GENV_OPT_EPTYPE, GENV_EPTYPE_SIZE);
 	gnv_put32(p + GNV_OPT_HDR_SIZE, (uint32_t)(c->src ? c->src->type : EP_SIMPLE) << 24);
 	p += GENV_EPTYPE_OPT_SIZE;
+	p = rt_qos_opt_write(t, c->src, p);
 	if (c->src && c->src->opt_size) {
 		/* wire TLVs checked when stored (tables.c): copied as they are */
 		memcpy(p, c->src->opts, c->src->opt_size);
@@ -625,6 +620,13 @@ static enum rt_verdict encap(struct ctx *c, const struct rt_host *to, enum rt_pa
 	}
 	TR(c, "mtu", "pass", "%u <= path MTU %u (underlay %u, %zu option bytes)",
 	   l->ip.tot_len, mtu, t->cfg.self.mtu, osz);
+	if (c->src && (c->src->qos.cls || c->src->qos.rate)) {
+		char why[RT_TRACE_DETAIL];
+
+		if (!rt_qos_egress(t, c->src, c->size, c->live, c->tr ? why : NULL, sizeof(why)))
+			return drop(c, RT_DROP_QOS_RATE, "qos", "%s", why);
+		TR(c, "qos", "pass", "%s", why);
+	}
 	/* inner Ethernet: to the endpoint's MAC; from the gateway when routed */
 	if (dst)
 		memcpy(c->frame, dst->mac, 6);
@@ -643,7 +645,7 @@ static enum rt_verdict encap(struct ctx *c, const struct rt_host *to, enum rt_pa
 	c->out->dst = to->addr;
 	c->out->data = g;
 	c->out->size = c->size + GNV_HDR_SIZE + osz;
-	c->out->tos = (uint8_t)(t->cfg.self.dscp << 2 | ecn_of(&l->ip));
+	c->out->tos = rt_qos_outer_ds(t, c->src, ecn_of(&l->ip));
 	c->out->ttl = t->cfg.self.ttl;
 	c->out->sport = flow_sport(hash);
 	TR(c, "encap", "forward", "geneve vni %u to %s %s (%zu option bytes%s), sport %u tos 0x%02x",
@@ -1098,18 +1100,26 @@ static enum rt_verdict underlay_packet(struct ctx *c)
 	if (d && d->port >= 0) {
 		uint8_t *inner = payload + g->inner_off;
 		uint8_t oe = meta->tos & 3, ie = ecn_of(&l->ip);
+		char why[RT_TRACE_DETAIL];
+		int ne, q;
 
 		TR(c, "endpoint", "local", "%s vpc %u on port %s", addr_s(a, &l->ip.dst), g->vni,
 		   rt_port_get(t, d->port) ? t->cfg.port[d->port].name : "?");
 		if (!policy_pass(c, l, c->inner_src, d, carried_ident(c), payload, size))
 			return RT_DROP;
-		/* RFC 6040 section 4.2 (normal mode) */
-		if (oe == 3 && ie == 0)
+		/* RFC 6040 section 4.2 (normal mode; libcore/ecn.h) */
+		ne = gnv_ecn_decap(oe, ie);
+		if (ne == GNV_ECN_DROP)
 			return drop(c, RT_DROP_ECN, "ecn", "outer CE, inner not-ECT");
-		if ((oe == 3 && ie != 3) || (oe == 1 && ie == 2)) {
-			TR(c, "ecn", "mark", "inner ECN %u -> %u (outer %u)", ie, oe, oe);
-			set_ecn(payload + l->ip.off, fam, oe);
+		if (ne != ie) {
+			TR(c, "ecn", "mark", "inner ECN %u -> %u (outer %u)", ie, ne, oe);
+			set_ecn(payload + l->ip.off, fam, (uint8_t)ne);
 		}
+		q = rt_qos_ingress(t, g, payload, payload + l->ip.off, fam, c->tr ? why : NULL, sizeof(why));
+		if (q < 0)
+			return drop(c, RT_DROP_QOS_MALFORMED, "qos", "%s", why);
+		if (q > 0)
+			TR(c, "qos", "class", "%s", why);
 		return deliver_local(c, d, l, inner, size - g->inner_off, false);
 	}
 	/* not local: forward onward only as this VPC's divider or the net's bouncer */

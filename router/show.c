@@ -20,6 +20,7 @@
 #include "pipeline.h"
 #include "policy.h"
 #include "policy_show.h"
+#include "qos.h"
 #include "show.h"
 
 const char *const rt_show_topics[] = { "vpc", "net", "ep", "port", "host", "stats", "flows",
@@ -150,6 +151,7 @@ static void emit_ep(struct gnv_emit *e, const struct rt_tables *t, const struct 
 	if (!gnv_emit_is_json(e))
 		put_opts_words(e->sb, s.opts, s.opt_size);
 	gnv_emit_u64(e, "mtu", ep->mtu ? " mtu %u" : NULL, ep->mtu);
+	rt_qos_emit_ep(e, ep, show);
 }
 
 static void emit_vpc(struct gnv_emit *e, const struct rt_tables *t, const struct rt_vpc *v,
@@ -214,6 +216,7 @@ int rt_config_dump(const struct rt_tables *t, struct sbuf *o)
 	gnv_emit_init(&e, o, false, false);
 	emit_host(&e, t, false);
 	sbuf_putc(o, '\n');
+	rt_qos_dump(t, &e);
 	for (uint32_t i = 0; i < t->cfg.lim.max_ports; i++)
 		if (t->cfg.port[i].used)
 			sbuf_printf(o, "add port %s mtu %u\n", t->cfg.port[i].name, t->cfg.port[i].mtu);

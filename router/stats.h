@@ -47,7 +47,9 @@
 	X(POLICY_INGRESS,  "policy.ingress_denied", "no network policy of the destination endpoint allows the packet") \
 	X(POLICY_EGRESS,   "policy.egress_denied", "no network policy of the source endpoint allows the packet") \
 	X(POLICY_UNTRUSTED, "policy.identity_untrusted", "the identity option contradicts the source endpoint's, or names no identity of the VPC") \
-	X(POLICY_MISSING,  "policy.identity_missing", "packet to a policy-isolated endpoint carries no identity and no rule allows its address")
+	X(POLICY_MISSING,  "policy.identity_missing", "packet to a policy-isolated endpoint carries no identity and no rule allows its address") \
+	X(QOS_RATE,        "qos.rate_limit",    "the source endpoint's egress rate limit (token bucket) has no room for the packet") \
+	X(QOS_MALFORMED,   "qos.malformed",     "genv QoS option that does not fit its layout (4 bytes, class 0..2)")
 
 enum rt_drop {
 #define RT_X(e, n, d) RT_DROP_##e,

@@ -35,6 +35,7 @@
 #include "ext.h"
 #include "labels.h"
 #include "prefix.h"
+#include "qos_types.h"
 #include "stats.h"
 
 #define RT_VNI_MIN		1	/* a VPC id: genv-route(8), genv.conf(5) */
@@ -194,6 +195,8 @@ struct rt_ep {
 	 */
 	uint8_t *opts;
 	struct rt_counters c;
+	struct rt_ep_qos qos;		/* class and rate limit (router/qos.h) */
+	struct rt_bucket bucket;	/* its token bucket */
 };
 
 struct rt_port {
@@ -244,6 +247,7 @@ struct rt_self {
 	uint8_t dscp;			/* outer DSCP (pipe model), 0 */
 	uint8_t ttl;			/* outer TTL on encapsulation, 64 */
 	bool rts;			/* attach an RTS option via bouncer/divider */
+	struct rt_qos_class qos[RT_QOS_CLASSES];	/* `set qos` (router/qos.h) */
 };
 
 /* Internal hash index: slot = (tag, object index). */
@@ -433,6 +437,7 @@ struct rt_ep_spec {
 	uint16_t opt_size;		/* extra option TLVs (wire form) */
 	uint8_t opts[RT_OPT_SPACE];
 	uint16_t mtu;			/* 0: default */
+	struct rt_ep_qos qos;		/* `qos`, `rate`, `burst` */
 };
 
 /* All return 0 or -errno (EEXIST, ENOENT, ENOSPC, EINVAL, EBUSY, ENOMEM)

@@ -16,6 +16,7 @@
 #include "../libcore/msg.h"
 #include "../libcore/opt_genv.h"
 #include "../libcore/opt_tlv.h"
+#include "qos.h"
 #include "tables.h"
 #include "tables_int.h"
 
@@ -852,8 +853,8 @@ static void ident_put(struct rt_tables *t, uint32_t i)
 _Static_assert(RT_OPT_SPACE == GNV_OPT_SPACE, "endpoint options fit a Geneve header");
 
 /* Option bytes the pipeline may add besides the endpoint's blob:
- * eptype (8) and an IPv6 RTS (28). */
-#define RT_OPT_RESERVED	(GENV_EPTYPE_OPT_SIZE + GENV_RTS_OPT_SIZE(6))
+ * eptype (8), QoS (8) and an IPv6 RTS (28). */
+#define RT_OPT_RESERVED	(GENV_EPTYPE_OPT_SIZE + GENV_QOS_OPT_SIZE + GENV_RTS_OPT_SIZE(6))
 
 /* What ep_check found out, for the commit. */
 struct ep_new {
@@ -867,6 +868,23 @@ static void ep_new_free(struct ep_new *nw)
 		rt_lset_free(nw->labels);
 	free(nw->labels);
 	nw->labels = NULL;
+}
+
+/* QoS words and the option budget against the underlay MTU (qos.h). */
+static int ep_qos_check(const struct rt_tables *t, const struct rt_ep_spec *s, char *err,
+			size_t errsz)
+{
+	const struct rt_port *pt = s->port >= 0 ? rt_port_get(t, s->port) : NULL;
+	unsigned int mtu = s->mtu ? s->mtu : pt ? pt->mtu : RT_DEFAULT_PORT_MTU;
+	unsigned int opts = GENV_IDENT_OPT_SIZE + s->opt_size + RT_OPT_RESERVED;
+	/* outer IPv6 (40), UDP (8), Geneve (8), options, inner Ethernet (14) */
+	unsigned int over = 40 + 8 + GNV_HDR_SIZE + opts + 14;
+	unsigned int min = s->family == 6 ? 1280 : RT_MTU_MIN;
+
+	if (t->cfg.self.mtu < over + min)
+		FAIL(EINVAL, "opt: %u option bytes leave %d of the underlay MTU %u for the inner packet (at least %u)",
+		     opts, (int)t->cfg.self.mtu - (int)over, t->cfg.self.mtu, min);
+	return rt_qos_ep_check(t, &s->qos, mtu, err, errsz);
 }
 
 static int ep_check(const struct rt_tables *t, const struct rt_ep_spec *s, const struct rt_vpc *v,
@@ -925,6 +943,9 @@ static int ep_check(const struct rt_tables *t, const struct rt_ep_spec *s, const
 		     (unsigned int)(RT_OPT_SPACE - RT_OPT_RESERVED - GENV_IDENT_OPT_SIZE));
 	if (s->mtu && (s->mtu < (s->family == 6 ? 1280 : RT_MTU_MIN)))
 		FAIL(EINVAL, "mtu %u below the minimum %u", s->mtu, s->family == 6 ? 1280 : RT_MTU_MIN);
+	r = ep_qos_check(t, s, err, errsz);
+	if (r)
+		return r;
 	r = hosts_check(t, s->host, s->nhost, NULL, 0, rt_vpc_index(t, v), "host", need, err, errsz);
 	if (r)
 		return r;
@@ -1027,6 +1048,7 @@ static void ep_fill(struct rt_tables *t, struct rt_ep *e, const struct rt_ep_spe
 	e->opts = blob;
 	e->opt_size = blob_size;
 	free(oldblob);
+	rt_qos_ep_fill(t, e, &s->qos);
 	/* new references before the old ones go: the same ones stay alive */
 	n = ns_lookup(t, v, nw->ns, err, sizeof(err));	/* checked: cannot fail */
 	n->eps++;
@@ -1117,6 +1139,7 @@ void rt_ep_to_spec(const struct rt_tables *t, const struct rt_ep *e, struct rt_e
 	s->opt_size = (uint16_t)(e->opt_size - off);
 	if (s->opt_size)
 		memcpy(s->opts, e->opts + off, s->opt_size);
+	s->qos = e->qos;
 }
 
 int rt_ep_set(struct rt_tables *t, const struct rt_ep_spec *s, char *err, size_t errsz)

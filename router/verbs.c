@@ -12,6 +12,7 @@
 #include "../libcore/opt_tlv.h"
 #include "../libcore/optreg.h"
 #include "lang.h"
+#include "qos.h"
 #include "verbs.h"
 
 /* ---- set host ---- */
@@ -323,7 +324,8 @@ int rt_verb_port(struct rt_cmd *c, const char *verb)
 
 /* ---- ep ---- */
 
-static const char *const kw_ep[] = { "mac", "type", "port", "host", "labels", "opt", "mtu", "ns", NULL };
+static const char *const kw_ep[] = { "mac", "type", "port", "host", "labels", "opt", "mtu", "ns",
+				     "qos", "rate", "burst", NULL };
 
 static int parse_opt(struct rt_cmd *c, int j, struct rt_ep_spec *s)
 {
@@ -349,7 +351,7 @@ int rt_verb_ep(struct rt_cmd *c, const char *verb)
 {
 	struct rt_ep_spec s;
 	bool add = !strcmp(verb, "add");
-	bool seen[8] = { 0 };
+	bool seen[16] = { 0 };
 	uint8_t ip[16];
 	uint32_t vni, v;
 	int fam, i, end, r;
@@ -457,6 +459,12 @@ int rt_verb_ep(struct rt_cmd *c, const char *verb)
 			snprintf(s.ns, sizeof(s.ns), "%s", c->w[i + 1]);
 			i += 2;
 			r = 0;
+			break;
+		case 8:		/* qos */
+		case 9:		/* rate */
+		case 10:	/* burst */
+			r = rt_qos_ep_word(c, i, &s.qos);
+			i += 2;
 			break;
 		default:	/* mtu */
 			if (i + 1 < c->n && !strcmp(c->w[i + 1], "auto")) {

@@ -37,6 +37,9 @@ static const char *const topo[] = {
 	"add ep 100 10.0.2.7 mac 02:00:00:00:02:07 host 10.200.0.2",
 	"add ep 100 10.0.3.3 mac 02:00:00:00:03:03 type scaled host 10.200.0.5 10.200.0.6",
 	"add ep 200 10.0.1.5 mac 02:00:00:00:02:05 port tap1",
+	/* QoS: a class and a rate limit on the sender, remarking at the receiver */
+	"set qos premium remark on",
+	"set ep 100 10.0.1.5 qos premium rate 10mbit burst 16k",
 	NULL,
 };
 

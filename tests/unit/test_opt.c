@@ -251,6 +251,7 @@ START_TEST(genv_eptype_qos)
 	ck_assert_uint_eq(q2.prio, 5);
 	ck_assert_int_eq(gnv_opt_eptype_get(buf + 4, 8, &t), -EINVAL);
 	ck_assert_int_eq(gnv_opt_qos_get(buf + 12, 0, &q2), -EINVAL);
+	ck_assert_int_eq(gnv_opt_qos_get((const uint8_t *)"\x03\0\0\0", 4, &q2), -EINVAL);
 	ck_assert_int_eq(gnv_opt_qos_put(&b, 0xff00, &q), -ENOSPC);
 }
 END_TEST
@@ -415,6 +416,12 @@ START_TEST(genv_registry_agrees)
 		}
 	}
 	ck_assert_int_eq(n, 4);
+	/* a QoS class the layout has no name for: geneve.option_layout */
+	buf[b.size - 8 - 8 + 4] = 3;	/* the QoS option's class byte */
+	o = (struct gnv_opt){ CLS, GENV_OPT_QOS, 0, 4, (uint32_t)(b.size - 16) };
+	ck_assert(gnv_opt_layout_bad(&pk, &o));
+	ck_assert(gnv_opt_info(&pk, &o, &info));
+	ck_assert(!info.layout_ok);
 }
 END_TEST
 

@@ -309,7 +309,7 @@ END_TEST
 START_TEST(info_genv_eptype_qos)
 {
 	static const char *const ep[] = { "simple", "scaled", "proxied", "gateway" };
-	static const char *const qc[] = { "premium", "expedited", "besteffort" };
+	static const char *const qc[] = { "premium", "expedited", "best-effort" };
 	uint8_t d[8] = { 0 };
 
 	for (uint8_t t = 0; t < 4; t++) {
@@ -559,7 +559,7 @@ START_TEST(encode_named)
 	enc_ok("rts:mac=aa:bb:cc:dd:ee:ff,host=fd00::5", 0xFFA7, 0x03,
 	       "0006aabbccddeeff" "fd000000000000000000000000000005");
 	enc_ok("qos:class=premium,prio=0", 0xFFA7, 0x04, "00000000");
-	enc_ok("qos:class=besteffort,prio=2", 0xFFA7, 0x04, "02020000");
+	enc_ok("qos:class=best-effort,prio=2", 0xFFA7, 0x04, "02020000");
 	enc_ok("qos:expedited", 0xFFA7, 0x04, "01000000");
 	enc_ok("trace:id=1,seq=1", 0xFFA7, 0x05, "0000000100000001");
 	enc_ok("ident:id=0x12345678", 0xFFA7, 0x86, "12345678");	/* sent critical */

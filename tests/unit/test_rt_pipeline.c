@@ -620,6 +620,169 @@ START_TEST(underlay_ecn)
 }
 END_TEST
 
+/* ---- QoS (router/qos.h) ---- */
+
+static int cmd_err(const char *line, const char *want)
+{
+	struct sbuf o = SBUF_INIT;
+	int r = rt_cmd_exec(t, NULL, line, false, &o);
+
+	ck_assert_msg(r != 0, "'%s' accepted", line);
+	ck_assert_msg(strstr(sbuf_str(&o), want), "'%s': '%s' lacks '%s'", line, sbuf_str(&o), want);
+	sbuf_free(&o);
+	return r;
+}
+
+/* The QoS option of the Geneve payload at out.data: its class and prio. */
+static bool out_qos(struct gnv_qos *q)
+{
+	decode_out(GNV_LINK_GENEVE);
+	for (unsigned int i = 0; i < pk.gnv.nopt; i++)
+		if (pk.gnv.opt[i].cls == GENV_CLASS_DEFAULT && pk.gnv.opt[i].type == GENV_OPT_QOS)
+			return !gnv_opt_qos_get(out.data + pk.gnv.opt[i].off + 4, pk.gnv.opt[i].size, q);
+	return false;
+}
+
+START_TEST(qos_encap_class)
+{
+	struct gnv_qos q;
+
+	/* no class: the host's DSCP (0) and the inner ECN, no QoS option */
+	ck_assert_int_eq(from_port(0, EP5 "dst=10.0.2.7 ecn=2 / udp"), RT_FORWARD);
+	ck_assert_uint_eq(out.tos, 0x02);
+	ck_assert(!out_qos(&q));
+	cmd("set ep 100 10.0.1.5 qos premium");
+	ck_assert_int_eq(from_port(0, EP5 "dst=10.0.2.7 ecn=2 / udp"), RT_FORWARD);
+	ck_assert_uint_eq(out.tos, 46 << 2 | 2);	/* EF, ECT(0) copied (RFC 6040 normal mode) */
+	ck_assert(out_qos(&q));
+	ck_assert_uint_eq(q.cls, QOS_PREMIUM);
+	ck_assert_uint_eq(q.prio, 0);
+	cmd("set qos premium dscp 40 priority 7");
+	ck_assert_int_eq(from_port(0, EP5 "dst=10.0.2.7 ecn=3 / udp"), RT_FORWARD);
+	ck_assert_uint_eq(out.tos, 40 << 2 | 3);
+	ck_assert(out_qos(&q));
+	ck_assert_uint_eq(q.prio, 7);
+	cmd("set ep 100 10.0.1.5 qos best-effort");
+	ck_assert_int_eq(from_port(0, EP5 "dst=10.0.2.7 / udp"), RT_FORWARD);
+	ck_assert_uint_eq(out.tos, 0);
+	ck_assert(out_qos(&q));
+	ck_assert_uint_eq(q.cls, QOS_BESTEFFORT);
+	ck_assert_uint_eq(q.prio, 2);
+	cmd("set ep 100 10.0.1.5 qos none");
+	ck_assert_int_eq(from_port(0, EP5 "dst=10.0.2.7 / udp"), RT_FORWARD);
+	ck_assert(!out_qos(&q));
+}
+END_TEST
+
+START_TEST(qos_rate_limit)
+{
+	struct rt_ep *e;
+	unsigned int pass = 0;
+	uint64_t now = 1000000000000ull;
+
+	/* 8mbit = 1,000,000 bytes/s, bucket 3000 bytes; frames of 1000 bytes */
+	cmd("set ep 100 10.0.1.5 rate 8mbit burst 3000b");
+	e = rt_ep_find(t, 100, 4, (const uint8_t[16]){ 10, 0, 1, 5 });
+	ck_assert_ptr_nonnull(e);
+	for (int i = 0; i < 3; i++)
+		ck_assert_int_eq(from_port(0, EP5 "dst=10.0.2.7 / udp / payload len=958"), RT_FORWARD);
+	ck_assert_uint_eq(fsize, 1000);
+	assert_drop(from_port(0, EP5 "dst=10.0.2.7 / udp / payload len=958"), RT_DROP_QOS_RATE);
+	ck_assert_uint_eq(e->bucket.drops, 1);
+	ck_assert_uint_eq(e->c.drops, 1);
+	ck_assert_uint_eq(t->run.st.drop[RT_DROP_QOS_RATE], 1);
+	/* 1 ms refills 1000 bytes: one more frame, not two */
+	rt_tables_set_now(t, now += 1000000);
+	ck_assert_int_eq(from_port(0, EP5 "dst=10.0.2.7 / udp / payload len=958"), RT_FORWARD);
+	assert_drop(from_port(0, EP5 "dst=10.0.2.7 / udp / payload len=958"), RT_DROP_QOS_RATE);
+	/* one second offered at 10 MB/s (a frame every 100 us): about 1 MB passes */
+	for (int i = 0; i < 10000; i++) {
+		rt_tables_set_now(t, now += 100000);
+		pass += from_port(0, EP5 "dst=10.0.2.7 / udp / payload len=958") == RT_FORWARD;
+	}
+	ck_assert_uint_ge(pass, 1000);
+	ck_assert_uint_le(pass, 1003);
+	/* a long pause fills the bucket to its size only */
+	rt_tables_set_now(t, now += 3600ull * 1000000000);
+	for (int i = 0; i < 3; i++)
+		ck_assert_int_eq(from_port(0, EP5 "dst=10.0.2.7 / udp / payload len=958"), RT_FORWARD);
+	assert_drop(from_port(0, EP5 "dst=10.0.2.7 / udp / payload len=958"), RT_DROP_QOS_RATE);
+	/* show ep (JSON) reports the bucket's drops */
+	{
+		struct sbuf o = SBUF_INIT;
+		char want[64];
+
+		ck_assert_int_eq(rt_cmd_exec(t, NULL, "show ep 100", true, &o), 0);
+		snprintf(want, sizeof(want), "\"rate_drops\":%llu", (unsigned long long)e->bucket.drops);
+		ck_assert_msg(strstr(sbuf_str(&o), want), "%s lacks %s", sbuf_str(&o), want);
+		ck_assert(strstr(sbuf_str(&o), "\"rate_bps\":8000000"));
+		sbuf_free(&o);
+	}
+	/* removed: no limit */
+	cmd("set ep 100 10.0.1.5 rate none");
+	ck_assert_int_eq(from_port(0, EP5 "dst=10.0.2.7 / udp / payload len=958"), RT_FORWARD);
+}
+END_TEST
+
+START_TEST(qos_decap)
+{
+	/* the class arrives; premium does not remark by default */
+	ck_assert_int_eq(from_ul("10.200.0.2", 64, 0, "geneve vni=100 opt=qos:premium,prio=0 / eth src=02:00:00:00:02:07 dst=02:67:76:00:00:01 / ipv4 src=10.0.2.7 dst=10.0.1.5 tos=0x02 / udp"),
+			 RT_DELIVER);
+	decode_out(GNV_LINK_ETH);
+	ck_assert_uint_eq(pk.outer.ip.tos, 0x02);
+	cmd("set qos premium remark on");
+	ck_assert_int_eq(from_ul("10.200.0.2", 64, 3, "geneve vni=100 opt=qos:premium,prio=0 / eth src=02:00:00:00:02:07 dst=02:67:76:00:00:01 / ipv4 src=10.0.2.7 dst=10.0.1.5 tos=0x02 / udp"),
+			 RT_DELIVER);
+	decode_out(GNV_LINK_ETH);
+	ck_assert_uint_eq(pk.outer.ip.tos, 46 << 2 | 3);	/* remarked, and CE from the outer */
+	ck_assert_int_eq(pk.outer.ip.hcsum_state, GNV_CSUM_OK);
+	/* IPv6 traffic class */
+	ck_assert_int_eq(from_ul("10.200.0.2", 64, 0, "geneve vni=100 opt=qos:premium,prio=0 / eth / ipv6 src=fd00::7 dst=fd00::5 ecn=1 / udp"),
+			 RT_DELIVER);
+	decode_out(GNV_LINK_ETH);
+	ck_assert_uint_eq(pk.outer.ip.tos, 46 << 2 | 1);
+	/* malformed QoS options: class 7, 8 bytes of data */
+	assert_drop(from_ul("10.200.0.2", 64, 0, "geneve vni=100 opt=0xffa7:0x04:07000000 / eth / ipv4 src=10.0.2.7 dst=10.0.1.5 / udp"),
+		    RT_DROP_QOS_MALFORMED);
+	assert_drop(from_ul("10.200.0.2", 64, 0, "geneve vni=100 opt=0xffa7:0x04:0000000000000000 / eth / ipv4 src=10.0.2.7 dst=10.0.1.5 / udp"),
+		    RT_DROP_QOS_MALFORMED);
+}
+END_TEST
+
+START_TEST(qos_config)
+{
+	struct sbuf o = SBUF_INIT;
+
+	cmd_err("set ep 100 10.0.1.5 qos gold", "word 6 'gold': QoS class is premium, expedited or best-effort");
+	cmd_err("set ep 100 10.0.1.5 rate 100mbit", "rate needs 'burst SIZE'");
+	cmd_err("set ep 100 10.0.1.5 rate 100mbitz burst 64k", "word 6 '100mbitz': rate is");
+	cmd_err("set ep 100 10.0.1.5 rate 0 burst 64k", "word 6 '0': rate is");
+	cmd_err("set ep 100 10.0.1.5 rate 1.5bit burst 64k", "word 6 '1.5bit'");
+	cmd_err("set ep 100 10.0.1.5 rate 100mbit burst 64q", "word 8 '64q': burst is");
+	cmd_err("set ep 100 10.0.1.5 rate 100mbit burst 1000", "burst 1000b is smaller than one 1414-byte frame");
+	cmd_err("set ep 100 10.0.1.5 rate 20tbit burst 64k", "word 6 '20tbit'");
+	cmd_err("set qos gold dscp 1", "word 3 'gold'");
+	cmd_err("set qos premium dscp 64", "word 5 '64': dscp must be a number 0..63");
+	cmd_err("set qos premium colour red", "word 4 'colour': unknown keyword");
+	cmd_err("set qos premium remark maybe", "word 5 'maybe': remark is on or off");
+	cmd_err("add qos premium dscp 1", "set qos");
+	/* the option budget against the underlay MTU, at configuration time */
+	cmd("set host mtu 576");
+	cmd_err("add ep 100 10.0.1.9 mac 02:00:00:00:01:09 port tap0 opt 0xffa7:0x40:0000000000000000",
+		"option bytes leave");
+	cmd("set host mtu 1500");
+	/* units as tc(8) has them, and canonical words in the dump */
+	cmd("set ep 100 10.0.1.5 qos expedited rate 12500kbps burst 0.0625m");
+	cmd("set qos expedited dscp 26 remark on");
+	ck_assert_int_eq(rt_config_dump(t, &o), 0);
+	ck_assert_msg(strstr(sbuf_str(&o), "port tap0 labels app=web qos expedited rate 100mbit burst 64k\n"), "%s", sbuf_str(&o));
+	ck_assert_msg(strstr(sbuf_str(&o), "set qos expedited dscp 26 priority 1 remark on\n"), "%s", sbuf_str(&o));
+	ck_assert(!strstr(sbuf_str(&o), "set qos premium"));
+	sbuf_free(&o);
+}
+END_TEST
+
 /* The trust model (genv-route(8) TRUST MODEL): only the VPC's own hosts
  * send into it, an endpoint only from its own host, relays anyone's. */
 #define FROM(src) "geneve vni=100 / eth / ipv4 src=" src " dst=10.0.1.5 / udp"
@@ -1143,6 +1306,10 @@ Suite *rt_pipeline_suite(void)
 	tcase_add_test(tc, underlay_drops);
 	tcase_add_test(tc, underlay_control);
 	tcase_add_test(tc, underlay_ecn);
+	tcase_add_test(tc, qos_encap_class);
+	tcase_add_test(tc, qos_rate_limit);
+	tcase_add_test(tc, qos_decap);
+	tcase_add_test(tc, qos_config);
 	tcase_add_test(tc, underlay_trust);
 	tcase_add_test(tc, bouncer_and_divider_role);
 	tcase_add_test(tc, dry_run_changes_nothing);
