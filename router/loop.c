@@ -28,6 +28,7 @@
 #include <sys/stat.h>
 #include <sys/timerfd.h>
 #include <sys/un.h>
+#include "dpath.h"
 #include "router.h"
 #include "config.h"
 #include "ctl.h"
@@ -547,6 +548,7 @@ static void rx_ready(struct router *r, struct rt_io *io)
 	}
 	ul_flush(r, 0);
 	ul_flush(r, 1);
+	rt_dp_send(r->t, &r->ops);	/* direct-path answers queued by the batch */
 }
 
 static uint64_t now_ns(void)

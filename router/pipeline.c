@@ -30,6 +30,7 @@
 #include "../libcore/flowhash.h"
 #include "../libcore/opt_genv.h"
 #include "../libcore/opt_tlv.h"
+#include "dpath.h"
 #include "dropring.h"
 #include "pipeline.h"
 #include "policy.h"
@@ -898,6 +899,10 @@ static enum rt_verdict port_packet(struct ctx *c, int port)
 		n = rt_net_lookup(t, c->v, fam, l->ip.dst.a);
 		if (!policy_pass(c, l, c->src, NULL, 0, frame, size))
 			return RT_DROP;
+		/* direct path: a host learned from a return-to-sender answer */
+		const struct rt_host *dh = rt_dp_route(t, c->v, c->src, (uint8_t)fam, l->ip.dst.a, c->live, c->tr);
+		if (dh)
+			return encap(c, dh, RT_PATH_DIRECT, NULL, NULL, hash);
 		if (n) {
 			hi = pick_host(t, n->bouncer, n->nbouncer, hash);
 			TR(c, "network", hi == RT_NONE ? "no bouncer" : "bouncer", "%s%s%s",
@@ -1045,6 +1050,12 @@ static enum rt_verdict underlay_packet(struct ctx *c)
 	out->vni = g->vni;
 	c->v = rt_vpc_find(t, g->vni);
 	if (g->oam) {
+		char why[RT_TRACE_DETAIL];
+		bool taken;
+		enum rt_drop dr = rt_dp_on_control(t, meta, pk, payload, c->live, c->tr, &taken, why, sizeof(why));
+
+		if (dr != RT_DROP_NONE)
+			return drop(c, dr, "direct", "%s", why);
 		out->verdict = RT_CONTROL;
 		out->data = payload;
 		out->size = size;
@@ -1110,12 +1121,15 @@ static enum rt_verdict underlay_packet(struct ctx *c)
 			TR(c, "ecn", "mark", "inner ECN %u -> %u (outer %u)", ie, oe, oe);
 			set_ecn(payload + l->ip.off, fam, oe);
 		}
+		rt_dp_on_deliver(t, c->v, meta, pk, payload, c->live, c->tr);
 		return deliver_local(c, d, l, inner, size - g->inner_off, false);
 	}
 	/* not local: forward onward only as this VPC's divider or the net's bouncer */
 	n = rt_net_lookup(t, c->v, fam, l->ip.dst.a);
 	self_b = n && hosts_include_self(t, n->bouncer, n->nbouncer);
 	self_d = hosts_include_self(t, c->v->divider, c->v->ndivider);
+	if (!self_b && !self_d)
+		rt_dp_on_not_local(t, c->v, meta, pk, c->live, c->tr);
 	if (!self_b && !self_d)
 		return drop(c, RT_DROP_NOT_LOCAL, "endpoint", "%s vpc %u is %s and this host is not its bouncer or divider",
 			    addr_s(a, &l->ip.dst), g->vni, d ? "remote" : "unknown");

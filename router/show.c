@@ -20,10 +20,11 @@
 #include "pipeline.h"
 #include "policy.h"
 #include "policy_show.h"
+#include "dpath.h"
 #include "show.h"
 
 const char *const rt_show_topics[] = { "vpc", "net", "ep", "port", "host", "stats", "flows",
-				       "drops", "config", "top", "policy", "ns", "conntrack", NULL };
+				       "drops", "config", "top", "policy", "ns", "conntrack", "cache", NULL };
 
 static int cmp_u32(uint32_t a, uint32_t b)
 {
@@ -172,6 +173,7 @@ static void emit_vpc(struct gnv_emit *e, const struct rt_tables *t, const struct
 	for (unsigned int i = 0; i < v->npeer; i++)
 		emit_addr(e, NULL, " peers %s", &t->cfg.host[v->peer[i]].addr);
 	gnv_emit_arr_close(e, NULL);
+	gnv_emit_str(e, "direct", v->direct ? " direct %s" : NULL, rt_dp_modes[v->direct]);
 }
 
 static void emit_net(struct gnv_emit *e, const struct rt_tables *t, const struct rt_net *n,
@@ -204,6 +206,8 @@ static void emit_host(struct gnv_emit *e, const struct rt_tables *t, bool show)
 	gnv_emit_u64(e, "dscp", " dscp %u", s->dscp);
 	gnv_emit_u64(e, "ttl", " ttl %u", s->ttl);
 	gnv_emit_bool(e, "rts", " rts %s", s->rts, "on", "off");
+	gnv_emit_u64(e, "cache", " cache %llu", t->dp.size);
+	gnv_emit_u64(e, "cache_age", " cache-age %llu", t->dp.max_age_ns / 1000000000ull);
 }
 
 int rt_config_dump(const struct rt_tables *t, struct sbuf *o)
@@ -678,6 +682,8 @@ int rt_show_cmd(struct rt_cmd *c, bool json_mode, struct sbuf *out)
 			show_vpcs(t, filter, vni, &e);
 		else
 			emit_stats(&e, &t->run.st, false);
+		if (!filter)
+			rt_dp_emit_stats(t, &e);
 		show_drops(t, filter, vni, &e);
 	} else if (!strcmp(topic, "flows")) {
 		show_flows(t, filter, vni, &e);
@@ -687,6 +693,8 @@ int rt_show_cmd(struct rt_cmd *c, bool json_mode, struct sbuf *out)
 		rt_policy_show(t, filter, vni, name, &e);
 	} else if (!strcmp(topic, "ns")) {
 		rt_policy_show_ns(t, filter, vni, &e);
+	} else if (!strcmp(topic, "cache")) {
+		rt_dp_show(t, filter, vni, &e);
 	} else if (!strcmp(topic, "conntrack")) {
 		rt_policy_show_ct(t, filter, vni, &e);
 	} else {

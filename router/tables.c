@@ -215,7 +215,8 @@ struct rt_tables *rt_tables_new(const struct rt_limits *lim)
 	    index_init(&t->cfg.ns_ix, d.max_ns) || index_init(&t->cfg.ident_ix, d.max_idents) ||
 	    index_init(&t->cfg.vpc_ix, d.max_vpcs) || index_init(&t->cfg.net_ix, d.max_nets) ||
 	    index_init(&t->cfg.ep_ix, d.max_eps) || index_init(&t->cfg.host_ix, d.max_hosts) || vh_init(t, &d) ||
-	    !(t->run.drops = rt_dropring_new())) {
+	    !(t->run.drops = rt_dropring_new()) ||
+	    rt_dp_configure(&t->dp, RT_DP_DEFAULT_SIZE, RT_DP_DEFAULT_AGE)) {
 		rt_tables_free(t);
 		return NULL;
 	}
@@ -250,6 +251,7 @@ void rt_tables_free(struct rt_tables *t)
 	index_free(&t->cfg.ident_ix);
 	rt_policies_free(t->cfg.pol);
 	rt_ct_free(t->run.ct);
+	rt_dp_free(&t->dp);
 	big_free(t->cfg.vpc, t->cfg.lim.max_vpcs, sizeof(*t->cfg.vpc));
 	big_free(t->cfg.net, t->cfg.lim.max_nets, sizeof(*t->cfg.net));
 	big_free(t->cfg.ep, t->cfg.lim.max_eps, sizeof(*t->cfg.ep));
