@@ -12,8 +12,8 @@
 
 const char *const rt_dp_modes[] = { "on", "off", "same-net", NULL };
 
-#define TR(tr, stage, dec, ...) \
-	do { if (tr) rt_trace_stage(tr, stage, dec, __VA_ARGS__); } while (0)
+#define TR(n, stage, dec, ...) \
+	do { if (n) { (n)->decision = dec; snprintf((n)->detail, sizeof((n)->detail), __VA_ARGS__); } } while (0)
 
 static size_t alen(uint8_t family)
 {
@@ -58,7 +58,7 @@ static int rts_read(const struct gnv_opt *o, const uint8_t *payload, struct gnv_
 
 const struct rt_host *rt_dp_route(struct rt_tables *t, const struct rt_vpc *v,
 				  const struct rt_ep *src, uint8_t family, const uint8_t *dst,
-				  bool live, struct rt_trace *tr)
+				  bool live, struct rt_dp_note *tr)
 {
 	struct rt_dpcache *c = &t->dp;
 	struct rt_dp_entry *e;
@@ -68,8 +68,11 @@ const struct rt_host *rt_dp_route(struct rt_tables *t, const struct rt_vpc *v,
 	if (!c->n)
 		return NULL;
 	e = rt_dp_lookup(c, v->vni, family, dst, t->run.now_ns, false);
-	if (!e)
+	if (!e) {
+		if (live)	/* frees an aged entry (st.aged) */
+			rt_dp_lookup(c, v->vni, family, dst, t->run.now_ns, true);
 		return NULL;
+	}
 	if (v->direct == RT_DP_OFF) {
 		TR(tr, "direct", "off", "vpc %u: direct path off, the configured way", v->vni);
 		return NULL;
@@ -99,7 +102,7 @@ const struct rt_host *rt_dp_route(struct rt_tables *t, const struct rt_vpc *v,
 
 /* Queue an answer to 'to' about endpoint ip (to its peer endpoint). */
 static void answer(struct rt_tables *t, const struct rt_vpc *v, const struct gnv_addr *to,
-		   const struct gnv_ip *ip, bool invalidate, bool live, struct rt_trace *tr)
+		   const struct gnv_ip *ip, bool invalidate, bool live, struct rt_dp_note *tr)
 {
 	struct rt_dp_msg m = { .to = *to, .vni = v->vni, .family = ip->version,
 			       .invalidate = invalidate };
@@ -115,7 +118,7 @@ static void answer(struct rt_tables *t, const struct rt_vpc *v, const struct gnv
 		   addr_s(a, m.family, m.ip), addr_s(h, to->family, to->a));
 		return;
 	}
-	if (!rt_dp_limit_ok(&t->dp, to, v->vni, m.family, m.ip, t->run.now_ns)) {
+	if (!rt_dp_limit_ok(&t->dp, to, v->vni, m.family, m.ip, invalidate, t->run.now_ns)) {
 		TR(tr, "direct", "limited", "%s for %s to %s sent less than 1s ago", what,
 		   addr_s(a, m.family, m.ip), addr_s(h, to->family, to->a));
 		return;
@@ -125,15 +128,15 @@ static void answer(struct rt_tables *t, const struct rt_vpc *v, const struct gnv
 		   addr_s(a, m.family, m.ip), addr_s(h, to->family, to->a));
 }
 
-void rt_dp_on_deliver(struct rt_tables *t, const struct rt_vpc *v, const struct rt_ul_meta *meta,
+void rt_dp_on_deliver(struct rt_tables *t, const struct rt_vpc *v, const struct gnv_addr *from,
 		      const struct gnv_pkt *pk, const uint8_t *payload, bool live,
-		      struct rt_trace *tr)
+		      struct rt_dp_note *tr)
 {
 	const struct gnv_opt *o = rts_opt(t, pk);
 	struct gnv_rts r;
 	char h[RT_ADDR_STR];
 
-	if (!o || !t->dp.size || rts_read(o, payload, &r) || r.invalidate || same_addr(&r.host, &meta->src))
+	if (!o || !t->dp.size || rts_read(o, payload, &r) || r.invalidate || same_addr(&r.host, from))
 		return;		/* no request, or it came straight from the sender */
 	if (rt_dp_trusted(t, rt_vpc_index(t, v), &r.host) < 0) {
 		TR(tr, "direct", "untrusted", "RTS names %s: no host of vpc %u, not answered",
@@ -146,18 +149,18 @@ void rt_dp_on_deliver(struct rt_tables *t, const struct rt_vpc *v, const struct 
 }
 
 void rt_dp_on_not_local(struct rt_tables *t, const struct rt_vpc *v,
-			const struct rt_ul_meta *meta, const struct gnv_pkt *pk, bool live,
-			struct rt_trace *tr)
+			const struct gnv_addr *from, const struct gnv_pkt *pk, bool live,
+			struct rt_dp_note *tr)
 {
 	/* sent through a relay (it asks with RTS): the relay's tables are wrong, not a cache */
-	if (rts_opt(t, pk) || rt_dp_trusted(t, rt_vpc_index(t, v), &meta->src) < 0)
+	if (rts_opt(t, pk) || rt_dp_trusted(t, rt_vpc_index(t, v), from) < 0)
 		return;
-	answer(t, v, &meta->src, &pk->inner.ip, true, live, tr);
+	answer(t, v, from, &pk->inner.ip, true, live, tr);
 }
 
-enum rt_drop rt_dp_on_control(struct rt_tables *t, const struct rt_ul_meta *meta,
+enum rt_drop rt_dp_on_control(struct rt_tables *t, const struct gnv_addr *from,
 			      const struct gnv_pkt *pk, const uint8_t *payload, bool live,
-			      struct rt_trace *tr, bool *taken, char *why, size_t whysz)
+			      struct rt_dp_note *tr, bool *taken, char *why, size_t whysz)
 {
 	const struct gnv_opt *o = rts_opt(t, pk);
 	const struct gnv_ip *ip = &pk->inner.ip;
@@ -182,9 +185,9 @@ enum rt_drop rt_dp_on_control(struct rt_tables *t, const struct rt_ul_meta *meta
 		snprintf(why, whysz, "no VPC with VNI %u", pk->gnv.vni);
 		return RT_DROP_VNI_UNKNOWN;
 	}
-	if (!same_addr(&r.host, &meta->src) || rt_dp_trusted(t, rt_vpc_index(t, v), &meta->src) < 0) {
+	if (!same_addr(&r.host, from) || rt_dp_trusted(t, rt_vpc_index(t, v), from) < 0) {
 		snprintf(why, whysz, "names host %s, sent by %s: not that host or no host of vpc %u",
-			 addr_s(h, r.host.family, r.host.a), addr_s(a, meta->src.family, meta->src.a), v->vni);
+			 addr_s(h, r.host.family, r.host.a), addr_s(a, from->family, from->a), v->vni);
 		if (live)
 			t->dp.st.untrusted++;
 		return RT_DROP_RTS_UNTRUSTED;

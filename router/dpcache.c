@@ -234,9 +234,9 @@ bool rt_dp_invalidate(struct rt_dpcache *c, uint32_t vni, uint8_t family, const 
 }
 
 bool rt_dp_limit_ok(struct rt_dpcache *c, const struct gnv_addr *to, uint32_t vni,
-		    uint8_t family, const uint8_t *ip, uint64_t now_ns)
+		    uint8_t family, const uint8_t *ip, bool invalidate, uint64_t now_ns)
 {
-	uint64_t k = key_hash(vni, family, ip);
+	uint64_t k = key_hash(vni, family, ip) ^ invalidate;
 
 	for (size_t i = 0; i < alen(to->family); i++)
 		k = (k ^ to->a[i]) * 0x100000001b3ull;

@@ -109,9 +109,10 @@ int rt_dp_learn(struct rt_dpcache *c, uint32_t vni, uint8_t family, const uint8_
 /* Drop the entry; true when there was one. */
 bool rt_dp_invalidate(struct rt_dpcache *c, uint32_t vni, uint8_t family, const uint8_t *ip);
 
-/* True (and noted) when an answer to 'to' about (vni, ip) may go now. */
+/* True (and noted) when an answer of this kind to 'to' about (vni, ip)
+ * may go now. */
 bool rt_dp_limit_ok(struct rt_dpcache *c, const struct gnv_addr *to, uint32_t vni,
-		    uint8_t family, const uint8_t *ip, uint64_t now_ns);
+		    uint8_t family, const uint8_t *ip, bool invalidate, uint64_t now_ns);
 /* Queue an answer for rt_dp_send (false when the outbox is full). */
 bool rt_dp_queue(struct rt_dpcache *c, const struct rt_dp_msg *m);
 

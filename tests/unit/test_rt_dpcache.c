@@ -161,10 +161,11 @@ START_TEST(limiter_outbox)
 	uint8_t ip[16];
 
 	ip4(ip, 3);
-	ck_assert(rt_dp_limit_ok(&c, &h, 1, 4, ip, 10 * S));
-	ck_assert(!rt_dp_limit_ok(&c, &h, 1, 4, ip, 10 * S + S / 2));
-	ck_assert(rt_dp_limit_ok(&c, &h2, 1, 4, ip, 10 * S + S / 2));	/* other sender */
-	ck_assert(rt_dp_limit_ok(&c, &h, 1, 4, ip, 11 * S));
+	ck_assert(rt_dp_limit_ok(&c, &h, 1, 4, ip, false, 10 * S));
+	ck_assert(!rt_dp_limit_ok(&c, &h, 1, 4, ip, false, 10 * S + S / 2));
+	ck_assert(rt_dp_limit_ok(&c, &h2, 1, 4, ip, false, 10 * S + S / 2));	/* other sender */
+	ck_assert(rt_dp_limit_ok(&c, &h, 1, 4, ip, false, 11 * S));
+	ck_assert(rt_dp_limit_ok(&c, &h, 1, 4, ip, true, 11 * S));	/* the other kind */
 	ck_assert_uint_eq(c.st.rts_limited, 1);
 	for (int i = 0; i < RT_DP_OUTBOX; i++)
 		ck_assert(rt_dp_queue(&c, &m));
