@@ -25,6 +25,7 @@
 #include "../libcore/sbuf.h"
 #include "../router/config.h"
 #include "../router/ctl.h"
+#include "../router/dpath.h"
 
 #define MAX_POS 16	/* positional words remembered for the router's grammar */
 
@@ -253,6 +254,9 @@ static void complete_route(struct comp *c, char **pos, int np, const char *prev)
 		offer_ports(c);
 	else if (!strcmp(obj, "port") && np == 2 && !add)
 		offer_ports(c);
+	else if (!strcmp(obj, "vpc") && !strcmp(prev, "direct"))
+		for (const char *const *m = rt_dp_modes; *m; m++)
+			offer(c, "", *m, NULL);
 }
 
 /* Options whose values are the router's objects. */

@@ -61,7 +61,9 @@ const struct cmd genv_commands[] = {
 			     "one command of the router's language (genv.conf(5)) over its control\n"
 			     "socket: e.g. 'genv route add vpc 100 cidr 10.0.0.0/16', 'genv route show ep'.\n"
 			     "'apply -f FILE.yaml' applies Kubernetes NetworkPolicy and Namespace YAML\n"
-			     "(--vpc VNI, or the genv.io/vpc annotation) in one transaction: all or none.\n",
+			     "(--vpc VNI, or the genv.io/vpc annotation) in one transaction: all or none.\n"
+			     "Direct path: 'set host rts on' asks for it, 'show cache' lists what was\n"
+			     "learned, 'set vpc VNI direct off' keeps a VPC on its bouncers and dividers.\n",
 		.opts = route_opts,
 		.run = cmd_route,
 		.man = "genv-route(8)",
