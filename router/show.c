@@ -568,6 +568,7 @@ static void show_top(const struct rt_tables *t, const struct rt_runtime_ops *ops
 
 	gnv_emit_u64(e, "now_ns", "top now_ns %llu\n", t->run.now_ns);
 	emit_stats(e, s, true);
+	rt_dp_emit_stats(t, e);		/* direct path (dpath.h) */
 	gnv_emit_arr_open(e, "ports", NULL);
 	for (uint32_t i = 0; i < t->cfg.lim.max_ports; i++) {
 		const struct rt_port *p = &t->cfg.port[i];
