@@ -274,6 +274,7 @@ size_t rt_tables_memory(const struct rt_tables *t)
 {
 	size_t m = sizeof(*t);
 
+	m += (size_t)t->dp.size * sizeof(*t->dp.e) + (size_t)t->dp.nbucket * sizeof(*t->dp.bucket);
 	m += (size_t)t->cfg.lim.max_vpcs * sizeof(*t->cfg.vpc);
 	m += (size_t)t->cfg.lim.max_nets * sizeof(*t->cfg.net);
 	m += (size_t)t->cfg.lim.max_eps * (sizeof(*t->cfg.ep) + sizeof(*t->cfg.free_ep));
@@ -299,6 +300,7 @@ size_t rt_tables_memory(const struct rt_tables *t)
 void rt_tables_clear_stats(struct rt_tables *t)
 {
 	memset(&t->run.st, 0, sizeof(t->run.st));
+	memset(&t->dp.st, 0, sizeof(t->dp.st));
 	for (uint32_t i = 0; i < t->cfg.lim.max_vpcs; i++)
 		if (t->cfg.vpc[i].used) {
 			memset(&t->cfg.vpc[i].st, 0, sizeof(t->cfg.vpc[i].st));

@@ -178,9 +178,19 @@ START_TEST(learn_then_direct)
 	cmd(ta, "set vpc 100 direct off");
 	ck_assert_int_eq(a_sends(NULL), RT_FORWARD);
 	ck_assert_int_eq(out.dst.a[3], 3);
+	/* same-net: 10.0.1.5 and 10.0.2.7 are in different networks */
+	cmd(ta, "set vpc 100 direct same-net");
+	ck_assert_int_eq(a_sends(NULL), RT_FORWARD);
+	ck_assert_int_eq(out.dst.a[3], 3);
 	cmd(ta, "set vpc 100 direct on");
 	ck_assert_int_eq(a_sends(NULL), RT_FORWARD);
 	ck_assert_int_eq(out.dst.a[3], 4);
+	/* clear stats zeroes the counters, not the entries */
+	cmd(ta, "clear stats");
+	ck_assert_uint_eq(ta->dp.st.used, 0);
+	ck_assert_uint_eq(ta->dp.n, 1);
+	cmd(ta, "clear cache");
+	ck_assert_uint_eq(ta->dp.n, 0);
 }
 END_TEST
 
