@@ -26,6 +26,7 @@
 #include "../router/config.h"
 #include "../router/ctl.h"
 #include "../router/qos.h"
+#include "../router/dpath.h"
 
 #define MAX_POS 16	/* positional words remembered for the router's grammar */
 
@@ -257,6 +258,9 @@ static void complete_route(struct comp *c, char **pos, int np, const char *prev)
 			offer(c, "", *q, NULL);
 	else if (!strcmp(obj, "port") && np == 2 && !add)
 		offer_ports(c);
+	else if (!strcmp(obj, "vpc") && !strcmp(prev, "direct"))
+		for (const char *const *m = rt_dp_modes; *m; m++)
+			offer(c, "", *m, NULL);
 }
 
 /* Options whose values are the router's objects. */

@@ -63,7 +63,9 @@ const struct cmd genv_commands[] = {
 			     "'apply -f FILE.yaml' applies Kubernetes NetworkPolicy and Namespace YAML\n"
 			     "(--vpc VNI, or the genv.io/vpc annotation) in one transaction: all or none.\n"
 			     "'reload FILE' makes FILE the running configuration as one diff: unchanged\n"
-			     "objects keep forwarding, a refused file changes nothing (also SIGHUP, -f).\n",
+			     "objects keep forwarding, a refused file changes nothing (also SIGHUP, -f).\n"
+			     "Direct path: 'set host rts on' asks for it, 'show cache' lists what was\n"
+			     "learned, 'set vpc VNI direct off' keeps a VPC on its bouncers and dividers.\n",
 		.opts = route_opts,
 		.run = cmd_route,
 		.man = "genv-route(8)",

@@ -44,8 +44,12 @@ static int rt_exec_dispatch(struct rt_cmd *c, bool json, struct sbuf *out)
 		return snprintf(c->name, sizeof(c->name), "mirror"), rt_drops_cmd_mirror(c, json, out);
 	if (!strcmp(verb, "clear")) {
 		snprintf(c->name, sizeof(c->name), "clear");
+		if (c->n == 2 && !strcmp(c->w[1], "cache")) {
+			rt_dp_clear(&c->t->dp);		/* the direct path relearns */
+			return 0;
+		}
 		if (c->n != 2 || strcmp(c->w[1], "stats"))
-			return rt_lang_word_err(c, 1, "expected 'clear stats'");
+			return rt_lang_word_err(c, 1, "expected 'clear stats' or 'clear cache'");
 		rt_tables_clear_stats(c->t);
 		return 0;
 	}

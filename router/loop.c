@@ -40,6 +40,7 @@
 #include <sys/stat.h>
 #include <sys/timerfd.h>
 #include <sys/un.h>
+#include "dpath.h"
 #include "router.h"
 #include "config.h"
 #include "ctl.h"
@@ -699,6 +700,7 @@ static void rx_ready(struct router *r, struct rt_io *io)
 		}
 	}
 	flush_all(r);
+	rt_dp_send(r->t, &r->ops);	/* direct-path answers queued by the batch */
 }
 
 static uint64_t now_ns(void)

@@ -31,6 +31,7 @@
 #include "../libcore/flowhash.h"
 #include "../libcore/opt_genv.h"
 #include "../libcore/opt_tlv.h"
+#include "dpath.h"
 #include "dropring.h"
 #include "pipeline.h"
 #include "policy.h"
@@ -93,6 +94,7 @@ struct ctx {
 	struct rt_flow *flow;	/* this packet's flow entry (live runs only) */
 	uint8_t *frame;		/* from a port: the frame; underlay: the payload */
 	size_t size, headroom;
+	struct rt_dp_note dpn;	/* the direct path's last decision (trace only) */
 };
 
 static const char *addr_s(char *buf, const struct gnv_addr *a)
@@ -160,6 +162,15 @@ static enum rt_verdict drop(struct ctx *c, enum rt_drop reason, const char *stag
 		drop_note(c, reason);
 	}
 	return RT_DROP;
+}
+
+/* The direct path's hooks (dpath.h) explain themselves in a note. */
+#define DP_NOTE(c) ((c)->tr ? &(c)->dpn : NULL)
+static void dp_trace(struct ctx *c)
+{
+	if (c->tr && c->dpn.decision)
+		rt_trace_stage(c->tr, "direct", c->dpn.decision, "%s", c->dpn.detail);
+	c->dpn.decision = NULL;
 }
 
 /* ---- flows ---- */
@@ -900,6 +911,11 @@ static enum rt_verdict port_packet(struct ctx *c, int port)
 		n = rt_net_lookup(t, c->v, fam, l->ip.dst.a);
 		if (!policy_pass(c, l, c->src, NULL, 0, frame, size))
 			return RT_DROP;
+		/* direct path: a host learned from a return-to-sender answer */
+		const struct rt_host *dh = rt_dp_route(t, c->v, c->src, (uint8_t)fam, l->ip.dst.a, c->live, DP_NOTE(c));
+		dp_trace(c);
+		if (dh)
+			return encap(c, dh, RT_PATH_DIRECT, NULL, NULL, hash);
 		if (n) {
 			hi = pick_host(t, n->bouncer, n->nbouncer, hash);
 			TR(c, "network", hi == RT_NONE ? "no bouncer" : "bouncer", "%s%s%s",
@@ -1047,6 +1063,15 @@ static enum rt_verdict underlay_packet(struct ctx *c)
 	out->vni = g->vni;
 	c->v = rt_vpc_find(t, g->vni);
 	if (g->oam) {
+		char why[RT_TRACE_DETAIL];
+		bool taken;
+		enum rt_drop dr = rt_dp_on_control(t, &meta->src, pk, payload, c->live, DP_NOTE(c), &taken, why,
+						   sizeof(why));
+
+		dp_trace(c);
+
+		if (dr != RT_DROP_NONE)
+			return drop(c, dr, "direct", "%s", why);
 		out->verdict = RT_CONTROL;
 		out->data = payload;
 		out->size = size;
@@ -1120,12 +1145,17 @@ static enum rt_verdict underlay_packet(struct ctx *c)
 			return drop(c, RT_DROP_QOS_MALFORMED, "qos", "%s", why);
 		if (q > 0)
 			TR(c, "qos", "class", "%s", why);
+		rt_dp_on_deliver(t, c->v, &meta->src, pk, payload, c->live, DP_NOTE(c));
+		dp_trace(c);
 		return deliver_local(c, d, l, inner, size - g->inner_off, false);
 	}
 	/* not local: forward onward only as this VPC's divider or the net's bouncer */
 	n = rt_net_lookup(t, c->v, fam, l->ip.dst.a);
 	self_b = n && hosts_include_self(t, n->bouncer, n->nbouncer);
 	self_d = hosts_include_self(t, c->v->divider, c->v->ndivider);
+	if (!self_b && !self_d)
+		rt_dp_on_not_local(t, c->v, &meta->src, pk, c->live, DP_NOTE(c));
+	dp_trace(c);
 	if (!self_b && !self_d)
 		return drop(c, RT_DROP_NOT_LOCAL, "endpoint", "%s vpc %u is %s and this host is not its bouncer or divider",
 			    addr_s(a, &l->ip.dst), g->vni, d ? "remote" : "unknown");

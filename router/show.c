@@ -21,10 +21,11 @@
 #include "policy.h"
 #include "policy_show.h"
 #include "qos.h"
+#include "dpath.h"
 #include "show.h"
 
 const char *const rt_show_topics[] = { "vpc", "net", "ep", "port", "host", "stats", "flows",
-				       "drops", "config", "top", "policy", "ns", "conntrack", NULL };
+				       "drops", "config", "top", "policy", "ns", "conntrack", "cache", NULL };
 
 static int cmp_u32(uint32_t a, uint32_t b)
 {
@@ -174,6 +175,7 @@ static void emit_vpc(struct gnv_emit *e, const struct rt_tables *t, const struct
 	for (unsigned int i = 0; i < v->npeer; i++)
 		emit_addr(e, NULL, " peers %s", &t->cfg.host[v->peer[i]].addr);
 	gnv_emit_arr_close(e, NULL);
+	gnv_emit_str(e, "direct", v->direct ? " direct %s" : NULL, rt_dp_modes[v->direct]);
 }
 
 static void emit_net(struct gnv_emit *e, const struct rt_tables *t, const struct rt_net *n,
@@ -206,6 +208,8 @@ static void emit_host(struct gnv_emit *e, const struct rt_tables *t, bool show)
 	gnv_emit_u64(e, "dscp", " dscp %u", s->dscp);
 	gnv_emit_u64(e, "ttl", " ttl %u", s->ttl);
 	gnv_emit_bool(e, "rts", " rts %s", s->rts, "on", "off");
+	gnv_emit_u64(e, "cache", " cache %llu", t->dp.size);
+	gnv_emit_u64(e, "cache_age", " cache-age %llu", t->dp.max_age_ns / 1000000000ull);
 }
 
 int rt_config_dump(const struct rt_tables *t, struct sbuf *o)
@@ -568,6 +572,7 @@ static void show_top(const struct rt_tables *t, const struct rt_runtime_ops *ops
 
 	gnv_emit_u64(e, "now_ns", "top now_ns %llu\n", t->run.now_ns);
 	emit_stats(e, s, true);
+	rt_dp_emit_stats(t, e);		/* direct path (dpath.h) */
 	gnv_emit_arr_open(e, "ports", NULL);
 	for (uint32_t i = 0; i < t->cfg.lim.max_ports; i++) {
 		const struct rt_port *p = &t->cfg.port[i];
@@ -682,6 +687,8 @@ int rt_show_cmd(struct rt_cmd *c, bool json_mode, struct sbuf *out)
 			show_vpcs(t, filter, vni, &e);
 		else
 			emit_stats(&e, &t->run.st, false);
+		if (!filter)
+			rt_dp_emit_stats(t, &e);
 		show_drops(t, filter, vni, &e);
 	} else if (!strcmp(topic, "flows")) {
 		show_flows(t, filter, vni, &e);
@@ -691,6 +698,8 @@ int rt_show_cmd(struct rt_cmd *c, bool json_mode, struct sbuf *out)
 		rt_policy_show(t, filter, vni, name, &e);
 	} else if (!strcmp(topic, "ns")) {
 		rt_policy_show_ns(t, filter, vni, &e);
+	} else if (!strcmp(topic, "cache")) {
+		rt_dp_show(t, filter, vni, &e);
 	} else if (!strcmp(topic, "conntrack")) {
 		rt_policy_show_ct(t, filter, vni, &e);
 	} else {

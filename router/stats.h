@@ -49,7 +49,9 @@
 	X(POLICY_UNTRUSTED, "policy.identity_untrusted", "the identity option contradicts the source endpoint's, or names no identity of the VPC") \
 	X(POLICY_MISSING,  "policy.identity_missing", "packet to a policy-isolated endpoint carries no identity and no rule allows its address") \
 	X(QOS_RATE,        "qos.rate_limit",    "the source endpoint's egress rate limit (token bucket) has no room for the packet") \
-	X(QOS_MALFORMED,   "qos.malformed",     "genv QoS option that does not fit its layout (4 bytes, class 0..2)")
+	X(QOS_MALFORMED,   "qos.malformed",     "genv QoS option that does not fit its layout (4 bytes, class 0..2)") \
+	X(RTS_UNTRUSTED,   "rts.untrusted",     "return-to-sender answer not from the host it names, or that host is no configured host of the VPC") \
+	X(RTS_MALFORMED,   "rts.malformed",     "return-to-sender answer with a malformed RTS option or no inner IP header naming the endpoint")
 
 enum rt_drop {
 #define RT_X(e, n, d) RT_DROP_##e,

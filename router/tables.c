@@ -216,7 +216,8 @@ struct rt_tables *rt_tables_new(const struct rt_limits *lim)
 	    index_init(&t->cfg.ns_ix, d.max_ns) || index_init(&t->cfg.ident_ix, d.max_idents) ||
 	    index_init(&t->cfg.vpc_ix, d.max_vpcs) || index_init(&t->cfg.net_ix, d.max_nets) ||
 	    index_init(&t->cfg.ep_ix, d.max_eps) || index_init(&t->cfg.host_ix, d.max_hosts) || vh_init(t, &d) ||
-	    !(t->run.drops = rt_dropring_new())) {
+	    !(t->run.drops = rt_dropring_new()) ||
+	    rt_dp_configure(&t->dp, RT_DP_DEFAULT_SIZE, RT_DP_DEFAULT_AGE)) {
 		rt_tables_free(t);
 		return NULL;
 	}
@@ -251,6 +252,7 @@ void rt_tables_free(struct rt_tables *t)
 	index_free(&t->cfg.ident_ix);
 	rt_policies_free(t->cfg.pol);
 	rt_ct_free(t->run.ct);
+	rt_dp_free(&t->dp);
 	big_free(t->cfg.vpc, t->cfg.lim.max_vpcs, sizeof(*t->cfg.vpc));
 	big_free(t->cfg.net, t->cfg.lim.max_nets, sizeof(*t->cfg.net));
 	big_free(t->cfg.ep, t->cfg.lim.max_eps, sizeof(*t->cfg.ep));
@@ -273,6 +275,7 @@ size_t rt_tables_memory(const struct rt_tables *t)
 {
 	size_t m = sizeof(*t);
 
+	m += (size_t)t->dp.size * sizeof(*t->dp.e) + (size_t)t->dp.nbucket * sizeof(*t->dp.bucket);
 	m += (size_t)t->cfg.lim.max_vpcs * sizeof(*t->cfg.vpc);
 	m += (size_t)t->cfg.lim.max_nets * sizeof(*t->cfg.net);
 	m += (size_t)t->cfg.lim.max_eps * (sizeof(*t->cfg.ep) + sizeof(*t->cfg.free_ep));
@@ -298,6 +301,7 @@ size_t rt_tables_memory(const struct rt_tables *t)
 void rt_tables_clear_stats(struct rt_tables *t)
 {
 	memset(&t->run.st, 0, sizeof(t->run.st));
+	memset(&t->dp.st, 0, sizeof(t->dp.st));
 	for (uint32_t i = 0; i < t->cfg.lim.max_vpcs; i++)
 		if (t->cfg.vpc[i].used) {
 			memset(&t->cfg.vpc[i].st, 0, sizeof(t->cfg.vpc[i].st));

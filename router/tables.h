@@ -32,6 +32,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "../libcore/pkt.h"
+#include "dpcache.h"
 #include "ext.h"
 #include "labels.h"
 #include "prefix.h"
@@ -158,6 +159,7 @@ struct rt_vpc {
 	uint64_t plen6[3];		/* bits 0..128 (IPv6) */
 	struct rt_flows flows;
 	struct rt_vpc_stats st;
+	uint8_t direct;			/* enum rt_dp_mode (dpath.h): RT_DP_ON */
 };
 
 struct rt_net {
@@ -330,6 +332,7 @@ struct rt_tables {
 	struct rt_runstate run;
 	struct gnv_pkt scratch;		/* per packet: the pipeline's decode (handed to extensions) */
 	struct rt_exts exts;		/* extensions: verbs, control hook, state (ext.h) */
+	struct rt_dpcache dp;		/* direct path: endpoint -> host (dpcache.h, dpath.h) */
 };
 
 /* NULL limits: defaults.  NULL on allocation failure. */
@@ -412,6 +415,7 @@ struct rt_vpc_spec {
 	struct gnv_addr divider[RT_MAX_DIVIDERS];
 	uint8_t npeer;
 	struct gnv_addr peer[RT_MAX_PEERS];	/* `peers` */
+	uint8_t direct;				/* enum rt_dp_mode */
 };
 
 struct rt_net_spec {

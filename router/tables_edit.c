@@ -330,6 +330,7 @@ static void vpc_set_hosts(struct rt_tables *t, struct rt_vpc *v, const struct rt
 
 	hosts_replace(t, v->divider, &v->ndivider, s->divider, s->ndivider, vi, VH_RELAY);
 	hosts_replace(t, v->peer, &v->npeer, s->peer, s->npeer, vi, VH_PEER);
+	v->direct = s->direct;
 }
 
 int rt_vpc_add(struct rt_tables *t, const struct rt_vpc_spec *s, char *err, size_t errsz)
@@ -381,6 +382,7 @@ void rt_vpc_to_spec(const struct rt_tables *t, const struct rt_vpc *v, struct rt
 	s->npeer = v->npeer;
 	for (unsigned int i = 0; i < v->npeer; i++)
 		s->peer[i] = t->cfg.host[v->peer[i]].addr;
+	s->direct = v->direct;
 }
 
 static const struct rt_prefix *cidr_in(const struct rt_vpc_spec *s, int family, const uint8_t *ip)

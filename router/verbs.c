@@ -13,23 +13,25 @@
 #include "../libcore/optreg.h"
 #include "lang.h"
 #include "qos.h"
+#include "dpath.h"
 #include "verbs.h"
 
 /* ---- set host ---- */
 
-static const char *const kw_host[] = { "addr", "id", "mac", "mtu", "dscp", "ttl", "rts", NULL };
+static const char *const kw_host[] = { "addr", "id", "mac", "mtu", "dscp", "ttl", "rts", "cache",
+					"cache-age", NULL };
 
 int rt_verb_host(struct rt_cmd *c)
 {
 	struct rt_tables *t = c->t;
 	struct rt_self_spec s;
-	uint32_t v;
+	uint32_t v, dp_size = t->dp.size, dp_age = (uint32_t)(t->dp.max_age_ns / 1000000000ull);
 	int i, r;
-	bool addr_changes;
+	bool addr_changes, dp_set = false;
 
 	memset(&s, 0, sizeof(s));
 	if (c->n == 2)
-		return rt_lang_err(c, "nothing to set (expected addr, id, mac, mtu, dscp, ttl or rts)");
+		return rt_lang_err(c, "nothing to set (expected addr, id, mac, mtu, dscp, ttl, rts, cache or cache-age)");
 	for (i = 2; i < c->n; i += 2) {
 		const char *k = c->w[i];
 
@@ -61,6 +63,12 @@ int rt_verb_host(struct rt_cmd *c)
 			r = rt_lang_u32(c, i + 1, 1, 255, "ttl", &v);
 			s.ttl = (uint8_t)v;
 			s.ttl_set = true;
+		} else if (!strcmp(k, "cache")) {
+			r = rt_lang_u32(c, i + 1, 0, RT_DP_MAX_SIZE, "cache", &dp_size);
+			dp_set = true;
+		} else if (!strcmp(k, "cache-age")) {
+			r = rt_lang_u32(c, i + 1, 1, RT_DP_MAX_AGE, "cache-age", &dp_age);
+			dp_set = true;
 		} else {
 			if (strcmp(c->w[i + 1], "on") && strcmp(c->w[i + 1], "off"))
 				return rt_lang_word_err(c, i + 1, "rts is 'on' or 'off'");
@@ -81,13 +89,20 @@ int rt_verb_host(struct rt_cmd *c)
 		if (r)
 			return rt_lang_err_from(c, r, c->msg);
 	}
+	/* the direct-path cache (dpcache.h): resized empty, before anything else changes */
+	if (dp_set && (dp_size != t->dp.size || (uint64_t)dp_age * 1000000000ull != t->dp.max_age_ns)) {
+		r = rt_dp_configure(&t->dp, dp_size, dp_age);
+		if (r)
+			return rt_lang_err_from(c, r, "cannot allocate the direct-path cache");
+		t->cfg.gen++;
+	}
 	r = rt_self_set(t, &s, c->msg, sizeof(c->msg));
 	return r ? rt_lang_err_from(c, r, c->msg) : 0;
 }
 
 /* ---- vpc ---- */
 
-static const char *const kw_vpc[] = { "name", "cidr", "divider", "peers", NULL };
+static const char *const kw_vpc[] = { "name", "cidr", "divider", "peers", "direct", NULL };
 
 static int parse_vpc_words(struct rt_cmd *c, int i, struct rt_vpc_spec *s, bool set)
 {
@@ -131,6 +146,16 @@ static int parse_vpc_words(struct rt_cmd *c, int i, struct rt_vpc_spec *s, bool 
 			if (end < 0)
 				return end;
 			i = end;
+		} else if (!strcmp(k, "direct")) {
+			int m = -1;
+
+			for (int j = 0; i + 1 < c->n && rt_dp_modes[j]; j++)
+				if (!strcmp(c->w[i + 1], rt_dp_modes[j]))
+					m = j;
+			if (m < 0)
+				return rt_lang_word_err(c, i + 1, "direct is 'on', 'off' or 'same-net'");
+			s->direct = (uint8_t)m;
+			i += 2;
 		} else if (!strcmp(k, "peers")) {
 			end = rt_lang_host_list(c, i, kw_vpc, "peer", &seen_peers, set,
 						s->peer, &s->npeer, RT_MAX_PEERS);

@@ -36,9 +36,9 @@ struct topt {
 
 const char *trace_role_name(unsigned int role)
 {
-	static const char *const n[] = { "host", "bouncer", "divider", "gateway" };
+	static const char *const n[] = { "host", "bouncer", "divider", "gateway", "direct" };
 
-	return role < 4 ? n[role] : "?";
+	return role < 5 ? n[role] : "?";
 }
 
 const char *trace_verdict_name(unsigned int v)
@@ -187,6 +187,8 @@ static void hop_of(const struct rt_tables *t, const struct rt_trace *tr, enum rt
 	for (unsigned int i = 0; i < tr->n; i++)
 		if (!strcmp(tr->e[i].stage, "role"))
 			h->role = !strcmp(tr->e[i].decision, "bouncer") ? TRACE_ROLE_BOUNCER : TRACE_ROLE_DIVIDER;
+		else if (!strcmp(tr->e[i].stage, "direct") && !strcmp(tr->e[i].decision, "cache"))
+			h->role = TRACE_ROLE_DIRECT;	/* skipped the bouncer (genv-route(8), DIRECT PATH) */
 	switch (v) {
 	case RT_FORWARD: h->verdict = TRACE_V_FORWARD; break;
 	case RT_DELIVER: h->verdict = TRACE_V_DELIVER; break;

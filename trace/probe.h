@@ -48,7 +48,8 @@
 #define TRACE_PROBE_RESULTS	64	/* results kept at the origin */
 #define TRACE_PROBE_PENDING	32	/* probes in flight, for the RTT */
 
-enum trace_role { TRACE_ROLE_HOST, TRACE_ROLE_BOUNCER, TRACE_ROLE_DIVIDER, TRACE_ROLE_GATEWAY };
+enum trace_role { TRACE_ROLE_HOST, TRACE_ROLE_BOUNCER, TRACE_ROLE_DIVIDER, TRACE_ROLE_GATEWAY,
+		  TRACE_ROLE_DIRECT /* a host that sent by its direct-path cache */ };
 enum trace_hop_verdict { TRACE_V_FORWARD, TRACE_V_DELIVER, TRACE_V_DROP, TRACE_V_CONTROL };
 
 struct trace_result {

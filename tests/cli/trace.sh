@@ -83,6 +83,14 @@ final drop none spoof.remote "drop spoof.remote (no endpoint, sender no relay or
 final deliver tap0 none "underlay: relayed by the divider, any source" -- --in underlay --from 10.200.0.9 "$U vni=100 / eth / ipv4 src=10.0.7.7 dst=10.0.1.5 / icmp"
 final deliver tap0 none "underlay: relayed by a bouncer, another host's endpoint" -- --in underlay --from 10.200.0.3 "$U vni=100 / $IN dst=10.0.1.5 / icmp"
 
+# direct path answers (genv-route(8), DIRECT PATH): from the host they name, of the VPC
+RTS='oam=1 opt=rts:host=10.200.0.2,mac=02:00:00:00:00:01'
+final control control none "direct path: an answer from the host it names is taken" -- --in underlay "$U vni=100 $RTS / eth / ipv4 src=10.0.4.4 dst=10.0.1.5 proto=253"
+grep -qE '^ +[0-9]+ direct +learn +10.0.4.4 vpc 100 on host 10.200.0.2' "$tmp/out" &&
+	ok "trace names the direct-path entry it would learn" || fail "trace names the direct-path entry" "$(cat "$tmp/out")"
+final drop none rts.untrusted "drop rts.untrusted (answer naming another host)" -- --in underlay "$U vni=100 oam=1 opt=rts:host=10.200.0.7,mac=02:00:00:00:00:01 / eth / ipv4 src=10.0.4.4 dst=10.0.1.5 proto=253"
+final drop none rts.malformed "drop rts.malformed (answer without the endpoint)" -- --in underlay "$U vni=100 $RTS"
+
 # network policy (tests/fixtures/topo/policy.genv; tests/cli/policy_truth.sh and tests/net/policy.sh have the rest)
 P=tests/fixtures/topo/policy.genv
 C6='eth src=02:00:00:00:01:06 / ipv4 src=10.0.1.6'

@@ -286,9 +286,9 @@ START_TEST(show_top_text_is_json)
 		ck_assert_int_eq(ctl_rec_split(&r, line), 0);
 		if (!strcmp(r.kind, "top")) {
 			same_field(&r, doc, "now_ns");
-		} else if (!strcmp(r.kind, "stats")) {
+		} else if (!strcmp(r.kind, "stats") || !strcmp(r.kind, "direct")) {
 			for (int i = 0; i < r.n; i++)
-				same_field(&r, ctl_json_get(doc, "stats"), r.key[i]);
+				same_field(&r, ctl_json_get(doc, r.kind), r.key[i]);
 		} else if (!strcmp(r.kind, "vpc") || !strcmp(r.kind, "port")) {
 			bool vpc = r.kind[0] == 'v';
 
