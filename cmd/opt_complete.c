@@ -25,6 +25,7 @@
 #include "../libcore/sbuf.h"
 #include "../router/config.h"
 #include "../router/ctl.h"
+#include "../router/lang.h"
 
 #define MAX_POS 16	/* positional words remembered for the router's grammar */
 
@@ -251,6 +252,9 @@ static void complete_route(struct comp *c, char **pos, int np, const char *prev)
 		offer_eps(c, pos[2]);
 	else if (!strcmp(obj, "ep") && np > 3 && !strcmp(prev, "port"))
 		offer_ports(c);
+	else if (!strcmp(obj, "ep") && np > 3 && !strcmp(prev, "type"))
+		for (const char *const *t = rt_lang_ep_types; *t; t++)
+			offer(c, "", *t, NULL);
 	else if (!strcmp(obj, "port") && np == 2 && !add)
 		offer_ports(c);
 }
