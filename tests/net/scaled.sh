@@ -45,6 +45,23 @@ for h in h1 h2 h3; do
 done
 
 VIP=10.0.9.1
+# backends flows|count [IP]: from h1's `show ep -j`, the flows summed over
+# the scaled endpoint's backends (or the one with address IP), or their number
+backends() {
+	rt h1 -j show ep 100 | python3 -c '
+import json, sys
+what, ip = sys.argv[1], sys.argv[2] if len(sys.argv) > 2 else None
+found = []
+def walk(o):
+    if isinstance(o, dict):
+        if isinstance(o.get("backends"), list) and o["backends"]:
+            found.extend(b for b in o["backends"] if ip is None or b["ip"] == ip)
+        for v in o.values(): walk(v)
+    elif isinstance(o, list):
+        for v in o: walk(v)
+walk(json.load(sys.stdin))
+print(len(found) if what == "count" else sum(b["flows"] for b in found))' "$@"
+}
 # name IP MAC HOST
 EPS="c1 10.0.1.5 02:00:00:00:01:05 1
 s1 10.0.2.10 02:00:00:00:02:10 2
@@ -111,16 +128,7 @@ chi=$(python3 -c 'import sys; c=[int(x) for x in sys.argv[1:]]; e=sum(c)/4; prin
 python3 -c "import sys; sys.exit(0 if $chi < 16.27 else 1)" &&
 	ok "flows spread over 4 backends: chi-square $chi < 16.27 (p=0.001)" ||
 	fail "flows spread over 4 backends: chi-square $chi < 16.27 (p=0.001)" "${counts[*]}"
-shown=$(rt h1 -j show ep 100 | python3 -c '
-import json, sys
-d = json.load(sys.stdin)
-def eps(o):
-    if isinstance(o, dict):
-        if o.get("ip") == "10.0.9.1" and "backends" in o: yield o
-        for v in o.values(): yield from eps(v)
-    elif isinstance(o, list):
-        for v in o: yield from eps(v)
-print(sum(b["flows"] for e in eps(d) for b in e["backends"]))')
+shown=$(backends flows)
 check_eq "show ep -j: per-backend flows of h1 add up to the flows sent" 1000 "$shown"
 eptype=$("$GENV" decode -r "$TMP/ul2.pcap" 2>/dev/null | grep -c 'eptype type=scaled')
 [ "$eptype" -gt 0 ] && ok "underlay to a backend host carries eptype scaled ($eptype packets, genv decode)" ||
@@ -164,15 +172,7 @@ n_sent=$(echo "$got" | sed -n 's/^got \([0-9]*\) sent \([0-9]*\)$/\2/p')
 [ "$rc" = 0 ] && [ -n "$n_got" ] && [ "$n_got" = "$n_sent" ] &&
 	ok "open TCP connection kept its backend while a fifth was added ($n_got bytes echoed)" ||
 	fail "open TCP connection kept its backend while a fifth was added" "rc $rc: $got"
-nb=$(rt h1 -j show ep 100 | python3 -c '
-import json, sys
-def eps(o):
-    if isinstance(o, dict):
-        if o.get("ip") == "10.0.9.1" and "backends" in o: yield o
-        for v in o.values(): yield from eps(v)
-    elif isinstance(o, list):
-        for v in o: yield from eps(v)
-print(max(len(e["backends"]) for e in eps(json.load(sys.stdin))))')
+nb=$(backends count)
 check_eq "the fifth backend is in h1's table" 5 "$nb"
 # new flows now reach the fifth backend too
 nsx c1 timeout 10 python3 -c '
@@ -180,15 +180,7 @@ import socket
 for i in range(200):
     s = socket.create_connection(("10.0.9.1", 7000), timeout=3); s.sendall(b"y"); s.shutdown(socket.SHUT_WR); s.recv(10); s.close()' \
 	&& ok "200 new TCP connections to the VIP after the change" || fail "200 new TCP connections to the VIP after the change"
-s5=$(rt h1 -j show ep 100 | python3 -c '
-import json, sys
-def bk(o):
-    if isinstance(o, dict):
-        if o.get("ip") == "10.0.3.12" and "flows" in o: yield o["flows"]
-        for v in o.values(): yield from bk(v)
-    elif isinstance(o, list):
-        for v in o: yield from bk(v)
-print(sum(bk(json.load(sys.stdin))))')
+s5=$(backends flows 10.0.3.12)
 [ "$s5" -ge 15 ] && [ "$s5" -le 70 ] && ok "the fifth backend took about 1/5 of the new connections ($s5 of 200)" ||
 	fail "the fifth backend took about 1/5 of the new connections" "$s5 of 200"
 sleep 1
