@@ -217,6 +217,44 @@ START_TEST(dump_and_show)
 }
 END_TEST
 
+/* 450 backends: the dump splits them over lines a command can hold, and
+ * loading the dump gives the same endpoint. */
+START_TEST(dump_many_backends)
+{
+	struct sbuf o = SBUF_INIT, line = SBUF_INIT, d2 = SBUF_INIT;
+	static const uint8_t vip[16] = { 10, 0, 9, 1 };
+	struct rt_tables *t0;
+	char *dump, *save = NULL;
+
+	for (unsigned int i = 0; i < 450; i++) {
+		if (i % 150 == 0)
+			sbuf_puts(&line, "set ep 100 10.0.9.1 backends");
+		sbuf_printf(&line, " +10.0.%u.%u,%u", 20 + i / 200, i % 200 + 1, 1 + i % 7);
+		if (i % 150 == 149) {
+			cmd(sbuf_str(&line));
+			sbuf_reset(&line);
+		}
+	}
+	ck_assert_int_eq(rt_config_dump(t, &o), 0);
+	dump = strdup(sbuf_str(&o));
+	t0 = t;
+	setup();	/* a fresh router: only the dump's lines */
+	cmd("del ep 100 10.0.9.1");
+	for (char *l = strtok_r(dump, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
+		if (run(l, &line) != 0)
+			ck_assert_msg(strstr(sbuf_str(&line), "exists"), "'%.80s...': %s", l, sbuf_str(&line));
+	ck_assert_uint_eq(rt_ep_find(t, 100, 4, vip)->sc->n, 453);
+	ck_assert_int_eq(rt_config_dump(t, &d2), 0);
+	ck_assert_str_eq(sbuf_str(&o), sbuf_str(&d2));
+	rt_tables_free(t);
+	t = t0;
+	free(dump);
+	sbuf_free(&o);
+	sbuf_free(&line);
+	sbuf_free(&d2);
+}
+END_TEST
+
 START_TEST(refusals)
 {
 	static const char *const bad[][2] = {
@@ -263,6 +301,7 @@ Suite *rt_scaled_suite(void)
 	tcase_add_test(tc, reply_from_vip);
 	tcase_add_test(tc, underlay_vip_dropped);
 	tcase_add_test(tc, dump_and_show);
+	tcase_add_test(tc, dump_many_backends);
 	tcase_add_test(tc, refusals);
 	suite_add_tcase(s, tc);
 	return s;
