@@ -752,12 +752,12 @@ static struct rt_ep *scaled_dst(struct ctx *c, struct rt_ep *d, uint8_t *buf, ui
 	bool pinned;
 	int i;
 
-	rt_addr_fmt(a, sizeof(a), d->family, d->ip);
 	i = rt_scaled_dnat(c->t, d, l, buf, c->v->vni, hash, c->live, &pinned);
 	if (i < 0)
 		return d;
 	c->to_scaled = true;
-	TR(c, "scaled", pinned ? "pinned" : "maglev", "%s -> backend %s (%d of %u, %s)", a,
+	TR(c, "scaled", pinned ? "pinned" : "maglev", "%s -> backend %s (%d of %u, %s)",
+	   rt_addr_fmt(a, sizeof(a), d->family, d->ip),
 	   addr_s(b, &l->ip.dst), i + 1, d->sc->n,
 	   pinned ? "the flow's backend in conntrack" : "Maglev slot of the flow hash");
 	return rt_ep_find(c->t, c->v->vni, l->ip.version, l->ip.dst.a);
