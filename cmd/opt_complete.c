@@ -27,6 +27,7 @@
 #include "../router/ctl.h"
 #include "../router/qos.h"
 #include "../router/dpath.h"
+#include "../router/lang.h"
 
 #define MAX_POS 16	/* positional words remembered for the router's grammar */
 
@@ -256,6 +257,9 @@ static void complete_route(struct comp *c, char **pos, int np, const char *prev)
 	else if ((!strcmp(obj, "qos") && np == 2) || (!strcmp(obj, "ep") && np > 3 && !strcmp(prev, "qos")))
 		for (const char *const *q = rt_qos_class_names; *q; q++)
 			offer(c, "", *q, NULL);
+	else if (!strcmp(obj, "ep") && np > 3 && !strcmp(prev, "type"))
+		for (const char *const *t = rt_lang_ep_types; *t; t++)
+			offer(c, "", *t, NULL);
 	else if (!strcmp(obj, "port") && np == 2 && !add)
 		offer_ports(c);
 	else if (!strcmp(obj, "vpc") && !strcmp(prev, "direct"))

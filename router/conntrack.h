@@ -50,6 +50,7 @@ struct rt_ct_entry {
 	uint32_t rule_eg, rule_in;	/* rules that allowed it here (RT_POL_RULE_ID or UINT32_MAX) */
 	uint64_t last_ns, expire_ns;
 	uint64_t pkts[2], bytes[2];	/* [0] original direction, [1] reply */
+	uint8_t nat[16];		/* scaled endpoints (ep_scaled.h): the other address */
 };
 
 struct rt_ct_stats {

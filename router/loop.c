@@ -44,6 +44,7 @@
 #include "router.h"
 #include "config.h"
 #include "ctl.h"
+#include "ep_scaled.h"
 #include "pipeline.h"
 #include "port.h"
 #include "reload.h"
@@ -970,6 +971,8 @@ int router_run(const struct router_opts *o)
 			break;
 		}
 		rt_tables_set_now(r.t, now_ns());
+		/* no packet of the last batch holds a replaced Maglev table now */
+		rt_scaled_reclaim(r.t);
 		for (int i = 0; i < n; i++) {
 			struct rt_ev *ev = evs[i].data.ptr;
 

@@ -33,6 +33,7 @@
 #include "../libcore/opt_tlv.h"
 #include "dpath.h"
 #include "dropring.h"
+#include "ep_scaled.h"
 #include "pipeline.h"
 #include "policy.h"
 #include "qos.h"
@@ -95,6 +96,7 @@ struct ctx {
 	uint8_t *frame;		/* from a port: the frame; underlay: the payload */
 	size_t size, headroom;
 	struct rt_dp_note dpn;	/* the direct path's last decision (trace only) */
+	bool to_scaled;		/* sent to a scaled endpoint's backend (eptype scaled) */
 };
 
 static const char *addr_s(char *buf, const struct gnv_addr *a)
@@ -574,7 +576,8 @@ static void write_opts(struct ctx *c, uint8_t *p, bool rts)
 	uint16_t cls = t->cfg.lim.genv_class;
 
 	gnv_opt_hdr_write(p, cls, GENV_OPT_EPTYPE, GENV_EPTYPE_SIZE);
-	gnv_put32(p + GNV_OPT_HDR_SIZE, (uint32_t)(c->src ? c->src->type : EP_SIMPLE) << 24);
+	gnv_put32(p + GNV_OPT_HDR_SIZE,
+		  (uint32_t)(c->to_scaled ? EP_SCALED : c->src ? c->src->type : EP_SIMPLE) << 24);
 	p += GENV_EPTYPE_OPT_SIZE;
 	p = rt_qos_opt_write(t, c->src, p);
 	if (c->src && c->src->opt_size) {
@@ -750,6 +753,39 @@ static bool hosts_include_self(const struct rt_tables *t, const uint16_t *h, uns
 	return false;
 }
 
+/* ---- scaled endpoints (ep_scaled.h) ---- */
+
+/* A flow to scaled endpoint d: its backend (pinned in connection tracking
+ * or picked by Maglev), the inner destination rewritten.  The backend's
+ * endpoint, or NULL when it is none of this VPC (routed by address). */
+static struct rt_ep *scaled_dst(struct ctx *c, struct rt_ep *d, uint8_t *buf, uint32_t hash)
+{
+	struct gnv_layers *l = c->meta ? &c->pk->inner : &c->pk->outer;
+	char a[RT_ADDR_STR], b[RT_ADDR_STR];
+	bool pinned;
+	int i;
+
+	i = rt_scaled_dnat(c->t, d, l, buf, c->v->vni, hash, c->live, &pinned);
+	if (i < 0)
+		return d;
+	c->to_scaled = true;
+	TR(c, "scaled", pinned ? "pinned" : "maglev", "%s -> backend %s (%d of %u, %s)",
+	   rt_addr_fmt(a, sizeof(a), d->family, d->ip),
+	   addr_s(b, &l->ip.dst), i + 1, d->sc->n,
+	   pinned ? "the flow's backend in conntrack" : "Maglev slot of the flow hash");
+	return rt_ep_find(c->t, c->v->vni, l->ip.version, l->ip.dst.a);
+}
+
+/* A reply from a scaled endpoint's backend: the VIP back as its source. */
+static void scaled_src(struct ctx *c, uint8_t *buf)
+{
+	struct gnv_layers *l = c->meta ? &c->pk->inner : &c->pk->outer;
+	char a[RT_ADDR_STR];
+
+	if (rt_scaled_reply(c->t, l, buf, c->v->vni, c->live))
+		TR(c, "scaled", "reply", "source rewritten to the scaled endpoint %s", addr_s(a, &l->ip.src));
+}
+
 /* ---- from a port ---- */
 
 /* The frame's own headers are broken.  What a tenant carries inside UDP
@@ -879,6 +915,8 @@ static enum rt_verdict port_packet(struct ctx *c, int port)
 
 	/* destination: endpoint, gateway, network (bouncer), VPC (divider) */
 	d = rt_ep_find(t, c->v->vni, fam, l->ip.dst.a);
+	if (d && d->sc)
+		d = scaled_dst(c, d, frame, hash);
 	flow_dst(c, d);
 	if (d) {
 		if (d->port >= 0) {
@@ -886,6 +924,7 @@ static enum rt_verdict port_packet(struct ctx *c, int port)
 			   c->v->vni, t->cfg.port[d->port].name);
 			if (!policy_pass(c, l, c->src, d, 0, frame, size))
 				return RT_DROP;
+			scaled_src(c, frame);
 			return deliver_local(c, d, l, frame, size, true);
 		}
 		if (!policy_pass(c, l, c->src, d, 0, frame, size))
@@ -1122,6 +1161,10 @@ static enum rt_verdict underlay_packet(struct ctx *c)
 
 	d = rt_ep_find(t, g->vni, fam, l->ip.dst.a);
 	flow_dst(c, d);
+	if (d && d->sc)
+		return drop(c, RT_DROP_NO_ROUTE, "scaled",
+			    "%s is a scaled endpoint: the sender's router picks its backend",
+			    addr_s(a, &l->ip.dst));
 	if (d && d->port >= 0) {
 		uint8_t *inner = payload + g->inner_off;
 		uint8_t oe = meta->tos & 3, ie = ecn_of(&l->ip);
@@ -1147,6 +1190,7 @@ static enum rt_verdict underlay_packet(struct ctx *c)
 			TR(c, "qos", "class", "%s", why);
 		rt_dp_on_deliver(t, c->v, &meta->src, pk, payload, c->live, DP_NOTE(c));
 		dp_trace(c);
+		scaled_src(c, payload);
 		return deliver_local(c, d, l, inner, size - g->inner_off, false);
 	}
 	/* not local: forward onward only as this VPC's divider or the net's bouncer */

@@ -11,6 +11,7 @@
 #include "../libcore/cursor.h"
 #include "../libcore/msg.h"
 #include "conntrack.h"
+#include "ep_scaled.h"
 #include "policy.h"
 
 #define FAIL(code, ...) return gnv_errf(err, errsz, -(code), __VA_ARGS__)
@@ -1023,7 +1024,7 @@ static void recheck(struct rt_tables *t)
 		struct rt_pol_res res;
 		struct flow f;
 
-		if (e->state == RT_CT_FREE || e->expire_ns <= t->run.now_ns)
+		if (e->state == RT_CT_FREE || e->expire_ns <= t->run.now_ns || rt_scaled_ct_key(e->k.vni))
 			continue;
 		v = rt_vpc_find(t, e->k.vni);
 		if (!v) {

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "conntrack.h"
+#include "ep_scaled.h"
 #include "policy_obj.h"
 #include "policy_show.h"
 
@@ -202,7 +203,9 @@ void rt_policy_show_ct(const struct rt_tables *t, bool filter, uint32_t vni, str
 	for (size_t i = 0; i < n && shown < 1000; i++) {
 		const struct rt_ct_entry *c = &ct->e[i];
 
-		if (c->state == RT_CT_FREE || c->expire_ns <= t->run.now_ns || (filter && c->k.vni != vni))
+		/* scaled endpoints' pins are shown with their backends (show ep) */
+		if (c->state == RT_CT_FREE || c->expire_ns <= t->run.now_ns || (filter && c->k.vni != vni) ||
+		    rt_scaled_ct_key(c->k.vni))
 			continue;
 		shown++;
 		gnv_emit_obj_open(e, NULL, NULL);

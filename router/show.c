@@ -16,6 +16,7 @@
 #include <string.h>
 #include "../libcore/emit.h"
 #include "../libcore/opt_tlv.h"
+#include "ep_scaled.h"
 #include "lang.h"
 #include "pipeline.h"
 #include "policy.h"
@@ -118,6 +119,38 @@ static void emit_prefix(struct gnv_emit *e, const char *key, const char *fmt,
 	gnv_emit_prefix(e, key, fmt, p->family, p->a, p->len);
 }
 
+/* Backends per dump line: a command holds at most RT_WORDS_MAX words. */
+#define BACKENDS_PER_LINE	200
+
+/* A scaled endpoint's backends: "backends IP,WEIGHT ..."; show adds
+ * each one's new flows (JSON: objects ip, weight, flows).  A dump puts
+ * more than BACKENDS_PER_LINE on following `set ep ... backends +IP,W`
+ * lines. */
+static void emit_backends(struct gnv_emit *e, const struct rt_ep *ep, bool show)
+{
+	const struct rt_scaled *sc = ep->sc;
+	char a[RT_ADDR_STR];
+
+	gnv_emit_arr_open(e, "backends", sc ? " backends" : NULL);
+	for (unsigned int i = 0; sc && i < sc->n; i++) {
+		if (!show && i && i % BACKENDS_PER_LINE == 0 && !gnv_emit_is_json(e))
+			gnv_emit_text(e, "\nset ep %u %s backends", ep->vni,
+				      rt_addr_fmt(a, sizeof(a), ep->family, ep->ip));
+		if (!show && i >= BACKENDS_PER_LINE && !gnv_emit_is_json(e))
+			gnv_emit_puts(e, " +");
+		gnv_emit_obj_open(e, NULL, NULL);
+		gnv_emit_ip(e, "ip", i >= BACKENDS_PER_LINE && !show ? "%s" : " %s", ep->family, sc->b[i].addr);
+		gnv_emit_u64(e, "weight", ",%u", sc->b[i].weight);
+		gnv_emit_u64(e, "flows", show ? " (flows %u)" : NULL, sc->flows[i]);
+		gnv_emit_obj_close(e, NULL);
+	}
+	gnv_emit_arr_close(e, NULL);
+	if (show && sc) {
+		gnv_emit_u64(e, "maglev_size", " maglev %u", rt_maglev_get(&ep->sc->tab)->size);
+		gnv_emit_u64(e, "pinned_pkts", " pinned %u", sc->pinned);
+	}
+}
+
 /*
  * ---- records: dump lines, and the head of their show records ----
  * show (true): the `show` form (no "add ", the gateway always); in JSON
@@ -143,6 +176,7 @@ static void emit_ep(struct gnv_emit *e, const struct rt_tables *t, const struct 
 	for (unsigned int i = 0; i < s.nhost; i++)
 		emit_addr(e, NULL, " host %s", &s.host[i]);
 	gnv_emit_arr_close(e, NULL);
+	emit_backends(e, ep, show);
 	gnv_emit_str(e, "ns", s.ns[0] ? " ns %s" : NULL, s.ns[0] ? s.ns : RT_NS_DEFAULT);
 	gnv_emit_str(e, "labels", s.labels[0] ? " labels %s" : NULL, s.labels);
 	if (show && ep->ident != RT_NONE)

@@ -15,6 +15,7 @@
 #include "../libcore/optreg.h"
 #include "conntrack.h"
 #include "dropring.h"
+#include "scaled.h"
 #include "policy_obj.h"
 #include "tables.h"
 #include "tables_int.h"
@@ -237,6 +238,10 @@ void rt_tables_free(struct rt_tables *t)
 	if (t->cfg.ep)
 		for (uint32_t i = 0; i < t->cfg.lim.max_eps; i++)
 			free(t->cfg.ep[i].opts);
+	if (t->cfg.ep)
+		for (uint32_t i = 0; i < t->cfg.lim.max_eps; i++)
+			rt_scaled_release(&t->cfg.ep[i].sc, &t->cfg.maglev_retired);
+	rt_maglev_reclaim(&t->cfg.maglev_retired);
 	if (t->cfg.ns)
 		for (uint32_t i = 0; i < t->cfg.lim.max_ns; i++)
 			rt_lset_free(&t->cfg.ns[i].labels);

@@ -35,6 +35,7 @@
 #include "dpcache.h"
 #include "ext.h"
 #include "labels.h"
+#include "maglev.h"
 #include "prefix.h"
 #include "qos_types.h"
 #include "stats.h"
@@ -199,6 +200,7 @@ struct rt_ep {
 	struct rt_counters c;
 	struct rt_ep_qos qos;		/* class and rate limit (router/qos.h) */
 	struct rt_bucket bucket;	/* its token bucket */
+	struct rt_scaled *sc;		/* scaled with backends (ep_scaled.h), else NULL */
 };
 
 struct rt_port {
@@ -286,6 +288,7 @@ struct rt_vpc_host {
 struct rt_dropring;
 struct rt_policies;
 struct rt_ct;
+struct rt_scaled;
 
 /*
  * What the operator said: the objects and their indexes, as the command
@@ -314,6 +317,8 @@ struct rt_config {
 	uint64_t gen;			/* bumped by every change (persist when it moves) */
 	bool pol_dirty;			/* policy inputs changed: recompile (rt_policy_commit) */
 	bool pol_defer;			/* loading a file: commit once at its end (state.c) */
+	uint32_t nscaled;		/* endpoints with backends (ep_scaled.h) */
+	struct rt_maglev *maglev_retired;	/* replaced tables, freed between batches */
 };
 
 /* What the router does with it: router-wide counters, the clock, the ICMP
@@ -442,6 +447,8 @@ struct rt_ep_spec {
 	uint8_t opts[RT_OPT_SPACE];
 	uint16_t mtu;			/* 0: default */
 	struct rt_ep_qos qos;		/* `qos`, `rate`, `burst` */
+	uint16_t nbackend;		/* scaled: `backends` (ep_scaled.h) */
+	struct rt_maglev_backend backend[RT_MAGLEV_MAX_BACKENDS];
 };
 
 /* All return 0 or -errno (EEXIST, ENOENT, ENOSPC, EINVAL, EBUSY, ENOMEM)

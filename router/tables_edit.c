@@ -17,6 +17,8 @@
 #include "../libcore/opt_genv.h"
 #include "../libcore/opt_tlv.h"
 #include "qos.h"
+#include "conntrack.h"
+#include "scaled.h"
 #include "tables.h"
 #include "tables_int.h"
 
@@ -925,6 +927,18 @@ static int ep_check(const struct rt_tables *t, const struct rt_ep_spec *s, const
 			FAIL(EINVAL, "a scaled endpoint lives on its backend hosts, not on a port");
 		if (pt->nep >= RT_PORT_MAX_EPS && !(self && self->port == s->port))
 			FAIL(ENOSPC, "port %s already holds %d endpoints", pt->name, RT_PORT_MAX_EPS);
+	} else if (s->nbackend) {
+		if (s->type != EP_SCALED)
+			FAIL(EINVAL, "only a scaled endpoint has backends");
+		if (s->nhost)
+			FAIL(EINVAL, "a scaled endpoint with backends has no host: its backends have");
+		for (unsigned int i = 0; i < s->nbackend && i < RT_MAGLEV_MAX_BACKENDS; i++)
+			if (!rt_vpc_cidr_of(v, s->family, s->backend[i].addr))
+				FAIL(EDOM, "backend %s is outside the cidrs of VPC %u",
+				     rt_addr_fmt(a, sizeof(a), s->family, s->backend[i].addr), s->vni);
+		r = rt_scaled_check(s->family, s->ip, s->backend, s->nbackend, err, errsz);
+		if (r)
+			return r;
 	} else {
 		if (!s->nhost)
 			FAIL(EINVAL, "endpoint needs a port or at least one host");
@@ -1067,12 +1081,27 @@ static void ep_fill(struct rt_tables *t, struct rt_ep *e, const struct rt_ep_spe
 		t->cfg.pol_dirty = true;
 }
 
+/* A scaled endpoint's new table (scaled.h), and the connection tracking
+ * that pins its flows (made with the first one). */
+static int scaled_prepare(struct rt_tables *t, const struct rt_ep *e, const struct rt_ep_spec *s,
+			  struct rt_scaled_new *nw, char *err, size_t errsz)
+{
+	memset(nw, 0, sizeof(*nw));
+	if (s->nbackend && !t->run.ct) {
+		t->run.ct = rt_ct_new(t->cfg.lim.ct_entries);
+		if (!t->run.ct)
+			FAIL(ENOMEM, "out of memory for connection tracking (%u entries)", t->cfg.lim.ct_entries);
+	}
+	return rt_scaled_prepare(e && e->sc, s->backend, s->nbackend, nw, err, errsz);
+}
+
 int rt_ep_add(struct rt_tables *t, const struct rt_ep_spec *s, char *err, size_t errsz)
 {
 	struct rt_vpc *v = s->vni <= RT_VNI_MAX ? rt_vpc_find(t, s->vni) : NULL;
 	char a[RT_ADDR_STR];
 	struct need need = { 0, 0 };
 	struct ep_new nw;
+	struct rt_scaled_new snw;
 	uint16_t bsize;
 	uint8_t *blob;
 	struct rt_ep *e;
@@ -1090,7 +1119,10 @@ int rt_ep_add(struct rt_tables *t, const struct rt_ep_spec *s, char *err, size_t
 	if (r)
 		return r;
 	r = ep_blob(t, s, &nw, &blob, &bsize, err, errsz);
+	if (!r)
+		r = scaled_prepare(t, NULL, s, &snw, err, errsz);
 	if (r) {
+		free(blob);
 		ep_new_free(&nw);
 		return r;
 	}
@@ -1106,6 +1138,8 @@ int rt_ep_add(struct rt_tables *t, const struct rt_ep_spec *s, char *err, size_t
 	e->port = -1;
 	e->ns = e->ident = RT_NONE;
 	ep_fill(t, e, s, blob, bsize, &nw);
+	t->cfg.nscaled += (uint32_t)rt_scaled_install(&e->sc, &t->cfg.maglev_retired, s->backend,
+						      s->nbackend, &snw);
 	index_insert(&t->cfg.ep_ix, rt_hash_ep(e->vni, e->family, e->ip), idx);
 	v->nep++;
 	t->cfg.nep++;
@@ -1142,6 +1176,10 @@ void rt_ep_to_spec(const struct rt_tables *t, const struct rt_ep *e, struct rt_e
 	if (s->opt_size)
 		memcpy(s->opts, e->opts + off, s->opt_size);
 	s->qos = e->qos;
+	if (e->sc) {
+		s->nbackend = (uint16_t)e->sc->n;
+		memcpy(s->backend, e->sc->b, e->sc->n * sizeof(s->backend[0]));
+	}
 }
 
 int rt_ep_set(struct rt_tables *t, const struct rt_ep_spec *s, char *err, size_t errsz)
@@ -1150,6 +1188,7 @@ int rt_ep_set(struct rt_tables *t, const struct rt_ep_spec *s, char *err, size_t
 	char a[RT_ADDR_STR];
 	struct need need = { 0, 0 };
 	struct ep_new nw;
+	struct rt_scaled_new snw;
 	uint16_t bsize;
 	uint8_t *blob;
 	struct rt_ep *e;
@@ -1165,11 +1204,16 @@ int rt_ep_set(struct rt_tables *t, const struct rt_ep_spec *s, char *err, size_t
 	if (r)
 		return r;
 	r = ep_blob(t, s, &nw, &blob, &bsize, err, errsz);
+	if (!r)
+		r = scaled_prepare(t, e, s, &snw, err, errsz);
 	if (r) {
+		free(blob);
 		ep_new_free(&nw);
 		return r;
 	}
 	ep_fill(t, e, s, blob, bsize, &nw);
+	t->cfg.nscaled += (uint32_t)rt_scaled_install(&e->sc, &t->cfg.maglev_retired, s->backend,
+						      s->nbackend, &snw);
 	t->cfg.gen++;
 	return 0;
 }
@@ -1194,6 +1238,7 @@ int rt_ep_del(struct rt_tables *t, uint32_t vni, int family, const uint8_t *ip,
 	hosts_drop(t, e->host, &e->nhost, e->vpc, VH_EP);
 	ep_unref(t, e);
 	free(e->opts);
+	t->cfg.nscaled += (uint32_t)rt_scaled_release(&e->sc, &t->cfg.maglev_retired);
 	memset(e, 0, sizeof(*e));
 	t->cfg.free_ep[t->cfg.nfree_ep++] = idx;
 	v->nep--;

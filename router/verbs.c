@@ -350,7 +350,7 @@ int rt_verb_port(struct rt_cmd *c, const char *verb)
 /* ---- ep ---- */
 
 static const char *const kw_ep[] = { "mac", "type", "port", "host", "labels", "opt", "mtu", "ns",
-				     "qos", "rate", "burst", NULL };
+				     "qos", "rate", "burst", "backends", NULL };
 
 static int parse_opt(struct rt_cmd *c, int j, struct rt_ep_spec *s)
 {
@@ -405,7 +405,7 @@ int rt_verb_ep(struct rt_cmd *c, const char *verb)
 		if (!e)
 			return rt_lang_word_err(c, 3, "no such endpoint in VPC %u", vni);
 		if (c->n == 4)
-			return rt_lang_err(c, "nothing to set (expected mac, type, port, host, ns, labels, opt or mtu)");
+			return rt_lang_err(c, "nothing to set (expected mac, type, port, host, ns, labels, opt, mtu, qos, rate, burst or backends)");
 		rt_ep_to_spec(c->t, e, &s);
 	}
 	for (i = 4; i < c->n;) {
@@ -440,6 +440,7 @@ int rt_verb_ep(struct rt_cmd *c, const char *verb)
 				return rt_lang_word_err(c, i, "an endpoint is on a port or on hosts, not both");
 			r = rt_lang_port(c, i + 1, &s.port);
 			s.nhost = 0;
+			s.nbackend = 0;
 			i += 2;
 			break;
 		case 3:		/* host */
@@ -450,6 +451,7 @@ int rt_verb_ep(struct rt_cmd *c, const char *verb)
 			if (end < 0)
 				return end;
 			s.port = -1;
+			s.nbackend = 0;
 			i = end;
 			r = 0;
 			break;
@@ -491,6 +493,17 @@ int rt_verb_ep(struct rt_cmd *c, const char *verb)
 			r = rt_qos_ep_word(c, i, &s.qos);
 			i += 2;
 			break;
+		case 11:		/* backends (scaled_verbs.c) */
+			if (seen[2] || seen[3])
+				return rt_lang_word_err(c, i, "a scaled endpoint has backends, not a port or hosts");
+			end = rt_lang_list_end(c, i, kw_ep, "backend address");
+			if (end < 0)
+				return end;
+			r = rt_verb_backends(c, i, end, add, &s);
+			if (!seen[1])
+				s.type = EP_SCALED;
+			i = end;
+			break;
 		default:	/* mtu */
 			if (i + 1 < c->n && !strcmp(c->w[i + 1], "auto")) {
 				s.mtu = 0;
@@ -508,8 +521,8 @@ int rt_verb_ep(struct rt_cmd *c, const char *verb)
 	}
 	if (add && !seen[0])
 		return rt_lang_err(c, "missing 'mac MAC'");
-	if (add && !seen[2] && !seen[3])
-		return rt_lang_err(c, "missing 'port NAME' or 'host ADDRESS'");
+	if (add && !seen[2] && !seen[3] && !seen[11])
+		return rt_lang_err(c, "missing 'port NAME', 'host ADDRESS' or 'backends IP ...'");
 	r = add ? rt_ep_add(c->t, &s, c->msg, sizeof(c->msg))
 		: rt_ep_set(c->t, &s, c->msg, sizeof(c->msg));
 	return r ? rt_lang_err_from(c, r, c->msg) : 0;

@@ -12,7 +12,7 @@ trap 'rm -rf "$tmp"' EXIT
 # the libraries of a `make SAN=1` build need the sanitizers' runtime too
 san=
 case $O in *san*) san="-fsanitize=address,undefined -fno-omit-frame-pointer" ;; esac
-for b in tables policy; do
+for b in tables policy scaled; do
 	# shellcheck disable=SC2086
 	if ! ${CC:-cc} -O1 -std=gnu11 -D_GNU_SOURCE -Wall -Wextra $san -o "$tmp/$b" "bench/${b}_bench.c" \
 		"$O/librouter.a" "$O/libcore.a" 2>"$tmp/$b.err"; then
@@ -30,6 +30,10 @@ for p in 0 3; do
 	*) fail "policy_bench runs with $p policies" "$out" ;;
 	esac
 done
+out=$("$tmp/scaled" 4 200 1000 2>&1)
+case $out in "backends=4 flows=200 maglev_size=1601 build_ms="*"est_ns="*) ok "scaled_bench runs" ;; *) fail "scaled_bench runs" "$out" ;; esac
+out=$("$tmp/scaled" 0 1 1 2>&1); rc=$?
+check_eq "scaled_bench refuses 0 backends" 2 "$rc"
 out=$("$tmp/policy" 0 0 1 2 2>&1); rc=$?
 check_eq "policy_bench refuses 0 flows" 2 "$rc"
 finish

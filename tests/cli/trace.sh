@@ -38,6 +38,15 @@ final deliver tap1 none "local endpoint: deliver" -- --in tap0 "$E5 dst=10.0.1.6
 final forward "underlay 10.200.0.2" none "remote endpoint: encapsulate to its host" -- --in tap0 "$E5 dst=10.0.2.7 / icmp"
 final forward "underlay 10.200.0.6" none "scaled endpoint: a host by flow hash" -- --in tap0 "$E5 dst=10.0.3.3 / tcp dport=80"
 final forward "underlay 10.200.0.3" none "known network: its bouncer" -- --in tap0 "$E5 dst=10.0.4.9 / icmp"
+# a scaled endpoint with backends: the sender's router picks one (stage scaled)
+{ cat "$T"; echo "add ep 100 10.0.9.1 mac 02:00:00:00:09:01 type scaled backends 10.0.2.7 10.0.1.6"; } >"$tmp/scaled.genv"
+for sp in 1000 1001 1002 1003 1004 1005; do
+	"$GENV" trace packet -f "$tmp/scaled.genv" --in tap0 "$E5 dst=10.0.9.1 / tcp sport=$sp dport=80" 2>&1
+done >"$tmp/sc"
+check_eq "scaled endpoint: the trace shows the backend choice" 6 "$(grep -cE ' scaled +maglev +10\.0\.9\.1 -> backend 10\.0\.(2\.7|1\.6) ' "$tmp/sc")"
+[ "$(grep -c '^verdict: forward' "$tmp/sc")" -ge 1 ] && [ "$(grep -c '^verdict: deliver' "$tmp/sc")" -ge 1 ] &&
+	ok "scaled endpoint: flows reach both the remote and the local backend" ||
+	fail "scaled endpoint: flows reach both the remote and the local backend" "$(grep '^verdict' "$tmp/sc" | tr '\n' ' ')"
 final forward "underlay 10.200.0.9" none "otherwise: the VPC divider" -- --in tap0 "$E5 dst=10.0.9.9 / udp dport=53"
 final reply tap0 none "ARP request answered" -- --in tap0 "eth src=02:00:00:00:01:05 dst=ff:ff:ff:ff:ff:ff / arp op=1 spa=10.0.1.5 tpa=10.0.1.6"
 final reply tap0 none "ND solicitation answered" -- --in tap0 "eth src=02:00:00:00:01:05 / ipv6 src=fd00::5 dst=ff02::1:ff00:1 hlim=255 / icmp6 type=135 / payload hex=fd000000000000000000000000000001"
