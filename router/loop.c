@@ -34,6 +34,7 @@
 #include "pipeline.h"
 #include "port.h"
 #include "state.h"
+#include "store.h"
 #include "tables.h"
 
 #define BUF_HEADROOM	512		/* >= RT_HEADROOM, keeps frames aligned */
@@ -137,6 +138,8 @@ struct router {
 	struct rt_out out[RT_BATCH];
 	struct ul_queue ulq[2];
 	struct rt_state state;		/* --state */
+	struct rt_store *store;		/* --store */
+	struct rt_ev store_ev;
 	uint64_t control_pkts, ul_tx_fail;
 	bool stop;
 	sigset_t oldmask;
@@ -345,6 +348,8 @@ static int ctl_handle(void *arg, const char *line, int flags, struct sbuf *out)
 	size_t start = out->len;
 	int ret;
 
+	if (!strcmp(line, "show store"))
+		return rt_store_show(r->store, flags & RT_CTL_JSON, out);
 	ret = flags & RT_CTL_TXN ? rt_cmd_exec_txn(r->t, &r->ops, line, flags & RT_CTL_JSON, out)
 				 : rt_cmd_exec(r->t, &r->ops, line, flags & RT_CTL_JSON, out);
 	/* text replies end with a newline, so clients print them as they are */
@@ -694,6 +699,7 @@ static int setup(struct router *r)
 static void teardown(struct router *r)
 {
 	rt_ctl_close(r->ctl);
+	rt_store_stop(r->store);
 	for (uint32_t i = 0; r->ports && i < r->nports; i++)
 		if (r->ports[i].open)
 			rt_io_close(&r->ports[i].io);
@@ -763,6 +769,17 @@ int router_run(const struct router_opts *o)
 	if (ret)
 		goto out;
 	r.state.saved_gen = r.t->cfg.gen;
+	if (o->store) {
+		char err[512];
+
+		ret = rt_store_start(&r.store, o->store, err, sizeof(err));
+		if (ret) {
+			rt_log(RT_LOG_ERR, "%s", err);
+			goto out;
+		}
+		r.store_ev = (struct rt_ev){ RT_EV_STORE, r.store };
+		watch(&r, rt_store_fd(r.store), &r.store_ev);
+	}
 	ret = rt_ctl_open(&r.ctl, o->socket, r.epfd, ctl_handle, &r);
 	if (ret) {
 		rt_log(RT_LOG_ERR, "control socket '%s': %s", o->socket,
@@ -800,6 +817,10 @@ int router_run(const struct router_opts *o)
 				break;
 			case RT_EV_TIMER:
 				on_timer(&r);
+				break;
+			case RT_EV_STORE:	/* replies of the store, each all or nothing */
+				if (rt_store_apply(r.store, r.t, &r.ops) && !persist(&r, false))
+					rt_store_save(r.store);
 				break;
 			}
 		}
