@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "../libcore/sbuf.h"
 #include "../router/config.h"
 #include "../router/lang.h"
@@ -249,6 +250,10 @@ int store_write(struct genv_ctx *g, const struct store_args *a, char *const *lin
 			goto out;
 	}
 	sbuf_printf(&body, "{\"compare\":[%s],\"success\":[%s]}", sbuf_str(&cmp), sbuf_str(&ops));
+	/* tests/net/store.sh: hold the write between read and transaction,
+	 * so two writers of one object overlap for sure */
+	if (getenv("GENV_STORE_TEST_DELAY_MS"))
+		usleep((useconds_t)atoi(getenv("GENV_STORE_TEST_DELAY_MS")) * 1000);
 	if (rt_store_post(&h, "/v3/kv/txn", sbuf_str(&body), &tr, err, sizeof(err))) {
 		gerr(g, "store %s: %s; nothing written", a->url, err);
 		goto out;

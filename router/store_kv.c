@@ -122,7 +122,7 @@ static bool obj_shape_ok(const char *obj, bool scoped)
 	type[len] = 0;
 	t = strchr(s + 1, '/');
 	if (rt_lang_is_word(type, one))
-		return !t && (scoped || strcmp(type, "port"));
+		return !t && scoped == !strcmp(type, "port");
 	if (!rt_lang_is_word(type, two) || !t || !t[1] || strchr(t + 1, '/') || t == s + 1)
 		return false;
 	return !scoped || !strcmp(type, "ep");
