@@ -235,4 +235,50 @@ ectl del /genv/v1/ep/100/10.0.1.50 >/dev/null; ectl del /genv/v1/ep/100/10.0.1.5
 ectl del /genv/v1/vpc/7 >/dev/null; ectl del /genv/v1/ep/300/10.9.0.1 >/dev/null; ectl del /genv/v1/thing/1 >/dev/null
 all_converged "malformed values removed"
 
+# ---- batch and apply into the store: one transaction, all or none ----
+printf 'add ep 100 10.0.1.20 mac 02:00:00:00:01:14 host 10.200.0.9\nadd ep 100 10.0.1.21 mac 02:00:00:00:01:zz host 10.200.0.9\n' >"$TMP/bad.genv"
+out=$(W batch "$TMP/bad.genv" 2>&1); rc=$?
+check_eq "batch --store with a bad second line: exit 2" 2 "$rc"
+grep -q "command 2: add ep: word 6 '02:00:00:00:01:zz': invalid MAC address; nothing written" <<<"$out" &&
+	ok "batch --store: the refusal names the command" || fail "batch --store: the refusal names the command" "$out"
+check_eq "batch --store: nothing written (not even line 1)" "" "$(ectl get --prefix --keys-only /genv/v1/ep/100/10.0.1.20)"
+printf 'add ep 100 10.0.1.20 mac 02:00:00:00:01:14 host 10.200.0.9\nadd ep 100 10.0.1.21 mac 02:00:00:00:01:15 host 10.200.0.9\n' >"$TMP/good.genv"
+W batch "$TMP/good.genv" && ok "batch --store: both written" || fail "batch --store: both written"
+printf 'apiVersion: v1\nkind: Namespace\nmetadata: {name: db, labels: {team: a}}\n---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: deny, namespace: db}\nspec: {podSelector: {}}\n' >"$TMP/np.yaml"
+W apply --vpc 100 -f "$TMP/np.yaml" && W apply --vpc 100 -f "$TMP/np.yaml" &&
+	ok "apply -f YAML --store, twice (the second replaces)" || fail "apply -f YAML --store"
+[ -n "$(ectl get --prefix --keys-only /genv/v1/policy/100/)" ] && ok "apply --store: the policy is in the store" ||
+	fail "apply --store: the policy is in the store"
+all_converged "after batch and apply"
+
+# ---- TLS: a member with a CA and client certificates made here ----
+if command -v openssl >/dev/null; then
+	(cd "$TMP" &&
+		openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 1 -subj /CN=genv-test-ca &&
+		openssl req -newkey rsa:2048 -nodes -keyout srv.key -out srv.csr -subj /CN=etcd &&
+		printf 'subjectAltName=IP:10.200.0.100\n' >srv.ext &&
+		openssl x509 -req -in srv.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out srv.pem -days 1 -extfile srv.ext &&
+		openssl req -newkey rsa:2048 -nodes -keyout cli.key -out cli.csr -subj /CN=genv &&
+		openssl x509 -req -in cli.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out cli.pem -days 1) >"$TMP/openssl.log" 2>&1
+	ip netns exec "$P-ul" etcd --name t1 --data-dir "$TMP/t1" \
+		--listen-client-urls https://10.200.0.100:23794 --advertise-client-urls https://10.200.0.100:23794 \
+		--listen-peer-urls http://127.0.0.1:23804 --initial-advertise-peer-urls http://127.0.0.1:23804 \
+		--initial-cluster t1=http://127.0.0.1:23804 --cert-file "$TMP/srv.pem" --key-file "$TMP/srv.key" \
+		--trusted-ca-file "$TMP/ca.pem" --client-cert-auth >>"$TMP/t1.log" 2>&1 &
+	pids+=("$!")
+	T=(--store etcd://10.200.0.100:23794 --cacert "$TMP/ca.pem")
+	for _ in $(seq 50); do
+		nsx ul "$GENV" route add vpc 5 cidr 10.5.0.0/16 "${T[@]}" --cert "$TMP/cli.pem" --key "$TMP/cli.key" 2>/dev/null && break
+		sleep 0.2
+	done
+	nsx ul timeout 10 etcdctl --endpoints https://10.200.0.100:23794 --cacert "$TMP/ca.pem" --cert "$TMP/cli.pem" \
+		--key "$TMP/cli.key" get --print-value-only /genv/v1/vpc/5 | grep -q "add vpc 5 cidr 10.5.0.0/16" &&
+		ok "TLS: written with a client certificate" || fail "TLS: written with a client certificate" "$(tail -n 2 "$TMP/t1.log")"
+	out=$(nsx ul timeout 10 "$GENV" route add vpc 6 cidr 10.6.0.0/16 "${T[@]}" 2>&1); rc=$?
+	check_eq "TLS: without a client certificate the member refuses (exit 1)" 1 "$rc"
+	grep -q "nothing written" <<<"$out" && ok "TLS: the refusal is clear" || fail "TLS: the refusal is clear" "$out"
+else
+	skip "TLS" "openssl not installed"
+fi
+
 finish
