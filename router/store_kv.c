@@ -48,52 +48,66 @@ static int obj_build(char *obj, size_t n, const char *type, const char *a, const
 	return r;
 }
 
+/* The first words of line (blanks separate them, as rt_lang_split does):
+ * their count, at most max; -1 when one is longer than the buffers. */
+static int first_words(const char *line, char (*w)[RT_STORE_OBJ_MAX], int max)
+{
+	int n = 0;
+
+	for (const char *p = line; *p && n < max;) {
+		size_t len;
+
+		p += strspn(p, " \t\r\n");
+		if (!*p || *p == '#')
+			break;
+		len = strcspn(p, " \t\r\n");
+		if (len >= RT_STORE_OBJ_MAX)
+			return -1;
+		memcpy(w[n], p, len);
+		w[n++][len] = 0;
+		p += len;
+	}
+	return n;
+}
+
+/* Only the words that name the object are read here (the router's tables
+ * parse the rest when the line is applied): this runs for every line of
+ * a dump, on each reply. */
 int rt_store_obj_of_line(const char *line, char *obj, size_t n, bool *scoped, char *err,
 			 size_t errsz)
 {
 	static const char *const two[] = { "net", "ns", "ep", "policy", NULL };
-	struct rt_cmd *c = calloc(1, sizeof(*c));
-	int r = -EINVAL;
+	char w[4][RT_STORE_OBJ_MAX];
+	int nw = first_words(line, w, 4), r;
 
-	if (!c) {
-		snprintf(err, errsz, "out of memory");
-		return -ENOMEM;
-	}
 	*scoped = false;
-	if (rt_lang_split(c, line)) {
-		snprintf(err, errsz, "%s", c->err);
-		goto out;
+	if (nw < 0) {
+		snprintf(err, errsz, "a word longer than %d bytes", RT_STORE_OBJ_MAX - 1);
+		return -EINVAL;
 	}
-	if (c->n == 2 || (c->n >= 2 && !strcmp(c->w[0], "set") && !strcmp(c->w[1], "host"))) {
-		if (strcmp(c->w[0], "set") || strcmp(c->w[1], "host")) {
-			snprintf(err, errsz, "expected an 'add' or 'set host' command");
-			goto out;
-		}
+	if (nw >= 2 && !strcmp(w[0], "set") && !strcmp(w[1], "host")) {
 		*scoped = true;
-		r = snprintf(obj, n, "host") >= (int)n ? -ENAMETOOLONG : 0;
-		goto out;
+		return snprintf(obj, n, "host") >= (int)n ? -ENAMETOOLONG : 0;
 	}
-	if (c->n < 3 || strcmp(c->w[0], "add")) {
+	if (nw < 3 || strcmp(w[0], "add")) {
 		snprintf(err, errsz, "expected an 'add' or 'set host' command");
-		goto out;
+		return -EINVAL;
 	}
-	if (!strcmp(c->w[1], "port") || !strcmp(c->w[1], "vpc")) {
-		*scoped = c->w[1][0] == 'p';
-		r = obj_build(obj, n, c->w[1], c->w[2], NULL);
-	} else if (rt_lang_is_word(c->w[1], two)) {
-		if (c->n < 4) {
-			snprintf(err, errsz, "add %s: missing its name after word 3", c->w[1]);
-			goto out;
+	if (!strcmp(w[1], "port") || !strcmp(w[1], "vpc")) {
+		*scoped = w[1][0] == 'p';
+		r = obj_build(obj, n, w[1], w[2], NULL);
+	} else if (rt_lang_is_word(w[1], two)) {
+		if (nw < 4) {
+			snprintf(err, errsz, "add %s: missing its name after word 3", w[1]);
+			return -EINVAL;
 		}
-		r = obj_build(obj, n, c->w[1], c->w[2], c->w[3]);
+		r = obj_build(obj, n, w[1], w[2], w[3]);
 	} else {
-		snprintf(err, errsz, "word 2 '%.32s': not an object of the store", c->w[1]);
-		goto out;
+		snprintf(err, errsz, "word 2 '%.32s': not an object of the store", w[1]);
+		return -EINVAL;
 	}
 	if (r)
 		snprintf(err, errsz, "the object's key is too long");
-out:
-	free(c);
 	return r;
 }
 

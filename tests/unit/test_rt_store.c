@@ -34,7 +34,15 @@ START_TEST(objects_of_lines)
 	ck_assert_ptr_nonnull(strstr(err, "missing its name"));
 	ck_assert_int_eq(rt_store_obj_of_line("add thing 1 2", obj, sizeof(obj), &scoped, err, sizeof(err)), -EINVAL);
 	ck_assert_ptr_nonnull(strstr(err, "not an object of the store"));
-	ck_assert_int_eq(rt_store_obj_of_line("add vpc \x01", obj, sizeof(obj), &scoped, err, sizeof(err)), -EINVAL);
+	{
+		char longw[400];
+
+		memset(longw, 'a', sizeof(longw) - 1);
+		longw[sizeof(longw) - 1] = 0;
+		memcpy(longw, "add vpc ", 8);
+		ck_assert_int_eq(rt_store_obj_of_line(longw, obj, sizeof(obj), &scoped, err, sizeof(err)), -EINVAL);
+		ck_assert_str_eq(err, "a word longer than 255 bytes");
+	}
 }
 END_TEST
 
