@@ -13,7 +13,7 @@
 # two down: writes fail with a clear error, routers keep what they have;
 # members back: routers catch up; two writers of one object: one wins, the
 # other gets 'conflict:' (exit 1); a router restarted resumes from its
-# cache (no full read), also across a burst of writes; a watch whose
+# cache (no full read), also across a burst of 1000 writes; a watch whose
 # revision was compacted ends in a full, diffed reload and the same state;
 # malformed and refused values are counted with their key, never applied.
 # Needs root and etcd (etcd-server); exits 77 (skip) without them.
@@ -188,17 +188,17 @@ converged h2 && ok "restart: h2 catches up with a write made while it was down" 
 check_eq "restart: no full read (resumed from the cache's revision)" 0 "$(sfield h2 reloads)"
 
 # ... across a burst of writes
-(for i in $(seq 100 399); do
+(for i in $(seq 100 1099); do
 	ectl put "/genv/v1/ep/100/10.0.2.$((i % 250 + 1))" \
 		"add ep 100 10.0.2.$((i % 250 + 1)) mac 02:00:00:00:02:$(printf %02x $((i % 250 + 1))) type simple host 10.200.0.9 mtu $((1000 + i))" >/dev/null
 done) &
 burst=$!
-sleep 1
+sleep 3
 stop_router h1
-sleep 0.5
+sleep 1
 start_router h1
 wait "$burst"
-all_converged "a burst of 300 writes with h1 restarted in the middle"
+all_converged "a burst of 1000 writes (250 keys, 4 each) with h1 restarted in the middle"
 
 # ---- compaction ----
 stop_router h3
