@@ -15,12 +15,12 @@ ZSHCOMPDIR  ?= $(PREFIX)/share/zsh/vendor-completions
 FISHCOMPDIR ?= $(PREFIX)/share/fish/vendor_completions.d
 PKG_CONFIG ?= pkg-config
 
-PKGS     := libpcap libmnl libbpf libedit ncursesw jansson yaml-0.1
+PKGS     := libpcap libmnl libbpf libedit ncursesw jansson yaml-0.1 libcurl
 WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
             -Wformat=2 -Wno-format-nonliteral
 CFLAGS   ?= -O2 -g
 CFLAGS   += -std=gnu11 $(WARN) -D_GNU_SOURCE
-LDLIBS   += $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null || echo -lpcap -lmnl -lbpf -ledit -lncursesw -ltinfo -ljansson -lyaml)
+LDLIBS   += $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null || echo -lpcap -lmnl -lbpf -ledit -lncursesw -ltinfo -ljansson -lyaml -lcurl)
 PKGCFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 
 ifeq ($(SAN),1)
@@ -49,6 +49,7 @@ UNIT_OBJ := $(UNIT_SRC:%.c=$(O)/%.o)
 # Debian packages: build, tests, demo.  `make deps` installs only what is missing.
 DEB_PKGS := gcc make pkg-config clang llvm libclang-rt-14-dev \
             libpcap-dev libmnl-dev libxdp-dev libbpf-dev libedit-dev libncurses-dev libjansson-dev libyaml-dev check \
+            libcurl4-openssl-dev etcd-server etcd-client \
             tshark tcpdump python3-scapy mandoc groff-base bash-completion \
             iproute2 iputils-ping ethtool iperf3 netsniff-ng tmux zsh fish
 

@@ -231,6 +231,8 @@ static void complete_route(struct comp *c, char **pos, int np, const char *prev)
 		if (np == 1)
 			for (const char *const *t = rt_show_topics; *t; t++)
 				offer(c, "", *t, NULL);
+		if (np == 1)
+			offer(c, "", "store", NULL);	/* loop.c answers it (router/store.h) */
 		else if (np == 2 && strcmp(obj, "port") && strcmp(obj, "host") && strcmp(obj, "config"))
 			offer_vpcs(c);
 		return;

@@ -25,15 +25,18 @@
 #include "ctl_client.h"
 #include "route_apply.h"
 #include "../libcore/msg.h"
+#include "store_client.h"
 #include "../libcore/num.h"
 #include "../libcore/sbuf.h"
 #include "../router/ctl.h"
 #include "../router/router.h"
 #include "../router/state.h"
+#include "../router/store.h"
 #include "../trace/ext.h"
 
 enum { ROUTE_OPT_FILE = 1, ROUTE_OPT_STATE, ROUTE_OPT_SOCKET, ROUTE_OPT_VPC, ROUTE_OPT_DRY_RUN,
-       ROUTE_OPT_NO_OFFLOAD };
+       ROUTE_OPT_NO_OFFLOAD,
+	ROUTE_OPT_STORE, ROUTE_OPT_PREFIX, ROUTE_OPT_HOST_ID, ROUTE_OPT_CACERT, ROUTE_OPT_CERT, ROUTE_OPT_KEY };
 
 const struct opt route_opts[] = {
 	{ ROUTE_OPT_FILE, 'f', "file", OPT_FILE, "FILE",
@@ -48,6 +51,13 @@ const struct opt route_opts[] = {
 	  "apply: print the router commands, send nothing", NULL },
 	{ ROUTE_OPT_NO_OFFLOAD, 0, "no-offload", OPT_FLAG, NULL,
 	  "run: no virtio-net offloads on TAP ports, no UDP GSO/GRO on the underlay", NULL },
+	{ ROUTE_OPT_STORE, 0, "store", OPT_STR, "URL",
+	  "etcd://H:P[,H:P...]: run: converge from the store; add, set, del, batch, apply: write to it (genv-store(5))", NULL },
+	{ ROUTE_OPT_PREFIX, 0, "prefix", OPT_STR, "PREFIX", "the store's key prefix (default /genv/)", NULL },
+	{ ROUTE_OPT_HOST_ID, 0, "host-id", OPT_STR, "ID", "this host's name in the store (its own keys)", NULL },
+	{ ROUTE_OPT_CACERT, 0, "cacert", OPT_FILE, "FILE", "store: CA certificate of the members (TLS)", NULL },
+	{ ROUTE_OPT_CERT, 0, "cert", OPT_FILE, "FILE", "store: client certificate (TLS, with --key)", NULL },
+	{ ROUTE_OPT_KEY, 0, "key", OPT_FILE, "FILE", "store: the client certificate's key", NULL },
 	{ 0 }
 };
 
@@ -58,6 +68,7 @@ struct route_args {
 	int64_t vpc;		/* -1: none given */
 	bool dry_run;
 	bool no_offload;
+	struct store_args store;
 };
 
 static int route_opt(struct genv_ctx *g, void *st, int id, const char *arg)
@@ -82,6 +93,16 @@ static int route_opt(struct genv_ctx *g, void *st, int id, const char *arg)
 		break;
 	case ROUTE_OPT_DRY_RUN: a->dry_run = true; break;
 	case ROUTE_OPT_NO_OFFLOAD: a->no_offload = true; break;
+	case ROUTE_OPT_STORE: a->store.url = arg; break;
+	case ROUTE_OPT_PREFIX: a->store.prefix = arg; break;
+	case ROUTE_OPT_HOST_ID:
+		if (!*arg || strpbrk(arg, "/% \t\n") || strlen(arg) > 64)
+			return gusage(g, "--host-id '%s': expected a name (at most 64 bytes, no '/', '%%' or blanks)", arg);
+		a->store.host_id = arg;
+		break;
+	case ROUTE_OPT_CACERT: a->store.cacert = arg; break;
+	case ROUTE_OPT_CERT: a->store.cert = arg; break;
+	case ROUTE_OPT_KEY: a->store.key = arg; break;
 	}
 	return 0;
 }
@@ -170,7 +191,8 @@ static int show_reply(struct genv_ctx *g, struct sbuf *out)
 }
 
 /* genv route add|del|set|show WORDS: one line over the socket */
-static int route_call(struct genv_ctx *g, const char *socket, int argc, char **argv)
+static int route_call(struct genv_ctx *g, const char *socket, const struct store_args *store, int argc,
+		      char **argv)
 {
 	struct sbuf line = SBUF_INIT, out = SBUF_INIT;
 	struct ctl_client c;
@@ -183,6 +205,12 @@ static int route_call(struct genv_ctx *g, const char *socket, int argc, char **a
 			goto out;
 		}
 		sbuf_printf(&line, "%s%s", i ? " " : "", argv[i]);
+	}
+	if (store && store->url) {
+		char *l = line.buf;
+
+		ret = store_write(g, store, &l, 1, false);
+		goto out;
 	}
 	ctl_client_init(&c, socket, 0);
 	ret = ctl_request(g, &c, sbuf_str(&line), ctl_flags(g), &out, "", ROUTE_HINT);
@@ -351,6 +379,10 @@ out:
 
 static int route_run(struct genv_ctx *g, const struct route_args *a)
 {
+	struct rt_store_opts so = { .url = a->store.url, .prefix = a->store.prefix,
+				    .host_id = a->store.host_id, .cacert = a->store.cacert,
+				    .cert = a->store.cert, .key = a->store.key, .log = rt_log };
+	char *cache = NULL;
 	struct router_opts o = {
 		.config = a->file,
 		.state = a->state,
@@ -358,9 +390,17 @@ static int route_run(struct genv_ctx *g, const struct route_args *a)
 		.log_level = g->quiet ? RT_LOG_ERR : RT_LOG_INFO + (g->verbose > 0),
 		.exts = (const struct rt_ext *const[]){ &trace_ext, NULL },	/* trace, probe */
 		.no_offload = a->no_offload,
+		.store = a->store.url ? &so : NULL,
 	};
-	int ret = router_run(&o);
+	int ret;
 
+	if (a->store.url && !a->store.host_id)
+		return gusage(g, "run: --store needs --host-id");
+	if (a->store.url && a->state && asprintf(&cache, "%s.store", a->state) < 0)
+		return EXIT_FAIL;
+	so.cache = cache;
+	ret = router_run(&o);
+	free(cache);
 	return ret ? EXIT_FAIL : EXIT_OK;
 }
 
@@ -386,10 +426,14 @@ int cmd_route(struct genv_ctx *g, int argc, char **argv)
 			return gusage(g, "apply: missing -f FILE");
 		if (a.state)
 			return gusage(g, "--state applies to 'run' only");
-		return route_apply(g, a.socket, a.files, a.nfiles, a.vpc, a.dry_run);
+		return route_apply(g, a.socket, a.store.url ? &a.store : NULL, a.files, a.nfiles, a.vpc, a.dry_run);
 	}
 	if ((a.vpc >= 0 || a.dry_run) && strcmp(sub, "apply"))
 		return gusage(g, "--vpc and --dry-run apply to 'apply' only");
+	if ((a.store.prefix || a.store.host_id || a.store.cacert || a.store.cert || a.store.key) && !a.store.url)
+		return gusage(g, "--prefix, --host-id, --cacert, --cert and --key go with --store");
+	if (a.store.url && (!strcmp(sub, "show") || !strcmp(sub, "save") || !strcmp(sub, "dump")))
+		return gusage(g, "%s: asks the running router; --store goes with run, add, set, del, batch, apply", sub);
 	if ((a.file || a.state) && strcmp(sub, "run"))
 		return gusage(g, "--file applies to 'run' and 'apply', --state to 'run' only");
 	if (a.nfiles > 1)
@@ -402,17 +446,19 @@ int cmd_route(struct genv_ctx *g, int argc, char **argv)
 	if (!strcmp(sub, "add") || !strcmp(sub, "del") || !strcmp(sub, "set")) {
 		if (np < 2)
 			return gusage(g, "%s: missing object (vpc, net, ep, port, host)", sub);
-		return route_call(g, a.socket, np, argv + 1);
+		return route_call(g, a.socket, &a.store, np, argv + 1);
 	}
 	/* the other verbs of the router's language (genv.conf(5)), as they are */
 	if (!strcmp(sub, "show") || !strcmp(sub, "clear") || !strcmp(sub, "dump") || !strcmp(sub, "drops") ||
 	    !strcmp(sub, "mirror") || !strcmp(sub, "trace") || !strcmp(sub, "probe"))
-		return route_call(g, a.socket, np, argv + 1);
+		return route_call(g, a.socket, NULL, np, argv + 1);
 	if (!strcmp(sub, "batch") || !strcmp(sub, "save") || !strcmp(sub, "reload")) {
 		if (np != 2)
 			return gusage(g, "%s: expected one FILE", sub);
 		if (sub[0] == 'r')
 			return route_reload(g, a.socket, argv[2]);
+		if (a.store.url && sub[0] == 'b')
+			return store_batch(g, &a.store, argv[2]);
 		return sub[0] == 'b' ? route_batch(g, a.socket, argv[2]) : route_save(g, a.socket, argv[2]);
 	}
 	return gusage(g, "unknown subcommand '%s': expected run, add, del, set, show, save, batch, reload, apply, clear, dump, drops, mirror, trace or probe", sub);

@@ -128,8 +128,28 @@ static int cmd_order(const void *a, const void *b)
 	return (int)x->kind - (int)y->kind;
 }
 
-int route_apply(struct genv_ctx *g, const char *socket, const char *const *files, size_t nfiles,
-		int64_t vpc, bool dry_run)
+/* --store: the documents' commands written to the store in one
+ * transaction, each 'add' replacing the object when it exists. */
+static int apply_store(struct genv_ctx *g, const struct store_args *store, const struct k8s_cmds *cmds)
+{
+	char **lines = calloc(cmds->n, sizeof(*lines)), line[RT_LINE_MAX];
+	size_t n = 0;
+	int ret = EXIT_FAIL;
+
+	for (size_t i = 0; lines && i < cmds->n; i++)
+		if (!k8s_cmd_line(&cmds->v[i], "add", line, sizeof(line)) && !(lines[n++] = strdup(line)))
+			goto out;
+	if (lines)
+		ret = store_write(g, store, lines, n, true);
+out:
+	for (size_t i = 0; lines && i < n; i++)
+		free(lines[i]);
+	free(lines);
+	return ret;
+}
+
+int route_apply(struct genv_ctx *g, const char *socket, const struct store_args *store,
+		const char *const *files, size_t nfiles, int64_t vpc, bool dry_run)
 {
 	struct sbuf buf = SBUF_INIT, txn = SBUF_INIT, out = SBUF_INIT;
 	struct json_t *nsdoc = NULL, *poldoc = NULL;
@@ -166,6 +186,10 @@ int route_apply(struct genv_ctx *g, const char *socket, const char *const *files
 			cmds.v[k] = cmds.v[k - 1];
 			cmds.v[k - 1] = t;
 		}
+	if (store && !dry_run) {
+		ret = apply_store(g, store, &cmds);
+		goto out;
+	}
 	if (dry_run) {
 		for (size_t i = 0; i < cmds.n; i++) {
 			if (k8s_cmd_line(&cmds.v[i], "add", line, sizeof(line)))

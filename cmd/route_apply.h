@@ -11,12 +11,14 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "cli.h"
+#include "store_client.h"
 
 #define ROUTE_APPLY_FILES_MAX	64
 #define ROUTE_APPLY_FILE_MAX	(4 << 20)	/* bytes of one YAML file */
 
-/* vpc: the default VNI, or -1.  An exit status. */
-int route_apply(struct genv_ctx *g, const char *socket, const char *const *files, size_t nfiles,
-		int64_t vpc, bool dry_run);
+/* vpc: the default VNI, or -1; store: write to the etcd store instead
+ * of the router (store_client.h), or NULL.  An exit status. */
+int route_apply(struct genv_ctx *g, const char *socket, const struct store_args *store,
+		const char *const *files, size_t nfiles, int64_t vpc, bool dry_run);
 
 #endif

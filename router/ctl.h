@@ -35,7 +35,8 @@
 #define RT_CTL_IDLE_NS		(60 * 1000000000ull)	/* an idle client is closed after 60 s */
 
 /* epoll_event.data.ptr of every descriptor the router watches. */
-enum rt_ev_kind { RT_EV_PORT, RT_EV_CTL_LISTEN, RT_EV_CTL_CONN, RT_EV_SIGNAL, RT_EV_TIMER };
+enum rt_ev_kind { RT_EV_PORT, RT_EV_CTL_LISTEN, RT_EV_CTL_CONN, RT_EV_SIGNAL, RT_EV_TIMER,
+		  RT_EV_STORE /* store.h */ };
 struct rt_ev {
 	enum rt_ev_kind kind;
 	void *obj;

@@ -49,6 +49,7 @@
 #include "port.h"
 #include "reload.h"
 #include "state.h"
+#include "store.h"
 #include "tables.h"
 #include "../libcore/tso.h"
 
@@ -155,6 +156,8 @@ struct router {
 	struct rt_out out[RT_BATCH];
 	struct ul_queue ulq[2];
 	struct rt_state state;		/* --state */
+	struct rt_store *store;		/* --store */
+	struct rt_ev store_ev;
 	uint64_t control_pkts, ul_tx_fail;
 	bool stop;
 	bool offload;			/* virtio headers on TAPs, UDP GSO/GRO */
@@ -379,6 +382,8 @@ static int ctl_handle(void *arg, const char *line, int flags, struct sbuf *out)
 	size_t start = out->len;
 	int ret;
 
+	if (!strcmp(line, "show store"))
+		return rt_store_show(r->store, flags & RT_CTL_JSON, out);
 	ret = flags & RT_CTL_RELOAD ? rt_cmd_reload(r->t, &r->ops, line, flags & RT_CTL_JSON, out)
 	    : flags & RT_CTL_TXN ? rt_cmd_exec_txn(r->t, &r->ops, line, flags & RT_CTL_JSON, out)
 				 : rt_cmd_exec(r->t, &r->ops, line, flags & RT_CTL_JSON, out);
@@ -878,6 +883,7 @@ static int setup(struct router *r)
 static void teardown(struct router *r)
 {
 	rt_ctl_close(r->ctl);
+	rt_store_stop(r->store);
 	for (uint32_t i = 0; r->ports && i < r->nports; i++)
 		if (r->ports[i].open)
 			rt_io_close(&r->ports[i].io);
@@ -950,6 +956,17 @@ int router_run(const struct router_opts *o)
 	if (ret)
 		goto out;
 	r.state.saved_gen = r.t->cfg.gen;
+	if (o->store) {
+		char err[512];
+
+		ret = rt_store_start(&r.store, o->store, err, sizeof(err));
+		if (ret) {
+			rt_log(RT_LOG_ERR, "%s", err);
+			goto out;
+		}
+		r.store_ev = (struct rt_ev){ RT_EV_STORE, r.store };
+		watch(&r, rt_store_fd(r.store), &r.store_ev);
+	}
 	ret = rt_ctl_open(&r.ctl, o->socket, r.epfd, ctl_handle, &r);
 	if (ret) {
 		rt_log(RT_LOG_ERR, "control socket '%s': %s", o->socket,
@@ -989,6 +1006,10 @@ int router_run(const struct router_opts *o)
 				break;
 			case RT_EV_TIMER:
 				on_timer(&r);
+				break;
+			case RT_EV_STORE:	/* replies of the store, each all or nothing */
+				if (rt_store_apply(r.store, r.t, &r.ops) && !persist(&r, false))
+					rt_store_save(r.store);
 				break;
 			}
 		}

@@ -22,6 +22,8 @@
 #include <stdint.h>
 #include "ext.h"
 
+struct rt_store_opts;
+
 struct router_opts {
 	const char *config;	/* -f FILE: commands run at start (unless the state exists) */
 	const char *state;	/* --state FILE: restored at start, rewritten after each change */
@@ -29,6 +31,7 @@ struct router_opts {
 	int log_level;		/* RT_LOG_* threshold */
 	const struct rt_ext *const *exts;	/* NULL-terminated: added to the tables (ext.h) */
 	bool no_offload;	/* --no-offload: plain TAP frames, no UDP GSO/GRO */
+	const struct rt_store_opts *store;	/* --store: converge from etcd (store.h), or NULL */
 };
 
 enum rt_log_level { RT_LOG_ERR, RT_LOG_WARN, RT_LOG_INFO, RT_LOG_DEBUG };

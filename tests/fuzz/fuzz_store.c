@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * libFuzzer target for what an etcd member sends the router
+ * (router/store_kv.c): one gateway reply (range, txn or watch message)
+ * parsed, then each key placed and each value checked as the router does
+ * before applying it (genv-store(5)).
+ */
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include "../../router/store_kv.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct rt_store_resp r;
+	char err[256], obj[RT_STORE_OBJ_MAX];
+
+	if (rt_store_parse_resp((const char *)data, size, &r, err, sizeof(err)))
+		return 0;
+	for (size_t i = 0; i < r.n; i++) {
+		int kind = rt_store_key_parse("/genv/", r.kv[i].key, "h1", obj, sizeof(obj));
+
+		if ((kind == RT_SK_GLOBAL || kind == RT_SK_OWN) && r.kv[i].value)
+			rt_store_value_check(obj, r.kv[i].value, r.kv[i].vsize, err, sizeof(err));
+	}
+	rt_store_resp_free(&r);
+	return 0;
+}

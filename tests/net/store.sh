@@ -1,0 +1,284 @@
+#!/usr/bin/env bash
+# genv routers converging from an etcd cluster (genv-store(5)), in network
+# namespaces.
+#
+#   ul: the underlay bridge, 10.200.0.100, and a 3-member etcd cluster
+#       (clients on 10.200.0.100:23791-23793, peers on its loopback)
+#   h1, h2, h3: routers 10.200.0.1-3, `genv route run --store ... --host-id hN`;
+#       endpoint 10.0.1.1 is on h1 (port tap0 in h1's scope, host 10.200.0.1
+#       for the others), the rest behind 10.200.0.9 (no router of the test)
+#
+# Checks: every router's dump equals what etcd holds for it (global keys,
+# its own scope over them); one member down: writes and convergence go on;
+# two down: writes fail with a clear error, routers keep what they have;
+# members back: routers catch up; two writers of one object: one wins, the
+# other gets 'conflict:' (exit 1); a router restarted resumes from its
+# cache (no full read), also across a burst of 1000 writes; a watch whose
+# revision was compacted ends in a full, diffed reload and the same state;
+# malformed and refused values are counted with their key, never applied.
+# Needs root and etcd (etcd-server); exits 77 (skip) without them.
+# shellcheck disable=SC2015
+set -u
+. tests/lib.sh
+# shellcheck source=tests/netns.sh
+. tests/netns.sh
+
+GENV=$(readlink -f "$GENV")
+P=gs$$
+TMP=
+pids=()
+declare -A mpid=() rpid=()
+
+require store root tun ip etcd etcdctl python3 timeout
+
+NSS="ul h1 h2 h3"
+cleanup() { [ -n "${KEEP:-}" ] && cp -r "$TMP" "$KEEP"; netns_cleanup; }
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+TMP=$(mktemp -d /tmp/genv-store.XXXXXX)
+
+netns_underlay store
+nsx ul ip addr add 10.200.0.100/24 dev br0
+EP=10.200.0.100:23791,10.200.0.100:23792,10.200.0.100:23793
+S=etcd://$EP
+CLUSTER=m1=http://127.0.0.1:23801,m2=http://127.0.0.1:23802,m3=http://127.0.0.1:23803
+
+start_member() {	# N
+	ip netns exec "$P-ul" etcd --name "m$1" --data-dir "$TMP/m$1" \
+		--listen-client-urls "http://10.200.0.100:2379$1" --advertise-client-urls "http://10.200.0.100:2379$1" \
+		--listen-peer-urls "http://127.0.0.1:2380$1" --initial-advertise-peer-urls "http://127.0.0.1:2380$1" \
+		--initial-cluster "$CLUSTER" --initial-cluster-state new --initial-cluster-token "$P" \
+		>>"$TMP/m$1.log" 2>&1 &
+	pids+=("$!")
+	mpid[$1]=$!
+}
+kill_member() { kill -9 "${mpid[$1]}"; wait "${mpid[$1]}" 2>/dev/null; }
+ectl() { nsx ul timeout 10 etcdctl --endpoints "$EP" "$@"; }
+healthy() {	# a leader and a write that goes through, within 20 s
+	for _ in $(seq 100); do
+		ectl put /genv-test/probe x >/dev/null 2>&1 && return 0
+		sleep 0.2
+	done
+	return 1
+}
+W() { nsx ul timeout 30 "$GENV" route "$@" --store "$S"; }
+start_router() {	# HOST
+	ip netns exec "$P-$1" "$GENV" route run -v -S "$TMP/$1.sock" --state "$TMP/$1.state" \
+		--store "$S" --host-id "$1" >>"$TMP/$1.log" 2>&1 &
+	pids+=("$!")
+	rpid[$1]=$!
+	for _ in $(seq 50); do
+		rt "$1" show host >/dev/null 2>&1 && return 0
+		sleep 0.1
+	done
+	return 1
+}
+stop_router() { kill -TERM "${rpid[$1]}"; wait "${rpid[$1]}" 2>/dev/null; }
+
+# expected HOST: what etcd holds for router HOST, one line per object, sorted
+expected() {
+	ectl get --prefix /genv/v1/ | python3 -c '
+import sys
+host = sys.argv[1]
+lines = sys.stdin.read().split("\n")
+glob, own = {}, {}
+for k, v in zip(lines[0::2], lines[1::2]):
+    rest = k[len("/genv/v1/"):]
+    if rest == "schema":
+        continue
+    if rest.startswith("hosts/"):
+        _, hid, obj = rest.split("/", 2)
+        if hid == host:
+            own[obj] = v
+    else:
+        glob[rest] = v
+glob.update(own)
+print("\n".join(sorted(glob.values())))' "$1"
+}
+dump() { rt "$1" dump | sort; }
+# converged HOST [WANT]: the router's dump equals WANT (default: etcd's) within 10 s
+converged() {
+	local want=${2:-$(expected "$1")}
+	for _ in $(seq 100); do
+		[ "$(dump "$1")" = "$want" ] && return 0
+		sleep 0.1
+	done
+	diff <(echo "$want") <(dump "$1") | head -n 8 | sed 's/^/# /'
+	return 1
+}
+all_converged() {	# WHAT
+	local h
+	for h in h1 h2 h3; do
+		converged "$h" && ok "$1: $h's dump equals what etcd holds" || fail "$1: $h's dump equals what etcd holds"
+	done
+}
+sfield() { rt "$1" -j show store | python3 -c 'import json,sys; print(json.load(sys.stdin)["store"][sys.argv[1]])' "$2"; }
+
+# ---- the cluster and the topology ----
+for i in 1 2 3; do start_member "$i"; done
+healthy && ok "3-member etcd cluster is up" || { fail "3-member etcd cluster is up" "$(tail -n 3 "$TMP/m1.log")"; finish; }
+
+for i in 1 2 3; do
+	W set host addr "10.200.0.$i" id "h$i" --host-id "h$i" || fail "set host h$i in the store"
+done
+W add vpc 100 name blue cidr 10.0.0.0/16 &&
+	W add net 100 10.0.1.0/24 gw 10.0.1.254 &&
+	W add ns 100 web labels app=web &&
+	W add port tap0 --host-id h1 &&
+	W add ep 100 10.0.1.1 mac 02:00:00:00:01:01 host 10.200.0.1 ns web labels app=web &&
+	W add ep 100 10.0.1.1 mac 02:00:00:00:01:01 port tap0 ns web labels app=web --host-id h1 &&
+	W add ep 100 10.0.1.2 mac 02:00:00:00:01:02 host 10.200.0.9 &&
+	W add ep 100 10.0.1.3 mac 02:00:00:00:01:03 host 10.200.0.9 &&
+	W add policy 100 allow-web ns web select app=web ingress from pod app=web port tcp/80 &&
+	ok "topology written through genv route ... --store" || fail "topology written through genv route ... --store"
+check_eq "the schema key" 1 "$(ectl get --print-value-only /genv/v1/schema)"
+out=$(W add ep 100 10.0.1.7 mac 02:00:00:00:01:zz host 10.200.0.2 2>&1); rc=$?
+check_eq "a rejected command: exit 2" 2 "$rc"
+grep -q "invalid MAC address; nothing written" <<<"$out" && ok "a rejected command: nothing written, the word named" ||
+	fail "a rejected command is named" "$out"
+check_eq "a rejected command wrote no key" "" "$(ectl get --prefix --keys-only /genv/v1/ep/100/10.0.1.7)"
+
+for h in h1 h2 h3; do start_router "$h" || fail "router $h starts" "$(tail -n 3 "$TMP/$h.log")"; done
+all_converged "initial load"
+check_eq "show store: connected" True "$(sfield h1 connected)"
+check_eq "show store: lag 0" 0 "$(sfield h1 lag)"
+
+# ---- one member down ----
+kill_member 1
+W add ep 100 10.0.1.4 mac 02:00:00:00:01:04 host 10.200.0.9 && ok "one member down: a write goes through" ||
+	fail "one member down: a write goes through"
+all_converged "one member down"
+
+# ---- two members down: no quorum ----
+before1=$(dump h1)
+kill_member 2
+out=$(W add ep 100 10.0.1.9 mac 02:00:00:00:01:09 host 10.200.0.9 2>&1); rc=$?
+check_eq "two members down: a write fails (exit 1)" 1 "$rc"
+grep -q "nothing written" <<<"$out" && ok "two members down: the error says nothing was written" ||
+	fail "two members down: the error says nothing was written" "$out"
+check_eq "two members down: router h1 keeps its tables" "$before1" "$(dump h1)"
+kill -0 "${rpid[h2]}" && ok "two members down: the routers keep running" || fail "two members down: the routers keep running"
+
+# ---- back ----
+start_member 1
+start_member 2
+healthy && ok "members back: the cluster has a leader" || fail "members back: the cluster has a leader"
+W add ep 100 10.0.1.9 mac 02:00:00:00:01:09 host 10.200.0.9 && ok "members back: writes go through" ||
+	fail "members back: writes go through"
+all_converged "members back"
+
+# ---- two writers of one object ----
+GENV_STORE_TEST_DELAY_MS=1500 W set ep 100 10.0.1.2 mtu 1400 >"$TMP/wa.out" 2>&1 &
+wa=$!
+sleep 0.5
+W set ep 100 10.0.1.2 mtu 1300 && ok "writer B (in the middle of A) wins" || fail "writer B (in the middle of A) wins"
+wait "$wa"; rc=$?
+check_eq "writer A loses: exit 1" 1 "$rc"
+grep -q "^genv route: conflict: /genv/v1/ep/100/10.0.1.2 changed since it was read" "$TMP/wa.out" &&
+	ok "writer A is told of the conflict, naming the key" || fail "writer A is told of the conflict" "$(cat "$TMP/wa.out")"
+grep -q "mtu 1300" <<<"$(ectl get --print-value-only /genv/v1/ep/100/10.0.1.2)" && ok "the store holds B's value" ||
+	fail "the store holds B's value"
+all_converged "after the conflict"
+
+# ---- a router restarted resumes from its cache ----
+stop_router h2
+W add ep 100 10.0.1.10 mac 02:00:00:00:01:0a host 10.200.0.9
+start_router h2
+converged h2 && ok "restart: h2 catches up with a write made while it was down" || fail "restart: h2 catches up"
+check_eq "restart: no full read (resumed from the cache's revision)" 0 "$(sfield h2 reloads)"
+
+# ... across a burst of writes
+(for i in $(seq 100 1099); do
+	ectl put "/genv/v1/ep/100/10.0.2.$((i % 250 + 1))" \
+		"add ep 100 10.0.2.$((i % 250 + 1)) mac 02:00:00:00:02:$(printf %02x $((i % 250 + 1))) type simple host 10.200.0.9 mtu $((1000 + i))" >/dev/null
+done) &
+burst=$!
+sleep 3
+stop_router h1
+sleep 1
+start_router h1
+wait "$burst"
+all_converged "a burst of 1000 writes (250 keys, 4 each) with h1 restarted in the middle"
+
+# ---- compaction ----
+stop_router h3
+W del ep 100 10.0.1.4
+W add ep 100 10.0.1.11 mac 02:00:00:00:01:0b host 10.200.0.9
+W set vpc 100 divider 10.200.0.3
+rev=$(ectl endpoint status -w json | python3 -c 'import json,sys; print(max(m["Status"]["header"]["revision"] for m in json.load(sys.stdin)))')
+ectl compact "$rev" >/dev/null && ok "compacted at revision $rev" || fail "compact"
+start_router h3
+converged h3 && ok "compacted: h3 ends in the store's state" || fail "compacted: h3 ends in the store's state"
+check_eq "compacted: one full read" 1 "$(sfield h3 reloads)"
+grep -q "compacted to" "$TMP/h3.log" && ok "compacted: the router logs it" || fail "compacted: the router logs it"
+
+# ---- malformed and refused values ----
+good=$(expected h1)
+ectl put /genv/v1/ep/100/10.0.1.50 "add ep 100 10.0.1.50 mac zz host 10.200.0.1" >/dev/null
+ectl put /genv/v1/ep/100/10.0.1.51 "add ep 100 10.0.1.52 mac 02:00:00:00:01:34 host 10.200.0.1" >/dev/null
+ectl put /genv/v1/vpc/7 "add vpc 7 cidr" >/dev/null
+ectl put /genv/v1/ep/300/10.9.0.1 "add ep 300 10.9.0.1 mac 02:00:00:00:09:01 host 10.200.0.1" >/dev/null
+ectl put /genv/v1/thing/1 "add thing 1" >/dev/null
+W add ep 100 10.0.1.12 mac 02:00:00:00:01:0c host 10.200.0.9
+good=$(printf '%s\n%s\n' "$good" "$(ectl get --print-value-only /genv/v1/ep/100/10.0.1.12)" | sort)
+converged h1 "$good" && ok "malformed values: not applied, the good one after them is" ||
+	fail "malformed values: not applied, the good one after them is"
+check_eq "a value for another key: counted as malformed" 1 "$(sfield h1 malformed)"
+[ "$(sfield h1 rejected)" -ge 3 ] && ok "values the tables refuse (bad MAC, no cidr, no VPC): counted as rejected" ||
+	fail "values the tables refuse: counted as rejected" "$(sfield h1 rejected)"
+check_eq "a key of no object: counted as ignored" 1 "$(sfield h1 ignored)"
+grep -q "key '/genv/v1/ep/100/10.0.1.51': the value sets ep/100/10.0.1.52, the key names ep/100/10.0.1.51" "$TMP/h1.log" &&
+	ok "malformed values: logged with the key" || fail "malformed values: logged with the key"
+grep -q "key '/genv/v1/ep/300/10.9.0.1': refused" "$TMP/h1.log" && ok "refused value: logged with the key" ||
+	fail "refused value: logged with the key"
+ectl del /genv/v1/ep/100/10.0.1.50 >/dev/null; ectl del /genv/v1/ep/100/10.0.1.51 >/dev/null
+ectl del /genv/v1/vpc/7 >/dev/null; ectl del /genv/v1/ep/300/10.9.0.1 >/dev/null; ectl del /genv/v1/thing/1 >/dev/null
+all_converged "malformed values removed"
+
+# ---- batch and apply into the store: one transaction, all or none ----
+printf 'add ep 100 10.0.1.20 mac 02:00:00:00:01:14 host 10.200.0.9\nadd ep 100 10.0.1.21 mac 02:00:00:00:01:zz host 10.200.0.9\n' >"$TMP/bad.genv"
+out=$(W batch "$TMP/bad.genv" 2>&1); rc=$?
+check_eq "batch --store with a bad second line: exit 2" 2 "$rc"
+grep -q "command 2: add ep: word 6 '02:00:00:00:01:zz': invalid MAC address; nothing written" <<<"$out" &&
+	ok "batch --store: the refusal names the command" || fail "batch --store: the refusal names the command" "$out"
+check_eq "batch --store: nothing written (not even line 1)" "" "$(ectl get --prefix --keys-only /genv/v1/ep/100/10.0.1.20)"
+printf 'add ep 100 10.0.1.20 mac 02:00:00:00:01:14 host 10.200.0.9\nadd ep 100 10.0.1.21 mac 02:00:00:00:01:15 host 10.200.0.9\n' >"$TMP/good.genv"
+W batch "$TMP/good.genv" && ok "batch --store: both written" || fail "batch --store: both written"
+printf 'apiVersion: v1\nkind: Namespace\nmetadata: {name: db, labels: {team: a}}\n---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: deny, namespace: db}\nspec: {podSelector: {}}\n' >"$TMP/np.yaml"
+W apply --vpc 100 -f "$TMP/np.yaml" && W apply --vpc 100 -f "$TMP/np.yaml" &&
+	ok "apply -f YAML --store, twice (the second replaces)" || fail "apply -f YAML --store"
+[ -n "$(ectl get --prefix --keys-only /genv/v1/policy/100/)" ] && ok "apply --store: the policy is in the store" ||
+	fail "apply --store: the policy is in the store"
+all_converged "after batch and apply"
+
+# ---- TLS: a member with a CA and client certificates made here ----
+if command -v openssl >/dev/null; then
+	(cd "$TMP" &&
+		openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 1 -subj /CN=genv-test-ca &&
+		openssl req -newkey rsa:2048 -nodes -keyout srv.key -out srv.csr -subj /CN=etcd &&
+		printf 'subjectAltName=IP:10.200.0.100\n' >srv.ext &&
+		openssl x509 -req -in srv.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out srv.pem -days 1 -extfile srv.ext &&
+		openssl req -newkey rsa:2048 -nodes -keyout cli.key -out cli.csr -subj /CN=genv &&
+		openssl x509 -req -in cli.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out cli.pem -days 1) >"$TMP/openssl.log" 2>&1
+	ip netns exec "$P-ul" etcd --name t1 --data-dir "$TMP/t1" \
+		--listen-client-urls https://10.200.0.100:23794 --advertise-client-urls https://10.200.0.100:23794 \
+		--listen-peer-urls http://127.0.0.1:23804 --initial-advertise-peer-urls http://127.0.0.1:23804 \
+		--initial-cluster t1=http://127.0.0.1:23804 --cert-file "$TMP/srv.pem" --key-file "$TMP/srv.key" \
+		--trusted-ca-file "$TMP/ca.pem" --client-cert-auth >>"$TMP/t1.log" 2>&1 &
+	pids+=("$!")
+	T=(--store etcd://10.200.0.100:23794 --cacert "$TMP/ca.pem")
+	for _ in $(seq 50); do
+		nsx ul "$GENV" route add vpc 5 cidr 10.5.0.0/16 "${T[@]}" --cert "$TMP/cli.pem" --key "$TMP/cli.key" 2>/dev/null && break
+		sleep 0.2
+	done
+	nsx ul timeout 10 etcdctl --endpoints https://10.200.0.100:23794 --cacert "$TMP/ca.pem" --cert "$TMP/cli.pem" \
+		--key "$TMP/cli.key" get --print-value-only /genv/v1/vpc/5 | grep -q "add vpc 5 cidr 10.5.0.0/16" &&
+		ok "TLS: written with a client certificate" || fail "TLS: written with a client certificate" "$(tail -n 2 "$TMP/t1.log")"
+	out=$(nsx ul timeout 10 "$GENV" route add vpc 6 cidr 10.6.0.0/16 "${T[@]}" 2>&1); rc=$?
+	check_eq "TLS: without a client certificate the member refuses (exit 1)" 1 "$rc"
+	grep -q "nothing written" <<<"$out" && ok "TLS: the refusal is clear" || fail "TLS: the refusal is clear" "$out"
+else
+	skip "TLS" "openssl not installed"
+fi
+
+finish

@@ -1,0 +1,197 @@
+/* SPDX-License-Identifier: MIT */
+/* router/store_kv.c: keys, values, base64 and the gateway's replies, with a
+ * malformed fixture for each error branch (genv-store(5)). */
+#include <check.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include "../../router/store_kv.h"
+
+Suite *rt_store_suite(void);
+
+START_TEST(objects_of_lines)
+{
+	char obj[RT_STORE_OBJ_MAX], err[256];
+	bool scoped;
+
+	ck_assert_int_eq(rt_store_obj_of_line("add vpc 100 cidr 10.0.0.0/16", obj, sizeof(obj), &scoped, err, sizeof(err)), 0);
+	ck_assert_str_eq(obj, "vpc/100");
+	ck_assert(!scoped);
+	ck_assert_int_eq(rt_store_obj_of_line("add net 100 10.0.1.0/24 gw 10.0.1.1", obj, sizeof(obj), &scoped, err, sizeof(err)), 0);
+	ck_assert_str_eq(obj, "net/100/10.0.1.0%2F24");
+	ck_assert_int_eq(rt_store_obj_of_line("add policy 100 prod/w%b select app=web", obj, sizeof(obj), &scoped, err, sizeof(err)), 0);
+	ck_assert_str_eq(obj, "policy/100/prod%2Fw%25b");
+	ck_assert_int_eq(rt_store_obj_of_line("set host addr 10.200.0.1", obj, sizeof(obj), &scoped, err, sizeof(err)), 0);
+	ck_assert_str_eq(obj, "host");
+	ck_assert(scoped);
+	ck_assert_int_eq(rt_store_obj_of_line("add port tap0 mtu 1400", obj, sizeof(obj), &scoped, err, sizeof(err)), 0);
+	ck_assert(scoped);
+	/* refusals, each branch */
+	ck_assert_int_eq(rt_store_obj_of_line("del ep 100 10.0.1.5", obj, sizeof(obj), &scoped, err, sizeof(err)), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(err, "expected an 'add' or 'set host'"));
+	ck_assert_int_eq(rt_store_obj_of_line("set vpc", obj, sizeof(obj), &scoped, err, sizeof(err)), -EINVAL);
+	ck_assert_int_eq(rt_store_obj_of_line("add ep 100", obj, sizeof(obj), &scoped, err, sizeof(err)), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(err, "missing its name"));
+	ck_assert_int_eq(rt_store_obj_of_line("add thing 1 2", obj, sizeof(obj), &scoped, err, sizeof(err)), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(err, "not an object of the store"));
+	{
+		char longw[400];
+
+		memset(longw, 'a', sizeof(longw) - 1);
+		longw[sizeof(longw) - 1] = 0;
+		memcpy(longw, "add vpc ", 8);
+		ck_assert_int_eq(rt_store_obj_of_line(longw, obj, sizeof(obj), &scoped, err, sizeof(err)), -EINVAL);
+		ck_assert_str_eq(err, "a word longer than 255 bytes");
+	}
+}
+END_TEST
+
+START_TEST(keys)
+{
+	char obj[RT_STORE_OBJ_MAX], key[RT_STORE_KEY_MAX], cmd[512];
+
+	ck_assert_int_eq(rt_store_key_parse("/genv/", "/genv/v1/schema", "h1", obj, sizeof(obj)), RT_SK_SCHEMA);
+	ck_assert_int_eq(rt_store_key_parse("/genv/", "/genv/v1/ep/100/10.0.1.5", "h1", obj, sizeof(obj)), RT_SK_GLOBAL);
+	ck_assert_str_eq(obj, "ep/100/10.0.1.5");
+	ck_assert_int_eq(rt_store_key_parse("/genv/", "/genv/v1/hosts/h1/ep/100/10.0.1.5", "h1", obj, sizeof(obj)), RT_SK_OWN);
+	ck_assert_int_eq(rt_store_key_parse("/genv/", "/genv/v1/hosts/h2/port/tap0", "h1", obj, sizeof(obj)), RT_SK_OTHER);
+	ck_assert_int_eq(rt_store_key_parse("/genv/", "/genv/v1/hosts/h1/host", "h1", obj, sizeof(obj)), RT_SK_OWN);
+	/* unknown: other prefix, version, type, shape, a port or host outside a scope */
+	ck_assert_int_eq(rt_store_key_parse("/genv/", "/other/v1/vpc/1", "h1", obj, sizeof(obj)), RT_SK_UNKNOWN);
+	ck_assert_int_eq(rt_store_key_parse("/genv/", "/genv/v2/vpc/1", "h1", obj, sizeof(obj)), RT_SK_UNKNOWN);
+	ck_assert_int_eq(rt_store_key_parse("/genv/", "/genv/v1/thing/1", "h1", obj, sizeof(obj)), RT_SK_UNKNOWN);
+	ck_assert_int_eq(rt_store_key_parse("/genv/", "/genv/v1/vpc/1/2", "h1", obj, sizeof(obj)), RT_SK_UNKNOWN);
+	ck_assert_int_eq(rt_store_key_parse("/genv/", "/genv/v1/ep/100", "h1", obj, sizeof(obj)), RT_SK_UNKNOWN);
+	ck_assert_int_eq(rt_store_key_parse("/genv/", "/genv/v1/port/tap0", "h1", obj, sizeof(obj)), RT_SK_UNKNOWN);
+	ck_assert_int_eq(rt_store_key_parse("/genv/", "/genv/v1/host", "h1", obj, sizeof(obj)), RT_SK_UNKNOWN);
+	ck_assert_int_eq(rt_store_key_parse("/genv/", "/genv/v1/hosts/h1/vpc/1", "h1", obj, sizeof(obj)), RT_SK_UNKNOWN);
+	ck_assert_int_eq(rt_store_key_parse("/genv/", "/genv/v1/hosts//host", "h1", obj, sizeof(obj)), RT_SK_UNKNOWN);
+	ck_assert_int_eq(rt_store_key_of("/genv/", "h1", "port/tap0", key, sizeof(key)), 0);
+	ck_assert_str_eq(key, "/genv/v1/hosts/h1/port/tap0");
+	ck_assert_int_eq(rt_store_key_of("/genv/", "h1", "port/tap0", key, 10), -ENAMETOOLONG);
+	ck_assert_int_eq(rt_store_del_of("net/100/10.0.1.0%2F24", cmd, sizeof(cmd)), 0);
+	ck_assert_str_eq(cmd, "del net 100 10.0.1.0/24");
+	ck_assert_int_eq(rt_store_del_of("policy/100/a%25b", cmd, sizeof(cmd)), 0);
+	ck_assert_str_eq(cmd, "del policy 100 a%b");
+	ck_assert_int_eq(rt_store_del_of("host", cmd, sizeof(cmd)), -EINVAL);
+	ck_assert_int_eq(rt_store_del_of("vpc/1%2", cmd, sizeof(cmd)), -EINVAL);
+	ck_assert_int_eq(rt_store_del_of("vpc/1%41", cmd, sizeof(cmd)), -EINVAL);
+}
+END_TEST
+
+START_TEST(values)
+{
+	char err[256];
+	const char *ok = "add ep 100 10.0.1.5 mac 02:00:00:00:01:05 host 10.200.0.2";
+
+	ck_assert_int_eq(rt_store_value_check("ep/100/10.0.1.5", ok, strlen(ok), err, sizeof(err)), 0);
+	ck_assert_int_eq(rt_store_value_check("ep/100/10.0.1.6", ok, strlen(ok), err, sizeof(err)), -EINVAL);
+	ck_assert_str_eq(err, "the value sets ep/100/10.0.1.5, the key names ep/100/10.0.1.6");
+	ck_assert_int_eq(rt_store_value_check("vpc/1", "add vpc 1\0x", 11, err, sizeof(err)), -EINVAL);
+	ck_assert_str_eq(err, "a NUL byte in the value");
+	ck_assert_int_eq(rt_store_value_check("vpc/1", "add vpc 1\nadd vpc 2", 19, err, sizeof(err)), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(err, "control byte (0x0a) at offset 9"));
+	ck_assert_int_eq(rt_store_value_check("vpc/1", "bogus", 5, err, sizeof(err)), -EINVAL);
+}
+END_TEST
+
+START_TEST(base64)
+{
+	size_t n;
+	char *p = rt_store_b64_decode("aGVsbG8=", &n), *e;
+
+	ck_assert_str_eq(p, "hello");
+	ck_assert_uint_eq(n, 5);
+	free(p);
+	e = rt_store_b64_encode("hi", 2);
+	ck_assert_str_eq(e, "aGk=");
+	free(e);
+	p = rt_store_b64_decode("", &n);
+	ck_assert_uint_eq(n, 0);
+	free(p);
+	ck_assert_ptr_null(rt_store_b64_decode("aGk", &n));		/* length */
+	ck_assert_ptr_null(rt_store_b64_decode("aG!=", &n));		/* alphabet */
+	ck_assert_ptr_null(rt_store_b64_decode("a===", &n));		/* too much padding */
+	ck_assert_ptr_null(rt_store_b64_decode("aG=k", &n));		/* padding inside */
+	ck_assert_ptr_null(rt_store_b64_decode("aGk=aGk=", &n));	/* padding before the end */
+}
+END_TEST
+
+/* one reply; returns what rt_store_parse_resp did */
+static int parse(const char *json, struct rt_store_resp *r, char *err)
+{
+	return rt_store_parse_resp(json, strlen(json), r, err, 256);
+}
+
+START_TEST(replies)
+{
+	struct rt_store_resp r;
+	char err[256];
+
+	ck_assert_int_eq(parse("{\"header\":{\"revision\":\"7\"},\"kvs\":[{\"key\":\"L2E=\",\"mod_revision\":\"3\","
+			       "\"version\":\"1\",\"value\":\"aGk=\"}],\"count\":\"1\"}", &r, err), 0);
+	ck_assert_int_eq(r.rev, 7);
+	ck_assert_uint_eq(r.n, 1);
+	ck_assert_str_eq(r.kv[0].key, "/a");
+	ck_assert_str_eq(r.kv[0].value, "hi");
+	ck_assert_int_eq(r.kv[0].mod_rev, 3);
+	rt_store_resp_free(&r);
+	ck_assert_int_eq(parse("{\"result\":{\"header\":{\"revision\":\"9\"},\"events\":[{\"type\":\"DELETE\","
+			       "\"kv\":{\"key\":\"L2E=\",\"mod_revision\":\"9\"}},{\"kv\":{\"key\":\"L2I=\"}}]}}", &r, err), 0);
+	ck_assert_uint_eq(r.n, 2);
+	ck_assert_ptr_null(r.kv[0].value);
+	ck_assert_str_eq(r.kv[1].value, "");	/* an empty value: no "value" member */
+	rt_store_resp_free(&r);
+	ck_assert_int_eq(parse("{\"result\":{\"header\":{\"revision\":\"9\"},\"canceled\":true,"
+			       "\"compact_revision\":\"5\",\"cancel_reason\":\"compacted\"}}", &r, err), 0);
+	ck_assert_int_eq(r.compact_rev, 5);
+	ck_assert(r.canceled);
+	ck_assert_str_eq(r.error, "compacted");
+	ck_assert_int_eq(parse("{\"error\":\"etcdserver: no leader\",\"code\":14,\"message\":\"etcdserver: no leader\"}", &r, err), 0);
+	ck_assert_str_eq(r.error, "etcdserver: no leader");
+	ck_assert_int_eq(parse("{\"header\":{},\"succeeded\":true}", &r, err), 0);
+	ck_assert(r.succeeded);
+
+	/* each error branch */
+	ck_assert_int_eq(parse("{", &r, err), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(err, "not JSON"));
+	ck_assert_int_eq(parse("[1]", &r, err), -EINVAL);
+	ck_assert_str_eq(err, "expected a JSON object");
+	ck_assert_int_eq(parse("{\"result\":3}", &r, err), -EINVAL);
+	ck_assert_str_eq(err, "result: expected an object");
+	ck_assert_int_eq(parse("{\"kvs\":[]}", &r, err), -EINVAL);
+	ck_assert_str_eq(err, "header: missing");
+	ck_assert_int_eq(parse("{\"header\":{\"revision\":\"-1\"}}", &r, err), -EINVAL);
+	ck_assert_str_eq(err, "header.revision: expected a revision (a number as a string)");
+	ck_assert_int_eq(parse("{\"header\":{},\"kvs\":{}}", &r, err), -EINVAL);
+	ck_assert_str_eq(err, "kvs: expected an array");
+	ck_assert_int_eq(parse("{\"header\":{},\"kvs\":[3]}", &r, err), -EINVAL);
+	ck_assert_str_eq(err, "kvs[0].kv: expected an object");
+	ck_assert_int_eq(parse("{\"header\":{},\"kvs\":[{\"key\":\"!!!!\"}]}", &r, err), -EINVAL);
+	ck_assert_str_eq(err, "kvs[0].key: missing or not base64");
+	ck_assert_int_eq(parse("{\"header\":{},\"kvs\":[{\"key\":\"AA==\"}]}", &r, err), -EINVAL);
+	ck_assert_str_eq(err, "kvs[0].key: empty, or a NUL byte in it");
+	ck_assert_int_eq(parse("{\"header\":{},\"kvs\":[{\"key\":\"L2E=\",\"mod_revision\":true}]}", &r, err), -EINVAL);
+	ck_assert_str_eq(err, "kvs[0].mod_revision: expected a revision (a number as a string)");
+	ck_assert_int_eq(parse("{\"header\":{},\"kvs\":[{\"key\":\"L2E=\",\"value\":\"a\"}]}", &r, err), -EINVAL);
+	ck_assert_str_eq(err, "kvs[0].value of '/a': not base64");
+	ck_assert_int_eq(parse("{\"header\":{},\"events\":[{\"type\":\"MOVE\",\"kv\":{}}]}", &r, err), -EINVAL);
+	ck_assert_str_eq(err, "events[0].type: expected PUT or DELETE");
+	ck_assert_int_eq(parse("{\"header\":{},\"kvs\":[{\"key\":\"L2E=\"},{\"key\":\"L2E=\",\"key\":\"L2E=\"}]}", &r, err), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(err, "not JSON"));	/* duplicate member */
+}
+END_TEST
+
+Suite *rt_store_suite(void)
+{
+	Suite *s = suite_create("rt_store");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_test(tc, objects_of_lines);
+	tcase_add_test(tc, keys);
+	tcase_add_test(tc, values);
+	tcase_add_test(tc, base64);
+	tcase_add_test(tc, replies);
+	suite_add_tcase(s, tc);
+	return s;
+}
