@@ -87,4 +87,9 @@ got=$(awk '{print $4, $5}' "$TMP/out")
 [ -n "$want" ] && [ "$want" = "$got" ] && ok "-i any: interface and direction as tcpdump ($(echo "$want" | head -1))" ||
 	fail "-i any: interface and direction as tcpdump" "tcpdump '$want', genv '$got'"
 grep -q 'Geneve vni 42' "$TMP/out" && ok "-i any: SLL2 frames decoded" || fail "-i any: SLL2 frames decoded" "$(head -2 "$TMP/out")"
+capture -i any -c 1 -j udp port 6081
+send 1
+wait "${pids[-1]}"
+check_eq "-i any -j: interface and direction keys" "v1 In" \
+	"$(/usr/bin/python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["interface"], d["direction"])' <"$TMP/out")"
 finish
