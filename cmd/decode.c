@@ -13,6 +13,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <net/if.h>
 #include <pthread.h>
 #include <signal.h>
 #include <unistd.h>
@@ -35,10 +36,10 @@
 enum {
 	O_READ = 1, O_IFACE, O_HEX, O_PORT, O_OPTCLASS, O_COUNT, O_STATS,
 	O_STRICT, O_LINKTYPE, O_WRITE, O_XHEX, O_XASCII, O_HEXLAYER, O_IGNORE, O_CHECKSUM,
-	O_DECAP, O_SPLITVNI,
+	O_DECAP, O_SPLITVNI, O_NOPROMISC, O_SNAPLEN, O_BUFSIZE,
 };
 
-static const char *const linktype_choices[] = { "eth", "raw", "sll", NULL };
+static const char *const linktype_choices[] = { "eth", "raw", "sll", "sll2", NULL };
 static const char *const stats_choices[] = { "full", NULL };
 static const char *const onoff_choices[] = { "on", "off", NULL };
 static const char *const hexlayer_choices[] = { "frame", "options", "inner", "payload", NULL };
@@ -49,6 +50,9 @@ const struct opt decode_opts[] = {
 	{ O_HEX, 0, "hex", OPT_STR, "HEX", "decode one frame given in hex (repeatable)", NULL },
 	{ O_PORT, 0, "port", OPT_STR, "LIST", "Geneve UDP destination ports: 6081,6082,7000-7010 (default 6081)", NULL },
 	{ O_OPTCLASS, 0, "opt-class", OPT_STR, "CLASS", "class of genv's options (default $GENV_OPT_CLASS or 0xFFA7)", NULL },
+	{ O_NOPROMISC, 0, "no-promisc", OPT_FLAG, NULL, "capture without promiscuous mode (tcpdump -p)", NULL },
+	{ O_SNAPLEN, 's', "snaplen", OPT_INT, "N", "capture at most N bytes of each frame (default 262144)", NULL },
+	{ O_BUFSIZE, 'B', "buffer-size", OPT_INT, "KIB", "capture buffer size in KiB (default libpcap's, 2 MiB)", NULL },
 	{ O_COUNT, 'c', "count", OPT_INT, "N", "stop after N matching frames", NULL },
 	{ O_STATS, 0, "stats", OPT_OPTARG, "full", "print a summary per VNI instead of frames (=full: check every layer)", stats_choices },
 	{ O_STRICT, 0, "strict", OPT_FLAG, NULL, "exit 3 when a frame is truncated or invalid", NULL },
@@ -60,7 +64,7 @@ const struct opt decode_opts[] = {
 	{ O_XHEX, 'x', "hex-dump", OPT_FLAG, NULL, "print each frame's bytes in hex, as tcpdump -xx", NULL },
 	{ O_XASCII, 'X', "hex-ascii", OPT_FLAG, NULL, "print each frame's bytes in hex and ASCII, as tcpdump -XX", NULL },
 	{ O_HEXLAYER, 0, "hex-layer", OPT_ENUM, "LAYER", "dump only one layer: frame, options, inner or payload (implies -x)", hexlayer_choices },
-	{ O_LINKTYPE, 0, "linktype", OPT_ENUM, "TYPE", "link type of hex input: eth, raw or sll (default eth)", linktype_choices },
+	{ O_LINKTYPE, 0, "linktype", OPT_ENUM, "TYPE", "link type of hex input: eth, raw, sll or sll2 (default eth)", linktype_choices },
 	{ 0 }
 };
 
@@ -128,11 +132,14 @@ struct dec {
 	struct sbuf out;
 	struct wfile w;			/* -w: matching frames saved here */
 	bool decap;			/* save the inner frames */
+	bool no_promisc;
+	int snaplen, bufsize_kib;	/* 0: the default */
 	const char *splitdir;		/* --split-vni */
 	struct wfile *split;		/* one per VNI seen */
 	size_t nsplit;
 	struct gnv_lang_ctx *lang;	/* -v: cached option texts, scratch space */
 	struct gnv_pkt pk;
+	char ifname[IF_NAMESIZE + 12];	/* of the last SLL2 frame */
 	uint64_t frame, matched;
 	bool any_bad;		/* a matching frame was truncated or invalid */
 	bool stop;		/* count reached or output closed */
@@ -273,6 +280,19 @@ static int dec_opt(struct genv_ctx *g, void *stp, int id, const char *arg)
 	case O_WRITE:
 		d->w.path = arg;
 		break;
+	case O_NOPROMISC:
+		d->no_promisc = true;
+		break;
+	case O_SNAPLEN:
+		if (opt_u64(g, "--snaplen", arg, 1, GNV_PCAP_MAX_CAPLEN, &v))
+			return EXIT_USAGE;
+		d->snaplen = (int)v;
+		break;
+	case O_BUFSIZE:
+		if (opt_u64(g, "--buffer-size", arg, 1, 1u << 21, &v))
+			return EXIT_USAGE;
+		d->bufsize_kib = (int)v;
+		break;
 	case O_DECAP:
 		d->decap = true;
 		break;
@@ -300,7 +320,8 @@ static int dec_opt(struct genv_ctx *g, void *stp, int id, const char *arg)
 		break;
 	case O_LINKTYPE:
 		d->hex_link = !strcmp(arg, "raw") ? GNV_LINK_RAW :
-			      !strcmp(arg, "sll") ? GNV_LINK_SLL : GNV_LINK_ETH;
+			      !strcmp(arg, "sll") ? GNV_LINK_SLL :
+			      !strcmp(arg, "sll2") ? GNV_LINK_SLL2 : GNV_LINK_ETH;
 		break;
 	}
 	return 0;
@@ -775,6 +796,21 @@ static int save_close(struct dec *d)
 	return ret;
 }
 
+/* -i any: the interface and direction in the SLL2 header, as tcpdump shows them */
+static void sll2_where(const uint8_t *p, uint32_t caplen, struct gnv_frame *fr, char *name)
+{
+	static const char *const dirs[] = { "In", "B", "M", "P", "Out" };
+	uint32_t ifindex;
+
+	if (caplen < 20)
+		return;
+	ifindex = (uint32_t)p[4] << 24 | (uint32_t)p[5] << 16 | (uint32_t)p[6] << 8 | p[7];
+	if (!if_indextoname(ifindex, name))
+		snprintf(name, IF_NAMESIZE + 12, "if%u", ifindex);
+	fr->ifname = name;
+	fr->dir = p[10] < 5 ? dirs[p[10]] : "?";
+}
+
 static void frame_in(struct dec *d, const struct pcap_pkthdr *h, const uint8_t *data,
 		     bool has_ts)
 {
@@ -797,6 +833,9 @@ static void frame_in(struct dec *d, const struct pcap_pkthdr *h, const uint8_t *
 		fr.sec = h->ts.tv_sec;
 		fr.frac = (uint32_t)h->ts.tv_usec;
 		fr.frac_digits = 6;
+		fr.ifname = fr.dir = NULL;
+		if (d->cfg.linktype == GNV_LINK_SLL2)
+			sll2_where(data, h->caplen, &fr, d->ifname);
 		render(d, &fr);
 		if (d->out.len >= OUT_CHUNK)
 			out_flush(d);
@@ -828,6 +867,9 @@ static int link_of_dlt(int dlt)
 #endif
 		return GNV_LINK_RAW;
 	case DLT_LINUX_SLL: return GNV_LINK_SLL;
+#ifdef DLT_LINUX_SLL2
+	case DLT_LINUX_SLL2: return GNV_LINK_SLL2;
+#endif
 	}
 	return -1;
 }
@@ -837,6 +879,9 @@ static int dlt_of_link(int link)
 	switch (link) {
 	case GNV_LINK_RAW: return DLT_RAW;
 	case GNV_LINK_SLL: return DLT_LINUX_SLL;
+#ifdef DLT_LINUX_SLL2
+	case GNV_LINK_SLL2: return DLT_LINUX_SLL2;
+#endif
 	}
 	return DLT_EN10MB;
 }
@@ -1112,6 +1157,20 @@ static void on_sigint(int sig)
 		pcap_breakloop(live_pc);
 }
 
+/* At the end of a live capture, what tcpdump says (on stderr). */
+static void live_stats(struct dec *d, pcap_t *pc)
+{
+	struct pcap_stat ps;
+
+	out_flush(d);
+	if (pcap_stats(pc, &ps))
+		return;
+	fprintf(stderr, "%llu packets captured\n%u packets received by filter\n%u packets dropped by kernel\n",
+		(unsigned long long)d->frame, ps.ps_recv, ps.ps_drop);
+	if (ps.ps_ifdrop)
+		fprintf(stderr, "%u packets dropped by interface\n", ps.ps_ifdrop);
+}
+
 static int read_live(struct dec *d)
 {
 	char errbuf[PCAP_ERRBUF_SIZE];
@@ -1125,7 +1184,10 @@ static int read_live(struct dec *d)
 		gerr(d->g, "cannot capture on '%s': %s", d->iface, errbuf);
 		return EXIT_FAIL;
 	}
-	pcap_set_snaplen(pc, 262144);
+	pcap_set_snaplen(pc, d->snaplen ? d->snaplen : (int)GNV_PCAP_MAX_CAPLEN);
+	pcap_set_promisc(pc, !d->no_promisc);
+	if (d->bufsize_kib)
+		pcap_set_buffer_size(pc, d->bufsize_kib * 1024);
 	pcap_set_timeout(pc, 100);
 	pcap_set_immediate_mode(pc, 1);
 	ret = pcap_activate(pc);
@@ -1138,8 +1200,9 @@ static int read_live(struct dec *d)
 	if (ret > 0)
 		gwarn(d->g, "'%s': %s", d->iface, pcap_statustostr(ret));
 #ifdef DLT_LINUX_SLL2
-	if (pcap_datalink(pc) == DLT_LINUX_SLL2)
-		pcap_set_datalink(pc, DLT_LINUX_SLL);
+	/* -i any: as tcpdump, the header that keeps the interface and direction */
+	if (pcap_datalink(pc) == DLT_LINUX_SLL)
+		pcap_set_datalink(pc, DLT_LINUX_SLL2);
 #endif
 	capf = gnv_filter_capture(d->flt);
 	if (capf) {
@@ -1162,6 +1225,7 @@ static int read_live(struct dec *d)
 	sigaction(SIGINT, &sa, &old_int);
 	sigaction(SIGTERM, &sa, &old_term);
 	ret = run_pcap(d, pc, d->iface);
+	live_stats(d, pc);
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
 	live_pc = NULL;

@@ -145,6 +145,17 @@ enum gnv_status gnv_decode(struct gnv_pkt *pk, const uint8_t *data,
 		pk->outer.eth.type = type;
 		break;
 	}
+	case GNV_LINK_SLL2: {
+		const uint8_t *p = gnv_cur_pull(&c, 20);
+
+		if (!p) {
+			gnv_pkt_trunc(pk, &c, 20, GNV_E_ETH_TRUNC, c.off);
+			return pk->status;
+		}
+		type = gnv_be16(p);
+		pk->outer.eth.type = type;
+		break;
+	}
 	default:
 		if (!gnv_decode_eth(pk, &c, &pk->outer.eth))
 			return pk->status;

@@ -31,6 +31,7 @@ enum gnv_linktype {
 	GNV_LINK_ETH = 1,	/* DLT_EN10MB */
 	GNV_LINK_RAW = 101,	/* DLT_RAW: IPv4 or IPv6 by version nibble */
 	GNV_LINK_SLL = 113,	/* DLT_LINUX_SLL (any device) */
+	GNV_LINK_SLL2 = 276,	/* DLT_LINUX_SLL2: the same with interface index and direction */
 	GNV_LINK_GENEVE = 0x10000, /* not a DLT: starts at the Geneve header (a UDP payload) */
 };
 

@@ -31,6 +31,8 @@ struct gnv_frame {
 	int64_t sec;
 	uint32_t frac;		/* fraction of a second */
 	uint8_t frac_digits;	/* 6 (microseconds) or 9 (nanoseconds) */
+	const char *ifname;	/* capture on "any": the interface, or NULL */
+	const char *dir;	/* and "In", "Out", "B", "M", "P" (tcpdump's words) */
 };
 
 /*

@@ -538,6 +538,10 @@ static void json_pkt(struct json *j, const char *key, const struct gnv_pkt *pk,
 	} else {
 		jnull(j, K("ts"));
 	}
+	if (fr->ifname) {	/* -i any (LINUX_SLL2) only */
+		json_str(j, "interface", fr->ifname);
+		json_str(j, "direction", fr->dir ? fr->dir : "?");
+	}
 	ju64(j, K("caplen"), pk->caplen);
 	ju64(j, K("len"), pk->len);
 	jstr(j, K("status"), gnv_status_name(pk->status));

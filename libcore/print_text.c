@@ -580,6 +580,13 @@ void gnv_print_line(struct gnv_printer *pr, struct sbuf *sb,
 		gnv_print_time(pr, sb, fr);
 		w_putc(sb, ' ');
 	}
+	if (fr->ifname) {
+		w_add(sb, fr->ifname, strlen(fr->ifname));
+		w_putc(sb, ' ');
+		if (fr->dir)
+			w_add(sb, fr->dir, strlen(fr->dir));
+		w_putc(sb, ' ');
+	}
 	if (pk->is_geneve)
 		put_geneve(pr, sb, pk);
 	else if (pk->outer.arp.present || pk->outer.ip.version || pk->outer.eth.present)

@@ -167,6 +167,12 @@ else
 fi
 check_eq "-w - -q: a pcap on standard output" "$(tshark -r "$M" -Y 'geneve.vni == 100' 2>/dev/null | wc -l)" \
 	"$("$GENV" decode -q -r "$M" -w - vni 100 | tcpdump -nr - 2>/dev/null | wc -l)"
+# LINUX_SLL2 (-i any): decoded after its 20-byte header; a shorter frame is malformed
+ip=$("$GENV" craft --hex 'ipv4 / udp / geneve vni=9 / eth / ipv4 / icmp')
+"$GENV" decode --linktype sll2 --hex "0800 0000 00000001 0001 04 06 020000000001 0000 $ip" | grep -q 'Geneve vni 9' &&
+	ok "--linktype sll2: decoded after the header" || fail "--linktype sll2: decoded after the header"
+"$GENV" decode --linktype sll2 --hex "0800 0000 00000001 0001 04 06 0200" | grep -q '!header.overrun' &&
+	ok "--linktype sll2: a 14-byte frame is header.overrun" || fail "--linktype sll2: a 14-byte frame is header.overrun"
 check_exit "--decap alone: usage error" 2 "$GENV" decode --decap -r "$M"
 check_exit "-w into a missing directory: runtime error" 1 "$GENV" decode -q -r "$M" -w "$tmp/no/such/x.pcap"
 check_exit "--split-vni under a file: runtime error" 1 "$GENV" decode -q -r "$M" --split-vni "$M/x"

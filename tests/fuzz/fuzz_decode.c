@@ -35,7 +35,7 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static const int link_types[4] = {
-	GNV_LINK_ETH, GNV_LINK_RAW, GNV_LINK_SLL, GNV_LINK_ETH,
+	GNV_LINK_ETH, GNV_LINK_RAW, GNV_LINK_SLL, GNV_LINK_SLL2,
 };
 
 /* Every renderer, into one reused buffer (as decode does). */
@@ -57,6 +57,15 @@ static void fuzz_print(const struct gnv_pkt *pk, uint8_t ctl)
 	gnv_print_json(&pr, &sb, pk, &fr);
 	gnv_print_layers(&sb, &pk->outer, pk->caplen);
 	gnv_print_layers(&sb, &pk->inner, pk->caplen);
+	for (int l = GNV_HEX_OPTIONS; l <= GNV_HEX_PAYLOAD; l++) {	/* --hex-layer */
+		uint32_t off, n;
+
+		if (gnv_hex_layer(pk, (enum gnv_hex_layer)l, &off, &n)) {
+			if (off + n > pk->caplen)
+				abort();
+			gnv_print_hex(&sb, pk->data + off, n, ctl & 2);
+		}
+	}
 	for (i = 0; i < pk->gnv.nopt && i < GNV_MAX_OPTS; i++) {
 		gnv_print_opt_summary(&sb, pk, &pk->gnv.opt[i]);
 		memset(&info, 0, sizeof(info));
@@ -89,7 +98,8 @@ static void fuzz_lang(const struct gnv_pkt *pk, const struct gnv_decode_cfg *cfg
 		fprintf(stderr, "decode -v text does not parse: %s\n%s\n", err, sbuf_str(&sb));
 		abort();
 	}
-	if (pk->caplen == pk->len && !cfg->no_csum && cfg->linktype != GNV_LINK_SLL) {
+	if (pk->caplen == pk->len && !cfg->no_csum && cfg->linktype != GNV_LINK_SLL &&
+	    cfg->linktype != GNV_LINK_SLL2) {
 		if (gnv_build(&spec, buf, sizeof(buf), &n) != 0 || n != pk->caplen ||
 		    memcmp(buf, pk->data, n) != 0) {
 			fprintf(stderr, "decode -v text does not rebuild the frame "

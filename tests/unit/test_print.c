@@ -13,7 +13,7 @@ static const uint8_t ovn_data[4] = { 0x00, 0x01, 0x00, 0x0a };
 
 static struct gnv_frame frame_at(uint64_t num, int64_t sec, uint32_t usec)
 {
-	struct gnv_frame fr = { num, true, sec, usec, 6 };
+	struct gnv_frame fr = { num, true, sec, usec, 6, NULL, NULL };
 
 	return fr;
 }
@@ -294,7 +294,7 @@ START_TEST(json_errors_and_pretty)
 	struct gnv_pkt pk;
 	struct sbuf sb = SBUF_INIT;
 	struct gnv_printer pr;
-	struct gnv_frame fr = { 1, false, 0, 0, 6 };
+	struct gnv_frame fr = { 1, false, 0, 0, 6, NULL, NULL };
 	const char *s;
 
 	std_with_ovn(&g, 0x00);
