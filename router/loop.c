@@ -137,6 +137,7 @@ struct router {
 	struct rt_out out[RT_BATCH];
 	struct ul_queue ulq[2];
 	struct rt_state state;		/* --state */
+	struct rt_xdp_info xdp_info;	/* show port's copy */
 	uint64_t control_pkts, ul_tx_fail;
 	bool stop;
 	sigset_t oldmask;
@@ -166,6 +167,16 @@ static int persist(struct router *r, bool force)
 
 /* ---- runtime ops: what commands do to the outside world ---- */
 
+/* A port just opened in slot index: into the epoll set. */
+static void port_watch(struct router *r, struct loop_port *lp, int index)
+{
+	lp->io.index = index;
+	lp->ev.kind = RT_EV_PORT;
+	lp->ev.obj = &lp->io;
+	lp->open = true;
+	watch(r, lp->io.fd, &lp->ev);
+}
+
 static int op_port_open(void *ctx, int index, const char *name, unsigned int mtu,
 			char *err, size_t errsz)
 {
@@ -183,13 +194,34 @@ static int op_port_open(void *ctx, int index, const char *name, unsigned int mtu
 		snprintf(err, errsz, "cannot create TAP device '%s': %s", name, strerror(-ret));
 		return ret;
 	}
-	lp->io.index = index;
-	lp->ev.kind = RT_EV_PORT;
-	lp->ev.obj = &lp->io;
-	lp->open = true;
-	watch(r, lp->io.fd, &lp->ev);
+	port_watch(r, lp, index);
 	rt_log(RT_LOG_INFO, "port %s: TAP device created (ifindex %u, mtu %u)",
 	       lp->io.name, lp->io.ifindex, lp->io.mtu);
+	return 0;
+}
+
+static int op_port_open_xdp(void *ctx, int index, const char *name,
+			    const struct rt_xdp_opts *o, char *err, size_t errsz)
+{
+	struct router *r = ctx;
+	struct loop_port *lp;
+	struct rt_xdp_info x;
+	int ret;
+
+	if (index < 0 || (uint32_t)index >= r->nports) {
+		snprintf(err, errsz, "port index %d out of range", index);
+		return -ERANGE;
+	}
+	lp = &r->ports[index];
+	ret = rt_xdp_open(&lp->io, name, o, err, errsz);
+	if (ret)
+		return ret;
+	port_watch(r, lp, index);
+	rt_xdp_frames(&lp->io, &x);
+	rt_log(RT_LOG_INFO, "port %s: AF_XDP %s mode, %s (%s)%s", name, rt_xdp_mode_names[x.mode],
+	       x.role == RT_XDP_UNDERLAY ? "underlay: Geneve to this host's address" : "endpoint",
+	       x.reason[0] ? x.reason : "-",
+	       x.replaced ? "; replaced the program a killed router left" : "");
 	return 0;
 }
 
@@ -202,7 +234,8 @@ static void op_port_close(void *ctx, int index)
 		return;
 	lp = &r->ports[index];
 	epoll_ctl(r->epfd, EPOLL_CTL_DEL, lp->io.fd, NULL);
-	rt_log(RT_LOG_INFO, "port %s: TAP device removed", lp->io.name);
+	rt_log(RT_LOG_INFO, "port %s: %s removed", lp->io.name,
+	       lp->io.priv ? "AF_XDP sockets and XDP program" : "TAP device");
 	rt_io_close(&lp->io);
 	lp->open = false;
 }
@@ -334,6 +367,10 @@ static int op_port_info(void *ctx, int index, struct rt_port_info *info)
 	info->rx_errors = io->st.rx_errors + io->st.rx_truncated;
 	info->tx_errors = io->st.tx_errors;
 	info->tx_dropped = io->st.tx_dropped;
+	if (io->priv) {
+		rt_xdp_frames(io, &r->xdp_info);
+		info->xdp = &r->xdp_info;
+	}
 	return 0;
 }
 
@@ -547,6 +584,9 @@ static void rx_ready(struct router *r, struct rt_io *io)
 	}
 	ul_flush(r, 0);
 	ul_flush(r, 1);
+	for (uint32_t k = 0; k < r->nports; k++)	/* AF_XDP: one ring kick per batch */
+		if (r->ports[k].open && r->ports[k].io.ops->flush)
+			r->ports[k].io.ops->flush(&r->ports[k].io);
 }
 
 static uint64_t now_ns(void)
@@ -648,6 +688,7 @@ static int setup(struct router *r)
 		.port_mtu = op_port_mtu,
 		.host_addr = op_host_addr,
 		.port_info = op_port_info,
+		.port_open_xdp = op_port_open_xdp,
 		.ul_send = op_ul_send,
 	};
 	r->epfd = epoll_create1(EPOLL_CLOEXEC);
@@ -695,7 +736,9 @@ static void teardown(struct router *r)
 {
 	rt_ctl_close(r->ctl);
 	for (uint32_t i = 0; r->ports && i < r->nports; i++)
-		if (r->ports[i].open)
+		if (r->ports[i].open && r->ports[i].io.priv)
+			op_port_close(r, (int)i);	/* logs: XDP program gone */
+		else if (r->ports[i].open)
 			rt_io_close(&r->ports[i].io);
 	for (int s = 0; s < 2; s++) {
 		if (r->ul[s].open)
