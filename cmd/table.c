@@ -61,7 +61,10 @@ const struct cmd genv_commands[] = {
 			     "one command of the router's language (genv.conf(5)) over its control\n"
 			     "socket: e.g. 'genv route add vpc 100 cidr 10.0.0.0/16', 'genv route show ep'.\n"
 			     "'apply -f FILE.yaml' applies Kubernetes NetworkPolicy and Namespace YAML\n"
-			     "(--vpc VNI, or the genv.io/vpc annotation) in one transaction: all or none.\n",
+			     "(--vpc VNI, or the genv.io/vpc annotation) in one transaction: all or none.\n"
+			     "Ports: 'add port NAME' (a TAP device) or 'add port xdp IFACE [queues N]\n"
+			     "[mode auto|zerocopy|copy|skb] [busy-poll on|off] [frame-size 2048|4096]'\n"
+			     "(AF_XDP on an existing interface; root or CAP_NET_ADMIN+CAP_BPF+CAP_NET_RAW).\n",
 		.opts = route_opts,
 		.run = cmd_route,
 		.man = "genv-route(8)",

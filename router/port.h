@@ -89,6 +89,7 @@ int rt_udp_open_lane(struct rt_io *p, int family, const struct gnv_addr *addr);
 enum { RT_XDP_AUTO, RT_XDP_ZEROCOPY, RT_XDP_COPY, RT_XDP_SKB };
 enum { RT_XDP_ENDPOINT, RT_XDP_UNDERLAY };
 extern const char *const rt_xdp_mode_names[];	/* by RT_XDP_*, NULL-terminated */
+extern const char *const rt_xdp_port_kws[];	/* add port xdp IFACE KEYWORD ... */
 
 struct rt_xdp_opts {
 	unsigned int queues;		/* 0: 1 */

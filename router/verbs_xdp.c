@@ -16,7 +16,8 @@
 #include "tables.h"
 #include "verbs.h"
 
-static const char *const kw_xdp[] = { "queues", "mode", "busy-poll", "frame-size", "mtu", NULL };
+const char *const rt_xdp_port_kws[] = { "queues", "mode", "busy-poll", "frame-size", "mtu", NULL };
+#define kw_xdp rt_xdp_port_kws
 
 static int choice(struct rt_cmd *c, int i, const char *const *names, const char *what)
 {
