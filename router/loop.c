@@ -138,6 +138,7 @@ struct router {
 	struct ul_queue ulq[2];
 	struct rt_state state;		/* --state */
 	struct rt_xdp_info xdp_info;	/* show port's copy */
+	int xul;			/* the AF_XDP underlay port, or -1 */
 	uint64_t control_pkts, ul_tx_fail;
 	bool stop;
 	sigset_t oldmask;
@@ -218,6 +219,8 @@ static int op_port_open_xdp(void *ctx, int index, const char *name,
 		return ret;
 	port_watch(r, lp, index);
 	rt_xdp_frames(&lp->io, &x);
+	if (x.role == RT_XDP_UNDERLAY && r->xul < 0)
+		r->xul = index;
 	rt_log(RT_LOG_INFO, "port %s: AF_XDP %s mode, %s (%s)%s", name, rt_xdp_mode_names[x.mode],
 	       x.role == RT_XDP_UNDERLAY ? "underlay: Geneve to this host's address" : "endpoint",
 	       x.reason[0] ? x.reason : "-",
@@ -233,6 +236,8 @@ static void op_port_close(void *ctx, int index)
 	if (index < 0 || (uint32_t)index >= r->nports || !r->ports[index].open)
 		return;
 	lp = &r->ports[index];
+	if (r->xul == index)
+		r->xul = -1;
 	epoll_ctl(r->epfd, EPOLL_CTL_DEL, lp->io.fd, NULL);
 	rt_log(RT_LOG_INFO, "port %s: %s removed", lp->io.name,
 	       lp->io.priv ? "AF_XDP sockets and XDP program" : "TAP device");
@@ -419,6 +424,28 @@ static int load_file(struct router *r, const char *file, bool as_state)
 
 /* ---- packets ---- */
 
+/*
+ * IPv4 through the AF_XDP underlay port: whole frames with the flow's
+ * source port.  What it cannot send (no next hop through it yet) stays in
+ * q for the UDP socket.  True when nothing is left.
+ */
+static bool xdp_underlay(struct router *r, struct ul_queue *q)
+{
+	struct rt_io *x = &r->ports[r->xul].io;
+	unsigned int m = 0;
+
+	x->ops->tx_batch(x, q->pkt, q->n);
+	for (unsigned int i = 0; i < q->n; i++)
+		if (q->pkt[i].failed) {
+			q->pkt[m] = q->pkt[i];
+			q->pkt[m].failed = false;
+			q->slot[m] = q->slot[i];
+			q->lane[m++] = q->lane[i];
+		}
+	q->n = m;
+	return !m;
+}
+
 static void ul_flush(struct router *r, int s)
 {
 	struct ul_queue *q = &r->ulq[s];
@@ -434,6 +461,8 @@ static void ul_flush(struct router *r, int s)
 		q->n = 0;
 		return;
 	}
+	if (s == 0 && r->xul >= 0 && xdp_underlay(r, q))
+		return;
 	/* one sendmmsg per source-port lane that has packets */
 	for (unsigned int lane = 0; lane < RT_UL_LANES; lane++) {
 		struct rt_io *io = lane ? &r->lanes[s][lane - 1] : &lp->io;
@@ -492,6 +521,7 @@ static void to_underlay(struct router *r, unsigned int slot, struct rt_out *o)
 	p->peer = o->dst;
 	p->tos = o->tos;
 	p->ttl = o->ttl;
+	p->sport = o->sport;
 	/* the flow's source port picks its lane: a flow keeps one port */
 	lane = o->sport % RT_UL_LANES;
 	if (lane && r->lanes[s][lane - 1].fd < 0)
@@ -763,7 +793,7 @@ static void teardown(struct router *r)
 int router_run(const struct router_opts *o)
 {
 	struct router r = { .o = o, .state.path = o->state, .epfd = -1, .sigfd = -1,
-			    .timerfd = -1 };
+			    .timerfd = -1, .xul = -1 };
 	struct epoll_event evs[64];
 	bool restored = false;
 	int ret;

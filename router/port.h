@@ -39,6 +39,7 @@ struct rt_pkt {
 	uint8_t tos;		/* rx: outer TOS/traffic class; tx: value to send */
 	bool trunc;		/* rx: the datagram or frame was larger than cap */
 	bool failed;		/* tx: not sent (counted in the io stats) */
+	uint16_t sport;		/* tx, underlay frames (AF_XDP): outer UDP source port, 0 = 6081 */
 };
 
 struct rt_io_stats {
@@ -107,6 +108,8 @@ struct rt_xdp_info {
 	char busy_poll[48];		/* "" (off), "on", "refused (...)" */
 	bool replaced;			/* a program left by a killed router was removed */
 	uint64_t acct_errors;
+	uint64_t rx_frames, tx_frames;	/* through the rings */
+	uint64_t tx_kernel;		/* underlay: sent through the kernel (no next hop yet) */
 	uint64_t frames, free, fill_rx, tx_comp, held, lost;
 };
 

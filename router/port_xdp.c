@@ -54,6 +54,8 @@
 #include <bpf/libbpf.h>
 #include <xdp/libxdp.h>
 #include <xdp/xsk.h>
+#include "../libcore/csum.h"
+#include "nexthop.h"
 #include "port.h"
 #include "xdp_steer.h"
 
@@ -94,6 +96,9 @@ struct xport {
 	int lockfd;
 	unsigned int nq, next_rx;
 	unsigned int frame_size;
+	struct rt_nh_table *nh;		/* underlay: next hops */
+	uint8_t smac[6];		/* underlay: the interface's MAC */
+	uint32_t batches;
 	struct rt_xdp_info info;
 	struct xq q[];
 };
@@ -156,6 +161,8 @@ void rt_xdp_frames(const struct rt_io *p, struct rt_xdp_info *out)
 		out->tx_comp += xp->q[i].tx_comp;
 	}
 	out->held = 0;
+	out->rx_frames = p->st.rx_packets;
+	out->tx_frames = p->st.tx_packets;
 	out->lost = out->frames - out->free - out->fill_rx - out->tx_comp;
 }
 
@@ -237,6 +244,8 @@ static int xdp_rx_batch(struct rt_io *p, struct rt_pkt *pkts, unsigned int n)
 			recvfrom(xsk_socket__fd(q->xsk), NULL, 0, MSG_DONTWAIT, NULL, NULL);
 	}
 	xp->next_rx++;
+	if (xp->nh && (!got || !(++xp->batches & 255)))
+		rt_nh_poll(xp->nh);	/* route/neighbour changes (or a wakeup for them) */
 	return (int)got;
 }
 
@@ -249,15 +258,71 @@ static void tx_kick(struct xq *q)
 	q->tx_kick = false;
 }
 
+#define UL_HDR	(14 + 20 + 8)
+
+/* Underlay: Ethernet / IPv4 / UDP 6081 in front of the Geneve payload,
+ * toward the next hop the kernel's tables give; both checksums computed. */
+static void ul_build(const struct xport *xp, const struct rt_nh *nh, const struct rt_pkt *pk,
+		     uint8_t *f)
+{
+	uint32_t ulen = 8 + pk->size, tot = 20 + ulen;
+	uint16_t sport = pk->sport ? pk->sport : GNV_UDP_PORT, c;
+	uint8_t *ip = f + 14, *udp = f + 34;
+
+	memcpy(f, nh->mac, 6);
+	memcpy(f + 6, xp->smac, 6);
+	f[12] = 0x08;
+	f[13] = 0x00;
+	ip[0] = 0x45;
+	ip[1] = pk->tos;
+	ip[2] = (uint8_t)(tot >> 8);
+	ip[3] = (uint8_t)tot;
+	memset(ip + 4, 0, 4);
+	ip[6] = 0x40;			/* DF, as the UDP socket sends */
+	ip[8] = pk->ttl ? pk->ttl : 64;
+	ip[9] = IPPROTO_UDP;
+	ip[10] = ip[11] = 0;
+	memcpy(ip + 12, &nh->src, 4);
+	memcpy(ip + 16, pk->peer.a, 4);
+	c = csum_fold(csum_partial(ip, 20, 0));
+	ip[10] = (uint8_t)(c >> 8);
+	ip[11] = (uint8_t)c;
+	udp[0] = (uint8_t)(sport >> 8);
+	udp[1] = (uint8_t)sport;
+	udp[2] = GNV_UDP_PORT >> 8;
+	udp[3] = GNV_UDP_PORT & 0xff;
+	udp[4] = (uint8_t)(ulen >> 8);
+	udp[5] = (uint8_t)ulen;
+	udp[6] = udp[7] = 0;
+	memcpy(udp + 8, pk->data, pk->size);
+	c = csum_fold(csum_partial(udp, ulen, csum_pseudo4(ip + 12, ip + 16, IPPROTO_UDP, ulen)));
+	if (!c)
+		c = 0xffff;
+	udp[6] = (uint8_t)(c >> 8);
+	udp[7] = (uint8_t)c;
+}
+
 static int xdp_tx_batch(struct rt_io *p, struct rt_pkt *pkts, unsigned int n)
 {
 	struct xport *xp = xp_of(p);
 	struct xq *q = &xp->q[0];	/* one sending queue: frames of a flow stay in order */
 	uint32_t idx = 0, want = 0, sent = 0;
 
+	const struct rt_nh *nh[RT_BATCH];
+	bool ul = xp->info.role == RT_XDP_UNDERLAY;
+
+	if (n > RT_BATCH)
+		n = RT_BATCH;
 	comp_reap(q);
 	for (unsigned int i = 0; i < n; i++) {
-		pkts[i].failed = pkts[i].size > xp->frame_size || xp->info.role == RT_XDP_UNDERLAY;
+		/* underlay: what has no next hop through this interface yet
+		 * fails here, and the caller sends it through the kernel */
+		uint32_t dst;
+
+		memcpy(&dst, pkts[i].peer.a, 4);
+		nh[i] = ul && pkts[i].peer.family == 4 ? rt_nh_get(xp->nh, dst) : NULL;
+		pkts[i].failed = pkts[i].size + (ul ? UL_HDR : 0) > xp->frame_size || (ul && !nh[i]);
+		xp->info.tx_kernel += ul && pkts[i].failed;
 		want += !pkts[i].failed;
 	}
 	if (want > q->nfree)
@@ -277,8 +342,11 @@ static int xdp_tx_batch(struct rt_io *p, struct rt_pkt *pkts, unsigned int n)
 		addr = q->free_addr[--q->nfree];
 		d = xsk_ring_prod__tx_desc(&q->tx, idx + sent++);
 		d->addr = addr;
-		d->len = pkts[i].size;
-		memcpy(xsk_umem__get_data(q->area, addr), pkts[i].data, pkts[i].size);
+		d->len = pkts[i].size + (ul ? UL_HDR : 0);
+		if (ul)
+			ul_build(xp, nh[i], &pkts[i], xsk_umem__get_data(q->area, addr));
+		else
+			memcpy(xsk_umem__get_data(q->area, addr), pkts[i].data, pkts[i].size);
 		p->st.tx_packets++;
 		p->st.tx_bytes += pkts[i].size;
 	}
@@ -324,6 +392,7 @@ static void xdp_close(struct rt_io *p)
 		xdp_program__detach(xp->prog, xp->ifindex, xp->attach, 0);
 		xdp_program__close(xp->prog);
 	}
+	rt_nh_close(xp->nh);
 	if (xp->lockfd >= 0)
 		close(xp->lockfd);	/* releases the interface */
 	if (p->fd >= 0)
@@ -615,8 +684,24 @@ int rt_xdp_open(struct rt_io *p, const char *ifname, const struct rt_xdp_opts *o
 	cfg.naddr = if_addrs4(ifname, cfg.addr, GENV_XDP_MAX_ADDRS);
 	cfg.mode = cfg.naddr ? GENV_XDP_UNDERLAY : GENV_XDP_ENDPOINT;
 	xp->info.role = cfg.naddr ? RT_XDP_UNDERLAY : RT_XDP_ENDPOINT;
-	if (xp->info.role == RT_XDP_UNDERLAY)
+	if (xp->info.role == RT_XDP_UNDERLAY) {
+		struct ifreq ifr = { 0 };
+		int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+		struct epoll_event e = { .events = EPOLLIN, .data.u32 = 0xffff };
+
 		p->family = 4;		/* the loop hands its packets to the underlay path */
+		snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
+		if (s >= 0 && ioctl(s, SIOCGIFHWADDR, &ifr) == 0)
+			memcpy(xp->smac, ifr.ifr_hwaddr.sa_data, 6);
+		if (s >= 0)
+			close(s);
+		ret = rt_nh_open(&xp->nh, p->ifindex, cfg.addr[0]);
+		if (ret) {
+			snprintf(err, errsz, "%s: rtnetlink: %s", ifname, strerror(-ret));
+			goto fail;
+		}
+		epoll_ctl(p->fd, EPOLL_CTL_ADD, rt_nh_event_fd(xp->nh), &e);
+	}
 	ret = load_prog(xp, ifname, o->mode, err, errsz);
 	if (ret)
 		goto fail;

@@ -116,6 +116,9 @@ void rt_port_xdp_emit(struct gnv_emit *e, const struct rt_xdp_info *x)
 	gnv_emit_str(e, "role", " role %s", x->role == RT_XDP_UNDERLAY ? "underlay" : "endpoint");
 	gnv_emit_str(e, "reason", " (%s)", x->reason);
 	gnv_emit_str(e, "busy_poll", " busy-poll %s", x->busy_poll[0] ? x->busy_poll : "off");
+	gnv_emit_u64(e, "rx_frames", " rx %llu", x->rx_frames);
+	gnv_emit_u64(e, "tx_frames", " tx %llu", x->tx_frames);
+	gnv_emit_u64(e, "tx_kernel", " tx_kernel %llu", x->tx_kernel);
 	gnv_emit_bool(e, "replaced_leftover", "%s", x->replaced, " replaced-leftover", "");
 	gnv_emit_obj_close(e, "\n");
 	gnv_emit_obj_open(e, "frames", "    frames");

@@ -26,9 +26,12 @@ TMP=
 pids=()
 
 require route root ip tshark ping python3 timeout tun
+# bounded: never hold the namespace lock forever
+( sleep 100; kill -TERM $$ 2>/dev/null ) &
+watchdog=$!
 
 NSS="ul h1 h2 h3 a1 a2"
-cleanup() { netns_cleanup; }
+cleanup() { kill "$watchdog" 2>/dev/null; netns_cleanup; }
 trap cleanup EXIT
 trap 'exit 1' INT TERM
 TMP=$(mktemp -d /tmp/genv-xdp.XXXXXX)
@@ -130,6 +133,21 @@ import socket; s=socket.create_connection(("10.0.1.6", 5001), timeout=5)
 s.sendall(b"x" * 1000000); s.shutdown(socket.SHUT_WR); print(s.recv(100).decode())' 2>&1)
 wait $srv
 check_eq "TCP a1 -> a2: 1000000 bytes arrive" 1000000 "$got"
+
+# h1 -> h2 leaves through AF_XDP: frames built by genv, checked by tshark
+nsx h2 timeout 12 tshark -n -i ul2 -c 6 -f "udp dst port 6081 and src host 10.200.0.1" \
+	-w "$TMP/tx.pcap" >/dev/null 2>&1 &
+tsh=$!
+sleep 1.5
+nsx a1 ping -c 6 -i 0.1 -W 2 10.0.1.6 >/dev/null 2>&1
+wait $tsh
+txf=$(rt h1 -j show port | python3 -c 'import json,sys; d=json.load(sys.stdin)
+print([p["xdp"]["tx_frames"] for p in d["ports"] if p["name"] == "ul1"][0])')
+[ "${txf:-0}" -ge 3 ] && ok "underlay frames sent through AF_XDP ($txf)" || fail "underlay frames sent through AF_XDP" "tx_frames=$txf"
+good=$(tshark -n -r "$TMP/tx.pcap" -o udp.check_checksum:TRUE -o ip.check_checksum:TRUE \
+	-Y "udp.checksum.status == 1 && ip.checksum.status == 1 && geneve.vni == 100 && icmp && udp.srcport != 6081 && eth.dst == $(nsx h2 cat /sys/class/net/ul2/address)" 2>/dev/null | wc -l)
+[ "$good" -ge 3 ] && ok "AF_XDP frames: Geneve VNI 100, outer IP and UDP checksums good, flow-hash source port, next-hop MAC ($good)" ||
+	fail "AF_XDP frames: Geneve, checksums, source port, MAC" "$good good of $(tshark -n -r "$TMP/tx.pcap" 2>/dev/null | wc -l)"
 
 # ---- the host's own traffic still reaches its kernel ----
 out=$(nsx h2 ping -c 2 -i 0.2 -W 2 10.200.0.1 2>&1) && ok "ping h2 -> h1's own address (XDP_PASS)" ||
