@@ -149,6 +149,13 @@ good=$(tshark -n -r "$TMP/tx.pcap" -o udp.check_checksum:TRUE -o ip.check_checks
 [ "$good" -ge 3 ] && ok "AF_XDP frames: Geneve VNI 100, outer IP and UDP checksums good, flow-hash source port, next-hop MAC ($good)" ||
 	fail "AF_XDP frames: Geneve, checksums, source port, MAC" "$good good of $(tshark -n -r "$TMP/tx.pcap" 2>/dev/null | wc -l)"
 
+# an idle router sleeps: CPU ticks over 2 s with AF_XDP ports open
+t0=$(awk '{print $14 + $15}' "/proc/$pid_h1/stat")
+sleep 2
+t1=$(awk '{print $14 + $15}' "/proc/$pid_h1/stat")
+[ $((t1 - t0)) -le 4 ] && ok "idle router with AF_XDP ports uses no CPU ($((t1 - t0)) ticks in 2 s)" ||
+	fail "idle router with AF_XDP ports uses no CPU" "$((t1 - t0)) ticks in 2 s"
+
 # ---- the host's own traffic still reaches its kernel ----
 out=$(nsx h2 ping -c 2 -i 0.2 -W 2 10.200.0.1 2>&1) && ok "ping h2 -> h1's own address (XDP_PASS)" ||
 	fail "ping h2 -> h1's own address (XDP_PASS)" "$out"
