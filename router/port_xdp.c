@@ -38,7 +38,9 @@
 #include <unistd.h>
 #include <ifaddrs.h>
 #include <arpa/inet.h>
+#include <linux/capability.h>
 #include <linux/ethtool.h>
+#include <sys/syscall.h>
 #include <linux/if_link.h>
 #include <linux/if_xdp.h>
 #include <linux/sockios.h>
@@ -636,9 +638,32 @@ static int open_queues(struct rt_io *p, struct xport *xp, const char *ifname,
 	return 0;
 }
 
+/* The capabilities AF_XDP needs, checked first: libbpf's errors after a
+ * refused load say little.  NULL, or the name of the first one missing. */
+static const char *missing_cap(void)
+{
+	struct __user_cap_header_struct h = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct d[2] = { 0 };
+	static const struct { int cap; const char *name; } need[] = {
+		{ CAP_NET_ADMIN, "CAP_NET_ADMIN" }, { CAP_NET_RAW, "CAP_NET_RAW" },
+	};
+#define HAS(c) (d[(c) / 32].effective & (1u << ((c) % 32)))
+
+	if (syscall(SYS_capget, &h, d) < 0)
+		return NULL;		/* cannot tell: let the kernel say */
+	for (size_t i = 0; i < sizeof(need) / sizeof(need[0]); i++)
+		if (!HAS(need[i].cap))
+			return need[i].name;
+	if (!HAS(39 /* CAP_BPF */) && !HAS(CAP_SYS_ADMIN))
+		return "CAP_BPF (or CAP_SYS_ADMIN)";
+	return NULL;
+#undef HAS
+}
+
 int rt_xdp_open(struct rt_io *p, const char *ifname, const struct rt_xdp_opts *o,
 		char *err, size_t errsz)
 {
+	const char *cap = missing_cap();
 	unsigned int nq = o->queues ? o->queues : 1;
 	struct genv_xdp_cfg cfg = { .port = htons(GNV_UDP_PORT) };
 	struct rlimit rl = { RLIM_INFINITY, RLIM_INFINITY };
@@ -649,6 +674,11 @@ int rt_xdp_open(struct rt_io *p, const char *ifname, const struct rt_xdp_opts *o
 
 	memset(p, 0, sizeof(*p));
 	p->fd = -1;
+	if (cap) {
+		snprintf(err, errsz, "%s: AF_XDP needs %s, which this router does not have; "
+			 "the UDP underlay and TAP ports keep working", ifname, cap);
+		return -EPERM;
+	}
 	if (nq > GENV_XDP_MAX_QUEUES) {
 		snprintf(err, errsz, "%s: at most %d queues", ifname, GENV_XDP_MAX_QUEUES);
 		return -EINVAL;

@@ -108,6 +108,18 @@ d=$(rt h1 dump | grep "add port xdp")
 grep -q "add port xdp e1 queues 1 mode auto busy-poll off frame-size 2048 mtu 1400" <<<"$d" &&
 	ok "dump gives the xdp port line" || fail "dump gives the xdp port line" "$d"
 
+# without the capabilities: refused with the reason, the router keeps going
+if command -v setpriv >/dev/null; then
+	ip netns exec "$P-h3" setpriv --bounding-set -bpf,-sys_admin,-net_admin,-net_raw \
+		"$GENV" route run -S "$TMP/h3.sock" >"$TMP/h3.log" 2>&1 &
+	pids+=("$!")
+	sleep 0.8
+	out=$(rt h3 add port xdp ul3 2>&1)
+	[ $? -eq 1 ] && grep -q "AF_XDP needs CAP_NET_ADMIN, which this router does not have" <<<"$out" &&
+		rt h3 show host >/dev/null && ok "no capabilities: refused with the reason, router still answers" ||
+		fail "no capabilities: refused with the reason, router still answers" "$out"
+fi
+
 # ---- VM to VM across the mixed pair, Geneve on the wire ----
 nsx h2 timeout 12 tshark -n -i ul2 -c 4 -f "udp port 6081" -w "$TMP/ul.pcap" >/dev/null 2>&1 &
 tsh=$!
