@@ -196,6 +196,13 @@ rx=$(rt h1 -j show stats | python3 -c 'import json,sys; d=json.load(sys.stdin); 
 [ "${rx:-0}" -ge 20000 ] && ok "the flood came through AF_XDP ($rx underlay packets)" ||
 	fail "the flood came through AF_XDP" "underlay_rx=$rx"
 
+# del port removes the program; the kernel path (UDP socket) carries on
+out=$(rt h1 del port ul1 2>&1) && ! ip -n "$P-h1" link show ul1 | grep -q xdp &&
+	ok "del port ul1: program detached" || fail "del port ul1: program detached" "$out"
+nsx a1 ping -c 2 -i 0.2 -W 2 10.0.1.6 >/dev/null 2>&1 && ok "ping through the UDP socket underlay after del port" ||
+	fail "ping through the UDP socket underlay after del port"
+out=$(rt h1 add port xdp ul1 2>&1) && ok "add port xdp ul1 again" || fail "add port xdp ul1 again" "$out"
+
 # ---- kill -9, a live owner refused, restart ----
 kill -9 "$pid_h1"; wait "$pid_h1" 2>/dev/null
 ip -n "$P-h1" link show e1 | grep -q xdp && ok "after kill -9 the program is left (passes to the kernel)" ||
