@@ -15,12 +15,12 @@ ZSHCOMPDIR  ?= $(PREFIX)/share/zsh/vendor-completions
 FISHCOMPDIR ?= $(PREFIX)/share/fish/vendor_completions.d
 PKG_CONFIG ?= pkg-config
 
-PKGS     := libpcap libmnl libbpf libedit ncursesw jansson yaml-0.1 libcurl
+PKGS     := libpcap libmnl libbpf libxdp libedit ncursesw jansson yaml-0.1 libcurl
 WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
             -Wformat=2 -Wno-format-nonliteral
 CFLAGS   ?= -O2 -g
 CFLAGS   += -std=gnu11 $(WARN) -D_GNU_SOURCE
-LDLIBS   += $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null || echo -lpcap -lmnl -lbpf -ledit -lncursesw -ltinfo -ljansson -lyaml -lcurl)
+LDLIBS   += $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null || echo -lpcap -lmnl -lbpf -lxdp -ledit -lncursesw -ltinfo -ljansson -lyaml -lcurl)
 PKGCFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 
 ifeq ($(SAN),1)
@@ -33,10 +33,10 @@ endif
 
 CORE_SRC := $(sort $(wildcard libcore/*.c))
 CMD_SRC  := $(sort $(wildcard cmd/*.c cmd/top/*.c))
-RT_SRC   := $(sort $(wildcard router/*.c))
+RT_SRC   := $(sort $(filter-out %.bpf.c,$(wildcard router/*.c)))
 TR_SRC   := $(sort $(wildcard trace/*.c))
 CORE_OBJ := $(CORE_SRC:%.c=$(O)/%.o)
-RT_OBJ   := $(RT_SRC:%.c=$(O)/%.o)
+RT_OBJ   := $(RT_SRC:%.c=$(O)/%.o) $(O)/router/xdp_steer_obj.o
 TR_OBJ   := $(TR_SRC:%.c=$(O)/%.o)
 # One archive per layer, linked top-down (cmd, trace, router, libcore): a
 # call upward has no definition after it on the link line and fails to
@@ -51,7 +51,7 @@ DEB_PKGS := gcc make pkg-config clang llvm libclang-rt-14-dev \
             libpcap-dev libmnl-dev libxdp-dev libbpf-dev libedit-dev libncurses-dev libjansson-dev libyaml-dev check \
             libcurl4-openssl-dev etcd-server etcd-client \
             tshark tcpdump python3-scapy mandoc groff-base bash-completion \
-            iproute2 iputils-ping ethtool iperf3 netsniff-ng tmux zsh fish
+            iproute2 iputils-ping ethtool iperf3 netsniff-ng tmux zsh fish bpftool
 
 all: genv
 
@@ -72,6 +72,27 @@ $(O)/librouter.a: $(RT_OBJ)
 $(O)/libcore.a: $(CORE_OBJ)
 	@rm -f $@
 	$(AR) rcs $@ $^
+
+# The XDP steering program: compiled for BPF, then carried in the binary as
+# a byte array (router/port_xdp.c opens it from memory), so there is no
+# file to install.
+BPF_CFLAGS := -O2 -g -target bpf -Wall -Werror -I/usr/include/$(shell $(CC) -dumpmachine 2>/dev/null)
+$(O)/router/xdp_steer.bpf.o: router/xdp_steer.bpf.c router/xdp_steer.h
+	@mkdir -p $(dir $@)
+	clang $(BPF_CFLAGS) -c -o $@ $<
+
+$(O)/router/xdp_steer_obj.c: $(O)/router/xdp_steer.bpf.o
+	{ echo '/* generated from router/xdp_steer.bpf.c by the Makefile */'; \
+	  echo '#include <stddef.h>'; \
+	  echo 'extern const unsigned char rt_xdp_steer_obj[];'; \
+	  echo 'extern const size_t rt_xdp_steer_obj_size;'; \
+	  echo 'const unsigned char rt_xdp_steer_obj[] = {'; \
+	  od -An -v -tx1 $< | sed -e 's/ *\([0-9a-f][0-9a-f]\)/0x\1,/g'; \
+	  echo '};'; \
+	  echo 'const size_t rt_xdp_steer_obj_size = sizeof(rt_xdp_steer_obj);'; } > $@.tmp && mv $@.tmp $@
+
+$(O)/router/xdp_steer_obj.o: $(O)/router/xdp_steer_obj.c
+	$(CC) $(CFLAGS) -c -o $@ $<
 
 $(O)/%.o: %.c
 	@mkdir -p $(dir $@)

@@ -28,6 +28,7 @@
 #include "../router/qos.h"
 #include "../router/dpath.h"
 #include "../router/lang.h"
+#include "../router/port.h"
 
 #define MAX_POS 16	/* positional words remembered for the router's grammar */
 
@@ -216,6 +217,33 @@ int complete_router_name(const char *socket, char *buf, size_t size)
 	return 0;
 }
 
+/* add port xdp IFACE [KEYWORD VALUE ...]: interfaces, then keywords, values */
+static void complete_xdp_port(struct comp *c, int np, const char *prev)
+{
+	static const char *const onoff[] = { "on", "off", NULL }, *const sizes[] = { "2048", "4096", NULL };
+	const char *const *list = rt_xdp_port_kws;
+	struct if_nameindex *ifs, *i;
+
+	if (np == 3) {
+		ifs = if_nameindex();
+		for (i = ifs; i && i->if_name; i++)
+			offer(c, "", i->if_name, NULL);
+		if (ifs)
+			if_freenameindex(ifs);
+		return;
+	}
+	if (!strcmp(prev, "mode"))
+		list = rt_xdp_mode_names;
+	else if (!strcmp(prev, "busy-poll"))
+		list = onoff;
+	else if (!strcmp(prev, "frame-size"))
+		list = sizes;
+	else if (!strcmp(prev, "queues") || !strcmp(prev, "mtu"))
+		return;
+	for (; *list; list++)
+		offer(c, "", *list, NULL);
+}
+
 /*
  * The router's command language after `genv route` (genv.conf(5)):
  *   add|del|set vpc VNI | net VNI PREFIX | ep VNI ADDR ... port NAME | port NAME
@@ -267,6 +295,10 @@ static void complete_route(struct comp *c, char **pos, int np, const char *prev)
 	else if (!strcmp(obj, "vpc") && !strcmp(prev, "direct"))
 		for (const char *const *m = rt_dp_modes; *m; m++)
 			offer(c, "", *m, NULL);
+	else if (!strcmp(obj, "port") && np == 2)
+		offer(c, "", "xdp", NULL);
+	else if (!strcmp(obj, "port") && add && !strcmp(pos[2], "xdp"))
+		complete_xdp_port(c, np, prev);
 }
 
 /* Options whose values are the router's objects. */

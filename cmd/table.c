@@ -65,7 +65,10 @@ const struct cmd genv_commands[] = {
 			     "'reload FILE' makes FILE the running configuration as one diff: unchanged\n"
 			     "objects keep forwarding, a refused file changes nothing (also SIGHUP, -f).\n"
 			     "Direct path: 'set host rts on' asks for it, 'show cache' lists what was\n"
-			     "learned, 'set vpc VNI direct off' keeps a VPC on its bouncers and dividers.\n",
+			     "learned, 'set vpc VNI direct off' keeps a VPC on its bouncers and dividers.\n"
+			     "Ports: 'add port NAME' (a TAP device) or 'add port xdp IFACE [queues N]\n"
+			     "[mode auto|zerocopy|copy|skb] [busy-poll on|off] [frame-size 2048|4096]'\n"
+			     "(AF_XDP on an existing interface; root or CAP_NET_ADMIN+CAP_BPF+CAP_NET_RAW).\n",
 		.opts = route_opts,
 		.run = cmd_route,
 		.man = "genv-route(8)",

@@ -55,6 +55,9 @@
 
 #define RT_SHOW_SCHEMA	1
 
+struct rt_xdp_opts;
+struct rt_xdp_info;
+
 /* Device facts for `show port` (optional callback). */
 struct rt_port_info {
 	char ifname[RT_PORT_NAME_MAX];
@@ -62,6 +65,7 @@ struct rt_port_info {
 	bool up;
 	uint64_t rx_errors, tx_errors, tx_dropped;	/* queue full, write errors */
 	char offloads[48];	/* "vnet csum tso4 tso6 uso" obtained, or "none" */
+	const struct rt_xdp_info *xdp;	/* AF_XDP port: mode, reason, frames; else NULL */
 };
 
 /*
@@ -92,6 +96,9 @@ struct rt_runtime_ops {
 	 * probes).  Optional: without it probes are not sent. */
 	int (*ul_send)(void *ctx, const struct gnv_addr *dst, const uint8_t *data, size_t size,
 		       uint8_t tos, uint8_t ttl, uint16_t sport);
+	/* Open an AF_XDP port on interface 'name' for slot 'index' (add port xdp). */
+	int (*port_open_xdp)(void *ctx, int index, const char *name,
+			     const struct rt_xdp_opts *o, char *err, size_t errsz);
 };
 
 /*

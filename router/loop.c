@@ -158,6 +158,8 @@ struct router {
 	struct rt_state state;		/* --state */
 	struct rt_store *store;		/* --store */
 	struct rt_ev store_ev;
+	struct rt_xdp_info xdp_info;	/* show port's copy */
+	int xul;			/* the AF_XDP underlay port, or -1 */
 	uint64_t control_pkts, ul_tx_fail;
 	bool stop;
 	bool offload;			/* virtio headers on TAPs, UDP GSO/GRO */
@@ -192,6 +194,16 @@ static int persist(struct router *r, bool force)
 
 /* ---- runtime ops: what commands do to the outside world ---- */
 
+/* A port just opened in slot index: into the epoll set. */
+static void port_watch(struct router *r, struct loop_port *lp, int index)
+{
+	lp->io.index = index;
+	lp->ev.kind = RT_EV_PORT;
+	lp->ev.obj = &lp->io;
+	lp->open = true;
+	watch(r, lp->io.fd, &lp->ev);
+}
+
 static int op_port_open(void *ctx, int index, const char *name, unsigned int mtu,
 			char *err, size_t errsz)
 {
@@ -215,13 +227,36 @@ static int op_port_open(void *ctx, int index, const char *name, unsigned int mtu
 		rt_log(RT_LOG_DEBUG, "port %s: offloads %s", lp->io.name,
 		       rt_offloads_fmt(off, sizeof(off), lp->io.offloads));
 	}
-	lp->io.index = index;
-	lp->ev.kind = RT_EV_PORT;
-	lp->ev.obj = &lp->io;
-	lp->open = true;
-	watch(r, lp->io.fd, &lp->ev);
+	port_watch(r, lp, index);
 	rt_log(RT_LOG_INFO, "port %s: TAP device created (ifindex %u, mtu %u)",
 	       lp->io.name, lp->io.ifindex, lp->io.mtu);
+	return 0;
+}
+
+static int op_port_open_xdp(void *ctx, int index, const char *name,
+			    const struct rt_xdp_opts *o, char *err, size_t errsz)
+{
+	struct router *r = ctx;
+	struct loop_port *lp;
+	struct rt_xdp_info x;
+	int ret;
+
+	if (index < 0 || (uint32_t)index >= r->nports) {
+		snprintf(err, errsz, "port index %d out of range", index);
+		return -ERANGE;
+	}
+	lp = &r->ports[index];
+	ret = rt_xdp_open(&lp->io, name, o, err, errsz);
+	if (ret)
+		return ret;
+	port_watch(r, lp, index);
+	rt_xdp_frames(&lp->io, &x);
+	if (x.role == RT_XDP_UNDERLAY && r->xul < 0)
+		r->xul = index;
+	rt_log(RT_LOG_INFO, "port %s: AF_XDP %s mode, %s (%s)%s", name, rt_xdp_mode_names[x.mode],
+	       x.role == RT_XDP_UNDERLAY ? "underlay: Geneve to this host's address" : "endpoint",
+	       x.reason[0] ? x.reason : "-",
+	       x.replaced ? "; replaced the program a killed router left" : "");
 	return 0;
 }
 
@@ -233,8 +268,11 @@ static void op_port_close(void *ctx, int index)
 	if (index < 0 || (uint32_t)index >= r->nports || !r->ports[index].open)
 		return;
 	lp = &r->ports[index];
+	if (r->xul == index)
+		r->xul = -1;
 	epoll_ctl(r->epfd, EPOLL_CTL_DEL, lp->io.fd, NULL);
-	rt_log(RT_LOG_INFO, "port %s: TAP device removed", lp->io.name);
+	rt_log(RT_LOG_INFO, "port %s: %s removed", lp->io.name,
+	       lp->io.priv ? "AF_XDP sockets and XDP program" : "TAP device");
 	rt_io_close(&lp->io);
 	lp->open = false;
 }
@@ -371,6 +409,10 @@ static int op_port_info(void *ctx, int index, struct rt_port_info *info)
 	info->tx_errors = io->st.tx_errors;
 	info->tx_dropped = io->st.tx_dropped;
 	rt_offloads_fmt(info->offloads, sizeof(info->offloads), io->offloads);
+	if (io->priv) {
+		rt_xdp_frames(io, &r->xdp_info);
+		info->xdp = &r->xdp_info;
+	}
 	return 0;
 }
 
@@ -424,6 +466,28 @@ static int load_file(struct router *r, const char *file, bool as_state)
 
 /* ---- packets ---- */
 
+/*
+ * IPv4 through the AF_XDP underlay port: whole frames with the flow's
+ * source port.  What it cannot send (no next hop through it yet) stays in
+ * q for the UDP socket.  True when nothing is left.
+ */
+static bool xdp_underlay(struct router *r, struct ul_queue *q)
+{
+	struct rt_io *x = &r->ports[r->xul].io;
+	unsigned int m = 0;
+
+	x->ops->tx_batch(x, q->pkt, q->n);
+	for (unsigned int i = 0; i < q->n; i++)
+		if (q->pkt[i].failed) {
+			q->pkt[m] = q->pkt[i];
+			q->pkt[m].failed = false;
+			q->slot[m] = q->slot[i];
+			q->lane[m++] = q->lane[i];
+		}
+	q->n = m;
+	return !m;
+}
+
 static void ul_flush(struct router *r, int s)
 {
 	struct ul_queue *q = &r->ulq[s];
@@ -439,6 +503,8 @@ static void ul_flush(struct router *r, int s)
 		q->n = 0;
 		return;
 	}
+	if (s == 0 && r->xul >= 0 && xdp_underlay(r, q))
+		return;
 	/* one sendmmsg per source-port lane that has packets */
 	for (unsigned int lane = 0; lane < RT_UL_LANES; lane++) {
 		struct rt_io *io = lane ? &r->lanes[s][lane - 1] : &lp->io;
@@ -530,6 +596,7 @@ static void to_underlay(struct router *r, unsigned int slot, struct rt_out *o)
 	p->peer = o->dst;
 	p->tos = o->tos;
 	p->ttl = o->ttl;
+	p->sport = o->sport;
 	/* the flow's source port picks its lane: a flow keeps one port */
 	lane = o->sport % RT_UL_LANES;
 	if (lane && r->lanes[s][lane - 1].fd < 0)
@@ -665,11 +732,14 @@ static void rx_ready(struct router *r, struct rt_io *io)
 
 	if (io->fd < 0)
 		return;		/* closed by a command earlier in this wakeup */
-	for (unsigned int i = 0; i < RT_BATCH; i++) {
-		r->rx[i].data = big ? r->big + (size_t)i * BIG_SIZE + BUF_HEADROOM
-				    : r->bufs + (size_t)i * BUF_SIZE + BUF_HEADROOM;
-		r->rx[i].cap = big ? RT_FRAME_BIG : RT_FRAME_MAX;
-	}
+	/* every field reset: a backend sets only what it knows (an AF_XDP
+	 * port no virtio header), and r->rx is shared by all ports */
+	for (unsigned int i = 0; i < RT_BATCH; i++)
+		r->rx[i] = (struct rt_pkt){
+			.data = big ? r->big + (size_t)i * BIG_SIZE + BUF_HEADROOM
+				    : r->bufs + (size_t)i * BUF_SIZE + BUF_HEADROOM,
+			.cap = big ? RT_FRAME_BIG : RT_FRAME_MAX,
+		};
 	n = io->ops->rx_batch(io, r->rx, RT_BATCH);
 	if (n < 0) {
 		if (!io->family && (n == -EBADFD || n == -EIO || n == -ENXIO || n == -ENODEV)) {
@@ -707,6 +777,9 @@ static void rx_ready(struct router *r, struct rt_io *io)
 	}
 	flush_all(r);
 	rt_dp_send(r->t, &r->ops);	/* direct-path answers queued by the batch */
+	for (uint32_t k = 0; k < r->nports; k++)	/* AF_XDP: one ring kick per batch */
+		if (r->ports[k].open && r->ports[k].io.ops->flush)
+			r->ports[k].io.ops->flush(&r->ports[k].io);
 }
 
 static uint64_t now_ns(void)
@@ -833,6 +906,7 @@ static int setup(struct router *r)
 		.port_mtu = op_port_mtu,
 		.host_addr = op_host_addr,
 		.port_info = op_port_info,
+		.port_open_xdp = op_port_open_xdp,
 		.ul_send = op_ul_send,
 	};
 	r->epfd = epoll_create1(EPOLL_CLOEXEC);
@@ -885,7 +959,9 @@ static void teardown(struct router *r)
 	rt_ctl_close(r->ctl);
 	rt_store_stop(r->store);
 	for (uint32_t i = 0; r->ports && i < r->nports; i++)
-		if (r->ports[i].open)
+		if (r->ports[i].open && r->ports[i].io.priv)
+			op_port_close(r, (int)i);	/* logs: XDP program gone */
+		else if (r->ports[i].open)
 			rt_io_close(&r->ports[i].io);
 	for (int s = 0; s < 2; s++) {
 		if (r->ul[s].open)
@@ -913,7 +989,7 @@ static void teardown(struct router *r)
 int router_run(const struct router_opts *o)
 {
 	struct router r = { .o = o, .state.path = o->state, .epfd = -1, .sigfd = -1,
-			    .timerfd = -1 };
+			    .timerfd = -1, .xul = -1 };
 	struct epoll_event evs[64];
 	bool restored = false;
 	int ret;

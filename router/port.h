@@ -49,6 +49,7 @@ struct rt_pkt {
 	uint16_t hdr_len;
 	uint16_t csum_start;
 	uint16_t csum_offset;
+	uint16_t sport;		/* tx, underlay frames (AF_XDP): outer UDP source port, 0 = 6081 */
 };
 
 struct rt_io_stats {
@@ -67,6 +68,8 @@ struct rt_io_ops {
 	 * counted) or -errno. */
 	int (*tx_batch)(struct rt_io *p, struct rt_pkt *pkts, unsigned int n);
 	void (*close)(struct rt_io *p);
+	/* Optional: push out what tx_batch queued (ring kick), after a batch. */
+	void (*flush)(struct rt_io *p);
 };
 
 struct rt_io {
@@ -80,6 +83,7 @@ struct rt_io {
 	uint16_t port;			/* udp: the bound (source) port */
 	struct rt_io_stats st;
 	unsigned int offloads;		/* RT_OFF_* obtained at open */
+	void *priv;			/* xdp: the backend's state */
 };
 
 /* Offloads a port obtained (rt_io.offloads). */
@@ -111,6 +115,41 @@ int rt_udp_open_lane(struct rt_io *p, int family, const struct gnv_addr *addr);
  * one train) and UDP_GRO (receive trains, gso_size per packet) where the
  * kernel has them; rt_io.offloads says what was obtained. */
 void rt_udp_offload(struct rt_io *p, bool gso, bool gro);
+
+/* AF_XDP (port_xdp.c): 'add port xdp IFACE ...' */
+enum { RT_XDP_AUTO, RT_XDP_ZEROCOPY, RT_XDP_COPY, RT_XDP_SKB };
+enum { RT_XDP_ENDPOINT, RT_XDP_UNDERLAY };
+extern const char *const rt_xdp_mode_names[];	/* by RT_XDP_*, NULL-terminated */
+extern const char *const rt_xdp_port_kws[];	/* add port xdp IFACE KEYWORD ... */
+
+struct rt_xdp_opts {
+	unsigned int queues;		/* 0: 1 */
+	int mode;			/* RT_XDP_AUTO ... */
+	bool busy_poll;
+	unsigned int frame_size;	/* 2048 or 4096; 0: 2048 */
+};
+
+/* What a port obtained, and its UMEM frames (free + fill_rx + tx_comp +
+ * held == frames; lost is what is missing, always 0 unless a bug). */
+struct rt_xdp_info {
+	int mode;			/* obtained: RT_XDP_ZEROCOPY, COPY or SKB */
+	int role;			/* RT_XDP_ENDPOINT or RT_XDP_UNDERLAY */
+	char reason[160];
+	char busy_poll[48];		/* "" (off), "on", "refused (...)" */
+	bool replaced;			/* a program left by a killed router was removed */
+	uint64_t acct_errors;
+	uint64_t rx_frames, tx_frames;	/* through the rings */
+	uint64_t tx_kernel;		/* underlay: sent through the kernel (no next hop yet) */
+	uint64_t frames, free, fill_rx, tx_comp, held, lost;
+};
+
+/* Attach the steering program to IFACE and open one AF_XDP socket per
+ * queue.  The role is the underlay when IFACE has an IPv4 address (only
+ * Geneve to it is steered), else an endpoint port.  0 or -errno with the
+ * reason in err. */
+int rt_xdp_open(struct rt_io *p, const char *ifname, const struct rt_xdp_opts *o,
+		char *err, size_t errsz);
+void rt_xdp_frames(const struct rt_io *p, struct rt_xdp_info *out);
 
 static inline void rt_io_close(struct rt_io *p)
 {

@@ -24,6 +24,7 @@
 #include "qos.h"
 #include "dpath.h"
 #include "show.h"
+#include "verbs.h"
 
 const char *const rt_show_topics[] = { "vpc", "net", "ep", "port", "host", "stats", "flows",
 				       "drops", "config", "top", "policy", "ns", "conntrack", "cache", NULL };
@@ -256,7 +257,9 @@ int rt_config_dump(const struct rt_tables *t, struct sbuf *o)
 	sbuf_putc(o, '\n');
 	rt_qos_dump(t, &e);
 	for (uint32_t i = 0; i < t->cfg.lim.max_ports; i++)
-		if (t->cfg.port[i].used)
+		if (t->cfg.port[i].used && t->cfg.port[i].xdp)
+			rt_port_xdp_dump(&t->cfg.port[i], o);
+		else if (t->cfg.port[i].used)
 			sbuf_printf(o, "add port %s mtu %u\n", t->cfg.port[i].name, t->cfg.port[i].mtu);
 	ix = sorted(t, 'v', &n);
 	for (uint32_t i = 0; ix && i < n; i++) {
@@ -434,6 +437,8 @@ static void show_ports(const struct rt_tables *t, const struct rt_runtime_ops *o
 			gnv_emit_u64(e, "tx_dropped", " tx_dropped %llu", info.tx_dropped);
 			gnv_emit_str(e, "offloads", " offloads %s", info.offloads[0] ? info.offloads : "none");
 			gnv_emit_obj_close(e, "\n");
+			if (info.xdp)
+				rt_port_xdp_emit(e, info.xdp);
 		} else {
 			gnv_emit_null(e, "device", NULL);
 		}

@@ -210,6 +210,10 @@ struct rt_port {
 	uint8_t nep;
 	uint32_t ep[RT_PORT_MAX_EPS];	/* endpoint indexes */
 	struct rt_port_stats st;
+	/* an AF_XDP port (add port xdp NAME ...): its options */
+	bool xdp, xdp_busy_poll;
+	uint8_t xdp_queues, xdp_mode;
+	uint16_t xdp_frame_size;
 };
 
 /*

@@ -291,6 +291,8 @@ int rt_verb_port(struct rt_cmd *c, const char *verb)
 	if (c->n < 3)
 		return rt_lang_word_err(c, 2, "port name");
 	name = c->w[2];
+	if (!strcmp(verb, "add") && !strcmp(name, "xdp") && c->n > 3)
+		return rt_verb_port_xdp(c);
 	if (!strcmp(verb, "add") || !strcmp(verb, "set")) {
 		bool seen = false;
 

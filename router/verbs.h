@@ -19,6 +19,13 @@ int rt_verb_host(struct rt_cmd *c);
 int rt_verb_vpc(struct rt_cmd *c, const char *verb);
 int rt_verb_net(struct rt_cmd *c, const char *verb);
 int rt_verb_port(struct rt_cmd *c, const char *verb);
+/* add port xdp IFACE ... (verbs_xdp.c); dump line of such a port */
+int rt_verb_port_xdp(struct rt_cmd *c);
+struct rt_port;
+void rt_port_xdp_dump(const struct rt_port *p, struct sbuf *o);
+struct gnv_emit;
+struct rt_xdp_info;
+void rt_port_xdp_emit(struct gnv_emit *e, const struct rt_xdp_info *x);
 int rt_verb_ep(struct rt_cmd *c, const char *verb);
 /* policy_verbs.c: namespaces and policies, and the labels word they share
  * with ep (word i into buf as canonical text, "" for none). */

@@ -280,6 +280,11 @@ m=$(missing "$(printf '%s\n' vpc net ep port)" "$out")
 	fail "__complete route add '': the objects, not host" "got: ${out//$'\n'/ }"
 has host "$(genv __complete route set '')" && ok "__complete route set '': host too" || fail "__complete route set '': host too"
 check_eq "__complete route apply -f '': files" ":file" "$(genv __complete route apply -f '')"
+check_eq "__complete route add port '': xdp" xdp "$(genv __complete route add port '')"
+has zerocopy "$(genv __complete route add port xdp lo mode '')" && ok "__complete route add port xdp IFACE mode: the modes" ||
+	fail "__complete route add port xdp IFACE mode: the modes"
+has busy-poll "$(genv __complete route add port xdp lo queues 2 '')" && ok "__complete route add port xdp IFACE ...: the keywords" ||
+	fail "__complete route add port xdp IFACE ...: the keywords"
 has apply "$(genv __complete route '')" && ok "__complete route '': apply" || fail "__complete route '': apply"
 check_eq "__complete route apply --d: --dry-run" "--dry-run" "$(genv __complete route apply --d)"
 # no router: no candidates, no error, at once
