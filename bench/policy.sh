@@ -32,7 +32,7 @@ done
 tmp=$(mktemp -d /tmp/genv-bench-policy.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 "$CC" -O2 -g -std=gnu11 -D_GNU_SOURCE -o "$tmp/policy_bench" bench/policy_bench.c \
-	build/librouter.a build/libcore.a || exit 1
+	build/librouter.a build/libcore.a $(pkg-config --libs libxdp libbpf libmnl libcurl jansson) -lpthread || exit 1
 
 echo "# $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg); $EPS endpoints (1,000 label sets), $FLOWS flows, $PKTS packets per column, best of $RUNS"
 printf '%-9s %10s %9s %9s %8s %8s %8s\n' policies compile_ms rss_kb table_kb new_ns est_ns hot_ns

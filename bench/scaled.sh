@@ -23,7 +23,7 @@ done
 tmp=$(mktemp -d /tmp/genv-bench-scaled.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 "${CC:-cc}" -O2 -g -std=gnu11 -D_GNU_SOURCE -o "$tmp/scaled_bench" bench/scaled_bench.c \
-	build/librouter.a build/libcore.a || exit 1
+	build/librouter.a build/libcore.a $(pkg-config --libs libxdp libbpf libmnl libcurl jansson) -lpthread || exit 1
 echo "# $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg); $FLOWS flows, $PKTS packets per column"
 for b in ${*:-4 1000}; do
 	"$tmp/scaled_bench" "$b" "$FLOWS" "$PKTS" || exit 1

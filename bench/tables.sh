@@ -28,7 +28,7 @@ done
 tmp=$(mktemp -d /tmp/genv-bench-tables.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 "$CC" -O2 -g -std=gnu11 -D_GNU_SOURCE -o "$tmp/tables_bench" bench/tables_bench.c \
-	build/librouter.a build/libcore.a || exit 1
+	build/librouter.a build/libcore.a $(pkg-config --libs libxdp libbpf libmnl libcurl jansson) -lpthread || exit 1
 
 echo "# $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg); $N lookups per column; $VPCS VPCs"
 echo "# ns per operation; memory in bytes per endpoint (tables / resident)"

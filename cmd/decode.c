@@ -1132,7 +1132,9 @@ static int read_file(struct dec *d, const char *path, FILE *f)
 	else
 		pc = pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_MICRO, errbuf);
 	if (!pc) {
-		if (!f && errno == ENOENT)
+		/* errno after libpcap is not reliable (it may be left over from a
+		 * lookup inside it): ask the file system */
+		if (!f && access(path, F_OK) != 0 && errno == ENOENT)
 			gerr(d->g, "cannot open '%s': %s", path, strerror(ENOENT));
 		else
 			gerr(d->g, "cannot read '%s': %s", path, errbuf);

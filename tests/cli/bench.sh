@@ -12,10 +12,12 @@ trap 'rm -rf "$tmp"' EXIT
 # the libraries of a `make SAN=1` build need the sanitizers' runtime too
 san=
 case $O in *san*) san="-fsanitize=address,undefined -fno-omit-frame-pointer" ;; esac
+# librouter's ports and store client need their libraries (AF_XDP, netlink, etcd)
+libs=$(pkg-config --libs libxdp libbpf libmnl libcurl jansson 2>/dev/null || echo -lxdp -lbpf -lmnl -lcurl -ljansson)
 for b in tables policy scaled; do
 	# shellcheck disable=SC2086
 	if ! ${CC:-cc} -O1 -std=gnu11 -D_GNU_SOURCE -Wall -Wextra $san -o "$tmp/$b" "bench/${b}_bench.c" \
-		"$O/librouter.a" "$O/libcore.a" 2>"$tmp/$b.err"; then
+		"$O/librouter.a" "$O/libcore.a" $libs -lpthread 2>"$tmp/$b.err"; then
 		fail "bench/${b}_bench.c builds" "$(head -3 "$tmp/$b.err")"
 		continue
 	fi
