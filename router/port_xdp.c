@@ -59,6 +59,7 @@
 #include "../libcore/csum.h"
 #include "nexthop.h"
 #include "port.h"
+#include "xdp_frame.h"
 #include "xdp_steer.h"
 
 #ifndef SO_PREFER_BUSY_POLL
@@ -170,36 +171,6 @@ void rt_xdp_frames(const struct rt_io *p, struct rt_xdp_info *out)
 
 /* ---- receive ---- */
 
-/*
- * Underlay: the frame is Ethernet / IPv4 / UDP 6081 (the program checked
- * that much); take the Geneve payload, the outer source, TTL and TOS.
- * 0, or -1 for a frame that is not one (counted as an error).
- */
-static int ul_parse(const uint8_t *f, uint32_t len, struct rt_pkt *pk, const uint8_t **pl,
-		    uint32_t *plen)
-{
-	uint32_t ihl, tot, ulen;
-
-	if (len < 14 + 20 + 8 || f[12] != 0x08 || f[13] != 0x00 || (f[14] >> 4) != 4)
-		return -1;
-	ihl = (f[14] & 15u) * 4;
-	tot = (uint32_t)f[16] << 8 | f[17];
-	if (ihl < 20 || tot < ihl + 8 || 14 + tot > len || f[23] != IPPROTO_UDP)
-		return -1;
-	ulen = (uint32_t)f[14 + ihl + 4] << 8 | f[14 + ihl + 5];
-	if (ulen < 8 || ulen > tot - ihl)
-		return -1;
-	memset(&pk->peer, 0, sizeof(pk->peer));
-	pk->peer.family = 4;
-	memcpy(pk->peer.a, f + 26, 4);
-	pk->peer_port = (uint16_t)(f[14 + ihl] << 8 | f[14 + ihl + 1]);
-	pk->tos = f[15];
-	pk->ttl = f[22];
-	*pl = f + 14 + ihl + 8;
-	*plen = ulen - 8;
-	return 0;
-}
-
 static unsigned int rx_queue(struct rt_io *p, struct xq *q, struct rt_pkt *pkts, unsigned int n)
 {
 	struct xport *xp = xp_of(p);
@@ -214,7 +185,9 @@ static unsigned int rx_queue(struct rt_io *p, struct xq *q, struct rt_pkt *pkts,
 		struct rt_pkt *pk = &pkts[out];
 
 		q->free_addr[q->nfree++] = xsk_umem__extract_addr(d->addr);
-		if (xp->info.role == RT_XDP_UNDERLAY && ul_parse(f, d->len, pk, &pl, &len)) {
+		/* underlay: the Geneve payload, rechecked (xdp_frame.h) */
+		if (xp->info.role == RT_XDP_UNDERLAY &&
+		    rt_xdp_ul_parse(f, d->len, pk, &pl, &len) != RT_XDP_UL_OK) {
 			p->st.rx_errors++;
 			continue;
 		}
