@@ -188,6 +188,13 @@ sleep 1
 # ---- replies carry the VIP (the client VM's capture, tshark) ----
 srcs=$(tshark -r "$TMP/c1.pcap" -Y 'tcp.srcport == 7000' -T fields -e ip.src 2>/dev/null | sort -u | tr '\n' ' ')
 check_eq "every reply the client saw came from the VIP (tcpdump in c1, tshark)" "$VIP " "$srcs"
-bad=$(tshark -r "$TMP/c1.pcap" -o tcp.check_checksum:TRUE -o ip.check_checksum:TRUE -Y 'tcp.checksum.status == 0 || ip.checksum.status == 0' 2>/dev/null | wc -l)
+# Only the replies (source port 7000): what the client sends is captured
+# before its TAP's checksum offload fills the TCP checksum in.  Frames the
+# router coalesced (longer than the MTU) reach the VM with a partial TCP
+# checksum (virtio NEEDS_CSUM: the pseudo-header sum); the coalescer merges
+# only segments whose checksums it verified, so the segments' are checked.
+bad=$(tshark -r "$TMP/c1.pcap" -o tcp.check_checksum:TRUE -o ip.check_checksum:TRUE -Y 'tcp.srcport == 7000 && ((tcp.checksum.status == 0 && ip.len <= 1500) || ip.checksum.status == 0)' 2>/dev/null | wc -l)
+nrep=$(tshark -r "$TMP/c1.pcap" -Y 'tcp.srcport == 7000' 2>/dev/null | wc -l)
+[ "$nrep" -gt 0 ] || fail "replies captured in c1" "none"
 check_eq "no bad IPv4/TCP checksum in the rewritten replies (tshark)" 0 "$bad"
 finish
