@@ -819,6 +819,17 @@ static int spec_from_segs(const struct fctx *c, struct gnv_spec *spec, int keep,
 			if (differ || explicit)
 				l->set |= 1ull << fi;
 		}
+		/* the ARP sender MAC defaults to the eth source as the packet has
+		 * it (build.c), not to the eth layer's own default */
+		if (l->kind == LK_ARP && !explicit)
+			for (int j = i - 1; j >= 0; j--)
+				if (spec->l[j].kind == LK_ETH) {
+					if (memcmp(p + 8, d + off[j] + 6, 6))
+						l->set |= 1ull << F_ARP_SHA;
+					else
+						l->set &= ~(1ull << F_ARP_SHA);
+					break;
+				}
 		/* lengths: only when they disagree with the bytes that follow */
 		{
 			uint32_t ext = end[i] - off[i];

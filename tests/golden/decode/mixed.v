@@ -9,7 +9,7 @@
     5 2023-11-14 22:13:24.004000 fd00::1.49152 > fd00::2.6081: Geneve vni 400: fd10::1 > fd10::2 ICMP6 echo request id 7 seq 1, length 128
     eth / ipv6 src=fd00::1 dst=fd00::2 / udp sport=49152 / geneve vni=400 / ipv6 src=fd10::1 dst=fd10::2 / icmp6 id=7 seq=1 / payload hex=67656e762d70696e6736
     6 2023-11-14 22:13:25.005000 10.200.0.1.49152 > 10.200.0.2.6081: Geneve vni 100: ARP who-has 10.0.0.2 tell 10.0.0.1, length 96
-    eth / vlan id=42 / ipv4 src=10.200.0.1 dst=10.200.0.2 id=1 df=1 / udp sport=49152 / geneve vni=100 / eth dst=ff:ff:ff:ff:ff:ff src=02:00:00:00:00:0a / arp sha=02:00:00:00:00:0a
+    eth / vlan id=42 / ipv4 src=10.200.0.1 dst=10.200.0.2 id=1 df=1 / udp sport=49152 / geneve vni=100 / eth dst=ff:ff:ff:ff:ff:ff src=02:00:00:00:00:0a / arp
     7 2023-11-14 22:13:26.006000 10.200.0.1.49152 > 10.200.0.2.6081: Geneve vni 100: 10.0.0.1.33333 > 10.0.0.2.53 UDP payload 4, length 82
     eth / ipv4 src=10.200.0.1 dst=10.200.0.2 id=1 df=1 / udp sport=49152 / geneve vni=100 / ipv4 id=1 df=1 / udp sport=33333 dport=53 / payload hex=646e733f
     8 2023-11-14 22:13:27.007000 10.200.0.1.4789 > 10.200.0.2.6081: Geneve vni 500: 10.0.0.1.40000 > 10.0.0.2.80 TCP [P.] payload 10, length 114
