@@ -14,7 +14,11 @@ trap 'rm -rf "$tmp"' EXIT
 if ! "$PY" -c 'import scapy.all' 2>/dev/null; then
 	skip "tso" "python3-scapy not installed"; finish
 fi
-if ! ${CC:-cc} -O1 -Wall -Wextra -Werror -o "$tmp/drv" tests/cross/tso_driver.c "$O/libcore.a" 2>"$tmp/err"; then
+# the library of a `make SAN=1` build needs the sanitizers' runtime too
+san=
+case $O in *san*) san="-fsanitize=address,undefined -fno-omit-frame-pointer" ;; esac
+# shellcheck disable=SC2086
+if ! ${CC:-cc} -O1 -Wall -Wextra -Werror $san -o "$tmp/drv" tests/cross/tso_driver.c "$O/libcore.a" 2>"$tmp/err"; then
 	fail "tso: build the driver" "$(head -n 5 "$tmp/err")"; finish
 fi
 
