@@ -25,21 +25,9 @@
 #include "../router/config.h"
 #include "../router/pipeline.h"
 #include "bench.h"
+#define BENCH_NAME "policy_bench"
+#include "bench_rt.h"
 
-static void die(const char *what, struct sbuf *o)
-{
-	fprintf(stderr, "policy_bench: %s: %s\n", what, o ? sbuf_str(o) : "");
-	exit(1);
-}
-
-static void run(struct rt_tables *t, const char *line)
-{
-	struct sbuf o = SBUF_INIT;
-
-	if (rt_cmd_exec(t, NULL, line, false, &o))
-		die(line, &o);
-	sbuf_free(&o);
-}
 
 static struct rt_tables *router(uint32_t neps, uint32_t npol)
 {

@@ -23,21 +23,9 @@
 #include "../router/pipeline.h"
 #include "../router/scaled.h"
 #include "bench.h"
+#define BENCH_NAME "scaled_bench"
+#include "bench_rt.h"
 
-static void die(const char *what, struct sbuf *o)
-{
-	fprintf(stderr, "scaled_bench: %s: %s\n", what, o ? sbuf_str(o) : "");
-	exit(1);
-}
-
-static void run(struct rt_tables *t, const char *line)
-{
-	struct sbuf o = SBUF_INIT;
-
-	if (rt_cmd_exec(t, NULL, line, false, &o))
-		die(line, &o);
-	sbuf_free(&o);
-}
 
 static uint8_t pbuf[RT_HEADROOM + 2048], frame_simple[256], frame_vip[256];
 static size_t fsz;
