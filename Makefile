@@ -32,7 +32,7 @@ O        := build
 endif
 
 CORE_SRC := $(sort $(wildcard libcore/*.c))
-CMD_SRC  := $(sort $(wildcard cmd/*.c cmd/top/*.c))
+CMD_SRC  := $(sort $(wildcard cmd/*.c cmd/*/*.c))
 RT_SRC   := $(sort $(filter-out %.bpf.c,$(wildcard router/*.c)))
 TR_SRC   := $(sort $(wildcard trace/*.c))
 CORE_OBJ := $(CORE_SRC:%.c=$(O)/%.o)

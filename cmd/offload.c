@@ -31,7 +31,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "commands.h"
-#include "offload_ethnl.h"
+#include "offload/ethnl.h"
 #include "../libcore/emit.h"
 #include "../libcore/json.h"
 #include "../libcore/sbuf.h"

@@ -8,7 +8,7 @@
  *   genv route save FILE                     the running config, written atomically
  *   genv route reload FILE                   FILE as the new config, applied as one diff
  *   genv route apply -f FILE.yaml... [--vpc VNI] [--dry-run]
- *                                            Kubernetes NetworkPolicy YAML (route_apply.c)
+ *                                            Kubernetes NetworkPolicy YAML (route/apply.c)
  *
  * The words after the subcommand are the router's command language (see
  * genv.conf(5)); this file only joins them into one line and sends it.
@@ -23,9 +23,9 @@
 #include <string.h>
 #include "commands.h"
 #include "ctl_client.h"
-#include "route_apply.h"
+#include "route/apply.h"
 #include "../libcore/msg.h"
-#include "store_client.h"
+#include "route/store_client.h"
 #include "../libcore/num.h"
 #include "../libcore/sbuf.h"
 #include "../router/ctl.h"

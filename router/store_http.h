@@ -4,7 +4,7 @@
  * over libcurl: the members of one cluster, tried in turn from the one
  * that answered last, TLS with a CA and a client certificate.  Blocking:
  * the router calls it from its store thread (store.c), the CLI directly
- * (cmd/store_client.c).
+ * (cmd/route/store_client.c).
  * Layer: router; calls store_kv, libcore sbuf, libcurl and libc.
  */
 #ifndef GENV_RT_STORE_HTTP_H

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: MIT
 """Layering test: genv's dependencies point only downward.
 
-    cmd/ (and cmd/top/)  ->  trace/  ->  router/  ->  libcore/
+    cmd/ (and its per-command folders cmd/NAME/)  ->  trace/  ->  router/  ->  libcore/
 
 libcore/ is the pure protocol library; router/ is the data plane built on
 it; trace/ explains and probes the router; cmd/ holds the commands.  A
@@ -22,7 +22,8 @@ Checks (each prints one `ok - ` / `not ok - ` / `skip - ` line):
     cmd/top, and none between the modules of one folder.  A module is
     foo.c + foo.h (same folder, same stem), so foo.c including foo.h is
     not a cycle.  A cycle is printed as its path, a -> b -> a.
-    Exemption: cmd/top/ files may include the shared cmd helper headers,
+    Exemption: files in a per-command folder (cmd/top/, cmd/route/,
+    cmd/offload/: the parts of one command) may include the shared cmd helper headers,
     i.e. every cmd/*.h except cmd/commands.h (cli.h: context, options,
     errors; ctl_client.h: the control-socket client; complete.h).  They
     sit below every command, so cmd/top -> cmd/cli.h is not a step back
@@ -58,11 +59,11 @@ import sys
 import tempfile
 
 LAYER_DIRS = ("libcore", "router", "trace", "cmd")
-FOLDERS = ("libcore", "router", "trace", "cmd", "cmd/top")
-# the folders a folder must not include from (check 1)
+# the folders a folder must not include from (check 1); "cmd" stands for
+# cmd/ and every per-command folder under it
 FORBIDDEN = {
-    "router": ("trace", "cmd", "cmd/top"),
-    "trace": ("cmd", "cmd/top"),
+    "router": ("trace", "cmd"),
+    "trace": ("cmd",),
 }
 TLV_DIRS = ("router", "trace", "cmd")
 TLV_PATTERNS = (
@@ -77,7 +78,13 @@ CMD_ENTRY_HEADER = "cmd/commands.h"
 def folder_of(path):
     """'cmd/top/ui.c' -> 'cmd/top', 'router/x.h' -> 'router'."""
     d = os.path.dirname(path)
-    return d if d in FOLDERS else d.split("/")[0]
+    parts = d.split("/")
+    return "/".join(parts[:2]) if parts[0] == "cmd" and len(parts) > 1 else parts[0]
+
+
+def layer_of(folder):
+    """'cmd/top' -> 'cmd': the layer a folder belongs to (check 1)."""
+    return folder.split("/")[0]
 
 
 def module_of(path):
@@ -146,7 +153,7 @@ def fmt_cycle(c):
 def check_include_rules(root, edges):
     libcore, down = [], {k: [] for k in FORBIDDEN}
     for src, dst in edges:
-        fs, fd = folder_of(src), folder_of(dst)
+        fs, fd = layer_of(folder_of(src)), layer_of(folder_of(dst))
         if fs == "libcore" and fd != "libcore":
             libcore.append(f"{src} -> {dst}")
         elif fs in FORBIDDEN and fd in FORBIDDEN[fs]:
@@ -159,8 +166,8 @@ def check_include_rules(root, edges):
 
 
 def helper_exempt(src, dst):
-    """cmd/top/* including a shared cmd helper header (check 2)."""
-    return (folder_of(src) == "cmd/top" and folder_of(dst) == "cmd"
+    """cmd/NAME/* including a shared cmd helper header (check 2)."""
+    return (folder_of(src).startswith("cmd/") and folder_of(dst) == "cmd"
             and dst.endswith(".h") and dst != CMD_ENTRY_HEADER)
 
 

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-/* libFuzzer target: the ethtool tunnel-info reply parser (cmd/offload_ethnl.c). */
+/* libFuzzer target: the ethtool tunnel-info reply parser (cmd/offload/ethnl.c). */
 #include <stddef.h>
 #include <stdint.h>
-#include "../../cmd/offload_ethnl.h"
+#include "../../cmd/offload/ethnl.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

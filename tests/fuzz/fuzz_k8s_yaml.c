@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * libFuzzer target: Kubernetes NetworkPolicy YAML (cmd/k8s_yaml.c, as
+ * libFuzzer target: Kubernetes NetworkPolicy YAML (cmd/route/k8s_yaml.c, as
  * genv route apply feeds it).  Checks the promises that do not depend on
  * the input:
  *   - a refusal returns nothing and a message "FILE:LINE:COL: ...";
@@ -13,7 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "../../cmd/k8s_yaml.h"
+#include "../../cmd/route/k8s_yaml.h"
 #include "../../libcore/sbuf.h"
 #include "../../router/config.h"
 #include "../../router/lang.h"

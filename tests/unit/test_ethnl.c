@@ -1,13 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * cmd/offload_ethnl.c: the tunnel-info reply parser on a well-formed reply
+ * cmd/offload/ethnl.c: the tunnel-info reply parser on a well-formed reply
  * and on one malformed fixture per error branch.  The parser is compiled
  * into this file (the unit runner does not link cmd/).
  */
 #include <check.h>
 #include <errno.h>
 #include <string.h>
-#include "../../cmd/offload_ethnl.c"
+#include "../../cmd/offload/ethnl.c"
 
 Suite *ethnl_suite(void);
 

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The Kubernetes NetworkPolicy translator (cmd/k8s_yaml.c): good
+ * The Kubernetes NetworkPolicy translator (cmd/route/k8s_yaml.c): good
  * fixtures give the router commands below; every bad fixture (one per
  * error branch) gives its message with file, line:column and field path,
  * and nothing.  Fixtures: tests/fixtures/k8s/.
@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "../../cmd/k8s_yaml.c"
+#include "../../cmd/route/k8s_yaml.c"
 
 Suite *k8s_yaml_suite(void);
 

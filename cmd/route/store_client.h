@@ -14,7 +14,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
-#include "cli.h"
+#include "../cli.h"
 
 struct store_args {
 	const char *url, *prefix, *host_id;

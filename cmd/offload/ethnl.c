@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Pure readers of ethtool generic-netlink replies (see offload_ethnl.h).
+ * Pure readers of ethtool generic-netlink replies (see ethnl.h).
  * Every attribute goes through nla_next(), which checks its header and
  * length against what is left of its container before anything is read.
  *
@@ -10,7 +10,7 @@
 #include <errno.h>
 #include <string.h>
 #include <linux/ethtool_netlink.h>
-#include "offload_ethnl.h"
+#include "ethnl.h"
 
 #define NLA_HDR 4
 #define NLA_TYPE_BITS 0x3fff		/* without NLA_F_NESTED and NLA_F_NET_BYTEORDER */

@@ -15,13 +15,13 @@
 #include <string.h>
 #include <yaml.h>
 #include "k8s_yaml.h"
-#include "../libcore/num.h"
-#include "../libcore/sbuf.h"
-#include "../router/labels.h"
-#include "../router/lang.h"
-#include "../router/policy_obj.h"
-#include "../router/prefix.h"
-#include "../router/tables.h"
+#include "../../libcore/num.h"
+#include "../../libcore/sbuf.h"
+#include "../../router/labels.h"
+#include "../../router/lang.h"
+#include "../../router/policy_obj.h"
+#include "../../router/prefix.h"
+#include "../../router/tables.h"
 
 struct kx {
 	const char *file;

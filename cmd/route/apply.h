@@ -10,7 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include "cli.h"
+#include "../cli.h"
 #include "store_client.h"
 
 #define ROUTE_APPLY_FILES_MAX	64

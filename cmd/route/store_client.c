@@ -17,10 +17,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include "../libcore/sbuf.h"
-#include "../router/config.h"
-#include "../router/lang.h"
-#include "../router/store.h"
+#include "../../libcore/sbuf.h"
+#include "../../router/config.h"
+#include "../../router/lang.h"
+#include "../../router/store.h"
 #include "store_client.h"
 
 /* One key of the store as read. */

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * genv route apply (route_apply.h): read every file, translate every
+ * genv route apply (apply.h): read every file, translate every
  * document, and only when all are accepted send them to the router in
  * one transaction (begin ... commit: all or none).  What already exists
  * (show ns, show policy, as JSON) decides add or set per object, so
@@ -11,14 +11,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "ctl_client.h"
+#include "../ctl_client.h"
 #include "k8s_yaml.h"
-#include "route_apply.h"
-#include "../libcore/emit.h"
-#include "../libcore/print.h"
-#include "../libcore/sbuf.h"
-#include "../router/ctl.h"
-#include "../router/lang.h"
+#include "apply.h"
+#include "../../libcore/emit.h"
+#include "../../libcore/print.h"
+#include "../../libcore/sbuf.h"
+#include "../../router/ctl.h"
+#include "../../router/lang.h"
 
 #define APPLY_HINT "is 'genv route run' running?"
 
