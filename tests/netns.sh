@@ -60,3 +60,37 @@ netns_underlay() {
 		nsx "h$i" ip link set "ul$i" up
 	done
 }
+
+# rt_start HOST [ARGS...]: start `genv route run -S $TMP/HOST.sock ARGS` in
+# namespace HOST (log: $TMP/HOST.log, appended), remember its PID in pids
+# and in pid_HOST, and wait up to 5 s for its control socket to answer.
+rt_start() {
+	local h=$1; shift
+	# not through nsx: $! must be the router itself, for kill
+	ip netns exec "$P-$h" "$GENV" route run -S "$TMP/$h.sock" "$@" >>"$TMP/$h.log" 2>&1 &
+	pids+=("$!")
+	printf -v "pid_$h" %s "$!"
+	for _ in $(seq 50); do
+		rt "$h" show host >/dev/null 2>&1 && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# vm_up HOST VM TAP MAC IPV4 [IPV6]: move the router's TAP from namespace
+# HOST into namespace VM as eth0 with MAC and IPV4/24 (default route via .1,
+# the VPC gateway) and optionally IPV6/64; MTU $VM_MTU when set.
+vm_up() {
+	local h=$1 vm=$2 tap=$3 mac=$4 ip4=$5 ip6=${6:-}
+	ip -n "$P-$h" link set "$tap" netns "$P-$vm" &&
+	nsx "$vm" ip link set "$tap" name eth0 &&
+	nsx "$vm" ip link set eth0 address "$mac" ${VM_MTU:+mtu "$VM_MTU"} &&
+	nsx "$vm" ip link set eth0 up &&
+	nsx "$vm" ip addr add "$ip4/24" dev eth0 &&
+	nsx "$vm" ip route add default via "${ip4%.*}.1" || return 1
+	if [ -n "$ip6" ]; then
+		nsx "$vm" ip addr add "$ip6/64" dev eth0 nodad || return 1
+	fi
+	nsx "$vm" sysctl -qw net.ipv6.conf.eth0.accept_ra=0 2>/dev/null
+	return 0
+}

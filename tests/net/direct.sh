@@ -37,9 +37,7 @@ nsx h4 ip addr add 10.200.0.4/24 dev ul4
 nsx h4 ip link set ul4 up
 
 for h in h1 h2 h3 h4; do
-	ip netns exec "$P-$h" "$GENV" route run -v -S "$TMP/$h.sock" >>"$TMP/$h.log" 2>&1 &
-	pids+=("$!")
-	for _ in $(seq 50); do rt "$h" show host >/dev/null 2>&1 && break; sleep 0.1; done
+	rt_start "$h" -v || { fail "$h: router up" "$(tail -n 3 "$TMP/$h.log")"; finish; }
 done
 
 MAC_A=02:00:00:00:01:a1 MAC_C=02:00:00:00:02:c7
@@ -79,14 +77,6 @@ for h in h1 h2 h3 h4; do
 	out=$(rt "$h" batch "$TMP/$h.conf" 2>&1) && ok "$h: config applied" || fail "$h: config applied" "$out"
 done
 
-vm_up() {	# HOST VM TAP MAC IPV4
-	ip -n "$P-$1" link set "$3" netns "$P-$2" &&
-	nsx "$2" ip link set "$3" name eth0 &&
-	nsx "$2" ip link set eth0 address "$4" &&
-	nsx "$2" ip link set eth0 up &&
-	nsx "$2" ip addr add "$5/24" dev eth0 &&
-	nsx "$2" ip route add default via "${5%.*}.1"
-}
 vm_up h1 a1 ta1 $MAC_A 10.0.1.5 && vm_up h2 c2 tc2 $MAC_C 10.0.2.7 && vm_up h4 c4 tc4 $MAC_C 10.0.2.7 &&
 	ok "VMs up" || fail "VMs up"
 

@@ -35,13 +35,7 @@ trap 'exit 1' INT TERM
 TMP=$(mktemp -d /tmp/genv-qos.XXXXXX)
 
 netns_underlay qos
-for h in h1 h2; do
-	ip netns exec "$P-$h" "$GENV" route run -S "$TMP/$h.sock" >"$TMP/$h.log" 2>&1 &
-	pids+=("$!")
-done
-for h in h1 h2; do
-	for _ in $(seq 50); do rt "$h" show host >/dev/null 2>&1 && break; sleep 0.1; done
-done
+rt_start h1 && rt_start h2 || { fail "routers up" "$(tail -n 3 "$TMP"/h*.log)"; finish; }
 MAC1=02:00:00:00:10:01 MAC2=02:00:00:00:10:02
 Q1="qos premium rate 20mbit burst 64k opt 0x0132:0x01:00000641"
 Q2="qos expedited"
@@ -52,12 +46,7 @@ printf '%s\n' "set host addr 10.200.0.2" "add vpc 100 cidr 10.0.1.0/24" "add por
 out=$(rt h1 batch "$TMP/h1.conf" 2>&1 && rt h2 batch "$TMP/h2.conf" 2>&1) &&
 	ok "both hosts configured (classes, rate, extra option)" ||
 	{ fail "both hosts configured" "$out $(tail -n 3 "$TMP"/h*.log)"; finish; }
-vm_up() {	# HOST VM TAP MAC IP
-	ip -n "$P-$1" link set "$3" netns "$P-$2" &&
-	nsx "$2" ip link set "$3" name eth0 &&
-	nsx "$2" ip link set eth0 address "$4" mtu 1400 up &&
-	nsx "$2" ip addr add "$5/24" dev eth0
-}
+VM_MTU=1400
 vm_up h1 vm1 tap1 $MAC1 10.0.1.5 && vm_up h2 vm2 tap2 $MAC2 10.0.1.6 &&
 	ok "TAP ports moved into vm1 and vm2" || { fail "TAP ports moved into vm1 and vm2"; finish; }
 

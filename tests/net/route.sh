@@ -47,18 +47,7 @@ TMP=$(mktemp -d /tmp/genv-route.XXXXXX)
 # ---- the underlay and the hosts ----
 netns_underlay route
 
-start_router() {	# HOST
-	# not through nsx: $! must be the router itself, for kill
-	ip netns exec "$P-$1" "$GENV" route run -v -S "$TMP/$1.sock" --state "$TMP/$1.state" \
-		>>"$TMP/$1.log" 2>&1 &
-	pids+=("$!")
-	printf -v "pid_$1" %s "$!"	# pid_h1 ...
-	for _ in $(seq 50); do
-		rt "$1" show host >/dev/null 2>&1 && return 0
-		sleep 0.1
-	done
-	return 1
-}
+start_router() { rt_start "$1" -v --state "$TMP/$1.state"; }	# HOST
 for h in h1 h2 h3; do
 	start_router "$h" && ok "$h: genv route run answers on its socket" ||
 		{ fail "$h: genv route run answers on its socket" "$(tail -n 3 "$TMP/$h.log")"; finish; }
@@ -121,21 +110,6 @@ for h in h1 h2 h3; do
 		fail "$h: route batch applies its config" "$out"
 done
 
-# vm_up HOST VM TAP MAC IPV4 [IPV6]: move the router's TAP into the VM
-vm_up() {
-	local h=$1 vm=$2 tap=$3 mac=$4 ip4=$5 ip6=${6:-}
-	ip -n "$P-$h" link set "$tap" netns "$P-$vm" &&
-	nsx "$vm" ip link set "$tap" name eth0 &&
-	nsx "$vm" ip link set eth0 address "$mac" &&
-	nsx "$vm" ip link set eth0 up &&
-	nsx "$vm" ip addr add "$ip4/24" dev eth0 &&
-	nsx "$vm" ip route add default via "${ip4%.*}.1" || return 1
-	if [ -n "$ip6" ]; then
-		nsx "$vm" ip addr add "$ip6/64" dev eth0 nodad || return 1
-	fi
-	nsx "$vm" sysctl -qw net.ipv6.conf.eth0.accept_ra=0 2>/dev/null
-	return 0
-}
 vms_up() {
 	local r=0
 	case $1 in

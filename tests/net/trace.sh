@@ -70,24 +70,10 @@ common() {
 } >"$TMP/h3.conf"
 
 for h in h1 h2 h3; do
-	ip netns exec "$P-$h" "$GENV" route run -S "$TMP/$h.sock" -f "$TMP/$h.conf" >>"$TMP/$h.log" 2>&1 &
-	pids+=("$!")
-	up=
-	for _ in $(seq 50); do
-		rt "$h" show host >/dev/null 2>&1 && { up=1; break; }
-		sleep 0.1
-	done
-	[ -n "$up" ] && ok "$h: router up" || { fail "$h: router up" "$(tail -n 3 "$TMP/$h.log")"; finish; }
+	rt_start "$h" -f "$TMP/$h.conf" && ok "$h: router up" ||
+		{ fail "$h: router up" "$(tail -n 3 "$TMP/$h.log")"; finish; }
 done
 
-vm_up() {	# HOST VM TAP MAC IPV4
-	ip -n "$P-$1" link set "$3" netns "$P-$2" &&
-	nsx "$2" ip link set "$3" name eth0 &&
-	nsx "$2" ip link set eth0 address "$4" &&
-	nsx "$2" ip link set eth0 up &&
-	nsx "$2" ip addr add "$5/24" dev eth0 &&
-	nsx "$2" ip route add default via "${5%.*}.1"
-}
 vm_up h1 a1 ta1 $MAC_A1 10.0.1.5 && vm_up h2 c2 tc2 $MAC_C2 10.0.2.7 && vm_up h2 d2 td2 $MAC_D2 10.0.3.8 &&
 	ok "TAP ports moved into the VMs" || fail "TAP ports moved into the VMs"
 check "ping a1 -> c2 (bouncer path) works" nsx a1 timeout 10 ping -c 2 -i 0.2 -W 2 10.0.2.7
