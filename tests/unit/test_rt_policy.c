@@ -15,19 +15,7 @@ Suite *rt_policy_suite(void);
 
 static struct rt_tables *t;
 
-static int run(const char *line, struct sbuf *o)
-{
-	sbuf_reset(o);
-	return rt_cmd_exec(t, NULL, line, false, o);
-}
-
-static void cmd(const char *line)
-{
-	struct sbuf o = SBUF_INIT;
-
-	ck_assert_msg(run(line, &o) == 0, "'%s': %s", line, sbuf_str(&o));
-	sbuf_free(&o);
-}
+#include "rt_cmd.h"
 
 static char *dump(void)
 {

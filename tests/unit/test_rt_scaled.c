@@ -23,19 +23,7 @@ static size_t fsize;
 static struct rt_out out;
 static struct gnv_pkt pk;
 
-static int run(const char *line, struct sbuf *o)
-{
-	sbuf_reset(o);
-	return rt_cmd_exec(t, NULL, line, false, o);
-}
-
-static void cmd(const char *line)
-{
-	struct sbuf o = SBUF_INIT;
-
-	ck_assert_msg(run(line, &o) == 0, "'%s': %s", line, sbuf_str(&o));
-	sbuf_free(&o);
-}
+#include "rt_cmd.h"
 
 static const char *const topo[] = {
 	"set host addr 10.200.0.1",

@@ -22,14 +22,7 @@ Suite *trace_suite(void);
 
 static struct rt_tables *t;
 
-static void cmd(const char *line)
-{
-	struct sbuf o = SBUF_INIT;
-	int r = rt_cmd_exec(t, NULL, line, false, &o);
-
-	ck_assert_msg(r == 0, "'%s': %s", line, sbuf_str(&o));
-	sbuf_free(&o);
-}
+#include "rt_cmd.h"
 
 static const char *const topo[] = {
 	"set host addr 10.200.0.1",
