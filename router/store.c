@@ -230,7 +230,8 @@ int rt_store_objs_load(struct rt_store_objs *o, const struct rt_tables *t)
 			continue;
 		o->v[o->n++].line = l;
 	}
-	qsort(o->v, o->n, sizeof(*o->v), cmp_objline);
+	if (o->n)
+		qsort(o->v, o->n, sizeof(*o->v), cmp_objline);
 	return 0;
 }
 
@@ -239,7 +240,7 @@ const char *rt_store_objs_find(const struct rt_store_objs *o, const char *obj)
 	struct rt_store_objline k, *f;
 
 	snprintf(k.obj, sizeof(k.obj), "%s", obj);
-	f = bsearch(&k, o->v, o->n, sizeof(*o->v), cmp_objline);
+	f = o->n ? bsearch(&k, o->v, o->n, sizeof(*o->v), cmp_objline) : NULL;
 	return f ? f->line : NULL;
 }
 
@@ -524,6 +525,8 @@ static size_t objv_dedup(char (*v)[RT_STORE_OBJ_MAX], size_t n)
 {
 	size_t k = 0;
 
+	if (!n)
+		return 0;	/* v may be NULL: qsort's arguments must not be */
 	qsort(v, n, RT_STORE_OBJ_MAX, cmp_obj);
 	for (size_t i = 0; i < n; i++)
 		if (!k || strcmp(v[k - 1], v[i]))
@@ -562,7 +565,9 @@ static void apply_msg(struct rt_store *s, struct rt_tables *t, const struct rt_r
 		if (take_kv(s, &m->r.kv[i], obj))
 			objv_add(&objv, &n, &cap, obj);
 	n = objv_dedup(objv, n);
-	r = reconcile(s, t, ops, objv, n);
+	/* a reply of keys this router ignores only (another host's, no
+	 * object) changes nothing */
+	r = n ? reconcile(s, t, ops, objv, n) : 0;
 	commit_touched(s);
 	if (r > 0)
 		slog(s, false, RT_STORE_LOG_INFO, "store: revision %lld: %d change%s%s", (long long)m->rev, r,
@@ -918,8 +923,10 @@ static void *store_thread(void *arg)
 		} else {
 			backoff = 100;
 		}
+		pthread_mutex_lock(&s->mu);
 		if (s->connected)
 			backoff = 100;
+		pthread_mutex_unlock(&s->mu);
 	}
 	curl_easy_cleanup(wc);
 	rt_store_http_free(&h);

@@ -95,12 +95,16 @@ for k, v in zip(lines[0::2], lines[1::2]):
 glob.update(own)
 print("\n".join(sorted(glob.values())))' "$1"
 }
-dump() { rt "$1" dump | sort; }
+dump() { rt "$1" dump 2>/dev/null | sort; }
 # converged HOST [WANT]: the router's dump equals WANT (default: etcd's) within 10 s
 converged() {
 	local want=${2:-$(expected "$1")}
 	for _ in $(seq 100); do
 		[ "$(dump "$1")" = "$want" ] && return 0
+		kill -0 "${rpid[$1]}" 2>/dev/null || {	# died: say why, do not wait
+			tail -n 3 "$TMP/$1.log" | sed 's/^/# /'
+			return 1
+		}
 		sleep 0.1
 	done
 	diff <(echo "$want") <(dump "$1") | head -n 8 | sed 's/^/# /'
