@@ -34,6 +34,7 @@
 #include "dpath.h"
 #include "dropring.h"
 #include "ep_scaled.h"
+#include "hop.h"
 #include "pipeline.h"
 #include "policy.h"
 #include "qos.h"
@@ -1225,7 +1226,7 @@ static enum rt_verdict underlay_packet(struct ctx *c)
 	if (rt_host_is_self(t, hi) || hi == (uint32_t)hs)
 		return drop(c, RT_DROP_LOOP, "forward", "next hop %s is %s",
 			    addr_s(a, &t->cfg.host[hi].addr), rt_host_is_self(t, hi) ? "this host" : "the sender");
-	if (meta->ttl == 1)
+	if (rt_hop_ttl(meta->ttl, t->cfg.self.ttl, &out->ttl) != RT_DROP_NONE)
 		return drop(c, RT_DROP_TTL, "ttl", "outer TTL 1 from %s", addr_s(a, &meta->src));
 	out->verdict = RT_FORWARD;
 	out->reason = RT_DROP_NONE;
@@ -1233,7 +1234,6 @@ static enum rt_verdict underlay_packet(struct ctx *c)
 	out->data = payload;
 	out->size = size;
 	out->tos = meta->tos;
-	out->ttl = meta->ttl ? (uint8_t)(meta->ttl - 1) : t->cfg.self.ttl;
 	out->sport = flow_sport(hash);
 	TR(c, "forward", "forward", "onward to %s, ttl %u", addr_s(a, &out->dst), out->ttl);
 	if (c->live) {

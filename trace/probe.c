@@ -254,12 +254,22 @@ static int reply(struct rt_tables *t, struct trace_probes *p, const struct rt_ru
 	return ops->ul_send(ops->ctx, &dst, p->out, n, 0, t->cfg.self.ttl, 0) < 0 ? 0 : 1;
 }
 
+/* A host of the VPC with this VNI (tables.h, rt_vpc_host): only they may
+ * send probes into it, and only they get answers. */
+static bool vpc_host(const struct rt_tables *t, const uint8_t *g, const struct gnv_addr *a)
+{
+	const struct rt_vpc *v = rt_vpc_find(t, (uint32_t)g[4] << 16 | (uint32_t)g[5] << 8 | g[6]);
+
+	return v && rt_vpc_host_by_addr(t, rt_vpc_index(t, v), a);
+}
+
 int trace_probe_control(struct rt_tables *t, struct trace_probes *p,
 			const struct rt_runtime_ops *ops, const struct rt_ul_meta *meta,
 			const struct gnv_pkt *pk, const uint8_t *payload, size_t size)
 {
 	struct topt o;
 	struct gnv_trace_rec h;
+	struct gnv_addr origin = { 0 };
 	struct rt_out out;
 	enum rt_verdict v;
 	uint8_t *w;
@@ -279,6 +289,12 @@ int trace_probe_control(struct rt_tables *t, struct trace_probes *p,
 	if (r || !o.tr.nhop) {
 		p->malformed++;
 		return -EINVAL;
+	}
+	origin.family = 4;
+	memcpy(origin.a, o.tr.rec[0].id, 4);
+	if (!vpc_host(t, payload, &meta->src) || (!is_self(t, o.tr.rec[0].id) && !vpc_host(t, payload, &origin))) {
+		p->untrusted++;
+		return -EPERM;
 	}
 	p->handled++;
 	if (o.tr.flags & F_REPLY) {
@@ -502,6 +518,7 @@ int trace_probe_cmd(struct rt_tables *t, struct trace_probes *p, const struct rt
 	gnv_emit_u64(&e, "handled", " handled=%llu", p->handled);
 	gnv_emit_u64(&e, "limited", " limited=%llu", p->limited);
 	gnv_emit_u64(&e, "malformed", " malformed=%llu", p->malformed);
+	gnv_emit_u64(&e, "untrusted", " untrusted=%llu", p->untrusted);
 	gnv_emit_obj_close(&e, "\n");
 	return out->oom ? -ENOMEM : 0;
 }

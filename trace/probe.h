@@ -26,7 +26,7 @@
  *     -> "sent 10.200.0.3" (first hop), or the result line when the first
  *        router already decides (local delivery, drop)
  *   probe results since SEQ
- *     -> one line per result, then "next=N handled=N limited=N malformed=N":
+ *     -> one line per result, then "next=N handled=N limited=N malformed=N untrusted=N":
  *   result seq=1 id=7 pseq=1 overflow=0 rtt_ns=N hops=3 hop=10.200.0.1,host,forward,none,TS ...
  * Layer: trace; calls libcore/opt_genv, libcore/optreg, libcore/sbuf,
  * router/config, router/pipeline, explain and libc.
@@ -71,6 +71,7 @@ const char *trace_verdict_name(unsigned int v);		/* "forward", "deliver" ... */
 struct trace_probes {
 	uint64_t tat_ns;
 	uint64_t handled, limited, malformed;
+	uint64_t untrusted;	/* from, or answered to, no host of the VPC */
 	uint64_t next;			/* seq of the next result */
 	struct trace_result res[TRACE_PROBE_RESULTS];
 	struct {
@@ -96,7 +97,9 @@ void trace_probes_init(struct trace_probes *p);
  * (a reply for this origin, a final hop without an origin to tell), or
  * -errno: -ENOENT no trace option (not a probe: another extension may
  * take it; not counted), -EAGAIN rate-limited, -EINVAL not a valid probe
- * (counted).
+ * (counted), -EPERM sent by, or naming as its origin, an address that is no
+ * host of the probe's VPC (genv-route(8) TRUST MODEL; counted as untrusted:
+ * a forged probe must not make this router send to any address).
  */
 int trace_probe_control(struct rt_tables *t, struct trace_probes *p,
 			const struct rt_runtime_ops *ops, const struct rt_ul_meta *meta,

@@ -13,6 +13,7 @@
 #include "../../libcore/opt_genv.h"
 #include "../../libcore/optreg.h"
 #include "../../router/config.h"
+#include "../../router/hop.h"
 #include "../../router/pipeline.h"
 #include "../../router/conntrack.h"
 #include "../../router/labels.h"
@@ -888,6 +889,36 @@ START_TEST(bouncer_and_divider_role)
 }
 END_TEST
 
+/* Misconfigured bouncers that send a packet round in a circle: the outer
+ * TTL bounds its hops, also when it was injected with TTL 255. */
+START_TEST(forward_hop_limit)
+{
+	uint8_t ttl = 0;
+	int hops;
+
+	ck_assert_int_eq(rt_hop_ttl(255, 64, &ttl), RT_DROP_NONE);
+	ck_assert_uint_eq(ttl, 64);
+	ck_assert_int_eq(rt_hop_ttl(64, 64, &ttl), RT_DROP_NONE);
+	ck_assert_uint_eq(ttl, 63);
+	ck_assert_int_eq(rt_hop_ttl(2, 64, &ttl), RT_DROP_NONE);
+	ck_assert_uint_eq(ttl, 1);
+	ck_assert_int_eq(rt_hop_ttl(0, 64, &ttl), RT_DROP_NONE);
+	ck_assert_uint_eq(ttl, 64);
+	ck_assert_int_eq(rt_hop_ttl(1, 64, &ttl), RT_DROP_TTL);
+	cmd("set host addr 10.200.0.3");
+	cmd("add ep 100 10.0.1.88 mac 02:00:00:00:01:88 host 10.200.0.4");
+	/* each hop hands its output TTL to the next router of the circle */
+	ttl = 255;
+	for (hops = 0; hops < 300; hops++) {
+		if (from_ul("10.200.0.2", ttl, 0, UL_IN("10.0.1.88") " / udp") != RT_FORWARD)
+			break;
+		ttl = out.ttl;
+	}
+	ck_assert_int_eq(hops, 64);	/* sent with 64, 63, ..., 1 */
+	ck_assert_uint_eq(out.reason, RT_DROP_TTL);
+}
+END_TEST
+
 /* ---- dry runs, flows, limits, updates ---- */
 
 START_TEST(dry_run_changes_nothing)
@@ -1288,6 +1319,7 @@ Suite *rt_pipeline_suite(void)
 	tcase_add_test(tc, anti_spoofing);
 	tcase_add_test(tc, frame_checks);
 	tcase_add_test(tc, local_deliver);
+	tcase_add_test(tc, forward_hop_limit);
 	tcase_add_test(tc, remote_encap);
 	tcase_add_test(tc, bouncer_divider_choice);
 	tcase_add_test(tc, encap_options_codec);

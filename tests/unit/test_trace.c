@@ -579,14 +579,25 @@ END_TEST
 START_TEST(probe_abuse)
 {
 	struct sbuf o = SBUF_INIT;
-	struct rt_ul_meta m = { .src = { .family = 4, .a = { 10, 200, 0, 66 } }, .ttl = 64 };
+	struct rt_ul_meta m = { .src = { .family = 4, .a = { 10, 200, 0, 1 } }, .ttl = 64 };
+	struct rt_ul_meta stranger = { .src = { .family = 4, .a = { 10, 200, 0, 66 } }, .ttl = 64 };
 	uint8_t buf[512];
 	size_t n;
 	char err[128];
 	int sent = 0;
 
+	/* from no host of the VPC, or naming one as its origin: no answer to anyone */
+	ck_assert_int_eq(gnv_lang_build("geneve vni=100 oam=1 opthex=ffa7050500010007000000010ac800010000000000000000 / eth / ipv4 src=10.0.1.5 dst=10.0.2.7 / icmp",
+					GENV_CLASS_DEFAULT, buf, sizeof(buf), &n, err, sizeof(err)), 0);
+	ck_assert_int_eq(trace_probe_control(rt[2], trace_probes_of(rt[2]), &rops[2], &stranger, NULL, buf + 42, n - 42), -EPERM);
+	ck_assert_int_eq(gnv_lang_build("geneve vni=100 oam=1 opthex=ffa7050500010007000000010ac800420000000000000000 / eth / ipv4 src=10.0.1.5 dst=10.0.2.7 / icmp",
+					GENV_CLASS_DEFAULT, buf, sizeof(buf), &n, err, sizeof(err)), 0);
+	ck_assert_int_eq(trace_probe_control(rt[2], trace_probes_of(rt[2]), &rops[2], &m, NULL, buf + 42, n - 42), -EPERM);
+	ck_assert_int_eq(nq, 0);
+	ck_assert_uint_eq(trace_probes_of(rt[2])->untrusted, 2);
+
 	/* a reply for another origin is neither forwarded nor answered */
-	ck_assert_int_eq(gnv_lang_build("geneve vni=100 oam=1 opthex=ffa7050501010007000000010ac800420000000000000000 / eth / ipv4 src=10.0.2.7 dst=10.0.1.5 / icmp",
+	ck_assert_int_eq(gnv_lang_build("geneve vni=100 oam=1 opthex=ffa7050501010007000000010ac800010000000000000000 / eth / ipv4 src=10.0.2.7 dst=10.0.1.5 / icmp",
 					GENV_CLASS_DEFAULT, buf, sizeof(buf), &n, err, sizeof(err)), 0);
 	ck_assert_int_eq(trace_probe_control(rt[2], trace_probes_of(rt[2]), &rops[2], &m, NULL, buf + 42, n - 42), -EINVAL);
 	ck_assert_int_eq(nq, 0);
@@ -612,7 +623,7 @@ START_TEST(probe_abuse)
 	ck_assert_int_eq(trace_probe_control(rt[2], trace_probes_of(rt[2]), &rops[2], &m, NULL, buf + 42, 10), -EINVAL);
 	ck_assert_int_eq(nq, 0);
 	/* a flood: at most TRACE_PROBE_RATE handled, one packet each */
-	ck_assert_int_eq(gnv_lang_build("geneve vni=100 oam=1 opthex=ffa7050500010007000000010ac800420000000000000000 / eth / ipv4 src=10.0.1.5 dst=10.0.2.7 / icmp",
+	ck_assert_int_eq(gnv_lang_build("geneve vni=100 oam=1 opthex=ffa7050500010007000000010ac800010000000000000000 / eth / ipv4 src=10.0.1.5 dst=10.0.2.7 / icmp",
 					GENV_CLASS_DEFAULT, buf, sizeof(buf), &n, err, sizeof(err)), 0);
 	for (int i = 0; i < 3 * TRACE_PROBE_RATE; i++) {
 		handling = n - 42;
