@@ -60,3 +60,18 @@ netns_underlay() {
 		nsx "h$i" ip link set "ul$i" up
 	done
 }
+
+# netns_router HOST [ARGS]: `genv route run` in namespace HOST (its socket
+# $TMP/HOST.sock, log $TMP/HOST.log), $pid_HOST its PID (not through nsx:
+# kill must reach the router itself); waits until it answers (5 s).
+netns_router() {
+	local h=$1; shift
+	ip netns exec "$P-$h" "$GENV" route run -v -S "$TMP/$h.sock" "$@" >>"$TMP/$h.log" 2>&1 &
+	pids+=("$!")
+	printf -v "pid_$h" %s "$!"
+	for _ in $(seq 100); do
+		rt "$h" show host >/dev/null 2>&1 && return 0
+		sleep 0.05
+	done
+	return 1
+}
