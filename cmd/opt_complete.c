@@ -12,6 +12,7 @@
  * Layer: cmd; calls commands, complete, ctl_client, libcore/sbuf,
  * router/config, router/ctl and libc.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <net/if.h>
 #include <stdbool.h>
@@ -244,6 +245,27 @@ static void complete_xdp_port(struct comp *c, int np, const char *prev)
 		offer(c, "", *list, NULL);
 }
 
+/* add|set port NAME [mtu N] [netns NS]: the keywords, the names of /run/netns */
+static void complete_tap_port(struct comp *c, const char *prev)
+{
+	DIR *d;
+	struct dirent *e;
+
+	if (!strcmp(prev, "mtu"))
+		return;
+	if (strcmp(prev, "netns")) {
+		for (const char *const *k = rt_tap_port_kws; *k; k++)
+			offer(c, "", *k, NULL);
+		return;
+	}
+	d = opendir("/run/netns");
+	while (d && (e = readdir(d)))
+		if (e->d_name[0] != '.')
+			offer(c, "", e->d_name, NULL);
+	if (d)
+		closedir(d);
+}
+
 /*
  * The router's command language after `genv route` (genv.conf(5)):
  *   add|del|set vpc VNI | net VNI PREFIX | ep VNI ADDR ... port NAME | port NAME
@@ -299,6 +321,8 @@ static void complete_route(struct comp *c, char **pos, int np, const char *prev)
 		offer(c, "", "xdp", NULL);
 	else if (!strcmp(obj, "port") && add && !strcmp(pos[2], "xdp"))
 		complete_xdp_port(c, np, prev);
+	else if (!strcmp(obj, "port") && np >= 3 && strcmp(sub, "del"))
+		complete_tap_port(c, prev);
 }
 
 /* Options whose values are the router's objects. */

@@ -12,7 +12,7 @@
  *          [peers A ... | peers none]
  *   add net 100 10.0.1.0/24 [gw 10.0.1.1] [bouncer 10.200.0.3 ...]
  *   set net 100 10.0.1.0/24 [gw IP] [bouncer A ... | bouncer none]
- *   add port tap0 [mtu 1400]
+ *   add port tap0 [mtu 1400] [netns vm1]
  *   set port tap0 mtu 1400
  *   add ep 100 10.0.1.5 mac 02:00:00:00:01:05 [type simple|scaled|proxied|gateway]
  *          (port tap0 | host 10.200.0.2 [host ...]) [label 42 ...] [opt SPEC ...] [mtu N]
@@ -66,6 +66,8 @@ struct rt_port_info {
 	uint64_t rx_errors, tx_errors, tx_dropped;	/* queue full, write errors */
 	char offloads[48];	/* "vnet csum tso4 tso6 uso" obtained, or "none" */
 	const struct rt_xdp_info *xdp;	/* AF_XDP port: mode, reason, frames; else NULL */
+	bool persistent;	/* TAP: outlives the router (--state) */
+	bool reattached;	/* TAP: found there at start (a restart), not created */
 };
 
 /*
@@ -79,9 +81,10 @@ struct rt_port_info {
  */
 struct rt_runtime_ops {
 	void *ctx;
-	/* Create TAP device 'name' for port slot 'index' (the pipeline's port index). */
+	/* Create TAP device 'name' for port slot 'index' (the pipeline's port
+	 * index), in network namespace netns ("" = the router's). */
 	int (*port_open)(void *ctx, int index, const char *name, unsigned int mtu,
-			 char *err, size_t errsz);
+			 const char *netns, char *err, size_t errsz);
 	void (*port_close)(void *ctx, int index);
 	/* Change the device MTU (set port ... mtu). */
 	int (*port_mtu)(void *ctx, int index, unsigned int mtu, char *err, size_t errsz);

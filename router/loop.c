@@ -162,6 +162,7 @@ struct router {
 	int xul;			/* the AF_XDP underlay port, or -1 */
 	uint64_t control_pkts, ul_tx_fail;
 	bool stop;
+	bool restoring;			/* loading the --state file */
 	bool offload;			/* virtio headers on TAPs, UDP GSO/GRO */
 	uint8_t *big;			/* RT_BATCH * BIG_SIZE: super-frames, trains */
 	uint8_t *coal_buf[COAL_BUFS];	/* RT_FRAME_BIG each */
@@ -205,10 +206,13 @@ static void port_watch(struct router *r, struct loop_port *lp, int index)
 }
 
 static int op_port_open(void *ctx, int index, const char *name, unsigned int mtu,
-			char *err, size_t errsz)
+			const char *netns, char *err, size_t errsz)
 {
 	struct router *r = ctx;
+	struct rt_tap_opts to = { .name = name, .mtu = mtu, .offload = r->offload,
+				  .persist = r->o->state != NULL, .netns = netns };
 	struct loop_port *lp;
+	char off[64];
 	int ret;
 
 	if (index < 0 || (uint32_t)index >= r->nports) {
@@ -216,20 +220,24 @@ static int op_port_open(void *ctx, int index, const char *name, unsigned int mtu
 		return -ERANGE;
 	}
 	lp = &r->ports[index];
-	ret = rt_tap_open(&lp->io, name, mtu, r->offload);
-	if (ret) {
-		snprintf(err, errsz, "cannot create TAP device '%s': %s", name, strerror(-ret));
+	ret = rt_tap_open(&lp->io, &to, err, errsz);
+	if (ret && r->restoring && netns && netns[0]) {
+		/* the VM's namespace went while the router was away: keep the
+		 * port configured, without a device, as port_detach does */
+		rt_log(RT_LOG_ERR, "port %s: %s; packets to it are dropped until 'del port %s'",
+		       name, err, name);
+		lp->io.fd = -1;
+		return 0;
+	}
+	if (ret)
 		return ret;
-	}
-	{
-		char off[64];
-
-		rt_log(RT_LOG_DEBUG, "port %s: offloads %s", lp->io.name,
-		       rt_offloads_fmt(off, sizeof(off), lp->io.offloads));
-	}
+	rt_log(RT_LOG_DEBUG, "port %s: offloads %s", lp->io.name,
+	       rt_offloads_fmt(off, sizeof(off), lp->io.offloads));
 	port_watch(r, lp, index);
-	rt_log(RT_LOG_INFO, "port %s: TAP device created (ifindex %u, mtu %u)",
-	       lp->io.name, lp->io.ifindex, lp->io.mtu);
+	rt_log(RT_LOG_INFO, "port %s: TAP device %s%s%s (ifindex %u, mtu %u%s)", lp->io.name,
+	       lp->io.reattached ? "re-attached" : "created", netns && netns[0] ? " in netns " : "",
+	       netns && netns[0] ? netns : "", lp->io.ifindex, lp->io.mtu,
+	       lp->io.persist ? ", persistent" : "");
 	return 0;
 }
 
@@ -273,42 +281,33 @@ static void op_port_close(void *ctx, int index)
 	epoll_ctl(r->epfd, EPOLL_CTL_DEL, lp->io.fd, NULL);
 	rt_log(RT_LOG_INFO, "port %s: %s removed", lp->io.name,
 	       lp->io.priv ? "AF_XDP sockets and XDP program" : "TAP device");
-	rt_io_close(&lp->io);
+	if (lp->io.priv)
+		rt_io_close(&lp->io);
+	else
+		rt_tap_remove(&lp->io);		/* a persistent device goes too */
 	lp->open = false;
 }
 
 static int op_port_mtu(void *ctx, int index, unsigned int mtu, char *err, size_t errsz)
 {
 	struct router *r = ctx;
-	struct ifreq ifr;
-	int s, ret = 0;
+	struct rt_io *io;
+	int ret;
 
 	if (index < 0 || (uint32_t)index >= r->nports || !r->ports[index].open) {
 		snprintf(err, errsz, "port %d is not open", index);
 		return -ENOENT;
 	}
-	s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (s < 0) {
-		ret = -errno;
-		snprintf(err, errsz, "socket: %s", strerror(errno));
-		return ret;
-	}
-	memset(&ifr, 0, sizeof(ifr));
-	memcpy(ifr.ifr_name, r->ports[index].io.name, IFNAMSIZ);
-	ifr.ifr_mtu = (int)mtu;
-	if (ioctl(s, SIOCSIFMTU, &ifr) < 0) {
-		ret = -errno;
-		/* the device may live in another namespace now: that is its
-		 * owner's business; the router still enforces the new MTU */
-		if (errno == ENODEV)
-			ret = 0;
-		else
-			snprintf(err, errsz, "cannot set the MTU of '%s': %s",
-				 r->ports[index].io.name, strerror(errno));
-	}
-	close(s);
-	if (!ret)
-		r->ports[index].io.mtu = mtu;
+	io = &r->ports[index].io;
+	ret = rt_link_set_mtu(io->name, io->netns, mtu);
+	/* ENODEV: the device was moved to another namespace by hand: that is
+	 * its owner's business; the router still enforces the new MTU */
+	if (ret == -ENODEV)
+		ret = 0;
+	if (ret)
+		snprintf(err, errsz, "cannot set the MTU of '%s': %s", io->name, strerror(-ret));
+	else
+		io->mtu = mtu;
 	return ret;
 }
 
@@ -409,6 +408,8 @@ static int op_port_info(void *ctx, int index, struct rt_port_info *info)
 	info->tx_errors = io->st.tx_errors;
 	info->tx_dropped = io->st.tx_dropped;
 	rt_offloads_fmt(info->offloads, sizeof(info->offloads), io->offloads);
+	info->persistent = io->persist;
+	info->reattached = io->reattached;
 	if (io->priv) {
 		rt_xdp_frames(io, &r->xdp_info);
 		info->xdp = &r->xdp_info;
@@ -841,6 +842,11 @@ static void on_timer(struct router *r)
 		return;
 	if (r->ctl)
 		rt_ctl_tick(r->ctl, now_ns());
+	for (uint32_t i = 0; i < r->nports; i++)
+		if (r->ports[i].open && rt_tap_moved(&r->ports[i].io))
+			rt_log(RT_LOG_WARN, "port %s: moved to another namespace by hand: no longer "
+			       "persistent (a restart cannot find it; use 'add port %s netns NAME')",
+			       r->ports[i].io.name, r->ports[i].io.name);
 	/* a state write that failed earlier is retried every second */
 	if (r->o->state && r->t->cfg.gen != r->state.saved_gen)
 		persist(r, false);
@@ -961,8 +967,12 @@ static void teardown(struct router *r)
 	for (uint32_t i = 0; r->ports && i < r->nports; i++)
 		if (r->ports[i].open && r->ports[i].io.priv)
 			op_port_close(r, (int)i);	/* logs: XDP program gone */
-		else if (r->ports[i].open)
-			rt_io_close(&r->ports[i].io);
+		else if (r->ports[i].open) {
+			if (r->ports[i].io.persist)
+				rt_log(RT_LOG_INFO, "port %s: TAP device kept for the next start",
+				       r->ports[i].io.name);
+			rt_io_close(&r->ports[i].io);	/* a persistent device stays */
+		}
 	for (int s = 0; s < 2; s++) {
 		if (r->ul[s].open)
 			rt_io_close(&r->ul[s].io);
@@ -1017,7 +1027,9 @@ int router_run(const struct router_opts *o)
 			       stale == 1 ? "" : "s", o->state);
 	}
 	if (o->state && access(o->state, F_OK) == 0) {
+		r.restoring = true;
 		ret = load_file(&r, o->state, true);
+		r.restoring = false;
 		if (ret)
 			goto out;
 		restored = true;

@@ -84,6 +84,13 @@ struct rt_io {
 	struct rt_io_stats st;
 	unsigned int offloads;		/* RT_OFF_* obtained at open */
 	void *priv;			/* xdp: the backend's state */
+	/* tap: TUNSETPERSIST (the device outlives the descriptor), whether
+	 * open found the device there already (a restarted router
+	 * re-attaching), the namespace it was opened in ("" = ours) and the
+	 * inode of the device's namespace then (rt_tap_moved) */
+	bool persist, reattached;
+	char netns[64];
+	unsigned long netns_ino;
 };
 
 /* Offloads a port obtained (rt_io.offloads). */
@@ -100,10 +107,38 @@ struct rt_io {
 const char *rt_offloads_fmt(char *buf, size_t size, unsigned int off);
 
 /* TAP: create device NAME (a kernel-chosen name when NAME is "" or has
- * %d), set its MTU (0 = leave) and bring it up.  offload: with a
- * virtio-net header and whatever of TUN_F_CSUM/TSO4/TSO6/USO4/USO6 the
- * kernel accepts (rt_io.offloads says what).  0 or -errno. */
-int rt_tap_open(struct rt_io *p, const char *name, unsigned int mtu, bool offload);
+ * %d), set its MTU (0 = leave) and bring it up; or attach to the TAP
+ * device NAME that exists there (a persistent one a killed router left:
+ * its MTU is set, its flags, addresses and routes are left alone).
+ * offload: with a virtio-net header and whatever of
+ * TUN_F_CSUM/TSO4/TSO6/USO4/USO6 the kernel accepts (rt_io.offloads says
+ * what).  persist: TUNSETPERSIST, the device stays when the descriptor
+ * closes.  netns: a name in /run/netns or an absolute path of a network
+ * namespace to create (or find) the device in, "" or NULL for ours; the
+ * work is done on a short-lived thread that joins it (setns), so the
+ * router's own thread never changes namespace.  0 or -errno, with the
+ * reason in err. */
+struct rt_tap_opts {
+	const char *name;
+	unsigned int mtu;
+	bool offload, persist;
+	const char *netns;
+};
+int rt_tap_open(struct rt_io *p, const struct rt_tap_opts *o, char *err, size_t errsz);
+/* del port: the device goes with the descriptor (TUNSETPERSIST 0), then
+ * close.  */
+void rt_tap_remove(struct rt_io *p);
+/* Set the MTU of interface NAME in network namespace NETNS ("" = ours):
+ * 0, or -errno (-ENODEV: no such device there). */
+int rt_link_set_mtu(const char *name, const char *netns, unsigned int mtu);
+/* Has the device left the namespace it was opened in (moved by hand with
+ * `ip link set ... netns`)?  A persistent device then stops being
+ * persistent (nothing could find it again after a restart) and true is
+ * returned, once. */
+bool rt_tap_moved(struct rt_io *p);
+/* A netns word of `add port NAME netns NS`: a name of /run/netns or an
+ * absolute path, at most 63 bytes, no blanks. */
+bool rt_netns_ok(const char *ns);
 
 /* UDP underlay: bind family 4 or 6 to ADDR (NULL or family 0 = any) and
  * PORT (0 = 6081).  Enables the TTL/TOS ancillary data.  0 or -errno. */
@@ -121,6 +156,7 @@ enum { RT_XDP_AUTO, RT_XDP_ZEROCOPY, RT_XDP_COPY, RT_XDP_SKB };
 enum { RT_XDP_ENDPOINT, RT_XDP_UNDERLAY };
 extern const char *const rt_xdp_mode_names[];	/* by RT_XDP_*, NULL-terminated */
 extern const char *const rt_xdp_port_kws[];	/* add port xdp IFACE KEYWORD ... */
+extern const char *const rt_tap_port_kws[];	/* add port NAME KEYWORD ... (verbs.c) */
 
 struct rt_xdp_opts {
 	unsigned int queues;		/* 0: 1 */

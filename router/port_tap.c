@@ -2,9 +2,19 @@
 /*
  * TAP endpoint ports.  The router creates the device (IFF_TAP|IFF_NO_PI:
  * one read or write is one Ethernet frame, no extra header) and keeps the
- * file descriptor; the device may then be moved into a VM's or container's
- * namespace (`ip link set tap0 netns vm1`) and keeps working.  Closing the
- * descriptor removes the device, wherever it is.
+ * file descriptor, in its own namespace or in a VM's (`add port tap1
+ * netns vm1`: /dev/net/tun is opened on a short-lived thread that joined
+ * that namespace, and the device is made there).  A device moved by hand
+ * (`ip link set tap0 netns vm1`) keeps working too.
+ *
+ * Persistent ports (the router runs with --state): TUNSETPERSIST, so the
+ * device, and the VM's addresses and routes on it, outlive the router
+ * (kill -9, a stop); the next start finds it by name in the same
+ * namespace and attaches to it again (TUNSETIFF on an existing device)
+ * without touching its flags.  `del port` clears the flag before the
+ * close, which removes the device.  A device moved away by hand cannot be
+ * found again: rt_tap_moved (TUNGETDEVNETNS) notices and makes it
+ * transient again, so it goes with the router as before.
  *
  * Offloads (rt_tap_open(..., offload = true)): IFF_VNET_HDR with a 10-byte
  * virtio-net header in front of every frame (TUNSETVNETHDRSZ), and
@@ -26,7 +36,10 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include <pthread.h>
+#include <sched.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include <linux/if_tun.h>
@@ -194,8 +207,9 @@ static void no_ipv6(const char *name)
 	close(fd);
 }
 
-/* MTU, up, ifindex: through an AF_INET socket in our namespace. */
-static int tap_setup_link(struct rt_io *p, unsigned int mtu)
+/* MTU (0 = leave), up (unless attaching), ifindex: through an AF_INET
+ * socket in the calling thread's namespace. */
+static int tap_setup_link(struct rt_io *p, unsigned int mtu, bool up)
 {
 	struct ifreq ifr;
 	int s, ret = 0;
@@ -205,24 +219,28 @@ static int tap_setup_link(struct rt_io *p, unsigned int mtu)
 		return -errno;
 	memset(&ifr, 0, sizeof(ifr));
 	memcpy(ifr.ifr_name, p->name, IFNAMSIZ);
-	if (mtu) {
+	if (ioctl(s, SIOCGIFMTU, &ifr) == 0)
+		p->mtu = (unsigned int)ifr.ifr_mtu;
+	if (mtu && mtu != p->mtu) {
 		ifr.ifr_mtu = (int)mtu;
 		if (ioctl(s, SIOCSIFMTU, &ifr) < 0) {
 			ret = -errno;
 			goto out;
 		}
+		p->mtu = mtu;
 	}
-	if (ioctl(s, SIOCGIFMTU, &ifr) == 0)
-		p->mtu = (unsigned int)ifr.ifr_mtu;
-	no_ipv6(p->name);
-	if (ioctl(s, SIOCGIFFLAGS, &ifr) < 0) {
-		ret = -errno;
-		goto out;
-	}
-	ifr.ifr_flags |= IFF_UP;
-	if (ioctl(s, SIOCSIFFLAGS, &ifr) < 0) {
-		ret = -errno;
-		goto out;
+	if (up) {
+		if (!p->netns[0])
+			no_ipv6(p->name);	/* in a VM's namespace, IPv6 is the VM's */
+		if (ioctl(s, SIOCGIFFLAGS, &ifr) < 0) {
+			ret = -errno;
+			goto out;
+		}
+		ifr.ifr_flags |= IFF_UP;
+		if (ioctl(s, SIOCSIFFLAGS, &ifr) < 0) {
+			ret = -errno;
+			goto out;
+		}
 	}
 	if (ioctl(s, SIOCGIFINDEX, &ifr) == 0)
 		p->ifindex = (unsigned int)ifr.ifr_ifindex;
@@ -251,43 +269,260 @@ static unsigned int tap_offload(int fd)
 	return RT_OFF_VNET;
 }
 
-int rt_tap_open(struct rt_io *p, const char *name, unsigned int mtu, bool offload)
+/* Does interface NAME exist in the calling thread's namespace? */
+static bool link_exists(const char *name)
+{
+	struct ifreq ifr;
+	int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	bool there;
+
+	if (s < 0)
+		return false;
+	memset(&ifr, 0, sizeof(ifr));
+	strncpy(ifr.ifr_name, name, IFNAMSIZ - 1);
+	there = ioctl(s, SIOCGIFINDEX, &ifr) == 0;
+	close(s);
+	return there;
+}
+
+/* The inode of the namespace the TAP device behind fd is in, 0 if unknown. */
+static unsigned long dev_netns_ino(int fd)
+{
+	struct stat st;
+	int ns = ioctl(fd, TUNGETDEVNETNS);
+	unsigned long ino = 0;
+
+	if (ns < 0)
+		return 0;
+	if (fstat(ns, &st) == 0)
+		ino = (unsigned long)st.st_ino;
+	close(ns);
+	return ino;
+}
+
+/* The attach proper, in the calling thread's namespace. */
+static int tap_attach(struct rt_io *p, const struct rt_tap_opts *o, char *err, size_t errsz)
 {
 	struct ifreq ifr;
 	unsigned int off = 0;
+	bool existed = o->name[0] && !strchr(o->name, '%') && link_exists(o->name);
 	int fd, ret;
 
-	if (strlen(name) >= IFNAMSIZ)
-		return -ENAMETOOLONG;
 	fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	memset(&ifr, 0, sizeof(ifr));
-	ifr.ifr_flags = IFF_TAP | IFF_NO_PI | (offload ? IFF_VNET_HDR : 0);
-	strncpy(ifr.ifr_name, name, IFNAMSIZ - 1);
-	if (ioctl(fd, TUNSETIFF, &ifr) < 0) {
+	if (fd < 0) {
 		ret = -errno;
+		snprintf(err, errsz, "cannot open /dev/net/tun: %s", strerror(errno));
+		return ret;
+	}
+	memset(&ifr, 0, sizeof(ifr));
+	ifr.ifr_flags = IFF_TAP | IFF_NO_PI | (o->offload ? IFF_VNET_HDR : 0);
+	strncpy(ifr.ifr_name, o->name, IFNAMSIZ - 1);
+	/* EBUSY on a device that exists: held by another descriptor; a
+	 * router killed a moment ago may still be closing its own (bounded) */
+	for (int tries = 0; (ret = ioctl(fd, TUNSETIFF, &ifr)) < 0 && errno == EBUSY && existed &&
+			    tries < 40; tries++)
+		usleep(25000);
+	if (ret < 0) {
+		ret = -errno;
+		if (existed && ret == -EBUSY)
+			snprintf(err, errsz, "TAP device '%s' is held by another process (another router?)",
+				 o->name);
+		else if (existed && ret == -EINVAL)
+			snprintf(err, errsz, "'%s' exists and is not a TAP device", o->name);
+		else
+			snprintf(err, errsz, "cannot create TAP device '%s': %s", o->name, strerror(-ret));
 		close(fd);
 		return ret;
 	}
-	if (offload) {
+	if (o->offload) {
 		off = tap_offload(fd);
 		if (!off) {		/* no header size: no virtio header at all */
+			struct rt_tap_opts plain = *o;
+
 			close(fd);
-			return rt_tap_open(p, name, mtu, false);
+			plain.offload = false;
+			return tap_attach(p, &plain, err, errsz);
 		}
+	}
+	if (o->persist && ioctl(fd, TUNSETPERSIST, 1) < 0) {
+		ret = -errno;
+		snprintf(err, errsz, "TAP device '%s': cannot make it persistent: %s", o->name,
+			 strerror(errno));
+		close(fd);
+		return ret;
 	}
 	memset(p, 0, sizeof(*p));
 	p->offloads = off;
 	p->ops = &tap_ops;
 	p->fd = fd;
+	p->persist = o->persist;
+	p->reattached = existed;
+	snprintf(p->netns, sizeof(p->netns), "%s", o->netns ? o->netns : "");
 	memcpy(p->name, ifr.ifr_name, IFNAMSIZ);
 	p->name[IFNAMSIZ - 1] = 0;
-	ret = tap_setup_link(p, mtu);
+	p->netns_ino = dev_netns_ino(fd);
+	ret = tap_setup_link(p, o->mtu, !existed);
 	if (ret) {
-		close(fd);
-		p->fd = -1;
+		snprintf(err, errsz, "TAP device '%s': cannot set it up: %s", p->name, strerror(-ret));
+		if (!existed)
+			rt_tap_remove(p);
+		else
+			tap_close(p);
 		return ret;
 	}
 	return 0;
+}
+
+/* ---- work in another network namespace, on a thread of its own ---- */
+
+bool rt_netns_ok(const char *ns)
+{
+	size_t n = strlen(ns);
+
+	if (!n || n >= sizeof(((struct rt_io *)0)->netns) || !strcmp(ns, ".") || !strcmp(ns, ".."))
+		return false;
+	for (const char *c = ns; *c; c++)
+		if (*c <= ' ' || *c == 0x7f || (*c == '/' && ns[0] != '/'))
+			return false;
+	return true;
+}
+
+struct ns_job {
+	const char *netns;
+	int (*fn)(void *arg, char *err, size_t errsz);
+	void *arg;
+	char *err;
+	size_t errsz;
+	int ret;
+};
+
+static void *ns_job_run(void *v)
+{
+	struct ns_job *j = v;
+	char path[128];
+	int fd;
+
+	if (j->netns[0] == '/')
+		snprintf(path, sizeof(path), "%s", j->netns);
+	else
+		snprintf(path, sizeof(path), "/run/netns/%s", j->netns);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		j->ret = -errno;
+		snprintf(j->err, j->errsz, "cannot open network namespace '%s': %s", j->netns,
+			 strerror(errno));
+		return NULL;
+	}
+	if (setns(fd, CLONE_NEWNET) < 0) {
+		j->ret = -errno;
+		snprintf(j->err, j->errsz, "cannot enter network namespace '%s': %s", j->netns,
+			 strerror(errno));
+		close(fd);
+		return NULL;
+	}
+	close(fd);
+	j->ret = j->fn(j->arg, j->err, j->errsz);
+	return NULL;
+}
+
+/* fn(arg) in network namespace netns, or here when netns is "" or NULL.
+ * The thread ends with the job: the namespace change ends with it. */
+static int in_netns(const char *netns, int (*fn)(void *, char *, size_t), void *arg,
+		    char *err, size_t errsz)
+{
+	struct ns_job j = { netns, fn, arg, err, errsz, 0 };
+	pthread_t th;
+	int r;
+
+	if (!netns || !netns[0])
+		return fn(arg, err, errsz);
+	r = pthread_create(&th, NULL, ns_job_run, &j);
+	if (r) {
+		snprintf(err, errsz, "cannot start a thread for namespace '%s': %s", netns, strerror(r));
+		return -r;
+	}
+	pthread_join(th, NULL);
+	return j.ret;
+}
+
+struct tap_job {
+	struct rt_io *p;
+	const struct rt_tap_opts *o;
+};
+
+static int tap_job(void *v, char *err, size_t errsz)
+{
+	struct tap_job *t = v;
+
+	return tap_attach(t->p, t->o, err, errsz);
+}
+
+int rt_tap_open(struct rt_io *p, const struct rt_tap_opts *o, char *err, size_t errsz)
+{
+	struct tap_job t = { p, o };
+
+	if (strlen(o->name) >= IFNAMSIZ) {
+		snprintf(err, errsz, "'%s' is longer than %d characters", o->name, IFNAMSIZ - 1);
+		return -ENAMETOOLONG;
+	}
+	if (o->netns && o->netns[0] && !rt_netns_ok(o->netns)) {
+		snprintf(err, errsz, "'%s' is not a network namespace name or path", o->netns);
+		return -EINVAL;
+	}
+	return in_netns(o->netns, tap_job, &t, err, errsz);
+}
+
+void rt_tap_remove(struct rt_io *p)
+{
+	if (p->fd >= 0 && p->persist)
+		(void)ioctl(p->fd, TUNSETPERSIST, 0);
+	p->persist = false;
+	tap_close(p);
+}
+
+bool rt_tap_moved(struct rt_io *p)
+{
+	unsigned long ino;
+
+	if (p->fd < 0 || !p->persist || !p->netns_ino)
+		return false;
+	ino = dev_netns_ino(p->fd);
+	if (!ino || ino == p->netns_ino)
+		return false;
+	(void)ioctl(p->fd, TUNSETPERSIST, 0);
+	p->persist = false;
+	return true;
+}
+
+struct mtu_job {
+	const char *name;
+	unsigned int mtu;
+};
+
+static int mtu_job(void *v, char *err, size_t errsz)
+{
+	struct mtu_job *m = v;
+	struct ifreq ifr;
+	int s, ret = 0;
+
+	(void)err;
+	(void)errsz;
+	s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (s < 0)
+		return -errno;
+	memset(&ifr, 0, sizeof(ifr));
+	strncpy(ifr.ifr_name, m->name, IFNAMSIZ - 1);
+	ifr.ifr_mtu = (int)m->mtu;
+	if (ioctl(s, SIOCSIFMTU, &ifr) < 0)
+		ret = -errno;
+	close(s);
+	return ret;
+}
+
+int rt_link_set_mtu(const char *name, const char *netns, unsigned int mtu)
+{
+	struct mtu_job m = { name, mtu };
+	char err[160];
+
+	return in_netns(netns, mtu_job, &m, err, sizeof(err));
 }

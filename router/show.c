@@ -260,7 +260,8 @@ int rt_config_dump(const struct rt_tables *t, struct sbuf *o)
 		if (t->cfg.port[i].used && t->cfg.port[i].xdp)
 			rt_port_xdp_dump(&t->cfg.port[i], o);
 		else if (t->cfg.port[i].used)
-			sbuf_printf(o, "add port %s mtu %u\n", t->cfg.port[i].name, t->cfg.port[i].mtu);
+			sbuf_printf(o, "add port %s mtu %u%s%s\n", t->cfg.port[i].name, t->cfg.port[i].mtu,
+				    t->cfg.port[i].netns[0] ? " netns " : "", t->cfg.port[i].netns);
 	ix = sorted(t, 'v', &n);
 	for (uint32_t i = 0; ix && i < n; i++) {
 		emit_vpc(&e, t, &t->cfg.vpc[ix[i]], false);
@@ -411,6 +412,10 @@ static void show_ports(const struct rt_tables *t, const struct rt_runtime_ops *o
 		gnv_emit_str(e, "name", " %s", p->name);
 		gnv_emit_u64(e, "index", " index %u", i);
 		gnv_emit_u64(e, "mtu", " mtu %u", p->mtu);
+		if (p->netns[0])
+			gnv_emit_str(e, "netns", " netns %s", p->netns);
+		else
+			gnv_emit_null(e, "netns", NULL);
 		gnv_emit_arr_open(e, "endpoints", " endpoints");
 		if (!p->nep)
 			gnv_emit_puts(e, " none");
@@ -436,6 +441,8 @@ static void show_ports(const struct rt_tables *t, const struct rt_runtime_ops *o
 			gnv_emit_u64(e, "tx_errors", " tx_errors %llu", info.tx_errors);
 			gnv_emit_u64(e, "tx_dropped", " tx_dropped %llu", info.tx_dropped);
 			gnv_emit_str(e, "offloads", " offloads %s", info.offloads[0] ? info.offloads : "none");
+			gnv_emit_bool(e, "persistent", " %s", info.persistent, "persistent", "transient");
+			gnv_emit_bool(e, "reattached", "%s", info.reattached, " re-attached", "");
 			gnv_emit_obj_close(e, "\n");
 			if (info.xdp)
 				rt_port_xdp_emit(e, info.xdp);

@@ -44,6 +44,7 @@
 #define RT_VNI_MAX		GNV_VNI_MAX
 #define RT_NAME_MAX		32	/* VPC names, host id (with the NUL) */
 #define RT_PORT_NAME_MAX	16	/* IFNAMSIZ */
+#define RT_NETNS_MAX		64	/* add port NAME netns NS: a name or a path */
 #define RT_VPC_MAX_CIDRS	8
 #define RT_MAX_DIVIDERS		8
 #define RT_MAX_BOUNCERS		8
@@ -214,6 +215,7 @@ struct rt_port {
 	bool xdp, xdp_busy_poll;
 	uint8_t xdp_queues, xdp_mode;
 	uint16_t xdp_frame_size;
+	char netns[RT_NETNS_MAX];	/* a TAP port made in that namespace, "" = the router's */
 };
 
 /*

@@ -14,6 +14,7 @@
 #include "lang.h"
 #include "qos.h"
 #include "dpath.h"
+#include "port.h"
 #include "verbs.h"
 
 /* ---- set host ---- */
@@ -281,10 +282,12 @@ int rt_verb_net(struct rt_cmd *c, const char *verb)
 
 /* ---- port ---- */
 
+const char *const rt_tap_port_kws[] = { "mtu", "netns", NULL };
+
 int rt_verb_port(struct rt_cmd *c, const char *verb)
 {
 	struct rt_tables *t = c->t;
-	const char *name;
+	const char *name, *netns = "";
 	uint32_t mtu = RT_DEFAULT_PORT_MTU;
 	int idx, r;
 
@@ -294,24 +297,41 @@ int rt_verb_port(struct rt_cmd *c, const char *verb)
 	if (!strcmp(verb, "add") && !strcmp(name, "xdp") && c->n > 3)
 		return rt_verb_port_xdp(c);
 	if (!strcmp(verb, "add") || !strcmp(verb, "set")) {
-		bool seen = false;
+		unsigned int seen = 0;
+		int ns_word = 0;
 
 		for (int i = 3; i < c->n; i += 2) {
-			if (strcmp(c->w[i], "mtu"))
-				return rt_lang_unknown_kw(c, i, (const char *const[]){ "mtu", NULL });
-			if (seen)
+			int k = !strcmp(c->w[i], "mtu") ? 0 : !strcmp(c->w[i], "netns") ? 1 : -1;
+
+			if (k < 0)
+				return rt_lang_unknown_kw(c, i, rt_tap_port_kws);
+			if (seen & 1u << k)
 				return rt_lang_word_err(c, i, "given twice");
-			seen = true;
-			r = rt_lang_u32(c, i + 1, RT_MTU_MIN, RT_MTU_MAX, "mtu", &mtu);
-			if (r)
-				return r;
+			seen |= 1u << k;
+			if (k == 0) {
+				r = rt_lang_u32(c, i + 1, RT_MTU_MIN, RT_MTU_MAX, "mtu", &mtu);
+				if (r)
+					return r;
+				continue;
+			}
+			if (i + 1 >= c->n)
+				return rt_lang_word_err(c, i + 1, "network namespace name after 'netns'");
+			if (!rt_netns_ok(c->w[i + 1]))
+				return rt_lang_word_err(c, i + 1, "not a network namespace name (a name of "
+							"/run/netns or an absolute path, 1..63 bytes, no blanks)");
+			netns = c->w[i + 1];
+			ns_word = i + 1;
 		}
 		if (!strcmp(verb, "set")) {
 			r = rt_lang_port(c, 2, &idx);
 			if (r)
 				return r;
-			if (!seen)
-				return rt_lang_err(c, "nothing to set (expected mtu)");
+			/* netns may be repeated as it is (a reload's set line) */
+			if (ns_word && strcmp(netns, t->cfg.port[idx].netns))
+				return rt_lang_word_err(c, ns_word, "a port cannot change namespace; "
+							"del port and add it again");
+			if (!(seen & 1))
+				return seen ? 0 : rt_lang_err(c, "nothing to set (expected mtu)");
 			if (mtu == t->cfg.port[idx].mtu)
 				return 0;
 			if (c->ops && c->ops->port_mtu) {
@@ -326,13 +346,15 @@ int rt_verb_port(struct rt_cmd *c, const char *verb)
 		if (r)
 			return rt_lang_err_from(c, r, c->msg);
 		if (c->ops && c->ops->port_open) {
-			r = c->ops->port_open(c->ops->ctx, idx, name, mtu, c->msg, sizeof(c->msg));
+			r = c->ops->port_open(c->ops->ctx, idx, name, mtu, netns, c->msg, sizeof(c->msg));
 			if (r)
 				return rt_lang_err_from(c, r, c->msg);
 		}
 		r = rt_port_add(t, idx, name, mtu, c->msg, sizeof(c->msg));
 		if (r && c->ops && c->ops->port_close)
 			c->ops->port_close(c->ops->ctx, idx);
+		if (!r)
+			snprintf(t->cfg.port[idx].netns, sizeof(t->cfg.port[idx].netns), "%s", netns);
 		return r ? rt_lang_err_from(c, r, c->msg) : 0;
 	}
 	r = rt_lang_port(c, 2, &idx);

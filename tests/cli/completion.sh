@@ -285,6 +285,8 @@ has zerocopy "$(genv __complete route add port xdp lo mode '')" && ok "__complet
 	fail "__complete route add port xdp IFACE mode: the modes"
 has busy-poll "$(genv __complete route add port xdp lo queues 2 '')" && ok "__complete route add port xdp IFACE ...: the keywords" ||
 	fail "__complete route add port xdp IFACE ...: the keywords"
+has netns "$(genv __complete route add port t1 '')" && ok "__complete route add port NAME '': netns" ||
+	fail "__complete route add port NAME '': netns"
 has apply "$(genv __complete route '')" && ok "__complete route '': apply" || fail "__complete route '': apply"
 check_eq "__complete route apply --d: --dry-run" "--dry-run" "$(genv __complete route apply --d)"
 # no router: no candidates, no error, at once

@@ -596,9 +596,10 @@ END_TEST
 
 static int opened[8], closed[8], addr_calls, fail_open;
 
-static int op_open(void *ctx, int index, const char *name, unsigned int mtu, char *err, size_t errsz)
+static int op_open(void *ctx, int index, const char *name, unsigned int mtu, const char *netns,
+		   char *err, size_t errsz)
 {
-	(void)ctx; (void)mtu;
+	(void)ctx; (void)mtu; (void)netns;
 	if (fail_open) {
 		snprintf(err, errsz, "cannot create TAP '%s': Operation not permitted", name);
 		return -EPERM;
@@ -873,11 +874,13 @@ START_TEST(reload_control_byte_changes_nothing)
 END_TEST
 
 /* A device that cannot be created: the steps done are undone. */
-static int open_fails(void *ctx, int index, const char *name, unsigned int mtu, char *err, size_t errsz)
+static int open_fails(void *ctx, int index, const char *name, unsigned int mtu, const char *netns,
+		      char *err, size_t errsz)
 {
 	(void)ctx;
 	(void)index;
 	(void)mtu;
+	(void)netns;
 	if (!strcmp(name, "tap3")) {
 		snprintf(err, errsz, "cannot create tap3: Operation not permitted");
 		return -EPERM;
