@@ -215,7 +215,7 @@ lock=/run/genv/xdp.$(nsx h1 stat -L -c %i /proc/self/ns/net).$(nsx h1 cat /sys/c
 flock "$lock" sleep 3 &
 sleep 0.3
 out=$(rt h1 add port xdp e1 2>&1)
-[ $? -ne 0 ] && grep -q "another genv router has its AF_XDP port on this interface" <<<"$out" &&
+[ $? -ne 0 ] && grep -q "another genv router or sink has an AF_XDP port on this interface" <<<"$out" &&
 	ok "second router on e1 refused clearly" || fail "second router on e1 refused clearly" "$out"
 wait $!
 out=$(rt h1 add port xdp e1 2>&1) && grep -q "replaced the program a killed router left" "$TMP/h1.log" &&
