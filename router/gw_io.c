@@ -10,6 +10,7 @@
 #include <linux/if_packet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include "../libcore/csum.h"
 #include "gw_io.h"
 
 void rt_gw_io_init(struct rt_gw_io *g)
@@ -102,6 +103,8 @@ static int open_all(struct rt_gw_io *g, char *err, size_t errsz)
 		return r;
 	}
 	r = attach(g->rx, (const uint8_t[4]){ 0, 0, 0, 0 }, 1, 0);
+	if (!r && setsockopt(g->rx, SOL_PACKET, PACKET_AUXDATA, &(int){ 1 }, sizeof(int)))
+		r = -errno;
 	if (!r && bind(g->rx, (struct sockaddr *)&sll, sizeof(sll)))
 		r = -errno;
 	if (r) {
@@ -154,12 +157,46 @@ int rt_gw_io_send(struct rt_gw_io *g, const uint8_t *pkt, size_t size)
 	return 0;
 }
 
+/*
+ * A packet from a local sender (a veth, a namespace) may come with its
+ * TCP/UDP checksum left to offload (TP_STATUS_CSUMNOTREADY: only the
+ * pseudo-header sum in the field).  Translated, it travels on through
+ * the overlay to a VM that checks it: computed here, over the whole
+ * datagram.
+ */
+static void csum_fill(uint8_t *p, size_t n)
+{
+	size_t ihl = (size_t)(p[0] & 15) * 4, len;
+	size_t at = p[9] == IPPROTO_TCP ? 16 : 6;
+
+	if (n < 20 || ihl < 20 || (p[9] != IPPROTO_TCP && p[9] != IPPROTO_UDP) ||
+	    (size_t)(p[2] << 8 | p[3]) > n || (p[6] & 0x3f) || p[7])
+		return;
+	len = (size_t)(p[2] << 8 | p[3]) - ihl;
+	if (len < at + 2)
+		return;
+	memset(p + ihl + at, 0, 2);
+	uint16_t c = csum_fold(csum_partial(p + ihl, len, csum_pseudo4(p + 12, p + 16, p[9], (uint32_t)len)));
+
+	if (p[9] == IPPROTO_UDP && !c)
+		c = 0xffff;
+	p[ihl + at] = (uint8_t)(c >> 8);
+	p[ihl + at + 1] = (uint8_t)c;
+}
+
 ssize_t rt_gw_io_recv(struct rt_gw_io *g, uint8_t *buf, size_t cap)
 {
 	for (;;) {
 		struct sockaddr_ll from;
-		socklen_t fl = sizeof(from);
-		ssize_t n = recvfrom(g->rx, buf, cap, MSG_DONTWAIT | MSG_TRUNC, (struct sockaddr *)&from, &fl);
+		union {
+			struct cmsghdr h;
+			uint8_t b[CMSG_SPACE(sizeof(struct tpacket_auxdata))];
+		} cm;
+		struct iovec iov = { buf, cap };
+		struct msghdr m = { .msg_name = &from, .msg_namelen = sizeof(from), .msg_iov = &iov,
+				    .msg_iovlen = 1, .msg_control = &cm, .msg_controllen = sizeof(cm) };
+		ssize_t n = recvmsg(g->rx, &m, MSG_DONTWAIT | MSG_TRUNC);
+		bool partial = false;
 
 		if (n < 0)
 			return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : -errno;
@@ -167,6 +204,15 @@ ssize_t rt_gw_io_recv(struct rt_gw_io *g, uint8_t *buf, size_t cap)
 			continue;
 		if ((size_t)n > cap)
 			continue;	/* larger than a frame: not for the overlay */
+		for (struct cmsghdr *c = CMSG_FIRSTHDR(&m); c; c = CMSG_NXTHDR(&m, c))
+			if (c->cmsg_level == SOL_PACKET && c->cmsg_type == PACKET_AUXDATA) {
+				struct tpacket_auxdata aux;
+
+				memcpy(&aux, CMSG_DATA(c), sizeof(aux));
+				partial = aux.tp_status & TP_STATUS_CSUMNOTREADY;
+			}
+		if (partial)
+			csum_fill(buf, (size_t)n);
 		return n;
 	}
 }

@@ -10,9 +10,9 @@
  *
  * AF_PACKET sees a packet before the kernel's IP stack, which would
  * answer a reply to a port it has no socket on (TCP RST, ICMP port
- * unreachable); the operator drops those in the kernel with a tc
- * ingress filter for the range (genv-route(8), GATEWAY), the copy the
- * router reads is taken before tc acts.
+ * unreachable); the operator drops those in the kernel's input hook
+ * with an nftables rule for the range (genv-route(8), GATEWAY): the copy
+ * the router reads is taken before netfilter acts.
  *
  * Opened when a VPC's gateway endpoint lists this host (and the host
  * has an IPv4 address), refiltered when the ranges change, closed when
