@@ -51,7 +51,8 @@ DEB_PKGS := gcc make pkg-config clang llvm libclang-rt-14-dev \
             libpcap-dev libmnl-dev libxdp-dev libbpf-dev libedit-dev libncurses-dev libjansson-dev libyaml-dev check \
             libcurl4-openssl-dev etcd-server etcd-client \
             tshark tcpdump python3-scapy mandoc groff-base bash-completion \
-            iproute2 iputils-ping ethtool iperf3 netsniff-ng tmux zsh fish bpftool
+            iproute2 iputils-ping ethtool iperf3 netsniff-ng tmux zsh fish bpftool \
+            nftables
 
 all: genv
 

@@ -66,6 +66,8 @@ const struct cmd genv_commands[] = {
 			     "objects keep forwarding, a refused file changes nothing (also SIGHUP, -f).\n"
 			     "Direct path: 'set host rts on' asks for it, 'show cache' lists what was\n"
 			     "learned, 'set vpc VNI direct off' keeps a VPC on its bouncers and dividers.\n"
+			     "Gateway: 'add ep VNI IP mac MAC type gateway host H [nat-ports LO-HI]' sends\n"
+			     "what leaves the VPC out at host H with source NAT; 'show nat' lists mappings.\n"
 			     "Ports: 'add port NAME' (a TAP device) or 'add port xdp IFACE [queues N]\n"
 			     "[mode auto|zerocopy|copy|skb] [busy-poll on|off] [frame-size 2048|4096]'\n"
 			     "(AF_XDP on an existing interface; root or CAP_NET_ADMIN+CAP_BPF+CAP_NET_RAW).\n",

@@ -51,6 +51,8 @@ struct rt_ct_entry {
 	uint64_t last_ns, expire_ns;
 	uint64_t pkts[2], bytes[2];	/* [0] original direction, [1] reply */
 	uint8_t nat[16];		/* scaled endpoints (ep_scaled.h): the other address */
+	uint16_t nat_port;		/* gateway NAT (nat.h): the other port */
+	uint32_t nat_vni;		/* gateway NAT: the inside VPC of an outside entry */
 };
 
 struct rt_ct_stats {

@@ -36,7 +36,8 @@
 
 /* epoll_event.data.ptr of every descriptor the router watches. */
 enum rt_ev_kind { RT_EV_PORT, RT_EV_CTL_LISTEN, RT_EV_CTL_CONN, RT_EV_SIGNAL, RT_EV_TIMER,
-		  RT_EV_STORE /* store.h */ };
+		  RT_EV_STORE /* store.h */,
+		  RT_EV_GW /* gw_io.h */ };
 struct rt_ev {
 	enum rt_ev_kind kind;
 	void *obj;

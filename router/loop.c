@@ -40,11 +40,13 @@
 #include <sys/stat.h>
 #include <sys/timerfd.h>
 #include <sys/un.h>
+#include <linux/if_ether.h>
 #include "dpath.h"
 #include "router.h"
 #include "config.h"
 #include "ctl.h"
 #include "ep_scaled.h"
+#include "gw_io.h"
 #include "pipeline.h"
 #include "port.h"
 #include "reload.h"
@@ -168,6 +170,8 @@ struct router {
 	uint8_t *coal_buf[COAL_BUFS];	/* RT_FRAME_BIG each */
 	struct tso_coal coal;		/* frames to TAPs with a virtio header */
 	unsigned int nslot;		/* out slots used in this batch */
+	struct rt_gw_io gw;		/* gateway NAT toward the underlay side */
+	struct rt_ev gw_ev;
 	sigset_t oldmask;
 };
 
@@ -625,6 +629,12 @@ static void queue_verdict(struct router *r, unsigned int slot, const struct rt_p
 	case RT_FORWARD:
 		to_underlay(r, slot, o);
 		break;
+	case RT_EGRESS:
+		if (rt_gw_io_send(&r->gw, o->data, o->size)) {
+			rt_count_tx_error(r->t, o);
+			RT_LOG_LIMITED(RT_LOG_WARN, "gateway: cannot send a translated packet");
+		}
+		break;
 	case RT_CONTROL:
 		/* handled by the extensions (rt_ext_control) when it came in */
 		r->control_pkts++;
@@ -783,6 +793,47 @@ static void rx_ready(struct router *r, struct rt_io *io)
 			r->ports[k].io.ops->flush(&r->ports[k].io);
 }
 
+/* Replies to the gateways' NAT ports (gw_io.h), a batch at a time. */
+static void gw_rx(struct router *r)
+{
+	const struct rt_pkt none = { 0 };
+
+	r->nslot = 0;
+	for (int i = 0; i < RT_BATCH && r->gw.rx >= 0; i++) {
+		unsigned int slot = take_slot(r);
+		uint8_t *buf = slot_buf(r, slot);
+		ssize_t n = rt_gw_io_recv(&r->gw, buf, RT_FRAME_MAX - ETH_HLEN);
+
+		if (n <= 0) {
+			r->nslot--;
+			if (n < 0)
+				RT_LOG_LIMITED(RT_LOG_WARN, "gateway: receive failed: %s", strerror((int)-n));
+			break;
+		}
+		rt_from_outside(r->t, buf, (size_t)n, BUF_HEADROOM, &r->out[slot], NULL);
+		queue_verdict(r, slot, &none);
+	}
+	flush_all(r);
+}
+
+/* After a change: the gateway sockets follow the tables. */
+static void gw_sync(struct router *r)
+{
+	char err[160];
+	int old, ret = rt_gw_io_sync(&r->gw, r->t, &old, err, sizeof(err));
+
+	if (ret)
+		rt_log(RT_LOG_ERR, "%s", err);
+	if (old == r->gw.rx)
+		return;
+	if (old >= 0)
+		epoll_ctl(r->epfd, EPOLL_CTL_DEL, old, NULL);
+	if (r->gw.rx >= 0) {
+		r->gw_ev = (struct rt_ev){ RT_EV_GW, &r->gw };
+		watch(r, r->gw.rx, &r->gw_ev);
+	}
+}
+
 static uint64_t now_ns(void)
 {
 	struct timespec ts;
@@ -879,6 +930,7 @@ static int setup(struct router *r)
 	sigset_t mask;
 	int ret;
 
+	rt_gw_io_init(&r->gw);
 	r->t = rt_tables_new(NULL);
 	r->bufs = malloc((size_t)RT_BATCH * BUF_SIZE);
 	if (!r->t || !r->bufs)
@@ -963,6 +1015,7 @@ static int setup(struct router *r)
 static void teardown(struct router *r)
 {
 	rt_ctl_close(r->ctl);
+	rt_gw_io_close(&r->gw);
 	rt_store_stop(r->store);
 	for (uint32_t i = 0; r->ports && i < r->nports; i++)
 		if (r->ports[i].open && r->ports[i].io.priv)
@@ -999,7 +1052,7 @@ static void teardown(struct router *r)
 int router_run(const struct router_opts *o)
 {
 	struct router r = { .o = o, .state.path = o->state, .epfd = -1, .sigfd = -1,
-			    .timerfd = -1, .xul = -1 };
+			    .timerfd = -1, .xul = -1, .gw = { .tx = -1, .rx = -1 } };
 	struct epoll_event evs[64];
 	bool restored = false;
 	int ret;
@@ -1063,6 +1116,7 @@ int router_run(const struct router_opts *o)
 	}
 	rt_log(RT_LOG_INFO, "running: control socket %s%s%s", o->socket,
 	       o->state ? ", state " : "", o->state ? o->state : "");
+	gw_sync(&r);
 	notify_ready();
 
 	while (!r.stop) {
@@ -1095,6 +1149,9 @@ int router_run(const struct router_opts *o)
 			case RT_EV_TIMER:
 				on_timer(&r);
 				break;
+			case RT_EV_GW:
+				gw_rx(&r);
+				break;
 			case RT_EV_STORE:	/* replies of the store, each all or nothing */
 				if (rt_store_apply(r.store, r.t, &r.ops) && !persist(&r, false))
 					rt_store_save(r.store);
@@ -1102,6 +1159,8 @@ int router_run(const struct router_opts *o)
 			}
 		}
 		rt_ctl_reap(r.ctl);	/* control clients closed for others in this batch */
+		if (r.t->cfg.gen != r.gw.gen)
+			gw_sync(&r);
 	}
 	persist(&r, false);
 	log_summary(&r);

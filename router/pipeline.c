@@ -33,6 +33,7 @@
 #include "../libcore/opt_tlv.h"
 #include "dpath.h"
 #include "dropring.h"
+#include "nat.h"
 #include "ep_scaled.h"
 #include "hop.h"
 #include "pipeline.h"
@@ -49,6 +50,7 @@ const char *rt_verdict_name(enum rt_verdict v)
 	case RT_FORWARD: return "forward";
 	case RT_REPLY: return "reply";
 	case RT_CONTROL: return "control";
+	case RT_EGRESS: return "egress";
 	}
 	return "?";
 }
@@ -98,6 +100,7 @@ struct ctx {
 	size_t size, headroom;
 	struct rt_dp_note dpn;	/* the direct path's last decision (trace only) */
 	bool to_scaled;		/* sent to a scaled endpoint's backend (eptype scaled) */
+	bool from_gw;		/* translated back in by the VPC's gateway (eptype gateway) */
 };
 
 static const char *addr_s(char *buf, const struct gnv_addr *a)
@@ -363,6 +366,8 @@ static enum rt_verdict icmp_error(struct ctx *c, enum rt_drop reason, uint8_t ty
 	    (ip->version == 6 && l->l4.proto == 58 && l->l4.type < 128) ||
 	    (ip->fragment && ip->frag_off))
 		return drop(c, reason, "icmp", "%s; no ICMP error about an ICMP error or fragment", why);
+	if (!c->pt)
+		return drop(c, reason, "icmp", "%s; from the underlay side: no ICMP error", why);
 	if (!c->v || !rt_gateway_of(t, c->v, ip->version, ip->src.a, src))
 		return drop(c, reason, "icmp", "%s; sender has no gateway address", why);
 	if (!rt_reply_icmp_allowed(t, c->live))
@@ -578,7 +583,8 @@ static void write_opts(struct ctx *c, uint8_t *p, bool rts)
 
 	gnv_opt_hdr_write(p, cls, GENV_OPT_EPTYPE, GENV_EPTYPE_SIZE);
 	gnv_put32(p + GNV_OPT_HDR_SIZE,
-		  (uint32_t)(c->to_scaled ? EP_SCALED : c->src ? c->src->type : EP_SIMPLE) << 24);
+		  (uint32_t)(c->to_scaled ? EP_SCALED : c->from_gw ? EP_GATEWAY :
+			     c->src ? c->src->type : EP_SIMPLE) << 24);
 	p += GENV_EPTYPE_OPT_SIZE;
 	p = rt_qos_opt_write(t, c->src, p);
 	if (c->src && c->src->opt_size) {
@@ -787,6 +793,79 @@ static void scaled_src(struct ctx *c, uint8_t *buf)
 		TR(c, "scaled", "reply", "source rewritten to the scaled endpoint %s", addr_s(a, &l->ip.src));
 }
 
+/* ---- gateway endpoints (nat.h) ---- */
+
+/* The VPC's gateway endpoint lists this host among its hosts. */
+static bool gw_here(const struct rt_tables *t, const struct rt_vpc *v)
+{
+	const struct rt_ep *g = rt_vpc_gateway(t, v);
+
+	return g && hosts_include_self(t, g->host, g->nhost);
+}
+
+static bool nat_env(struct ctx *c, struct rt_nat_env *x, const struct rt_ep *g)
+{
+	struct rt_tables *t = c->t;
+
+	if (!t->run.ct || !t->cfg.self.addr_set || t->cfg.self.addr.family != 4)
+		return false;
+	x->ct = t->run.ct;
+	x->st = &t->run.nat;
+	memcpy(x->self, t->cfg.self.addr.a, 4);
+	x->lo = g ? g->nat_lo : 0;
+	x->hi = g ? g->nat_hi : 0;
+	x->now_ns = t->run.now_ns;
+	x->live = c->live;
+	return true;
+}
+
+/* This host is the VPC's gateway: the packet l (offsets into buf) leaves
+ * the overlay with source NAT, as a plain IP packet (RT_EGRESS). */
+static enum rt_verdict gw_out(struct ctx *c, struct gnv_layers *l, uint8_t *buf)
+{
+	struct rt_nat_env x;
+	struct rt_nat_map m;
+	enum rt_drop why;
+	char msg[RT_TRACE_DETAIL];
+
+	flow_path(c, RT_PATH_NAT, NULL);
+	if (!nat_env(c, &x, rt_vpc_gateway(c->t, c->v)))
+		return drop(c, RT_DROP_NAT_UNSUPPORTED, "nat", "this host has no IPv4 underlay address");
+	why = rt_nat_out(&x, c->v->vni, l, buf, &m, msg, sizeof(msg));
+	if (why != RT_DROP_NONE)
+		return drop(c, why, "nat", "%s", msg);
+	TR(c, "nat", "egress", "%s", msg);
+	c->out->verdict = RT_EGRESS;
+	c->out->reason = RT_DROP_NONE;
+	c->out->data = buf + l->ip.off;
+	c->out->size = l->ip.tot_len;
+	if (c->live) {
+		c->v->st.c.tx_pkts++;
+		c->v->st.c.tx_bytes += l->ip.tot_len;
+	}
+	return RT_EGRESS;
+}
+
+/* From a port, to an address outside the VPC's CIDRs: to the gateway
+ * host (the flow hash picks one of several), or out here when this host
+ * is one. */
+static enum rt_verdict to_gateway(struct ctx *c, struct gnv_layers *l, uint8_t *frame, uint32_t hash)
+{
+	const struct rt_ep *g = rt_vpc_gateway(c->t, c->v);
+	uint32_t hi;
+	char a[RT_ADDR_STR];
+
+	if (gw_here(c->t, c->v)) {
+		TR(c, "gateway", "local", "vpc %u gateway %s: this host", c->v->vni,
+		   rt_addr_fmt(a, sizeof(a), 4, g->ip));
+		return gw_out(c, l, frame);
+	}
+	hi = pick_host(c->t, g->host, g->nhost, hash);
+	TR(c, "gateway", "gateway", "vpc %u gateway %s on host %s", c->v->vni,
+	   rt_addr_fmt(a, sizeof(a), 4, g->ip), addr_s(a, &c->t->cfg.host[hi].addr));
+	return encap(c, &c->t->cfg.host[hi], RT_PATH_GATEWAY, NULL, NULL, hash);
+}
+
 /* ---- from a port ---- */
 
 /* The frame's own headers are broken.  What a tenant carries inside UDP
@@ -970,6 +1049,8 @@ static enum rt_verdict port_packet(struct ctx *c, int port)
 	}
 	if (!rt_vpc_cidr_of(c->v, fam, l->ip.dst.a) && !policy_pass(c, l, c->src, NULL, 0, frame, size))
 		return RT_DROP;
+	if (fam == 4 && rt_vpc_gateway(t, c->v) && !rt_vpc_cidr_of(c->v, fam, l->ip.dst.a))
+		return to_gateway(c, &c->pk->outer, frame, hash);
 	hi = pick_host(t, c->v->divider, c->v->ndivider, hash);
 	if (hi != RT_NONE) {
 		TR(c, "divider", "divider", "vpc %u divider %s (of %u)", c->v->vni,
@@ -995,6 +1076,15 @@ static bool ep_on_host(const struct rt_ep *e, uint32_t h)
 	return false;
 }
 
+/* Host hs holds the VPC's gateway endpoint: it sends the replies it
+ * translated back (any source outside the VPC). */
+static bool gw_sender(const struct rt_tables *t, const struct rt_vpc *v, uint32_t hs)
+{
+	const struct rt_ep *g = rt_vpc_gateway(t, v);
+
+	return g && ep_on_host(g, hs);
+}
+
 static const char *vh_roles(char *buf, size_t size, const struct rt_vpc_host *vh)
 {
 	snprintf(buf, size, "%s%s%s", vh->eps ? ", endpoint host" : "",
@@ -1018,6 +1108,11 @@ static bool inner_src_ok(struct ctx *c, const struct rt_vpc_host *vh, uint32_t h
 
 	if (vh->relays) {
 		TR(c, "spoof", "pass", "%s relayed by bouncer/divider %s", addr_s(a, &ip->src),
+		   addr_s(s, &c->meta->src));
+		return true;
+	}
+	if (!e && gw_sender(t, c->v, hs)) {
+		TR(c, "spoof", "pass", "%s is no endpoint; from the gateway host %s", addr_s(a, &ip->src),
 		   addr_s(s, &c->meta->src));
 		return true;
 	}
@@ -1194,6 +1289,8 @@ static enum rt_verdict underlay_packet(struct ctx *c)
 		scaled_src(c, payload);
 		return deliver_local(c, d, l, inner, size - g->inner_off, false);
 	}
+	if (!d && fam == 4 && gw_here(t, c->v) && !rt_vpc_cidr_of(c->v, fam, l->ip.dst.a))
+		return gw_out(c, &pk->inner, payload);
 	/* not local: forward onward only as this VPC's divider or the net's bouncer */
 	n = rt_net_lookup(t, c->v, fam, l->ip.dst.a);
 	self_b = n && hosts_include_self(t, n->bouncer, n->nbouncer);
@@ -1252,6 +1349,93 @@ static enum rt_verdict underlay_packet(struct ctx *c)
 	return RT_FORWARD;
 }
 
+/* ---- from the underlay side (gateway NAT, nat.h) ---- */
+
+static enum rt_verdict outside_packet(struct ctx *c)
+{
+	struct rt_tables *t = c->t;
+	struct gnv_layers *l = &c->pk->outer;
+	struct gnv_decode_cfg cfg;
+	struct rt_nat_env x;
+	struct rt_nat_map m;
+	struct rt_ep *d;
+	enum rt_drop why;
+	enum rt_verdict v;
+	uint32_t hash, hi;
+	char msg[RT_TRACE_DETAIL], a[RT_ADDR_STR];
+
+	memset(c->out, 0, sizeof(*c->out));
+	c->out->port = -1;
+	if (c->headroom < RT_HEADROOM)
+		return drop(c, RT_DROP_HEADROOM, "outside", "%zu bytes of headroom, need %d",
+			    c->headroom + ETH_HLEN, RT_HEADROOM + ETH_HLEN);
+	/* an Ethernet header in front: the frame the VM gets, routed by us */
+	memcpy(c->frame, t->cfg.self.mac, 6);
+	memcpy(c->frame + 6, t->cfg.self.mac, 6);
+	gnv_put16(c->frame + 12, ETH_P_IP);
+	gnv_decode_cfg_default(&cfg);
+	cfg.no_csum = true;
+	cfg.outer_only = true;
+	cfg.genv_class = t->cfg.lim.genv_class;
+	gnv_decode(c->pk, c->frame, (uint32_t)c->size, (uint32_t)c->size, &cfg);
+	if (outer_invalid(c->pk) || l->ip.version != 4)
+		return drop(c, RT_DROP_NAT_UNSUPPORTED, "outside", "%s",
+			    l->ip.version == 6 ? "IPv6 is not translated" :
+			    c->pk->nerr ? gnv_err_msg(c->pk->err[0].code) : "no IPv4 header");
+	TR(c, "outside", "pass", "IPv4 %s -> %s proto %u, %u bytes", addr_s(a, &l->ip.src),
+	   addr_s(msg, &l->ip.dst), l->ip.proto, l->ip.tot_len);
+	if (!nat_env(c, &x, NULL))
+		return drop(c, RT_DROP_NAT_UNSUPPORTED, "nat", "this host has no IPv4 underlay address");
+	why = rt_nat_in(&x, l, c->frame, c->size, &m, msg, sizeof(msg));
+	if (why != RT_DROP_NONE)
+		return drop(c, why, "nat", "%s", msg);
+	TR(c, "nat", "ingress", "%s", msg);
+	c->v = rt_vpc_find(t, m.vni);
+	if (!c->v)
+		return drop(c, RT_DROP_VNI_UNKNOWN, "vpc", "no VPC with VNI %u", m.vni);
+	c->out->vni = m.vni;
+	c->from_gw = true;
+	hash = flow_hash_layers(l, 0);
+	c->out->flow_hash = hash;
+	flow_note(c, l, hash);
+	d = rt_ep_find(t, m.vni, 4, m.vm);
+	flow_dst(c, d);
+	if (!d || (d->port < 0 && !d->nhost))
+		return drop(c, RT_DROP_NO_ROUTE, "endpoint", "no endpoint %s in vpc %u",
+			    rt_addr_fmt(a, sizeof(a), 4, m.vm), m.vni);
+	if (!policy_pass(c, l, NULL, d, 0, c->frame, c->size))
+		return RT_DROP;
+	if (d->port >= 0) {
+		v = deliver_local(c, d, l, c->frame, c->size, true);
+	} else {
+		hi = d->host[0];
+		if (rt_host_is_self(t, hi))
+			return drop(c, RT_DROP_LOOP, "forward", "endpoint %s names this host",
+				    rt_addr_fmt(a, sizeof(a), 4, m.vm));
+		v = encap(c, &t->cfg.host[hi], RT_PATH_DIRECT, d, NULL, hash);
+	}
+	if (v == RT_DELIVER || v == RT_FORWARD)
+		flow_path(c, RT_PATH_NAT, v == RT_FORWARD ? &c->out->dst : NULL);
+	return v;
+}
+
+enum rt_verdict rt_from_outside(struct rt_tables *t, uint8_t *pkt, size_t size, size_t headroom,
+				struct rt_out *out, struct rt_trace *tr)
+{
+	struct ctx cx = { .t = t, .tr = tr, .live = !(tr && tr->dry_run), .out = out,
+			  .pk = &t->scratch, .frame = pkt - ETH_HLEN, .size = size + ETH_HLEN,
+			  .headroom = headroom >= ETH_HLEN ? headroom - ETH_HLEN : 0 };
+	enum rt_verdict v;
+
+	if (headroom < ETH_HLEN) {
+		cx.frame = pkt;
+		cx.size = size;
+	}
+	v = outside_packet(&cx);
+	flow_done(&cx);
+	return v;
+}
+
 /* The pipelines, then the verdict into the packet's flow entry. */
 static enum rt_verdict from_port(struct rt_tables *t, int port, uint8_t *frame, size_t size,
 				 size_t headroom, struct rt_out *out, struct rt_trace *tr)
@@ -1304,6 +1488,7 @@ static void mirror_tx(struct rt_tables *t, const struct rt_out *out)
 		break;
 	case RT_CONTROL:
 	case RT_DROP:
+	case RT_EGRESS:
 		break;
 	}
 }

@@ -50,9 +50,11 @@ enum rt_verdict {
 	RT_FORWARD,	/* send out->data (Geneve onward) to underlay out->dst */
 	RT_REPLY,	/* write out->data back to the ingress port out->port */
 	RT_CONTROL,	/* O bit: hand the Geneve payload to the control handler */
+	RT_EGRESS,	/* gateway NAT: send the IP packet out->data to the underlay
+			 * side (the network beyond the overlay, nat.h) */
 };
 
-const char *rt_verdict_name(enum rt_verdict v);	/* "drop" "deliver" "forward" "reply" "control" */
+const char *rt_verdict_name(enum rt_verdict v);	/* "drop" "deliver" "forward" "reply" "control" "egress" */
 
 struct rt_out {
 	enum rt_verdict verdict;
@@ -123,6 +125,16 @@ enum rt_verdict rt_from_port(struct rt_tables *t, int port, uint8_t *frame, size
 enum rt_verdict rt_from_underlay(struct rt_tables *t, const struct rt_ul_meta *meta,
 				 uint8_t *payload, size_t size, size_t headroom,
 				 struct rt_out *out, struct rt_trace *trace);
+
+/*
+ * An IPv4 packet from the underlay side for this host's address (a reply
+ * or an ICMP error to a gateway's NAT mapping, nat.h): translated back
+ * and delivered or encapsulated to its VM in the VPC of the mapping.
+ * pkt[-headroom .. size) is writable; headroom at least RT_HEADROOM + 14
+ * (an Ethernet header goes in front).
+ */
+enum rt_verdict rt_from_outside(struct rt_tables *t, uint8_t *pkt, size_t size, size_t headroom,
+				struct rt_out *out, struct rt_trace *trace);
 
 /* Count a frame (port >= 0) or underlay datagram (meta) that did not fit
  * the receive buffer: drop reason frame.oversize, noted in the drop ring

@@ -24,10 +24,12 @@
 #include "qos.h"
 #include "dpath.h"
 #include "show.h"
+#include "nat_verbs.h"
 #include "verbs.h"
 
 const char *const rt_show_topics[] = { "vpc", "net", "ep", "port", "host", "stats", "flows",
-				       "drops", "config", "top", "policy", "ns", "conntrack", "cache", NULL };
+				       "drops", "config", "top", "policy", "ns", "conntrack", "cache",
+				       "nat", NULL };
 
 static int cmp_u32(uint32_t a, uint32_t b)
 {
@@ -178,6 +180,7 @@ static void emit_ep(struct gnv_emit *e, const struct rt_tables *t, const struct 
 		emit_addr(e, NULL, " host %s", &s.host[i]);
 	gnv_emit_arr_close(e, NULL);
 	emit_backends(e, ep, show);
+	rt_nat_emit_ep(e, ep);
 	gnv_emit_str(e, "ns", s.ns[0] ? " ns %s" : NULL, s.ns[0] ? s.ns : RT_NS_DEFAULT);
 	gnv_emit_str(e, "labels", s.labels[0] ? " labels %s" : NULL, s.labels);
 	if (show && ep->ident != RT_NONE)
@@ -748,6 +751,8 @@ int rt_show_cmd(struct rt_cmd *c, bool json_mode, struct sbuf *out)
 		rt_dp_show(t, filter, vni, &e);
 	} else if (!strcmp(topic, "conntrack")) {
 		rt_policy_show_ct(t, filter, vni, &e);
+	} else if (!strcmp(topic, "nat")) {
+		rt_nat_show(t, filter, vni, &e);
 	} else {
 		show_drops(t, filter, vni, &e);
 	}

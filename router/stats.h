@@ -51,7 +51,12 @@
 	X(QOS_RATE,        "qos.rate_limit",    "the source endpoint's egress rate limit (token bucket) has no room for the packet") \
 	X(QOS_MALFORMED,   "qos.malformed",     "genv QoS option that does not fit its layout (4 bytes, class 0..2)") \
 	X(RTS_UNTRUSTED,   "rts.untrusted",     "return-to-sender answer not from the host it names, or that host is no configured host of the VPC") \
-	X(RTS_MALFORMED,   "rts.malformed",     "return-to-sender answer with a malformed RTS option or no inner IP header naming the endpoint")
+	X(RTS_MALFORMED,   "rts.malformed",     "return-to-sender answer with a malformed RTS option or no inner IP header naming the endpoint") \
+	X(NAT_PORTS,       "nat.ports_exhausted", "gateway NAT: every port of the gateway endpoint's nat-ports range is taken for this destination") \
+	X(NAT_NO_MAPPING,  "nat.no_mapping",    "gateway NAT: a packet from the underlay side that belongs to no mapping") \
+	X(NAT_UNSUPPORTED, "nat.unsupported",   "gateway NAT: not translated (IPv6, a fragment, ICMP other than echo outward, no IPv4 host address)") \
+	X(NAT_ICMP_MALFORMED, "nat.icmp_malformed", "gateway NAT: ICMP error from outside whose quoted packet is truncated or invalid") \
+	X(NAT_TTL,         "nat.ttl_exceeded",  "gateway NAT: inner TTL exhausted on the way out")
 
 enum rt_drop {
 #define RT_X(e, n, d) RT_DROP_##e,

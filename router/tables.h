@@ -36,6 +36,7 @@
 #include "ext.h"
 #include "labels.h"
 #include "maglev.h"
+#include "nat.h"
 #include "prefix.h"
 #include "qos_types.h"
 #include "stats.h"
@@ -96,7 +97,9 @@ struct rt_host {
 	X(BOUNCER, "bouncer", "encapsulated to a bouncer of the destination's network") \
 	X(DIVIDER, "divider", "encapsulated to a divider of the VPC") \
 	X(DECAP,   "decap",   "from the underlay, decapsulated to a local endpoint") \
-	X(FORWARD, "forward", "from the underlay, relayed onward as bouncer or divider")
+	X(FORWARD, "forward", "from the underlay, relayed onward as bouncer or divider") \
+	X(GATEWAY, "gateway", "encapsulated to the VPC's gateway host (destination outside its CIDRs)") \
+	X(NAT,     "nat",     "translated by this gateway host: out to the underlay side, or a reply back in")
 
 enum rt_path {
 #define RT_X(e, n, d) RT_PATH_##e,
@@ -162,6 +165,7 @@ struct rt_vpc {
 	struct rt_flows flows;
 	struct rt_vpc_stats st;
 	uint8_t direct;			/* enum rt_dp_mode (dpath.h): RT_DP_ON */
+	uint32_t gw_ep1;		/* 1 + index of its gateway endpoint (nat.h); 0: none */
 };
 
 struct rt_net {
@@ -202,6 +206,7 @@ struct rt_ep {
 	struct rt_ep_qos qos;		/* class and rate limit (router/qos.h) */
 	struct rt_bucket bucket;	/* its token bucket */
 	struct rt_scaled *sc;		/* scaled with backends (ep_scaled.h), else NULL */
+	uint16_t nat_lo, nat_hi;	/* type gateway: `nat-ports` (nat.h) */
 };
 
 struct rt_port {
@@ -336,6 +341,7 @@ struct rt_runstate {
 	struct rt_dropring *drops;	/* sampled dropped packets (dropring.h) */
 	struct rt_dropring *mirror;	/* packet mirror, made by `mirror on` (dropring.h) */
 	struct rt_ct *ct;		/* connection tracking (conntrack.h) */
+	struct rt_nat_stats nat;	/* gateway NAT (nat.h) */
 };
 
 struct rt_tables {
@@ -413,6 +419,11 @@ static inline uint32_t rt_ep_index(const struct rt_tables *t, const struct rt_ep
 {
 	return (uint32_t)(e - t->cfg.ep);
 }
+/* The gateway endpoint of VPC v (nat.h), or NULL. */
+static inline struct rt_ep *rt_vpc_gateway(const struct rt_tables *t, const struct rt_vpc *v)
+{
+	return v->gw_ep1 ? &t->cfg.ep[v->gw_ep1 - 1] : NULL;
+}
 
 /* ---- updates (control path; tables_edit.c) ---- */
 
@@ -455,6 +466,7 @@ struct rt_ep_spec {
 	struct rt_ep_qos qos;		/* `qos`, `rate`, `burst` */
 	uint16_t nbackend;		/* scaled: `backends` (ep_scaled.h) */
 	struct rt_maglev_backend backend[RT_MAGLEV_MAX_BACKENDS];
+	uint16_t nat_lo, nat_hi;	/* gateway: `nat-ports` (0: RT_NAT_PORT_LO..HI) */
 };
 
 /* All return 0 or -errno (EEXIST, ENOENT, ENOSPC, EINVAL, EBUSY, ENOMEM)

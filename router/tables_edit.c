@@ -891,6 +891,33 @@ static int ep_qos_check(const struct rt_tables *t, const struct rt_ep_spec *s, c
 	return rt_qos_ep_check(t, &s->qos, mtu, err, errsz);
 }
 
+/* Gateway endpoints (nat.h): IPv4, on hosts, one per VPC, a port range
+ * clear of the Geneve port. */
+static int gw_check(const struct rt_tables *t, const struct rt_ep_spec *s, const struct rt_vpc *v,
+		    const struct rt_ep *self, char *err, size_t errsz)
+{
+	const struct rt_ep *g = rt_vpc_gateway(t, v);
+	char a[RT_ADDR_STR];
+
+	if (s->type != EP_GATEWAY) {
+		if (s->nat_lo)
+			FAIL(EINVAL, "only a gateway endpoint has nat-ports");
+		return 0;
+	}
+	if (s->family != 4)
+		FAIL(EINVAL, "a gateway endpoint is IPv4: its NAT translates IPv4");
+	if (s->port >= 0 || s->nbackend)
+		FAIL(EINVAL, "a gateway endpoint lives on its gateway hosts, not on a port");
+	if (g && g != self)
+		FAIL(EEXIST, "VPC %u already has gateway endpoint %s", v->vni,
+		     rt_addr_fmt(a, sizeof(a), 4, g->ip));
+	if (s->nat_lo > s->nat_hi || (s->nat_lo && s->nat_lo < 1024))
+		FAIL(EINVAL, "nat-ports %u-%u: a range within 1024-65535", s->nat_lo, s->nat_hi);
+	if (s->nat_lo && s->nat_lo <= GNV_PORT && s->nat_hi >= GNV_PORT)
+		FAIL(EINVAL, "nat-ports %u-%u holds the Geneve port %u", s->nat_lo, s->nat_hi, GNV_PORT);
+	return 0;
+}
+
 static int ep_check(const struct rt_tables *t, const struct rt_ep_spec *s, const struct rt_vpc *v,
 		    const struct rt_ep *self, struct need *need, struct ep_new *nw,
 		    char *err, size_t errsz)
@@ -917,6 +944,9 @@ static int ep_check(const struct rt_tables *t, const struct rt_ep_spec *s, const
 		FAIL(EINVAL, "MAC must not be zero");
 	if (s->type > EP_GATEWAY)
 		FAIL(EINVAL, "unknown endpoint type %u", s->type);
+	r = gw_check(t, s, v, self, err, errsz);
+	if (r)
+		return r;
 	if (s->port >= 0) {
 		pt = rt_port_get(t, s->port);
 		if (!pt)
@@ -944,9 +974,10 @@ static int ep_check(const struct rt_tables *t, const struct rt_ep_spec *s, const
 			FAIL(EINVAL, "endpoint needs a port or at least one host");
 		if (s->nhost > RT_EP_MAX_HOSTS)
 			FAIL(EINVAL, "at most %d hosts per endpoint", RT_EP_MAX_HOSTS);
-		if (s->nhost > 1 && s->type != EP_SCALED)
-			FAIL(EINVAL, "only a scaled endpoint has several hosts");
-		for (unsigned int i = 0; i < s->nhost; i++)
+		if (s->nhost > 1 && s->type != EP_SCALED && s->type != EP_GATEWAY)
+			FAIL(EINVAL, "only a scaled or gateway endpoint has several hosts");
+		/* a gateway endpoint names its gateway hosts, this one among them */
+		for (unsigned int i = 0; i < s->nhost && s->type != EP_GATEWAY; i++)
 			if (t->cfg.self.addr_set && gnv_addr_eq(&s->host[i], &t->cfg.self.addr))
 				FAIL(EINVAL, "host %s is this router; a local endpoint needs a port",
 				     rt_addr_fmt(a, sizeof(a), s->host[i].family, s->host[i].a));
@@ -1059,6 +1090,12 @@ static void ep_fill(struct rt_tables *t, struct rt_ep *e, const struct rt_ep_spe
 	}
 	e->port = s->port;
 	e->type = s->type;
+	e->nat_lo = s->type == EP_GATEWAY ? (s->nat_lo ? s->nat_lo : RT_NAT_PORT_LO) : 0;
+	e->nat_hi = s->type == EP_GATEWAY ? (s->nat_lo ? s->nat_hi : RT_NAT_PORT_HI) : 0;
+	if (e->type == EP_GATEWAY)
+		v->gw_ep1 = idx + 1;
+	else if (v->gw_ep1 == idx + 1)
+		v->gw_ep1 = 0;
 	e->mtu = s->mtu;
 	memcpy(e->mac, s->mac, 6);
 	e->opts = blob;
@@ -1087,7 +1124,7 @@ static int scaled_prepare(struct rt_tables *t, const struct rt_ep *e, const stru
 			  struct rt_scaled_new *nw, char *err, size_t errsz)
 {
 	memset(nw, 0, sizeof(*nw));
-	if (s->nbackend && !t->run.ct) {
+	if ((s->nbackend || s->type == EP_GATEWAY) && !t->run.ct) {
 		t->run.ct = rt_ct_new(t->cfg.lim.ct_entries);
 		if (!t->run.ct)
 			FAIL(ENOMEM, "out of memory for connection tracking (%u entries)", t->cfg.lim.ct_entries);
@@ -1176,6 +1213,10 @@ void rt_ep_to_spec(const struct rt_tables *t, const struct rt_ep *e, struct rt_e
 	if (s->opt_size)
 		memcpy(s->opts, e->opts + off, s->opt_size);
 	s->qos = e->qos;
+	if (e->type == EP_GATEWAY) {
+		s->nat_lo = e->nat_lo;
+		s->nat_hi = e->nat_hi;
+	}
 	if (e->sc) {
 		s->nbackend = (uint16_t)e->sc->n;
 		memcpy(s->backend, e->sc->b, e->sc->n * sizeof(s->backend[0]));
@@ -1232,6 +1273,8 @@ int rt_ep_del(struct rt_tables *t, uint32_t vni, int family, const uint8_t *ip,
 	if (!e)
 		FAIL(ENOENT, "no endpoint %s in VPC %u", rt_addr_fmt(a, sizeof(a), family, ip), vni);
 	idx = rt_ep_index(t, e);
+	if (v->gw_ep1 == idx + 1)
+		v->gw_ep1 = 0;
 	index_remove(&t->cfg.ep_ix, rt_hash_ep(e->vni, e->family, e->ip), idx);
 	if (e->port >= 0)
 		port_ep_remove(t, e->port, idx);

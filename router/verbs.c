@@ -16,6 +16,7 @@
 #include "dpath.h"
 #include "port.h"
 #include "verbs.h"
+#include "nat_verbs.h"
 
 /* ---- set host ---- */
 
@@ -374,7 +375,8 @@ int rt_verb_port(struct rt_cmd *c, const char *verb)
 /* ---- ep ---- */
 
 static const char *const kw_ep[] = { "mac", "type", "port", "host", "labels", "opt", "mtu", "ns",
-				     "qos", "rate", "burst", "backends", NULL };
+				     "qos", "rate", "burst", "backends",
+				     "nat-ports", NULL };
 
 static int parse_opt(struct rt_cmd *c, int j, struct rt_ep_spec *s)
 {
@@ -528,6 +530,10 @@ int rt_verb_ep(struct rt_cmd *c, const char *verb)
 				s.type = EP_SCALED;
 			i = end;
 			break;
+		case 12:		/* nat-ports (nat_verbs.c) */
+			r = rt_verb_nat_ports(c, i, &s);
+			i += 2;
+			break;
 		default:	/* mtu */
 			if (i + 1 < c->n && !strcmp(c->w[i + 1], "auto")) {
 				s.mtu = 0;
@@ -547,6 +553,8 @@ int rt_verb_ep(struct rt_cmd *c, const char *verb)
 		return rt_lang_err(c, "missing 'mac MAC'");
 	if (add && !seen[2] && !seen[3] && !seen[11])
 		return rt_lang_err(c, "missing 'port NAME', 'host ADDRESS' or 'backends IP ...'");
+	if (s.type != EP_GATEWAY && !seen[12])
+		s.nat_lo = s.nat_hi = 0;	/* a gateway made simple drops its range */
 	r = add ? rt_ep_add(c->t, &s, c->msg, sizeof(c->msg))
 		: rt_ep_set(c->t, &s, c->msg, sizeof(c->msg));
 	return r ? rt_lang_err_from(c, r, c->msg) : 0;

@@ -314,6 +314,9 @@ static void put_egress_text(struct sbuf *o, const struct run *x)
 	case RT_CONTROL:
 		sbuf_puts(o, "control");
 		break;
+	case RT_EGRESS:
+		sbuf_puts(o, "underlay side (gateway NAT)");
+		break;
 	case RT_DROP:
 		sbuf_puts(o, "none");
 		break;
@@ -407,6 +410,7 @@ static void render_json(const struct run *x, const struct trace_fmt *f, struct s
 	switch (x->v) {
 	case RT_FORWARD: kind = "underlay"; break;
 	case RT_CONTROL: kind = "control"; break;
+	case RT_EGRESS: kind = "nat"; break;
 	case RT_DROP: kind = "none"; break;
 	default: kind = x->icmp_error ? "none" : "port"; break;
 	}
@@ -507,6 +511,7 @@ int trace_packet(struct rt_tables *t, const struct trace_req *r, const struct tr
 	}
 	case RT_CONTROL:
 	case RT_DROP:
+	case RT_EGRESS:
 		break;
 	}
 	if (f->json)

@@ -193,6 +193,7 @@ static void hop_of(const struct rt_tables *t, const struct rt_trace *tr, enum rt
 	case RT_FORWARD: h->verdict = TRACE_V_FORWARD; break;
 	case RT_DELIVER: h->verdict = TRACE_V_DELIVER; break;
 	case RT_CONTROL: h->verdict = TRACE_V_CONTROL; break;
+	case RT_EGRESS: h->verdict = TRACE_V_DELIVER; break;	/* leaves the overlay */
 	case RT_REPLY:
 		/* an ARP/ND/echo answer is the end of the path; an ICMP error a drop */
 		h->verdict = out->reason ? TRACE_V_DROP : TRACE_V_DELIVER;
