@@ -51,7 +51,9 @@
 	X(QOS_RATE,        "qos.rate_limit",    "the source endpoint's egress rate limit (token bucket) has no room for the packet") \
 	X(QOS_MALFORMED,   "qos.malformed",     "genv QoS option that does not fit its layout (4 bytes, class 0..2)") \
 	X(RTS_UNTRUSTED,   "rts.untrusted",     "return-to-sender answer not from the host it names, or that host is no configured host of the VPC") \
-	X(RTS_MALFORMED,   "rts.malformed",     "return-to-sender answer with a malformed RTS option or no inner IP header naming the endpoint")
+	X(RTS_MALFORMED,   "rts.malformed",     "return-to-sender answer with a malformed RTS option or no inner IP header naming the endpoint") \
+	X(PROXY_MALFORMED, "proxy.malformed",   "genv original-destination option that does not fit its layout (12 or 24 bytes, family 4 or 6)") \
+	X(PROXY_BYPASS,    "proxy.bypass",      "underlay packet for a proxied endpoint from a source other than its proxy")
 
 enum rt_drop {
 #define RT_X(e, n, d) RT_DROP_##e,

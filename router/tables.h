@@ -453,6 +453,8 @@ struct rt_ep_spec {
 	struct rt_ep_qos qos;		/* `qos`, `rate`, `burst` */
 	uint16_t nbackend;		/* scaled: `backends` (ep_scaled.h) */
 	struct rt_maglev_backend backend[RT_MAGLEV_MAX_BACKENDS];
+	bool has_proxy;			/* proxied: `proxy IP` (ep_proxied.h) */
+	uint8_t proxy[16];
 };
 
 /* All return 0 or -errno (EEXIST, ENOENT, ENOSPC, EINVAL, EBUSY, ENOMEM)
