@@ -306,6 +306,8 @@ static void complete_route(struct comp *c, char **pos, int np, const char *prev)
 		offer_eps(c, pos[2]);
 	else if (!strcmp(obj, "ep") && np > 3 && !strcmp(prev, "port"))
 		offer_ports(c);
+	else if (!strcmp(obj, "ep") && np > 3 && !strcmp(prev, "proxy"))
+		offer_eps(c, pos[2]);	/* a proxied endpoint's proxy: an endpoint of the VPC */
 	else if ((!strcmp(obj, "qos") && np == 2) || (!strcmp(obj, "ep") && np > 3 && !strcmp(prev, "qos")))
 		for (const char *const *q = rt_qos_class_names; *q; q++)
 			offer(c, "", *q, NULL);

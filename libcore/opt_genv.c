@@ -123,6 +123,37 @@ int gnv_opt_ident_put(struct gnv_optbuf *b, uint16_t cls, uint32_t id)
 	return 0;
 }
 
+int gnv_opt_odst_get(const uint8_t *data, size_t size, struct gnv_odst *o)
+{
+	if (!gnv_opt_odst_size_ok(data, size))
+		return -EINVAL;
+	memset(o, 0, sizeof(*o));
+	memcpy(o->mac, data + 2, 6);
+	o->addr.family = data[1];
+	memcpy(o->addr.a, data + 8, data[1] == 6 ? 16 : 4);
+	return 0;
+}
+
+void gnv_opt_odst_write(uint8_t *d, const uint8_t *mac, int family, const uint8_t *addr)
+{
+	d[0] = 0;
+	d[1] = family == 6 ? 6 : 4;
+	memcpy(d + 2, mac, 6);
+	memcpy(d + 8, addr, family == 6 ? 16 : 4);
+}
+
+int gnv_opt_odst_put(struct gnv_optbuf *b, uint16_t cls, const struct gnv_odst *o)
+{
+	uint8_t *d;
+
+	if (o->addr.family != 4 && o->addr.family != 6)
+		return -EINVAL;
+	RESERVE_OR_NOSPC(d, b, cls, GENV_OPT_ODST,
+			 o->addr.family == 6 ? GENV_ODST6_SIZE : GENV_ODST4_SIZE);
+	gnv_opt_odst_write(d, o->mac, o->addr.family, o->addr.a);
+	return 0;
+}
+
 void gnv_opt_trace_rec_read(const uint8_t *p, struct gnv_trace_rec *r)
 {
 	memcpy(r->id, p, 4);

@@ -18,6 +18,9 @@
  *   ident  0x86  4    [0..3] identity number of the sender's label set and
  *                     namespace (critical: a receiver that cannot enforce
  *                     policy on it drops the packet)
+ *   odst   0x07  12   [0] 0 [1] 4 [2..7] original destination MAC [8..11] IPv4
+ *                24   [0] 0 [1] 6 [2..7] MAC                     [8..23] IPv6
+ *                     (a packet redirected to a proxied endpoint's proxy)
  *   trace  0x05  8 + 12*n   header, then n hop records (n <= 9):
  *          header [0] flags (bit 0 reply, bit 1 overflow) [1] n
  *                 [2..3] probe id [4..7] sequence number
@@ -51,9 +54,10 @@ enum genv_opt_type {
 	GENV_OPT_QOS	= 0x04,	/* QoS class and priority */
 	GENV_OPT_TRACE	= 0x05,	/* trace record list (O-bit probes) */
 	GENV_OPT_IDENT	= 0x06,	/* policy identity of the sender; sent critical (0x86) */
+	GENV_OPT_ODST	= 0x07,	/* original destination of a proxied endpoint's packet */
 };
 #define GENV_OPT_IDENT_CRIT	(GENV_OPT_IDENT | GNV_OPT_CRITICAL)
-#define GENV_OPT_LAST		GENV_OPT_IDENT
+#define GENV_OPT_LAST		GENV_OPT_ODST
 #define GENV_OPT_RTS_INVALIDATE	(GENV_OPT_RTS | GNV_OPT_CRITICAL)
 
 enum genv_eptype { EP_SIMPLE = 0, EP_SCALED = 1, EP_PROXIED = 2, EP_GATEWAY = 3 };
@@ -67,6 +71,8 @@ enum genv_qos_class { QOS_PREMIUM = 0, QOS_EXPEDITED = 1, QOS_BESTEFFORT = 2 };
 #define GENV_RTS4_SIZE		12
 #define GENV_RTS6_SIZE		24
 #define GENV_RTS_F_MATCH	0x01
+#define GENV_ODST4_SIZE		12
+#define GENV_ODST6_SIZE		24
 #define GENV_TRACE_HDR_SIZE	8
 #define GENV_TRACE_REC_SIZE	12
 #define GENV_TRACE_MAX_HOPS	((124 - GENV_TRACE_HDR_SIZE) / GENV_TRACE_REC_SIZE)
@@ -77,6 +83,7 @@ enum genv_qos_class { QOS_PREMIUM = 0, QOS_EXPEDITED = 1, QOS_BESTEFFORT = 2 };
 #define GENV_EPTYPE_OPT_SIZE	(GNV_OPT_HDR_SIZE + GENV_EPTYPE_SIZE)
 #define GENV_QOS_OPT_SIZE	(GNV_OPT_HDR_SIZE + GENV_QOS_SIZE)
 #define GENV_RTS_OPT_SIZE(family) (GNV_OPT_HDR_SIZE + ((family) == 6 ? GENV_RTS6_SIZE : GENV_RTS4_SIZE))
+#define GENV_ODST_OPT_SIZE(family) (GNV_OPT_HDR_SIZE + ((family) == 6 ? GENV_ODST6_SIZE : GENV_ODST4_SIZE))
 #define GENV_LABEL_OPT_SIZE(n)	(GNV_OPT_HDR_SIZE + 4 * (size_t)(n))
 #define GENV_TRACE_OPT_SIZE(n)	(GNV_OPT_HDR_SIZE + GENV_TRACE_HDR_SIZE + GENV_TRACE_REC_SIZE * (size_t)(n))
 
@@ -131,6 +138,26 @@ int gnv_opt_qos_put(struct gnv_optbuf *b, uint16_t cls, const struct gnv_qos *q)
 int gnv_opt_ident_get(const uint8_t *data, size_t size, uint32_t *id);
 /* Written critical (type 0x86); id 0 is refused (it means "none"). */
 int gnv_opt_ident_put(struct gnv_optbuf *b, uint16_t cls, uint32_t id);
+
+/* ---- original destination (proxied endpoints) ---- */
+
+struct gnv_odst {
+	uint8_t mac[6];
+	struct gnv_addr addr;	/* family 4 or 6 */
+};
+
+/* The same size rule as RTS: 12 bytes and family 4, or 24 and family 6
+ * (byte 0 is reserved, sent 0, ignored on receipt). */
+static inline bool gnv_opt_odst_size_ok(const uint8_t *data, size_t size)
+{
+	return (size == GENV_ODST4_SIZE && data[1] == 4) || (size == GENV_ODST6_SIZE && data[1] == 6);
+}
+
+int gnv_opt_odst_get(const uint8_t *data, size_t size, struct gnv_odst *o);
+/* Writes the data at d (GENV_ODST_OPT_SIZE(family) - 4 bytes), no header:
+ * the router's encapsulation writes it in place. */
+void gnv_opt_odst_write(uint8_t *d, const uint8_t *mac, int family, const uint8_t *addr);
+int gnv_opt_odst_put(struct gnv_optbuf *b, uint16_t cls, const struct gnv_odst *o);
 
 /* ---- trace record ---- */
 

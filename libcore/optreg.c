@@ -110,7 +110,7 @@ struct fdesc {
 	const char *const *names;	/* GNV_F_ENUM */
 };
 
-enum special { SP_NONE, SP_LABELS, SP_RTS, SP_DSR, SP_TRACE, SP_QOS };
+enum special { SP_NONE, SP_LABELS, SP_RTS, SP_DSR, SP_TRACE, SP_QOS, SP_ODST };
 
 struct layout {
 	uint16_t cls;		/* 0 = genv's configured class */
@@ -176,6 +176,10 @@ static const struct fdesc f_rts[] = {
 	{ "match", GNV_F_BOOL, 0, 1, 0, 1, NULL },
 	{ "mac", GNV_F_MAC, 2, 6, 0, 0, NULL },
 	{ "host", GNV_F_IP4, 8, 4, 0, 0, NULL }, F_END };
+/* addr first: "odst:10.0.1.5" names it positionally */
+static const struct fdesc f_odst[] = {
+	{ "addr", GNV_F_IP4, 8, 4, 0, 0, NULL },
+	{ "mac", GNV_F_MAC, 2, 6, 0, 0, NULL }, F_END };
 static const struct fdesc f_dsr[] = {
 	{ "addr", GNV_F_IP4, 0, 4, 0, 0, NULL },
 	{ "port", GNV_F_UINT, 4, 2, 0, 0, NULL }, F_END };
@@ -197,13 +201,14 @@ static const struct layout layouts[] = {
 	{ 0, GENV_OPT_QOS, 0x7f, false, "qos", "genv QoS class", 4, 4, SP_QOS, f_qos },
 	{ 0, GENV_OPT_TRACE, 0x7f, false, "trace", "genv trace records", 8, 116, SP_TRACE, f_trace },
 	{ 0, GENV_OPT_IDENT_CRIT, 0x7f, false, "ident", "genv policy identity", 4, 4, SP_NONE, f_ident },
+	{ 0, GENV_OPT_ODST, 0x7f, false, "odst", "genv original destination (proxied endpoint)", 12, 24, SP_ODST, f_odst },
 };
 #define NLAYOUTS (sizeof(layouts) / sizeof(layouts[0]))
 
 const char *const gnv_opt_names[] = {
 	"label", "eptype", "rts", "qos", "trace", "ident", "ovn", "cilium.dsr", "gcp.vnid",
 	"gcp.endpoint", "gcp.profile", "cpacket", "mizar.rts", "mizar.scaled",
-	"mizar.pod", "mizar.ns", NULL
+	"mizar.pod", "mizar.ns", "odst", NULL
 };
 
 bool gnv_opt_has_field(const char *name, const char *key)
@@ -265,6 +270,8 @@ static bool layout_size_ok(const struct layout *l, const uint8_t *d, size_t n)
 		return gnv_opt_trace_size_ok(d, n);
 	case SP_QOS:
 		return d[0] <= QOS_BESTEFFORT;
+	case SP_ODST:
+		return gnv_opt_odst_size_ok(d, n);
 	default:
 		return true;
 	}
@@ -309,7 +316,7 @@ bool gnv_opt_info(const struct gnv_pkt *pk, const struct gnv_opt *o,
 			else
 				off = 16;
 		}
-		if (l->sp == SP_RTS && f->kind == GNV_F_IP4 && d[1] == 6)
+		if ((l->sp == SP_RTS || l->sp == SP_ODST) && f->kind == GNV_F_IP4 && d[1] == 6)
 			x->kind = GNV_F_IP6;
 		switch (x->kind) {
 		case GNV_F_UINT:
@@ -420,10 +427,10 @@ static int set_field(const struct layout *l, const struct fdesc *f, const char *
 	case GNV_F_IP6:
 		if (parse_ip(val, &fam, a))
 			return gnv_errf(err, errsz, -EINVAL, "option '%s': '%s' is not an IP address", l->name, val);
-		if (l->sp == SP_RTS || l->sp == SP_DSR) {
+		if (l->sp == SP_RTS || l->sp == SP_DSR || l->sp == SP_ODST) {
 			*family = fam;
 			if (fam == 6)
-				off = l->sp == SP_RTS ? 8 : 0;
+				off = l->sp == SP_DSR ? 0 : 8;
 		} else if (fam != 4) {
 			return gnv_errf(err, errsz, -EINVAL, "option '%s': '%s' is not an IPv4 address", l->name, val);
 		}
@@ -501,13 +508,15 @@ int gnv_opt_encode(const char *spec, uint16_t genv_class, uint16_t *cls,
 	*type = l->type;
 	memset(data, 0, 124);
 	*size = l->min_size;
-	if (l->sp == SP_RTS)
+	if (l->sp == SP_RTS || l->sp == SP_ODST)
 		data[1] = 4;
 	p = colon ? colon + 1 : "";
-	if (l->sp == SP_DSR || l->sp == SP_RTS) {
+	if (l->sp == SP_DSR || l->sp == SP_RTS || l->sp == SP_ODST) {
 		/* the address family decides where later fields go */
-		const char *a = strstr(p, l->sp == SP_DSR ? "addr=" : "host=");
+		const char *a = strstr(p, l->sp == SP_RTS ? "host=" : "addr=");
 
+		if (!a && l->sp == SP_ODST && *p && !memchr(p, '=', strcspn(p, ",")))
+			a = p;	/* positional address */
 		if (a && memchr(a, ':', strcspn(a, ",")))
 			family = 6;
 	}
@@ -567,7 +576,7 @@ int gnv_opt_encode(const char *spec, uint16_t genv_class, uint16_t *cls,
 		if (*p)
 			p++;
 	}
-	if (l->sp == SP_RTS && family == 6) {
+	if ((l->sp == SP_RTS || l->sp == SP_ODST) && family == 6) {
 		data[1] = 6;
 		*size = 24;
 	}

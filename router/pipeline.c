@@ -34,6 +34,7 @@
 #include "dpath.h"
 #include "dropring.h"
 #include "nat.h"
+#include "ep_proxied.h"
 #include "ep_scaled.h"
 #include "hop.h"
 #include "pipeline.h"
@@ -101,6 +102,7 @@ struct ctx {
 	struct rt_dp_note dpn;	/* the direct path's last decision (trace only) */
 	bool to_scaled;		/* sent to a scaled endpoint's backend (eptype scaled) */
 	bool from_gw;		/* translated back in by the VPC's gateway (eptype gateway) */
+	const struct rt_ep *proxied;	/* sent to this proxied endpoint's proxy (ep_proxied.h) */
 };
 
 static const char *addr_s(char *buf, const struct gnv_addr *a)
@@ -563,6 +565,10 @@ static size_t encap_opt_size(const struct ctx *c, bool rts)
 		n += c->src->opt_size + rt_qos_opt_size(c->src);
 	if (rts)
 		n += GENV_RTS_OPT_SIZE(c->t->cfg.self.addr.family);
+	/* never with RTS (the proxy's host is a direct path), so within the
+	 * room tables.c keeps for RTS */
+	if (c->proxied)
+		n += GENV_ODST_OPT_SIZE(c->proxied->family);
 	return n;
 }
 
@@ -583,9 +589,14 @@ static void write_opts(struct ctx *c, uint8_t *p, bool rts)
 
 	gnv_opt_hdr_write(p, cls, GENV_OPT_EPTYPE, GENV_EPTYPE_SIZE);
 	gnv_put32(p + GNV_OPT_HDR_SIZE,
-		  (uint32_t)(c->to_scaled ? EP_SCALED : c->from_gw ? EP_GATEWAY :
+		  (uint32_t)(c->proxied ? EP_PROXIED : c->to_scaled ? EP_SCALED : c->from_gw ? EP_GATEWAY :
 			     c->src ? c->src->type : EP_SIMPLE) << 24);
 	p += GENV_EPTYPE_OPT_SIZE;
+	if (c->proxied) {
+		gnv_opt_hdr_write(p, cls, GENV_OPT_ODST, GENV_ODST_OPT_SIZE(c->proxied->family) - GNV_OPT_HDR_SIZE);
+		gnv_opt_odst_write(p + GNV_OPT_HDR_SIZE, c->proxied->mac, c->proxied->family, c->proxied->ip);
+		p += GENV_ODST_OPT_SIZE(c->proxied->family);
+	}
 	p = rt_qos_opt_write(t, c->src, p);
 	if (c->src && c->src->opt_size) {
 		/* wire TLVs checked when stored (tables.c): copied as they are */
@@ -772,6 +783,18 @@ static struct rt_ep *scaled_dst(struct ctx *c, struct rt_ep *d, uint8_t *buf, ui
 	bool pinned;
 	int i;
 
+	if (d->type == EP_PROXIED) {
+		if (!rt_proxied_redirect(d, l->ip.src.a)) {
+			TR(c, "proxied", "from proxy", "%s is the proxy of %s: not redirected",
+			   addr_s(a, &l->ip.src), rt_addr_fmt(b, sizeof(b), d->family, d->ip));
+			return d;
+		}
+		i = rt_scaled_dnat(c->t, d, l, buf, c->v->vni, hash, c->live, &pinned);
+		c->proxied = d;
+		TR(c, "proxied", pinned ? "pinned" : "proxy", "%s -> proxy %s, original destination in the option",
+		   rt_addr_fmt(a, sizeof(a), d->family, d->ip), addr_s(b, &l->ip.dst));
+		return rt_ep_find(c->t, c->v->vni, l->ip.version, l->ip.dst.a);
+	}
 	i = rt_scaled_dnat(c->t, d, l, buf, c->v->vni, hash, c->live, &pinned);
 	if (i < 0)
 		return d;
@@ -864,6 +887,24 @@ static enum rt_verdict to_gateway(struct ctx *c, struct gnv_layers *l, uint8_t *
 	TR(c, "gateway", "gateway", "vpc %u gateway %s on host %s", c->v->vni,
 	   rt_addr_fmt(a, sizeof(a), 4, g->ip), addr_s(a, &c->t->cfg.host[hi].addr));
 	return encap(c, &c->t->cfg.host[hi], RT_PATH_GATEWAY, NULL, NULL, hash);
+}
+
+/* Underlay, to a local endpoint: an original-destination option (a
+ * packet redirected to a proxy) must fit its layout.  False: dropped. */
+static bool proxied_in(struct ctx *c, const struct gnv_geneve *g, const uint8_t *payload)
+{
+	struct gnv_odst od;
+	char why[RT_TRACE_DETAIL], a[RT_ADDR_STR];
+	int r = rt_proxied_ingress(c->t, g, payload, &od, why, sizeof(why));
+
+	if (r < 0) {
+		drop(c, RT_DROP_PROXY_MALFORMED, "proxied", "%s", why);
+		return false;
+	}
+	if (r > 0)
+		TR(c, "proxied", "original", "original destination %s (the proxy acts on it)",
+		   addr_s(a, &od.addr));
+	return true;
 }
 
 /* ---- from a port ---- */
@@ -1257,7 +1298,11 @@ static enum rt_verdict underlay_packet(struct ctx *c)
 
 	d = rt_ep_find(t, g->vni, fam, l->ip.dst.a);
 	flow_dst(c, d);
-	if (d && d->sc)
+	if (d && d->sc && d->type == EP_PROXIED && rt_proxied_redirect(d, l->ip.src.a))
+		return drop(c, RT_DROP_PROXY_BYPASS, "proxied",
+			    "%s is a proxied endpoint: only its proxy sends to it, the sender's router redirects",
+			    addr_s(a, &l->ip.dst));
+	if (d && d->sc && d->type != EP_PROXIED)
 		return drop(c, RT_DROP_NO_ROUTE, "scaled",
 			    "%s is a scaled endpoint: the sender's router picks its backend",
 			    addr_s(a, &l->ip.dst));
@@ -1284,6 +1329,8 @@ static enum rt_verdict underlay_packet(struct ctx *c)
 			return drop(c, RT_DROP_QOS_MALFORMED, "qos", "%s", why);
 		if (q > 0)
 			TR(c, "qos", "class", "%s", why);
+		if (!proxied_in(c, g, payload))
+			return RT_DROP;
 		rt_dp_on_deliver(t, c->v, &meta->src, pk, payload, c->live, DP_NOTE(c));
 		dp_trace(c);
 		scaled_src(c, payload);

@@ -3,6 +3,8 @@
  * The `backends` words of `add ep` / `set ep` (ep_scaled.h):
  *   backends IP[,WEIGHT] ...     the whole list (add, set)
  *   backends +IP[,WEIGHT] -IP    set: add or remove some, the others kept
+ * and the `proxy` word of proxied endpoints (ep_proxied.h):
+ *   proxy IP | proxy none
  */
 #include <stdio.h>
 #include <string.h>
@@ -66,5 +68,24 @@ int rt_verb_backends(struct rt_cmd *c, int i, int end, bool add, struct rt_ep_sp
 		return rt_lang_word_err(c, end - 1, "a scaled endpoint keeps at least one backend");
 	s->port = -1;
 	s->nhost = 0;
+	return 0;
+}
+
+int rt_verb_proxy(struct rt_cmd *c, int i, struct rt_ep_spec *s)
+{
+	uint8_t a[16] = { 0 };
+	int fam;
+
+	if (i + 1 >= c->n)
+		return rt_lang_word_err(c, i + 1, "proxy: an IPv%u address or none", s->family);
+	if (!strcmp(c->w[i + 1], "none")) {
+		s->has_proxy = false;
+		memset(s->proxy, 0, sizeof(s->proxy));
+		return 0;
+	}
+	if (parse_ip(c->w[i + 1], &fam, a) || fam != s->family)
+		return rt_lang_word_err(c, i + 1, "proxy: an IPv%u address or none", s->family);
+	memcpy(s->proxy, a, 16);
+	s->has_proxy = true;
 	return 0;
 }

@@ -16,6 +16,7 @@
 #include <string.h>
 #include "../libcore/emit.h"
 #include "../libcore/opt_tlv.h"
+#include "ep_proxied.h"
 #include "ep_scaled.h"
 #include "lang.h"
 #include "pipeline.h"
@@ -131,7 +132,7 @@ static void emit_prefix(struct gnv_emit *e, const char *key, const char *fmt,
  * lines. */
 static void emit_backends(struct gnv_emit *e, const struct rt_ep *ep, bool show)
 {
-	const struct rt_scaled *sc = ep->sc;
+	const struct rt_scaled *sc = rt_ep_proxy(ep) ? NULL : ep->sc;
 	char a[RT_ADDR_STR];
 
 	gnv_emit_arr_open(e, "backends", sc ? " backends" : NULL);
@@ -151,6 +152,23 @@ static void emit_backends(struct gnv_emit *e, const struct rt_ep *ep, bool show)
 	if (show && sc) {
 		gnv_emit_u64(e, "maglev_size", " maglev %u", rt_maglev_get(&ep->sc->tab)->size);
 		gnv_emit_u64(e, "pinned_pkts", " pinned %u", sc->pinned);
+	}
+}
+
+/* A proxied endpoint's proxy (ep_proxied.h): "proxy IP"; show adds the
+ * flows sent to it and the packets that followed a pinned choice. */
+static void emit_proxy(struct gnv_emit *e, const struct rt_ep *ep, bool show)
+{
+	const uint8_t *p = rt_ep_proxy(ep);
+
+	if (!p) {
+		gnv_emit_null(e, "proxy", NULL);
+		return;
+	}
+	gnv_emit_ip(e, "proxy", " proxy %s", ep->family, p);
+	if (show) {
+		gnv_emit_u64(e, "proxy_flows", " (flows %u)", ep->sc->flows[0]);
+		gnv_emit_u64(e, "pinned_pkts", " pinned %u", ep->sc->pinned);
 	}
 }
 
@@ -181,6 +199,7 @@ static void emit_ep(struct gnv_emit *e, const struct rt_tables *t, const struct 
 	gnv_emit_arr_close(e, NULL);
 	emit_backends(e, ep, show);
 	rt_nat_emit_ep(e, ep);
+	emit_proxy(e, ep, show);
 	gnv_emit_str(e, "ns", s.ns[0] ? " ns %s" : NULL, s.ns[0] ? s.ns : RT_NS_DEFAULT);
 	gnv_emit_str(e, "labels", s.labels[0] ? " labels %s" : NULL, s.labels);
 	if (show && ep->ident != RT_NONE)

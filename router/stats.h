@@ -56,7 +56,9 @@
 	X(NAT_NO_MAPPING,  "nat.no_mapping",    "gateway NAT: a packet from the underlay side that belongs to no mapping") \
 	X(NAT_UNSUPPORTED, "nat.unsupported",   "gateway NAT: not translated (IPv6, a fragment, ICMP other than echo outward, no IPv4 host address)") \
 	X(NAT_ICMP_MALFORMED, "nat.icmp_malformed", "gateway NAT: ICMP error from outside whose quoted packet is truncated or invalid") \
-	X(NAT_TTL,         "nat.ttl_exceeded",  "gateway NAT: inner TTL exhausted on the way out")
+	X(NAT_TTL,         "nat.ttl_exceeded",  "gateway NAT: inner TTL exhausted on the way out") \
+	X(PROXY_MALFORMED, "proxy.malformed",   "genv original-destination option that does not fit its layout (12 or 24 bytes, family 4 or 6)") \
+	X(PROXY_BYPASS,    "proxy.bypass",      "underlay packet for a proxied endpoint from a source other than its proxy")
 
 enum rt_drop {
 #define RT_X(e, n, d) RT_DROP_##e,

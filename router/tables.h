@@ -467,6 +467,8 @@ struct rt_ep_spec {
 	uint16_t nbackend;		/* scaled: `backends` (ep_scaled.h) */
 	struct rt_maglev_backend backend[RT_MAGLEV_MAX_BACKENDS];
 	uint16_t nat_lo, nat_hi;	/* gateway: `nat-ports` (0: RT_NAT_PORT_LO..HI) */
+	bool has_proxy;			/* proxied: `proxy IP` (ep_proxied.h) */
+	uint8_t proxy[16];
 };
 
 /* All return 0 or -errno (EEXIST, ENOENT, ENOSPC, EINVAL, EBUSY, ENOMEM)

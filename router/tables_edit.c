@@ -18,6 +18,7 @@
 #include "../libcore/opt_tlv.h"
 #include "qos.h"
 #include "conntrack.h"
+#include "ep_proxied.h"
 #include "scaled.h"
 #include "tables.h"
 #include "tables_int.h"
@@ -918,6 +919,26 @@ static int gw_check(const struct rt_tables *t, const struct rt_ep_spec *s, const
 	return 0;
 }
 
+/* A proxied endpoint's proxy (ep_proxied.h): an address of the VPC, not
+ * the endpoint's own; the endpoint keeps its own location (port or host). */
+static int proxied_check(const struct rt_vpc *v, const struct rt_ep_spec *s, char *err, size_t errsz)
+{
+	char a[RT_ADDR_STR];
+
+	if (!s->has_proxy)
+		return 0;
+	rt_addr_fmt(a, sizeof(a), s->family, s->proxy);
+	if (s->type != EP_PROXIED)
+		FAIL(EINVAL, "proxy %s: only a proxied endpoint has a proxy (type proxied, or proxy none)", a);
+	if (s->nbackend)
+		FAIL(EINVAL, "a proxied endpoint has a proxy, not backends");
+	if (!memcmp(s->proxy, s->ip, 16))
+		FAIL(EINVAL, "proxy %s is the endpoint itself", a);
+	if (!rt_vpc_cidr_of(v, s->family, s->proxy))
+		FAIL(EDOM, "proxy %s is outside the cidrs of VPC %u", a, s->vni);
+	return 0;
+}
+
 static int ep_check(const struct rt_tables *t, const struct rt_ep_spec *s, const struct rt_vpc *v,
 		    const struct rt_ep *self, struct need *need, struct ep_new *nw,
 		    char *err, size_t errsz)
@@ -945,6 +966,9 @@ static int ep_check(const struct rt_tables *t, const struct rt_ep_spec *s, const
 	if (s->type > EP_GATEWAY)
 		FAIL(EINVAL, "unknown endpoint type %u", s->type);
 	r = gw_check(t, s, v, self, err, errsz);
+	if (r)
+		return r;
+	r = proxied_check(v, s, err, errsz);
 	if (r)
 		return r;
 	if (s->port >= 0) {
@@ -1123,13 +1147,28 @@ static void ep_fill(struct rt_tables *t, struct rt_ep *e, const struct rt_ep_spe
 static int scaled_prepare(struct rt_tables *t, const struct rt_ep *e, const struct rt_ep_spec *s,
 			  struct rt_scaled_new *nw, char *err, size_t errsz)
 {
+	struct rt_maglev_backend one;
+	uint32_t n;
+	const struct rt_maglev_backend *b = rt_proxied_backends(s, &one, &n);
+
 	memset(nw, 0, sizeof(*nw));
-	if ((s->nbackend || s->type == EP_GATEWAY) && !t->run.ct) {
+	if ((n || s->type == EP_GATEWAY) && !t->run.ct) {
 		t->run.ct = rt_ct_new(t->cfg.lim.ct_entries);
 		if (!t->run.ct)
 			FAIL(ENOMEM, "out of memory for connection tracking (%u entries)", t->cfg.lim.ct_entries);
 	}
-	return rt_scaled_prepare(e && e->sc, s->backend, s->nbackend, nw, err, errsz);
+	return rt_scaled_prepare(e && e->sc, b, n, nw, err, errsz);
+}
+
+/* Commit the backends (a proxied endpoint's proxy is its one backend). */
+static void scaled_install(struct rt_tables *t, struct rt_ep *e, const struct rt_ep_spec *s,
+			   struct rt_scaled_new *nw)
+{
+	struct rt_maglev_backend one;
+	uint32_t n;
+	const struct rt_maglev_backend *b = rt_proxied_backends(s, &one, &n);
+
+	t->cfg.nscaled += (uint32_t)rt_scaled_install(&e->sc, &t->cfg.maglev_retired, b, n, nw);
 }
 
 int rt_ep_add(struct rt_tables *t, const struct rt_ep_spec *s, char *err, size_t errsz)
@@ -1175,8 +1214,7 @@ int rt_ep_add(struct rt_tables *t, const struct rt_ep_spec *s, char *err, size_t
 	e->port = -1;
 	e->ns = e->ident = RT_NONE;
 	ep_fill(t, e, s, blob, bsize, &nw);
-	t->cfg.nscaled += (uint32_t)rt_scaled_install(&e->sc, &t->cfg.maglev_retired, s->backend,
-						      s->nbackend, &snw);
+	scaled_install(t, e, s, &snw);
 	index_insert(&t->cfg.ep_ix, rt_hash_ep(e->vni, e->family, e->ip), idx);
 	v->nep++;
 	t->cfg.nep++;
@@ -1217,7 +1255,10 @@ void rt_ep_to_spec(const struct rt_tables *t, const struct rt_ep *e, struct rt_e
 		s->nat_lo = e->nat_lo;
 		s->nat_hi = e->nat_hi;
 	}
-	if (e->sc) {
+	if (e->sc && rt_ep_proxy(e)) {
+		s->has_proxy = true;
+		memcpy(s->proxy, e->sc->b[0].addr, 16);
+	} else if (e->sc) {
 		s->nbackend = (uint16_t)e->sc->n;
 		memcpy(s->backend, e->sc->b, e->sc->n * sizeof(s->backend[0]));
 	}
@@ -1253,8 +1294,7 @@ int rt_ep_set(struct rt_tables *t, const struct rt_ep_spec *s, char *err, size_t
 		return r;
 	}
 	ep_fill(t, e, s, blob, bsize, &nw);
-	t->cfg.nscaled += (uint32_t)rt_scaled_install(&e->sc, &t->cfg.maglev_retired, s->backend,
-						      s->nbackend, &snw);
+	scaled_install(t, e, s, &snw);
 	t->cfg.gen++;
 	return 0;
 }

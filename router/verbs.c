@@ -376,7 +376,7 @@ int rt_verb_port(struct rt_cmd *c, const char *verb)
 
 static const char *const kw_ep[] = { "mac", "type", "port", "host", "labels", "opt", "mtu", "ns",
 				     "qos", "rate", "burst", "backends",
-				     "nat-ports", NULL };
+				     "nat-ports", "proxy", NULL };
 
 static int parse_opt(struct rt_cmd *c, int j, struct rt_ep_spec *s)
 {
@@ -431,7 +431,7 @@ int rt_verb_ep(struct rt_cmd *c, const char *verb)
 		if (!e)
 			return rt_lang_word_err(c, 3, "no such endpoint in VPC %u", vni);
 		if (c->n == 4)
-			return rt_lang_err(c, "nothing to set (expected mac, type, port, host, ns, labels, opt, mtu, qos, rate, burst or backends)");
+			return rt_lang_err(c, "nothing to set (expected mac, type, port, host, ns, labels, opt, mtu, qos, rate, burst, backends or proxy)");
 		rt_ep_to_spec(c->t, e, &s);
 	}
 	for (i = 4; i < c->n;) {
@@ -534,7 +534,13 @@ int rt_verb_ep(struct rt_cmd *c, const char *verb)
 			r = rt_verb_nat_ports(c, i, &s);
 			i += 2;
 			break;
-		default:	/* mtu */
+		case 13:	/* proxy (scaled_verbs.c) */
+			r = rt_verb_proxy(c, i, &s);
+			if (!r && !seen[1] && s.has_proxy)
+				s.type = EP_PROXIED;
+			i += 2;
+			break;
+		case 6:		/* mtu */
 			if (i + 1 < c->n && !strcmp(c->w[i + 1], "auto")) {
 				s.mtu = 0;
 				r = 0;

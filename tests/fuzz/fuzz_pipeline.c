@@ -3,7 +3,7 @@
  * libFuzzer target for the router pipeline: every input is a frame from a
  * local port or a Geneve payload from the underlay (first byte decides),
  * run through rt_from_port / rt_from_underlay against a small topology
- * with local, remote, scaled, bouncer and divider routes, and O-bit
+ * with local, remote, scaled, proxied, bouncer and divider routes, and O-bit
  * payloads through the trace probe handler.  Underlay senders are
  * configured hosts (the trust check passes): 10.200.0.2, the host of
  * 10.0.2.7 and a peer of VPC 200, or, with bit 1 of the first byte,
@@ -40,6 +40,8 @@ static const char *const topo[] = {
 	"add ep 100 10.0.2.7 mac 02:00:00:00:02:07 host 10.200.0.2",
 	"add ep 100 10.0.3.3 mac 02:00:00:00:03:03 type scaled host 10.200.0.5 10.200.0.6",
 	"add ep 200 10.0.1.5 mac 02:00:00:00:02:05 port tap1",
+	/* proxied (ep_proxied.h): local, its proxy remote */
+	"add ep 100 10.0.1.9 mac 02:00:00:00:01:09 port tap0 type proxied proxy 10.0.2.7",
 	/* QoS: a class and a rate limit on the sender, remarking at the receiver */
 	"set qos premium remark on",
 	"set ep 100 10.0.1.5 qos premium rate 10mbit burst 16k",

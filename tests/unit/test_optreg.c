@@ -421,7 +421,7 @@ START_TEST(info_unknown_and_uncaptured)
 	ck_assert(!describe(0x0101, 0x80, d, 4, 0xFFA7));
 	ck_assert_ptr_null(info.name);
 	ck_assert_uint_eq(info.nfield, 0);
-	ck_assert(!describe(0xFFA7, 0x07, d, 4, 0xFFA7));
+	ck_assert(!describe(0xFFA7, 0x3f, d, 4, 0xFFA7));
 	/* a registered option whose data was not captured: named, no fields */
 	describe(0x0102, 0x80, d, 4, 0xFFA7);
 	pk.caplen = 7;
@@ -659,13 +659,43 @@ START_TEST(encode_errors)
 }
 END_TEST
 
+/* The original-destination option (proxied endpoints): RTS's size rule,
+ * address at 8, MAC at 2; craft encodes both families. */
+START_TEST(info_genv_odst)
+{
+	uint8_t d4[24] = { 0, 4, 2, 0, 0, 0, 3, 3, 10, 0, 3, 3 };
+	uint8_t d6[24] = { 0, 6, 2, 0, 0, 0, 0, 2, 0xfd, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 5 };
+
+	ck_assert(describe(0xFFA7, 0x07, d4, 12, 0xFFA7));
+	ck_assert_named("odst");
+	ck_assert_uint_eq(fld("addr")->kind, GNV_F_IP4);
+	ck_assert(!memcmp(fld("addr")->b, d4 + 8, 4));
+	ck_assert(!memcmp(fld("mac")->b, d4 + 2, 6));
+	ck_assert(describe(0xFFA7, 0x07, d6, 24, 0xFFA7));
+	ck_assert_named("odst");
+	ck_assert_uint_eq(fld("addr")->kind, GNV_F_IP6);
+	ck_assert(!memcmp(fld("addr")->b, d6 + 8, 16));
+	/* sizes and family byte that disagree */
+	ck_assert(describe(0xFFA7, 0x07, d6, 12, 0xFFA7) && !info.layout_ok);
+	ck_assert(describe(0xFFA7, 0x07, d4, 24, 0xFFA7) && !info.layout_ok);
+	ck_assert(describe(0xFFA7, 0x07, d4, 8, 0xFFA7) && !info.layout_ok);
+	ck_assert(describe(0xFFA7, 0x07, d4, 16, 0xFFA7) && !info.layout_ok);
+	enc_ok("odst:10.0.3.3,mac=02:00:00:00:03:03", 0xFFA7, 0x07, "00040200000003030a000303");
+	enc_ok("odst:mac=02:00:00:00:00:02,addr=fd00::5", 0xFFA7, 0x07,
+	       "0006020000000002fd000000000000000000000000000005");
+	enc_ok("odst:addr=10.0.0.1,critical=1", 0xFFA7, 0x87, "00040000000000000a000001");
+	enc_err("odst:10.0.0.300", "option 'odst': '10.0.0.300' is not an IP address");
+	enc_err("odst:port=1", "option 'odst' has no field 'port'");
+}
+END_TEST
+
 START_TEST(names_list)
 {
 	static const char *const samples[] = {
 		"label:1", "eptype:simple", "rts:host=10.0.0.1", "qos:premium", "trace:id=1", "ident:id=70000",
 		"ovn:in=1", "cilium.dsr:addr=10.0.0.1", "gcp.vnid:vnid=1", "gcp.endpoint:01020304",
 		"gcp.profile:profile=1", "cpacket:seq=1", "mizar.rts:host=10.0.0.1",
-		"mizar.scaled:msg=0x4d", "mizar.pod:label=1", "mizar.ns:label=1",
+		"mizar.scaled:msg=0x4d", "mizar.pod:label=1", "mizar.ns:label=1", "odst:10.0.0.1",
 	};
 	size_t n = 0;
 
@@ -778,6 +808,7 @@ Suite *optreg_suite(void)
 	tcase_add_test(tc, info_genv_eptype_qos);
 	tcase_add_test(tc, info_genv_rts);
 	tcase_add_test(tc, info_genv_trace);
+	tcase_add_test(tc, info_genv_odst);
 	tcase_add_test(tc, info_unknown_and_uncaptured);
 	tcase_add_test(tc, info_from_decoded_frame);
 	tcase_add_test(tc, encode_raw);
