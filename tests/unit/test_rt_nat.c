@@ -7,6 +7,7 @@
 #include <check.h>
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "../../libcore/build.h"
 #include "../../libcore/csum.h"
@@ -402,10 +403,26 @@ START_TEST(config_refusals_and_dump)
 	}
 	ck_assert_ptr_nonnull(strstr(sbuf_str(&o), "nat-ports"));
 	cmd("set ep 100 10.0.0.254 nat-ports 21000-21999");
+	sbuf_reset(&o);
 	ck_assert_int_eq(rt_config_dump(t, &o), 0);
 	ck_assert_ptr_nonnull(strstr(sbuf_str(&o), "type gateway host 10.200.0.9 nat-ports 21000-21999"));
 	ck_assert_ptr_nonnull(strstr(sbuf_str(&o), "ep 200 10.0.0.254 mac 02:00:00:00:00:fe type gateway "
 					     "host 10.200.0.9 nat-ports 20000-20003"));
+	/* the dump (what --state files hold) makes the same tables again */
+	{
+		struct rt_tables *t2 = rtf_new(NULL, 64);
+		struct sbuf d2 = SBUF_INIT;
+		char *line, *save = NULL, *copy = strdup(sbuf_str(&o));
+
+		for (line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+			rtf_cmd(t2, line);
+		ck_assert_int_eq(rt_config_dump(t2, &d2), 0);
+		ck_assert_str_eq(sbuf_str(&d2), sbuf_str(&o));
+		ck_assert_ptr_nonnull(rt_vpc_gateway(t2, rt_vpc_find(t2, 200)));
+		free(copy);
+		sbuf_free(&d2);
+		rt_tables_free(t2);
+	}
 	/* show nat, text and JSON */
 	ck_assert_int_eq(from_vm(100, "ipv4 src=10.0.1.5 dst=192.168.50.10 / udp sport=5000 dport=7"), RT_EGRESS);
 	sbuf_reset(&o);
