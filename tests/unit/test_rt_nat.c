@@ -382,6 +382,34 @@ START_TEST(sender_to_gateway)
 }
 END_TEST
 
+/* A VM on the gateway host itself: out from its port, the reply
+ * delivered to it. */
+START_TEST(vm_on_gateway_host)
+{
+	char text[200];
+	uint16_t nport;
+
+	cmd("add port tap0");
+	cmd("add ep 100 10.0.1.7 mac 02:00:00:00:01:07 port tap0");
+	craft("eth src=02:00:00:00:01:07 / ipv4 src=10.0.1.7 dst=192.168.50.10 / udp sport=4000 dport=7 / "
+	      "payload len=20");
+	ck_assert_int_eq(rt_from_port(t, 0, frame, fsize, RT_HEADROOM + 64, &out, NULL), RT_EGRESS);
+	ip4_ok(out.data);
+	l4_ok(out.data);
+	ck_assert_mem_eq(out.data + 12, "\x0a\xc8\x00\x09", 4);
+	nport = gnv_be16(out.data + 20);
+	snprintf(text, sizeof(text), "ipv4 src=192.168.50.10 dst=10.200.0.9 / udp sport=7 dport=%u / payload len=20",
+		 nport);
+	ck_assert_int_eq(from_outside(text), RT_DELIVER);
+	ck_assert_int_eq(out.port, 0);
+	ck_assert_mem_eq(out.data, "\x02\x00\x00\x00\x01\x07", 6);
+	ck_assert_mem_eq(out.data + 14 + 16, "\x0a\x00\x01\x07", 4);
+	ck_assert_uint_eq(gnv_be16(out.data + 14 + 22), 4000);
+	ip4_ok(out.data + 14);
+	l4_ok(out.data + 14);
+}
+END_TEST
+
 START_TEST(config_refusals_and_dump)
 {
 	static const char *const bad[] = {
@@ -457,6 +485,7 @@ Suite *rt_nat_suite(void)
 	tcase_add_test(tc, icmp_error_back);
 	tcase_add_test(tc, icmp_parse_errors);
 	tcase_add_test(tc, sender_to_gateway);
+	tcase_add_test(tc, vm_on_gateway_host);
 	tcase_add_test(tc, config_refusals_and_dump);
 	suite_add_tcase(s, tc);
 	return s;
