@@ -853,7 +853,7 @@ static enum rt_verdict to_gateway(struct ctx *c, struct gnv_layers *l, uint8_t *
 {
 	const struct rt_ep *g = rt_vpc_gateway(c->t, c->v);
 	uint32_t hi;
-	char a[RT_ADDR_STR];
+	char a[RT_ADDR_STR], b[RT_ADDR_STR];
 
 	if (gw_here(c->t, c->v)) {
 		TR(c, "gateway", "local", "vpc %u gateway %s: this host", c->v->vni,
@@ -862,7 +862,7 @@ static enum rt_verdict to_gateway(struct ctx *c, struct gnv_layers *l, uint8_t *
 	}
 	hi = pick_host(c->t, g->host, g->nhost, hash);
 	TR(c, "gateway", "gateway", "vpc %u gateway %s on host %s", c->v->vni,
-	   rt_addr_fmt(a, sizeof(a), 4, g->ip), addr_s(a, &c->t->cfg.host[hi].addr));
+	   rt_addr_fmt(a, sizeof(a), 4, g->ip), addr_s(b, &c->t->cfg.host[hi].addr));
 	return encap(c, &c->t->cfg.host[hi], RT_PATH_GATEWAY, NULL, NULL, hash);
 }
 

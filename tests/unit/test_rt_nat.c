@@ -382,6 +382,32 @@ START_TEST(sender_to_gateway)
 }
 END_TEST
 
+/* genv trace packet: a dry run names the mapping it would make and
+ * makes none. */
+START_TEST(trace_dry_run)
+{
+	static struct rt_trace tr;
+	struct rt_ul_meta m = { .src = { .family = 4, .a = { 10, 200, 0, 1 } }, .ttl = 64 };
+	bool seen = false;
+
+	craft("eth / ipv4 / udp / geneve vni=100 / eth src=02:00:00:00:01:05 / ipv4 src=10.0.1.5 "
+	      "dst=192.168.50.10 / udp sport=5000 dport=7");
+	memmove(frame, frame + 42, fsize - 42);
+	rt_trace_init(&tr, true);
+	ck_assert_int_eq(rt_from_underlay(t, &m, frame, fsize - 42, RT_HEADROOM, &out, &tr), RT_EGRESS);
+	for (unsigned int i = 0; i < tr.n; i++)
+		if (!strcmp(tr.e[i].stage, "nat")) {
+			ck_assert_str_eq(tr.e[i].decision, "egress");
+			ck_assert_msg(strstr(tr.e[i].detail, "new mapping vpc 100 proto 17 10.0.1.5:5000 <-> :200"),
+				      "%s", tr.e[i].detail);
+			seen = true;
+		}
+	ck_assert(seen);
+	ck_assert_uint_eq(t->run.nat.mappings, 0);
+	ck_assert_uint_eq(t->run.ct->used, 0);
+}
+END_TEST
+
 /* A VM on the gateway host itself: out from its port, the reply
  * delivered to it. */
 START_TEST(vm_on_gateway_host)
@@ -485,6 +511,7 @@ Suite *rt_nat_suite(void)
 	tcase_add_test(tc, icmp_error_back);
 	tcase_add_test(tc, icmp_parse_errors);
 	tcase_add_test(tc, sender_to_gateway);
+	tcase_add_test(tc, trace_dry_run);
 	tcase_add_test(tc, vm_on_gateway_host);
 	tcase_add_test(tc, config_refusals_and_dump);
 	suite_add_tcase(s, tc);
