@@ -44,4 +44,23 @@ static inline uint64_t next(void)
 	return bench_rng;
 }
 
+/* 0 .. n-1 in an order next() shuffles (Fisher-Yates), malloc'd; NULL
+ * when out of memory. */
+static inline uint32_t *shuffled(uint32_t n)
+{
+	uint32_t *o = malloc(sizeof(*o) * (n ? n : 1));
+
+	if (!o)
+		return NULL;
+	for (uint32_t i = 0; i < n; i++)
+		o[i] = i;
+	for (uint32_t i = n ? n - 1 : 0; i > 0; i--) {
+		uint32_t j = (uint32_t)(next() % (i + 1)), x = o[i];
+
+		o[i] = o[j];
+		o[j] = x;
+	}
+	return o;
+}
+
 #endif

@@ -854,7 +854,8 @@ static enum rt_verdict gw_out(struct ctx *c, struct gnv_layers *l, uint8_t *buf)
 	flow_path(c, RT_PATH_NAT, NULL);
 	if (!nat_env(c, &x, rt_vpc_gateway(c->t, c->v)))
 		return drop(c, RT_DROP_NAT_UNSUPPORTED, "nat", "this host has no IPv4 underlay address");
-	why = rt_nat_out(&x, c->v->vni, l, buf, &m, msg, sizeof(msg));
+	msg[0] = 0;	/* worded only for a trace: snprintf costs more than the NAT */
+	why = rt_nat_out(&x, c->v->vni, l, buf, &m, c->tr ? msg : NULL, sizeof(msg));
 	if (why != RT_DROP_NONE)
 		return drop(c, why, "nat", "%s", msg);
 	TR(c, "nat", "egress", "%s", msg);
@@ -876,7 +877,7 @@ static enum rt_verdict to_gateway(struct ctx *c, struct gnv_layers *l, uint8_t *
 {
 	const struct rt_ep *g = rt_vpc_gateway(c->t, c->v);
 	uint32_t hi;
-	char a[RT_ADDR_STR];
+	char a[RT_ADDR_STR], b[RT_ADDR_STR];
 
 	if (gw_here(c->t, c->v)) {
 		TR(c, "gateway", "local", "vpc %u gateway %s: this host", c->v->vni,
@@ -885,7 +886,7 @@ static enum rt_verdict to_gateway(struct ctx *c, struct gnv_layers *l, uint8_t *
 	}
 	hi = pick_host(c->t, g->host, g->nhost, hash);
 	TR(c, "gateway", "gateway", "vpc %u gateway %s on host %s", c->v->vni,
-	   rt_addr_fmt(a, sizeof(a), 4, g->ip), addr_s(a, &c->t->cfg.host[hi].addr));
+	   rt_addr_fmt(a, sizeof(a), 4, g->ip), addr_s(b, &c->t->cfg.host[hi].addr));
 	return encap(c, &c->t->cfg.host[hi], RT_PATH_GATEWAY, NULL, NULL, hash);
 }
 
@@ -1433,7 +1434,8 @@ static enum rt_verdict outside_packet(struct ctx *c)
 	   addr_s(msg, &l->ip.dst), l->ip.proto, l->ip.tot_len);
 	if (!nat_env(c, &x, NULL))
 		return drop(c, RT_DROP_NAT_UNSUPPORTED, "nat", "this host has no IPv4 underlay address");
-	why = rt_nat_in(&x, l, c->frame, c->size, &m, msg, sizeof(msg));
+	msg[0] = 0;
+	why = rt_nat_in(&x, l, c->frame, c->size, &m, c->tr ? msg : NULL, sizeof(msg));
 	if (why != RT_DROP_NONE)
 		return drop(c, why, "nat", "%s", msg);
 	TR(c, "nat", "ingress", "%s", msg);

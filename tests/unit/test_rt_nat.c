@@ -7,6 +7,7 @@
 #include <check.h>
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "../../libcore/build.h"
 #include "../../libcore/csum.h"
@@ -381,6 +382,60 @@ START_TEST(sender_to_gateway)
 }
 END_TEST
 
+/* genv trace packet: a dry run names the mapping it would make and
+ * makes none. */
+START_TEST(trace_dry_run)
+{
+	static struct rt_trace tr;
+	struct rt_ul_meta m = { .src = { .family = 4, .a = { 10, 200, 0, 1 } }, .ttl = 64 };
+	bool seen = false;
+
+	craft("eth / ipv4 / udp / geneve vni=100 / eth src=02:00:00:00:01:05 / ipv4 src=10.0.1.5 "
+	      "dst=192.168.50.10 / udp sport=5000 dport=7");
+	memmove(frame, frame + 42, fsize - 42);
+	rt_trace_init(&tr, true);
+	ck_assert_int_eq(rt_from_underlay(t, &m, frame, fsize - 42, RT_HEADROOM, &out, &tr), RT_EGRESS);
+	for (unsigned int i = 0; i < tr.n; i++)
+		if (!strcmp(tr.e[i].stage, "nat")) {
+			ck_assert_str_eq(tr.e[i].decision, "egress");
+			ck_assert_msg(strstr(tr.e[i].detail, "new mapping vpc 100 proto 17 10.0.1.5:5000 <-> :200"),
+				      "%s", tr.e[i].detail);
+			seen = true;
+		}
+	ck_assert(seen);
+	ck_assert_uint_eq(t->run.nat.mappings, 0);
+	ck_assert_uint_eq(t->run.ct->used, 0);
+}
+END_TEST
+
+/* A VM on the gateway host itself: out from its port, the reply
+ * delivered to it. */
+START_TEST(vm_on_gateway_host)
+{
+	char text[200];
+	uint16_t nport;
+
+	cmd("add port tap0");
+	cmd("add ep 100 10.0.1.7 mac 02:00:00:00:01:07 port tap0");
+	craft("eth src=02:00:00:00:01:07 / ipv4 src=10.0.1.7 dst=192.168.50.10 / udp sport=4000 dport=7 / "
+	      "payload len=20");
+	ck_assert_int_eq(rt_from_port(t, 0, frame, fsize, RT_HEADROOM + 64, &out, NULL), RT_EGRESS);
+	ip4_ok(out.data);
+	l4_ok(out.data);
+	ck_assert_mem_eq(out.data + 12, "\x0a\xc8\x00\x09", 4);
+	nport = gnv_be16(out.data + 20);
+	snprintf(text, sizeof(text), "ipv4 src=192.168.50.10 dst=10.200.0.9 / udp sport=7 dport=%u / payload len=20",
+		 nport);
+	ck_assert_int_eq(from_outside(text), RT_DELIVER);
+	ck_assert_int_eq(out.port, 0);
+	ck_assert_mem_eq(out.data, "\x02\x00\x00\x00\x01\x07", 6);
+	ck_assert_mem_eq(out.data + 14 + 16, "\x0a\x00\x01\x07", 4);
+	ck_assert_uint_eq(gnv_be16(out.data + 14 + 22), 4000);
+	ip4_ok(out.data + 14);
+	l4_ok(out.data + 14);
+}
+END_TEST
+
 START_TEST(config_refusals_and_dump)
 {
 	static const char *const bad[] = {
@@ -402,10 +457,26 @@ START_TEST(config_refusals_and_dump)
 	}
 	ck_assert_ptr_nonnull(strstr(sbuf_str(&o), "nat-ports"));
 	cmd("set ep 100 10.0.0.254 nat-ports 21000-21999");
+	sbuf_reset(&o);
 	ck_assert_int_eq(rt_config_dump(t, &o), 0);
 	ck_assert_ptr_nonnull(strstr(sbuf_str(&o), "type gateway host 10.200.0.9 nat-ports 21000-21999"));
 	ck_assert_ptr_nonnull(strstr(sbuf_str(&o), "ep 200 10.0.0.254 mac 02:00:00:00:00:fe type gateway "
 					     "host 10.200.0.9 nat-ports 20000-20003"));
+	/* the dump (what --state files hold) makes the same tables again */
+	{
+		struct rt_tables *t2 = rtf_new(NULL, 64);
+		struct sbuf d2 = SBUF_INIT;
+		char *line, *save = NULL, *copy = strdup(sbuf_str(&o));
+
+		for (line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+			rtf_cmd(t2, line);
+		ck_assert_int_eq(rt_config_dump(t2, &d2), 0);
+		ck_assert_str_eq(sbuf_str(&d2), sbuf_str(&o));
+		ck_assert_ptr_nonnull(rt_vpc_gateway(t2, rt_vpc_find(t2, 200)));
+		free(copy);
+		sbuf_free(&d2);
+		rt_tables_free(t2);
+	}
 	/* show nat, text and JSON */
 	ck_assert_int_eq(from_vm(100, "ipv4 src=10.0.1.5 dst=192.168.50.10 / udp sport=5000 dport=7"), RT_EGRESS);
 	sbuf_reset(&o);
@@ -440,6 +511,8 @@ Suite *rt_nat_suite(void)
 	tcase_add_test(tc, icmp_error_back);
 	tcase_add_test(tc, icmp_parse_errors);
 	tcase_add_test(tc, sender_to_gateway);
+	tcase_add_test(tc, trace_dry_run);
+	tcase_add_test(tc, vm_on_gateway_host);
 	tcase_add_test(tc, config_refusals_and_dump);
 	suite_add_tcase(s, tc);
 	return s;
