@@ -566,6 +566,14 @@ static size_t encap_opt_size(const struct ctx *c, bool rts)
 	return n;
 }
 
+/* The identity option goes critical (and with it the C bit) only into a
+ * VPC with network policies: there a receiver that cannot enforce them
+ * must drop the packet; elsewhere one that ignores it loses nothing. */
+static bool ident_critical(const struct ctx *c)
+{
+	return c->v->npol != 0;
+}
+
 /*
  * The options of an encapsulated frame (encap_opt_size bytes at p): the
  * sender's endpoint type, the endpoint's stored options, then RTS when
@@ -593,8 +601,11 @@ static void write_opts(struct ctx *c, uint8_t *p, bool rts)
 	}
 	p = rt_qos_opt_write(t, c->src, p);
 	if (c->src && c->src->opt_size) {
-		/* wire TLVs checked when stored (tables.c): copied as they are */
+		/* wire TLVs checked when stored (tables.c): copied as they are;
+		 * the first is the identity, critical only where policy needs it */
 		memcpy(p, c->src->opts, c->src->opt_size);
+		if (ident_critical(c))
+			p[2] |= GNV_OPT_CRITICAL;
 		p += c->src->opt_size;
 	}
 	if (rts) {
@@ -660,8 +671,8 @@ static enum rt_verdict encap(struct ctx *c, const struct rt_host *to, enum rt_pa
 		memcpy(c->frame + 6, t->cfg.self.mac, 6);
 	g = c->frame - GNV_HDR_SIZE - osz;
 	g[0] = (uint8_t)(osz / 4);
-	g[1] = c->src && c->src->opt_size && gnv_opt_any_critical(c->src->opts, c->src->opt_size) ?
-	       0x40 : 0;
+	g[1] = c->src && c->src->opt_size &&
+	       (ident_critical(c) || gnv_opt_any_critical(c->src->opts, c->src->opt_size)) ? 0x40 : 0;
 	write_opts(c, g + GNV_HDR_SIZE, rts);
 	gnv_put16(g + 2, ETH_P_TEB);
 	gnv_put24(g + 4, c->v->vni);

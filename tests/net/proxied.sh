@@ -13,7 +13,8 @@
 # proxy as its peer); the underlay packets to the proxy's host carry the
 # inner destination 10.0.2.7, eptype proxied and the original-destination
 # option naming 10.0.3.3 and its MAC, read by genv decode and as raw option
-# bytes by tshark; the client sees only the endpoint's address as the
+# bytes by tshark; the identity option is not critical (no C bit) until the
+# VPC has a network policy (tshark); the client sees only the endpoint's address as the
 # source of the answers (tshark); a malformed option sent to h2 is dropped
 # and counted as proxy.malformed; show ep -j counts the flow.
 # Needs root; exits 77 (skip) without it or without the tools.
@@ -134,6 +135,13 @@ while True:
 print(ans.decode())' 2>&1)
 check_eq "the client's connection to the endpoint went through the proxy, which reached the endpoint" \
 	"proxy:ep got 5000 from $PX" "$got"
+# a VPC with a network policy (h1, the sender): the identity option goes critical
+out=$(rt h1 add policy 100 none select app=none ingress from pod app=none 2>&1) ||
+	fail "h1: add a policy that selects no endpoint" "$out"
+nsx c1 timeout 5 python3 -c '
+import socket, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+for i in range(3): s.sendto(b"after policy", ("10.0.3.3", 9)); time.sleep(0.1)'
 sleep 1
 
 # ---- the underlay to the proxy's host (h2) ----
@@ -155,11 +163,21 @@ nwith=$(tshark -r "$TMP/ul2.pcap" -d udp.port==6081,geneve -Y "ip.dst == $PX && 
 [ "$nopt" -gt 0 ] && check_eq "tshark: every client packet to the proxy carries the option" "$nopt" "$nwith" ||
 	fail "tshark: client packets to the proxy captured" "none"
 
+# ---- the C bit (tshark): clear without policies, set with one ----
+ntcp=$(tshark -r "$TMP/ul2.pcap" -d udp.port==6081,geneve -Y "ip.dst == $PX && tcp.dstport == 8080" 2>/dev/null | wc -l)
+nclear=$(tshark -r "$TMP/ul2.pcap" -d udp.port==6081,geneve -Y "ip.dst == $PX && tcp.dstport == 8080 && geneve.flags.critical == 0 && geneve.option.type == 0x06 && !(geneve.option.type == 0x86)" 2>/dev/null | wc -l)
+[ "$ntcp" -gt 0 ] && check_eq "no policy: identity option 0x06, no C bit on every packet (tshark)" "$ntcp" "$nclear" ||
+	fail "no policy: packets captured" "none"
+nset=$(tshark -r "$TMP/ul2.pcap" -d udp.port==6081,geneve -Y "!icmp && ip.dst == $PX && udp.dstport == 9 && geneve.flags.critical == 1 && geneve.option.type == 0x86" 2>/dev/null | wc -l)
+nudp=$(tshark -r "$TMP/ul2.pcap" -d udp.port==6081,geneve -Y "!icmp && ip.dst == $PX && udp.dstport == 9" 2>/dev/null | wc -l)
+[ "$nudp" -gt 0 ] && check_eq "with a policy in the VPC: identity option 0x86 and the C bit on every packet (tshark)" "$nudp" "$nset" ||
+	fail "with a policy: packets captured" "none"
+
 # ---- the client saw only the endpoint's address ----
 srcs=$(tshark -r "$TMP/c1.pcap" -Y 'tcp.srcport == 8080' -T fields -e ip.src 2>/dev/null | sort -u | tr '\n' ' ')
 check_eq "every answer the client saw came from the endpoint's address (tshark in c1)" "$EP " "$srcs"
 flows=$(jget h1 ep proxy_flows)
-check_eq "show ep -j on h1: one flow sent to the proxy" 1 "$flows"
+check_eq "show ep -j on h1: two flows (TCP, UDP) sent to the proxy" 2 "$flows"
 
 # ---- a malformed option (family 4, 8 bytes) is dropped at h2 ----
 mac2=$(nsx h2 cat /sys/class/net/ul2/address)
