@@ -794,13 +794,13 @@ static struct rt_ep *scaled_dst(struct ctx *c, struct rt_ep *d, uint8_t *buf, ui
 			   addr_s(a, &l->ip.src), rt_addr_fmt(b, sizeof(b), d->family, d->ip));
 			return d;
 		}
-		i = rt_scaled_dnat(c->t, d, l, buf, c->v->vni, hash, c->live, &pinned);
+		i = rt_scaled_dnat(c->t, d, l, buf, c->v->vni, hash, c->live, c->flow, &pinned);
 		c->proxied = d;
 		TR(c, "proxied", pinned ? "pinned" : "proxy", "%s -> proxy %s, original destination in the option",
 		   rt_addr_fmt(a, sizeof(a), d->family, d->ip), addr_s(b, &l->ip.dst));
 		return rt_ep_find(c->t, c->v->vni, l->ip.version, l->ip.dst.a);
 	}
-	i = rt_scaled_dnat(c->t, d, l, buf, c->v->vni, hash, c->live, &pinned);
+	i = rt_scaled_dnat(c->t, d, l, buf, c->v->vni, hash, c->live, c->flow, &pinned);
 	if (i < 0)
 		return d;
 	c->to_scaled = true;
