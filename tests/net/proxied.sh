@@ -26,7 +26,7 @@ set -u
 . tests/netns.sh
 
 GENV=$(readlink -f "$GENV")
-P=gp$$
+P=gx$$
 TMP=
 pids=()
 
@@ -38,11 +38,7 @@ trap 'exit 1' INT TERM
 TMP=$(mktemp -d /tmp/genv-proxied.XXXXXX)
 netns_underlay proxied
 
-for h in h1 h2 h3; do
-	ip netns exec "$P-$h" "$GENV" route run -S "$TMP/$h.sock" >>"$TMP/$h.log" 2>&1 &
-	pids+=("$!")
-	for _ in $(seq 50); do rt "$h" show host >/dev/null 2>&1 && break; sleep 0.1; done
-done
+netns_routers h1 h2 h3
 
 EP=10.0.3.3
 EPMAC=02:00:00:00:03:03
@@ -55,29 +51,14 @@ for h in 1 2 3; do
 	{
 		echo "set host addr 10.200.0.$h id h$h"
 		echo "add vpc 100 cidr 10.0.0.0/16"
-		while read -r n ip mac eh; do
-			extra=
-			[ "$n" = ep ] && extra="type proxied proxy $PX"
-			if [ "$eh" = "$h" ]; then
-				echo "add port t$n"
-				echo "add ep 100 $ip mac $mac port t$n $extra"
-			else
-				echo "add ep 100 $ip mac $mac host 10.200.0.$eh $extra"
-			fi
-		done <<<"$EPS"
+		netns_ep_lines 100 "$h" "$EPS"
+		echo "set ep 100 $EP type proxied proxy $PX"
 	} >"$TMP/h$h.conf"
 	out=$(rt "h$h" batch "$TMP/h$h.conf" 2>&1) && ok "h$h: config with a proxied endpoint applies" ||
 		fail "h$h: config with a proxied endpoint applies" "$out"
 done
-r=0
-while read -r n ip mac eh; do
-	ip -n "$P-h$eh" link set "t$n" netns "$P-$n" &&
-	nsx "$n" ip link set "t$n" name eth0 &&
-	nsx "$n" ip link set eth0 address "$mac" &&
-	nsx "$n" ip link set eth0 up &&
-	nsx "$n" ip addr add "$ip/16" dev eth0 || r=1
-done <<<"$EPS"
-check_eq "TAP ports moved into the VMs" 0 "$r"
+netns_vms "$EPS"
+check_eq "TAP ports moved into the VMs" 0 "$?"
 dump=$(rt h3 dump 2>&1)
 grep -q "add ep 100 $EP mac $EPMAC type proxied port tep proxy $PX" <<<"$dump" &&
 	ok "dump: the proxied endpoint with its proxy" || fail "dump: the proxied endpoint with its proxy" "$dump"

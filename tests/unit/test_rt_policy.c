@@ -10,6 +10,7 @@
 #include "../../router/labels.h"
 #include "../../router/policy.h"
 #include "../../router/policy_obj.h"
+#include "rt_fixture.h"
 
 Suite *rt_policy_suite(void);
 
@@ -17,16 +18,12 @@ static struct rt_tables *t;
 
 static int run(const char *line, struct sbuf *o)
 {
-	sbuf_reset(o);
-	return rt_cmd_exec(t, NULL, line, false, o);
+	return rtfix_run(t, line, o);
 }
 
 static void cmd(const char *line)
 {
-	struct sbuf o = SBUF_INIT;
-
-	ck_assert_msg(run(line, &o) == 0, "'%s': %s", line, sbuf_str(&o));
-	sbuf_free(&o);
+	rtfix_cmd(t, line);
 }
 
 static char *dump(void)
