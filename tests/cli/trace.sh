@@ -131,6 +131,21 @@ grep -q 'qos  *class  *class premium priority 0, inner dscp 46 (remarked)' "$tmp
 	fail "qos: premium remarks the inner DSCP, CE from the outer kept" "$(head -c 900 "$tmp/out")"
 T=$Q final drop none qos.malformed "drop qos.malformed (class 9)" -- --in underlay "$UQ opt=0xffa7:0x04:09000000 / eth / ipv4 src=10.0.2.7 dst=10.0.1.5 / icmp"
 
+# proxied endpoints (tests/fixtures/topo/proxied.genv): redirected to the
+# proxy with the original destination in the option, the proxy's own
+# packets untouched, the receiver's checks
+X=tests/fixtures/topo/proxied.genv
+UX='eth / ipv4 src=10.200.0.2 dst=10.200.0.1 / udp / geneve vni=100'
+T=$X final forward "underlay 10.200.0.2" none "proxied: redirected to its remote proxy" -- --in tap0 "$E5 dst=10.0.1.9 / tcp dport=80"
+grep -q 'odst addr=10.0.1.9 mac=02:00:00:00:01:09' "$tmp/out" && grep -q '^ *[0-9]* proxied  *proxy ' "$tmp/out" &&
+	ok "proxied: the trace shows the redirect and the odst option" ||
+	fail "proxied: the trace shows the redirect and the odst option" "$(head -c 900 "$tmp/out")"
+T=$X final deliver tap1 none "proxied: a local proxy gets it" -- --in tap0 "$E5 dst=10.0.3.3 / udp dport=53"
+T=$X final forward "underlay 10.200.0.3" none "proxied: the proxy's own packet goes to the endpoint" -- --in tap1 "eth src=02:00:00:00:01:06 / ipv4 src=10.0.1.6 dst=10.0.3.3 / udp dport=53"
+T=$X final deliver tap1 none "proxied: from its proxy, delivered" -- --in underlay "$UX / eth / ipv4 src=10.0.2.7 dst=10.0.1.9 / udp"
+T=$X final drop none proxy.bypass "drop proxy.bypass (not from the proxy)" -- --in underlay "$UX / eth / ipv4 src=10.0.2.8 dst=10.0.1.9 / udp"
+T=$X final drop none proxy.malformed "drop proxy.malformed (8 bytes)" -- --in underlay "$UX opt=0xffa7:0x07:0004000000000000 / eth / ipv4 src=10.0.2.7 dst=10.0.1.6 / udp"
+
 # every drop reason of the router is either checked above or listed as
 # unreachable by a traced packet (frame.oversize is decided by the port
 # before the pipeline: tests/net/route.sh checks it)
@@ -139,7 +154,7 @@ missing=
 for r in $reasons; do
 	# qos.rate_limit: a dry run never spends the bucket (test_rt_pipeline qos_rate_limit)
 	case $r in port.unknown | internal.headroom | icmp.ratelimit | frame.oversize | qos.rate_limit) continue ;; esac
-	grep -qE "^(T=\\\$[PQ] )?final drop none $r " "$0" || missing="$missing $r"
+	grep -qE "^(T=\\\$[PQX] )?final drop none $r " "$0" || missing="$missing $r"
 done
 [ -n "$reasons" ] && [ -z "$missing" ] && ok "every drop reason has a check" ||
 	fail "every drop reason has a check" "missing:$missing"
@@ -150,8 +165,8 @@ for want in '^ingress: port tap0 \(index 0\)$' '^packet: 10.0.1.5 > 10.0.2.7 ICM
 	'^  eth src=02:00:00:00:01:05 / ipv4 src=10.0.1.5 dst=10.0.2.7 / icmp$' '^pipeline:$' \
 	'^ +[0-9]+ spoof +pass +endpoint 10.0.1.5 mac 02:00:00:00:01:05' \
 	'^ +[0-9]+ endpoint +remote +10.0.2.7 vpc 100 type simple on host 10.200.0.2' \
-	'^output: 10.200.0.1.[0-9]+ > 10.200.0.2.6081: Geneve vni 100 \[C\] opts \[eptype type=simple, ident\(C\) id=657740323\]' \
-	'geneve vni=100 opt=eptype:simple opt=ident:657740323 / eth dst=02:00:00:00:02:07'; do
+	'^output: 10.200.0.1.[0-9]+ > 10.200.0.2.6081: Geneve vni 100 opts \[eptype type=simple, ident id=657740323\]' \
+	'geneve vni=100 opt=eptype:simple opt=ident:657740323,critical=0 / eth dst=02:00:00:00:02:07'; do
 	grep -qE -- "$want" "$tmp/out" && ok "text output: $want" || fail "text output: $want" "$(head -c 400 "$tmp/out")"
 done
 
