@@ -2,7 +2,9 @@
 # Scaled endpoints: ns per packet at the sender's router (rt_from_port) for
 # a simple remote endpoint and a scaled one with 4 and 1,000 backends (a
 # flow's first packet: Maglev pick and two conntrack inserts; pinned flows
-# in random order: conntrack hit and rewrite), and the Maglev table build
+# in random order: conntrack hit and rewrite; with FLOWS within the flow
+# table (1,024 per VPC) the pin comes from the flow entry, beyond it from
+# conntrack), and the Maglev table build
 # (bench/scaled_bench.c, no I/O).
 #   bench/scaled.sh [-f FLOWS] [-n PACKETS] [BACKENDS...]
 # Prints numbers, asserts nothing.

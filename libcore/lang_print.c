@@ -275,15 +275,14 @@ static void put_option_text(struct sbuf *sb, const struct gnv_spec *spec, struct
 	sbuf_puts(sb, " opt=");
 	start = sb->len;
 	if (gnv_opt_info(fk, &o, &info) && info.name && info.layout_ok) {
-		/* variant bits: 1 every field, 2 critical=1, 4 class= */
+		/* variant bits: 1 every field, 2 critical=1 (or =0 for a layout
+		 * sent critical by default, ident), 4 class= */
 		static const uint8_t variants[] = { 0, 1, 2, 4, 6, 5, 7 };
 
 		for (size_t vi = 0; vi < sizeof(variants); vi++) {
 			unsigned int variant = variants[vi];
 			bool full = variant & 1, any = false;
 
-			if ((variant & 2) && !(o.type & 0x80))
-				continue;
 			sb_truncate(sb, start);
 			sbuf_puts(sb, info.name);
 			if (info.nfield == 1 && !full) {
@@ -302,7 +301,8 @@ static void put_option_text(struct sbuf *sb, const struct gnv_spec *spec, struct
 				}
 			}
 			if (variant & 2) {
-				sbuf_puts(sb, any ? ",critical=1" : ":critical=1");
+				sbuf_putc(sb, any ? ',' : ':');
+				sbuf_puts(sb, o.type & 0x80 ? "critical=1" : "critical=0");
 				any = true;
 			}
 			if (variant & 4) {

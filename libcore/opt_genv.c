@@ -112,13 +112,13 @@ int gnv_opt_ident_get(const uint8_t *data, size_t size, uint32_t *id)
 	return *id ? 0 : -EINVAL;
 }
 
-int gnv_opt_ident_put(struct gnv_optbuf *b, uint16_t cls, uint32_t id)
+int gnv_opt_ident_put(struct gnv_optbuf *b, uint16_t cls, uint32_t id, bool critical)
 {
 	uint8_t *d;
 
 	if (!id)
 		return -EINVAL;
-	RESERVE_OR_NOSPC(d, b, cls, GENV_OPT_IDENT_CRIT, GENV_IDENT_SIZE);
+	RESERVE_OR_NOSPC(d, b, cls, critical ? GENV_OPT_IDENT_CRIT : GENV_OPT_IDENT, GENV_IDENT_SIZE);
 	gnv_put32(d, id);
 	return 0;
 }

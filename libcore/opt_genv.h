@@ -15,9 +15,9 @@
  *                24   [0] flags                [1] 6 [2..7] MAC [8..23] IPv6
  *          0x83       the same with the critical bit: invalidate the path
  *   qos    0x04  4    [0] class (enum genv_qos_class) [1] priority [2..3] 0
- *   ident  0x86  4    [0..3] identity number of the sender's label set and
- *                     namespace (critical: a receiver that cannot enforce
- *                     policy on it drops the packet)
+ *   ident  0x06  4    [0..3] identity number of the sender's label set and
+ *                     namespace; sent critical (0x86) where the receiver must
+ *                     enforce policy on it (the VPC has network policies)
  *   odst   0x07  12   [0] 0 [1] 4 [2..7] original destination MAC [8..11] IPv4
  *                24   [0] 0 [1] 6 [2..7] MAC                     [8..23] IPv6
  *                     (a packet redirected to a proxied endpoint's proxy)
@@ -53,7 +53,7 @@ enum genv_opt_type {
 	GENV_OPT_RTS	= 0x03,	/* return to sender (direct path); 0x83 = invalidate */
 	GENV_OPT_QOS	= 0x04,	/* QoS class and priority */
 	GENV_OPT_TRACE	= 0x05,	/* trace record list (O-bit probes) */
-	GENV_OPT_IDENT	= 0x06,	/* policy identity of the sender; sent critical (0x86) */
+	GENV_OPT_IDENT	= 0x06,	/* policy identity of the sender; critical (0x86) with policies */
 	GENV_OPT_ODST	= 0x07,	/* original destination of a proxied endpoint's packet */
 };
 #define GENV_OPT_IDENT_CRIT	(GENV_OPT_IDENT | GNV_OPT_CRITICAL)
@@ -136,8 +136,8 @@ int gnv_opt_qos_put(struct gnv_optbuf *b, uint16_t cls, const struct gnv_qos *q)
 /* ---- policy identity ---- */
 
 int gnv_opt_ident_get(const uint8_t *data, size_t size, uint32_t *id);
-/* Written critical (type 0x86); id 0 is refused (it means "none"). */
-int gnv_opt_ident_put(struct gnv_optbuf *b, uint16_t cls, uint32_t id);
+/* Type 0x86 when critical, else 0x06; id 0 is refused (it means "none"). */
+int gnv_opt_ident_put(struct gnv_optbuf *b, uint16_t cls, uint32_t id, bool critical);
 
 /* ---- original destination (proxied endpoints) ---- */
 

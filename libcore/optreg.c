@@ -547,7 +547,9 @@ int gnv_opt_encode(const char *spec, uint16_t genv_class, uint16_t *cls,
 				  (l->sp == SP_RTS && klen == 10 && !strncmp(p, "invalidate", 10)))) {
 			if (!strcmp(val, "1") || !strcmp(val, "true"))
 				*type |= 0x80;
-			else if (strcmp(val, "0") && strcmp(val, "false"))
+			else if (!strcmp(val, "0") || !strcmp(val, "false"))
+				*type &= 0x7f;	/* ident is sent critical unless told */
+			else
 				return gnv_errf(err, errsz, -EINVAL, "option '%s': '%s' is not 0 or 1", l->name, val);
 		} else if (!f) {
 			char key[32];

@@ -77,8 +77,34 @@ static void rewrite(struct gnv_layers *l, uint8_t *buf, uint8_t *addr, const uin
 	memcpy(addr, to, n);
 }
 
+/* The flow entry's pin is current: same configuration, confirmed in
+ * conntrack within RT_SCALED_PIN_FRESH_NS, and no TCP flag that moves the
+ * connection's state. */
+static bool pin_fresh(const struct rt_tables *t, const struct rt_scaled *sc, const struct rt_flow *f,
+		      const struct gnv_layers *l)
+{
+	return f && f->pin_gen == (uint32_t)t->cfg.gen && f->pin_idx < sc->n &&
+	       t->run.now_ns - f->pin_ns < RT_SCALED_PIN_FRESH_NS &&
+	       !(l->ip.proto == 6 && (l->l4.flags & 0x07));	/* FIN, SYN, RST */
+}
+
+/* The backend index of a forward entry: its cached index while the
+ * configuration is the one it was written under, else by address. */
+static uint32_t pin_index(const struct rt_tables *t, const struct rt_scaled *sc, struct rt_ct_entry *e)
+{
+	uint32_t i;
+
+	if (e->rule_in == (uint32_t)t->cfg.gen && e->src_id < sc->n)
+		return e->src_id;
+	for (i = 0; i < sc->n && memcmp(sc->b[i].addr, e->nat, 16); i++)
+		;
+	e->src_id = i;
+	e->rule_in = (uint32_t)t->cfg.gen;
+	return i;
+}
+
 int rt_scaled_dnat(struct rt_tables *t, const struct rt_ep *d, struct gnv_layers *l, uint8_t *buf,
-		   uint32_t vni, uint32_t hash, bool live, bool *pinned)
+		   uint32_t vni, uint32_t hash, bool live, struct rt_flow *f, bool *pinned)
 {
 	struct rt_scaled *sc = d->sc;
 	struct rt_ct *ct = t->run.ct;
@@ -90,28 +116,43 @@ int rt_scaled_dnat(struct rt_tables *t, const struct rt_ep *d, struct gnv_layers
 	*pinned = false;
 	if (!sc || !ct)
 		return -1;
+	if (live && pin_fresh(t, sc, f, l)) {
+		i = f->pin_idx;
+		*pinned = true;
+		sc->pinned++;
+		f->pin_pkts++;
+		f->pin_bytes += l->ip.tot_len;
+		goto out;
+	}
 	ct_key(&k, vni | RT_SCALED_CT_FWD, l);
 	h = rt_ct_hash(&k);
 	e = rt_ct_find(ct, &k, h, t->run.now_ns, &reply);
 	if (e && !reply) {
 		/* the backend the flow began with, if it is still one */
-		for (i = 0; i < sc->n && memcmp(sc->b[i].addr, e->nat, 16); i++)
-			;
+		i = pin_index(t, sc, e);
 		if (i < sc->n) {
 			*pinned = true;
 			if (live) {
 				rt_ct_update(e, false, l->l4.flags, l->ip.tot_len, t->run.now_ns);
 				sc->pinned++;
+				if (f && f->pin_gen == (uint32_t)t->cfg.gen && f->pin_idx == i) {
+					e->pkts[0] += f->pin_pkts;
+					e->bytes[0] += f->pin_bytes;
+				}
 			}
-			goto out;
+			goto pin;
 		}
 	}
 	i = rt_maglev_pick(rt_maglev_get(&sc->tab), hash);
 	if (live) {
-		e = rt_ct_insert(ct, &k, h, t->run.now_ns);
+		/* a pin whose backend left is re-pinned in place (a second
+		 * entry for the key would leave the stale one found first) */
+		if (!e || reply)
+			e = rt_ct_insert(ct, &k, h, t->run.now_ns);
 		memcpy(e->nat, sc->b[i].addr, 16);
-		e->src_id = 0;
-		e->rule_eg = e->rule_in = UINT32_MAX;
+		e->src_id = i;
+		e->rule_eg = UINT32_MAX;
+		e->rule_in = (uint32_t)t->cfg.gen;
 		rt_ct_update(e, false, l->l4.flags, l->ip.tot_len, t->run.now_ns);
 		rk = k;
 		rk.vni = vni | RT_SCALED_CT_REV;
@@ -122,6 +163,14 @@ int rt_scaled_dnat(struct rt_tables *t, const struct rt_ep *d, struct gnv_layers
 		r->rule_eg = r->rule_in = UINT32_MAX;
 		rt_ct_update(r, false, l->l4.flags, l->ip.tot_len, t->run.now_ns);
 		sc->flows[i]++;
+	}
+pin:
+	if (live && f) {
+		f->pin_gen = (uint32_t)t->cfg.gen;
+		f->pin_idx = (uint16_t)i;
+		f->pin_ns = t->run.now_ns;
+		f->pin_pkts = 0;
+		f->pin_bytes = 0;
 	}
 out:
 	rewrite(l, buf, buf + l->ip.off + (l->ip.version == 6 ? 24 : 16), sc->b[i].addr);

@@ -572,6 +572,14 @@ static size_t encap_opt_size(const struct ctx *c, bool rts)
 	return n;
 }
 
+/* The identity option goes critical (and with it the C bit) only into a
+ * VPC with network policies: there a receiver that cannot enforce them
+ * must drop the packet; elsewhere one that ignores it loses nothing. */
+static bool ident_critical(const struct ctx *c)
+{
+	return c->v->npol != 0;
+}
+
 /*
  * The options of an encapsulated frame (encap_opt_size bytes at p): the
  * sender's endpoint type, the endpoint's stored options, then RTS when
@@ -599,8 +607,11 @@ static void write_opts(struct ctx *c, uint8_t *p, bool rts)
 	}
 	p = rt_qos_opt_write(t, c->src, p);
 	if (c->src && c->src->opt_size) {
-		/* wire TLVs checked when stored (tables.c): copied as they are */
+		/* wire TLVs checked when stored (tables.c): copied as they are;
+		 * the first is the identity, critical only where policy needs it */
 		memcpy(p, c->src->opts, c->src->opt_size);
+		if (ident_critical(c))
+			p[2] |= GNV_OPT_CRITICAL;
 		p += c->src->opt_size;
 	}
 	if (rts) {
@@ -666,8 +677,8 @@ static enum rt_verdict encap(struct ctx *c, const struct rt_host *to, enum rt_pa
 		memcpy(c->frame + 6, t->cfg.self.mac, 6);
 	g = c->frame - GNV_HDR_SIZE - osz;
 	g[0] = (uint8_t)(osz / 4);
-	g[1] = c->src && c->src->opt_size && gnv_opt_any_critical(c->src->opts, c->src->opt_size) ?
-	       0x40 : 0;
+	g[1] = c->src && c->src->opt_size &&
+	       (ident_critical(c) || gnv_opt_any_critical(c->src->opts, c->src->opt_size)) ? 0x40 : 0;
 	write_opts(c, g + GNV_HDR_SIZE, rts);
 	gnv_put16(g + 2, ETH_P_TEB);
 	gnv_put24(g + 4, c->v->vni);
@@ -789,13 +800,13 @@ static struct rt_ep *scaled_dst(struct ctx *c, struct rt_ep *d, uint8_t *buf, ui
 			   addr_s(a, &l->ip.src), rt_addr_fmt(b, sizeof(b), d->family, d->ip));
 			return d;
 		}
-		i = rt_scaled_dnat(c->t, d, l, buf, c->v->vni, hash, c->live, &pinned);
+		i = rt_scaled_dnat(c->t, d, l, buf, c->v->vni, hash, c->live, c->flow, &pinned);
 		c->proxied = d;
 		TR(c, "proxied", pinned ? "pinned" : "proxy", "%s -> proxy %s, original destination in the option",
 		   rt_addr_fmt(a, sizeof(a), d->family, d->ip), addr_s(b, &l->ip.dst));
 		return rt_ep_find(c->t, c->v->vni, l->ip.version, l->ip.dst.a);
 	}
-	i = rt_scaled_dnat(c->t, d, l, buf, c->v->vni, hash, c->live, &pinned);
+	i = rt_scaled_dnat(c->t, d, l, buf, c->v->vni, hash, c->live, c->flow, &pinned);
 	if (i < 0)
 		return d;
 	c->to_scaled = true;

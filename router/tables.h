@@ -135,6 +135,12 @@ struct rt_flow {
 	uint32_t hash;
 	uint64_t pkts, bytes;
 	uint64_t first_ns, last_ns;	/* rt_tables_set_now() clock */
+	/* a flow to a scaled or proxied endpoint (ep_scaled.h): its backend
+	 * as of config generation pin_gen, confirmed in conntrack at pin_ns;
+	 * packets and bytes not yet added to the conntrack entry */
+	uint32_t pin_gen, pin_pkts;
+	uint16_t pin_idx;
+	uint64_t pin_ns, pin_bytes;
 };
 
 /*

@@ -1053,7 +1053,9 @@ static int ep_blob(const struct rt_tables *t, const struct rt_ep_spec *s, const 
 		FAIL(ENOMEM, "out of memory");
 	/* ep_check() made sure both fit: the codec cannot fail here */
 	gnv_optbuf_init(&ob, b, RT_OPT_SPACE);
-	if (gnv_opt_ident_put(&ob, t->cfg.lim.genv_class, rt_ident_hash(nw->ns, nw->labels->text)) ||
+	/* non-critical here; the pipeline sets the critical bit on the copy
+	 * it sends into a VPC with policies (pipeline.c write_opts) */
+	if (gnv_opt_ident_put(&ob, t->cfg.lim.genv_class, rt_ident_hash(nw->ns, nw->labels->text), false) ||
 	    gnv_opt_append_raw(&ob, s->opts, s->opt_size)) {
 		free(b);
 		FAIL(EINVAL, "options do not fit");

@@ -94,3 +94,41 @@ vm_up() {
 	nsx "$vm" sysctl -qw net.ipv6.conf.eth0.accept_ra=0 2>/dev/null
 	return 0
 }
+
+# netns_routers HOST...: start `genv route run` in each host namespace
+# (rt_start: socket $TMP/HOST.sock, log $TMP/HOST.log) and wait until it
+# answers.  Non-zero when one did not.
+netns_routers() {
+	local h r=0
+	for h in "$@"; do rt_start "$h" || r=1; done
+	return $r
+}
+
+# netns_ep_lines VNI N EPS: the router commands of host hN for the
+# endpoints in EPS (lines "NAME IP MAC HOSTNUM"): a port and a local
+# endpoint for its own, a remote endpoint for the others.
+netns_ep_lines() {
+	local n ip mac eh
+	while read -r n ip mac eh; do
+		if [ "$eh" = "$2" ]; then
+			echo "add port t$n"
+			echo "add ep $1 $ip mac $mac port t$n"
+		else
+			echo "add ep $1 $ip mac $mac host 10.200.0.$eh"
+		fi
+	done <<<"$3"
+}
+
+# netns_vms EPS: move each endpoint's TAP port tNAME from its host into
+# namespace NAME as eth0 with its MAC and IP/16.  Non-zero when a step failed.
+netns_vms() {
+	local n ip mac eh r=0
+	while read -r n ip mac eh; do
+		ip -n "$P-h$eh" link set "t$n" netns "$P-$n" &&
+		nsx "$n" ip link set "t$n" name eth0 &&
+		nsx "$n" ip link set eth0 address "$mac" &&
+		nsx "$n" ip link set eth0 up &&
+		nsx "$n" ip addr add "$ip/16" dev eth0 || r=1
+	done <<<"$1"
+	return $r
+}

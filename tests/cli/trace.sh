@@ -143,6 +143,20 @@ final drop none nat.unsupported "drop nat.unsupported (ICMP timestamp outward)" 
 T=$tmp/gw3.genv
 final forward "underlay 10.200.0.3" none "a VM's router: outside the VPC to its gateway host" -- --in tap0 "$E5 dst=192.0.2.80 / udp"
 T=tests/fixtures/topo/h1.genv
+# proxied endpoints (tests/fixtures/topo/proxied.genv): redirected to the
+# proxy with the original destination in the option, the proxy's own
+# packets untouched, the receiver's checks
+X=tests/fixtures/topo/proxied.genv
+UX='eth / ipv4 src=10.200.0.2 dst=10.200.0.1 / udp / geneve vni=100'
+T=$X final forward "underlay 10.200.0.2" none "proxied: redirected to its remote proxy" -- --in tap0 "$E5 dst=10.0.1.9 / tcp dport=80"
+grep -q 'odst addr=10.0.1.9 mac=02:00:00:00:01:09' "$tmp/out" && grep -q '^ *[0-9]* proxied  *proxy ' "$tmp/out" &&
+	ok "proxied: the trace shows the redirect and the odst option" ||
+	fail "proxied: the trace shows the redirect and the odst option" "$(head -c 900 "$tmp/out")"
+T=$X final deliver tap1 none "proxied: a local proxy gets it" -- --in tap0 "$E5 dst=10.0.3.3 / udp dport=53"
+T=$X final forward "underlay 10.200.0.3" none "proxied: the proxy's own packet goes to the endpoint" -- --in tap1 "eth src=02:00:00:00:01:06 / ipv4 src=10.0.1.6 dst=10.0.3.3 / udp dport=53"
+T=$X final deliver tap1 none "proxied: from its proxy, delivered" -- --in underlay "$UX / eth / ipv4 src=10.0.2.7 dst=10.0.1.9 / udp"
+T=$X final drop none proxy.bypass "drop proxy.bypass (not from the proxy)" -- --in underlay "$UX / eth / ipv4 src=10.0.2.8 dst=10.0.1.9 / udp"
+T=$X final drop none proxy.malformed "drop proxy.malformed (8 bytes)" -- --in underlay "$UX opt=0xffa7:0x07:0004000000000000 / eth / ipv4 src=10.0.2.7 dst=10.0.1.6 / udp"
 
 # every drop reason of the router is either checked above or listed as
 # unreachable by a traced packet (frame.oversize is decided by the port
@@ -156,7 +170,7 @@ for r in $reasons; do
 	# take (test_rt_nat and tests/net/gateway.sh check them)
 	case $r in port.unknown | internal.headroom | icmp.ratelimit | frame.oversize | qos.rate_limit) continue ;; esac
 	case $r in nat.ports_exhausted | nat.no_mapping | nat.icmp_malformed) continue ;; esac
-	grep -qE "^(T=\\\$[PQ] )?final drop none $r " "$0" || missing="$missing $r"
+	grep -qE "^(T=\\\$[PQX] )?final drop none $r " "$0" || missing="$missing $r"
 done
 [ -n "$reasons" ] && [ -z "$missing" ] && ok "every drop reason has a check" ||
 	fail "every drop reason has a check" "missing:$missing"
@@ -167,8 +181,8 @@ for want in '^ingress: port tap0 \(index 0\)$' '^packet: 10.0.1.5 > 10.0.2.7 ICM
 	'^  eth src=02:00:00:00:01:05 / ipv4 src=10.0.1.5 dst=10.0.2.7 / icmp$' '^pipeline:$' \
 	'^ +[0-9]+ spoof +pass +endpoint 10.0.1.5 mac 02:00:00:00:01:05' \
 	'^ +[0-9]+ endpoint +remote +10.0.2.7 vpc 100 type simple on host 10.200.0.2' \
-	'^output: 10.200.0.1.[0-9]+ > 10.200.0.2.6081: Geneve vni 100 \[C\] opts \[eptype type=simple, ident\(C\) id=657740323\]' \
-	'geneve vni=100 opt=eptype:simple opt=ident:657740323 / eth dst=02:00:00:00:02:07'; do
+	'^output: 10.200.0.1.[0-9]+ > 10.200.0.2.6081: Geneve vni 100 opts \[eptype type=simple, ident id=657740323\]' \
+	'geneve vni=100 opt=eptype:simple opt=ident:657740323,critical=0 / eth dst=02:00:00:00:02:07'; do
 	grep -qE -- "$want" "$tmp/out" && ok "text output: $want" || fail "text output: $want" "$(head -c 400 "$tmp/out")"
 done
 

@@ -13,7 +13,8 @@
 # proxy as its peer); the underlay packets to the proxy's host carry the
 # inner destination 10.0.2.7, eptype proxied and the original-destination
 # option naming 10.0.3.3 and its MAC, read by genv decode and as raw option
-# bytes by tshark; the client sees only the endpoint's address as the
+# bytes by tshark; the identity option is not critical (no C bit) until the
+# VPC has a network policy (tshark); the client sees only the endpoint's address as the
 # source of the answers (tshark); a malformed option sent to h2 is dropped
 # and counted as proxy.malformed; show ep -j counts the flow.
 # Needs root; exits 77 (skip) without it or without the tools.
@@ -25,7 +26,7 @@ set -u
 . tests/netns.sh
 
 GENV=$(readlink -f "$GENV")
-P=gp$$
+P=gx$$
 TMP=
 pids=()
 
@@ -37,11 +38,7 @@ trap 'exit 1' INT TERM
 TMP=$(mktemp -d /tmp/genv-proxied.XXXXXX)
 netns_underlay proxied
 
-for h in h1 h2 h3; do
-	ip netns exec "$P-$h" "$GENV" route run -S "$TMP/$h.sock" >>"$TMP/$h.log" 2>&1 &
-	pids+=("$!")
-	for _ in $(seq 50); do rt "$h" show host >/dev/null 2>&1 && break; sleep 0.1; done
-done
+netns_routers h1 h2 h3
 
 EP=10.0.3.3
 EPMAC=02:00:00:00:03:03
@@ -54,29 +51,14 @@ for h in 1 2 3; do
 	{
 		echo "set host addr 10.200.0.$h id h$h"
 		echo "add vpc 100 cidr 10.0.0.0/16"
-		while read -r n ip mac eh; do
-			extra=
-			[ "$n" = ep ] && extra="type proxied proxy $PX"
-			if [ "$eh" = "$h" ]; then
-				echo "add port t$n"
-				echo "add ep 100 $ip mac $mac port t$n $extra"
-			else
-				echo "add ep 100 $ip mac $mac host 10.200.0.$eh $extra"
-			fi
-		done <<<"$EPS"
+		netns_ep_lines 100 "$h" "$EPS"
+		echo "set ep 100 $EP type proxied proxy $PX"
 	} >"$TMP/h$h.conf"
 	out=$(rt "h$h" batch "$TMP/h$h.conf" 2>&1) && ok "h$h: config with a proxied endpoint applies" ||
 		fail "h$h: config with a proxied endpoint applies" "$out"
 done
-r=0
-while read -r n ip mac eh; do
-	ip -n "$P-h$eh" link set "t$n" netns "$P-$n" &&
-	nsx "$n" ip link set "t$n" name eth0 &&
-	nsx "$n" ip link set eth0 address "$mac" &&
-	nsx "$n" ip link set eth0 up &&
-	nsx "$n" ip addr add "$ip/16" dev eth0 || r=1
-done <<<"$EPS"
-check_eq "TAP ports moved into the VMs" 0 "$r"
+netns_vms "$EPS"
+check_eq "TAP ports moved into the VMs" 0 "$?"
 dump=$(rt h3 dump 2>&1)
 grep -q "add ep 100 $EP mac $EPMAC type proxied port tep proxy $PX" <<<"$dump" &&
 	ok "dump: the proxied endpoint with its proxy" || fail "dump: the proxied endpoint with its proxy" "$dump"
@@ -134,6 +116,13 @@ while True:
 print(ans.decode())' 2>&1)
 check_eq "the client's connection to the endpoint went through the proxy, which reached the endpoint" \
 	"proxy:ep got 5000 from $PX" "$got"
+# a VPC with a network policy (h1, the sender): the identity option goes critical
+out=$(rt h1 add policy 100 none select app=none ingress from pod app=none 2>&1) ||
+	fail "h1: add a policy that selects no endpoint" "$out"
+nsx c1 timeout 5 python3 -c '
+import socket, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+for i in range(3): s.sendto(b"after policy", ("10.0.3.3", 9)); time.sleep(0.1)'
 sleep 1
 
 # ---- the underlay to the proxy's host (h2) ----
@@ -155,11 +144,21 @@ nwith=$(tshark -r "$TMP/ul2.pcap" -d udp.port==6081,geneve -Y "ip.dst == $PX && 
 [ "$nopt" -gt 0 ] && check_eq "tshark: every client packet to the proxy carries the option" "$nopt" "$nwith" ||
 	fail "tshark: client packets to the proxy captured" "none"
 
+# ---- the C bit (tshark): clear without policies, set with one ----
+ntcp=$(tshark -r "$TMP/ul2.pcap" -d udp.port==6081,geneve -Y "ip.dst == $PX && tcp.dstport == 8080" 2>/dev/null | wc -l)
+nclear=$(tshark -r "$TMP/ul2.pcap" -d udp.port==6081,geneve -Y "ip.dst == $PX && tcp.dstport == 8080 && geneve.flags.critical == 0 && geneve.option.type == 0x06 && !(geneve.option.type == 0x86)" 2>/dev/null | wc -l)
+[ "$ntcp" -gt 0 ] && check_eq "no policy: identity option 0x06, no C bit on every packet (tshark)" "$ntcp" "$nclear" ||
+	fail "no policy: packets captured" "none"
+nset=$(tshark -r "$TMP/ul2.pcap" -d udp.port==6081,geneve -Y "!icmp && ip.dst == $PX && udp.dstport == 9 && geneve.flags.critical == 1 && geneve.option.type == 0x86" 2>/dev/null | wc -l)
+nudp=$(tshark -r "$TMP/ul2.pcap" -d udp.port==6081,geneve -Y "!icmp && ip.dst == $PX && udp.dstport == 9" 2>/dev/null | wc -l)
+[ "$nudp" -gt 0 ] && check_eq "with a policy in the VPC: identity option 0x86 and the C bit on every packet (tshark)" "$nudp" "$nset" ||
+	fail "with a policy: packets captured" "none"
+
 # ---- the client saw only the endpoint's address ----
 srcs=$(tshark -r "$TMP/c1.pcap" -Y 'tcp.srcport == 8080' -T fields -e ip.src 2>/dev/null | sort -u | tr '\n' ' ')
 check_eq "every answer the client saw came from the endpoint's address (tshark in c1)" "$EP " "$srcs"
 flows=$(jget h1 ep proxy_flows)
-check_eq "show ep -j on h1: one flow sent to the proxy" 1 "$flows"
+check_eq "show ep -j on h1: two flows (TCP, UDP) sent to the proxy" 2 "$flows"
 
 # ---- a malformed option (family 4, 8 bytes) is dropped at h2 ----
 mac2=$(nsx h2 cat /sys/class/net/ul2/address)

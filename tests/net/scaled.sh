@@ -38,11 +38,7 @@ trap 'exit 1' INT TERM
 TMP=$(mktemp -d /tmp/genv-scaled.XXXXXX)
 netns_underlay scaled
 
-for h in h1 h2 h3; do
-	ip netns exec "$P-$h" "$GENV" route run -S "$TMP/$h.sock" >>"$TMP/$h.log" 2>&1 &
-	pids+=("$!")
-	for _ in $(seq 50); do rt "$h" show host >/dev/null 2>&1 && break; sleep 0.1; done
-done
+netns_routers h1 h2 h3
 
 VIP=10.0.9.1
 # backends flows|count [IP]: from h1's `show ep -j`, the flows summed over
@@ -73,28 +69,14 @@ for h in 1 2 3; do
 	{
 		echo "set host addr 10.200.0.$h id h$h"
 		echo "add vpc 100 cidr 10.0.0.0/16"
-		while read -r n ip mac eh; do
-			if [ "$eh" = "$h" ]; then
-				echo "add port t$n"
-				echo "add ep 100 $ip mac $mac port t$n"
-			else
-				echo "add ep 100 $ip mac $mac host 10.200.0.$eh"
-			fi
-		done <<<"$EPS"
+		netns_ep_lines 100 "$h" "$EPS"
 		echo "add ep 100 $VIP mac 02:00:00:00:09:01 type scaled backends 10.0.2.10 10.0.2.11 10.0.3.10 10.0.3.11"
 	} >"$TMP/h$h.conf"
 	out=$(rt "h$h" batch "$TMP/h$h.conf" 2>&1) && ok "h$h: config with a scaled endpoint applies" ||
 		fail "h$h: config with a scaled endpoint applies" "$out"
 done
-r=0
-while read -r n ip mac eh; do
-	ip -n "$P-h$eh" link set "t$n" netns "$P-$n" &&
-	nsx "$n" ip link set "t$n" name eth0 &&
-	nsx "$n" ip link set eth0 address "$mac" &&
-	nsx "$n" ip link set eth0 up &&
-	nsx "$n" ip addr add "$ip/16" dev eth0 || r=1
-done <<<"$EPS"
-check_eq "TAP ports moved into the VMs" 0 "$r"
+netns_vms "$EPS"
+check_eq "TAP ports moved into the VMs" 0 "$?"
 
 # ---- 1,000 UDP flows: spread over the backends ----
 for n in s1 s2 s3 s4; do
@@ -164,6 +146,7 @@ print(c.recv(100).decode(), "sent", sent)
 PY
 tcp=$!
 sleep 1.5
+r=0
 for h in h1 h2 h3; do rt "$h" set ep 100 "$VIP" backends +10.0.3.12 >/dev/null || r=1; done
 wait "$tcp"; rc=$?
 got=$(cat "$TMP/tcp.out")

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Router fixtures for the unit suites: tables from a list of commands,
- * a command that must succeed, frames from the packet language.  (The
- * older suites keep their own copies; new ones use these.)
+ * What the router unit suites share: run a command of the router's
+ * language, assert that one succeeds, and craft a frame from the packet
+ * language into a buffer (the suites keep their own topology).
  */
 #ifndef GENV_TEST_RT_FIXTURE_H
 #define GENV_TEST_RT_FIXTURE_H
@@ -12,14 +12,14 @@
 #include "../../libcore/sbuf.h"
 #include "../../router/tables.h"
 
-/* Small tables (64 endpoints, 32 hosts, ct_entries tracked connections)
- * with the commands of topo (NULL-terminated) run. */
-struct rt_tables *rtf_new(const char *const *topo, uint32_t ct_entries);
-/* Run line into o (reset first): 0 or -errno. */
-int rtf_run(struct rt_tables *t, const char *line, struct sbuf *o);
-/* Run line; the test fails with the router's message when it is refused. */
-void rtf_cmd(struct rt_tables *t, const char *line);
-/* Build the packet-language text into frame[0..cap): its size. */
-size_t rtf_craft(const char *text, uint8_t *frame, size_t cap);
+/* A router (64 endpoints, 32 hosts, ct_entries tracked connections) with
+ * the commands of topo (NULL-terminated; NULL for none) applied, its clock at 1000 s. */
+struct rt_tables *rtfix_tables(const char *const *topo, uint32_t ct_entries);
+/* rt_cmd_exec's status for line, its output in o (reset first). */
+int rtfix_run(struct rt_tables *t, const char *line, struct sbuf *o);
+/* line must succeed (the check fails with its message otherwise). */
+void rtfix_cmd(struct rt_tables *t, const char *line);
+/* Build text (genv's default option class) into frame[cap]; *size its length. */
+void rtfix_craft(const char *text, uint8_t *frame, size_t cap, size_t *size);
 
 #endif

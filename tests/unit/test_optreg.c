@@ -591,7 +591,8 @@ START_TEST(encode_named)
 	enc_ok("mizar.ns:label=7,class=0x1101", 0x1101, 0x51, "00000007");
 	/* critical= on any option */
 	enc_ok("mizar.ns:label=7,critical=1", 0x0111, 0xd1, "00000007");
-	enc_ok("ovn:in=1,critical=0", 0x0102, 0x80, "00010000");
+	enc_ok("ovn:in=1,critical=0", 0x0102, 0x00, "00010000");	/* clears it (genv-options(7)) */
+	enc_ok("ident:id=70000,critical=0", 0xFFA7, 0x06, "00011170");
 	enc_ok("eptype:scaled,critical=true", 0xFFA7, 0x82, "01000000");
 	/* genv's class comes from the caller */
 	ck_assert_int_eq(gnv_opt_encode("qos:premium", 0xFF10, &e_cls, &e_type, e_data, &e_size,

@@ -30,12 +30,12 @@ static struct rt_out out;
 
 static int run(const char *line, struct sbuf *o)
 {
-	return rtf_run(t, line, o);
+	return rtfix_run(t, line, o);
 }
 
 static void cmd(const char *line)
 {
-	rtf_cmd(t, line);
+	rtfix_cmd(t, line);
 }
 
 /* The gateway host 10.200.0.9 of two VPCs with the same CIDR; the VMs
@@ -53,7 +53,7 @@ static const char *const topo[] = {
 
 static void setup(void)
 {
-	t = rtf_new(topo, 4096);
+	t = rtfix_tables(topo, 4096);
 	rt_tables_set_now(t, 1000000000000ull);
 }
 
@@ -64,7 +64,7 @@ static void teardown(void)
 
 static void craft(const char *text)
 {
-	fsize = rtf_craft(text, frame, 4096);
+	rtfix_craft(text, frame, 4096, &fsize);
 }
 
 /* ---- checksums recomputed from scratch ---- */
@@ -464,12 +464,12 @@ START_TEST(config_refusals_and_dump)
 					     "host 10.200.0.9 nat-ports 20000-20003"));
 	/* the dump (what --state files hold) makes the same tables again */
 	{
-		struct rt_tables *t2 = rtf_new(NULL, 64);
+		struct rt_tables *t2 = rtfix_tables(NULL, 64);
 		struct sbuf d2 = SBUF_INIT;
 		char *line, *save = NULL, *copy = strdup(sbuf_str(&o));
 
 		for (line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
-			rtf_cmd(t2, line);
+			rtfix_cmd(t2, line);
 		ck_assert_int_eq(rt_config_dump(t2, &d2), 0);
 		ck_assert_str_eq(sbuf_str(&d2), sbuf_str(&o));
 		ck_assert_ptr_nonnull(rt_vpc_gateway(t2, rt_vpc_find(t2, 200)));

@@ -340,14 +340,15 @@ START_TEST(remote_encap)
 	decode_out(GNV_LINK_GENEVE);
 	ck_assert_uint_eq(pk.gnv.vni, 100);
 	ck_assert_uint_eq(pk.gnv.proto, 0x6558);
-	/* the identity option is critical: C set (RFC 8926 3.4) */
-	ck_assert(!pk.gnv.oam && pk.gnv.crit);
+	/* no network policy in the VPC: the identity option is not critical,
+	 * and no option is, so no C bit (RFC 8926 3.4) */
+	ck_assert(!pk.gnv.oam && !pk.gnv.crit);
 	ck_assert_uint_eq(pk.gnv.nopt, 2);
 	o = &pk.gnv.opt[0];
 	ck_assert_uint_eq(o->cls, GENV_CLASS_DEFAULT);
 	ck_assert_uint_eq(o->type, GENV_OPT_EPTYPE);
 	o = &pk.gnv.opt[1];
-	ck_assert_uint_eq(o->type, GENV_OPT_IDENT_CRIT);
+	ck_assert_uint_eq(o->type, GENV_OPT_IDENT);
 	ck_assert_uint_eq(gnv_be32(out.data + o->off + 4), rt_ident_hash("default", "app=web"));
 	ck_assert_mem_eq(pk.inner.eth.dst, "\x02\x00\x00\x00\x02\x07", 6);
 	ck_assert_mem_eq(pk.inner.ip.dst.a, "\x0a\x00\x02\x07", 4);
@@ -360,6 +361,19 @@ START_TEST(remote_encap)
 	decode_out(GNV_LINK_GENEVE);
 	ck_assert_uint_eq(pk.gnv.nopt, 2);
 	ck_assert_uint_eq(gnv_be32(out.data + pk.gnv.opt[1].off + 4), rt_ident_hash("default", ""));
+	/* a VPC with a policy: the receiver must enforce it, so critical and C */
+	cmd("add policy 100 web select app=web ingress from pod app=db port tcp/5432");
+	ck_assert_int_eq(from_port(0, EP5 "dst=10.0.2.7 / udp sport=1234 dport=80"), RT_FORWARD);
+	decode_out(GNV_LINK_GENEVE);
+	ck_assert(pk.gnv.crit);
+	ck_assert_uint_eq(pk.gnv.opt[1].type, GENV_OPT_IDENT_CRIT);
+	ck_assert_uint_eq(gnv_be32(out.data + pk.gnv.opt[1].off + 4), rt_ident_hash("default", "app=web"));
+	/* the stored option is not changed by the packets */
+	cmd("del policy 100 web");
+	ck_assert_int_eq(from_port(0, EP5 "dst=10.0.2.7 / udp sport=1234 dport=80"), RT_FORWARD);
+	decode_out(GNV_LINK_GENEVE);
+	ck_assert(!pk.gnv.crit);
+	ck_assert_uint_eq(pk.gnv.opt[1].type, GENV_OPT_IDENT);
 }
 END_TEST
 
@@ -401,7 +415,7 @@ START_TEST(encap_options_codec)
 	memcpy(r.mac, ct->cfg.self.mac, 6);
 	gnv_optbuf_init(&b, want, sizeof(want));
 	ck_assert_int_eq(gnv_opt_eptype_put(&b, GENV_CLASS_DEFAULT, EP_SIMPLE), 0);
-	ck_assert_int_eq(gnv_opt_ident_put(&b, GENV_CLASS_DEFAULT, rt_ident_hash("default", "app=web")), 0);
+	ck_assert_int_eq(gnv_opt_ident_put(&b, GENV_CLASS_DEFAULT, rt_ident_hash("default", "app=web"), false), 0);
 	ck_assert_int_eq(gnv_opt_rts_put(&b, GENV_CLASS_DEFAULT, &r), 0);
 	ck_assert_uint_eq(out.data[0] * 4u, b.size);
 	ck_assert_mem_eq(out.data + 8, want, b.size);
@@ -766,6 +780,25 @@ START_TEST(qos_config)
 	cmd_err("add ep 100 10.0.1.9 mac 02:00:00:00:01:09 port tap0 opt 0xffa7:0x40:0000000000000000",
 		"option bytes leave");
 	cmd("set host mtu 1500");
+	/* the 252-byte option space of the Geneve header (RFC 8926): the words
+	 * themselves, then with the identity and the router's own options */
+	cmd_err("add ep 100 10.0.1.9 mac 02:00:00:00:01:09 port tap0 opt 0xffa7:0x40:0000000000000000000000000000000000000000000000000000000000000000"
+		"0000000000000000000000000000000000000000000000000000000000000000"
+		"0000000000000000000000000000000000000000000000000000000000000000"
+		"00000000000000000000000000000000000000000000000000000000 "
+		"0xffa7:0x41:0000000000000000000000000000000000000000000000000000000000000000"
+		"0000000000000000000000000000000000000000000000000000000000000000"
+		"0000000000000000000000000000000000000000000000000000000000000000"
+		"00000000000000000000000000000000000000000000000000000000", "options exceed 252 bytes");
+	cmd_err("add ep 100 10.0.1.9 mac 02:00:00:00:01:09 port tap0 opt 0xffa7:0x40:0000000000000000000000000000000000000000000000000000000000000000"
+		"0000000000000000000000000000000000000000000000000000000000000000"
+		"0000000000000000000000000000000000000000000000000000000000000000"
+		"00000000000000000000000000000000000000000000000000000000 "
+		"0xffa7:0x41:0000000000000000000000000000000000000000000000000000000000000000"
+		"0000000000000000000000000000000000000000000000000000000000000000"
+		"0000000000000000000000000000000000000000000000000000000000000000"
+		"00000000", "options take 232 bytes; at most 200 fit");
+	ck_assert_ptr_null(rt_ep_find(t, 100, 4, (const uint8_t *)"\x0a\x00\x01\x09"));
 	/* units as tc(8) has them, and canonical words in the dump */
 	cmd("set ep 100 10.0.1.5 qos expedited rate 12500kbps burst 0.0625m");
 	cmd("set qos expedited dscp 26 remark on");

@@ -10,12 +10,21 @@
 #include "../../router/labels.h"
 #include "../../router/policy.h"
 #include "../../router/policy_obj.h"
+#include "rt_fixture.h"
 
 Suite *rt_policy_suite(void);
 
 static struct rt_tables *t;
 
-#include "rt_cmd.h"
+static int run(const char *line, struct sbuf *o)
+{
+	return rtfix_run(t, line, o);
+}
+
+static void cmd(const char *line)
+{
+	rtfix_cmd(t, line);
+}
 
 static char *dump(void)
 {

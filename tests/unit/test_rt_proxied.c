@@ -15,6 +15,7 @@
 #include "../../router/config.h"
 #include "../../router/ep_proxied.h"
 #include "../../router/pipeline.h"
+#include "rt_fixture.h"
 
 Suite *rt_proxied_suite(void);
 
@@ -27,16 +28,12 @@ static struct gnv_pkt pk;
 
 static int run(const char *line, struct sbuf *o)
 {
-	sbuf_reset(o);
-	return rt_cmd_exec(t, NULL, line, false, o);
+	return rtfix_run(t, line, o);
 }
 
 static void cmd(const char *line)
 {
-	struct sbuf o = SBUF_INIT;
-
-	ck_assert_msg(run(line, &o) == 0, "'%s': %s", line, sbuf_str(&o));
-	sbuf_free(&o);
+	rtfix_cmd(t, line);
 }
 
 static const char *const topo[] = {
@@ -59,17 +56,7 @@ static const char *const topo[] = {
 
 static void setup(void)
 {
-	struct rt_limits l;
-
-	rt_limits_default(&l);
-	l.max_eps = 64;
-	l.max_hosts = 32;
-	l.ct_entries = 4096;
-	t = rt_tables_new(&l);
-	ck_assert_ptr_nonnull(t);
-	for (int i = 0; topo[i]; i++)
-		cmd(topo[i]);
-	rt_tables_set_now(t, 1000000000000ull);
+	t = rtfix_tables(topo, 4096);
 }
 
 static void teardown(void)
@@ -79,13 +66,7 @@ static void teardown(void)
 
 static void craft(const char *text)
 {
-	struct gnv_spec spec;
-	char err[256];
-
-	gnv_spec_init(&spec, GENV_CLASS_DEFAULT);
-	ck_assert_msg(gnv_lang_parse(text, &spec, err, sizeof(err)) == 0, "%s: %s", text, err);
-	ck_assert_msg(gnv_build_ex(&spec, frame, sizeof(buf) - RT_HEADROOM, &fsize, NULL, err, sizeof(err)) == 0,
-		      "%s: %s", text, err);
+	rtfix_craft(text, frame, sizeof(buf) - RT_HEADROOM, &fsize);
 }
 
 /* The output decoded, checksums verified. */

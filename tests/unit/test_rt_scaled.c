@@ -11,8 +11,10 @@
 #include "../../libcore/num.h"
 #include "../../libcore/opt_genv.h"
 #include "../../router/config.h"
+#include "../../router/conntrack.h"
 #include "../../router/ep_scaled.h"
 #include "../../router/pipeline.h"
+#include "rt_fixture.h"
 
 Suite *rt_scaled_suite(void);
 
@@ -23,7 +25,15 @@ static size_t fsize;
 static struct rt_out out;
 static struct gnv_pkt pk;
 
-#include "rt_cmd.h"
+static int run(const char *line, struct sbuf *o)
+{
+	return rtfix_run(t, line, o);
+}
+
+static void cmd(const char *line)
+{
+	rtfix_cmd(t, line);
+}
 
 static const char *const topo[] = {
 	"set host addr 10.200.0.1",
@@ -41,17 +51,7 @@ static const char *const topo[] = {
 
 static void setup(void)
 {
-	struct rt_limits l;
-
-	rt_limits_default(&l);
-	l.max_eps = 64;
-	l.max_hosts = 32;
-	l.ct_entries = 65536;
-	t = rt_tables_new(&l);
-	ck_assert_ptr_nonnull(t);
-	for (int i = 0; topo[i]; i++)
-		cmd(topo[i]);
-	rt_tables_set_now(t, 1000000000000ull);
+	t = rtfix_tables(topo, 65536);
 }
 
 static void teardown(void)
@@ -61,14 +61,10 @@ static void teardown(void)
 
 static void craft(const char *text)
 {
-	struct gnv_spec spec;
-	char err[256];
-
-	gnv_spec_init(&spec, GENV_CLASS_DEFAULT);
-	ck_assert_msg(gnv_lang_parse(text, &spec, err, sizeof(err)) == 0, "%s: %s", text, err);
-	ck_assert_msg(gnv_build_ex(&spec, frame, sizeof(buf) - RT_HEADROOM, &fsize, NULL, err, sizeof(err)) == 0,
-		      "%s: %s", text, err);
+	rtfix_craft(text, frame, sizeof(buf) - RT_HEADROOM, &fsize);
 }
+
+static const char *vip_flags = "S";
 
 /* Client 10.0.1.5:sport -> VIP:80 from tap0; the output decoded with
  * checksums verified.  Returns the backend's last byte. */
@@ -78,7 +74,7 @@ static int to_vip(unsigned int sport)
 	struct gnv_decode_cfg cfg;
 
 	snprintf(text, sizeof(text), "eth src=02:00:00:00:01:05 / ipv4 src=10.0.1.5 dst=10.0.9.1 / "
-		 "tcp sport=%u dport=80 flags=S / payload len=20", sport);
+		 "tcp sport=%u dport=80 flags=%s / payload len=20", sport, vip_flags);
 	craft(text);
 	rt_from_port(t, 0, frame, fsize, RT_HEADROOM, &out, NULL);
 	ck_assert(out.verdict == RT_FORWARD || out.verdict == RT_DELIVER);
@@ -243,6 +239,53 @@ START_TEST(dump_many_backends)
 }
 END_TEST
 
+/* The forward entry of the flow from source port sport, or NULL. */
+static struct rt_ct_entry *fwd_entry(unsigned int sport)
+{
+	struct rt_ct *ct = t->run.ct;
+
+	for (size_t i = 0; i < (size_t)ct->nsets * RT_CT_WAYS; i++)
+		if (ct->e[i].state != RT_CT_FREE && ct->e[i].k.vni == (100 | RT_SCALED_CT_FWD) &&
+		    ct->e[i].k.sport == sport)
+			return &ct->e[i];
+	return NULL;
+}
+
+/* A pinned flow skips the conntrack lookup while the pin is fresh; the
+ * packets it skipped are added at the next refresh; a removed backend's
+ * pin is replaced in place (one entry per flow). */
+START_TEST(pin_fast_path)
+{
+	const struct rt_ep *vip = rt_ep_find(t, 100, 4, (const uint8_t *)"\x0a\x00\x09\x01");
+	struct rt_ct_entry *e;
+	int b = to_vip(6000), n = 0;
+
+	vip_flags = "A";	/* SYN, FIN and RST always take the conntrack path */
+	for (int i = 0; i < 5; i++)
+		ck_assert_int_eq(to_vip(6000), b);
+	ck_assert_uint_eq(vip->sc->pinned, 5);
+	e = fwd_entry(6000);
+	ck_assert_ptr_nonnull(e);
+	ck_assert_uint_eq(e->pkts[0], 1);		/* the five took the fast path */
+	rt_tables_set_now(t, 1000000000000ull + 2000000000ull);
+	ck_assert_int_eq(to_vip(6000), b);
+	ck_assert_uint_eq(e->pkts[0], 7);		/* refreshed: 1 + 5 + this one */
+	/* remove the flow's backend: a new one, in the same entry */
+	{
+		char line[80];
+
+		snprintf(line, sizeof(line), "set ep 100 10.0.9.1 backends -10.0.2.%d", b);
+		cmd(line);
+	}
+	ck_assert_int_ne(to_vip(6000), b);
+	ck_assert_int_ne(to_vip(6000), b);
+	for (size_t i = 0; i < (size_t)t->run.ct->nsets * RT_CT_WAYS; i++)
+		n += t->run.ct->e[i].state != RT_CT_FREE && t->run.ct->e[i].k.vni == (100 | RT_SCALED_CT_FWD) &&
+		     t->run.ct->e[i].k.sport == 6000;
+	ck_assert_int_eq(n, 1);
+}
+END_TEST
+
 START_TEST(refusals)
 {
 	static const char *const bad[][2] = {
@@ -291,6 +334,7 @@ Suite *rt_scaled_suite(void)
 	tcase_add_test(tc, dump_and_show);
 	tcase_add_test(tc, dump_many_backends);
 	tcase_add_test(tc, refusals);
+	tcase_add_test(tc, pin_fast_path);
 	suite_add_tcase(s, tc);
 	return s;
 }

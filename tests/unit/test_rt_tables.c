@@ -373,8 +373,9 @@ START_TEST(label_blob)
 	ck_assert_int_eq(rt_ep_add(t, &s, err, sizeof(err)), 0);
 	e = find_ep(1, "10.0.1.5");
 	ck_assert_uint_eq(e->opt_size, 8 + 8);
-	/* the identity option first: critical type 0x86, the label set's number */
-	ck_assert_mem_eq(e->opts, "\xff\xa7\x86\x01", 4);
+	/* the identity option first: stored as type 0x06 (the pipeline sends it
+	 * critical into VPCs with policies), the label set's number */
+	ck_assert_mem_eq(e->opts, "\xff\xa7\x06\x01", 4);
 	ck_assert_uint_eq(gnv_be32(e->opts + 4), rt_ident_hash("default", "app=web"));
 	ck_assert_mem_eq(e->opts + 8, "\x01\x02\x80\x01", 4);
 	rt_ep_to_spec(t, e, &back);
