@@ -325,6 +325,12 @@ static void complete_route(struct comp *c, char **pos, int np, const char *prev)
 		complete_xdp_port(c, np, prev);
 	else if (!strcmp(obj, "port") && np >= 3 && strcmp(sub, "del"))
 		complete_tap_port(c, prev);
+	else if (!strcmp(obj, "host") && (!strcmp(prev, "offload") || !strcmp(prev, "rts"))) {
+		offer(c, "", "on", NULL);
+		offer(c, "", "off", NULL);
+	} else if (!strcmp(obj, "host") && np % 2 == 0)
+		for (const char *const *k = rt_host_kws; *k; k++)
+			offer(c, "", *k, NULL);
 }
 
 /* Options whose values are the router's objects. */

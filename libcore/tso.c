@@ -426,6 +426,27 @@ int tso_coal_add(struct tso_coal *c, uint64_t ctx, const uint8_t *f, size_t size
 	return 0;
 }
 
+int tso_coal_add_raw(struct tso_coal *c, uint64_t ctx, const uint8_t *f, size_t size,
+		     const struct tso_vnet *vh)
+{
+	struct tso_coal_ent *e;
+
+	if (c->n >= TSO_COAL_MAX)
+		return -ENOSPC;
+	/* nothing queued before it for the port may grow past it */
+	for (unsigned int s = c->nopen; s-- > 0;)
+		if (c->ent[c->open_idx[s]].o.ctx == ctx)
+			close_ent(c, s);
+	e = &c->ent[c->n++];
+	memset(e, 0, sizeof(*e));
+	e->o.data = f;
+	e->o.size = size;
+	e->o.ctx = ctx;
+	e->o.vh = *vh;
+	e->o.segs = 1;
+	return 0;
+}
+
 unsigned int tso_coal_flush(struct tso_coal *c)
 {
 	while (c->nopen)

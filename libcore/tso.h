@@ -161,6 +161,11 @@ void tso_coal_init(struct tso_coal *c, uint8_t *const *bufs, unsigned int nbuf, 
 /* 1 merged into an earlier frame, 0 kept as a frame of its own, -ENOSPC
  * the batch is full (flush, then add again). */
 int tso_coal_add(struct tso_coal *c, uint64_t ctx, const uint8_t *f, size_t size);
+/* A frame that is not to be merged, written with its own virtio header
+ * (a super-frame passed through, a partial checksum passed on): after
+ * what came before it for ctx, which stops growing.  0 or -ENOSPC. */
+int tso_coal_add_raw(struct tso_coal *c, uint64_t ctx, const uint8_t *f, size_t size,
+		     const struct tso_vnet *vh);
 /* Close every flow and finish the headers of merged frames: the number
  * of output frames, read with tso_coal_get() until tso_coal_reset(). */
 unsigned int tso_coal_flush(struct tso_coal *c);

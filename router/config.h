@@ -68,6 +68,8 @@ struct rt_port_info {
 	const struct rt_xdp_info *xdp;	/* AF_XDP port: mode, reason, frames; else NULL */
 	bool persistent;	/* TAP: outlives the router (--state) */
 	bool reattached;	/* TAP: found there at start (a restart), not created */
+	uint64_t tx_passthrough;	/* TAP: super-frames of a local TAP written whole */
+	uint64_t tx_partial;	/* TAP: frames written with the sender's partial checksum */
 };
 
 /*
@@ -91,6 +93,9 @@ struct rt_runtime_ops {
 	/* This host's underlay address is about to become addr: (re)bind the
 	 * UDP socket.  Called only when the address changes. */
 	int (*host_addr)(void *ctx, const struct gnv_addr *addr, char *err, size_t errsz);
+	/* set host offload on|off: virtio-net offloads on the TAP ports, UDP
+	 * GSO/GRO on the underlay sockets (router/port.h). */
+	int (*host_offload)(void *ctx, bool on, char *err, size_t errsz);
 	/* Optional, for show port. */
 	int (*port_info)(void *ctx, int index, struct rt_port_info *info);
 	/* Send a Geneve payload (header onward) to underlay host dst:6081 with
@@ -135,6 +140,7 @@ int rt_config_dump(const struct rt_tables *t, struct sbuf *out);
 
 /* Words for completion and help. */
 extern const char *const rt_cmd_verbs[];	/* "add", "del", "set", "show", ... NULL-terminated */
+extern const char *const rt_host_kws[];	/* set host KEYWORD ... (verbs.c) */
 extern const char *const rt_cmd_objects[];	/* "vpc", "net", "ep", "port", "host", ... */
 extern const char *const rt_show_topics[];	/* "vpc" ... "drops", "config" */
 

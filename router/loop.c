@@ -372,6 +372,29 @@ static int op_host_addr(void *ctx, const struct gnv_addr *addr, char *err, size_
 	return 0;
 }
 
+/* set host offload on|off: every TAP port with a virtio header, every
+ * underlay socket; ports opened while off have none and stay plain. */
+static int op_host_offload(void *ctx, bool on, char *err, size_t errsz)
+{
+	struct router *r = ctx;
+
+	(void)err;
+	(void)errsz;
+	r->offload = on;
+	for (uint32_t i = 0; i < r->nports; i++)
+		if (r->ports[i].open && !r->ports[i].io.priv)
+			rt_tap_offload(&r->ports[i].io, on);
+	for (int s = 0; s < 2; s++) {
+		if (r->ul[s].open)
+			rt_udp_offload(&r->ul[s].io, on, on);
+		for (int k = 0; k < RT_UL_LANES - 1; k++)
+			if (r->lanes[s][k].fd >= 0)
+				rt_udp_offload(&r->lanes[s][k], on, false);
+	}
+	rt_log(RT_LOG_INFO, "offloads %s", on ? "on" : "off");
+	return 0;
+}
+
 /* Control-path packets (genv trace path probes): one datagram now, on the
  * lane of the flow's source port, as the flow's packets go. */
 static int op_ul_send(void *ctx, const struct gnv_addr *dst, const uint8_t *data, size_t size,
@@ -414,6 +437,8 @@ static int op_port_info(void *ctx, int index, struct rt_port_info *info)
 	rt_offloads_fmt(info->offloads, sizeof(info->offloads), io->offloads);
 	info->persistent = io->persist;
 	info->reattached = io->reattached;
+	info->tx_passthrough = io->st.tx_passthrough;
+	info->tx_partial = io->st.tx_partial;
 	if (io->priv) {
 		rt_xdp_frames(io, &r->xdp_info);
 		info->xdp = &r->xdp_info;
@@ -551,7 +576,7 @@ static void coal_flush(struct router *r)
 {
 	unsigned int k;
 
-	if (!r->offload || !r->coal.n)
+	if (!r->coal.n)
 		return;
 	k = tso_coal_flush(&r->coal);
 	for (unsigned int i = 0; i < k; i++) {
@@ -617,7 +642,7 @@ static void queue_verdict(struct router *r, unsigned int slot, const struct rt_p
 
 	switch (o->verdict) {
 	case RT_DELIVER:
-		if (o->port >= 0 && (uint32_t)o->port < r->nports && r->ports[o->port].open &&
+		if (r->offload && o->port >= 0 && (uint32_t)o->port < r->nports && r->ports[o->port].open &&
 		    (r->ports[o->port].io.offloads & RT_OFF_VNET)) {
 			to_coalescer(r, o);
 			break;
@@ -695,18 +720,143 @@ static void from_underlay_one(struct router *r, const struct rt_pkt *p, uint8_t 
 	queue_verdict(r, slot, p);
 }
 
+/* Port index o->port if it is an open TAP port taking offloads 'need'. */
+static struct rt_io *tap_taking(struct router *r, const struct rt_out *o, unsigned int need)
+{
+	struct rt_io *io;
+
+	if (!r->offload || o->verdict != RT_DELIVER || o->port < 0 || (uint32_t)o->port >= r->nports ||
+	    !r->ports[o->port].open)
+		return NULL;
+	io = &r->ports[o->port].io;
+	return io->fd >= 0 && !io->priv && (io->offloads & need) == need ? io : NULL;
+}
+
+static void to_coalescer_raw(struct router *r, int port, const uint8_t *f, size_t size,
+			     const struct tso_vnet *vh)
+{
+	if (tso_coal_add_raw(&r->coal, (uint64_t)port, f, size, vh) == -ENOSPC) {
+		coal_flush(r);
+		tso_coal_add_raw(&r->coal, (uint64_t)port, f, size, vh);
+	}
+}
+
+/*
+ * A plain frame that came with a partial checksum, after the pipeline:
+ * to a local TAP that takes partial checksums it goes on as partial,
+ * unchanged; anywhere else it is completed first (rt_csum_finish), in
+ * place (the inner frame stays where it was read, also behind a Geneve
+ * header).  True when it was queued here.
+ */
+static bool partial_out(struct router *r, struct rt_out *o, const struct rt_pkt *p, uint8_t *data,
+			size_t size, const uint8_t *snap, size_t sn)
+{
+	struct rt_io *to = tap_taking(r, o, RT_OFF_VNET | RT_OFF_CSUM);
+
+	if (to && o->data == data && o->size == size && rt_hdr_same(data, size, snap, sn)) {
+		to_coalescer_raw(r, o->port, data, size, &(struct tso_vnet){
+			.flags = TSO_F_NEEDS_CSUM, .csum_start = p->csum_start,
+			.csum_offset = p->csum_offset });
+		to->st.tx_partial++;
+		return true;
+	}
+	if ((o->verdict == RT_DELIVER && o->data == data && o->size == size) ||
+	    (o->verdict == RT_FORWARD && o->data + o->size == data + size))
+		(void)rt_csum_finish(data, size, snap, sn, p->csum_start, p->csum_offset);
+	return false;
+}
+
 static void from_port_one(struct router *r, struct rt_io *io, const struct rt_pkt *p,
 			  uint8_t *data, size_t size, unsigned int slot)
 {
+	uint8_t snap[256];
+	size_t sn = p->gso_type || !(p->vnet_flags & TSO_F_NEEDS_CSUM) ? 0
+		  : (size_t)p->csum_start + p->csum_offset + 2;
+
+	if (sn > sizeof(snap) || sn > size) {	/* headers too long to keep: complete now */
+		(void)tso_csum_complete(data, size, p->csum_start, p->csum_offset);
+		sn = 0;
+	}
+	memcpy(snap, data, sn);
 	rt_from_port(r->t, io->index, data, size, BUF_HEADROOM, &r->out[slot], NULL);
+	if (sn && partial_out(r, &r->out[slot], p, data, size, snap, sn))
+		return;
 	queue_verdict(r, slot, p);
 }
 
+/*
+ * Pass-through (TAP to TAP on this host): a super-frame whose segments
+ * all go, unchanged but for the MACs, to one local TAP that takes
+ * super-frames of its kind, is written there whole, with its own GSO
+ * header and partial checksum, instead of its segments being coalesced
+ * again.  The segments still went through the pipeline (policy, QoS,
+ * counters see each); they are held in their out slots meanwhile, and
+ * queued as usual as soon as one of them does not fit.
+ */
+struct gso_pass {
+	bool on;
+	int port;
+	unsigned int n;
+	uint8_t slot[RT_BATCH];
+};
+
+static unsigned int gso_need(uint8_t gso_type)
+{
+	switch (gso_type & ~TSO_GSO_ECN) {
+	case TSO_GSO_TCPV4: return RT_OFF_VNET | RT_OFF_CSUM | RT_OFF_TSO4;
+	case TSO_GSO_TCPV6: return RT_OFF_VNET | RT_OFF_CSUM | RT_OFF_TSO6;
+	case TSO_GSO_UDP_L4: return RT_OFF_VNET | RT_OFF_CSUM | RT_OFF_USO;
+	default: return ~0u;
+	}
+}
+
+/* Segment 'slot' (n bytes, its headers as cut in snap) after the pipeline. */
+static void gso_pass_seg(struct router *r, struct gso_pass *g, const struct rt_pkt *p,
+			 unsigned int slot, size_t n, const uint8_t *snap, size_t sn)
+{
+	struct rt_out *o = &r->out[slot];
+
+	if (g->on && tap_taking(r, o, gso_need(p->gso_type)) && (!g->n || o->port == g->port) &&
+	    o->size == n && rt_hdr_same(o->data, n, snap, sn) &&
+	    (!g->n || !memcmp(o->data, r->out[g->slot[0]].data, 12))) {
+		g->port = o->port;
+		g->slot[g->n++] = (uint8_t)slot;
+		return;
+	}
+	if (g->on) {		/* give up: what was held goes out as segments */
+		for (unsigned int i = 0; i < g->n; i++)
+			queue_verdict(r, g->slot[i], p);
+		g->on = false;
+	}
+	queue_verdict(r, slot, p);
+}
+
+static void gso_pass_end(struct router *r, struct gso_pass *g, struct rt_pkt *p,
+			 const struct tso_seg *s)
+{
+	struct rt_io *to;
+	uint32_t hdr = (uint32_t)(s->ti.payload - s->ti.l3), mss = s->mss;
+
+	if (!g->on || !g->n)
+		return;
+	to = &r->ports[g->port].io;
+	if (to->mtu > hdr && mss > to->mtu - hdr)
+		mss = to->mtu - hdr;
+	memcpy(p->data, r->out[g->slot[0]].data, 12);	/* the MACs the pipeline chose */
+	to_coalescer_raw(r, g->port, p->data, p->size, &(struct tso_vnet){
+		.flags = TSO_F_NEEDS_CSUM, .gso_type = p->gso_type, .hdr_len = s->ti.payload,
+		.gso_size = (uint16_t)mss, .csum_start = p->csum_start,
+		.csum_offset = p->csum_offset });
+	to->st.tx_passthrough++;
+}
+
 /* A super-frame from a TAP: each segment through the pipeline. */
-static void from_port_gso(struct router *r, struct rt_io *io, const struct rt_pkt *p)
+static void from_port_gso(struct router *r, struct rt_io *io, struct rt_pkt *p)
 {
 	int proto = tso_gso_proto(&(struct tso_vnet){ .gso_type = p->gso_type });
+	struct gso_pass g = { .on = false };
 	struct tso_seg s;
+	size_t sn;
 	uint32_t hdr;
 	int ret;
 
@@ -723,16 +873,27 @@ static void from_port_gso(struct router *r, struct rt_io *io, const struct rt_pk
 			       io->name, p->gso_type);
 		return;
 	}
+	/* pass-through needs the partial checksum as the VM made it and
+	 * every segment's slot in this batch */
+	g.on = r->offload && (p->vnet_flags & TSO_F_NEEDS_CSUM) && p->csum_start == s.ti.l4 &&
+	       s.count <= RT_BATCH;
+	if (g.on && r->nslot + s.count > RT_BATCH)
+		flush_all(r);
 	for (;;) {
 		unsigned int slot = take_slot(r);
-		int n = tso_seg_next(&s, slot_buf(r, slot), RT_FRAME_MAX);
+		uint8_t *b = slot_buf(r, slot), snap[256];
+		int n = tso_seg_next(&s, b, RT_FRAME_MAX);
 
 		if (n <= 0) {
 			r->nslot--;
 			break;
 		}
-		from_port_one(r, io, p, slot_buf(r, slot), (size_t)n, slot);
+		sn = s.ti.payload <= sizeof(snap) ? s.ti.payload : 0;
+		memcpy(snap, b, sn);
+		rt_from_port(r->t, io->index, b, (size_t)n, BUF_HEADROOM, &r->out[slot], NULL);
+		gso_pass_seg(r, &g, p, slot, (size_t)n, snap, sn);
 	}
+	gso_pass_end(r, &g, p, &s);
 }
 
 static void rx_ready(struct router *r, struct rt_io *io)
@@ -935,16 +1096,16 @@ static int setup(struct router *r)
 	r->bufs = malloc((size_t)RT_BATCH * BUF_SIZE);
 	if (!r->t || !r->bufs)
 		return -ENOMEM;
+	/* the big buffers even without offloads: set host offload on may come */
 	r->offload = !r->o->no_offload;
-	if (r->offload) {
-		r->big = malloc((size_t)RT_BATCH * BIG_SIZE);
-		for (int i = 0; i < COAL_BUFS; i++)
-			if (!(r->coal_buf[i] = malloc(RT_FRAME_BIG)))
-				return -ENOMEM;
-		if (!r->big)
+	r->t->cfg.self.offload = r->offload;
+	r->big = malloc((size_t)RT_BATCH * BIG_SIZE);
+	for (int i = 0; i < COAL_BUFS; i++)
+		if (!(r->coal_buf[i] = malloc(RT_FRAME_BIG)))
 			return -ENOMEM;
-		tso_coal_init(&r->coal, r->coal_buf, COAL_BUFS, RT_FRAME_BIG, true);
-	}
+	if (!r->big)
+		return -ENOMEM;
+	tso_coal_init(&r->coal, r->coal_buf, COAL_BUFS, RT_FRAME_BIG, true);
 	for (const struct rt_ext *const *e = r->o->exts; e && *e; e++)
 		if ((ret = rt_ext_add(&r->t->exts, *e)) < 0) {
 			rt_log(RT_LOG_ERR, "extension %s: %s", (*e)->name, strerror(-ret));
@@ -963,6 +1124,7 @@ static int setup(struct router *r)
 		.port_close = op_port_close,
 		.port_mtu = op_port_mtu,
 		.host_addr = op_host_addr,
+		.host_offload = op_host_offload,
 		.port_info = op_port_info,
 		.port_open_xdp = op_port_open_xdp,
 		.ul_send = op_ul_send,

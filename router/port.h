@@ -40,8 +40,8 @@ struct rt_pkt {
 	bool trunc;		/* rx: the datagram or frame was larger than cap */
 	bool failed;		/* tx: not sent (counted in the io stats) */
 	/* virtio-net header of a TAP port with offloads (libcore/tso.h): rx
-	 * as read (partial checksums of non-GSO frames already completed),
-	 * tx as to write; all zero = a plain frame.  udp rx with UDP_GRO:
+	 * as read (a partial checksum of a plain frame left partial, its
+	 * offsets checked), tx as to write; all zero = a plain frame.  udp rx with UDP_GRO:
 	 * gso_size is the size of each datagram of the train at data. */
 	uint8_t vnet_flags;
 	uint8_t gso_type;
@@ -55,6 +55,8 @@ struct rt_pkt {
 struct rt_io_stats {
 	uint64_t rx_packets, rx_bytes, rx_errors, rx_truncated;
 	uint64_t tx_packets, tx_bytes, tx_errors, tx_dropped;	/* dropped: queue full */
+	uint64_t tx_passthrough;	/* tap: super-frames from a local TAP written whole */
+	uint64_t tx_partial;		/* tap: frames written with the sender's partial checksum */
 };
 
 struct rt_io;
@@ -125,6 +127,18 @@ struct rt_tap_opts {
 	const char *netns;
 };
 int rt_tap_open(struct rt_io *p, const struct rt_tap_opts *o, char *err, size_t errsz);
+/* set host offload: the most the kernel takes (on) or none (off) on a
+ * port with a virtio header (a port without one stays plain). */
+void rt_tap_offload(struct rt_io *p, bool on);
+/* A frame read with a partial checksum (NEEDS_CSUM), after the pipeline:
+ * are its bytes past the MACs up to snap_size the same as snap, its first
+ * snap_size bytes as read (nothing the partial sum depends on changed)? */
+bool rt_hdr_same(const uint8_t *frame, size_t size, const uint8_t *snap, size_t snap_size);
+/* Complete it where it leaves the host: the partial sum when those bytes
+ * are unchanged, the whole checksum (and the IPv4 header's) otherwise.
+ * 0 or -EINVAL (offsets outside, not TCP/UDP over IP). */
+int rt_csum_finish(uint8_t *frame, size_t size, const uint8_t *snap, size_t snap_size,
+		   uint16_t csum_start, uint16_t csum_offset);
 /* del port: the device goes with the descriptor (TUNSETPERSIST 0), then
  * close.  */
 void rt_tap_remove(struct rt_io *p);

@@ -66,8 +66,10 @@ const char *rt_offloads_fmt(char *buf, size_t size, unsigned int off)
 	return buf;
 }
 
-/* A frame with its virtio-net header: GSO fields to the packet, a partial
- * checksum of a plain frame completed.  0, or -EINVAL (bad header). */
+/* A frame with its virtio-net header: GSO fields to the packet.  A
+ * partial checksum of a plain frame stays partial, checked for its
+ * offsets: the loop passes it on to a local TAP or completes it
+ * (rt_csum_finish).  0, or -EINVAL (bad header). */
 static int vnet_rx(struct rt_pkt *pkt, const uint8_t *hdr)
 {
 	struct tso_vnet h;
@@ -81,9 +83,10 @@ static int vnet_rx(struct rt_pkt *pkt, const uint8_t *hdr)
 	pkt->csum_offset = h.csum_offset;
 	if (h.gso_type != TSO_GSO_NONE)
 		return h.gso_size ? 0 : -EINVAL;
-	if (h.flags & TSO_F_NEEDS_CSUM) {
+	if ((h.flags & TSO_F_NEEDS_CSUM) &&
+	    (size_t)h.csum_start + h.csum_offset + 2 > pkt->size) {
 		pkt->vnet_flags = 0;
-		return tso_csum_complete(pkt->data, pkt->size, h.csum_start, h.csum_offset);
+		return -EINVAL;
 	}
 	return 0;
 }
@@ -371,6 +374,37 @@ static int tap_attach(struct rt_io *p, const struct rt_tap_opts *o, char *err, s
 		return ret;
 	}
 	return 0;
+}
+
+bool rt_hdr_same(const uint8_t *frame, size_t size, const uint8_t *snap, size_t snap_size)
+{
+	return snap_size >= 12 && size >= snap_size && !memcmp(frame + 12, snap + 12, snap_size - 12);
+}
+
+int rt_csum_finish(uint8_t *frame, size_t size, const uint8_t *snap, size_t snap_size,
+		   uint16_t csum_start, uint16_t csum_offset)
+{
+	struct tso_info ti;
+
+	if (rt_hdr_same(frame, size, snap, snap_size))
+		return tso_csum_complete(frame, size, csum_start, csum_offset);
+	/* the pipeline rewrote headers: the partial sum is stale, and any
+	 * incremental update made to it meant nothing; all of it again */
+	if (tso_parse(frame, size, &ti))
+		return -EINVAL;
+	tso_csum_fill(frame, &ti);
+	return 0;
+}
+
+void rt_tap_offload(struct rt_io *p, bool on)
+{
+	if (p->fd < 0 || !(p->offloads & RT_OFF_VNET))
+		return;
+	if (on) {
+		p->offloads = tap_offload(p->fd);
+	} else if (ioctl(p->fd, TUNSETOFFLOAD, 0ul) == 0) {
+		p->offloads = RT_OFF_VNET;
+	}
 }
 
 /* ---- work in another network namespace, on a thread of its own ---- */

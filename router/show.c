@@ -267,6 +267,7 @@ static void emit_host(struct gnv_emit *e, const struct rt_tables *t, bool show)
 	gnv_emit_bool(e, "rts", " rts %s", s->rts, "on", "off");
 	gnv_emit_u64(e, "cache", " cache %llu", t->dp.size);
 	gnv_emit_u64(e, "cache_age", " cache-age %llu", t->dp.max_age_ns / 1000000000ull);
+	gnv_emit_bool(e, "offload", " offload %s", s->offload, "on", "off");
 }
 
 int rt_config_dump(const struct rt_tables *t, struct sbuf *o)
@@ -462,9 +463,11 @@ static void show_ports(const struct rt_tables *t, const struct rt_runtime_ops *o
 			gnv_emit_u64(e, "rx_errors", " rx_errors %llu", info.rx_errors);
 			gnv_emit_u64(e, "tx_errors", " tx_errors %llu", info.tx_errors);
 			gnv_emit_u64(e, "tx_dropped", " tx_dropped %llu", info.tx_dropped);
-			gnv_emit_str(e, "offloads", " offloads %s", info.offloads[0] ? info.offloads : "none");
+			gnv_emit_u64(e, "tx_passthrough", " tx_passthrough %llu", info.tx_passthrough);
+			gnv_emit_u64(e, "tx_partial", " tx_partial %llu", info.tx_partial);
 			gnv_emit_bool(e, "persistent", " %s", info.persistent, "persistent", "transient");
 			gnv_emit_bool(e, "reattached", "%s", info.reattached, " re-attached", "");
+			gnv_emit_str(e, "offloads", " offloads %s", info.offloads[0] ? info.offloads : "none");
 			gnv_emit_obj_close(e, "\n");
 			if (info.xdp)
 				rt_port_xdp_emit(e, info.xdp);

@@ -200,6 +200,7 @@ struct rt_tables *rt_tables_new(const struct rt_limits *lim)
 	t->cfg.lim = d;
 	t->cfg.self.mtu = RT_DEFAULT_UL_MTU;
 	t->cfg.self.ttl = RT_DEFAULT_TTL;
+	t->cfg.self.offload = true;
 	rt_qos_defaults(t->cfg.self.qos);
 	/* locally administered, "gv" + 0x0001: the gateway MAC */
 	memcpy(t->cfg.self.mac, "\x02\x67\x76\x00\x00\x01", 6);

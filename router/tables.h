@@ -268,6 +268,7 @@ struct rt_self {
 	uint8_t dscp;			/* outer DSCP (pipe model), 0 */
 	uint8_t ttl;			/* outer TTL on encapsulation, 64 */
 	bool rts;			/* attach an RTS option via bouncer/divider */
+	bool offload;			/* set host offload: virtio headers, UDP GSO/GRO (on) */
 	struct rt_qos_class qos[RT_QOS_CLASSES];	/* `set qos` (router/qos.h) */
 };
 
@@ -513,7 +514,8 @@ int rt_port_set_mtu(struct rt_tables *t, int index, unsigned int mtu, char *err,
 
 /* This host: fields not flagged are kept. */
 struct rt_self_spec {
-	bool addr_set, id_set, mac_set, mtu_set, dscp_set, ttl_set, rts_set;
+	bool addr_set, id_set, mac_set, mtu_set, dscp_set, ttl_set, rts_set, offload_set;
+	bool offload;
 	struct gnv_addr addr;
 	char id[RT_NAME_MAX];
 	uint8_t mac[6];

@@ -1491,6 +1491,8 @@ static int self_merge(const struct rt_tables *t, const struct rt_self_spec *s,
 	}
 	if (s->rts_set)
 		n.rts = s->rts;
+	if (s->offload_set)
+		n.offload = s->offload;
 	*out = n;
 	return 0;
 }

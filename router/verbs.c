@@ -20,8 +20,9 @@
 
 /* ---- set host ---- */
 
-static const char *const kw_host[] = { "addr", "id", "mac", "mtu", "dscp", "ttl", "rts", "cache",
-					"cache-age", NULL };
+#define kw_host rt_host_kws
+const char *const rt_host_kws[] = { "addr", "id", "mac", "mtu", "dscp", "ttl", "rts", "cache",
+					"cache-age", "offload", NULL };
 
 int rt_verb_host(struct rt_cmd *c)
 {
@@ -33,7 +34,7 @@ int rt_verb_host(struct rt_cmd *c)
 
 	memset(&s, 0, sizeof(s));
 	if (c->n == 2)
-		return rt_lang_err(c, "nothing to set (expected addr, id, mac, mtu, dscp, ttl, rts, cache or cache-age)");
+		return rt_lang_err(c, "nothing to set (expected addr, id, mac, mtu, dscp, ttl, rts, cache, cache-age or offload)");
 	for (i = 2; i < c->n; i += 2) {
 		const char *k = c->w[i];
 
@@ -71,6 +72,12 @@ int rt_verb_host(struct rt_cmd *c)
 		} else if (!strcmp(k, "cache-age")) {
 			r = rt_lang_u32(c, i + 1, 1, RT_DP_MAX_AGE, "cache-age", &dp_age);
 			dp_set = true;
+		} else if (!strcmp(k, "offload")) {
+			if (strcmp(c->w[i + 1], "on") && strcmp(c->w[i + 1], "off"))
+				return rt_lang_word_err(c, i + 1, "offload is 'on' or 'off'");
+			s.offload = !strcmp(c->w[i + 1], "on");
+			s.offload_set = true;
+			r = 0;
 		} else {
 			if (strcmp(c->w[i + 1], "on") && strcmp(c->w[i + 1], "off"))
 				return rt_lang_word_err(c, i + 1, "rts is 'on' or 'off'");
@@ -88,6 +95,11 @@ int rt_verb_host(struct rt_cmd *c)
 				      memcmp(t->cfg.self.addr.a, s.addr.a, 16));
 	if (addr_changes && c->ops && c->ops->host_addr) {
 		r = c->ops->host_addr(c->ops->ctx, &s.addr, c->msg, sizeof(c->msg));
+		if (r)
+			return rt_lang_err_from(c, r, c->msg);
+	}
+	if (s.offload_set && s.offload != t->cfg.self.offload && c->ops && c->ops->host_offload) {
+		r = c->ops->host_offload(c->ops->ctx, s.offload, c->msg, sizeof(c->msg));
 		if (r)
 			return rt_lang_err_from(c, r, c->msg);
 	}

@@ -285,6 +285,9 @@ has zerocopy "$(genv __complete route add port xdp lo mode '')" && ok "__complet
 	fail "__complete route add port xdp IFACE mode: the modes"
 has busy-poll "$(genv __complete route add port xdp lo queues 2 '')" && ok "__complete route add port xdp IFACE ...: the keywords" ||
 	fail "__complete route add port xdp IFACE ...: the keywords"
+has offload "$(genv __complete route set host '')" && ok "__complete route set host '': offload" ||
+	fail "__complete route set host '': offload"
+check_eq "__complete route set host offload '': on off" "on off" "$(genv __complete route set host offload '' | tr '\n' ' ' | sed 's/ $//')"
 has netns "$(genv __complete route add port t1 '')" && ok "__complete route add port NAME '': netns" ||
 	fail "__complete route add port NAME '': netns"
 has apply "$(genv __complete route '')" && ok "__complete route '': apply" || fail "__complete route '': apply"

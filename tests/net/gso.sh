@@ -6,6 +6,7 @@
 #   UDP GSO/GRO), h3 runs `genv route run --no-offload`.
 #   VPC 100: a1 10.0.1.5 fd00:100::5 (h1), a2 .6 ::6 (h2), a3 .7 ::7 (h3)
 #   VPC 300 over the IPv6 underlay (fd00:200::1-2): b1 10.0.3.5 (h1), b2 .6 (h2)
+#   a4 10.0.1.8 fd00:100::8 (h1): TAP to TAP on one host with a1
 #
 # Checks: show port reports the offloads obtained (and none on h3); iperf3
 # TCP both directions, IPv4 and IPv6 inside, IPv4 and IPv6 underlay, VM
@@ -15,7 +16,11 @@
 # capture sees what a wire would carry) holds only datagrams <= 1500 with
 # good outer UDP and inner TCP checksums (tshark) and no inner sequence
 # gap; interop both ways with the host without offloads; a plain frame
-# over the path MTU still gets frag-needed.
+# over the path MTU still gets frag-needed.  TAP to TAP on h1: super-frames
+# passed through whole and partial checksums passed on (show port counts
+# them), every TCP checksum in a4's capture right once completed (checked
+# in Python, not by genv); `set host offload off|on` at run time on h2:
+# show host and show port say so, traffic flows both ways either way.
 # Needs root; exits 77 (skip) without it or without the tools.
 # shellcheck disable=SC2015
 set -u
@@ -30,7 +35,7 @@ pids=()
 
 require gso root ip tcpdump tshark iperf3 ethtool python3 timeout tun
 
-NSS="ul h1 h2 h3 a1 a2 a3 b1 b2"
+NSS="ul h1 h2 h3 a1 a2 a3 a4 b1 b2"
 trap netns_cleanup EXIT
 trap 'exit 1' INT TERM
 TMP=$(mktemp -d /tmp/genv-gso.XXXXXX)
@@ -51,7 +56,7 @@ start_router h1 && start_router h2 && start_router h3 --no-offload &&
 	ok "three routers, h3 with --no-offload" ||
 	{ fail "three routers start" "$(tail -n 3 "$TMP"/h*.log)"; finish; }
 
-MAC1=02:00:00:00:01:a1 MAC2=02:00:00:00:01:a2 MAC3=02:00:00:00:01:a3
+MAC1=02:00:00:00:01:a1 MAC2=02:00:00:00:01:a2 MAC3=02:00:00:00:01:a3 MAC4=02:00:00:00:01:a4
 for i in 1 2 3; do
 	{
 		echo "set host addr 10.200.0.$i"
@@ -59,6 +64,14 @@ for i in 1 2 3; do
 		echo "add net 100 10.0.1.0/24 gw 10.0.1.1"
 		echo "add net 100 fd00:100::/64 gw fd00:100::1"
 		echo "add port t$i"
+		if [ "$i" = 1 ]; then
+			echo "add port t4"
+			echo "add ep 100 10.0.1.8 mac $MAC4 port t4"
+			echo "add ep 100 fd00:100::8 mac $MAC4 port t4"
+		else
+			echo "add ep 100 10.0.1.8 mac $MAC4 host 10.200.0.1"
+			echo "add ep 100 fd00:100::8 mac $MAC4 host 10.200.0.1"
+		fi
 		for j in 1 2 3; do
 			eval "mac=\$MAC$j"
 			# shellcheck disable=SC2154
@@ -90,9 +103,10 @@ esac
 offl3=$(rt h3 show port 2>&1 | grep -o 'offloads [a-z ]*' | head -n 1)
 check_eq "h3 (--no-offload): show port says offloads none" "offloads none" "$offl3"
 
-for i in 1 2 3; do
+for i in 1 2 3 4; do
 	eval "mac=\$MAC$i"
-	ip -n "$P-h$i" link set "t$i" netns "$P-a$i" &&
+	h=h$i; [ "$i" = 4 ] && h=h1
+	ip -n "$P-$h" link set "t$i" netns "$P-a$i" &&
 	nsx "a$i" ip link set "t$i" name eth0 &&
 	nsx "a$i" ip link set eth0 address "$mac" up &&
 	nsx "a$i" ip addr add "10.0.1.$((4 + i))/24" dev eth0 &&
@@ -205,6 +219,78 @@ read -r n big bad < <(awk -F'|' '{ if ($1 + 40 > 1500) big++; if ($2 != "1" || $
 iperf "IPv4 a1 -> a3 (offloads -> none)" a3 a1 10.0.1.7
 iperf "IPv4 a3 -> a1 (none -> offloads)" a1 a3 10.0.1.5
 iperf "IPv6 a3 -> a2 (none -> offloads)" a2 a3 fd00:100::6
+
+# ---- TAP to TAP on h1: super-frames passed through, partial checksums passed on ----
+nsx a4 timeout 20 tcpdump -i eth0 -s 0 -U -c 600 -w "$TMP/a4.pcap" ip and tcp port 5201 2>/dev/null &
+cap=$!; pids+=("$cap")
+sleep 0.5
+iperf "IPv4 a1 -> a4 (TAP to TAP)" a4 a1 10.0.1.8
+iperf "IPv6 a4 -> a1 (TAP to TAP)" a1 a4 fd00:100::5
+wait "$cap" 2>/dev/null
+read -r pass4 part1 < <(rt h1 -j show port | python3 -c '
+import json, sys
+d = {p["name"]: p["device"] for p in json.load(sys.stdin)["ports"]}
+print(d["t4"]["tx_passthrough"], d["t1"]["tx_partial"])' 2>/dev/null)
+[ "${pass4:-0}" -gt 100 ] && ok "h1: super-frames a1 -> a4 passed through whole ($pass4)" ||
+	fail "h1: super-frames a1 -> a4 passed through" "${pass4:-?}"
+[ "${part1:-0}" -gt 100 ] && ok "h1: partial checksums a4 -> a1 passed on as partial ($part1)" ||
+	fail "h1: partial checksums passed on" "${part1:-?}"
+# every TCP checksum a4 received is right, or right once the partial sum
+# is completed as the kernel would (computed here, independently)
+out=$(python3 - "$TMP/a4.pcap" <<'EOF'
+import struct, sys
+def s16(b):
+    if len(b) % 2: b += b"\0"
+    return sum(struct.unpack("!%dH" % (len(b) // 2), b))
+def fold(x):
+    while x >> 16: x = (x & 0xffff) + (x >> 16)
+    return x
+f = open(sys.argv[1], "rb"); hdr = f.read(24)
+le = hdr[:4] == b"\xd4\xc3\xb2\xa1"
+n = big = bad = 0
+while True:
+    h = f.read(16)
+    if len(h) < 16: break
+    _, _, incl, _ = struct.unpack("<IIII" if le else ">IIII", h)
+    p = f.read(incl)
+    if len(p) < 34 or p[12:14] != b"\x08\x00" or p[23] != 6: continue
+    ihl = (p[14] & 15) * 4; tot = struct.unpack("!H", p[16:18])[0]
+    seg = p[14 + ihl:14 + tot]
+    if len(seg) != tot - ihl: continue
+    n += 1; big += tot > 1500
+    field = struct.unpack("!H", seg[16:18])[0]
+    pseudo = s16(p[26:34] + struct.pack("!HH", 6, len(seg)))
+    right = (~fold(pseudo + s16(seg[:16] + b"\0\0" + seg[18:]))) & 0xffff
+    done = (~fold(s16(seg))) & 0xffff
+    if field != right and done != right: bad += 1
+print(n, big, bad)
+EOF
+)
+read -r n big bad <<<"${out:-0 0 1}"
+[ "$n" -ge 300 ] && [ "$big" -gt 0 ] && [ "$bad" -eq 0 ] &&
+	ok "a4: $n TCP frames received ($big super-frames), every checksum right once completed" ||
+	fail "a4: TCP checksums of what was passed on" "$n frames, $big over 1500, $bad wrong"
+
+# ---- set host offload off|on at run time (h2) ----
+out=$(rt h2 set host offload maybe 2>&1; echo "rc $?")
+case $out in
+*"offload is 'on' or 'off'"*"rc 2") ok "set host offload maybe: usage error" ;;
+*) fail "set host offload maybe: usage error" "$out" ;;
+esac
+rt h2 set host offload off >/dev/null
+check_eq "h2: show host -j says offload false" False "$(rt h2 -j show host | python3 -c 'import json,sys; print(json.load(sys.stdin)["host"]["offload"])' 2>&1)"
+check_eq "h2 offload off: the port keeps its header, no offload" "offloads vnet" "$(rt h2 show port | grep -o 'offloads [a-z0-9]*' | head -n 1)"
+rt h2 show config | grep -q "^set host .* offload off" && ok "h2: the configuration says offload off" ||
+	fail "h2: the configuration says offload off" "$(rt h2 show config | head -n 1)"
+iperf "IPv4 a1 -> a2 (h2 offload off)" a2 a1 10.0.1.6
+iperf "IPv4 a2 -> a1 (h2 offload off)" a1 a2 10.0.1.5
+rt h2 set host offload on >/dev/null
+case $(rt h2 show port | grep -o 'offloads vnet [a-z0-9 ]*' | head -n 1) in
+*tso4*) ok "h2 offload on again: TSO back" ;;
+*) fail "h2 offload on again: TSO back" "$(rt h2 show port | grep offloads)" ;;
+esac
+iperf "IPv4 a2 -> a1 (h2 offload on again)" a1 a2 10.0.1.5
+check_eq "h3 (--no-offload): show host says offload off" "offload off" "$(rt h3 show host | grep -o 'offload o[nf]*')"
 
 # ---- VM offloads off ----
 for i in 1 2; do nsx "a$i" ethtool -K eth0 tx off tso off gso off >/dev/null 2>&1; done

@@ -695,6 +695,40 @@ START_TEST(coal_limits)
 }
 END_TEST
 
+START_TEST(coal_raw_keeps_order)
+{
+	/* a frame added raw (pass-through) ends what was merging for its
+	 * port: nothing after it joins a frame before it; other ports carry on */
+	struct fr r = fr_default;
+	struct tso_vnet vh = { .flags = TSO_F_NEEDS_CSUM, .csum_start = 34, .csum_offset = 16 };
+	const struct tso_coal_out *o;
+
+	mk_train(&r, 6);
+	co_init(true);
+	co_add(0, 1);
+	co_add(1, 1);
+	co_add(0, 2);
+	ck_assert_int_eq(tso_coal_add_raw(&co, 1, train[5], train_n[5], &vh), 0);
+	ck_assert_int_eq(co_add(2, 1), 0);	/* contiguous with 0-1, yet after the raw frame */
+	ck_assert_int_eq(co_add(1, 2), 1);	/* port 2 still merges */
+	ck_assert_uint_eq(tso_coal_flush(&co), 4);
+	co_expect(0, 0, 2, 1);
+	co_expect(1, 0, 2, 2);
+	o = tso_coal_get(&co, 2);
+	ck_assert_ptr_eq(o->data, train[5]);
+	ck_assert_uint_eq(o->size, train_n[5]);
+	ck_assert_uint_eq(o->vh.flags, TSO_F_NEEDS_CSUM);
+	ck_assert_uint_eq(o->vh.csum_start, 34);
+	ck_assert_uint_eq(o->segs, 1);
+	co_expect(3, 2, 1, 1);
+	/* a full batch says so */
+	tso_coal_reset(&co);
+	for (unsigned int i = 0; i < TSO_COAL_MAX; i++)
+		ck_assert_int_eq(tso_coal_add_raw(&co, 1, train[0], train_n[0], &vh), 0);
+	ck_assert_int_eq(tso_coal_add_raw(&co, 1, train[0], train_n[0], &vh), -ENOSPC);
+}
+END_TEST
+
 Suite *tso_suite(void)
 {
 	Suite *s = suite_create("tso");
@@ -717,6 +751,7 @@ Suite *tso_suite(void)
 	tcase_add_test(c, coal_headers_differ);
 	tcase_add_test(c, coal_bad_csum);
 	tcase_add_test(c, coal_limits);
+	tcase_add_test(c, coal_raw_keeps_order);
 	suite_add_tcase(s, c);
 	return s;
 }
