@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "commands.h"
+#include "craft/iface.h"
 #include "../libcore/build.h"
 #include "../libcore/json.h"
 #include "../libcore/lang.h"
@@ -27,6 +28,7 @@
 
 enum {
 	O_WRITE = 1, O_HEX, O_IFACE, O_COUNT, O_RATE, O_VARY, O_SEED, O_OPTCLASS, O_PRINT,
+	O_EXPECT, O_TIMEOUT,
 };
 
 const struct opt craft_opts[] = {
@@ -39,6 +41,8 @@ const struct opt craft_opts[] = {
 	{ O_SEED, 0, "seed", OPT_INT, "N", "seed for random values (default: from the clock)", NULL },
 	{ O_OPTCLASS, 0, "opt-class", OPT_STR, "CLASS", "class of genv's own options (default $GENV_OPT_CLASS or 0xFFA7)", NULL },
 	{ O_PRINT, 0, "print", OPT_FLAG, NULL, "print the packet description with every field craft filled in, then exit", NULL },
+	{ O_EXPECT, 0, "expect", OPT_STR, "FILTER", "with -i: wait for a reply matching FILTER (decode's filters), print it; exit 1 if none", NULL },
+	{ O_TIMEOUT, 0, "timeout", OPT_STR, "S", "with --expect: seconds to wait for the reply (default 2)", NULL },
 	{ 0 }
 };
 
@@ -51,6 +55,9 @@ struct craft {
 	uint16_t genv_class;
 	const char *vary_text[GNV_MAX_VARY];
 	int nvary;
+	const char *expect;
+	double timeout;
+	bool timeout_set;
 };
 
 static int craft_opt(struct genv_ctx *g, void *st, int id, const char *arg)
@@ -85,6 +92,12 @@ static int craft_opt(struct genv_ctx *g, void *st, int id, const char *arg)
 		if (ret)
 			return ret;
 		c->genv_class = (uint16_t)v;
+		break;
+	case O_EXPECT: c->expect = arg; break;
+	case O_TIMEOUT:
+		if (num_parse_double(arg, 0, 86400, &c->timeout))
+			return gusage(g, "--timeout: '%s' is not a number of seconds (0-86400)", arg);
+		c->timeout_set = true;
 		break;
 	case O_VARY:
 		if (c->nvary >= GNV_MAX_VARY)
@@ -436,7 +449,9 @@ int cmd_craft(struct genv_ctx *g, int argc, char **argv)
 	static struct gnv_spec spec;	/* 64 KiB pool: keep it off the stack */
 	static uint8_t buf[GNV_FRAME_MAX];
 	static struct gnv_plan plan;
-	struct craft c = { .count = 1, .genv_class = GENV_CLASS_DEFAULT };
+	static struct craft_sent sent;	/* the printer's caches: off the stack */
+	struct craft c = { .count = 1, .genv_class = GENV_CLASS_DEFAULT, .timeout = 2 };
+	struct craft_expect ex = { 0 };
 	struct gnv_vary vary[GNV_MAX_VARY];
 	struct sink s;
 	struct sbuf text = SBUF_INIT;
@@ -468,6 +483,10 @@ int cmd_craft(struct genv_ctx *g, int argc, char **argv)
 	/* never write another format under a .pcapng name */
 	if (c.wfile && strlen(c.wfile) > 7 && !strcasecmp(c.wfile + strlen(c.wfile) - 7, ".pcapng"))
 		return gusage(g, "-w '%s': craft writes classic pcap only; name the file .pcap", c.wfile);
+	if ((c.expect || c.timeout_set) && !c.iface)
+		return gusage(g, "%s needs -i IFACE", c.expect ? "--expect" : "--timeout");
+	if (c.timeout_set && !c.expect)
+		return gusage(g, "--timeout applies to --expect");
 	if ((c.wfile || c.iface) && c.hex)
 		return gusage(g, "--hex writes to stdout; it does not combine with -w or -i");
 	for (int k = 1; k <= np; k++) {
@@ -494,6 +513,12 @@ int cmd_craft(struct genv_ctx *g, int argc, char **argv)
 		c.seed = (uint64_t)ts.tv_sec * 1000000007ull ^ (uint64_t)ts.tv_nsec;
 	}
 	ret = gnv_plan_init(&plan, &spec, vary, c.nvary, c.seed, buf, sizeof(buf), err, sizeof(err));
+	if (!ret && c.iface) {
+		rc = craft_iface_fill(g, c.iface, &spec, plan.lay.res);
+		if (rc)
+			return rc;
+		ret = gnv_plan_init(&plan, &spec, vary, c.nvary, c.seed, buf, sizeof(buf), err, sizeof(err));
+	}
 	if (ret) {
 		gerr(g, "%s", err);
 		return ret == -EINVAL ? EXIT_USAGE : EXIT_FAIL;
@@ -522,10 +547,14 @@ int cmd_craft(struct genv_ctx *g, int argc, char **argv)
 		return ret ? EXIT_FAIL : EXIT_OK;
 	}
 	rc = sink_open(g, &c, &s, gnv_spec_linktype(&spec));
+	if (!rc && c.expect)
+		rc = craft_expect_open(&ex, g, c.iface, c.expect);
 	if (rc) {
+		craft_expect_close(&ex);
 		sink_close(g, &c, &s);
 		return rc;
 	}
+	craft_sent_init(&sent, g);
 	craft_stop = 0;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_sigint;
@@ -544,6 +573,10 @@ int cmd_craft(struct genv_ctx *g, int argc, char **argv)
 				break;
 			if (s.kind != SINK_IFACE)
 				gerr(g, "cannot write: %s", strerror(-ret));
+			rc = EXIT_FAIL;
+			break;
+		}
+		if (s.kind == SINK_IFACE && craft_sent_packet(&sent, g, buf, plan.size) == -ENOMEM) {
 			rc = EXIT_FAIL;
 			break;
 		}
@@ -588,6 +621,11 @@ int cmd_craft(struct genv_ctx *g, int argc, char **argv)
 	ret = sink_close(g, &c, &s);
 	if (ret)
 		rc = ret;
+	if (s.kind == SINK_IFACE && rc == EXIT_OK && craft_sent_summary(&sent, g, c.iface) == -ENOMEM)
+		rc = EXIT_FAIL;
+	if (c.expect && rc == EXIT_OK)
+		rc = craft_expect_wait(&ex, g, c.timeout);
+	craft_expect_close(&ex);
 	if (rc == EXIT_OK && g->json && s.kind != SINK_HEX && !(c.wfile && !strcmp(c.wfile, "-"))) {
 		struct sbuf sb = SBUF_INIT;
 		struct json j;

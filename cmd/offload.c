@@ -19,6 +19,7 @@
 #include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
@@ -32,6 +33,7 @@
 #include <bpf/libbpf.h>
 #include "commands.h"
 #include "offload/ethnl.h"
+#include "offload/nicstats.h"
 #include "../libcore/emit.h"
 #include "../libcore/json.h"
 #include "../libcore/sbuf.h"
@@ -63,11 +65,14 @@ static const char *const xdp_act_names[] = {
 #define OVH_GENEVE 8
 #define OVH_INNER_ETH 14
 
-enum { OFF_OPT_BUDGET = 1 };
+enum { OFF_OPT_BUDGET = 1, OFF_OPT_INTERVAL, OFF_OPT_COUNT };
 
 const struct opt offload_opts[] = {
 	{ OFF_OPT_BUDGET, 0, "opt-budget", OPT_INT, "BYTES",
 	  "option bytes to allow for in the endpoint MTU (0-252, a multiple of 4; default 0)", NULL },
+	{ OFF_OPT_INTERVAL, 0, "interval", OPT_INT, "MS",
+	  "IFACE: print the NIC's drop/error counters and their change every MS milliseconds", NULL },
+	{ OFF_OPT_COUNT, 'c', "count", OPT_INT, "N", "with --interval: stop after N samples (default: until interrupted)", NULL },
 	{ 0 }
 };
 
@@ -124,6 +129,8 @@ struct off_dev {
 
 	int rxfh_err[2];		/* ETHTOOL_GRXFH for udp4, udp6 */
 	uint64_t rxfh[2];		/* RXH_* */
+
+	struct nic_stats nic;		/* ethtool -S: drops and errors */
 };
 
 struct off_ctx {
@@ -620,7 +627,7 @@ static int off_read(struct off_ctx *c, const char *ifname, struct off_dev *d, bo
 	read_xdp_progs(d);
 	read_tunnels(c, d);
 	read_rxfh(c->fd, d);
-	return 0;
+	return nic_stats_read(c->fd, d->ifname, &d->nic);
 }
 
 static void off_dev_free(struct off_dev *d)
@@ -628,6 +635,7 @@ static void off_dev_free(struct off_dev *d)
 	free(d->feat);
 	d->feat = NULL;
 	d->feat_len = 0;
+	nic_stats_free(&d->nic);
 }
 
 static int off_ctx_open(struct off_ctx *c)
@@ -1126,6 +1134,7 @@ static void emit_dev(struct gnv_emit *e, const struct off_dev *d, const struct g
 		emit_xdp(e, d);
 		emit_tunnels(e, d);
 		emit_rxfh(e, d);
+		nic_stats_emit(e, &d->nic, NULL);
 		emit_geneve(e, d, s);
 		return;
 	}
@@ -1138,6 +1147,7 @@ static void emit_dev(struct gnv_emit *e, const struct off_dev *d, const struct g
 	emit_tunnels(e, d);
 	emit_rxfh(e, d);
 	emit_xdp(e, d);
+	nic_stats_emit(e, &d->nic, NULL);
 	emit_features(e, d);
 }
 
@@ -1546,8 +1556,61 @@ out:
 }
 
 struct off_opts {
-	uint64_t budget;
+	uint64_t budget, interval, count;
 };
+
+/* --interval: the drop/error counters every interval, with their change. */
+static int watch_nic(struct genv_ctx *g, struct off_ctx *c, const char *ifname,
+		     const struct off_opts *o)
+{
+	struct nic_stats prev, cur;
+	struct timespec ts = { .tv_sec = (time_t)(o->interval / 1000),
+			       .tv_nsec = (long)(o->interval % 1000) * 1000000 };
+	int ret = EXIT_OK;
+
+	if (if_nametoindex(ifname) == 0)
+		return iface_fail(g, ifname, -ENODEV);
+	if (nic_stats_read(c->fd, ifname, &prev))
+		return off_fail(g, EXIT_FAIL, "out of memory");
+	if (prev.err) {
+		ret = off_fail(g, EXIT_FAIL, "cannot read the counters of '%s' (ethtool -S): %s", ifname,
+			       prev.err == -EOPNOTSUPP ? "not supported" : strerror(-prev.err));
+		nic_stats_free(&prev);
+		return ret;
+	}
+	for (uint64_t k = 1; !o->count || k <= o->count; k++) {
+		struct sbuf sb = SBUF_INIT;
+		struct gnv_emit e;
+
+		nanosleep(&ts, NULL);
+		if (g->interrupted && *g->interrupted)
+			break;
+		if (nic_stats_read(c->fd, ifname, &cur)) {
+			ret = off_fail(g, EXIT_FAIL, "out of memory");
+			break;
+		}
+		gnv_emit_init(&e, &sb, g->json, g->pretty);
+		gnv_emit_obj_open(&e, NULL, NULL);
+		gnv_emit_u64(&e, "schema", NULL, OFF_SCHEMA);
+		emit_ifname(&e, ifname);
+		gnv_emit_u64(&e, "sample", ": sample %llu", k);
+		gnv_emit_u64(&e, "interval_ms", ", %llu ms\n", o->interval);
+		nic_stats_emit(&e, &cur, &prev);
+		gnv_emit_obj_close(&e, NULL);
+		if (g->json)
+			sbuf_putc(&sb, '\n');
+		ret = emit(g, &sb);
+		sbuf_free(&sb);
+		nic_stats_free(&prev);
+		prev = cur;
+		if (ret || cur.err) {
+			ret = ret ? ret : EXIT_FAIL;
+			break;
+		}
+	}
+	nic_stats_free(&prev);
+	return ret;
+}
 
 static int off_opt(struct genv_ctx *g, void *st, int id, const char *arg)
 {
@@ -1560,6 +1623,10 @@ static int off_opt(struct genv_ctx *g, void *st, int id, const char *arg)
 			return ret;
 		if (o->budget % 4)
 			return gusage(g, "--opt-budget: '%s' is not a multiple of 4", arg);
+	} else if (id == OFF_OPT_INTERVAL) {
+		return opt_u64(g, "--interval", arg, 10, 3600000, &o->interval);
+	} else if (id == OFF_OPT_COUNT) {
+		return opt_u64(g, "--count", arg, 1, UINT64_MAX, &o->count);
 	}
 	return 0;
 }
@@ -1584,11 +1651,17 @@ int cmd_offload(struct genv_ctx *g, int argc, char **argv)
 				argv[2]);
 	if (np >= 2 && (np == 2 || (np - 3) % 2 == 0))
 		return off_fail(g, EXIT_USAGE, "'set' wants FEATURE on|off pairs");
+	if (o.interval && np != 1)
+		return off_fail(g, EXIT_USAGE, "--interval watches one interface: genv offload IFACE --interval MS");
+	if (o.count && !o.interval)
+		return off_fail(g, EXIT_USAGE, "--count applies to --interval");
 
 	ret = off_ctx_open(&c);
 	if (ret)
 		return off_fail(g, EXIT_FAIL, "cannot open a socket: %s", strerror(-ret));
-	if (np == 0)
+	if (o.interval)
+		ret = watch_nic(g, &c, argv[1], &o);
+	else if (np == 0)
 		ret = show_all(g, &c, (unsigned int)o.budget);
 	else if (np == 1)
 		ret = show_one(g, &c, argv[1], (unsigned int)o.budget);

@@ -107,6 +107,11 @@ struct rt_runtime_ops {
 	/* Open an AF_XDP port on interface 'name' for slot 'index' (add port xdp). */
 	int (*port_open_xdp)(void *ctx, int index, const char *name,
 			     const struct rt_xdp_opts *o, char *err, size_t errsz);
+	/* Optional, for trace packet: the outer UDP source port that a packet
+	 * of flow port sport leaves from toward family (4 or 6): the flow port
+	 * itself through an AF_XDP underlay, else the bound port of the UDP
+	 * socket (lane) that sport picks.  0 when unknown. */
+	uint16_t (*ul_sport)(void *ctx, int family, uint16_t sport);
 };
 
 /*

@@ -41,6 +41,7 @@
 #include <sys/timerfd.h>
 #include <sys/un.h>
 #include <linux/if_ether.h>
+#include <netinet/in.h>
 #include "dpath.h"
 #include "router.h"
 #include "config.h"
@@ -417,6 +418,28 @@ static int op_ul_send(void *ctx, const struct gnv_addr *dst, const uint8_t *data
 		return -EIO;
 	}
 	return 0;
+}
+
+static uint16_t op_ul_sport(void *ctx, int family, uint16_t sport)
+{
+	struct router *r = ctx;
+	int s = ul_slot(family);
+	unsigned int lane = sport % RT_UL_LANES;
+	struct sockaddr_storage ss;
+	socklen_t sl = sizeof(ss);
+	const struct rt_io *io;
+
+	if ((family != 4 && family != 6) || !r->ul[s].open)
+		return 0;
+	if (s == 0 && r->xul >= 0)
+		return sport;	/* whole frames with the flow port (xdp_underlay) */
+	if (lane && r->lanes[s][lane - 1].fd < 0)
+		lane = 0;
+	io = lane ? &r->lanes[s][lane - 1] : &r->ul[s].io;
+	if (getsockname(io->fd, (struct sockaddr *)&ss, &sl))
+		return 0;
+	return ntohs(ss.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&ss)->sin6_port :
+					    ((struct sockaddr_in *)&ss)->sin_port);
 }
 
 static int op_port_info(void *ctx, int index, struct rt_port_info *info)
@@ -1128,6 +1151,7 @@ static int setup(struct router *r)
 		.port_info = op_port_info,
 		.port_open_xdp = op_port_open_xdp,
 		.ul_send = op_ul_send,
+		.ul_sport = op_ul_sport,
 	};
 	r->epfd = epoll_create1(EPOLL_CLOEXEC);
 	if (r->epfd < 0)

@@ -249,3 +249,16 @@ void rt_nh_counts(const struct rt_nh_table *t, uint64_t *lookups, uint64_t *miss
 	*lookups = t->lookups;
 	*misses = t->misses;
 }
+
+int rt_nh_resolve(struct rt_nh_table *t, uint32_t dst, uint8_t mac[6], uint32_t *src, uint32_t *via)
+{
+	struct route_ans r;
+	int ret = ask(t, dst, &r);
+
+	*via = r.gw ? r.gw : dst;
+	if (ret)
+		return ret;
+	memcpy(mac, r.mac, 6);
+	*src = r.src ? r.src : t->fallback_src;
+	return 0;
+}

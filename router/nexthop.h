@@ -33,6 +33,12 @@ void rt_nh_poll(struct rt_nh_table *t);			/* take the changes seen */
 /* The next hop of dst through the interface, or NULL: not through it, or
  * not resolved yet (resolution is started; send through the kernel). */
 const struct rt_nh *rt_nh_get(struct rt_nh_table *t, uint32_t dst);
+/* One uncached lookup for a tool (craft -i): the MAC of the next hop toward
+ * dst, the source address and the next hop itself (*via, also on error).
+ * 0, -ENETUNREACH (routed through another interface), -EAGAIN (resolution
+ * started: ask again), or another -errno. */
+int rt_nh_resolve(struct rt_nh_table *t, uint32_t dst, uint8_t mac[6], uint32_t *src,
+		  uint32_t *via);
 void rt_nh_counts(const struct rt_nh_table *t, uint64_t *lookups, uint64_t *misses);
 
 #endif

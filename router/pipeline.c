@@ -691,7 +691,7 @@ static enum rt_verdict encap(struct ctx *c, const struct rt_host *to, enum rt_pa
 	c->out->tos = rt_qos_outer_ds(t, c->src, ecn_of(&l->ip));
 	c->out->ttl = t->cfg.self.ttl;
 	c->out->sport = flow_sport(hash);
-	TR(c, "encap", "forward", "geneve vni %u to %s %s (%zu option bytes%s), sport %u tos 0x%02x",
+	TR(c, "encap", "forward", "geneve vni %u to %s %s (%zu option bytes%s), flow port %u tos 0x%02x",
 	   c->v->vni, path_role(path), addr_s(a, &to->addr), osz, rts ? ", rts" : "", c->out->sport,
 	   c->out->tos);
 	if (c->live) {

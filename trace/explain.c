@@ -17,6 +17,7 @@
 #include "../libcore/lang.h"
 #include "../libcore/num.h"
 #include "../libcore/print.h"
+#include "../router/config.h"
 #include "../router/pipeline.h"
 #include "explain.h"
 
@@ -283,6 +284,7 @@ struct run {
 	bool icmp_error;		/* dropped, and an ICMP error answers it */
 	struct gnv_pkt in, res;		/* input and result, decoded */
 	bool have_res;
+	uint16_t wire_sport;		/* the outer source port sent from; 0: not known (offline) */
 	uint8_t *buf;			/* headroom + frame */
 	uint8_t *wrap;			/* result with outer headers */
 };
@@ -349,9 +351,15 @@ static void render_text(const struct run *x, struct sbuf *o)
 				    x->v == RT_REPLY ? "reply" : "output";
 
 		text_pkt(o, label, &x->res, r->verbose);
-		if (x->v == RT_FORWARD)
-			sbuf_printf(o, "  outer tos 0x%02x ttl %u sport %u; the UDP socket sends the Geneve payload (%zu bytes)\n",
+		if (x->v == RT_FORWARD && x->wire_sport == x->out.sport)
+			sbuf_printf(o, "  outer tos 0x%02x ttl %u sport %u (the flow's port, through AF_XDP); the Geneve payload is %zu bytes\n",
 				    x->out.tos, x->out.ttl, x->out.sport, x->out.size);
+		else if (x->v == RT_FORWARD && x->wire_sport)
+			sbuf_printf(o, "  outer tos 0x%02x ttl %u sport %u (the UDP socket that flow port %u picks); the socket sends the Geneve payload (%zu bytes)\n",
+				    x->out.tos, x->out.ttl, x->wire_sport, x->out.sport, x->out.size);
+		else if (x->v == RT_FORWARD)
+			sbuf_printf(o, "  outer tos 0x%02x ttl %u flow port %u: a running router sends from the UDP socket it picks (one of a few source ports), or from %u itself through AF_XDP; the Geneve payload is %zu bytes\n",
+				    x->out.tos, x->out.ttl, x->out.sport, x->out.sport, x->out.size);
 		if (x->icmp_error) {
 			const struct rt_port *pt = rt_port_get(x->t, x->out.port);
 
@@ -424,8 +432,13 @@ static void render_json(const struct run *x, const struct trace_fmt *f, struct s
 		json_ip(j, "addr", x->out.dst.family, x->out.dst.a);
 		json_u64(j, "tos", x->out.tos);
 		json_u64(j, "ttl", x->out.ttl);
-		json_u64(j, "sport", x->out.sport);
+		if (x->wire_sport)
+			json_u64(j, "sport", x->wire_sport);
+		else
+			json_null(j, "sport");
+		json_u64(j, "flow_sport", x->out.sport);
 	} else {
+		json_null(j, "flow_sport");
 		json_null(j, "addr");
 		json_null(j, "tos");
 		json_null(j, "ttl");
@@ -499,10 +512,14 @@ int trace_packet(struct rt_tables *t, const struct trace_req *r, const struct tr
 		x->have_res = true;
 		break;
 	case RT_FORWARD: {
-		size_t n = trace_wrap_geneve(x->wrap, ETH_HLEN + 40 + 8 + RT_HEADROOM + r->size,
-					     &t->cfg.self.addr, &x->out.dst, x->out.sport, x->out.tos,
-					     x->out.ttl, x->out.data, x->out.size);
+		size_t n;
 
+		if (f->ops && f->ops->ul_sport)
+			x->wire_sport = f->ops->ul_sport(f->ops->ctx, x->out.dst.family, x->out.sport);
+		n = trace_wrap_geneve(x->wrap, ETH_HLEN + 40 + 8 + RT_HEADROOM + r->size,
+				      &t->cfg.self.addr, &x->out.dst,
+				      x->wire_sport ? x->wire_sport : x->out.sport, x->out.tos,
+				      x->out.ttl, x->out.data, x->out.size);
 		if (n) {
 			decode_frame(&x->res, x->wrap, n, GNV_LINK_ETH, cls);
 			x->have_res = true;

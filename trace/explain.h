@@ -46,6 +46,7 @@ struct trace_req {
 
 struct trace_fmt {
 	bool json, pretty;
+	const struct rt_runtime_ops *ops;	/* the running router's, or NULL offline */
 };
 
 /*

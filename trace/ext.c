@@ -23,7 +23,7 @@ static int trace_state_init(void *state)
 /* trace packet (port NAME | underlay [from A] [ttl N] [tos N]) [raw] [verbose] hex HEX */
 static int trace_packet_verb(const struct rt_ext_call *c)
 {
-	struct trace_fmt f = { .json = c->json };
+	struct trace_fmt f = { .json = c->json, .ops = c->ops };
 	struct trace_req r;
 	uint8_t *buf;
 	int ret;

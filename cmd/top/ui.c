@@ -517,8 +517,9 @@ static bool key(struct ui *u, int ch)
 		u->rev[v] = !u->rev[v];
 		break;
 	case '/':
+		/* a new filter starts empty: typing replaces the current one */
 		u->prompt = PROMPT_FILTER;
-		snprintf(u->input, sizeof(u->input), "%s", u->filter[v]);
+		u->input[0] = 0;
 		break;
 	case 'd':
 		u->prompt = PROMPT_DELAY;

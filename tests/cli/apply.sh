@@ -114,6 +114,26 @@ check_exit "route: an address outside the VPC's cidrs: exit 1" 1 "$GENV" route -
 check_exit "route: del of a VPC that does not exist: exit 1" 1 "$GENV" route -S "$S" del vpc 999
 check_exit "route: a VPC that exists: exit 1" 1 "$GENV" route -S "$S" add vpc 100 cidr 10.0.0.0/16
 check_exit "route: a malformed address: exit 2" 2 "$GENV" route -S "$S" add ep 100 10.0.0.300 mac 02:00:00:00:09:01 host 10.200.0.2
+# refusals name the word and its position; state errors exit 1
+refused() {
+	local name=$1 want=$2 out rc
+	shift 2
+	out=$("$GENV" route -S "$S" "$@" 2>&1); rc=$?
+	case "$rc $out" in
+	"1 genv route: $want"*) ok "route: $name: exit 1, names the word" ;;
+	*) fail "route: $name: exit 1, names the word" "$rc $out" ;;
+	esac
+}
+refused "outside the cidrs" "add ep: word 4 '10.9.0.1': 10.9.0.1 is outside the cidrs of VPC 100" \
+	add ep 100 10.9.0.1 mac 02:00:00:00:09:01 host 10.200.0.2
+refused "VPC exists" "add vpc: word 3 '100': VPC 100 exists" add vpc 100 cidr 10.0.0.0/16
+refused "no such VPC" "del vpc: word 3 '999': no such VPC" del vpc 999
+refused "no such port" "add ep: word 6 'genv-none0': no such port" add ep 100 10.0.0.77 port genv-none0 mac 02:00:00:00:09:01
+"$GENV" route -S "$S" add ep 100 10.0.0.78 mac 02:00:00:00:09:02 host 10.200.0.2 >/dev/null 2>&1
+refused "endpoint exists" "add ep: word 4 '10.0.0.78': endpoint 10.0.0.78 exists in VPC 100" \
+	add ep 100 10.0.0.78 mac 02:00:00:00:09:02 host 10.200.0.2
+refused "VPC still holds endpoints" "del vpc: word 3 '100': VPC 100 still has" del vpc 100
+"$GENV" route -S "$S" del ep 100 10.0.0.78 >/dev/null 2>&1
 # the router language's other verbs go through genv route as they are
 "$GENV" route -S "$S" dump | grep -q '^add vpc 100 ' && ok "route dump" || fail "route dump"
 check_exit "route drops since 0" 0 "$GENV" route -S "$S" drops since 0

@@ -100,6 +100,15 @@ check_exit "too many options exits 2" 2 "$GENV" craft --hex "geneve $(for _ in 1
 check_exit "unwritable -w exits 1" 1 "$GENV" craft -w /nonexistent/dir/x.pcap 'geneve / eth'
 check_exit "no such interface exits 1" 1 "$GENV" craft -i genv-no-such-if0 'geneve / eth'
 check_exit "--help exits 0" 0 "$GENV" craft --help
+check_exit "--expect without -i exits 2" 2 "$GENV" craft --hex --expect 'vni 5' 'geneve / eth'
+check_exit "--timeout without --expect exits 2" 2 "$GENV" craft -i lo --timeout 1 'geneve / eth'
+check_exit "bad --timeout exits 2" 2 "$GENV" craft -i lo --expect icmp --timeout soon 'geneve / eth'
+msg=$("$GENV" craft -w "$tmp/x.pcapng" 'geneve / eth' 2>&1); rc=$?
+case "$rc $msg" in
+"2 genv craft: -w '$tmp/x.pcapng': craft writes classic pcap only"*) ok "-w FILE.pcapng is refused, naming the file (exit 2)" ;;
+*) fail "-w FILE.pcapng is refused, naming the file (exit 2)" "$rc $msg" ;;
+esac
+[ ! -e "$tmp/x.pcapng" ] && ok "-w FILE.pcapng: no file written" || fail "-w FILE.pcapng: no file written"
 msg=$("$GENV" craft -w /nonexistent/dir/x.pcap 'geneve / eth' 2>&1)
 case $msg in
 "genv craft: cannot open '/nonexistent/dir/x.pcap': No such file or directory") ok "open error message" ;;

@@ -375,7 +375,9 @@ wait_for "screen: back to VNI" 'sort VNI'
 keys / 1 0 1 Enter
 wait_for "screen: / filters rows" "filter '101': 1 rows"
 pane | grep -qE '^ +100 ' && fail "screen: filter hides other rows" || ok "screen: filter hides other rows"
-keys / C-u Enter
+keys /
+wait_for "screen: the / prompt starts empty, not with the current filter" '^filter \(Enter apply, Esc cancel\): *$'
+keys Enter
 wait_for "screen: empty filter shows all" '^ +102 '
 keys Down Enter
 wait_for "screen: Enter shows the selected VPC's flows" 'VPC 101 flows: 2'

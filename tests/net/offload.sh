@@ -2,7 +2,8 @@
 # genv offload against ethtool(8) on lo, veth, tap, dummy, bridge, macvlan,
 # vxlan, geneve and ifb devices in a private network namespace: every
 # feature's active and fixed state as `ethtool -k` shows it, UDP tunnel port
-# tables (--show-tunnels), RSS fields for udp4/udp6 (-n rx-flow-hash), the driver as `ethtool -i` shows it, a
+# tables (--show-tunnels), RSS fields for udp4/udp6 (-n rx-flow-hash), the driver as `ethtool -i` shows it,
+# the drop/error counters (-S) and --interval deltas, a
 # set/reset round trip on a veth, JSON validity and keys, exit statuses.
 # Needs root; skips (77) without it or without `ip netns`.
 . tests/lib.sh
@@ -49,6 +50,27 @@ else
 	skip "geneve" "cannot create a geneve device"
 fi
 if nsx ip link add ifb0 type ifb 2>/dev/null; then devs="$devs ifb0"; else skip "ifb" "kernel has no ifb driver"; fi
+
+# compare_nic DEV RC: the drop/error counters against ethtool -S, filtered
+# with the same words (genv-offload(8)).
+compare_nic() {
+	python3 - "$TMP/$1.json" "$TMP/$1.S" "$2" <<'EOF2'
+import json, re, sys
+n = json.load(open(sys.argv[1]))['nic_counters']
+text, rc = open(sys.argv[2]).read(), int(sys.argv[3])
+words = ['drop', 'discard', 'err', 'miss', 'fifo', 'overrun', 'overflow', 'lost', 'crc', 'timeout', 'fail']
+if rc != 0:
+    print('ok not supported' if not n['supported'] and n['counters'] is None else 'supported, but ethtool -S failed: %r' % n)
+    sys.exit()
+allc = dict((m.group(1), int(m.group(2))) for m in re.finditer(r'^\s+(\S[^:]*):\s+(\d+)$', text, re.M))
+want = dict((k, v) for k, v in allc.items() if any(w in k.lower() for w in words))
+got = dict((k, v['value']) for k, v in (n['counters'] or {}).items())
+if n['supported'] and got == want and n['total'] == len(allc):
+    print('ok %d of %d' % (len(want), len(allc)))
+else:
+    print('genv %r (total %r), ethtool %r (total %d)' % (got, n['total'], want, len(allc)))
+EOF2
+}
 
 # compare_tunnels DEV: the UDP tunnel port tables against ethtool --show-tunnels.
 compare_tunnels() {
@@ -216,6 +238,13 @@ for d in $devs; do
 		esac
 	done
 
+	nsx ethtool -S "$d" >"$TMP/$d.S" 2>&1
+	res=$(compare_nic "$d" $?)
+	case $res in
+	ok*) ok "$d: NIC drop/error counters match ethtool -S (${res#ok })" ;;
+	*) fail "$d: NIC drop/error counters match ethtool -S" "$res" ;;
+	esac
+
 	want=$(nsx ethtool -i "$d" 2>/dev/null | sed -n 's/^driver: //p')
 	got=$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1]))["driver"]; print(d["name"] or "")' \
 		"$TMP/$d.json" 2>/dev/null)
@@ -251,6 +280,33 @@ EOF
 		fail "$d: text output has the Geneve summary" "$(head -c 300 "$TMP/$d.txt")"
 	fi
 done
+
+# --interval: the counters every interval with their change, --count samples
+t0=$(date +%s%N)
+nsx "$GENV" offload v0 --interval 200 --count 2 -j >"$TMP/watch.json" 2>&1
+rc=$?
+ms=$((($(date +%s%N) - t0) / 1000000))
+res=$(python3 - "$TMP/watch.json" <<'EOF'
+import json, sys
+docs = [json.loads(l) for l in open(sys.argv[1])]
+assert [d['sample'] for d in docs] == [1, 2], docs
+for d in docs:
+    c = d['nic_counters']['counters']
+    assert d['interval_ms'] == 200 and c and all(v['delta'] == 0 for v in c.values()), d
+    assert 'rx_queue_0_drops' in c, sorted(c)
+print('ok')
+EOF
+)
+check_eq "--interval 200 --count 2: two samples of v0's counters with deltas (exit $rc)" "ok 0" "$res $rc"
+[ "$ms" -ge 400 ] && [ "$ms" -lt 3000 ] && ok "--interval 200 --count 2 takes about 400 ms (${ms} ms)" ||
+	fail "--interval 200 --count 2 takes about 400 ms" "${ms} ms"
+out=$(nsx "$GENV" offload v0 --interval 100 -c 1 2>&1)
+grep -q '^  rx_queue_0_drops  *[0-9][0-9]*  +0$' <<<"$out" && ok "--interval text: value and +change per counter" ||
+	fail "--interval text: value and +change per counter" "$out"
+check_exit "--interval on a device without ethtool -S (lo): exit 1" 1 nsx "$GENV" offload lo --interval 100 -c 1
+check_exit "--interval without an interface: exit 2" 2 nsx "$GENV" offload --interval 100
+check_exit "--count without --interval: exit 2" 2 nsx "$GENV" offload v0 --count 2
+check_exit "--interval 5 (below 10 ms): exit 2" 2 nsx "$GENV" offload v0 --interval 5
 
 # Brief listing of every interface, text and JSON.
 if out=$(nsx "$GENV" offload 2>&1) && echo "$out" | grep -q '^v0 ' && echo "$out" | grep -q '^lo '; then

@@ -124,10 +124,30 @@ for pkt in "eth src=$MAC_A1 / ipv4 src=10.0.1.5 dst=10.0.2.7 / icmp" \
 	"eth src=$MAC_A1 / ipv4 src=10.0.1.5 dst=10.0.3.8 / udp dport=53" \
 	"eth src=$MAC_A1 / ipv4 src=10.0.1.99 dst=10.0.2.7 / icmp" \
 	"eth src=$MAC_A1 / ipv4 src=10.0.1.5 dst=10.0.1.1 / icmp"; do
-	on=$(tr_ h1 packet --in ta1 "$pkt" 2>&1)
-	off=$("$GENV" trace packet -f "$TMP/h1.dump" --in ta1 "$pkt" 2>&1)
+	# but the outer source port: the running router knows its sockets' ports
+	on=$(tr_ h1 packet --in ta1 "$pkt" 2>&1 | grep -v '^  outer tos' | sed -E 's/ sport=[0-9]+//; s/\.[0-9]+ > 10\.200/.P > 10.200/')
+	off=$("$GENV" trace packet -f "$TMP/h1.dump" --in ta1 "$pkt" 2>&1 | grep -v '^  outer tos' |
+		sed -E 's/ sport=[0-9]+//; s/\.[0-9]+ > 10\.200/.P > 10.200/')
 	check_eq "online = offline: ${pkt#* / }" "$off" "$on"
+	[ "$off" = "$on" ] || diff <(echo "$off") <(echo "$on") | sed 's/^/# /'
 done
+
+# ---- the outer source port trace packet prints is the one on the wire ----
+for sp in 40001 40002 40003; do
+	pkt="eth src=$MAC_A1 dst=02:67:76:00:00:01 / ipv4 src=10.0.1.5 dst=10.0.2.7 / udp sport=$sp dport=7777"
+	want=$(tr_ h1 -j packet --in ta1 "$pkt" | python3 -c 'import json,sys; e=json.load(sys.stdin)["egress"]; print(e["sport"], e["flow_sport"])')
+	nsx h1 timeout 5 tcpdump -i ul1 -nn -c 1 "udp dst port 6081 and dst host 10.200.0.3" >"$TMP/sp.td" 2>/dev/null &
+	td=$!
+	sleep 1
+	nsx a1 "$GENV" craft -i eth0 -q "$pkt" 2>/dev/null
+	wait "$td"
+	got=$(sed -nE 's/.* 10\.200\.0\.1\.([0-9]+) > 10\.200\.0\.3\.6081:.*/\1/p' "$TMP/sp.td" | head -n 1)
+	check_eq "trace packet's egress sport is the captured outer source port (inner sport $sp; flow port ${want#* })" \
+		"${want% *}" "$got"
+done
+offs=$("$GENV" trace -j packet -f "$TMP/h1.dump" --in ta1 "eth src=$MAC_A1 / ipv4 src=10.0.1.5 dst=10.0.2.7 / icmp" |
+	python3 -c 'import json,sys; e=json.load(sys.stdin)["egress"]; print(e["sport"], e["flow_sport"] > 0)')
+check_eq "offline: no socket, egress.sport null, the flow port given" "None True" "$offs"
 
 # ---- drops: injected bad packets, and trace packet agrees ----
 before=$(tr_ h1 drops --once 2>/dev/null | wc -l)
