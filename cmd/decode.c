@@ -37,6 +37,7 @@ enum {
 	O_READ = 1, O_IFACE, O_HEX, O_PORT, O_OPTCLASS, O_COUNT, O_STATS,
 	O_STRICT, O_LINKTYPE, O_WRITE, O_XHEX, O_XASCII, O_HEXLAYER, O_IGNORE, O_CHECKSUM,
 	O_DECAP, O_SPLITVNI, O_NOPROMISC, O_SNAPLEN, O_BUFSIZE,
+	O_VXLANPORT, O_GPEPORT, O_NOGRE,
 };
 
 static const char *const linktype_choices[] = { "eth", "raw", "sll", "sll2", NULL };
@@ -64,6 +65,9 @@ const struct opt decode_opts[] = {
 	{ O_XHEX, 'x', "hex-dump", OPT_FLAG, NULL, "print each frame's bytes in hex, as tcpdump -xx", NULL },
 	{ O_XASCII, 'X', "hex-ascii", OPT_FLAG, NULL, "print each frame's bytes in hex and ASCII, as tcpdump -XX", NULL },
 	{ O_HEXLAYER, 0, "hex-layer", OPT_ENUM, "LAYER", "dump only one layer: frame, options, inner or payload (implies -x)", hexlayer_choices },
+	{ O_VXLANPORT, 0, "vxlan-port", OPT_STR, "LIST", "VXLAN UDP destination ports, or none (default 4789)", NULL },
+	{ O_GPEPORT, 0, "gpe-port", OPT_STR, "LIST", "VXLAN-GPE UDP destination ports, or none (default 4790)", NULL },
+	{ O_NOGRE, 0, "no-gre", OPT_FLAG, NULL, "do not decode GRE and NVGRE (IP protocol 47)", NULL },
 	{ O_LINKTYPE, 0, "linktype", OPT_ENUM, "TYPE", "link type of hex input: eth, raw, sll or sll2 (default eth)", linktype_choices },
 	{ 0 }
 };
@@ -126,6 +130,7 @@ struct dec {
 	int hex_link;
 	struct gnv_decode_cfg cfg;
 	uint64_t ports[65536 / 64];	/* --port with more than one port */
+	uint64_t vxlan_ports[65536 / 64], gpe_ports[65536 / 64];	/* --vxlan-port, --gpe-port */
 	struct gnv_filter *flt;
 	char *flt_text;
 	struct gnv_printer pr;
@@ -195,44 +200,57 @@ static int ignore_list(struct dec *d, const char *what, const char *arg)
 	return ret;
 }
 
-/* --port 6081,6082,7000-7010: one port stays in cfg.port (the fast
- * compare); more go into the bit set. */
-static int port_list(struct dec *d, const char *arg)
+/* --port 6081,6082,7000-7010: one port stays in *one (the fast compare);
+ * more go into the bit set.  --vxlan-port and --gpe-port also take
+ * 'none'. */
+static int port_set(struct dec *d, const char *opt, const char *arg, uint64_t *set,
+		    uint16_t *one, const uint64_t **setp, bool none_ok)
 {
-	char *s = strdup(arg), *save = NULL, *w, *dash;
+	char *s, *save = NULL, *w, *dash;
 	unsigned int n = 0;
 	uint64_t lo, hi;
 	int ret = 0;
 
+	if (none_ok && !strcmp(arg, "none")) {
+		*one = 0;
+		*setp = NULL;
+		return 0;
+	}
+	s = strdup(arg);
 	if (!s) {
 		gerr(d->g, "out of memory");
 		return EXIT_FAIL;
 	}
-	memset(d->ports, 0, sizeof(d->ports));
+	memset(set, 0, 65536 / 8);
 	for (w = strtok_r(s, ",", &save); w && !ret; w = strtok_r(NULL, ",", &save)) {
 		dash = strchr(w, '-');
 		if (dash)
 			*dash = 0;
-		if (opt_u64(d->g, "--port", w, 1, 65535, &lo) ||
-		    (dash && opt_u64(d->g, "--port", dash + 1, 1, 65535, &hi))) {
+		if (opt_u64(d->g, opt, w, 1, 65535, &lo) ||
+		    (dash && opt_u64(d->g, opt, dash + 1, 1, 65535, &hi))) {
 			ret = EXIT_USAGE;
 			break;
 		}
 		if (!dash)
 			hi = lo;
 		if (hi < lo) {
-			ret = gusage(d->g, "--port: '%s-%s' is not a range (low-high)", w, dash + 1);
+			ret = gusage(d->g, "%s: '%s-%s' is not a range (low-high)", opt, w, dash + 1);
 			break;
 		}
 		for (uint64_t p = lo; p <= hi; p++, n++)
-			d->ports[p >> 6] |= 1ull << (p & 63);
-		d->cfg.port = (uint16_t)lo;
+			set[p >> 6] |= 1ull << (p & 63);
+		*one = (uint16_t)lo;
 	}
 	if (!ret && !n)
-		ret = gusage(d->g, "--port: '%s' names no port", arg);
-	d->cfg.ports = !ret && n > 1 ? d->ports : NULL;
+		ret = gusage(d->g, "%s: '%s' names no port", opt, arg);
+	*setp = !ret && n > 1 ? set : NULL;
 	free(s);
 	return ret;
+}
+
+static int port_list(struct dec *d, const char *arg)
+{
+	return port_set(d, "--port", arg, d->ports, &d->cfg.port, &d->cfg.ports, false);
 }
 
 static int dec_opt(struct genv_ctx *g, void *stp, int id, const char *arg)
@@ -260,6 +278,15 @@ static int dec_opt(struct genv_ctx *g, void *stp, int id, const char *arg)
 	}
 	case O_PORT:
 		return port_list(d, arg);
+	case O_VXLANPORT:
+		return port_set(d, "--vxlan-port", arg, d->vxlan_ports, &d->cfg.vxlan_port,
+				&d->cfg.vxlan_ports, true);
+	case O_GPEPORT:
+		return port_set(d, "--gpe-port", arg, d->gpe_ports, &d->cfg.gpe_port,
+				&d->cfg.gpe_ports, true);
+	case O_NOGRE:
+		d->cfg.gre = false;
+		break;
 	case O_OPTCLASS:
 		if (opt_u64(g, "--opt-class", arg, 0xff00, 0xffff, &v))
 			return EXIT_USAGE;
@@ -1418,6 +1445,7 @@ int cmd_decode(struct genv_ctx *g, int argc, char **argv)
 	d.g = g;
 	d.hex_link = GNV_LINK_ETH;
 	gnv_decode_cfg_default(&d.cfg);
+	gnv_decode_cfg_tunnels(&d.cfg);
 	env = getenv("GENV_OPT_CLASS");
 	if (env && *env) {
 		uint64_t v;

@@ -119,9 +119,34 @@ int gnv_spec_resolve(const struct gnv_spec *s, struct gnv_layer *res, char *err,
 			break;
 		case LK_UDP:
 			if (!GNV_ISSET(r, F_UDP_SPORT))
-				r->u.udp.sport = nk == LK_GENEVE ? 0 : 40000;
+				r->u.udp.sport = gnv_lkind_is_udp_tunnel(nk) ? 0 : 40000;
 			if (!GNV_ISSET(r, F_UDP_DPORT))
-				r->u.udp.dport = nk == LK_GENEVE ? GNV_PORT : 9;
+				r->u.udp.dport = nk == LK_GENEVE ? GNV_PORT : nk == LK_VXLAN ? GNV_VXLAN_PORT :
+						 nk == LK_GPE ? GNV_GPE_PORT : 9;
+			break;
+		case LK_VXLAN:
+			if (!GNV_ISSET(r, F_VX_FLAGS))
+				r->u.vx.flags = GNV_ISSET(r, F_VX_GBP) ? 0x88 : 0x08;
+			break;
+		case LK_GPE:
+			if (!GNV_ISSET(r, F_GPE_FLAGS))
+				r->u.vx.flags = 0x0c;
+			if (!GNV_ISSET(r, F_GPE_NP))
+				r->u.vx.np = nk == LK_IPV4 ? 1 : nk == LK_IPV6 ? 2 : 3;
+			break;
+		case LK_GRE:
+			if (!GNV_ISSET(r, F_GRE_FLAGS))
+				r->u.gre.flags = (uint16_t)((GNV_ISSET(r, F_GRE_CSUM) ? 0x8000 : 0) |
+							    (GNV_ISSET(r, F_GRE_KEY) ? 0x2000 : 0) |
+							    (GNV_ISSET(r, F_GRE_SEQ) ? 0x1000 : 0));
+			if (!GNV_ISSET(r, F_GRE_PROTO))
+				r->u.gre.proto = nk == LK_IPV4 ? 0x0800 : nk == LK_IPV6 ? 0x86dd : 0x6558;
+			break;
+		case LK_NVGRE:
+			if (!GNV_ISSET(r, F_NVGRE_FLAGS))
+				r->u.gre.flags = 0x2000;
+			if (!GNV_ISSET(r, F_NVGRE_PROTO))
+				r->u.gre.proto = 0x6558;
 			break;
 		case LK_TCP:
 			if (!GNV_ISSET(r, F_TCP_SPORT))
@@ -174,6 +199,8 @@ static uint32_t layer_size(const struct gnv_layer *r)
 	case LK_TCP: return 20u + r->u.tcp.opts.size;
 	case LK_ICMP: case LK_ICMP6: return 8;
 	case LK_GENEVE: return 8u + r->u.gnv.opts.size;
+	case LK_VXLAN: case LK_GPE: case LK_NVGRE: return 8;
+	case LK_GRE: return gnv_gre_hdr_size(r->u.gre.flags);
 	default: return r->u.data.len;
 	}
 }
@@ -253,6 +280,21 @@ static void write_layer(const struct gnv_spec *s, const struct gnv_layout *lay, 
 	case LK_PAYLOAD: case LK_PAD: blob = &r->u.data.data; break;
 	default: break;
 	}
+	if (r->kind == LK_GRE) {
+		/* the optional words, in order, as the flags say */
+		uint8_t *q = p + 4;
+
+		if (r->u.gre.flags & 0x8000) {
+			gnv_put16(q + 2, r->u.gre.rsvd1);	/* the checksum: fix_csum() */
+			q += 4;
+		}
+		if (r->u.gre.flags & 0x2000) {
+			gnv_put_be(q, 4, r->u.gre.key);
+			q += 4;
+		}
+		if (r->u.gre.flags & 0x1000)
+			gnv_put_be(q, 4, r->u.gre.seq);
+	}
 	if (blob && blob->size) {
 		uint32_t n = blob->size;
 
@@ -269,6 +311,7 @@ static const struct gnv_csum_spec *csum_of(const struct gnv_layer *r)
 	case LK_UDP: return &r->u.udp.csum;
 	case LK_TCP: return &r->u.tcp.csum;
 	case LK_ICMP: case LK_ICMP6: return &r->u.icmp.csum;
+	case LK_GRE: return r->u.gre.flags & 0x8000 ? &r->u.gre.csum : NULL;
 	default: return NULL;
 	}
 }
@@ -298,6 +341,13 @@ static bool region_of(const struct gnv_layout *lay, int i, struct gnv_csum_regio
 			rg->ps_start = lay->off[i - 1] + (ip->kind == LK_IPV4 ? 12 : 8);
 			rg->ps_end = rg->ps_start + (ip->kind == LK_IPV4 ? 8 : 32);
 		}
+		break;
+	case LK_GRE:		/* RFC 2784: header and payload, no pseudo-header */
+		if (!(r->u.gre.flags & 0x8000))
+			return false;
+		rg->start = off;
+		rg->end = lay->end[i];
+		rg->csum_off = off + 4;
 		break;
 	default:
 		return false;
@@ -375,7 +425,7 @@ uint16_t gnv_flow_sport_of(const uint8_t *inner, size_t n, uint16_t proto)
 
 static bool sport_auto(const struct gnv_layout *lay, int i, int n)
 {
-	return lay->res[i].kind == LK_UDP && i + 1 < n && lay->res[i + 1].kind == LK_GENEVE &&
+	return lay->res[i].kind == LK_UDP && i + 1 < n && gnv_lkind_is_udp_tunnel(lay->res[i + 1].kind) &&
 	       !GNV_ISSET(&lay->res[i], F_UDP_SPORT);
 }
 
@@ -388,7 +438,7 @@ static void finalize(uint8_t *buf, const struct gnv_layout *lay, int n)
 			uint32_t end = lay->end[i] > in ? lay->end[i] : in;
 
 			gnv_put16(buf + lay->off[i],
-				  gnv_flow_sport_of(buf + in, end - in, lay->res[i + 1].u.gnv.proto));
+				  gnv_flow_sport_of(buf + in, end - in, gnv_layer_inner_type(&lay->res[i + 1])));
 		}
 		fix_csum(buf, lay, i);
 	}
@@ -922,7 +972,7 @@ int gnv_plan_init(struct gnv_plan *p, const struct gnv_spec *spec,
 		h->sport_off = p->lay.off[i];
 		h->inner_off = p->lay.off[i + 1] + p->lay.size[i + 1];
 		h->inner_end = p->lay.end[i] > h->inner_off ? p->lay.end[i] : h->inner_off;
-		h->proto = p->lay.res[i + 1].u.gnv.proto;
+		h->proto = gnv_layer_inner_type(&p->lay.res[i + 1]);
 		h->level = (uint8_t)(p->lay.res[i].level + 1);
 		h->fast = true;
 		for (int k = 0; k < nvary; k++) {

@@ -4,12 +4,14 @@
  *
  *   link (eth [vlan] | raw | sll) -> ip -> udp --dport 6081--> geneve
  *        -> inner (eth -> arp | ip -> l4)  by Geneve protocol type
+ *   ... udp --dport 4789 (4790)--> vxlan (gpe) -> inner eth (by next protocol)
+ *   ... ip --proto 47--> gre | nvgre -> inner by GRE protocol type
  *
  * Geneve is recognised by UDP destination port only (RFC 8926 3.3), never
  * by source port.  Every layer reads through the checked cursor.
  *
  * Layer: libcore, the top of the decoder.  Calls the layer parsers
- * (eth.c, ip.c, l4.c, geneve.c, through layers.h), pkt_err.c and libc;
+ * (eth.c, ip.c, l4.c, geneve.c, vxlan.c, gre.c, through layers.h), pkt_err.c and libc;
  * nothing below calls back up here.
  */
 #include <stddef.h>
@@ -25,8 +27,24 @@ void gnv_decode_cfg_default(struct gnv_decode_cfg *cfg)
 	cfg->genv_class = GENV_CLASS_DEFAULT;
 }
 
+void gnv_decode_cfg_tunnels(struct gnv_decode_cfg *cfg)
+{
+	cfg->vxlan_port = GNV_VXLAN_PORT;
+	cfg->gpe_port = GNV_GPE_PORT;
+	cfg->gre = true;
+}
+
+static bool port_in(const uint64_t *set, uint16_t one, uint16_t port)
+{
+	return set ? set[port >> 6] >> (port & 63) & 1 : one && port == one;
+}
+
+static void decode_inner(struct gnv_pkt *pk, struct gnv_cur *c,
+			 const struct gnv_decode_cfg *cfg);
+
 /* From an EtherType on: ARP or IP, then L4.  True when the cursor was left
- * at a UDP payload (the caller may look for Geneve there). */
+ * at a UDP payload (the caller may look for Geneve there).  Outer GRE
+ * (IP protocol 47) is decoded here, with its inner frame. */
 static bool decode_l3(struct gnv_pkt *pk, struct gnv_cur *c, uint16_t type,
 		      struct gnv_layers *l, const struct gnv_decode_cfg *cfg)
 {
@@ -47,22 +65,36 @@ static bool decode_l3(struct gnv_pkt *pk, struct gnv_cur *c, uint16_t type,
 	}
 	if (!ok)
 		return false;
+	if (l->ip.proto == 47 && l == &pk->outer && cfg->gre && !l->ip.fragment) {
+		pk->is_geneve = true;
+		if (gnv_decode_gre(pk, c, cfg) && !cfg->outer_only)
+			decode_inner(pk, c, cfg);
+		return false;
+	}
 	return gnv_decode_l4(pk, c, &l->ip, &l->l4, cfg);
 }
 
 static void decode_inner(struct gnv_pkt *pk, struct gnv_cur *c,
 			 const struct gnv_decode_cfg *cfg)
 {
+	static const struct { uint8_t empty, proto, proto_off; } codes[] = {
+		[GNV_TUN_GENEVE] = { GNV_E_GNV_EMPTY, GNV_E_GNV_PROTO, 2 },
+		[GNV_TUN_VXLAN] = { GNV_E_VX_EMPTY, GNV_E_VX_PROTO, 3 },
+		[GNV_TUN_GPE] = { GNV_E_VX_EMPTY, GNV_E_VX_PROTO, 3 },
+		[GNV_TUN_GRE] = { GNV_E_GRE_EMPTY, GNV_E_GRE_PROTO, 2 },
+		[GNV_TUN_NVGRE] = { GNV_E_GRE_EMPTY, GNV_E_GRE_PROTO, 2 },
+	};
 	struct gnv_layers *in = &pk->inner;
 	uint16_t type = pk->gnv.proto;
+	uint8_t k = pk->tun.kind;
 
 	if (gnv_cur_left(c) == 0) {
 		if (!pk->gnv.oam && (type == 0x6558 || type == 0x0800 || type == 0x86dd))
-			gnv_pkt_error(pk, GNV_E_GNV_EMPTY, c->off);
+			gnv_pkt_error(pk, codes[k].empty, c->off);
 		return;
 	}
 	if (type != 0x6558 && type != 0x0800 && type != 0x86dd) {
-		gnv_pkt_error(pk, GNV_E_GNV_PROTO, pk->gnv.off + 2);
+		gnv_pkt_error(pk, codes[k].proto, pk->gnv.off + codes[k].proto_off);
 		return;
 	}
 	pk->in_inner = true;
@@ -168,8 +200,16 @@ enum gnv_status gnv_decode(struct gnv_pkt *pk, const uint8_t *data,
 	if (pk->outer.l4.proto != 17)
 		return pk->status;
 	if (cfg->ports ? !(cfg->ports[pk->outer.l4.dport >> 6] >> (pk->outer.l4.dport & 63) & 1) :
-	    pk->outer.l4.dport != cfg->port)
+	    pk->outer.l4.dport != cfg->port) {
+		bool gpe = port_in(cfg->gpe_ports, cfg->gpe_port, pk->outer.l4.dport);
+
+		if (!gpe && !port_in(cfg->vxlan_ports, cfg->vxlan_port, pk->outer.l4.dport))
+			return pk->status;
+		pk->is_geneve = true;
+		if (gnv_decode_vxlan(pk, &c, gpe) && !cfg->outer_only)
+			decode_inner(pk, &c, cfg);
 		return pk->status;
+	}
 	pk->is_geneve = true;
 	if (!gnv_decode_geneve(pk, &c, &pk->gnv))
 		return pk->status;

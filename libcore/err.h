@@ -75,7 +75,21 @@ enum gnv_severity {
 	X(GNV_OPT_RSVD,    WARNING,   "geneve.option_reserved", "Geneve option reserved bits set") \
 	X(GNV_OPT_LAYOUT,  WARNING,   "geneve.option_layout", "option data does not fit its registered layout") \
 	X(GNV_PROTO,       WARNING,   "geneve.proto",         "Geneve protocol type not decoded (shown raw)") \
-	X(GNV_EMPTY,       INVALID,   "geneve.no_payload",    "Geneve packet carries no inner frame")
+	X(GNV_EMPTY,       INVALID,   "geneve.no_payload",    "Geneve packet carries no inner frame") \
+	X(VX_TRUNC,        TRUNCATED, "vxlan.truncated",      "VXLAN header truncated") \
+	X(VX_SHORT,        INVALID,   "vxlan.short",          "UDP payload shorter than the VXLAN header") \
+	X(VX_FLAGS,        INVALID,   "vxlan.flags",          "VXLAN I flag clear: the VNI is not valid") \
+	X(VX_RSVD,         WARNING,   "vxlan.reserved",       "VXLAN reserved bits set (ignored on receipt)") \
+	X(VX_VERSION,      INVALID,   "vxlan.version",        "VXLAN-GPE version is not 0") \
+	X(VX_PROTO,        WARNING,   "vxlan.proto",          "VXLAN-GPE next protocol not decoded (shown raw)") \
+	X(VX_EMPTY,        INVALID,   "vxlan.no_payload",     "VXLAN packet carries no inner frame") \
+	X(GRE_TRUNC,       TRUNCATED, "gre.truncated",        "GRE header truncated") \
+	X(GRE_VERSION,     INVALID,   "gre.version",          "GRE version is not 0") \
+	X(GRE_FLAGS,       INVALID,   "gre.flags",            "GRE routing, strict source route or recursion bits set (RFC 2784: discard)") \
+	X(GRE_RSVD,        WARNING,   "gre.reserved",         "GRE reserved bits set (ignored on receipt)") \
+	X(GRE_CSUM,        INVALID,   "gre.checksum",         "GRE checksum incorrect") \
+	X(GRE_PROTO,       WARNING,   "gre.proto",            "GRE protocol type not decoded (shown raw)") \
+	X(GRE_EMPTY,       INVALID,   "gre.no_payload",       "GRE packet carries no inner frame")
 
 enum gnv_errcode {
 #define GNV_X(e, s, c, m) GNV_E_##e,

@@ -30,6 +30,15 @@ enum fkind {
 	F_ETHER,		/* inner Ethernet address mac, dir */
 	F_OPTNAME,		/* an option with registry name oname */
 	F_FIELD,		/* oname.field OP value */
+	F_TUNNEL,		/* vxlan, gpe, gre, nvgre: bit per enum gnv_tun_kind in v
+			 * ('geneve' is libpcap's word, as 'geneve and tcp') */
+};
+
+static const struct { const char *word; uint32_t kinds; } tunnel_words[] = {
+	{ "vxlan", 1u << GNV_TUN_VXLAN | 1u << GNV_TUN_GPE },
+	{ "gpe", 1u << GNV_TUN_GPE },
+	{ "gre", 1u << GNV_TUN_GRE | 1u << GNV_TUN_NVGRE },
+	{ "nvgre", 1u << GNV_TUN_NVGRE },
 };
 
 #define MAX_RANGES	8
@@ -203,6 +212,10 @@ static bool is_genv_word(const struct gnv_filter *f, int i)
 
 	for (const char *const *w = words; *w; w++)
 		if (tok_is(f, i, *w))
+			return true;
+	/* 'ip proto gre' is libpcap's protocol name */
+	for (size_t k = 0; k < sizeof(tunnel_words) / sizeof(tunnel_words[0]); k++)
+		if (tok_is(f, i, tunnel_words[k].word) && !(i > 0 && tok_is(f, i - 1, "proto")))
 			return true;
 	return is_field_tok(f, i);
 }
@@ -680,6 +693,9 @@ static int parse_genv(struct gnv_filter *f)
 		k = F_ERROR;
 	else if (is_field_tok(f, t0))
 		k = F_FIELD;
+	for (size_t w = 0; w < sizeof(tunnel_words) / sizeof(tunnel_words[0]); w++)
+		if (tok_is(f, t0, tunnel_words[w].word))
+			k = F_TUNNEL;
 	i = node_new(f, k, t0);
 	if (i < 0)
 		return -1;
@@ -690,6 +706,11 @@ static int parse_genv(struct gnv_filter *f)
 	case F_VNI:
 		if (parse_ranges(f, "vni", 0xffffff, n))
 			return -1;
+		break;
+	case F_TUNNEL:
+		for (size_t w = 0; w < sizeof(tunnel_words) / sizeof(tunnel_words[0]); w++)
+			if (tok_is(f, t0, tunnel_words[w].word))
+				n->v = tunnel_words[w].kinds;
 		break;
 	case F_OPT:
 		if (parse_opt_arg(f, n))
@@ -1188,7 +1209,9 @@ static bool match(const struct gnv_filter *f, int i, const struct gnv_pkt *pk,
 		return n->compiled && h && data &&
 		       pcap_offline_filter(&n->prog, h, data) != 0;
 	case F_VNI:
-		return pk->is_geneve && in_ranges(n, pk->gnv.vni);
+		return pk->is_geneve && gnv_tun_has_vni(pk->tun.kind) && in_ranges(n, pk->gnv.vni);
+	case F_TUNNEL:
+		return pk->is_geneve && (n->v >> pk->tun.kind & 1);
 	case F_OPT:
 		if (!pk->is_geneve)
 			return false;

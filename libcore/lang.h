@@ -39,8 +39,22 @@
 
 enum gnv_lkind {
 	LK_ETH, LK_VLAN, LK_ARP, LK_IPV4, LK_IPV6, LK_UDP, LK_TCP, LK_ICMP,
-	LK_ICMP6, LK_GENEVE, LK_PAYLOAD, LK_PAD, LK__COUNT
+	LK_ICMP6, LK_GENEVE, LK_PAYLOAD, LK_PAD,
+	LK_VXLAN, LK_GPE, LK_GRE, LK_NVGRE,	/* the other tunnels (vxlan.c, gre.c) */
+	LK__COUNT
 };
+
+/* Layers that start a new level (what follows is the encapsulated frame). */
+static inline bool gnv_lkind_is_tunnel(int k)
+{
+	return k == LK_GENEVE || k == LK_VXLAN || k == LK_GPE || k == LK_GRE || k == LK_NVGRE;
+}
+
+/* Tunnels carried in UDP (the rest, GRE and NVGRE, directly in IP). */
+static inline bool gnv_lkind_is_udp_tunnel(int k)
+{
+	return k == LK_GENEVE || k == LK_VXLAN || k == LK_GPE;
+}
 
 enum gnv_csum_mode {
 	GNV_CS_AUTO = 0,	/* computed */
@@ -105,6 +119,17 @@ struct gnv_l_geneve {
 	uint32_t vni;
 	struct gnv_blob opts;	/* option TLVs as on the wire */
 };
+struct gnv_l_vxlan {		/* vxlan and gpe */
+	uint8_t flags, gbpflags, np, rsvd2;
+	uint16_t gbp, rsvd;
+	uint32_t vni;
+};
+struct gnv_l_gre {		/* gre and nvgre */
+	uint16_t flags, proto, rsvd1;
+	uint32_t key, seq, vsid;
+	uint8_t flowid;
+	struct gnv_csum_spec csum;
+};
 struct gnv_l_data {		/* payload and pad */
 	uint16_t len;
 	struct gnv_blob data;
@@ -126,6 +151,8 @@ struct gnv_layer {
 		struct gnv_l_icmp icmp;
 		struct gnv_l_geneve gnv;
 		struct gnv_l_data data;
+		struct gnv_l_vxlan vx;
+		struct gnv_l_gre gre;
 	} u;
 };
 
@@ -189,6 +216,10 @@ enum { F_TCP_SPORT, F_TCP_DPORT, F_TCP_SEQ, F_TCP_ACK, F_TCP_FLAGS, F_TCP_WIN, F
 enum { F_ICMP_TYPE, F_ICMP_CODE, F_ICMP_ID, F_ICMP_SEQ, F_ICMP_CSUM };
 enum { F_GNV_VNI, F_GNV_VER, F_GNV_OAM, F_GNV_CRIT, F_GNV_PROTO, F_GNV_OPTLEN, F_GNV_RSVD, F_GNV_RSVD2, F_GNV_OPT, F_GNV_OPTHEX };
 enum { F_DATA_LEN, F_DATA_HEX, F_DATA_TEXT };
+enum { F_VX_VNI, F_VX_GBP, F_VX_GBPFLAGS, F_VX_FLAGS, F_VX_RSVD2 };
+enum { F_GPE_VNI, F_GPE_NP, F_GPE_FLAGS, F_GPE_RSVD, F_GPE_RSVD2 };
+enum { F_GRE_KEY, F_GRE_SEQ, F_GRE_CSUM, F_GRE_PROTO, F_GRE_FLAGS, F_GRE_RSVD1 };
+enum { F_NVGRE_VSID, F_NVGRE_FLOWID, F_NVGRE_PROTO, F_NVGRE_FLAGS };
 
 #define GNV_ISSET(l, f)	(((l)->set >> (f)) & 1)
 
@@ -250,5 +281,8 @@ int gnv_spec_add_bytes(struct gnv_spec *spec, struct gnv_blob *b,
 		       const uint8_t *p, size_t n);
 uint16_t gnv_lkind_ethertype(enum gnv_lkind k);	/* 0 when none */
 uint8_t gnv_lkind_ipproto(enum gnv_lkind k);	/* 0 when none */
+/* The EtherType of what a tunnel layer carries (Geneve proto, GPE next
+ * protocol, VXLAN 0x6558, GRE proto), 0 when not a tunnel. */
+uint16_t gnv_layer_inner_type(const struct gnv_layer *l);
 
 #endif

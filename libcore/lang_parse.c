@@ -124,6 +124,38 @@ static const struct gnv_lfield f_gnv[] = {
 	F("opthex", FT_OPTHEX, FF_REPEAT | FF_NOVARY, gnv.opts, 0, 0, 0, 0, 0, -1, "option bytes as on the wire, header included (repeatable)"),
 };
 
+static const struct gnv_lfield f_vxlan[] = {
+	F("vni", FT_U32, 0, vx.vni, 0xffffff, 4, 4, 8, 24, -1, "VXLAN network identifier (0)"),
+	F("gbp", FT_U16, 0, vx.gbp, 0xffff, 2, 2, 0, 0, -1, "group policy id, the Cilium/Calico identity (0; giving it sets the G flag)"),
+	F("gbpflags", FT_U8, FF_HEXOUT, vx.gbpflags, 0xff, 1, 1, 0, 0, -1, "GBP flags byte: 0x40 D don't learn, 0x08 A policy applied (0)"),
+	F("flags", FT_U8, FF_HEXOUT, vx.flags, 0xff, 0, 1, 0, 0, -1, "flags: 0x08 I, 0x80 G (0x08; 0x88 with gbp=)"),
+	F("rsvd2", FT_U8, 0, vx.rsvd2, 0xff, 7, 1, 0, 0, -1, "the reserved byte after the VNI (0)"),
+};
+
+static const struct gnv_lfield f_gpe[] = {
+	F("vni", FT_U32, 0, vx.vni, 0xffffff, 4, 4, 8, 24, -1, "VXLAN network identifier (0)"),
+	F("np", FT_U8, 0, vx.np, 0xff, 3, 1, 0, 0, -1, "next protocol (from the next layer: ipv4 1, ipv6 2, eth 3)"),
+	F("flags", FT_U8, FF_HEXOUT, vx.flags, 0xff, 0, 1, 0, 0, -1, "flags: version 0x30, 0x08 I, 0x04 P, 0x02 B, 0x01 O (0x0c)"),
+	F("rsvd", FT_U16, FF_HEXOUT, vx.rsvd, 0xffff, 1, 2, 0, 0, -1, "the 16 reserved bits after the flags (0)"),
+	F("rsvd2", FT_U8, 0, vx.rsvd2, 0xff, 7, 1, 0, 0, -1, "the reserved byte after the VNI (0)"),
+};
+
+static const struct gnv_lfield f_gre[] = {
+	F("key", FT_U32, FF_HEXOUT | FF_NOVARY, gre.key, 0xffffffff, 0, 0, 0, 0, -1, "key; giving it sets the K flag (none)"),
+	F("seq", FT_U32, FF_NOVARY, gre.seq, 0xffffffff, 0, 0, 0, 0, -1, "sequence number; giving it sets the S flag (none)"),
+	F("csum", FT_CSUM, FF_HEXOUT | FF_NOVARY, gre.csum, 0xffff, 0, 0, 0, 0, -1, "checksum: auto, bad, zero or a number; giving it sets the C flag (none)"),
+	F("proto", FT_U16, FF_HEXOUT, gre.proto, 0xffff, 2, 2, 0, 0, -1, "protocol type (from the next layer: eth 0x6558, ipv4 0x0800, ipv6 0x86dd)"),
+	F("flags", FT_U16, FF_HEXOUT, gre.flags, 0xffff, 0, 2, 0, 0, -1, "flags and version (from csum=, key=, seq=: C 0x8000, K 0x2000, S 0x1000)"),
+	F("rsvd1", FT_U16, FF_HEXOUT | FF_NOVARY, gre.rsvd1, 0xffff, 0, 0, 0, 0, -1, "the reserved half word after the checksum (0)"),
+};
+
+static const struct gnv_lfield f_nvgre[] = {
+	F("vsid", FT_U32, 0, gre.vsid, 0xffffff, 4, 4, 8, 24, -1, "virtual subnet id (0)"),
+	F("flowid", FT_U8, 0, gre.flowid, 0xff, 7, 1, 0, 0, -1, "flow id, the key's low byte (0)"),
+	F("proto", FT_U16, FF_HEXOUT, gre.proto, 0xffff, 2, 2, 0, 0, -1, "protocol type (0x6558)"),
+	F("flags", FT_U16, FF_HEXOUT, gre.flags, 0xffff, 0, 2, 0, 0, -1, "GRE flags and version (0x2000, K)"),
+};
+
 static const struct gnv_lfield f_data[] = {
 	F("len", FT_U16, FF_NOVARY, data.len, 0xffff, 0, 0, 0, 0, -1, "size in bytes: zeros, or hex/text padded or cut (the data size)"),
 	F("hex", FT_HEX, FF_NOVARY, data.data, 0xffff, 0, 0, 0, 0, -1, "bytes in hex"),
@@ -144,10 +176,15 @@ const struct gnv_ldesc gnv_lang_layers[LK__COUNT] = {
 	[LK_GENEVE] = T("geneve", "Geneve (RFC 8926)", f_gnv),
 	[LK_PAYLOAD] = T("payload", "data after the headers", f_data),
 	[LK_PAD] = T("pad", "bytes after the IP packet of this level (not counted in its lengths)", f_data),
+	[LK_VXLAN] = T("vxlan", "VXLAN (RFC 7348) with group policy (GBP)", f_vxlan),
+	[LK_GPE] = T("vxlan-gpe", "VXLAN-GPE (draft-ietf-nvo3-vxlan-gpe)", f_gpe),
+	[LK_GRE] = T("gre", "GRE (RFC 2784, 2890)", f_gre),
+	[LK_NVGRE] = T("nvgre", "NVGRE (RFC 7637)", f_nvgre),
 };
 
 static const struct { const char *alias; enum gnv_lkind kind; } layer_aliases[] = {
 	{ "ip", LK_IPV4 }, { "ip6", LK_IPV6 }, { "ether", LK_ETH }, { "raw", LK_PAYLOAD },
+	{ "gpe", LK_GPE },
 };
 
 int gnv_lang_field(enum gnv_lkind kind, const char *name, size_t n)
@@ -172,12 +209,24 @@ uint16_t gnv_lkind_ethertype(enum gnv_lkind k)
 	}
 }
 
+uint16_t gnv_layer_inner_type(const struct gnv_layer *l)
+{
+	switch (l->kind) {
+	case LK_GENEVE: return l->u.gnv.proto;
+	case LK_VXLAN: return 0x6558;
+	case LK_GPE: return gnv_gpe_ethertype(l->u.vx.np);
+	case LK_GRE: case LK_NVGRE: return l->u.gre.proto;
+	default: return 0;
+	}
+}
+
 uint8_t gnv_lkind_ipproto(enum gnv_lkind k)
 {
 	switch (k) {
 	case LK_UDP: return 17;
 	case LK_TCP: return 6;
 	case LK_ICMP: return 1;
+	case LK_GRE: case LK_NVGRE: return 47;
 	case LK_ICMP6: return 58;
 	case LK_IPV4: return 4;
 	case LK_IPV6: return 41;
@@ -529,8 +578,10 @@ static int fill_in(struct gnv_spec *s)
 	static const enum gnv_lkind geneve_outer[] = { LK_ETH, LK_IPV4, LK_UDP };
 	int k = s->l[0].kind, ret = 0, n = 0;
 
-	if (k == LK_GENEVE)
+	if (gnv_lkind_is_udp_tunnel(k))
 		n = 3;
+	else if (k == LK_GRE || k == LK_NVGRE)
+		n = 2;
 	else if (k == LK_UDP || k == LK_TCP || k == LK_ICMP)
 		n = 2;
 	else if (k == LK_VLAN || k == LK_ARP)
@@ -545,8 +596,10 @@ static int fill_in(struct gnv_spec *s)
 		int prev = s->l[i - 1].kind;
 
 		k = s->l[i].kind;
-		if (k == LK_GENEVE && prev != LK_UDP)
+		if (gnv_lkind_is_udp_tunnel(k) && prev != LK_UDP)
 			ret = insert_layer(s, i, LK_UDP);
+		else if ((k == LK_GRE || k == LK_NVGRE) && !is_ip(prev))
+			ret = insert_layer(s, i, LK_IPV4);
 		else if ((k == LK_UDP || k == LK_TCP || k == LK_ICMP) && !is_ip(prev))
 			ret = insert_layer(s, i, LK_IPV4);
 		else if (k == LK_ICMP6 && !is_ip(prev))
@@ -638,7 +691,7 @@ static int lang_parse(const char *text, struct gnv_spec *spec, char *err, size_t
 				best = closest(word, n, names, LK__COUNT);
 				if (best)
 					return perr(&c, "'%s' is not a layer (did you mean '%s'?)", word, best);
-				return perr(&c, "'%s' is not a layer (eth vlan arp ipv4 ipv6 udp tcp icmp icmp6 geneve payload pad)", word);
+				return perr(&c, "'%s' is not a layer (eth vlan arp ipv4 ipv6 udp tcp icmp icmp6 geneve vxlan vxlan-gpe gre nvgre payload pad)", word);
 			}
 			if (spec->nlayer >= GNV_SPEC_MAX_LAYERS)
 				return perr(&c, "too many layers (at most %d)", GNV_SPEC_MAX_LAYERS);
@@ -693,7 +746,7 @@ static int lang_parse(const char *text, struct gnv_spec *spec, char *err, size_t
 			    GNV_SPEC_MAX_LAYERS);
 	for (int i = 0, lv = 0; i < spec->nlayer; i++) {
 		spec->l[i].level = (uint8_t)lv;
-		if (spec->l[i].kind == LK_GENEVE)
+		if (gnv_lkind_is_tunnel(spec->l[i].kind))
 			lv++;
 	}
 	return 0;

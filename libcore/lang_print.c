@@ -525,6 +525,59 @@ static void add_data(struct fctx *c, int kind, int level, uint32_t from, uint32_
 		add_seg(c, kind, level, from, 0);
 }
 
+static bool level_segs(struct fctx *c, const struct gnv_layers *L, int level, uint32_t pos,
+		       uint32_t lend, bool geneve);
+
+/* The layer kind and header size of the packet's tunnel; false if none. */
+static bool tunnel_seg(const struct gnv_pkt *pk, int *kind, uint32_t *size)
+{
+	static const uint8_t kinds[] = {
+		[GNV_TUN_GENEVE] = LK_GENEVE, [GNV_TUN_VXLAN] = LK_VXLAN, [GNV_TUN_GPE] = LK_GPE,
+		[GNV_TUN_GRE] = LK_GRE, [GNV_TUN_NVGRE] = LK_NVGRE,
+	};
+
+	if (!pk->is_geneve || pk->tun.kind >= sizeof(kinds))
+		return false;
+	*kind = kinds[pk->tun.kind];
+	if (*kind == LK_GENEVE) {
+		*size = 8u + pk->gnv.opt_size;
+		return true;
+	}
+	*size = pk->tun.hdr_size;
+	return pk->gnv.present;
+}
+
+/*
+ * The tunnel header at *pos, then the frame it carries up to end (the
+ * next level).  False when the header does not fit: the caller shows the
+ * rest as payload.
+ */
+static bool tunnel_segs(struct fctx *c, int level, uint32_t *pos, uint32_t end, int *cur,
+			bool *inner_pad)
+{
+	const struct gnv_pkt *pk = c->pk;
+	uint32_t gsize;
+	int kind;
+
+	if (!tunnel_seg(pk, &kind, &gsize) || *pos + gsize > end ||
+	    !add_seg(c, kind, level, *pos, gsize))
+		return false;
+	*pos += gsize;
+	*cur = level + 1;
+	if (pk->gnv.inner_off != *pos)
+		return false;
+	if ((pk->gnv.proto == 0x6558 && pk->inner.eth.present) ||
+	    ((pk->gnv.proto == 0x0800 || pk->gnv.proto == 0x86dd) &&
+	     !pk->inner.eth.present && pk->inner.ip.version)) {
+		*inner_pad = level_segs(c, &pk->inner, level + 1, *pos, end, false);
+		*pos = end;
+	} else if (*pos < end) {
+		add_data(c, LK_PAYLOAD, level + 1, *pos, end);
+		*pos = end;
+	}
+	return true;
+}
+
 /*
  * The layers of one level starting at pos and ending at lend.  Returns
  * whether a pad was added (the level's IP length ends before lend).
@@ -571,6 +624,12 @@ static bool level_segs(struct fctx *c, const struct gnv_layers *L, int level, ui
 		s->ext_end = end;
 		has_ip = true;
 		pos += hdr;
+		if (geneve && L->ip.proto == 47 && !L->ip.fragment && pk->is_geneve &&
+		    (pk->tun.kind == GNV_TUN_GRE || pk->tun.kind == GNV_TUN_NVGRE) &&
+		    pk->gnv.off == pos) {
+			tunnel_segs(c, level, &pos, end, &cur, &inner_pad);
+			goto rest;
+		}
 		if (L->ip.fragment || !L->l4.proto || L->l4.off != pos)
 			goto rest;
 		switch (L->l4.proto) {
@@ -591,25 +650,9 @@ static bool level_segs(struct fctx *c, const struct gnv_layers *L, int level, ui
 		}
 		c->s[c->n - 1].l4 = &L->l4;
 		pos += c->s[c->n - 1].size;
-		if (geneve && L->l4.proto == 17 && pk->is_geneve && pk->gnv.off == pos) {
-			uint32_t gsize = 8u + pk->gnv.opt_size;
-
-			if (pos + gsize > end || !add_seg(c, LK_GENEVE, level, pos, gsize))
-				goto rest;
-			pos += gsize;
-			cur = level + 1;
-			if (pk->gnv.inner_off != pos)
-				goto rest;
-			if ((pk->gnv.proto == 0x6558 && pk->inner.eth.present) ||
-			    ((pk->gnv.proto == 0x0800 || pk->gnv.proto == 0x86dd) &&
-			     !pk->inner.eth.present && pk->inner.ip.version)) {
-				inner_pad = level_segs(c, &pk->inner, level + 1, pos, end, false);
-				pos = end;
-			} else if (pos < end) {
-				add_data(c, LK_PAYLOAD, level + 1, pos, end);
-				pos = end;
-			}
-		}
+		if (geneve && L->l4.proto == 17 && pk->is_geneve && pk->gnv.off == pos &&
+		    pk->tun.kind != GNV_TUN_GRE && pk->tun.kind != GNV_TUN_NVGRE)
+			tunnel_segs(c, level, &pos, end, &cur, &inner_pad);
 	}
 rest:
 	add_data(c, LK_PAYLOAD, cur, pos, end);
@@ -637,8 +680,15 @@ static struct gnv_csum_spec *csum_member(struct gnv_layer *l, int *fi)
 	case LK_UDP: *fi = F_UDP_CSUM; return &l->u.udp.csum;
 	case LK_TCP: *fi = F_TCP_CSUM; return &l->u.tcp.csum;
 	case LK_ICMP: case LK_ICMP6: *fi = F_ICMP_CSUM; return &l->u.icmp.csum;
-	default: *fi = -1; return NULL;
+	case LK_GRE:
+		if (!GNV_ISSET(l, F_GRE_CSUM))
+			break;
+		*fi = F_GRE_CSUM;
+		return &l->u.gre.csum;
+	default: break;
 	}
+	*fi = -1;
+	return NULL;
 }
 
 static inline uint64_t wire_get(const uint8_t *p, const struct gnv_lfield *f)
@@ -707,7 +757,7 @@ static int spec_from_segs(const struct fctx *c, struct gnv_spec *spec, int keep,
 
 		l->kind = s->kind;
 		l->level = (uint8_t)lv;	/* as the parser will count it */
-		if (s->kind == LK_GENEVE)
+		if (gnv_lkind_is_tunnel(s->kind))
 			lv++;
 		l->pos = (uint8_t)(i + 1);
 		off[i] = s->off;
@@ -729,6 +779,30 @@ static int spec_from_segs(const struct fctx *c, struct gnv_spec *spec, int keep,
 			if (gnv_spec_add_bytes(spec, &l->u.gnv.opts, p + 8, s->size - 8))
 				return -ENOSPC;
 			break;
+		case LK_GRE: {
+			/* the optional words: set before the defaults, which
+			 * then give the flags they imply */
+			uint16_t fl = gnv_be16(p);
+			const uint8_t *q = p + 4;
+
+			if (fl & 0x8000) {
+				l->u.gre.rsvd1 = gnv_be16(q + 2);
+				l->set |= 1ull << F_GRE_CSUM;
+				if (l->u.gre.rsvd1)
+					l->set |= 1ull << F_GRE_RSVD1;
+				q += 4;
+			}
+			if (fl & 0x2000) {
+				l->u.gre.key = gnv_be32(q);
+				l->set |= 1ull << F_GRE_KEY;
+				q += 4;
+			}
+			if (fl & 0x1000) {
+				l->u.gre.seq = gnv_be32(q);
+				l->set |= 1ull << F_GRE_SEQ;
+			}
+			break;
+		}
 		case LK_PAYLOAD: case LK_PAD:
 			l->u.data.len = (uint16_t)s->size;
 			if (all_zero(p, s->size)) {
@@ -756,7 +830,7 @@ static int spec_from_segs(const struct fctx *c, struct gnv_spec *spec, int keep,
 			memset(l, 0, sizeof(*l));
 			l->kind = LK_PAYLOAD;
 			l->level = n ? spec->l[n - 1].level : 0;
-			if (n && spec->l[n - 1].kind == LK_GENEVE)
+			if (n && gnv_lkind_is_tunnel(spec->l[n - 1].kind))
 				l->level++;
 			l->u.data.len = (uint16_t)(pk->caplen - from);
 			if (gnv_spec_add_bytes(spec, &l->u.data.data, d + from, pk->caplen - from))
@@ -842,7 +916,7 @@ static int spec_from_segs(const struct fctx *c, struct gnv_spec *spec, int keep,
 				l->set &= ~(1ull << F_UDP_LEN);
 		}
 		/* the outer source port: only when it is not the flow hash */
-		if (l->kind == LK_UDP && i + 1 < n && l->kind == LK_UDP && spec->l[i + 1].kind == LK_GENEVE &&
+		if (l->kind == LK_UDP && i + 1 < n && gnv_lkind_is_udp_tunnel(spec->l[i + 1].kind) &&
 		    !explicit) {
 			uint32_t in = off[i + 1] + size[i + 1];
 			uint16_t h;
@@ -852,7 +926,11 @@ static int spec_from_segs(const struct fctx *c, struct gnv_spec *spec, int keep,
 				    (pk->inner.eth.present || pk->inner.ip.version))
 					h = flow_sport(flow_hash_layers(&pk->inner, 0));
 				else
-					h = gnv_flow_sport_of(d + in, end[i] - in, gnv_be16(d + off[i + 1] + 2));
+					h = gnv_flow_sport_of(d + in, end[i] - in,
+							      spec->l[i + 1].kind == LK_VXLAN ? 0x6558 :
+							      spec->l[i + 1].kind == LK_GPE ?
+							      gnv_gpe_ethertype(d[off[i + 1] + 3]) :
+							      gnv_be16(d + off[i + 1] + 2));
 				if (h == l->u.udp.sport)
 					l->set &= ~(1ull << F_UDP_SPORT);
 				else
@@ -862,13 +940,15 @@ static int spec_from_segs(const struct fctx *c, struct gnv_spec *spec, int keep,
 		cs = csum_member(l, &fi);
 		if (cs && fi >= 0) {
 			uint32_t coff = l->kind == LK_IPV4 ? 10 : l->kind == LK_UDP ? 6 :
-					l->kind == LK_TCP ? 16 : 2;
+					l->kind == LK_TCP ? 16 : l->kind == LK_GRE ? 4 : 2;
 			enum gnv_csum_state st = GNV_CSUM_NA;
 
 			if (s && s->ip)
 				st = s->ip->hcsum_state;
 			if (s && s->l4)
 				st = s->l4->csum_state;
+			if (l->kind == LK_GRE && off[i] == pk->gnv.off)
+				st = pk->tun.gre_csum_state;
 			cs->val = gnv_be16(p + coff);
 			cs->mode = GNV_CS_SET;
 			if (st == GNV_CSUM_ZERO && l->kind == LK_UDP)
@@ -877,6 +957,15 @@ static int spec_from_segs(const struct fctx *c, struct gnv_spec *spec, int keep,
 			 * builder writes 0x0000 outside UDP: keep it explicit */
 			if (explicit || st != GNV_CSUM_OK || (cs->val == 0xffff && l->kind != LK_UDP))
 				l->set |= 1ull << fi;
+			else if (l->kind == LK_GRE)
+				cs->mode = GNV_CS_AUTO;	/* present (the C flag), computed */
+		}
+		if (l->kind == LK_VXLAN && !explicit) {
+			/* the default flags follow gbp= */
+			if (l->u.vx.flags == (GNV_ISSET(l, F_VX_GBP) ? 0x88 : 0x08))
+				l->set &= ~(1ull << F_VX_FLAGS);
+			else
+				l->set |= 1ull << F_VX_FLAGS;
 		}
 		if (l->kind == LK_GENEVE && !explicit && l->u.gnv.optlen * 4u == l->u.gnv.opts.size)
 			l->set &= ~(1ull << F_GNV_OPTLEN);

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Internal: the per-layer decoders behind gnv_decode() (decode.c):
- * eth.c (Ethernet, VLAN, ARP), ip.c, l4.c, geneve.c.  They report through
+ * eth.c (Ethernet, VLAN, ARP), ip.c, l4.c, geneve.c, vxlan.c, gre.c.  They report through
  * pkt_err.h and never call decode.c.
  *
  * Layer: libcore; the parsers call only pkt_err.c, csum, opt_tlv, optreg,
@@ -28,5 +28,10 @@ bool gnv_decode_l4(struct gnv_pkt *pk, struct gnv_cur *c, const struct gnv_ip *i
 /* Geneve header and options; the cursor covers the UDP payload and is
  * left at the inner frame. */
 bool gnv_decode_geneve(struct gnv_pkt *pk, struct gnv_cur *c, struct gnv_geneve *g);
+/* VXLAN or VXLAN-GPE (vxlan.c) after UDP, GRE or NVGRE (gre.c) after IP:
+ * fill pk->tun and the common fields of pk->gnv, leave the cursor at the
+ * inner frame. */
+bool gnv_decode_vxlan(struct gnv_pkt *pk, struct gnv_cur *c, bool gpe);
+bool gnv_decode_gre(struct gnv_pkt *pk, struct gnv_cur *c, const struct gnv_decode_cfg *cfg);
 
 #endif

@@ -20,6 +20,8 @@
 #include "err.h"
 
 #define GNV_PORT		6081
+#define GNV_VXLAN_PORT		4789	/* RFC 7348 */
+#define GNV_GPE_PORT		4790	/* VXLAN-GPE */
 #define GNV_HDR_SIZE		8	/* the Geneve header before the options */
 #define GNV_MAX_ERRS		16
 #define GNV_MAX_OPTS		63	/* 252 bytes of options / 4 */
@@ -152,6 +154,48 @@ struct gnv_geneve {
 	uint32_t inner_off;	/* first byte after the options */
 };
 
+/*
+ * The tunnel the frame was decoded through.  Geneve fills struct
+ * gnv_geneve alone; the others fill its common fields too (present, vni,
+ * proto as the inner EtherType, off, inner_off, oam) and their own here.
+ */
+enum gnv_tun_kind {
+	GNV_TUN_GENEVE = 0,
+	GNV_TUN_VXLAN,		/* RFC 7348, with the GBP extension */
+	GNV_TUN_GPE,		/* VXLAN-GPE (draft-ietf-nvo3-vxlan-gpe) */
+	GNV_TUN_GRE,		/* RFC 2784, RFC 2890 */
+	GNV_TUN_NVGRE,		/* RFC 7637: GRE, key only, proto 0x6558 */
+};
+
+struct gnv_tun {
+	uint8_t kind;		/* enum gnv_tun_kind */
+	uint8_t hdr_size;	/* bytes of the tunnel header */
+	uint8_t flags;		/* VXLAN/GPE: the flags byte */
+	bool gbp;		/* VXLAN G bit: the group policy id is valid */
+	uint8_t gbp_flags;	/* VXLAN byte 1: D 0x40 (don't learn), A 0x08 (applied) */
+	uint16_t gbp_id;	/* VXLAN group policy id (Cilium/Calico identity) */
+	uint8_t next_proto;	/* GPE: 1 IPv4, 2 IPv6, 3 Ethernet, 4 NSH, 5 MPLS */
+	uint16_t gre_flags;	/* GRE: the flags and version word */
+	uint16_t gre_csum;
+	enum gnv_csum_state gre_csum_state;
+	uint32_t key, seq;	/* GRE key (NVGRE: VSID << 8 | FlowID), sequence */
+};
+
+/* GPE Next Protocol -> the inner EtherType (0x6558 Ethernet), 0 if none. */
+uint16_t gnv_gpe_ethertype(uint8_t np);
+
+/* GRE header bytes by its flags word: 4, plus 4 each for C, K and S. */
+static inline unsigned int gnv_gre_hdr_size(uint16_t flags)
+{
+	return 4u + (flags & 0x8000 ? 4u : 0) + (flags & 0x2000 ? 4u : 0) + (flags & 0x1000 ? 4u : 0);
+}
+
+/* Does the tunnel carry a virtual network id (VNI, VSID)? */
+static inline bool gnv_tun_has_vni(uint8_t kind)
+{
+	return kind != GNV_TUN_GRE;
+}
+
 struct gnv_decode_cfg {
 	int linktype;		/* enum gnv_linktype */
 	uint16_t port;		/* Geneve UDP destination port, 6081 */
@@ -161,6 +205,12 @@ struct gnv_decode_cfg {
 	bool outer_only;	/* stop after the Geneve options */
 	uint64_t ignore[2];	/* bit per enum gnv_errcode, [0] outer [1] inner:
 				 * not reported, no effect on the status */
+	/* the other tunnels, off by default (the router's tenant frames are
+	 * payload): gnv_decode_cfg_tunnels() turns them on */
+	uint16_t vxlan_port;	/* VXLAN (4789; 0 none), unless vxlan_ports */
+	uint16_t gpe_port;	/* VXLAN-GPE (4790; 0 none), unless gpe_ports */
+	const uint64_t *vxlan_ports, *gpe_ports;	/* 65536-bit sets, or NULL */
+	bool gre;		/* decode GRE and NVGRE (IP protocol 47) */
 };
 
 struct gnv_pkt {
@@ -171,11 +221,12 @@ struct gnv_pkt {
 	uint8_t nerr;
 	bool err_overflow;	/* more errors than GNV_MAX_ERRS */
 	struct gnv_err err[GNV_MAX_ERRS];
-	bool is_geneve;		/* UDP to the Geneve port, header decoded */
+	bool is_geneve;		/* a tunnel header decoded (Geneve, or tun.kind) */
 	bool in_inner;		/* decoder state: errors belong to the inner frame */
 	uint16_t genv_class;	/* copied from the config for renderers */
 	const uint64_t *ignore;	/* the config's: codes gnv_pkt_error() drops */
 	struct gnv_layers outer;
+	struct gnv_tun tun;	/* which tunnel; cleared with the outer layers */
 	struct gnv_geneve gnv;
 	struct gnv_layers inner;
 };
@@ -189,6 +240,8 @@ enum gnv_status gnv_decode(struct gnv_pkt *pk, const uint8_t *data,
 			   const struct gnv_decode_cfg *cfg);
 
 void gnv_decode_cfg_default(struct gnv_decode_cfg *cfg);
+/* VXLAN on 4789, VXLAN-GPE on 4790, GRE and NVGRE: what decode shows. */
+void gnv_decode_cfg_tunnels(struct gnv_decode_cfg *cfg);
 
 /* Record a problem; keeps the worst status.  Used by the layer decoders. */
 void gnv_pkt_error(struct gnv_pkt *pk, enum gnv_errcode code, size_t offset);

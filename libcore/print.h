@@ -97,6 +97,8 @@ void gnv_print_opt_fields(struct sbuf *sb, const struct gnv_optinfo *info);
 /* The inner (or outer) layers of pk in one phrase:
  * "10.0.0.1.80 > 10.0.0.2.4000 TCP [S.]"; caplen is pk->caplen. */
 void gnv_print_layers(struct sbuf *sb, const struct gnv_layers *l, uint32_t caplen);
+/* "Geneve", "VXLAN", "VXLAN-GPE", "GRE", "NVGRE" by enum gnv_tun_kind. */
+const char *gnv_tun_name(uint8_t kind);
 
 /* JSON: one object per frame followed by '\n' (JSON Lines; pretty when set). */
 void gnv_print_json(struct gnv_printer *pr, struct sbuf *sb,

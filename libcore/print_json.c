@@ -490,7 +490,7 @@ static void json_geneve(struct json *j, const struct gnv_pkt *pk, struct gnv_opt
 {
 	const struct gnv_geneve *g = &pk->gnv;
 
-	if (!pk->is_geneve || !g->present) {
+	if (!pk->is_geneve || !g->present || pk->tun.kind != GNV_TUN_GENEVE) {
 		jnull(j, K("geneve"));
 		return;
 	}
@@ -505,6 +505,82 @@ static void json_geneve(struct json *j, const struct gnv_pkt *pk, struct gnv_opt
 	for (unsigned int i = 0; i < g->nopt && i < GNV_MAX_OPTS; i++)
 		json_option(j, pk, &g->opt[i], c);
 	jarr_end(j);
+	jobj_end(j);
+}
+
+/*
+ * "tunnel": only for the other tunnels (then "geneve" is null), so that
+ * the keys of a Geneve frame are those of schema 1 as before.  Its keys:
+ * type, vxlan, gre (the one that does not apply is null).
+ */
+static void json_tunnel(struct json *j, const struct gnv_pkt *pk)
+{
+	static const char *const names[] = {
+		[GNV_TUN_GENEVE] = "geneve", [GNV_TUN_VXLAN] = "vxlan",
+		[GNV_TUN_GPE] = "vxlan-gpe", [GNV_TUN_GRE] = "gre", [GNV_TUN_NVGRE] = "nvgre",
+	};
+	const struct gnv_tun *t = &pk->tun;
+	const struct gnv_geneve *g = &pk->gnv;
+	bool on = pk->is_geneve && g->present;
+
+	if (!on || t->kind == GNV_TUN_GENEVE)
+		return;
+	jobj(j, K("tunnel"));
+	jstr(j, K("type"), names[t->kind]);
+	if (on && (t->kind == GNV_TUN_VXLAN || t->kind == GNV_TUN_GPE)) {
+		jobj(j, K("vxlan"));
+		jbool(j, K("gpe"), t->kind == GNV_TUN_GPE);
+		ju64(j, K("flags"), t->flags);
+		ju64(j, K("vni"), g->vni);
+		ju64(j, K("proto"), g->proto);
+		if (t->kind == GNV_TUN_GPE) {
+			ju64(j, K("version"), g->ver);
+			jbool(j, K("oam"), g->oam);
+			ju64(j, K("next_proto"), t->next_proto);
+			jnull(j, K("gbp"));
+		} else if (t->gbp) {
+			jobj(j, K("gbp"));
+			ju64(j, K("id"), t->gbp_id);
+			jbool(j, K("dont_learn"), t->gbp_flags & 0x40);
+			jbool(j, K("applied"), t->gbp_flags & 0x08);
+			jobj_end(j);
+		} else {
+			jnull(j, K("gbp"));
+		}
+		jobj_end(j);
+	} else {
+		jnull(j, K("vxlan"));
+	}
+	if (on && (t->kind == GNV_TUN_GRE || t->kind == GNV_TUN_NVGRE)) {
+		jobj(j, K("gre"));
+		jbool(j, K("nvgre"), t->kind == GNV_TUN_NVGRE);
+		ju64(j, K("flags"), t->gre_flags);
+		ju64(j, K("version"), g->ver);
+		ju64(j, K("proto"), g->proto);
+		if (t->gre_flags & 0x8000)
+			ju64(j, K("checksum"), t->gre_csum);
+		else
+			jnull(j, K("checksum"));
+		json_csum(j, t->gre_csum_state);
+		if (t->gre_flags & 0x2000)
+			ju64(j, K("key"), t->key);
+		else
+			jnull(j, K("key"));
+		if (t->gre_flags & 0x1000)
+			ju64(j, K("seq"), t->seq);
+		else
+			jnull(j, K("seq"));
+		if (t->kind == GNV_TUN_NVGRE) {
+			ju64(j, K("vsid"), g->vni);
+			ju64(j, K("flowid"), t->key & 0xff);
+		} else {
+			jnull(j, K("vsid"));
+			jnull(j, K("flowid"));
+		}
+		jobj_end(j);
+	} else {
+		jnull(j, K("gre"));
+	}
 	jobj_end(j);
 }
 
@@ -558,6 +634,7 @@ static void json_pkt(struct json *j, const char *key, const struct gnv_pkt *pk,
 	jbool(j, K("errors_truncated"), pk->err_overflow);
 	json_layers(j, K("outer"), &pk->outer, true, pk->caplen);
 	json_geneve(j, pk, c);
+	json_tunnel(j, pk);
 	if (pk->is_geneve && pk->gnv.present)
 		json_layers(j, K("inner"), &pk->inner, false, pk->caplen);
 	else

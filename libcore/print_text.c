@@ -507,6 +507,111 @@ static void put_errors(struct gnv_printer *pr, struct sbuf *sb,
 		PUTS(sb, " [!...]");
 }
 
+static void put_vni(struct gnv_printer *pr, struct sbuf *sb, const char *name, uint32_t vni)
+{
+	w_putc(sb, ' ');
+	w_puts(sb, name);
+	w_putc(sb, ' ');
+	if (pr->color)
+		PUTS(sb, C_VNI);
+	w_u64(sb, vni);
+	if (pr->color)
+		PUTS(sb, C_OFF);
+}
+
+const char *gnv_tun_name(uint8_t kind)
+{
+	static const char *const names[] = {
+		[GNV_TUN_GENEVE] = "Geneve", [GNV_TUN_VXLAN] = "VXLAN",
+		[GNV_TUN_GPE] = "VXLAN-GPE", [GNV_TUN_GRE] = "GRE", [GNV_TUN_NVGRE] = "NVGRE",
+	};
+
+	return kind < sizeof(names) / sizeof(names[0]) ? names[kind] : "?";
+}
+
+/* The header of VXLAN, VXLAN-GPE, GRE or NVGRE on the one-line view. */
+static void put_tunnel(struct gnv_printer *pr, struct sbuf *sb, const struct gnv_pkt *pk)
+{
+	const struct gnv_tun *t = &pk->tun;
+	const struct gnv_geneve *g = &pk->gnv;
+	const struct gnv_layers *o = &pk->outer;
+	bool udp = t->kind == GNV_TUN_VXLAN || t->kind == GNV_TUN_GPE;
+
+	put_addr(sb, &o->ip.src);
+	if (udp) {
+		w_putc(sb, '.');
+		w_u64(sb, o->l4.sport);
+	}
+	PUTS(sb, " > ");
+	put_addr(sb, &o->ip.dst);
+	if (udp) {
+		w_putc(sb, '.');
+		w_u64(sb, o->l4.dport);
+	}
+	PUTS(sb, ": ");
+	w_puts(sb, gnv_tun_name(t->kind));
+	if (!g->present) {
+		w_puts(sb, t->kind == GNV_TUN_VXLAN || t->kind == GNV_TUN_GPE ? " [|vxlan]" : " [|gre]");
+		return;
+	}
+	switch (t->kind) {
+	case GNV_TUN_VXLAN:
+		put_vni(pr, sb, "vni", g->vni);
+		if (t->gbp) {
+			PUTS(sb, " gbp ");
+			w_u64(sb, t->gbp_id);
+			if (t->gbp_flags & 0x40)
+				PUTS(sb, " [D]");
+			if (t->gbp_flags & 0x08)
+				PUTS(sb, " [A]");
+		}
+		break;
+	case GNV_TUN_GPE:
+		if (g->ver) {
+			PUTS(sb, " ver ");
+			w_u64(sb, g->ver);
+		}
+		put_vni(pr, sb, "vni", g->vni);
+		if (g->oam)
+			PUTS(sb, " [O]");
+		if (!g->proto) {
+			PUTS(sb, " next-proto ");
+			w_u64(sb, t->next_proto);
+		}
+		break;
+	case GNV_TUN_NVGRE:
+		put_vni(pr, sb, "vsid", g->vni);
+		PUTS(sb, " flowid ");
+		w_u64(sb, t->key & 0xff);
+		break;
+	default:
+		if (g->ver) {
+			PUTS(sb, " ver ");
+			w_u64(sb, g->ver);
+		}
+		if (t->gre_flags & 0x2000) {
+			PUTS(sb, " key 0x");
+			sbuf_hex(sb, (const uint8_t[]){ (uint8_t)(t->key >> 24), (uint8_t)(t->key >> 16),
+				 (uint8_t)(t->key >> 8), (uint8_t)t->key }, 4);
+		}
+		if (t->gre_flags & 0x1000) {
+			PUTS(sb, " seq ");
+			w_u64(sb, t->seq);
+		}
+		if (t->gre_flags & 0x8000)
+			PUTS(sb, " [C]");
+		if (g->proto != 0x6558 && g->proto != 0x0800 && g->proto != 0x86dd) {
+			PUTS(sb, " proto ");
+			put_hex16(sb, g->proto);
+		}
+		break;
+	}
+	if (pk->inner.arp.present || pk->inner.ip.version || pk->inner.eth.present) {
+		PUTS(sb, ": ");
+		gnv_print_layers(sb, &pk->inner, pk->caplen);
+	}
+}
+
 static void put_geneve(struct gnv_printer *pr, struct sbuf *sb,
 		       const struct gnv_pkt *pk)
 {
@@ -587,7 +692,9 @@ void gnv_print_line(struct gnv_printer *pr, struct sbuf *sb,
 			w_add(sb, fr->dir, strlen(fr->dir));
 		w_putc(sb, ' ');
 	}
-	if (pk->is_geneve)
+	if (pk->is_geneve && pk->tun.kind != GNV_TUN_GENEVE)
+		put_tunnel(pr, sb, pk);
+	else if (pk->is_geneve)
 		put_geneve(pr, sb, pk);
 	else if (pk->outer.arp.present || pk->outer.ip.version || pk->outer.eth.present)
 		gnv_print_layers(sb, &pk->outer, pk->caplen);
@@ -851,6 +958,53 @@ static void fields_option(struct sbuf *sb, const struct gnv_pkt *pk,
 	}
 }
 
+static void fields_tunnel(struct gnv_printer *pr, struct sbuf *sb, const struct gnv_pkt *pk)
+{
+	const struct gnv_tun *t = &pk->tun;
+	const struct gnv_geneve *g = &pk->gnv;
+	bool gre = t->kind == GNV_TUN_GRE || t->kind == GNV_TUN_NVGRE;
+
+	PUTS(sb, "  ");
+	w_puts(sb, t->kind == GNV_TUN_VXLAN ? "vxlan" : t->kind == GNV_TUN_GPE ? "vxlan-gpe" :
+		   t->kind == GNV_TUN_GRE ? "gre" : "nvgre");
+	PUTS(sb, " flags ");
+	if (gre)
+		put_hex16(sb, t->gre_flags);
+	else
+		put_hex8(sb, t->flags);
+	if (t->kind == GNV_TUN_VXLAN && t->gbp) {
+		kv_u(sb, "gbp", t->gbp_id);
+		PUTS(sb, " gbp_flags ");
+		put_hex8(sb, t->gbp_flags);
+	}
+	if (t->kind == GNV_TUN_GPE)
+		kv_u(sb, "next_proto", t->next_proto);
+	if (gre) {
+		if (t->gre_flags & 0x8000)
+			kv_csum(sb, "csum", t->gre_csum, t->gre_csum_state);
+		if (t->gre_flags & 0x2000)
+			kv_u(sb, "key", t->key);
+		if (t->gre_flags & 0x1000)
+			kv_u(sb, "seq", t->seq);
+	}
+	PUTS(sb, " proto ");
+	put_hex16(sb, g->proto);
+	PUTS(sb, " (");
+	w_puts(sb, proto_name(g->proto));
+	w_putc(sb, ')');
+	if (gnv_tun_has_vni(t->kind)) {
+		w_puts(sb, t->kind == GNV_TUN_NVGRE ? " vsid " : " vni ");
+		if (pr->color)
+			PUTS(sb, C_VNI);
+		w_u64(sb, g->vni);
+		if (pr->color)
+			PUTS(sb, C_OFF);
+	}
+	if (t->kind == GNV_TUN_NVGRE)
+		kv_u(sb, "flowid", t->key & 0xff);
+	w_putc(sb, '\n');
+}
+
 void gnv_print_fields(struct gnv_printer *pr, struct sbuf *sb,
 		      const struct gnv_pkt *pk)
 {
@@ -862,7 +1016,10 @@ void gnv_print_fields(struct gnv_printer *pr, struct sbuf *sb,
 	kv_s(sb, "status", gnv_status_name(pk->status));
 	w_putc(sb, '\n');
 	fields_layers(sb, "  outer ", &pk->outer);
-	if (pk->is_geneve && g->present) {
+	if (pk->is_geneve && g->present && pk->tun.kind != GNV_TUN_GENEVE) {
+		fields_tunnel(pr, sb, pk);
+		fields_layers(sb, "  inner ", &pk->inner);
+	} else if (pk->is_geneve && g->present) {
 		PUTS(sb, "  geneve ");
 		kv_u(sb, "ver", g->ver);
 		kv_u(sb, "opt_len", g->opt_size);

@@ -299,7 +299,7 @@ def need(o, keys, where):
 last = {}
 for line in open(sys.argv[1]):
     d = json.loads(line)
-    need(d, top, "frame")
+    need(d, top if "tunnel" not in d else top[:-1] + ["tunnel", "inner"], "frame")
     assert d["schema"] == 1 and d["status"] in ("ok", "truncated", "invalid")
     for e in d["errors"]:
         need(e, ["code", "offset", "msg", "inner"], "error")
@@ -308,9 +308,20 @@ for line in open(sys.argv[1]):
         need(d["outer"]["ip"], ipk, "outer.ip")
     if d["outer"]["udp"]:
         need(d["outer"]["udp"], ["sport", "dport", "len", "csum"], "udp")
-    if d["geneve"]:
-        need(d["geneve"], gk, "geneve")
-        for o in d["geneve"]["options"]:
+    t = d.get("tunnel")
+    if d["geneve"] or t:
+        assert not (d["geneve"] and t)
+        if d["geneve"]:
+            need(d["geneve"], gk, "geneve")
+        else:
+            need(t, ["type", "vxlan", "gre"], "tunnel")
+        if t and t["vxlan"]:
+            need(t["vxlan"], ["gpe", "flags", "vni", "proto"] +
+                 (["version", "oam", "next_proto", "gbp"] if t["vxlan"]["gpe"] else ["gbp"]), "vxlan")
+        if t and t["gre"]:
+            need(t["gre"], ["nvgre", "flags", "version", "proto", "checksum", "csum", "key", "seq",
+                            "vsid", "flowid"], "gre")
+        for o in (d["geneve"] or {"options": []})["options"]:
             need(o, ["class", "type", "critical", "len", "data", "name", "class_name", "fields"], "option")
         need(d["inner"], layer + ["l4"], "inner")
         if d["inner"]["l4"]:

@@ -158,6 +158,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(frame, data + 1, caplen);
 
 	gnv_decode_cfg_default(&cfg);
+	gnv_decode_cfg_tunnels(&cfg);	/* VXLAN, GPE, GRE, NVGRE as decode has them */
 	cfg.linktype = link_types[ctl & 3];
 	cfg.no_csum = ctl & 0x08;
 	cfg.outer_only = ctl & 0x10;

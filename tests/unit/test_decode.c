@@ -12,6 +12,8 @@
 #include <string.h>
 #include "../../libcore/csum.h"
 #include "../../libcore/cursor.h"
+#include "../../libcore/build.h"
+#include "../../libcore/opt_genv.h"
 #include "pktgen.h"
 
 Suite *decode_suite(void);
@@ -1640,6 +1642,32 @@ static uint32_t e_gnv_empty(struct ecase *e)
 	return 50;
 }
 
+/* The other tunnels: a frame from the packet language, tunnels on. */
+static void e_lang(struct ecase *e, const char *text)
+{
+	size_t n;
+	char err[200];
+
+	ck_assert_msg(!gnv_lang_build(text, GENV_CLASS_DEFAULT, e->g.b, sizeof(e->g.b), &n,
+				      err, sizeof(err)), "%s: %s", text, err);
+	e->g.n = n;
+	gnv_decode_cfg_tunnels(&e->cfg);
+}
+static uint32_t e_vx_trunc(struct ecase *e) { e_lang(e, "vxlan vni=1 / eth / ipv4 / udp"); e->caplen = 49; return 42; }
+static uint32_t e_vx_short(struct ecase *e) { e_lang(e, "udp dport=4789 / payload len=7"); return 42; }
+static uint32_t e_vx_flags(struct ecase *e) { e_lang(e, "vxlan flags=0 / eth / ipv4 / udp"); return 42; }
+static uint32_t e_vx_rsvd(struct ecase *e) { e_lang(e, "vxlan rsvd2=1 / eth / ipv4 / udp"); return 42; }
+static uint32_t e_vx_version(struct ecase *e) { e_lang(e, "vxlan-gpe flags=0x1c / ipv4 / udp"); return 42; }
+static uint32_t e_vx_proto(struct ecase *e) { e_lang(e, "vxlan-gpe np=4 / payload len=8"); return 45; }
+static uint32_t e_vx_empty(struct ecase *e) { e_lang(e, "vxlan vni=1"); return 50; }
+static uint32_t e_gre_trunc(struct ecase *e) { e_lang(e, "gre key=1 / ipv4 / udp"); e->caplen = 40; return 34; }
+static uint32_t e_gre_version(struct ecase *e) { e_lang(e, "gre flags=0x0001 / ipv4 / udp"); return 34; }
+static uint32_t e_gre_flags(struct ecase *e) { e_lang(e, "gre flags=0x4000 / ipv4 / udp"); return 34; }
+static uint32_t e_gre_rsvd(struct ecase *e) { e_lang(e, "gre flags=0x0100 / ipv4 / udp"); return 34; }
+static uint32_t e_gre_csum(struct ecase *e) { e_lang(e, "gre csum=bad / ipv4 / udp"); return 38; }
+static uint32_t e_gre_proto(struct ecase *e) { e_lang(e, "gre proto=0x88b5 / payload len=4"); return 36; }
+static uint32_t e_gre_empty(struct ecase *e) { e_lang(e, "gre"); return 38; }
+
 static const struct {
 	ebuild build;
 	bool inner;
@@ -1691,6 +1719,20 @@ static const struct {
 	[GNV_E_GNV_OPT_LAYOUT] = { e_gnv_opt_layout, false },
 	[GNV_E_GNV_PROTO] = { e_gnv_proto, false },
 	[GNV_E_GNV_EMPTY] = { e_gnv_empty, false },
+	[GNV_E_VX_TRUNC] = { e_vx_trunc, false },
+	[GNV_E_VX_SHORT] = { e_vx_short, false },
+	[GNV_E_VX_FLAGS] = { e_vx_flags, false },
+	[GNV_E_VX_RSVD] = { e_vx_rsvd, false },
+	[GNV_E_VX_VERSION] = { e_vx_version, false },
+	[GNV_E_VX_PROTO] = { e_vx_proto, false },
+	[GNV_E_VX_EMPTY] = { e_vx_empty, false },
+	[GNV_E_GRE_TRUNC] = { e_gre_trunc, false },
+	[GNV_E_GRE_VERSION] = { e_gre_version, false },
+	[GNV_E_GRE_FLAGS] = { e_gre_flags, false },
+	[GNV_E_GRE_RSVD] = { e_gre_rsvd, false },
+	[GNV_E_GRE_CSUM] = { e_gre_csum, false },
+	[GNV_E_GRE_PROTO] = { e_gre_proto, false },
+	[GNV_E_GRE_EMPTY] = { e_gre_empty, false },
 };
 
 START_TEST(every_code_has_a_case)

@@ -46,6 +46,27 @@
 # geneve.version
     1 2023-11-14 22:13:20.000000 10.200.0.1.49152 > 10.200.0.2.6081: Geneve ver 1 vni 100, length 114 [!geneve.version]
     eth / ipv4 src=10.200.0.1 dst=10.200.0.2 id=1 df=1 / udp sport=49152 / geneve vni=100 ver=1 / payload hex=02000000000b02000000000a080045000032000140003f0627c30a0000010a0000029c400050000003e8000000005018ffffe179000068656c6c6f2067656e76
+# gre.checksum
+    1 2023-11-14 22:13:20.000000 10.200.0.1 > 10.200.0.2: GRE [C]: 10.0.0.1.40000 > 10.0.0.2.80 TCP [P.] payload 10, length 106 [!gre.checksum]
+    eth / ipv4 src=10.200.0.1 dst=10.200.0.2 id=1 df=1 / gre csum=0x22b8 / eth dst=02:00:00:00:00:0b src=02:00:00:00:00:0a / ipv4 ttl=63 id=1 df=1 / tcp seq=1000 flags=PA / payload hex=68656c6c6f2067656e76
+# gre.flags
+    1 2023-11-14 22:13:20.000000 10.200.0.1 > 10.200.0.2: GRE [|gre], length 102 [!gre.flags]
+    eth / ipv4 src=10.200.0.1 dst=10.200.0.2 id=1 df=1 proto=47 / payload hex=4000655802000000000b02000000000a080045000032000140003f0627c30a0000010a0000029c400050000003e8000000005018ffffe179000068656c6c6f2067656e76
+# gre.no_payload
+    1 2023-11-14 22:13:20.000000 10.200.0.1 > 10.200.0.2: GRE, length 38 [!gre.no_payload]
+    eth / ipv4 src=10.200.0.1 dst=10.200.0.2 id=1 df=1 / gre
+# gre.proto
+    1 2023-11-14 22:13:20.000000 10.200.0.1 > 10.200.0.2: GRE proto 0x88b5, length 42 [!gre.proto]
+    eth / ipv4 src=10.200.0.1 dst=10.200.0.2 id=1 df=1 / gre proto=0x88b5 / payload hex=01020304
+# gre.reserved
+    1 2023-11-14 22:13:20.000000 10.200.0.1 > 10.200.0.2: GRE: 10.0.0.1.40000 > 10.0.0.2.80 TCP [P.] payload 10, length 102 [!gre.reserved]
+    eth / ipv4 src=10.200.0.1 dst=10.200.0.2 id=1 df=1 / gre flags=0x0100 / eth dst=02:00:00:00:00:0b src=02:00:00:00:00:0a / ipv4 ttl=63 id=1 df=1 / tcp seq=1000 flags=PA / payload hex=68656c6c6f2067656e76
+# gre.truncated
+    1 2023-11-14 22:13:20.000000 10.200.0.1 > 10.200.0.2: GRE [|gre], length 106 [!gre.truncated]
+    eth / ipv4 src=10.200.0.1 dst=10.200.0.2 id=1 df=1 proto=47 len=92 / payload hex=200065580000
+# gre.version
+    1 2023-11-14 22:13:20.000000 10.200.0.1 > 10.200.0.2: GRE [|gre], length 102 [!gre.version]
+    eth / ipv4 src=10.200.0.1 dst=10.200.0.2 id=1 df=1 proto=47 / payload hex=0001655802000000000b02000000000a080045000032000140003f0627c30a0000010a0000029c400050000003e8000000005018ffffe179000068656c6c6f2067656e76
 # header.overrun
     1 2023-11-14 22:13:20.000000 10.200.0.1 > 10.200.0.2 UDP [|udp], length 38 [!header.overrun]
     eth / ipv4 src=10.200.0.1 dst=10.200.0.2 id=1 df=1 proto=17 / payload hex=c00017c1
@@ -139,3 +160,24 @@
 # vlan.truncated
     1 2023-11-14 22:13:20.000000 ether 02:00:00:00:00:01 > 02:00:00:00:00:02 type 0x8100, length 47 [!vlan.truncated]
     eth type=0x8100 / payload hex=0064
+# vxlan.flags
+    1 2023-11-14 22:13:20.000000 10.200.0.1.49152 > 10.200.0.2.4789: VXLAN vni 100: 10.0.0.1.40000 > 10.0.0.2.80 TCP [P.] payload 10, length 114 [!vxlan.flags]
+    eth / ipv4 src=10.200.0.1 dst=10.200.0.2 id=1 df=1 / udp sport=49152 / vxlan vni=100 flags=0x00 / eth dst=02:00:00:00:00:0b src=02:00:00:00:00:0a / ipv4 ttl=63 id=1 df=1 / tcp seq=1000 flags=PA / payload hex=68656c6c6f2067656e76
+# vxlan.no_payload
+    1 2023-11-14 22:13:20.000000 10.200.0.1.49152 > 10.200.0.2.4789: VXLAN vni 100, length 50 [!vxlan.no_payload]
+    eth / ipv4 src=10.200.0.1 dst=10.200.0.2 id=1 df=1 / udp sport=49152 / vxlan vni=100
+# vxlan.proto
+    1 2023-11-14 22:13:20.000000 10.200.0.1.49152 > 10.200.0.2.4790: VXLAN-GPE vni 100 next-proto 4, length 54 [!vxlan.proto]
+    eth / ipv4 src=10.200.0.1 dst=10.200.0.2 id=1 df=1 / udp sport=49152 / vxlan-gpe vni=100 np=4 / payload hex=01020304
+# vxlan.reserved
+    1 2023-11-14 22:13:20.000000 10.200.0.1.49152 > 10.200.0.2.4789: VXLAN vni 100: 10.0.0.1.40000 > 10.0.0.2.80 TCP [P.] payload 10, length 114 [!vxlan.reserved]
+    eth / ipv4 src=10.200.0.1 dst=10.200.0.2 id=1 df=1 / udp sport=49152 / vxlan vni=100 rsvd2=1 / eth dst=02:00:00:00:00:0b src=02:00:00:00:00:0a / ipv4 ttl=63 id=1 df=1 / tcp seq=1000 flags=PA / payload hex=68656c6c6f2067656e76
+# vxlan.short
+    1 2023-11-14 22:13:20.000000 10.200.0.1.49152 > 10.200.0.2.4789: VXLAN [|vxlan], length 45 [!vxlan.short]
+    eth / ipv4 src=10.200.0.1 dst=10.200.0.2 id=1 df=1 / udp sport=49152 dport=4789 / payload hex=080000
+# vxlan.truncated
+    1 2023-11-14 22:13:20.000000 10.200.0.1.49152 > 10.200.0.2.4789: VXLAN [|vxlan], length 114 [!vxlan.truncated]
+    eth / ipv4 src=10.200.0.1 dst=10.200.0.2 id=1 df=1 len=100 / udp sport=49152 dport=4789 len=80 csum=0xb317 / payload hex=08000000
+# vxlan.version
+    1 2023-11-14 22:13:20.000000 10.200.0.1.49152 > 10.200.0.2.4790: VXLAN-GPE ver 1 vni 100, length 114 [!vxlan.version]
+    eth / ipv4 src=10.200.0.1 dst=10.200.0.2 id=1 df=1 / udp sport=49152 / vxlan-gpe vni=100 flags=0x1c / payload hex=02000000000b02000000000a080045000032000140003f0627c30a0000010a0000029c400050000003e8000000005018ffffe179000068656c6c6f2067656e76
