@@ -36,7 +36,9 @@ print(int(best[0]))' "$3"
 # Stop what the test started (by PID), delete its namespaces and files.
 netns_cleanup() {
 	local p n
-	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
+	# a backgrounded `nsx ...` is a subshell whose child runs the program:
+	# stop the children first, then the subshells
+	for p in "${pids[@]}"; do pkill -TERM -P "$p" 2>/dev/null; kill "$p" 2>/dev/null; done
 	for p in "${pids[@]}"; do wait "$p" 2>/dev/null; done
 	for n in $NSS; do ip netns del "$P-$n" 2>/dev/null; done
 	[ -n "$TMP" ] && rm -rf "$TMP"
@@ -131,4 +133,17 @@ netns_vms() {
 		nsx "$n" ip addr add "$ip/16" dev eth0 || r=1
 	done <<<"$1"
 	return $r
+}
+
+# cap_wait FILE...: wait until each capture whose stderr went to FILE says it
+# listens (at most 10 s in all), instead of a fixed sleep that a loaded
+# machine outlasts.  1 when one never did.
+cap_wait() {
+	local f k
+	for ((k = 0; k < 100; k++)); do
+		for f in "$@"; do grep -q 'listening on' "$f" 2>/dev/null || break; done
+		grep -q 'listening on' "$f" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	return 1
 }

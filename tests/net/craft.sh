@@ -29,9 +29,10 @@ PKT='udp dport=6081 / geneve vni=7 / eth / ipv4 src=10.0.0.1 dst=10.0.0.2 / icmp
 
 # tcpdump in B: the link-level header of the first Geneve frame
 capture() {
-	nsx h2 timeout 10 tcpdump -i ul2 -nn -e -c "${1:-1}" udp port 6081 >"$TMP/td" 2>/dev/null &
+	rm -f "$TMP/td.err"
+	nsx h2 timeout 10 tcpdump -i ul2 -nn -e -c "${1:-1}" udp port 6081 >"$TMP/td" 2>"$TMP/td.err" &
 	pids+=($!)
-	sleep 1
+	cap_wait "$TMP/td.err"
 }
 a() { nsx h1 timeout 10 "$GENV" "$@"; }
 

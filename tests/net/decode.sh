@@ -76,8 +76,9 @@ wait "${pids[-1]}"
 check_eq "-B 4096: captures (exit 0)" "" "$(grep -v 'packets' "$TMP/err")"
 
 # -i any: interface and direction, as tcpdump -i any shows them
-ip netns exec "$P-b" timeout 15 tcpdump -i any -nn -c 2 udp port 6081 >"$TMP/td" 2>/dev/null &
+ip netns exec "$P-b" timeout 15 tcpdump -i any -nn -c 2 udp port 6081 >"$TMP/td" 2>"$TMP/td.err" &
 pids+=($!)
+cap_wait "$TMP/td.err"
 capture -i any -c 2 udp port 6081
 send 2
 wait "${pids[-1]}"

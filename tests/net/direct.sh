@@ -80,11 +80,11 @@ done
 vm_up h1 a1 ta1 $MAC_A 10.0.1.5 && vm_up h2 c2 tc2 $MAC_C 10.0.2.7 && vm_up h4 c4 tc4 $MAC_C 10.0.2.7 &&
 	ok "VMs up" || fail "VMs up"
 
-ip netns exec "$P-h3" timeout 60 tcpdump -i ul3 -U -s 256 -w "$TMP/ul3.pcap" udp port 6081 2>/dev/null &
+ip netns exec "$P-h3" timeout 60 tcpdump -i ul3 -U -s 256 -w "$TMP/ul3.pcap" udp port 6081 2>"$TMP/ul3.pcap.err" &
 pids+=("$!")
-ip netns exec "$P-h1" timeout 60 tcpdump -i ul1 -U -s 256 -w "$TMP/ul1.pcap" udp port 6081 2>/dev/null &
+ip netns exec "$P-h1" timeout 60 tcpdump -i ul1 -U -s 256 -w "$TMP/ul1.pcap" udp port 6081 2>"$TMP/ul1.pcap.err" &
 pids+=("$!")
-sleep 1
+cap_wait "$TMP/ul3.pcap.err" "$TMP/ul1.pcap.err"
 
 # ---- learn: the first packets via the bouncer, the rest direct ----
 n=$(nsx a1 timeout 20 ping -c 20 -i 0.2 -W 2 10.0.2.7 | grep -c 'bytes from')
@@ -111,9 +111,9 @@ echo "$dec" | grep -q "10.200.0.2.* > 10.200.0.1.*Geneve vni 100 \[O.*10.0.2.7 >
 	fail "genv decode: the answer's RTS names h2" "$dec"
 
 # ---- the endpoint moves to h4 ----
-ip netns exec "$P-c2" timeout 40 tcpdump -i eth0 -U -w "$TMP/c2.pcap" icmp 2>/dev/null &
+ip netns exec "$P-c2" timeout 40 tcpdump -i eth0 -U -w "$TMP/c2.pcap" icmp 2>"$TMP/c2.pcap.err" &
 pids+=("$!")
-sleep 0.5
+cap_wait "$TMP/c2.pcap.err"
 out=$(rt h2 del ep 100 10.0.2.7 2>&1 && rt h4 add ep 100 10.0.2.7 mac $MAC_C port tc4 2>&1 &&
       rt h3 del ep 100 10.0.2.7 2>&1 && rt h3 add ep 100 10.0.2.7 mac $MAC_C host 10.200.0.4 2>&1) &&
 	ok "endpoint moved h2 -> h4" || fail "endpoint moved h2 -> h4" "$out"

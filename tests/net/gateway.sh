@@ -113,13 +113,13 @@ while True:
     c.recv(1000)
     c.sendall(b"HTTP/1.0 200 OK\r\n\r\nyou are %s\n" % a[0].encode()); c.close()' >/dev/null 2>&1 &
 pids+=("$!")
-nsx srv timeout 60 tcpdump -i srv0 -U -n -w "$TMP/srv.pcap" host 10.200.0.50 and not port 6081 2>/dev/null &
+nsx srv timeout 60 tcpdump -i srv0 -U -n -w "$TMP/srv.pcap" host 10.200.0.50 and not port 6081 2>"$TMP/srv.pcap.err" &
 pids+=("$!")
 for n in v1 v2; do
-	nsx "$n" timeout 60 tcpdump -i eth0 -U -n -w "$TMP/$n.pcap" icmp or udp or tcp 2>/dev/null &
+	nsx "$n" timeout 60 tcpdump -i eth0 -U -n -w "$TMP/$n.pcap" icmp or udp or tcp 2>"$TMP/$n.pcap.err" &
 	pids+=("$!")
 done
-sleep 1
+cap_wait "$TMP"/{srv,v1,v2}.pcap.err
 
 # ---- UDP: the same address and port in both VPCs ----
 udp_echo() {

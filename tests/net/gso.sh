@@ -141,7 +141,7 @@ print(int(r["bits_per_second"] // 1e6), s.get("retransmits", 0), int(s["bytes"])
 	# the receiver's count ends when the sender's does: equal, give or take
 	# what was in flight at the end (iperf3 counts both at its own stop)
 	if [ "$mbps" -gt 10 ] && [ "$recvd" -gt 0 ] && [ "$((sent - recvd))" -lt "$((sent / 20 + 1000000))" ] &&
-		[ "$retr" -lt 2000 ]; then
+		[ "$retr" -lt "$((sent / 1448 / 20 + 100))" ]; then   # < 5% of the segments: a loaded host drops some
 		ok "$name: $mbps Mbit/s, $retr retransmits, $recvd of $sent bytes"
 	else
 		fail "$name" "mbps $mbps retransmits $retr sent $sent received $recvd $(head -c 200 "$TMP/iperf.json")"
@@ -157,9 +157,9 @@ udp_out() {
 # ---- the underlay on the wire while a1 -> a2 runs ----
 u0=$(udp_out h1)
 d0=$(jget h2 port tx_packets)
-nsx h1 timeout 20 tcpdump -i ul1 -U -B 16384 -c 3000 -w "$TMP/ul1.pcap" udp port 6081 2>/dev/null &
+nsx h1 timeout 20 tcpdump -i ul1 -U -B 16384 -c 3000 -w "$TMP/ul1.pcap" udp port 6081 2>"$TMP/ul1.pcap.err" &
 cap=$!; pids+=("$cap")
-sleep 0.5
+cap_wait "$TMP/ul1.pcap.err"
 iperf "IPv4 a1 -> a2, offloads" a2 a1 10.0.1.6
 wait "$cap" 2>/dev/null
 u1=$(udp_out h1)
@@ -174,7 +174,7 @@ tshark -r "$TMP/ul1.pcap" -o udp.check_checksum:TRUE -o tcp.check_checksum:TRUE 
 read -r n big badudp badtcp data < <(awk -F'|' '
 	{ if ($1 + 0 > 1500) big++
 	  if ($2 != "1") badudp++
-	  if ($3 != "1") badtcp++
+	  if ($3 != "" && $3 != "1") badtcp++   # "": no TCP inside (ARP, ND)
 	  if ($4 + 0 > 0) data++ }
 	END { printf "%d %d %d %d %d\n", NR, big, badudp, badtcp, data }' "$TMP/ul1.txt")
 if [ "$n" -ge 1000 ] && [ "$big" -eq 0 ] && [ "$data" -ge 500 ]; then
@@ -200,9 +200,9 @@ print(p["counters"]["tx_packets"])' 2>/dev/null)
 	fail "h2: port counters" "${segs:-?}"
 
 # ---- the IPv6 underlay ----
-nsx h2 timeout 20 tcpdump -i ul2 -U -B 16384 -c 2000 -w "$TMP/ul6.pcap" ip6 and udp port 6081 2>/dev/null &
+nsx h2 timeout 20 tcpdump -i ul2 -U -B 16384 -c 2000 -w "$TMP/ul6.pcap" ip6 and udp port 6081 2>"$TMP/ul6.pcap.err" &
 cap=$!; pids+=("$cap")
-sleep 0.5
+cap_wait "$TMP/ul6.pcap.err"
 iperf "IPv4 b1 -> b2 over the IPv6 underlay" b2 b1 10.0.3.6
 wait "$cap" 2>/dev/null
 iperf "IPv4 b2 -> b1 over the IPv6 underlay" b1 b2 10.0.3.5
@@ -221,9 +221,9 @@ iperf "IPv4 a3 -> a1 (none -> offloads)" a1 a3 10.0.1.5
 iperf "IPv6 a3 -> a2 (none -> offloads)" a2 a3 fd00:100::6
 
 # ---- TAP to TAP on h1: super-frames passed through, partial checksums passed on ----
-nsx a4 timeout 20 tcpdump -i eth0 -s 0 -U -c 600 -w "$TMP/a4.pcap" ip and tcp port 5201 2>/dev/null &
+nsx a4 timeout 20 tcpdump -i eth0 -s 0 -U -c 600 -w "$TMP/a4.pcap" ip and tcp port 5201 2>"$TMP/a4.pcap.err" &
 cap=$!; pids+=("$cap")
-sleep 0.5
+cap_wait "$TMP/a4.pcap.err"
 iperf "IPv4 a1 -> a4 (TAP to TAP)" a4 a1 10.0.1.8
 iperf "IPv6 a4 -> a1 (TAP to TAP)" a1 a4 fd00:100::5
 wait "$cap" 2>/dev/null

@@ -93,13 +93,13 @@ gw_before=$(nsx a1 ip neigh show 10.0.1.1 dev eth0 | awk '{for (i=1;i<NF;i++) if
 # ---- captures: the underlay bridge and every VM; the good traffic ----
 capture() {	# NS IFACE FILE [FILTER...]
 	local ns=$1 ifc=$2 f=$3; shift 3
-	ip netns exec "$P-$ns" timeout 120 tcpdump -i "$ifc" -U -s 512 -w "$TMP/$f.pcap" "$@" 2>/dev/null &
+	ip netns exec "$P-$ns" timeout 120 tcpdump -i "$ifc" -U -s 512 -w "$TMP/$f.pcap" "$@" 2>"$TMP/$f.pcap.err" &
 	pids+=("$!"); caps+=("$!")
 }
 caps=()
 capture ul br0 ul udp port 6081
 for v in a1 a2 b2; do capture "$v" eth0 "$v"; done
-sleep 1
+cap_wait "$TMP"/{ul,a1,a2,b2}.pcap.err
 rss() { awk '/^VmRSS/ { print $2 }' "/proc/$pid_h2/status"; }
 rss0=$(rss)
 nsx a1 timeout 60 ping -c 3000 -i 0.01 -W 1 -q 10.0.1.6 >"$TMP/good-ping" 2>&1 &

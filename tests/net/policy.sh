@@ -215,7 +215,7 @@ id1=$(ident h2 10.0.1.5) id2=$(ident h2 10.0.1.6)
 	ok "h1 and h2 agree on vm1's identity ($id1)" ||
 	fail "h1 and h2 agree on vm1's identity" "h1 $(ident h1 10.0.1.5), h2 $id1, vm2 $id2"
 # the inner packets: echo requests vm1 -> vm2 with ident 4242, 4343, 4444
-ip netns exec "$P-vm2" timeout 15 tcpdump -i eth0 -U -w "$TMP/vm2.pcap" 'icmp[0] == 8' 2>/dev/null &
+ip netns exec "$P-vm2" timeout 15 tcpdump -i eth0 -U -w "$TMP/vm2.pcap" 'icmp[0] == 8' 2>"$TMP/vm2.pcap.err" &
 cap=$!; pids+=("$cap")
 mac_h2=$(nsx h2 cat /sys/class/net/ul2/address)
 inject() {	# HOST SRC-IP IDENTITY ICMP-ID: 3 Geneve packets to h2:6081
@@ -224,7 +224,7 @@ inject() {	# HOST SRC-IP IDENTITY ICMP-ID: 3 Geneve packets to h2:6081
 		"eth src=$(nsx "$1" cat "/sys/class/net/$ifc/address") dst=$mac_h2 / ipv4 src=$2 dst=10.200.0.2 / udp dport=6081 / geneve vni=100 opt=ident:id=$3 / eth src=$MAC1 dst=$MAC2 / ipv4 src=10.0.1.5 dst=10.0.1.6 / icmp type=8 id=$4" \
 		>/dev/null 2>"$TMP/craft.err" || fail "genv craft sends from $2" "$(head -n 2 "$TMP/craft.err")"
 }
-sleep 1
+cap_wait "$TMP/vm2.pcap.err"
 b_peer=$(jget h2 drops underlay.unknown_peer) b_untr=$(jget h2 drops policy.identity_untrusted)
 inject h3 10.200.0.3 "$id1" 4242
 sleep 0.3

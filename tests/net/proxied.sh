@@ -98,11 +98,11 @@ while True:
         ans += b
     c.sendall(b"proxy:" + ans); c.close()' >/dev/null 2>&1 &
 pids+=("$!")
-ip netns exec "$P-h2" timeout 20 tcpdump -i ul2 -U -n -w "$TMP/ul2.pcap" udp port 6081 2>/dev/null &
+ip netns exec "$P-h2" timeout 20 tcpdump -i ul2 -U -n -w "$TMP/ul2.pcap" udp port 6081 2>"$TMP/ul2.pcap.err" &
 pids+=("$!")
-ip netns exec "$P-c1" timeout 20 tcpdump -i eth0 -U -n -w "$TMP/c1.pcap" tcp port 8080 2>/dev/null &
+ip netns exec "$P-c1" timeout 20 tcpdump -i eth0 -U -n -w "$TMP/c1.pcap" tcp port 8080 2>"$TMP/c1.pcap.err" &
 pids+=("$!")
-sleep 1
+cap_wait "$TMP/ul2.pcap.err" "$TMP/c1.pcap.err"
 
 got=$(nsx c1 timeout 10 python3 -c '
 import socket

@@ -51,9 +51,9 @@ vm_up h1 vm1 tap1 $MAC1 10.0.1.5 && vm_up h2 vm2 tap2 $MAC2 10.0.1.6 &&
 	ok "TAP ports moved into vm1 and vm2" || { fail "TAP ports moved into vm1 and vm2"; finish; }
 
 # ---- DSCP and options on the wire ----
-ip netns exec "$P-h2" timeout 30 tcpdump -i ul2 -U -s 256 -w "$TMP/ul2.pcap" udp port 6081 2>/dev/null &
+ip netns exec "$P-h2" timeout 30 tcpdump -i ul2 -U -s 256 -w "$TMP/ul2.pcap" udp port 6081 2>"$TMP/ul2.pcap.err" &
 cap=$!; pids+=("$cap")
-sleep 1
+cap_wait "$TMP/ul2.pcap.err"
 check "ping vm1 -> vm2 across the hosts" nsx vm1 timeout 10 ping -c 3 -i 0.2 -W 2 10.0.1.6
 sleep 1
 kill "$cap" 2>/dev/null; wait "$cap" 2>/dev/null
@@ -110,9 +110,9 @@ s.setsockopt(socket.IPPROTO_IP, socket.IP_TOS, outer_tos)
 for _ in range(3):
     s.sendto(gnv + eth + ip + udp, ("10.200.0.2", 6081))
 PYEOF
-ip netns exec "$P-vm2" timeout 20 tcpdump -i eth0 -U -w "$TMP/vm2.pcap" udp port 9999 2>/dev/null &
+ip netns exec "$P-vm2" timeout 20 tcpdump -i eth0 -U -w "$TMP/vm2.pcap" udp port 9999 2>"$TMP/vm2.pcap.err" &
 cap=$!; pids+=("$cap")
-sleep 1
+cap_wait "$TMP/vm2.pcap.err"
 e0=$(jget h2 drops ecn.ce_not_ect) c0=$(jget h2 drops geneve.critical)
 nsx h1 python3 "$TMP/send.py" 0x03 0x02 ""		# CE outer, ECT(0) inner: CE
 nsx h1 python3 "$TMP/send.py" 0x02 0x01 ""		# ECT(0) outer, ECT(1) inner: ECT(1)

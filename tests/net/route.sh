@@ -132,15 +132,15 @@ if command -v ethtool >/dev/null; then
 fi
 
 # ---- capture the underlay on h2 and h3 during the traffic checks ----
-ip netns exec "$P-h2" timeout 40 tcpdump -i ul2 -U -s 256 -w "$TMP/ul2.pcap" udp port 6081 2>/dev/null &
+ip netns exec "$P-h2" timeout 40 tcpdump -i ul2 -U -s 256 -w "$TMP/ul2.pcap" udp port 6081 2>"$TMP/ul2.pcap.err" &
 cap2=$!; pids+=("$cap2")
-ip netns exec "$P-h3" timeout 40 tcpdump -i ul3 -U -s 256 -w "$TMP/ul3.pcap" udp port 6081 2>/dev/null &
+ip netns exec "$P-h3" timeout 40 tcpdump -i ul3 -U -s 256 -w "$TMP/ul3.pcap" udp port 6081 2>"$TMP/ul3.pcap.err" &
 cap3=$!; pids+=("$cap3")
-ip netns exec "$P-a2" timeout 40 tcpdump -i eth0 -U -w "$TMP/a2.pcap" icmp 2>/dev/null &
+ip netns exec "$P-a2" timeout 40 tcpdump -i eth0 -U -w "$TMP/a2.pcap" icmp 2>"$TMP/a2.pcap.err" &
 capa2=$!; pids+=("$capa2")
-ip netns exec "$P-b2" timeout 40 tcpdump -i eth0 -U -w "$TMP/b2.pcap" icmp 2>/dev/null &
+ip netns exec "$P-b2" timeout 40 tcpdump -i eth0 -U -w "$TMP/b2.pcap" icmp 2>"$TMP/b2.pcap.err" &
 capb2=$!; pids+=("$capb2")
-sleep 1
+cap_wait "$TMP/ul2.pcap.err" "$TMP/ul3.pcap.err" "$TMP/a2.pcap.err" "$TMP/b2.pcap.err"
 
 # ---- reachability ----
 nsx a1 ip neigh flush dev eth0 2>/dev/null
@@ -215,9 +215,9 @@ nsx ul ip link set x9 master br0 up
 nsx x9 ip addr add 10.200.0.9/24 dev ul9
 nsx x9 ip link set ul9 up
 mac_x9=$(nsx x9 cat /sys/class/net/ul9/address)
-ip netns exec "$P-a1" timeout 10 tcpdump -i eth0 -U -w "$TMP/a1.pcap" 'icmp and (icmp[4:2] == 4242 or icmp[4:2] == 4343)' 2>/dev/null &
+ip netns exec "$P-a1" timeout 10 tcpdump -i eth0 -U -w "$TMP/a1.pcap" 'icmp and (icmp[4:2] == 4242 or icmp[4:2] == 4343)' 2>"$TMP/a1.pcap.err" &
 capa1=$!; pids+=("$capa1")
-sleep 1
+cap_wait "$TMP/a1.pcap.err"
 inject() {	# NS IFACE MAC ADDR [INNER-SRC ID]: 3 echo requests (a2 -> a1, id 4242) from underlay ADDR
 	# crafted by scapy, not genv: the oracle builds the intruder's packet
 	nsx "$1" timeout 10 /usr/bin/python3 -c '
@@ -485,9 +485,9 @@ out=$(rt h4 batch "$TMP/h4.conf" 2>&1 && rt h5 batch "$TMP/h5.conf" 2>&1) &&
 vm_up h4 e4 te4 02:00:00:03:00:04 10.3.0.4 fd00:300::4 &&
 	vm_up h5 e5 te5 02:00:00:03:00:05 10.3.0.5 fd00:300::5 ||
 	fail "IPv6 underlay: VMs up"
-ip netns exec "$P-h5" timeout 20 tcpdump -i ul5 -U -s 256 -w "$TMP/ul5.pcap" udp port 6081 2>/dev/null &
+ip netns exec "$P-h5" timeout 20 tcpdump -i ul5 -U -s 256 -w "$TMP/ul5.pcap" udp port 6081 2>"$TMP/ul5.pcap.err" &
 cap5=$!; pids+=("$cap5")
-sleep 1
+cap_wait "$TMP/ul5.pcap.err"
 check "IPv6 underlay: IPv4 ping e4 -> e5" nsx e4 timeout 10 ping -c 3 -i 0.2 -W 2 10.3.0.5
 check "IPv6 underlay: IPv6 ping e4 -> e5" nsx e4 timeout 10 ping -6 -c 3 -i 0.2 -W 2 fd00:300::5
 sleep 0.5

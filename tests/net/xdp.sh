@@ -121,9 +121,9 @@ if command -v setpriv >/dev/null; then
 fi
 
 # ---- VM to VM across the mixed pair, Geneve on the wire ----
-nsx h2 timeout 12 tshark -n -i ul2 -c 4 -f "udp port 6081" -w "$TMP/ul.pcap" >/dev/null 2>&1 &
+nsx h2 timeout 12 tcpdump -i ul2 -U -c 4 -w "$TMP/ul.pcap" udp port 6081 2>"$TMP/ul.pcap.err" &
 tsh=$!
-sleep 1.5
+cap_wait "$TMP/ul.pcap.err"
 out=$(nsx a1 ping -c 3 -i 0.2 -W 2 10.0.1.6 2>&1) && ok "ping a1 (xdp) -> a2 (tap/udp)" ||
 	fail "ping a1 (xdp) -> a2 (tap/udp)" "$(tail -n 2 <<<"$out"; tail -n 3 "$TMP/h1.log")"
 wait $tsh
