@@ -37,12 +37,13 @@ enum {
 	O_READ = 1, O_IFACE, O_HEX, O_PORT, O_OPTCLASS, O_COUNT, O_STATS,
 	O_STRICT, O_LINKTYPE, O_WRITE, O_XHEX, O_XASCII, O_HEXLAYER, O_IGNORE, O_CHECKSUM,
 	O_DECAP, O_SPLITVNI, O_NOPROMISC, O_SNAPLEN, O_BUFSIZE,
-	O_VXLANPORT, O_GPEPORT, O_NOGRE,
+	O_VXLANPORT, O_GPEPORT, O_NOGRE, O_OPTFORMAT,
 };
 
 static const char *const linktype_choices[] = { "eth", "raw", "sll", "sll2", NULL };
 static const char *const stats_choices[] = { "full", NULL };
 static const char *const onoff_choices[] = { "on", "off", NULL };
+static const char *const optformat_choices[] = { "genv", "ovs", NULL };
 static const char *const hexlayer_choices[] = { "frame", "options", "inner", "payload", NULL };
 
 const struct opt decode_opts[] = {
@@ -68,6 +69,7 @@ const struct opt decode_opts[] = {
 	{ O_VXLANPORT, 0, "vxlan-port", OPT_STR, "LIST", "VXLAN UDP destination ports, or none (default 4789)", NULL },
 	{ O_GPEPORT, 0, "gpe-port", OPT_STR, "LIST", "VXLAN-GPE UDP destination ports, or none (default 4790)", NULL },
 	{ O_NOGRE, 0, "no-gre", OPT_FLAG, NULL, "do not decode GRE and NVGRE (IP protocol 47)", NULL },
+	{ O_OPTFORMAT, 0, "opt-format", OPT_ENUM, "FORMAT", "print options as genv names (genv, the default) or as Open vSwitch's geneve({...}) (ovs)", optformat_choices },
 	{ O_LINKTYPE, 0, "linktype", OPT_ENUM, "TYPE", "link type of hex input: eth, raw, sll or sll2 (default eth)", linktype_choices },
 	{ 0 }
 };
@@ -124,6 +126,7 @@ struct dec {
 	bool stats, strict;
 	int hexdump;		/* -x 1, -X 2 */
 	bool no_csum;		/* --checksum=off */
+	bool opt_ovs;		/* --opt-format ovs */
 	int hex_layer;		/* enum gnv_hex_layer */
 	bool stats_full;	/* --stats=full: decode every layer */
 	bool inner_unchecked;	/* the fast --stats path left the inner frame alone */
@@ -344,6 +347,9 @@ static int dec_opt(struct genv_ctx *g, void *stp, int id, const char *arg)
 				d->hex_layer = k;	/* same order as enum gnv_hex_layer */
 		if (d->hexdump < 1)
 			d->hexdump = 1;
+		break;
+	case O_OPTFORMAT:
+		d->opt_ovs = !strcmp(arg, "ovs");
 		break;
 	case O_LINKTYPE:
 		d->hex_link = !strcmp(arg, "raw") ? GNV_LINK_RAW :
@@ -642,8 +648,8 @@ static void render(struct dec *d, const struct gnv_frame *fr)
 		size_t mark = d->out.len;
 
 		sbuf_add(&d->out, "    ", 4);
-		if (!d->lang)
-			d->lang = gnv_lang_ctx_new();
+		if (!d->lang && (d->lang = gnv_lang_ctx_new()) != NULL)
+			gnv_lang_ctx_opt_ovs(d->lang, d->opt_ovs);
 		if (gnv_lang_format_ctx(d->lang, pk, &d->out) == 0) {
 			sbuf_putc(&d->out, '\n');
 		} else {
@@ -1502,6 +1508,7 @@ int cmd_decode(struct genv_ctx *g, int argc, char **argv)
 		goto out;
 	}
 	gnv_printer_init(&d.pr, g->color && !g->json, g->pretty);
+	d.pr.opt_ovs = d.opt_ovs;
 	/*
 	 * --stats counts what the outer headers and Geneve say (VNI, bytes,
 	 * options, structural errors) at full speed: no checksums, no inner

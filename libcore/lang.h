@@ -270,6 +270,9 @@ int gnv_lang_format(const struct gnv_pkt *pk, struct sbuf *sb);
 struct gnv_lang_ctx;
 struct gnv_lang_ctx *gnv_lang_ctx_new(void);
 void gnv_lang_ctx_free(struct gnv_lang_ctx *ctx);
+/* Print a frame's options as one opt=geneve({...}...) in Open vSwitch's
+ * notation (ovsnot.h) when it can express them (decode --opt-format ovs). */
+void gnv_lang_ctx_opt_ovs(struct gnv_lang_ctx *ctx, bool on);
 int gnv_lang_format_ctx(struct gnv_lang_ctx *ctx, const struct gnv_pkt *pk, struct sbuf *sb);
 
 /* Fill spec from a decoded packet (the structured form gnv_lang_format

@@ -17,6 +17,7 @@
 #include "msg.h"
 #include "num.h"
 #include "optreg.h"
+#include "ovsnot.h"
 
 #define M(x) ((uint16_t)offsetof(struct gnv_layer, u.x))
 
@@ -352,6 +353,17 @@ static int add_option(struct pctx *c, struct gnv_layer *l, const char *v)
 	char emsg[160];
 	int ret;
 
+	if (gnv_ovs_is_notation(v)) {
+		/* Open vSwitch's geneve({...}{...}): several options at once */
+		uint8_t tlvs[4 * GNV_MAX_OPTS];
+		size_t n = 0;
+
+		if (gnv_ovs_parse(v, tlvs, sizeof(tlvs), &n, emsg, sizeof(emsg)))
+			return perr(c, "opt: %s", emsg);
+		if (gnv_spec_add_bytes(c->spec, &l->u.gnv.opts, tlvs, n))
+			return perr(c, "opt: too many option bytes");
+		return 0;
+	}
 	memset(data, 0, sizeof(data));
 	emsg[0] = 0;
 	ret = gnv_opt_encode(v, c->spec->genv_class, &cls, &type, data, &size, emsg, sizeof(emsg));

@@ -23,6 +23,7 @@
 #include "lang.h"
 #include "opt_tlv.h"
 #include "optreg.h"
+#include "ovsnot.h"
 
 #define OPTCACHE_SLOTS	256
 #define OPTCACHE_TEXT	376	/* the largest raw option (" opt=" ...) is 265 */
@@ -46,6 +47,7 @@ struct ctx_name {
 struct gnv_lang_ctx {
 	struct gnv_spec spec, again;
 	uint32_t clock;
+	bool opt_ovs;		/* options as one opt=geneve({...}...) */
 	struct ctx_name layer[2][LK__COUNT];	/* "NAME", " / NAME" */
 	struct ctx_name field[LK__COUNT][64];	/* " NAME=" */
 	uint8_t buf[GNV_FRAME_MAX];
@@ -95,6 +97,11 @@ static inline bool put_ctx_name(struct sbuf *sb, const struct ctx_name *c)
 void gnv_lang_ctx_free(struct gnv_lang_ctx *ctx)
 {
 	free(ctx);
+}
+
+void gnv_lang_ctx_opt_ovs(struct gnv_lang_ctx *ctx, bool on)
+{
+	ctx->opt_ovs = on;
 }
 
 /* ---- printing a spec ---- */
@@ -380,6 +387,14 @@ static void put_options(struct sbuf *sb, const struct gnv_spec *spec, const stru
 	struct gnv_pkt fk;
 	uint32_t done = 0;
 
+	if (ctx && ctx->opt_ovs) {
+		size_t mark = sb->len;
+
+		sbuf_add(sb, " opt=", 5);
+		if (gnv_ovs_format(sb, p, b->size))
+			return;
+		sb_truncate(sb, mark);	/* not expressible: genv's own words */
+	}
 	fk.data = p;
 	fk.caplen = fk.len = b->size;
 	fk.genv_class = spec->genv_class;

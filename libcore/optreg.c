@@ -126,6 +126,7 @@ struct layout {
 static const char *const eptypes[] = { "simple", "scaled", "proxied", "gateway", NULL };
 static const char *const qos_classes[] = { "premium", "expedited", "best-effort", NULL };
 static const char *const gcp_dir[] = { "ingress", "egress", NULL };
+static const char *const oxide_repl[] = { "external", "underlay", "both", "reserved", NULL };
 
 #define F_END { NULL, 0, 0, 0, 0, 0, NULL }
 static const struct fdesc f_ovn[] = {
@@ -157,6 +158,17 @@ static const struct fdesc f_mz_scaled[] = {
 	{ "dport", GNV_F_UINT, 11, 2, 0, 0, NULL },
 	{ "smac", GNV_F_MAC, 13, 6, 0, 0, NULL },
 	{ "dmac", GNV_F_MAC, 19, 6, 0, 0, NULL }, F_END };
+/* AWS Gateway Load Balancer (class 0x0108): the GWLB endpoint (VPC endpoint)
+ * id, the attachment id and the flow cookie, as AWS's GWLB integration
+ * guide draws them: 8, 8 and 4 bytes */
+static const struct fdesc f_aws_ep[] = { { "id", GNV_F_UINT, 0, 8, 0, 0, NULL }, F_END };
+static const struct fdesc f_aws_cookie[] = { { "cookie", GNV_F_UINT, 0, 4, 0, 0, NULL }, F_END };
+/* Oxide (class 0x0129, oxidecomputer/opte): external (no data), multicast
+ * (the replication mode in the top 2 bits of 4 bytes), mss (4 bytes) */
+static const struct fdesc f_oxide_none[] = { F_END };
+static const struct fdesc f_oxide_mcast[] = {
+	{ "replication", GNV_F_ENUM, 0, 4, 30, 3, oxide_repl }, F_END };
+static const struct fdesc f_oxide_mss[] = { { "mss", GNV_F_UINT, 0, 4, 0, 0, NULL }, F_END };
 /* genv's own layouts are defined in opt_genv.h; these tables name their
  * fields (test_opt checks that both read the same bytes the same way). */
 static const struct fdesc f_label32[] = { { "label", GNV_F_UINT, 0, 4, 0, 0, NULL }, F_END };
@@ -195,6 +207,12 @@ static const struct layout layouts[] = {
 	{ 0x0111, 0x49, 0x7f, true, "mizar.scaled", "Mizar scaled endpoint", 28, 28, SP_NONE, f_mz_scaled },
 	{ 0x0111, 0x50, 0x7f, true, "mizar.pod", "Mizar pod label", 4, 4, SP_NONE, f_label32 },
 	{ 0x0111, 0x51, 0x7f, true, "mizar.ns", "Mizar namespace label", 4, 4, SP_NONE, f_label32 },
+	{ 0x0108, 0x01, 0x7f, false, "aws.endpoint", "AWS GWLB endpoint (VPC endpoint) id", 8, 8, SP_NONE, f_aws_ep },
+	{ 0x0108, 0x02, 0x7f, false, "aws.attachment", "AWS GWLB attachment id", 8, 8, SP_NONE, f_aws_ep },
+	{ 0x0108, 0x03, 0x7f, false, "aws.cookie", "AWS GWLB flow cookie", 4, 4, SP_NONE, f_aws_cookie },
+	{ 0x0129, 0x00, 0x7f, false, "oxide.external", "Oxide packet from outside the rack", 0, 0, SP_NONE, f_oxide_none },
+	{ 0x0129, 0x01, 0x7f, false, "oxide.mcast", "Oxide multicast replication", 4, 4, SP_NONE, f_oxide_mcast },
+	{ 0x0129, 0x02, 0x7f, false, "oxide.mss", "Oxide original TCP MSS", 4, 4, SP_NONE, f_oxide_mss },
 	{ 0, GENV_OPT_LABEL, 0x7f, false, "label", "genv policy label set", 4, 124, SP_LABELS, f_labels },
 	{ 0, GENV_OPT_EPTYPE, 0x7f, false, "eptype", "genv endpoint type", 4, 4, SP_NONE, f_eptype },
 	{ 0, GENV_OPT_RTS, 0x7f, false, "rts", "genv return to sender (direct path)", 12, 24, SP_RTS, f_rts },
@@ -208,7 +226,8 @@ static const struct layout layouts[] = {
 const char *const gnv_opt_names[] = {
 	"label", "eptype", "rts", "qos", "trace", "ident", "ovn", "cilium.dsr", "gcp.vnid",
 	"gcp.endpoint", "gcp.profile", "cpacket", "mizar.rts", "mizar.scaled",
-	"mizar.pod", "mizar.ns", "odst", NULL
+	"mizar.pod", "mizar.ns", "odst", "aws.endpoint", "aws.attachment", "aws.cookie",
+	"oxide.external", "oxide.mcast", "oxide.mss", NULL
 };
 
 bool gnv_opt_has_field(const char *name, const char *key)
@@ -230,7 +249,7 @@ bool gnv_opt_has_field(const char *name, const char *key)
  * its group; the first match in table order wins.  test_optreg checks
  * every layout by name.
  */
-#define GENV_LAYOUTS	10	/* index of the first layout in genv's class */
+#define GENV_LAYOUTS	16	/* index of the first layout in genv's class */
 
 static inline const struct layout *layout_find(uint16_t cls, uint8_t type, uint16_t genv_class)
 {
@@ -243,6 +262,8 @@ static inline const struct layout *layout_find(uint16_t cls, uint8_t type, uint1
 	case 0x0132: i = 2; break;
 	case 0x0164: i = 5; break;
 	case 0x0111: i = 6; break;
+	case 0x0108: i = 10; break;
+	case 0x0129: i = 13; break;
 	default: i = GENV_LAYOUTS; break;
 	}
 	/* a layout's type may carry the critical bit it is sent with (ident) */

@@ -10,6 +10,7 @@
 #include "../../libcore/cursor.h"
 #include "../../libcore/num.h"
 #include "../../libcore/optreg.h"
+#include "../../libcore/ovsnot.h"
 #include "pktgen.h"
 
 Suite *optreg_suite(void);
@@ -697,6 +698,8 @@ START_TEST(names_list)
 		"ovn:in=1", "cilium.dsr:addr=10.0.0.1", "gcp.vnid:vnid=1", "gcp.endpoint:01020304",
 		"gcp.profile:profile=1", "cpacket:seq=1", "mizar.rts:host=10.0.0.1",
 		"mizar.scaled:msg=0x4d", "mizar.pod:label=1", "mizar.ns:label=1", "odst:10.0.0.1",
+		"aws.endpoint:0x123", "aws.attachment:id=7", "aws.cookie:5", "oxide.external:",
+		"oxide.mcast:both", "oxide.mss:1460",
 	};
 	size_t n = 0;
 
@@ -794,6 +797,160 @@ START_TEST(round_trip)
 }
 END_TEST
 
+
+/* AWS GWLB (0x0108) and Oxide (0x0129) layouts */
+START_TEST(info_aws_oxide)
+{
+	static const uint8_t id[8] = { 0x12, 0x34, 0x56, 0x78, 0x9a, 0xbc, 0xde, 0xf0 };
+	static const uint8_t ck[4] = { 0x80, 0x00, 0x00, 0x2a };
+	static const uint8_t mc[4] = { 0x80, 0x00, 0x00, 0x00 };
+	static const uint8_t mss[4] = { 0x00, 0x00, 0x05, 0xb4 };
+
+	ck_assert(describe(0x0108, 0x01, id, 8, 0xFFA7));
+	ck_assert_named("aws.endpoint");
+	ck_assert_uint_eq(fu("id"), 0x123456789abcdef0ull);
+	ck_assert(describe(0x0108, 0x02, id, 8, 0xFFA7));
+	ck_assert_named("aws.attachment");
+	ck_assert_uint_eq(fu("id"), 0x123456789abcdef0ull);
+	ck_assert(describe(0x0108, 0x03, ck, 4, 0xFFA7));
+	ck_assert_named("aws.cookie");
+	ck_assert_uint_eq(fu("cookie"), 0x8000002aull);
+	/* the sizes AWS draws: 8, 8, 4 bytes */
+	ck_assert(describe(0x0108, 0x01, id, 4, 0xFFA7) && !info.layout_ok);
+	ck_assert(describe(0x0108, 0x03, id, 8, 0xFFA7) && !info.layout_ok);
+	ck_assert(!describe(0x0108, 0x04, id, 8, 0xFFA7));
+	/* another Amazon class of the 0x0108-0x0110 range is not GWLB's */
+	ck_assert(!describe(0x0109, 0x01, id, 8, 0xFFA7));
+
+	ck_assert(describe(0x0129, 0x00, NULL, 0, 0xFFA7));
+	ck_assert_named("oxide.external");
+	ck_assert_uint_eq(info.nfield, 0);
+	ck_assert(describe(0x0129, 0x00, mss, 4, 0xFFA7) && !info.layout_ok);
+	ck_assert(describe(0x0129, 0x01, mc, 4, 0xFFA7));
+	ck_assert_named("oxide.mcast");
+	ck_assert_str_eq(fld("replication")->s, "both");
+	ck_assert_uint_eq(fu("replication"), 2);
+	ck_assert(describe(0x0129, 0x02, mss, 4, 0xFFA7));
+	ck_assert_named("oxide.mss");
+	ck_assert_uint_eq(fu("mss"), 1460);
+
+	enc_ok("aws.endpoint:0x123456789abcdef0", 0x0108, 0x01, "123456789abcdef0");
+	enc_ok("aws.attachment:id=1", 0x0108, 0x02, "0000000000000001");
+	enc_ok("aws.cookie:cookie=0xdeadbeef", 0x0108, 0x03, "deadbeef");
+	enc_ok("oxide.external", 0x0129, 0x00, "");
+	enc_ok("oxide.mcast:underlay", 0x0129, 0x01, "40000000");
+	enc_ok("oxide.mcast:replication=3,critical=1", 0x0129, 0x81, "c0000000");
+	enc_ok("oxide.mss:9000", 0x0129, 0x02, "00002328");
+	enc_err("aws.cookie:0x100000000", "option 'aws.cookie': '0x100000000' is out of range or not a number");
+	enc_err("oxide.mcast:sideways", "option 'oxide.mcast': 'sideways' is out of range or not a number");
+	enc_err("oxide.external:x=1", "option 'oxide.external' has no field 'x'");
+}
+END_TEST
+
+/* ---- Open vSwitch notation (ovsnot.h) ---- */
+
+static uint8_t ovs_buf[300];
+static size_t ovs_n;
+static char ovs_err[200];
+
+static int ovs(const char *text)
+{
+	memset(ovs_buf, 0xee, sizeof(ovs_buf));
+	ovs_err[0] = 0;
+	return gnv_ovs_parse(text, ovs_buf, 252, &ovs_n, ovs_err, sizeof(ovs_err));
+}
+
+static void ovs_ok(const char *text, const char *hex)
+{
+	uint8_t want[300];
+	size_t n = 0;
+
+	ck_assert_msg(ovs(text) == 0, "'%s': %s", text, ovs_err);
+	ck_assert_int_eq(parse_hex(hex, want, sizeof(want), &n), 0);
+	ck_assert_msg(ovs_n == n && !memcmp(ovs_buf, want, n), "'%s': %zu bytes, not %s", text, ovs_n, hex);
+}
+
+static void ovs_bad(const char *text, const char *msg)
+{
+	ck_assert_msg(ovs(text) == -EINVAL, "'%s' was accepted", text);
+	ck_assert_msg(!strcmp(ovs_err, msg), "'%s': '%s', expected '%s'", text, ovs_err, msg);
+}
+
+/* what OVS prints back, character for character */
+static void ovs_fmt(const char *hex, const char *want)
+{
+	uint8_t b[300];
+	size_t n = 0;
+	struct sbuf sb = { 0 };
+
+	ck_assert_int_eq(parse_hex(hex, b, sizeof(b), &n), 0);
+	ck_assert(gnv_ovs_format(&sb, b, n));
+	ck_assert_str_eq(sbuf_str(&sb), want);
+	/* and it parses back to the same bytes */
+	ovs_ok(sbuf_str(&sb), hex);
+	sbuf_free(&sb);
+}
+
+START_TEST(ovs_notation)
+{
+	struct sbuf sb = { 0 };
+
+	ck_assert(gnv_ovs_is_notation("geneve({class=1,type=2,len=0})"));
+	ck_assert(gnv_ovs_is_notation("{class=1,type=2,len=0}"));
+	ck_assert(!gnv_ovs_is_notation("ovn:in=1"));
+	ck_assert(!gnv_ovs_is_notation("0x0102:0x80:0001000a"));
+
+	ovs_ok("geneve({class=0x102,type=0x80,len=4,0x1000b})", "010280010001000b");
+	ovs_ok("{class=0x102,type=0x80,len=4,0x1000b}", "010280010001000b");
+	/* several in a row, as ovs-dpctl dump-flows prints them */
+	ovs_ok("geneve({class=0x102,type=0x80,len=4,0xa0006}{class=0xffff,type=0,len=0})",
+	       "01028001000a0006ffff0000");
+	/* data right-aligned in len bytes; leading zeros optional; "0" */
+	ovs_ok("{class=0x129,type=0x2,len=8,0x5b4}", "01290202" "00000000000005b4");
+	ovs_ok("{class=0x129,type=0x2,len=4,0x000005b4}", "01290201000005b4");
+	ovs_ok("{class=0x129,type=2,len=4,0}", "0129020100000000");
+	ovs_ok("{class=297,type=2,len=4}", "0129020100000000");
+	/* the masked (megaflow) form: the value is sent, the mask checked and dropped */
+	ovs_ok("geneve({class=0x102/0xffff,type=0x80/0xff,len=4/0xff,0x20001/0x7fff})",
+	       "0102800100020001");
+	ovs_ok("{type=0x80,len=4,class=0x102,0x1}", "0102800100000001");
+
+	ovs_bad("geneve({class=0x102,type=0x80,len=4,0x1000b}", "geneve(): no closing ')'");
+	ovs_bad("geneve({class=0x102,type=0x80,len=4,0x1000b)", "geneve(): option 1: no closing '}'");
+	ovs_bad("geneve()", "geneve(): no option");
+	ovs_bad("{class=0x102,type=0x80}", "geneve(): option 1: needs class=, type= and len=");
+	ovs_bad("{class=0x102,type=0x80,len=3,0x1}", "geneve(): option 1: len=3 is not a multiple of 4");
+	ovs_bad("{class=0x102,type=0x80,len=128,0x1}", "geneve(): option 1: bad value in 'len=128'");
+	ovs_bad("{class=0x10000,type=0x80,len=4}", "geneve(): option 1: bad value in 'class=0x10000'");
+	ovs_bad("{class=1,type=0x100,len=4}", "geneve(): option 1: bad value in 'type=0x100'");
+	ovs_bad("{class=1,type=1,len=4/zz}", "geneve(): option 1: bad value in 'len=4/zz'");
+	ovs_bad("{class=1,type=1,len=4,0x123456789}", "geneve(): option 1: data '0x123456789' is longer than len");
+	ovs_bad("{class=1,type=1,len=4,0xfg}", "geneve(): option 1: data '0xfg' is not a hex number");
+	ovs_bad("{class=1,type=1,len=4,0x1/0xfg}", "geneve(): option 1: data '0x1/0xfg' is not a hex number");
+	ovs_bad("{class=1,type=1,len=4,0x1,0x2}", "geneve(): option 1: unexpected '0x2'");
+	ovs_bad("{class=1,type=1,len=4,foo=1}", "geneve(): option 1: unexpected 'foo=1'");
+	ovs_bad("{class=1,type=1,len=0}x", "geneve(): expected '{' at 'x'");
+	ovs_bad("{class=1,type=1,len=0}{class=2,type=1,len=4,0x1000000000}",
+		"geneve(): option 2: data '0x1000000000' is longer than len");
+	/* 252 bytes of options at most */
+	ck_assert_int_eq(ovs("{class=1,type=1,len=124}{class=1,type=1,len=120}"), 0);
+	ck_assert_uint_eq(ovs_n, 252);
+	ovs_bad("{class=1,type=1,len=124}{class=1,type=1,len=120}{class=1,type=1,len=0}",
+		"geneve(): option 3: options longer than 252 bytes");
+
+	ovs_fmt("010280010001000b", "geneve({class=0x102,type=0x80,len=4,0x1000b})");
+	ovs_fmt("0000000100000000ffa7020200000000000000ff",
+		"geneve({class=0,type=0,len=4,0}{class=0xffa7,type=0x2,len=8,0xff})");
+	ovs_fmt("01290000", "geneve({class=0x129,type=0,len=0})");
+	/* what OVS cannot say: reserved bits, cut options */
+	ck_assert(!gnv_ovs_format(&sb, (const uint8_t *)"\x01\x02\x80\x21\0\0\0\0", 8));
+	ck_assert(!gnv_ovs_format(&sb, (const uint8_t *)"\x01\x02\x80\x02\0\0\0\0", 8));
+	ck_assert(!gnv_ovs_format(&sb, (const uint8_t *)"\x01\x02", 2));
+	ck_assert_uint_eq(sb.len, 0);
+	sbuf_free(&sb);
+}
+END_TEST
+
 Suite *optreg_suite(void)
 {
 	Suite *s = suite_create("optreg");
@@ -818,6 +975,8 @@ Suite *optreg_suite(void)
 	tcase_add_test(tc, encode_errors);
 	tcase_add_test(tc, names_list);
 	tcase_add_test(tc, round_trip);
+	tcase_add_test(tc, info_aws_oxide);
+	tcase_add_test(tc, ovs_notation);
 	suite_add_tcase(s, tc);
 	return s;
 }
