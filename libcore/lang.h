@@ -158,6 +158,7 @@ struct gnv_layer {
 
 struct gnv_spec {
 	uint16_t genv_class;	/* class of genv's named options */
+	const struct gnv_optreg *optreg;	/* layouts from an options file, or NULL */
 	uint8_t nlayer;
 	struct gnv_layer l[GNV_SPEC_MAX_LAYERS];
 	uint32_t pool_used;

@@ -239,6 +239,7 @@ uint8_t gnv_lkind_ipproto(enum gnv_lkind k)
 void gnv_spec_init(struct gnv_spec *spec, uint16_t genv_class)
 {
 	spec->genv_class = genv_class;
+	spec->optreg = NULL;
 	spec->nlayer = 0;
 	spec->pool_used = 0;
 	memset(spec->l, 0, sizeof(spec->l));
@@ -366,7 +367,7 @@ static int add_option(struct pctx *c, struct gnv_layer *l, const char *v)
 	}
 	memset(data, 0, sizeof(data));
 	emsg[0] = 0;
-	ret = gnv_opt_encode(v, c->spec->genv_class, &cls, &type, data, &size, emsg, sizeof(emsg));
+	ret = gnv_opt_encode_reg(c->spec->optreg, v, c->spec->genv_class, &cls, &type, data, &size, emsg, sizeof(emsg));
 	if (ret)
 		return perr(c, "opt: %s", emsg[0] ? emsg : "cannot encode option");
 	if (size > 124)
