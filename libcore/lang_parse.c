@@ -629,20 +629,26 @@ static bool is_space(char ch)
 	return ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r';
 }
 
-/* Next word in [*p, end): stops at blanks and '/', honours "..." */
+/* Next word in [*p, end): stops at blanks and '/', honours "..." and
+ * keeps a '/' inside (...) or {...} (OVS's masks: opt=geneve({...,0x1/0xf})) */
 static size_t next_word(const char *p, bool *unterminated)
 {
 	size_t n = 0;
 	bool q = false;
+	unsigned int depth = 0;
 
 	*unterminated = false;
-	while (p[n] && (q || (!is_space(p[n]) && p[n] != '/'))) {
+	while (p[n] && (q || (!is_space(p[n]) && (p[n] != '/' || depth)))) {
 		if (p[n] == '\\' && q && p[n + 1]) {
 			n += 2;
 			continue;
 		}
 		if (p[n] == '"')
 			q = !q;
+		else if (!q && (p[n] == '(' || p[n] == '{'))
+			depth++;
+		else if (!q && depth && (p[n] == ')' || p[n] == '}'))
+			depth--;
 		n++;
 	}
 	*unterminated = q;

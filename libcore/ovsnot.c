@@ -37,13 +37,11 @@ static int parse_data(const char *s, size_t n, uint8_t *d, size_t len, const cha
 	const char *slash = memchr(s, '/', n);
 	size_t vn = slash ? (size_t)(slash - s) : n;
 
-	for (int pass = 0; pass < 2; pass++) {
+	for (int pass = 0; pass < (slash ? 2 : 1); pass++) {
 		const char *q = pass ? slash + 1 : s;
 		size_t qn = pass ? (size_t)(s + n - slash - 1) : vn;
 		size_t nd;
 
-		if (pass && !slash)
-			break;
 		if (qn > 2 && q[0] == '0' && (q[1] | 0x20) == 'x') {
 			q += 2;
 			qn -= 2;
@@ -158,8 +156,12 @@ int gnv_ovs_parse(const char *text, uint8_t *out, size_t cap, size_t *n,
 	while (p < text + end) {
 		int ret;
 
-		if (*p != '{')
-			return gnv_errf(err, errsz, -EINVAL, "geneve(): expected '{' at '%.20s'", p);
+		if (*p != '{') {
+			size_t left = (size_t)(text + end - p);
+
+			return gnv_errf(err, errsz, -EINVAL, "geneve(): expected '{' at '%.*s'",
+					(int)(left < 20 ? left : 20), p);
+		}
 		p++;
 		ret = parse_one(&p, ++idx, out, cap, n, err, errsz);
 		if (ret)

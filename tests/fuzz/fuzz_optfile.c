@@ -10,6 +10,9 @@
  *   - filters on its names and fields parse;
  *   - the frame decodes and every option is described and printed with
  *     the file's layouts (ASan/UBSan check the memory).
+ * The same text also goes to the Open vSwitch notation parser
+ * (libcore/ovsnot.c): what it accepts prints and parses back to the same
+ * option bytes, and a refusal has a message.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -18,6 +21,7 @@
 #include "../../libcore/filter.h"
 #include "../../libcore/optfile.h"
 #include "../../libcore/optreg.h"
+#include "../../libcore/ovsnot.h"
 #include "../../libcore/print.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -69,6 +73,32 @@ static void check_layouts(const struct gnv_optreg *reg)
 	}
 }
 
+static void check_ovs(const uint8_t *data, size_t n)
+{
+	uint8_t a[252], b[252];
+	size_t na = 0, nb = 0;
+	char err[200], *text = malloc(n + 1);
+	struct sbuf sb = SBUF_INIT;
+
+	if (!text)
+		return;
+	memcpy(text, data, n);
+	text[n] = 0;
+	err[0] = 0;
+	if (gnv_ovs_parse(text, a, sizeof(a), &na, err, sizeof(err))) {
+		if (!err[0])
+			abort();
+	} else {
+		if (!gnv_ovs_format(&sb, a, na) || sb.oom)
+			abort();
+		if (gnv_ovs_parse(sbuf_str(&sb), b, sizeof(b), &nb, err, sizeof(err)) ||
+		    na != nb || memcmp(a, b, na))
+			abort();
+	}
+	sbuf_free(&sb);
+	free(text);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const uint8_t *nul = memchr(data, 0, size);
@@ -82,6 +112,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char err[300];
 	int ret;
 
+	check_ovs(data, strnlen((const char *)data, size));
 	ret = gnv_optfile_parse("fuzz.conf", (const char *)data, flen, &reg, err, sizeof(err));
 	if (ret) {
 		if (reg || (ret == -EINVAL && strncmp(err, "fuzz.conf", 9)))
