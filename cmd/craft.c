@@ -18,17 +18,19 @@
 #include <time.h>
 #include <unistd.h>
 #include "commands.h"
+#include "optfile.h"
 #include "craft/iface.h"
 #include "../libcore/build.h"
 #include "../libcore/json.h"
 #include "../libcore/lang.h"
 #include "../libcore/num.h"
+#include "../libcore/optfile.h"
 #include "../libcore/optreg.h"
 #include "../libcore/sbuf.h"
 
 enum {
 	O_WRITE = 1, O_HEX, O_IFACE, O_COUNT, O_RATE, O_VARY, O_SEED, O_OPTCLASS, O_PRINT,
-	O_EXPECT, O_TIMEOUT,
+	O_EXPECT, O_TIMEOUT, O_OPTIONS,
 };
 
 const struct opt craft_opts[] = {
@@ -42,6 +44,7 @@ const struct opt craft_opts[] = {
 	{ O_OPTCLASS, 0, "opt-class", OPT_STR, "CLASS", "class of genv's own options (default $GENV_OPT_CLASS or 0xFFA7)", NULL },
 	{ O_PRINT, 0, "print", OPT_FLAG, NULL, "print the packet description with every field craft filled in, then exit", NULL },
 	{ O_EXPECT, 0, "expect", OPT_STR, "FILTER", "with -i: wait for a reply matching FILTER (decode's filters), print it; exit 1 if none", NULL },
+	{ O_OPTIONS, 0, "options", OPT_FILE, "FILE", "option layouts file (default $GENV_OPTIONS or ~/.config/genv/options.conf)", NULL },
 	{ O_TIMEOUT, 0, "timeout", OPT_STR, "S", "with --expect: seconds to wait for the reply (default 2)", NULL },
 	{ 0 }
 };
@@ -56,6 +59,7 @@ struct craft {
 	const char *vary_text[GNV_MAX_VARY];
 	int nvary;
 	const char *expect;
+	const char *options_file;	/* --options */
 	double timeout;
 	bool timeout_set;
 };
@@ -94,6 +98,7 @@ static int craft_opt(struct genv_ctx *g, void *st, int id, const char *arg)
 		c->genv_class = (uint16_t)v;
 		break;
 	case O_EXPECT: c->expect = arg; break;
+	case O_OPTIONS: c->options_file = arg; break;
 	case O_TIMEOUT:
 		if (num_parse_double(arg, 0, 86400, &c->timeout))
 			return gusage(g, "--timeout: '%s' is not a number of seconds (0-86400)", arg);
@@ -444,6 +449,8 @@ static void progress(struct genv_ctx *g, uint64_t i, uint64_t count, double t0)
 	fflush(g->err);
 }
 
+static struct gnv_optreg *craft_optreg;	/* --options: this run's layouts */
+
 int cmd_craft(struct genv_ctx *g, int argc, char **argv)
 {
 	static struct gnv_spec spec;	/* 64 KiB pool: keep it off the stack */
@@ -494,7 +501,16 @@ int cmd_craft(struct genv_ctx *g, int argc, char **argv)
 			sbuf_putc(&text, ' ');
 		sbuf_puts(&text, argv[k]);
 	}
+	/* the layouts live until the next run (the REPL): spec points at them */
+	gnv_optreg_free(craft_optreg);
+	craft_optreg = NULL;
+	rc = genv_options_load(g, c.options_file, &craft_optreg);
+	if (rc) {
+		sbuf_free(&text);
+		return rc;
+	}
 	gnv_spec_init(&spec, c.genv_class);
+	spec.optreg = craft_optreg;
 	ret = gnv_lang_parse(sbuf_str(&text), &spec, err, sizeof(err));
 	sbuf_free(&text);
 	if (ret) {

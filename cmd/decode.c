@@ -23,11 +23,13 @@
 #include <string.h>
 #include <pcap/pcap.h>
 #include "commands.h"
+#include "optfile.h"
 #include "../libcore/emit.h"
 #include "../libcore/filter.h"
 #include "../libcore/lang.h"
 #include "../libcore/msg.h"
 #include "../libcore/num.h"
+#include "../libcore/optfile.h"
 #include "../libcore/optreg.h"
 #include "../libcore/pcap_file.h"
 #include "../libcore/print.h"
@@ -37,12 +39,13 @@ enum {
 	O_READ = 1, O_IFACE, O_HEX, O_PORT, O_OPTCLASS, O_COUNT, O_STATS,
 	O_STRICT, O_LINKTYPE, O_WRITE, O_XHEX, O_XASCII, O_HEXLAYER, O_IGNORE, O_CHECKSUM,
 	O_DECAP, O_SPLITVNI, O_NOPROMISC, O_SNAPLEN, O_BUFSIZE,
-	O_VXLANPORT, O_GPEPORT, O_NOGRE,
+	O_VXLANPORT, O_GPEPORT, O_NOGRE, O_OPTFORMAT, O_OPTIONS,
 };
 
 static const char *const linktype_choices[] = { "eth", "raw", "sll", "sll2", NULL };
 static const char *const stats_choices[] = { "full", NULL };
 static const char *const onoff_choices[] = { "on", "off", NULL };
+static const char *const optformat_choices[] = { "genv", "ovs", NULL };
 static const char *const hexlayer_choices[] = { "frame", "options", "inner", "payload", NULL };
 
 const struct opt decode_opts[] = {
@@ -68,6 +71,8 @@ const struct opt decode_opts[] = {
 	{ O_VXLANPORT, 0, "vxlan-port", OPT_STR, "LIST", "VXLAN UDP destination ports, or none (default 4789)", NULL },
 	{ O_GPEPORT, 0, "gpe-port", OPT_STR, "LIST", "VXLAN-GPE UDP destination ports, or none (default 4790)", NULL },
 	{ O_NOGRE, 0, "no-gre", OPT_FLAG, NULL, "do not decode GRE and NVGRE (IP protocol 47)", NULL },
+	{ O_OPTIONS, 0, "options", OPT_FILE, "FILE", "option layouts file (default $GENV_OPTIONS or ~/.config/genv/options.conf)", NULL },
+	{ O_OPTFORMAT, 0, "opt-format", OPT_ENUM, "FORMAT", "print options as genv names (genv, the default) or as Open vSwitch's geneve({...}) (ovs)", optformat_choices },
 	{ O_LINKTYPE, 0, "linktype", OPT_ENUM, "TYPE", "link type of hex input: eth, raw, sll or sll2 (default eth)", linktype_choices },
 	{ 0 }
 };
@@ -124,6 +129,9 @@ struct dec {
 	bool stats, strict;
 	int hexdump;		/* -x 1, -X 2 */
 	bool no_csum;		/* --checksum=off */
+	bool opt_ovs;		/* --opt-format ovs */
+	const char *options_file;	/* --options */
+	struct gnv_optreg *optreg;	/* its layouts */
 	int hex_layer;		/* enum gnv_hex_layer */
 	bool stats_full;	/* --stats=full: decode every layer */
 	bool inner_unchecked;	/* the fast --stats path left the inner frame alone */
@@ -344,6 +352,12 @@ static int dec_opt(struct genv_ctx *g, void *stp, int id, const char *arg)
 				d->hex_layer = k;	/* same order as enum gnv_hex_layer */
 		if (d->hexdump < 1)
 			d->hexdump = 1;
+		break;
+	case O_OPTIONS:
+		d->options_file = arg;
+		break;
+	case O_OPTFORMAT:
+		d->opt_ovs = !strcmp(arg, "ovs");
 		break;
 	case O_LINKTYPE:
 		d->hex_link = !strcmp(arg, "raw") ? GNV_LINK_RAW :
@@ -642,8 +656,8 @@ static void render(struct dec *d, const struct gnv_frame *fr)
 		size_t mark = d->out.len;
 
 		sbuf_add(&d->out, "    ", 4);
-		if (!d->lang)
-			d->lang = gnv_lang_ctx_new();
+		if (!d->lang && (d->lang = gnv_lang_ctx_new()) != NULL)
+			gnv_lang_ctx_opt_ovs(d->lang, d->opt_ovs);
 		if (gnv_lang_format_ctx(d->lang, pk, &d->out) == 0) {
 			sbuf_putc(&d->out, '\n');
 		} else {
@@ -1464,6 +1478,10 @@ int cmd_decode(struct genv_ctx *g, int argc, char **argv)
 		ret = ret < 0 ? EXIT_OK : ret;
 		goto out;
 	}
+	ret = genv_options_load(g, d.options_file, &d.optreg);
+	if (ret)
+		goto out;
+	d.cfg.optreg = d.optreg;
 	if (np >= 1 && !strcmp(argv[1], "-")) {
 		d.use_stdin = true;
 		first = 2;
@@ -1485,7 +1503,7 @@ int cmd_decode(struct genv_ctx *g, int argc, char **argv)
 		d.flt_text = join_args(np + 1 - first, argv + first);
 		size_t epos;
 
-		if (!d.flt_text || gnv_filter_parse_at(d.flt_text, &d.flt, err, sizeof(err), &epos)) {
+		if (!d.flt_text || gnv_filter_parse_reg(d.flt_text, d.optreg, &d.flt, err, sizeof(err), &epos)) {
 			ret = gusage(g, "bad filter: %s", d.flt_text ? err : "out of memory");
 			if (d.flt_text && !g->json) {
 				char caret[600];
@@ -1502,6 +1520,7 @@ int cmd_decode(struct genv_ctx *g, int argc, char **argv)
 		goto out;
 	}
 	gnv_printer_init(&d.pr, g->color && !g->json, g->pretty);
+	d.pr.opt_ovs = d.opt_ovs;
 	/*
 	 * --stats counts what the outer headers and Geneve say (VNI, bytes,
 	 * options, structural errors) at full speed: no checksums, no inner
@@ -1551,5 +1570,6 @@ out:
 	free(d.hex);
 	sbuf_free(&d.out);
 	gnv_lang_ctx_free(d.lang);
+	gnv_optreg_free(d.optreg);
 	return ret;
 }

@@ -146,6 +146,7 @@ enum gnv_status gnv_decode(struct gnv_pkt *pk, const uint8_t *data,
 	pk->caplen = caplen;
 	pk->len = len < caplen ? caplen : len;
 	pk->genv_class = cfg->genv_class;
+	pk->optreg = cfg->optreg;
 	pk->ignore = cfg->ignore;	/* the array: no copy per frame */
 	gnv_cur_init(&c, data, caplen, pk->len);
 

@@ -84,6 +84,7 @@ struct gnv_filter {
 	int root;		/* -1: match everything */
 	char *capture;
 	bool has_genv, has_pcap;
+	const struct gnv_optreg *optreg;	/* option names from an options file */
 	/* parser state */
 	int pos;
 	char *err;
@@ -374,13 +375,10 @@ static bool in_ranges(const struct fnode *n, uint32_t v)
 	return false;
 }
 
-/* A registry name ("ovn", "gcp.vnid"), or NULL. */
-static const char *opt_name(const char *s, size_t len)
+/* A registry name ("ovn", "gcp.vnid", or one from an options file), or NULL. */
+static const char *opt_name(const struct gnv_filter *f, const char *s, size_t len)
 {
-	for (const char *const *w = gnv_opt_names; *w; w++)
-		if (strlen(*w) == len && !strncmp(*w, s, len))
-			return *w;
-	return NULL;
+	return gnv_opt_name_reg(f->optreg, s, len);
 }
 
 static int parse_opt_arg(struct gnv_filter *f, struct fnode *n)
@@ -393,7 +391,7 @@ static int parse_opt_arg(struct gnv_filter *f, struct fnode *n)
 		return -1;
 	}
 	tok_str(f, f->pos, buf, sizeof(buf));
-	if ((n->oname = opt_name(buf, strlen(buf)))) {
+	if ((n->oname = opt_name(f, buf, strlen(buf)))) {
 		n->kind = F_OPTNAME;
 		f->pos++;
 		return 0;
@@ -433,7 +431,7 @@ static bool is_field_tok(const struct gnv_filter *f, int i)
 	s = f->src + f->tok[i].off;
 	len = f->tok[i].len;
 	dot = memrchr(s, '.', len);
-	return dot && opt_name(s, (size_t)(dot - s)) != NULL;
+	return dot && opt_name(f, s, (size_t)(dot - s)) != NULL;
 }
 
 static const char *const op_words[] = { "==", "!=", "<", "<=", ">", ">=", NULL };
@@ -445,8 +443,8 @@ static int parse_field(struct gnv_filter *f, struct fnode *n)
 
 	tok_str(f, f->pos, buf, sizeof(buf));
 	dot = strrchr(buf, '.');
-	n->oname = opt_name(buf, (size_t)(dot - buf));
-	if (!gnv_opt_has_field(n->oname, dot + 1) || strlen(dot + 1) >= sizeof(n->field)) {
+	n->oname = opt_name(f, buf, (size_t)(dot - buf));
+	if (!gnv_opt_has_field_reg(f->optreg, n->oname, dot + 1) || strlen(dot + 1) >= sizeof(n->field)) {
 		ferr(f, "'%s': option '%s' has no field '%s' (see genv-options(7))", buf,
 		     n->oname, dot + 1);
 		return -1;
@@ -970,6 +968,12 @@ int gnv_filter_parse(const char *text, struct gnv_filter **out,
 int gnv_filter_parse_at(const char *text, struct gnv_filter **out,
 			char *err, size_t errsz, size_t *errpos)
 {
+	return gnv_filter_parse_reg(text, NULL, out, err, errsz, errpos);
+}
+
+int gnv_filter_parse_reg(const char *text, const struct gnv_optreg *reg, struct gnv_filter **out,
+			 char *err, size_t errsz, size_t *errpos)
+{
 	struct gnv_filter *f = calloc(1, sizeof(*f));
 	bool genv;
 	int ret = -EINVAL;
@@ -984,6 +988,7 @@ int gnv_filter_parse_at(const char *text, struct gnv_filter **out,
 	f->err = err;
 	f->errsz = errsz;
 	f->errpos = errpos;
+	f->optreg = reg;
 	if (errpos)
 		*errpos = 0;
 	f->root = -1;

@@ -50,6 +50,12 @@ int gnv_filter_parse(const char *text, struct gnv_filter **out,
 int gnv_filter_parse_at(const char *text, struct gnv_filter **out,
 			char *err, size_t errsz, size_t *errpos);
 
+/* The same, knowing the option names of an options file (optreg.h); the
+ * frames it matches must be decoded with the same registry. */
+struct gnv_optreg;
+int gnv_filter_parse_reg(const char *text, const struct gnv_optreg *reg, struct gnv_filter **out,
+			 char *err, size_t errsz, size_t *errpos);
+
 /* "  TEXT\n     ^": the text and a caret under byte pos, for error messages. */
 size_t gnv_filter_caret(const char *text, size_t pos, char *buf, size_t n);
 

@@ -17,6 +17,7 @@
 #include "msg.h"
 #include "num.h"
 #include "optreg.h"
+#include "ovsnot.h"
 
 #define M(x) ((uint16_t)offsetof(struct gnv_layer, u.x))
 
@@ -238,6 +239,7 @@ uint8_t gnv_lkind_ipproto(enum gnv_lkind k)
 void gnv_spec_init(struct gnv_spec *spec, uint16_t genv_class)
 {
 	spec->genv_class = genv_class;
+	spec->optreg = NULL;
 	spec->nlayer = 0;
 	spec->pool_used = 0;
 	memset(spec->l, 0, sizeof(spec->l));
@@ -352,9 +354,20 @@ static int add_option(struct pctx *c, struct gnv_layer *l, const char *v)
 	char emsg[160];
 	int ret;
 
+	if (gnv_ovs_is_notation(v)) {
+		/* Open vSwitch's geneve({...}{...}): several options at once */
+		uint8_t tlvs[4 * GNV_MAX_OPTS];
+		size_t n = 0;
+
+		if (gnv_ovs_parse(v, tlvs, sizeof(tlvs), &n, emsg, sizeof(emsg)))
+			return perr(c, "opt: %s", emsg);
+		if (gnv_spec_add_bytes(c->spec, &l->u.gnv.opts, tlvs, n))
+			return perr(c, "opt: too many option bytes");
+		return 0;
+	}
 	memset(data, 0, sizeof(data));
 	emsg[0] = 0;
-	ret = gnv_opt_encode(v, c->spec->genv_class, &cls, &type, data, &size, emsg, sizeof(emsg));
+	ret = gnv_opt_encode_reg(c->spec->optreg, v, c->spec->genv_class, &cls, &type, data, &size, emsg, sizeof(emsg));
 	if (ret)
 		return perr(c, "opt: %s", emsg[0] ? emsg : "cannot encode option");
 	if (size > 124)
@@ -616,20 +629,26 @@ static bool is_space(char ch)
 	return ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r';
 }
 
-/* Next word in [*p, end): stops at blanks and '/', honours "..." */
+/* Next word in [*p, end): stops at blanks and '/', honours "..." and
+ * keeps a '/' inside (...) or {...} (OVS's masks: opt=geneve({...,0x1/0xf})) */
 static size_t next_word(const char *p, bool *unterminated)
 {
 	size_t n = 0;
 	bool q = false;
+	unsigned int depth = 0;
 
 	*unterminated = false;
-	while (p[n] && (q || (!is_space(p[n]) && p[n] != '/'))) {
+	while (p[n] && (q || (!is_space(p[n]) && (p[n] != '/' || depth)))) {
 		if (p[n] == '\\' && q && p[n + 1]) {
 			n += 2;
 			continue;
 		}
 		if (p[n] == '"')
 			q = !q;
+		else if (!q && (p[n] == '(' || p[n] == '{'))
+			depth++;
+		else if (!q && depth && (p[n] == ')' || p[n] == '}'))
+			depth--;
 		n++;
 	}
 	*unterminated = q;

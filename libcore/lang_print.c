@@ -23,6 +23,7 @@
 #include "lang.h"
 #include "opt_tlv.h"
 #include "optreg.h"
+#include "ovsnot.h"
 
 #define OPTCACHE_SLOTS	256
 #define OPTCACHE_TEXT	376	/* the largest raw option (" opt=" ...) is 265 */
@@ -46,6 +47,7 @@ struct ctx_name {
 struct gnv_lang_ctx {
 	struct gnv_spec spec, again;
 	uint32_t clock;
+	bool opt_ovs;		/* options as one opt=geneve({...}...) */
 	struct ctx_name layer[2][LK__COUNT];	/* "NAME", " / NAME" */
 	struct ctx_name field[LK__COUNT][64];	/* " NAME=" */
 	uint8_t buf[GNV_FRAME_MAX];
@@ -95,6 +97,11 @@ static inline bool put_ctx_name(struct sbuf *sb, const struct ctx_name *c)
 void gnv_lang_ctx_free(struct gnv_lang_ctx *ctx)
 {
 	free(ctx);
+}
+
+void gnv_lang_ctx_opt_ovs(struct gnv_lang_ctx *ctx, bool on)
+{
+	ctx->opt_ovs = on;
 }
 
 /* ---- printing a spec ---- */
@@ -217,7 +224,7 @@ static void put_optfield(struct sbuf *sb, const struct gnv_field *x)
 }
 
 /* Does text encode to exactly the option at tlv? */
-static bool opt_encodes_to(const char *text, uint16_t genv_class, const uint8_t *tlv, size_t size)
+static bool opt_encodes_to(const char *text, const struct gnv_spec *spec, const uint8_t *tlv, size_t size)
 {
 	uint8_t data[128];
 	uint16_t cls;
@@ -226,7 +233,7 @@ static bool opt_encodes_to(const char *text, uint16_t genv_class, const uint8_t 
 	char err[8];
 
 	memset(data, 0, sizeof(data));
-	if (gnv_opt_encode(text, genv_class, &cls, &type, data, &n, err, sizeof(err)))
+	if (gnv_opt_encode_reg(spec->optreg, text, spec->genv_class, &cls, &type, data, &n, err, sizeof(err)))
 		return false;
 	n = (n + 3) & ~(size_t)3;
 	return cls == gnv_be16(tlv) && type == tlv[2] && n == size - 4 &&
@@ -310,7 +317,7 @@ static void put_option_text(struct sbuf *sb, const struct gnv_spec *spec, struct
 				sbuf_add(sb, "class=", 6);
 				put_hexw(sb, o.cls, 4);
 			}
-			if (!sb->oom && opt_encodes_to(sb->buf + start, spec->genv_class, tlv, size))
+			if (!sb->oom && opt_encodes_to(sb->buf + start, spec, tlv, size))
 				return;
 		}
 	}
@@ -380,9 +387,18 @@ static void put_options(struct sbuf *sb, const struct gnv_spec *spec, const stru
 	struct gnv_pkt fk;
 	uint32_t done = 0;
 
+	if (ctx && ctx->opt_ovs) {
+		size_t mark = sb->len;
+
+		sbuf_add(sb, " opt=", 5);
+		if (gnv_ovs_format(sb, p, b->size))
+			return;
+		sb_truncate(sb, mark);	/* not expressible: genv's own words */
+	}
 	fk.data = p;
 	fk.caplen = fk.len = b->size;
 	fk.genv_class = spec->genv_class;
+	fk.optreg = spec->optreg;
 	gnv_opt_iter_init(&it, p, b->size, b->size);
 	while (gnv_opt_next(&it, &o)) {
 		uint32_t size = GNV_OPT_HDR_SIZE + o.size;
@@ -1021,6 +1037,7 @@ static bool builds_to(const struct gnv_spec *spec, const struct gnv_pkt *pk, uin
 	if (tb->oom)
 		return false;
 	gnv_spec_init(again, spec->genv_class);
+	again->optreg = spec->optreg;
 	if (gnv_lang_parse(sbuf_str(tb), again, NULL, 0))
 		return false;
 	if (gnv_build(again, buf, GNV_FRAME_MAX, &n))
@@ -1039,11 +1056,13 @@ static int format(const struct gnv_pkt *pk, struct sbuf *sb, struct gnv_spec *sp
 		return -ENOSPC;
 	/* spec_from_segs() initialises the rest */
 	spec->genv_class = pk->genv_class ? pk->genv_class : GENV_CLASS_DEFAULT;
+	spec->optreg = pk->optreg;
 	collect(&c, pk);
 	if (!spec_from_segs(&c, spec, c.n, false))
 		ok = (!pk->nerr && !c.odd) || builds_to(spec, pk, buf, again, &tb, ctx);
 	for (int keep = c.n; !ok && keep >= 0; keep--) {
 		gnv_spec_init(spec, spec->genv_class);
+		spec->optreg = pk->optreg;
 		ok = !spec_from_segs(&c, spec, keep, true) &&
 		     builds_to(spec, pk, buf, again, &tb, ctx);
 	}

@@ -81,7 +81,7 @@ int num_parse_double(const char *s, double min, double max, double *out)
 	return 0;
 }
 
-static int hexval(char c)
+int num_hexval(char c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -104,7 +104,7 @@ int parse_mac(const char *s, uint8_t mac[6])
 		/* one or two hex digits (a decimal parse would reject "aa") */
 		v = 0;
 		for (size_t k = 0; k < n; k++) {
-			int d = hexval(s[k]);
+			int d = num_hexval(s[k]);
 
 			if (d < 0)
 				return -EINVAL;
@@ -161,8 +161,8 @@ int parse_hex(const char *s, uint8_t *out, size_t max, size_t *n)
 			s++;
 			continue;
 		}
-		hi = hexval(s[0]);
-		lo = hi < 0 ? -1 : hexval(s[1]);
+		hi = num_hexval(s[0]);
+		lo = hi < 0 ? -1 : num_hexval(s[1]);
 		if (hi < 0 || lo < 0)
 			return -EINVAL;
 		if (k >= max)

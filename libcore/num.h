@@ -25,6 +25,8 @@ int parse_ip6(const char *s, uint8_t a[16]);
 /* IPv4 or IPv6; *family gets 4 or 6. */
 int parse_ip(const char *s, int *family, uint8_t a[16]);
 /* Hex bytes, optional 0x prefix, ':' '.' ' ' separators allowed between bytes. */
+/* The value of hex digit c, or -1. */
+int num_hexval(char c);
 int parse_hex(const char *s, uint8_t *out, size_t max, size_t *n);
 
 #endif

@@ -101,31 +101,10 @@ const char *gnv_class_short(uint16_t cls, uint16_t genv_class)
 
 /* ---- layouts ---- */
 
-struct fdesc {
-	const char *key;
-	enum gnv_fkind kind;
-	uint8_t off, size;	/* bytes; HEX size 0 = to the end */
-	uint8_t shift;
-	uint64_t mask;		/* after the shift; 0 = whole field */
-	const char *const *names;	/* GNV_F_ENUM */
-};
-
-enum special { SP_NONE, SP_LABELS, SP_RTS, SP_DSR, SP_TRACE, SP_QOS, SP_ODST };
-
-struct layout {
-	uint16_t cls;		/* 0 = genv's configured class */
-	uint8_t type;
-	uint8_t type_mask;	/* 0x7f: match with or without the critical bit */
-	bool mizar;		/* also match class 0x1101 */
-	const char *name, *desc;
-	uint8_t min_size, max_size;
-	enum special sp;
-	const struct fdesc *f;
-};
-
 static const char *const eptypes[] = { "simple", "scaled", "proxied", "gateway", NULL };
 static const char *const qos_classes[] = { "premium", "expedited", "best-effort", NULL };
 static const char *const gcp_dir[] = { "ingress", "egress", NULL };
+static const char *const oxide_repl[] = { "external", "underlay", "both", "reserved", NULL };
 
 #define F_END { NULL, 0, 0, 0, 0, 0, NULL }
 static const struct fdesc f_ovn[] = {
@@ -157,6 +136,17 @@ static const struct fdesc f_mz_scaled[] = {
 	{ "dport", GNV_F_UINT, 11, 2, 0, 0, NULL },
 	{ "smac", GNV_F_MAC, 13, 6, 0, 0, NULL },
 	{ "dmac", GNV_F_MAC, 19, 6, 0, 0, NULL }, F_END };
+/* AWS Gateway Load Balancer (class 0x0108): the GWLB endpoint (VPC endpoint)
+ * id, the attachment id and the flow cookie, as AWS's GWLB integration
+ * guide draws them: 8, 8 and 4 bytes */
+static const struct fdesc f_aws_ep[] = { { "id", GNV_F_UINT, 0, 8, 0, 0, NULL }, F_END };
+static const struct fdesc f_aws_cookie[] = { { "cookie", GNV_F_UINT, 0, 4, 0, 0, NULL }, F_END };
+/* Oxide (class 0x0129, oxidecomputer/opte): external (no data), multicast
+ * (the replication mode in the top 2 bits of 4 bytes), mss (4 bytes) */
+static const struct fdesc f_oxide_none[] = { F_END };
+static const struct fdesc f_oxide_mcast[] = {
+	{ "replication", GNV_F_ENUM, 0, 4, 30, 3, oxide_repl }, F_END };
+static const struct fdesc f_oxide_mss[] = { { "mss", GNV_F_UINT, 0, 4, 0, 0, NULL }, F_END };
 /* genv's own layouts are defined in opt_genv.h; these tables name their
  * fields (test_opt checks that both read the same bytes the same way). */
 static const struct fdesc f_label32[] = { { "label", GNV_F_UINT, 0, 4, 0, 0, NULL }, F_END };
@@ -195,6 +185,12 @@ static const struct layout layouts[] = {
 	{ 0x0111, 0x49, 0x7f, true, "mizar.scaled", "Mizar scaled endpoint", 28, 28, SP_NONE, f_mz_scaled },
 	{ 0x0111, 0x50, 0x7f, true, "mizar.pod", "Mizar pod label", 4, 4, SP_NONE, f_label32 },
 	{ 0x0111, 0x51, 0x7f, true, "mizar.ns", "Mizar namespace label", 4, 4, SP_NONE, f_label32 },
+	{ 0x0108, 0x01, 0x7f, false, "aws.endpoint", "AWS GWLB endpoint (VPC endpoint) id", 8, 8, SP_NONE, f_aws_ep },
+	{ 0x0108, 0x02, 0x7f, false, "aws.attachment", "AWS GWLB attachment id", 8, 8, SP_NONE, f_aws_ep },
+	{ 0x0108, 0x03, 0x7f, false, "aws.cookie", "AWS GWLB flow cookie", 4, 4, SP_NONE, f_aws_cookie },
+	{ 0x0129, 0x00, 0x7f, false, "oxide.external", "Oxide packet from outside the rack", 0, 0, SP_NONE, f_oxide_none },
+	{ 0x0129, 0x01, 0x7f, false, "oxide.mcast", "Oxide multicast replication", 4, 4, SP_NONE, f_oxide_mcast },
+	{ 0x0129, 0x02, 0x7f, false, "oxide.mss", "Oxide original TCP MSS", 4, 4, SP_NONE, f_oxide_mss },
 	{ 0, GENV_OPT_LABEL, 0x7f, false, "label", "genv policy label set", 4, 124, SP_LABELS, f_labels },
 	{ 0, GENV_OPT_EPTYPE, 0x7f, false, "eptype", "genv endpoint type", 4, 4, SP_NONE, f_eptype },
 	{ 0, GENV_OPT_RTS, 0x7f, false, "rts", "genv return to sender (direct path)", 12, 24, SP_RTS, f_rts },
@@ -208,19 +204,56 @@ static const struct layout layouts[] = {
 const char *const gnv_opt_names[] = {
 	"label", "eptype", "rts", "qos", "trace", "ident", "ovn", "cilium.dsr", "gcp.vnid",
 	"gcp.endpoint", "gcp.profile", "cpacket", "mizar.rts", "mizar.scaled",
-	"mizar.pod", "mizar.ns", "odst", NULL
+	"mizar.pod", "mizar.ns", "odst", "aws.endpoint", "aws.attachment", "aws.cookie",
+	"oxide.external", "oxide.mcast", "oxide.mss", NULL
 };
+
+/* A layout by name: the built-ins, then the file's. */
+static const struct layout *layout_named(const struct gnv_optreg *reg, const char *name, size_t len)
+{
+	const struct layout *l = gnv_layout_builtin_named(name, len);
+
+	for (unsigned int i = 0; !l && reg && i < reg->n; i++)
+		if (strlen(reg->l[i].name) == len && !strncmp(reg->l[i].name, name, len))
+			l = &reg->l[i];
+	return l;
+}
+
+const struct layout *gnv_layout_builtin_named(const char *name, size_t len)
+{
+	for (size_t i = 0; name && i < NLAYOUTS; i++)
+		if (strlen(layouts[i].name) == len && !strncmp(layouts[i].name, name, len))
+			return &layouts[i];
+	return NULL;
+}
+
+const char *gnv_opt_name_reg(const struct gnv_optreg *reg, const char *s, size_t len)
+{
+	const struct layout *l = s ? layout_named(reg, s, len) : NULL;
+
+	return l ? l->name : NULL;
+}
+
+bool gnv_opt_has_field_reg(const struct gnv_optreg *reg, const char *name, const char *key)
+{
+	const struct layout *l = name ? layout_named(reg, name, strlen(name)) : NULL;
+
+	for (const struct fdesc *f = l ? l->f : NULL; f && f->key; f++)
+		if (!strcmp(f->key, key))
+			return true;
+	return false;
+}
 
 bool gnv_opt_has_field(const char *name, const char *key)
 {
-	for (size_t i = 0; name && i < NLAYOUTS; i++) {
-		if (strcmp(layouts[i].name, name))
-			continue;
-		for (const struct fdesc *f = layouts[i].f; f->key; f++)
-			if (!strcmp(f->key, key))
-				return true;
-	}
-	return false;
+	return gnv_opt_has_field_reg(NULL, name, key);
+}
+
+const char *const *gnv_opt_reg_names(const struct gnv_optreg *reg)
+{
+	static const char *const none[] = { NULL };
+
+	return reg ? reg->names : none;
 }
 
 /*
@@ -230,9 +263,9 @@ bool gnv_opt_has_field(const char *name, const char *key)
  * its group; the first match in table order wins.  test_optreg checks
  * every layout by name.
  */
-#define GENV_LAYOUTS	10	/* index of the first layout in genv's class */
+#define GENV_LAYOUTS	16	/* index of the first layout in genv's class */
 
-static inline const struct layout *layout_find(uint16_t cls, uint8_t type, uint16_t genv_class)
+static inline const struct layout *layout_fixed(uint16_t cls, uint8_t type)
 {
 	uint16_t key = cls == 0x1101 ? 0x0111 : cls;
 	size_t i;
@@ -243,6 +276,8 @@ static inline const struct layout *layout_find(uint16_t cls, uint8_t type, uint1
 	case 0x0132: i = 2; break;
 	case 0x0164: i = 5; break;
 	case 0x0111: i = 6; break;
+	case 0x0108: i = 10; break;
+	case 0x0129: i = 13; break;
 	default: i = GENV_LAYOUTS; break;
 	}
 	/* a layout's type may carry the critical bit it is sent with (ident) */
@@ -250,10 +285,32 @@ static inline const struct layout *layout_find(uint16_t cls, uint8_t type, uint1
 		if ((type & layouts[i].type_mask) == (layouts[i].type & layouts[i].type_mask) &&
 		    (cls == key || layouts[i].mizar))
 			return &layouts[i];
+	return NULL;
+}
+
+const struct layout *gnv_layout_builtin(uint16_t cls, uint8_t type)
+{
+	return layout_fixed(cls, type);
+}
+
+/* The fixed-class built-ins, then genv's (in its configured class), then
+ * the options file's (which cannot name a fixed built-in's class and type). */
+static inline const struct layout *layout_find(uint16_t cls, uint8_t type, uint16_t genv_class,
+					       const struct gnv_optreg *reg)
+{
+	const struct layout *l = layout_fixed(cls, type);
+	size_t i;
+
+	if (l)
+		return l;
 	if (cls == genv_class)
 		for (i = GENV_LAYOUTS; i < NLAYOUTS; i++)
 			if ((type & layouts[i].type_mask) == (layouts[i].type & layouts[i].type_mask))
 				return &layouts[i];
+	for (i = 0; reg && i < reg->n; i++)
+		if (reg->l[i].cls == cls &&
+		    (type & reg->l[i].type_mask) == (reg->l[i].type & reg->l[i].type_mask))
+			return &reg->l[i];
 	return NULL;
 }
 
@@ -279,7 +336,7 @@ static bool layout_size_ok(const struct layout *l, const uint8_t *d, size_t n)
 
 bool gnv_opt_layout_bad(const struct gnv_pkt *pk, const struct gnv_opt *o)
 {
-	const struct layout *l = layout_find(o->cls, o->type, pk->genv_class);
+	const struct layout *l = layout_find(o->cls, o->type, pk->genv_class, pk->optreg);
 
 	if (!l || o->off + 4u + o->size > pk->caplen)
 		return false;
@@ -289,7 +346,7 @@ bool gnv_opt_layout_bad(const struct gnv_pkt *pk, const struct gnv_opt *o)
 bool gnv_opt_info(const struct gnv_pkt *pk, const struct gnv_opt *o,
 		  struct gnv_optinfo *info)
 {
-	const struct layout *l = layout_find(o->cls, o->type, pk->genv_class);
+	const struct layout *l = layout_find(o->cls, o->type, pk->genv_class, pk->optreg);
 	const uint8_t *d = pk->data + o->off + 4;
 
 	/* the header only: fields are cleared as they are filled (callers
@@ -431,8 +488,9 @@ static int set_field(const struct layout *l, const struct fdesc *f, const char *
 			*family = fam;
 			if (fam == 6)
 				off = l->sp == SP_DSR ? 0 : 8;
-		} else if (fam != 4) {
-			return gnv_errf(err, errsz, -EINVAL, "option '%s': '%s' is not an IPv4 address", l->name, val);
+		} else if (fam != (f->kind == GNV_F_IP6 ? 6 : 4)) {
+			return gnv_errf(err, errsz, -EINVAL, "option '%s': '%s' is not an IPv%d address", l->name,
+					val, f->kind == GNV_F_IP6 ? 6 : 4);
 		}
 		memcpy(d + off, a, fam == 4 ? 4 : 16);
 		return 0;
@@ -444,6 +502,16 @@ static int set_field(const struct layout *l, const struct fdesc *f, const char *
 	case GNV_F_HEX: {
 		size_t n;
 
+		if (f->size) {
+			/* a fixed-size field (options files): exactly its bytes */
+			uint8_t t[124];
+
+			if (parse_hex(val, t, sizeof(t), &n) || n != f->size)
+				return gnv_errf(err, errsz, -EINVAL, "option '%s': '%s' is not %u bytes of hex",
+						l->name, val, f->size);
+			memcpy(d + off, t, n);
+			return 0;
+		}
 		if (parse_hex(val, d + off, 124 - off, &n))
 			return gnv_errf(err, errsz, -EINVAL, "option '%s': '%s' is not hex data", l->name, val);
 		*size = off + n;
@@ -487,6 +555,13 @@ int gnv_opt_encode(const char *spec, uint16_t genv_class, uint16_t *cls,
 		   uint8_t *type, uint8_t *data, size_t *size,
 		   char *err, size_t errsz)
 {
+	return gnv_opt_encode_reg(NULL, spec, genv_class, cls, type, data, size, err, errsz);
+}
+
+int gnv_opt_encode_reg(const struct gnv_optreg *reg, const char *spec, uint16_t genv_class,
+		       uint16_t *cls, uint8_t *type, uint8_t *data, size_t *size,
+		       char *err, size_t errsz)
+{
 	const char *colon = strchr(spec, ':'), *p;
 	const struct layout *l = NULL;
 	size_t nlen = colon ? (size_t)(colon - spec) : strlen(spec);
@@ -495,16 +570,15 @@ int gnv_opt_encode(const char *spec, uint16_t genv_class, uint16_t *cls,
 
 	if (nlen && (spec[0] >= '0' && spec[0] <= '9'))
 		return encode_raw(spec, cls, type, data, size, err, errsz);
-	for (size_t i = 0; i < NLAYOUTS; i++)
-		if (strlen(layouts[i].name) == nlen && !strncmp(layouts[i].name, spec, nlen))
-			l = &layouts[i];
+	l = layout_named(reg, spec, nlen);
 	if (!l) {
 		char name[32];
 
 		snprintf(name, sizeof(name), "%.*s", (int)(nlen < 31 ? nlen : 31), spec);
 		return gnv_errf(err, errsz, -EINVAL, "unknown option name '%s' (see genv-options(7))", name);
 	}
-	*cls = l->cls ? l->cls : genv_class;
+	/* class 0 is genv's configured class, except in a file's layout */
+	*cls = l->cls || (reg && l >= reg->l && l < reg->l + reg->n) ? l->cls : genv_class;
 	*type = l->type;
 	memset(data, 0, 124);
 	*size = l->min_size;

@@ -85,7 +85,64 @@ int gnv_opt_encode(const char *spec, uint16_t genv_class, uint16_t *cls,
 /* Does the option named name ("ovn") have a field key ("out")?  For filters. */
 bool gnv_opt_has_field(const char *name, const char *key);
 
+/*
+ * Layouts from an options file (~/.config/genv/options.conf, --options
+ * FILE; genv-options(7) OPTIONS FILES): parsed by gnv_optfile_parse()
+ * (optfile.h), used wherever a function takes a registry (NULL: the
+ * built-in layouts only).  A decoded packet carries its registry in
+ * pk->optreg (from the decoder's config), a craft spec in spec->optreg.
+ */
+struct gnv_optreg;
+int gnv_opt_encode_reg(const struct gnv_optreg *reg, const char *spec, uint16_t genv_class,
+		       uint16_t *cls, uint8_t *type, uint8_t *data, size_t *size,
+		       char *err, size_t errsz);
+bool gnv_opt_has_field_reg(const struct gnv_optreg *reg, const char *name, const char *key);
+/* The name of the layout called s[0..len-1] (built-in or the file's), or NULL. */
+const char *gnv_opt_name_reg(const struct gnv_optreg *reg, const char *s, size_t len);
+/* The file's names, NULL-terminated (an empty list for NULL). */
+const char *const *gnv_opt_reg_names(const struct gnv_optreg *reg);
+
 /* Names accepted by gnv_opt_encode, for completion and help. */
 extern const char *const gnv_opt_names[];
+
+/*
+ * The layout tables themselves: for optreg.c (the built-in layouts) and
+ * optfile.c (layouts from an options file) only.
+ */
+struct fdesc {
+	const char *key;
+	enum gnv_fkind kind;
+	uint8_t off, size;	/* bytes; HEX size 0 = to the end */
+	uint8_t shift;
+	uint64_t mask;		/* after the shift; 0 = whole field */
+	const char *const *names;	/* GNV_F_ENUM */
+};
+
+enum special { SP_NONE, SP_LABELS, SP_RTS, SP_DSR, SP_TRACE, SP_QOS, SP_ODST };
+
+struct layout {
+	uint16_t cls;		/* 0 = genv's configured class */
+	uint8_t type;
+	uint8_t type_mask;	/* 0x7f: match with or without the critical bit */
+	bool mizar;		/* also match class 0x1101 */
+	const char *name, *desc;
+	uint8_t min_size, max_size;
+	enum special sp;
+	const struct fdesc *f;
+};
+
+/* Layouts from an options file (optfile.c): one allocation each. */
+struct gnv_optreg {
+	unsigned int n;
+	struct layout *l;		/* n layouts */
+	struct fdesc *f;		/* their fields, each run ended by a NULL key */
+	const char **names;		/* n names and NULL */
+	char *text;			/* the names, keys and descriptions */
+};
+
+/* The built-in layout for (cls, type), or NULL (optreg.c). */
+const struct layout *gnv_layout_builtin(uint16_t cls, uint8_t type);
+/* The built-in layout named name, or NULL (optreg.c). */
+const struct layout *gnv_layout_builtin_named(const char *name, size_t len);
 
 #endif

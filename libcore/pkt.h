@@ -196,11 +196,14 @@ static inline bool gnv_tun_has_vni(uint8_t kind)
 	return kind != GNV_TUN_GRE;
 }
 
+struct gnv_optreg;
+
 struct gnv_decode_cfg {
 	int linktype;		/* enum gnv_linktype */
 	uint16_t port;		/* Geneve UDP destination port, 6081 */
 	const uint64_t *ports;	/* or several: a 65536-bit set (NULL: port alone) */
 	uint16_t genv_class;	/* class of genv's own options */
+	const struct gnv_optreg *optreg;	/* layouts from an options file, or NULL */
 	bool no_csum;		/* skip checksum verification (fast stats) */
 	bool outer_only;	/* stop after the Geneve options */
 	uint64_t ignore[2];	/* bit per enum gnv_errcode, [0] outer [1] inner:
@@ -224,6 +227,7 @@ struct gnv_pkt {
 	bool is_geneve;		/* a tunnel header decoded (Geneve, or tun.kind) */
 	bool in_inner;		/* decoder state: errors belong to the inner frame */
 	uint16_t genv_class;	/* copied from the config for renderers */
+	const struct gnv_optreg *optreg;	/* the same (optreg.h) */
 	const uint64_t *ignore;	/* the config's: codes gnv_pkt_error() drops */
 	struct gnv_layers outer;
 	struct gnv_tun tun;	/* which tunnel; cleared with the outer layers */

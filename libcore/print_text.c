@@ -11,6 +11,7 @@
 #include "cursor.h"
 #include "print.h"
 #include "print_impl.h"
+#include "ovsnot.h"
 
 #define C_VNI	"\033[1;36m"
 #define C_ERR	"\033[1;31m"
@@ -612,6 +613,25 @@ static void put_tunnel(struct gnv_printer *pr, struct sbuf *sb, const struct gnv
 	}
 }
 
+/* The whole captured option area in OVS notation, after pfx; false (and
+ * nothing written) when it is cut or OVS cannot express it. */
+static bool ovs_options(struct sbuf *sb, const struct gnv_pkt *pk, const char *pfx)
+{
+	const struct gnv_geneve *g = &pk->gnv;
+	uint32_t off = g->off + 8;
+	size_t mark = sb->len;
+
+	if (!g->opt_size || off + g->opt_size > pk->caplen)
+		return false;
+	w_puts(sb, pfx);
+	if (gnv_ovs_format(sb, pk->data + off, g->opt_size))
+		return true;
+	sb->len = mark;
+	if (sb->buf)
+		sb->buf[mark] = 0;
+	return false;
+}
+
 static void put_geneve(struct gnv_printer *pr, struct sbuf *sb,
 		       const struct gnv_pkt *pk)
 {
@@ -644,7 +664,9 @@ static void put_geneve(struct gnv_printer *pr, struct sbuf *sb,
 		PUTS(sb, " [O]");
 	if (g->crit)
 		PUTS(sb, " [C]");
-	if (g->nopt) {
+	if (g->nopt && pr->opt_ovs && ovs_options(sb, pk, " ")) {
+		/* geneve({class=...}...) as ovs-dpctl prints it */
+	} else if (g->nopt) {
 		struct gnv_optinfo info;
 
 		PUTS(sb, " opts [");
@@ -1047,6 +1069,8 @@ void gnv_print_fields(struct gnv_printer *pr, struct sbuf *sb,
 		w_putc(sb, '\n');
 		for (unsigned int i = 0; i < g->nopt && i < GNV_MAX_OPTS; i++)
 			fields_option(sb, pk, i, &g->opt[i]);
+		if (pr->opt_ovs && ovs_options(sb, pk, "    ovs "))
+			w_putc(sb, '\n');
 		fields_layers(sb, "  inner ", &pk->inner);
 	}
 	for (unsigned int i = 0; i < pk->nerr && i < GNV_MAX_ERRS; i++) {

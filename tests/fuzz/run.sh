@@ -26,7 +26,7 @@ else
 	fail "fuzz: build target" "$(tail -n 20 "$tmp/build.log")"; finish
 fi
 
-n=$(find tests/fuzz/corpus tests/fuzz/corpus-pipeline tests/fuzz/corpus-pcap tests/fuzz/corpus-config tests/fuzz/corpus-filter tests/fuzz/corpus-k8s tests/fuzz/corpus-ethnl tests/fuzz/corpus-tso tests/fuzz/corpus-store tests/fuzz/corpus-xdp tests/fuzz/corpus-nat tests/fuzz/regress -type f 2>/dev/null | wc -l)
+n=$(find tests/fuzz/corpus tests/fuzz/corpus-pipeline tests/fuzz/corpus-pcap tests/fuzz/corpus-config tests/fuzz/corpus-filter tests/fuzz/corpus-k8s tests/fuzz/corpus-ethnl tests/fuzz/corpus-tso tests/fuzz/corpus-store tests/fuzz/corpus-xdp tests/fuzz/corpus-nat tests/fuzz/corpus-optfile tests/fuzz/regress -type f 2>/dev/null | wc -l)
 if make -s -f tests/fuzz/Makefile regress >"$tmp/regress.log" 2>&1; then
 	ok "fuzz: $n corpus and regression inputs replay cleanly"
 else
@@ -40,7 +40,7 @@ ntargets=$(grep -c '^\s*$(B)/fuzz_[a-z0-9_]* -max_total_time' tests/fuzz/Makefil
 if timeout $((FUZZ_TIME + 30 * ntargets)) make -s -f tests/fuzz/Makefile run FUZZ_TIME="$FUZZ_TIME" \
 	>"$tmp/run.log" 2>&1; then
 	execs=$(sed -n 's/.*stat::number_of_executed_units: *//p' "$tmp/run.log" | tail -n 1)
-	ok "fuzz: decoder ${FUZZ_TIME} s, pipeline, pcap reader, command language, filter compiler and k8s YAML 10 s each, ethnl replies and tso 5 s, store replies 5 s, xdp underlay frames 5 s, gateway NAT 5 s, no crash (${execs:-?} inputs in the last target)"
+	ok "fuzz: decoder ${FUZZ_TIME} s, pipeline, pcap reader, command language, filter compiler and k8s YAML 10 s each, ethnl replies and tso 5 s, store replies 5 s, xdp underlay frames 5 s, gateway NAT 5 s, options files 5 s, no crash (${execs:-?} inputs in the last target)"
 else
 	after=$(find tests/fuzz/regress -type f 2>/dev/null | wc -l)
 	fail "fuzz: ${FUZZ_TIME} s run" \

@@ -6,10 +6,13 @@
  */
 #include <check.h>
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include "../../libcore/cursor.h"
 #include "../../libcore/num.h"
+#include "../../libcore/optfile.h"
 #include "../../libcore/optreg.h"
+#include "../../libcore/ovsnot.h"
 #include "pktgen.h"
 
 Suite *optreg_suite(void);
@@ -697,6 +700,8 @@ START_TEST(names_list)
 		"ovn:in=1", "cilium.dsr:addr=10.0.0.1", "gcp.vnid:vnid=1", "gcp.endpoint:01020304",
 		"gcp.profile:profile=1", "cpacket:seq=1", "mizar.rts:host=10.0.0.1",
 		"mizar.scaled:msg=0x4d", "mizar.pod:label=1", "mizar.ns:label=1", "odst:10.0.0.1",
+		"aws.endpoint:0x123", "aws.attachment:id=7", "aws.cookie:5", "oxide.external:",
+		"oxide.mcast:both", "oxide.mss:1460",
 	};
 	size_t n = 0;
 
@@ -794,6 +799,331 @@ START_TEST(round_trip)
 }
 END_TEST
 
+
+/* AWS GWLB (0x0108) and Oxide (0x0129) layouts */
+START_TEST(info_aws_oxide)
+{
+	static const uint8_t id[8] = { 0x12, 0x34, 0x56, 0x78, 0x9a, 0xbc, 0xde, 0xf0 };
+	static const uint8_t ck[4] = { 0x80, 0x00, 0x00, 0x2a };
+	static const uint8_t mc[4] = { 0x80, 0x00, 0x00, 0x00 };
+	static const uint8_t mss[4] = { 0x00, 0x00, 0x05, 0xb4 };
+
+	ck_assert(describe(0x0108, 0x01, id, 8, 0xFFA7));
+	ck_assert_named("aws.endpoint");
+	ck_assert_uint_eq(fu("id"), 0x123456789abcdef0ull);
+	ck_assert(describe(0x0108, 0x02, id, 8, 0xFFA7));
+	ck_assert_named("aws.attachment");
+	ck_assert_uint_eq(fu("id"), 0x123456789abcdef0ull);
+	ck_assert(describe(0x0108, 0x03, ck, 4, 0xFFA7));
+	ck_assert_named("aws.cookie");
+	ck_assert_uint_eq(fu("cookie"), 0x8000002aull);
+	/* the sizes AWS draws: 8, 8, 4 bytes */
+	ck_assert(describe(0x0108, 0x01, id, 4, 0xFFA7) && !info.layout_ok);
+	ck_assert(describe(0x0108, 0x03, id, 8, 0xFFA7) && !info.layout_ok);
+	ck_assert(!describe(0x0108, 0x04, id, 8, 0xFFA7));
+	/* another Amazon class of the 0x0108-0x0110 range is not GWLB's */
+	ck_assert(!describe(0x0109, 0x01, id, 8, 0xFFA7));
+
+	ck_assert(describe(0x0129, 0x00, NULL, 0, 0xFFA7));
+	ck_assert_named("oxide.external");
+	ck_assert_uint_eq(info.nfield, 0);
+	ck_assert(describe(0x0129, 0x00, mss, 4, 0xFFA7) && !info.layout_ok);
+	ck_assert(describe(0x0129, 0x01, mc, 4, 0xFFA7));
+	ck_assert_named("oxide.mcast");
+	ck_assert_str_eq(fld("replication")->s, "both");
+	ck_assert_uint_eq(fu("replication"), 2);
+	ck_assert(describe(0x0129, 0x02, mss, 4, 0xFFA7));
+	ck_assert_named("oxide.mss");
+	ck_assert_uint_eq(fu("mss"), 1460);
+
+	enc_ok("aws.endpoint:0x123456789abcdef0", 0x0108, 0x01, "123456789abcdef0");
+	enc_ok("aws.attachment:id=1", 0x0108, 0x02, "0000000000000001");
+	enc_ok("aws.cookie:cookie=0xdeadbeef", 0x0108, 0x03, "deadbeef");
+	enc_ok("oxide.external", 0x0129, 0x00, "");
+	enc_ok("oxide.mcast:underlay", 0x0129, 0x01, "40000000");
+	enc_ok("oxide.mcast:replication=3,critical=1", 0x0129, 0x81, "c0000000");
+	enc_ok("oxide.mss:9000", 0x0129, 0x02, "00002328");
+	enc_err("aws.cookie:0x100000000", "option 'aws.cookie': '0x100000000' is out of range or not a number");
+	enc_err("oxide.mcast:sideways", "option 'oxide.mcast': 'sideways' is out of range or not a number");
+	enc_err("oxide.external:x=1", "option 'oxide.external' has no field 'x'");
+}
+END_TEST
+
+/* ---- Open vSwitch notation (ovsnot.h) ---- */
+
+static uint8_t ovs_buf[300];
+static size_t ovs_n;
+static char ovs_err[200];
+
+static int ovs(const char *text)
+{
+	memset(ovs_buf, 0xee, sizeof(ovs_buf));
+	ovs_err[0] = 0;
+	return gnv_ovs_parse(text, ovs_buf, 252, &ovs_n, ovs_err, sizeof(ovs_err));
+}
+
+static void ovs_ok(const char *text, const char *hex)
+{
+	uint8_t want[300];
+	size_t n = 0;
+
+	ck_assert_msg(ovs(text) == 0, "'%s': %s", text, ovs_err);
+	ck_assert_int_eq(parse_hex(hex, want, sizeof(want), &n), 0);
+	ck_assert_msg(ovs_n == n && !memcmp(ovs_buf, want, n), "'%s': %zu bytes, not %s", text, ovs_n, hex);
+}
+
+static void ovs_bad(const char *text, const char *msg)
+{
+	ck_assert_msg(ovs(text) == -EINVAL, "'%s' was accepted", text);
+	ck_assert_msg(!strcmp(ovs_err, msg), "'%s': '%s', expected '%s'", text, ovs_err, msg);
+}
+
+/* what OVS prints back, character for character */
+static void ovs_fmt(const char *hex, const char *want)
+{
+	uint8_t b[300];
+	size_t n = 0;
+	struct sbuf sb = { 0 };
+
+	ck_assert_int_eq(parse_hex(hex, b, sizeof(b), &n), 0);
+	ck_assert(gnv_ovs_format(&sb, b, n));
+	ck_assert_str_eq(sbuf_str(&sb), want);
+	/* and it parses back to the same bytes */
+	ovs_ok(sbuf_str(&sb), hex);
+	sbuf_free(&sb);
+}
+
+START_TEST(ovs_notation)
+{
+	struct sbuf sb = { 0 };
+
+	ck_assert(gnv_ovs_is_notation("geneve({class=1,type=2,len=0})"));
+	ck_assert(gnv_ovs_is_notation("{class=1,type=2,len=0}"));
+	ck_assert(!gnv_ovs_is_notation("ovn:in=1"));
+	ck_assert(!gnv_ovs_is_notation("0x0102:0x80:0001000a"));
+
+	ovs_ok("geneve({class=0x102,type=0x80,len=4,0x1000b})", "010280010001000b");
+	ovs_ok("{class=0x102,type=0x80,len=4,0x1000b}", "010280010001000b");
+	/* several in a row, as ovs-dpctl dump-flows prints them */
+	ovs_ok("geneve({class=0x102,type=0x80,len=4,0xa0006}{class=0xffff,type=0,len=0})",
+	       "01028001000a0006ffff0000");
+	/* data right-aligned in len bytes; leading zeros optional; "0" */
+	ovs_ok("{class=0x129,type=0x2,len=8,0x5b4}", "01290202" "00000000000005b4");
+	ovs_ok("{class=0x129,type=0x2,len=4,0x000005b4}", "01290201000005b4");
+	ovs_ok("{class=0x129,type=2,len=4,0}", "0129020100000000");
+	ovs_ok("{class=297,type=2,len=4}", "0129020100000000");
+	/* the masked (megaflow) form: the value is sent, the mask checked and dropped */
+	ovs_ok("geneve({class=0x102/0xffff,type=0x80/0xff,len=4/0xff,0x20001/0x7fff})",
+	       "0102800100020001");
+	ovs_ok("{type=0x80,len=4,class=0x102,0x1}", "0102800100000001");
+
+	ovs_bad("geneve({class=0x102,type=0x80,len=4,0x1000b}", "geneve(): no closing ')'");
+	ovs_bad("geneve({class=0x102,type=0x80,len=4,0x1000b)", "geneve(): option 1: no closing '}'");
+	ovs_bad("geneve()", "geneve(): no option");
+	ovs_bad("{class=0x102,type=0x80}", "geneve(): option 1: needs class=, type= and len=");
+	ovs_bad("{class=0x102,type=0x80,len=3,0x1}", "geneve(): option 1: len=3 is not a multiple of 4");
+	ovs_bad("{class=0x102,type=0x80,len=128,0x1}", "geneve(): option 1: bad value in 'len=128'");
+	ovs_bad("{class=0x10000,type=0x80,len=4}", "geneve(): option 1: bad value in 'class=0x10000'");
+	ovs_bad("{class=1,type=0x100,len=4}", "geneve(): option 1: bad value in 'type=0x100'");
+	ovs_bad("{class=1,type=1,len=4/zz}", "geneve(): option 1: bad value in 'len=4/zz'");
+	ovs_bad("{class=1,type=1,len=4,0x123456789}", "geneve(): option 1: data '0x123456789' is longer than len");
+	ovs_bad("{class=1,type=1,len=4,0xfg}", "geneve(): option 1: data '0xfg' is not a hex number");
+	ovs_bad("{class=1,type=1,len=4,0x1/0xfg}", "geneve(): option 1: data '0x1/0xfg' is not a hex number");
+	ovs_bad("{class=1,type=1,len=4,0x1,0x2}", "geneve(): option 1: unexpected '0x2'");
+	ovs_bad("{class=1,type=1,len=4,foo=1}", "geneve(): option 1: unexpected 'foo=1'");
+	ovs_bad("{class=1,type=1,len=0}x", "geneve(): expected '{' at 'x'");
+	ovs_bad("{class=1,type=1,len=0}{class=2,type=1,len=4,0x1000000000}",
+		"geneve(): option 2: data '0x1000000000' is longer than len");
+	/* 252 bytes of options at most */
+	ck_assert_int_eq(ovs("{class=1,type=1,len=124}{class=1,type=1,len=120}"), 0);
+	ck_assert_uint_eq(ovs_n, 252);
+	ovs_bad("{class=1,type=1,len=124}{class=1,type=1,len=120}{class=1,type=1,len=0}",
+		"geneve(): option 3: options longer than 252 bytes");
+
+	ovs_fmt("010280010001000b", "geneve({class=0x102,type=0x80,len=4,0x1000b})");
+	ovs_fmt("0000000100000000ffa7020200000000000000ff",
+		"geneve({class=0,type=0,len=4,0}{class=0xffa7,type=0x2,len=8,0xff})");
+	ovs_fmt("01290000", "geneve({class=0x129,type=0,len=0})");
+	/* what OVS cannot say: reserved bits, cut options */
+	ck_assert(!gnv_ovs_format(&sb, (const uint8_t *)"\x01\x02\x80\x21\0\0\0\0", 8));
+	ck_assert(!gnv_ovs_format(&sb, (const uint8_t *)"\x01\x02\x80\x02\0\0\0\0", 8));
+	ck_assert(!gnv_ovs_format(&sb, (const uint8_t *)"\x01\x02", 2));
+	ck_assert_uint_eq(sb.len, 0);
+	sbuf_free(&sb);
+}
+END_TEST
+
+
+/* ---- options files (optfile.h) ---- */
+
+static struct gnv_optreg *of_reg;
+static char of_err[300];
+
+static int of_parse(const char *text)
+{
+	gnv_optreg_free(of_reg);
+	of_reg = NULL;
+	of_err[0] = 0;
+	return gnv_optfile_parse("t.conf", text, strlen(text), &of_reg, of_err, sizeof(of_err));
+}
+
+static void of_bad(const char *text, const char *msg)
+{
+	ck_assert_msg(of_parse(text) == -EINVAL, "'%s' was accepted", text);
+	ck_assert_ptr_null(of_reg);
+	ck_assert_msg(!strcmp(of_err, msg), "'%s': '%s', expected '%s'", text, of_err, msg);
+}
+
+static int enc_reg(const char *spec)
+{
+	memset(e_data, 0xee, sizeof(e_data));
+	e_err[0] = 0;
+	e_size = 999;
+	return gnv_opt_encode_reg(of_reg, spec, 0xFFA7, &e_cls, &e_type, e_data, &e_size, e_err, sizeof(e_err));
+}
+
+START_TEST(optfile_layouts)
+{
+	static const char text[] =
+		"# ACME's options\n"
+		"\n"
+		"acme.tenant 0xff10 0x01 tenant:24 -:4 zone:4 \"ACME tenant tag\"  # trailing comment\n"
+		"acme.peer\t0xff10 2 addr:32:ip4 mac:48:mac -:16 up:1:bool -:31\r\n"
+		"acme.blob 0xff10 0x83 data:64:hex\n"
+		"acme.v6 0x0150 0 a:128:ip6\n"
+		"acme.none 0 7";
+	struct gnv_optreg *reg;
+
+	ck_assert_int_eq(of_parse(text), 0);
+	reg = of_reg;
+	ck_assert_uint_eq(gnv_optreg_count(reg), 5);
+	ck_assert_str_eq(gnv_opt_reg_names(reg)[0], "acme.tenant");
+	ck_assert_ptr_null(gnv_opt_reg_names(reg)[5]);
+	ck_assert_ptr_null(gnv_opt_reg_names(NULL)[0]);
+	ck_assert_str_eq(gnv_opt_name_reg(reg, "acme.peer", 9), "acme.peer");
+	ck_assert_str_eq(gnv_opt_name_reg(reg, "ovn", 3), "ovn");
+	ck_assert_ptr_null(gnv_opt_name_reg(NULL, "acme.peer", 9));
+	ck_assert(gnv_opt_has_field_reg(reg, "acme.tenant", "zone"));
+	ck_assert(!gnv_opt_has_field_reg(reg, "acme.tenant", "-"));
+	ck_assert(!gnv_opt_has_field(NULL, "zone"));
+
+	/* encode by the file's names, decode back through pk.optreg */
+	ck_assert_int_eq(enc_reg("acme.tenant:tenant=0x123456,zone=3"), 0);
+	ck_assert_uint_eq(e_cls, 0xff10);
+	ck_assert_uint_eq(e_type, 0x01);
+	ck_assert_uint_eq(e_size, 4);
+	ck_assert_uint_eq(gnv_be32(e_data), 0x12345603);
+	ck_assert(!describe(0xff10, 0x01, e_data, 4, 0xFFA7));	/* no registry */
+	pk.optreg = reg;
+	ck_assert(gnv_opt_info(&pk, &(struct gnv_opt){ .cls = 0xff10, .type = 0x01, .size = 4 }, &info));
+	ck_assert_named("acme.tenant");
+	ck_assert_str_eq(info.desc, "ACME tenant tag");
+	ck_assert_uint_eq(info.nfield, 2);
+	ck_assert_uint_eq(fu("tenant"), 0x123456);
+	ck_assert_uint_eq(fu("zone"), 3);
+	ck_assert_int_eq(enc_reg("acme.tenant:zone=16"), -EINVAL);
+	ck_assert_str_eq(e_err, "option 'acme.tenant': '16' is out of range or not a number");
+
+	ck_assert_int_eq(enc_reg("acme.peer:addr=10.1.2.3,mac=02:00:00:00:00:09,up=true"), 0);
+	ck_assert_uint_eq(e_size, 16);
+	ck_assert_uint_eq(e_data[0], 10);
+	ck_assert_uint_eq(e_data[9], 9);
+	ck_assert_uint_eq(e_data[12], 0x80);
+	ck_assert_int_eq(enc_reg("acme.peer:addr=fd00::1"), -EINVAL);
+	ck_assert_str_eq(e_err, "option 'acme.peer': 'fd00::1' is not an IPv4 address");
+
+	/* the critical bit as the file gives it; matched with or without */
+	ck_assert_int_eq(enc_reg("acme.blob:0102030405060708"), 0);
+	ck_assert_uint_eq(e_type, 0x83);
+	ck_assert_uint_eq(e_size, 8);
+	ck_assert_int_eq(enc_reg("acme.blob:0102"), -EINVAL);
+	ck_assert_str_eq(e_err, "option 'acme.blob': '0102' is not 8 bytes of hex");
+	ck_assert(gnv_opt_info(&pk, &(struct gnv_opt){ .cls = 0xff10, .type = 0x03, .size = 8 }, &info));
+	ck_assert_str_eq(info.name, "acme.blob");
+
+	ck_assert_int_eq(enc_reg("acme.v6:fd00::5"), 0);
+	ck_assert_uint_eq(e_size, 16);
+	ck_assert_uint_eq(e_data[15], 5);
+	ck_assert_int_eq(enc_reg("acme.v6:10.0.0.1"), -EINVAL);
+	ck_assert_str_eq(e_err, "option 'acme.v6': '10.0.0.1' is not an IPv6 address");
+
+	/* class 0 is the IETF class here, not genv's */
+	ck_assert_int_eq(enc_reg("acme.none"), 0);
+	ck_assert_uint_eq(e_cls, 0);
+	ck_assert_uint_eq(e_type, 7);
+	ck_assert_uint_eq(e_size, 0);
+
+	/* a built-in name wins; an unknown name is still unknown */
+	ck_assert_int_eq(enc_reg("ovn:in=1"), 0);
+	ck_assert_uint_eq(e_cls, 0x0102);
+	ck_assert_int_eq(enc_reg("acme.nosuch:1"), -EINVAL);
+
+	/* an empty file is an empty registry */
+	ck_assert_int_eq(of_parse(""), 0);
+	ck_assert_uint_eq(gnv_optreg_count(of_reg), 0);
+	ck_assert_int_eq(of_parse("# nothing\n\n   \n"), 0);
+	gnv_optreg_free(of_reg);
+	of_reg = NULL;
+	gnv_optreg_free(NULL);
+}
+END_TEST
+
+START_TEST(optfile_errors)
+{
+	char big[GNV_OPTFILE_MAX + 2];
+	char many[400];
+
+	memset(big, '#', sizeof(big) - 1);
+	big[sizeof(big) - 1] = 0;
+	ck_assert_int_eq(gnv_optfile_parse("t.conf", big, sizeof(big) - 1, &of_reg, of_err, sizeof(of_err)), -EINVAL);
+	ck_assert_str_eq(of_err, "t.conf: larger than 65536 bytes");
+	ck_assert_int_eq(gnv_optfile_parse("t.conf", "a 1 2\n\0", 7, &of_reg, of_err, sizeof(of_err)), -EINVAL);
+	ck_assert_str_eq(of_err, "t.conf:2: a NUL byte (not a text file)");
+
+	of_bad("x 1 2\nfoo", "t.conf:2: expected NAME CLASS TYPE [FIELD:BITS[:FORMAT]]... [\"DESCRIPTION\"]");
+	of_bad("x 1 \"d\"", "t.conf:1: expected NAME CLASS TYPE [FIELD:BITS[:FORMAT]]... [\"DESCRIPTION\"]");
+	of_bad("X 1 2", "t.conf:1: 'X' is not a name (a letter, then a-z, 0-9, '.', '_', '-'; at most 31)");
+	of_bad("9x 1 2", "t.conf:1: '9x' is not a name (a letter, then a-z, 0-9, '.', '_', '-'; at most 31)");
+	of_bad("x. 1 2", "t.conf:1: 'x.' is not a name (a letter, then a-z, 0-9, '.', '_', '-'; at most 31)");
+	of_bad("ovn 1 2", "t.conf:1: 'ovn' is a built-in option name");
+	of_bad("x 1 2\nx 1 3", "t.conf:2: 'x' is defined twice");
+	of_bad("x 0x10000 2", "t.conf:1: '0x10000' is not an option class (0-0xffff)");
+	of_bad("x 1 256", "t.conf:1: '256' is not an option type (0-0xff)");
+	of_bad("x 0x0102 0x00", "t.conf:1: class 0x0102 type 0x00 (with or without the critical bit) is the built-in 'ovn'");
+	of_bad("x 0x1101 0x48", "t.conf:1: class 0x1101 type 0x48 (with or without the critical bit) is the built-in 'mizar.rts'");
+	of_bad("x 1 2\ny 1 0x82", "t.conf:2: class 0x0001 type 0x82 is 'x' already");
+	of_bad("x 1 2 a", "t.conf:1: field 'a': expected KEY:BITS[:FORMAT]");
+	of_bad("x 1 2 A:8", "t.conf:1: field 'A': a key is a-z, 0-9 and _ (at most 23), not class or critical");
+	of_bad("x 1 2 class:8", "t.conf:1: field 'class': a key is a-z, 0-9 and _ (at most 23), not class or critical");
+	of_bad("x 1 2 critical:8", "t.conf:1: field 'critical': a key is a-z, 0-9 and _ (at most 23), not class or critical");
+	of_bad("x 1 2 a:0", "t.conf:1: field 'a': '0' is not a width in bits (1-992)");
+	of_bad("x 1 2 a:8:float", "t.conf:1: field 'a': unknown format 'float' (uint, bool, hex, ip4, ip6, mac)");
+	of_bad("x 1 2 a:992:hex b:1", "t.conf:1: field 'b': the data would pass 124 bytes");
+	of_bad("x 1 2 a:16:ip4", "t.conf:1: field 'a': ip4 is 32 bits, not 16");
+	of_bad("x 1 2 -:4 a:32:ip4", "t.conf:1: field 'a': ip4 must be whole bytes from a byte boundary (bit 4)");
+	of_bad("x 1 2 a:12:hex", "t.conf:1: field 'a': hex must be whole bytes from a byte boundary (bit 0)");
+	of_bad("x 1 2 -:4 a:64", "t.conf:1: field 'a': uint spans 9 bytes (a number fits in 8)");
+	of_bad("x 1 2 a:8 a:8", "t.conf:1: field 'a' is given twice");
+	of_bad("x 1 2 \"d\" a:8", "t.conf:1: the description must be the last word");
+	of_bad("x 1 2 \"d", "t.conf:1: unterminated description");
+	of_bad("x 1 2 \"d\"x", "t.conf:1: a space must follow the description");
+	of_bad("x 1 2 a:8#c", "t.conf:1: '#' inside a word");
+	of_bad("x 1 2 \"01234567890123456789012345678901234567890123456789012345678901234567890123456789X\"",
+	       "t.conf:1: description longer than 80 characters");
+	strcpy(many, "x 1 2");
+	for (int i = 0; i < 17; i++)
+		snprintf(many + strlen(many), sizeof(many) - strlen(many), " f%d:1", i);
+	of_bad(many, "t.conf:1: more than 16 fields");
+	strcpy(many, "x 1 2");
+	for (int i = 0; i < 26; i++)
+		strcat(many, " -:1");
+	of_bad(many, "t.conf:1: too many words (at most 16 fields)");
+	/* nothing is loaded from a file with one bad line among good ones */
+	of_bad("a 1 1 x:8\nb 1 2 y:8\nc 1 3 z:8:bad\n",
+	       "t.conf:3: field 'z': unknown format 'bad' (uint, bool, hex, ip4, ip6, mac)");
+}
+END_TEST
+
 Suite *optreg_suite(void)
 {
 	Suite *s = suite_create("optreg");
@@ -818,6 +1148,10 @@ Suite *optreg_suite(void)
 	tcase_add_test(tc, encode_errors);
 	tcase_add_test(tc, names_list);
 	tcase_add_test(tc, round_trip);
+	tcase_add_test(tc, info_aws_oxide);
+	tcase_add_test(tc, ovs_notation);
+	tcase_add_test(tc, optfile_layouts);
+	tcase_add_test(tc, optfile_errors);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1,0 +1,152 @@
+#!/usr/bin/env bash
+# Option names and notations on the command line: the AWS GWLB and Oxide
+# layouts by name in craft, decode and filters; Open vSwitch's geneve(...)
+# notation in craft (errors included) and decode --opt-format ovs; options
+# files (--options, $GENV_OPTIONS, ~/.config/genv/options.conf) and the
+# FILE:LINE errors of every malformed fixture in tests/fixtures/optfile/,
+# which leave nothing loaded.
+# "A && ok || fail" is safe: ok never fails
+# shellcheck disable=SC2015
+set -u
+. tests/lib.sh
+FIX=tests/fixtures/optfile
+tmp=$(mktemp -d /tmp/genv-options-cli.XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+# no options file of the person running the tests
+export HOME=$tmp/home XDG_CONFIG_HOME=
+unset GENV_OPTIONS
+
+# ---- AWS and Oxide by name
+h=$("$GENV" craft --hex 'geneve vni=6 opt=aws.endpoint:0x0123456789abcdef opt=aws.attachment:id=66 opt=aws.cookie:0xdeadbeef / ipv4 / icmp')
+line=$("$GENV" decode --hex "$h")
+case $line in
+*"opts [aws.endpoint id=81985529216486895, aws.attachment id=66, aws.cookie cookie=3735928559]"*)
+	ok "decode names the AWS GWLB options" ;;
+*) fail "decode names the AWS GWLB options" "$line" ;;
+esac
+check_eq "filter aws.cookie.cookie == 0xdeadbeef" 1 "$("$GENV" decode --hex "$h" 'aws.cookie.cookie == 0xdeadbeef' | wc -l)"
+check_eq "filter opt aws.attachment" 1 "$("$GENV" decode --hex "$h" 'opt aws.attachment' | wc -l)"
+check_eq "filter opt oxide.mss (absent)" 0 "$("$GENV" decode --hex "$h" 'opt oxide.mss' | wc -l)"
+h=$("$GENV" craft --hex 'geneve vni=77 opt=oxide.external opt=oxide.mcast:both opt=oxide.mss:1460 / eth / ipv6 / icmp6')
+line=$("$GENV" decode --hex "$h")
+case $line in
+*"opts [oxide.external, oxide.mcast replication=both, oxide.mss mss=1460]"*) ok "decode names the Oxide options" ;;
+*) fail "decode names the Oxide options" "$line" ;;
+esac
+check_eq "filter oxide.mcast.replication == both" 1 "$("$GENV" decode --hex "$h" 'oxide.mcast.replication == both' | wc -l)"
+check_eq "decode -v of Oxide options crafts back" "$h" \
+	"$("$GENV" craft --hex "$("$GENV" decode -v --hex "$h" | sed -n 2p)")"
+
+# ---- Open vSwitch notation
+ovs='geneve({class=0x102,type=0x80,len=4,0x1000b}{class=0x129,type=0,len=0})'
+h=$("$GENV" craft --hex "geneve vni=5 opt=$ovs / eth / ipv4 / icmp")
+check_eq "craft opt=geneve(...) is the named options" \
+	"$("$GENV" craft --hex 'geneve vni=5 opt=ovn:in=1,out=11 opt=oxide.external / eth / ipv4 / icmp')" "$h"
+out=$("$GENV" decode --opt-format ovs --hex "$h")
+case $out in
+*"Geneve vni 5 [C] $ovs: "*) ok "decode --opt-format ovs: one-line" ;;
+*) fail "decode --opt-format ovs: one-line" "$out" ;;
+esac
+out=$("$GENV" decode --opt-format ovs -v --hex "$h" | sed -n 2p)
+check_eq "decode --opt-format ovs -v" "    eth / ipv4 / udp / geneve vni=5 opt=$ovs / eth / ipv4 / icmp" "$out"
+check_eq "decode --opt-format ovs -v crafts back" "$h" "$("$GENV" craft --hex "$out")"
+out=$("$GENV" decode --opt-format ovs -vv --hex "$h" | grep '^    ovs ')
+check_eq "decode --opt-format ovs -vv: an ovs line" "    ovs $ovs" "$out"
+out=$("$GENV" decode --opt-format genv --hex "$h")
+case $out in
+*"opts [ovn(C) in=1 out=11, oxide.external]"*) ok "decode --opt-format genv: the default" ;;
+*) fail "decode --opt-format genv: the default" "$out" ;;
+esac
+# reserved bits in an option header: OVS cannot say it, genv's words stay
+h=$("$GENV" craft --hex 'geneve vni=5 opthex=01028021000000000000 / eth' 2>/dev/null) ||
+	h=$("$GENV" craft --hex 'geneve vni=5 opthex=0102802100000000 / eth')
+out=$("$GENV" decode --opt-format ovs --hex "$h")
+case $out in
+*"geneve({"*) fail "decode --opt-format ovs: reserved bits keep genv's notation" "$out" ;;
+*"opts ["*) ok "decode --opt-format ovs: reserved bits keep genv's notation" ;;
+*) fail "decode --opt-format ovs: reserved bits keep genv's notation" "$out" ;;
+esac
+# the masked form of a megaflow dump: the '/' stays in the word, the value is sent
+check_eq "craft opt=geneve(... 0x1000b/0x7fff) sends the value" \
+	"$("$GENV" craft --hex 'geneve vni=5 opt=ovn:in=1,out=11 / eth / ipv4 / icmp')" \
+	"$("$GENV" craft --hex 'geneve vni=5 opt=geneve({class=0x102/0xffff,type=0x80,len=4,0x1000b/0x7fff}) / eth / ipv4 / icmp')"
+check_exit "decode --opt-format bad: usage error" 2 "$GENV" decode --opt-format xml --hex "$h"
+while IFS='|' read -r text msg; do
+	err=$("$GENV" craft --hex "geneve opt=$text / eth" 2>&1 >/dev/null)
+	rc=$?
+	check_eq "craft opt=$text: exit 2" 2 "$rc"
+	check_eq "craft opt=$text: message" "genv craft: layer 1 'geneve': opt: $msg" "$err"
+done <<'EOF'
+geneve({class=0x102,type=0x80,len=4,0x1000b}|geneve(): no closing ')'
+geneve({class=1,type=1,len=0}x)|geneve(): expected '{' at 'x'
+{class=0x102,type=0x80}|geneve(): option 1: needs class=, type= and len=
+{class=1,type=1,len=0}{class=1,type=1,len=6}|geneve(): option 2: len=6 is not a multiple of 4
+{class=1,type=1,len=4,0x123456789}|geneve(): option 1: data '0x123456789' is longer than len
+{class=1,type=1,len=4,zz}|geneve(): option 1: data 'zz' is not a hex number
+{class=1,type=1,len=4,oops=1}|geneve(): option 1: unexpected 'oops=1'
+EOF
+
+# ---- options files
+conf=$FIX/good.conf
+h=$("$GENV" craft --options "$conf" --hex 'geneve vni=9 opt=acme.tenant:tenant=7,zone=3 opt=acme.blob:0102030405060708 / eth / ipv4 / icmp')
+out=$("$GENV" decode --options "$conf" --hex "$h")
+case $out in
+*"opts [acme.tenant tenant=7 zone=3, acme.blob(C) data=0102030405060708]"*) ok "--options: decode names the file's options" ;;
+*) fail "--options: decode names the file's options" "$out" ;;
+esac
+out=$("$GENV" decode --hex "$h")
+case $out in
+*"opts [Experimental:0x01 len 4, Experimental:0x83(C) len 8]"*) ok "without the file: raw" ;;
+*) fail "without the file: raw" "$out" ;;
+esac
+check_eq "--options: filter acme.tenant.zone == 3" 1 "$("$GENV" decode --options "$conf" --hex "$h" 'acme.tenant.zone == 3' | wc -l)"
+check_eq "--options: filter acme.tenant.zone == 4" 0 "$("$GENV" decode --options "$conf" --hex "$h" 'acme.tenant.zone == 4' | wc -l)"
+err=$("$GENV" decode --hex "$h" 'acme.tenant.zone == 3' 2>&1 >/dev/null)
+case $err in
+*"bad filter"*) ok "without the file the filter name is unknown" ;;
+*) fail "without the file the filter name is unknown" "$err" ;;
+esac
+check_eq "--options: decode -v crafts back" "$h" \
+	"$("$GENV" craft --options "$conf" --hex "$("$GENV" decode --options "$conf" -v --hex "$h" | sed -n 2p)")"
+out=$("$GENV" decode --options "$conf" -j --hex "$h" | grep -o '"name":"acme.tenant"[^}]*}')
+check_eq "--options: JSON fields" '"name":"acme.tenant","class_name":"Experimental","fields":{"tenant":7,"zone":3}' "$out"
+out=$(GENV_OPTIONS=$conf "$GENV" decode --hex "$h" 'opt acme.blob' | wc -l)
+check_eq "GENV_OPTIONS names the file" 1 "$out"
+mkdir -p "$HOME/.config/genv"
+cp "$conf" "$HOME/.config/genv/options.conf"
+check_eq "HOME/.config/genv/options.conf is read" 1 "$("$GENV" decode --hex "$h" 'opt acme.blob' | wc -l)"
+mkdir -p "$tmp/xdg/genv"
+printf 'other.x 0xff10 0x01 v:32\n' >"$tmp/xdg/genv/options.conf"
+check_eq "XDG_CONFIG_HOME/genv/options.conf is read first" 1 \
+	"$(XDG_CONFIG_HOME=$tmp/xdg "$GENV" decode --hex "$h" 'opt other.x' | wc -l)"
+check_eq "--options wins over GENV_OPTIONS" 1 \
+	"$(GENV_OPTIONS=$tmp/xdg/genv/options.conf "$GENV" decode --options "$conf" --hex "$h" 'opt acme.tenant' | wc -l)"
+rm -rf "$HOME/.config"
+err=$("$GENV" craft --options "$tmp/none.conf" --hex 'geneve / eth' 2>&1 >/dev/null)
+check_eq "--options FILE must exist" "genv craft: options file '$tmp/none.conf': No such file or directory" \
+	"$(printf '%s\n' "$err" | head -1)"
+check_exit "--options FILE missing: exit 2" 2 "$GENV" decode --options "$tmp/none.conf" --hex "$h"
+check_exit "GENV_OPTIONS missing: exit 2" 2 env GENV_OPTIONS="$tmp/none.conf" "$GENV" decode --hex "$h"
+
+for f in "$FIX"/bad-*.conf; do
+	b=$(basename "$f")
+	want=$(sed -n '1s/^# error: \([0-9]*\): /\1: /p' "$f")
+	[ "$b" = bad-nul.conf ] && want="1: a NUL byte (not a text file)"
+	for cmd in decode craft; do
+		if [ $cmd = decode ]; then
+			err=$("$GENV" decode --options "$f" --hex "$h" 2>&1 >/dev/null)
+		else
+			err=$("$GENV" craft --options "$f" --hex 'geneve / eth' 2>&1 >/dev/null)
+		fi
+		rc=$?
+		check_eq "$b: $cmd exits 2" 2 "$rc"
+		check_eq "$b: $cmd says FILE:LINE" "genv $cmd: $f:$want" "$(printf '%s\n' "$err" | head -1)"
+	done
+done
+# a bad line refuses the whole file: its good lines name nothing either
+err=$("$GENV" craft --options "$FIX/bad-name.conf" --hex 'geneve opt=ok.one:1 / eth' 2>&1)
+case $err in
+*"bad-name.conf:3:"*) ok "a bad line refuses the good lines too" ;;
+*) fail "a bad line refuses the good lines too" "$err" ;;
+esac
+finish
