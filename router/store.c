@@ -4,7 +4,7 @@
  * keys the router holds, and their application to the tables as one
  * all-or-nothing change per reply.
  * Layer: router; calls store_http, store_kv, config, policy, state, router
- * (rt_log), libcore json/sbuf, libcurl, pthreads and libc.
+ * (rt_log), libcore json/num/sbuf, libcurl, pthreads and libc.
  */
 #include <curl/curl.h>
 #include <errno.h>
@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "../libcore/json.h"
+#include "../libcore/num.h"
 #include "lang.h"
 #include "policy.h"
 #include "state.h"
@@ -638,6 +639,45 @@ int rt_store_save(struct rt_store *s)
 	return r;
 }
 
+/* A cache line "kv KEY MODREV VALUE\n" (KEY, VALUE base64), split in place. */
+static int cache_kv_line(char *line, char **k, long long *mr, char **v)
+{
+	char *p = line + 3;
+	const char *r;
+	uint64_t u;
+	size_t n;
+
+	if (strncmp(line, "kv ", 3))
+		return -EINVAL;
+	n = strcspn(p, " ");
+	if (!n || p[n] != ' ')
+		return -EINVAL;
+	p[n] = 0;
+	*k = p;
+	p += n + 1;
+	if (num_parse_lead(p, 0, INT64_MAX, &u, &r) || *r != ' ')
+		return -EINVAL;
+	*mr = (long long)u;
+	p += r - p + 1;
+	n = strcspn(p, " \n");
+	if (!n || (p[n] && strcmp(p + n, "\n")))
+		return -EINVAL;
+	p[n] = 0;
+	*v = p;
+	return 0;
+}
+
+/* "WORD N\n" (the newline may be cut): N, else -EINVAL / -ERANGE. */
+static int cache_num_line(const char *line, const char *word, uint64_t max, uint64_t *v)
+{
+	size_t n = strlen(word);
+	const char *r;
+
+	if (strncmp(line, word, n) || num_parse_lead(line + n, 0, max, v, &r))
+		return -EINVAL;
+	return *r && strcmp(r, "\n") ? -EINVAL : 0;
+}
+
 /* Load the cache; a cache that does not parse is ignored (a full read). */
 static void cache_load(struct rt_store *s)
 {
@@ -650,8 +690,9 @@ static void cache_load(struct rt_store *s)
 	if (!f)
 		return;
 	while (getline(&line, &cap, f) > 0) {
-		char k[2048], v[RT_LINE_MAX * 2];
+		char *k, *v;
 		long long mr;
+		uint64_t u;
 		struct rt_store_kv kv = { 0 };
 		char obj[RT_STORE_OBJ_MAX];
 
@@ -661,11 +702,18 @@ static void cache_load(struct rt_store *s)
 				break;
 			continue;
 		}
-		if (sscanf(line, "rev %lld", &rev) == 1)
+		if (!strncmp(line, "rev ", 4)) {
+			rev = cache_num_line(line, "rev ", INT64_MAX, &u) ? -1 : (long long)u;
+			if (rev < 0)
+				break;
 			continue;
-		if (sscanf(line, "# end %zu", &want) == 1)
+		}
+		if (!strncmp(line, "# end ", 6)) {
+			if (!cache_num_line(line, "# end ", SIZE_MAX, &u))
+				want = (size_t)u;
 			break;
-		if (sscanf(line, "kv %2047s %lld %16383s", k, &mr, v) != 3 ||
+		}
+		if (cache_kv_line(line, &k, &mr, &v) ||
 		    !(kv.key = rt_store_b64_decode(k, &cap)) || !(kv.value = rt_store_b64_decode(v, &kv.vsize))) {
 			free(kv.key);
 			rev = -1;
