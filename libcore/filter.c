@@ -441,7 +441,6 @@ static const char *const op_words[] = { "==", "!=", "<", "<=", ">", ">=", NULL }
 static int parse_field(struct gnv_filter *f, struct fnode *n)
 {
 	char buf[128], *dot;
-	int ret;
 
 	tok_str(f, f->pos, buf, sizeof(buf));
 	dot = strrchr(buf, '.');
@@ -478,7 +477,7 @@ static int parse_field(struct gnv_filter *f, struct fnode *n)
 		if (!parse_ip(buf, &fam, n->addr.a)) {
 			n->is_addr = true;
 			n->addr.family = (uint8_t)fam;
-		} else if ((ret = num_parse_u64(buf, 0, UINT64_MAX, &n->u))) {
+		} else if (num_parse_u64(buf, 0, UINT64_MAX, &n->u)) {
 			/* an enum name ("premium") */
 			if (strlen(buf) >= 24 || !buf[0]) {
 				ferr(f, "'%s' is not a number, address or name", buf);

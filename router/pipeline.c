@@ -800,7 +800,10 @@ static struct rt_ep *scaled_dst(struct ctx *c, struct rt_ep *d, uint8_t *buf, ui
 			   addr_s(a, &l->ip.src), rt_addr_fmt(b, sizeof(b), d->family, d->ip));
 			return d;
 		}
-		i = rt_scaled_dnat(c->t, d, l, buf, c->v->vni, hash, c->live, c->flow, &pinned);
+		/* the table edit gave d its proxy and connection tracking: a
+		 * failure here is not expected, and then nothing was rewritten */
+		if (rt_scaled_dnat(c->t, d, l, buf, c->v->vni, hash, c->live, c->flow, &pinned) < 0)
+			return d;
 		c->proxied = d;
 		TR(c, "proxied", pinned ? "pinned" : "proxy", "%s -> proxy %s, original destination in the option",
 		   rt_addr_fmt(a, sizeof(a), d->family, d->ip), addr_s(b, &l->ip.dst));

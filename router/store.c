@@ -238,7 +238,7 @@ int rt_store_objs_load(struct rt_store_objs *o, const struct rt_tables *t)
 
 const char *rt_store_objs_find(const struct rt_store_objs *o, const char *obj)
 {
-	struct rt_store_objline k, *f;
+	struct rt_store_objline k = { .line = NULL }, *f;
 
 	snprintf(k.obj, sizeof(k.obj), "%s", obj);
 	f = o->n ? bsearch(&k, o->v, o->n, sizeof(*o->v), cmp_objline) : NULL;
@@ -428,7 +428,7 @@ static int reconcile(struct rt_store *s, struct rt_tables *t, const struct rt_ru
 		s->rejected++;
 		if (!opv[done].from || opv[done].from->veto) {
 			ret = -EINVAL;
-			nops = done = 0;
+			done = 0;
 			break;
 		}
 		opv[done].from->veto = true;
@@ -507,12 +507,16 @@ static bool take_kv(struct rt_store *s, const struct rt_store_kv *kv, char *obj)
 static int objv_add(char (**v)[RT_STORE_OBJ_MAX], size_t *n, size_t *cap, const char *obj)
 {
 	if (*n == *cap) {
-		char (*nv)[RT_STORE_OBJ_MAX] = realloc(*v, (*cap = *cap ? *cap * 2 : 64) * RT_STORE_OBJ_MAX);
+		/* cap grows only with the buffer: a failed realloc left it grown,
+		 * and the next call wrote past the old buffer (or through NULL) */
+		size_t nc = *cap ? *cap * 2 : 64;
+		char (*nv)[RT_STORE_OBJ_MAX] = realloc(*v, nc * RT_STORE_OBJ_MAX);
 
 		if (!nv)
 			return -ENOMEM;
 		*v = nv;
 	}
+		*cap = nc;
 	snprintf((*v)[(*n)++], RT_STORE_OBJ_MAX, "%s", obj);
 	return 0;
 }
@@ -952,7 +956,6 @@ static void *store_thread(void *arg)
 			}
 			m->full = true;
 			m->rev = rev = m->r.rev;
-			full = false;
 			push(s, m);
 		}
 		full = watch_once(s, wc, h.cur, &rev);
