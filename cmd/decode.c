@@ -1368,7 +1368,6 @@ static int read_stdin(struct dec *d)
 	struct replay *r = calloc(1, sizeof(*r));
 	char *line = NULL;
 	size_t cap = 0;
-	ssize_t len;
 	uint8_t *buf;
 	uint64_t lineno = 0;
 	FILE *f;
@@ -1396,7 +1395,7 @@ static int read_stdin(struct dec *d)
 	}
 	d->cfg.linktype = d->hex_link;
 	ret = setup_filter(d, dlt_of_link(d->hex_link), "stdin");
-	while (!ret && !d->stop && (len = getline(&line, &cap, f)) >= 0) {
+	while (!ret && !d->stop && getline(&line, &cap, f) >= 0) {
 		size_t n;
 
 		lineno++;
