@@ -666,6 +666,7 @@ static enum rt_verdict encap(struct ctx *c, const struct rt_host *to, enum rt_pa
 	if (c->src && (c->src->qos.cls || c->src->qos.rate)) {
 		char why[RT_TRACE_DETAIL];
 
+		/* cppcheck-suppress legacyUninitvar ; why is passed only when c->tr, and drop() and TR() read it only then */
 		if (!rt_qos_egress(t, c->src, c->size, c->live, c->tr ? why : NULL, sizeof(why)))
 			return drop(c, RT_DROP_QOS_RATE, "qos", "%s", why);
 		TR(c, "qos", "pass", "%s", why);

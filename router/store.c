@@ -128,6 +128,7 @@ static struct ent *map_get(const struct kmap *m, const char *key)
 static int map_grow(struct kmap *m)
 {
 	size_t nb = m->nb ? m->nb * 2 : 1024;
+	/* NOLINTNEXTLINE(bugprone-sizeof-expression): an array of pointers */
 	struct ent **b = calloc(nb, sizeof(*b));
 
 	if (!b)
@@ -515,8 +516,8 @@ static int objv_add(char (**v)[RT_STORE_OBJ_MAX], size_t *n, size_t *cap, const 
 		if (!nv)
 			return -ENOMEM;
 		*v = nv;
-	}
 		*cap = nc;
+	}
 	snprintf((*v)[(*n)++], RT_STORE_OBJ_MAX, "%s", obj);
 	return 0;
 }
