@@ -52,7 +52,7 @@ DEB_PKGS := gcc make pkg-config clang llvm libclang-rt-14-dev \
             libcurl4-openssl-dev etcd-server etcd-client \
             tshark tcpdump python3-scapy mandoc groff-base bash-completion \
             iproute2 iputils-ping ethtool iperf3 netsniff-ng tmux zsh fish bpftool \
-            nftables
+            nftables cppcheck clang-tidy
 
 all: genv
 
@@ -123,6 +123,10 @@ check: deps
 	$(MAKE) genv $(O)/unit-tests
 	GENV=$(CURDIR)/genv O=$(O) tests/run.sh
 
+# tests/cli/static.sh compiles with these (clang -fsyntax-only, clang-tidy).
+static-flags:
+	@echo $(CFLAGS) $(PKGCFLAGS) $(shell $(PKG_CONFIG) --cflags check 2>/dev/null)
+
 demo: deps genv
 	./tests/demo.sh
 
@@ -149,4 +153,4 @@ install: genv
 clean:
 	rm -rf build build-san genv tests/fuzz/build
 
-.PHONY: all genv deps check demo fuzz install clean
+.PHONY: all genv deps check demo fuzz install clean static-flags

@@ -15,6 +15,7 @@
 #include <sys/un.h>
 #include <jansson.h>
 #include "ctl_client.h"
+#include "../libcore/num.h"
 #include "../router/ctl.h"
 
 void ctl_client_init(struct ctl_client *c, const char *socket, int timeout_ms)
@@ -122,6 +123,17 @@ void ctl_error_msg(int status, const struct sbuf *body, bool json, struct sbuf *
 		sbuf_add(msg, s, n);
 	else
 		sbuf_puts(msg, strerror(status));
+}
+
+size_t ctl_error_line(const char *msg, unsigned long max, unsigned long *line)
+{
+	const char *end;
+	uint64_t n;
+
+	if (strncmp(msg, "line ", 5) || num_parse_lead(msg + 5, 1, max, &n, &end) || strncmp(end, ": ", 2))
+		return 0;
+	*line = (unsigned long)n;
+	return (size_t)(end + 2 - msg);
 }
 
 int ctl_error_report(struct genv_ctx *g, int status, const struct sbuf *body, bool json,

@@ -49,6 +49,9 @@ int ctl_status_exit(int status);
 /* The router's message for a failed request: the "error" of a JSON reply,
  * else the text without its trailing newlines, else strerror(status). */
 void ctl_error_msg(int status, const struct sbuf *body, bool json, struct sbuf *msg);
+/* A message "line N: TEXT" (the router names the refused line of a batch):
+ * N (1..max) in *line and the offset of TEXT, else 0. */
+size_t ctl_error_line(const char *msg, unsigned long max, unsigned long *line);
 /* Report a failed request: "PREFIXMESSAGE"; returns ctl_status_exit(status). */
 int ctl_error_report(struct genv_ctx *g, int status, const struct sbuf *body, bool json,
 		     const char *prefix);

@@ -520,6 +520,7 @@ static void stats_block(struct dec *d, struct gnv_emit *e, const struct vstat *v
 static void stats_print(struct dec *d)
 {
 	struct stats *st = &d->st;
+	/* NOLINTNEXTLINE(bugprone-sizeof-expression): an array of pointers, sizeof a pointer is meant */
 	struct vstat **list = calloc(st->tab.used ? st->tab.used : 1, sizeof(*list));
 	struct gnv_emit e;
 	size_t n;
@@ -1382,7 +1383,6 @@ static int read_stdin(struct dec *d)
 	struct replay *r = calloc(1, sizeof(*r));
 	char *line = NULL;
 	size_t cap = 0;
-	ssize_t len;
 	uint8_t *buf;
 	uint64_t lineno = 0;
 	FILE *f;
@@ -1410,7 +1410,7 @@ static int read_stdin(struct dec *d)
 	}
 	d->cfg.linktype = d->hex_link;
 	ret = setup_filter(d, dlt_of_link(d->hex_link), "stdin");
-	while (!ret && !d->stop && (len = getline(&line, &cap, f)) >= 0) {
+	while (!ret && !d->stop && getline(&line, &cap, f) >= 0) {
 		size_t n;
 
 		lineno++;
@@ -1514,6 +1514,7 @@ int cmd_decode(struct genv_ctx *g, int argc, char **argv)
 			goto out;
 		}
 	}
+	/* NOLINTNEXTLINE(clang-analyzer-unix.Malloc): freed at out; passing &d.flt hid d.flt_text from it */
 	if (d.hexdump && (g->json || d.stats)) {
 		ret = gusage(g, "-x, -X and --hex-layer print text frames: not with %s",
 			     g->json ? "--json" : "--stats");

@@ -215,6 +215,7 @@ static int global_opt(struct genv_ctx *g, int id, const char *arg)
 	case GOPT_VERBOSE: g->verbose++; break;
 	case GOPT_QUIET: g->quiet = true; break;
 	case GOPT_COLOR:
+		/* NOLINTNEXTLINE(clang-analyzer-core.NonNullParamChecker): --color takes a value, only flags come NULL */
 		if (!strcmp(arg, "auto")) g->color_mode = COLOR_AUTO;
 		else if (!strcmp(arg, "always")) g->color_mode = COLOR_ALWAYS;
 		else g->color_mode = COLOR_NEVER;

@@ -412,6 +412,7 @@ static void complete_dash(struct comp *c, const struct cmd *k)
 		if (o && o->type != OPT_FLAG &&
 		    (size_t)snprintf(pfx, sizeof(pfx), "--%s=", o->lname) < sizeof(pfx))
 			offer_value(c, k, o, pfx);
+		c->pfx = NULL;	/* offer_live_value kept pfx, which dies here */
 		return;
 	}
 	if (k)

@@ -18,6 +18,7 @@
  * router/router, router/state, trace/ext and libc.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -358,10 +359,11 @@ static int route_reload(struct genv_ctx *g, const char *socket, const char *file
 		ret = EXIT_FAIL;
 	} else if (status) {
 		unsigned long at = 0;
-		int off = 0;
+		size_t off;
 
 		ctl_error_msg(status, &out, g->json, &msg);
-		if (sscanf(sbuf_str(&msg), "line %lu: %n", &at, &off) == 1 && off)
+		off = ctl_error_line(sbuf_str(&msg), ULONG_MAX, &at);
+		if (off)
 			gerr(g, "%s:%lu: refused, nothing changed: %s", file, at, sbuf_str(&msg) + off);
 		else
 			gerr(g, "%s: refused, nothing changed: %s", file, sbuf_str(&msg));

@@ -588,6 +588,7 @@ static int drop_from_json(const struct json_t *o, struct rt_drop_rec *d)
 
 		if (!port || strlen(port) >= sizeof(d->port))
 			return -EINVAL;
+		/* NOLINTNEXTLINE(clang-analyzer-security.insecureAPI.strcpy): length checked above */
 		strcpy(d->port, port);
 	}
 	if (!ctl_json_is_null(o, "vni")) {

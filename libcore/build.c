@@ -668,6 +668,7 @@ int gnv_vary_parse(const struct gnv_spec *spec, const char *text,
 	memset(v, 0, sizeof(*v));
 	if (strlen(text) >= sizeof(buf))
 		return gnv_errf(err, errsz, -EINVAL, "--vary: '%s' is too long", text);
+	/* NOLINTNEXTLINE(clang-analyzer-security.insecureAPI.strcpy): length checked above */
 	strcpy(buf, text);
 	eq = strchr(buf, '=');
 	if (!eq || eq == buf || !eq[1])
@@ -901,6 +902,7 @@ static uint32_t regions_over(const struct gnv_plan *p, uint32_t off, uint32_t n,
 	uint32_t mask = 0;
 
 	for (int r = 0; r < p->nreg; r++) {
+		/* cppcheck-suppress negativeIndex ; r is 0..nreg-1; skip (-1: none) is only compared */
 		const struct gnv_csum_region *rg = &p->reg[r];
 
 		if (r != skip && ((off < rg->end && off + n > rg->start) ||

@@ -439,7 +439,6 @@ static const char *const op_words[] = { "==", "!=", "<", "<=", ">", ">=", NULL }
 static int parse_field(struct gnv_filter *f, struct fnode *n)
 {
 	char buf[128], *dot;
-	int ret;
 
 	tok_str(f, f->pos, buf, sizeof(buf));
 	dot = strrchr(buf, '.');
@@ -449,6 +448,7 @@ static int parse_field(struct gnv_filter *f, struct fnode *n)
 		     n->oname, dot + 1);
 		return -1;
 	}
+	/* NOLINTNEXTLINE(clang-analyzer-security.insecureAPI.strcpy): length checked above */
 	strcpy(n->field, dot + 1);
 	f->pos++;
 	n->op = 255;
@@ -476,7 +476,7 @@ static int parse_field(struct gnv_filter *f, struct fnode *n)
 		if (!parse_ip(buf, &fam, n->addr.a)) {
 			n->is_addr = true;
 			n->addr.family = (uint8_t)fam;
-		} else if ((ret = num_parse_u64(buf, 0, UINT64_MAX, &n->u))) {
+		} else if (num_parse_u64(buf, 0, UINT64_MAX, &n->u)) {
 			/* an enum name ("premium") */
 			if (strlen(buf) >= 24 || !buf[0]) {
 				ferr(f, "'%s' is not a number, address or name", buf);
@@ -898,6 +898,7 @@ static int fold(struct gnv_filter *f, int i, bool *genv)
 		else
 			r = asprintf(&n->text, "%s%s%s %s %s%s%s", wa ? "(" : "", a->text,
 				     wa ? ")" : "", n->kind == F_AND ? "and" : "or",
+				     /* NOLINTNEXTLINE(clang-analyzer-core.NullDereference): 'and'/'or' have both operands */
 				     wb ? "(" : "", b->text, wb ? ")" : "");
 		if (r < 0)
 			n->text = NULL;

@@ -163,7 +163,7 @@ static const struct gnv_lfield f_data[] = {
 	F("text", FT_TEXT, FF_NOVARY, data.data, 0xffff, 0, 0, 0, 0, -1, "bytes as text (quote with \"...\")"),
 };
 
-#define T(n, h, f) { n, h, f, (uint8_t)(sizeof(f) / sizeof(f[0])) }
+#define T(n, h, f) { n, h, f, (uint8_t)(sizeof(f) / sizeof((f)[0])) }
 const struct gnv_ldesc gnv_lang_layers[LK__COUNT] = {
 	[LK_ETH] = T("eth", "Ethernet II", f_eth),
 	[LK_VLAN] = T("vlan", "802.1Q / 802.1ad tag", f_vlan),

@@ -49,6 +49,16 @@ int num_parse_span(const char *s, size_t n, uint64_t min, uint64_t max, uint64_t
 	return 0;
 }
 
+int num_parse_lead(const char *s, uint64_t min, uint64_t max, uint64_t *out, const char **end)
+{
+	size_t n = s ? strspn(s, "0123456789") : 0;
+	int ret = num_parse_span(s, n, min, max, out);
+
+	if (!ret)
+		*end = s + n;
+	return ret;
+}
+
 int num_parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out)
 {
 	return num_parse_span(s, s ? strlen(s) : 0, min, max, out);

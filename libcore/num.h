@@ -17,6 +17,9 @@ int num_parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out);
 int num_parse_double(const char *s, double min, double max, double *out);
 /* Same, on a counted (not NUL-terminated) span. */
 int num_parse_span(const char *s, size_t n, uint64_t min, uint64_t max, uint64_t *out);
+/* Same, on the decimal digits s starts with (at least one); *end gets the
+ * first byte after them, for "WORD N REST" lines the caller checks on. */
+int num_parse_lead(const char *s, uint64_t min, uint64_t max, uint64_t *out, const char **end);
 
 /* Addresses: 0 or -EINVAL. */
 int parse_mac(const char *s, uint8_t mac[6]);

@@ -13,14 +13,14 @@
 
 static const char *const err_code[] = {
 	[GNV_PCAP_OK] = "ok",
-#define X(e, c, m) [GNV_PCAP_E_##e] = c,
+#define X(e, c, m) [GNV_PCAP_E_##e] = (c),
 	GNV_PCAP_ERRORS(X)
 #undef X
 };
 
 static const char *const err_msg[] = {
 	[GNV_PCAP_OK] = "",
-#define X(e, c, m) [GNV_PCAP_E_##e] = m,
+#define X(e, c, m) [GNV_PCAP_E_##e] = (m),
 	GNV_PCAP_ERRORS(X)
 #undef X
 };

@@ -200,6 +200,7 @@ size_t sbuf_fmt_ip6(char *t, const uint8_t a[16])
 	if (best < 0)
 		bestlen = 0;
 	if (best == 0 && bestlen == 5 && w[5] == 0xffff) {	/* ::ffff:a.b.c.d */
+		/* NOLINTNEXTLINE(bugprone-not-null-terminated-result): ip4_text terminates it */
 		memcpy(t, "::ffff:", 7);
 		return 7 + ip4_text(t + 7, a + 12);
 	}

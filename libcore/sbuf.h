@@ -32,6 +32,7 @@ void sbuf_add_slow(struct sbuf *sb, const char *s, size_t n);
 static inline void sbuf_add(struct sbuf *sb, const char *s, size_t n)
 {
 	if (sb->len + n < sb->cap && !sb->oom) {
+		/* NOLINTNEXTLINE(clang-analyzer-core.NonNullParamChecker): cap > 0 only with a buffer */
 		memcpy(sb->buf + sb->len, s, n);
 		sb->len += n;
 		sb->buf[sb->len] = 0;

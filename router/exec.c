@@ -7,13 +7,14 @@
  * and mirror (drops_cmd.c), clear, or an extension's verbs (ext.h), and
  * the result or the error is rendered in text or JSON.
  * Layer: router; calls lang, verbs, show, drops_cmd, ext, tables,
- * libcore json/sbuf and libc.  Nothing in router/ below it calls it.
+ * libcore json/num/sbuf and libc.  Nothing in router/ below it calls it.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "../libcore/json.h"
+#include "../libcore/num.h"
 #include "config.h"
 #include "drops_cmd.h"
 #include "lang.h"
@@ -192,15 +193,18 @@ static void txn_restore(struct rt_tables *t, const struct rt_runtime_ops *ops, c
 			rt_ns_del(t, n->vni, n->name, NULL, 0);
 	}
 	for (line = strtok_r(snap, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		uint32_t vni;
+		uint64_t vni;
+		const char *r;
 		char name[RT_NS_NAME_MAX];
 
 		sbuf_reset(&o);
-		if (sscanf(line, "add ns %u %63s", &vni, name) == 2 && rt_ns_find(t, vni, name) &&
-		    rt_ns_find(t, vni, name)->explicit_) {
+		/* the dump's "add ns VNI NAME[ labels ...]" */
+		if (!strncmp(line, "add ns ", 7) && !num_parse_lead(line + 7, 0, UINT32_MAX, &vni, &r) &&
+		    *r == ' ' && snprintf(name, sizeof(name), "%.*s", (int)strcspn(r + 1, " "), r + 1) > 0 &&
+		    rt_ns_find(t, (uint32_t)vni, name) && rt_ns_find(t, (uint32_t)vni, name)->explicit_) {
 			const char *l = strstr(line, " labels ");
 
-			snprintf(cmd, sizeof(cmd), "set ns %u %s labels %s", vni, name, l ? l + 8 : "none");
+			snprintf(cmd, sizeof(cmd), "set ns %u %s labels %s", (uint32_t)vni, name, l ? l + 8 : "none");
 			rt_cmd_exec(t, ops, cmd, false, &o);
 		} else {
 			rt_cmd_exec(t, ops, line, false, &o);

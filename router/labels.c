@@ -433,6 +433,7 @@ int rt_sel_parse(const char *s, struct rt_sel *out, char *err, size_t errsz)
 		return r;
 	}
 	if (out->n)
+		/* NOLINTNEXTLINE(clang-analyzer-core.NonNullParamChecker): gnv_errf returned -ENOMEM when malloc failed */
 		memcpy(out->req, req, sizeof(*req) * out->n);
 	return 0;
 }

@@ -136,7 +136,7 @@ int rt_lang_ip(struct rt_cmd *c, int i, const char *what, int *family, uint8_t a
 
 int rt_lang_addr(struct rt_cmd *c, int i, const char *what, struct gnv_addr *a)
 {
-	int fam;
+	int fam = 0;	/* rt_lang_ip leaves it unset on an error */
 	int r = rt_lang_ip(c, i, what, &fam, a->a);
 
 	a->family = (uint8_t)fam;

@@ -438,6 +438,7 @@ static uint16_t op_ul_sport(void *ctx, int family, uint16_t sport)
 	io = lane ? &r->lanes[s][lane - 1] : &r->ul[s].io;
 	if (getsockname(io->fd, (struct sockaddr *)&ss, &sl))
 		return 0;
+	/* NOLINTNEXTLINE(clang-analyzer-core.UndefinedBinaryOperatorResult): getsockname wrote ss */
 	return ntohs(ss.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&ss)->sin6_port :
 					    ((struct sockaddr_in *)&ss)->sin_port);
 }

@@ -666,6 +666,7 @@ static enum rt_verdict encap(struct ctx *c, const struct rt_host *to, enum rt_pa
 	if (c->src && (c->src->qos.cls || c->src->qos.rate)) {
 		char why[RT_TRACE_DETAIL];
 
+		/* cppcheck-suppress legacyUninitvar ; why is passed only when c->tr, and drop() and TR() read it only then */
 		if (!rt_qos_egress(t, c->src, c->size, c->live, c->tr ? why : NULL, sizeof(why)))
 			return drop(c, RT_DROP_QOS_RATE, "qos", "%s", why);
 		TR(c, "qos", "pass", "%s", why);
@@ -800,7 +801,10 @@ static struct rt_ep *scaled_dst(struct ctx *c, struct rt_ep *d, uint8_t *buf, ui
 			   addr_s(a, &l->ip.src), rt_addr_fmt(b, sizeof(b), d->family, d->ip));
 			return d;
 		}
-		i = rt_scaled_dnat(c->t, d, l, buf, c->v->vni, hash, c->live, c->flow, &pinned);
+		/* the table edit gave d its proxy and connection tracking: a
+		 * failure here is not expected, and then nothing was rewritten */
+		if (rt_scaled_dnat(c->t, d, l, buf, c->v->vni, hash, c->live, c->flow, &pinned) < 0)
+			return d;
 		c->proxied = d;
 		TR(c, "proxied", pinned ? "pinned" : "proxy", "%s -> proxy %s, original destination in the option",
 		   rt_addr_fmt(a, sizeof(a), d->family, d->ip), addr_s(b, &l->ip.dst));

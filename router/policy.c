@@ -987,6 +987,7 @@ enum rt_drop rt_policy_check(struct rt_tables *t, const struct rt_pol_pkt *pp, b
 	if (why != RT_DROP_NONE) {
 		res->how = RT_POL_HOW_DENIED;
 		if (live) {
+			/* NOLINTNEXTLINE(clang-analyzer-core.NullDereference): an egress verdict needs a source (decide) */
 			const struct rt_pol_dir *d = &ps->c->dir[(why == RT_DROP_POLICY_EGRESS ? pp->src->ident * 2 + 1 :
 								  pp->dst->ident * 2)];
 

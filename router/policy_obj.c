@@ -13,6 +13,7 @@ struct rt_policies *rt_policies_new(uint32_t max)
 
 	if (!ps)
 		return NULL;
+	/* NOLINTNEXTLINE(bugprone-sizeof-expression): an array of pointers */
 	ps->p = calloc(max ? max : 1, sizeof(*ps->p));
 	if (!ps->p) {
 		free(ps);
@@ -123,6 +124,7 @@ static void *fit(void *a, size_t n, size_t sz)
 		return NULL;
 	}
 	b = realloc(a, n * sz);
+	/* cppcheck-suppress memleak ; b is returned (the caller owns it), a when realloc failed */
 	return b ? b : a;
 }
 
@@ -170,6 +172,7 @@ size_t rt_policies_memory(const struct rt_policies *ps)
 
 	if (!ps)
 		return 0;
+	/* NOLINTNEXTLINE(bugprone-sizeof-expression): an array of pointers */
 	m = sizeof(*ps) + (size_t)ps->max * sizeof(*ps->p) + ((size_t)ps->idx_mask + 1) * sizeof(*ps->idx);
 	for (uint32_t i = 0; i < ps->max; i++)
 		for (unsigned int r = 0; (ps->p[i] != NULL) && r < ps->p[i]->nrule; r++)

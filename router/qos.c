@@ -128,7 +128,7 @@ int rt_qos_ingress(const struct rt_tables *t, const struct gnv_geneve *g, const 
 		    q.cls >= RT_QOS_CLASSES) {
 			if (why)
 				snprintf(why, whysz, "QoS option of %u bytes, class %u", o->size,
-					 o->size ? frame[o->off + GNV_OPT_HDR_SIZE] : 0);
+					 o->size ? (unsigned int)frame[o->off + GNV_OPT_HDR_SIZE] : 0u);
 			return -EINVAL;
 		}
 		k = &t->cfg.self.qos[q.cls];

@@ -138,6 +138,7 @@ int rt_verb_qos(struct rt_cmd *c, const char *verb)
 		return r;
 	if (c->n == 3)
 		return rt_lang_err(c, "nothing to set (expected dscp, priority or remark)");
+	/* NOLINTNEXTLINE(clang-analyzer-core.uninitialized.ArraySubscript): class_word set k or failed */
 	nw = c->t->cfg.self.qos[k];
 	for (int i = 3; i < c->n; i += 2) {
 		const char *w = c->w[i];

@@ -5,10 +5,12 @@
  * stale temporary files removed, and the atomic file write they and
  * `genv route save` use.
  * Layer: router; calls the command language (rt_cmd_exec, rt_config_dump),
- * libcore sbuf and libc.  Never logs: loop.c does, from what it returns.
+ * libcore sbuf and num, and libc.  Never logs: loop.c does, from what it
+ * returns.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +18,7 @@
 #include <dirent.h>
 #include <sys/stat.h>
 #include "../libcore/msg.h"
+#include "../libcore/num.h"
 #include "policy.h"
 #include "state.h"
 
@@ -73,9 +76,9 @@ static int read_lines(FILE *f, const char *file, struct sbuf *buf, unsigned long
 static int check_frame(const char *file, const char *p, unsigned long nlines, char *err,
 		       size_t errsz)
 {
-	unsigned long cmds = 0, want, last = 0;
-	const char *end = NULL;
-	char tail;
+	unsigned long cmds = 0, last = 0;
+	const char *end = NULL, *rest = NULL;
+	uint64_t want = 0;
 
 	if (!nlines) {
 		snprintf(err, errsz, "%s: empty state file (a cut write?): refused; "
@@ -94,14 +97,21 @@ static int check_frame(const char *file, const char *p, unsigned long nlines, ch
 			cmds++;
 		}
 	}
-	if (!end || sscanf(end + strlen(STATE_END), "%lu commands%c", &want, &tail) != 1) {
+	if (end && num_parse_lead(end + strlen(STATE_END), 0, ULONG_MAX, &want, &rest) == -ERANGE) {
+		const char *n = end + strlen(STATE_END);
+
+		snprintf(err, errsz, "%s:%lu: the end line's count '%.*s' is out of range: refused",
+			 file, last, (int)strspn(n, "0123456789"), n);
+		return -EINVAL;
+	}
+	if (!end || !rest || strcmp(rest, " commands")) {
 		snprintf(err, errsz, "%s:%lu: state file ends without '%sN commands' "
 			 "(cut short?): refused", file, nlines, STATE_END);
 		return -EINVAL;
 	}
 	if (want != cmds) {
 		snprintf(err, errsz, "%s:%lu: the end line counts %lu commands, the file holds %lu: refused",
-			 file, last, want, cmds);
+			 file, last, (unsigned long)want, cmds);
 		return -EINVAL;
 	}
 	return 0;

@@ -4,7 +4,7 @@
  * keys the router holds, and their application to the tables as one
  * all-or-nothing change per reply.
  * Layer: router; calls store_http, store_kv, config, policy, state, router
- * (rt_log), libcore json/sbuf, libcurl, pthreads and libc.
+ * (rt_log), libcore json/num/sbuf, libcurl, pthreads and libc.
  */
 #include <curl/curl.h>
 #include <errno.h>
@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "../libcore/json.h"
+#include "../libcore/num.h"
 #include "lang.h"
 #include "policy.h"
 #include "state.h"
@@ -127,6 +128,7 @@ static struct ent *map_get(const struct kmap *m, const char *key)
 static int map_grow(struct kmap *m)
 {
 	size_t nb = m->nb ? m->nb * 2 : 1024;
+	/* NOLINTNEXTLINE(bugprone-sizeof-expression): an array of pointers */
 	struct ent **b = calloc(nb, sizeof(*b));
 
 	if (!b)
@@ -237,7 +239,7 @@ int rt_store_objs_load(struct rt_store_objs *o, const struct rt_tables *t)
 
 const char *rt_store_objs_find(const struct rt_store_objs *o, const char *obj)
 {
-	struct rt_store_objline k, *f;
+	struct rt_store_objline k = { .line = NULL }, *f;
 
 	snprintf(k.obj, sizeof(k.obj), "%s", obj);
 	f = o->n ? bsearch(&k, o->v, o->n, sizeof(*o->v), cmp_objline) : NULL;
@@ -427,7 +429,7 @@ static int reconcile(struct rt_store *s, struct rt_tables *t, const struct rt_ru
 		s->rejected++;
 		if (!opv[done].from || opv[done].from->veto) {
 			ret = -EINVAL;
-			nops = done = 0;
+			done = 0;
 			break;
 		}
 		opv[done].from->veto = true;
@@ -506,11 +508,15 @@ static bool take_kv(struct rt_store *s, const struct rt_store_kv *kv, char *obj)
 static int objv_add(char (**v)[RT_STORE_OBJ_MAX], size_t *n, size_t *cap, const char *obj)
 {
 	if (*n == *cap) {
-		char (*nv)[RT_STORE_OBJ_MAX] = realloc(*v, (*cap = *cap ? *cap * 2 : 64) * RT_STORE_OBJ_MAX);
+		/* cap grows only with the buffer: a failed realloc left it grown,
+		 * and the next call wrote past the old buffer (or through NULL) */
+		size_t nc = *cap ? *cap * 2 : 64;
+		char (*nv)[RT_STORE_OBJ_MAX] = realloc(*v, nc * RT_STORE_OBJ_MAX);
 
 		if (!nv)
 			return -ENOMEM;
 		*v = nv;
+		*cap = nc;
 	}
 	snprintf((*v)[(*n)++], RT_STORE_OBJ_MAX, "%s", obj);
 	return 0;
@@ -638,6 +644,45 @@ int rt_store_save(struct rt_store *s)
 	return r;
 }
 
+/* A cache line "kv KEY MODREV VALUE\n" (KEY, VALUE base64), split in place. */
+static int cache_kv_line(char *line, char **k, long long *mr, char **v)
+{
+	char *p = line + 3;
+	const char *r;
+	uint64_t u;
+	size_t n;
+
+	if (strncmp(line, "kv ", 3))
+		return -EINVAL;
+	n = strcspn(p, " ");
+	if (!n || p[n] != ' ')
+		return -EINVAL;
+	p[n] = 0;
+	*k = p;
+	p += n + 1;
+	if (num_parse_lead(p, 0, INT64_MAX, &u, &r) || *r != ' ')
+		return -EINVAL;
+	*mr = (long long)u;
+	p += r - p + 1;
+	n = strcspn(p, " \n");
+	if (!n || (p[n] && strcmp(p + n, "\n")))
+		return -EINVAL;
+	p[n] = 0;
+	*v = p;
+	return 0;
+}
+
+/* "WORD N\n" (the newline may be cut): N, else -EINVAL / -ERANGE. */
+static int cache_num_line(const char *line, const char *word, uint64_t max, uint64_t *v)
+{
+	size_t n = strlen(word);
+	const char *r;
+
+	if (strncmp(line, word, n) || num_parse_lead(line + n, 0, max, v, &r))
+		return -EINVAL;
+	return *r && strcmp(r, "\n") ? -EINVAL : 0;
+}
+
 /* Load the cache; a cache that does not parse is ignored (a full read). */
 static void cache_load(struct rt_store *s)
 {
@@ -650,8 +695,9 @@ static void cache_load(struct rt_store *s)
 	if (!f)
 		return;
 	while (getline(&line, &cap, f) > 0) {
-		char k[2048], v[RT_LINE_MAX * 2];
+		char *k, *v;
 		long long mr;
+		uint64_t u;
 		struct rt_store_kv kv = { 0 };
 		char obj[RT_STORE_OBJ_MAX];
 
@@ -661,11 +707,18 @@ static void cache_load(struct rt_store *s)
 				break;
 			continue;
 		}
-		if (sscanf(line, "rev %lld", &rev) == 1)
+		if (!strncmp(line, "rev ", 4)) {
+			rev = cache_num_line(line, "rev ", INT64_MAX, &u) ? -1 : (long long)u;
+			if (rev < 0)
+				break;
 			continue;
-		if (sscanf(line, "# end %zu", &want) == 1)
+		}
+		if (!strncmp(line, "# end ", 6)) {
+			if (!cache_num_line(line, "# end ", SIZE_MAX, &u))
+				want = (size_t)u;
 			break;
-		if (sscanf(line, "kv %2047s %lld %16383s", k, &mr, v) != 3 ||
+		}
+		if (cache_kv_line(line, &k, &mr, &v) ||
 		    !(kv.key = rt_store_b64_decode(k, &cap)) || !(kv.value = rt_store_b64_decode(v, &kv.vsize))) {
 			free(kv.key);
 			rev = -1;
@@ -904,7 +957,6 @@ static void *store_thread(void *arg)
 			}
 			m->full = true;
 			m->rev = rev = m->r.rev;
-			full = false;
 			push(s, m);
 		}
 		full = watch_once(s, wc, h.cur, &rev);

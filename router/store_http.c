@@ -204,6 +204,7 @@ char *rt_store_prefix_end_b64(const char *prefix)
 
 	if (!n || n >= sizeof(end))
 		return NULL;
+	/* NOLINTNEXTLINE(bugprone-not-null-terminated-result): a counted string (b64_encode of n bytes) */
 	memcpy(end, prefix, n);
 	end[n - 1]++;	/* '/' -> '0': prefixes end in '/' */
 	return rt_store_b64_encode(end, n);

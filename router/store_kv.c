@@ -157,6 +157,7 @@ int rt_store_key_parse(const char *prefix, const char *key, const char *host_id,
 	if (strncmp(k, "hosts/", 6)) {
 		if (strlen(k) >= n || !obj_shape_ok(k, false))
 			return RT_SK_UNKNOWN;
+		/* NOLINTNEXTLINE(clang-analyzer-security.insecureAPI.strcpy): length checked above */
 		strcpy(obj, k);
 		return RT_SK_GLOBAL;
 	}
@@ -165,6 +166,7 @@ int rt_store_key_parse(const char *prefix, const char *key, const char *host_id,
 	if (!slash || slash == id || strlen(slash + 1) >= n || !obj_shape_ok(slash + 1, true))
 		return RT_SK_UNKNOWN;
 	own = host_id && strlen(host_id) == (size_t)(slash - id) && !strncmp(id, host_id, (size_t)(slash - id));
+	/* NOLINTNEXTLINE(clang-analyzer-security.insecureAPI.strcpy): length checked above */
 	strcpy(obj, slash + 1);
 	return own ? RT_SK_OWN : RT_SK_OTHER;
 }

@@ -242,10 +242,11 @@ int route_apply(struct genv_ctx *g, const char *socket, const struct store_args 
 		/* the router refused (and changed nothing): name the document, not the line */
 		struct sbuf msg = SBUF_INIT;
 		unsigned long n = 0;
-		int off = 0;
+		size_t off;
 
 		ctl_error_msg(status, &out, false, &msg);
-		if (sscanf(sbuf_str(&msg), "line %lu: %n", &n, &off) == 1 && off && n >= 1 && n <= cmds.n)
+		off = ctl_error_line(sbuf_str(&msg), cmds.n, &n);
+		if (off)
 			gerr(g, "%s: %s %s: refused, nothing changed: %s", cmds.v[n - 1].where,
 			     cmds.v[n - 1].kind == K8S_NS ? "namespace" : "networkpolicy", cmds.v[n - 1].name,
 			     sbuf_str(&msg) + off);

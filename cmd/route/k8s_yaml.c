@@ -34,10 +34,13 @@ struct kx {
 	struct k8s_cmds *out;
 };
 
-static int kx_fail(struct kx *x, const yaml_node_t *n, const char *fmt, ...)
+static void kx_failf(struct kx *x, const yaml_node_t *n, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* The error, and -EINVAL where a static analyser sees it (clang's does not
+ * follow the variadic call, and took 0 back as possible). */
+#define kx_fail(x, n, ...) (kx_failf(x, n, __VA_ARGS__), -EINVAL)
 
-static int kx_fail(struct kx *x, const yaml_node_t *n, const char *fmt, ...)
+static void kx_failf(struct kx *x, const yaml_node_t *n, const char *fmt, ...)
 {
 	char msg[512];
 	va_list ap;
@@ -48,7 +51,6 @@ static int kx_fail(struct kx *x, const yaml_node_t *n, const char *fmt, ...)
 	snprintf(x->err, x->errsz, "%s:%zu:%zu: %s%s%s", x->file,
 		 n ? n->start_mark.line + 1 : 1, n ? n->start_mark.column + 1 : 1,
 		 x->path, x->path[0] ? ": " : "", msg);
-	return -EINVAL;
 }
 
 /* Path of the field being read: push returns the length to pop back to. */

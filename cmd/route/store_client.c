@@ -10,13 +10,14 @@
  * would need protobuf code generated from etcd's .proto files), while the
  * gateway is part of every etcd server, HTTP/1.1 with TLS comes from
  * libcurl, and jansson is already a dependency.
- * Layer: cmd; calls router/store*, router config/tables, libcore sbuf and libc.
+ * Layer: cmd; calls router/store*, router config/tables, libcore sbuf, num and libc.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "../../libcore/num.h"
 #include "../../libcore/sbuf.h"
 #include "../../router/config.h"
 #include "../../router/lang.h"
@@ -252,8 +253,17 @@ int store_write(struct genv_ctx *g, const struct store_args *a, char *const *lin
 	sbuf_printf(&body, "{\"compare\":[%s],\"success\":[%s]}", sbuf_str(&cmp), sbuf_str(&ops));
 	/* tests/net/store.sh: hold the write between read and transaction,
 	 * so two writers of one object overlap for sure */
-	if (getenv("GENV_STORE_TEST_DELAY_MS"))
-		usleep((useconds_t)atoi(getenv("GENV_STORE_TEST_DELAY_MS")) * 1000);
+	if (getenv("GENV_STORE_TEST_DELAY_MS")) {
+		const char *d = getenv("GENV_STORE_TEST_DELAY_MS");
+		uint32_t ms;
+
+		if (num_parse_u32(d, 0, 60000, &ms)) {
+			gerr(g, "GENV_STORE_TEST_DELAY_MS '%s': not 0 to 60000 milliseconds; nothing written", d);
+			ret = EXIT_USAGE;
+			goto out;
+		}
+		usleep((useconds_t)ms * 1000);
+	}
 	if (rt_store_post(&h, "/v3/kv/txn", sbuf_str(&body), &tr, err, sizeof(err))) {
 		gerr(g, "store %s: %s; nothing written", a->url, err);
 		goto out;

@@ -239,6 +239,7 @@ static void draw_table(struct ui *u)
 	if (u->first[v] + (uint32_t)(rows > 0 ? rows : 0) > u->nrows)
 		u->first[v] = u->nrows > (uint32_t)rows ? u->nrows - (uint32_t)rows : 0;
 	for (int r = 0; r < rows && u->first[v] + (uint32_t)r < u->nrows; r++) {
+		/* NOLINTNEXTLINE(clang-analyzer-core.NullDereference): nrows <= ixcap (ui_rows) */
 		uint32_t i = u->first[v] + (uint32_t)r, row = u->ix[i];
 		bool hot = (v == TOP_V_VPC && s->vpc[row].r.drops_ps > 0) ||
 			   (v == TOP_V_DROP && s->drop[row].rate > 0);
@@ -473,6 +474,7 @@ static bool key(struct ui *u, int ch)
 	case '\r':
 	case KEY_ENTER:
 		if (v == TOP_V_VPC && u->sel[v] < u->nrows) {
+			/* NOLINTNEXTLINE(clang-analyzer-core.NullDereference): nrows <= ixcap (ui_rows) */
 			u->vni = u->st->snap[u->st->cur].vpc[u->ix[u->sel[v]]].vni;
 			enter_view(u, TOP_V_FLOW);
 		}

@@ -64,6 +64,18 @@ start --state "$tmp/st"; stop
 check_eq "an end line with the wrong count is refused" 1 "${rc:-running}"
 grep -q "the end line counts 4 commands, the file holds 3" "$tmp/log" && ok "the count is named" ||
 	fail "the count is named" "$(cat "$tmp/log")"
+# a count that overflows: refused as such, not read as a wrapped number
+{ head -n 4 "$tmp/good"; echo "# genv state end: 18446744073709551619 commands"; } >"$tmp/st"
+start --state "$tmp/st"; stop
+check_eq "an end line whose count overflows is refused" 1 "${rc:-running}"
+grep -q "st:5: the end line's count '18446744073709551619' is out of range: refused" "$tmp/log" &&
+	ok "the overflowing count is named" || fail "the overflowing count is named" "$(cat "$tmp/log")"
+# a sign or trailing bytes after the count: no end line
+for bad in "-1 commands" "+3 commands" "3 commands " "3 commandsX" " 3 commands"; do
+	{ head -n 4 "$tmp/good"; echo "# genv state end: $bad"; } >"$tmp/st"
+	start --state "$tmp/st"; stop
+	check_eq "end line '$bad' is refused" 1 "${rc:-running}"
+done
 # a command after the end line: refused, named
 { cat "$tmp/good"; echo "add vpc 9 cidr 10.9.0.0/16"; } >"$tmp/st"
 start --state "$tmp/st"; stop

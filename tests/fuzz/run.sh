@@ -26,6 +26,13 @@ else
 	fail "fuzz: build target" "$(tail -n 20 "$tmp/build.log")"; finish
 fi
 
+# the same from the fuzz folder (its paths are the root's: it runs itself there)
+if make -s -C tests/fuzz FUZZ_CC="$FUZZ_CC" >"$tmp/dir.log" 2>&1; then
+	ok "fuzz: make -C tests/fuzz builds the targets too"
+else
+	fail "fuzz: make -C tests/fuzz builds the targets too" "$(tail -n 5 "$tmp/dir.log")"
+fi
+
 n=$(find tests/fuzz/corpus tests/fuzz/corpus-pipeline tests/fuzz/corpus-pcap tests/fuzz/corpus-config tests/fuzz/corpus-filter tests/fuzz/corpus-k8s tests/fuzz/corpus-ethnl tests/fuzz/corpus-tso tests/fuzz/corpus-store tests/fuzz/corpus-xdp tests/fuzz/corpus-nat tests/fuzz/corpus-optfile tests/fuzz/regress -type f 2>/dev/null | wc -l)
 if make -s -f tests/fuzz/Makefile regress >"$tmp/regress.log" 2>&1; then
 	ok "fuzz: $n corpus and regression inputs replay cleanly"

@@ -10,6 +10,7 @@
  */
 #include <check.h>
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -97,6 +98,29 @@ START_TEST(error_msg_router_json_is_text)
 		sbuf_free(&mj);
 	}
 	rt_tables_free(t);
+}
+END_TEST
+
+/* "line N: TEXT" from the router: N strict (no sign, no overflow, 1..max) */
+START_TEST(error_line)
+{
+	unsigned long n = 99;
+
+	ck_assert_uint_eq(ctl_error_line("line 3: add ep: bad", 10, &n), 8);
+	ck_assert_uint_eq(n, 3);
+	ck_assert_uint_eq(ctl_error_line("line 10: x", 10, &n), 9);
+	ck_assert_uint_eq(n, 10);
+	n = 99;
+	ck_assert_uint_eq(ctl_error_line("line 11: x", 10, &n), 0);
+	ck_assert_uint_eq(ctl_error_line("line 0: x", 10, &n), 0);
+	ck_assert_uint_eq(ctl_error_line("line 18446744073709551619: x", ULONG_MAX, &n), 0);
+	ck_assert_uint_eq(ctl_error_line("line -1: x", ULONG_MAX, &n), 0);
+	ck_assert_uint_eq(ctl_error_line("line  3: x", 10, &n), 0);
+	ck_assert_uint_eq(ctl_error_line("line 3 x", 10, &n), 0);
+	ck_assert_uint_eq(ctl_error_line("line 3", 10, &n), 0);
+	ck_assert_uint_eq(ctl_error_line("add ep: bad", 10, &n), 0);
+	ck_assert_uint_eq(ctl_error_line("", 10, &n), 0);
+	ck_assert_uint_eq(n, 99);
 }
 END_TEST
 
@@ -466,6 +490,7 @@ Suite *ctl_client_suite(void)
 
 	tcase_add_test(tc, error_msg_forms);
 	tcase_add_test(tc, error_msg_router_json_is_text);
+	tcase_add_test(tc, error_line);
 	tcase_add_test(tc, json_reader);
 	tcase_add_test(tc, json_router_show_host);
 	tcase_add_test(tc, show_top_text_is_json);

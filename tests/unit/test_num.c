@@ -95,6 +95,38 @@ START_TEST(u32_and_span)
 }
 END_TEST
 
+START_TEST(lead_digits)
+{
+	const char *end = NULL;
+	uint64_t v = 7;
+
+	ck_assert_int_eq(num_parse_lead("12: refused", 1, 100, &v, &end), 0);
+	ck_assert_uint_eq(v, 12);
+	ck_assert_str_eq(end, ": refused");
+	ck_assert_int_eq(num_parse_lead("4 commands", 0, UINT64_MAX, &v, &end), 0);
+	ck_assert_str_eq(end, " commands");
+	ck_assert_int_eq(num_parse_lead("5", 0, 10, &v, &end), 0);
+	ck_assert_str_eq(end, "");
+	/* decimal only: "0x10" is 0 followed by "x10" */
+	ck_assert_int_eq(num_parse_lead("0x10", 0, 10, &v, &end), 0);
+	ck_assert_uint_eq(v, 0);
+	ck_assert_str_eq(end, "x10");
+	end = NULL;
+	v = 7;
+	/* overflow is refused, not wrapped or clamped as strtoul/sscanf do */
+	ck_assert_int_eq(num_parse_lead("18446744073709551616 commands", 0, UINT64_MAX, &v, &end), -ERANGE);
+	ck_assert_int_eq(num_parse_lead("101:", 1, 100, &v, &end), -ERANGE);
+	/* no digits: a sign or a space first is not a number */
+	ck_assert_int_eq(num_parse_lead("-1", 0, 10, &v, &end), -EINVAL);
+	ck_assert_int_eq(num_parse_lead("+1", 0, 10, &v, &end), -EINVAL);
+	ck_assert_int_eq(num_parse_lead(" 1", 0, 10, &v, &end), -EINVAL);
+	ck_assert_int_eq(num_parse_lead("", 0, 10, &v, &end), -EINVAL);
+	ck_assert_int_eq(num_parse_lead(NULL, 0, 10, &v, &end), -EINVAL);
+	ck_assert_uint_eq(v, 7);
+	ck_assert_ptr_null(end);
+}
+END_TEST
+
 START_TEST(doubles)
 {
 	double d = 0;
@@ -232,6 +264,7 @@ Suite *num_suite(void)
 	tcase_add_test(tc, u64_rejects_syntax);
 	tcase_add_test(tc, u64_overflow_and_range);
 	tcase_add_test(tc, u32_and_span);
+	tcase_add_test(tc, lead_digits);
 	tcase_add_test(tc, doubles);
 	tcase_add_test(tc, macs);
 	tcase_add_test(tc, ips);
