@@ -251,6 +251,25 @@ assert [(h["router"], h["role"]) for h in d["hops"]] == [("10.200.0.1", "host"),
 assert d["rtt_ms"]["min"] <= d["rtt_ms"]["max"]' "$tmp/json" 2>/dev/null && ok "trace path -j" || fail "trace path -j" "$(head -c 300 "$tmp/json")"
 # the scaled endpoint's hosts are not simulated: the probes are lost
 check_exit "trace path: no answer, exit 1" 1 "$GENV" trace path "${F[@]}" --vpc 100 --src 10.0.1.5 --dst 10.0.3.3 -c 1
+# a host without a file is a dead router: the hops up to it and the break
+"$GENV" trace path "${F[@]:0:4}" --vpc 100 --src 10.0.1.5 --dst 10.0.4.4 -c 2 >"$tmp/out" 2>&1
+check_eq "trace path, dead last router: the hops before it" \
+	"$(printf '10.200.0.1 host forward -\n10.200.0.3 bouncer forward -')" \
+	"$(awk '/^ +[0-9]+  /{ print $2, $3, $4, $7 }' "$tmp/out")"
+check_eq "trace path, dead last router: the break named" \
+	"no answer after hop 2 (10.200.0.3): next hop 10.200.0.2 did not answer" \
+	"$(grep '^no answer' "$tmp/out")"
+"$GENV" trace path -j "${F[@]:0:4}" --vpc 100 --src 10.0.1.5 --dst 10.0.4.4 -c 2 >"$tmp/json" 2>&1
+/usr/bin/python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["answered"] == 0 and [h["router"] for h in d["hops"]] == ["10.200.0.1", "10.200.0.3"]
+assert d["break"] == {"after_hop": 2, "router": "10.200.0.3", "next_hop": "10.200.0.2", "probes": 2}' "$tmp/json" 2>/dev/null &&
+	ok "trace path -j: the hops and the break" || fail "trace path -j: the hops and the break" "$(head -c 400 "$tmp/json")"
+"$GENV" trace path -j "${F[@]}" --vpc 100 --src 10.0.1.5 --dst 10.0.4.4 -c 1 >"$tmp/json" 2>&1
+/usr/bin/python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); assert d["break"] is None and d["answered"] == 1' \
+	"$tmp/json" 2>/dev/null && ok "trace path -j: no break when answered" || fail "trace path -j: no break when answered" "$(cat "$tmp/json")"
+check_exit "trace path --strict: a broken path, exit 1" 1 "$GENV" trace path "${F[@]:0:4}" --vpc 100 --src 10.0.1.5 --dst 10.0.4.4 -c 1 --strict
 # --strict: a probe answered but dropped on the way is a failure; delivered is success
 check_exit "trace path: dropped probe, exit 0 by default" 0 "$GENV" trace path "${F[@]}" --vpc 100 --src 10.0.1.5 --dst 10.0.2.99 -c 1
 check_exit "trace path --strict: dropped probe, exit 1" 1 "$GENV" trace path "${F[@]}" --vpc 100 --src 10.0.1.5 --dst 10.0.2.99 -c 1 --strict
