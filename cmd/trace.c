@@ -44,7 +44,7 @@
 enum {
 	T_FILE = 1, T_SOCKET, T_IN, T_FROM, T_TTL, T_TOS, T_HEX, T_READ, T_FRAME, T_RAW,
 	T_VPC, T_REASON, T_ENDPOINT, T_WRITE, T_COUNT, T_ONCE, T_INTERVAL,
-	T_SRC, T_DST, T_PROTO, T_SPORT, T_DPORT, T_ROUTER, T_RATE, T_STRICT,
+	T_SRC, T_DST, T_PROTO, T_SPORT, T_DPORT, T_ROUTER, T_RATE, T_STRICT, T_GSO,
 };
 
 static const char *const proto_choices[] = { "udp", "tcp", "icmp", NULL };
@@ -60,6 +60,7 @@ const struct opt trace_opts[] = {
 	{ T_READ, 'r', "read", OPT_FILE, "FILE", "packet: take the frame from a pcap FILE", NULL },
 	{ T_FRAME, 0, "frame", OPT_INT, "N", "packet: with -r, the Nth frame (default 1)", NULL },
 	{ T_RAW, 0, "raw", OPT_FLAG, NULL, "packet: --hex frame starts with the IP header (underlay)", NULL },
+	{ T_GSO, 0, "gso", OPT_INT, "SIZE", "packet: the frame is a super-frame from the VM with a virtio-net GSO header of gso_size SIZE: show its segmentation", NULL },
 	{ T_VPC, 0, "vpc", OPT_INT, "VNI", "drops: only drops in this VPC; path: the VPC", NULL },
 	{ T_REASON, 0, "reason", OPT_STR, "NAME", "drops: only this drop reason (repeatable)", NULL },
 	{ T_ENDPOINT, 0, "endpoint", OPT_STR, "IP", "drops: only packets from or to this address", NULL },
@@ -83,7 +84,7 @@ const struct opt trace_opts[] = {
 
 struct targs {
 	const char *file, *socket, *in, *from, *hex, *read, *endpoint, *write, *src, *dst, *proto;
-	uint64_t ttl, tos, frame, vpc, count, interval, sport, dport;
+	uint64_t ttl, tos, frame, vpc, count, interval, sport, dport, gso;
 	bool ttl_set, tos_set, frame_set, vpc_set, count_set, raw, once, interval_set, sport_set, dport_set;
 	bool router, rate_set, strict;
 	uint64_t rate;
@@ -118,6 +119,7 @@ static int trace_opt(struct genv_ctx *g, void *st, int id, const char *arg)
 	case T_SRC: a->src = arg; break;
 	case T_ROUTER: a->router = true; break;
 	case T_STRICT: a->strict = true; break;
+	case T_GSO: return opt_u64(g, "--gso", arg, 1, 65535, &a->gso);
 	case T_RATE:
 		a->rate_set = true;
 		return opt_u64(g, "--rate", arg, 1, 1000000, &a->rate);
@@ -364,6 +366,9 @@ static int trace_packet_cmd(struct genv_ctx *g, const struct targs *a, int np, c
 	}
 	if (!r.underlay && (a->from || a->ttl_set || a->tos_set))
 		return gusage(g, "--from, --ttl and --tos apply to --in underlay");
+	if (r.underlay && a->gso)
+		return gusage(g, "--gso applies to --in PORT (a super-frame from a VM)");
+	r.gso_size = (uint16_t)a->gso;
 	if (a->from) {
 		if (parse_ip(a->from, &fam, r.from.a))
 			return gusage(g, "--from: '%s' is not an IPv4 or IPv6 address", a->from);
@@ -1267,8 +1272,8 @@ int cmd_trace(struct genv_ctx *g, int argc, char **argv)
 		return gusage(g, "missing subcommand: packet, drops, capture or path");
 	sub = argv[1];
 	if (strcmp(sub, "packet") && (a.in || a.from || a.hex || a.read || a.frame_set || a.raw ||
-				      a.ttl_set || a.tos_set))
-		return gusage(g, "--in, --from, --ttl, --tos, --hex, -r, --frame and --raw apply to 'packet'");
+				      a.ttl_set || a.tos_set || a.gso))
+		return gusage(g, "--in, --from, --ttl, --tos, --hex, -r, --frame, --raw and --gso apply to 'packet'");
 	if (strcmp(sub, "drops") && a.nreason)
 		return gusage(g, "--reason applies to 'drops'");
 	if (strcmp(sub, "capture") && (a.router || a.rate_set))
