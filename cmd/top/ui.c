@@ -234,7 +234,9 @@ static void draw_table(struct ui *u)
 			off(attr_pair(u, P_COLHDR, A_REVERSE));
 			on(attr_pair(u, P_SORTHDR, A_BOLD | A_UNDERLINE) | A_BOLD);
 		}
-		if (x >= 0 && x < COLS)
+		if (x >= 0 && x < COLS && (int)strlen(col->title) > COLS - x)
+			put_clip(4, x, col->title);	/* the title itself cut: with "..." */
+		else if (x >= 0 && x < COLS)
 			mvprintw(4, x, col->width < 0 ? "%-*.*s" : "%*.*s", w,
 				 w < COLS - x ? w : COLS - x, col->title);
 		if (c == u->sort[v]) {

@@ -410,6 +410,8 @@ keys D
 wait_for "screen: D shows drops by reason" '^geneve\.critical_without_c +20 '
 T resize-window -t top -x 60 -y 30
 wait_for "screen: a description cut at the screen's edge ends in ..." '^geneve\.critical_without_c +20 +[0-9.]+ critical o\.\.\.$'
+T resize-window -t top -x 55 -y 30
+wait_for "screen: a column title cut at the edge ends in ..." '^REASON +COUNT +RATE/s DESCR\.\.\.$'
 T resize-window -t top -x 100 -y 30
 wait_for "screen: the description whole when it fits" '^geneve\.critical_without_c +20 +[0-9.]+ critical option present but the C bit is clear$'
 keys D
