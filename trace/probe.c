@@ -49,9 +49,9 @@ const char *trace_verdict_name(unsigned int v)
 	return v < 4 ? n[v] : "?";
 }
 
-static int name_index(const char *s, const char *(*fn)(unsigned int))
+static int name_index(const char *s, const char *(*fn)(unsigned int), unsigned int n)
 {
-	for (unsigned int i = 0; s && i < 4; i++)
+	for (unsigned int i = 0; s && i < n; i++)
 		if (!strcmp(s, fn(i)))
 			return (int)i;
 	return -1;
@@ -59,12 +59,12 @@ static int name_index(const char *s, const char *(*fn)(unsigned int))
 
 int trace_role_lookup(const char *name)
 {
-	return name_index(name, trace_role_name);
+	return name_index(name, trace_role_name, TRACE_ROLE_DIRECT + 1);
 }
 
 int trace_verdict_lookup(const char *name)
 {
-	return name_index(name, trace_verdict_name);
+	return name_index(name, trace_verdict_name, TRACE_V_CONTROL + 1);
 }
 
 void trace_probes_init(struct trace_probes *p)

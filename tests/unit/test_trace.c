@@ -654,6 +654,19 @@ START_TEST(probe_abuse)
 }
 END_TEST
 
+START_TEST(role_verdict_names_round_trip)
+{
+	/* genv trace reads the routers' JSON by these names: every one of them
+	 * (a "direct" hop was unreadable, so its probe counted as lost) */
+	for (int i = TRACE_ROLE_HOST; i <= TRACE_ROLE_DIRECT; i++)
+		ck_assert_int_eq(trace_role_lookup(trace_role_name((unsigned int)i)), i);
+	for (int i = TRACE_V_FORWARD; i <= TRACE_V_CONTROL; i++)
+		ck_assert_int_eq(trace_verdict_lookup(trace_verdict_name((unsigned int)i)), i);
+	ck_assert_int_eq(trace_role_lookup("?"), -1);
+	ck_assert_int_eq(trace_verdict_lookup(NULL), -1);
+}
+END_TEST
+
 START_TEST(path_hop_reports)
 {
 	/* h2 is dead: the probe to 10.0.4.4 goes h1 -> bouncer -> (h2, lost);
@@ -802,6 +815,7 @@ Suite *trace_suite(void)
 	tcase_add_test(tc, probe_abuse);
 	tcase_add_test(tc, path_overflow);
 	tcase_add_test(tc, path_hop_reports);
+	tcase_add_test(tc, role_verdict_names_round_trip);
 	suite_add_tcase(s, tc);
 	return s;
 }
