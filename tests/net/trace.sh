@@ -132,6 +132,15 @@ for pkt in "eth src=$MAC_A1 / ipv4 src=10.0.1.5 dst=10.0.2.7 / icmp" \
 	[ "$off" = "$on" ] || diff <(echo "$off") <(echo "$on") | sed 's/^/# /'
 done
 
+# a super-frame (virtio-net GSO) online, through the router's `trace packet ... gso N`
+# (its hex fits the router's 8 KB command line)
+sf="eth src=$MAC_A1 / ipv4 src=10.0.1.5 dst=10.0.2.7 / tcp sport=5000 dport=80 flags=A / payload len=3900"
+on=$(tr_ h1 packet --in ta1 --gso 1300 "$sf" 2>&1 | grep -E '^(segmentation|segments|verdict|egress):')
+off=$("$GENV" trace packet -f "$TMP/h1.dump" --in ta1 --gso 1300 "$sf" 2>&1 | grep -E '^(segmentation|segments|verdict|egress):')
+check_eq "online = offline: a super-frame's segmentation" "$off" "$on"
+grep -q '^segmentation: TCPv4 super-frame, gso_size 1300 (virtio-net GSO): 3 segments of 1300 payload bytes;' <<<"$on" &&
+	ok "trace packet --gso online: 3 segments" || fail "trace packet --gso online: 3 segments" "$on"
+
 # ---- the outer source port trace packet prints is the one on the wire ----
 for sp in 40001 40002 40003; do
 	pkt="eth src=$MAC_A1 dst=02:67:76:00:00:01 / ipv4 src=10.0.1.5 dst=10.0.2.7 / udp sport=$sp dport=7777"
