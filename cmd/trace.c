@@ -39,6 +39,7 @@
 #include "../router/dropring.h"
 #include "../trace/explain.h"
 #include "../trace/ext.h"
+#include "../router/lang.h"
 #include "../trace/probe.h"
 
 enum {
@@ -402,6 +403,13 @@ static int trace_packet_cmd(struct genv_ctx *g, const struct targs *a, int np, c
 		struct sbuf line = SBUF_INIT;
 
 		trace_req_format(&r, &line);
+		if (line.len >= RT_LINE_MAX) {
+			/* the router would refuse the line: say why and what to do */
+			sbuf_free(&line);
+			ret = gusage(g, "packet: a %zu-byte frame is too long for the router's command line (%d bytes, about %d bytes of frame in hex): trace it offline with -f and the router's 'genv route show config'",
+				     r.size, RT_LINE_MAX, (RT_LINE_MAX - 64) / 2);
+			goto out;
+		}
 		ret = ctl_run(g, a->socket, sbuf_str(&line), g->json, &out);
 		sbuf_free(&line);
 		if (ret)

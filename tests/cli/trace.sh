@@ -267,6 +267,11 @@ grep -q '^segmentation: UDP super-frame, gso_size 1000 (virtio-net GSO): 3 segme
 check_exit "--gso: not TCP/UDP, exit 2" 2 "$GENV" trace packet -f "$T" --in tap0 --gso 1000 "$E5 dst=10.0.2.7 / icmp"
 check_exit "--gso with --in underlay, exit 2" 2 "$GENV" trace packet -f "$T" --in underlay --gso 1000 "$U vni=100 / $IN dst=10.0.1.5 / icmp"
 check_exit "--gso 0, exit 2" 2 "$GENV" trace packet -f "$T" --in tap0 --gso 0 "$SF"
+# online the frame goes in hex on the router's 8 KB line: too long is said before connecting
+"$GENV" trace packet -S "$tmp/no.sock" --in tap0 --gso 1300 "$SF" >/dev/null 2>"$tmp/err"
+check_eq "online: a frame too long for the router's line, exit 2" 2 "$?"
+grep -q "a 20054-byte frame is too long for the router's command line .*offline with -f" "$tmp/err" &&
+	ok "online: too long says so and what to do" || fail "online: too long says so and what to do" "$(cat "$tmp/err")"
 check_exit "--gso applies to packet only" 2 "$GENV" trace path -f "$T" --gso 1000 --vpc 100 --src 10.0.1.5 --dst 10.0.2.7
 
 # ---- trace path, offline: every -f file is a host, probes travel between them ----
