@@ -459,6 +459,7 @@ int cmd_craft(struct genv_ctx *g, int argc, char **argv)
 	static struct craft_sent sent;	/* the printer's caches: off the stack */
 	struct craft c = { .count = 1, .genv_class = GENV_CLASS_DEFAULT, .timeout = 2 };
 	struct craft_expect ex = { 0 };
+	bool expect_ran = false;
 	struct gnv_vary vary[GNV_MAX_VARY];
 	struct sink s;
 	struct sbuf text = SBUF_INIT;
@@ -639,16 +640,22 @@ int cmd_craft(struct genv_ctx *g, int argc, char **argv)
 		rc = ret;
 	if (s.kind == SINK_IFACE && rc == EXIT_OK && craft_sent_summary(&sent, g, c.iface) == -ENOMEM)
 		rc = EXIT_FAIL;
-	if (c.expect && rc == EXIT_OK)
+	if (c.expect && rc == EXIT_OK) {
 		rc = craft_expect_wait(&ex, g, c.timeout);
-	craft_expect_close(&ex);
-	if (rc == EXIT_OK && g->json && s.kind != SINK_HEX && !(c.wfile && !strcmp(c.wfile, "-"))) {
+		expect_ran = true;
+	}
+	/* -j: one document; with --expect {"schema":1,"sent":{...},"reply":...}
+	 * (reply null when none came) */
+	if ((rc == EXIT_OK || expect_ran) && g->json && s.kind != SINK_HEX &&
+	    !(c.wfile && !strcmp(c.wfile, "-"))) {
 		struct sbuf sb = SBUF_INIT;
 		struct json j;
 
 		json_init(&j, &sb, g->pretty);
 		json_obj_open(&j, NULL);
 		json_u64(&j, "schema", 1);
+		if (c.expect)
+			json_obj_open(&j, "sent");
 		json_u64(&j, "packets", i);
 		json_u64(&j, "bytes", i * plan.size);
 		json_u64(&j, "len", plan.size);
@@ -656,11 +663,22 @@ int cmd_craft(struct genv_ctx *g, int argc, char **argv)
 			json_str(&j, "file", c.wfile);
 		if (c.iface)
 			json_str(&j, "interface", c.iface);
+		if (c.expect) {
+			json_obj_close(&j);
+			if (ex.matched && ex.json.len) {
+				/* the decoder's document as the value (last: no comma follows) */
+				json_key(&j, "reply");
+				sbuf_add(&sb, ex.json.buf, ex.json.len);
+			} else {
+				json_null(&j, "reply");
+			}
+		}
 		json_obj_close(&j);
 		sbuf_putc(&sb, '\n');
 		if (out_write(g, sb.buf, sb.len))
 			rc = EXIT_FAIL;
 		sbuf_free(&sb);
 	}
+	craft_expect_close(&ex);
 	return rc;
 }

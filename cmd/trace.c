@@ -39,12 +39,13 @@
 #include "../router/dropring.h"
 #include "../trace/explain.h"
 #include "../trace/ext.h"
+#include "../router/lang.h"
 #include "../trace/probe.h"
 
 enum {
 	T_FILE = 1, T_SOCKET, T_IN, T_FROM, T_TTL, T_TOS, T_HEX, T_READ, T_FRAME, T_RAW,
 	T_VPC, T_REASON, T_ENDPOINT, T_WRITE, T_COUNT, T_ONCE, T_INTERVAL,
-	T_SRC, T_DST, T_PROTO, T_SPORT, T_DPORT, T_ROUTER, T_RATE, T_STRICT,
+	T_SRC, T_DST, T_PROTO, T_SPORT, T_DPORT, T_ROUTER, T_RATE, T_STRICT, T_GSO,
 };
 
 static const char *const proto_choices[] = { "udp", "tcp", "icmp", NULL };
@@ -60,6 +61,7 @@ const struct opt trace_opts[] = {
 	{ T_READ, 'r', "read", OPT_FILE, "FILE", "packet: take the frame from a pcap FILE", NULL },
 	{ T_FRAME, 0, "frame", OPT_INT, "N", "packet: with -r, the Nth frame (default 1)", NULL },
 	{ T_RAW, 0, "raw", OPT_FLAG, NULL, "packet: --hex frame starts with the IP header (underlay)", NULL },
+	{ T_GSO, 0, "gso", OPT_INT, "SIZE", "packet: the frame is a super-frame from the VM with a virtio-net GSO header of gso_size SIZE: show its segmentation", NULL },
 	{ T_VPC, 0, "vpc", OPT_INT, "VNI", "drops: only drops in this VPC; path: the VPC", NULL },
 	{ T_REASON, 0, "reason", OPT_STR, "NAME", "drops: only this drop reason (repeatable)", NULL },
 	{ T_ENDPOINT, 0, "endpoint", OPT_STR, "IP", "drops: only packets from or to this address", NULL },
@@ -83,7 +85,7 @@ const struct opt trace_opts[] = {
 
 struct targs {
 	const char *file, *socket, *in, *from, *hex, *read, *endpoint, *write, *src, *dst, *proto;
-	uint64_t ttl, tos, frame, vpc, count, interval, sport, dport;
+	uint64_t ttl, tos, frame, vpc, count, interval, sport, dport, gso;
 	bool ttl_set, tos_set, frame_set, vpc_set, count_set, raw, once, interval_set, sport_set, dport_set;
 	bool router, rate_set, strict;
 	uint64_t rate;
@@ -118,6 +120,7 @@ static int trace_opt(struct genv_ctx *g, void *st, int id, const char *arg)
 	case T_SRC: a->src = arg; break;
 	case T_ROUTER: a->router = true; break;
 	case T_STRICT: a->strict = true; break;
+	case T_GSO: return opt_u64(g, "--gso", arg, 1, 65535, &a->gso);
 	case T_RATE:
 		a->rate_set = true;
 		return opt_u64(g, "--rate", arg, 1, 1000000, &a->rate);
@@ -364,6 +367,9 @@ static int trace_packet_cmd(struct genv_ctx *g, const struct targs *a, int np, c
 	}
 	if (!r.underlay && (a->from || a->ttl_set || a->tos_set))
 		return gusage(g, "--from, --ttl and --tos apply to --in underlay");
+	if (r.underlay && a->gso)
+		return gusage(g, "--gso applies to --in PORT (a super-frame from a VM)");
+	r.gso_size = (uint16_t)a->gso;
 	if (a->from) {
 		if (parse_ip(a->from, &fam, r.from.a))
 			return gusage(g, "--from: '%s' is not an IPv4 or IPv6 address", a->from);
@@ -397,6 +403,13 @@ static int trace_packet_cmd(struct genv_ctx *g, const struct targs *a, int np, c
 		struct sbuf line = SBUF_INIT;
 
 		trace_req_format(&r, &line);
+		if (line.len >= RT_LINE_MAX) {
+			/* the router would refuse the line: say why and what to do */
+			sbuf_free(&line);
+			ret = gusage(g, "packet: a %zu-byte frame is too long for the router's command line (%d bytes, about %d bytes of frame in hex): trace it offline with -f and the router's 'genv route show config'",
+				     r.size, RT_LINE_MAX, (RT_LINE_MAX - 64) / 2);
+			goto out;
+		}
 		ret = ctl_run(g, a->socket, sbuf_str(&line), g->json, &out);
 		sbuf_free(&line);
 		if (ret)
@@ -797,21 +810,52 @@ struct hopstat {
 	double off_sum;			/* microseconds after hop 1 */
 };
 
+/* What the origin heard of one probe: its final reply, or the deepest hop
+ * report (the records up to the last router that sent it on). */
+struct probe_seen {
+	bool done, have_rep;
+	struct trace_result rep;
+};
+
+/* Where unanswered probes broke: after the deepest hop their reports reach. */
+struct path_break {
+	unsigned int probes;		/* unanswered probes with a report */
+	const struct trace_result *at;	/* the deepest report */
+};
+
+static void path_break_of(const struct probe_seen *ps, unsigned int sent, struct path_break *b)
+{
+	memset(b, 0, sizeof(*b));
+	for (unsigned int i = 0; i < sent; i++)
+		if (!ps[i].done && ps[i].have_rep) {
+			b->probes++;
+			if (!b->at || ps[i].rep.nhop >= b->at->nhop)
+				b->at = &ps[i].rep;
+		}
+}
+
 static void path_render(struct genv_ctx *g, const struct targs *a, const struct trace_result *res,
-			unsigned int nres, unsigned int sent, struct sbuf *o)
+			unsigned int nres, unsigned int sent, const struct probe_seen *ps,
+			struct sbuf *o)
 {
 	struct hopstat hs[GENV_TRACE_MAX_HOPS];
 	const struct trace_result *last = NULL;
-	unsigned int nh = 0, nrtt = 0;
+	unsigned int nh = 0, nrtt = 0, nseen = nres;
 	double rmin = 0, rmax = 0, rsum = 0;
-	char ab[RT_ADDR_STR];
+	char ab[RT_ADDR_STR], nb[RT_ADDR_STR];
 	bool overflow = false;
+	struct path_break br;
 
 	memset(hs, 0, sizeof(hs));
-	for (unsigned int i = 0; i < nres; i++) {
-		const struct trace_result *r = &res[i];
+	path_break_of(ps, sent, &br);
+	/* no answer at all: the hops are those the reports name */
+	for (unsigned int i = 0; i < (nres ? nres : sent); i++) {
+		const struct trace_result *r = nres ? &res[i] : ps[i].have_rep ? &ps[i].rep : NULL;
 
-		last = r;
+		if (!r)
+			continue;
+		if (nres)
+			last = r;
 		overflow |= r->overflow;
 		for (unsigned int k = 0; k < r->nhop; k++) {
 			hs[k].last = r->hop[k];
@@ -828,6 +872,12 @@ static void path_render(struct genv_ctx *g, const struct targs *a, const struct 
 			rsum += ms;
 			nrtt++;
 		}
+	}
+	if (!nres)
+		nseen = br.probes;
+	if (br.at) {
+		rt_addr_fmt(ab, sizeof(ab), 4, br.at->hop[br.at->nhop - 1].id);
+		rt_addr_fmt(nb, sizeof(nb), 4, br.at->next);
 	}
 	if (g->json) {
 		struct json j;
@@ -863,6 +913,16 @@ static void path_render(struct genv_ctx *g, const struct targs *a, const struct 
 		} else {
 			json_null(&j, "rtt_ms");
 		}
+		if (br.at) {
+			json_obj_open(&j, "break");
+			json_u64(&j, "after_hop", br.at->nhop);
+			json_str(&j, "router", ab);
+			json_str(&j, "next_hop", nb);
+			json_u64(&j, "probes", br.probes);
+			json_obj_close(&j);
+		} else {
+			json_null(&j, "break");
+		}
 		json_str(&j, "verdict", last ? trace_verdict_name(last->hop[last->nhop - 1].verdict) : "none");
 		json_str(&j, "reason", last ? rt_drop_name(last->hop[last->nhop - 1].reason) : "none");
 		json_obj_close(&j);
@@ -878,11 +938,11 @@ static void path_render(struct genv_ctx *g, const struct targs *a, const struct 
 		const struct gnv_trace_rec *h = &hs[k].last;
 
 		sbuf_printf(o, "%3u  %-15s %-8s %-8s %8.3f ms  %s", k + 1,
-			    rt_addr_fmt(ab, sizeof(ab), 4, h->id), trace_role_name(h->role),
+			    rt_addr_fmt(nb, sizeof(nb), 4, h->id), trace_role_name(h->role),
 			    trace_verdict_name(h->verdict), hs[k].off_sum / hs[k].seen / 1000.0,
 			    h->reason ? rt_drop_name(h->reason) : "-");
-		if (hs[k].seen != nres)
-			sbuf_printf(o, " (%u of %u probes)", hs[k].seen, nres);
+		if (hs[k].seen != nseen)
+			sbuf_printf(o, " (%u of %u probes)", hs[k].seen, nseen);
 		sbuf_putc(o, '\n');
 	}
 	if (overflow)
@@ -891,6 +951,13 @@ static void path_render(struct genv_ctx *g, const struct targs *a, const struct 
 	if (nrtt)
 		sbuf_printf(o, ", rtt min/avg/max %.3f/%.3f/%.3f ms", rmin, rsum / nrtt, rmax);
 	sbuf_putc(o, '\n');
+	if (br.at) {
+		sbuf_printf(o, "no answer after hop %u (%s): next hop %s did not answer", br.at->nhop, ab,
+			    rt_addr_fmt(nb, sizeof(nb), 4, br.at->next));
+		if (br.probes != sent)
+			sbuf_printf(o, " (%u of %u probes)", br.probes, sent);
+		sbuf_putc(o, '\n');
+	}
 	if (last) {
 		const struct gnv_trace_rec *h = &last->hop[last->nhop - 1];
 
@@ -915,6 +982,9 @@ static bool result_read(const struct json_t *o, struct trace_result *r)
 	r->id = (uint16_t)id;
 	r->pseq = (uint32_t)pseq;
 	r->overflow = ctl_json_bool(o, "overflow");
+	r->report = ctl_json_bool(o, "report");
+	if (r->report && (!ctl_json_str(o, "next_hop") || parse_ip4(ctl_json_str(o, "next_hop"), r->next)))
+		return false;
 	r->rtt_ns = ctl_json_u64(o, "rtt_ns");
 	for (size_t i = 0; i < ctl_json_len(hops); i++) {
 		const struct json_t *j = ctl_json_at(hops, i);
@@ -937,27 +1007,53 @@ static bool result_read(const struct json_t *o, struct trace_result *r)
 	return true;
 }
 
-/* The result with id and pseq in a `probe results` or `probe send` reply
- * (JSON); next, when asked for, gets the reply's "next". */
-static bool find_result(const struct sbuf *reply, unsigned int id, uint32_t pseq,
-			struct trace_result *r, uint64_t *next)
+/* What trace path collects: the answered probes (res[0..nres-1]) and what
+ * was heard of each (ps[pseq - 1]). */
+struct path_coll {
+	unsigned int id, count, nres;
+	struct probe_seen *ps;
+	struct trace_result *res;
+	uint64_t next;			/* `probe results since` this */
+};
+
+/* Take the results of probe c->id in a `probe results` or `probe send`
+ * reply (JSON): a final reply answers its probe (into c->res); a hop report
+ * is kept while it is the deepest of an unanswered probe.  With take_next,
+ * c->next gets the reply's "next". */
+static void take_results(const struct sbuf *reply, struct path_coll *c, bool take_next)
 {
 	struct json_t *doc = ctl_json_load(reply->buf ? reply->buf : "", reply->len);
-	const struct json_t *res = ctl_json_get(doc, "results");
-	bool found = false;
+	const struct json_t *rs = ctl_json_get(doc, "results");
 
-	for (size_t i = 0; i < ctl_json_len(res); i++) {
+	for (size_t i = 0; i < ctl_json_len(rs); i++) {
 		struct trace_result x;
+		struct probe_seen *p;
 
-		if (result_read(ctl_json_at(res, i), &x) && x.id == id && x.pseq == pseq) {
-			*r = x;
-			found = true;
+		if (!result_read(ctl_json_at(rs, i), &x) || x.id != c->id || x.pseq < 1 ||
+		    x.pseq > c->count)
+			continue;
+		p = &c->ps[x.pseq - 1];
+		if (p->done)
+			continue;
+		if (!x.report) {
+			c->res[c->nres++] = x;
+			p->done = true;
+		} else if (!p->have_rep || x.nhop >= p->rep.nhop) {
+			p->rep = x;
+			p->have_rep = true;
 		}
 	}
-	if (next && ctl_json_get(doc, "next"))
-		*next = ctl_json_u64(doc, "next");
+	if (take_next && ctl_json_get(doc, "next"))
+		c->next = ctl_json_u64(doc, "next");
 	ctl_json_free(doc);
-	return found;
+}
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
 /*
@@ -1055,12 +1151,26 @@ static int path_call(struct genv_ctx *g, const struct targs *a, struct sim *s, c
 	return EXIT_OK;
 }
 
+/* One `probe results since` round: what came since the last. */
+static int path_poll(struct genv_ctx *g, const struct targs *a, struct sim *s, struct path_coll *c,
+		     struct sbuf *out)
+{
+	char line[64];
+	int ret;
+
+	snprintf(line, sizeof(line), "probe results since %llu", (unsigned long long)c->next);
+	sbuf_reset(out);
+	ret = path_call(g, a, s, line, out);
+	if (!ret)
+		take_results(out, c, true);
+	return ret;
+}
+
 static int trace_path_cmd(struct genv_ctx *g, const struct targs *a)
 {
-	unsigned int count = a->count_set ? (unsigned int)a->count : 3, nres = 0, sent = 0;
-	unsigned int id = (unsigned int)getpid() & 0xffff;
-	uint64_t next = 0, gap = a->interval_set ? a->interval : 100;
-	struct trace_result *res;
+	unsigned int count = a->count_set ? (unsigned int)a->count : 3, sent = 0;
+	uint64_t gap = a->interval_set ? a->interval : 100;
+	struct path_coll c = { .id = (unsigned int)getpid() & 0xffff, .count = count };
 	struct sbuf out = SBUF_INIT, line = SBUF_INIT, o = SBUF_INIT;
 	struct sim *s = NULL;
 	int ret = EXIT_OK;
@@ -1069,8 +1179,9 @@ static int trace_path_cmd(struct genv_ctx *g, const struct targs *a)
 		return gusage(g, "path: needs --vpc VNI, --src IP (a local endpoint) and --dst IP");
 	if (count > 1000)
 		return gusage(g, "path: at most 1000 probes");
-	res = calloc(count, sizeof(*res));
-	if (!res) {
+	c.res = calloc(count, sizeof(*c.res));
+	c.ps = calloc(count, sizeof(*c.ps));
+	if (!c.res || !c.ps) {
 		gerr(g, "out of memory");
 		return EXIT_FAIL;
 	}
@@ -1091,56 +1202,55 @@ static int trace_path_cmd(struct genv_ctx *g, const struct targs *a)
 			s->ops[i].ul_send = sim_send;
 		}
 	}
-	/* the router's JSON replies are read here */
+	/* the router's JSON replies are read here; probes go out every gap ms
+	 * and their answers are collected as they come (between sends, then
+	 * for up to a second after the last) */
 	ret = path_call(g, a, s, "probe results since 18446744073709551615", &out);
 	if (!ret)
-		find_result(&out, 0x10000, 0, &res[0], &next);
+		take_results(&out, &c, true);
 	for (unsigned int i = 1; !ret && i <= count && !(g->interrupted && *g->interrupted); i++) {
-		bool got;
+		uint64_t t0 = now_ms();
 
 		sbuf_reset(&line);
 		sbuf_reset(&out);
 		sbuf_printf(&line, "probe send vni %llu src %s dst %s proto %s sport %llu dport %llu id %u seq %u",
 			    (unsigned long long)a->vpc, a->src, a->dst, a->proto ? a->proto : "udp",
 			    (unsigned long long)(a->sport_set ? a->sport : 40000),
-			    (unsigned long long)(a->dport_set ? a->dport : 33434), id, i);
+			    (unsigned long long)(a->dport_set ? a->dport : 33434), c.id, i);
 		ret = path_call(g, a, s, sbuf_str(&line), &out);
 		if (ret)
 			break;
 		sent++;
-		got = find_result(&out, id, i, &res[nres], NULL);
-		/* wait up to a second for the answer (offline: it is there, or lost) */
-		for (int w = 0; !got && w < (s ? 1 : 50); w++) {
-			struct timespec ts = { 0, 20000000 };
+		take_results(&out, &c, false);
+		/* until the next send: collect, every 20 ms at most */
+		do {
+			uint64_t el = now_ms() - t0, w = i < count && gap > el ? gap - el : 0;
+			struct timespec ts = { 0, (long)(w < 20 ? w : 20) * 1000000 };
 
-			if (!s)
+			if (!s && w)
 				nanosleep(&ts, NULL);
-			sbuf_reset(&line);
-			sbuf_reset(&out);
-			sbuf_printf(&line, "probe results since %llu", (unsigned long long)next);
-			ret = path_call(g, a, s, sbuf_str(&line), &out);
-			if (ret)
-				break;
-			got = find_result(&out, id, i, &res[nres], NULL);
-		}
-		if (got)
-			nres++;
-		if (i < count && !s) {
-			struct timespec ts = { (time_t)(gap / 1000), (long)(gap % 1000) * 1000000 };
+			ret = path_poll(g, a, s, &c, &out);
+		} while (!ret && !s && i < count && now_ms() - t0 < gap &&
+			 !(g->interrupted && *g->interrupted));
+	}
+	/* the last answers: up to a second (offline: they are there, or lost) */
+	for (uint64_t t0 = now_ms(); !ret && !s && c.nres < sent && now_ms() - t0 < 1000 &&
+	     !(g->interrupted && *g->interrupted);) {
+		struct timespec ts = { 0, 20000000 };
 
-			nanosleep(&ts, NULL);
-		}
+		nanosleep(&ts, NULL);
+		ret = path_poll(g, a, s, &c, &out);
 	}
 	if (!ret) {
-		path_render(g, a, res, nres, sent, &o);
+		path_render(g, a, c.res, c.nres, sent, c.ps, &o);
 		ret = write_out(g, &o);
-		if (!ret && !nres)
+		if (!ret && !c.nres)
 			ret = EXIT_FAIL;
 		/* --strict: a lost probe or one dropped on the way is a failure too */
-		if (!ret && a->strict && nres < sent)
+		if (!ret && a->strict && c.nres < sent)
 			ret = EXIT_FAIL;
-		for (unsigned int k = 0; !ret && a->strict && k < nres; k++)
-			if (!res[k].nhop || res[k].hop[res[k].nhop - 1].verdict != TRACE_V_DELIVER)
+		for (unsigned int k = 0; !ret && a->strict && k < c.nres; k++)
+			if (!c.res[k].nhop || c.res[k].hop[c.res[k].nhop - 1].verdict != TRACE_V_DELIVER)
 				ret = EXIT_FAIL;
 	}
 out:
@@ -1148,7 +1258,8 @@ out:
 		for (int i = 0; i < s->n; i++)
 			rt_tables_free(s->t[i]);
 	free(s);
-	free(res);
+	free(c.res);
+	free(c.ps);
 	sbuf_free(&out);
 	sbuf_free(&line);
 	sbuf_free(&o);
@@ -1170,8 +1281,8 @@ int cmd_trace(struct genv_ctx *g, int argc, char **argv)
 		return gusage(g, "missing subcommand: packet, drops, capture or path");
 	sub = argv[1];
 	if (strcmp(sub, "packet") && (a.in || a.from || a.hex || a.read || a.frame_set || a.raw ||
-				      a.ttl_set || a.tos_set))
-		return gusage(g, "--in, --from, --ttl, --tos, --hex, -r, --frame and --raw apply to 'packet'");
+				      a.ttl_set || a.tos_set || a.gso))
+		return gusage(g, "--in, --from, --ttl, --tos, --hex, -r, --frame, --raw and --gso apply to 'packet'");
 	if (strcmp(sub, "drops") && a.nreason)
 		return gusage(g, "--reason applies to 'drops'");
 	if (strcmp(sub, "capture") && (a.router || a.rate_set))

@@ -22,7 +22,8 @@
  *                24   [0] 0 [1] 6 [2..7] MAC                     [8..23] IPv6
  *                     (a packet redirected to a proxied endpoint's proxy)
  *   trace  0x05  8 + 12*n   header, then n hop records (n <= 9):
- *          header [0] flags (bit 0 reply, bit 1 overflow) [1] n
+ *          header [0] flags (bit 0 reply, bit 1 overflow, bit 2 hop report:
+ *                 the last record is the next hop's address) [1] n
  *                 [2..3] probe id [4..7] sequence number
  *          record [0..3] router id (its IPv4 underlay address) [4] role
  *                 [5] verdict [6..7] reason (router drop code) [8..11] time,
@@ -78,6 +79,7 @@ enum genv_qos_class { QOS_PREMIUM = 0, QOS_EXPEDITED = 1, QOS_BESTEFFORT = 2 };
 #define GENV_TRACE_MAX_HOPS	((124 - GENV_TRACE_HDR_SIZE) / GENV_TRACE_REC_SIZE)
 #define GENV_TRACE_F_REPLY	0x01
 #define GENV_TRACE_F_OVERFLOW	0x02
+#define GENV_TRACE_F_REPORT	0x04	/* with R: a hop report, the last record names the next hop */
 
 /* Whole-option sizes (header included), for callers that size buffers. */
 #define GENV_EPTYPE_OPT_SIZE	(GNV_OPT_HDR_SIZE + GENV_EPTYPE_SIZE)

@@ -4,7 +4,8 @@
  * rendering.  Text and JSON are rendered from the same values: the
  * decoded input, the pipeline's trace entries and struct rt_out.
  * Layer: trace; calls libcore/csum, libcore/cursor, libcore/json,
- * libcore/lang, libcore/num, libcore/print, router/pipeline and libc.
+ * libcore/lang, libcore/num, libcore/print, libcore/tso, router/pipeline
+ * and libc.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -17,6 +18,7 @@
 #include "../libcore/lang.h"
 #include "../libcore/num.h"
 #include "../libcore/print.h"
+#include "../libcore/tso.h"
 #include "../router/config.h"
 #include "../router/pipeline.h"
 #include "explain.h"
@@ -64,9 +66,9 @@ int trace_req_parse(struct trace_req *r, int n, char *const *w, uint8_t *buf,
 			continue;
 		}
 		if (strcmp(k, "port") && strcmp(k, "from") && strcmp(k, "ttl") && strcmp(k, "tos") &&
-		    strcmp(k, "hex"))
+		    strcmp(k, "gso") && strcmp(k, "hex"))
 			return rerr(err, errsz, -EINVAL,
-				    "'%.32s': unknown keyword (expected port, underlay, from, ttl, tos, raw, verbose or hex)",
+				    "'%.32s': unknown keyword (expected port, underlay, from, ttl, tos, gso, raw, verbose or hex)",
 				    k);
 		if (!has_val)
 			return rerr(err, errsz, -EINVAL, "'%s': missing value", k);
@@ -84,6 +86,10 @@ int trace_req_parse(struct trace_req *r, int n, char *const *w, uint8_t *buf,
 				return rerr(err, errsz, -EINVAL, "from '%.64s': invalid address", val);
 			r->from.family = (uint8_t)fam;
 			r->from_set = true;
+		} else if (!strcmp(k, "gso")) {
+			if (num_parse_u32(val, 1, 65535, &v))
+				return rerr(err, errsz, -EINVAL, "gso '%.32s': expected a segment size 1..65535", val);
+			r->gso_size = (uint16_t)v;
 		} else if (!strcmp(k, "ttl") || !strcmp(k, "tos")) {
 			if (num_parse_u32(val, 0, 255, &v))
 				return rerr(err, errsz, -EINVAL, "%s '%.32s': expected 0..255", k, val);
@@ -107,6 +113,8 @@ int trace_req_parse(struct trace_req *r, int n, char *const *w, uint8_t *buf,
 		return rerr(err, errsz, -EINVAL, "missing packet: hex HEX");
 	if (!r->underlay && (r->from_set || r->ttl_set || r->tos_set || r->raw))
 		return rerr(err, errsz, -EINVAL, "from, ttl, tos and raw apply to underlay packets only");
+	if (r->underlay && r->gso_size)
+		return rerr(err, errsz, -EINVAL, "gso applies to packets from a port only");
 	return 0;
 }
 
@@ -127,6 +135,8 @@ void trace_req_format(const struct trace_req *r, struct sbuf *out)
 			sbuf_puts(out, " raw");
 	} else {
 		sbuf_printf(out, " port %s", r->port);
+		if (r->gso_size)
+			sbuf_printf(out, " gso %u", r->gso_size);
 	}
 	for (int i = 0; i < r->verbose; i++)
 		sbuf_puts(out, " verbose");
@@ -287,7 +297,171 @@ struct run {
 	uint16_t wire_sport;		/* the outer source port sent from; 0: not known (offline) */
 	uint8_t *buf;			/* headroom + frame */
 	uint8_t *wrap;			/* result with outer headers */
+	struct segview {		/* a super-frame (r->gso_size): how it was cut */
+		bool on, cut;		/* cut: to the port's MTU, below gso_size */
+		uint8_t proto, family;
+		uint32_t mss, count, hdr;	/* hdr: IP + L4 header bytes */
+		uint32_t first, last;	/* payload bytes of the first and the last segment */
+		uint32_t verdicts[RT_EGRESS + 2];	/* per verdict; [RT_EGRESS + 1]: ICMP errors */
+		uint32_t same;		/* forwarded segments with segment 1's destination */
+		size_t dgram, dgram_last;	/* Geneve payload bytes of the train's datagrams */
+		uint16_t mtu;		/* the port's MTU, 0 when not configured */
+	} seg;
 };
+
+/* ---- a super-frame (gso N): cut as the router cuts it ---- */
+
+static const char *seg_kind(const struct segview *g)
+{
+	return g->proto == 17 ? "UDP" : g->family == 6 ? "TCPv6" : "TCPv4";
+}
+
+/*
+ * Cut r->frame into segments of at most r->gso_size payload bytes (and to
+ * the port's MTU, as router/loop.c does rather than answer frag-needed),
+ * run segment 1 through the pipeline traced (into x->buf, x->out, x->tr)
+ * and the others as dry runs, counting their verdicts and the Geneve
+ * datagrams a forward makes.  0, or -EINVAL with a message.
+ */
+static int run_segments(struct run *x, char *err, size_t errsz)
+{
+	const struct trace_req *r = x->r;
+	const struct rt_port *pt = rt_port_get(x->t, x->port);
+	struct segview *g = &x->seg;
+	struct tso_seg s;
+	struct rt_trace *dry;
+	uint8_t *b2;
+	int ret = tso_seg_init(&s, r->frame, r->size, r->gso_size, 0);
+
+	if (ret)
+		return rerr(err, errsz, -EINVAL,
+			    "gso %u: the packet is not a super-frame the router can cut (Ethernet, IPv4 without fragments or IPv6 without extension headers, TCP or UDP)",
+			    r->gso_size);
+	g->on = true;
+	g->proto = s.ti.proto;
+	g->family = s.ti.family;
+	g->hdr = (uint32_t)(s.ti.payload - s.ti.l3);
+	g->mtu = pt ? pt->mtu : 0;
+	if (g->mtu > g->hdr && g->hdr + s.mss > g->mtu) {
+		if (tso_seg_init(&s, r->frame, r->size, g->mtu - g->hdr, 0))
+			return rerr(err, errsz, -EINVAL, "gso %u: cannot cut to the port's MTU %u",
+				    r->gso_size, g->mtu);
+		g->cut = true;
+	}
+	g->mss = s.mss;
+	g->count = s.count;
+	b2 = malloc(RT_HEADROOM + r->size);
+	dry = malloc(sizeof(*dry));
+	if (!b2 || !dry) {
+		free(b2);
+		free(dry);
+		return rerr(err, errsz, -ENOMEM, "out of memory");
+	}
+	for (uint32_t i = 0;; i++) {
+		uint8_t *b = (i ? b2 : x->buf) + RT_HEADROOM;
+		struct rt_out o2, *o = i ? &o2 : &x->out;
+		enum rt_verdict v;
+		int n = tso_seg_next(&s, b, r->size);
+		uint32_t pay;
+
+		if (n <= 0)
+			break;
+		pay = (uint32_t)n - s.ti.payload;
+		if (!i)
+			g->first = pay;
+		g->last = pay;
+		rt_trace_init(dry, true);
+		v = rt_from_port(x->t, x->port, b, (size_t)n, RT_HEADROOM, o, i ? dry : &x->tr);
+		if (!i)
+			x->v = v;
+		if (v == RT_REPLY && o->reason != RT_DROP_NONE)
+			g->verdicts[RT_EGRESS + 1]++;
+		else
+			g->verdicts[v]++;
+		if (v == RT_FORWARD && x->v == RT_FORWARD && gnv_addr_eq(&o->dst, &x->out.dst)) {
+			g->same++;
+			if (!i)
+				g->dgram = o->size;
+			g->dgram_last = o->size;
+		}
+	}
+	free(b2);
+	free(dry);
+	return 0;
+}
+
+static void seg_text(const struct run *x, struct sbuf *o)
+{
+	const struct segview *g = &x->seg;
+
+	sbuf_printf(o, "segmentation: %s super-frame, gso_size %u (virtio-net GSO): %u segment%s of %u payload bytes",
+		    seg_kind(g), x->r->gso_size, g->count, g->count == 1 ? "" : "s", g->first);
+	if (g->count > 1 && g->last != g->first)
+		sbuf_printf(o, ", the last %u", g->last);
+	if (g->cut)
+		sbuf_printf(o, " (cut below gso_size to fit the port's MTU %u)", g->mtu);
+	sbuf_puts(o, g->count > 1 ? "; each goes through the pipeline, segment 1 shown\n" : "\n");
+}
+
+static void seg_train_text(const struct run *x, struct sbuf *o)
+{
+	static const char *const vn[] = { "drop", "deliver", "forward", "reply", "control", "egress",
+					  "drop with an ICMP error" };
+	const struct segview *g = &x->seg;
+	char a[RT_ADDR_STR];
+	bool first = true;
+
+	sbuf_puts(o, "segments:");
+	for (unsigned int v = 0; v < sizeof(vn) / sizeof(vn[0]); v++)
+		if (g->verdicts[v]) {
+			sbuf_printf(o, "%s %u %s", first ? "" : ",", g->verdicts[v], vn[v]);
+			first = false;
+		}
+	sbuf_putc(o, '\n');
+	if (g->same)
+		sbuf_printf(o, "train: %u Geneve datagram%s to underlay %s, %zu bytes of Geneve payload each%s%.0zu%s: one UDP_SEGMENT (UDP GSO) send where the underlay socket has it, else one sendmmsg\n",
+			    g->same, g->same == 1 ? "" : "s",
+			    rt_addr_fmt(a, sizeof(a), x->out.dst.family, x->out.dst.a), g->dgram,
+			    g->dgram_last != g->dgram ? " (the last " : "",
+			    g->dgram_last != g->dgram ? g->dgram_last : 0,
+			    g->dgram_last != g->dgram ? ")" : "");
+}
+
+static void seg_json(const struct run *x, struct json *j)
+{
+	const struct segview *g = &x->seg;
+
+	if (!g->on) {
+		json_null(j, "segmentation");
+		return;
+	}
+	json_obj_open(j, "segmentation");
+	json_str(j, "type", seg_kind(g));
+	json_u64(j, "gso_size", x->r->gso_size);
+	json_u64(j, "segments", g->count);
+	json_u64(j, "segment_payload", g->first);
+	json_u64(j, "last_payload", g->last);
+	if (g->cut)
+		json_u64(j, "port_mtu", g->mtu);
+	else
+		json_null(j, "port_mtu");
+	json_obj_open(j, "verdicts");
+	json_u64(j, "forward", g->verdicts[RT_FORWARD]);
+	json_u64(j, "deliver", g->verdicts[RT_DELIVER]);
+	json_u64(j, "drop", g->verdicts[RT_DROP] + g->verdicts[RT_EGRESS + 1]);
+	json_u64(j, "other", g->verdicts[RT_REPLY] + g->verdicts[RT_CONTROL] + g->verdicts[RT_EGRESS]);
+	json_obj_close(j);
+	if (g->same) {
+		json_obj_open(j, "train");
+		json_u64(j, "datagrams", g->same);
+		json_u64(j, "size", g->dgram);
+		json_u64(j, "last_size", g->dgram_last);
+		json_obj_close(j);
+	} else {
+		json_null(j, "train");
+	}
+	json_obj_close(j);
+}
 
 static const char *verdict_of(const struct run *x)
 {
@@ -337,6 +511,8 @@ static void render_text(const struct run *x, struct sbuf *o)
 	else
 		sbuf_printf(o, "ingress: port %s (index %d)\n", r->port, x->port);
 	text_pkt(o, "packet", &x->in, r->verbose);
+	if (x->seg.on)
+		seg_text(x, o);
 	sbuf_puts(o, "pipeline:\n");
 	for (unsigned int i = 0; i < x->tr.n; i++) {
 		const struct rt_trace_entry *e = &x->tr.e[i];
@@ -366,6 +542,8 @@ static void render_text(const struct run *x, struct sbuf *o)
 			sbuf_printf(o, "  ICMP error to the sender on port %s\n", pt ? pt->name : "?");
 		}
 	}
+	if (x->seg.on)
+		seg_train_text(x, o);
 	sbuf_printf(o, "verdict: %s\negress: ", verdict_of(x));
 	put_egress_text(o, x);
 	if (reason)
@@ -409,6 +587,7 @@ static void render_json(const struct run *x, const struct trace_fmt *f, struct s
 	}
 	json_arr_close(j);
 	json_bool(j, "stages_truncated", x->tr.overflow);
+	seg_json(x, j);
 	if (x->have_res)
 		json_pkt(j, "output", &x->res);
 	else
@@ -485,7 +664,13 @@ int trace_packet(struct rt_tables *t, const struct trace_req *r, const struct tr
 			ret = rerr(err, errsz, -ENOENT, "no port '%s' in the configuration", r->port);
 			goto out;
 		}
-		x->v = rt_from_port(t, x->port, x->buf + RT_HEADROOM, r->size, RT_HEADROOM, &x->out, &x->tr);
+		if (r->gso_size)
+			ret = run_segments(x, err, errsz);
+		else
+			x->v = rt_from_port(t, x->port, x->buf + RT_HEADROOM, r->size, RT_HEADROOM,
+					    &x->out, &x->tr);
+		if (ret)
+			goto out;
 	} else {
 		size_t psize;
 		long off = geneve_payload(&x->in, &psize);

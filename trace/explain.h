@@ -13,7 +13,12 @@
  * Nothing in the tables changes: no counter, flow entry or rate limiter.
  *
  * Router command form (words after "trace packet"):
- *   (port NAME | underlay [from ADDR] [ttl N] [tos N]) [raw] [verbose] hex HEX
+ *   (port NAME [gso N] | underlay [from ADDR] [ttl N] [tos N]) [raw] [verbose] hex HEX
+ * gso N: the frame is a super-frame a VM handed over with a virtio-net GSO
+ * header (gso_size N; the type, TCPv4, TCPv6 or UDP, from the frame): it is
+ * cut into segments as the router cuts it (at most N payload bytes, and to
+ * the port's MTU), each segment goes through the pipeline, and the output
+ * shows the segmentation and the train of Geneve datagrams sent.
  * An underlay packet is a whole frame (Ethernet, or raw IP with 'raw')
  * with outer IP, UDP to 6081 and the Geneve header; 'from', 'ttl' and
  * 'tos' default to the frame's outer IP source, TTL and TOS.
@@ -39,6 +44,7 @@ struct trace_req {
 	struct gnv_addr from;		/* underlay: outer source */
 	uint8_t ttl, tos;		/* underlay: outer TTL and TOS */
 	bool raw;			/* frame starts with IP (no Ethernet) */
+	uint16_t gso_size;		/* port: a GSO super-frame of this gso_size (0: none) */
 	int verbose;			/* field view of the packets */
 	const uint8_t *frame;
 	size_t size;

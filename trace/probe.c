@@ -25,6 +25,7 @@
 #define TREC		GENV_TRACE_REC_SIZE
 #define F_REPLY		GENV_TRACE_F_REPLY
 #define F_OVERFLOW	GENV_TRACE_F_OVERFLOW
+#define F_REPORT	GENV_TRACE_F_REPORT
 
 /* The trace option of a received probe. */
 struct topt {
@@ -48,9 +49,9 @@ const char *trace_verdict_name(unsigned int v)
 	return v < 4 ? n[v] : "?";
 }
 
-static int name_index(const char *s, const char *(*fn)(unsigned int))
+static int name_index(const char *s, const char *(*fn)(unsigned int), unsigned int n)
 {
-	for (unsigned int i = 0; s && i < 4; i++)
+	for (unsigned int i = 0; s && i < n; i++)
 		if (!strcmp(s, fn(i)))
 			return (int)i;
 	return -1;
@@ -58,12 +59,12 @@ static int name_index(const char *s, const char *(*fn)(unsigned int))
 
 int trace_role_lookup(const char *name)
 {
-	return name_index(name, trace_role_name);
+	return name_index(name, trace_role_name, TRACE_ROLE_DIRECT + 1);
 }
 
 int trace_verdict_lookup(const char *name)
 {
-	return name_index(name, trace_verdict_name);
+	return name_index(name, trace_verdict_name, TRACE_V_CONTROL + 1);
 }
 
 void trace_probes_init(struct trace_probes *p)
@@ -209,7 +210,9 @@ static bool is_self(const struct rt_tables *t, const uint8_t id[4])
 	return t->cfg.self.addr_set && t->cfg.self.addr.family == 4 && !memcmp(t->cfg.self.addr.a, id, 4);
 }
 
-static void result_store(struct trace_probes *p, uint16_t id, uint32_t seq, bool overflow,
+/* A reply or a hop report (flags F_REPORT: the last record names the next
+ * hop) into the results ring.  Only a final reply ends the probe's RTT. */
+static void result_store(struct trace_probes *p, uint16_t id, uint32_t seq, uint8_t flags,
 			 const struct gnv_trace_rec *hop, unsigned int nhop)
 {
 	struct trace_result *r = &p->res[(p->next - 1) % TRACE_PROBE_RESULTS];
@@ -218,10 +221,14 @@ static void result_store(struct trace_probes *p, uint16_t id, uint32_t seq, bool
 	r->seq = p->next++;
 	r->id = id;
 	r->pseq = seq;
-	r->overflow = overflow;
+	r->overflow = flags & F_OVERFLOW;
+	if ((flags & F_REPORT) && nhop >= 2) {
+		r->report = true;
+		memcpy(r->next, hop[--nhop].id, 4);
+	}
 	r->nhop = (uint8_t)nhop;
 	memcpy(r->hop, hop, sizeof(*hop) * nhop);
-	for (unsigned int i = 0; i < TRACE_PROBE_PENDING; i++)
+	for (unsigned int i = 0; !r->report && i < TRACE_PROBE_PENDING; i++)
 		if (p->pend[i].used && p->pend[i].id == id && p->pend[i].seq == seq) {
 			r->rtt_ns = mono_ns() - p->pend[i].sent_ns;
 			p->pend[i].used = false;
@@ -237,7 +244,7 @@ static int reply(struct rt_tables *t, struct trace_probes *p, const struct rt_ru
 	size_t n;
 
 	if (is_self(t, o->tr.rec[0].id)) {
-		result_store(p, o->tr.id, o->tr.seq, flags & F_OVERFLOW, o->tr.rec, o->tr.nhop);
+		result_store(p, o->tr.id, o->tr.seq, flags, o->tr.rec, o->tr.nhop);
 		return 0;
 	}
 	memcpy(dst.a, o->tr.rec[0].id, 4);
@@ -253,6 +260,25 @@ static int reply(struct rt_tables *t, struct trace_probes *p, const struct rt_ru
 	if (n > limit || !ops || !ops->ul_send)
 		return 0;
 	return ops->ul_send(ops->ctx, &dst, p->out, n, 0, t->cfg.self.ttl, 0) < 0 ? 0 : 1;
+}
+
+/* The origin's hop report for a probe sent on to next: the records so far
+ * (ours last) and one naming the next hop (P flag), so that a path broken
+ * by a dead router shows every hop up to it.  No report when the records
+ * have no room for it or the next hop has no IPv4 address. */
+static void report(struct rt_tables *t, struct trace_probes *p, const struct rt_runtime_ops *ops,
+		   const uint8_t *g, size_t limit, struct topt *o, const struct gnv_addr *next)
+{
+	struct gnv_trace_rec *n = &o->tr.rec[o->tr.nhop];
+
+	if (o->tr.nhop >= GENV_TRACE_MAX_HOPS || next->family != 4)
+		return;
+	memset(n, 0, sizeof(*n));
+	memcpy(n->id, next->a, 4);
+	n->ts_us = real_us32();
+	o->tr.nhop++;
+	reply(t, p, ops, g, limit, o, (uint8_t)(o->tr.flags | F_REPORT));
+	o->tr.nhop--;
 }
 
 /* A host of the VPC with this VNI (tables.h, rt_vpc_host): only they may
@@ -283,7 +309,10 @@ int trace_probe_control(struct rt_tables *t, struct trace_probes *p,
 	r = size > TRACE_FRAME_MAX ? -EINVAL : topt_find(pk, payload, size, t->cfg.lim.genv_class, &o);
 	if (r == -ENOENT)
 		return -ENOENT;		/* no trace option: not a probe (router/ext.h) */
-	if (!rate_ok(p, mono_ns())) {
+	/* a reply to this origin sends nothing: not rate-limited (a hop
+	 * report per router and probe would otherwise starve the replies) */
+	if (!(!r && o.tr.nhop && (o.tr.flags & F_REPLY) && is_self(t, o.tr.rec[0].id)) &&
+	    !rate_ok(p, mono_ns())) {
 		p->limited++;
 		return -EAGAIN;
 	}
@@ -304,7 +333,7 @@ int trace_probe_control(struct rt_tables *t, struct trace_probes *p,
 			p->malformed++;
 			return -EINVAL;
 		}
-		result_store(p, o.tr.id, o.tr.seq, o.tr.flags & F_OVERFLOW, o.tr.rec, o.tr.nhop);
+		result_store(p, o.tr.id, o.tr.seq, o.tr.flags, o.tr.rec, o.tr.nhop);
 		return 0;
 	}
 	/* the decision for tenant traffic of this flow: without the O bit
@@ -333,10 +362,11 @@ int trace_probe_control(struct rt_tables *t, struct trace_probes *p,
 	p->out[0] = (uint8_t)(p->out[0] + TREC / 4);
 	gnv_opt_hdr_write(p->out + o.off, t->cfg.lim.genv_class, o.type, o.size + TREC);
 	p->out[o.off + GNV_OPT_HDR_SIZE + 1] = o.tr.nhop;	/* the header's record count */
-	if (!ops || !ops->ul_send)
+	if (!ops || !ops->ul_send ||
+	    ops->ul_send(ops->ctx, &out.dst, p->out, size + TREC, out.tos, out.ttl, out.sport) < 0)
 		return 0;
-	return ops->ul_send(ops->ctx, &out.dst, p->out, size + TREC, out.tos, out.ttl, out.sport) < 0 ?
-	       0 : 1;
+	report(t, p, ops, payload, size, &o, &out.dst);
+	return 1;
 }
 
 /* ---- the origin ---- */
@@ -351,6 +381,11 @@ static void result_emit(struct gnv_emit *e, const struct trace_result *r)
 	gnv_emit_u64(e, "id", " id=%u", r->id);
 	gnv_emit_u64(e, "pseq", " pseq=%u", r->pseq);
 	gnv_emit_bool(e, "overflow", " overflow=%s", r->overflow, "1", "0");
+	gnv_emit_bool(e, "report", " report=%s", r->report, "1", "0");
+	if (r->report)
+		gnv_emit_ip(e, "next_hop", " next_hop=%s", 4, r->next);
+	else
+		gnv_emit_null(e, "next_hop", " next_hop=-");
 	gnv_emit_u64(e, "rtt_ns", " rtt_ns=%llu", r->rtt_ns);
 	gnv_emit_text(e, " hops=%u", r->nhop);
 	gnv_emit_arr_open(e, "hops", NULL);
@@ -444,7 +479,7 @@ static int probe_send(struct rt_tables *t, struct trace_probes *p, const struct 
 	if (v != RT_FORWARD) {
 		struct trace_result *r;
 
-		result_store(p, (uint16_t)id, seq, false, &h, 1);
+		result_store(p, (uint16_t)id, seq, 0, &h, 1);
 		r = &p->res[(p->next - 2) % TRACE_PROBE_RESULTS];
 		gnv_emit_init(&e, out, json, false);
 		gnv_emit_obj_open(&e, NULL, NULL);
@@ -482,6 +517,13 @@ static int probe_send(struct rt_tables *t, struct trace_probes *p, const struct 
 	if (ops->ul_send(ops->ctx, &o.dst, p->out, gsize + tsz, o.tos, o.ttl, o.sport) < 0)
 		return gnv_errf(err, errsz, -EIO, "cannot send the probe to %s",
 			    rt_addr_fmt(a, sizeof(a), o.dst.family, o.dst.a));
+	if (o.dst.family == 4) {
+		/* our own hop report: where the probe went */
+		struct gnv_trace_rec two[2] = { h, { .ts_us = h.ts_us } };
+
+		memcpy(two[1].id, o.dst.a, 4);
+		result_store(p, (uint16_t)id, seq, F_REPORT, two, 2);
+	}
 	gnv_emit_init(&e, out, json, false);
 	gnv_emit_obj_open(&e, NULL, NULL);
 	gnv_emit_u64(&e, "schema", NULL, 1);

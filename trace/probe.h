@@ -7,18 +7,24 @@
  *           run -> first record -> Geneve + O bit + trace option -> next hop
  *   each router (O-bit packet = RT_CONTROL -> trace_probe_control):
  *           the same pipeline decision as tenant traffic of that flow, as a
- *           dry run -> append a record -> forward to the same next hop, or
- *           (delivered, dropped, records full) return the records to the
- *           origin (R flag; the first record names it)
- *   origin: a reply is kept in the results ring -> `probe results since N`
+ *           dry run -> append a record -> forward to the same next hop and
+ *           send the origin a hop report (R and P flags: the records so far
+ *           and one naming the next hop), or (delivered, dropped, records
+ *           full) return the records to the origin (R flag; the first
+ *           record names it)
+ *   origin: a reply is kept in the results ring -> `probe results since N`;
+ *           so is its own hop report for each probe it sends on, so a path
+ *           broken by a dead router shows every hop up to the break
  * The router runs these through the trace extension (trace/ext.h).
  *
  * Bounds: at most TRACE_PROBE_RATE probes handled per second (the rest
- * are counted and ignored); at most 9 records (then the O flag); one
- * packet out per probe in, towards the next hop the flow would take (at
- * most 12 bytes larger: its record) or back to the origin (never larger
- * than what was received: the reply carries the records only); a reply
- * is consumed by its origin and never forwarded or answered.  Records
+ * are counted and ignored; replies to this origin are not: they send
+ * nothing); at most 9 records (then the O flag); at most two packets out
+ * per probe in: towards the next hop the flow would take (at most 12 bytes
+ * larger: its record) and a hop report back to the origin, or only a reply
+ * back to the origin (a reply or a report is never larger than what was
+ * received: it carries the records only); a reply is consumed by its
+ * origin and never forwarded or answered.  Records
  * name routers by an IPv4 underlay address, so probes need IPv4 underlays.
  *
  * Router commands:
@@ -27,7 +33,8 @@
  *        router already decides (local delivery, drop)
  *   probe results since SEQ
  *     -> one line per result, then "next=N handled=N limited=N malformed=N untrusted=N":
- *   result seq=1 id=7 pseq=1 overflow=0 rtt_ns=N hops=3 hop=10.200.0.1,host,forward,none,TS ...
+ *   result seq=1 id=7 pseq=1 overflow=0 report=0 next_hop=- rtt_ns=N hops=3 hop=10.200.0.1,host,forward,none,TS ...
+ *     (report=1: a hop report, the probe went on to next_hop)
  * Layer: trace; calls libcore/opt_genv, libcore/optreg, libcore/sbuf,
  * router/config, router/pipeline, explain and libc.
  */
@@ -45,7 +52,7 @@
 #include "explain.h"
 
 #define TRACE_PROBE_RATE	100	/* probes handled per second (and burst) */
-#define TRACE_PROBE_RESULTS	64	/* results kept at the origin */
+#define TRACE_PROBE_RESULTS	256	/* results kept at the origin (replies and hop reports) */
 #define TRACE_PROBE_PENDING	32	/* probes in flight, for the RTT */
 
 enum trace_role { TRACE_ROLE_HOST, TRACE_ROLE_BOUNCER, TRACE_ROLE_DIVIDER, TRACE_ROLE_GATEWAY,
@@ -57,6 +64,8 @@ struct trace_result {
 	uint16_t id;
 	uint32_t pseq;		/* the probe's sequence number */
 	bool overflow;
+	bool report;		/* a hop report: the probe was sent on to next */
+	uint8_t next[4];	/* report: the next hop's IPv4 underlay address */
 	uint64_t rtt_ns;	/* 0 when unknown or answered without the network */
 	uint8_t nhop;
 	struct gnv_trace_rec hop[GENV_TRACE_MAX_HOPS];	/* role: enum trace_role,

@@ -361,7 +361,13 @@ static void expect_frame(u_char *user, const struct pcap_pkthdr *h, const u_char
 	fr.frac = (uint32_t)h->ts.tv_usec;
 	fr.frac_digits = 6;
 	if (c->g->json) {
-		gnv_print_json(pr, &sb, &sent_pk, &fr);
+		/* not printed here: craft's one document holds it ("reply") */
+		gnv_print_json(pr, &c->e->json, &sent_pk, &fr);
+		while (c->e->json.len && c->e->json.buf[c->e->json.len - 1] == '\n')
+			c->e->json.buf[--c->e->json.len] = '\0';
+		c->ret = c->e->json.oom ? -ENOMEM : 0;
+		free(pr);
+		return;
 	} else {
 		sbuf_puts(&sb, "reply ");
 		gnv_print_line(pr, &sb, &sent_pk, &fr);
@@ -410,6 +416,7 @@ void craft_expect_close(struct craft_expect *e)
 	if (e->pc)
 		pcap_close(e->pc);
 	gnv_filter_free(e->flt);
+	sbuf_free(&e->json);
 	e->pc = NULL;
 	e->flt = NULL;
 }

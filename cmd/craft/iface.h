@@ -45,11 +45,13 @@ struct craft_expect {
 	struct gnv_filter *flt;
 	const char *text;
 	bool matched;
+	struct sbuf json;	/* with -j: the reply's decode, for the one document */
 };
 /* 0, or an exit status with the message printed (2: bad filter). */
 int craft_expect_open(struct craft_expect *e, struct genv_ctx *g, const char *ifname,
 		      const char *filter);
-/* Wait up to timeout seconds for the first matching frame and print it:
+/* Wait up to timeout seconds for the first matching frame and print it
+ * (with -j: keep its JSON in e->json, for the caller's document):
  * EXIT_OK when it came, EXIT_FAIL when not. */
 int craft_expect_wait(struct craft_expect *e, struct genv_ctx *g, double timeout);
 void craft_expect_close(struct craft_expect *e);

@@ -426,7 +426,26 @@ static double flow_age(const struct top_snap *s, const struct top_flow *f)
 	return s->t_ns > f->first_ns ? (double)(s->t_ns - f->first_ns) / 1e9 : 0;
 }
 
+/* The last column's text cell: at its width, or whole (wide: the screen
+ * cuts it at its own width). */
+static void cell_last(struct sbuf *o, int width, const char *text, bool wide)
+{
+	if (!wide) {
+		cell(o, width, text);
+		return;
+	}
+	if (o->len && o->buf[o->len - 1] != '\n')
+		sbuf_putc(o, ' ');
+	sbuf_puts(o, text);
+}
+
 void top_row_text(const struct top_snap *s, enum top_view v, uint32_t i, struct sbuf *o)
+{
+	top_row_text_wide(s, v, i, false, o);
+}
+
+void top_row_text_wide(const struct top_snap *s, enum top_view v, uint32_t i, bool wide,
+		       struct sbuf *o)
 {
 	const struct top_col *c = top_cols[v];
 	char b[64];
@@ -465,14 +484,14 @@ void top_row_text(const struct top_snap *s, enum top_view v, uint32_t i, struct 
 		top_fmt_path(b, sizeof(b), f);
 		cell(o, c[FC_PATH].width, b);
 		cell(o, c[FC_VERDICT].width, f->verdict[0] ? f->verdict : "-");
-		cell(o, c[FC_POLICY].width, f->policy[0] ? f->policy : "-");
+		cell_last(o, c[FC_POLICY].width, f->policy[0] ? f->policy : "-", wide);
 	} else {
 		const struct top_drop *d = &s->drop[i];
 
 		cell(o, c[DC_REASON].width, d->reason);
 		cell_u64(o, c[DC_COUNT].width, d->count);
 		cell_si(o, c[DC_RATE].width, d->rate);
-		cell(o, c[DC_DESC].width, top_drop_desc(d->reason));
+		cell_last(o, c[DC_DESC].width, top_drop_desc(d->reason), wide);
 	}
 }
 

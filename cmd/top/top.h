@@ -146,6 +146,10 @@ uint32_t top_rows(const struct top_snap *s, enum top_view v, int col, bool rever
 uint32_t top_nrows(const struct top_snap *s, enum top_view v);
 /* Render row i of view v (cells padded to the column widths). */
 void top_row_text(const struct top_snap *s, enum top_view v, uint32_t i, struct sbuf *o);
+/* The same; wide: the last column's text whole, neither padded nor cut (the
+ * screen cuts it at its width, with "..."). */
+void top_row_text_wide(const struct top_snap *s, enum top_view v, uint32_t i, bool wide,
+		       struct sbuf *o);
 void top_header_text(enum top_view v, struct sbuf *o);
 
 struct top_src_info {

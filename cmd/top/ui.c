@@ -131,11 +131,26 @@ static void ui_load_flows(struct ui *u)
 	}
 }
 
+/* s at (y, x), cut at the screen's edge only when it does not fit (its
+ * trailing blanks aside), and then with "..." rather than mid-word. */
 static void put_clip(int y, int x, const char *s)
 {
+	int n = (int)strlen(s), room = COLS - x;
+
 	if (y < 0 || y >= LINES || x >= COLS)
 		return;
-	mvaddnstr(y, x, s, COLS - x);
+	while (n > 0 && s[n - 1] == ' ')
+		n--;
+	if (n <= room) {
+		mvaddnstr(y, x, s, n);
+		return;
+	}
+	if (room <= 3) {
+		mvaddnstr(y, x, "...", room);
+		return;
+	}
+	mvaddnstr(y, x, s, room - 3);
+	addstr("...");
 }
 
 static void draw_head(struct ui *u)
@@ -219,7 +234,9 @@ static void draw_table(struct ui *u)
 			off(attr_pair(u, P_COLHDR, A_REVERSE));
 			on(attr_pair(u, P_SORTHDR, A_BOLD | A_UNDERLINE) | A_BOLD);
 		}
-		if (x >= 0 && x < COLS)
+		if (x >= 0 && x < COLS && (int)strlen(col->title) > COLS - x)
+			put_clip(4, x, col->title);	/* the title itself cut: with "..." */
+		else if (x >= 0 && x < COLS)
 			mvprintw(4, x, col->width < 0 ? "%-*.*s" : "%*.*s", w,
 				 w < COLS - x ? w : COLS - x, col->title);
 		if (c == u->sort[v]) {
@@ -247,7 +264,7 @@ static void draw_table(struct ui *u)
 			hot ? attr_pair(u, P_HOT, A_BOLD) : (attr_t)A_NORMAL;
 
 		sbuf_reset(&line);
-		top_row_text(s, v, row, &line);
+		top_row_text_wide(s, v, row, true, &line);
 		on(a);
 		if (i == u->sel[v])
 			mvhline(HEAD_LINES + r, 0, ' ', COLS);
@@ -352,11 +369,25 @@ static void draw(struct ui *u)
 	erase();
 	if (COLS < MIN_COLS || LINES < MIN_LINES) {
 		char line[64];
+		int y = 0;
 
+		/* the longest form that fits; then one word a line */
 		snprintf(line, sizeof(line), "terminal too small (%dx%d, need %dx%d)", COLS, LINES,
 			 MIN_COLS, MIN_LINES);
-		put_clip(0, 0, line);
-		put_clip(1, 0, "q quits");
+		if ((int)strlen(line) > COLS)
+			snprintf(line, sizeof(line), "too small: %dx%d, need %dx%d", COLS, LINES,
+				 MIN_COLS, MIN_LINES);
+		if ((int)strlen(line) <= COLS) {
+			put_clip(y++, 0, line);
+		} else {
+			char nb[16];
+
+			snprintf(nb, sizeof(nb), "%dx%d", MIN_COLS, MIN_LINES);
+			put_clip(y++, 0, "too small:");
+			put_clip(y++, 0, "need");
+			put_clip(y++, 0, nb);
+		}
+		put_clip(y, 0, "q quits");
 		refresh();
 		return;
 	}

@@ -218,7 +218,8 @@ else fail "top: counter that goes back and a reconnect start new baselines" "$(c
 fi
 
 # ---- the policy column: what the router says decided each flow ----
-$PY - "$tmp/pol.sock" >"$tmp/pol.log" 2>&1 <<-'EOF' &
+# (the server is kept in a file: the screen test below runs it again)
+cat >"$tmp/pol.py" <<-'EOF'
 	import json, socket, sys
 	srv = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
 	srv.bind(sys.argv[1]); srv.listen(4); srv.settimeout(20)
@@ -251,6 +252,7 @@ $PY - "$tmp/pol.sock" >"$tmp/pol.log" 2>&1 <<-'EOF' &
 	except socket.timeout:
 	    pass
 EOF
+$PY "$tmp/pol.py" "$tmp/pol.sock" >"$tmp/pol.log" 2>&1 &
 pol_pid=$!
 for _ in $(seq 50); do [ -S "$tmp/pol.sock" ] && break; sleep 0.1; done
 out=$("$GENV" top -b -n 1 --vni 100 -S "$tmp/pol.sock" 2>&1)
@@ -360,16 +362,26 @@ pane >"$tmp/p1"
 grep -q '^genv top - capture' "$tmp/p1" && grep -q '^Totals: 3 vpcs' "$tmp/p1" && grep -q '^Capture: 2020 frames' "$tmp/p1" &&
 	ok "screen: title, totals, capture lines" || fail "screen: title, totals, capture lines" "$(head -n 4 "$tmp/p1" | tr '\n' '|')"
 first_row() { pane | awk '/^ +VNI/ { getline; print $1; exit }'; }
-check_eq "screen: sorted by VNI" 100 "$(first_row)"
+# wait_row NAME WANT: the first row's VNI becomes WANT within 5 s
+wait_row() {
+	local _ got
+	for _ in $(seq 50); do
+		got=$(first_row)
+		[ "$got" = "$2" ] && break
+		sleep 0.1
+	done
+	check_eq "$1" "$2" "$got"
+}
+wait_row "screen: sorted by VNI" 100
 keys r
-check_eq "screen: r reverses" 102 "$(first_row)"
+wait_row "screen: r reverses" 102
 keys r s
 wait_for "screen: s sorts by the next column" 'sort NAME'
 keys '<'
 wait_for "screen: < sorts by the previous column" 'sort VNI'
 keys '<'
 wait_for "screen: < wraps to the last column" 'sort DROP/s'
-check_eq "screen: busiest drops first" 100 "$(first_row)"
+wait_row "screen: busiest drops first" 100
 keys '<' '<' '<' '<' '<' '<' '<' '<' '<'
 wait_for "screen: back to VNI" 'sort VNI'
 keys / 1 0 1 Enter
@@ -396,6 +408,12 @@ keys Escape
 wait_for "screen: Esc goes back" '^\[VPCs\]'
 keys D
 wait_for "screen: D shows drops by reason" '^geneve\.critical_without_c +20 '
+T resize-window -t top -x 60 -y 30
+wait_for "screen: a description cut at the screen's edge ends in ..." '^geneve\.critical_without_c +20 +[0-9.]+ critical o\.\.\.$'
+T resize-window -t top -x 55 -y 30
+wait_for "screen: a column title cut at the edge ends in ..." '^REASON +COUNT +RATE/s DESCR\.\.\.$'
+T resize-window -t top -x 100 -y 30
+wait_for "screen: the description whole when it fits" '^geneve\.critical_without_c +20 +[0-9.]+ critical option present but the C bit is clear$'
 keys D
 wait_for "screen: D again goes back" '^\[VPCs\]'
 keys h
@@ -406,13 +424,23 @@ keys p
 wait_for "screen: p pauses" 'PAUSED'
 keys p
 T resize-window -t top -x 60 -y 15
-sleep 0.5
-pane >"$tmp/p2"
+for _ in $(seq 50); do
+	pane >"$tmp/p2"
+	[ "$(awk '{ if (length($0) > m) m = length($0) } END { print m }' "$tmp/p2")" = 60 ] &&
+		grep -qE '^ +100 ' "$tmp/p2" && break
+	sleep 0.1
+done
 check_eq "screen: resized to 60 columns" 60 "$(awk '{ if (length($0) > m) m = length($0) } END { print m }' "$tmp/p2")"
 grep -q '^genv top - capture' "$tmp/p2" && grep -qE '^ +100 ' "$tmp/p2" &&
 	ok "screen: redrawn after resize" || fail "screen: redrawn after resize" "$(tr '\n' '|' <"$tmp/p2")"
 T resize-window -t top -x 30 -y 6
-wait_for "screen: too small says so" 'terminal too small'
+wait_for "screen: too small says so" '^too small: 30x6, need 40x8$'
+T resize-window -t top -x 50 -y 6
+wait_for "screen: too small, whole when it fits" '^terminal too small \(50x6, need 40x8\)$'
+T resize-window -t top -x 12 -y 6
+wait_for "screen: too small, one word a line rather than cut" '^need$'
+pane | grep -qx '40x8' && pane | grep -qx 'too small:' && ok "screen: too small message never cut mid-word" ||
+	fail "screen: too small message never cut mid-word" "$(pane | tr '\n' '|')"
 T resize-window -t top -x 100 -y 30
 wait_for "screen: back to full size" '^Totals: 3 vpcs'
 keys q
@@ -421,6 +449,22 @@ pane | grep -q '^genv top - capture' && fail "screen: the terminal's screen is r
 	ok "screen: the terminal's screen is restored"
 wait_for "screen: terminal modes restored (icanon echo)" '^icanon echo'
 T kill-session -t top
+
+# a description longer than the batch column (60) is whole when the screen has room
+$PY "$tmp/pol.py" "$tmp/pol2.sock" >"$tmp/pol2.log" 2>&1 &
+pol_pid=$!
+for _ in $(seq 50); do [ -S "$tmp/pol2.sock" ] && break; sleep 0.1; done
+T new-session -d -s top -x 200 -y 30 "'$GENV' top -S '$tmp/pol2.sock'; sleep 60"
+wait_for "screen on a router: starts" '^ +100 blue'
+keys D
+wait_for "screen: a long description whole on a wide screen (not cut at 60)" \
+	'^policy\.ingress_denied +1 +[0-9.]+ no network policy of the destination endpoint [^.]*[a-z)]$'
+T resize-window -t top -x 80 -y 30
+wait_for "screen: and cut with ... at a narrow one" '^policy\.ingress_denied +1 +[0-9.]+ no network [a-z ]{19}\.\.\.$'
+T send-keys -t top q
+T kill-session -t top
+kill "$pol_pid" 2>/dev/null
+wait "$pol_pid" 2>/dev/null
 
 # colour, and none with NO_COLOR (SGR 30-37/40-47 are colours)
 for nc in "" 1; do

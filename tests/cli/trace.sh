@@ -223,6 +223,57 @@ ipraw=$("$GENV" craft --hex "ipv4 src=10.200.0.2 dst=10.200.0.1 / udp / geneve v
 "$GENV" trace packet -f "$T" --in underlay --raw --hex "$ipraw" | tail -n 3 >"$tmp/d" 2>&1
 check_eq "--raw: an underlay frame without Ethernet" "$(tail -n 3 "$tmp/a")" "$(cat "$tmp/d")"
 
+# ---- a super-frame from a VM (virtio-net GSO): the segmentation, not frag-needed ----
+SF="$E5 dst=10.0.2.7 / tcp sport=5000 dport=80 seq=1000 flags=A / payload len=20000"
+final drop none mtu.exceeded "super-frame without --gso: frag-needed" -- --in tap0 "$SF"
+final forward "underlay 10.200.0.2" none "super-frame with --gso 1300: forwarded" -- --in tap0 --gso 1300 "$SF"
+grep -q '^segmentation: TCPv4 super-frame, gso_size 1300 (virtio-net GSO): 16 segments of 1300 payload bytes, the last 500;' "$tmp/out" &&
+	grep -q '^segments: 16 forward$' "$tmp/out" &&
+	grep -q '^train: 16 Geneve datagrams to underlay 10.200.0.2, 1378 bytes of Geneve payload each (the last 578): ' "$tmp/out" &&
+	grep -q '^   1 port      pass       port tap0 (index 0), 1354 bytes$' "$tmp/out" &&
+	ok "--gso: segments, sizes and the train" || fail "--gso: segments, sizes and the train" "$(cat "$tmp/out")"
+# the numbers from the frame itself (its sizes as python counts them, not genv):
+# ceil(payload / mss) segments; Geneve payload = 8 + options + inner Ethernet + IP + TCP + segment
+"$GENV" trace packet -j -f "$T" --in tap0 --gso 1300 "$SF" >"$tmp/json" 2>&1
+/usr/bin/python3 -c '
+import json, math, sys
+d = json.load(open(sys.argv[1]))
+g = d["segmentation"]
+assert g["type"] == "TCPv4" and g["gso_size"] == 1300 and g["port_mtu"] is None, g
+assert g["segments"] == math.ceil(20000 / 1300) and g["segment_payload"] == 1300 and g["last_payload"] == 20000 % 1300, g
+assert g["verdicts"] == {"forward": 16, "deliver": 0, "drop": 0, "other": 0}, g
+t = g["train"]
+assert t["datagrams"] == 16 and t["size"] - t["last_size"] == 1300 - 500, t
+assert t["size"] == 8 + 16 + 14 + 20 + 20 + 1300, t   # Geneve header, eptype + ident options
+assert d["verdict"] == "forward" and d["stages"][0]["detail"].endswith("1354 bytes"), d["stages"][0]' "$tmp/json" 2>"$tmp/err" &&
+	ok "--gso -j: segmentation and train" || fail "--gso -j: segmentation and train" "$(cat "$tmp/err"; head -c 300 "$tmp/json")"
+# tshark's count of the super-frame's TCP payload, and the segment count from it
+if command -v tshark >/dev/null; then
+	"$GENV" craft -q -w "$tmp/sf.pcap" "$SF" 2>/dev/null
+	tlen=$(tshark -r "$tmp/sf.pcap" -T fields -e tcp.len 2>/dev/null | head -n 1)
+	check_eq "--gso: segments = ceil(tshark's tcp.len / 1300)" "$(( (tlen + 1299) / 1300 ))" \
+		"$(/usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["segmentation"]["segments"])' "$tmp/json")"
+else
+	skip "--gso against tshark" "tshark not installed"
+fi
+# gso_size above what the port's MTU (1400 on tap1) allows: cut to fit, as the router does
+"$GENV" trace packet -f "$T" --in tap1 --gso 9000 "eth src=02:00:00:00:01:06 / ipv4 src=10.0.1.6 dst=10.0.2.7 / tcp flags=A / payload len=4000" >"$tmp/out" 2>&1
+grep -q '^segmentation: TCPv4 super-frame, gso_size 9000 (virtio-net GSO): 3 segments of 1360 payload bytes, the last 1280 (cut below gso_size to fit the port.s MTU 1400)' "$tmp/out" &&
+	ok "--gso larger than the port's MTU: cut to it" || fail "--gso larger than the port's MTU: cut to it" "$(head -n 5 "$tmp/out")"
+"$GENV" trace packet -f "$T" --in tap0 --gso 1000 "$E5 dst=10.0.1.6 / udp dport=53 / payload len=2500" >"$tmp/out" 2>&1
+grep -q '^segmentation: UDP super-frame, gso_size 1000 (virtio-net GSO): 3 segments of 1000 payload bytes, the last 500' "$tmp/out" &&
+	grep -q '^segments: 3 deliver$' "$tmp/out" && ok "--gso: a UDP super-frame (USO) delivered locally" ||
+	fail "--gso: a UDP super-frame (USO) delivered locally" "$(cat "$tmp/out")"
+check_exit "--gso: not TCP/UDP, exit 2" 2 "$GENV" trace packet -f "$T" --in tap0 --gso 1000 "$E5 dst=10.0.2.7 / icmp"
+check_exit "--gso with --in underlay, exit 2" 2 "$GENV" trace packet -f "$T" --in underlay --gso 1000 "$U vni=100 / $IN dst=10.0.1.5 / icmp"
+check_exit "--gso 0, exit 2" 2 "$GENV" trace packet -f "$T" --in tap0 --gso 0 "$SF"
+# online the frame goes in hex on the router's 8 KB line: too long is said before connecting
+"$GENV" trace packet -S "$tmp/no.sock" --in tap0 --gso 1300 "$SF" >/dev/null 2>"$tmp/err"
+check_eq "online: a frame too long for the router's line, exit 2" 2 "$?"
+grep -q "a 20054-byte frame is too long for the router's command line .*offline with -f" "$tmp/err" &&
+	ok "online: too long says so and what to do" || fail "online: too long says so and what to do" "$(cat "$tmp/err")"
+check_exit "--gso applies to packet only" 2 "$GENV" trace path -f "$T" --gso 1000 --vpc 100 --src 10.0.1.5 --dst 10.0.2.7
+
 # ---- trace path, offline: every -f file is a host, probes travel between them ----
 F=(-f tests/fixtures/topo/h1.genv -f tests/fixtures/topo/h3.genv -f tests/fixtures/topo/h2.genv -f tests/fixtures/topo/h9.genv)
 # hops DST EXPECTED...: the hop lines as "router role verdict reason"
@@ -251,6 +302,25 @@ assert [(h["router"], h["role"]) for h in d["hops"]] == [("10.200.0.1", "host"),
 assert d["rtt_ms"]["min"] <= d["rtt_ms"]["max"]' "$tmp/json" 2>/dev/null && ok "trace path -j" || fail "trace path -j" "$(head -c 300 "$tmp/json")"
 # the scaled endpoint's hosts are not simulated: the probes are lost
 check_exit "trace path: no answer, exit 1" 1 "$GENV" trace path "${F[@]}" --vpc 100 --src 10.0.1.5 --dst 10.0.3.3 -c 1
+# a host without a file is a dead router: the hops up to it and the break
+"$GENV" trace path "${F[@]:0:4}" --vpc 100 --src 10.0.1.5 --dst 10.0.4.4 -c 2 >"$tmp/out" 2>&1
+check_eq "trace path, dead last router: the hops before it" \
+	"$(printf '10.200.0.1 host forward -\n10.200.0.3 bouncer forward -')" \
+	"$(awk '/^ +[0-9]+  /{ print $2, $3, $4, $7 }' "$tmp/out")"
+check_eq "trace path, dead last router: the break named" \
+	"no answer after hop 2 (10.200.0.3): next hop 10.200.0.2 did not answer" \
+	"$(grep '^no answer' "$tmp/out")"
+"$GENV" trace path -j "${F[@]:0:4}" --vpc 100 --src 10.0.1.5 --dst 10.0.4.4 -c 2 >"$tmp/json" 2>&1
+/usr/bin/python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["answered"] == 0 and [h["router"] for h in d["hops"]] == ["10.200.0.1", "10.200.0.3"]
+assert d["break"] == {"after_hop": 2, "router": "10.200.0.3", "next_hop": "10.200.0.2", "probes": 2}' "$tmp/json" 2>/dev/null &&
+	ok "trace path -j: the hops and the break" || fail "trace path -j: the hops and the break" "$(head -c 400 "$tmp/json")"
+"$GENV" trace path -j "${F[@]}" --vpc 100 --src 10.0.1.5 --dst 10.0.4.4 -c 1 >"$tmp/json" 2>&1
+/usr/bin/python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); assert d["break"] is None and d["answered"] == 1' \
+	"$tmp/json" 2>/dev/null && ok "trace path -j: no break when answered" || fail "trace path -j: no break when answered" "$(cat "$tmp/json")"
+check_exit "trace path --strict: a broken path, exit 1" 1 "$GENV" trace path "${F[@]:0:4}" --vpc 100 --src 10.0.1.5 --dst 10.0.4.4 -c 1 --strict
 # --strict: a probe answered but dropped on the way is a failure; delivered is success
 check_exit "trace path: dropped probe, exit 0 by default" 0 "$GENV" trace path "${F[@]}" --vpc 100 --src 10.0.1.5 --dst 10.0.2.99 -c 1
 check_exit "trace path --strict: dropped probe, exit 1" 1 "$GENV" trace path "${F[@]}" --vpc 100 --src 10.0.1.5 --dst 10.0.2.99 -c 1 --strict

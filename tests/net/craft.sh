@@ -96,6 +96,21 @@ rc=$?
 check_eq "--expect: the echo reply came: exit 0" 0 "$rc"
 grep -q '^reply .*10.200.0.2 > 10.200.0.1' "$TMP/out" && ok "--expect: the reply is printed" ||
 	fail "--expect: the reply is printed" "$(cat "$TMP/out" "$TMP/err")"
+# -j: one JSON document, what was sent and the reply (reply null when none)
+a craft -j -i ul1 'ipv4 dst=10.200.0.2 / icmp id=77 seq=2' --expect 'icmp and src host 10.200.0.2' >"$TMP/out" 2>"$TMP/err"
+/usr/bin/python3 -c '
+import json, sys
+t = open(sys.argv[1]).read()
+d = json.loads(t)  # one document: a second one is an error here
+assert d["schema"] == 1 and d["sent"]["packets"] == 1 and d["sent"]["interface"] == "ul1", d
+assert isinstance(d["reply"], dict), d
+assert "10.200.0.2" in json.dumps(d["reply"]), d' "$TMP/out" 2>"$TMP/jerr" &&
+	ok "--expect -j: one document with sent and reply" || fail "--expect -j: one document with sent and reply" "$(cat "$TMP/out" "$TMP/jerr")"
+a craft -j -i ul1 'ipv4 dst=10.200.0.2 / icmp id=77 seq=3' --expect 'vni 99' --timeout 0.3 >"$TMP/out" 2>/dev/null
+rc=$?
+/usr/bin/python3 -c 'import json, sys; d = json.loads(open(sys.argv[1]).read()); assert d["reply"] is None and d["sent"]["packets"] == 1' \
+	"$TMP/out" 2>/dev/null && [ "$rc" = 1 ] && ok "--expect -j, no reply: one document, reply null, exit 1" ||
+	fail "--expect -j, no reply: one document, reply null, exit 1" "exit $rc: $(cat "$TMP/out")"
 
 # --expect with genv's filter terms: B echoes the Geneve datagram back (to port
 # 6081: craft sends from it, as routers do)

@@ -132,6 +132,15 @@ for pkt in "eth src=$MAC_A1 / ipv4 src=10.0.1.5 dst=10.0.2.7 / icmp" \
 	[ "$off" = "$on" ] || diff <(echo "$off") <(echo "$on") | sed 's/^/# /'
 done
 
+# a super-frame (virtio-net GSO) online, through the router's `trace packet ... gso N`
+# (its hex fits the router's 8 KB command line)
+sf="eth src=$MAC_A1 / ipv4 src=10.0.1.5 dst=10.0.2.7 / tcp sport=5000 dport=80 flags=A / payload len=3900"
+on=$(tr_ h1 packet --in ta1 --gso 1300 "$sf" 2>&1 | grep -E '^(segmentation|segments|verdict|egress):')
+off=$("$GENV" trace packet -f "$TMP/h1.dump" --in ta1 --gso 1300 "$sf" 2>&1 | grep -E '^(segmentation|segments|verdict|egress):')
+check_eq "online = offline: a super-frame's segmentation" "$off" "$on"
+grep -q '^segmentation: TCPv4 super-frame, gso_size 1300 (virtio-net GSO): 3 segments of 1300 payload bytes;' <<<"$on" &&
+	ok "trace packet --gso online: 3 segments" || fail "trace packet --gso online: 3 segments" "$on"
+
 # ---- the outer source port trace packet prints is the one on the wire ----
 for sp in 40001 40002 40003; do
 	pkt="eth src=$MAC_A1 dst=02:67:76:00:00:01 / ipv4 src=10.0.1.5 dst=10.0.2.7 / udp sport=$sp dport=7777"
@@ -186,5 +195,33 @@ grep -q ' rx port ta1 vpc 100: 10.0.1.5 > 10.0.2.7 ICMP echo request' "$TMP/mirr
 json=$(tr_ h1 -j drops --once --reason spoof.ip | tail -n 1)
 python3 -c 'import json,sys; d=json.loads(sys.argv[1]); assert d["schema"]==1 and d["reason"]=="spoof.ip" and d["port"]=="ta1"' "$json" 2>/dev/null &&
 	ok "trace drops -j" || fail "trace drops -j" "$json"
+
+# ---- a dead router in the middle: the hops up to it and the break ----
+if [ -n "$probes" ]; then
+	kill "$pid_h3" 2>/dev/null
+	wait "$pid_h3" 2>/dev/null
+	out=$(tr_ h1 path --vpc 100 --src 10.0.1.5 --dst 10.0.2.7 -c 3 --interval 50 2>&1)
+	check_eq "dead bouncer: trace path shows hop 1" "10.200.0.1 host forward -" \
+		"$(awk '/^ +[0-9]+  /{ print $2, $3, $4, $7 }' <<<"$out")"
+	check_eq "dead bouncer: trace path names the break" \
+		"no answer after hop 1 (10.200.0.1): next hop 10.200.0.3 did not answer" "$(grep '^no answer' <<<"$out")"
+	check_exit "dead bouncer: trace path --strict exits 1" 1 tr_ h1 path --vpc 100 --src 10.0.1.5 --dst 10.0.2.7 -c 1 --strict
+	# probes go out at --interval, answers are collected as they come:
+	# 50 probes every 10 ms and one second for the last is ~1.5 s, where
+	# one second per lost probe in turn would be 50 s
+	t0=$(date +%s%N)
+	tr_ h1 -j path --vpc 100 --src 10.0.1.5 --dst 10.0.2.7 -c 50 --interval 10 >"$TMP/dead.json" 2>&1
+	ms=$((($(date +%s%N) - t0) / 1000000))
+	[ "$ms" -lt 15000 ] && ok "dead bouncer: -c 50 --interval 10 took ${ms} ms (< 15 s, not 50 s)" ||
+		fail "dead bouncer: -c 50 --interval 10 took ${ms} ms" "$(head -c 300 "$TMP/dead.json")"
+	python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["sent"] == 50 and d["answered"] == 0, d
+assert [(h["router"], h["verdict"], h["seen"]) for h in d["hops"]] == [("10.200.0.1", "forward", 50)], d["hops"]
+assert d["break"] == {"after_hop": 1, "router": "10.200.0.1", "next_hop": "10.200.0.3", "probes": 50}, d["break"]' \
+		"$TMP/dead.json" 2>"$TMP/dead.err" && ok "dead bouncer: trace path -j has the hop and the break" ||
+		fail "dead bouncer: trace path -j has the hop and the break" "$(cat "$TMP/dead.err" "$TMP/dead.json" | head -c 600)"
+fi
 
 finish

@@ -369,6 +369,7 @@ struct wire {
 static struct wire q[32];
 static int nq;
 static size_t handling;		/* size of the packet being handled (0: a command) */
+static int dead = -1;		/* a host whose packets are lost (-1: none) */
 
 static int fake_send(void *ctx, const struct gnv_addr *dst, const uint8_t *data, size_t size,
 		     uint8_t tos, uint8_t ttl, uint16_t sport)
@@ -376,7 +377,7 @@ static int fake_send(void *ctx, const struct gnv_addr *dst, const uint8_t *data,
 	(void)sport;
 	ck_assert_int_lt(nq, 32);
 	ck_assert_uint_le(size, sizeof(q[0].data));
-	/* one packet per probe, at most one record larger; replies never larger */
+	/* onward at most one record larger; replies and hop reports never larger */
 	if (handling)
 		ck_assert_uint_le(size, handling + GENV_TRACE_REC_SIZE);
 	q[nq].from = (int)(intptr_t)ctx;
@@ -408,6 +409,7 @@ static void net_setup(void)
 		sbuf_free(&o);
 	}
 	nq = 0;
+	dead = -1;
 }
 
 static void net_teardown(void)
@@ -437,6 +439,8 @@ static int run_net(void)
 				to = i;
 		}
 		ck_assert_int_ge(to, 0);
+		if (to == dead)
+			continue;
 		ck_assert_int_eq(parse_ip(raddr[w.from], &fam, m.src.a), 0);
 		m.src.family = 4;
 		memcpy(buf, w.data, w.size);
@@ -469,6 +473,9 @@ static int result_at(const char *reply, size_t i, struct trace_result *r)
 		r->id = (uint16_t)json_integer_value(json_object_get(o, "id"));
 		r->pseq = (uint32_t)json_integer_value(json_object_get(o, "pseq"));
 		r->overflow = json_is_true(json_object_get(o, "overflow"));
+		r->report = json_is_true(json_object_get(o, "report"));
+		if (r->report && parse_ip4(json_string_value(json_object_get(o, "next_hop")), r->next))
+			ret = -EINVAL;
 		r->rtt_ns = (uint64_t)json_integer_value(json_object_get(o, "rtt_ns"));
 		for (size_t k = 0; k < json_array_size(hops) && k < GENV_TRACE_MAX_HOPS; k++) {
 			json_t *h = json_array_get(hops, k);
@@ -507,7 +514,7 @@ static void probe(const char *dst, uint32_t seq, struct trace_result *r)
 	sbuf_reset(&o);
 	ck_assert_int_eq(rt_cmd_exec(rt[0], &rops[0], "probe results since 0", true, &o), 0);
 	for (size_t i = 0; !result_at(sbuf_str(&o), i, &x); i++)
-		if (x.pseq == seq) {
+		if (x.pseq == seq && !x.report) {
 			*r = x;
 			found = true;
 		}
@@ -647,6 +654,66 @@ START_TEST(probe_abuse)
 }
 END_TEST
 
+START_TEST(role_verdict_names_round_trip)
+{
+	/* genv trace reads the routers' JSON by these names: every one of them
+	 * (a "direct" hop was unreadable, so its probe counted as lost) */
+	for (int i = TRACE_ROLE_HOST; i <= TRACE_ROLE_DIRECT; i++)
+		ck_assert_int_eq(trace_role_lookup(trace_role_name((unsigned int)i)), i);
+	for (int i = TRACE_V_FORWARD; i <= TRACE_V_CONTROL; i++)
+		ck_assert_int_eq(trace_verdict_lookup(trace_verdict_name((unsigned int)i)), i);
+	ck_assert_int_eq(trace_role_lookup("?"), -1);
+	ck_assert_int_eq(trace_verdict_lookup(NULL), -1);
+}
+END_TEST
+
+START_TEST(path_hop_reports)
+{
+	/* h2 is dead: the probe to 10.0.4.4 goes h1 -> bouncer -> (h2, lost);
+	 * h1 still learns both hops and where the bouncer sent it */
+	struct sbuf o = SBUF_INIT;
+	struct trace_result r;
+	char a[RT_ADDR_STR];
+
+	dead = 2;
+	ck_assert_int_eq(rt_cmd_exec(rt[0], &rops[0],
+				     "probe send vni 100 src 10.0.1.5 dst 10.0.4.4 proto udp dport 53 id 7 seq 1",
+				     false, &o), 0);
+	run_net();
+	sbuf_reset(&o);
+	ck_assert_int_eq(rt_cmd_exec(rt[0], &rops[0], "probe results since 0", true, &o), 0);
+	/* h1's own report: its record, sent on to the bouncer */
+	ck_assert_int_eq(result_at(sbuf_str(&o), 0, &r), 0);
+	ck_assert(r.report);
+	ck_assert_uint_eq(r.nhop, 1);
+	hop_is(&r, 0, "10.200.0.1", TRACE_ROLE_HOST, TRACE_V_FORWARD, "none");
+	ck_assert_str_eq(rt_addr_fmt(a, sizeof(a), 4, r.next), "10.200.0.3");
+	ck_assert_uint_eq(r.rtt_ns, 0);
+	/* the bouncer's: both records, sent on to h2 */
+	ck_assert_int_eq(result_at(sbuf_str(&o), 1, &r), 0);
+	ck_assert(r.report);
+	ck_assert_uint_eq(r.nhop, 2);
+	hop_is(&r, 1, "10.200.0.3", TRACE_ROLE_BOUNCER, TRACE_V_FORWARD, "none");
+	ck_assert_str_eq(rt_addr_fmt(a, sizeof(a), 4, r.next), "10.200.0.2");
+	/* and no answer */
+	ck_assert_int_eq(result_at(sbuf_str(&o), 2, &r), -ENOENT);
+	/* alive, the answer comes after the reports and ends the RTT */
+	dead = -1;
+	ck_assert_int_eq(rt_cmd_exec(rt[0], &rops[0],
+				     "probe send vni 100 src 10.0.1.5 dst 10.0.4.4 proto udp dport 53 id 7 seq 2",
+				     false, &o), 0);
+	run_net();
+	sbuf_reset(&o);
+	ck_assert_int_eq(rt_cmd_exec(rt[0], &rops[0], "probe results since 3", true, &o), 0);
+	ck_assert_int_eq(result_at(sbuf_str(&o), 2, &r), 0);
+	ck_assert(!r.report);
+	ck_assert_uint_eq(r.nhop, 3);
+	hop_is(&r, 2, "10.200.0.2", TRACE_ROLE_HOST, TRACE_V_DELIVER, "none");
+	ck_assert_uint_gt(r.rtt_ns, 0);
+	sbuf_free(&o);
+}
+END_TEST
+
 START_TEST(path_overflow)
 {
 	/* a probe that already carries 9 records: the next hop returns it with O */
@@ -747,6 +814,8 @@ Suite *trace_suite(void)
 	tcase_add_test(tc, path_direct_bouncer_divider_drop);
 	tcase_add_test(tc, probe_abuse);
 	tcase_add_test(tc, path_overflow);
+	tcase_add_test(tc, path_hop_reports);
+	tcase_add_test(tc, role_verdict_names_round_trip);
 	suite_add_tcase(s, tc);
 	return s;
 }
