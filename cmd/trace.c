@@ -1183,7 +1183,8 @@ static int trace_path_cmd(struct genv_ctx *g, const struct targs *a)
 	c.ps = calloc(count, sizeof(*c.ps));
 	if (!c.res || !c.ps) {
 		gerr(g, "out of memory");
-		return EXIT_FAIL;
+		ret = EXIT_FAIL;
+		goto out;
 	}
 	if (a->file) {
 		s = calloc(1, sizeof(*s));

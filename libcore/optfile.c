@@ -176,8 +176,8 @@ static int split(const struct pstate *ps, char *s, char **w, int maxw, bool *quo
 
 static int parse_line(const struct pstate *ps, char *s, struct gnv_optreg *r, struct fdesc **fnext)
 {
-	char *w[3 + GNV_MAX_FIELDS + 8 + 1];
-	bool quoted;
+	char *w[3 + GNV_MAX_FIELDS + 8 + 1] = { NULL };
+	bool quoted = false;
 	int nw = split(ps, s, w, (int)(sizeof(w) / sizeof(w[0])), &quoted), nf;
 	struct layout *l = &r->l[r->n];
 	const struct layout *b;

@@ -359,7 +359,7 @@ static int run_segments(struct run *x, char *err, size_t errsz)
 	}
 	for (uint32_t i = 0;; i++) {
 		uint8_t *b = (i ? b2 : x->buf) + RT_HEADROOM;
-		struct rt_out o2, *o = i ? &o2 : &x->out;
+		struct rt_out o2 = { 0 }, *o = i ? &o2 : &x->out;
 		enum rt_verdict v;
 		int n = tso_seg_next(&s, b, r->size);
 		uint32_t pay;
