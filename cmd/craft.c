@@ -5,7 +5,8 @@
  * The packet is built once; --vary patches only the varied fields per
  * packet (libcore/build.h), so millions of packets take a second.
  * Layer: cmd; calls commands, libcore/build, libcore/json, libcore/lang,
- * libcore/num, libcore/optreg, libcore/sbuf, libpcap and libc.
+ * libcore/num, libcore/optreg, libcore/sbuf, router/xdpgen (--xdp), libpcap
+ * and libc.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -27,10 +28,11 @@
 #include "../libcore/optfile.h"
 #include "../libcore/optreg.h"
 #include "../libcore/sbuf.h"
+#include "../router/xdpgen.h"
 
 enum {
 	O_WRITE = 1, O_HEX, O_IFACE, O_COUNT, O_RATE, O_VARY, O_SEED, O_OPTCLASS, O_PRINT,
-	O_EXPECT, O_TIMEOUT, O_OPTIONS,
+	O_EXPECT, O_TIMEOUT, O_OPTIONS, O_XDP, O_DURATION,
 };
 
 const struct opt craft_opts[] = {
@@ -46,6 +48,8 @@ const struct opt craft_opts[] = {
 	{ O_EXPECT, 0, "expect", OPT_STR, "FILTER", "with -i: wait for a reply matching FILTER (decode's filters), print it; exit 1 if none", NULL },
 	{ O_OPTIONS, 0, "options", OPT_FILE, "FILE", "option layouts file (default $GENV_OPTIONS or ~/.config/genv/options.conf)", NULL },
 	{ O_TIMEOUT, 0, "timeout", OPT_STR, "S", "with --expect: seconds to wait for the reply (default 2)", NULL },
+	{ O_XDP, 0, "xdp", OPT_FLAG, NULL, "with -i: send through AF_XDP at the highest rate the interface takes (a load generator)", NULL },
+	{ O_DURATION, 0, "duration", OPT_STR, "S", "with --xdp: stop after S seconds (without -c and --duration: until interrupted)", NULL },
 	{ 0 }
 };
 
@@ -62,6 +66,8 @@ struct craft {
 	const char *options_file;	/* --options */
 	double timeout;
 	bool timeout_set;
+	bool xdp, count_set;
+	double duration;
 };
 
 static int craft_opt(struct genv_ctx *g, void *st, int id, const char *arg)
@@ -79,6 +85,12 @@ static int craft_opt(struct genv_ctx *g, void *st, int id, const char *arg)
 		ret = opt_u64(g, "--count", arg, 1, UINT64_MAX, &c->count);
 		if (ret)
 			return ret;
+		c->count_set = true;
+		break;
+	case O_XDP: c->xdp = true; break;
+	case O_DURATION:
+		if (num_parse_double(arg, 0.001, 86400 * 365, &c->duration))
+			return gusage(g, "--duration: '%s' is not a number of seconds", arg);
 		break;
 	case O_RATE:
 		ret = opt_u64(g, "--rate", arg, 1, 100000000, &c->rate);
@@ -451,6 +463,140 @@ static void progress(struct genv_ctx *g, uint64_t i, uint64_t count, double t0)
 
 static struct gnv_optreg *craft_optreg;	/* --options: this run's layouts */
 
+/* ---- --xdp: the AF_XDP load generator (router/xdpgen.c) ---- */
+
+static uint64_t gcd64(uint64_t a, uint64_t b)
+{
+	while (b) {
+		uint64_t t = a % b;
+
+		a = b;
+		b = t;
+	}
+	return a;
+}
+
+/* Distinct frames to prebuild: the period of the --vary cycle (the least
+ * common multiple of the ranges' sizes), bounded by what the UMEM keeps
+ * and by the count.  A random field, or a longer period, repeats after
+ * RT_XDPGEN_MAX_FRAMES packets. */
+static unsigned int xdp_nframes(const struct craft *c, const struct gnv_vary *v, int nvary)
+{
+	uint64_t period = 1, max = RT_XDPGEN_MAX_FRAMES;
+
+	for (int k = 0; k < nvary && period <= max; k++) {
+		uint64_t n = v[k].random || v[k].hi - v[k].lo >= max ? max + 1 : v[k].hi - v[k].lo + 1;
+
+		period = period / gcd64(period, n) * n;
+	}
+	if (period > max)
+		period = max;
+	if (c->count_set && c->count < period)
+		period = c->count;
+	return (unsigned int)period;
+}
+
+static void xdp_summary(struct genv_ctx *g, const struct craft *c, const struct rt_xdpgen_res *r,
+			unsigned int nframes, size_t len)
+{
+	double pps = r->seconds > 0 ? (double)r->packets / r->seconds : 0;
+	double mbps = r->seconds > 0 ? (double)r->bytes * 8 / r->seconds / 1e6 : 0;
+	struct sbuf sb = SBUF_INIT;
+
+	if (g->json) {
+		struct json j;
+
+		json_init(&j, &sb, g->pretty);
+		json_obj_open(&j, NULL);
+		json_u64(&j, "schema", 1);
+		json_str(&j, "interface", c->iface);
+		json_u64(&j, "packets", r->packets);
+		json_u64(&j, "bytes", r->bytes);
+		json_u64(&j, "len", len);
+		json_dbl(&j, "seconds", r->seconds);
+		json_dbl(&j, "pps", pps);
+		json_dbl(&j, "mbit_s", mbps);
+		json_u64(&j, "errors", r->errors);
+		json_u64(&j, "retries", r->retries);
+		if (c->rate)
+			json_u64(&j, "rate", c->rate);
+		else
+			json_null(&j, "rate");
+		json_u64(&j, "frames", nframes);
+		json_str(&j, "mode", r->mode);
+		json_str(&j, "mode_reason", r->reason);
+		json_obj_close(&j);
+		sbuf_putc(&sb, '\n');
+	} else if (!g->quiet) {
+		sbuf_printf(&sb, "sent %llu packets (%llu bytes) on %s in %.3f s: %.0f pps, %.1f Mbit/s, "
+			    "%llu errors\n", (unsigned long long)r->packets,
+			    (unsigned long long)r->bytes, c->iface, r->seconds, pps, mbps,
+			    (unsigned long long)r->errors);
+		sbuf_printf(&sb, "%s: AF_XDP %s mode%s%s%s, %u distinct frame%s\n", c->iface, r->mode,
+			    r->reason[0] ? " (" : "", r->reason, r->reason[0] ? ")" : "", nframes,
+			    nframes == 1 ? "" : "s");
+	}
+	if (sb.len)
+		out_write(g, sb.buf, sb.len);
+	sbuf_free(&sb);
+}
+
+static int craft_xdp(struct genv_ctx *g, const struct craft *c, struct gnv_plan *plan,
+		     const struct gnv_vary *vary, int nvary)
+{
+	unsigned int n = xdp_nframes(c, vary, nvary);
+	struct rt_xdpgen_opts o = {
+		.ifname = c->iface, .prog = "genv craft", .rate = c->rate, .err = g->err,
+		.count = c->count_set ? c->count : 0, .duration = c->duration,
+		.live = !g->quiet && (g->verbose || isatty(fileno(g->err))),
+		.live_cr = isatty(fileno(g->err)), .stop = &craft_stop, .nframes = n,
+		.stride = plan->size,
+	};
+	struct rt_xdpgen_res res;
+	struct sigaction sa, old_int, old_term;
+	uint8_t *frames = malloc((size_t)n * plan->size);
+	uint32_t *size = malloc(n * sizeof(*size));
+	char err[256];
+	int ret;
+
+	if (!frames || !size) {
+		free(frames);
+		free(size);
+		gerr(g, "out of memory");
+		return EXIT_FAIL;
+	}
+	/* the --vary set, built once */
+	for (unsigned int k = 0; k < n; k++) {
+		if (nvary)
+			gnv_plan_next(plan, k);
+		memcpy(frames + (size_t)k * plan->size, plan->buf, plan->size);
+		size[k] = (uint32_t)plan->size;
+	}
+	o.frames = frames;
+	o.size = size;
+	craft_stop = 0;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_sigint;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGTERM, &sa, &old_term);
+	ret = rt_xdpgen_send(&o, &res, err, sizeof(err));
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
+	if (craft_stop && g->interrupted)
+		*g->interrupted = 1;	/* tell the REPL */
+	free(frames);
+	free(size);
+	if (ret && !res.packets) {
+		gerr(g, "%s", err);
+		return ret == -EINVAL || ret == -EMSGSIZE ? EXIT_USAGE : EXIT_FAIL;
+	}
+	if (ret)
+		gerr(g, "%s", err);
+	xdp_summary(g, c, &res, n, plan->size);
+	return ret || res.errors ? EXIT_FAIL : EXIT_OK;
+}
+
 int cmd_craft(struct genv_ctx *g, int argc, char **argv)
 {
 	static struct gnv_spec spec;	/* 64 KiB pool: keep it off the stack */
@@ -486,6 +632,14 @@ int cmd_craft(struct genv_ctx *g, int argc, char **argv)
 		return ret < 0 ? EXIT_OK : ret;
 	if (!np)
 		return gusage(g, "no packet given (e.g. genv craft 'geneve vni=5 / ipv4 / icmp' --hex)");
+	if (c.xdp && c.wfile)
+		return gusage(g, "--xdp sends on -i IFACE; it does not combine with -w");
+	if (c.xdp && !c.iface)
+		return gusage(g, "--xdp needs -i IFACE");
+	if (c.xdp && (c.expect || c.hex))
+		return gusage(g, "%s does not combine with --xdp", c.expect ? "--expect" : "--hex");
+	if (c.duration > 0 && !c.xdp)
+		return gusage(g, "--duration applies to --xdp");
 	if (c.wfile && c.iface)
 		return gusage(g, "give -w or -i, not both");
 	/* never write another format under a .pcapng name */
@@ -563,6 +717,8 @@ int cmd_craft(struct genv_ctx *g, int argc, char **argv)
 		sbuf_free(&sb);
 		return ret ? EXIT_FAIL : EXIT_OK;
 	}
+	if (c.xdp)
+		return craft_xdp(g, &c, &plan, vary, c.nvary);
 	rc = sink_open(g, &c, &s, gnv_spec_linktype(&spec));
 	if (!rc && c.expect)
 		rc = craft_expect_open(&ex, g, c.iface, c.expect);
