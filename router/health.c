@@ -157,13 +157,19 @@ void rt_hl_tick(struct rt_tables *t, const struct rt_runtime_ops *ops)
 	uint64_t now = t->run.now_ns;
 	uint8_t buf[GNV_HDR_SIZE + GENV_HEALTH_OPT_SIZE];
 	bool any = false;
+	uint32_t seen = 0;
 
 	if (!t->cfg.nscaled && !t->hl)
 		return;
-	for (uint32_t e = 0; e < t->cfg.lim.max_eps; e++) {
+	/* the endpoints with backends number nscaled: stop at the last one
+	 * (slots are handed out from index 0 up, so rarely the whole table) */
+	for (uint32_t e = 0; e < t->cfg.lim.max_eps && seen < t->cfg.nscaled; e++) {
 		struct rt_ep *ep = &t->cfg.ep[e];
 
-		if (!ep->used || !ep->sc || ep->type != EP_SCALED)
+		if (!ep->used || !ep->sc)
+			continue;
+		seen++;
+		if (ep->type != EP_SCALED)
 			continue;
 		if (!ep->sc->hc.on) {
 			endpoint_clear(t, ep);
