@@ -311,7 +311,10 @@ static void complete_route(struct comp *c, char **pos, int np, const char *prev)
 	else if ((!strcmp(obj, "qos") && np == 2) || (!strcmp(obj, "ep") && np > 3 && !strcmp(prev, "qos")))
 		for (const char *const *q = rt_qos_class_names; *q; q++)
 			offer(c, "", *q, NULL);
-	else if (!strcmp(obj, "ep") && np > 3 && !strcmp(prev, "type"))
+	else if (!strcmp(obj, "ep") && np > 3 && !strcmp(prev, "health")) {
+		offer(c, "", "on", NULL);	/* backend health checks (router/health.h) */
+		offer(c, "", "off", NULL);
+	} else if (!strcmp(obj, "ep") && np > 3 && !strcmp(prev, "type"))
 		for (const char *const *t = rt_lang_ep_types; *t; t++)
 			offer(c, "", *t, NULL);
 	else if (!strcmp(obj, "port") && np == 2 && !add)

@@ -154,6 +154,26 @@ int gnv_opt_odst_put(struct gnv_optbuf *b, uint16_t cls, const struct gnv_odst *
 	return 0;
 }
 
+int gnv_opt_health_get(const uint8_t *data, size_t size, struct gnv_health *h)
+{
+	if (size != GENV_HEALTH_SIZE)
+		return -EINVAL;
+	h->answer = data[0] & GENV_HEALTH_F_ANSWER;
+	h->seq = gnv_be32(data + 4);
+	return 0;
+}
+
+int gnv_opt_health_put(struct gnv_optbuf *b, uint16_t cls, const struct gnv_health *h)
+{
+	uint8_t *d;
+
+	RESERVE_OR_NOSPC(d, b, cls, GENV_OPT_HEALTH, GENV_HEALTH_SIZE);
+	memset(d, 0, GENV_HEALTH_SIZE);
+	d[0] = h->answer ? GENV_HEALTH_F_ANSWER : 0;
+	gnv_put32(d + 4, h->seq);
+	return 0;
+}
+
 void gnv_opt_trace_rec_read(const uint8_t *p, struct gnv_trace_rec *r)
 {
 	memcpy(r->id, p, 4);

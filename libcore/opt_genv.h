@@ -21,6 +21,10 @@
  *   odst   0x07  12   [0] 0 [1] 4 [2..7] original destination MAC [8..11] IPv4
  *                24   [0] 0 [1] 6 [2..7] MAC                     [8..23] IPv6
  *                     (a packet redirected to a proxied endpoint's proxy)
+ *   health 0x08 8     [0] flags (bit 0 answer) [1..3] 0 [4..7] sequence number
+ *                     (O-bit keepalive of a scaled endpoint's backend hosts,
+ *                     router/health.h; byte 0 bits 1..7 and bytes 1..3 are
+ *                     sent 0 and ignored on receipt)
  *   trace  0x05  8 + 12*n   header, then n hop records (n <= 9):
  *          header [0] flags (bit 0 reply, bit 1 overflow, bit 2 hop report:
  *                 the last record is the next hop's address) [1] n
@@ -56,9 +60,10 @@ enum genv_opt_type {
 	GENV_OPT_TRACE	= 0x05,	/* trace record list (O-bit probes) */
 	GENV_OPT_IDENT	= 0x06,	/* policy identity of the sender; critical (0x86) with policies */
 	GENV_OPT_ODST	= 0x07,	/* original destination of a proxied endpoint's packet */
+	GENV_OPT_HEALTH	= 0x08,	/* health keepalive of a backend host (O-bit packets) */
 };
 #define GENV_OPT_IDENT_CRIT	(GENV_OPT_IDENT | GNV_OPT_CRITICAL)
-#define GENV_OPT_LAST		GENV_OPT_ODST
+#define GENV_OPT_LAST		GENV_OPT_HEALTH
 #define GENV_OPT_RTS_INVALIDATE	(GENV_OPT_RTS | GNV_OPT_CRITICAL)
 
 enum genv_eptype { EP_SIMPLE = 0, EP_SCALED = 1, EP_PROXIED = 2, EP_GATEWAY = 3 };
@@ -74,6 +79,9 @@ enum genv_qos_class { QOS_PREMIUM = 0, QOS_EXPEDITED = 1, QOS_BESTEFFORT = 2 };
 #define GENV_RTS_F_MATCH	0x01
 #define GENV_ODST4_SIZE		12
 #define GENV_ODST6_SIZE		24
+#define GENV_HEALTH_SIZE	8
+#define GENV_HEALTH_OPT_SIZE	(GNV_OPT_HDR_SIZE + GENV_HEALTH_SIZE)
+#define GENV_HEALTH_F_ANSWER	0x01
 #define GENV_TRACE_HDR_SIZE	8
 #define GENV_TRACE_REC_SIZE	12
 #define GENV_TRACE_MAX_HOPS	((124 - GENV_TRACE_HDR_SIZE) / GENV_TRACE_REC_SIZE)
@@ -160,6 +168,16 @@ int gnv_opt_odst_get(const uint8_t *data, size_t size, struct gnv_odst *o);
  * the router's encapsulation writes it in place. */
 void gnv_opt_odst_write(uint8_t *d, const uint8_t *mac, int family, const uint8_t *addr);
 int gnv_opt_odst_put(struct gnv_optbuf *b, uint16_t cls, const struct gnv_odst *o);
+
+/* ---- health keepalive ---- */
+
+struct gnv_health {
+	bool answer;		/* flags bit 0: an answer, else a request */
+	uint32_t seq;
+};
+
+int gnv_opt_health_get(const uint8_t *data, size_t size, struct gnv_health *h);
+int gnv_opt_health_put(struct gnv_optbuf *b, uint16_t cls, const struct gnv_health *h);
 
 /* ---- trace record ---- */
 

@@ -170,6 +170,9 @@ static const struct fdesc f_rts[] = {
 static const struct fdesc f_odst[] = {
 	{ "addr", GNV_F_IP4, 8, 4, 0, 0, NULL },
 	{ "mac", GNV_F_MAC, 2, 6, 0, 0, NULL }, F_END };
+static const struct fdesc f_health[] = {
+	{ "answer", GNV_F_BOOL, 0, 1, 0, 1, NULL },
+	{ "seq", GNV_F_UINT, 4, 4, 0, 0, NULL }, F_END };
 static const struct fdesc f_dsr[] = {
 	{ "addr", GNV_F_IP4, 0, 4, 0, 0, NULL },
 	{ "port", GNV_F_UINT, 4, 2, 0, 0, NULL }, F_END };
@@ -198,13 +201,14 @@ static const struct layout layouts[] = {
 	{ 0, GENV_OPT_TRACE, 0x7f, false, "trace", "genv trace records", 8, 116, SP_TRACE, f_trace },
 	{ 0, GENV_OPT_IDENT_CRIT, 0x7f, false, "ident", "genv policy identity", 4, 4, SP_NONE, f_ident },
 	{ 0, GENV_OPT_ODST, 0x7f, false, "odst", "genv original destination (proxied endpoint)", 12, 24, SP_ODST, f_odst },
+	{ 0, GENV_OPT_HEALTH, 0x7f, false, "health", "genv backend health keepalive", 8, 8, SP_NONE, f_health },
 };
 #define NLAYOUTS (sizeof(layouts) / sizeof(layouts[0]))
 
 const char *const gnv_opt_names[] = {
 	"label", "eptype", "rts", "qos", "trace", "ident", "ovn", "cilium.dsr", "gcp.vnid",
 	"gcp.endpoint", "gcp.profile", "cpacket", "mizar.rts", "mizar.scaled",
-	"mizar.pod", "mizar.ns", "odst", "aws.endpoint", "aws.attachment", "aws.cookie",
+	"mizar.pod", "mizar.ns", "odst", "health", "aws.endpoint", "aws.attachment", "aws.cookie",
 	"oxide.external", "oxide.mcast", "oxide.mss", NULL
 };
 

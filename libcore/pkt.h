@@ -154,6 +154,16 @@ struct gnv_geneve {
 	uint32_t inner_off;	/* first byte after the options */
 };
 
+/* The first option of class cls and type (with or without the critical
+ * bit) in g, or NULL. */
+static inline const struct gnv_opt *gnv_geneve_opt(const struct gnv_geneve *g, uint16_t cls, uint8_t type)
+{
+	for (unsigned int i = 0; i < g->nopt; i++)
+		if (g->opt[i].cls == cls && (g->opt[i].type & 0x7f) == (type & 0x7f))
+			return &g->opt[i];
+	return NULL;
+}
+
 /*
  * The tunnel the frame was decoded through.  Geneve fills struct
  * gnv_geneve alone; the others fill its common fields too (present, vni,

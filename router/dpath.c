@@ -42,13 +42,7 @@ int rt_dp_trusted(const struct rt_tables *t, uint32_t vpc, const struct gnv_addr
 /* The first RTS option (0x03 or 0x83) of genv's class in pk, or NULL. */
 static const struct gnv_opt *rts_opt(const struct rt_tables *t, const struct gnv_pkt *pk)
 {
-	for (unsigned int i = 0; i < pk->gnv.nopt; i++) {
-		const struct gnv_opt *o = &pk->gnv.opt[i];
-
-		if (o->cls == t->cfg.lim.genv_class && (o->type & 0x7f) == GENV_OPT_RTS)
-			return o;
-	}
-	return NULL;
+	return gnv_geneve_opt(&pk->gnv, t->cfg.lim.genv_class, GENV_OPT_RTS);
 }
 
 static int rts_read(const struct gnv_opt *o, const uint8_t *payload, struct gnv_rts *r)

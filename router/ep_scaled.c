@@ -84,6 +84,7 @@ static bool pin_fresh(const struct rt_tables *t, const struct rt_scaled *sc, con
 		      const struct gnv_layers *l)
 {
 	return f && f->pin_gen == (uint32_t)t->cfg.gen && f->pin_idx < sc->n &&
+	       !rt_scaled_dead(sc, f->pin_idx) &&
 	       t->run.now_ns - f->pin_ns < RT_SCALED_PIN_FRESH_NS &&
 	       !(l->ip.proto == 6 && (l->l4.flags & 0x07));	/* FIN, SYN, RST */
 }
@@ -128,9 +129,13 @@ int rt_scaled_dnat(struct rt_tables *t, const struct rt_ep *d, struct gnv_layers
 	h = rt_ct_hash(&k);
 	e = rt_ct_find(ct, &k, h, t->run.now_ns, &reply);
 	if (e && !reply) {
-		/* the backend the flow began with, if it is still one */
+		/* the backend the flow began with, if it is still one and
+		 * not down (health.h: a flow of a dead backend is re-picked) */
 		i = pin_index(t, sc, e);
-		if (i < sc->n) {
+		if (i < sc->n && rt_scaled_dead(sc, i)) {
+			if (live)
+				sc->hl_repinned++;
+		} else if (i < sc->n) {
 			*pinned = true;
 			if (live) {
 				rt_ct_update(e, false, l->l4.flags, l->ip.tot_len, t->run.now_ns);

@@ -17,6 +17,7 @@
 #include "../libcore/num.h"
 #include "config.h"
 #include "drops_cmd.h"
+#include "health.h"
 #include "lang.h"
 #include "policy.h"
 #include "policy_show.h"
@@ -52,6 +53,7 @@ static int rt_exec_dispatch(struct rt_cmd *c, bool json, struct sbuf *out)
 		if (c->n != 2 || strcmp(c->w[1], "stats"))
 			return rt_lang_word_err(c, 1, "expected 'clear stats' or 'clear cache'");
 		rt_tables_clear_stats(c->t);
+		rt_hl_clear_stats(c->t);	/* health.h */
 		return 0;
 	}
 	if (strcmp(verb, "add") && strcmp(verb, "del") && strcmp(verb, "set")) {

@@ -47,6 +47,7 @@
 #include "config.h"
 #include "ctl.h"
 #include "ep_scaled.h"
+#include "health.h"
 #include "gw_io.h"
 #include "pipeline.h"
 #include "port.h"
@@ -147,6 +148,7 @@ struct router {
 	struct rt_tables *t;
 	struct rt_runtime_ops ops;
 	int epfd, sigfd, timerfd;
+	uint64_t sec_ns;		/* on_timer's once-a-second work last ran */
 	struct rt_ev sig_ev, timer_ev;
 	struct loop_port *ports;	/* [lim.max_ports] */
 	uint32_t nports;
@@ -973,6 +975,7 @@ static void rx_ready(struct router *r, struct rt_io *io)
 	}
 	flush_all(r);
 	rt_dp_send(r->t, &r->ops);	/* direct-path answers queued by the batch */
+	rt_hl_send(r->t, &r->ops);	/* health answers (health.h) */
 	for (uint32_t k = 0; k < r->nports; k++)	/* AF_XDP: one ring kick per batch */
 		if (r->ports[k].open && r->ports[k].io.ops->flush)
 			r->ports[k].io.ops->flush(&r->ports[k].io);
@@ -1076,6 +1079,10 @@ static void on_timer(struct router *r)
 
 	if (read(r->timerfd, &ticks, sizeof(ticks)) < 0)
 		return;
+	rt_hl_tick(r->t, &r->ops);	/* backend health (health.h) */
+	if (r->t->run.now_ns - r->sec_ns < 1000000000ull)
+		return;
+	r->sec_ns = r->t->run.now_ns;
 	if (r->ctl)
 		rt_ctl_tick(r->ctl, now_ns());
 	for (uint32_t i = 0; i < r->nports; i++)
@@ -1111,7 +1118,10 @@ static void notify_ready(void)
 
 static int setup(struct router *r)
 {
-	struct itimerspec its = { .it_interval = { 1, 0 }, .it_value = { 1, 0 } };
+	/* every RT_HL_TICK_MS: the health checks' resolution; the rest of
+	 * on_timer runs once a second */
+	struct itimerspec its = { .it_interval = { 0, RT_HL_TICK_MS * 1000000L },
+				  .it_value = { 0, RT_HL_TICK_MS * 1000000L } };
 	sigset_t mask;
 	int ret;
 

@@ -51,12 +51,22 @@ static uint64_t addr_hash(const uint8_t *a, uint64_t seed)
 
 struct rt_maglev *rt_maglev_build(const struct rt_maglev_backend *b, uint32_t n)
 {
+	return rt_maglev_build_up(b, n, NULL);
+}
+
+struct rt_maglev *rt_maglev_build_up(const struct rt_maglev_backend *b, uint32_t n,
+				     const uint8_t *down)
+{
 	struct rt_maglev *m;
-	uint32_t *off = NULL, *skip = NULL, *next = NULL, M, filled = 0, wmax = 1;
+	uint32_t *off = NULL, *skip = NULL, *next = NULL, M, filled = 0, wmax = 1, nup = 0;
 	uint16_t *w = NULL;
 
 	if (!n || n > RT_MAGLEV_MAX_BACKENDS)
 		return NULL;
+	for (uint32_t i = 0; down && i < n; i++)
+		nup += !down[i];
+	if (!nup)
+		down = NULL;	/* all down: all take turns (fail open) */
 	M = rt_maglev_size(n);
 	m = malloc(sizeof(*m) + (size_t)M * sizeof(m->slot[0]));
 	off = malloc(n * sizeof(*off));
@@ -84,7 +94,7 @@ struct rt_maglev *rt_maglev_build(const struct rt_maglev_backend *b, uint32_t n)
 		for (uint32_t i = 0; i < n && filled < M; i++) {
 			uint32_t c;
 
-			if ((r + 1) * w[i] / wmax == r * w[i] / wmax)
+			if ((r + 1) * w[i] / wmax == r * w[i] / wmax || (down && down[i]))
 				continue;
 			do {
 				c = (uint32_t)((off[i] + (uint64_t)next[i] * skip[i]) % M);

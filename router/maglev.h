@@ -59,6 +59,12 @@ uint32_t rt_maglev_size(uint32_t n);
 /* A table for n (1..RT_MAGLEV_MAX_BACKENDS) backends, or NULL (n out of
  * range, out of memory).  Same backends in the same order: same table. */
 struct rt_maglev *rt_maglev_build(const struct rt_maglev_backend *b, uint32_t n);
+/* The same with the backends flagged in down[n] (non-zero) taking no
+ * turns: same M, and every other backend keeps its permutation, so only
+ * the down backends' slots move (health.h).  down NULL, or every backend
+ * down: all take turns (a table with no backend cannot route). */
+struct rt_maglev *rt_maglev_build_up(const struct rt_maglev_backend *b, uint32_t n,
+				     const uint8_t *down);
 void rt_maglev_free(struct rt_maglev *m);
 
 /* The backend of a flow hash (packet path). */

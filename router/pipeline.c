@@ -32,6 +32,7 @@
 #include "../libcore/opt_genv.h"
 #include "../libcore/opt_tlv.h"
 #include "dpath.h"
+#include "health.h"
 #include "dropring.h"
 #include "nat.h"
 #include "ep_proxied.h"
@@ -1264,6 +1265,13 @@ static enum rt_verdict underlay_packet(struct ctx *c)
 
 		if (dr != RT_DROP_NONE)
 			return drop(c, dr, "direct", "%s", why);
+		if (!taken) {	/* a health keepalive (health.h) */
+			dr = rt_hl_on_control(t, &meta->src, pk, payload, c->live, &taken, why, sizeof(why));
+			if (dr != RT_DROP_NONE)
+				return drop(c, dr, "health", "%s", why);
+			if (taken)
+				TR(c, "health", "pass", "%s", why);
+		}
 		out->verdict = RT_CONTROL;
 		out->data = payload;
 		out->size = size;

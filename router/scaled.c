@@ -66,7 +66,9 @@ int rt_scaled_install(struct rt_scaled **scp, struct rt_maglev **retired,
 		      const struct rt_maglev_backend *b, uint32_t n, struct rt_scaled_new *nw)
 {
 	uint64_t flows[RT_MAGLEV_MAX_BACKENDS];
+	uint8_t down[RT_MAGLEV_MAX_BACKENDS];
 	struct rt_scaled *sc;
+	uint32_t ndown = 0;
 	int delta = 0;
 
 	if (!n)
@@ -76,15 +78,22 @@ int rt_scaled_install(struct rt_scaled **scp, struct rt_maglev **retired,
 		*scp = nw->sc;
 	}
 	sc = *scp;
-	/* flow counts follow their backend's address */
+	/* flow counts and health states follow their backend's address */
 	for (unsigned int i = 0; i < n; i++) {
 		flows[i] = 0;
+		down[i] = 0;
 		for (unsigned int j = 0; j < sc->n; j++)
-			if (!memcmp(sc->b[j].addr, b[i].addr, 16))
+			if (!memcmp(sc->b[j].addr, b[i].addr, 16)) {
 				flows[i] = sc->flows[j];
+				down[i] = sc->down[j];
+			}
+		ndown += down[i];
 	}
 	memcpy(sc->b, b, n * sizeof(sc->b[0]));
 	memcpy(sc->flows, flows, n * sizeof(flows[0]));
+	memcpy(sc->down, down, n);
+	sc->ndown = ndown;
+	sc->hl_dirty = ndown > 0;
 	sc->n = n;
 	rt_maglev_swap(&sc->tab, nw->tab, retired);
 	nw->sc = NULL;

@@ -13,13 +13,35 @@
 #include <stdint.h>
 #include "maglev.h"
 
+/* Health checks of a scaled endpoint's backends (`health on|off`,
+ * `health-interval MS`, `health-timeout MS`; health.h).  0 = default. */
+#define RT_HL_INTERVAL_MS	1000
+#define RT_HL_TIMEOUT_MS	3000
+struct rt_hl_cfg {
+	bool on;
+	uint32_t interval_ms, timeout_ms;	/* 0: the defaults above */
+};
+
 struct rt_scaled {
 	uint32_t n;				/* backends */
+	struct rt_hl_cfg hc;			/* health checks (health.h) */
+	uint32_t ndown;				/* backends out of the table */
+	bool hl_dirty;				/* tab is to be rebuilt without them */
+	uint64_t hl_down, hl_up;		/* transitions counted */
+	uint64_t hl_repinned;			/* flows moved off a down backend */
+	uint8_t down[RT_MAGLEV_MAX_BACKENDS];	/* health: no answer from its host */
 	struct rt_maglev_backend b[RT_MAGLEV_MAX_BACKENDS];
 	uint64_t flows[RT_MAGLEV_MAX_BACKENDS];	/* new flows given to each */
 	uint64_t pinned;			/* packets that followed a pinned choice */
 	struct rt_maglev *tab;			/* rt_maglev_get(); never NULL */
 };
+
+/* Backend i is down and another is up: its flows go elsewhere (a pin to
+ * it is replaced on the flow's next packet). */
+static inline bool rt_scaled_dead(const struct rt_scaled *sc, uint32_t i)
+{
+	return sc->down[i] && sc->ndown < sc->n;
+}
 
 /* The backends b[n] of endpoint vip (IPv`family`): count, not the VIP,
  * no repeats, weights.  0 or -EINVAL with a message. */
@@ -34,7 +56,9 @@ struct rt_scaled_new {
 int rt_scaled_prepare(bool has_state, const struct rt_maglev_backend *b, uint32_t n,
 		      struct rt_scaled_new *out, char *err, size_t errsz);
 /* Commit into *sc: the table swapped in (the old one onto *retired), the
- * backend list replaced (flow counts kept for backends that stay); n 0
+ * backend list replaced (flow counts and health states kept for backends
+ * that stay; with one of them down the table is marked for the health
+ * tick to rebuild without it); n 0
  * releases *sc.  Returns the change in the number of states (-1, 0, 1). */
 int rt_scaled_install(struct rt_scaled **sc, struct rt_maglev **retired,
 		      const struct rt_maglev_backend *b, uint32_t n, struct rt_scaled_new *nw);

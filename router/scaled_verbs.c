@@ -3,12 +3,15 @@
  * The `backends` words of `add ep` / `set ep` (ep_scaled.h):
  *   backends IP[,WEIGHT] ...     the whole list (add, set)
  *   backends +IP[,WEIGHT] -IP    set: add or remove some, the others kept
+ * the health words of scaled endpoints (health.h):
+ *   health on|off   health-interval MS   health-timeout MS
  * and the `proxy` word of proxied endpoints (ep_proxied.h):
  *   proxy IP | proxy none
  */
 #include <stdio.h>
 #include <string.h>
 #include "../libcore/num.h"
+#include "health.h"
 #include "lang.h"
 #include "verbs.h"
 
@@ -88,4 +91,29 @@ int rt_verb_proxy(struct rt_cmd *c, int i, struct rt_ep_spec *s)
 	memcpy(s->proxy, a, 16);
 	s->has_proxy = true;
 	return 0;
+}
+
+int rt_verb_health(struct rt_cmd *c, int i, struct rt_ep_spec *s)
+{
+	const char *k = c->w[i];
+	uint32_t v;
+	int r;
+
+	if (!strcmp(k, "health")) {
+		if (i + 1 >= c->n || (strcmp(c->w[i + 1], "on") && strcmp(c->w[i + 1], "off")))
+			return rt_lang_word_err(c, i + 1, "health: on or off");
+		s->health.on = !strcmp(c->w[i + 1], "on");
+		return 0;
+	}
+	if (!strcmp(k, "health-interval")) {
+		r = rt_lang_u32(c, i + 1, RT_HL_INTERVAL_MIN, RT_HL_INTERVAL_MAX,
+				"health-interval (milliseconds)", &v);
+		if (!r)
+			s->health.interval_ms = v == RT_HL_INTERVAL_MS ? 0 : v;
+		return r;
+	}
+	r = rt_lang_u32(c, i + 1, 2 * RT_HL_TICK_MS, RT_HL_TIMEOUT_MAX, "health-timeout (milliseconds)", &v);
+	if (!r)
+		s->health.timeout_ms = v == RT_HL_TIMEOUT_MS ? 0 : v;
+	return r;
 }

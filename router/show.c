@@ -24,6 +24,7 @@
 #include "policy_show.h"
 #include "qos.h"
 #include "dpath.h"
+#include "health.h"
 #include "show.h"
 #include "nat_verbs.h"
 #include "verbs.h"
@@ -126,11 +127,53 @@ static void emit_prefix(struct gnv_emit *e, const char *key, const char *fmt,
 /* Backends per dump line: a command holds at most RT_WORDS_MAX words. */
 #define BACKENDS_PER_LINE	200
 
+/* Health of backend i (health.h), show only: text "[up, answer 120ms ago]" when its
+ * endpoint has health on; JSON state ("unchecked" when off) and
+ * answer_age_ms (null: no answer yet). */
+static void emit_backend_health(struct gnv_emit *e, const struct rt_tables *t, const struct rt_ep *ep,
+				uint32_t i)
+{
+	bool on = ep->sc->hc.on, json = gnv_emit_is_json(e);
+	int64_t age = -1;
+	const char *st = on ? rt_hl_backend_state(t, ep, i, &age) : "unchecked";
+
+	gnv_emit_str(e, "state", on ? " [%s" : NULL, st);
+	if (age >= 0)
+		gnv_emit_i64(e, "answer_age_ms", on ? ", answer %lldms ago" : NULL, age);
+	else if (json)
+		gnv_emit_null(e, "answer_age_ms", NULL);
+	if (on && !json)
+		gnv_emit_puts(e, "]");
+}
+
+/* The health words (dump: when on or not the defaults) and, in show,
+ * the transitions; JSON: object health. */
+static void emit_health(struct gnv_emit *e, const struct rt_scaled *sc, bool show)
+{
+	const struct rt_hl_cfg *h = &sc->hc;
+	bool words = h->on || h->interval_ms || h->timeout_ms;
+
+	gnv_emit_obj_open(e, "health", NULL);
+	gnv_emit_bool(e, "on", words ? " health %s" : NULL, h->on, "on", "off");
+	gnv_emit_u64(e, "interval_ms", words ? " health-interval %llu" : NULL,
+		     h->interval_ms ? h->interval_ms : RT_HL_INTERVAL_MS);
+	gnv_emit_u64(e, "timeout_ms", words ? " health-timeout %llu" : NULL,
+		     h->timeout_ms ? h->timeout_ms : RT_HL_TIMEOUT_MS);
+	if (show) {
+		gnv_emit_u64(e, "down", h->on ? " (down %llu" : NULL, sc->ndown);
+		gnv_emit_u64(e, "went_down", h->on ? " went-down %llu" : NULL, sc->hl_down);
+		gnv_emit_u64(e, "came_up", h->on ? " came-up %llu" : NULL, sc->hl_up);
+		gnv_emit_u64(e, "repinned", h->on ? " repinned %llu)" : NULL, sc->hl_repinned);
+	}
+	gnv_emit_obj_close(e, NULL);
+}
+
 /* A scaled endpoint's backends: "backends IP,WEIGHT ..."; show adds
  * each one's new flows (JSON: objects ip, weight, flows).  A dump puts
  * more than BACKENDS_PER_LINE on following `set ep ... backends +IP,W`
  * lines. */
-static void emit_backends(struct gnv_emit *e, const struct rt_ep *ep, bool show)
+static void emit_backends(struct gnv_emit *e, const struct rt_tables *t, const struct rt_ep *ep,
+			  bool show)
 {
 	const struct rt_scaled *sc = rt_ep_proxy(ep) ? NULL : ep->sc;
 	char a[RT_ADDR_STR];
@@ -146,6 +189,8 @@ static void emit_backends(struct gnv_emit *e, const struct rt_ep *ep, bool show)
 		gnv_emit_ip(e, "ip", i >= BACKENDS_PER_LINE && !show ? "%s" : " %s", ep->family, sc->b[i].addr);
 		gnv_emit_u64(e, "weight", ",%u", sc->b[i].weight);
 		gnv_emit_u64(e, "flows", show ? " (flows %u)" : NULL, sc->flows[i]);
+		if (show)
+			emit_backend_health(e, t, ep, i);
 		gnv_emit_obj_close(e, NULL);
 	}
 	gnv_emit_arr_close(e, NULL);
@@ -153,6 +198,8 @@ static void emit_backends(struct gnv_emit *e, const struct rt_ep *ep, bool show)
 		gnv_emit_u64(e, "maglev_size", " maglev %u", rt_maglev_get(&ep->sc->tab)->size);
 		gnv_emit_u64(e, "pinned_pkts", " pinned %u", sc->pinned);
 	}
+	if (sc)
+		emit_health(e, sc, show);
 }
 
 /* A proxied endpoint's proxy (ep_proxied.h): "proxy IP"; show adds the
@@ -197,7 +244,7 @@ static void emit_ep(struct gnv_emit *e, const struct rt_tables *t, const struct 
 	for (unsigned int i = 0; i < s.nhost; i++)
 		emit_addr(e, NULL, " host %s", &s.host[i]);
 	gnv_emit_arr_close(e, NULL);
-	emit_backends(e, ep, show);
+	emit_backends(e, t, ep, show);
 	rt_nat_emit_ep(e, ep);
 	emit_proxy(e, ep, show);
 	gnv_emit_str(e, "ns", s.ns[0] ? " ns %s" : NULL, s.ns[0] ? s.ns : RT_NS_DEFAULT);
@@ -759,8 +806,10 @@ int rt_show_cmd(struct rt_cmd *c, bool json_mode, struct sbuf *out)
 			show_vpcs(t, filter, vni, &e);
 		else
 			emit_stats(&e, &t->run.st, false);
-		if (!filter)
+		if (!filter) {
 			rt_dp_emit_stats(t, &e);
+			rt_hl_emit_stats(t, &e);	/* backend health (health.h) */
+		}
 		show_drops(t, filter, vni, &e);
 	} else if (!strcmp(topic, "flows")) {
 		show_flows(t, filter, vni, &e);

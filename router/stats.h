@@ -58,7 +58,9 @@
 	X(NAT_ICMP_MALFORMED, "nat.icmp_malformed", "gateway NAT: ICMP error from outside whose quoted packet is truncated or invalid") \
 	X(NAT_TTL,         "nat.ttl_exceeded",  "gateway NAT: inner TTL exhausted on the way out") \
 	X(PROXY_MALFORMED, "proxy.malformed",   "genv original-destination option that does not fit its layout (12 or 24 bytes, family 4 or 6)") \
-	X(PROXY_BYPASS,    "proxy.bypass",      "underlay packet for a proxied endpoint from a source other than its proxy")
+	X(PROXY_BYPASS,    "proxy.bypass",      "underlay packet for a proxied endpoint from a source other than its proxy") \
+	X(HEALTH_MALFORMED, "health.malformed", "genv health keepalive option that does not fit its layout (8 bytes)") \
+	X(HEALTH_UNTRUSTED, "health.untrusted", "health keepalive request not from a configured host of its VPC (not answered)")
 
 enum rt_drop {
 #define RT_X(e, n, d) RT_DROP_##e,

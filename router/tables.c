@@ -243,6 +243,7 @@ void rt_tables_free(struct rt_tables *t)
 		for (uint32_t i = 0; i < t->cfg.lim.max_eps; i++)
 			rt_scaled_release(&t->cfg.ep[i].sc, &t->cfg.maglev_retired);
 	rt_maglev_reclaim(&t->cfg.maglev_retired);
+	free(t->hl);	/* one block (health.h) */
 	if (t->cfg.ns)
 		for (uint32_t i = 0; i < t->cfg.lim.max_ns; i++)
 			rt_lset_free(&t->cfg.ns[i].labels);
@@ -308,6 +309,7 @@ void rt_tables_clear_stats(struct rt_tables *t)
 {
 	memset(&t->run.st, 0, sizeof(t->run.st));
 	memset(&t->dp.st, 0, sizeof(t->dp.st));
+
 	for (uint32_t i = 0; i < t->cfg.lim.max_vpcs; i++)
 		if (t->cfg.vpc[i].used) {
 			memset(&t->cfg.vpc[i].st, 0, sizeof(t->cfg.vpc[i].st));

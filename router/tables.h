@@ -39,6 +39,7 @@
 #include "nat.h"
 #include "prefix.h"
 #include "qos_types.h"
+#include "scaled.h"
 #include "stats.h"
 
 #define RT_VNI_MIN		1	/* a VPC id: genv-route(8), genv.conf(5) */
@@ -307,6 +308,7 @@ struct rt_dropring;
 struct rt_policies;
 struct rt_ct;
 struct rt_scaled;
+struct rt_health;
 
 /*
  * What the operator said: the objects and their indexes, as the command
@@ -357,6 +359,7 @@ struct rt_tables {
 	struct gnv_pkt scratch;		/* per packet: the pipeline's decode (handed to extensions) */
 	struct rt_exts exts;		/* extensions: verbs, control hook, state (ext.h) */
 	struct rt_dpcache dp;		/* direct path: endpoint -> host (dpcache.h, dpath.h) */
+	struct rt_health *hl;		/* backend health checks (health.h), made when needed */
 };
 
 /* NULL limits: defaults.  NULL on allocation failure. */
@@ -476,6 +479,7 @@ struct rt_ep_spec {
 	uint16_t nat_lo, nat_hi;	/* gateway: `nat-ports` (0: RT_NAT_PORT_LO..HI) */
 	bool has_proxy;			/* proxied: `proxy IP` (ep_proxied.h) */
 	uint8_t proxy[16];
+	struct rt_hl_cfg health;		/* scaled: `health`, `health-interval`, `health-timeout` */
 };
 
 /* All return 0 or -errno (EEXIST, ENOENT, ENOSPC, EINVAL, EBUSY, ENOMEM)

@@ -971,6 +971,13 @@ static int ep_check(const struct rt_tables *t, const struct rt_ep_spec *s, const
 	r = proxied_check(v, s, err, errsz);
 	if (r)
 		return r;
+	if (s->health.on && (s->type != EP_SCALED || !s->nbackend))
+		FAIL(EINVAL, "only a scaled endpoint with backends has health checks (health off)");
+	if ((s->health.timeout_ms ? s->health.timeout_ms : RT_HL_TIMEOUT_MS) <=
+	    (s->health.interval_ms ? s->health.interval_ms : RT_HL_INTERVAL_MS))
+		FAIL(EINVAL, "health-timeout %u ms must be longer than health-interval %u ms",
+		     s->health.timeout_ms ? s->health.timeout_ms : RT_HL_TIMEOUT_MS,
+		     s->health.interval_ms ? s->health.interval_ms : RT_HL_INTERVAL_MS);
 	if (s->port >= 0) {
 		pt = rt_port_get(t, s->port);
 		if (!pt)
@@ -1171,6 +1178,8 @@ static void scaled_install(struct rt_tables *t, struct rt_ep *e, const struct rt
 	const struct rt_maglev_backend *b = rt_proxied_backends(s, &one, &n);
 
 	t->cfg.nscaled += (uint32_t)rt_scaled_install(&e->sc, &t->cfg.maglev_retired, b, n, nw);
+	if (e->sc)
+		e->sc->hc = s->health;	/* health.h: the next tick applies it */
 }
 
 int rt_ep_add(struct rt_tables *t, const struct rt_ep_spec *s, char *err, size_t errsz)
@@ -1263,6 +1272,7 @@ void rt_ep_to_spec(const struct rt_tables *t, const struct rt_ep *e, struct rt_e
 	} else if (e->sc) {
 		s->nbackend = (uint16_t)e->sc->n;
 		memcpy(s->backend, e->sc->b, e->sc->n * sizeof(s->backend[0]));
+		s->health = e->sc->hc;
 	}
 }
 

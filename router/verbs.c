@@ -388,7 +388,8 @@ int rt_verb_port(struct rt_cmd *c, const char *verb)
 
 static const char *const kw_ep[] = { "mac", "type", "port", "host", "labels", "opt", "mtu", "ns",
 				     "qos", "rate", "burst", "backends",
-				     "nat-ports", "proxy", NULL };
+				     "nat-ports", "proxy", "health", "health-interval",
+				     "health-timeout", NULL };
 
 static int parse_opt(struct rt_cmd *c, int j, struct rt_ep_spec *s)
 {
@@ -414,7 +415,7 @@ int rt_verb_ep(struct rt_cmd *c, const char *verb)
 {
 	struct rt_ep_spec s;
 	bool add = !strcmp(verb, "add");
-	bool seen[16] = { 0 };
+	bool seen[20] = { 0 };
 	uint8_t ip[16];
 	uint32_t vni, v;
 	int fam, i, end, r;
@@ -443,7 +444,7 @@ int rt_verb_ep(struct rt_cmd *c, const char *verb)
 		if (!e)
 			return rt_lang_word_err(c, 3, "no such endpoint in VPC %u", vni);
 		if (c->n == 4)
-			return rt_lang_err(c, "nothing to set (expected mac, type, port, host, ns, labels, opt, mtu, qos, rate, burst, backends or proxy)");
+			return rt_lang_err(c, "nothing to set (expected mac, type, port, host, ns, labels, opt, mtu, qos, rate, burst, backends, proxy or health)");
 		rt_ep_to_spec(c->t, e, &s);
 	}
 	for (i = 4; i < c->n;) {
@@ -550,6 +551,12 @@ int rt_verb_ep(struct rt_cmd *c, const char *verb)
 			r = rt_verb_proxy(c, i, &s);
 			if (!r && !seen[1] && s.has_proxy)
 				s.type = EP_PROXIED;
+			i += 2;
+			break;
+		case 14:	/* health (scaled_verbs.c) */
+		case 15:	/* health-interval */
+		case 16:	/* health-timeout */
+			r = rt_verb_health(c, i, &s);
 			i += 2;
 			break;
 		case 6:		/* mtu */

@@ -35,6 +35,8 @@ int rt_verb_labels(struct rt_cmd *c, int i, char *buf, size_t size);
 /* scaled_verbs.c: the `backends` list, words i+1 .. end-1, into s. */
 int rt_verb_backends(struct rt_cmd *c, int i, int end, bool add, struct rt_ep_spec *s);
 /* `proxy IP|none`, word i the keyword, into s (ep_proxied.h). */
+/* health on|off, health-interval MS, health-timeout MS (word i). */
+int rt_verb_health(struct rt_cmd *c, int i, struct rt_ep_spec *s);
 int rt_verb_proxy(struct rt_cmd *c, int i, struct rt_ep_spec *s);
 
 #endif

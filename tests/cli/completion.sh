@@ -342,6 +342,7 @@ if [ "$(id -u)" = 0 ] && command -v unshare >/dev/null && [ -c /dev/net/tun ]; t
 	live route add ep 100 10.0.1.9 mac 02:00:00:00:01:09 port '' "cpt0"
 	live route add ep 100 10.0.9.1 mac 02:00:00:00:09:01 type '' "simple scaled proxied gateway"
 	live route add ep 100 10.0.9.2 mac 02:00:00:00:09:02 type proxied proxy '' "10.0.1.5 10.0.1.6"
+	live route set ep 100 10.0.9.1 health '' "on off"
 	live route show port '' ""
 	live trace --vpc '' "100 200"
 	live route apply --vpc '' "100 200"

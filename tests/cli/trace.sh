@@ -99,6 +99,12 @@ grep -qE '^ +[0-9]+ direct +learn +10.0.4.4 vpc 100 on host 10.200.0.2' "$tmp/ou
 	ok "trace names the direct-path entry it would learn" || fail "trace names the direct-path entry" "$(cat "$tmp/out")"
 final drop none rts.untrusted "drop rts.untrusted (answer naming another host)" -- --in underlay "$U vni=100 oam=1 opt=rts:host=10.200.0.7,mac=02:00:00:00:00:01 / eth / ipv4 src=10.0.4.4 dst=10.0.1.5 proto=253"
 final drop none rts.malformed "drop rts.malformed (answer without the endpoint)" -- --in underlay "$U vni=100 $RTS"
+# health keepalives (router/health.h): no inner frame; answered for a host of the VPC
+final control control none "health request from a host of the VPC: answered" -- --in underlay "$U vni=100 oam=1 opt=health:seq=1"
+grep -q 'health    pass       health request 1: answered' "$tmp/out" && ok "the trace shows the health stage" ||
+	fail "the trace shows the health stage" "$(head -c 600 "$tmp/out")"
+final drop none health.untrusted "drop health.untrusted (request from no host of the VPC)" -- --in underlay "eth / ipv4 src=10.200.0.99 dst=10.200.0.1 / udp / geneve vni=100 oam=1 opt=health:seq=1"
+final drop none health.malformed "drop health.malformed (4 bytes)" -- --in underlay "$U vni=100 oam=1 opt=0xffa7:0x08:00000001"
 
 # network policy (tests/fixtures/topo/policy.genv; tests/cli/policy_truth.sh and tests/net/policy.sh have the rest)
 P=tests/fixtures/topo/policy.genv

@@ -11,7 +11,9 @@
  * not need a network: no crash or UB, output inside the caller's buffer,
  * and a probe never answered with more than it brought plus one record;
  * direct-path answers (dpath.h) queued by an input are sent and stay
- * within the size of an IPv6 answer.
+ * within the size of an IPv6 answer; health keepalives (health.h) are
+ * answered with exactly one 20-byte packet each, and the health tick runs
+ * (simulated clock) against the answers the inputs bring.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -19,6 +21,8 @@
 #include "../../libcore/sbuf.h"
 #include "../../router/config.h"
 #include "../../router/dpath.h"
+#include "../../router/ep_scaled.h"
+#include "../../router/health.h"
 #include "../../router/pipeline.h"
 #include "../../router/tables.h"
 #include "../../trace/ext.h"
@@ -45,6 +49,8 @@ static const char *const topo[] = {
 	/* QoS: a class and a rate limit on the sender, remarking at the receiver */
 	"set qos premium remark on",
 	"set ep 100 10.0.1.5 qos premium rate 10mbit burst 16k",
+	/* health checks (health.h): backend host 10.200.0.2 is probed */
+	"add ep 100 10.0.9.1 mac 02:00:00:00:09:01 type scaled backends 10.0.2.7 10.0.1.5 health on",
 	NULL,
 };
 
@@ -54,6 +60,16 @@ static int ul_send(void *ctx, const struct gnv_addr *dst, const uint8_t *p, size
 	(void)ctx; (void)dst; (void)p; (void)tos; (void)ttl; (void)sport;
 	if (n > probe_in + GENV_TRACE_REC_SIZE)
 		abort();	/* amplification */
+	return 0;
+}
+
+/* A health answer or request: Geneve and the option, nothing more. */
+static int hl_send(void *ctx, const struct gnv_addr *dst, const uint8_t *p, size_t n,
+		   uint8_t tos, uint8_t ttl, uint16_t sport)
+{
+	(void)ctx; (void)dst; (void)p; (void)tos; (void)ttl; (void)sport;
+	if (n != GNV_HDR_SIZE + GENV_HEALTH_OPT_SIZE)
+		abort();
 	return 0;
 }
 
@@ -121,9 +137,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		rt_from_port(t, data[1] % 2, frame, size - 2, RT_HEADROOM, &out, NULL);
 	}
 	{
-		struct rt_runtime_ops dops = { .ul_send = dp_send };
+		struct rt_runtime_ops dops = { .ul_send = dp_send }, hops = { .ul_send = hl_send };
 
 		rt_dp_send(t, &dops);
+		if (t->hl && t->hl->nout > 1)
+			abort();	/* one input, at most one answer */
+		rt_hl_send(t, &hops);
+		rt_tables_set_now(t, t->run.now_ns + 500000000ull);
+		rt_hl_tick(t, &hops);
+		rt_scaled_reclaim(t);
 	}
 	/* what the pipeline hands back lies in the caller's buffer */
 	if (out.data && (out.data < buf || out.data + out.size > buf + sizeof(buf)))

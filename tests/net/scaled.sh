@@ -148,6 +148,7 @@ tcp=$!
 sleep 1.5
 r=0
 for h in h1 h2 h3; do rt "$h" set ep 100 "$VIP" backends +10.0.3.12 >/dev/null || r=1; done
+check_eq "set ep ... backends +10.0.3.12 accepted by h1, h2 and h3" 0 "$r"
 wait "$tcp"; rc=$?
 got=$(cat "$TMP/tcp.out")
 n_got=$(echo "$got" | sed -n 's/^got \([0-9]*\) sent \([0-9]*\)$/\1/p')

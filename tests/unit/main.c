@@ -7,7 +7,7 @@
 /* Weak, so a suite file can be developed separately; a missing one fails below. */
 #define SUITES(X) \
 	X(cursor) X(num) X(sbuf) X(json) X(emit) X(pcap_file) X(vnicount) X(csum) X(ecn) X(flowhash) X(decode) X(geneve) \
-	X(optreg) X(opt) X(lang) X(build) X(print) X(filter) X(rt_tables) X(rt_pipeline) X(rt_reply) X(rt_config) X(rt_ctl) X(rt_policy) X(top) X(trace) X(ctl_client) X(k8s_yaml) X(ethnl) X(tso) X(rt_dpcache) X(rt_dpath) X(rt_maglev) X(rt_scaled) X(rt_store) X(rt_xdp_frame) X(rt_nat) X(rt_proxied)
+	X(optreg) X(opt) X(lang) X(build) X(print) X(filter) X(rt_tables) X(rt_pipeline) X(rt_reply) X(rt_config) X(rt_ctl) X(rt_policy) X(top) X(trace) X(ctl_client) X(k8s_yaml) X(ethnl) X(tso) X(rt_dpcache) X(rt_dpath) X(rt_maglev) X(rt_scaled) X(rt_store) X(rt_xdp_frame) X(rt_nat) X(rt_proxied) X(rt_health)
 
 #define DECL(n) Suite *n##_suite(void) __attribute__((weak));
 SUITES(DECL)

@@ -693,13 +693,37 @@ START_TEST(info_genv_odst)
 }
 END_TEST
 
+/* health (0x08): 8 bytes, answer flag and sequence; any other size is a
+ * layout error; the libcore codec and the registry read the same bytes */
+START_TEST(health_layout)
+{
+	static const uint8_t d[8] = { 0x01, 0, 0, 0, 0, 0, 0x30, 0x39 };
+	struct gnv_health h;
+	uint8_t ob_data[16];
+	struct gnv_optbuf ob;
+
+	ck_assert(describe(0xFFA7, 0x08, d, 8, 0xFFA7) && info.layout_ok);
+	ck_assert(describe(0xFFA7, 0x08, d, 4, 0xFFA7) && !info.layout_ok);
+	ck_assert(describe(0xFFA7, 0x08, d, 12, 0xFFA7) && !info.layout_ok);
+	ck_assert_int_eq(gnv_opt_health_get(d, 8, &h), 0);
+	ck_assert(h.answer);
+	ck_assert_uint_eq(h.seq, 12345);
+	ck_assert_int_eq(gnv_opt_health_get(d, 4, &h), -EINVAL);
+	gnv_optbuf_init(&ob, ob_data, sizeof(ob_data));
+	ck_assert_int_eq(gnv_opt_health_put(&ob, 0xFFA7, &h), 0);
+	ck_assert_mem_eq(ob_data + 4, d, 8);
+	enc_ok("health:seq=12345,answer=1", 0xFFA7, 0x08, "0100000000003039");
+	enc_ok("health:seq=7", 0xFFA7, 0x08, "0000000000000007");
+}
+END_TEST
+
 START_TEST(names_list)
 {
 	static const char *const samples[] = {
 		"label:1", "eptype:simple", "rts:host=10.0.0.1", "qos:premium", "trace:id=1", "ident:id=70000",
 		"ovn:in=1", "cilium.dsr:addr=10.0.0.1", "gcp.vnid:vnid=1", "gcp.endpoint:01020304",
 		"gcp.profile:profile=1", "cpacket:seq=1", "mizar.rts:host=10.0.0.1",
-		"mizar.scaled:msg=0x4d", "mizar.pod:label=1", "mizar.ns:label=1", "odst:10.0.0.1",
+		"mizar.scaled:msg=0x4d", "mizar.pod:label=1", "mizar.ns:label=1", "odst:10.0.0.1", "health:seq=1",
 		"aws.endpoint:0x123", "aws.attachment:id=7", "aws.cookie:5", "oxide.external:",
 		"oxide.mcast:both", "oxide.mss:1460",
 	};
@@ -1146,6 +1170,7 @@ Suite *optreg_suite(void)
 	tcase_add_test(tc, encode_raw_errors);
 	tcase_add_test(tc, encode_named);
 	tcase_add_test(tc, encode_errors);
+	tcase_add_test(tc, health_layout);
 	tcase_add_test(tc, names_list);
 	tcase_add_test(tc, round_trip);
 	tcase_add_test(tc, info_aws_oxide);

@@ -549,6 +549,9 @@ START_TEST(underlay_deliver)
 	ck_assert_int_eq(from_ul("10.200.0.2", 62, 0, "geneve vni=100 opt=0x0102:0x01:00000000 opt=eptype:simple "
 				 "opt=rts:host=10.200.0.2,mac=02:00:00:00:00:02,invalidate=1 / eth / ipv4 src=10.0.2.7 dst=10.0.1.5 / udp"),
 			 RT_DELIVER);
+	/* delivered without them: the port gets the inner frame alone (stripped) */
+	ck_assert_ptr_eq(out.data, frame + 8 + 8 + 8 + 16);
+	ck_assert_uint_eq(out.size, fsize - 40);
 	/* same inner address in VPC 200 goes to its own port (VPC 200 has no
 	 * remote endpoint: 10.200.0.2 is its peer, 10.0.2.7 no endpoint there) */
 	cmd("set vpc 200 peers 10.200.0.2");
@@ -902,6 +905,13 @@ START_TEST(bouncer_and_divider_role)
 	ck_assert_uint_eq(out.tos, 0x28);
 	ck_assert_ptr_eq(out.data, frame);		/* onward unchanged */
 	ck_assert_uint_eq(out.size, fsize);
+	/* a sender's extra options (`opt`) go onward as they came: kept */
+	ck_assert_int_eq(from_ul("10.200.0.2", 64, 0, "geneve vni=100 opt=0xffa7:0x7e:0a0b0c0d "
+				 "opt=0x0102:0x01:00000000 / eth src=02:00:00:00:02:07 / ipv4 src=10.0.2.7 "
+				 "dst=10.0.1.88 / udp"), RT_FORWARD);
+	ck_assert_ptr_eq(out.data, frame);
+	ck_assert_uint_eq(out.size, fsize);
+	ck_assert_mem_eq(out.data + 8, "\xff\xa7\x7e\x01\x0a\x0b\x0c\x0d", 8);
 	assert_drop(from_ul("10.200.0.2", 1, 0, UL_IN("10.0.1.88") " / udp"), RT_DROP_TTL);
 	/* back to the host it came from (the endpoint's own host) */
 	assert_drop(from_ul("10.200.0.4", 64, 0, "geneve vni=100 / eth / ipv4 src=10.0.1.88 dst=10.0.1.88 / udp"),
