@@ -353,7 +353,7 @@ for h in $HOSTS; do wait "${rpid[$h]}" 2>/dev/null; exitrc[$h]=$?; done
 echo "# bench/soak.sh -t $T: $elapsed s of churn, $GENV"
 echo "# $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); h3 killed every $KEVERY s"
 bad=0
-san=$(grep -lE 'ERROR: (Address|Leak|Undefined)Sanitizer|runtime error:' "$TMP"/h*.log 2>/dev/null | xargs -r -n1 basename | tr '\n' ' ')
+san=$(grep -lE 'ERROR: (Address|Leak|Undefined)Sanitizer|Sanitizer has encountered|runtime error:' "$TMP"/h*.log 2>/dev/null | xargs -r -n1 basename | tr '\n' ' ')
 stops=
 for h in $HOSTS; do
 	stops+="$h ${exitrc[$h]}  "
