@@ -212,9 +212,9 @@ gen=${FWDS[sender]:-}
 echo
 echo "64 B frames vm1 -> vm2 sent with trafgen (one process); ${T} s per trial, $STEPS search steps, <= $LOSS% loss"
 echo "load average before the run: $LOAD0; after: $(cut -d' ' -f1-3 /proc/loadavg) (shared machine, 2 cores)"
-printf '| %-9s | %10s | %6s | %6s | %10s | %10s | %8s | %8s | %6s | %7s | %6s | %6s | %s\n' \
+printf '| %-9s | %10s | %6s | %6s | %10s | %10s | %10s | %10s | %6s | %9s | %6s | %6s | %s\n' \
 	row "fwd pkt/s" "/vxlan" "/ovs" "max rx" "sent full" "ping avg" "ping p99" "/vxlan" "udp rr/s" "/vxlan" "/ovs" ""
-printf '|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s\n' ----------- ------------ -------- -------- ------------ ------------ ---------- ---------- -------- --------- -------- -------- ---
+printf '|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s|%s\n' ----------- ------------ -------- -------- ------------ ------------ ------------ ------------ -------- ----------- -------- -------- ---
 for r in "${ROWS[@]}"; do
 	if [ -n "${NOTE[$r]:-}" ]; then
 		printf '| %-9s | %s\n' "$r" "${NOTE[$r]}"
@@ -225,7 +225,7 @@ for r in "${ROWS[@]}"; do
 		awk -v a="${FWDS[$r]}" -v g="$gen" 'BEGIN { exit !(g > 0 && a >= 0.9 * g) }'; then
 		note="limited by the sender"
 	fi
-	printf '| %-9s | %10s | %6s | %6s | %10s | %10s | %5s ms | %5s ms | %6s | %8s | %6s | %6s | %s\n' "$r" \
+	printf '| %-9s | %10s | %6s | %6s | %10s | %10s | %7s ms | %7s ms | %6s | %9s | %6s | %6s | %s\n' "$r" \
 		"${FWDS[$r]}" "$(ratio "${FWDS[$r]}" "${FWDS[vxlan]:--}")" "$(ratio "${FWDS[$r]}" "${FWDS[ovs-afxdp]:--}")" \
 		"${MAXRXS[$r]}" "${FULLS[$r]}" "${AVG[$r]}" "${P99[$r]}" "$(ratio "${AVG[$r]}" "${AVG[vxlan]:--}")" \
 		"${RRS[$r]}" "$(ratio "${RRS[$r]}" "${RRS[vxlan]:--}")" "$(ratio "${RRS[$r]}" "${RRS[ovs-afxdp]:--}")" "$note"
