@@ -4,7 +4,8 @@
 # module) and, when installed, Open vSwitch's userspace datapath with a
 # Geneve tunnel.  In one run, on the same topology:
 #
-#   vm1 -- h1 ==== veth underlay 10.200.0.1 <-> .2, MTU 1500 ==== h2 -- vm2
+#   vm1 -- h1 ==== u1 10.200.0.1 -- [bridge, the wire] -- u2 .2 ==== h2 -- vm2
+#   underlay veths MTU 1500 (bench/lib_peers.sh: tcpdump on the bridge port)
 #   VMs: 10.0.1.5 and 10.0.1.6, MTU 1400
 #
 #   genv       h1 and h2 run `genv route run`; the VMs hold its TAP devices
@@ -15,6 +16,9 @@
 #   ovs        Open vSwitch userspace (netdev) datapath, a Geneve port,
 #              plain system ports, VM tx offloads off (if ovs-vswitchd is
 #              installed: openvswitch-switch; otherwise the row says so)
+#   ovs-afxdp  the same with the underlay veth as an AF_XDP port (native
+#              XDP, copy mode on a veth), polling thread pinned to a core,
+#              pmd-maxsleep=100: its strongest setup here
 #
 #   genv-nooff genv with `route run --no-offload`: plain TAP frames, one
 #              datagram per message (the router before offloads)
@@ -32,13 +36,13 @@
 # Prints a table with ratios to genv.  Not a test: asserts nothing.
 #   bench/overlay.sh [-t SECONDS] [-p PEER,...] [GENV]
 # -t: seconds per throughput test (default 5); -p: the peers to run
-# (default genv,genv-nooff,genv-txoff,genv-policy,vxlan,vxlan-txoff,ovs).  genv-policy is genv
+# (default genv,genv-nooff,genv-txoff,genv-policy,vxlan,vxlan-txoff,ovs,ovs-afxdp).  genv-policy is genv
 # with network policy on both hosts: vm2 isolated for ingress and vm1 for
 # egress, one rule each allowing the other (every port and protocol), so
 # every packet passes the policy stage and connection tracking.
 set -u
 cd "$(dirname "$0")/.." || exit 1
-T=5 ONLY=genv,genv-nooff,genv-txoff,genv-policy,vxlan,vxlan-txoff,ovs
+T=5 ONLY=genv,genv-nooff,genv-txoff,genv-policy,vxlan,vxlan-txoff,ovs,ovs-afxdp
 while getopts t:p: o; do
 	case $o in
 	t) T=$OPTARG ;;
@@ -60,155 +64,12 @@ for t in iperf3 ping ethtool python3; do
 	command -v "$t" >/dev/null 2>&1 || { echo "bench/overlay.sh: '$t' not found (make deps)" >&2; exit 1; }
 done
 
-teardown() {
-	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
-	for p in "${pids[@]}"; do wait "$p" 2>/dev/null; done
-	pids=()
-	for n in $NSS; do ip netns del "$P-$n" 2>/dev/null; done
-}
+# shellcheck source=bench/lib_peers.sh
+. bench/lib_peers.sh
 trap 'teardown; rm -rf "$tmp"' EXIT
 trap 'exit 1' INT TERM
 
-nsx() { local n=$1; shift; ip netns exec "$P-$n" "$@"; }
-
-underlay() {
-	for n in $NSS; do
-		ip netns add "$P-$n" || exit 1
-		nsx "$n" ip link set lo up
-		nsx "$n" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
-	done
-	ip link add u1 netns "$P-h1" type veth peer name u2 netns "$P-h2"
-	nsx h1 ip addr add 10.200.0.1/24 dev u1
-	nsx h2 ip addr add 10.200.0.2/24 dev u2
-	nsx h1 ip link set u1 up
-	nsx h2 ip link set u2 up
-}
-
-vm_addr() {	# VM IFACE MAC IP
-	nsx "$1" ip link set "$2" name eth0
-	nsx "$1" ip link set eth0 address "$3" mtu 1400 up
-	nsx "$1" ip addr add "$4/24" dev eth0
-}
-
-setup_genv() {	# [policy|nooff|txoff]
-	local h l1= l2= extra=()
-	[ "${1:-}" = policy ] && l1=" labels app=vm1" l2=" labels app=vm2"
-	[ "${1:-}" = nooff ] && extra=(--no-offload)
-	underlay
-	RPIDS=()
-	for h in h1 h2; do
-		ip netns exec "$P-$h" "$GENV" route run -q -S "$tmp/$h.sock" "${extra[@]}" >"$tmp/$h.log" 2>&1 &
-		pids+=("$!")
-		RPIDS+=("$!")
-	done
-	for h in h1 h2; do
-		for _ in $(seq 50); do "$GENV" route -S "$tmp/$h.sock" show host >/dev/null 2>&1 && break; sleep 0.1; done
-	done
-	printf '%s\n' "set host addr 10.200.0.1" "add vpc 100 cidr 10.0.1.0/24" "add port tap1 mtu 1400" \
-		"add ep 100 10.0.1.5 mac $MAC1 port tap1$l1" "add ep 100 10.0.1.6 mac $MAC2 host 10.200.0.2$l2" \
-		>"$tmp/h1.genv"
-	printf '%s\n' "set host addr 10.200.0.2" "add vpc 100 cidr 10.0.1.0/24" "add port tap2 mtu 1400" \
-		"add ep 100 10.0.1.6 mac $MAC2 port tap2$l2" "add ep 100 10.0.1.5 mac $MAC1 host 10.200.0.1$l1" \
-		>"$tmp/h2.genv"
-	if [ -n "$l1" ]; then
-		echo "add policy 100 vm1-out select app=vm1 egress to pod app=vm2" >>"$tmp/h1.genv"
-		echo "add policy 100 vm2-in select app=vm2 ingress from pod app=vm1" >>"$tmp/h2.genv"
-	fi
-	"$GENV" route -S "$tmp/h1.sock" batch "$tmp/h1.genv" || return 1
-	"$GENV" route -S "$tmp/h2.sock" batch "$tmp/h2.genv" || return 1
-	ip -n "$P-h1" link set tap1 netns "$P-vm1"
-	ip -n "$P-h2" link set tap2 netns "$P-vm2"
-	vm_addr vm1 tap1 $MAC1 10.0.1.5
-	vm_addr vm2 tap2 $MAC2 10.0.1.6
-	if [ "${1:-}" = txoff ]; then
-		nsx vm1 ethtool -K eth0 tx off >/dev/null 2>&1
-		nsx vm2 ethtool -K eth0 tx off >/dev/null 2>&1
-	fi
-	WIRE="udp dst port 6081"
-}
-
-setup_vxlan() {	# tx-offload setting in the VMs: on|off
-	local i
-	underlay
-	for i in 1 2; do
-		ip -n "$P-h$i" link add vx0 type vxlan id 100 dstport 4789 \
-			local "10.200.0.$i" remote "10.200.0.$((3 - i))"
-		ip -n "$P-h$i" link add br0 type bridge
-		ip link add "e$i" netns "$P-vm$i" type veth peer name "v$i" netns "$P-h$i"
-		ip -n "$P-h$i" link set vx0 master br0 mtu 1450 up
-		ip -n "$P-h$i" link set "v$i" master br0 mtu 1400 up
-		ip -n "$P-h$i" link set br0 up
-	done
-	vm_addr vm1 e1 $MAC1 10.0.1.5
-	vm_addr vm2 e2 $MAC2 10.0.1.6
-	if [ "$1" = off ]; then
-		nsx vm1 ethtool -K eth0 tx off >/dev/null 2>&1
-		nsx vm2 ethtool -K eth0 tx off >/dev/null 2>&1
-	fi
-	WIRE="udp dst port 4789"
-}
-
-have_ovs() { command -v ovs-vswitchd >/dev/null 2>&1 && command -v ovsdb-server >/dev/null 2>&1; }
-
-# Open vSwitch: per host its own ovsdb-server and ovs-vswitchd (private
-# run/db/log directories), a netdev bridge with the VM's veth, a Geneve
-# port and the underlay veth; the underlay address on the bridge's port.
-setup_ovs() {
-	local i d
-	underlay
-	for i in 1 2; do
-		d=$tmp/ovs$i
-		mkdir -p "$d"
-		ovsdb-tool create "$d/conf.db" /usr/share/openvswitch/vswitch.ovsschema >/dev/null || return 1
-		nsx "h$i" env OVS_RUNDIR="$d" OVS_DBDIR="$d" OVS_LOGDIR="$d" \
-			ovsdb-server "$d/conf.db" --remote="punix:$d/db.sock" --pidfile="$d/db.pid" \
-			--unixctl="$d/db.ctl" --detach --no-chdir --log-file="$d/db.log" || return 1
-		nsx "h$i" ovs-vsctl --db="unix:$d/db.sock" --no-wait init
-		nsx "h$i" env OVS_RUNDIR="$d" ovs-vswitchd "unix:$d/db.sock" --pidfile="$d/vs.pid" \
-			--unixctl="$d/vs.ctl" --detach --no-chdir --log-file="$d/vs.log" || return 1
-		ip link add "e$i" netns "$P-vm$i" type veth peer name "v$i" netns "$P-h$i"
-		ip -n "$P-h$i" link set "v$i" up
-		ip -n "$P-h$i" addr flush dev "u$i"
-		nsx "h$i" ovs-vsctl --db="unix:$d/db.sock" \
-			-- add-br br0 -- set bridge br0 datapath_type=netdev \
-			-- add-port br0 "v$i" \
-			-- add-port br0 gnv0 -- set interface gnv0 type=geneve \
-				options:remote_ip="10.200.0.$((3 - i))" options:key=100 \
-			-- set Open_vSwitch . other_config:pmd-maxsleep=100 || return 1
-		nsx "h$i" ovs-vsctl --db="unix:$d/db.sock" \
-			-- add-br brul -- set bridge brul datapath_type=netdev -- add-port brul "u$i" || return 1
-		ip -n "$P-h$i" addr add "10.200.0.$i/24" dev brul
-		ip -n "$P-h$i" link set brul up
-		ip -n "$P-h$i" link set br0 up
-	done
-	vm_addr vm1 e1 $MAC1 10.0.1.5
-	vm_addr vm2 e2 $MAC2 10.0.1.6
-	nsx vm1 ethtool -K eth0 tx off >/dev/null 2>&1
-	nsx vm2 ethtool -K eth0 tx off >/dev/null 2>&1
-	WIRE="udp dst port 6081"
-}
-
-teardown_ovs() {
-	local i
-	for i in 1 2; do
-		for f in "$tmp/ovs$i/vs.pid" "$tmp/ovs$i/db.pid"; do
-			[ -f "$f" ] && kill "$(cat "$f")" 2>/dev/null
-		done
-	done
-	sleep 0.5
-}
-
 # ---- measurements (each bounded in time) ----
-# wire_check: a few pings, captured on h2's underlay: encapsulation seen?
-wire_check() {
-	ip netns exec "$P-h2" timeout 5 tcpdump -i u2 -c 2 -nn "$WIRE" >"$tmp/wire" 2>/dev/null &
-	local c=$!
-	sleep 0.5
-	nsx vm1 timeout 3 ping -c 2 -i 0.2 -W 1 10.0.1.6 >/dev/null 2>&1
-	wait "$c" 2>/dev/null
-	[ "$(grep -c . "$tmp/wire")" -ge 1 ]
-}
-
 # router_ticks: CPU time (utime + stime, clock ticks) of the genv routers
 router_ticks() {
 	local p t=0 f
@@ -263,15 +124,6 @@ m_pps() {	# 64-byte UDP packets/s received by vm2
 	echo "$n"
 }
 
-m_ping() {	# "avg p99" in ms
-	nsx vm1 timeout 30 ping -c 300 -i 0.01 -W 1 10.0.1.6 2>/dev/null |
-		awk -F'time=' '/time=/ { split($2, a, " "); print a[1] }' | sort -n >"$tmp/rtt"
-	awk '{ v[NR] = $1; s += $1 } END {
-		if (!NR) { print "- -"; exit }
-		i = int(NR * 0.99); if (i < 1) i = 1
-		printf "%.3f %.3f\n", s / NR, v[i] }' "$tmp/rtt"
-}
-
 declare -A TCP TCP4 CPU PPS LOSSES AVG P99 NOTE
 ROWS=()
 RPIDS=()
@@ -315,13 +167,14 @@ want genv-policy && { measure genv-policy setup_genv policy; teardown; }
 RPIDS=()
 want vxlan && { measure vxlan setup_vxlan on; teardown; }
 want vxlan-txoff && { measure vxlan-txoff setup_vxlan off; teardown; }
-if want ovs; then
+for o in ovs ovs-afxdp; do
+	want $o || continue
 	if have_ovs; then
-		measure ovs setup_ovs; teardown_ovs; teardown
+		measure "$o" setup_ovs "$([ "$o" = ovs-afxdp ] && echo afxdp)"; teardown
 	else
-		ROWS+=(ovs); NOTE[ovs]="not installed (openvswitch-switch)"
+		ROWS+=("$o"); NOTE[$o]="not installed (openvswitch-switch)"
 	fi
-fi
+done
 
 ratio() {	# VALUE BASE
 	awk -v a="$1" -v b="$2" 'BEGIN { if (a == "-" || b == "-" || a == "" || b == "" || b + 0 == 0) print "-"; else printf "%.2fx", a / b }'

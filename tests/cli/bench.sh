@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The C benchmark drivers still build against the libraries and run at a
 # tiny size (so a change to the tables cannot leave bench/ broken).
-# Nothing here is timed: only that each prints its columns.
+# Nothing here is timed: only that each prints its columns.  The shell
+# benchmarks parse and refuse bad options (they need root to run).
 set -u
 # shellcheck source=tests/lib.sh
 . tests/lib.sh
@@ -38,4 +39,25 @@ out=$("$tmp/scaled" 0 1 1 2>&1); rc=$?
 check_eq "scaled_bench refuses 0 backends" 2 "$rc"
 out=$("$tmp/policy" 0 0 1 2 2>&1); rc=$?
 check_eq "policy_bench refuses 0 flows" 2 "$rc"
+# the namespace benchmarks: every script parses, forward.sh refuses bad
+# options before it needs root, and its request/response helper answers
+for f in bench/*.sh bench/lib_peers.sh; do
+	check "bash -n $f" bash -n "$f"
+done
+check_exit "forward.sh -h: usage" 2 bench/forward.sh -h
+check_exit "forward.sh -s 0 refused" 2 bench/forward.sh -s 0
+check_exit "forward.sh -t 99 refused" 2 bench/forward.sh -t 99
+check_exit "forward.sh -l 100 refused" 2 bench/forward.sh -l 100
+out=$(bench/forward.sh -p sender,nope 2>&1); rc=$?
+if [ $rc -eq 2 ] && [[ $out == *"unknown row 'nope'"* ]]; then ok "forward.sh -p names an unknown row"
+else fail "forward.sh -p names an unknown row" "$rc $out"; fi
+check_exit "udp_rr.py without arguments: usage" 2 python3 bench/udp_rr.py
+port=$((20000 + $$ % 20000))
+timeout 5 python3 bench/udp_rr.py server 127.0.0.1 $port 3 &
+srv=$!
+sleep 0.3
+out=$(timeout 5 python3 bench/udp_rr.py client 127.0.0.1 $port 1)
+kill "$srv" 2>/dev/null; wait "$srv" 2>/dev/null
+case $out in [1-9]*" "[0-9]*" "[0-9]*" 0") ok "udp_rr.py over loopback: rate, p50, p99, none lost" ;;
+*) fail "udp_rr.py over loopback: rate, p50, p99, none lost" "$out" ;; esac
 finish
