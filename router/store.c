@@ -22,6 +22,7 @@
 #include "policy.h"
 #include "state.h"
 #include "store.h"
+#include "store_live.h"
 
 /* ---- the keys this router holds ---- */
 
@@ -47,6 +48,7 @@ struct kmap {
 struct msg {
 	struct msg *next;
 	bool full;			/* a whole range read: reload */
+	bool status;			/* a range read of the status keys only */
 	int64_t rev;			/* the revision it brings the router to */
 	struct rt_store_resp r;
 };
@@ -55,6 +57,7 @@ struct rt_store {
 	struct rt_store_opts o;
 	struct rt_store_conf conf;
 	struct kmap keys;
+	struct rt_live live;		/* leases and the routers' status (store_live.h) */
 	int efd;
 	pthread_t thr;
 	bool started;
@@ -466,6 +469,10 @@ static bool take_kv(struct rt_store *s, const struct rt_store_kv *kv, char *obj)
 	int kind = rt_store_key_parse(s->conf.prefix, kv->key, s->o.host_id, obj, RT_STORE_OBJ_MAX);
 	struct ent *e;
 
+	if (kind == RT_SK_STATUS) {
+		rt_live_take(&s->live, obj, kv, kv->mod_rev);
+		return false;
+	}
 	if (kind == RT_SK_SCHEMA) {
 		if (kv->value && strcmp(kv->value, RT_STORE_SCHEMA)) {
 			snprintf(s->last_err, sizeof(s->last_err), "key '%s': schema '%.32s', this router reads schema %s",
@@ -561,9 +568,13 @@ static void apply_msg(struct rt_store *s, struct rt_tables *t, const struct rt_r
 		rt_store_objs_free(&cur);
 		s->reloads++;
 	}
+	if (m->full || m->status)
+		rt_live_full(&s->live, true, m->rev);
 	for (size_t i = 0; i < m->r.n; i++)
 		if (take_kv(s, &m->r.kv[i], obj))
 			objv_add(&objv, &n, &cap, obj);
+	if (m->full || m->status)
+		rt_live_full(&s->live, false, m->rev);
 	n = objv_dedup(objv, n);
 	/* a reply of keys this router ignores only (another host's, no
 	 * object) changes nothing */
@@ -600,6 +611,10 @@ int rt_store_apply(struct rt_store *s, struct rt_tables *t, const struct rt_runt
 		m = next;
 		k++;
 	}
+	/* liveness: the marks follow the tables and the hosts' keys; the
+	 * status published follows the ports */
+	rt_live_sync(&s->live, t);
+	rt_live_publish(&s->live, t);
 	return k;
 }
 
@@ -879,7 +894,7 @@ static void *store_thread(void *arg)
 	struct rt_store *s = arg;
 	struct rt_store_http h;
 	int64_t rev = s->resume_rev;
-	bool full = rev < 0;
+	bool full = rev < 0, status_read = !full;
 	long backoff = 100;
 	void *wc = curl_easy_init();
 
@@ -888,23 +903,32 @@ static void *store_thread(void *arg)
 		return NULL;
 	}
 	while (!stopping(s)) {
-		if (full) {
+		if (full || status_read) {
+			/* full: every key at the newest revision; status_read:
+			 * resumed from the cache, which keeps no status keys, the
+			 * routers alive at its revision (the watch goes on from it) */
 			struct msg *m = calloc(1, sizeof(*m));
-			char err[512];
+			char err[512], sp[RT_STORE_KEY_MAX];
 
 			if (!m)
 				break;
-			if (rt_store_range(&h, s->conf.prefix, 0, &m->r, err, sizeof(err))) {
+			snprintf(sp, sizeof(sp), "%s%s", s->conf.prefix, full ? "" : "v1/status/");
+			if (rt_store_range(&h, sp, full ? 0 : rev, &m->r, err, sizeof(err))) {
 				free(m);
+				if (!full && strstr(err, "compacted")) {
+					full = true;
+					continue;
+				}
 				set_error(s, err);
 				slog(s, true, RT_STORE_LOG_WARN, "store: %s", err);
 				nap(s, backoff);
 				backoff = backoff < 2000 ? backoff * 2 : 2000;
 				continue;
 			}
-			m->full = true;
-			m->rev = rev = m->r.rev;
-			full = false;
+			m->full = full;
+			m->status = !full;
+			m->rev = rev = full ? m->r.rev : rev;
+			full = status_read = false;
 			push(s, m);
 		}
 		full = watch_once(s, wc, h.cur, &rev);
@@ -957,6 +981,11 @@ int rt_store_start(struct rt_store **out, const struct rt_store_opts *o, char *e
 	}
 	if (o->cache)
 		cache_load(s);
+	r = rt_live_start(&s->live, &s->conf, o->host_id, s->efd, o->log);
+	if (r) {
+		snprintf(err, errsz, "cannot start the lease thread: %s", strerror(-r));
+		goto bad;
+	}
 	r = -pthread_create(&s->thr, NULL, store_thread, s);
 	if (r) {
 		snprintf(err, errsz, "cannot start the store thread: %s", strerror(-r));
@@ -979,6 +1008,7 @@ void rt_store_stop(struct rt_store *s)
 {
 	if (!s)
 		return;
+	rt_live_stop(&s->live);	/* revokes the lease while the store is reachable */
 	if (s->started) {
 		pthread_mutex_lock(&s->mu);
 		s->stop = true;
@@ -1053,6 +1083,7 @@ int rt_store_show(struct rt_store *s, bool json, struct sbuf *out)
 		json_u64(&j, "reloads", s->reloads);
 		json_u64(&j, "reconnects", reconnects);
 		json_str(&j, "last_error", error);
+		rt_live_show_json(&s->live, &j);
 		json_obj_close(&j);
 		json_obj_close(&j);
 		return 0;
@@ -1069,5 +1100,6 @@ int rt_store_show(struct rt_store *s, bool json, struct sbuf *out)
 		    (unsigned long long)reconnects);
 	if (error[0])
 		sbuf_printf(out, "    last error: %s\n", error);
+	rt_live_show_text(&s->live, out);
 	return 0;
 }
