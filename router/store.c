@@ -44,6 +44,27 @@ struct kmap {
 	size_t nb, n;
 };
 
+/*
+ * The tables' objects as their lines, kept across replies: a reply then
+ * costs the objects it names, not a dump of every object (10k endpoints
+ * written 100 per transaction were 100 dumps of up to 10k lines).  Valid
+ * while the tables are at the generation the store left them at (cfg.gen):
+ * a change from the control socket, or a refusal in a reply, makes the
+ * next reply load it again from a dump.  Its lines are the ones applied
+ * (the store's values), where a dump has the tables' own text.
+ */
+struct mline {
+	struct mline *next;
+	char *obj, *line;
+};
+
+struct mirror {
+	struct mline **b;
+	size_t nb, n;
+	uint64_t gen;
+	bool valid;
+};
+
 /* A reply queued by the thread. */
 struct msg {
 	struct msg *next;
@@ -57,6 +78,7 @@ struct rt_store {
 	struct rt_store_opts o;
 	struct rt_store_conf conf;
 	struct kmap keys;
+	struct mirror mir;		/* the tables' objects (loop) */
 	struct rt_live live;		/* leases and the routers' status (store_live.h) */
 	int efd;
 	pthread_t thr;
@@ -253,6 +275,112 @@ void rt_store_objs_free(struct rt_store_objs *o)
 	free(o->v);
 }
 
+/* ---- the mirror ---- */
+
+static struct mline **mir_slot(struct mirror *m, const char *obj)
+{
+	struct mline **p = &m->b[hash(obj) % m->nb];
+
+	while (*p && strcmp((*p)->obj, obj))
+		p = &(*p)->next;
+	return p;
+}
+
+static void mir_clear(struct mirror *m)
+{
+	for (size_t i = 0; i < m->nb; i++)
+		for (struct mline *l = m->b[i], *n; l; l = n) {
+			n = l->next;
+			free(l->obj);
+			free(l->line);
+			free(l);
+		}
+	free(m->b);
+	memset(m, 0, sizeof(*m));
+}
+
+/* Set obj's line (NULL: absent).  -ENOMEM leaves the mirror invalid. */
+static int mir_set(struct mirror *m, const char *obj, const char *line)
+{
+	struct mline **p, *l;
+
+	if (m->n >= m->nb) {	/* grow: twice the buckets */
+		size_t nb = m->nb ? m->nb * 2 : 1024;
+		struct mline **b = calloc(nb, sizeof(*b));
+
+		if (!b)
+			goto oom;
+		for (size_t i = 0; i < m->nb; i++)
+			for (struct mline *x = m->b[i], *n; x; x = n) {
+				n = x->next;
+				x->next = b[hash(x->obj) % nb];
+				b[hash(x->obj) % nb] = x;
+			}
+		free(m->b);
+		m->b = b;
+		m->nb = nb;
+	}
+	p = mir_slot(m, obj);
+	if (!line) {
+		if ((l = *p)) {
+			*p = l->next;
+			free(l->obj);
+			free(l->line);
+			free(l);
+			m->n--;
+		}
+		return 0;
+	}
+	if ((l = *p)) {
+		char *c = strdup(line);
+
+		if (!c)
+			goto oom;
+		free(l->line);
+		l->line = c;
+		return 0;
+	}
+	l = calloc(1, sizeof(*l));
+	if (!l || !(l->obj = strdup(obj)) || !(l->line = strdup(line))) {
+		if (l)
+			free(l->obj);
+		free(l);
+		goto oom;
+	}
+	*p = l;
+	m->n++;
+	return 0;
+oom:
+	m->valid = false;
+	return -ENOMEM;
+}
+
+static const char *mir_get(struct mirror *m, const char *obj)
+{
+	struct mline *l = m->nb ? *mir_slot(m, obj) : NULL;
+
+	return l ? l->line : NULL;
+}
+
+/* Make the mirror hold t's objects: a dump when it is not valid for t. */
+static int mir_load(struct mirror *m, const struct rt_tables *t)
+{
+	struct rt_store_objs cur;
+
+	if (m->valid && m->gen == t->cfg.gen)
+		return 0;
+	mir_clear(m);
+	if (rt_store_objs_load(&cur, t)) {
+		rt_store_objs_free(&cur);
+		return -ENOMEM;
+	}
+	m->valid = true;
+	for (size_t i = 0; i < cur.n && m->valid; i++)
+		mir_set(m, cur.v[i].obj, cur.v[i].line);
+	rt_store_objs_free(&cur);
+	return m->valid ? 0 : -ENOMEM;
+}
+
 /* ---- applying ---- */
 
 /* The order objects are created in (rt_config_dump's), removed in reverse. */
@@ -384,11 +512,11 @@ static int reconcile(struct rt_store *s, struct rt_tables *t, const struct rt_ru
 {
 	struct sbuf msg = SBUF_INIT, undo = SBUF_INIT;
 	struct op *opv = calloc(n ? n : 1, sizeof(*opv));
-	struct rt_store_objs cur;
 	size_t nops = 0, done = 0;
+	bool refused = false;
 	int ret = 0;
 
-	if (!opv || rt_store_objs_load(&cur, t)) {
+	if (!opv || mir_load(&s->mir, t)) {
 		free(opv);
 		slog(s, false, RT_STORE_LOG_ERR, "store: out of memory applying revision %lld", (long long)s->rev);
 		return -ENOMEM;
@@ -401,7 +529,7 @@ static int reconcile(struct rt_store *s, struct rt_tables *t, const struct rt_ru
 
 			snprintf(o->obj, sizeof(o->obj), "%s", objv[i]);
 			o->want = want_of(s, o->obj, &o->from);
-			o->old = rt_store_objs_find(&cur, o->obj);
+			o->old = mir_get(&s->mir, o->obj);
 			if ((!o->want && !o->old) || (o->want && o->old && !strcmp(o->want, o->old)))
 				continue;
 			if (!o->want && local_only(o->obj, o->from))
@@ -424,6 +552,7 @@ static int reconcile(struct rt_store *s, struct rt_tables *t, const struct rt_ru
 		for (size_t k = done; k-- > 0;)
 			if (rt_store_change(t, ops, opv[k].obj, opv[k].want, opv[k].old, &undo))
 				slog(s, false, RT_STORE_LOG_ERR, "store: cannot undo %s: %s", opv[k].obj, sbuf_str(&undo));
+		refused = true;
 		snprintf(s->last_err, sizeof(s->last_err), "key '%s': refused: %s",
 			 opv[done].from ? opv[done].from->key : opv[done].obj, sbuf_str(&msg));
 		slog(s, false, RT_STORE_LOG_ERR, "store: %s", s->last_err);
@@ -438,7 +567,14 @@ static int reconcile(struct rt_store *s, struct rt_tables *t, const struct rt_ru
 	t->cfg.pol_defer = false;
 	if (rt_policy_commit(t, NULL, 0))
 		slog(s, false, RT_STORE_LOG_ERR, "store: out of memory compiling policies");
-	rt_store_objs_free(&cur);
+	/* the objects changed, as the last attempt left them (after every
+	 * use of their old lines, which the mirror holds); a refusal and
+	 * its undo: a dump next time */
+	if (refused)
+		s->mir.valid = false;
+	for (size_t k = 0; k < done && s->mir.valid; k++)
+		mir_set(&s->mir, opv[k].obj, opv[k].want);
+	s->mir.gen = t->cfg.gen;
 	sbuf_free(&msg);
 	sbuf_free(&undo);
 	free(opv);
@@ -1023,6 +1159,7 @@ void rt_store_stop(struct rt_store *s)
 	if (s->efd >= 0)
 		close(s->efd);
 	map_free(&s->keys);
+	mir_clear(&s->mir);
 	rt_store_conf_free(&s->conf);
 	pthread_mutex_destroy(&s->mu);
 	free(s);

@@ -205,9 +205,12 @@ wait:
 		backoff = backoff < 1000 ? backoff * 2 : 1000;
 	}
 	if (lease) {	/* a clean stop: the others see this host go now */
+		struct rt_store_conf quick = *l->conf;	/* a stop waits 1 s a member at most */
 		struct rt_store_resp r;
 		char body[64], err[512];
 
+		quick.timeout_ms = 1000;
+		h.conf = &quick;
 		snprintf(body, sizeof(body), "{\"ID\":\"%lld\"}", (long long)lease);
 		if (!rt_store_post(&h, "/v3/lease/revoke", body, &r, err, sizeof(err)))
 			rt_store_resp_free(&r);
@@ -291,17 +294,20 @@ static void set_up(struct rt_live *l, struct rt_live_host *h, bool up)
 		if (h->family)
 			rt_addr_fmt(a, sizeof(a), h->family, h->addr);
 		l->log(up ? 2 : 1, /* RT_LOG_INFO, RT_LOG_WARN */ "store: host %s (%s) is %s", h->id, a,
-		       up ? "up: its status key is back" : "down: its status key is gone (lease expired or revoked)");
+		       up ? "up: its status key is there" : "down: its status key is gone (lease expired or revoked)");
 	}
 }
 
 void rt_live_take(struct rt_live *l, const char *id, const struct rt_store_kv *kv, int64_t rev)
 {
-	struct rt_live_host *h = host_of(l, id, kv->value != NULL);
+	struct rt_live_host *h;
 	char err[256];
 
-	if (!h || (l->host_id && !strcmp(id, l->host_id)))
-		return;	/* a delete of a host never seen; or this router */
+	if (l->host_id && !strcmp(id, l->host_id))
+		return;	/* this router */
+	h = host_of(l, id, kv->value != NULL);
+	if (!h)
+		return;	/* a delete of a host never seen */
 	h->seen = true;
 	if (rev < h->rev)
 		return;
