@@ -1052,6 +1052,9 @@ static void *store_thread(void *arg)
 			if (rt_store_range(&h, sp, full ? 0 : rev, &m->r, err, sizeof(err))) {
 				free(m);
 				if (!full && strstr(err, "compacted")) {
+					slog(s, false, RT_STORE_LOG_WARN,
+					     "store: status keys at the cache's revision %lld: compacted; reading the store in full",
+					     (long long)rev);
 					full = true;
 					continue;
 				}
