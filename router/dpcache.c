@@ -233,6 +233,24 @@ bool rt_dp_invalidate(struct rt_dpcache *c, uint32_t vni, uint8_t family, const 
 	return true;
 }
 
+unsigned int rt_dp_invalidate_host(struct rt_dpcache *c, const struct gnv_addr *host)
+{
+	unsigned int n = 0;
+
+	for (uint32_t i = 0; i < c->size; i++) {
+		struct rt_dp_entry *e = &c->e[i];
+		uint32_t *link = NULL;
+
+		if (!e->family || !gnv_addr_eq(&e->host, host))
+			continue;
+		if (find(c, e->vni, e->family, e->ip, &link) == i) {
+			remove_at(c, i, link);
+			n++;
+		}
+	}
+	return n;
+}
+
 bool rt_dp_limit_ok(struct rt_dpcache *c, const struct gnv_addr *to, uint32_t vni,
 		    uint8_t family, const uint8_t *ip, bool invalidate, uint64_t now_ns)
 {

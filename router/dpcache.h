@@ -109,6 +109,11 @@ int rt_dp_learn(struct rt_dpcache *c, uint32_t vni, uint8_t family, const uint8_
 /* Drop the entry; true when there was one. */
 bool rt_dp_invalidate(struct rt_dpcache *c, uint32_t vni, uint8_t family, const uint8_t *ip);
 
+/* Drop every entry toward underlay host 'host' (its router is gone:
+ * store.c, liveness); not counted as invalidated.  The number dropped.
+ * O(size): off the packet path. */
+unsigned int rt_dp_invalidate_host(struct rt_dpcache *c, const struct gnv_addr *host);
+
 /* True (and noted) when an answer of this kind to 'to' about (vni, ip)
  * may go now. */
 bool rt_dp_limit_ok(struct rt_dpcache *c, const struct gnv_addr *to, uint32_t vni,

@@ -251,6 +251,15 @@ static void emit_ep(struct gnv_emit *e, const struct rt_tables *t, const struct 
 	gnv_emit_str(e, "labels", s.labels[0] ? " labels %s" : NULL, s.labels);
 	if (show && ep->ident != RT_NONE)
 		gnv_emit_u64(e, "identity", " identity %u", t->cfg.ident[ep->ident].id);
+	if (show && ep->port < 0 && ep->nhost) {
+		/* liveness (store_live.h): every host of the endpoint is down */
+		unsigned int k;
+
+		for (k = 0; k < ep->nhost && t->cfg.host[ep->host[k]].down; k++)
+			;
+		gnv_emit_bool(e, "reachable", k == ep->nhost ? " %s" : NULL, k != ep->nhost, "reachable",
+			      "unreachable");
+	}
 	/* the options: raw bytes in JSON, 'opt' words in text */
 	gnv_emit_hex(e, "options", NULL, s.opts, s.opt_size);
 	if (!gnv_emit_is_json(e))

@@ -23,6 +23,7 @@
 #include "policy.h"
 #include "state.h"
 #include "store.h"
+#include "store_live.h"
 
 /* ---- the keys this router holds ---- */
 
@@ -44,10 +45,32 @@ struct kmap {
 	size_t nb, n;
 };
 
+/*
+ * The tables' objects as their lines, kept across replies: a reply then
+ * costs the objects it names, not a dump of every object (10k endpoints
+ * written 100 per transaction were 100 dumps of up to 10k lines).  Valid
+ * while the tables are at the generation the store left them at (cfg.gen):
+ * a change from the control socket, or a refusal in a reply, makes the
+ * next reply load it again from a dump.  Its lines are the ones applied
+ * (the store's values), where a dump has the tables' own text.
+ */
+struct mline {
+	struct mline *next;
+	char *obj, *line;
+};
+
+struct mirror {
+	struct mline **b;
+	size_t nb, n;
+	uint64_t gen;
+	bool valid;
+};
+
 /* A reply queued by the thread. */
 struct msg {
 	struct msg *next;
 	bool full;			/* a whole range read: reload */
+	bool status;			/* a range read of the status keys only */
 	int64_t rev;			/* the revision it brings the router to */
 	struct rt_store_resp r;
 };
@@ -56,6 +79,8 @@ struct rt_store {
 	struct rt_store_opts o;
 	struct rt_store_conf conf;
 	struct kmap keys;
+	struct mirror mir;		/* the tables' objects (loop) */
+	struct rt_live live;		/* leases and the routers' status (store_live.h) */
 	int efd;
 	pthread_t thr;
 	bool started;
@@ -252,6 +277,112 @@ void rt_store_objs_free(struct rt_store_objs *o)
 	free(o->v);
 }
 
+/* ---- the mirror ---- */
+
+static struct mline **mir_slot(struct mirror *m, const char *obj)
+{
+	struct mline **p = &m->b[hash(obj) % m->nb];
+
+	while (*p && strcmp((*p)->obj, obj))
+		p = &(*p)->next;
+	return p;
+}
+
+static void mir_clear(struct mirror *m)
+{
+	for (size_t i = 0; i < m->nb; i++)
+		for (struct mline *l = m->b[i], *n; l; l = n) {
+			n = l->next;
+			free(l->obj);
+			free(l->line);
+			free(l);
+		}
+	free(m->b);
+	memset(m, 0, sizeof(*m));
+}
+
+/* Set obj's line (NULL: absent).  -ENOMEM leaves the mirror invalid. */
+static int mir_set(struct mirror *m, const char *obj, const char *line)
+{
+	struct mline **p, *l;
+
+	if (m->n >= m->nb) {	/* grow: twice the buckets */
+		size_t nb = m->nb ? m->nb * 2 : 1024;
+		struct mline **b = calloc(nb, sizeof(*b));
+
+		if (!b)
+			goto oom;
+		for (size_t i = 0; i < m->nb; i++)
+			for (struct mline *x = m->b[i], *n; x; x = n) {
+				n = x->next;
+				x->next = b[hash(x->obj) % nb];
+				b[hash(x->obj) % nb] = x;
+			}
+		free(m->b);
+		m->b = b;
+		m->nb = nb;
+	}
+	p = mir_slot(m, obj);
+	if (!line) {
+		if ((l = *p)) {
+			*p = l->next;
+			free(l->obj);
+			free(l->line);
+			free(l);
+			m->n--;
+		}
+		return 0;
+	}
+	if ((l = *p)) {
+		char *c = strdup(line);
+
+		if (!c)
+			goto oom;
+		free(l->line);
+		l->line = c;
+		return 0;
+	}
+	l = calloc(1, sizeof(*l));
+	if (!l || !(l->obj = strdup(obj)) || !(l->line = strdup(line))) {
+		if (l)
+			free(l->obj);
+		free(l);
+		goto oom;
+	}
+	*p = l;
+	m->n++;
+	return 0;
+oom:
+	m->valid = false;
+	return -ENOMEM;
+}
+
+static const char *mir_get(struct mirror *m, const char *obj)
+{
+	struct mline *l = m->nb ? *mir_slot(m, obj) : NULL;
+
+	return l ? l->line : NULL;
+}
+
+/* Make the mirror hold t's objects: a dump when it is not valid for t. */
+static int mir_load(struct mirror *m, const struct rt_tables *t)
+{
+	struct rt_store_objs cur;
+
+	if (m->valid && m->gen == t->cfg.gen)
+		return 0;
+	mir_clear(m);
+	if (rt_store_objs_load(&cur, t)) {
+		rt_store_objs_free(&cur);
+		return -ENOMEM;
+	}
+	m->valid = true;
+	for (size_t i = 0; i < cur.n && m->valid; i++)
+		mir_set(m, cur.v[i].obj, cur.v[i].line);
+	rt_store_objs_free(&cur);
+	return m->valid ? 0 : -ENOMEM;
+}
+
 /* ---- applying ---- */
 
 /* The order objects are created in (rt_config_dump's), removed in reverse. */
@@ -383,11 +514,11 @@ static int reconcile(struct rt_store *s, struct rt_tables *t, const struct rt_ru
 {
 	struct sbuf msg = SBUF_INIT, undo = SBUF_INIT;
 	struct op *opv = calloc(n ? n : 1, sizeof(*opv));
-	struct rt_store_objs cur;
 	size_t nops = 0, done = 0;
+	bool refused = false;
 	int ret = 0;
 
-	if (!opv || rt_store_objs_load(&cur, t)) {
+	if (!opv || mir_load(&s->mir, t)) {
 		free(opv);
 		slog(s, false, RT_STORE_LOG_ERR, "store: out of memory applying revision %lld", (long long)s->rev);
 		return -ENOMEM;
@@ -400,7 +531,7 @@ static int reconcile(struct rt_store *s, struct rt_tables *t, const struct rt_ru
 
 			snprintf(o->obj, sizeof(o->obj), "%s", objv[i]);
 			o->want = want_of(s, o->obj, &o->from);
-			o->old = rt_store_objs_find(&cur, o->obj);
+			o->old = mir_get(&s->mir, o->obj);
 			if ((!o->want && !o->old) || (o->want && o->old && !strcmp(o->want, o->old)))
 				continue;
 			if (!o->want && local_only(o->obj, o->from))
@@ -423,6 +554,7 @@ static int reconcile(struct rt_store *s, struct rt_tables *t, const struct rt_ru
 		for (size_t k = done; k-- > 0;)
 			if (rt_store_change(t, ops, opv[k].obj, opv[k].want, opv[k].old, &undo))
 				slog(s, false, RT_STORE_LOG_ERR, "store: cannot undo %s: %s", opv[k].obj, sbuf_str(&undo));
+		refused = true;
 		snprintf(s->last_err, sizeof(s->last_err), "key '%s': refused: %s",
 			 opv[done].from ? opv[done].from->key : opv[done].obj, sbuf_str(&msg));
 		slog(s, false, RT_STORE_LOG_ERR, "store: %s", s->last_err);
@@ -437,7 +569,14 @@ static int reconcile(struct rt_store *s, struct rt_tables *t, const struct rt_ru
 	t->cfg.pol_defer = false;
 	if (rt_policy_commit(t, NULL, 0))
 		slog(s, false, RT_STORE_LOG_ERR, "store: out of memory compiling policies");
-	rt_store_objs_free(&cur);
+	/* the objects changed, as the last attempt left them (after every
+	 * use of their old lines, which the mirror holds); a refusal and
+	 * its undo: a dump next time */
+	if (refused)
+		s->mir.valid = false;
+	for (size_t k = 0; k < done && s->mir.valid; k++)
+		mir_set(&s->mir, opv[k].obj, opv[k].want);
+	s->mir.gen = t->cfg.gen;
 	sbuf_free(&msg);
 	sbuf_free(&undo);
 	free(opv);
@@ -468,6 +607,10 @@ static bool take_kv(struct rt_store *s, const struct rt_store_kv *kv, char *obj)
 	int kind = rt_store_key_parse(s->conf.prefix, kv->key, s->o.host_id, obj, RT_STORE_OBJ_MAX);
 	struct ent *e;
 
+	if (kind == RT_SK_STATUS) {
+		rt_live_take(&s->live, obj, kv, kv->mod_rev);
+		return false;
+	}
 	if (kind == RT_SK_SCHEMA) {
 		if (kv->value && strcmp(kv->value, RT_STORE_SCHEMA)) {
 			snprintf(s->last_err, sizeof(s->last_err), "key '%s': schema '%.32s', this router reads schema %s",
@@ -567,9 +710,13 @@ static void apply_msg(struct rt_store *s, struct rt_tables *t, const struct rt_r
 		rt_store_objs_free(&cur);
 		s->reloads++;
 	}
+	if (m->full || m->status)
+		rt_live_full(&s->live, true, m->rev);
 	for (size_t i = 0; i < m->r.n; i++)
 		if (take_kv(s, &m->r.kv[i], obj))
 			objv_add(&objv, &n, &cap, obj);
+	if (m->full || m->status)
+		rt_live_full(&s->live, false, m->rev);
 	n = objv_dedup(objv, n);
 	/* a reply of keys this router ignores only (another host's, no
 	 * object) changes nothing */
@@ -606,6 +753,10 @@ int rt_store_apply(struct rt_store *s, struct rt_tables *t, const struct rt_runt
 		m = next;
 		k++;
 	}
+	/* liveness: the marks follow the tables and the hosts' keys; the
+	 * status published follows the ports */
+	rt_live_sync(&s->live, t);
+	rt_live_publish(&s->live, t);
 	return k;
 }
 
@@ -932,7 +1083,7 @@ static void *store_thread(void *arg)
 	struct rt_store *s = arg;
 	struct rt_store_http h;
 	int64_t rev = s->resume_rev;
-	bool full = rev < 0;
+	bool full = rev < 0, status_read = !full;
 	long backoff = 100;
 	void *wc = curl_easy_init();
 
@@ -941,22 +1092,35 @@ static void *store_thread(void *arg)
 		return NULL;
 	}
 	while (!stopping(s)) {
-		if (full) {
+		if (full || status_read) {
+			/* full: every key at the newest revision; status_read:
+			 * resumed from the cache, which keeps no status keys, the
+			 * routers alive at its revision (the watch goes on from it) */
 			struct msg *m = calloc(1, sizeof(*m));
-			char err[512];
+			char err[512], sp[RT_STORE_KEY_MAX];
 
 			if (!m)
 				break;
-			if (rt_store_range(&h, s->conf.prefix, 0, &m->r, err, sizeof(err))) {
+			snprintf(sp, sizeof(sp), "%s%s", s->conf.prefix, full ? "" : "v1/status/");
+			if (rt_store_range(&h, sp, full ? 0 : rev, &m->r, err, sizeof(err))) {
 				free(m);
+				if (!full && strstr(err, "compacted")) {
+					slog(s, false, RT_STORE_LOG_WARN,
+					     "store: status keys at the cache's revision %lld: compacted; reading the store in full",
+					     (long long)rev);
+					full = true;
+					continue;
+				}
 				set_error(s, err);
 				slog(s, true, RT_STORE_LOG_WARN, "store: %s", err);
 				nap(s, backoff);
 				backoff = backoff < 2000 ? backoff * 2 : 2000;
 				continue;
 			}
-			m->full = true;
-			m->rev = rev = m->r.rev;
+			m->full = full;
+			m->status = !full;
+			m->rev = rev = full ? m->r.rev : rev;
+			full = status_read = false;
 			push(s, m);
 		}
 		full = watch_once(s, wc, h.cur, &rev);
@@ -1009,6 +1173,11 @@ int rt_store_start(struct rt_store **out, const struct rt_store_opts *o, char *e
 	}
 	if (o->cache)
 		cache_load(s);
+	r = rt_live_start(&s->live, &s->conf, o->host_id, s->efd, o->log);
+	if (r) {
+		snprintf(err, errsz, "cannot start the lease thread: %s", strerror(-r));
+		goto bad;
+	}
 	r = -pthread_create(&s->thr, NULL, store_thread, s);
 	if (r) {
 		snprintf(err, errsz, "cannot start the store thread: %s", strerror(-r));
@@ -1031,6 +1200,7 @@ void rt_store_stop(struct rt_store *s)
 {
 	if (!s)
 		return;
+	rt_live_stop(&s->live);	/* revokes the lease while the store is reachable */
 	if (s->started) {
 		pthread_mutex_lock(&s->mu);
 		s->stop = true;
@@ -1045,6 +1215,7 @@ void rt_store_stop(struct rt_store *s)
 	if (s->efd >= 0)
 		close(s->efd);
 	map_free(&s->keys);
+	mir_clear(&s->mir);
 	rt_store_conf_free(&s->conf);
 	pthread_mutex_destroy(&s->mu);
 	free(s);
@@ -1105,6 +1276,7 @@ int rt_store_show(struct rt_store *s, bool json, struct sbuf *out)
 		json_u64(&j, "reloads", s->reloads);
 		json_u64(&j, "reconnects", reconnects);
 		json_str(&j, "last_error", error);
+		rt_live_show_json(&s->live, &j);
 		json_obj_close(&j);
 		json_obj_close(&j);
 		return 0;
@@ -1121,5 +1293,6 @@ int rt_store_show(struct rt_store *s, bool json, struct sbuf *out)
 		    (unsigned long long)reconnects);
 	if (error[0])
 		sbuf_printf(out, "    last error: %s\n", error);
+	rt_live_show_text(&s->live, out);
 	return 0;
 }

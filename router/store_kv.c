@@ -4,11 +4,13 @@
  * from untrusted bytes with every field checked where it is used.
  * Layer: router; calls lang (rt_lang_split), jansson and libc.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include "../libcore/num.h"
 #include "lang.h"
 #include "store_kv.h"
@@ -154,6 +156,13 @@ int rt_store_key_parse(const char *prefix, const char *key, const char *host_id,
 	k = key + pl + 3;
 	if (!strcmp(k, "schema"))
 		return RT_SK_SCHEMA;
+	if (!strncmp(k, "status/hosts/", 13)) {
+		id = k + 13;
+		if (!*id || strchr(id, '/') || strlen(id) >= n)
+			return RT_SK_UNKNOWN;
+		strcpy(obj, id);
+		return RT_SK_STATUS;
+	}
 	if (strncmp(k, "hosts/", 6)) {
 		if (strlen(k) >= n || !obj_shape_ok(k, false))
 			return RT_SK_UNKNOWN;
@@ -450,7 +459,8 @@ int rt_store_parse_resp(const char *text, size_t size, struct rt_store_resp *r, 
 	}
 	if (get_i64(h, "revision", &r->rev, "header.", err, errsz) ||
 	    get_i64(o, "compact_revision", &r->compact_rev, "", err, errsz) ||
-	    get_i64(o, "watch_id", &r->watch_id, "", err, errsz))
+	    get_i64(o, "watch_id", &r->watch_id, "", err, errsz) ||
+	    get_i64(o, "ID", &r->lease_id, "", err, errsz) || get_i64(o, "TTL", &r->ttl, "", err, errsz))
 		goto out;
 	r->created = get_bool(o, "created");
 	r->canceled = get_bool(o, "canceled");
@@ -481,4 +491,32 @@ void rt_store_resp_free(struct rt_store_resp *r)
 	free(r->kv);
 	r->kv = NULL;
 	r->n = 0;
+}
+
+int rt_store_status_parse(const char *value, size_t size, uint8_t *family, uint8_t *addr,
+			  char *err, size_t errsz)
+{
+	json_error_t je;
+	json_t *root = json_loadb(value, size, JSON_REJECT_DUPLICATES, &je), *a;
+	int ret = -EINVAL;
+
+	if (!root) {
+		snprintf(err, errsz, "not JSON: %s at offset %d", je.text, je.position);
+		return -EINVAL;
+	}
+	a = json_is_object(root) ? json_object_get(root, "addr") : NULL;
+	memset(addr, 0, 16);
+	if (!json_is_string(a)) {
+		snprintf(err, errsz, "addr: missing, or not a string");
+	} else if (inet_pton(AF_INET, json_string_value(a), addr) == 1) {
+		*family = 4;
+		ret = 0;
+	} else if (inet_pton(AF_INET6, json_string_value(a), addr) == 1) {
+		*family = 6;
+		ret = 0;
+	} else {
+		snprintf(err, errsz, "addr '%.64s': not an IPv4 or IPv6 address", json_string_value(a));
+	}
+	json_decref(root);
+	return ret;
 }

@@ -18,6 +18,7 @@
  *   PREFIX v1/hosts/ID/host           set host ...      (only router ID applies it)
  *   PREFIX v1/hosts/ID/port/NAME      add port NAME ... (only router ID)
  *   PREFIX v1/hosts/ID/ep/VNI/IP      add ep ...        (router ID: replaces v1/ep/VNI/IP)
+ *   PREFIX v1/status/hosts/ID         {"addr":...} JSON  (router ID's liveness, on its lease)
  * A key's words are the command's words with '%' and '/' written %25 and
  * %2F.  The object of a key ("ep/100/10.0.1.5") is the key after v1/ and
  * after the host scope.
@@ -41,6 +42,7 @@ enum rt_store_key_kind {
 	RT_SK_OWN,	/* an object in this host's scope */
 	RT_SK_OTHER,	/* another host's scope: not applied here */
 	RT_SK_UNKNOWN,	/* under the prefix but no object of schema 1 */
+	RT_SK_STATUS,	/* PREFIX v1/status/hosts/ID: a router's liveness (obj: ID) */
 };
 
 /* The object a command line (add/set host) sets: "vpc/100" into obj;
@@ -80,6 +82,7 @@ struct rt_store_resp {
 	int64_t rev;		/* header.revision: the store's revision */
 	int64_t compact_rev;	/* watch: the watch was cancelled, compacted to this */
 	int64_t watch_id;
+	int64_t lease_id, ttl;	/* lease grant / keepalive: "ID", "TTL" (0: expired) */
 	bool created, canceled, succeeded, more;
 	char error[256];	/* the gateway's "error" or watch cancel_reason */
 	size_t n;
@@ -92,5 +95,11 @@ struct rt_store_resp {
 int rt_store_parse_resp(const char *json, size_t size, struct rt_store_resp *r, char *err,
 			size_t errsz);
 void rt_store_resp_free(struct rt_store_resp *r);
+
+/* The status value of a router (PREFIX v1/status/hosts/ID, JSON with at
+ * least "addr": its underlay address): the address into *family and
+ * addr[16].  0 or -EINVAL with err naming the field. */
+int rt_store_status_parse(const char *value, size_t size, uint8_t *family, uint8_t *addr,
+			  char *err, size_t errsz);
 
 #endif

@@ -88,6 +88,7 @@ void rt_limits_default(struct rt_limits *l);
 struct rt_host {
 	struct gnv_addr addr;
 	uint32_t refs;		/* 0: free slot */
+	bool down;		/* its router's lease in the store expired (store.c) */
 };
 
 /* The path a flow's last packet took (rt_path_name(): stable names). */

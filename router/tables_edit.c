@@ -142,6 +142,7 @@ static uint16_t host_ref(struct rt_tables *t, const struct gnv_addr *a)
 		t->cfg.host[k].addr.family = a->family;
 		memcpy(t->cfg.host[k].addr.a, a->a, a->family == 6 ? 16 : 4);
 		t->cfg.host[k].refs = 0;
+		t->cfg.host[k].down = false;
 		index_insert(&t->cfg.host_ix, rt_hash_addr(&t->cfg.host[k].addr), k);
 		t->cfg.nhost++;
 		i = (int)k;

@@ -3,7 +3,7 @@
  * libFuzzer target for what an etcd member sends the router
  * (router/store_kv.c): one gateway reply (range, txn or watch message)
  * parsed, then each key placed and each value checked as the router does
- * before applying it (genv-store(5)).
+ * before applying it (genv-store(5)), status values (liveness) included.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -24,6 +24,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 		if ((kind == RT_SK_GLOBAL || kind == RT_SK_OWN) && r.kv[i].value)
 			rt_store_value_check(obj, r.kv[i].value, r.kv[i].vsize, err, sizeof(err));
+		if (kind == RT_SK_STATUS && r.kv[i].value) {
+			uint8_t fam, addr[16];
+
+			rt_store_status_parse(r.kv[i].value, r.kv[i].vsize, &fam, addr, err, sizeof(err));
+		}
 	}
 	rt_store_resp_free(&r);
 	return 0;

@@ -5,7 +5,11 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include "../../router/config.h"
+#include "../../router/dpcache.h"
 #include "../../router/store_kv.h"
+#include "../../router/store_live.h"
+#include "rt_fixture.h"
 
 Suite *rt_store_suite(void);
 
@@ -182,6 +186,113 @@ START_TEST(replies)
 }
 END_TEST
 
+/* a string literal and its length */
+#define S(x) x, sizeof(x) - 1
+
+
+START_TEST(status_keys)
+{
+	char obj[RT_STORE_OBJ_MAX], err[256];
+	struct rt_store_resp r;
+	uint8_t fam = 0, a[16];
+
+	ck_assert_int_eq(rt_store_key_parse("/genv/", "/genv/v1/status/hosts/h2", "h1", obj, sizeof(obj)), RT_SK_STATUS);
+	ck_assert_str_eq(obj, "h2");
+	ck_assert_int_eq(rt_store_key_parse("/genv/", "/genv/v1/status/hosts/", "h1", obj, sizeof(obj)), RT_SK_UNKNOWN);
+	ck_assert_int_eq(rt_store_key_parse("/genv/", "/genv/v1/status/hosts/h2/x", "h1", obj, sizeof(obj)), RT_SK_UNKNOWN);
+	ck_assert_int_eq(rt_store_key_parse("/genv/", "/genv/v1/status/h2", "h1", obj, sizeof(obj)), RT_SK_UNKNOWN);
+	/* lease grant and keepalive replies; an expired lease has no TTL */
+	ck_assert_int_eq(rt_store_parse_resp(S("{\"header\":{\"revision\":\"3\"},\"ID\":\"7587\",\"TTL\":\"5\"}"), &r, err, sizeof(err)), 0);
+	ck_assert_int_eq(r.lease_id, 7587);
+	ck_assert_int_eq(r.ttl, 5);
+	ck_assert_int_eq(rt_store_parse_resp(S("{\"result\":{\"header\":{},\"ID\":\"7587\"}}"), &r, err, sizeof(err)), 0);
+	ck_assert_int_eq(r.lease_id, 7587);
+	ck_assert_int_eq(r.ttl, 0);
+	ck_assert_int_eq(rt_store_parse_resp(S("{\"header\":{},\"TTL\":\"x\"}"), &r, err, sizeof(err)), -EINVAL);
+	ck_assert_str_eq(err, "TTL: expected a revision (a number as a string)");
+	/* status values, and each error branch */
+	ck_assert_int_eq(rt_store_status_parse(S("{\"addr\":\"10.200.0.2\",\"ports\":[]}"), &fam, a, err, sizeof(err)), 0);
+	ck_assert_int_eq(fam, 4);
+	ck_assert_int_eq(a[3], 2);
+	ck_assert_int_eq(rt_store_status_parse(S("{\"addr\":\"fd00::2\"}"), &fam, a, err, sizeof(err)), 0);
+	ck_assert_int_eq(fam, 6);
+	ck_assert_int_eq(rt_store_status_parse(S("{\"addr\""), &fam, a, err, sizeof(err)), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(err, "not JSON"));
+	ck_assert_int_eq(rt_store_status_parse(S("[]"), &fam, a, err, sizeof(err)), -EINVAL);
+	ck_assert_str_eq(err, "addr: missing, or not a string");
+	ck_assert_int_eq(rt_store_status_parse(S("{\"addr\":3}"), &fam, a, err, sizeof(err)), -EINVAL);
+	ck_assert_str_eq(err, "addr: missing, or not a string");
+	ck_assert_int_eq(rt_store_status_parse(S("{\"addr\":\"h2\"}"), &fam, a, err, sizeof(err)), -EINVAL);
+	ck_assert_str_eq(err, "addr 'h2': not an IPv4 or IPv6 address");
+}
+END_TEST
+
+/* A host whose status key goes: its endpoints unreachable, the direct-path
+ * cache toward it emptied (entries toward others kept); back: cleared. */
+START_TEST(liveness_marks)
+{
+	static const char *const topo[] = {
+		"set host addr 10.200.0.1", "add vpc 100 cidr 10.0.0.0/16",
+		"add ep 100 10.0.1.2 mac 02:00:00:00:01:02 host 10.200.0.2",
+		"add ep 100 10.0.1.3 mac 02:00:00:00:01:03 host 10.200.0.3", NULL,
+	};
+	struct rt_tables *t = rtfix_tables(topo, 0);
+	struct gnv_addr h2 = { .family = 4, .a = { 10, 200, 0, 2 } }, h3 = { .family = 4, .a = { 10, 200, 0, 3 } };
+	uint8_t ip5[4] = { 10, 0, 2, 5 }, ip6[4] = { 10, 0, 2, 6 };
+	char val[] = "{\"addr\":\"10.200.0.2\"}";
+	struct rt_store_kv put = { .key = "k", .value = val, .vsize = sizeof(val) - 1, .mod_rev = 5 };
+	struct rt_store_kv del = { .key = "k", .mod_rev = 9 };
+	struct rt_live l;
+	struct sbuf o = SBUF_INIT;
+	int i2;
+
+	ck_assert_int_eq(rt_dp_configure(&t->dp, 64, 30), 0);
+	ck_assert_int_eq(rt_dp_learn(&t->dp, 100, 4, ip5, &h2, 1), 0);
+	ck_assert_int_eq(rt_dp_learn(&t->dp, 100, 4, ip6, &h3, 1), 0);
+	ck_assert_int_eq(rt_live_start(&l, NULL, NULL, -1, NULL), 0);
+	rt_live_take(&l, "h2", &put, 5);
+	rt_live_sync(&l, t);
+	i2 = rt_host_find(t, &h2);
+	ck_assert_int_ge(i2, 0);
+	ck_assert(!t->cfg.host[i2].down);
+	rt_live_take(&l, "h2", &del, 9);
+	rt_live_take(&l, "h2", &put, 5);	/* older than the delete: ignored */
+	rt_live_sync(&l, t);
+	ck_assert(t->cfg.host[i2].down);
+	ck_assert_uint_eq(l.hosts_down, 1);
+	ck_assert_uint_eq(l.eps_down, 1);
+	ck_assert_uint_eq(l.dp_dropped, 1);
+	ck_assert_ptr_null(rt_dp_lookup(&t->dp, 100, 4, ip5, 2, false));
+	ck_assert_ptr_nonnull(rt_dp_lookup(&t->dp, 100, 4, ip6, 2, false));
+	ck_assert_uint_eq(t->dp.st.invalidated, 0);
+	ck_assert_int_eq(rtfix_run(t, "show ep 100", &o), 0);
+	/* text: the word only when unreachable; JSON: "reachable" */
+	ck_assert_ptr_nonnull(strstr(sbuf_str(&o), "unreachable"));
+	ck_assert_ptr_null(strstr(strstr(sbuf_str(&o), "unreachable"), "10.0.1.2"));
+	ck_assert_ptr_null(strstr(strstr(sbuf_str(&o), "10.0.1.3"), "unreachable"));
+	sbuf_reset(&o);
+	ck_assert_int_eq(rt_cmd_exec(t, NULL, "show ep 100", true, &o), 0);
+	ck_assert_ptr_nonnull(strstr(sbuf_str(&o), "\"reachable\":false"));
+	ck_assert_ptr_nonnull(strstr(sbuf_str(&o), "\"reachable\":true"));
+	/* back */
+	put.mod_rev = 12;
+	rt_live_take(&l, "h2", &put, 12);
+	rt_live_sync(&l, t);
+	ck_assert(!t->cfg.host[i2].down);
+	ck_assert_uint_eq(l.hosts_down, 0);
+	ck_assert_uint_eq(l.ups, 2);
+	ck_assert_uint_eq(l.downs, 1);
+	/* a full read without its key: down again */
+	rt_live_full(&l, true, 20);
+	rt_live_full(&l, false, 20);
+	rt_live_sync(&l, t);
+	ck_assert(t->cfg.host[i2].down);
+	sbuf_free(&o);
+	rt_live_stop(&l);
+	rt_tables_free(t);
+}
+END_TEST
+
 Suite *rt_store_suite(void)
 {
 	Suite *s = suite_create("rt_store");
@@ -192,6 +303,8 @@ Suite *rt_store_suite(void)
 	tcase_add_test(tc, values);
 	tcase_add_test(tc, base64);
 	tcase_add_test(tc, replies);
+	tcase_add_test(tc, status_keys);
+	tcase_add_test(tc, liveness_marks);
 	suite_add_tcase(s, tc);
 	return s;
 }
