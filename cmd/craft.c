@@ -493,7 +493,7 @@ static unsigned int xdp_nframes(const struct craft *c, const struct gnv_vary *v,
 		period = max;
 	if (c->count_set && c->count < period)
 		period = c->count;
-	return (unsigned int)period;
+	return period ? (unsigned int)period : 1;	/* -c 0: one frame built, none sent */
 }
 
 static void xdp_summary(struct genv_ctx *g, const struct craft *c, const struct rt_xdpgen_res *r,

@@ -1594,21 +1594,6 @@ int cmd_decode(struct genv_ctx *g, int argc, char **argv)
 		ret = gusage(g, "no input: give -r FILE, -i IFACE, --hex HEX or -");
 		goto out;
 	}
-	if (np + 1 > first) {
-		d.flt_text = join_args(np + 1 - first, argv + first);
-		size_t epos;
-
-		if (!d.flt_text || gnv_filter_parse_reg(d.flt_text, d.optreg, &d.flt, err, sizeof(err), &epos)) {
-			ret = gusage(g, "bad filter: %s", d.flt_text ? err : "out of memory");
-			if (d.flt_text && !g->json) {
-				char caret[600];
-
-				gnv_filter_caret(d.flt_text, epos, caret, sizeof(caret));
-				fprintf(stderr, "%s\n", caret);
-			}
-			goto out;
-		}
-	}
 	if (d.xdp && !d.iface) {
 		ret = gusage(g, "--xdp needs -i IFACE");
 		goto out;
@@ -1624,6 +1609,21 @@ int cmd_decode(struct genv_ctx *g, int argc, char **argv)
 	if (d.duration > 0 && !d.xdp) {
 		ret = gusage(g, "--duration applies to --xdp");
 		goto out;
+	}
+	if (np + 1 > first) {
+		d.flt_text = join_args(np + 1 - first, argv + first);
+		size_t epos;
+
+		if (!d.flt_text || gnv_filter_parse_reg(d.flt_text, d.optreg, &d.flt, err, sizeof(err), &epos)) {
+			ret = gusage(g, "bad filter: %s", d.flt_text ? err : "out of memory");
+			if (d.flt_text && !g->json) {
+				char caret[600];
+
+				gnv_filter_caret(d.flt_text, epos, caret, sizeof(caret));
+				fprintf(stderr, "%s\n", caret);
+			}
+			goto out;
+		}
 	}
 	/* NOLINTNEXTLINE(clang-analyzer-unix.Malloc): freed at out; passing &d.flt hid d.flt_text from it */
 	if (d.hexdump && (g->json || d.stats)) {

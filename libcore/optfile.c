@@ -176,14 +176,18 @@ static int split(const struct pstate *ps, char *s, char **w, int maxw, bool *quo
 
 static int parse_line(const struct pstate *ps, char *s, struct gnv_optreg *r, struct fdesc **fnext)
 {
-	char *w[3 + GNV_MAX_FIELDS + 8 + 1] = { NULL };
+	char *w[3 + GNV_MAX_FIELDS + 8 + 1], none[1] = "";
 	bool quoted = false;
-	int nw = split(ps, s, w, (int)(sizeof(w) / sizeof(w[0])), &quoted), nf;
+	int nw, nf;
 	struct layout *l = &r->l[r->n];
 	const struct layout *b;
 	struct fdesc *f = *fnext;
 	unsigned int pos = 0, named = 0;
 	uint64_t cls, type;
+
+	for (size_t k = 0; k < sizeof(w) / sizeof(w[0]); k++)
+		w[k] = none;	/* every slot a string, also past the words split() gives */
+	nw = split(ps, s, w, (int)(sizeof(w) / sizeof(w[0])), &quoted);
 
 	if (nw < 0)
 		return nw;
@@ -215,7 +219,7 @@ static int parse_line(const struct pstate *ps, char *s, struct gnv_optreg *r, st
 	if (quoted && strlen(w[nw - 1]) > DESC_MAX_LEN)
 		return perr(ps, "description longer than %d characters", DESC_MAX_LEN);
 	for (int i = 3; i < nf; i++) {
-		bool stored;
+		bool stored = false;
 		int ret = parse_field(ps, w[i], &pos, &f[named], &stored);
 
 		if (ret)

@@ -308,7 +308,7 @@ static int mir_set(struct mirror *m, const char *obj, const char *line)
 
 	if (m->n >= m->nb) {	/* grow: twice the buckets */
 		size_t nb = m->nb ? m->nb * 2 : 1024;
-		struct mline **b = calloc(nb, sizeof(*b));
+		struct mline **b = calloc(nb, sizeof(struct mline *));
 
 		if (!b)
 			goto oom;
@@ -1120,7 +1120,7 @@ static void *store_thread(void *arg)
 			m->full = full;
 			m->status = !full;
 			m->rev = rev = full ? m->r.rev : rev;
-			full = status_read = false;
+			status_read = false;	/* full is set again from the watch below */
 			push(s, m);
 		}
 		full = watch_once(s, wc, h.cur, &rev);

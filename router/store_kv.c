@@ -160,7 +160,7 @@ int rt_store_key_parse(const char *prefix, const char *key, const char *host_id,
 		id = k + 13;
 		if (!*id || strchr(id, '/') || strlen(id) >= n)
 			return RT_SK_UNKNOWN;
-		strcpy(obj, id);
+		memcpy(obj, id, strlen(id) + 1);	/* shorter than n: checked above */
 		return RT_SK_STATUS;
 	}
 	if (strncmp(k, "hosts/", 6)) {
