@@ -12,7 +12,7 @@
 # text (comments kept) with the checks and flags, so an unchanged file
 # is not analysed again.  A cold clang-tidy run is minutes of CPU (about
 # 380 s for the 102 files): files not started within STATIC_TIDY_SECONDS
-# (default 120: make check stays within its budget in a fresh clone) are a skip, and the next run goes on from the stamps.
+# (default 60: make check stays within its budget in a fresh clone) are a skip, and the next run goes on from the stamps.
 set -u
 # shellcheck source=tests/lib.sh
 . tests/lib.sh
@@ -78,7 +78,7 @@ if command -v clang-tidy >/dev/null 2>&1 && command -v clang >/dev/null 2>&1; th
 	CHECKS=$(grep -v '^#' tests/static/clang-tidy.checks | grep . | paste -sd, -)
 	VERSION=$(clang-tidy --version | tr '\n' ' ')
 	TMP=$tmp CACHE=$cache HFILTER="^$PWD/(libcore|cmd|router|trace)/"
-	DEADLINE=$(($(date +%s) + ${STATIC_TIDY_SECONDS:-120}))
+	DEADLINE=$(($(date +%s) + ${STATIC_TIDY_SECONDS:-60}))
 	export CHECKS VERSION TMP CACHE HFILTER DEADLINE
 	# tidy_one FILE: analyse FILE unless its stamp says it passed as it is
 	tidy_one() {
@@ -106,7 +106,7 @@ if command -v clang-tidy >/dev/null 2>&1 && command -v clang >/dev/null 2>&1; th
 	late=$(find "$tmp" -name 'late.*' | wc -l)
 	report "static: clang-tidy, checks of tests/static/clang-tidy.checks, $((${#src[@]} - late)) files ($((SECONDS - start)) s)" "$tmp/tidy.f"
 	[ "$late" -eq 0 ] || skip "static: clang-tidy of $late more files" \
-		"not started within STATIC_TIDY_SECONDS=${STATIC_TIDY_SECONDS:-120}; the next run goes on"
+		"not started within STATIC_TIDY_SECONDS=${STATIC_TIDY_SECONDS:-60}; the next run goes on"
 else
 	skip "static: clang-tidy" "clang-tidy not installed (make deps)"
 fi
