@@ -153,7 +153,7 @@ int rt_hl_build(uint16_t cls, uint32_t vni, bool answer, uint32_t seq, uint8_t *
 
 void rt_hl_tick(struct rt_tables *t, const struct rt_runtime_ops *ops)
 {
-	struct rt_health *hl;
+	struct rt_health *hl = NULL;	/* set at the first endpoint that checks */
 	uint64_t now = t->run.now_ns;
 	uint8_t buf[GNV_HDR_SIZE + GENV_HEALTH_OPT_SIZE];
 	bool any = false;
