@@ -358,10 +358,11 @@ static int sink_open(struct sink *s, const struct rt_xdpgen_opts *o, struct rt_x
 		return ret;
 	}
 	mode_of(res, &s->q[0], s->pr.attach == XDP_MODE_SKB);
-	snprintf(res->reason, sizeof(res->reason), "%s%s",
-		 s->pr.replaced ? "replaced a program a killed genv left; " : "",
-		 reason[0] ? reason : !strcmp(res->mode, "zerocopy") ? "driver has zero-copy" :
-		 "native XDP");
+	if (snprintf(res->reason, sizeof(res->reason), "%s%s",
+		     s->pr.replaced ? "replaced a program a killed genv left; " : "",
+		     reason[0] ? reason : !strcmp(res->mode, "zerocopy") ? "driver has zero-copy" :
+		     "native XDP") >= (int)sizeof(res->reason))
+		res->reason[sizeof(res->reason) - 2] = '.';	/* cut: says so */
 	return 0;
 }
 
