@@ -697,7 +697,7 @@ END_TEST
  * layout error; the libcore codec and the registry read the same bytes */
 START_TEST(health_layout)
 {
-	static const uint8_t d[8] = { 0x01, 0, 0, 0, 0, 0, 0x30, 0x39 };
+	static const uint8_t d[12] = { 0x01, 0, 0, 0, 0, 0, 0x30, 0x39 };	/* 12: the too-long case reads it all */
 	struct gnv_health h;
 	uint8_t ob_data[16];
 	struct gnv_optbuf ob;
