@@ -26,7 +26,7 @@ set -u
 . tests/netns.sh
 
 GENV=$(readlink -f "$GENV")
-P=gh$$
+P=hl$$
 TMP=
 pids=()
 
