@@ -80,7 +80,7 @@ static void account(struct rt_io *p, struct rt_xsk *q)
 		xp->info.acct_errors++;
 #ifdef RT_XDP_DEBUG
 		fprintf(stderr, "genv route: %s: frame accounting: %u free + %u rx + %u tx != %u\n",
-			p->name, q->nfree, q->fill_rx, q->tx_comp, RT_XSK_NFRAMES);
+			p->name, q->nfree, q->fill_rx, q->tx_comp, q->nframes);
 		abort();
 #endif
 	}
@@ -92,8 +92,21 @@ void rt_xdp_frames(const struct rt_io *p, struct rt_xdp_info *out)
 
 	*out = xp->info;
 	out->frames = out->free = out->fill_rx = out->tx_comp = 0;
+	out->k_rx_dropped = out->k_rx_invalid = out->k_tx_invalid = 0;
+	out->k_rx_ring_full = out->k_fill_empty = out->k_tx_ring_empty = 0;
 	for (unsigned int i = 0; i < xp->nq; i++) {
-		out->frames += RT_XSK_NFRAMES;
+		struct xdp_statistics st;
+
+		if (!rt_xsk_stats(&xp->q[i], &st)) {
+			out->k_rx_dropped += st.rx_dropped;
+			out->k_rx_invalid += st.rx_invalid_descs;
+			out->k_tx_invalid += st.tx_invalid_descs;
+			out->k_rx_ring_full += st.rx_ring_full;
+			out->k_fill_empty += st.rx_fill_ring_empty_descs;
+			out->k_tx_ring_empty += st.tx_ring_empty_descs;
+		}
+		out->frames += xp->q[i].nframes;
+		out->ring = xp->q[i].ring;
 		out->free += xp->q[i].nfree;
 		out->fill_rx += xp->q[i].fill_rx;
 		out->tx_comp += xp->q[i].tx_comp;
@@ -319,7 +332,7 @@ static int open_queues(struct rt_io *p, struct xport *xp, const char *ifname,
 	for (unsigned int i = 0; i < xp->nq; i++) {
 		struct rt_xsk *q = &xp->q[i];
 
-		ret = rt_xsk_open(q, ifname, i, xp->frame_size, o->mode,
+		ret = rt_xsk_open(q, ifname, i, xp->frame_size, o->ring, o->mode,
 				  xp->pr.attach == XDP_MODE_NATIVE, true, xp->info.reason,
 				  i ? 0 : sizeof(xp->info.reason), err, errsz);
 		if (ret)

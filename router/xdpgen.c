@@ -129,7 +129,7 @@ struct gen {
 
 static void gen_reap(struct gen *g)
 {
-	uint32_t idx, n = xsk_ring_cons__peek(&g->q.comp, RT_XSK_RING, &idx);
+	uint32_t idx, n = xsk_ring_cons__peek(&g->q.comp, g->q.ring, &idx);
 
 	for (uint32_t i = 0; i < n; i++)
 		g->bytes += g->size[*xsk_ring_cons__comp_addr(&g->q.comp, idx + i) / g->fs];
@@ -198,7 +198,7 @@ int rt_xdpgen_send(const struct rt_xdpgen_opts *o, struct rt_xdpgen_res *res, ch
 	g->fs = maxsize > 2048 ? 4096 : 2048;
 	g->size = o->size;
 	/* send-only: no program, no rx ring; zero-copy when the driver has it */
-	ret = rt_xsk_open(&g->q, o->ifname, 0, g->fs, RT_XDP_AUTO, true, false, res->reason,
+	ret = rt_xsk_open(&g->q, o->ifname, 0, g->fs, 0, RT_XDP_AUTO, true, false, res->reason,
 			  sizeof(res->reason), err, errsz);
 	if (ret) {
 		free(g);
@@ -224,8 +224,8 @@ int rt_xdpgen_send(const struct rt_xdpgen_opts *o, struct rt_xdpgen_res *res, ch
 		gen_reap(g);
 		if (o->count && o->count - posted < n)
 			n = (uint32_t)(o->count - posted);
-		if (RT_XSK_RING - g->outstanding < n)
-			n = (uint32_t)(RT_XSK_RING - g->outstanding);
+		if (g->q.ring - g->outstanding < n)
+			n = (uint32_t)(g->q.ring - g->outstanding);
 		if (o->rate) {
 			tokens += (now - tlast) * (double)o->rate;
 			tlast = now;
@@ -340,7 +340,7 @@ static int sink_open(struct sink *s, const struct rt_xdpgen_opts *o, struct rt_x
 		return -ENOMEM;
 	}
 	for (unsigned int i = 0; i < s->nq; i++) {
-		ret = rt_xsk_open(&s->q[i], o->ifname, i, 2048, RT_XDP_AUTO,
+		ret = rt_xsk_open(&s->q[i], o->ifname, i, 2048, 0, RT_XDP_AUTO,
 				  s->pr.attach == XDP_MODE_NATIVE, true, reason[0] ? NULL : reason,
 				  reason[0] || i ? 0 : sizeof(reason), err, errsz);
 		if (!ret && (ret = rt_xsk_prog_bind(&s->pr, &s->q[i])))

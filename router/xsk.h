@@ -5,11 +5,12 @@
  * AF_XDP ports (port_xdp.c) and the generator and sink of genv craft
  * --xdp and genv decode --xdp (xdpgen.c).
  *
- * One socket per queue, each with its own UMEM of RT_XSK_NFRAMES frames.
+ * One socket per queue, each with its own UMEM of 2 x ring frames (ring:
+ * the size of each of its four rings, RT_XDP_RING by default).
  * Frame accounting: every frame is on the free stack (free_addr), given
  * to the kernel for receive (fill ring or rx ring: fill_rx) or for send
  * (tx ring or completion ring: tx_comp); rt_xsk_balanced() checks
- * nfree + fill_rx + tx_comp == RT_XSK_NFRAMES.
+ * nfree + fill_rx + tx_comp == nframes.
  * Layer: router; calls libxdp, libbpf and libc.
  */
 #ifndef GENV_ROUTER_XSK_H
@@ -23,8 +24,6 @@
 #include "port.h"
 #include "xdp_steer.h"
 
-#define RT_XSK_NFRAMES	4096u
-#define RT_XSK_RING	2048u
 
 struct rt_xsk {
 	struct xsk_socket *xsk;
@@ -33,7 +32,9 @@ struct rt_xsk {
 	struct xsk_ring_cons comp, rx;
 	uint8_t *area;
 	unsigned int frame_size;
-	uint64_t free_addr[RT_XSK_NFRAMES];
+	uint32_t ring;			/* descriptors per ring */
+	uint32_t nframes;		/* frames in the UMEM: 2 x ring */
+	uint64_t *free_addr;		/* nframes slots */
 	uint32_t nfree;
 	uint32_t fill_rx;		/* frames given to the kernel for receive */
 	uint32_t tx_comp;		/* frames given to the kernel for send */
@@ -42,7 +43,8 @@ struct rt_xsk {
 };
 
 /*
- * Open the socket of queue QID of IFNAME.  MODE (RT_XDP_*, port.h):
+ * Open the socket of queue QID of IFNAME, rings of RING descriptors (a
+ * power of two, RT_XDP_RING_MIN..MAX; 0: RT_XDP_RING).  MODE (RT_XDP_*, port.h):
  * ZEROCOPY fails when the driver refuses zero-copy, AUTO tries it first when
  * NATIVE (the program is attached in native mode, or there is none: a
  * send-only socket), then copy.  RX: with an rx ring, its fill ring kept
@@ -50,7 +52,7 @@ struct rt_xsk {
  * 0 or -errno with the message in err.
  */
 int rt_xsk_open(struct rt_xsk *q, const char *ifname, unsigned int qid, unsigned int frame_size,
-		int mode, bool native, bool rx, char *reason, size_t rsz, char *err, size_t errsz);
+		unsigned int ring, int mode, bool native, bool rx, char *reason, size_t rsz, char *err, size_t errsz);
 void rt_xsk_close(struct rt_xsk *q);
 /* Free frames to the fill ring (as many as it takes). */
 void rt_xsk_refill(struct rt_xsk *q);
@@ -73,13 +75,14 @@ static inline int rt_xsk_fd(const struct rt_xsk *q)
 
 static inline bool rt_xsk_balanced(const struct rt_xsk *q)
 {
-	return (uint64_t)q->nfree + q->fill_rx + q->tx_comp == RT_XSK_NFRAMES;
+	return (uint64_t)q->nfree + q->fill_rx + q->tx_comp == q->nframes;
 }
 
 /* ---- the steering program on an interface ---- */
 
 struct rt_xsk_prog {
 	struct xdp_program *prog;
+	struct bpf_object *obj;		/* prog's: libxdp does not close an object it was given */
 	int ifindex;
 	enum xdp_attach_mode attach;	/* XDP_MODE_NATIVE or XDP_MODE_SKB */
 	int lockfd;
