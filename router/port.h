@@ -195,6 +195,8 @@ struct rt_xdp_info {
 	uint64_t acct_errors;
 	uint64_t rx_frames, tx_frames;	/* through the rings */
 	uint64_t tx_kernel;		/* underlay: sent through the kernel (no next hop yet) */
+	bool multi_buffer;		/* the sockets take frames over several descriptors */
+	uint64_t rx_multi, tx_multi;	/* frames that took several */
 	uint64_t frames, free, fill_rx, tx_comp, held, lost;
 	uint32_t ring;			/* descriptors per ring */
 	/* the kernel's counters of the sockets (XDP_STATISTICS), summed */

@@ -128,6 +128,9 @@ void rt_port_xdp_emit(struct gnv_emit *e, const struct rt_xdp_info *x)
 	gnv_emit_u64(e, "rx_frames", " rx %llu", x->rx_frames);
 	gnv_emit_u64(e, "tx_frames", " tx %llu", x->tx_frames);
 	gnv_emit_u64(e, "tx_kernel", " tx_kernel %llu", x->tx_kernel);
+	gnv_emit_bool(e, "multi_buffer", "%s", x->multi_buffer, " multi-buffer", " single-buffer");
+	gnv_emit_u64(e, "rx_multi", " rx_multi %llu", x->rx_multi);
+	gnv_emit_u64(e, "tx_multi", " tx_multi %llu", x->tx_multi);
 	gnv_emit_bool(e, "replaced_leftover", "%s", x->replaced, " replaced-leftover", "");
 	gnv_emit_obj_close(e, "\n");
 	gnv_emit_obj_open(e, "frames", "    frames");

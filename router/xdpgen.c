@@ -311,6 +311,7 @@ struct sink {
 	unsigned int nq;
 	struct rt_xsk *q;
 	struct pollfd *pfd;
+	uint8_t frame[RT_FRAME_MAX];	/* a multi-buffer frame, gathered */
 };
 
 static void sink_close(struct sink *s)
@@ -368,26 +369,34 @@ static int sink_open(struct sink *s, const struct rt_xdpgen_opts *o, struct rt_x
 
 /* One batch of queue q: each frame to the callback, its frame back to the
  * fill ring.  True when the callback or the count says stop. */
-static bool sink_batch(const struct rt_xdpgen_opts *o, struct rt_xsk *q, struct rt_xdpgen_res *res)
+static bool sink_batch(const struct rt_xdpgen_opts *o, struct sink *s, struct rt_xsk *q,
+		       struct rt_xdpgen_res *res)
 {
-	uint32_t idx, got = xsk_ring_cons__peek(&q->rx, RT_XDPGEN_BATCH, &idx);
+	uint32_t idx, got = xsk_ring_cons__peek(&q->rx, RT_XDPGEN_BATCH, &idx), i = 0, k;
 	bool stop = false;
 
-	for (uint32_t i = 0; i < got; i++) {
-		const struct xdp_desc *d = xsk_ring_cons__rx_desc(&q->rx, idx + i);
+	while (i < got) {
+		const uint8_t *f;
+		uint32_t len;
+		bool trunc;
 
-		q->free_addr[q->nfree++] = xsk_umem__extract_addr(d->addr);
+		k = rt_xsk_rx_frame(q, idx + i, got - i, s->frame, sizeof(s->frame), &f, &len, &trunc);
+		if (!k)
+			break;		/* a multi-buffer frame not all in: the next batch */
+		i += k;
 		if (stop)
 			continue;
 		res->packets++;
-		res->bytes += d->len;
-		if (o->fn && o->fn(o->arg, xsk_umem__get_data(q->area, d->addr), d->len))
+		res->bytes += len;
+		if (o->fn && o->fn(o->arg, f, len))
 			stop = true;
 		if (o->count && res->packets >= o->count)
 			stop = true;
 	}
-	xsk_ring_cons__release(&q->rx, got);
-	q->fill_rx -= got;
+	xsk_ring_cons__release(&q->rx, i);
+	if (i < got)
+		xsk_ring_cons__cancel(&q->rx, got - i);
+	q->fill_rx -= i;
 	rt_xsk_refill(q);
 	rt_xsk_wake_rx(q);
 	return stop;
@@ -422,7 +431,7 @@ int rt_xdpgen_sink(const struct rt_xdpgen_opts *o, struct rt_xdpgen_res *res, ch
 		for (unsigned int i = 0; i < s.nq && !stop; i++) {
 			uint64_t before = res->packets;
 
-			stop = sink_batch(o, &s.q[i], res);
+			stop = sink_batch(o, &s, &s.q[i], res);
 			any |= res->packets != before;
 			if (!rt_xsk_balanced(&s.q[i]))
 				res->errors++;	/* frame accounting (xsk.h) */

@@ -51,6 +51,56 @@ void rt_xsk_refill(struct rt_xsk *q)
 	q->fill_rx += n;
 }
 
+uint32_t rt_xsk_rx_frame(struct rt_xsk *q, uint32_t idx, uint32_t left, uint8_t *buf, size_t cap,
+			 const uint8_t **data, uint32_t *len, bool *trunc)
+{
+	const struct xdp_desc *d = xsk_ring_cons__rx_desc(&q->rx, idx);
+	uint32_t n = 1, total = 0;
+	size_t at = 0;
+
+	*trunc = false;
+	if (!(d->options & XDP_PKT_CONTD)) {
+		*data = xsk_umem__get_data(q->area, d->addr);
+		*len = d->len;
+		q->free_addr[q->nfree++] = xsk_umem__extract_addr(d->addr);
+		return 1;
+	}
+	/* a multi-buffer frame: find its last descriptor first */
+	while (xsk_ring_cons__rx_desc(&q->rx, idx + n - 1)->options & XDP_PKT_CONTD)
+		if (++n > left)
+			return 0;
+	for (uint32_t k = 0; k < n; k++) {
+		d = xsk_ring_cons__rx_desc(&q->rx, idx + k);
+		if (at + d->len <= cap) {
+			memcpy(buf + at, xsk_umem__get_data(q->area, d->addr), d->len);
+			at += d->len;
+		} else {
+			*trunc = true;
+		}
+		total += d->len;
+		q->free_addr[q->nfree++] = xsk_umem__extract_addr(d->addr);
+	}
+	*data = buf;
+	*len = *trunc ? (uint32_t)at : total;
+	return n;
+}
+
+void rt_xsk_tx_frame(struct rt_xsk *q, uint32_t idx, const uint8_t *frame, size_t len)
+{
+	size_t off = 0;
+
+	do {
+		struct xdp_desc *d = xsk_ring_prod__tx_desc(&q->tx, idx++);
+		size_t piece = len - off < q->frame_size ? len - off : q->frame_size;
+
+		d->addr = q->free_addr[--q->nfree];
+		d->len = (uint32_t)piece;
+		memcpy(xsk_umem__get_data(q->area, d->addr), frame + off, piece);
+		off += piece;
+		d->options = off < len ? XDP_PKT_CONTD : 0;
+	} while (off < len);
+}
+
 uint32_t rt_xsk_reap(struct rt_xsk *q)
 {
 	uint32_t idx, n = xsk_ring_cons__peek(&q->comp, q->ring, &idx);
@@ -128,6 +178,7 @@ void rt_xsk_close(struct rt_xsk *q)
 	q->umem = NULL;
 	q->area = NULL;
 	q->nfree = q->fill_rx = q->tx_comp = 0;
+	q->sg = false;
 }
 
 static int xsk_try(struct rt_xsk *q, const char *ifname, unsigned int qid, uint16_t bind_flags)
@@ -172,24 +223,31 @@ static int xsk_try(struct rt_xsk *q, const char *ifname, unsigned int qid, uint1
 
 /* A socket just closed (a process that exited, a refused zero-copy try)
  * leaves the queue busy until the kernel's deferred release: wait for
- * it, up to a second. */
+ * it, up to a second.  Multi-buffer first; a kernel before 6.6 (EINVAL)
+ * or a zero-copy driver without it (EOPNOTSUPP) binds without. */
 static int xsk_try_wait(struct rt_xsk *q, const char *ifname, unsigned int qid,
 			uint16_t bind_flags)
 {
 	unsigned int frame_size = q->frame_size, ring = q->ring;
+	uint16_t sg = XDP_USE_SG;
 	bool rx = q->has_rx;
 	int ret;
 
-	for (int k = 0; k < 20; k++) {
-		ret = xsk_try(q, ifname, qid, bind_flags);
-		if (ret != -EBUSY)
+	for (int k = 0; k < 21; k++) {
+		ret = xsk_try(q, ifname, qid, bind_flags | sg);
+		if (!ret)
+			q->sg = sg != 0;
+		if (ret != -EBUSY && (!sg || (ret != -EINVAL && ret != -EOPNOTSUPP)))
 			break;
 		rt_xsk_close(q);
 		q->frame_size = frame_size;
 		q->ring = ring;
 		q->nframes = 2 * ring;
 		q->has_rx = rx;
-		usleep(50000);
+		if (ret == -EBUSY)
+			usleep(50000);
+		else
+			sg = 0;
 	}
 	return ret;
 }
@@ -330,6 +388,9 @@ int rt_xsk_prog_open(struct rt_xsk_prog *pr, const char *ifname, int mode, char 
 		snprintf(err, errsz, "%s: cannot load the XDP program: %s", ifname, msg);
 		return ret;
 	}
+	/* frames larger than a page (jumbo MTU) arrive in pieces, the
+	 * program only reads the first (headers); refused by old kernels */
+	(void)xdp_program__set_xdp_frags_support(pr->prog, true);
 	ret = -EOPNOTSUPP;
 	if (mode != RT_XDP_SKB) {
 		pr->attach = XDP_MODE_NATIVE;

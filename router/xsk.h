@@ -24,6 +24,14 @@
 #include "port.h"
 #include "xdp_steer.h"
 
+/* Linux 6.6 UAPI, absent from older headers: multi-buffer AF_XDP */
+#ifndef XDP_USE_SG
+#define XDP_USE_SG	(1 << 4)
+#endif
+#ifndef XDP_PKT_CONTD
+#define XDP_PKT_CONTD	(1 << 0)	/* xdp_desc.options: the frame goes on in the next one */
+#endif
+
 
 struct rt_xsk {
 	struct xsk_socket *xsk;
@@ -40,11 +48,13 @@ struct rt_xsk {
 	uint32_t tx_comp;		/* frames given to the kernel for send */
 	bool tx_kick;			/* tx descriptors not yet kicked */
 	bool has_rx;
+	bool sg;			/* multi-buffer (XDP_USE_SG): a frame may span descriptors */
 };
 
 /*
  * Open the socket of queue QID of IFNAME, rings of RING descriptors (a
- * power of two, RT_XDP_RING_MIN..MAX; 0: RT_XDP_RING).  MODE (RT_XDP_*, port.h):
+ * power of two, RT_XDP_RING_MIN..MAX; 0: RT_XDP_RING), multi-buffer
+ * (XDP_USE_SG) when the kernel takes it.  MODE (RT_XDP_*, port.h):
  * ZEROCOPY fails when the driver refuses zero-copy, AUTO tries it first when
  * NATIVE (the program is attached in native mode, or there is none: a
  * send-only socket), then copy.  RX: with an rx ring, its fill ring kept
@@ -56,6 +66,27 @@ int rt_xsk_open(struct rt_xsk *q, const char *ifname, unsigned int qid, unsigned
 void rt_xsk_close(struct rt_xsk *q);
 /* Free frames to the fill ring (as many as it takes). */
 void rt_xsk_refill(struct rt_xsk *q);
+/*
+ * The frame that starts at rx descriptor IDX of a peeked batch with LEFT
+ * descriptors from there: its frames go back to the free stack, *len is
+ * its length and *data its bytes -- in the UMEM when it has one
+ * descriptor (valid until the next refill), else gathered into BUF (CAP
+ * bytes; *trunc when it did not fit).  The number of descriptors it
+ * spans, 0 when its last one is not in the batch (nothing is done: peek
+ * again later).
+ */
+uint32_t rt_xsk_rx_frame(struct rt_xsk *q, uint32_t idx, uint32_t left, uint8_t *buf, size_t cap,
+			 const uint8_t **data, uint32_t *len, bool *trunc);
+/* Descriptors a LEN-byte frame takes to send (0: too long without multi-buffer). */
+static inline uint32_t rt_xsk_tx_descs(const struct rt_xsk *q, size_t len)
+{
+	if (len <= q->frame_size)
+		return 1;
+	return q->sg && len <= 17u * q->frame_size ? (uint32_t)((len + q->frame_size - 1) / q->frame_size) : 0;
+}
+/* Post LEN bytes of FRAME as rt_xsk_tx_descs() descriptors from tx ring
+ * index IDX (reserved by the caller), frames from the free stack. */
+void rt_xsk_tx_frame(struct rt_xsk *q, uint32_t idx, const uint8_t *frame, size_t len);
 /* Completed sends back to the free stack; their number. */
 uint32_t rt_xsk_reap(struct rt_xsk *q);
 /* Wake the kernel for what the tx ring holds (when it asks); 0 or -errno
