@@ -55,6 +55,27 @@
 
 const char *const rt_xdp_mode_names[] = { "auto", "zerocopy", "copy", "skb", NULL };
 
+#define UL_HDR	(14 + 20 + 8)
+#define UL_TMPLS	256		/* outer-header templates, by destination */
+
+/*
+ * A destination's outer headers, built once per next hop (its MAC, the
+ * source address, the generation of the kernel's tables they came from):
+ * Ethernet, IPv4 with DF and UDP to 6081, lengths, TOS, TTL, source port
+ * and checksums zero.  Per packet the template is copied and those fields
+ * patched; the IPv4 checksum and the UDP pseudo-header are the template's
+ * sums plus what the packet adds (the sums are of big-endian words, so a
+ * field's value adds in directly).
+ */
+struct ul_tmpl {
+	uint32_t dst, src, gen;
+	uint8_t mac[6];
+	bool ok;
+	uint32_t ipsum;			/* the header's words, variable fields 0 */
+	uint32_t psum;			/* UDP pseudo-header without the length */
+	uint8_t hdr[UL_HDR];
+};
+
 struct xport {
 	struct rt_xsk_prog pr;
 	unsigned int nq, next_rx;
@@ -64,6 +85,7 @@ struct xport {
 	uint32_t batches;
 	struct rt_xdp_info info;
 	uint8_t scratch[RT_FRAME_MAX + 64];	/* a multi-buffer underlay frame, built */
+	struct ul_tmpl tmpl[UL_TMPLS];
 	struct rt_xsk q[];
 };
 
@@ -184,44 +206,59 @@ static int xdp_rx_batch(struct rt_io *p, struct rt_pkt *pkts, unsigned int n)
 
 /* ---- send ---- */
 
-#define UL_HDR	(14 + 20 + 8)
-
-/* Underlay: Ethernet / IPv4 / UDP 6081 in front of the Geneve payload,
- * toward the next hop the kernel's tables give; both checksums computed. */
-static void ul_build(const struct xport *xp, const struct rt_nh *nh, const struct rt_pkt *pk,
-		     uint8_t *f)
+static void tmpl_build(const struct xport *xp, const struct rt_nh *nh, uint32_t dst,
+		       struct ul_tmpl *t)
 {
-	uint32_t ulen = 8 + pk->size, tot = 20 + ulen;
-	uint16_t sport = pk->sport ? pk->sport : GNV_UDP_PORT, c;
-	uint8_t *ip = f + 14, *udp = f + 34;
+	uint8_t *f = t->hdr, *ip = f + 14, *udp = f + 34;
 
+	memset(t->hdr, 0, sizeof(t->hdr));
 	memcpy(f, nh->mac, 6);
 	memcpy(f + 6, xp->smac, 6);
 	f[12] = 0x08;
-	f[13] = 0x00;
 	ip[0] = 0x45;
+	ip[6] = 0x40;			/* DF, as the UDP socket sends */
+	ip[9] = IPPROTO_UDP;
+	memcpy(ip + 12, &nh->src, 4);
+	memcpy(ip + 16, &dst, 4);
+	udp[2] = GNV_UDP_PORT >> 8;
+	udp[3] = GNV_UDP_PORT & 0xff;
+	t->ipsum = csum_partial(ip, 20, 0);
+	t->psum = csum_pseudo4(ip + 12, ip + 16, IPPROTO_UDP, 0);
+	t->dst = dst;
+	t->src = nh->src;
+	t->gen = nh->gen;
+	memcpy(t->mac, nh->mac, 6);
+	t->ok = true;
+}
+
+/* Underlay: Ethernet / IPv4 / UDP 6081 in front of the Geneve payload,
+ * toward the next hop the kernel's tables give; both checksums computed. */
+static void ul_build(struct xport *xp, const struct rt_nh *nh, const struct rt_pkt *pk, uint8_t *f)
+{
+	uint32_t ulen = 8 + pk->size, tot = 20 + ulen, dst, ttl = pk->ttl ? pk->ttl : 64;
+	uint16_t sport = pk->sport ? pk->sport : GNV_UDP_PORT, c;
+	uint8_t *ip = f + 14, *udp = f + 34;
+	struct ul_tmpl *t;
+
+	memcpy(&dst, pk->peer.a, 4);
+	t = &xp->tmpl[(dst ^ dst >> 8 ^ dst >> 16 ^ dst >> 24) & (UL_TMPLS - 1)];
+	if (!t->ok || t->dst != dst || t->gen != nh->gen || t->src != nh->src ||
+	    memcmp(t->mac, nh->mac, 6))
+		tmpl_build(xp, nh, dst, t);
+	memcpy(f, t->hdr, UL_HDR);
 	ip[1] = pk->tos;
 	ip[2] = (uint8_t)(tot >> 8);
 	ip[3] = (uint8_t)tot;
-	memset(ip + 4, 0, 4);
-	ip[6] = 0x40;			/* DF, as the UDP socket sends */
-	ip[8] = pk->ttl ? pk->ttl : 64;
-	ip[9] = IPPROTO_UDP;
-	ip[10] = ip[11] = 0;
-	memcpy(ip + 12, &nh->src, 4);
-	memcpy(ip + 16, pk->peer.a, 4);
-	c = csum_fold(csum_partial(ip, 20, 0));
+	ip[8] = (uint8_t)ttl;
+	c = csum_fold(t->ipsum + pk->tos + tot + (ttl << 8));
 	ip[10] = (uint8_t)(c >> 8);
 	ip[11] = (uint8_t)c;
 	udp[0] = (uint8_t)(sport >> 8);
 	udp[1] = (uint8_t)sport;
-	udp[2] = GNV_UDP_PORT >> 8;
-	udp[3] = GNV_UDP_PORT & 0xff;
 	udp[4] = (uint8_t)(ulen >> 8);
 	udp[5] = (uint8_t)ulen;
-	udp[6] = udp[7] = 0;
 	memcpy(udp + 8, pk->data, pk->size);
-	c = csum_fold(csum_partial(udp, ulen, csum_pseudo4(ip + 12, ip + 16, IPPROTO_UDP, ulen)));
+	c = csum_fold(csum_partial(udp, ulen, t->psum + ulen));
 	if (!c)
 		c = 0xffff;
 	udp[6] = (uint8_t)(c >> 8);

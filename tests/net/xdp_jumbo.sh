@@ -71,22 +71,25 @@ rt h1 show port | grep -q " multi-buffer" && ok "show port says multi-buffer" ||
 nsx ul timeout 15 tcpdump -i h1 -U -c 6 -w "$TMP/ul.pcap" udp port 6081 2>"$TMP/ul.err" &
 td=$!
 cap_wait "$TMP/ul.err"
-out=$(nsx a1 ping -c 3 -i 0.2 -W 2 -s 8000 -M do -p a5c3 10.0.1.6 2>&1)
+out=$(nsx a1 ping -c 3 -i 0.2 -W 2 -s 8000 -M do -p a5c3 -Q 0xb9 10.0.1.6 2>&1)
 grep -q " 0% packet loss" <<<"$out" && ! grep -q "wrong data" <<<"$out" &&
-	ok "ping -s 8000 a1 -> a2 through AF_XDP ports, the echoed bytes intact" ||
+	ok "ping -s 8000 -Q 0xb9 a1 -> a2 through AF_XDP ports, the echoed bytes intact" ||
 	fail "ping -s 8000 a1 -> a2 through AF_XDP ports" "$(tail -n 3 <<<"$out"; tail -n 3 "$TMP/h1.log")"
 out=$(nsx a2 ping -c 2 -i 0.2 -W 2 -s 8800 -M do -p 5a 10.0.1.5 2>&1)
 grep -q " 0% packet loss" <<<"$out" && ! grep -q "wrong data" <<<"$out" &&
 	ok "ping -s 8800 a2 -> a1, the echoed bytes intact" || fail "ping -s 8800 a2 -> a1" "$(tail -n 3 <<<"$out")"
 wait "$td" 2>/dev/null
 # the oracle: tshark on the bridge port
-big=$(tshark -n -r "$TMP/ul.pcap" -o udp.check_checksum:TRUE -T fields -e geneve.vni -e icmp.type \
-	-e data.len -e udp.checksum.status -Y "geneve && icmp && frame.len > 8000" 2>/dev/null | sort -u)
+big=$(tshark -n -r "$TMP/ul.pcap" -o udp.check_checksum:TRUE -o ip.check_checksum:TRUE -T fields \
+	-e geneve.vni -e icmp.type -e data.len -e udp.checksum.status -e ip.checksum.status \
+	-e ip.dsfield.ecn -Y "geneve && icmp && frame.len > 8000" 2>/dev/null | sort -u)
 # (a frame the kernel sent before the next hop was resolved has a partial
 # checksum on this veth capture; genv's own frames are complete)
-grep -q "^0x000064	8	7992	1" <<<"$big" && grep -q "^0x000064	0	7992	1" <<<"$big" &&
-	ok "tshark: 8,000-byte pings both ways inside Geneve VNI 100, outer UDP checksums good" ||
-	fail "tshark: 8,000-byte pings both ways inside Geneve VNI 100, outer UDP checksums good" "$big"
+# the request's outer ECN is its ECT(1) (RFC 6040 copies it), so the header's
+# TOS is patched into the template and its IPv4 checksum must still hold
+grep -qE "^0x000064	8	7992	1	1,1	1,1$" <<<"$big" && grep -qE "^0x000064	0	7992	1	1,1	" <<<"$big" &&
+	ok "tshark: 8,000-byte pings both ways inside Geneve VNI 100, outer ECN copied, outer IP and UDP checksums good" ||
+	fail "tshark: 8,000-byte pings both ways inside Geneve VNI 100, outer ECN copied, outer IP and UDP checksums good" "$big"
 
 for i in 1 2; do
 	c=$(rt "h$i" -j show port | python3 -c 'import json,sys; d=json.load(sys.stdin)
