@@ -238,7 +238,9 @@ enum rt_drop rt_hl_on_control(struct rt_tables *t, const struct gnv_addr *from,
 				hl->st.stale++;
 			return RT_DROP_NONE;
 		}
-		snprintf(why, whysz, "health answer %u", k.seq);
+		/* a dry run (genv trace packet) records nothing: say what a live one would */
+		snprintf(why, whysz, live ? "health answer %u" :
+			 "health answer %u: would mark the host answering (dry run: nothing recorded)", k.seq);
 		if (live) {
 			h->answer_ns = t->run.now_ns;
 			hl->st.answers++;
@@ -253,11 +255,16 @@ enum rt_drop rt_hl_on_control(struct rt_tables *t, const struct gnv_addr *from,
 			hl->st.untrusted++;
 		return RT_DROP_HEALTH_UNTRUSTED;
 	}
+	if (!live) {
+		snprintf(why, whysz, "health request %u: would be answered (dry run: nothing sent)", k.seq);
+		return RT_DROP_NONE;
+	}
 	snprintf(why, whysz, "health request %u: answered", k.seq);
-	if (!live || !(hl = get(t)))
+	if (!(hl = get(t)))
 		return RT_DROP_NONE;
 	hl->st.requests++;
 	if (hl->nout == RT_HL_OUTBOX) {
+		snprintf(why, whysz, "health request %u: not answered (outbox full)", k.seq);
 		hl->st.outbox_full++;
 		return RT_DROP_NONE;
 	}
