@@ -17,12 +17,15 @@
 #              bridged to the VM's veth
 #
 # Forwarding rate: 64-byte frames (Ethernet + IPv4 + UDP + 18 bytes, to
-# vm2's UDP port 9) from vm1's eth0, counted on vm2's eth0 (rx_packets;
-# a tc u32 rule then drops them, so vm2 sends nothing back).  A first trial
-# at the sender's full speed; then a binary search over the offered rate
-# (STEPS trials of SECONDS each) for the highest rate at which at most
-# LOSS percent of what vm1 sent (tx_packets + tx_dropped) never arrived.
-# The rate reported is what vm2 received per second in that trial.
+# vm2's UDP port 9) sent by genv's AF_XDP generator (genv craft --xdp,
+# a token bucket: paced, not in bursts) on vm1's eth0, received by genv's
+# AF_XDP sink (genv decode --xdp --stats) on vm2's eth0 and counted there
+# (rx_packets).  A first trial at the sender's full speed; then a binary
+# search over the offered rate (STEPS trials of SECONDS each) for the
+# highest rate at which at most LOSS percent of what the generator sent
+# never arrived.  The rate reported is what vm2 received per second.
+# For genv rows the AF_XDP sockets' kernel counters (fill ring empty,
+# rx ring full) and every link's drops are printed: where a loss was.
 # Latency: 300 pings 10 ms apart (average, 99th percentile) and a UDP
 # request/response rate (bench/udp_rr.py: one 32-byte request in flight).
 # Encapsulation is checked on the underlay (tcpdump) for every router row.
@@ -74,8 +77,8 @@ LOAD0=$(cut -d" " -f1-3 /proc/loadavg)
 
 [ "$(id -u)" = 0 ] || { echo "bench/forward.sh: needs root (network namespaces)" >&2; exit 1; }
 [ -x "$GENV" ] || { echo "bench/forward.sh: '$GENV' not built (run make)" >&2; exit 1; }
-for t in trafgen tcpdump ping tc python3; do
-	command -v "$t" >/dev/null 2>&1 || { echo "bench/forward.sh: '$t' not found (netsniff-ng, tcpdump, iproute2, python3)" >&2; exit 1; }
+for t in tcpdump ping python3; do
+	command -v "$t" >/dev/null 2>&1 || { echo "bench/forward.sh: '$t' not found (tcpdump, iproute2, python3)" >&2; exit 1; }
 done
 tmp=$(mktemp -d /tmp/genv-bench-forward.XXXXXX)
 # shellcheck source=bench/lib_peers.sh
@@ -94,28 +97,44 @@ setup_sender() {	# no router: one veth from vm1 to vm2
 	WIRE=
 }
 
-cat >"$tmp/udp.trafgen" <<EOF
-{ eth(da=$MAC2, sa=$MAC1), ipv4(saddr=10.0.1.5, daddr=10.0.1.6, ttl=64),
-  udp(sport=9, dport=9), fill(0x00, 18) }
-EOF
+PKT="eth dst=$MAC2 src=$MAC1 / ipv4 src=10.0.1.5 dst=10.0.1.6 ttl=64 / udp sport=9 dport=9 / payload len=18"
 
-sent() { nsx vm1 cat /sys/class/net/eth0/statistics/tx_packets /sys/class/net/eth0/statistics/tx_dropped | awk '{ s += $1 } END { print s }'; }
 rcvd() { nsx vm2 cat /sys/class/net/eth0/statistics/rx_packets; }
 
-# trial RATE: RATE packets/s for T seconds (0: as fast as the sender goes);
-# sets OFFERED and GOT (packets/s sent and received) and LOST (percent)
+# The sink: genv's AF_XDP counting sink on vm2's eth0 for the whole row
+# (vm2's kernel never sees the test frames: no ICMP errors back through
+# the router, no stack cost in the receiver); arrivals are vm2's eth0
+# rx_packets, which veth counts before the XDP program runs.
+sink_start() {
+	ip netns exec "$P-vm2" timeout 600 "$GENV" decode -j -i eth0 --xdp --stats >"$tmp/sink.json" 2>"$tmp/sink.err" &
+	SINK=$!
+	pids+=("$SINK")
+	for _ in $(seq 50); do nsx vm2 ip link show eth0 | grep -q xdp && return 0; sleep 0.1; done
+	return 1
+}
+sink_stop() {	# prints the sink's own count and kernel drops
+	[ -n "${SINK:-}" ] || return 0
+	kill -INT "$SINK" 2>/dev/null
+	wait "$SINK" 2>/dev/null
+	SINK=
+	python3 -c 'import json,sys; x=json.load(open(sys.argv[1]))["xdp"]; print(x["packets"], x["dropped"])' "$tmp/sink.json" 2>/dev/null
+}
+
+# trial RATE: RATE packets/s for T seconds (0: as fast as the sender goes)
+# from genv's AF_XDP generator on vm1's eth0; sets OFFERED and GOT
+# (packets/s sent and received) and LOST (percent)
 trial() {
-	local s0 r0 s1 r1 t0 t1 lim=()
-	[ "$1" -gt 0 ] && lim=(-b "${1}pps" -n $(($1 * T)))
-	s0=$(sent) r0=$(rcvd) t0=$(date +%s%N)
-	# one sender process (-P 1): trafgen otherwise forks one per core
-	nsx vm1 timeout $((T + 3)) trafgen -P 1 -o eth0 -c "$tmp/udp.trafgen" -q "${lim[@]}" >/dev/null 2>&1
-	t1=$(date +%s%N)
+	local r0 r1 lim=()
+	[ "$1" -gt 0 ] && lim=(--rate "$1")
+	r0=$(rcvd)
+	nsx vm1 timeout $((T + 5)) "$GENV" craft -j -i eth0 --xdp --duration "$T" "${lim[@]}" "$PKT" \
+		>"$tmp/gen.json" 2>"$tmp/gen.err"
 	sleep 0.3	# what is still in the routers' queues
-	s1=$(sent) r1=$(rcvd)
-	read -r OFFERED GOT LOST < <(awk -v s=$((s1 - s0)) -v r=$((r1 - r0)) -v ns=$((t1 - t0)) 'BEGIN {
-		l = s ? 100 * (s - r) / s : 100; if (l < 0) l = 0
-		printf "%d %d %.3f\n", s / (ns / 1e9), r / (ns / 1e9), l }')
+	r1=$(rcvd)
+	read -r OFFERED GOT LOST < <(python3 -c 'import json,sys
+g = json.load(open(sys.argv[1])); s, t, r = g["packets"], g["seconds"], int(sys.argv[2])
+l = 100.0 * (s - r) / s if s else 100.0
+print(int(s / t), int(r / t), "%.3f" % max(l, 0.0))' "$tmp/gen.json" $((r1 - r0)) 2>/dev/null || echo "0 0 100")
 }
 
 passes() { awk -v l="$LOST" -v m="$LOSS" 'BEGIN { exit !(l <= m) }'; }
@@ -167,10 +186,6 @@ measure() {	# NAME SETUP-CMD...
 		NOTE[$name]="setup failed: $(tail -n 1 "$tmp/setup.log")"
 		return
 	fi
-	# vm2 drops the test packets itself: no ICMP errors back through the router
-	nsx vm2 tc qdisc add dev eth0 clsact 2>/dev/null
-	nsx vm2 tc filter add dev eth0 ingress protocol ip u32 match ip protocol 17 0xff \
-		match ip dport 9 0xffff action drop 2>/dev/null
 	sleep 1
 	if [ -n "$WIRE" ] && ! wire_check; then
 		NOTE[$name]="no encapsulated packets on the underlay: skipped"
@@ -179,12 +194,28 @@ measure() {	# NAME SETUP-CMD...
 	fi
 	nsx vm1 ping -c 1 -W 1 10.0.1.6 >/dev/null 2>&1	# the bridges learn vm2's MAC
 	nsx vm1 ip neigh replace 10.0.1.6 lladdr "$MAC2" dev eth0
+	if ! sink_start; then
+		NOTE[$name]="the AF_XDP sink did not start: $(tail -n 1 "$tmp/sink.err")"
+		return
+	fi
 	printf '# %-10s ' "$name" >&2
 	search
+	printf '#            sink: %s\n' "$(sink_stop | awk '{ printf "%s received, %s dropped by the kernel", $1, $2 }')" >&2
+	grep -o '"mode":"[a-z]*","mode_reason":"[^"]*"' "$tmp/gen.json" | sed 's/^/#            generator: /' >&2
 	FWDS[$name]=$FWD MAXRXS[$name]=$MAXRX FULLS[$name]=$FULL
 	if [ ${#RPIDS[@]} -gt 0 ]; then	# where genv's losses went
 		for h in h1 h2; do
 			printf '#            %s drops: %s\n' "$h" "$("$GENV" route -S "$tmp/$h.sock" show drops 2>&1 | tr -s ' \n' ' ')" >&2
+			"$GENV" route -S "$tmp/$h.sock" show port 2>&1 | grep -E '^port|kernel' | sed 's/^/#              /' >&2
+		done
+		# drops in the kernel on the way (veth, the bridge): links that dropped
+		for h in vm1 h1 ul h2 vm2; do
+			nsx "$h" ip -s -j link 2>/dev/null | python3 -c 'import json, sys
+for l in json.load(sys.stdin):
+    s = l.get("stats64", l.get("stats", {}))
+    rx, tx = s.get("rx", {}).get("dropped", 0), s.get("tx", {}).get("dropped", 0)
+    if rx or tx:
+        print("%s %s: rx_dropped %d tx_dropped %d" % (sys.argv[1], l["ifname"], rx, tx))' "$h" | sed 's/^/#              /' >&2
 		done
 	fi
 	read -r "AVG[$name]" "P99[$name]" < <(m_ping)
@@ -210,7 +241,7 @@ ratio() {	# VALUE BASE
 }
 gen=${FWDS[sender]:-}
 echo
-echo "64 B frames vm1 -> vm2 sent with trafgen (one process); ${T} s per trial, $STEPS search steps, <= $LOSS% loss"
+echo "64 B frames vm1 -> vm2 from genv craft --xdp into genv decode --xdp --stats; ${T} s per trial, $STEPS search steps, <= $LOSS% loss"
 echo "load average before the run: $LOAD0; after: $(cut -d' ' -f1-3 /proc/loadavg) (shared machine, 2 cores)"
 printf '| %-9s | %10s | %6s | %6s | %10s | %10s | %10s | %10s | %6s | %9s | %6s | %6s | %s\n' \
 	row "fwd pkt/s" "/vxlan" "/ovs" "max rx" "sent full" "ping avg" "ping p99" "/vxlan" "udp rr/s" "/vxlan" "/ovs" ""

@@ -221,7 +221,8 @@ int complete_router_name(const char *socket, char *buf, size_t size)
 /* add port xdp IFACE [KEYWORD VALUE ...]: interfaces, then keywords, values */
 static void complete_xdp_port(struct comp *c, int np, const char *prev)
 {
-	static const char *const onoff[] = { "on", "off", NULL }, *const sizes[] = { "2048", "4096", NULL };
+	static const char *const onoff[] = { "on", "off", NULL }, *const sizes[] = { "2048", "4096", NULL },
+				 *const rings[] = { "512", "1024", "2048", "4096", "8192", "16384", NULL };
 	const char *const *list = rt_xdp_port_kws;
 	struct if_nameindex *ifs, *i;
 
@@ -239,6 +240,8 @@ static void complete_xdp_port(struct comp *c, int np, const char *prev)
 		list = onoff;
 	else if (!strcmp(prev, "frame-size"))
 		list = sizes;
+	else if (!strcmp(prev, "ring"))
+		list = rings;
 	else if (!strcmp(prev, "queues") || !strcmp(prev, "mtu"))
 		return;
 	for (; *list; list++)

@@ -72,8 +72,9 @@ const struct cmd genv_commands[] = {
 			     "Gateway: 'add ep VNI IP mac MAC type gateway host H [nat-ports LO-HI]' sends\n"
 			     "what leaves the VPC out at host H with source NAT; 'show nat' lists mappings.\n"
 			     "Ports: 'add port NAME' (a TAP device) or 'add port xdp IFACE [queues N]\n"
-			     "[mode auto|zerocopy|copy|skb] [busy-poll on|off] [frame-size 2048|4096]'\n"
-			     "(AF_XDP on an existing interface; root or CAP_NET_ADMIN+CAP_BPF+CAP_NET_RAW).\n",
+			     "[mode auto|zerocopy|copy|skb] [busy-poll on|off] [frame-size 2048|4096]\n"
+			     "[ring N]' (AF_XDP on an existing interface; root or CAP_NET_ADMIN+CAP_BPF+\n"
+			     "CAP_NET_RAW).\n",
 		.opts = route_opts,
 		.run = cmd_route,
 		.man = "genv-route(8)",

@@ -172,11 +172,16 @@ extern const char *const rt_xdp_mode_names[];	/* by RT_XDP_*, NULL-terminated */
 extern const char *const rt_xdp_port_kws[];	/* add port xdp IFACE KEYWORD ... */
 extern const char *const rt_tap_port_kws[];	/* add port NAME KEYWORD ... (verbs.c) */
 
+#define RT_XDP_RING	2048u		/* descriptors per AF_XDP ring, by default */
+#define RT_XDP_RING_MIN	256u
+#define RT_XDP_RING_MAX	16384u
+
 struct rt_xdp_opts {
 	unsigned int queues;		/* 0: 1 */
 	int mode;			/* RT_XDP_AUTO ... */
 	bool busy_poll;
 	unsigned int frame_size;	/* 2048 or 4096; 0: 2048 */
+	unsigned int ring;		/* descriptors per ring; 0: RT_XDP_RING */
 };
 
 /* What a port obtained, and its UMEM frames (free + fill_rx + tx_comp +
@@ -190,7 +195,13 @@ struct rt_xdp_info {
 	uint64_t acct_errors;
 	uint64_t rx_frames, tx_frames;	/* through the rings */
 	uint64_t tx_kernel;		/* underlay: sent through the kernel (no next hop yet) */
+	bool multi_buffer;		/* the sockets take frames over several descriptors */
+	uint64_t rx_multi, tx_multi;	/* frames that took several */
 	uint64_t frames, free, fill_rx, tx_comp, held, lost;
+	uint32_t ring;			/* descriptors per ring */
+	/* the kernel's counters of the sockets (XDP_STATISTICS), summed */
+	uint64_t k_rx_dropped, k_rx_invalid, k_tx_invalid;
+	uint64_t k_rx_ring_full, k_fill_empty, k_tx_ring_empty;
 };
 
 /* Attach the steering program to IFACE and open one AF_XDP socket per

@@ -63,6 +63,7 @@ struct xport {
 	uint8_t smac[6];		/* underlay: the interface's MAC */
 	uint32_t batches;
 	struct rt_xdp_info info;
+	uint8_t scratch[RT_FRAME_MAX + 64];	/* a multi-buffer underlay frame, built */
 	struct rt_xsk q[];
 };
 
@@ -80,7 +81,7 @@ static void account(struct rt_io *p, struct rt_xsk *q)
 		xp->info.acct_errors++;
 #ifdef RT_XDP_DEBUG
 		fprintf(stderr, "genv route: %s: frame accounting: %u free + %u rx + %u tx != %u\n",
-			p->name, q->nfree, q->fill_rx, q->tx_comp, RT_XSK_NFRAMES);
+			p->name, q->nfree, q->fill_rx, q->tx_comp, q->nframes);
 		abort();
 #endif
 	}
@@ -92,8 +93,21 @@ void rt_xdp_frames(const struct rt_io *p, struct rt_xdp_info *out)
 
 	*out = xp->info;
 	out->frames = out->free = out->fill_rx = out->tx_comp = 0;
+	out->k_rx_dropped = out->k_rx_invalid = out->k_tx_invalid = 0;
+	out->k_rx_ring_full = out->k_fill_empty = out->k_tx_ring_empty = 0;
 	for (unsigned int i = 0; i < xp->nq; i++) {
-		out->frames += RT_XSK_NFRAMES;
+		struct xdp_statistics st;
+
+		if (!rt_xsk_stats(&xp->q[i], &st)) {
+			out->k_rx_dropped += st.rx_dropped;
+			out->k_rx_invalid += st.rx_invalid_descs;
+			out->k_tx_invalid += st.tx_invalid_descs;
+			out->k_rx_ring_full += st.rx_ring_full;
+			out->k_fill_empty += st.rx_fill_ring_empty_descs;
+			out->k_tx_ring_empty += st.tx_ring_empty_descs;
+		}
+		out->frames += xp->q[i].nframes;
+		out->ring = xp->q[i].ring;
 		out->free += xp->q[i].nfree;
 		out->fill_rx += xp->q[i].fill_rx;
 		out->tx_comp += xp->q[i].tx_comp;
@@ -109,32 +123,42 @@ void rt_xdp_frames(const struct rt_io *p, struct rt_xdp_info *out)
 static unsigned int rx_queue(struct rt_io *p, struct rt_xsk *q, struct rt_pkt *pkts, unsigned int n)
 {
 	struct xport *xp = xp_of(p);
-	uint32_t idx, got = xsk_ring_cons__peek(&q->rx, n, &idx);
+	uint32_t idx, got = xsk_ring_cons__peek(&q->rx, n, &idx), i = 0;
 	unsigned int out = 0;
 
-	for (uint32_t i = 0; i < got; i++) {
-		const struct xdp_desc *d = xsk_ring_cons__rx_desc(&q->rx, idx + i);
-		const uint8_t *f = xsk_umem__get_data(q->area, d->addr);
-		const uint8_t *pl = f;
-		uint32_t len = d->len;
+	/* a frame per descriptor, or several for a multi-buffer frame (jumbo),
+	 * gathered into the packet's buffer; one whose last descriptor is not
+	 * in this batch is left for the next */
+	while (i < got) {
 		struct rt_pkt *pk = &pkts[out];
+		const uint8_t *f, *pl;
+		uint32_t len, flen, k;
+		bool trunc;
 
-		q->free_addr[q->nfree++] = xsk_umem__extract_addr(d->addr);
+		k = rt_xsk_rx_frame(q, idx + i, got - i, pk->data, pk->cap, &f, &flen, &trunc);
+		if (!k)
+			break;
+		i += k;
+		pl = f;
+		len = flen;
 		/* underlay: the Geneve payload, rechecked (xdp_frame.h) */
 		if (xp->info.role == RT_XDP_UNDERLAY &&
-		    rt_xdp_ul_parse(f, d->len, pk, &pl, &len) != RT_XDP_UL_OK) {
+		    rt_xdp_ul_parse(f, flen, pk, &pl, &len) != RT_XDP_UL_OK) {
 			p->st.rx_errors++;
 			continue;
 		}
-		pk->trunc = len > pk->cap;
-		pk->size = pk->trunc ? pk->cap : len;
-		memcpy(pk->data, pl, pk->size);
+		pk->trunc = trunc || len > pk->cap;
+		pk->size = len > pk->cap ? pk->cap : len;
+		memmove(pk->data, pl, pk->size);	/* from the UMEM, or within the gathered frame */
 		p->st.rx_packets++;
-		p->st.rx_bytes += d->len;
+		p->st.rx_bytes += flen;
+		xp->info.rx_multi += k > 1;
 		out++;
 	}
-	xsk_ring_cons__release(&q->rx, got);
-	q->fill_rx -= got;
+	xsk_ring_cons__release(&q->rx, i);
+	if (i < got)
+		xsk_ring_cons__cancel(&q->rx, got - i);
+	q->fill_rx -= i;
 	rt_xsk_refill(q);
 	account(p, q);
 	return out;
@@ -209,8 +233,8 @@ static int xdp_tx_batch(struct rt_io *p, struct rt_pkt *pkts, unsigned int n)
 	struct xport *xp = xp_of(p);
 	struct rt_xsk *q = &xp->q[0];	/* one sending queue: frames of a flow stay in order */
 	uint32_t idx = 0, want = 0, sent = 0;
-
 	const struct rt_nh *nh[RT_BATCH];
+	uint32_t nd[RT_BATCH];		/* descriptors each takes */
 	bool ul = xp->info.role == RT_XDP_UNDERLAY;
 
 	if (n > RT_BATCH)
@@ -223,9 +247,10 @@ static int xdp_tx_batch(struct rt_io *p, struct rt_pkt *pkts, unsigned int n)
 
 		memcpy(&dst, pkts[i].peer.a, 4);
 		nh[i] = ul && pkts[i].peer.family == 4 ? rt_nh_get(xp->nh, dst) : NULL;
-		pkts[i].failed = pkts[i].size + (ul ? UL_HDR : 0) > xp->frame_size || (ul && !nh[i]);
+		nd[i] = rt_xsk_tx_descs(q, pkts[i].size + (ul ? UL_HDR : 0));
+		pkts[i].failed = !nd[i] || (ul && !nh[i]);
 		xp->info.tx_kernel += ul && pkts[i].failed;
-		want += !pkts[i].failed;
+		want += pkts[i].failed ? 0 : nd[i];
 	}
 	if (want > q->nfree)
 		want = q->nfree;
@@ -236,15 +261,30 @@ static int xdp_tx_batch(struct rt_io *p, struct rt_pkt *pkts, unsigned int n)
 
 		if (pkts[i].failed)
 			continue;
-		if (sent == want) {
+		if (sent + nd[i] > want) {
 			pkts[i].failed = true;
 			p->st.tx_dropped++;
+			continue;
+		}
+		if (nd[i] > 1) {	/* multi-buffer: built whole, posted in pieces */
+			const uint8_t *fr = pkts[i].data;
+
+			if (ul) {
+				ul_build(xp, nh[i], &pkts[i], xp->scratch);
+				fr = xp->scratch;
+			}
+			rt_xsk_tx_frame(q, idx + sent, fr, pkts[i].size + (ul ? UL_HDR : 0));
+			sent += nd[i];
+			xp->info.tx_multi++;
+			p->st.tx_packets++;
+			p->st.tx_bytes += pkts[i].size;
 			continue;
 		}
 		addr = q->free_addr[--q->nfree];
 		d = xsk_ring_prod__tx_desc(&q->tx, idx + sent++);
 		d->addr = addr;
 		d->len = pkts[i].size + (ul ? UL_HDR : 0);
+		d->options = 0;
 		if (ul)
 			ul_build(xp, nh[i], &pkts[i], xsk_umem__get_data(q->area, addr));
 		else
@@ -319,7 +359,7 @@ static int open_queues(struct rt_io *p, struct xport *xp, const char *ifname,
 	for (unsigned int i = 0; i < xp->nq; i++) {
 		struct rt_xsk *q = &xp->q[i];
 
-		ret = rt_xsk_open(q, ifname, i, xp->frame_size, o->mode,
+		ret = rt_xsk_open(q, ifname, i, xp->frame_size, o->ring, o->mode,
 				  xp->pr.attach == XDP_MODE_NATIVE, true, xp->info.reason,
 				  i ? 0 : sizeof(xp->info.reason), err, errsz);
 		if (ret)
@@ -423,6 +463,7 @@ int rt_xdp_open(struct rt_io *p, const char *ifname, const struct rt_xdp_opts *o
 	ret = open_queues(p, xp, ifname, o, err, errsz);
 	if (ret)
 		goto fail;
+	xp->info.multi_buffer = xp->q[0].sg;
 	if (xp->pr.attach == XDP_MODE_SKB)
 		xp->info.mode = RT_XDP_SKB;
 	else if (rt_xsk_zerocopy(&xp->q[0]))

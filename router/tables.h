@@ -228,6 +228,7 @@ struct rt_port {
 	bool xdp, xdp_busy_poll;
 	uint8_t xdp_queues, xdp_mode;
 	uint16_t xdp_frame_size;
+	uint16_t xdp_ring;		/* descriptors per AF_XDP ring */
 	char netns[RT_NETNS_MAX];	/* a TAP port made in that namespace, "" = the router's */
 };
 

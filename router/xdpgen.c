@@ -129,7 +129,7 @@ struct gen {
 
 static void gen_reap(struct gen *g)
 {
-	uint32_t idx, n = xsk_ring_cons__peek(&g->q.comp, RT_XSK_RING, &idx);
+	uint32_t idx, n = xsk_ring_cons__peek(&g->q.comp, g->q.ring, &idx);
 
 	for (uint32_t i = 0; i < n; i++)
 		g->bytes += g->size[*xsk_ring_cons__comp_addr(&g->q.comp, idx + i) / g->fs];
@@ -198,7 +198,7 @@ int rt_xdpgen_send(const struct rt_xdpgen_opts *o, struct rt_xdpgen_res *res, ch
 	g->fs = maxsize > 2048 ? 4096 : 2048;
 	g->size = o->size;
 	/* send-only: no program, no rx ring; zero-copy when the driver has it */
-	ret = rt_xsk_open(&g->q, o->ifname, 0, g->fs, RT_XDP_AUTO, true, false, res->reason,
+	ret = rt_xsk_open(&g->q, o->ifname, 0, g->fs, 0, RT_XDP_AUTO, true, false, res->reason,
 			  sizeof(res->reason), err, errsz);
 	if (ret) {
 		free(g);
@@ -224,8 +224,8 @@ int rt_xdpgen_send(const struct rt_xdpgen_opts *o, struct rt_xdpgen_res *res, ch
 		gen_reap(g);
 		if (o->count && o->count - posted < n)
 			n = (uint32_t)(o->count - posted);
-		if (RT_XSK_RING - g->outstanding < n)
-			n = (uint32_t)(RT_XSK_RING - g->outstanding);
+		if (g->q.ring - g->outstanding < n)
+			n = (uint32_t)(g->q.ring - g->outstanding);
 		if (o->rate) {
 			tokens += (now - tlast) * (double)o->rate;
 			tlast = now;
@@ -311,6 +311,7 @@ struct sink {
 	unsigned int nq;
 	struct rt_xsk *q;
 	struct pollfd *pfd;
+	uint8_t frame[RT_FRAME_MAX];	/* a multi-buffer frame, gathered */
 };
 
 static void sink_close(struct sink *s)
@@ -340,7 +341,7 @@ static int sink_open(struct sink *s, const struct rt_xdpgen_opts *o, struct rt_x
 		return -ENOMEM;
 	}
 	for (unsigned int i = 0; i < s->nq; i++) {
-		ret = rt_xsk_open(&s->q[i], o->ifname, i, 2048, RT_XDP_AUTO,
+		ret = rt_xsk_open(&s->q[i], o->ifname, i, 2048, 0, RT_XDP_AUTO,
 				  s->pr.attach == XDP_MODE_NATIVE, true, reason[0] ? NULL : reason,
 				  reason[0] || i ? 0 : sizeof(reason), err, errsz);
 		if (!ret && (ret = rt_xsk_prog_bind(&s->pr, &s->q[i])))
@@ -368,26 +369,34 @@ static int sink_open(struct sink *s, const struct rt_xdpgen_opts *o, struct rt_x
 
 /* One batch of queue q: each frame to the callback, its frame back to the
  * fill ring.  True when the callback or the count says stop. */
-static bool sink_batch(const struct rt_xdpgen_opts *o, struct rt_xsk *q, struct rt_xdpgen_res *res)
+static bool sink_batch(const struct rt_xdpgen_opts *o, struct sink *s, struct rt_xsk *q,
+		       struct rt_xdpgen_res *res)
 {
-	uint32_t idx, got = xsk_ring_cons__peek(&q->rx, RT_XDPGEN_BATCH, &idx);
+	uint32_t idx, got = xsk_ring_cons__peek(&q->rx, RT_XDPGEN_BATCH, &idx), i = 0, k;
 	bool stop = false;
 
-	for (uint32_t i = 0; i < got; i++) {
-		const struct xdp_desc *d = xsk_ring_cons__rx_desc(&q->rx, idx + i);
+	while (i < got) {
+		const uint8_t *f;
+		uint32_t len;
+		bool trunc;
 
-		q->free_addr[q->nfree++] = xsk_umem__extract_addr(d->addr);
+		k = rt_xsk_rx_frame(q, idx + i, got - i, s->frame, sizeof(s->frame), &f, &len, &trunc);
+		if (!k)
+			break;		/* a multi-buffer frame not all in: the next batch */
+		i += k;
 		if (stop)
 			continue;
 		res->packets++;
-		res->bytes += d->len;
-		if (o->fn && o->fn(o->arg, xsk_umem__get_data(q->area, d->addr), d->len))
+		res->bytes += len;
+		if (o->fn && o->fn(o->arg, f, len))
 			stop = true;
 		if (o->count && res->packets >= o->count)
 			stop = true;
 	}
-	xsk_ring_cons__release(&q->rx, got);
-	q->fill_rx -= got;
+	xsk_ring_cons__release(&q->rx, i);
+	if (i < got)
+		xsk_ring_cons__cancel(&q->rx, got - i);
+	q->fill_rx -= i;
 	rt_xsk_refill(q);
 	rt_xsk_wake_rx(q);
 	return stop;
@@ -422,7 +431,7 @@ int rt_xdpgen_sink(const struct rt_xdpgen_opts *o, struct rt_xdpgen_res *res, ch
 		for (unsigned int i = 0; i < s.nq && !stop; i++) {
 			uint64_t before = res->packets;
 
-			stop = sink_batch(o, &s.q[i], res);
+			stop = sink_batch(o, &s, &s.q[i], res);
 			any |= res->packets != before;
 			if (!rt_xsk_balanced(&s.q[i]))
 				res->errors++;	/* frame accounting (xsk.h) */

@@ -12,6 +12,7 @@
 #include <stdarg.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <linux/capability.h>
@@ -39,7 +40,7 @@ extern const size_t rt_xdp_steer_obj_size;
 
 void rt_xsk_refill(struct rt_xsk *q)
 {
-	uint32_t idx, room = RT_XSK_RING - q->fill_rx, n = q->nfree < room ? q->nfree : room;
+	uint32_t idx, room = q->ring - q->fill_rx, n = q->nfree < room ? q->nfree : room;
 
 	if (!n || !q->has_rx)
 		return;
@@ -50,9 +51,59 @@ void rt_xsk_refill(struct rt_xsk *q)
 	q->fill_rx += n;
 }
 
+uint32_t rt_xsk_rx_frame(struct rt_xsk *q, uint32_t idx, uint32_t left, uint8_t *buf, size_t cap,
+			 const uint8_t **data, uint32_t *len, bool *trunc)
+{
+	const struct xdp_desc *d = xsk_ring_cons__rx_desc(&q->rx, idx);
+	uint32_t n = 1, total = 0;
+	size_t at = 0;
+
+	*trunc = false;
+	if (!(d->options & XDP_PKT_CONTD)) {
+		*data = xsk_umem__get_data(q->area, d->addr);
+		*len = d->len;
+		q->free_addr[q->nfree++] = xsk_umem__extract_addr(d->addr);
+		return 1;
+	}
+	/* a multi-buffer frame: find its last descriptor first */
+	while (xsk_ring_cons__rx_desc(&q->rx, idx + n - 1)->options & XDP_PKT_CONTD)
+		if (++n > left)
+			return 0;
+	for (uint32_t k = 0; k < n; k++) {
+		d = xsk_ring_cons__rx_desc(&q->rx, idx + k);
+		if (at + d->len <= cap) {
+			memcpy(buf + at, xsk_umem__get_data(q->area, d->addr), d->len);
+			at += d->len;
+		} else {
+			*trunc = true;
+		}
+		total += d->len;
+		q->free_addr[q->nfree++] = xsk_umem__extract_addr(d->addr);
+	}
+	*data = buf;
+	*len = *trunc ? (uint32_t)at : total;
+	return n;
+}
+
+void rt_xsk_tx_frame(struct rt_xsk *q, uint32_t idx, const uint8_t *frame, size_t len)
+{
+	size_t off = 0;
+
+	do {
+		struct xdp_desc *d = xsk_ring_prod__tx_desc(&q->tx, idx++);
+		size_t piece = len - off < q->frame_size ? len - off : q->frame_size;
+
+		d->addr = q->free_addr[--q->nfree];
+		d->len = (uint32_t)piece;
+		memcpy(xsk_umem__get_data(q->area, d->addr), frame + off, piece);
+		off += piece;
+		d->options = off < len ? XDP_PKT_CONTD : 0;
+	} while (off < len);
+}
+
 uint32_t rt_xsk_reap(struct rt_xsk *q)
 {
-	uint32_t idx, n = xsk_ring_cons__peek(&q->comp, RT_XSK_RING, &idx);
+	uint32_t idx, n = xsk_ring_cons__peek(&q->comp, q->ring, &idx);
 
 	for (uint32_t i = 0; i < n; i++)
 		q->free_addr[q->nfree++] = *xsk_ring_cons__comp_addr(&q->comp, idx + i);
@@ -72,7 +123,7 @@ uint32_t rt_xsk_reap(struct rt_xsk *q)
  */
 int rt_xsk_kick(struct rt_xsk *q)
 {
-	for (unsigned int k = 0; q->tx_kick && k <= RT_XSK_RING / 32; k++) {
+	for (unsigned int k = 0; q->tx_kick && k <= q->ring / 32; k++) {
 		if (!xsk_ring_prod__needs_wakeup(&q->tx) ||
 		    sendto(xsk_socket__fd(q->xsk), NULL, 0, MSG_DONTWAIT, NULL, 0) >= 0) {
 			q->tx_kick = false;
@@ -120,27 +171,33 @@ void rt_xsk_close(struct rt_xsk *q)
 	if (q->umem)
 		xsk_umem__delete(q->umem);
 	if (q->area)
-		munmap(q->area, (size_t)RT_XSK_NFRAMES * q->frame_size);
+		munmap(q->area, (size_t)q->nframes * q->frame_size);
+	free(q->free_addr);
+	q->free_addr = NULL;
 	q->xsk = NULL;
 	q->umem = NULL;
 	q->area = NULL;
 	q->nfree = q->fill_rx = q->tx_comp = 0;
+	q->sg = false;
 }
 
 static int xsk_try(struct rt_xsk *q, const char *ifname, unsigned int qid, uint16_t bind_flags)
 {
 	struct xsk_umem_config uc = {
-		.fill_size = RT_XSK_RING, .comp_size = RT_XSK_RING, .frame_size = q->frame_size,
+		.fill_size = q->ring, .comp_size = q->ring, .frame_size = q->frame_size,
 		.frame_headroom = 0,
 	};
 	struct xsk_socket_config sc = {
-		.rx_size = RT_XSK_RING, .tx_size = RT_XSK_RING,
+		.rx_size = q->ring, .tx_size = q->ring,
 		.libxdp_flags = XSK_LIBXDP_FLAGS__INHIBIT_PROG_LOAD,
 		.bind_flags = bind_flags | XDP_USE_NEED_WAKEUP,
 	};
-	size_t size = (size_t)RT_XSK_NFRAMES * q->frame_size;
+	size_t size = (size_t)q->nframes * q->frame_size;
 	int ret;
 
+	q->free_addr = calloc(q->nframes, sizeof(*q->free_addr));
+	if (!q->free_addr)
+		return -ENOMEM;
 	q->area = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (q->area == MAP_FAILED) {
 		q->area = NULL;
@@ -157,43 +214,54 @@ static int xsk_try(struct rt_xsk *q, const char *ifname, unsigned int qid, uint1
 		q->xsk = NULL;
 		return ret;
 	}
-	for (uint32_t i = 0; i < RT_XSK_NFRAMES; i++)
-		q->free_addr[i] = (uint64_t)(RT_XSK_NFRAMES - 1 - i) * q->frame_size;
-	q->nfree = RT_XSK_NFRAMES;
+	for (uint32_t i = 0; i < q->nframes; i++)
+		q->free_addr[i] = (uint64_t)(q->nframes - 1 - i) * q->frame_size;
+	q->nfree = q->nframes;
 	rt_xsk_refill(q);
 	return 0;
 }
 
 /* A socket just closed (a process that exited, a refused zero-copy try)
  * leaves the queue busy until the kernel's deferred release: wait for
- * it, up to a second. */
+ * it, up to a second.  Multi-buffer first; a kernel before 6.6 (EINVAL)
+ * or a zero-copy driver without it (EOPNOTSUPP) binds without. */
 static int xsk_try_wait(struct rt_xsk *q, const char *ifname, unsigned int qid,
 			uint16_t bind_flags)
 {
-	unsigned int frame_size = q->frame_size;
+	unsigned int frame_size = q->frame_size, ring = q->ring;
+	uint16_t sg = XDP_USE_SG;
 	bool rx = q->has_rx;
 	int ret;
 
-	for (int k = 0; k < 20; k++) {
-		ret = xsk_try(q, ifname, qid, bind_flags);
-		if (ret != -EBUSY)
+	for (int k = 0; k < 21; k++) {
+		ret = xsk_try(q, ifname, qid, bind_flags | sg);
+		if (!ret)
+			q->sg = sg != 0;
+		if (ret != -EBUSY && (!sg || (ret != -EINVAL && ret != -EOPNOTSUPP)))
 			break;
 		rt_xsk_close(q);
 		q->frame_size = frame_size;
+		q->ring = ring;
+		q->nframes = 2 * ring;
 		q->has_rx = rx;
-		usleep(50000);
+		if (ret == -EBUSY)
+			usleep(50000);
+		else
+			sg = 0;
 	}
 	return ret;
 }
 
 int rt_xsk_open(struct rt_xsk *q, const char *ifname, unsigned int qid, unsigned int frame_size,
-		int mode, bool native, bool rx, char *reason, size_t rsz, char *err, size_t errsz)
+		unsigned int ring, int mode, bool native, bool rx, char *reason, size_t rsz, char *err, size_t errsz)
 {
 	char drv[32];
 	int ret = 0;
 
 	memset(q, 0, sizeof(*q));
 	q->frame_size = frame_size;
+	q->ring = ring ? ring : RT_XDP_RING;
+	q->nframes = 2 * q->ring;
 	q->has_rx = rx;
 	if (native && mode != RT_XDP_COPY && mode != RT_XDP_SKB) {
 		ret = xsk_try_wait(q, ifname, qid, XDP_ZEROCOPY);
@@ -211,6 +279,8 @@ int rt_xsk_open(struct rt_xsk *q, const char *ifname, unsigned int qid, unsigned
 			return 0;
 		rt_xsk_close(q);
 		q->frame_size = frame_size;
+		q->ring = ring ? ring : RT_XDP_RING;
+		q->nframes = 2 * q->ring;
 		q->has_rx = rx;
 	}
 	ret = xsk_try_wait(q, ifname, qid, XDP_COPY);
@@ -287,7 +357,6 @@ int rt_xsk_prog_open(struct rt_xsk_prog *pr, const char *ifname, int mode, char 
 		     size_t rsz, char *err, size_t errsz)
 {
 	DECLARE_LIBBPF_OPTS(bpf_object_open_opts, oo, .object_name = "genv_xdp_steer");
-	struct bpf_object *obj;
 	char msg[64];
 	int ret;
 
@@ -303,21 +372,25 @@ int rt_xsk_prog_open(struct rt_xsk_prog *pr, const char *ifname, int mode, char 
 	ret = claim(pr, ifname, err, errsz);
 	if (ret)
 		return ret;
-	obj = bpf_object__open_mem(rt_xdp_steer_obj, rt_xdp_steer_obj_size, &oo);
-	if (!obj) {
+	pr->obj = bpf_object__open_mem(rt_xdp_steer_obj, rt_xdp_steer_obj_size, &oo);
+	if (!pr->obj) {
 		ret = -errno;
 		snprintf(err, errsz, "%s: cannot open the XDP program: %s", ifname, strerror(errno));
 		return ret;
 	}
-	pr->prog = xdp_program__from_bpf_obj(obj, "xdp");
+	pr->prog = xdp_program__from_bpf_obj(pr->obj, "xdp");
 	ret = libxdp_get_error(pr->prog);
 	if (ret) {
 		pr->prog = NULL;
-		bpf_object__close(obj);
+		bpf_object__close(pr->obj);
+		pr->obj = NULL;
 		libxdp_strerror(ret, msg, sizeof(msg));
 		snprintf(err, errsz, "%s: cannot load the XDP program: %s", ifname, msg);
 		return ret;
 	}
+	/* frames larger than a page (jumbo MTU) arrive in pieces, the
+	 * program only reads the first (headers); refused by old kernels */
+	(void)xdp_program__set_xdp_frags_support(pr->prog, true);
 	ret = -EOPNOTSUPP;
 	if (mode != RT_XDP_SKB) {
 		pr->attach = XDP_MODE_NATIVE;
@@ -337,7 +410,9 @@ int rt_xsk_prog_open(struct rt_xsk_prog *pr, const char *ifname, int mode, char 
 			 pr->attach == XDP_MODE_NATIVE ? "native" : "generic", msg,
 			 ret == -EPERM ? " (needs CAP_NET_ADMIN and CAP_BPF)" : "");
 		xdp_program__close(pr->prog);
+		bpf_object__close(pr->obj);
 		pr->prog = NULL;
+		pr->obj = NULL;
 		return ret;
 	}
 	return 0;
@@ -367,6 +442,8 @@ void rt_xsk_prog_close(struct rt_xsk_prog *pr)
 		xdp_program__close(pr->prog);
 		pr->prog = NULL;
 	}
+	bpf_object__close(pr->obj);	/* NULL: nothing */
+	pr->obj = NULL;
 	if (pr->lockfd >= 0)
 		close(pr->lockfd);	/* releases the interface */
 	pr->lockfd = -1;

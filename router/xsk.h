@@ -5,11 +5,12 @@
  * AF_XDP ports (port_xdp.c) and the generator and sink of genv craft
  * --xdp and genv decode --xdp (xdpgen.c).
  *
- * One socket per queue, each with its own UMEM of RT_XSK_NFRAMES frames.
+ * One socket per queue, each with its own UMEM of 2 x ring frames (ring:
+ * the size of each of its four rings, RT_XDP_RING by default).
  * Frame accounting: every frame is on the free stack (free_addr), given
  * to the kernel for receive (fill ring or rx ring: fill_rx) or for send
  * (tx ring or completion ring: tx_comp); rt_xsk_balanced() checks
- * nfree + fill_rx + tx_comp == RT_XSK_NFRAMES.
+ * nfree + fill_rx + tx_comp == nframes.
  * Layer: router; calls libxdp, libbpf and libc.
  */
 #ifndef GENV_ROUTER_XSK_H
@@ -23,8 +24,14 @@
 #include "port.h"
 #include "xdp_steer.h"
 
-#define RT_XSK_NFRAMES	4096u
-#define RT_XSK_RING	2048u
+/* Linux 6.6 UAPI, absent from older headers: multi-buffer AF_XDP */
+#ifndef XDP_USE_SG
+#define XDP_USE_SG	(1 << 4)
+#endif
+#ifndef XDP_PKT_CONTD
+#define XDP_PKT_CONTD	(1 << 0)	/* xdp_desc.options: the frame goes on in the next one */
+#endif
+
 
 struct rt_xsk {
 	struct xsk_socket *xsk;
@@ -33,16 +40,21 @@ struct rt_xsk {
 	struct xsk_ring_cons comp, rx;
 	uint8_t *area;
 	unsigned int frame_size;
-	uint64_t free_addr[RT_XSK_NFRAMES];
+	uint32_t ring;			/* descriptors per ring */
+	uint32_t nframes;		/* frames in the UMEM: 2 x ring */
+	uint64_t *free_addr;		/* nframes slots */
 	uint32_t nfree;
 	uint32_t fill_rx;		/* frames given to the kernel for receive */
 	uint32_t tx_comp;		/* frames given to the kernel for send */
 	bool tx_kick;			/* tx descriptors not yet kicked */
 	bool has_rx;
+	bool sg;			/* multi-buffer (XDP_USE_SG): a frame may span descriptors */
 };
 
 /*
- * Open the socket of queue QID of IFNAME.  MODE (RT_XDP_*, port.h):
+ * Open the socket of queue QID of IFNAME, rings of RING descriptors (a
+ * power of two, RT_XDP_RING_MIN..MAX; 0: RT_XDP_RING), multi-buffer
+ * (XDP_USE_SG) when the kernel takes it.  MODE (RT_XDP_*, port.h):
  * ZEROCOPY fails when the driver refuses zero-copy, AUTO tries it first when
  * NATIVE (the program is attached in native mode, or there is none: a
  * send-only socket), then copy.  RX: with an rx ring, its fill ring kept
@@ -50,10 +62,31 @@ struct rt_xsk {
  * 0 or -errno with the message in err.
  */
 int rt_xsk_open(struct rt_xsk *q, const char *ifname, unsigned int qid, unsigned int frame_size,
-		int mode, bool native, bool rx, char *reason, size_t rsz, char *err, size_t errsz);
+		unsigned int ring, int mode, bool native, bool rx, char *reason, size_t rsz, char *err, size_t errsz);
 void rt_xsk_close(struct rt_xsk *q);
 /* Free frames to the fill ring (as many as it takes). */
 void rt_xsk_refill(struct rt_xsk *q);
+/*
+ * The frame that starts at rx descriptor IDX of a peeked batch with LEFT
+ * descriptors from there: its frames go back to the free stack, *len is
+ * its length and *data its bytes -- in the UMEM when it has one
+ * descriptor (valid until the next refill), else gathered into BUF (CAP
+ * bytes; *trunc when it did not fit).  The number of descriptors it
+ * spans, 0 when its last one is not in the batch (nothing is done: peek
+ * again later).
+ */
+uint32_t rt_xsk_rx_frame(struct rt_xsk *q, uint32_t idx, uint32_t left, uint8_t *buf, size_t cap,
+			 const uint8_t **data, uint32_t *len, bool *trunc);
+/* Descriptors a LEN-byte frame takes to send (0: too long without multi-buffer). */
+static inline uint32_t rt_xsk_tx_descs(const struct rt_xsk *q, size_t len)
+{
+	if (len <= q->frame_size)
+		return 1;
+	return q->sg && len <= 17u * q->frame_size ? (uint32_t)((len + q->frame_size - 1) / q->frame_size) : 0;
+}
+/* Post LEN bytes of FRAME as rt_xsk_tx_descs() descriptors from tx ring
+ * index IDX (reserved by the caller), frames from the free stack. */
+void rt_xsk_tx_frame(struct rt_xsk *q, uint32_t idx, const uint8_t *frame, size_t len);
 /* Completed sends back to the free stack; their number. */
 uint32_t rt_xsk_reap(struct rt_xsk *q);
 /* Wake the kernel for what the tx ring holds (when it asks); 0 or -errno
@@ -73,13 +106,14 @@ static inline int rt_xsk_fd(const struct rt_xsk *q)
 
 static inline bool rt_xsk_balanced(const struct rt_xsk *q)
 {
-	return (uint64_t)q->nfree + q->fill_rx + q->tx_comp == RT_XSK_NFRAMES;
+	return (uint64_t)q->nfree + q->fill_rx + q->tx_comp == q->nframes;
 }
 
 /* ---- the steering program on an interface ---- */
 
 struct rt_xsk_prog {
 	struct xdp_program *prog;
+	struct bpf_object *obj;		/* prog's: libxdp does not close an object it was given */
 	int ifindex;
 	enum xdp_attach_mode attach;	/* XDP_MODE_NATIVE or XDP_MODE_SKB */
 	int lockfd;

@@ -83,9 +83,21 @@ out=$(rt h1 add port xdp e1 mode zerocopy 2>&1)
 	ok "forced zerocopy on veth refused clearly" || fail "forced zerocopy on veth refused clearly" "$out"
 ip -n "$P-h1" link show e1 | grep -q xdp && fail "refused port leaves no program" ||
 	ok "refused port leaves no program"
+for bad in "ring 1000:ring must be a power of two" "ring 128:ring" "ring 32768:ring"; do
+	# shellcheck disable=SC2086  # the option and its value: two words
+	out=$(rt h1 add port xdp e1 ${bad%%:*} 2>&1)
+	[ $? -ne 0 ] && grep -q "${bad#*:}" <<<"$out" && ! ip -n "$P-h1" link show e1 | grep -q xdp &&
+		! rt h1 show port | grep -q "port e1" && ok "add port xdp e1 ${bad%%:*}: refused, nothing attached" ||
+		fail "add port xdp e1 ${bad%%:*}: refused, nothing attached" "$out"
+done
 out=$(rt h1 add port xdp e1 2>&1) && ok "add port xdp e1 (endpoint)" || fail "add port xdp e1 (endpoint)" "$out"
-out=$(rt h1 add port xdp ul1 queues 1 mode auto 2>&1) && ok "add port xdp ul1 (underlay)" ||
+out=$(rt h1 add port xdp ul1 queues 1 mode auto ring 4096 2>&1) && ok "add port xdp ul1 (underlay)" ||
 	fail "add port xdp ul1 (underlay)" "$out"
+j=$(rt h1 -j show port | python3 -c 'import json,sys; d=json.load(sys.stdin)
+p={x["name"]: x for x in d["ports"]}
+print(p["e1"]["frames"]["ring"], p["e1"]["frames"]["total"], p["ul1"]["frames"]["ring"], p["ul1"]["frames"]["total"], p["ul1"]["frames"]["fill_rx"], sorted(p["ul1"]["kernel"]))' 2>&1)
+check_eq "show -j: rings, UMEM frames, the sockets' kernel counters" \
+	"2048 4096 4096 8192 4096 ['fill_ring_empty', 'rx_dropped', 'rx_invalid', 'rx_ring_full', 'tx_invalid', 'tx_ring_empty']" "$j"
 config h1 >"$TMP/h1.conf"; config h2 >"$TMP/h2.conf"
 for h in h1 h2; do
 	out=$(rt "$h" batch "$TMP/$h.conf" 2>&1) && ok "$h: config applies" || fail "$h: config applies" "$out"
@@ -106,7 +118,7 @@ j=$(rt h1 -j show port | python3 -c 'import json,sys; d=json.load(sys.stdin)
 print(" ".join(p["name"]+"="+p["xdp"]["mode"] for p in d["ports"] if "xdp" in p))' 2>&1)
 check_eq "show -j: the modes" "e1=copy ul1=copy" "$j"
 d=$(rt h1 dump | grep "add port xdp")
-grep -q "add port xdp e1 queues 1 mode auto busy-poll off frame-size 2048 mtu 1400" <<<"$d" &&
+grep -q "add port xdp e1 queues 1 mode auto busy-poll off frame-size 2048 ring 2048 mtu 1400" <<<"$d" &&
 	ok "dump gives the xdp port line" || fail "dump gives the xdp port line" "$d"
 
 # without the capabilities: refused with the reason, the router keeps going
@@ -208,7 +220,7 @@ echo "# 1000000 sent: e1 received $e1rx, ul1 sent $ul1tx through AF_XDP"
 	fail "router forwarded the generator's packets" "e1 rx $e1rx, ul1 tx $ul1tx of 1000000"
 acct=$(rt h1 -j show port | python3 -c 'import json,sys; d=json.load(sys.stdin)
 print(" ".join("%s:%d/%d/%d" % (p["name"], p["frames"]["lost"], p["frames"]["accounting_errors"], p["frames"]["total"]) for p in d["ports"] if "xdp" in p))')
-check_eq "frames after 1000000 packets: none lost, no accounting error" "e1:0/0/4096 ul1:0/0/4096" "$acct"
+check_eq "frames after 1000000 packets: none lost, no accounting error" "e1:0/0/4096 ul1:0/0/8192" "$acct"
 
 # ---- malformed flood, then frame accounting ----
 nsx h2 timeout 10 python3 -c '
@@ -220,7 +232,7 @@ nsx a1 ping -c 2 -i 0.2 -W 2 10.0.1.6 >/dev/null 2>&1 && ok "forwarding works af
 	fail "forwarding works after the flood"
 acct=$(rt h1 -j show port | python3 -c 'import json,sys; d=json.load(sys.stdin)
 print(" ".join("%s:%d/%d/%d" % (p["name"], p["frames"]["lost"], p["frames"]["accounting_errors"], p["frames"]["total"]) for p in d["ports"] if "xdp" in p))')
-check_eq "frames: none lost, no accounting error" "e1:0/0/4096 ul1:0/0/4096" "$acct"
+check_eq "frames: none lost, no accounting error" "e1:0/0/4096 ul1:0/0/8192" "$acct"
 rx=$(rt h1 -j show stats | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["stats"]["underlay_rx"] if "stats" in d else d.get("underlay_rx", 0))' 2>/dev/null)
 # (a burst from python overflows the 2048-entry rx ring on a busy host:
 # 19632 of 20000 came in once, after the 1,000,000-packet run)
