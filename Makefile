@@ -1,6 +1,6 @@
 # genv -- Geneve overlay toolkit.  See README.md.
 #   make            build ./genv
-#   make SAN=1      ASan + UBSan build (objects go to build-san/)
+#   make SAN=1      ASan + UBSan build in build-san/ (./genv untouched unless SAN_LINK=1)
 #   make check      install missing packages, build, run all tests
 #   make demo       install missing packages, build, run the namespace demo
 #   make fuzz       build and run every libFuzzer target (clang); FUZZ_SECONDS=N each
@@ -56,8 +56,16 @@ DEB_PKGS := gcc make pkg-config clang llvm libclang-rt-14-dev \
 
 all: genv
 
+# ./genv is a symlink to build/genv.  The sanitizer build stays in
+# build-san/genv and leaves ./genv alone, unless asked with SAN_LINK=1
+# (./genv then points at build-san/genv; a plain `make` points it back).
+ifeq ($(SAN)$(SAN_LINK),1)
 genv: $(O)/genv
-	@rm -f genv; if [ "$(O)" = build ]; then ln -s $(O)/genv genv; else cp $(O)/genv genv; fi
+	@echo "make: sanitizer build in $(O)/genv (./genv untouched; SAN_LINK=1 points it there)"
+else
+genv: $(O)/genv
+	@rm -f genv; ln -s $(O)/genv genv
+endif
 
 $(O)/genv: $(CMD_OBJ) $(LAYER_LIBS)
 	$(CC) $(LDFLAGS) -o $@ $(CMD_OBJ) $(LAYER_LIBS) $(LDLIBS)
@@ -121,14 +129,14 @@ deps:
 
 check: deps
 	$(MAKE) genv $(O)/unit-tests
-	GENV=$(CURDIR)/genv O=$(O) tests/run.sh
+	GENV=$(CURDIR)/$(O)/genv O=$(O) tests/run.sh
 
 # tests/cli/static.sh compiles with these (clang -fsyntax-only, clang-tidy).
 static-flags:
 	@echo $(CFLAGS) $(PKGCFLAGS) $(shell $(PKG_CONFIG) --cflags check 2>/dev/null)
 
 demo: deps genv
-	./tests/demo.sh
+	GENV=$(CURDIR)/$(O)/genv ./tests/demo.sh
 
 # FUZZ_SECONDS=N: every target runs N seconds (default: the Makefile's own).
 fuzz:

@@ -243,7 +243,7 @@ void rt_dp_show(const struct rt_tables *t, bool filter, uint32_t vni, struct gnv
 	gnv_emit_obj_open(e, "cache", NULL);
 	gnv_emit_u64(e, "size", "cache size %llu", c->size);
 	gnv_emit_u64(e, "max_age", " age %llu", c->max_age_ns / 1000000000ull);
-	gnv_emit_u64(e, "entries", " entries %llu\n", c->n);
+	gnv_emit_u64(e, "count", " entries %llu\n", c->n);
 	gnv_emit_arr_open(e, "entries", NULL);
 	for (uint32_t i = c->head; i != RT_DP_NIL; i = c->e[i].next) {
 		const struct rt_dp_entry *d = &c->e[i];

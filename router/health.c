@@ -107,29 +107,9 @@ static void endpoint_tick(struct rt_tables *t, struct rt_health *hl, struct rt_e
 		changed = true;
 	}
 	if (changed) {
-		struct rt_maglev *m = rt_maglev_build_up(sc->b, sc->n, sc->down);
-
-		sc->hl_dirty = !m;	/* out of memory: the next tick tries again */
-		if (m)
-			rt_maglev_swap(&sc->tab, m, &t->cfg.maglev_retired);
+		sc->hl_dirty = true;
+		rt_scaled_settle(sc, &t->cfg.maglev_retired);	/* out of memory: next tick */
 	}
-}
-
-/* An endpoint whose health went off: every backend back in. */
-static void endpoint_clear(struct rt_tables *t, struct rt_ep *ep)
-{
-	struct rt_scaled *sc = ep->sc;
-	struct rt_maglev *m;
-
-	if (!sc->ndown && !sc->hl_dirty)
-		return;
-	m = rt_maglev_build(sc->b, sc->n);
-	if (!m)
-		return;
-	memset(sc->down, 0, sc->n);
-	sc->ndown = 0;
-	sc->hl_dirty = false;
-	rt_maglev_swap(&sc->tab, m, &t->cfg.maglev_retired);
 }
 
 int rt_hl_build(uint16_t cls, uint32_t vni, bool answer, uint32_t seq, uint8_t *buf, size_t size)
@@ -172,7 +152,8 @@ void rt_hl_tick(struct rt_tables *t, const struct rt_runtime_ops *ops)
 		if (ep->type != EP_SCALED)
 			continue;
 		if (!ep->sc->hc.on) {
-			endpoint_clear(t, ep);
+			/* every backend back in; normally done by the command already */
+			rt_scaled_settle(ep->sc, &t->cfg.maglev_retired);
 			continue;
 		}
 		if (!any && !(hl = get(t)))
@@ -238,7 +219,9 @@ enum rt_drop rt_hl_on_control(struct rt_tables *t, const struct gnv_addr *from,
 				hl->st.stale++;
 			return RT_DROP_NONE;
 		}
-		snprintf(why, whysz, "health answer %u", k.seq);
+		/* a dry run (genv trace packet) records nothing: say what a live one would */
+		snprintf(why, whysz, live ? "health answer %u" :
+			 "health answer %u: would mark the host answering (dry run: nothing recorded)", k.seq);
 		if (live) {
 			h->answer_ns = t->run.now_ns;
 			hl->st.answers++;
@@ -253,11 +236,16 @@ enum rt_drop rt_hl_on_control(struct rt_tables *t, const struct gnv_addr *from,
 			hl->st.untrusted++;
 		return RT_DROP_HEALTH_UNTRUSTED;
 	}
+	if (!live) {
+		snprintf(why, whysz, "health request %u: would be answered (dry run: nothing sent)", k.seq);
+		return RT_DROP_NONE;
+	}
 	snprintf(why, whysz, "health request %u: answered", k.seq);
-	if (!live || !(hl = get(t)))
+	if (!(hl = get(t)))
 		return RT_DROP_NONE;
 	hl->st.requests++;
 	if (hl->nout == RT_HL_OUTBOX) {
+		snprintf(why, whysz, "health request %u: not answered (outbox full)", k.seq);
 		hl->st.outbox_full++;
 		return RT_DROP_NONE;
 	}

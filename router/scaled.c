@@ -62,6 +62,25 @@ int rt_scaled_release(struct rt_scaled **scp, struct rt_maglev **retired)
 	return -1;
 }
 
+bool rt_scaled_settle(struct rt_scaled *sc, struct rt_maglev **retired)
+{
+	struct rt_maglev *m;
+
+	if (!sc->hc.on && sc->ndown) {
+		memset(sc->down, 0, sc->n);
+		sc->ndown = 0;
+		sc->hl_dirty = true;
+	}
+	if (!sc->hl_dirty)
+		return true;
+	m = rt_maglev_build_up(sc->b, sc->n, sc->down);
+	if (!m)
+		return false;
+	sc->hl_dirty = false;
+	rt_maglev_swap(&sc->tab, m, retired);
+	return true;
+}
+
 int rt_scaled_install(struct rt_scaled **scp, struct rt_maglev **retired,
 		      const struct rt_maglev_backend *b, uint32_t n, struct rt_scaled_new *nw)
 {

@@ -57,11 +57,17 @@ int rt_scaled_prepare(bool has_state, const struct rt_maglev_backend *b, uint32_
 		      struct rt_scaled_new *out, char *err, size_t errsz);
 /* Commit into *sc: the table swapped in (the old one onto *retired), the
  * backend list replaced (flow counts and health states kept for backends
- * that stay; with one of them down the table is marked for the health
- * tick to rebuild without it); n 0
+ * that stay; with one of them down the table is marked (hl_dirty) for
+ * rt_scaled_settle to rebuild without it); n 0
  * releases *sc.  Returns the change in the number of states (-1, 0, 1). */
 int rt_scaled_install(struct rt_scaled **sc, struct rt_maglev **retired,
 		      const struct rt_maglev_backend *b, uint32_t n, struct rt_scaled_new *nw);
+/* Make the table match the health states now: rebuilt without the down
+ * backends when marked (hl_dirty), with every backend when health is off
+ * and some are out.  Called by the command language right after a change
+ * (before its reply: a flow moves on its next packet) and by the health
+ * tick.  false when out of memory: hl_dirty stays, the next tick retries. */
+bool rt_scaled_settle(struct rt_scaled *sc, struct rt_maglev **retired);
 /* Free *sc (its table onto *retired).  -1 when there was one, else 0. */
 int rt_scaled_release(struct rt_scaled **sc, struct rt_maglev **retired);
 

@@ -1179,8 +1179,12 @@ static void scaled_install(struct rt_tables *t, struct rt_ep *e, const struct rt
 	const struct rt_maglev_backend *b = rt_proxied_backends(s, &one, &n);
 
 	t->cfg.nscaled += (uint32_t)rt_scaled_install(&e->sc, &t->cfg.maglev_retired, b, n, nw);
-	if (e->sc)
-		e->sc->hc = s->health;	/* health.h: the next tick applies it */
+	if (e->sc) {
+		e->sc->hc = s->health;	/* health.h: the next tick probes with it */
+		/* at once, before the reply: a backend still down is not in
+		 * the new table, health off puts every backend back */
+		rt_scaled_settle(e->sc, &t->cfg.maglev_retired);
+	}
 }
 
 int rt_ep_add(struct rt_tables *t, const struct rt_ep_spec *s, char *err, size_t errsz)

@@ -51,6 +51,14 @@ check_exit "forward.sh -l 100 refused" 2 bench/forward.sh -l 100
 out=$(bench/forward.sh -p sender,nope 2>&1); rc=$?
 if [ $rc -eq 2 ] && [[ $out == *"unknown row 'nope'"* ]]; then ok "forward.sh -p names an unknown row"
 else fail "forward.sh -p names an unknown row" "$rc $out"; fi
+check_exit "nat_net.sh -h: usage" 2 bench/nat_net.sh -h
+check_exit "nat_net.sh -f 20000 refused (more flows than NAT ports)" 2 bench/nat_net.sh -f 20000
+check_exit "nat_net.sh -t 0 refused" 2 bench/nat_net.sh -t 0
+out=$(bench/nat_net.sh -p genv,nope 2>&1); rc=$?
+if [ $rc -eq 2 ] && [[ $out == *"unknown row 'nope'"* ]]; then ok "nat_net.sh -p names an unknown row"
+else fail "nat_net.sh -p names an unknown row" "$rc $out"; fi
+check_exit "udp_cps.py without arguments: usage" 2 python3 bench/udp_cps.py
+check_exit "udp_cps.py: source ports past 65535 refused" 2 python3 bench/udp_cps.py 127.0.0.1 127.0.0.1 7 1 100 4 65500
 check_exit "udp_rr.py without arguments: usage" 2 python3 bench/udp_rr.py
 port=$((20000 + $$ % 20000))
 timeout 5 python3 bench/udp_rr.py server 127.0.0.1 $port 3 &
@@ -60,4 +68,13 @@ out=$(timeout 5 python3 bench/udp_rr.py client 127.0.0.1 $port 1)
 kill "$srv" 2>/dev/null; wait "$srv" 2>/dev/null
 case $out in [1-9]*" "[0-9]*" "[0-9]*" 0") ok "udp_rr.py over loopback: rate, p50, p99, none lost" ;;
 *) fail "udp_rr.py over loopback: rate, p50, p99, none lost" "$out" ;; esac
+# udp_cps.py: 200 new flows (ports 40000 up; one held by another socket is
+# skipped, not lost), each answered by udp_rr.py's echo
+timeout 5 python3 bench/udp_rr.py server 127.0.0.1 $port 3 &
+srv=$!
+sleep 0.3
+out=$(timeout 5 python3 bench/udp_cps.py 127.0.0.1 127.0.0.1 $port 2 200 8 40000)
+kill "$srv" 2>/dev/null; wait "$srv" 2>/dev/null
+case $out in [1-9]*" "1[0-9][0-9]" 0" | [1-9]*" 200 0") ok "udp_cps.py over loopback: flows/s, answered, none lost" ;;
+*) fail "udp_cps.py over loopback: flows/s, answered, none lost" "$out" ;; esac
 finish

@@ -100,9 +100,14 @@ grep -qE '^ +[0-9]+ direct +learn +10.0.4.4 vpc 100 on host 10.200.0.2' "$tmp/ou
 final drop none rts.untrusted "drop rts.untrusted (answer naming another host)" -- --in underlay "$U vni=100 oam=1 opt=rts:host=10.200.0.7,mac=02:00:00:00:00:01 / eth / ipv4 src=10.0.4.4 dst=10.0.1.5 proto=253"
 final drop none rts.malformed "drop rts.malformed (answer without the endpoint)" -- --in underlay "$U vni=100 $RTS"
 # health keepalives (router/health.h): no inner frame; answered for a host of the VPC
-final control control none "health request from a host of the VPC: answered" -- --in underlay "$U vni=100 oam=1 opt=health:seq=1"
-grep -q 'health    pass       health request 1: answered' "$tmp/out" && ok "the trace shows the health stage" ||
-	fail "the trace shows the health stage" "$(head -c 600 "$tmp/out")"
+# a dry run sends nothing: the trace says what a live router would do
+final control control none "health request from a host of the VPC: would be answered" -- --in underlay "$U vni=100 oam=1 opt=health:seq=1"
+grep -q 'health    pass       health request 1: would be answered (dry run: nothing sent)' "$tmp/out" &&
+	! grep -q ': answered' "$tmp/out" && ok "the trace shows the health stage, as a dry run" ||
+	fail "the trace shows the health stage, as a dry run" "$(head -c 600 "$tmp/out")"
+final control control none "health answer with no request of ours" -- --in underlay "$U vni=100 oam=1 opt=health:seq=1,answer=1"
+grep -q 'health answer 1: no request of ours to that host' "$tmp/out" && ok "the trace of a stale health answer" ||
+	fail "the trace of a stale health answer" "$(head -c 600 "$tmp/out")"
 final drop none health.untrusted "drop health.untrusted (request from no host of the VPC)" -- --in underlay "eth / ipv4 src=10.200.0.99 dst=10.200.0.1 / udp / geneve vni=100 oam=1 opt=health:seq=1"
 final drop none health.malformed "drop health.malformed (4 bytes)" -- --in underlay "$U vni=100 oam=1 opt=0xffa7:0x08:00000001"
 

@@ -96,8 +96,18 @@ used=$(jget h1 stats used)
 cache=$(rt h1 show cache)
 echo "$cache" | grep -q "vpc 100 ep 10.0.2.7 host 10.200.0.2 age [0-9]* hits [1-9]" &&
 	ok "show cache: 10.0.2.7 on h2 with hits" || fail "show cache: 10.0.2.7 on h2" "$cache"
-rt h1 -j show cache | python3 -c 'import json,sys; d=json.load(sys.stdin); e=d["cache"]["entries"][0]; sys.exit(not(e["host"]=="10.200.0.2" and e["hits"]>0 and "age" in e))' &&
-	ok "show cache -j: entry with host, age, hits" || fail "show cache -j"
+# object_pairs_hook: a key twice in one object is an error, not the last one kept
+rt h1 -j show cache | python3 -c '
+import json, sys
+def uniq(pairs):
+    keys = [k for k, _ in pairs]
+    if len(keys) != len(set(keys)):
+        sys.exit("duplicate key in %r" % keys)
+    return dict(pairs)
+d = json.load(sys.stdin, object_pairs_hook=uniq)["cache"]
+e = d["entries"][0]
+sys.exit(not (d["count"] == len(d["entries"]) and e["host"] == "10.200.0.2" and e["hits"] > 0 and "age" in e))' &&
+	ok "show cache -j: no duplicate key, count, entry with host, age, hits" || fail "show cache -j"
 sleep 1
 via=$(tshark -r "$TMP/ul3.pcap" -Y 'ip.src == 10.200.0.1 && geneve' 2>/dev/null | wc -l)
 [ "$via" -ge 1 ] && [ "$via" -le 3 ] && ok "bouncer saw only the first $via packet(s) from h1 (tshark)" ||

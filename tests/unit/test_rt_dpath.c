@@ -9,6 +9,8 @@
  * A Check suite (tests/unit/main.c).
  */
 #include <check.h>
+#include <jansson.h>
+#include <stdio.h>
 #include <string.h>
 #include "../../libcore/build.h"
 #include "../../libcore/lang.h"
@@ -248,6 +250,36 @@ START_TEST(ages_out)
 }
 END_TEST
 
+/* Every `show TOPIC` answer in JSON is one document with no key twice in
+ * an object (rt_dp_show wrote "entries" both as the count and the list). */
+START_TEST(show_json_unique_keys)
+{
+	learn();
+	for (const char *const *tp = rt_show_topics; *tp; tp++) {
+		struct sbuf o = SBUF_INIT;
+		char line[64];
+		json_error_t err;
+		json_t *doc;
+
+		snprintf(line, sizeof(line), "show %s", *tp);
+		if (rt_cmd_exec(ta, NULL, line, true, &o) != 0) {
+			sbuf_free(&o);
+			continue;
+		}
+		doc = json_loads(sbuf_str(&o), JSON_REJECT_DUPLICATES, &err);
+		ck_assert_msg(doc != NULL, "%s: %s", line, err.text);
+		if (!strcmp(*tp, "cache")) {
+			json_t *c = json_object_get(doc, "cache");
+
+			ck_assert_int_eq(json_integer_value(json_object_get(c, "count")), 1);
+			ck_assert_uint_eq(json_array_size(json_object_get(c, "entries")), 1);
+		}
+		json_decref(doc);
+		sbuf_free(&o);
+	}
+}
+END_TEST
+
 START_TEST(show_and_set)
 {
 	struct sbuf o = SBUF_INIT;
@@ -292,6 +324,7 @@ Suite *rt_dpath_suite(void)
 	tcase_add_test(tc_, moved_invalidates);
 	tcase_add_test(tc_, ages_out);
 	tcase_add_test(tc_, show_and_set);
+	tcase_add_test(tc_, show_json_unique_keys);
 	suite_add_tcase(s, tc_);
 	return s;
 }

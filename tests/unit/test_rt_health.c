@@ -266,8 +266,7 @@ START_TEST(words_dump_refusals)
 	run_ms(1600, 1u << 2);
 	ck_assert_uint_eq(vip->sc->ndown, 2);
 	rtfix_cmd(t, "set ep 100 10.0.9.1 health off");
-	run_ms(100, 0);
-	ck_assert_uint_eq(vip->sc->ndown, 0);
+	ck_assert_uint_eq(vip->sc->ndown, 0);	/* at once: no tick in between */
 	ck_assert_int_eq(rtfix_run(t, "dump", &o), 0);
 	ck_assert_msg(strstr(o.buf, "health off health-interval 500 health-timeout 1500\n"), "%s", o.buf);
 	/* a backend change keeps the states of the backends that stay */
@@ -279,9 +278,7 @@ START_TEST(words_dump_refusals)
 	ck_assert_uint_eq(vip->sc->ndown, 2);
 	rtfix_cmd(t, "set ep 100 10.0.9.1 backends -10.0.2.8");
 	ck_assert_uint_eq(vip->sc->ndown, 1);
-	ck_assert(vip->sc->hl_dirty);
-	run_ms(100, 1u << 2);
-	ck_assert(!vip->sc->hl_dirty);
+	ck_assert(!vip->sc->hl_dirty);	/* rebuilt by the command, not the next tick */
 	for (int p = 0; p < 50; p++)
 		ck_assert_int_eq(to_vip(42000 + (unsigned int)p, "S"), 7);
 	/* refusals, nothing changed */
@@ -306,6 +303,43 @@ START_TEST(words_dump_refusals)
 }
 END_TEST
 
+/* A change from the command language rebuilds the table before the
+ * command returns (no tick in between): new flows take the new table on
+ * their first packet.  Health results stay with the tick. */
+START_TEST(command_rebuilds_at_once)
+{
+	struct rt_ep *vip = rt_ep_find(t, 100, 4, (uint8_t[16]){ 10, 0, 9, 1 });
+	unsigned int to[256] = { 0 };
+
+	run_ms(3500, 1u << 2);		/* .8 and .9 silent: down */
+	ck_assert_uint_eq(vip->sc->ndown, 2);
+	for (unsigned int p = 0; p < 60; p++)
+		ck_assert_int_eq(to_vip(43000 + p, "S"), 7);
+	/* health off: every backend back in, for the very next new flow */
+	rtfix_cmd(t, "set ep 100 10.0.9.1 health off");
+	for (unsigned int p = 0; p < 60; p++)
+		to[to_vip(44000 + p, "S")]++;
+	ck_assert_msg(to[8] > 0 && to[9] > 0, "after health off: .7 %u .8 %u .9 %u", to[7], to[8], to[9]);
+	/* on again, .9 silent; a backend change while .9 is down: the new
+	 * table leaves .9 out at once (rebuilt by the command) */
+	rtfix_cmd(t, "set ep 100 10.0.9.1 health on health-timeout 1500 health-interval 500");
+	run_ms(1600, (1u << 2) | (1u << 3));
+	ck_assert_uint_eq(vip->sc->ndown, 1);
+	rtfix_cmd(t, "set ep 100 10.0.9.1 backends -10.0.2.8");
+	ck_assert_uint_eq(vip->sc->ndown, 1);
+	for (unsigned int p = 0; p < 60; p++)
+		ck_assert_int_eq(to_vip(45000 + p, "S"), 7);
+	rtfix_cmd(t, "set ep 100 10.0.9.1 backends +10.0.2.8");
+	memset(to, 0, sizeof(to));
+	for (unsigned int p = 0; p < 60; p++)
+		to[to_vip(46000 + p, "S")]++;
+	ck_assert_msg(to[9] == 0 && to[8] > 0 && to[7] > 0, ".7 %u .8 %u .9 %u", to[7], to[8], to[9]);
+	/* a health result (the timer) still goes through the tick */
+	run_ms(1600, 1u << 2);
+	ck_assert_uint_eq(vip->sc->ndown, 2);
+}
+END_TEST
+
 Suite *rt_health_suite(void)
 {
 	Suite *s = suite_create("rt_health");
@@ -317,6 +351,7 @@ Suite *rt_health_suite(void)
 	tcase_add_test(tc, all_down_fail_open);
 	tcase_add_test(tc, answers_and_trust);
 	tcase_add_test(tc, words_dump_refusals);
+	tcase_add_test(tc, command_rebuilds_at_once);
 	suite_add_tcase(s, tc);
 	return s;
 }
