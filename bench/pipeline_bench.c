@@ -26,7 +26,9 @@
  * from an array read in order.  Each figure is the median of REPS passes
  * of PACKETS packets; _ins and _llc are instructions and last-level cache
  * misses per packet (user space, perf_event_open: -1 when the machine
- * has no counters).  Prints one line of key=value pairs.  Not a test:
+ * has no counters).  PIPELINE_BENCH_ONLY=encap|decap in the environment
+ * runs that pass alone (bench/pipeline.sh counts its instructions under
+ * valgrind then).  Prints one line of key=value pairs.  Not a test:
  * asserts nothing beyond "every packet took its way".
  */
 #include <stdio.h>
@@ -175,6 +177,7 @@ int main(int argc, char **argv)
 	unsigned long sizes[8] = { 64, 1400 };
 	int nsizes = argc > 4 ? argc - 4 : 2;
 	double t0, setup_s;
+	const char *only;
 
 	if (neps < 1 || neps > 16000000 || npk < 32 || npk > 100000000 || reps < 1 || reps > MAXREPS) {
 		fprintf(stderr, "usage: pipeline_bench EPS(1-16000000) PACKETS(32-100000000) REPS(1-%d) [SIZE...]\n",
@@ -216,11 +219,18 @@ int main(int argc, char **argv)
 	setup_s = (now_ns() - t0) / 1e9;
 	for (uint32_t n = 0; n < npk; n++)
 		idx[n] = (uint32_t)(next() % neps);
+	only = getenv("PIPELINE_BENCH_ONLY");
+	if (only && strcmp(only, "encap") && strcmp(only, "decap")) {
+		fprintf(stderr, "pipeline_bench: PIPELINE_BENCH_ONLY '%s': expected encap or decap\n", only);
+		return 2;
+	}
 	bench_pmu_open(&pmu);
 	printf("eps=%u packets=%u reps=%d setup_s=%.1f table_bytes_per_ep=%.0f", neps, npk, reps, setup_s,
 	       (double)rt_tables_memory(t) / neps);
-	measure(t, LOOKUP, "lookup", npk, reps, &pmu);
-	measure(t, BATCH, "batch", npk, reps, &pmu);
+	if (!only) {
+		measure(t, LOOKUP, "lookup", npk, reps, &pmu);
+		measure(t, BATCH, "batch", npk, reps, &pmu);
+	}
 	for (int a = 0; a < nsizes; a++) {
 		char text[256];
 
@@ -236,10 +246,12 @@ int main(int argc, char **argv)
 		memmove(tpl_ul, tpl_ul + 42, sz_ul);
 		memcpy(pbuf + HEAD, tpl_port, sz_port);
 		snprintf(name, sizeof(name), "encap%lu", sizes[a]);
-		measure(t, ENCAP, name, npk, reps, &pmu);
+		if (!only || *only == 'e')
+			measure(t, ENCAP, name, npk, reps, &pmu);
 		memcpy(pbuf + HEAD, tpl_ul, sz_ul);
 		snprintf(name, sizeof(name), "decap%lu", sizes[a]);
-		measure(t, DECAP, name, npk, reps, &pmu);
+		if (!only || *only == 'd')
+			measure(t, DECAP, name, npk, reps, &pmu);
 	}
 	printf("\n");
 	free(idx);
