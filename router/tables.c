@@ -553,14 +553,15 @@ struct rt_ep *rt_ep_by_port(const struct rt_tables *t, int port, const uint8_t m
 			    int family, const uint8_t *ip)
 {
 	const struct rt_port *pt = rt_port_get(t, port);
-	size_t alen = family == 6 ? 16 : 4;
 
 	if (!pt)
 		return NULL;
 	for (unsigned int i = 0; i < pt->nep; i++) {
 		struct rt_ep *e = &t->cfg.ep[pt->ep[i]];
 
-		if (!memcmp(e->mac, mac, 6) && e->family == family && !memcmp(e->ip, ip, alen))
+		/* constant sizes: inlined, not a libc call per packet */
+		if (!memcmp(e->mac, mac, 6) && e->family == family &&
+		    (family == 6 ? !memcmp(e->ip, ip, 16) : !memcmp(e->ip, ip, 4)))
 			return e;
 	}
 	return NULL;
