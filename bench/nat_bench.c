@@ -22,8 +22,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "../libcore/build.h"
-#include "../libcore/lang.h"
 #include "../router/config.h"
 #include "../router/conntrack.h"
 #include "../router/pipeline.h"
@@ -35,18 +33,6 @@
 
 static uint8_t pbuf[HEAD + 2048], tpl_out[256], tpl_local[256], tpl_ret[256];
 static size_t sz_out, sz_local, sz_ret;
-
-static size_t build(const char *text, uint8_t *to)
-{
-	static struct gnv_spec sp;
-	char err[256];
-	size_t n;
-
-	gnv_spec_init(&sp, 0xffa7);
-	if (gnv_lang_parse(text, &sp, err, sizeof(err)) || gnv_build(&sp, to, 256, &n))
-		die("cannot build the test packet", NULL);
-	return n;
-}
 
 /* Flow f's tuple: source port and destination 192.168.a.b. */
 static void tuple(uint32_t f, uint8_t *sport, uint8_t *dst)
@@ -104,11 +90,12 @@ int main(int argc, char **argv)
 	run(t, "add ep 100 10.0.1.5 mac 02:00:00:00:01:05 host 10.200.0.1");
 	run(t, "add ep 100 10.0.2.5 mac 02:00:00:00:02:05 port tap0");
 	run(t, "add ep 100 10.0.0.254 mac 02:00:00:00:00:fe type gateway host 10.200.0.9 nat-ports 7000-65535");
-	sz_out = build("eth / ipv4 / udp / geneve vni=100 / eth src=02:00:00:00:01:05 / ipv4 src=10.0.1.5 "
-		       "dst=192.168.0.0 / udp sport=1024 dport=5000 / payload len=64", tpl_out);
-	sz_local = build("eth / ipv4 / udp / geneve vni=100 / eth src=02:00:00:00:01:05 / ipv4 src=10.0.1.5 "
-			 "dst=10.0.2.5 / udp sport=1024 dport=5000 / payload len=64", tpl_local);
-	sz_ret = build("ipv4 src=192.168.0.0 dst=10.200.0.9 / udp sport=5000 dport=1024 / payload len=64", tpl_ret);
+	sz_out = build_frame("eth / ipv4 / udp / geneve vni=100 / eth src=02:00:00:00:01:05 / ipv4 src=10.0.1.5 "
+			     "dst=192.168.0.0 / udp sport=1024 dport=5000 / payload len=64", tpl_out, sizeof(tpl_out));
+	sz_local = build_frame("eth / ipv4 / udp / geneve vni=100 / eth src=02:00:00:00:01:05 / ipv4 src=10.0.1.5 "
+			       "dst=10.0.2.5 / udp sport=1024 dport=5000 / payload len=64", tpl_local, sizeof(tpl_local));
+	sz_ret = build_frame("ipv4 src=192.168.0.0 dst=10.200.0.9 / udp sport=5000 dport=1024 / payload len=64",
+			     tpl_ret, sizeof(tpl_ret));
 	order = shuffled(nflow);
 	nport = malloc(sizeof(*nport) * nflow);
 	if (!order || !nport)

@@ -2,7 +2,7 @@
 /*
  * genv route: run the overlay router, or talk to a running one.
  *
- *   genv route run [-f FILE] [--state FILE] [--socket PATH]
+ *   genv route run [-f FILE] [--state FILE] [--socket PATH] [--limit NAME=N,...] [--max-endpoints N]
  *   genv route add|del|set|show WORDS...     one command over the socket
  *   genv route batch FILE                    every line of FILE, FILE:LINE on error
  *   genv route save FILE                     the running config, written atomically
@@ -36,7 +36,7 @@
 #include "../trace/ext.h"
 
 enum { ROUTE_OPT_FILE = 1, ROUTE_OPT_STATE, ROUTE_OPT_SOCKET, ROUTE_OPT_VPC, ROUTE_OPT_DRY_RUN,
-       ROUTE_OPT_NO_OFFLOAD,
+       ROUTE_OPT_NO_OFFLOAD, ROUTE_OPT_LIMIT, ROUTE_OPT_MAX_EPS,
 	ROUTE_OPT_STORE, ROUTE_OPT_PREFIX, ROUTE_OPT_HOST_ID, ROUTE_OPT_CACERT, ROUTE_OPT_CERT, ROUTE_OPT_KEY };
 
 const struct opt route_opts[] = {
@@ -52,6 +52,11 @@ const struct opt route_opts[] = {
 	  "apply: print the router commands, send nothing", NULL },
 	{ ROUTE_OPT_NO_OFFLOAD, 0, "no-offload", OPT_FLAG, NULL,
 	  "run: no virtio-net offloads on TAP ports, no UDP GSO/GRO on the underlay", NULL },
+	{ ROUTE_OPT_LIMIT, 0, "limit", OPT_STR, "NAME=N,...",
+	  "run: table sizes: vpcs, nets, endpoints, hosts, ports, flows, namespaces, identities, policies, conntrack (repeatable)",
+	  NULL },
+	{ ROUTE_OPT_MAX_EPS, 0, "max-endpoints", OPT_INT, "N",
+	  "run: size of the endpoint table (default 65536), as --limit endpoints=N", NULL },
 	{ ROUTE_OPT_STORE, 0, "store", OPT_STR, "URL",
 	  "etcd://H:P[,H:P...]: run: converge from the store; add, set, del, batch, apply: write to it (genv-store(5))", NULL },
 	{ ROUTE_OPT_PREFIX, 0, "prefix", OPT_STR, "PREFIX", "the store's key prefix (default /genv/)", NULL },
@@ -69,6 +74,8 @@ struct route_args {
 	int64_t vpc;		/* -1: none given */
 	bool dry_run;
 	bool no_offload;
+	bool limits;		/* --limit or --max-endpoints given */
+	struct rt_limits lim;	/* zero fields: the defaults */
 	struct store_args store;
 };
 
@@ -94,6 +101,21 @@ static int route_opt(struct genv_ctx *g, void *st, int id, const char *arg)
 		break;
 	case ROUTE_OPT_DRY_RUN: a->dry_run = true; break;
 	case ROUTE_OPT_NO_OFFLOAD: a->no_offload = true; break;
+	case ROUTE_OPT_MAX_EPS:
+		if (num_parse_u32(arg, 1, RT_LIMIT_MAX_EPS, &a->lim.max_eps))
+			return gusage(g, "--max-endpoints '%s': expected a number, 1..%u", arg, RT_LIMIT_MAX_EPS);
+		a->limits = true;
+		break;
+	case ROUTE_OPT_LIMIT: {
+		struct rt_limits l = a->lim;
+		char err[200];
+
+		if (rt_limits_parse(&l, arg, err, sizeof(err)))
+			return gusage(g, "--limit '%s': %s", arg, err);
+		a->lim = l;
+		a->limits = true;
+		break;
+	}
 	case ROUTE_OPT_STORE: a->store.url = arg; break;
 	case ROUTE_OPT_PREFIX: a->store.prefix = arg; break;
 	case ROUTE_OPT_HOST_ID:
@@ -393,6 +415,7 @@ static int route_run(struct genv_ctx *g, const struct route_args *a)
 		.exts = (const struct rt_ext *const[]){ &trace_ext, NULL },	/* trace, probe */
 		.no_offload = a->no_offload,
 		.store = a->store.url ? &so : NULL,
+		.limits = a->limits ? &a->lim : NULL,
 	};
 	int ret;
 
@@ -421,6 +444,8 @@ int cmd_route(struct genv_ctx *g, int argc, char **argv)
 	sub = argv[1];
 	if (!a.socket)
 		a.socket = g->socket;	/* the REPL's 'set router' */
+	if (a.limits && strcmp(sub, "run"))
+		return gusage(g, "--limit and --max-endpoints apply to 'run' only");
 	if (!strcmp(sub, "apply")) {
 		if (np != 1)
 			return gusage(g, "apply: unexpected argument '%s' (files come with -f)", argv[2]);
@@ -440,6 +465,7 @@ int cmd_route(struct genv_ctx *g, int argc, char **argv)
 		return gusage(g, "--file applies to 'run' and 'apply', --state to 'run' only");
 	if (a.nfiles > 1)
 		return gusage(g, "run: one --file");
+
 	if (!strcmp(sub, "run")) {
 		if (np != 1)
 			return gusage(g, "run: unexpected argument '%s'", argv[2]);

@@ -28,9 +28,9 @@ static inline uint32_t fin(uint32_t h, uint32_t n)
 	return h;
 }
 
-uint32_t flow_hash_bytes(const void *p, uint32_t n, uint32_t seed)
+/* inlined where n is a constant (an address: 4 or 16), so the loop unrolls */
+static inline uint32_t hash_bytes(const uint8_t *b, uint32_t n, uint32_t seed)
 {
-	const uint8_t *b = p;
 	uint32_t h = seed, i;
 
 	for (i = 0; i + 4 <= n; i += 4)
@@ -46,15 +46,23 @@ uint32_t flow_hash_bytes(const void *p, uint32_t n, uint32_t seed)
 	return fin(h, n);
 }
 
+uint32_t flow_hash_bytes(const void *p, uint32_t n, uint32_t seed)
+{
+	return hash_bytes(p, n, seed);
+}
+
 uint32_t flow_hash_layers(const struct gnv_layers *l, uint32_t seed)
 {
 	uint32_t h = seed;
-	int alen;
 
 	if (l->ip.version) {
-		alen = l->ip.version == 4 ? 4 : 16;
-		h = flow_hash_bytes(l->ip.src.a, (uint32_t)alen, h);
-		h = flow_hash_bytes(l->ip.dst.a, (uint32_t)alen, h);
+		if (l->ip.version == 4) {
+			h = hash_bytes(l->ip.src.a, 4, h);
+			h = hash_bytes(l->ip.dst.a, 4, h);
+		} else {
+			h = hash_bytes(l->ip.src.a, 16, h);
+			h = hash_bytes(l->ip.dst.a, 16, h);
+		}
 		h = mix(h, l->ip.proto);
 		if (l->ip.version == 6 && !l->l4.proto)
 			h = mix(h, l->ip.flow_label);
@@ -63,8 +71,8 @@ uint32_t flow_hash_layers(const struct gnv_layers *l, uint32_t seed)
 		return fin(h, 37);
 	}
 	if (l->eth.present) {
-		h = flow_hash_bytes(l->eth.src, 6, h);
-		h = flow_hash_bytes(l->eth.dst, 6, h);
+		h = hash_bytes(l->eth.src, 6, h);
+		h = hash_bytes(l->eth.dst, 6, h);
 		h = mix(h, l->eth.type);
 	}
 	return fin(h, 13);

@@ -1126,7 +1126,7 @@ static int setup(struct router *r)
 	int ret;
 
 	rt_gw_io_init(&r->gw);
-	r->t = rt_tables_new(NULL);
+	r->t = rt_tables_new(r->o->limits);
 	r->bufs = malloc((size_t)RT_BATCH * BUF_SIZE);
 	if (!r->t || !r->bufs)
 		return -ENOMEM;

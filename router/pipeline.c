@@ -191,6 +191,14 @@ _Static_assert(RT_DROP__COUNT <= 256 && RT_PATH__COUNT <= 256, "flow fields are 
  * decisions below record the path (flow_path), flow_done the verdict.
  * Nothing in a dry run (c->flow stays NULL).
  */
+/* Two addresses of alen bytes (4 or 16) equal: memcmp with a constant
+ * size, which the compiler inlines (with alen itself it calls libc's,
+ * ~6% of a packet in bench/pipeline.sh's profile). */
+static inline bool addr_eq_n(const uint8_t *a, const uint8_t *b, size_t alen)
+{
+	return alen == 4 ? !memcmp(a, b, 4) : !memcmp(a, b, 16);
+}
+
 static void flow_note(struct ctx *c, const struct gnv_layers *l, uint32_t hash)
 {
 	struct rt_flows *f = &c->v->flows;
@@ -206,7 +214,7 @@ static void flow_note(struct ctx *c, const struct gnv_layers *l, uint32_t hash)
 
 		if (e->family == fam && e->hash == hash && e->proto == l->ip.proto &&
 		    e->sport == l->l4.sport && e->dport == l->l4.dport &&
-		    !memcmp(e->src, l->ip.src.a, alen) && !memcmp(e->dst, l->ip.dst.a, alen)) {
+		    addr_eq_n(e->src, l->ip.src.a, alen) && addr_eq_n(e->dst, l->ip.dst.a, alen)) {
 			e->pkts++;
 			e->bytes += c->size;
 			e->last_ns = c->t->run.now_ns;
@@ -439,7 +447,7 @@ static const uint8_t *answer_mac(struct ctx *c, int family, const uint8_t *targe
 	}
 	if (!rt_gateway_of(c->t, c->v, family, target, gw))
 		return NULL;
-	*is_gw = !memcmp(gw, target, alen_of(family));
+	*is_gw = addr_eq_n(gw, target, alen_of(family));
 	snprintf(why, whysz, "%s %s vpc %u", *is_gw ? "gateway" : "routed address",
 		 rt_addr_fmt(a, sizeof(a), family, target), c->v->vni);
 	return c->t->cfg.self.mac;
@@ -1078,7 +1086,7 @@ static enum rt_verdict port_packet(struct ctx *c, int port)
 		uint8_t gw[16];
 
 		if (rt_gateway_of(t, c->v, fam, l->ip.dst.a, gw) &&
-		    !memcmp(gw, l->ip.dst.a, alen_of(fam))) {
+		    addr_eq_n(gw, l->ip.dst.a, alen_of(fam))) {
 			if ((fam == 4 && l->l4.proto == 1 && l->l4.type == 8) ||
 			    (fam == 6 && l->l4.proto == 58 && l->l4.type == 128))
 				return do_echo(c);

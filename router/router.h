@@ -22,6 +22,7 @@
 #include <stdint.h>
 #include "ext.h"
 
+struct rt_limits;
 struct rt_store_opts;
 
 struct router_opts {
@@ -32,6 +33,7 @@ struct router_opts {
 	const struct rt_ext *const *exts;	/* NULL-terminated: added to the tables (ext.h) */
 	bool no_offload;	/* --no-offload: plain TAP frames, no UDP GSO/GRO */
 	const struct rt_store_opts *store;	/* --store: converge from etcd (store.h), or NULL */
+	const struct rt_limits *limits;	/* --limit, --max-endpoints: table sizes (tables.h), NULL: defaults */
 };
 
 enum rt_log_level { RT_LOG_ERR, RT_LOG_WARN, RT_LOG_INFO, RT_LOG_DEBUG };

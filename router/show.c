@@ -406,6 +406,17 @@ static void show_host(const struct rt_tables *t, struct gnv_emit *e)
 	gnv_emit_u64(e, "endpoints", " endpoints %u", t->cfg.nep);
 	gnv_emit_u64(e, "ports", " ports %u", t->cfg.nport);
 	gnv_emit_text(e, " peers %u\n", t->cfg.nhost);
+	/* the table sizes (route run --limit): use above, room here */
+	gnv_emit_obj_open(e, "limits", "    limits");
+	for (unsigned int i = 0;; i++) {
+		uint32_t v;
+		const char *name = rt_limit_get(&t->cfg.lim, i, &v);
+
+		if (!name)
+			break;
+		gnv_emit_u64(e, name, " %k %llu", v);
+	}
+	gnv_emit_obj_close(e, "\n");
 	gnv_emit_obj_close(e, NULL);
 	gnv_emit_arr_open(e, "peers", NULL);
 	for (uint32_t i = 0; i < t->cfg.lim.max_hosts; i++)

@@ -10,8 +10,11 @@
  */
 #include <sys/mman.h>
 #include <errno.h>
+#include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "../libcore/num.h"
 #include "../libcore/optreg.h"
 #include "conntrack.h"
 #include "dropring.h"
@@ -58,6 +61,69 @@ void rt_limits_default(struct rt_limits *l)
 	l->max_policies = 16384;
 	l->ct_entries = 262144;
 	l->genv_class = GENV_CLASS_DEFAULT;
+}
+
+/* the limits by name: what --limit sets and `show host` prints */
+static const struct {
+	const char *name;
+	size_t off;
+	uint32_t min, max;	/* the range rt_tables_new() accepts */
+} limit_names[] = {
+	{ "vpcs", offsetof(struct rt_limits, max_vpcs), 1, 1u << 24 },
+	{ "nets", offsetof(struct rt_limits, max_nets), 1, 1u << 28 },
+	{ "endpoints", offsetof(struct rt_limits, max_eps), 1, RT_LIMIT_MAX_EPS },
+	{ "hosts", offsetof(struct rt_limits, max_hosts), 1, 65535 },
+	{ "ports", offsetof(struct rt_limits, max_ports), 1, 32767 },
+	{ "flows", offsetof(struct rt_limits, flows_per_vpc), 4, 1u << 20 },
+	{ "namespaces", offsetof(struct rt_limits, max_ns), 1, 1u << 24 },
+	{ "identities", offsetof(struct rt_limits, max_idents), 1, 1u << 28 },
+	{ "policies", offsetof(struct rt_limits, max_policies), 1, 1u << 24 },
+	{ "conntrack", offsetof(struct rt_limits, ct_entries), 1, 1u << 28 },
+};
+
+const char *rt_limit_get(const struct rt_limits *l, unsigned int i, uint32_t *val)
+{
+	if (i >= sizeof(limit_names) / sizeof(limit_names[0]))
+		return NULL;
+	memcpy(val, (const char *)l + limit_names[i].off, sizeof(*val));
+	return limit_names[i].name;
+}
+
+int rt_limits_parse(struct rt_limits *l, const char *spec, char *err, size_t errsz)
+{
+	const char *p = spec;
+
+	for (;;) {
+		size_t n = strcspn(p, ",="), vn;
+		unsigned int i;
+		uint64_t v;
+
+		for (i = 0; i < sizeof(limit_names) / sizeof(limit_names[0]); i++)
+			if (strlen(limit_names[i].name) == n && !strncmp(p, limit_names[i].name, n))
+				break;
+		if (i == sizeof(limit_names) / sizeof(limit_names[0])) {
+			snprintf(err, errsz, "'%.*s': unknown limit (expected vpcs, nets, endpoints, hosts, ports, "
+				 "flows, namespaces, identities, policies or conntrack)", (int)n, p);
+			return -EINVAL;
+		}
+		if (p[n] != '=') {
+			snprintf(err, errsz, "'%.*s': expected %s=N", (int)n, p, limit_names[i].name);
+			return -EINVAL;
+		}
+		vn = strcspn(p + n + 1, ",");
+		if (num_parse_span(p + n + 1, vn, limit_names[i].min, limit_names[i].max, &v) ||
+		    (limit_names[i].off == offsetof(struct rt_limits, flows_per_vpc) && (v & (v - 1)))) {
+			snprintf(err, errsz, "'%.*s': expected %s=N, %u..%u%s", (int)(n + 1 + vn), p,
+				 limit_names[i].name, limit_names[i].min, limit_names[i].max,
+				 limit_names[i].min == 4 ? " and a power of two" : "");
+			return -EINVAL;
+		}
+		memcpy((char *)l + limit_names[i].off, &(uint32_t){ (uint32_t)v }, sizeof(uint32_t));
+		p += n + 1 + vn;
+		if (!*p)
+			return 0;
+		p++;	/* ',' */
+	}
 }
 
 /* ---- memory ---- */
@@ -179,7 +245,7 @@ struct rt_tables *rt_tables_new(const struct rt_limits *lim)
 	}
 	if (!d.max_idents)
 		d.max_idents = d.max_eps;
-	if (d.max_hosts > 65535 || d.max_ports > 32767 || d.max_eps > (1u << 28) ||
+	if (d.max_hosts > 65535 || d.max_ports > 32767 || d.max_eps > RT_LIMIT_MAX_EPS ||
 	    d.max_vpcs > (1u << 24) || d.max_nets > (1u << 28) ||
 	    !pow2(d.flows_per_vpc) || d.flows_per_vpc < 4 || d.max_ns > (1u << 24) ||
 	    d.max_idents > (1u << 28) || d.max_policies > (1u << 24) || d.ct_entries > (1u << 28))
@@ -487,14 +553,15 @@ struct rt_ep *rt_ep_by_port(const struct rt_tables *t, int port, const uint8_t m
 			    int family, const uint8_t *ip)
 {
 	const struct rt_port *pt = rt_port_get(t, port);
-	size_t alen = family == 6 ? 16 : 4;
 
 	if (!pt)
 		return NULL;
 	for (unsigned int i = 0; i < pt->nep; i++) {
 		struct rt_ep *e = &t->cfg.ep[pt->ep[i]];
 
-		if (!memcmp(e->mac, mac, 6) && e->family == family && !memcmp(e->ip, ip, alen))
+		/* constant sizes: inlined, not a libc call per packet */
+		if (!memcmp(e->mac, mac, 6) && e->family == family &&
+		    (family == 6 ? !memcmp(e->ip, ip, 16) : !memcmp(e->ip, ip, 4)))
 			return e;
 	}
 	return NULL;

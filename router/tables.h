@@ -83,6 +83,20 @@ struct rt_limits {
 
 void rt_limits_default(struct rt_limits *l);
 
+/*
+ * The limits an operator sets (genv route run --limit, --max-endpoints),
+ * by name: vpcs, nets, endpoints, hosts, ports, flows (per VPC, a power of
+ * two), namespaces, identities, policies, conntrack.
+ * rt_limits_parse(): "NAME=N[,NAME=N...]" into l (the fields it names,
+ * those before a bad one too: parse into a copy to keep l); 0, or -EINVAL with a message in err naming the bad word: an unknown
+ * name, a value that is not a number, 0, above the table's maximum (what
+ * rt_tables_new() accepts), or a flow count that is not a power of two.
+ * rt_limit_get(): the i-th limit's name and value in l, NULL past the last.
+ */
+#define RT_LIMIT_MAX_EPS	(1u << 28)	/* the largest endpoint table */
+int rt_limits_parse(struct rt_limits *l, const char *spec, char *err, size_t errsz);
+const char *rt_limit_get(const struct rt_limits *l, unsigned int i, uint32_t *val);
+
 /* An underlay peer, interned: endpoints, bouncers and dividers refer to
  * hosts by index (uint16_t). */
 struct rt_host {

@@ -15,7 +15,7 @@ san=
 case $O in *san*) san="-fsanitize=address,undefined -fno-omit-frame-pointer" ;; esac
 # librouter's ports and store client need their libraries (AF_XDP, netlink, etcd)
 libs=$(pkg-config --libs libxdp libbpf libmnl libcurl jansson 2>/dev/null || echo -lxdp -lbpf -lmnl -lcurl -ljansson)
-for b in tables policy scaled; do
+for b in tables policy scaled pipeline; do
 	# shellcheck disable=SC2086
 	if ! ${CC:-cc} -O1 -std=gnu11 -D_GNU_SOURCE -Wall -Wextra $san -o "$tmp/$b" "bench/${b}_bench.c" \
 		"$O/librouter.a" "$O/libcore.a" $libs -lpthread 2>"$tmp/$b.err"; then
@@ -35,6 +35,12 @@ for p in 0 3; do
 done
 out=$("$tmp/scaled" 4 200 1000 2>&1)
 case $out in "backends=4 flows=200 maglev_size=1601 build_ms="*"est_ns="*) ok "scaled_bench runs" ;; *) fail "scaled_bench runs" "$out" ;; esac
+out=$("$tmp/pipeline" 300 64 1 64 1400 2>&1)
+case $out in "eps=300 packets=64 reps=1 "*"batch_ns="*"encap64_ns="*"decap64_ns="*"encap1400_ns="*"decap1400_llc="*) ok "pipeline_bench runs" ;;
+*) fail "pipeline_bench runs" "$out" ;; esac
+out=$("$tmp/pipeline" 10 64 1 1401 2>&1); rc=$?
+check_eq "pipeline_bench refuses a 1401-byte frame" 2 "$rc"
+check_exit "pipeline.sh refuses a non-number" 2 bench/pipeline.sh -n 1k
 out=$("$tmp/scaled" 0 1 1 2>&1); rc=$?
 check_eq "scaled_bench refuses 0 backends" 2 "$rc"
 out=$("$tmp/policy" 0 0 1 2 2>&1); rc=$?
