@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include "../libcore/num.h"
+#include "../libcore/sbuf.h"
 #include "lang.h"
 #include "store_kv.h"
 
@@ -301,7 +302,7 @@ bad:
 char *rt_store_b64_encode(const void *p, size_t size)
 {
 	const unsigned char *s = p;
-	char *out = malloc((size + 2) / 3 * 4 + 1), *o = out;
+	char *out = size <= (SIZE_MAX - 1) / 4 * 3 - 2 ? malloc((size + 2) / 3 * 4 + 1) : NULL, *o = out;
 
 	if (!out)
 		return NULL;
@@ -316,6 +317,19 @@ char *rt_store_b64_encode(const void *p, size_t size)
 	}
 	*o = 0;
 	return out;
+}
+
+int rt_store_cache_kv(struct sbuf *b, const char *key, int64_t mod_rev, const char *value)
+{
+	char *k = rt_store_b64_encode(key, strlen(key));
+	char *v = k ? rt_store_b64_encode(value, strlen(value)) : NULL;
+	int r = k && v ? 0 : -ENOMEM;
+
+	if (!r)
+		sbuf_printf(b, "kv %s %lld %s\n", k, (long long)mod_rev, v);
+	free(k);
+	free(v);
+	return r;
 }
 
 /* ---- replies ---- */

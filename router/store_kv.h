@@ -66,8 +66,13 @@ int rt_store_value_check(const char *obj, const char *value, size_t size, char *
  * malloc'd, NUL-terminated buffer, their count in *size.  NULL on bad
  * input or no memory. */
 char *rt_store_b64_decode(const char *s, size_t *size);
-/* malloc'd base64 text of p. */
+/* malloc'd base64 text of p; NULL when out of memory. */
 char *rt_store_b64_encode(const void *p, size_t size);
+
+struct sbuf;
+/* A line of the router's cache (STATE.store) to b: "kv KEY MODREV VALUE"
+ * with KEY and VALUE in base64.  0, or -ENOMEM with nothing appended. */
+int rt_store_cache_kv(struct sbuf *b, const char *key, int64_t mod_rev, const char *value);
 
 struct rt_store_kv {
 	char *key;
