@@ -33,11 +33,13 @@
 #include "../router/router.h"
 #include "../router/state.h"
 #include "../router/store.h"
+#include "../router/store_live.h"
 #include "../trace/ext.h"
 
 enum { ROUTE_OPT_FILE = 1, ROUTE_OPT_STATE, ROUTE_OPT_SOCKET, ROUTE_OPT_VPC, ROUTE_OPT_DRY_RUN,
        ROUTE_OPT_NO_OFFLOAD,
-	ROUTE_OPT_STORE, ROUTE_OPT_PREFIX, ROUTE_OPT_HOST_ID, ROUTE_OPT_CACERT, ROUTE_OPT_CERT, ROUTE_OPT_KEY };
+	ROUTE_OPT_STORE, ROUTE_OPT_PREFIX, ROUTE_OPT_HOST_ID, ROUTE_OPT_CACERT, ROUTE_OPT_CERT, ROUTE_OPT_KEY,
+	ROUTE_OPT_LEASE_TTL };
 
 const struct opt route_opts[] = {
 	{ ROUTE_OPT_FILE, 'f', "file", OPT_FILE, "FILE",
@@ -59,6 +61,8 @@ const struct opt route_opts[] = {
 	{ ROUTE_OPT_CACERT, 0, "cacert", OPT_FILE, "FILE", "store: CA certificate of the members (TLS)", NULL },
 	{ ROUTE_OPT_CERT, 0, "cert", OPT_FILE, "FILE", "store: client certificate (TLS, with --key)", NULL },
 	{ ROUTE_OPT_KEY, 0, "key", OPT_FILE, "FILE", "store: the client certificate's key", NULL },
+	{ ROUTE_OPT_LEASE_TTL, 0, "lease-ttl", OPT_INT, "S",
+	  "run --store: TTL of this host's lease, 2..3600 seconds (default 5)", NULL },
 	{ 0 }
 };
 
@@ -69,6 +73,7 @@ struct route_args {
 	int64_t vpc;		/* -1: none given */
 	bool dry_run;
 	bool no_offload;
+	uint32_t lease_ttl;	/* run --store; 0: RT_LIVE_TTL_S */
 	struct store_args store;
 };
 
@@ -104,6 +109,11 @@ static int route_opt(struct genv_ctx *g, void *st, int id, const char *arg)
 	case ROUTE_OPT_CACERT: a->store.cacert = arg; break;
 	case ROUTE_OPT_CERT: a->store.cert = arg; break;
 	case ROUTE_OPT_KEY: a->store.key = arg; break;
+	case ROUTE_OPT_LEASE_TTL:
+		if (num_parse_u64(arg, RT_LIVE_TTL_MIN, RT_LIVE_TTL_MAX, &v))
+			return gusage(g, "--lease-ttl '%s': expected %d..%d seconds", arg, RT_LIVE_TTL_MIN, RT_LIVE_TTL_MAX);
+		a->lease_ttl = (uint32_t)v;
+		break;
 	}
 	return 0;
 }
@@ -383,7 +393,8 @@ static int route_run(struct genv_ctx *g, const struct route_args *a)
 {
 	struct rt_store_opts so = { .url = a->store.url, .prefix = a->store.prefix,
 				    .host_id = a->store.host_id, .cacert = a->store.cacert,
-				    .cert = a->store.cert, .key = a->store.key, .log = rt_log };
+				    .cert = a->store.cert, .key = a->store.key, .log = rt_log,
+				    .lease_ttl = a->lease_ttl };
 	char *cache = NULL;
 	struct router_opts o = {
 		.config = a->file,
@@ -398,6 +409,8 @@ static int route_run(struct genv_ctx *g, const struct route_args *a)
 
 	if (a->store.url && !a->store.host_id)
 		return gusage(g, "run: --store needs --host-id");
+	if (a->lease_ttl && !a->store.url)
+		return gusage(g, "run: --lease-ttl goes with --store");
 	if (a->store.url && a->state && asprintf(&cache, "%s.store", a->state) < 0)
 		return EXIT_FAIL;
 	so.cache = cache;

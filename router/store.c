@@ -1169,7 +1169,7 @@ int rt_store_start(struct rt_store **out, const struct rt_store_opts *o, char *e
 	}
 	if (o->cache)
 		cache_load(s);
-	r = rt_live_start(&s->live, &s->conf, o->host_id, s->efd, o->log);
+	r = rt_live_start(&s->live, &s->conf, o->host_id, o->lease_ttl, s->efd, o->log);
 	if (r) {
 		snprintf(err, errsz, "cannot start the lease thread: %s", strerror(-r));
 		goto bad;

@@ -292,7 +292,7 @@ START_TEST(liveness_marks)
 	ck_assert_int_eq(rt_dp_configure(&t->dp, 64, 30), 0);
 	ck_assert_int_eq(rt_dp_learn(&t->dp, 100, 4, ip5, &h2, 1), 0);
 	ck_assert_int_eq(rt_dp_learn(&t->dp, 100, 4, ip6, &h3, 1), 0);
-	ck_assert_int_eq(rt_live_start(&l, NULL, NULL, -1, NULL), 0);
+	ck_assert_int_eq(rt_live_start(&l, NULL, NULL, 0, -1, NULL), 0);
 	rt_live_take(&l, "h2", &put, 5);
 	rt_live_sync(&l, t);
 	i2 = rt_host_find(t, &h2);
