@@ -87,7 +87,7 @@ int rt_scaled_install(struct rt_scaled **scp, struct rt_maglev **retired,
 				flows[i] = sc->flows[j];
 				down[i] = sc->down[j];
 			}
-		ndown += down[i];
+		ndown += down[i] != 0;
 	}
 	memcpy(sc->b, b, n * sizeof(sc->b[0]));
 	memcpy(sc->flows, flows, n * sizeof(flows[0]));

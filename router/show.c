@@ -133,7 +133,9 @@ static void emit_prefix(struct gnv_emit *e, const char *key, const char *fmt,
 static void emit_backend_health(struct gnv_emit *e, const struct rt_tables *t, const struct rt_ep *ep,
 				uint32_t i)
 {
-	bool on = ep->sc->hc.on, json = gnv_emit_is_json(e);
+	bool json = gnv_emit_is_json(e);
+	/* a backend the store marked down shows it with health off too */
+	bool on = ep->sc->hc.on || ep->sc->down[i] == RT_SC_DOWN_HOST;
 	int64_t age = -1;
 	const char *st = on ? rt_hl_backend_state(t, ep, i, &age) : "unchecked";
 
