@@ -619,6 +619,18 @@ static bool take_kv(struct rt_store *s, const struct rt_store_kv *kv, char *obj)
 		}
 		return false;
 	}
+	if (kind == RT_SK_IDENT) {
+		/* the writers' allocator: the number rides in the endpoints'
+		 * values (identity N); the keys are only checked here */
+		struct rt_store_ident d;
+
+		if (kv->value && rt_store_ident_parse(obj, kv->value, kv->vsize, &d, err, sizeof(err))) {
+			s->malformed++;
+			snprintf(s->last_err, sizeof(s->last_err), "key '%.200s': %.280s", kv->key, err);
+			slog(s, true, RT_STORE_LOG_ERR, "store: %s (ignored)", s->last_err);
+		}
+		return false;
+	}
 	if (kind != RT_SK_GLOBAL && kind != RT_SK_OWN) {
 		if (kind == RT_SK_UNKNOWN) {
 			s->ignored++;

@@ -164,6 +164,70 @@ START_TEST(cache_line)
 }
 END_TEST
 
+/* Identity keys and values: both keys of one identity, parsed back, and
+ * a malformed fixture for each error branch; `identity N` of an
+ * endpoint's value. */
+START_TEST(identities)
+{
+	struct rt_store_ident d = { .vni = 100, .id = 300, .ns = "default", .labels = "app=web,x=a/b" }, g;
+	char a[RT_STORE_KEY_MAX], b[RT_STORE_KEY_MAX], obj[RT_STORE_OBJ_MAX], err[256];
+	uint32_t id = 0;
+	static const char *const bad[][3] = {
+		{ "identities/x/default/app=web", "300", "expected a VNI" },
+		{ "identities/100", "300", "expected a VNI" },
+		{ "identities/100/Bad_NS/app=web", "300", "expected a namespace" },
+		{ "identities/100/default/app", "300", "expected a label set" },
+		{ "identities/100/default/app=web/x", "300", "expected a label set" },
+		{ "identities/100/default/a%41=b", "300", "expected a label set" },
+		{ "identities/100/default/app=web", "0", "expected an identity number" },
+		{ "identities/100/default/app=web", "0300", "expected an identity number" },
+		{ "identities/100/default/app=web", "4294967296", "expected an identity number" },
+		{ "identities/100/default/app=web", "300 ", "expected an identity number" },
+		{ "identity-ids/100/300", "default app=web", "10-digit" },
+		{ "identity-ids/100/00000003x0", "default app=web", "10-digit" },
+		{ "identity-ids/100/0000000300", "default", "expected 'NAMESPACE LABELS'" },
+		{ "identity-ids/100/0000000300", "BAD app=web", "no DNS label" },
+		{ "identity-ids/100/0000000300", "default app=web x=y", "one word" },
+		{ "identity-ids/100/0000000300", "default web", "one word" },
+		{ "identitiez/100/default/app=web", "300", "not an identity key" },
+	};
+
+	ck_assert_int_eq(rt_store_ident_keys("/genv/", &d, a, b, sizeof(a)), 0);
+	ck_assert_str_eq(a, "/genv/v1/identities/100/default/app=web,x=a%2Fb");
+	ck_assert_str_eq(b, "/genv/v1/identity-ids/100/0000000300");
+	ck_assert_int_eq(rt_store_key_parse("/genv/", a, "h1", obj, sizeof(obj)), RT_SK_IDENT);
+	ck_assert_int_eq(rt_store_ident_parse(obj, "300", 3, &g, err, sizeof(err)), 0);
+	ck_assert(!g.by_id && g.vni == 100 && g.id == 300);
+	ck_assert_str_eq(g.ns, "default");
+	ck_assert_str_eq(g.labels, "app=web,x=a/b");
+	ck_assert_int_eq(rt_store_key_parse("/genv/", b, NULL, obj, sizeof(obj)), RT_SK_IDENT);
+	ck_assert_int_eq(rt_store_ident_parse(obj, "prod none", 9, &g, err, sizeof(err)), 0);
+	ck_assert(g.by_id && g.vni == 100 && g.id == 300 && !g.labels[0]);
+	ck_assert_str_eq(g.ns, "prod");
+	d.labels[0] = 0;
+	ck_assert_int_eq(rt_store_ident_keys("/genv/", &d, a, b, sizeof(a)), 0);
+	ck_assert_str_eq(a, "/genv/v1/identities/100/default/none");
+	memset(d.labels, 'a', sizeof(d.labels) - 1);
+	d.labels[sizeof(d.labels) - 1] = 0;
+	d.labels[1] = '=';
+	ck_assert_int_eq(rt_store_ident_keys("/genv/", &d, a, b, 200), -ENAMETOOLONG);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		ck_assert_int_eq(rt_store_ident_parse(bad[i][0], bad[i][1], strlen(bad[i][1]), &g, err, sizeof(err)), -EINVAL);
+		ck_assert_msg(strstr(err, bad[i][2]), "%s: %s", bad[i][0], err);
+	}
+	ck_assert_int_eq(rt_store_ident_parse("identities/100/default/app=web", "30\0", 3, &g, err, sizeof(err)), -EINVAL);
+	ck_assert_str_eq(err, "a NUL byte in the value");
+	ck_assert_int_eq(rt_store_ep_identity("add ep 100 10.0.1.5 mac 02:00:00:00:01:05 host 10.0.0.1 labels a=b identity 300", &id), 0);
+	ck_assert_uint_eq(id, 300);
+	ck_assert_int_eq(rt_store_ep_identity("add ep 100 10.0.1.5 port identity ns identity identity 7", &id), 0);
+	ck_assert_uint_eq(id, 7);
+	ck_assert_int_eq(rt_store_ep_identity("add ep 100 10.0.1.5 mac 02:00:00:00:01:05 host 10.0.0.1", &id), -ENOENT);
+	ck_assert_int_eq(rt_store_ep_identity("add ep 100 10.0.1.5 identity", &id), -ENOENT);
+	ck_assert_int_eq(rt_store_ep_identity("add ep 100 10.0.1.5 identity 0", &id), -EINVAL);
+	ck_assert_int_eq(rt_store_ep_identity("add ep 100 10.0.1.5 identity 0x12c", &id), -EINVAL);
+}
+END_TEST
+
 /* one reply; returns what rt_store_parse_resp did */
 static int parse(const char *json, struct rt_store_resp *r, char *err)
 {
@@ -346,6 +410,7 @@ Suite *rt_store_suite(void)
 	tcase_add_test(tc, values);
 	tcase_add_test(tc, base64);
 	tcase_add_test(tc, cache_line);
+	tcase_add_test(tc, identities);
 	tcase_add_test(tc, replies);
 	tcase_add_test(tc, status_keys);
 	tcase_add_test(tc, liveness_marks);
