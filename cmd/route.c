@@ -8,6 +8,7 @@
  *   genv route save FILE                     the running config, written atomically
  *   genv route reload FILE                   FILE as the new config, applied as one diff
  *   genv route apply -f FILE.yaml... [--vpc VNI] [--dry-run]
+ *   genv route gc --store URL                the store's unused identities removed
  *                                            Kubernetes NetworkPolicy YAML (route/apply.c)
  *
  * The words after the subcommand are the router's command language (see
@@ -430,7 +431,7 @@ int cmd_route(struct genv_ctx *g, int argc, char **argv)
 	if (ret)
 		return ret < 0 ? EXIT_OK : ret;
 	if (np < 1)
-		return gusage(g, "missing subcommand: run, add, del, set, show, save, batch, reload, apply, clear, dump, drops, mirror, trace or probe");
+		return gusage(g, "missing subcommand: run, add, del, set, show, save, batch, reload, apply, gc, clear, dump, drops, mirror, trace or probe");
 	sub = argv[1];
 	if (!a.socket)
 		a.socket = g->socket;	/* the REPL's 'set router' */
@@ -448,7 +449,7 @@ int cmd_route(struct genv_ctx *g, int argc, char **argv)
 	if ((a.store.prefix || a.store.host_id || a.store.cacert || a.store.cert || a.store.key) && !a.store.url)
 		return gusage(g, "--prefix, --host-id, --cacert, --cert and --key go with --store");
 	if (a.store.url && (!strcmp(sub, "show") || !strcmp(sub, "save") || !strcmp(sub, "dump")))
-		return gusage(g, "%s: asks the running router; --store goes with run, add, set, del, batch, apply", sub);
+		return gusage(g, "%s: asks the running router; --store goes with run, add, set, del, batch, apply, gc", sub);
 	if ((a.file || a.state) && strcmp(sub, "run"))
 		return gusage(g, "--file applies to 'run' and 'apply', --state to 'run' only");
 	if (a.nfiles > 1)
@@ -457,6 +458,13 @@ int cmd_route(struct genv_ctx *g, int argc, char **argv)
 		if (np != 1)
 			return gusage(g, "run: unexpected argument '%s'", argv[2]);
 		return route_run(g, &a);
+	}
+	if (!strcmp(sub, "gc")) {
+		if (np != 1)
+			return gusage(g, "gc: unexpected argument '%s'", argv[2]);
+		if (!a.store.url)
+			return gusage(g, "gc: removes the store's unused identities: give --store URL");
+		return store_gc(g, &a.store);
 	}
 	if (!strcmp(sub, "add") || !strcmp(sub, "del") || !strcmp(sub, "set")) {
 		if (np < 2)
@@ -476,5 +484,5 @@ int cmd_route(struct genv_ctx *g, int argc, char **argv)
 			return store_batch(g, &a.store, argv[2]);
 		return sub[0] == 'b' ? route_batch(g, a.socket, argv[2]) : route_save(g, a.socket, argv[2]);
 	}
-	return gusage(g, "unknown subcommand '%s': expected run, add, del, set, show, save, batch, reload, apply, clear, dump, drops, mirror, trace or probe", sub);
+	return gusage(g, "unknown subcommand '%s': expected run, add, del, set, show, save, batch, reload, apply, gc, clear, dump, drops, mirror, trace or probe", sub);
 }

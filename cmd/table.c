@@ -8,7 +8,7 @@
 
 static const char *const offload_subcmds[] = { "set", NULL };
 static const char *const route_subcmds[] = { "run", "add", "del", "set", "show", "save", "batch", "reload", "apply",
-					     "clear", "dump", "drops", "mirror", "trace", "probe", NULL };
+					     "gc", "clear", "dump", "drops", "mirror", "trace", "probe", NULL };
 static const char *const trace_subcmds[] = { "packet", "drops", "capture", "path", NULL };
 
 const struct cmd genv_commands[] = {

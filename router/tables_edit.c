@@ -791,11 +791,11 @@ void rt_ns_unref(struct rt_tables *t, struct rt_ns *n)
 /* The identity number id (rt_ident_hash, or the one an `identity` word
  * pins) of (namespace name, labels) in VPC v: its index in *idx when it
  * exists, else RT_NONE and room is checked.  EEXIST when another label
- * set of v has the same number, or (pinned) when the label set has its
- * hash number already. */
+ * set of v has the same number.  A label set may have its hash number
+ * and a pinned one at once (endpoints written before and after the
+ * store allocated it): policies match labels, so both. */
 static int ident_check(const struct rt_tables *t, const struct rt_vpc *v, const char *ns,
-		       const struct rt_lset *ls, uint32_t id, bool pinned, uint32_t *idx, char *err,
-		       size_t errsz)
+		       const struct rt_lset *ls, uint32_t id, uint32_t *idx, char *err, size_t errsz)
 {
 	const struct rt_ident *d = rt_ident_find(t, v->vni, id);
 
@@ -809,9 +809,6 @@ static int ident_check(const struct rt_tables *t, const struct rt_vpc *v, const 
 		*idx = (uint32_t)(d - t->cfg.ident);
 		return 0;
 	}
-	if (pinned && (d = rt_ident_find(t, v->vni, rt_ident_hash(ns, ls->text))) &&
-	    !strcmp(t->cfg.ns[d->ns].name, ns) && !strcmp(d->labels->text, ls->text))
-		FAIL(EEXIST, "labels '%s' in namespace %s have identity %u already, not %u", ls->text, ns, d->id, id);
 	if (t->cfg.nident >= t->cfg.lim.max_idents)
 		FAIL(ENOSPC, "identity table full (%u label sets)", t->cfg.lim.max_idents);
 	return 0;
@@ -1050,7 +1047,7 @@ static int ep_check(const struct rt_tables *t, const struct rt_ep_spec *s, const
 	r = rt_lset_parse(s->labels, NULL, NULL, nw->labels, err, errsz);
 	nw->id = s->identity ? s->identity : r ? 0 : rt_ident_hash(nw->ns, nw->labels->text);
 	if (!r)
-		r = ident_check(t, v, nw->ns, nw->labels, nw->id, s->identity != 0, &ix, err, errsz);
+		r = ident_check(t, v, nw->ns, nw->labels, nw->id, &ix, err, errsz);
 	if (r)
 		ep_new_free(nw);
 	return r;
