@@ -306,6 +306,8 @@ static int pin_identities(struct genv_ctx *g, const struct rt_store_conf *c, str
 		const struct rt_ident *id;
 		const struct rt_ep *e;
 		uint8_t a[16] = { 0 };
+		const char *p;
+		uint64_t u;
 		uint32_t vni;
 		int64_t mod = 0;
 		size_t k;
@@ -313,8 +315,13 @@ static int pin_identities(struct genv_ctx *g, const struct rt_store_conf *c, str
 
 		if (strncmp(after->v[i].obj, "ep/", 3) || (old && !strcmp(old, line)))
 			continue;
-		if (sscanf(line, "add ep %u %63s", &vni, ip) != 2)
+		/* "add ep VNI IP ..." (a dump line of the scratch tables) */
+		if (strncmp(line, "add ep ", 7) || num_parse_lead(line + 7, 1, 0xFFFFFF, &u, &p) || *p != ' ' ||
+		    (k = strcspn(p + 1, " ")) >= sizeof(ip))
 			continue;
+		vni = (uint32_t)u;
+		memcpy(ip, p + 1, k);
+		ip[k] = 0;
 		fam = inet_pton(AF_INET, ip, a) == 1 ? 4 : inet_pton(AF_INET6, ip, a) == 1 ? 6 : 0;
 		e = fam ? rt_ep_find(t, vni, fam, a) : NULL;
 		if (!e || e->ident == RT_NONE)
