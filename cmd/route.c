@@ -8,6 +8,7 @@
  *   genv route save FILE                     the running config, written atomically
  *   genv route reload FILE                   FILE as the new config, applied as one diff
  *   genv route apply -f FILE.yaml... [--vpc VNI] [--dry-run]
+ *   genv route gc --store URL                the store's unused identities removed
  *                                            Kubernetes NetworkPolicy YAML (route/apply.c)
  *
  * The words after the subcommand are the router's command language (see
@@ -33,11 +34,13 @@
 #include "../router/router.h"
 #include "../router/state.h"
 #include "../router/store.h"
+#include "../router/store_live.h"
 #include "../trace/ext.h"
 
 enum { ROUTE_OPT_FILE = 1, ROUTE_OPT_STATE, ROUTE_OPT_SOCKET, ROUTE_OPT_VPC, ROUTE_OPT_DRY_RUN,
        ROUTE_OPT_NO_OFFLOAD, ROUTE_OPT_LIMIT, ROUTE_OPT_MAX_EPS,
-	ROUTE_OPT_STORE, ROUTE_OPT_PREFIX, ROUTE_OPT_HOST_ID, ROUTE_OPT_CACERT, ROUTE_OPT_CERT, ROUTE_OPT_KEY };
+	ROUTE_OPT_STORE, ROUTE_OPT_PREFIX, ROUTE_OPT_HOST_ID, ROUTE_OPT_CACERT, ROUTE_OPT_CERT, ROUTE_OPT_KEY,
+	ROUTE_OPT_LEASE_TTL };
 
 const struct opt route_opts[] = {
 	{ ROUTE_OPT_FILE, 'f', "file", OPT_FILE, "FILE",
@@ -64,6 +67,8 @@ const struct opt route_opts[] = {
 	{ ROUTE_OPT_CACERT, 0, "cacert", OPT_FILE, "FILE", "store: CA certificate of the members (TLS)", NULL },
 	{ ROUTE_OPT_CERT, 0, "cert", OPT_FILE, "FILE", "store: client certificate (TLS, with --key)", NULL },
 	{ ROUTE_OPT_KEY, 0, "key", OPT_FILE, "FILE", "store: the client certificate's key", NULL },
+	{ ROUTE_OPT_LEASE_TTL, 0, "lease-ttl", OPT_INT, "S",
+	  "run --store: TTL of this host's lease, 2..3600 seconds (default 5)", NULL },
 	{ 0 }
 };
 
@@ -76,6 +81,7 @@ struct route_args {
 	bool no_offload;
 	bool limits;		/* --limit or --max-endpoints given */
 	struct rt_limits lim;	/* zero fields: the defaults */
+	uint32_t lease_ttl;	/* run --store; 0: RT_LIVE_TTL_S */
 	struct store_args store;
 };
 
@@ -126,6 +132,11 @@ static int route_opt(struct genv_ctx *g, void *st, int id, const char *arg)
 	case ROUTE_OPT_CACERT: a->store.cacert = arg; break;
 	case ROUTE_OPT_CERT: a->store.cert = arg; break;
 	case ROUTE_OPT_KEY: a->store.key = arg; break;
+	case ROUTE_OPT_LEASE_TTL:
+		if (num_parse_u64(arg, RT_LIVE_TTL_MIN, RT_LIVE_TTL_MAX, &v))
+			return gusage(g, "--lease-ttl '%s': expected %d..%d seconds", arg, RT_LIVE_TTL_MIN, RT_LIVE_TTL_MAX);
+		a->lease_ttl = (uint32_t)v;
+		break;
 	}
 	return 0;
 }
@@ -405,7 +416,8 @@ static int route_run(struct genv_ctx *g, const struct route_args *a)
 {
 	struct rt_store_opts so = { .url = a->store.url, .prefix = a->store.prefix,
 				    .host_id = a->store.host_id, .cacert = a->store.cacert,
-				    .cert = a->store.cert, .key = a->store.key, .log = rt_log };
+				    .cert = a->store.cert, .key = a->store.key, .log = rt_log,
+				    .lease_ttl = a->lease_ttl };
 	char *cache = NULL;
 	struct router_opts o = {
 		.config = a->file,
@@ -421,6 +433,8 @@ static int route_run(struct genv_ctx *g, const struct route_args *a)
 
 	if (a->store.url && !a->store.host_id)
 		return gusage(g, "run: --store needs --host-id");
+	if (a->lease_ttl && !a->store.url)
+		return gusage(g, "run: --lease-ttl goes with --store");
 	if (a->store.url && a->state && asprintf(&cache, "%s.store", a->state) < 0)
 		return EXIT_FAIL;
 	so.cache = cache;
@@ -440,7 +454,7 @@ int cmd_route(struct genv_ctx *g, int argc, char **argv)
 	if (ret)
 		return ret < 0 ? EXIT_OK : ret;
 	if (np < 1)
-		return gusage(g, "missing subcommand: run, add, del, set, show, save, batch, reload, apply, clear, dump, drops, mirror, trace or probe");
+		return gusage(g, "missing subcommand: run, add, del, set, show, save, batch, reload, apply, gc, clear, dump, drops, mirror, trace or probe");
 	sub = argv[1];
 	if (!a.socket)
 		a.socket = g->socket;	/* the REPL's 'set router' */
@@ -460,7 +474,7 @@ int cmd_route(struct genv_ctx *g, int argc, char **argv)
 	if ((a.store.prefix || a.store.host_id || a.store.cacert || a.store.cert || a.store.key) && !a.store.url)
 		return gusage(g, "--prefix, --host-id, --cacert, --cert and --key go with --store");
 	if (a.store.url && (!strcmp(sub, "show") || !strcmp(sub, "save") || !strcmp(sub, "dump")))
-		return gusage(g, "%s: asks the running router; --store goes with run, add, set, del, batch, apply", sub);
+		return gusage(g, "%s: asks the running router; --store goes with run, add, set, del, batch, apply, gc", sub);
 	if ((a.file || a.state) && strcmp(sub, "run"))
 		return gusage(g, "--file applies to 'run' and 'apply', --state to 'run' only");
 	if (a.nfiles > 1)
@@ -470,6 +484,13 @@ int cmd_route(struct genv_ctx *g, int argc, char **argv)
 		if (np != 1)
 			return gusage(g, "run: unexpected argument '%s'", argv[2]);
 		return route_run(g, &a);
+	}
+	if (!strcmp(sub, "gc")) {
+		if (np != 1)
+			return gusage(g, "gc: unexpected argument '%s'", argv[2]);
+		if (!a.store.url)
+			return gusage(g, "gc: removes the store's unused identities: give --store URL");
+		return store_gc(g, &a.store);
 	}
 	if (!strcmp(sub, "add") || !strcmp(sub, "del") || !strcmp(sub, "set")) {
 		if (np < 2)
@@ -489,5 +510,5 @@ int cmd_route(struct genv_ctx *g, int argc, char **argv)
 			return store_batch(g, &a.store, argv[2]);
 		return sub[0] == 'b' ? route_batch(g, a.socket, argv[2]) : route_save(g, a.socket, argv[2]);
 	}
-	return gusage(g, "unknown subcommand '%s': expected run, add, del, set, show, save, batch, reload, apply, clear, dump, drops, mirror, trace or probe", sub);
+	return gusage(g, "unknown subcommand '%s': expected run, add, del, set, show, save, batch, reload, apply, gc, clear, dump, drops, mirror, trace or probe", sub);
 }

@@ -8,7 +8,7 @@
 
 static const char *const offload_subcmds[] = { "set", NULL };
 static const char *const route_subcmds[] = { "run", "add", "del", "set", "show", "save", "batch", "reload", "apply",
-					     "clear", "dump", "drops", "mirror", "trace", "probe", NULL };
+					     "gc", "clear", "dump", "drops", "mirror", "trace", "probe", NULL };
 static const char *const trace_subcmds[] = { "packet", "drops", "capture", "path", NULL };
 
 const struct cmd genv_commands[] = {
@@ -56,12 +56,14 @@ const struct cmd genv_commands[] = {
 	{
 		.name = "route",
 		.summary = "run the userspace overlay router, or configure a running one",
-		.usage = "[OPTIONS] run | add|del|set|show WORDS... | batch FILE | save FILE | reload FILE | apply -f FILE.yaml...",
+		.usage = "[OPTIONS] run | add|del|set|show WORDS... | batch FILE | save FILE | reload FILE | apply -f FILE.yaml... | gc --store URL",
 		.args_help = "'run' starts the router in the foreground.  The other subcommands send\n"
 			     "one command of the router's language (genv.conf(5)) over its control\n"
 			     "socket: e.g. 'genv route add vpc 100 cidr 10.0.0.0/16', 'genv route show ep'.\n"
 			     "'apply -f FILE.yaml' applies Kubernetes NetworkPolicy and Namespace YAML\n"
 			     "(--vpc VNI, or the genv.io/vpc annotation) in one transaction: all or none.\n"
+			     "With --store URL, add/set/del/batch/apply write to etcd (genv-store(5));\n"
+			     "'gc --store URL' removes the store's identities no endpoint uses.\n"
 			     "'reload FILE' makes FILE the running configuration as one diff: unchanged\n"
 			     "objects keep forwarding, a refused file changes nothing (also SIGHUP, -f).\n"
 			     "Direct path: 'set host rts on' asks for it, 'show cache' lists what was\n"

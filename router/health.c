@@ -85,25 +85,46 @@ static bool backend_check(struct rt_tables *t, struct rt_health *hl, const struc
 	return alive;
 }
 
+/* Backend i of ep is a remote endpoint whose every host is marked down
+ * (its router's lease in the store expired: store_live.c). */
+static bool backend_host_down(const struct rt_tables *t, const struct rt_ep *ep, uint32_t i)
+{
+	const struct rt_ep *b = rt_ep_find(t, ep->vni, ep->family, ep->sc->b[i].addr);
+
+	if (!b || b->port >= 0 || !b->nhost)
+		return false;
+	for (unsigned int k = 0; k < b->nhost; k++)
+		if (rt_host_is_self(t, b->host[k]) || !t->cfg.host[b->host[k]].down)
+			return false;
+	return true;
+}
+
+/* The backends' states: health checks (hl; NULL: off) and the store's
+ * host marks; the table is rebuilt without the down ones when a state
+ * changed. */
 static void endpoint_tick(struct rt_tables *t, struct rt_health *hl, struct rt_ep *ep)
 {
 	struct rt_scaled *sc = ep->sc;
 	bool changed = sc->hl_dirty;
 
 	for (uint32_t i = 0; i < sc->n; i++) {
-		uint8_t down = !backend_check(t, hl, ep, i);
+		bool sick = hl && !backend_check(t, hl, ep, i);	/* marks the hosts to probe */
+		uint8_t down = backend_host_down(t, ep, i) ? RT_SC_DOWN_HOST : sick ? RT_SC_DOWN_HEALTH : 0;
 
 		if (down == sc->down[i])
 			continue;
-		sc->down[i] = down;
-		sc->ndown += down ? 1 : (uint32_t)-1;
-		if (down) {
-			sc->hl_down++;
-			hl->st.down++;
-		} else {
-			sc->hl_up++;
-			hl->st.up++;
+		if (!down != !sc->down[i]) {
+			sc->ndown += down ? 1 : (uint32_t)-1;
+			if (down)
+				sc->hl_down++;
+			else
+				sc->hl_up++;
+			if (hl && down)
+				hl->st.down++;
+			else if (hl)
+				hl->st.up++;
 		}
+		sc->down[i] = down;
 		changed = true;
 	}
 	if (changed) {
@@ -136,11 +157,13 @@ void rt_hl_tick(struct rt_tables *t, const struct rt_runtime_ops *ops)
 	struct rt_health *hl = NULL;	/* set at the first endpoint that checks */
 	uint64_t now = t->run.now_ns;
 	uint8_t buf[GNV_HDR_SIZE + GENV_HEALTH_OPT_SIZE];
-	bool any = false;
+	bool any = false, marks = false;	/* marks: a host is marked down (store) */
 	uint32_t seen = 0;
 
 	if (!t->cfg.nscaled && !t->hl)
 		return;
+	for (uint32_t i = 0; i < t->cfg.lim.max_hosts && !marks && t->cfg.nscaled; i++)
+		marks = t->cfg.host[i].down;
 	/* the endpoints with backends number nscaled: stop at the last one
 	 * (slots are handed out from index 0 up, so rarely the whole table) */
 	for (uint32_t e = 0; e < t->cfg.lim.max_eps && seen < t->cfg.nscaled; e++) {
@@ -152,8 +175,13 @@ void rt_hl_tick(struct rt_tables *t, const struct rt_runtime_ops *ops)
 		if (ep->type != EP_SCALED)
 			continue;
 		if (!ep->sc->hc.on) {
-			/* every backend back in; normally done by the command already */
-			rt_scaled_settle(ep->sc, &t->cfg.maglev_retired);
+			/* no checks: only the store's marks take backends out, and
+			 * a backend out for a mark that cleared comes back; with
+			 * neither, rt_scaled_settle (normally done by the command) */
+			if (marks || ep->sc->ndown)
+				endpoint_tick(t, NULL, ep);
+			else
+				rt_scaled_settle(ep->sc, &t->cfg.maglev_retired);
 			continue;
 		}
 		if (!any && !(hl = get(t)))
@@ -283,6 +311,8 @@ const char *rt_hl_backend_state(const struct rt_tables *t, const struct rt_ep *e
 	uint64_t best = 0;
 
 	*age_ms = -1;
+	if (sc->down[i] == RT_SC_DOWN_HOST)
+		return "host-down";
 	if (b && b->port >= 0)
 		return "local";
 	if (!b || !b->nhost || !t->hl)

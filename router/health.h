@@ -108,7 +108,8 @@ void rt_hl_send(struct rt_tables *t, const struct rt_runtime_ops *ops);
  * option, no inner frame.  Its size, or -ENOSPC. */
 int rt_hl_build(uint16_t cls, uint32_t vni, bool answer, uint32_t seq, uint8_t *buf, size_t size);
 
-/* Backend i of scaled endpoint ep: "up", "down", "local" or "unprobed",
+/* Backend i of scaled endpoint ep: "up", "down", "local", "unprobed" or
+ * "host-down" (its hosts marked down by the store: RT_SC_DOWN_HOST),
  * and the age in ms of its host's last answer (-1: none). */
 const char *rt_hl_backend_state(const struct rt_tables *t, const struct rt_ep *ep, uint32_t i,
 				int64_t *age_ms);

@@ -66,11 +66,14 @@ bool rt_scaled_settle(struct rt_scaled *sc, struct rt_maglev **retired)
 {
 	struct rt_maglev *m;
 
-	if (!sc->hc.on && sc->ndown) {
-		memset(sc->down, 0, sc->n);
-		sc->ndown = 0;
-		sc->hl_dirty = true;
-	}
+	/* health off: what health checks took out comes back; a backend the
+	 * store marked down (its host's lease expired) stays out */
+	for (uint32_t i = 0; !sc->hc.on && sc->ndown && i < sc->n; i++)
+		if (sc->down[i] == RT_SC_DOWN_HEALTH) {
+			sc->down[i] = 0;
+			sc->ndown--;
+			sc->hl_dirty = true;
+		}
 	if (!sc->hl_dirty)
 		return true;
 	m = rt_maglev_build_up(sc->b, sc->n, sc->down);
@@ -106,7 +109,7 @@ int rt_scaled_install(struct rt_scaled **scp, struct rt_maglev **retired,
 				flows[i] = sc->flows[j];
 				down[i] = sc->down[j];
 			}
-		ndown += down[i];
+		ndown += down[i] != 0;
 	}
 	memcpy(sc->b, b, n * sizeof(sc->b[0]));
 	memcpy(sc->flows, flows, n * sizeof(flows[0]));

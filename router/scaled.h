@@ -22,6 +22,13 @@ struct rt_hl_cfg {
 	uint32_t interval_ms, timeout_ms;	/* 0: the defaults above */
 };
 
+/* Why a backend is out of the Maglev table (rt_scaled.down[]). */
+enum {
+	RT_SC_DOWN_HEALTH = 1,	/* health checks: no answer from its host (health.c) */
+	RT_SC_DOWN_HOST = 2,	/* every host of it is marked down: its router's
+				 * lease in the store expired (store_live.c) */
+};
+
 struct rt_scaled {
 	uint32_t n;				/* backends */
 	struct rt_hl_cfg hc;			/* health checks (health.h) */
@@ -29,7 +36,7 @@ struct rt_scaled {
 	bool hl_dirty;				/* tab is to be rebuilt without them */
 	uint64_t hl_down, hl_up;		/* transitions counted */
 	uint64_t hl_repinned;			/* flows moved off a down backend */
-	uint8_t down[RT_MAGLEV_MAX_BACKENDS];	/* health: no answer from its host */
+	uint8_t down[RT_MAGLEV_MAX_BACKENDS];	/* 0 up, RT_SC_DOWN_* */
 	struct rt_maglev_backend b[RT_MAGLEV_MAX_BACKENDS];
 	uint64_t flows[RT_MAGLEV_MAX_BACKENDS];	/* new flows given to each */
 	uint64_t pinned;			/* packets that followed a pinned choice */

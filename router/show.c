@@ -133,7 +133,9 @@ static void emit_prefix(struct gnv_emit *e, const char *key, const char *fmt,
 static void emit_backend_health(struct gnv_emit *e, const struct rt_tables *t, const struct rt_ep *ep,
 				uint32_t i)
 {
-	bool on = ep->sc->hc.on, json = gnv_emit_is_json(e);
+	bool json = gnv_emit_is_json(e);
+	/* a backend the store marked down shows it with health off too */
+	bool on = ep->sc->hc.on || ep->sc->down[i] == RT_SC_DOWN_HOST;
 	int64_t age = -1;
 	const char *st = on ? rt_hl_backend_state(t, ep, i, &age) : "unchecked";
 
@@ -249,7 +251,8 @@ static void emit_ep(struct gnv_emit *e, const struct rt_tables *t, const struct 
 	emit_proxy(e, ep, show);
 	gnv_emit_str(e, "ns", s.ns[0] ? " ns %s" : NULL, s.ns[0] ? s.ns : RT_NS_DEFAULT);
 	gnv_emit_str(e, "labels", s.labels[0] ? " labels %s" : NULL, s.labels);
-	if (show && ep->ident != RT_NONE)
+	/* a dump keeps a pinned number (the store's), not the hash */
+	if (ep->ident != RT_NONE && (show || t->cfg.ident[ep->ident].pinned))
 		gnv_emit_u64(e, "identity", " identity %u", t->cfg.ident[ep->ident].id);
 	if (show && ep->port < 0 && ep->nhost) {
 		/* liveness (store_live.h): every host of the endpoint is down */

@@ -619,6 +619,18 @@ static bool take_kv(struct rt_store *s, const struct rt_store_kv *kv, char *obj)
 		}
 		return false;
 	}
+	if (kind == RT_SK_IDENT) {
+		/* the writers' allocator: the number rides in the endpoints'
+		 * values (identity N); the keys are only checked here */
+		struct rt_store_ident d;
+
+		if (kv->value && rt_store_ident_parse(obj, kv->value, kv->vsize, &d, err, sizeof(err))) {
+			s->malformed++;
+			snprintf(s->last_err, sizeof(s->last_err), "key '%.200s': %.280s", kv->key, err);
+			slog(s, true, RT_STORE_LOG_ERR, "store: %s (ignored)", s->last_err);
+		}
+		return false;
+	}
 	if (kind != RT_SK_GLOBAL && kind != RT_SK_OWN) {
 		if (kind == RT_SK_UNKNOWN) {
 			s->ignored++;
@@ -768,25 +780,21 @@ int rt_store_save(struct rt_store *s)
 {
 	struct sbuf b = SBUF_INIT;
 	size_t n = 0;
-	int r;
+	int r = 0;
 
 	if (!s || !s->o.cache || !s->dirty)
 		return 0;
 	sbuf_printf(&b, "%s\nrev %lld\n", CACHE_HEAD, (long long)s->rev);
-	for (size_t i = 0; i < s->keys.nb; i++)
-		for (struct ent *e = s->keys.b[i]; e; e = e->next)
-			if (e->good) {
-				char *k = rt_store_b64_encode(e->key, strlen(e->key));
-				char *v = rt_store_b64_encode(e->good, strlen(e->good));
-
-				if (k && v)
-					sbuf_printf(&b, "kv %s %lld %s\n", k, (long long)e->mod_rev, v);
-				free(k);
-				free(v);
+	/* a key that cannot be written makes the whole cache unwritten (and
+	 * the next save tries again): a cache whose end count said it held a
+	 * key it left out resumed the watch without it */
+	for (size_t i = 0; i < s->keys.nb && !r; i++)
+		for (struct ent *e = s->keys.b[i]; e && !r; e = e->next)
+			if (e->good && !(r = rt_store_cache_kv(&b, e->key, e->mod_rev, e->good)))
 				n++;
-			}
 	sbuf_printf(&b, "# end %zu\n", n);
-	r = b.oom ? -ENOMEM : rt_write_atomic(s->o.cache, sbuf_str(&b), b.len);
+	if (!r)
+		r = b.oom ? -ENOMEM : rt_write_atomic(s->o.cache, sbuf_str(&b), b.len);
 	sbuf_free(&b);
 	if (r)
 		slog(s, false, RT_STORE_LOG_ERR, "store: cannot write '%s': %s", s->o.cache, strerror(-r));
@@ -1173,7 +1181,7 @@ int rt_store_start(struct rt_store **out, const struct rt_store_opts *o, char *e
 	}
 	if (o->cache)
 		cache_load(s);
-	r = rt_live_start(&s->live, &s->conf, o->host_id, s->efd, o->log);
+	r = rt_live_start(&s->live, &s->conf, o->host_id, o->lease_ttl, s->efd, o->log);
 	if (r) {
 		snprintf(err, errsz, "cannot start the lease thread: %s", strerror(-r));
 		goto bad;

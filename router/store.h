@@ -39,6 +39,7 @@ struct rt_store_opts {
 	const char *host_id;		/* --host-id */
 	const char *cacert, *cert, *key;
 	const char *cache;		/* STATE.store, NULL: none */
+	unsigned int lease_ttl;		/* --lease-ttl, 0: RT_LIVE_TTL_S */
 	/* the router's logger (rt_log), called from the loop and the thread */
 	void (*log)(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 };

@@ -12,6 +12,8 @@
 #include <string.h>
 #include <sys/socket.h>
 #include "../libcore/num.h"
+#include "../libcore/sbuf.h"
+#include "labels.h"
 #include "lang.h"
 #include "store_kv.h"
 
@@ -156,6 +158,12 @@ int rt_store_key_parse(const char *prefix, const char *key, const char *host_id,
 	k = key + pl + 3;
 	if (!strcmp(k, "schema"))
 		return RT_SK_SCHEMA;
+	if (!strncmp(k, "identities/", 11) || !strncmp(k, "identity-ids/", 13)) {
+		if (strlen(k) >= n)
+			return RT_SK_UNKNOWN;
+		memcpy(obj, k, strlen(k) + 1);	/* shorter than n: checked above */
+		return RT_SK_IDENT;
+	}
 	if (!strncmp(k, "status/hosts/", 13)) {
 		id = k + 13;
 		if (!*id || strchr(id, '/') || strlen(id) >= n)
@@ -250,6 +258,152 @@ int rt_store_value_check(const char *obj, const char *value, size_t size, char *
 	return 0;
 }
 
+/* ---- identities ---- */
+
+int rt_store_ident_keys(const char *prefix, const struct rt_store_ident *d, char *by_labels,
+			char *by_id, size_t n)
+{
+	char vni[16], obj[RT_STORE_OBJ_MAX];
+	size_t off;
+	int r;
+
+	snprintf(vni, sizeof(vni), "%u", d->vni);
+	r = obj_build(obj, sizeof(obj), "identities", vni, d->ns);
+	off = strlen(obj);
+	if (!r && off + 2 < sizeof(obj)) {
+		obj[off++] = '/';
+		obj[off] = 0;
+		r = key_word(obj, sizeof(obj), &off, d->labels[0] ? d->labels : "none");
+	} else if (!r) {
+		r = -ENAMETOOLONG;
+	}
+	if (r || rt_store_key_of(prefix, NULL, obj, by_labels, n))
+		return -ENAMETOOLONG;
+	snprintf(obj, sizeof(obj), "identity-ids/%u/%010u", d->vni, d->id);
+	return rt_store_key_of(prefix, NULL, obj, by_id, n);
+}
+
+/* A decimal number lo..hi of exactly the bytes [s, s + len) (no sign, no
+ * blank; leading zeros only when digits is set: the 10-digit key form). */
+static int dec_word(const char *s, size_t len, uint64_t lo, uint64_t hi, size_t digits, uint64_t *v)
+{
+	char buf[24];
+
+	if (!len || len >= sizeof(buf) || (digits && len != digits) || (!digits && len > 1 && s[0] == '0'))
+		return -EINVAL;
+	for (size_t i = 0; i < len; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return -EINVAL;
+	memcpy(buf, s, len);
+	buf[len] = 0;
+	return num_parse_u64(buf, lo, hi, v);
+}
+
+/* The labels word of a key or value: "none" is the empty set. */
+static int labels_word(const char *s, size_t len, char *out, size_t n)
+{
+	if (!len || len >= n || memchr(s, ' ', len) || memchr(s, '\t', len))
+		return -EINVAL;
+	if (len == 4 && !memcmp(s, "none", 4)) {
+		out[0] = 0;
+		return 0;
+	}
+	memcpy(out, s, len);
+	out[len] = 0;
+	return strchr(out, '=') ? 0 : -EINVAL;
+}
+
+#define IFAIL(...) do { snprintf(err, errsz, __VA_ARGS__); return -EINVAL; } while (0)
+
+int rt_store_ident_parse(const char *obj, const char *value, size_t size, struct rt_store_ident *d,
+			 char *err, size_t errsz)
+{
+	const char *p, *s, *t;
+	uint64_t u;
+
+	memset(d, 0, sizeof(*d));
+	d->by_id = !strncmp(obj, "identity-ids/", 13);
+	p = obj + (d->by_id ? 13 : strncmp(obj, "identities/", 11) ? 0 : 11);
+	if (p == obj)
+		IFAIL("not an identity key");
+	s = strchr(p, '/');
+	if (!s || dec_word(p, (size_t)(s - p), 1, 0xFFFFFF, 0, &u))
+		IFAIL("key: expected a VNI after %s", d->by_id ? "identity-ids/" : "identities/");
+	d->vni = (uint32_t)u;
+	s++;
+	if (d->by_id) {
+		if (dec_word(s, strlen(s), 1, UINT32_MAX, 10, &u))
+			IFAIL("key: expected a 10-digit identity number after the VNI");
+		d->id = (uint32_t)u;
+	} else {
+		char w[RT_STORE_IDENT_LABELS_MAX];
+
+		t = strchr(s, '/');
+		if (!t || unkey(s, (size_t)(t - s), d->ns, sizeof(d->ns)) || !rt_dns_label_ok(d->ns))
+			IFAIL("key: expected a namespace (a DNS label) after the VNI");
+		if (strchr(t + 1, '/') || unkey(t + 1, strlen(t + 1), w, sizeof(w)) ||
+		    labels_word(w, strlen(w), d->labels, sizeof(d->labels)))
+			IFAIL("key: expected a label set (k=v,... or none) after the namespace");
+	}
+	if (strlen(value) != size)
+		IFAIL("a NUL byte in the value");
+	if (!d->by_id) {
+		if (dec_word(value, size, 1, UINT32_MAX, 0, &u))
+			IFAIL("value '%.32s': expected an identity number 1..4294967295", value);
+		d->id = (uint32_t)u;
+		return 0;
+	}
+	/* "NS LABELS" */
+	s = strchr(value, ' ');
+	if (!s || (size_t)(s - value) >= sizeof(d->ns))
+		IFAIL("value '%.64s': expected 'NAMESPACE LABELS'", value);
+	memcpy(d->ns, value, (size_t)(s - value));
+	d->ns[s - value] = 0;
+	if (!rt_dns_label_ok(d->ns))
+		IFAIL("value: namespace '%.64s' is no DNS label", d->ns);
+	if (labels_word(s + 1, strlen(s + 1), d->labels, sizeof(d->labels)))
+		IFAIL("value: labels '%.64s': expected k=v,... or none, one word", s + 1);
+	return 0;
+}
+
+int rt_store_ep_identity(const char *value, uint32_t *id)
+{
+	char w[2][RT_STORE_OBJ_MAX];
+	const char *p = value;
+	int n = 0;
+
+	/* `ns NAME` and `port NAME` are skipped: a name may be "identity" */
+	for (;;) {
+		size_t len;
+		uint64_t u;
+
+		p += strspn(p, " \t");
+		if (!*p)
+			return -ENOENT;
+		len = strcspn(p, " \t");
+		if (len >= RT_STORE_OBJ_MAX) {
+			p += len;
+			n = 0;
+			continue;
+		}
+		memcpy(w[n], p, len);
+		w[n][len] = 0;
+		p += len;
+		if (n == 0) {
+			if (!strcmp(w[0], "identity") || !strcmp(w[0], "ns") || !strcmp(w[0], "port"))
+				n = 1;
+			continue;
+		}
+		n = 0;
+		if (strcmp(w[0], "identity"))
+			continue;	/* ns NAME */
+		if (dec_word(w[1], strlen(w[1]), 1, UINT32_MAX, 0, &u))
+			return -EINVAL;
+		*id = (uint32_t)u;
+		return 0;
+	}
+}
+
 /* ---- base64 ---- */
 
 static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -301,7 +455,7 @@ bad:
 char *rt_store_b64_encode(const void *p, size_t size)
 {
 	const unsigned char *s = p;
-	char *out = malloc((size + 2) / 3 * 4 + 1), *o = out;
+	char *out = size <= (SIZE_MAX - 1) / 4 * 3 - 2 ? malloc((size + 2) / 3 * 4 + 1) : NULL, *o = out;
 
 	if (!out)
 		return NULL;
@@ -316,6 +470,19 @@ char *rt_store_b64_encode(const void *p, size_t size)
 	}
 	*o = 0;
 	return out;
+}
+
+int rt_store_cache_kv(struct sbuf *b, const char *key, int64_t mod_rev, const char *value)
+{
+	char *k = rt_store_b64_encode(key, strlen(key));
+	char *v = k ? rt_store_b64_encode(value, strlen(value)) : NULL;
+	int r = k && v ? 0 : -ENOMEM;
+
+	if (!r)
+		sbuf_printf(b, "kv %s %lld %s\n", k, (long long)mod_rev, v);
+	free(k);
+	free(v);
+	return r;
 }
 
 /* ---- replies ---- */

@@ -19,6 +19,8 @@
  *   PREFIX v1/hosts/ID/port/NAME      add port NAME ... (only router ID)
  *   PREFIX v1/hosts/ID/ep/VNI/IP      add ep ...        (router ID: replaces v1/ep/VNI/IP)
  *   PREFIX v1/status/hosts/ID         {"addr":...} JSON  (router ID's liveness, on its lease)
+ *   PREFIX v1/identities/VNI/NS/LABELS   N           (the identity of a label set)
+ *   PREFIX v1/identity-ids/VNI/NNNNNNNNNN NS LABELS  (who has number N: 10 digits)
  * A key's words are the command's words with '%' and '/' written %25 and
  * %2F.  The object of a key ("ep/100/10.0.1.5") is the key after v1/ and
  * after the host scope.
@@ -43,6 +45,8 @@ enum rt_store_key_kind {
 	RT_SK_OTHER,	/* another host's scope: not applied here */
 	RT_SK_UNKNOWN,	/* under the prefix but no object of schema 1 */
 	RT_SK_STATUS,	/* PREFIX v1/status/hosts/ID: a router's liveness (obj: ID) */
+	RT_SK_IDENT,	/* PREFIX v1/identities/... or v1/identity-ids/...: the
+			 * allocator's (obj: the key after v1/); no object */
 };
 
 /* The object a command line (add/set host) sets: "vpc/100" into obj;
@@ -66,8 +70,13 @@ int rt_store_value_check(const char *obj, const char *value, size_t size, char *
  * malloc'd, NUL-terminated buffer, their count in *size.  NULL on bad
  * input or no memory. */
 char *rt_store_b64_decode(const char *s, size_t *size);
-/* malloc'd base64 text of p. */
+/* malloc'd base64 text of p; NULL when out of memory. */
 char *rt_store_b64_encode(const void *p, size_t size);
+
+struct sbuf;
+/* A line of the router's cache (STATE.store) to b: "kv KEY MODREV VALUE"
+ * with KEY and VALUE in base64.  0, or -ENOMEM with nothing appended. */
+int rt_store_cache_kv(struct sbuf *b, const char *key, int64_t mod_rev, const char *value);
 
 struct rt_store_kv {
 	char *key;
@@ -101,5 +110,32 @@ void rt_store_resp_free(struct rt_store_resp *r);
  * addr[16].  0 or -EINVAL with err naming the field. */
 int rt_store_status_parse(const char *value, size_t size, uint8_t *family, uint8_t *addr,
 			  char *err, size_t errsz);
+
+/* An identity of the store: label set (namespace ns, canonical labels
+ * text, "" for none: "none" in keys and values) of VPC vni <-> id. */
+#define RT_STORE_IDENT_MIN	256	/* the first number allocated */
+#define RT_STORE_IDENT_NS_MAX	64
+#define RT_STORE_IDENT_LABELS_MAX 200
+struct rt_store_ident {
+	bool by_id;		/* an identity-ids key (else identities) */
+	uint32_t vni, id;
+	char ns[RT_STORE_IDENT_NS_MAX];
+	char labels[RT_STORE_IDENT_LABELS_MAX];
+};
+/* Both keys of identity d (its vni, ns, labels, id): by_labels
+ * (PREFIX v1/identities/...) and by_id (PREFIX v1/identity-ids/...).
+ * 0 or -ENAMETOOLONG. */
+int rt_store_ident_keys(const char *prefix, const struct rt_store_ident *d, char *by_labels,
+			char *by_id, size_t n);
+/* The key object obj ("identities/100/default/app=web", from
+ * rt_store_key_parse) and its value (size bytes) into d: an identities
+ * value is the number, an identity-ids one "NS LABELS"; each checked
+ * (VNI, number 1..4294967295, namespace a DNS label, labels one word).
+ * 0 or -EINVAL with err naming what is wrong. */
+int rt_store_ident_parse(const char *obj, const char *value, size_t size, struct rt_store_ident *d,
+			 char *err, size_t errsz);
+/* The `identity N` of an endpoint's value (an add ep line): 0 with *id,
+ * -ENOENT when it has none, -EINVAL when N is no number 1..2^32-1. */
+int rt_store_ep_identity(const char *value, uint32_t *id);
 
 #endif

@@ -54,7 +54,7 @@ static int grant(struct rt_live *l, struct rt_store_http *h, int64_t *id, int64_
 	char body[64], err[512];
 	int ret;
 
-	snprintf(body, sizeof(body), "{\"TTL\":\"%d\"}", RT_LIVE_TTL_S);
+	snprintf(body, sizeof(body), "{\"TTL\":\"%lld\"}", (long long)l->ttl_asked);
 	ret = rt_store_post(h, "/v3/lease/grant", body, &r, err, sizeof(err));
 	if (!ret && (r.lease_id <= 0 || r.ttl <= 0)) {
 		snprintf(err, sizeof(err), "the reply has no lease ID or TTL");
@@ -134,7 +134,7 @@ static void *lease_thread(void *arg)
 	struct rt_live *l = arg;
 	struct rt_store_http h;
 	char key[RT_STORE_KEY_MAX];
-	int64_t lease = 0, ttl = RT_LIVE_TTL_S;
+	int64_t lease = 0, ttl = l->ttl_asked;
 	uint64_t put_gen = 0, next_ka = 0;
 	long backoff = 100;
 
@@ -219,7 +219,8 @@ wait:
 	return NULL;
 }
 
-int rt_live_start(struct rt_live *l, const struct rt_store_conf *c, const char *host_id, int efd,
+int rt_live_start(struct rt_live *l, const struct rt_store_conf *c, const char *host_id,
+		  unsigned int ttl, int efd,
 		  void (*log)(int, const char *, ...))
 {
 	int r;
@@ -227,6 +228,7 @@ int rt_live_start(struct rt_live *l, const struct rt_store_conf *c, const char *
 	memset(l, 0, sizeof(*l));
 	l->conf = c;
 	l->host_id = host_id;
+	l->ttl_asked = ttl ? ttl : RT_LIVE_TTL_S;
 	l->efd = efd;
 	l->log = log;
 	pthread_mutex_init(&l->mu, NULL);
@@ -396,7 +398,7 @@ void rt_live_publish(struct rt_live *l, const struct rt_tables *t)
 	json_str(&j, "host_id", l->host_id);
 	json_str(&j, "addr", t->cfg.self.addr_set ? rt_addr_fmt(a, sizeof(a), t->cfg.self.addr.family,
 								    t->cfg.self.addr.a) : "");
-	json_u64(&j, "ttl", RT_LIVE_TTL_S);
+	json_i64(&j, "ttl", l->ttl_asked);
 	json_arr_open(&j, "ports");
 	for (uint32_t i = 0; i < t->cfg.lim.max_ports; i++) {
 		const struct rt_port *p = &t->cfg.port[i];
@@ -443,6 +445,7 @@ void rt_live_show_json(struct rt_live *l, struct json *j)
 	json_obj_open(j, "lease");
 	json_i64(j, "id", l->lease);
 	json_i64(j, "ttl", l->ttl);
+	json_i64(j, "ttl_asked", l->ttl_asked);
 	json_u64(j, "grants", l->grants);
 	json_u64(j, "keepalives", l->keepalives);
 	json_u64(j, "status_puts", l->puts);
@@ -476,8 +479,9 @@ void rt_live_show_text(struct rt_live *l, struct sbuf *out)
 
 	pthread_mutex_lock(&l->mu);
 	if (l->started)
-		sbuf_printf(out, "    lease %lld ttl %llds  grants %llu  keepalives %llu  status puts %llu%s%s\n",
-			    (long long)l->lease, (long long)l->ttl, (unsigned long long)l->grants,
+		sbuf_printf(out, "    lease %lld ttl %llds (asked %llds)  grants %llu  keepalives %llu  status puts %llu%s%s\n",
+			    (long long)l->lease, (long long)l->ttl, (long long)l->ttl_asked,
+			    (unsigned long long)l->grants,
 			    (unsigned long long)l->keepalives, (unsigned long long)l->puts,
 			    l->error[0] ? "  error: " : "", l->error);
 	pthread_mutex_unlock(&l->mu);

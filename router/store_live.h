@@ -28,7 +28,9 @@
 #include "store_http.h"
 #include "tables.h"
 
-#define RT_LIVE_TTL_S	5
+#define RT_LIVE_TTL_S	5	/* the lease's TTL without --lease-ttl */
+#define RT_LIVE_TTL_MIN	2	/* etcd raises a shorter one to its minimum (2 s by default) */
+#define RT_LIVE_TTL_MAX	3600
 
 /* A router seen through its status key. */
 struct rt_live_host {
@@ -43,6 +45,7 @@ struct rt_live_host {
 struct rt_live {
 	const struct rt_store_conf *conf;
 	const char *host_id;
+	int64_t ttl_asked;		/* the TTL granted leases are asked for */
 	int efd;			/* the store's eventfd: wakes the loop */
 	void (*log)(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 	pthread_t thr;
@@ -63,8 +66,10 @@ struct rt_live {
 	char error[384];
 };
 
-/* Start the lease thread (host_id NULL: none, only watching).  0 or -errno. */
-int rt_live_start(struct rt_live *l, const struct rt_store_conf *c, const char *host_id, int efd,
+/* Start the lease thread (host_id NULL: none, only watching) with leases
+ * of ttl seconds (0: RT_LIVE_TTL_S).  0 or -errno. */
+int rt_live_start(struct rt_live *l, const struct rt_store_conf *c, const char *host_id,
+		  unsigned int ttl, int efd,
 		  void (*log)(int, const char *, ...) __attribute__((format(printf, 2, 3))));
 /* Stop it (revoking the lease) and free everything. */
 void rt_live_stop(struct rt_live *l);

@@ -266,11 +266,14 @@ struct rt_ns {
  * and its number (rt_ident_hash), which rides in the identity option.
  * The same labels give the same number on every host (it is a hash of
  * them); two label sets of one VPC with the same number are refused.
+ * An endpoint may pin the number (`identity N`): routers of a store get
+ * it allocated there (genv-store(5)), with no collisions.
  */
 struct rt_ident {
 	bool used;
 	uint32_t vni, vpc, ns;
 	uint32_t id;			/* number on the wire, never 0 */
+	bool pinned;			/* given (`identity N`, the store's), not the hash */
 	uint32_t refs;			/* endpoints */
 	struct rt_lset *labels;		/* malloc'd: the array stays small */
 };
@@ -486,6 +489,7 @@ struct rt_ep_spec {
 	struct gnv_addr host[RT_EP_MAX_HOSTS];
 	char ns[RT_NS_NAME_MAX];	/* "" = default */
 	char labels[RT_LSET_TEXT_MAX];	/* "k=v,k=v" ("" none) */
+	uint32_t identity;		/* `identity N` (the store allocates it); 0: rt_ident_hash */
 	uint16_t opt_size;		/* extra option TLVs (wire form) */
 	uint8_t opts[RT_OPT_SPACE];
 	uint16_t mtu;			/* 0: default */

@@ -788,13 +788,15 @@ void rt_ns_unref(struct rt_tables *t, struct rt_ns *n)
 
 /* ---- identities ---- */
 
-/* The identity of (namespace name, labels) in VPC v: its index in *idx
- * when it exists, else RT_NONE and room is checked.  EEXIST when another
- * label set of v has the same number. */
+/* The identity number id (rt_ident_hash, or the one an `identity` word
+ * pins) of (namespace name, labels) in VPC v: its index in *idx when it
+ * exists, else RT_NONE and room is checked.  EEXIST when another label
+ * set of v has the same number.  A label set may have its hash number
+ * and a pinned one at once (endpoints written before and after the
+ * store allocated it): policies match labels, so both. */
 static int ident_check(const struct rt_tables *t, const struct rt_vpc *v, const char *ns,
-		       const struct rt_lset *ls, uint32_t *idx, char *err, size_t errsz)
+		       const struct rt_lset *ls, uint32_t id, uint32_t *idx, char *err, size_t errsz)
 {
-	uint32_t id = rt_ident_hash(ns, ls->text);
 	const struct rt_ident *d = rt_ident_find(t, v->vni, id);
 
 	*idx = RT_NONE;
@@ -814,9 +816,9 @@ static int ident_check(const struct rt_tables *t, const struct rt_vpc *v, const 
 
 /* Take a reference on the identity (made when missing: ident_check said it fits). */
 static uint32_t ident_get(struct rt_tables *t, const struct rt_vpc *v, uint32_t ns,
-			  struct rt_lset *ls)
+			  struct rt_lset *ls, uint32_t id, bool pinned)
 {
-	uint32_t id = rt_ident_hash(t->cfg.ns[ns].name, ls->text), i;
+	uint32_t i;
 	struct rt_ident *d = rt_ident_find(t, v->vni, id);
 
 	if (d) {
@@ -834,6 +836,7 @@ static uint32_t ident_get(struct rt_tables *t, const struct rt_vpc *v, uint32_t 
 	d->vpc = rt_vpc_index(t, v);
 	d->ns = ns;
 	d->id = id;
+	d->pinned = pinned;
 	d->refs = 1;
 	d->labels = ls;
 	index_insert(&t->cfg.ident_ix, rt_hash_ident(d->vni, id), i);
@@ -866,6 +869,7 @@ _Static_assert(RT_OPT_SPACE == GNV_OPT_SPACE, "endpoint options fit a Geneve hea
 struct ep_new {
 	struct rt_lset *labels;		/* parsed, malloc'd; owned until the commit takes it */
 	const char *ns;			/* namespace name */
+	uint32_t id;			/* identity number: the spec's, or the hash */
 };
 
 static void ep_new_free(struct ep_new *nw)
@@ -1041,8 +1045,9 @@ static int ep_check(const struct rt_tables *t, const struct rt_ep_spec *s, const
 	if (!nw->labels)
 		FAIL(ENOMEM, "out of memory");
 	r = rt_lset_parse(s->labels, NULL, NULL, nw->labels, err, errsz);
+	nw->id = s->identity ? s->identity : r ? 0 : rt_ident_hash(nw->ns, nw->labels->text);
 	if (!r)
-		r = ident_check(t, v, nw->ns, nw->labels, &ix, err, errsz);
+		r = ident_check(t, v, nw->ns, nw->labels, nw->id, &ix, err, errsz);
 	if (r)
 		ep_new_free(nw);
 	return r;
@@ -1063,7 +1068,7 @@ static int ep_blob(const struct rt_tables *t, const struct rt_ep_spec *s, const 
 	gnv_optbuf_init(&ob, b, RT_OPT_SPACE);
 	/* non-critical here; the pipeline sets the critical bit on the copy
 	 * it sends into a VPC with policies (pipeline.c write_opts) */
-	if (gnv_opt_ident_put(&ob, t->cfg.lim.genv_class, rt_ident_hash(nw->ns, nw->labels->text), false) ||
+	if (gnv_opt_ident_put(&ob, t->cfg.lim.genv_class, nw->id, false) ||
 	    gnv_opt_append_raw(&ob, s->opts, s->opt_size)) {
 		free(b);
 		FAIL(EINVAL, "options do not fit");
@@ -1140,7 +1145,7 @@ static void ep_fill(struct rt_tables *t, struct rt_ep *e, const struct rt_ep_spe
 	n = ns_lookup(t, v, nw->ns, err, sizeof(err));	/* checked: cannot fail */
 	n->eps++;
 	e->ns = rt_ns_index(t, n);
-	e->ident = ident_get(t, v, e->ns, nw->labels);
+	e->ident = ident_get(t, v, e->ns, nw->labels, nw->id, s->identity != 0);
 	nw->labels = NULL;
 	if (oldid != RT_NONE)
 		ident_put(t, oldid);
@@ -1257,8 +1262,10 @@ void rt_ep_to_spec(const struct rt_tables *t, const struct rt_ep *e, struct rt_e
 	s->mtu = e->mtu;
 	if (e->ns != RT_NONE && strcmp(t->cfg.ns[e->ns].name, RT_NS_DEFAULT))
 		snprintf(s->ns, sizeof(s->ns), "%s", t->cfg.ns[e->ns].name);
-	if (e->ident != RT_NONE)
+	if (e->ident != RT_NONE) {
 		snprintf(s->labels, sizeof(s->labels), "%s", t->cfg.ident[e->ident].labels->text);
+		s->identity = t->cfg.ident[e->ident].pinned ? t->cfg.ident[e->ident].id : 0;
+	}
 	/* the blob starts with the identity option (ep_blob()) */
 	gnv_opt_iter_init(&it, e->opts, e->opt_size, e->opt_size);
 	if (gnv_opt_next(&it, &o))

@@ -389,7 +389,7 @@ int rt_verb_port(struct rt_cmd *c, const char *verb)
 static const char *const kw_ep[] = { "mac", "type", "port", "host", "labels", "opt", "mtu", "ns",
 				     "qos", "rate", "burst", "backends",
 				     "nat-ports", "proxy", "health", "health-interval",
-				     "health-timeout", NULL };
+				     "health-timeout", "identity", NULL };
 
 static int parse_opt(struct rt_cmd *c, int j, struct rt_ep_spec *s)
 {
@@ -559,6 +559,11 @@ int rt_verb_ep(struct rt_cmd *c, const char *verb)
 			r = rt_verb_health(c, i, &s);
 			i += 2;
 			break;
+		case 17:	/* identity: pinned, as the store allocates it */
+			r = rt_lang_u32(c, i + 1, 1, UINT32_MAX, "identity", &v);
+			s.identity = (uint32_t)v;
+			i += 2;
+			break;
 		case 6:		/* mtu */
 			if (i + 1 < c->n && !strcmp(c->w[i + 1], "auto")) {
 				s.mtu = 0;
@@ -576,6 +581,9 @@ int rt_verb_ep(struct rt_cmd *c, const char *verb)
 	}
 	if (add && !seen[0])
 		return rt_lang_err(c, "missing 'mac MAC'");
+	/* new labels or namespace without a number: the hash's again */
+	if (!add && (seen[4] || seen[7]) && !seen[17])
+		s.identity = 0;
 	if (add && !seen[2] && !seen[3] && !seen[11])
 		return rt_lang_err(c, "missing 'port NAME', 'host ADDRESS' or 'backends IP ...'");
 	if (s.type != EP_GATEWAY && !seen[12])

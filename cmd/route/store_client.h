@@ -31,4 +31,9 @@ int store_write(struct genv_ctx *g, const struct store_args *a, char *const *lin
  * transaction ("FILE:LINE: ..." on a refusal).  An exit status. */
 int store_batch(struct genv_ctx *g, const struct store_args *a, const char *file);
 
+/* `genv route gc --store URL`: remove the identities (both keys) that
+ * no endpoint's value names, in one transaction that fails when an
+ * endpoint key changed since the read.  An exit status. */
+int store_gc(struct genv_ctx *g, const struct store_args *a);
+
 #endif

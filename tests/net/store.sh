@@ -15,7 +15,13 @@
 # other gets 'conflict:' (exit 1); a router restarted resumes from its
 # cache (no full read), also across a burst of 1000 writes; a watch whose
 # revision was compacted ends in a full, diffed reload and the same state;
-# malformed and refused values are counted with their key, never applied.
+# malformed and refused values are counted with their key, never applied;
+# a router with --lease-ttl 2 killed -9: its scaled backend leaves the
+# others' Maglev tables within TTL + 2.5 s (show -j ep), back when it
+# returns; two writers racing on a new label set end with one identity
+# number, carried by every router's show -j; route gc removes it after
+# the last endpoint, and a write that used an identity gc removed is a
+# conflict.  About 90 s.
 # Needs root and etcd (etcd-server); exits 77 (skip) without them.
 # shellcheck disable=SC2015
 set -u
@@ -62,13 +68,15 @@ healthy() {	# a leader and a write that goes through, within 20 s
 	return 1
 }
 W() { nsx ul timeout 30 "$GENV" route "$@" --store "$S"; }
-start_router() {	# HOST
-	ip netns exec "$P-$1" "$GENV" route run -v -S "$TMP/$1.sock" --state "$TMP/$1.state" \
-		--store "$S" --host-id "$1" >>"$TMP/$1.log" 2>&1 &
+start_router() {	# HOST [OPTION...]
+	local h=$1
+	shift
+	ip netns exec "$P-$h" "$GENV" route run -v -S "$TMP/$h.sock" --state "$TMP/$h.state" \
+		--store "$S" --host-id "$h" "$@" >>"$TMP/$h.log" 2>&1 &
 	pids+=("$!")
-	rpid[$1]=$!
+	rpid[$h]=$!
 	for _ in $(seq 50); do
-		rt "$1" show host >/dev/null 2>&1 && return 0
+		rt "$h" show host >/dev/null 2>&1 && return 0
 		sleep 0.1
 	done
 	return 1
@@ -84,7 +92,7 @@ lines = sys.stdin.read().split("\n")
 glob, own = {}, {}
 for k, v in zip(lines[0::2], lines[1::2]):
     rest = k[len("/genv/v1/"):]
-    if rest == "schema" or rest.startswith("status/"):
+    if rest == "schema" or rest.startswith("status/") or rest.startswith("identit"):
         continue
     if rest.startswith("hosts/"):
         _, hid, obj = rest.split("/", 2)
@@ -216,6 +224,91 @@ rt h2 show ep 100 | grep -q unreachable && fail "liveness: no endpoint unreachab
 	ok "liveness: no endpoint unreachable after h1's return"
 wait_hosts h2 up 10 h1 && wait_hosts h3 up 10 h1 && ok "liveness: h1 (resumed from its cache) sees h2 and h3 up" ||
 	fail "liveness: h1 resumed sees the others"
+
+# ---- a short --lease-ttl: a dead host's scaled backend leaves the Maglev tables ----
+# bstate ROUTER: the state of backend 10.0.1.1 of scaled 10.0.1.100, and
+# the endpoint's count of backends out of the table
+bstate() {
+	rt "$1" -j show ep 100 2>/dev/null | python3 -c '
+import json, sys
+e = [x for x in json.load(sys.stdin)["endpoints"] if x["ip"] == "10.0.1.100"][0]
+b = [x for x in e["backends"] if x["ip"] == "10.0.1.1"][0]
+print(b["state"], e["health"]["down"])'
+}
+stop_router h1
+start_router h1 --lease-ttl 2 || fail "router h1 starts with --lease-ttl 2" "$(tail -n 3 "$TMP/h1.log")"
+W add ep 100 10.0.1.100 mac 02:00:00:00:01:64 type scaled backends 10.0.1.1 10.0.1.2 &&
+	ok "a scaled endpoint with a backend on h1 written" || fail "a scaled endpoint with a backend on h1 written"
+all_converged "scaled endpoint"
+wait_hosts h1 up 10 h2 h3 && ok "--lease-ttl 2: h1 up for h2 and h3" || fail "--lease-ttl 2: h1 up"
+check_eq "--lease-ttl 2: show store gives the TTL asked" 2 "$(rt h1 -j show store | python3 -c 'import json,sys; print(json.load(sys.stdin)["store"]["lease"]["ttl_asked"])')"
+lease=$(ectl get /genv/v1/status/hosts/h1 -w json | python3 -c 'import json,sys; print("%x" % json.load(sys.stdin)["kvs"][0]["lease"])' 2>/dev/null)
+ectl lease timetolive "$lease" | grep -q "granted with TTL(2s)" && ok "--lease-ttl 2: etcd granted a 2 s lease (etcdctl lease timetolive)" ||
+	fail "--lease-ttl 2: etcd granted 2 s" "$(ectl lease timetolive "$lease" 2>&1)"
+check_eq "h2: the backend on h1 is in the table (health off)" "unchecked 0" "$(bstate h2)"
+kill -9 "${rpid[h1]}"; wait "${rpid[h1]}" 2>/dev/null
+t0=$(date +%s.%N)
+for _ in $(seq 100); do
+	[ "$(bstate h2)" = "host-down 1" ] && [ "$(bstate h3)" = "host-down 1" ] && break
+	sleep 0.1
+done
+el=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
+[ "$(bstate h2)" = "host-down 1" ] && [ "$(bstate h3)" = "host-down 1" ] && awk -v e="$el" 'BEGIN { exit !(e <= 4.5) }' &&
+	ok "--lease-ttl 2, h1 killed (-9): its backend out of h2's and h3's Maglev tables after ${el}s (TTL 2 s + 2.5)" ||
+	fail "--lease-ttl 2: backend out within TTL + 2.5 s" "after ${el}s: h2 $(bstate h2), h3 $(bstate h3)"
+rt h2 show ep 100 | grep "ep 100 10.0.1.100 " | grep -q "10.0.1.1,1 (flows [0-9]*) \[host-down\]" &&
+	ok "show ep (text) marks the backend [host-down]" || fail "show ep marks [host-down]" "$(rt h2 show ep 100 | grep 10.0.1.100)"
+start_router h1 || fail "router h1 restarts" "$(tail -n 3 "$TMP/h1.log")"
+for _ in $(seq 100); do [ "$(bstate h2)" = "unchecked 0" ] && break; sleep 0.1; done
+check_eq "h1 back: its backend is in h2's table again" "unchecked 0" "$(bstate h2)"
+
+# ---- identities allocated in the store ----
+# two writers add endpoints with a new label set at once (each holds its
+# read 1 s: both read before either allocates)
+GENV_STORE_TEST_DELAY_MS=1000 W -v add ep 100 10.0.1.30 mac 02:00:00:00:01:1e host 10.200.0.9 labels app=race >"$TMP/ia.out" 2>&1 &
+ia=$!
+GENV_STORE_TEST_DELAY_MS=1000 W -v add ep 100 10.0.1.31 mac 02:00:00:00:01:1f host 10.200.0.8 labels app=race >"$TMP/ib.out" 2>&1 &
+ib=$!
+wait "$ia" && wait "$ib" && ok "identities: two racing writers of one new label set both succeed" ||
+	fail "identities: two racing writers both succeed" "$(cat "$TMP/ia.out" "$TMP/ib.out")"
+idn=$(ectl get --print-value-only /genv/v1/identities/100/default/app=race)
+check_eq "identities: one writer allocated, the other lost the race and took its number" 1 \
+	"$(cat "$TMP/ia.out" "$TMP/ib.out" | grep -c "allocated to labels 'app=race'")"
+check_eq "identities: one identities key, one identity-ids key for the label set" \
+	"1 default app=race" "$(ectl get --prefix --keys-only /genv/v1/identities/100/default/app=race | grep -c . ) $(ectl get --print-value-only "/genv/v1/identity-ids/100/$(printf %010d "${idn:-0}")")"
+for e in 30 31; do
+	grep -q "labels app=race identity $idn\$" <<<"$(ectl get --print-value-only /genv/v1/ep/100/10.0.1.$e)" &&
+		ok "identities: 10.0.1.$e's value carries identity $idn" || fail "identities: 10.0.1.$e carries identity $idn" \
+		"$(ectl get --print-value-only /genv/v1/ep/100/10.0.1.$e)"
+done
+all_converged "identities"
+ids() { rt "$1" -j show ep 100 | python3 -c 'import json,sys
+print(" ".join(str(e.get("identity")) for e in json.load(sys.stdin)["endpoints"] if e["ip"] in ("10.0.1.30", "10.0.1.31")))'; }
+for h in h1 h2 h3; do check_eq "identities: $h's show -j ep carries identity $idn for both" "$idn $idn" "$(ids "$h")"; done
+W del ep 100 10.0.1.30
+check_eq "identities: gc with one endpoint left keeps it" 0 \
+	"$(W -j gc | python3 -c 'import json,sys; print(json.load(sys.stdin)["identities_removed"])')"
+W del ep 100 10.0.1.31
+check_eq "identities: gc after the last endpoint went removes it" 1 \
+	"$(W -j gc | python3 -c 'import json,sys; print(json.load(sys.stdin)["identities_removed"])')"
+check_eq "identities: both keys are gone (etcdctl)" "" \
+	"$(ectl get --keys-only /genv/v1/identities/100/default/app=race; ectl get --keys-only "/genv/v1/identity-ids/100/$(printf %010d "${idn:-0}")")"
+# a writer that read the identity gc then removes: its write is a conflict
+W add ep 100 10.0.1.32 mac 02:00:00:00:01:20 host 10.200.0.9 labels app=gone >/dev/null && W del ep 100 10.0.1.32 >/dev/null
+GENV_STORE_TEST_DELAY_MS=1500 W add ep 100 10.0.1.33 mac 02:00:00:00:01:21 host 10.200.0.9 labels app=gone >"$TMP/ic.out" 2>&1 &
+ic=$!
+sleep 0.5
+W gc >/dev/null
+wait "$ic"; rc=$?
+check_eq "identities: a write that uses an identity gc removed meanwhile: exit 1" 1 "$rc"
+grep -q "conflict: .*removed by route gc" "$TMP/ic.out" && ok "identities: the writer is told (conflict)" ||
+	fail "identities: the writer is told" "$(cat "$TMP/ic.out")"
+check_eq "identities: nothing of that write in the store" "" "$(ectl get --keys-only /genv/v1/ep/100/10.0.1.33)"
+W add ep 100 10.0.1.33 mac 02:00:00:00:01:21 host 10.200.0.9 labels app=gone && W del ep 100 10.0.1.33 &&
+	ok "identities: written again, it gets a new number" || fail "identities: written again"
+out=$(nsx ul "$GENV" route gc 2>&1); rc=$?
+check_eq "gc without --store: exit 2" 2 "$rc"
+all_converged "after gc"
 
 # ---- one member down ----
 kill_member 1

@@ -11,6 +11,7 @@
 #include "../../router/config.h"
 #include "../../router/health.h"
 #include "../../router/pipeline.h"
+#include "../../router/scaled.h"
 #include "rt_fixture.h"
 
 Suite *rt_health_suite(void);
@@ -188,6 +189,60 @@ START_TEST(down_and_up)
 }
 END_TEST
 
+/* The store's down mark on a host (its router's lease expired:
+ * store_live.c sets rt_host.down) takes its backends out of the table
+ * on the next tick, health checks off or on; the mark cleared puts
+ * them back.  show ep says host-down. */
+START_TEST(store_host_down)
+{
+	struct rt_ep *vip = rt_ep_find(t, 100, 4, (uint8_t[16]){ 10, 0, 9, 1 });
+	struct gnv_addr h4 = { .family = 4, .a = { 10, 200, 0, 4 } };
+	struct sbuf o = SBUF_INIT;
+	int hi = rt_host_find(t, &h4), n9 = 0;
+
+	ck_assert_int_ge(hi, 0);
+	rtfix_cmd(t, "set ep 100 10.0.9.1 health off");
+	run_ms(100, ALL);
+	t->cfg.host[hi].down = true;
+	for (int p = 0; p < 200; p++)
+		n9 += to_vip(42000 + (unsigned int)p, "S") == 9;
+	ck_assert_int_gt(n9, 30);	/* not before a tick */
+	run_ms(RT_HL_TICK_MS, ALL);
+	ck_assert_uint_eq(vip->sc->ndown, 1);
+	ck_assert_uint_eq(vip->sc->down[2], RT_SC_DOWN_HOST);
+	for (int p = 0; p < 200; p++)
+		ck_assert_int_ne(to_vip(43000 + (unsigned int)p, "S"), 9);
+	ck_assert_int_eq(rtfix_run(t, "show ep 100", &o), 0);
+	ck_assert_msg(strstr(o.buf, ") [host-down] maglev") && strstr(o.buf, " unreachable"),
+		      "%s", o.buf);
+	sbuf_reset(&o);
+	ck_assert_int_eq(rt_cmd_exec(t, NULL, "show ep 100", true, &o), 0);
+	ck_assert_msg(strstr(o.buf, "\"state\":\"host-down\""), "%s", o.buf);
+	/* health on: the mark wins over answers that still come */
+	rtfix_cmd(t, "set ep 100 10.0.9.1 health on");
+	run_ms(500, ALL);
+	ck_assert_uint_eq(vip->sc->down[2], RT_SC_DOWN_HOST);
+	ck_assert_uint_eq(vip->sc->ndown, 1);
+	/* cleared: back on the next tick */
+	t->cfg.host[hi].down = false;
+	run_ms(RT_HL_TICK_MS, ALL);
+	ck_assert_uint_eq(vip->sc->ndown, 0);
+	n9 = 0;
+	for (int p = 0; p < 200; p++)
+		n9 += to_vip(44000 + (unsigned int)p, "S") == 9;
+	ck_assert_int_gt(n9, 30);
+	/* health off and the mark cleared: every backend in again */
+	rtfix_cmd(t, "set ep 100 10.0.9.1 health off");
+	t->cfg.host[hi].down = true;
+	run_ms(RT_HL_TICK_MS, ALL);
+	ck_assert_uint_eq(vip->sc->ndown, 1);
+	t->cfg.host[hi].down = false;
+	run_ms(RT_HL_TICK_MS, ALL);
+	ck_assert_uint_eq(vip->sc->ndown, 0);
+	sbuf_free(&o);
+}
+END_TEST
+
 /* Every backend silent: all stay in the table (fail open). */
 START_TEST(all_down_fail_open)
 {
@@ -349,6 +404,7 @@ Suite *rt_health_suite(void)
 	tcase_add_test(tc, requests_per_interval);
 	tcase_add_test(tc, down_and_up);
 	tcase_add_test(tc, all_down_fail_open);
+	tcase_add_test(tc, store_host_down);
 	tcase_add_test(tc, answers_and_trust);
 	tcase_add_test(tc, words_dump_refusals);
 	tcase_add_test(tc, command_rebuilds_at_once);

@@ -3,8 +3,11 @@
  * malformed fixture for each error branch (genv-store(5)). */
 #include <check.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include "../../libcore/sbuf.h"
 #include "../../router/config.h"
 #include "../../router/dpcache.h"
 #include "../../router/store_kv.h"
@@ -118,6 +121,110 @@ START_TEST(base64)
 	ck_assert_ptr_null(rt_store_b64_decode("a===", &n));		/* too much padding */
 	ck_assert_ptr_null(rt_store_b64_decode("aG=k", &n));		/* padding inside */
 	ck_assert_ptr_null(rt_store_b64_decode("aGk=aGk=", &n));	/* padding before the end */
+}
+END_TEST
+
+/* A cache line whose key or value cannot be encoded (no memory) appends
+ * nothing and says so: rt_store_save counted such a key as saved, and
+ * the cache's end count then claimed a key it did not hold. */
+START_TEST(cache_line)
+{
+	struct sbuf b = SBUF_INIT;
+	size_t big = (size_t)96 << 20;
+	char *v = malloc(big + 1);
+	unsigned long pages = 0;
+	FILE *f = fopen("/proc/self/statm", "r");
+	struct rlimit rl;
+
+	ck_assert_int_eq(rt_store_cache_kv(&b, "/genv/v1/vpc/1", 7, "add vpc 1"), 0);
+	ck_assert_str_eq(sbuf_str(&b), "kv L2dlbnYvdjEvdnBjLzE= 7 YWRkIHZwYyAx\n");
+#if defined(__SANITIZE_ADDRESS__)
+	/* ASan's allocator aborts on a refused mapping: no limit under it */
+	fclose(f);
+	free(v);
+	sbuf_free(&b);
+	return;
+#endif
+	ck_assert_ptr_nonnull(v);
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(fscanf(f, "%lu", &pages), 1);
+	fclose(f);
+	memset(v, 'a', big);
+	v[big] = 0;
+	/* 32 MB more than now: the 128 MB of v's base64 cannot be had
+	 * (this test runs in its own process: CK_FORK) */
+	rl.rlim_cur = rl.rlim_max = pages * 4096 + ((rlim_t)32 << 20);
+	ck_assert_int_eq(setrlimit(RLIMIT_AS, &rl), 0);
+	ck_assert_int_eq(rt_store_cache_kv(&b, "/genv/v1/vpc/2", 8, v), -ENOMEM);
+	ck_assert_str_eq(sbuf_str(&b), "kv L2dlbnYvdjEvdnBjLzE= 7 YWRkIHZwYyAx\n");
+	ck_assert_int_eq(rt_store_cache_kv(&b, v, 8, "add vpc 2"), -ENOMEM);
+	ck_assert_uint_eq(b.len, 39);
+	free(v);
+	sbuf_free(&b);
+}
+END_TEST
+
+/* Identity keys and values: both keys of one identity, parsed back, and
+ * a malformed fixture for each error branch; `identity N` of an
+ * endpoint's value. */
+START_TEST(identities)
+{
+	struct rt_store_ident d = { .vni = 100, .id = 300, .ns = "default", .labels = "app=web,x=a/b" }, g;
+	char a[RT_STORE_KEY_MAX], b[RT_STORE_KEY_MAX], obj[RT_STORE_OBJ_MAX], err[256];
+	uint32_t id = 0;
+	static const char *const bad[][3] = {
+		{ "identities/x/default/app=web", "300", "expected a VNI" },
+		{ "identities/100", "300", "expected a VNI" },
+		{ "identities/100/Bad_NS/app=web", "300", "expected a namespace" },
+		{ "identities/100/default/app", "300", "expected a label set" },
+		{ "identities/100/default/app=web/x", "300", "expected a label set" },
+		{ "identities/100/default/a%41=b", "300", "expected a label set" },
+		{ "identities/100/default/app=web", "0", "expected an identity number" },
+		{ "identities/100/default/app=web", "0300", "expected an identity number" },
+		{ "identities/100/default/app=web", "4294967296", "expected an identity number" },
+		{ "identities/100/default/app=web", "300 ", "expected an identity number" },
+		{ "identity-ids/100/300", "default app=web", "10-digit" },
+		{ "identity-ids/100/00000003x0", "default app=web", "10-digit" },
+		{ "identity-ids/100/0000000300", "default", "expected 'NAMESPACE LABELS'" },
+		{ "identity-ids/100/0000000300", "BAD app=web", "no DNS label" },
+		{ "identity-ids/100/0000000300", "default app=web x=y", "one word" },
+		{ "identity-ids/100/0000000300", "default web", "one word" },
+		{ "identitiez/100/default/app=web", "300", "not an identity key" },
+	};
+
+	ck_assert_int_eq(rt_store_ident_keys("/genv/", &d, a, b, sizeof(a)), 0);
+	ck_assert_str_eq(a, "/genv/v1/identities/100/default/app=web,x=a%2Fb");
+	ck_assert_str_eq(b, "/genv/v1/identity-ids/100/0000000300");
+	ck_assert_int_eq(rt_store_key_parse("/genv/", a, "h1", obj, sizeof(obj)), RT_SK_IDENT);
+	ck_assert_int_eq(rt_store_ident_parse(obj, "300", 3, &g, err, sizeof(err)), 0);
+	ck_assert(!g.by_id && g.vni == 100 && g.id == 300);
+	ck_assert_str_eq(g.ns, "default");
+	ck_assert_str_eq(g.labels, "app=web,x=a/b");
+	ck_assert_int_eq(rt_store_key_parse("/genv/", b, NULL, obj, sizeof(obj)), RT_SK_IDENT);
+	ck_assert_int_eq(rt_store_ident_parse(obj, "prod none", 9, &g, err, sizeof(err)), 0);
+	ck_assert(g.by_id && g.vni == 100 && g.id == 300 && !g.labels[0]);
+	ck_assert_str_eq(g.ns, "prod");
+	d.labels[0] = 0;
+	ck_assert_int_eq(rt_store_ident_keys("/genv/", &d, a, b, sizeof(a)), 0);
+	ck_assert_str_eq(a, "/genv/v1/identities/100/default/none");
+	memset(d.labels, 'a', sizeof(d.labels) - 1);
+	d.labels[sizeof(d.labels) - 1] = 0;
+	d.labels[1] = '=';
+	ck_assert_int_eq(rt_store_ident_keys("/genv/", &d, a, b, 200), -ENAMETOOLONG);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		ck_assert_int_eq(rt_store_ident_parse(bad[i][0], bad[i][1], strlen(bad[i][1]), &g, err, sizeof(err)), -EINVAL);
+		ck_assert_msg(strstr(err, bad[i][2]), "%s: %s", bad[i][0], err);
+	}
+	ck_assert_int_eq(rt_store_ident_parse("identities/100/default/app=web", "30\0", 3, &g, err, sizeof(err)), -EINVAL);
+	ck_assert_str_eq(err, "a NUL byte in the value");
+	ck_assert_int_eq(rt_store_ep_identity("add ep 100 10.0.1.5 mac 02:00:00:00:01:05 host 10.0.0.1 labels a=b identity 300", &id), 0);
+	ck_assert_uint_eq(id, 300);
+	ck_assert_int_eq(rt_store_ep_identity("add ep 100 10.0.1.5 port identity ns identity identity 7", &id), 0);
+	ck_assert_uint_eq(id, 7);
+	ck_assert_int_eq(rt_store_ep_identity("add ep 100 10.0.1.5 mac 02:00:00:00:01:05 host 10.0.0.1", &id), -ENOENT);
+	ck_assert_int_eq(rt_store_ep_identity("add ep 100 10.0.1.5 identity", &id), -ENOENT);
+	ck_assert_int_eq(rt_store_ep_identity("add ep 100 10.0.1.5 identity 0", &id), -EINVAL);
+	ck_assert_int_eq(rt_store_ep_identity("add ep 100 10.0.1.5 identity 0x12c", &id), -EINVAL);
 }
 END_TEST
 
@@ -249,7 +356,7 @@ START_TEST(liveness_marks)
 	ck_assert_int_eq(rt_dp_configure(&t->dp, 64, 30), 0);
 	ck_assert_int_eq(rt_dp_learn(&t->dp, 100, 4, ip5, &h2, 1), 0);
 	ck_assert_int_eq(rt_dp_learn(&t->dp, 100, 4, ip6, &h3, 1), 0);
-	ck_assert_int_eq(rt_live_start(&l, NULL, NULL, -1, NULL), 0);
+	ck_assert_int_eq(rt_live_start(&l, NULL, NULL, 0, -1, NULL), 0);
 	rt_live_take(&l, "h2", &put, 5);
 	rt_live_sync(&l, t);
 	i2 = rt_host_find(t, &h2);
@@ -302,6 +409,8 @@ Suite *rt_store_suite(void)
 	tcase_add_test(tc, keys);
 	tcase_add_test(tc, values);
 	tcase_add_test(tc, base64);
+	tcase_add_test(tc, cache_line);
+	tcase_add_test(tc, identities);
 	tcase_add_test(tc, replies);
 	tcase_add_test(tc, status_keys);
 	tcase_add_test(tc, liveness_marks);
