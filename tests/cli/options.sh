@@ -128,6 +128,33 @@ check_eq "--options FILE must exist" "genv craft: options file '$tmp/none.conf':
 check_exit "--options FILE missing: exit 2" 2 "$GENV" decode --options "$tmp/none.conf" --hex "$h"
 check_exit "GENV_OPTIONS missing: exit 2" 2 env GENV_OPTIONS="$tmp/none.conf" "$GENV" decode --hex "$h"
 
+# ---- the trace option's hop-report flag (0x04), from bytes built here by
+# hand (draft of the option in genv-options(7)): flags R|P, 2 records, the
+# last naming the next hop 10.200.0.3
+h=$(/usr/bin/python3 -c '
+import struct
+rec = lambda a, role, verd: bytes(a) + struct.pack("!BBHI", role, verd, 0, 7)
+tr = struct.pack("!BBHI", 0x05, 2, 9, 3) + rec([10, 200, 0, 1], 0, 0) + rec([10, 200, 0, 3], 0, 0)
+opt = struct.pack("!HBB", 0xFFA7, 0x05, len(tr) // 4) + tr
+gnv = struct.pack("!BBHI", len(opt) // 4, 0x80, 0x6558, 0) + opt
+udp = struct.pack("!HHHH", 49152, 6081, 8 + len(gnv), 0) + gnv
+ip = bytearray(struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(udp), 1, 0x4000, 64, 17, 0,
+                           bytes([10, 200, 0, 1]), bytes([10, 200, 0, 2])))
+s = sum(struct.unpack("!10H", ip)); s = (s & 0xFFFF) + (s >> 16); s = (s & 0xFFFF) + (s >> 16)
+ip[10:12] = struct.pack("!H", ~s & 0xFFFF)
+print((bytes.fromhex("020000000002020000000001") + b"\x08\x00" + bytes(ip) + udp).hex())')
+case $("$GENV" decode --hex "$h") in
+*"opts [trace reply=1 overflow=0 report=1 hops=2 id=9 seq=3]"*) ok "decode names the trace hop-report flag" ;;
+*) fail "decode names the trace hop-report flag" "$("$GENV" decode --hex "$h")" ;;
+esac
+check_eq "decode -j: trace.fields.report" "True False" "$("$GENV" decode -j --hex "$h" |
+	/usr/bin/python3 -c 'import json, sys; o = json.load(sys.stdin)["geneve"]["options"][0]["fields"]; print(o["report"], o["overflow"])')"
+check_eq "filter trace.report == 1" 1 "$("$GENV" decode --hex "$h" 'trace.report == 1' | wc -l)"
+h0=$("$GENV" craft --hex 'geneve vni=0 opt=trace:reply=1,id=9 / eth')
+check_eq "no hop-report flag: report=0" 1 "$("$GENV" decode --hex "$h0" 'trace.report == 0' | wc -l)"
+check_eq "craft opt=trace:report=1 sets 0x04" "05" \
+	"$("$GENV" craft --hex 'eth / ipv4 / udp / geneve vni=0 opt=trace:reply=1,report=1 / eth' | cut -c109-110)"
+
 for f in "$FIX"/bad-*.conf; do
 	b=$(basename "$f")
 	want=$(sed -n '1s/^# error: \([0-9]*\): /\1: /p' "$f")
