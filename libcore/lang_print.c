@@ -549,7 +549,7 @@ static bool tunnel_seg(const struct gnv_pkt *pk, int *kind, uint32_t *size)
 {
 	static const uint8_t kinds[] = {
 		[GNV_TUN_GENEVE] = LK_GENEVE, [GNV_TUN_VXLAN] = LK_VXLAN, [GNV_TUN_GPE] = LK_GPE,
-		[GNV_TUN_GRE] = LK_GRE, [GNV_TUN_NVGRE] = LK_NVGRE,
+		[GNV_TUN_GRE] = LK_GRE, [GNV_TUN_NVGRE] = LK_NVGRE, [GNV_TUN_GUE] = LK_GUE,
 	};
 
 	if (!pk->is_geneve || pk->tun.kind >= sizeof(kinds))
@@ -819,6 +819,12 @@ static int spec_from_segs(const struct fctx *c, struct gnv_spec *spec, int keep,
 			}
 			break;
 		}
+		case LK_GUE:
+			if (s->size > 4 && gnv_spec_add_bytes(spec, &l->u.gue.ext, p + 4, s->size - 4))
+				return -ENOSPC;
+			if (s->size > 4)
+				l->set |= 1ull << F_GUE_EXT;
+			break;
 		case LK_PAYLOAD: case LK_PAD:
 			l->u.data.len = (uint16_t)s->size;
 			if (all_zero(p, s->size)) {
@@ -889,6 +895,9 @@ static int spec_from_segs(const struct fctx *c, struct gnv_spec *spec, int keep,
 				continue;
 			if (f->woff < 0 && off[i] < (uint32_t)-f->woff)
 				continue;
+			/* GUE variant 1 has no header: its first bits are the IP's */
+			if (l->kind == LK_GUE && !size[i] && fi != F_GUE_VER)
+				continue;
 			if (f->type == FT_MAC || f->type == FT_IP4 || f->type == FT_IP6) {
 				memcpy(a, p + f->woff, f->wsize);
 				/* fixed sizes: compiled inline, not a memcmp call */
@@ -946,6 +955,8 @@ static int spec_from_segs(const struct fctx *c, struct gnv_spec *spec, int keep,
 							      spec->l[i + 1].kind == LK_VXLAN ? 0x6558 :
 							      spec->l[i + 1].kind == LK_GPE ?
 							      gnv_gpe_ethertype(d[off[i + 1] + 3]) :
+							      spec->l[i + 1].kind == LK_GUE ?
+							      gnv_layer_inner_type(&res[i + 1]) :
 							      gnv_be16(d + off[i + 1] + 2));
 				if (h == l->u.udp.sport)
 					l->set &= ~(1ull << F_UDP_SPORT);
