@@ -155,6 +155,40 @@ check_eq "no hop-report flag: report=0" 1 "$("$GENV" decode --hex "$h0" 'trace.r
 check_eq "craft opt=trace:report=1 sets 0x04" "05" \
 	"$("$GENV" craft --hex 'eth / ipv4 / udp / geneve vni=0 opt=trace:reply=1,report=1 / eth' | cut -c109-110)"
 
+# ---- genv trace reads the same options files (the options are tested
+# against decode above: trace must print what decode prints)
+ht=$("$GENV" craft --options "$conf" --hex 'eth / ipv4 src=10.200.0.2 dst=10.200.0.1 / udp / geneve vni=100 opt=acme.tenant:tenant=5,zone=2 / eth / ipv4 src=10.0.1.9 dst=10.0.1.5 / icmp')
+want=$("$GENV" decode --options "$conf" --hex "$ht" | sed 's/^ *1 //; s/, length [0-9]*$//')
+T=tests/fixtures/topo/h1.genv
+got=$("$GENV" trace packet -f "$T" --in underlay --options "$conf" --hex "$ht" | sed -n 's/^packet: //p')
+case $got in
+"$want"*) ok "trace packet --options names the option as decode does" ;;
+*) fail "trace packet --options names the option as decode does" "decode '$want', trace '$got'" ;;
+esac
+got=$(GENV_OPTIONS=$conf "$GENV" trace packet -f "$T" --in underlay --hex "$ht" | sed -n 's/^packet: //p')
+case $got in
+*"acme.tenant tenant=5 zone=2"*) ok "trace packet: \$GENV_OPTIONS" ;;
+*) fail "trace packet: \$GENV_OPTIONS" "$got" ;;
+esac
+mkdir -p "$HOME/.config/genv" && cp "$conf" "$HOME/.config/genv/options.conf"
+got=$("$GENV" trace packet -f "$T" --in underlay -j --hex "$ht" | /usr/bin/python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+print(json.dumps(d).count("\"acme.tenant\""))')
+rm -rf "$HOME/.config"
+case $got in
+0|"") fail "trace packet -j: ~/.config/genv/options.conf" "$got" ;;
+*) ok "trace packet -j: ~/.config/genv/options.conf" ;;
+esac
+case $("$GENV" trace packet -f "$T" --in underlay --hex "$ht" | sed -n 's/^packet: //p') in
+*acme.tenant*) fail "trace packet without an options file: no private name" ;;
+*"Experimental:0x01 len 4"*|*"0xff10"*) ok "trace packet without an options file: no private name" ;;
+*) fail "trace packet without an options file: no private name" "$("$GENV" trace packet -f "$T" --in underlay --hex "$ht" | grep '^packet')" ;;
+esac
+got=$("$GENV" trace packet -f "$T" --in underlay --options "$conf" "eth / ipv4 src=10.200.0.2 dst=10.200.0.1 / udp / geneve vni=100 opt=acme.tenant:tenant=5,zone=2 / eth / ipv4 src=10.0.1.9 dst=10.0.1.5 / icmp" | sed -n 's/^packet: //p')
+check_eq "trace packet --options: the packet language knows the name" "$want" "$(printf '%s\n' "$got" | sed 's/, length [0-9]*$//')"
+check_exit "trace --options missing file: exit 2" 2 "$GENV" trace packet -f "$T" --in underlay --options "$tmp/none.conf" --hex "$ht"
+
 for f in "$FIX"/bad-*.conf; do
 	b=$(basename "$f")
 	want=$(sed -n '1s/^# error: \([0-9]*\): /\1: /p' "$f")
