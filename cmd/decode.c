@@ -32,6 +32,7 @@
 #include "../libcore/num.h"
 #include "../libcore/optfile.h"
 #include "../libcore/optreg.h"
+#include "../libcore/ovsnot.h"
 #include "../libcore/pcap_file.h"
 #include "../libcore/print.h"
 #include "../libcore/vnicount.h"
@@ -41,7 +42,7 @@ enum {
 	O_READ = 1, O_IFACE, O_HEX, O_PORT, O_OPTCLASS, O_COUNT, O_STATS,
 	O_STRICT, O_LINKTYPE, O_WRITE, O_XHEX, O_XASCII, O_HEXLAYER, O_IGNORE, O_CHECKSUM,
 	O_DECAP, O_SPLITVNI, O_NOPROMISC, O_SNAPLEN, O_BUFSIZE,
-	O_VXLANPORT, O_GPEPORT, O_GUEPORT, O_NOGRE, O_OPTFORMAT, O_OPTIONS, O_XDP, O_DURATION,
+	O_VXLANPORT, O_GPEPORT, O_GUEPORT, O_NOGRE, O_TLVMAP, O_OPTFORMAT, O_OPTIONS, O_XDP, O_DURATION,
 };
 
 static const char *const linktype_choices[] = { "eth", "raw", "sll", "sll2", NULL };
@@ -75,6 +76,7 @@ const struct opt decode_opts[] = {
 	{ O_GUEPORT, 0, "gue-port", OPT_STR, "LIST", "GUE UDP destination ports, or none (default 6080)", NULL },
 	{ O_NOGRE, 0, "no-gre", OPT_FLAG, NULL, "do not decode GRE and NVGRE (IP protocol 47)", NULL },
 	{ O_OPTIONS, 0, "options", OPT_FILE, "FILE", "option layouts file (default $GENV_OPTIONS or ~/.config/genv/options.conf)", NULL },
+	{ O_TLVMAP, 0, "tlv-map", OPT_STR, "MAP", "with --opt-format ovs: print the options it maps as tun_metadataN=VALUE: {class=C,type=T,len=L}->tun_metadataN[,...] (repeatable)", NULL },
 	{ O_OPTFORMAT, 0, "opt-format", OPT_ENUM, "FORMAT", "print options as genv names (genv, the default) or as Open vSwitch's geneve({...}) (ovs)", optformat_choices },
 	{ O_XDP, 0, "xdp", OPT_FLAG, NULL, "with -i and --stats: take every frame of IFACE through AF_XDP (a fast counting sink)", NULL },
 	{ O_DURATION, 0, "duration", OPT_STR, "S", "with --xdp: stop after S seconds", NULL },
@@ -135,6 +137,8 @@ struct dec {
 	int hexdump;		/* -x 1, -X 2 */
 	bool no_csum;		/* --checksum=off */
 	bool opt_ovs;		/* --opt-format ovs */
+	struct gnv_tlvmap tlvmap;	/* --tlv-map */
+	bool tlvmap_set;
 	const char *options_file;	/* --options */
 	struct gnv_optreg *optreg;	/* its layouts */
 	int hex_layer;		/* enum gnv_hex_layer */
@@ -306,6 +310,14 @@ static int dec_opt(struct genv_ctx *g, void *stp, int id, const char *arg)
 	case O_GPEPORT:
 		return port_set(d, "--gpe-port", arg, d->gpe_ports, &d->cfg.gpe_port,
 				&d->cfg.gpe_ports, true);
+	case O_TLVMAP: {
+		char err[200];
+
+		if (gnv_tlvmap_parse(arg, &d->tlvmap, err, sizeof(err)))
+			return gusage(g, "--tlv-map: %s", err);
+		d->tlvmap_set = true;
+		break;
+	}
 	case O_GUEPORT:
 		return port_set(d, "--gue-port", arg, d->gue_ports, &d->cfg.gue_port,
 				&d->cfg.gue_ports, true);
@@ -703,8 +715,10 @@ static void render(struct dec *d, const struct gnv_frame *fr)
 		size_t mark = d->out.len;
 
 		sbuf_add(&d->out, "    ", 4);
-		if (!d->lang && (d->lang = gnv_lang_ctx_new()) != NULL)
+		if (!d->lang && (d->lang = gnv_lang_ctx_new()) != NULL) {
 			gnv_lang_ctx_opt_ovs(d->lang, d->opt_ovs);
+			gnv_lang_ctx_tlvmap(d->lang, d->tlvmap_set ? &d->tlvmap : NULL);
+		}
 		if (gnv_lang_format_ctx(d->lang, pk, &d->out) == 0) {
 			sbuf_putc(&d->out, '\n');
 		} else {
@@ -1642,6 +1656,7 @@ int cmd_decode(struct genv_ctx *g, int argc, char **argv)
 	}
 	gnv_printer_init(&d.pr, g->color && !g->json, g->pretty);
 	d.pr.opt_ovs = d.opt_ovs;
+	d.pr.tlvmap = d.tlvmap_set ? &d.tlvmap : NULL;
 	/*
 	 * --stats counts what the outer headers and Geneve say (VNI, bytes,
 	 * options, structural errors) at full speed: no checksums, no inner

@@ -167,6 +167,7 @@ struct gnv_layer {
 struct gnv_spec {
 	uint16_t genv_class;	/* class of genv's named options */
 	const struct gnv_optreg *optreg;	/* layouts from an options file, or NULL */
+	const struct gnv_tlvmap *tlvmap;	/* geneve tun_metadataN= words (ovsnot.h), or NULL */
 	uint8_t nlayer;
 	struct gnv_layer l[GNV_SPEC_MAX_LAYERS];
 	uint32_t pool_used;
@@ -283,6 +284,9 @@ void gnv_lang_ctx_free(struct gnv_lang_ctx *ctx);
 /* Print a frame's options as one opt=geneve({...}...) in Open vSwitch's
  * notation (ovsnot.h) when it can express them (decode --opt-format ovs). */
 void gnv_lang_ctx_opt_ovs(struct gnv_lang_ctx *ctx, bool on);
+/* With opt_ovs, options the map names print as tun_metadataN=VALUE. */
+struct gnv_tlvmap;
+void gnv_lang_ctx_tlvmap(struct gnv_lang_ctx *ctx, const struct gnv_tlvmap *map);
 int gnv_lang_format_ctx(struct gnv_lang_ctx *ctx, const struct gnv_pkt *pk, struct sbuf *sb);
 
 /* Fill spec from a decoded packet (the structured form gnv_lang_format

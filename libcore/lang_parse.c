@@ -254,6 +254,7 @@ void gnv_spec_init(struct gnv_spec *spec, uint16_t genv_class)
 {
 	spec->genv_class = genv_class;
 	spec->optreg = NULL;
+	spec->tlvmap = NULL;
 	spec->nlayer = 0;
 	spec->pool_used = 0;
 	memset(spec->l, 0, sizeof(spec->l));
@@ -644,7 +645,14 @@ static bool is_space(char ch)
 }
 
 /* Next word in [*p, end): stops at blanks and '/', honours "..." and
- * keeps a '/' inside (...) or {...} (OVS's masks: opt=geneve({...,0x1/0xf})) */
+ * keeps a '/' inside (...) or {...} (OVS's masks: opt=geneve({...,0x1/0xf})),
+ * and the mask of an OVS word tun_metadataN=0x1234/0xffff */
+static bool ovs_mask(const char *p, size_t n)
+{
+	return n > 12 && !strncmp(p, "tun_metadata", 12) && memchr(p, '=', n) &&
+	       p[n + 1] == '0' && (p[n + 2] | 0x20) == 'x';
+}
+
 static size_t next_word(const char *p, bool *unterminated)
 {
 	size_t n = 0;
@@ -652,7 +660,7 @@ static size_t next_word(const char *p, bool *unterminated)
 	unsigned int depth = 0;
 
 	*unterminated = false;
-	while (p[n] && (q || (!is_space(p[n]) && (p[n] != '/' || depth)))) {
+	while (p[n] && (q || (!is_space(p[n]) && (p[n] != '/' || depth || ovs_mask(p, n))))) {
 		if (p[n] == '\\' && q && p[n + 1]) {
 			n += 2;
 			continue;
@@ -742,6 +750,19 @@ static int lang_parse(const char *text, struct gnv_spec *spec, char *err, size_t
 			size_t klen = eq ? (size_t)(eq - word) : n;
 			int fi = gnv_lang_field(l->kind, word, klen);
 
+			if (fi < 0 && l->kind == LK_GENEVE && gnv_tlvmap_index(word, n) >= 0) {
+				/* Open vSwitch's tun_metadataN=VALUE, by the TLV map */
+				uint8_t tlv[4 + 124];
+				size_t tn = 0;
+				char emsg[200];
+
+				if (gnv_tlvmap_encode(spec->tlvmap, word, n, tlv, sizeof(tlv), &tn, emsg, sizeof(emsg)))
+					return perr(&c, "%s", emsg);
+				if (gnv_spec_add_bytes(spec, &l->u.gnv.opts, tlv, tn))
+					return perr(&c, "opt: too many option bytes");
+				l->set |= 1ull << F_GNV_OPT;
+				continue;
+			}
 			if (fi < 0) {
 				const char *names[32];
 				const char *best;

@@ -48,6 +48,7 @@ struct gnv_lang_ctx {
 	struct gnv_spec spec, again;
 	uint32_t clock;
 	bool opt_ovs;		/* options as one opt=geneve({...}...) */
+	const struct gnv_tlvmap *tlvmap;	/* with opt_ovs: tun_metadataN= words */
 	struct ctx_name layer[2][LK__COUNT];	/* "NAME", " / NAME" */
 	struct ctx_name field[LK__COUNT][64];	/* " NAME=" */
 	uint8_t buf[GNV_FRAME_MAX];
@@ -102,6 +103,11 @@ void gnv_lang_ctx_free(struct gnv_lang_ctx *ctx)
 void gnv_lang_ctx_opt_ovs(struct gnv_lang_ctx *ctx, bool on)
 {
 	ctx->opt_ovs = on;
+}
+
+void gnv_lang_ctx_tlvmap(struct gnv_lang_ctx *ctx, const struct gnv_tlvmap *map)
+{
+	ctx->tlvmap = map;
 }
 
 /* ---- printing a spec ---- */
@@ -390,8 +396,9 @@ static void put_options(struct sbuf *sb, const struct gnv_spec *spec, const stru
 	if (ctx && ctx->opt_ovs) {
 		size_t mark = sb->len;
 
-		sbuf_add(sb, " opt=", 5);
-		if (gnv_ovs_format(sb, p, b->size))
+		sbuf_putc(sb, ' ');
+		if (ctx->tlvmap ? gnv_ovs_format_map(sb, p, b->size, ctx->tlvmap, " ", "opt=") :
+		    (sbuf_add(sb, "opt=", 4), gnv_ovs_format(sb, p, b->size)))
 			return;
 		sb_truncate(sb, mark);	/* not expressible: genv's own words */
 	}
@@ -1049,6 +1056,7 @@ static bool builds_to(const struct gnv_spec *spec, const struct gnv_pkt *pk, uin
 		return false;
 	gnv_spec_init(again, spec->genv_class);
 	again->optreg = spec->optreg;
+	again->tlvmap = ctx ? ctx->tlvmap : NULL;
 	if (gnv_lang_parse(sbuf_str(tb), again, NULL, 0))
 		return false;
 	if (gnv_build(again, buf, GNV_FRAME_MAX, &n))

@@ -633,7 +633,8 @@ static void put_tunnel(struct gnv_printer *pr, struct sbuf *sb, const struct gnv
 
 /* The whole captured option area in OVS notation, after pfx; false (and
  * nothing written) when it is cut or OVS cannot express it. */
-static bool ovs_options(struct sbuf *sb, const struct gnv_pkt *pk, const char *pfx)
+static bool ovs_options(struct sbuf *sb, const struct gnv_pkt *pk, const char *pfx,
+			const struct gnv_tlvmap *map)
 {
 	const struct gnv_geneve *g = &pk->gnv;
 	uint32_t off = g->off + 8;
@@ -642,7 +643,8 @@ static bool ovs_options(struct sbuf *sb, const struct gnv_pkt *pk, const char *p
 	if (!g->opt_size || off + g->opt_size > pk->caplen)
 		return false;
 	w_puts(sb, pfx);
-	if (gnv_ovs_format(sb, pk->data + off, g->opt_size))
+	if (map ? gnv_ovs_format_map(sb, pk->data + off, g->opt_size, map, " ", "") :
+	    gnv_ovs_format(sb, pk->data + off, g->opt_size))
 		return true;
 	sb->len = mark;
 	if (sb->buf)
@@ -682,7 +684,7 @@ static void put_geneve(struct gnv_printer *pr, struct sbuf *sb,
 		PUTS(sb, " [O]");
 	if (g->crit)
 		PUTS(sb, " [C]");
-	if (g->nopt && pr->opt_ovs && ovs_options(sb, pk, " ")) {
+	if (g->nopt && pr->opt_ovs && ovs_options(sb, pk, " ", pr->tlvmap)) {
 		/* geneve({class=...}...) as ovs-dpctl prints it */
 	} else if (g->nopt) {
 		struct gnv_optinfo info;
@@ -1108,7 +1110,7 @@ void gnv_print_fields(struct gnv_printer *pr, struct sbuf *sb,
 		w_putc(sb, '\n');
 		for (unsigned int i = 0; i < g->nopt && i < GNV_MAX_OPTS; i++)
 			fields_option(sb, pk, i, &g->opt[i]);
-		if (pr->opt_ovs && ovs_options(sb, pk, "    ovs "))
+		if (pr->opt_ovs && ovs_options(sb, pk, "    ovs ", pr->tlvmap))
 			w_putc(sb, '\n');
 		fields_layers(sb, "  inner ", &pk->inner);
 	}

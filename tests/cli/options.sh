@@ -189,6 +189,59 @@ got=$("$GENV" trace packet -f "$T" --in underlay --options "$conf" "eth / ipv4 s
 check_eq "trace packet --options: the packet language knows the name" "$want" "$(printf '%s\n' "$got" | sed 's/, length [0-9]*$//')"
 check_exit "trace --options missing file: exit 2" 2 "$GENV" trace packet -f "$T" --in underlay --options "$tmp/none.conf" --hex "$ht"
 
+# ---- OVS tun_metadataN=VALUE through a TLV map (ovs-ofctl add-tlv-map's syntax)
+M='{class=0xffff,type=0,len=4}->tun_metadata0,{class=0x102,type=0x80,len=4}->tun_metadata1'
+h=$("$GENV" craft --tlv-map "$M" --hex 'geneve vni=5 tun_metadata0=0x1234 opt=oxide.external tun_metadata1=0x1000b / eth / ipv4 / icmp')
+check_eq "craft tun_metadataN= is the mapped options" \
+	"$("$GENV" craft --hex 'geneve vni=5 opt=geneve({class=0xffff,type=0,len=4,0x1234}{class=0x129,type=0,len=0}{class=0x102,type=0x80,len=4,0x1000b}) / eth / ipv4 / icmp')" "$h"
+if command -v tshark >/dev/null 2>&1; then
+	"$GENV" craft --tlv-map "$M" --hex 'geneve vni=5 tun_metadata0=0x1234 tun_metadata1=0x1000b / eth' | /usr/bin/python3 -c '
+import struct, sys
+fr = bytes.fromhex(sys.stdin.read().strip())
+open(sys.argv[1], "wb").write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1) +
+                             struct.pack("<IIII", 0, 0, len(fr), len(fr)) + fr)' "$tmp/tm.pcap"
+	check_eq "tshark reads the tun_metadata options: class, type, data" \
+		"0xffff,0x0102	0x00,0x80	00001234,0001000b" \
+		"$(tshark -n -r "$tmp/tm.pcap" -T fields -E occurrence=a -e geneve.option.class -e geneve.option.type -e geneve.option.unknown.data 2>/dev/null | sed 's/0x0000ffff/0xffff/; s/0x00000102/0x0102/')"
+else
+	skip "tshark reads the tun_metadata options" "tshark not installed"
+fi
+out=$("$GENV" decode --opt-format ovs --tlv-map "$M" --hex "$h")
+case $out in
+*"Geneve vni 5 [C] tun_metadata0=0x1234 geneve({class=0x129,type=0,len=0}) tun_metadata1=0x1000b: "*)
+	ok "decode --opt-format ovs --tlv-map: tun_metadataN in the one-line" ;;
+*) fail "decode --opt-format ovs --tlv-map: tun_metadataN in the one-line" "$out" ;;
+esac
+v=$("$GENV" decode --opt-format ovs --tlv-map "$M" -v --hex "$h" | sed -n 2p)
+check_eq "decode --tlv-map -v" "    eth / ipv4 / udp / geneve vni=5 tun_metadata0=0x1234 opt=geneve({class=0x129,type=0,len=0}) tun_metadata1=0x1000b / eth / ipv4 / icmp" "$v"
+check_eq "decode --tlv-map -v crafts back with the map" "$h" "$("$GENV" craft --tlv-map "$M" --hex "$v")"
+check_eq "--tlv-map repeatable" "$h" "$("$GENV" craft --tlv-map '{class=0xffff,type=0,len=4}->tun_metadata0' \
+	--tlv-map '{class=0x102,type=0x80,len=4}->tun_metadata1' --hex "$v")"
+case $("$GENV" decode --opt-format ovs --hex "$h") in
+*tun_metadata*) fail "decode without --tlv-map: geneve({...}) only" ;;
+*) ok "decode without --tlv-map: geneve({...}) only" ;;
+esac
+# errors name the offending word
+tm_err() { "$GENV" craft "$@" --hex 'geneve tun_metadata0=0x1 / eth' 2>&1 >/dev/null | head -1; }
+check_eq "tun_metadata0 without a map" \
+	"genv craft: layer 1 'geneve': 'tun_metadata0' is not in the TLV map (give --tlv-map \"{class=...,type=...,len=...}->tun_metadata0\")" "$(tm_err)"
+check_eq "--tlv-map: not an entry" "genv craft: --tlv-map: 'class=1' is not {class=C,type=T,len=L}->tun_metadataN" \
+	"$(tm_err --tlv-map class=1)"
+check_eq "--tlv-map: len not a multiple of 4" \
+	"genv craft: --tlv-map: '{class=1,type=2,len=3}': needs class=, type= and len= (a multiple of 4, at most 124)" \
+	"$(tm_err --tlv-map '{class=1,type=2,len=3}->tun_metadata0')"
+check_eq "--tlv-map: tun_metadata64" "genv craft: --tlv-map: 'tun_metadata64' is not tun_metadata0..tun_metadata63" \
+	"$(tm_err --tlv-map '{class=1,type=2,len=4}->tun_metadata64')"
+check_eq "--tlv-map: mapped twice" "genv craft: --tlv-map: 'tun_metadata0' is mapped twice" \
+	"$(tm_err --tlv-map '{class=1,type=2,len=4}->tun_metadata0,{class=1,type=3,len=4}->tun_metadata0')"
+check_eq "tun_metadata0: value longer than len" \
+	"genv craft: layer 1 'geneve': 'tun_metadata0': value '0x123456789' is longer than len (len=4)" \
+	"$("$GENV" craft --tlv-map "$M" --hex 'geneve tun_metadata0=0x123456789 / eth' 2>&1 >/dev/null | head -1)"
+check_exit "--tlv-map error: exit 2" 2 "$GENV" craft --tlv-map 'x' --hex 'geneve / eth'
+check_exit "decode --tlv-map error: exit 2" 2 "$GENV" decode --tlv-map 'x' --hex "$h"
+check_eq "a masked value (OVS flows): the mask is ignored" "$h" \
+	"$("$GENV" craft --tlv-map "$M" --hex 'geneve vni=5 tun_metadata0=0x1234/0xffff opt=oxide.external tun_metadata1=0x1000b / eth / ipv4 / icmp')"
+
 for f in "$FIX"/bad-*.conf; do
 	b=$(basename "$f")
 	want=$(sed -n '1s/^# error: \([0-9]*\): /\1: /p' "$f")
