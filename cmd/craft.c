@@ -676,6 +676,8 @@ int cmd_craft(struct genv_ctx *g, int argc, char **argv)
 	}
 	gnv_spec_init(&spec, c.genv_class);
 	spec.optreg = craft_optreg;
+	if (craft_optreg)
+		gnv_tlvmap_fill(&c.tlvmap, &craft_optreg->tlvmap);
 	spec.tlvmap = &c.tlvmap;
 	ret = gnv_lang_parse(sbuf_str(&text), &spec, err, sizeof(err));
 	sbuf_free(&text);

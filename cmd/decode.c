@@ -1600,6 +1600,10 @@ int cmd_decode(struct genv_ctx *g, int argc, char **argv)
 	if (ret)
 		goto out;
 	d.cfg.optreg = d.optreg;
+	if (d.optreg && d.optreg->tlvmap.set) {
+		gnv_tlvmap_fill(&d.tlvmap, &d.optreg->tlvmap);
+		d.tlvmap_set = true;
+	}
 	if (np >= 1 && !strcmp(argv[1], "-")) {
 		d.use_stdin = true;
 		first = 2;

@@ -355,3 +355,12 @@ int gnv_tlvmap_encode(const struct gnv_tlvmap *map, const char *word, size_t n,
 	*len = 4 + dl;
 	return 0;
 }
+
+void gnv_tlvmap_fill(struct gnv_tlvmap *to, const struct gnv_tlvmap *from)
+{
+	for (int i = 0; i < GNV_TLVMAP_MAX; i++)
+		if ((from->set >> i & 1) && !(to->set >> i & 1)) {
+			to->m[i] = from->m[i];
+			to->set |= 1ull << i;
+		}
+}

@@ -55,6 +55,10 @@ struct gnv_tlvmap {
  * line in err quoting the offending entry. */
 int gnv_tlvmap_parse(const char *text, struct gnv_tlvmap *map, char *err, size_t errsz);
 
+/* The entries of from that to does not map yet, into to (the command
+ * line's --tlv-map wins over an options file's). */
+void gnv_tlvmap_fill(struct gnv_tlvmap *to, const struct gnv_tlvmap *from);
+
 /* Is word (n bytes, up to any '=') "tun_metadataN"?  N, or -1. */
 int gnv_tlvmap_index(const char *word, size_t n);
 

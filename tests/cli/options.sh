@@ -239,6 +239,18 @@ check_eq "tun_metadata0: value longer than len" \
 	"$("$GENV" craft --tlv-map "$M" --hex 'geneve tun_metadata0=0x123456789 / eth' 2>&1 >/dev/null | head -1)"
 check_exit "--tlv-map error: exit 2" 2 "$GENV" craft --tlv-map 'x' --hex 'geneve / eth'
 check_exit "decode --tlv-map error: exit 2" 2 "$GENV" decode --tlv-map 'x' --hex "$h"
+# the map from an options file ('tlv-map MAP' lines); --tlv-map wins
+tc=$FIX/tlvmap.conf
+check_eq "options file tlv-map: craft" "$h" \
+	"$("$GENV" craft --options "$tc" --hex 'geneve vni=5 tun_metadata0=0x1234 opt=oxide.external tun_metadata1=0x1000b / eth / ipv4 / icmp')"
+case $("$GENV" decode --opt-format ovs --options "$tc" --hex "$h") in
+*"tun_metadata0=0x1234 geneve({class=0x129,type=0,len=0}) tun_metadata1=0x1000b: "*) ok "options file tlv-map: decode --opt-format ovs" ;;
+*) fail "options file tlv-map: decode --opt-format ovs" "$("$GENV" decode --opt-format ovs --options "$tc" --hex "$h")" ;;
+esac
+check_eq "options file tlv-map: its layouts still work" 1 \
+	"$("$GENV" decode --options "$tc" --hex "$("$GENV" craft --options "$tc" --hex 'geneve opt=acme.x:v=7 / eth')" 'acme.x.v == 7' | wc -l)"
+check_eq "--tlv-map wins over the file's entry" "$("$GENV" craft --hex 'geneve vni=5 opt=geneve({class=1,type=1,len=8,0x1000b}) / eth')" \
+	"$("$GENV" craft --options "$tc" --tlv-map '{class=1,type=1,len=8}->tun_metadata1' --hex 'geneve vni=5 tun_metadata1=0x1000b / eth')"
 check_eq "a masked value (OVS flows): the mask is ignored" "$h" \
 	"$("$GENV" craft --tlv-map "$M" --hex 'geneve vni=5 tun_metadata0=0x1234/0xffff opt=oxide.external tun_metadata1=0x1000b / eth / ipv4 / icmp')"
 
