@@ -27,12 +27,13 @@
 #include "../libcore/num.h"
 #include "../libcore/optfile.h"
 #include "../libcore/optreg.h"
+#include "../libcore/ovsnot.h"
 #include "../libcore/sbuf.h"
 #include "../router/xdpgen.h"
 
 enum {
 	O_WRITE = 1, O_HEX, O_IFACE, O_COUNT, O_RATE, O_VARY, O_SEED, O_OPTCLASS, O_PRINT,
-	O_EXPECT, O_TIMEOUT, O_OPTIONS, O_XDP, O_DURATION,
+	O_EXPECT, O_TIMEOUT, O_OPTIONS, O_XDP, O_DURATION, O_TLVMAP,
 };
 
 const struct opt craft_opts[] = {
@@ -47,6 +48,7 @@ const struct opt craft_opts[] = {
 	{ O_PRINT, 0, "print", OPT_FLAG, NULL, "print the packet description with every field craft filled in, then exit", NULL },
 	{ O_EXPECT, 0, "expect", OPT_STR, "FILTER", "with -i: wait for a reply matching FILTER (decode's filters), print it; exit 1 if none", NULL },
 	{ O_OPTIONS, 0, "options", OPT_FILE, "FILE", "option layouts file (default $GENV_OPTIONS or ~/.config/genv/options.conf)", NULL },
+	{ O_TLVMAP, 0, "tlv-map", OPT_STR, "MAP", "Open vSwitch TLV map for geneve tun_metadataN=VALUE: {class=C,type=T,len=L}->tun_metadataN[,...] (repeatable)", NULL },
 	{ O_TIMEOUT, 0, "timeout", OPT_STR, "S", "with --expect: seconds to wait for the reply (default 2)", NULL },
 	{ O_XDP, 0, "xdp", OPT_FLAG, NULL, "with -i: send through AF_XDP at the highest rate the interface takes (a load generator)", NULL },
 	{ O_DURATION, 0, "duration", OPT_STR, "S", "with --xdp: stop after S seconds (without -c and --duration: until interrupted)", NULL },
@@ -64,6 +66,7 @@ struct craft {
 	int nvary;
 	const char *expect;
 	const char *options_file;	/* --options */
+	struct gnv_tlvmap tlvmap;	/* --tlv-map */
 	double timeout;
 	bool timeout_set;
 	bool xdp, count_set;
@@ -111,6 +114,13 @@ static int craft_opt(struct genv_ctx *g, void *st, int id, const char *arg)
 		break;
 	case O_EXPECT: c->expect = arg; break;
 	case O_OPTIONS: c->options_file = arg; break;
+	case O_TLVMAP: {
+		char err[200];
+
+		if (gnv_tlvmap_parse(arg, &c->tlvmap, err, sizeof(err)))
+			return gusage(g, "--tlv-map: %s", err);
+		break;
+	}
 	case O_TIMEOUT:
 		if (num_parse_double(arg, 0, 86400, &c->timeout))
 			return gusage(g, "--timeout: '%s' is not a number of seconds (0-86400)", arg);
@@ -666,6 +676,9 @@ int cmd_craft(struct genv_ctx *g, int argc, char **argv)
 	}
 	gnv_spec_init(&spec, c.genv_class);
 	spec.optreg = craft_optreg;
+	if (craft_optreg)
+		gnv_tlvmap_fill(&c.tlvmap, &craft_optreg->tlvmap);
+	spec.tlvmap = &c.tlvmap;
 	ret = gnv_lang_parse(sbuf_str(&text), &spec, err, sizeof(err));
 	sbuf_free(&text);
 	if (ret) {

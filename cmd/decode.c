@@ -32,6 +32,7 @@
 #include "../libcore/num.h"
 #include "../libcore/optfile.h"
 #include "../libcore/optreg.h"
+#include "../libcore/ovsnot.h"
 #include "../libcore/pcap_file.h"
 #include "../libcore/print.h"
 #include "../libcore/vnicount.h"
@@ -41,7 +42,7 @@ enum {
 	O_READ = 1, O_IFACE, O_HEX, O_PORT, O_OPTCLASS, O_COUNT, O_STATS,
 	O_STRICT, O_LINKTYPE, O_WRITE, O_XHEX, O_XASCII, O_HEXLAYER, O_IGNORE, O_CHECKSUM,
 	O_DECAP, O_SPLITVNI, O_NOPROMISC, O_SNAPLEN, O_BUFSIZE,
-	O_VXLANPORT, O_GPEPORT, O_NOGRE, O_OPTFORMAT, O_OPTIONS, O_XDP, O_DURATION,
+	O_VXLANPORT, O_GPEPORT, O_GUEPORT, O_NOGRE, O_TLVMAP, O_OPTFORMAT, O_OPTIONS, O_XDP, O_DURATION,
 };
 
 static const char *const linktype_choices[] = { "eth", "raw", "sll", "sll2", NULL };
@@ -72,8 +73,10 @@ const struct opt decode_opts[] = {
 	{ O_HEXLAYER, 0, "hex-layer", OPT_ENUM, "LAYER", "dump only one layer: frame, options, inner or payload (implies -x)", hexlayer_choices },
 	{ O_VXLANPORT, 0, "vxlan-port", OPT_STR, "LIST", "VXLAN UDP destination ports, or none (default 4789)", NULL },
 	{ O_GPEPORT, 0, "gpe-port", OPT_STR, "LIST", "VXLAN-GPE UDP destination ports, or none (default 4790)", NULL },
+	{ O_GUEPORT, 0, "gue-port", OPT_STR, "LIST", "GUE UDP destination ports, or none (default 6080)", NULL },
 	{ O_NOGRE, 0, "no-gre", OPT_FLAG, NULL, "do not decode GRE and NVGRE (IP protocol 47)", NULL },
 	{ O_OPTIONS, 0, "options", OPT_FILE, "FILE", "option layouts file (default $GENV_OPTIONS or ~/.config/genv/options.conf)", NULL },
+	{ O_TLVMAP, 0, "tlv-map", OPT_STR, "MAP", "with --opt-format ovs: print the options it maps as tun_metadataN=VALUE: {class=C,type=T,len=L}->tun_metadataN[,...] (repeatable)", NULL },
 	{ O_OPTFORMAT, 0, "opt-format", OPT_ENUM, "FORMAT", "print options as genv names (genv, the default) or as Open vSwitch's geneve({...}) (ovs)", optformat_choices },
 	{ O_XDP, 0, "xdp", OPT_FLAG, NULL, "with -i and --stats: take every frame of IFACE through AF_XDP (a fast counting sink)", NULL },
 	{ O_DURATION, 0, "duration", OPT_STR, "S", "with --xdp: stop after S seconds", NULL },
@@ -134,6 +137,8 @@ struct dec {
 	int hexdump;		/* -x 1, -X 2 */
 	bool no_csum;		/* --checksum=off */
 	bool opt_ovs;		/* --opt-format ovs */
+	struct gnv_tlvmap tlvmap;	/* --tlv-map */
+	bool tlvmap_set;
 	const char *options_file;	/* --options */
 	struct gnv_optreg *optreg;	/* its layouts */
 	int hex_layer;		/* enum gnv_hex_layer */
@@ -143,6 +148,7 @@ struct dec {
 	struct gnv_decode_cfg cfg;
 	uint64_t ports[65536 / 64];	/* --port with more than one port */
 	uint64_t vxlan_ports[65536 / 64], gpe_ports[65536 / 64];	/* --vxlan-port, --gpe-port */
+	uint64_t gue_ports[65536 / 64];	/* --gue-port */
 	struct gnv_filter *flt;
 	char *flt_text;
 	struct gnv_printer pr;
@@ -188,7 +194,7 @@ static int ignore_list(struct dec *d, const char *what, const char *arg)
 	for (w = strtok_r(s, ",", &save); w && !ret; w = strtok_r(NULL, ",", &save)) {
 		bool inner = !strncmp(w, "inner.", 6);
 		size_t n;
-		uint64_t m = 0;
+		bool m = false;
 		int code;
 
 		if (inner)
@@ -197,10 +203,17 @@ static int ignore_list(struct dec *d, const char *what, const char *arg)
 
 		if (n > 2 && !strcmp(w + n - 2, ".*")) {
 			for (unsigned int c = 0; c < GNV_E__COUNT; c++)
-				if (!strncmp(names[c], w, n - 1))
-					m |= 1ull << c;
+				if (!strncmp(names[c], w, n - 1)) {
+					m = true;
+					if (!inner)
+						gnv_ignore_add(d->cfg.ignore, false, c);
+					gnv_ignore_add(d->cfg.ignore, true, c);
+				}
 		} else if ((code = gnv_err_lookup(w)) >= 0) {
-			m = 1ull << code;
+			m = true;
+			if (!inner)
+				gnv_ignore_add(d->cfg.ignore, false, (unsigned int)code);
+			gnv_ignore_add(d->cfg.ignore, true, (unsigned int)code);
 		}
 		if (!m) {
 			const char *near = gnv_closest(w, n, names, GNV_E__COUNT, 4);
@@ -208,9 +221,6 @@ static int ignore_list(struct dec *d, const char *what, const char *arg)
 			ret = gusage(d->g, "%s: '%s' is not an error code%s%s%s (see ERRORS in genv-decode(1))",
 				     what, w, near ? "; did you mean '" : "", near ? near : "", near ? "'?" : "");
 		}
-		if (!inner)
-			d->cfg.ignore[0] |= m;
-		d->cfg.ignore[1] |= m;
 	}
 	free(s);
 	return ret;
@@ -300,6 +310,17 @@ static int dec_opt(struct genv_ctx *g, void *stp, int id, const char *arg)
 	case O_GPEPORT:
 		return port_set(d, "--gpe-port", arg, d->gpe_ports, &d->cfg.gpe_port,
 				&d->cfg.gpe_ports, true);
+	case O_TLVMAP: {
+		char err[200];
+
+		if (gnv_tlvmap_parse(arg, &d->tlvmap, err, sizeof(err)))
+			return gusage(g, "--tlv-map: %s", err);
+		d->tlvmap_set = true;
+		break;
+	}
+	case O_GUEPORT:
+		return port_set(d, "--gue-port", arg, d->gue_ports, &d->cfg.gue_port,
+				&d->cfg.gue_ports, true);
 	case O_NOGRE:
 		d->cfg.gre = false;
 		break;
@@ -694,8 +715,10 @@ static void render(struct dec *d, const struct gnv_frame *fr)
 		size_t mark = d->out.len;
 
 		sbuf_add(&d->out, "    ", 4);
-		if (!d->lang && (d->lang = gnv_lang_ctx_new()) != NULL)
+		if (!d->lang && (d->lang = gnv_lang_ctx_new()) != NULL) {
 			gnv_lang_ctx_opt_ovs(d->lang, d->opt_ovs);
+			gnv_lang_ctx_tlvmap(d->lang, d->tlvmap_set ? &d->tlvmap : NULL);
+		}
 		if (gnv_lang_format_ctx(d->lang, pk, &d->out) == 0) {
 			sbuf_putc(&d->out, '\n');
 		} else {
@@ -1577,6 +1600,10 @@ int cmd_decode(struct genv_ctx *g, int argc, char **argv)
 	if (ret)
 		goto out;
 	d.cfg.optreg = d.optreg;
+	if (d.optreg && d.optreg->tlvmap.set) {
+		gnv_tlvmap_fill(&d.tlvmap, &d.optreg->tlvmap);
+		d.tlvmap_set = true;
+	}
 	if (np >= 1 && !strcmp(argv[1], "-")) {
 		d.use_stdin = true;
 		first = 2;
@@ -1633,6 +1660,7 @@ int cmd_decode(struct genv_ctx *g, int argc, char **argv)
 	}
 	gnv_printer_init(&d.pr, g->color && !g->json, g->pretty);
 	d.pr.opt_ovs = d.opt_ovs;
+	d.pr.tlvmap = d.tlvmap_set ? &d.tlvmap : NULL;
 	/*
 	 * --stats counts what the outer headers and Geneve say (VNI, bytes,
 	 * options, structural errors) at full speed: no checksums, no inner

@@ -23,6 +23,9 @@
 #include "commands.h"
 #include "complete.h"
 #include "ctl_client.h"
+#include "optfile.h"
+#include "../libcore/optfile.h"
+#include "../libcore/optreg.h"
 #include "../libcore/sbuf.h"
 #include "../router/config.h"
 #include "../router/ctl.h"
@@ -55,6 +58,26 @@ static void offer(struct comp *c, const char *pfx, const char *word, const char 
 		return;
 	c->emit(c->arg, buf, desc);
 	c->n++;
+}
+
+/* Option layout names, pfx before each ("opt=" in craft's packet words):
+ * the built-ins, then those of the options file decode and craft would
+ * read (--options on the line, $GENV_OPTIONS, ~/.config/genv/options.conf),
+ * quietly skipped when it cannot be read. */
+static void offer_opt_names(struct comp *c, const char *pfx, const char *file)
+{
+	struct gnv_optreg *reg = NULL;
+
+	for (const char *const *n = gnv_opt_names; *n; n++) {
+		const struct layout *l = gnv_layout_builtin_named(*n, strlen(*n));
+
+		offer(c, pfx, *n, l ? l->desc : NULL);
+	}
+	if (genv_options_load(NULL, file, &reg) || !reg)
+		return;
+	for (unsigned int i = 0; i < reg->n; i++)
+		offer(c, pfx, reg->l[i].name, reg->l[i].desc);
+	gnv_optreg_free(reg);
 }
 
 static const struct cmd *find_cmd(const char *name)
@@ -453,6 +476,7 @@ int complete_words_sock(int nwords, char **words, const char *socket,
 	struct comp c = { .emit = emit, .arg = arg, .socket = socket };
 	const struct cmd *k = NULL;
 	const struct opt *pending = NULL;
+	const char *options = NULL;	/* --options FILE on the line */
 	bool dashdash = false;
 	char *pos[MAX_POS];
 	int npos = 0;
@@ -465,6 +489,8 @@ int complete_words_sock(int nwords, char **words, const char *socket,
 		if (pending) {
 			if (!strcmp(pending->lname, "socket"))
 				c.socket = w;
+			if (!strcmp(pending->lname, "options"))
+				options = w;
 			pending = NULL;
 			continue;
 		}
@@ -476,6 +502,8 @@ int complete_words_sock(int nwords, char **words, const char *socket,
 
 				if (sv)
 					c.socket = sv;
+				if (!strncmp(w, "--options=", 10))
+					options = w + 10;
 				pending = wants_value(k, w);
 			}
 			continue;
@@ -502,6 +530,11 @@ int complete_words_sock(int nwords, char **words, const char *socket,
 			offer(&c, "", *s, NULL);
 	else if (!strcmp(k->name, "route") && npos < MAX_POS)
 		complete_route(&c, pos, npos, nwords > 1 ? words[nwords - 2] : "");
+	else if ((!strcmp(k->name, "decode") || !strcmp(k->name, "trace")) && npos > 0 &&
+		 !strcmp(words[nwords - 2], "opt"))
+		offer_opt_names(&c, "", options);	/* the filter 'opt NAME' */
+	else if ((!strcmp(k->name, "craft") || !strcmp(k->name, "trace")) && !strncmp(c.cur, "opt=", 4))
+		offer_opt_names(&c, "opt=", options);	/* the packet language */
 	return c.n;
 }
 

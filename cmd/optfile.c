@@ -11,6 +11,9 @@
 #include "optfile.h"
 #include "../libcore/optfile.h"
 
+/* g NULL: quietly (completion), any problem is EXIT_USAGE and no registry */
+#define QUIET_OR(g, call) ((g) ? (call) : EXIT_USAGE)
+
 static int load(struct genv_ctx *g, const char *path, bool must, struct gnv_optreg **out)
 {
 	FILE *f = fopen(path, "rb");
@@ -22,12 +25,13 @@ static int load(struct genv_ctx *g, const char *path, bool must, struct gnv_optr
 	if (!f) {
 		if (!must && errno == ENOENT)
 			return 0;
-		return gusage(g, "options file '%s': %s", path, strerror(errno));
+		return QUIET_OR(g, gusage(g, "options file '%s': %s", path, strerror(errno)));
 	}
 	buf = malloc(GNV_OPTFILE_MAX + 1);
 	if (!buf) {
 		fclose(f);
-		gerr(g, "out of memory");
+		if (g)
+			gerr(g, "out of memory");
 		return EXIT_FAIL;
 	}
 	n = fread(buf, 1, GNV_OPTFILE_MAX + 1, f);
@@ -35,16 +39,17 @@ static int load(struct genv_ctx *g, const char *path, bool must, struct gnv_optr
 	fclose(f);
 	if (ret) {
 		free(buf);
-		return gusage(g, "options file '%s': read error", path);
+		return QUIET_OR(g, gusage(g, "options file '%s': read error", path));
 	}
 	ret = gnv_optfile_parse(path, buf, n, out, err, sizeof(err));
 	free(buf);
 	if (ret == -ENOMEM) {
-		gerr(g, "out of memory");
+		if (g)
+			gerr(g, "out of memory");
 		return EXIT_FAIL;
 	}
 	if (ret)
-		return gusage(g, "%s", err);
+		return QUIET_OR(g, gusage(g, "%s", err));
 	return 0;
 }
 

@@ -16,7 +16,8 @@ struct gnv_optreg;
 /*
  * Read and parse the options file: path is --options (or NULL).  Returns 0
  * with *out the registry (NULL when there is no file), or EXIT_USAGE after
- * printing "genv CMD: FILE:LINE: ..." (nothing is loaded then).
+ * printing "genv CMD: FILE:LINE: ..." (nothing is loaded then).  g NULL:
+ * the same without a word on stderr (completion).
  */
 int genv_options_load(struct genv_ctx *g, const char *path, struct gnv_optreg **out);
 

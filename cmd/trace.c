@@ -13,7 +13,8 @@
  * The explanation itself is rendered by trace/explain.c, in this process
  * (offline) or in the router (online), so both print the same thing.
  * Layer: cmd; calls commands, ctl_client, libcore/build, libcore/filter,
- * libcore/lang, libcore/num, libcore/optreg, libcore/pkt, libcore/print,
+ * libcore/lang, libcore/num, libcore/optfile, libcore/optreg, libcore/pkt, libcore/print,
+ * optfile (--options),
  * router/config, router/ctl, router/dropring, trace/explain, trace/ext,
  * trace/probe, libpcap and libc.
  */
@@ -27,10 +28,12 @@
 #include <pcap/pcap.h>
 #include "commands.h"
 #include "ctl_client.h"
+#include "optfile.h"
 #include "../libcore/build.h"
 #include "../libcore/filter.h"
 #include "../libcore/lang.h"
 #include "../libcore/num.h"
+#include "../libcore/optfile.h"
 #include "../libcore/optreg.h"
 #include "../libcore/pkt.h"
 #include "../libcore/print.h"
@@ -45,7 +48,7 @@
 enum {
 	T_FILE = 1, T_SOCKET, T_IN, T_FROM, T_TTL, T_TOS, T_HEX, T_READ, T_FRAME, T_RAW,
 	T_VPC, T_REASON, T_ENDPOINT, T_WRITE, T_COUNT, T_ONCE, T_INTERVAL,
-	T_SRC, T_DST, T_PROTO, T_SPORT, T_DPORT, T_ROUTER, T_RATE, T_STRICT, T_GSO,
+	T_SRC, T_DST, T_PROTO, T_SPORT, T_DPORT, T_ROUTER, T_RATE, T_STRICT, T_GSO, T_OPTIONS,
 };
 
 static const char *const proto_choices[] = { "udp", "tcp", "icmp", NULL };
@@ -77,6 +80,7 @@ const struct opt trace_opts[] = {
 	{ T_SPORT, 0, "sport", OPT_INT, "N", "path: the probe flow's source port (default 40000)", NULL },
 	{ T_DPORT, 0, "dport", OPT_INT, "N", "path: the probe flow's destination port (default 33434)", NULL },
 	{ T_STRICT, 0, "strict", OPT_FLAG, NULL, "path: exit 1 unless every probe was answered and delivered", NULL },
+	{ T_OPTIONS, 0, "options", OPT_FILE, "FILE", "option layouts file naming options in the output (default $GENV_OPTIONS or ~/.config/genv/options.conf)", NULL },
 	{ 0 }
 };
 
@@ -85,6 +89,8 @@ const struct opt trace_opts[] = {
 
 struct targs {
 	const char *file, *socket, *in, *from, *hex, *read, *endpoint, *write, *src, *dst, *proto;
+	const char *options;		/* --options */
+	struct gnv_optreg *optreg;	/* its layouts (or the default file's) */
 	uint64_t ttl, tos, frame, vpc, count, interval, sport, dport, gso;
 	bool ttl_set, tos_set, frame_set, vpc_set, count_set, raw, once, interval_set, sport_set, dport_set;
 	bool router, rate_set, strict;
@@ -110,6 +116,7 @@ static int trace_opt(struct genv_ctx *g, void *st, int id, const char *arg)
 		a->many_files = a->nfile > 1;
 		break;
 	case T_SOCKET: a->socket = arg; break;
+	case T_OPTIONS: a->options = arg; break;
 	case T_IN: a->in = arg; break;
 	case T_FROM: a->from = arg; break;
 	case T_HEX: a->hex = arg; break;
@@ -302,6 +309,7 @@ static int get_frame(struct genv_ctx *g, const struct targs *a, int np, char **p
 		for (int i = 0; i < np; i++)
 			sbuf_printf(&text, "%s%s", i ? " " : "", pos[i]);
 		gnv_spec_init(spec, opt_class());
+		spec->optreg = a->optreg;
 		if (gnv_lang_parse(sbuf_str(&text), spec, err, sizeof(err))) {
 			ret = gusage(g, "%s", err);
 		} else if (gnv_build_ex(spec, buf, TRACE_FRAME_MAX, &r->size, NULL, err, sizeof(err))) {
@@ -348,7 +356,7 @@ static int ctl_run(struct genv_ctx *g, const char *sock, const char *line, bool 
 static int trace_packet_cmd(struct genv_ctx *g, const struct targs *a, int np, char **pos)
 {
 	struct trace_req r;
-	struct trace_fmt f = { .json = g->json, .pretty = g->pretty };
+	struct trace_fmt f = { .json = g->json, .pretty = g->pretty, .optreg = a->optreg };
 	struct rt_tables *t = NULL;
 	struct sbuf out = SBUF_INIT;
 	uint8_t *buf;
@@ -482,6 +490,7 @@ static int drop_show(struct dropview *v, const struct rt_drop_rec *d, struct sbu
 		p = v->frame;
 	}
 	gnv_decode_cfg_default(&cfg);
+	cfg.optreg = a->optreg;
 	gnv_decode(&v->pk, p, (uint32_t)n, (uint32_t)(n + (d->len - d->caplen)), &cfg);
 	if (v->have_ep && !ep_match(v, &v->pk))
 		return 0;
@@ -645,7 +654,7 @@ static int ring_stream(struct genv_ctx *g, const struct targs *a, bool mirror, i
 		for (int i = 0; i < np; i++)
 			sbuf_printf(&text, "%s%s", i ? " " : "", pos[i]);
 		size_t epos = 0;
-		int pret = gnv_filter_parse_at(sbuf_str(&text), &v->flt, err, sizeof(err), &epos);
+		int pret = gnv_filter_parse_reg(sbuf_str(&text), a->optreg, &v->flt, err, sizeof(err), &epos);
 
 		if (pret || gnv_filter_compile(v->flt, DLT_EN10MB, 65535, err, sizeof(err))) {
 			char caret[600];
@@ -785,6 +794,10 @@ static int trace_capture_cmd(struct genv_ctx *g, const struct targs *a, int np, 
 	argv[argc++] = (char *)"decode";
 	argv[argc++] = (char *)"-i";
 	argv[argc++] = pos[0];
+	if (a->options) {
+		argv[argc++] = (char *)"--options";
+		argv[argc++] = (char *)a->options;
+	}
 	if (a->write) {
 		argv[argc++] = (char *)"-w";
 		argv[argc++] = (char *)a->write;
@@ -1267,17 +1280,33 @@ out:
 	return ret;
 }
 
+static int trace_run(struct genv_ctx *g, struct targs *a, int np, char **argv);
+
 int cmd_trace(struct genv_ctx *g, int argc, char **argv)
 {
 	const struct cmd *self = cmd_find("trace");
 	struct targs a;
-	const char *sub;
 	int np, ret;
 
 	memset(&a, 0, sizeof(a));
 	ret = opt_parse(g, self, argc, argv, trace_opt, &a, &np);
 	if (ret)
 		return ret < 0 ? EXIT_OK : ret;
+	/* the options file names options in what trace prints (capture: decode
+	 * reads it itself) */
+	ret = genv_options_load(g, a.options, &a.optreg);
+	if (ret)
+		return ret;
+	ret = trace_run(g, &a, np, argv);
+	gnv_optreg_free(a.optreg);
+	return ret;
+}
+
+static int trace_run(struct genv_ctx *g, struct targs *ap, int np, char **argv)
+{
+	struct targs a = *ap;
+	const char *sub;
+
 	if (np < 1)
 		return gusage(g, "missing subcommand: packet, drops, capture or path");
 	sub = argv[1];

@@ -37,9 +37,9 @@ _genv()
 	mapfile -t cands < <("$genv" __complete "${args[@]}" 2>/dev/null)
 
 	# readline replaces only the text after the last word break in the
-	# word: after '=' of --name=value, after the last ':' of an address
+	# word: after the last '=' (--name=value, opt=NAME), after the last ':' of an address
 	local pfx=
-	[[ $cur == --*=* && $COMP_WORDBREAKS == *=* ]] && pfx=${cur%=*}=
+	[[ $cur == *=* && $COMP_WORDBREAKS == *=* ]] && pfx=${cur%=*}=
 	[[ $cur == *:* && $COMP_WORDBREAKS == *:* ]] && pfx=${cur%:*}:
 
 	COMPREPLY=()

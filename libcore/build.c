@@ -122,7 +122,7 @@ int gnv_spec_resolve(const struct gnv_spec *s, struct gnv_layer *res, char *err,
 				r->u.udp.sport = gnv_lkind_is_udp_tunnel(nk) ? 0 : 40000;
 			if (!GNV_ISSET(r, F_UDP_DPORT))
 				r->u.udp.dport = nk == LK_GENEVE ? GNV_PORT : nk == LK_VXLAN ? GNV_VXLAN_PORT :
-						 nk == LK_GPE ? GNV_GPE_PORT : 9;
+						 nk == LK_GPE ? GNV_GPE_PORT : nk == LK_GUE ? GNV_GUE_PORT : 9;
 			break;
 		case LK_VXLAN:
 			if (!GNV_ISSET(r, F_VX_FLAGS))
@@ -141,6 +141,12 @@ int gnv_spec_resolve(const struct gnv_spec *s, struct gnv_layer *res, char *err,
 							    (GNV_ISSET(r, F_GRE_SEQ) ? 0x1000 : 0));
 			if (!GNV_ISSET(r, F_GRE_PROTO))
 				r->u.gre.proto = nk == LK_IPV4 ? 0x0800 : nk == LK_IPV6 ? 0x86dd : 0x6558;
+			break;
+		case LK_GUE:
+			if (!GNV_ISSET(r, F_GUE_PROTO))
+				r->u.gue.proto = nk == LK_IPV4 ? 4 : nk == LK_IPV6 ? 41 : nk == LK_ETH ? 143 : 0;
+			if (!GNV_ISSET(r, F_GUE_HLEN))
+				r->u.gue.hlen = (uint8_t)(r->u.gue.ext.size / 4);
 			break;
 		case LK_NVGRE:
 			if (!GNV_ISSET(r, F_NVGRE_FLAGS))
@@ -201,6 +207,7 @@ static uint32_t layer_size(const struct gnv_layer *r)
 	case LK_GENEVE: return 8u + r->u.gnv.opts.size;
 	case LK_VXLAN: case LK_GPE: case LK_NVGRE: return 8;
 	case LK_GRE: return gnv_gre_hdr_size(r->u.gre.flags);
+	case LK_GUE: return r->u.gue.ver == 1 ? 0 : 4u + r->u.gue.ext.size;
 	default: return r->u.data.len;
 	}
 }
@@ -243,6 +250,8 @@ static void write_layer(const struct gnv_spec *s, const struct gnv_layout *lay, 
 	uint32_t hdr = 0;
 
 	memset(p, 0, lay->size[i]);
+	if (!lay->size[i])
+		return;		/* GUE variant 1: no header */
 	if (r->kind == LK_IPV4)
 		p[0] = 0x40;
 	else if (r->kind == LK_IPV6)
@@ -277,6 +286,7 @@ static void write_layer(const struct gnv_spec *s, const struct gnv_layout *lay, 
 	case LK_IPV6: blob = &r->u.ip6.ext; hdr = 40; break;
 	case LK_TCP: blob = &r->u.tcp.opts; hdr = 20; break;
 	case LK_GENEVE: blob = &r->u.gnv.opts; hdr = 8; break;
+	case LK_GUE: blob = &r->u.gue.ext; hdr = 4; break;
 	case LK_PAYLOAD: case LK_PAD: blob = &r->u.data.data; break;
 	default: break;
 	}

@@ -6,12 +6,13 @@
  *        -> inner (eth -> arp | ip -> l4)  by Geneve protocol type
  *   ... udp --dport 4789 (4790)--> vxlan (gpe) -> inner eth (by next protocol)
  *   ... ip --proto 47--> gre | nvgre -> inner by GRE protocol type
+ *   ... udp --dport 6080--> gue -> inner by GUE proto (variant 1: IP)
  *
  * Geneve is recognised by UDP destination port only (RFC 8926 3.3), never
  * by source port.  Every layer reads through the checked cursor.
  *
  * Layer: libcore, the top of the decoder.  Calls the layer parsers
- * (eth.c, ip.c, l4.c, geneve.c, vxlan.c, gre.c, through layers.h), pkt_err.c and libc;
+ * (eth.c, ip.c, l4.c, geneve.c, vxlan.c, gre.c, gue.c, through layers.h), pkt_err.c and libc;
  * nothing below calls back up here.
  */
 #include <stddef.h>
@@ -31,6 +32,7 @@ void gnv_decode_cfg_tunnels(struct gnv_decode_cfg *cfg)
 {
 	cfg->vxlan_port = GNV_VXLAN_PORT;
 	cfg->gpe_port = GNV_GPE_PORT;
+	cfg->gue_port = GNV_GUE_PORT;
 	cfg->gre = true;
 }
 
@@ -83,6 +85,7 @@ static void decode_inner(struct gnv_pkt *pk, struct gnv_cur *c,
 		[GNV_TUN_GPE] = { GNV_E_VX_EMPTY, GNV_E_VX_PROTO, 3 },
 		[GNV_TUN_GRE] = { GNV_E_GRE_EMPTY, GNV_E_GRE_PROTO, 2 },
 		[GNV_TUN_NVGRE] = { GNV_E_GRE_EMPTY, GNV_E_GRE_PROTO, 2 },
+		[GNV_TUN_GUE] = { GNV_E_GUE_EMPTY, GNV_E_GUE_PROTO, 1 },
 	};
 	struct gnv_layers *in = &pk->inner;
 	uint16_t type = pk->gnv.proto;
@@ -204,6 +207,12 @@ enum gnv_status gnv_decode(struct gnv_pkt *pk, const uint8_t *data,
 	    pk->outer.l4.dport != cfg->port) {
 		bool gpe = port_in(cfg->gpe_ports, cfg->gpe_port, pk->outer.l4.dport);
 
+		if (!gpe && port_in(cfg->gue_ports, cfg->gue_port, pk->outer.l4.dport)) {
+			pk->is_geneve = true;
+			if (gnv_decode_gue(pk, &c) && !cfg->outer_only)
+				decode_inner(pk, &c, cfg);
+			return pk->status;
+		}
 		if (!gpe && !port_in(cfg->vxlan_ports, cfg->vxlan_port, pk->outer.l4.dport))
 			return pk->status;
 		pk->is_geneve = true;

@@ -89,7 +89,11 @@ enum gnv_severity {
 	X(GRE_RSVD,        WARNING,   "gre.reserved",         "GRE reserved bits set (ignored on receipt)") \
 	X(GRE_CSUM,        INVALID,   "gre.checksum",         "GRE checksum incorrect") \
 	X(GRE_PROTO,       WARNING,   "gre.proto",            "GRE protocol type not decoded (shown raw)") \
-	X(GRE_EMPTY,       INVALID,   "gre.no_payload",       "GRE packet carries no inner frame")
+	X(GRE_EMPTY,       INVALID,   "gre.no_payload",       "GRE packet carries no inner frame") \
+	X(GUE_TRUNC,       TRUNCATED, "gue.truncated",        "GUE header or extension fields truncated") \
+	X(GUE_VERSION,     INVALID,   "gue.version",          "GUE variant is not 0 or 1 (variant 1: IP version not 4 or 6)") \
+	X(GUE_PROTO,       WARNING,   "gue.proto",            "GUE protocol not decoded (shown raw)") \
+	X(GUE_EMPTY,       INVALID,   "gue.no_payload",       "GUE packet carries no inner packet")
 
 enum gnv_errcode {
 #define GNV_X(e, s, c, m) GNV_E_##e,

@@ -41,19 +41,21 @@ enum gnv_lkind {
 	LK_ETH, LK_VLAN, LK_ARP, LK_IPV4, LK_IPV6, LK_UDP, LK_TCP, LK_ICMP,
 	LK_ICMP6, LK_GENEVE, LK_PAYLOAD, LK_PAD,
 	LK_VXLAN, LK_GPE, LK_GRE, LK_NVGRE,	/* the other tunnels (vxlan.c, gre.c) */
+	LK_GUE,					/* gue.c */
 	LK__COUNT
 };
 
 /* Layers that start a new level (what follows is the encapsulated frame). */
 static inline bool gnv_lkind_is_tunnel(int k)
 {
-	return k == LK_GENEVE || k == LK_VXLAN || k == LK_GPE || k == LK_GRE || k == LK_NVGRE;
+	return k == LK_GENEVE || k == LK_VXLAN || k == LK_GPE || k == LK_GRE || k == LK_NVGRE ||
+	       k == LK_GUE;
 }
 
 /* Tunnels carried in UDP (the rest, GRE and NVGRE, directly in IP). */
 static inline bool gnv_lkind_is_udp_tunnel(int k)
 {
-	return k == LK_GENEVE || k == LK_VXLAN || k == LK_GPE;
+	return k == LK_GENEVE || k == LK_VXLAN || k == LK_GPE || k == LK_GUE;
 }
 
 enum gnv_csum_mode {
@@ -130,6 +132,11 @@ struct gnv_l_gre {		/* gre and nvgre */
 	uint8_t flowid;
 	struct gnv_csum_spec csum;
 };
+struct gnv_l_gue {
+	uint8_t ver, c, hlen, proto;	/* ver 1: no header (the IP packet) */
+	uint16_t flags;
+	struct gnv_blob ext;		/* extension fields (hlen words) */
+};
 struct gnv_l_data {		/* payload and pad */
 	uint16_t len;
 	struct gnv_blob data;
@@ -153,12 +160,14 @@ struct gnv_layer {
 		struct gnv_l_data data;
 		struct gnv_l_vxlan vx;
 		struct gnv_l_gre gre;
+		struct gnv_l_gue gue;
 	} u;
 };
 
 struct gnv_spec {
 	uint16_t genv_class;	/* class of genv's named options */
 	const struct gnv_optreg *optreg;	/* layouts from an options file, or NULL */
+	const struct gnv_tlvmap *tlvmap;	/* geneve tun_metadataN= words (ovsnot.h), or NULL */
 	uint8_t nlayer;
 	struct gnv_layer l[GNV_SPEC_MAX_LAYERS];
 	uint32_t pool_used;
@@ -221,6 +230,7 @@ enum { F_VX_VNI, F_VX_GBP, F_VX_GBPFLAGS, F_VX_FLAGS, F_VX_RSVD2 };
 enum { F_GPE_VNI, F_GPE_NP, F_GPE_FLAGS, F_GPE_RSVD, F_GPE_RSVD2 };
 enum { F_GRE_KEY, F_GRE_SEQ, F_GRE_CSUM, F_GRE_PROTO, F_GRE_FLAGS, F_GRE_RSVD1 };
 enum { F_NVGRE_VSID, F_NVGRE_FLOWID, F_NVGRE_PROTO, F_NVGRE_FLAGS };
+enum { F_GUE_PROTO, F_GUE_VER, F_GUE_C, F_GUE_HLEN, F_GUE_FLAGS, F_GUE_EXT };
 
 #define GNV_ISSET(l, f)	(((l)->set >> (f)) & 1)
 
@@ -274,6 +284,9 @@ void gnv_lang_ctx_free(struct gnv_lang_ctx *ctx);
 /* Print a frame's options as one opt=geneve({...}...) in Open vSwitch's
  * notation (ovsnot.h) when it can express them (decode --opt-format ovs). */
 void gnv_lang_ctx_opt_ovs(struct gnv_lang_ctx *ctx, bool on);
+/* With opt_ovs, options the map names print as tun_metadataN=VALUE. */
+struct gnv_tlvmap;
+void gnv_lang_ctx_tlvmap(struct gnv_lang_ctx *ctx, const struct gnv_tlvmap *map);
 int gnv_lang_format_ctx(struct gnv_lang_ctx *ctx, const struct gnv_pkt *pk, struct sbuf *sb);
 
 /* Fill spec from a decoded packet (the structured form gnv_lang_format

@@ -157,6 +157,15 @@ static const struct gnv_lfield f_nvgre[] = {
 	F("flags", FT_U16, FF_HEXOUT, gre.flags, 0xffff, 0, 2, 0, 0, -1, "GRE flags and version (0x2000, K)"),
 };
 
+static const struct gnv_lfield f_gue[] = {
+	F("proto", FT_U8, 0, gue.proto, 0xff, 1, 1, 0, 0, -1, "IP protocol carried (from the next layer: ipv4 4, ipv6 41, eth 143); with c=1 the control type"),
+	F("ver", FT_U8, 0, gue.ver, 3, 0, 1, 6, 2, -1, "variant: 0, or 1 (no GUE header: the IPv4/IPv6 packet follows the UDP header) (0)"),
+	F("c", FT_U8, 0, gue.c, 1, 0, 1, 5, 1, -1, "C bit: a control message, proto is its type (0)"),
+	F("hlen", FT_U8, 0, gue.hlen, 31, 0, 1, 0, 5, -1, "extension fields in 32-bit words (from ext=)"),
+	F("flags", FT_U16, FF_HEXOUT, gue.flags, 0xffff, 2, 2, 0, 0, -1, "the 16 flag bits (0)"),
+	F("ext", FT_HEX, FF_NOVARY, gue.ext, 124, 0, 0, 0, 0, -1, "extension fields, hex, a multiple of 4 bytes (none)"),
+};
+
 static const struct gnv_lfield f_data[] = {
 	F("len", FT_U16, FF_NOVARY, data.len, 0xffff, 0, 0, 0, 0, -1, "size in bytes: zeros, or hex/text padded or cut (the data size)"),
 	F("hex", FT_HEX, FF_NOVARY, data.data, 0xffff, 0, 0, 0, 0, -1, "bytes in hex"),
@@ -181,6 +190,7 @@ const struct gnv_ldesc gnv_lang_layers[LK__COUNT] = {
 	[LK_GPE] = T("vxlan-gpe", "VXLAN-GPE (draft-ietf-nvo3-vxlan-gpe)", f_gpe),
 	[LK_GRE] = T("gre", "GRE (RFC 2784, 2890)", f_gre),
 	[LK_NVGRE] = T("nvgre", "NVGRE (RFC 7637)", f_nvgre),
+	[LK_GUE] = T("gue", "GUE, Generic UDP Encapsulation (draft-ietf-intarea-gue)", f_gue),
 };
 
 static const struct { const char *alias; enum gnv_lkind kind; } layer_aliases[] = {
@@ -217,6 +227,10 @@ uint16_t gnv_layer_inner_type(const struct gnv_layer *l)
 	case LK_VXLAN: return 0x6558;
 	case LK_GPE: return gnv_gpe_ethertype(l->u.vx.np);
 	case LK_GRE: case LK_NVGRE: return l->u.gre.proto;
+	case LK_GUE:
+		if (l->u.gue.ver == 1)
+			return 0x0800;	/* or IPv6: the flow hash looks at the version */
+		return l->u.gue.c ? 0 : gnv_gue_ethertype(l->u.gue.proto);
 	default: return 0;
 	}
 }
@@ -240,6 +254,7 @@ void gnv_spec_init(struct gnv_spec *spec, uint16_t genv_class)
 {
 	spec->genv_class = genv_class;
 	spec->optreg = NULL;
+	spec->tlvmap = NULL;
 	spec->nlayer = 0;
 	spec->pool_used = 0;
 	memset(spec->l, 0, sizeof(spec->l));
@@ -527,7 +542,7 @@ static int set_field(struct pctx *c, struct gnv_layer *l, int fi, char *v, size_
 			return perr(c, "%s: too many bytes (at most %zu)", f->name, room);
 		if (ret)
 			return perr(c, "%s: '%s' is not hex bytes", f->name, v);
-		if ((l->kind == LK_IPV4 || l->kind == LK_TCP) && n % 4)
+		if ((l->kind == LK_IPV4 || l->kind == LK_TCP || l->kind == LK_GUE) && n % 4)
 			return perr(c, "%s: %zu bytes is not a multiple of 4", f->name, n);
 		if (l->kind == LK_IPV6 && n % 8)
 			return perr(c, "%s: %zu bytes is not a multiple of 8", f->name, n);
@@ -630,7 +645,14 @@ static bool is_space(char ch)
 }
 
 /* Next word in [*p, end): stops at blanks and '/', honours "..." and
- * keeps a '/' inside (...) or {...} (OVS's masks: opt=geneve({...,0x1/0xf})) */
+ * keeps a '/' inside (...) or {...} (OVS's masks: opt=geneve({...,0x1/0xf})),
+ * and the mask of an OVS word tun_metadataN=0x1234/0xffff */
+static bool ovs_mask(const char *p, size_t n)
+{
+	return n > 12 && !strncmp(p, "tun_metadata", 12) && memchr(p, '=', n) &&
+	       p[n + 1] == '0' && (p[n + 2] | 0x20) == 'x';
+}
+
 static size_t next_word(const char *p, bool *unterminated)
 {
 	size_t n = 0;
@@ -638,7 +660,7 @@ static size_t next_word(const char *p, bool *unterminated)
 	unsigned int depth = 0;
 
 	*unterminated = false;
-	while (p[n] && (q || (!is_space(p[n]) && (p[n] != '/' || depth)))) {
+	while (p[n] && (q || (!is_space(p[n]) && (p[n] != '/' || depth || ovs_mask(p, n))))) {
 		if (p[n] == '\\' && q && p[n + 1]) {
 			n += 2;
 			continue;
@@ -710,7 +732,7 @@ static int lang_parse(const char *text, struct gnv_spec *spec, char *err, size_t
 				best = closest(word, n, names, LK__COUNT);
 				if (best)
 					return perr(&c, "'%s' is not a layer (did you mean '%s'?)", word, best);
-				return perr(&c, "'%s' is not a layer (eth vlan arp ipv4 ipv6 udp tcp icmp icmp6 geneve vxlan vxlan-gpe gre nvgre payload pad)", word);
+				return perr(&c, "'%s' is not a layer (eth vlan arp ipv4 ipv6 udp tcp icmp icmp6 geneve vxlan vxlan-gpe gre nvgre gue payload pad)", word);
 			}
 			if (spec->nlayer >= GNV_SPEC_MAX_LAYERS)
 				return perr(&c, "too many layers (at most %d)", GNV_SPEC_MAX_LAYERS);
@@ -728,6 +750,19 @@ static int lang_parse(const char *text, struct gnv_spec *spec, char *err, size_t
 			size_t klen = eq ? (size_t)(eq - word) : n;
 			int fi = gnv_lang_field(l->kind, word, klen);
 
+			if (fi < 0 && l->kind == LK_GENEVE && gnv_tlvmap_index(word, n) >= 0) {
+				/* Open vSwitch's tun_metadataN=VALUE, by the TLV map */
+				uint8_t tlv[4 + 124];
+				size_t tn = 0;
+				char emsg[200];
+
+				if (gnv_tlvmap_encode(spec->tlvmap, word, n, tlv, sizeof(tlv), &tn, emsg, sizeof(emsg)))
+					return perr(&c, "%s", emsg);
+				if (gnv_spec_add_bytes(spec, &l->u.gnv.opts, tlv, tn))
+					return perr(&c, "opt: too many option bytes");
+				l->set |= 1ull << F_GNV_OPT;
+				continue;
+			}
 			if (fi < 0) {
 				const char *names[32];
 				const char *best;

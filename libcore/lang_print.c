@@ -48,6 +48,7 @@ struct gnv_lang_ctx {
 	struct gnv_spec spec, again;
 	uint32_t clock;
 	bool opt_ovs;		/* options as one opt=geneve({...}...) */
+	const struct gnv_tlvmap *tlvmap;	/* with opt_ovs: tun_metadataN= words */
 	struct ctx_name layer[2][LK__COUNT];	/* "NAME", " / NAME" */
 	struct ctx_name field[LK__COUNT][64];	/* " NAME=" */
 	uint8_t buf[GNV_FRAME_MAX];
@@ -102,6 +103,11 @@ void gnv_lang_ctx_free(struct gnv_lang_ctx *ctx)
 void gnv_lang_ctx_opt_ovs(struct gnv_lang_ctx *ctx, bool on)
 {
 	ctx->opt_ovs = on;
+}
+
+void gnv_lang_ctx_tlvmap(struct gnv_lang_ctx *ctx, const struct gnv_tlvmap *map)
+{
+	ctx->tlvmap = map;
 }
 
 /* ---- printing a spec ---- */
@@ -390,8 +396,9 @@ static void put_options(struct sbuf *sb, const struct gnv_spec *spec, const stru
 	if (ctx && ctx->opt_ovs) {
 		size_t mark = sb->len;
 
-		sbuf_add(sb, " opt=", 5);
-		if (gnv_ovs_format(sb, p, b->size))
+		sbuf_putc(sb, ' ');
+		if (ctx->tlvmap ? gnv_ovs_format_map(sb, p, b->size, ctx->tlvmap, " ", "opt=") :
+		    (sbuf_add(sb, "opt=", 4), gnv_ovs_format(sb, p, b->size)))
 			return;
 		sb_truncate(sb, mark);	/* not expressible: genv's own words */
 	}
@@ -549,7 +556,7 @@ static bool tunnel_seg(const struct gnv_pkt *pk, int *kind, uint32_t *size)
 {
 	static const uint8_t kinds[] = {
 		[GNV_TUN_GENEVE] = LK_GENEVE, [GNV_TUN_VXLAN] = LK_VXLAN, [GNV_TUN_GPE] = LK_GPE,
-		[GNV_TUN_GRE] = LK_GRE, [GNV_TUN_NVGRE] = LK_NVGRE,
+		[GNV_TUN_GRE] = LK_GRE, [GNV_TUN_NVGRE] = LK_NVGRE, [GNV_TUN_GUE] = LK_GUE,
 	};
 
 	if (!pk->is_geneve || pk->tun.kind >= sizeof(kinds))
@@ -819,6 +826,12 @@ static int spec_from_segs(const struct fctx *c, struct gnv_spec *spec, int keep,
 			}
 			break;
 		}
+		case LK_GUE:
+			if (s->size > 4 && gnv_spec_add_bytes(spec, &l->u.gue.ext, p + 4, s->size - 4))
+				return -ENOSPC;
+			if (s->size > 4)
+				l->set |= 1ull << F_GUE_EXT;
+			break;
 		case LK_PAYLOAD: case LK_PAD:
 			l->u.data.len = (uint16_t)s->size;
 			if (all_zero(p, s->size)) {
@@ -889,6 +902,9 @@ static int spec_from_segs(const struct fctx *c, struct gnv_spec *spec, int keep,
 				continue;
 			if (f->woff < 0 && off[i] < (uint32_t)-f->woff)
 				continue;
+			/* GUE variant 1 has no header: its first bits are the IP's */
+			if (l->kind == LK_GUE && !size[i] && fi != F_GUE_VER)
+				continue;
 			if (f->type == FT_MAC || f->type == FT_IP4 || f->type == FT_IP6) {
 				memcpy(a, p + f->woff, f->wsize);
 				/* fixed sizes: compiled inline, not a memcmp call */
@@ -946,6 +962,8 @@ static int spec_from_segs(const struct fctx *c, struct gnv_spec *spec, int keep,
 							      spec->l[i + 1].kind == LK_VXLAN ? 0x6558 :
 							      spec->l[i + 1].kind == LK_GPE ?
 							      gnv_gpe_ethertype(d[off[i + 1] + 3]) :
+							      spec->l[i + 1].kind == LK_GUE ?
+							      gnv_layer_inner_type(&res[i + 1]) :
 							      gnv_be16(d + off[i + 1] + 2));
 				if (h == l->u.udp.sport)
 					l->set &= ~(1ull << F_UDP_SPORT);
@@ -1038,6 +1056,7 @@ static bool builds_to(const struct gnv_spec *spec, const struct gnv_pkt *pk, uin
 		return false;
 	gnv_spec_init(again, spec->genv_class);
 	again->optreg = spec->optreg;
+	again->tlvmap = ctx ? ctx->tlvmap : NULL;
 	if (gnv_lang_parse(sbuf_str(tb), again, NULL, 0))
 		return false;
 	if (gnv_build(again, buf, GNV_FRAME_MAX, &n))

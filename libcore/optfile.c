@@ -5,7 +5,7 @@
  * built-in layouts (optreg.h), so decode, craft and filters treat
  * them alike.
  *
- * Layer: libcore; calls optreg, num, msg and libc.
+ * Layer: libcore; calls optreg, ovsnot (tlv-map lines), num, msg and libc.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -193,6 +193,16 @@ static int parse_line(const struct pstate *ps, char *s, struct gnv_optreg *r, st
 		return nw;
 	if (!nw)
 		return 0;
+	if (!strcmp(w[0], "tlv-map")) {
+		/* tlv-map {class=C,type=T,len=L}->tun_metadataN[,...] (ovsnot.h) */
+		char msg[200];
+
+		if (nw != 2 || quoted)
+			return perr(ps, "expected tlv-map {class=C,type=T,len=L}->tun_metadataN[,...]");
+		if (gnv_tlvmap_parse(w[1], &r->tlvmap, msg, sizeof(msg)))
+			return perr(ps, "tlv-map: %s", msg);
+		return 0;
+	}
 	nf = nw - (quoted ? 1 : 0);
 	if (nf < 3)
 		return perr(ps, "expected NAME CLASS TYPE [FIELD:BITS[:FORMAT]]... [\"DESCRIPTION\"]");

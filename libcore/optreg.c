@@ -157,6 +157,7 @@ static const struct fdesc f_qos[] = {
 static const struct fdesc f_trace[] = {
 	{ "reply", GNV_F_BOOL, 0, 1, 0, 1, NULL },
 	{ "overflow", GNV_F_BOOL, 0, 1, 1, 1, NULL },
+	{ "report", GNV_F_BOOL, 0, 1, 2, 1, NULL },	/* GENV_TRACE_F_REPORT */
 	{ "hops", GNV_F_UINT, 1, 1, 0, 0, NULL },
 	{ "id", GNV_F_UINT, 2, 2, 0, 0, NULL },
 	{ "seq", GNV_F_UINT, 4, 4, 0, 0, NULL }, F_END };

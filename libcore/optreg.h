@@ -18,6 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "opt_genv.h"	/* genv's option types and sizes */
+#include "ovsnot.h"	/* struct gnv_tlvmap */
 #include "pkt.h"
 
 #define GNV_MAX_FIELDS		16
@@ -138,6 +139,7 @@ struct gnv_optreg {
 	struct fdesc *f;		/* their fields, each run ended by a NULL key */
 	const char **names;		/* n names and NULL */
 	char *text;			/* the names, keys and descriptions */
+	struct gnv_tlvmap tlvmap;	/* 'tlv-map MAP' lines (ovsnot.h) */
 };
 
 /* The built-in layout for (cls, type), or NULL (optreg.c). */

@@ -40,4 +40,43 @@ int gnv_ovs_parse(const char *text, uint8_t *out, size_t cap, size_t *n,
  */
 bool gnv_ovs_format(struct sbuf *sb, const uint8_t *p, size_t n);
 
+/*
+ * A TLV map, as ovs-ofctl add-tlv-map takes it:
+ *   {class=0xffff,type=0,len=4}->tun_metadata0[,{...}->tun_metadataN...]
+ * so that OVS flow words tun_metadataN=VALUE name options.
+ */
+#define GNV_TLVMAP_MAX	64	/* tun_metadata0 .. tun_metadata63 */
+struct gnv_tlvmap {
+	uint64_t set;		/* bit N: tun_metadataN is mapped */
+	struct { uint16_t cls; uint8_t type, len; } m[GNV_TLVMAP_MAX];
+};
+
+/* Add the entries of text to map (repeatable).  0, or -EINVAL with one
+ * line in err quoting the offending entry. */
+int gnv_tlvmap_parse(const char *text, struct gnv_tlvmap *map, char *err, size_t errsz);
+
+/* The entries of from that to does not map yet, into to (the command
+ * line's --tlv-map wins over an options file's). */
+void gnv_tlvmap_fill(struct gnv_tlvmap *to, const struct gnv_tlvmap *from);
+
+/* Is word (n bytes, up to any '=') "tun_metadataN"?  N, or -1. */
+int gnv_tlvmap_index(const char *word, size_t n);
+
+/*
+ * "tun_metadataN=VALUE" (VALUE as OVS prints it: a hex number right-aligned
+ * in len bytes, optionally /MASK, ignored) into one option TLV at out (cap
+ * bytes).  0 with *len the bytes written, or -EINVAL with err naming the
+ * word (not mapped, bad value).
+ */
+/*
+ * As gnv_ovs_format(), but the options map names are "tun_metadataN=VALUE"
+ * and each other one is its own pfx "geneve({...})", in their order,
+ * separated by sep ("tun_metadata0=0x1234 opt=geneve({...})").
+ */
+bool gnv_ovs_format_map(struct sbuf *sb, const uint8_t *p, size_t n, const struct gnv_tlvmap *map,
+			const char *sep, const char *pfx);
+
+int gnv_tlvmap_encode(const struct gnv_tlvmap *map, const char *word, size_t n,
+		      uint8_t *out, size_t cap, size_t *len, char *err, size_t errsz);
+
 #endif

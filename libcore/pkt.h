@@ -22,6 +22,7 @@
 #define GNV_PORT		6081
 #define GNV_VXLAN_PORT		4789	/* RFC 7348 */
 #define GNV_GPE_PORT		4790	/* VXLAN-GPE */
+#define GNV_GUE_PORT		6080	/* GUE: no IANA port; genv's default (gue.c) */
 #define GNV_HDR_SIZE		8	/* the Geneve header before the options */
 #define GNV_MAX_ERRS		16
 #define GNV_MAX_OPTS		63	/* 252 bytes of options / 4 */
@@ -175,6 +176,7 @@ enum gnv_tun_kind {
 	GNV_TUN_GPE,		/* VXLAN-GPE (draft-ietf-nvo3-vxlan-gpe) */
 	GNV_TUN_GRE,		/* RFC 2784, RFC 2890 */
 	GNV_TUN_NVGRE,		/* RFC 7637: GRE, key only, proto 0x6558 */
+	GNV_TUN_GUE,		/* draft-ietf-intarea-gue: variant 0 or 1 */
 };
 
 struct gnv_tun {
@@ -184,7 +186,11 @@ struct gnv_tun {
 	bool gbp;		/* VXLAN G bit: the group policy id is valid */
 	uint8_t gbp_flags;	/* VXLAN byte 1: D 0x40 (don't learn), A 0x08 (applied) */
 	uint16_t gbp_id;	/* VXLAN group policy id (Cilium/Calico identity) */
-	uint8_t next_proto;	/* GPE: 1 IPv4, 2 IPv6, 3 Ethernet, 4 NSH, 5 MPLS */
+	uint8_t next_proto;	/* GPE: 1 IPv4, 2 IPv6, 3 Ethernet, 4 NSH, 5 MPLS;
+				 * GUE: proto (IP protocol) or, with C, ctype */
+	uint8_t gue_hlen;	/* GUE variant 0: extension words after the 4 bytes
+				 * (flags: the first byte; variant in gnv.ver) */
+	uint16_t gue_flags;	/* GUE variant 0: the 16 flag bits */
 	uint16_t gre_flags;	/* GRE: the flags and version word */
 	uint16_t gre_csum;
 	enum gnv_csum_state gre_csum_state;
@@ -193,6 +199,8 @@ struct gnv_tun {
 
 /* GPE Next Protocol -> the inner EtherType (0x6558 Ethernet), 0 if none. */
 uint16_t gnv_gpe_ethertype(uint8_t np);
+/* GUE proto (IP protocol 4, 41, 143) -> the inner EtherType, 0 if none. */
+uint16_t gnv_gue_ethertype(uint8_t proto);
 
 /* GRE header bytes by its flags word: 4, plus 4 each for C, K and S. */
 static inline unsigned int gnv_gre_hdr_size(uint16_t flags)
@@ -203,10 +211,22 @@ static inline unsigned int gnv_gre_hdr_size(uint16_t flags)
 /* Does the tunnel carry a virtual network id (VNI, VSID)? */
 static inline bool gnv_tun_has_vni(uint8_t kind)
 {
-	return kind != GNV_TUN_GRE;
+	return kind != GNV_TUN_GRE && kind != GNV_TUN_GUE;
 }
 
 struct gnv_optreg;
+
+/* The ignore masks: GNV_IGNORE_WORDS 64-bit words per frame level. */
+#define GNV_IGNORE_WORDS	2
+static inline bool gnv_ignore_has(const uint64_t *ign, bool inner, unsigned int code)
+{
+	return ign[(inner ? GNV_IGNORE_WORDS : 0) + code / 64] >> (code % 64) & 1;
+}
+
+static inline void gnv_ignore_add(uint64_t *ign, bool inner, unsigned int code)
+{
+	ign[(inner ? GNV_IGNORE_WORDS : 0) + code / 64] |= 1ull << (code % 64);
+}
 
 struct gnv_decode_cfg {
 	int linktype;		/* enum gnv_linktype */
@@ -216,13 +236,15 @@ struct gnv_decode_cfg {
 	const struct gnv_optreg *optreg;	/* layouts from an options file, or NULL */
 	bool no_csum;		/* skip checksum verification (fast stats) */
 	bool outer_only;	/* stop after the Geneve options */
-	uint64_t ignore[2];	/* bit per enum gnv_errcode, [0] outer [1] inner:
+	uint64_t ignore[2 * GNV_IGNORE_WORDS];	/* bit per enum gnv_errcode, outer
+				 * words then inner words (gnv_ignore_has):
 				 * not reported, no effect on the status */
 	/* the other tunnels, off by default (the router's tenant frames are
 	 * payload): gnv_decode_cfg_tunnels() turns them on */
 	uint16_t vxlan_port;	/* VXLAN (4789; 0 none), unless vxlan_ports */
 	uint16_t gpe_port;	/* VXLAN-GPE (4790; 0 none), unless gpe_ports */
-	const uint64_t *vxlan_ports, *gpe_ports;	/* 65536-bit sets, or NULL */
+	uint16_t gue_port;	/* GUE (6080; 0 none), unless gue_ports */
+	const uint64_t *vxlan_ports, *gpe_ports, *gue_ports;	/* 65536-bit sets, or NULL */
 	bool gre;		/* decode GRE and NVGRE (IP protocol 47) */
 };
 
@@ -254,7 +276,8 @@ enum gnv_status gnv_decode(struct gnv_pkt *pk, const uint8_t *data,
 			   const struct gnv_decode_cfg *cfg);
 
 void gnv_decode_cfg_default(struct gnv_decode_cfg *cfg);
-/* VXLAN on 4789, VXLAN-GPE on 4790, GRE and NVGRE: what decode shows. */
+/* VXLAN on 4789, VXLAN-GPE on 4790, GUE on 6080, GRE and NVGRE: what
+ * decode shows. */
 void gnv_decode_cfg_tunnels(struct gnv_decode_cfg *cfg);
 
 /* Record a problem; keeps the worst status.  Used by the layer decoders. */

@@ -11,8 +11,8 @@ void gnv_pkt_error(struct gnv_pkt *pk, enum gnv_errcode code, size_t offset)
 {
 	enum gnv_severity sev = gnv_err_severity(code);
 
-	_Static_assert(GNV_E__COUNT <= 64, "the ignore mask has 64 bits");
-	if (pk->ignore && pk->ignore[pk->in_inner] >> code & 1)
+	_Static_assert(GNV_E__COUNT <= 64 * GNV_IGNORE_WORDS, "the ignore mask is too small");
+	if (pk->ignore && gnv_ignore_has(pk->ignore, pk->in_inner, code))
 		return;
 	if (sev == GNV_SEV_INVALID)
 		pk->status = GNV_INVALID;

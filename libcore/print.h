@@ -66,6 +66,7 @@ struct gnv_printer {
 	bool color;		/* ANSI colour: VNI and error markers */
 	bool pretty;		/* indented JSON */
 	bool opt_ovs;		/* options in Open vSwitch notation (ovsnot.h) */
+	const struct gnv_tlvmap *tlvmap;	/* with opt_ovs: tun_metadataN=VALUE, or NULL */
 	int64_t day;		/* day of the cached date string */
 	char date[12];		/* "YYYY-MM-DD " */
 	struct gnv_optcache line_opts;	/* gnv_print_line's option summaries */

@@ -511,13 +511,14 @@ static void json_geneve(struct json *j, const struct gnv_pkt *pk, struct gnv_opt
 /*
  * "tunnel": only for the other tunnels (then "geneve" is null), so that
  * the keys of a Geneve frame are those of schema 1 as before.  Its keys:
- * type, vxlan, gre (the one that does not apply is null).
+ * type, vxlan, gre, gue (those that do not apply are null).
  */
 static void json_tunnel(struct json *j, const struct gnv_pkt *pk)
 {
 	static const char *const names[] = {
 		[GNV_TUN_GENEVE] = "geneve", [GNV_TUN_VXLAN] = "vxlan",
 		[GNV_TUN_GPE] = "vxlan-gpe", [GNV_TUN_GRE] = "gre", [GNV_TUN_NVGRE] = "nvgre",
+		[GNV_TUN_GUE] = "gue",
 	};
 	const struct gnv_tun *t = &pk->tun;
 	const struct gnv_geneve *g = &pk->gnv;
@@ -580,6 +581,33 @@ static void json_tunnel(struct json *j, const struct gnv_pkt *pk)
 		jobj_end(j);
 	} else {
 		jnull(j, K("gre"));
+	}
+	if (t->kind == GNV_TUN_GUE) {
+		bool v0 = g->ver == 0;
+
+		jobj(j, K("gue"));
+		ju64(j, K("variant"), g->ver);
+		jbool(j, K("control"), g->oam);
+		if (v0 && g->oam)
+			jnull(j, K("proto"));
+		else
+			ju64(j, K("proto"), t->next_proto);
+		if (v0 && g->oam)
+			ju64(j, K("ctype"), t->next_proto);
+		else
+			jnull(j, K("ctype"));
+		if (v0) {
+			ju64(j, K("hlen"), t->gue_hlen);
+			ju64(j, K("flags"), t->gue_flags);
+			jhex(j, K("extensions"), pk->data + g->off + 4, 4u * t->gue_hlen);
+		} else {
+			jnull(j, K("hlen"));
+			jnull(j, K("flags"));
+			jnull(j, K("extensions"));
+		}
+		jobj_end(j);
+	} else {
+		jnull(j, K("gue"));
 	}
 	jobj_end(j);
 }

@@ -525,18 +525,19 @@ const char *gnv_tun_name(uint8_t kind)
 	static const char *const names[] = {
 		[GNV_TUN_GENEVE] = "Geneve", [GNV_TUN_VXLAN] = "VXLAN",
 		[GNV_TUN_GPE] = "VXLAN-GPE", [GNV_TUN_GRE] = "GRE", [GNV_TUN_NVGRE] = "NVGRE",
+		[GNV_TUN_GUE] = "GUE",
 	};
 
 	return kind < sizeof(names) / sizeof(names[0]) ? names[kind] : "?";
 }
 
-/* The header of VXLAN, VXLAN-GPE, GRE or NVGRE on the one-line view. */
+/* The header of VXLAN, VXLAN-GPE, GRE, NVGRE or GUE on the one-line view. */
 static void put_tunnel(struct gnv_printer *pr, struct sbuf *sb, const struct gnv_pkt *pk)
 {
 	const struct gnv_tun *t = &pk->tun;
 	const struct gnv_geneve *g = &pk->gnv;
 	const struct gnv_layers *o = &pk->outer;
-	bool udp = t->kind == GNV_TUN_VXLAN || t->kind == GNV_TUN_GPE;
+	bool udp = t->kind == GNV_TUN_VXLAN || t->kind == GNV_TUN_GPE || t->kind == GNV_TUN_GUE;
 
 	put_addr(sb, &o->ip.src);
 	if (udp) {
@@ -552,7 +553,8 @@ static void put_tunnel(struct gnv_printer *pr, struct sbuf *sb, const struct gnv
 	PUTS(sb, ": ");
 	w_puts(sb, gnv_tun_name(t->kind));
 	if (!g->present) {
-		w_puts(sb, t->kind == GNV_TUN_VXLAN || t->kind == GNV_TUN_GPE ? " [|vxlan]" : " [|gre]");
+		w_puts(sb, t->kind == GNV_TUN_VXLAN || t->kind == GNV_TUN_GPE ? " [|vxlan]" :
+			   t->kind == GNV_TUN_GUE ? " [|gue]" : " [|gre]");
 		return;
 	}
 	switch (t->kind) {
@@ -578,6 +580,22 @@ static void put_tunnel(struct gnv_printer *pr, struct sbuf *sb, const struct gnv
 		if (!g->proto) {
 			PUTS(sb, " next-proto ");
 			w_u64(sb, t->next_proto);
+		}
+		break;
+	case GNV_TUN_GUE:
+		if (g->ver) {
+			PUTS(sb, " v1");
+			break;
+		}
+		w_puts(sb, g->oam ? " control ctype " : " proto ");
+		w_u64(sb, t->next_proto);
+		if (t->gue_flags) {
+			PUTS(sb, " flags ");
+			put_hex16(sb, t->gue_flags);
+		}
+		if (t->gue_hlen) {
+			PUTS(sb, " hlen ");
+			w_u64(sb, t->gue_hlen);
 		}
 		break;
 	case GNV_TUN_NVGRE:
@@ -615,7 +633,8 @@ static void put_tunnel(struct gnv_printer *pr, struct sbuf *sb, const struct gnv
 
 /* The whole captured option area in OVS notation, after pfx; false (and
  * nothing written) when it is cut or OVS cannot express it. */
-static bool ovs_options(struct sbuf *sb, const struct gnv_pkt *pk, const char *pfx)
+static bool ovs_options(struct sbuf *sb, const struct gnv_pkt *pk, const char *pfx,
+			const struct gnv_tlvmap *map)
 {
 	const struct gnv_geneve *g = &pk->gnv;
 	uint32_t off = g->off + 8;
@@ -624,7 +643,8 @@ static bool ovs_options(struct sbuf *sb, const struct gnv_pkt *pk, const char *p
 	if (!g->opt_size || off + g->opt_size > pk->caplen)
 		return false;
 	w_puts(sb, pfx);
-	if (gnv_ovs_format(sb, pk->data + off, g->opt_size))
+	if (map ? gnv_ovs_format_map(sb, pk->data + off, g->opt_size, map, " ", "") :
+	    gnv_ovs_format(sb, pk->data + off, g->opt_size))
 		return true;
 	sb->len = mark;
 	if (sb->buf)
@@ -664,7 +684,7 @@ static void put_geneve(struct gnv_printer *pr, struct sbuf *sb,
 		PUTS(sb, " [O]");
 	if (g->crit)
 		PUTS(sb, " [C]");
-	if (g->nopt && pr->opt_ovs && ovs_options(sb, pk, " ")) {
+	if (g->nopt && pr->opt_ovs && ovs_options(sb, pk, " ", pr->tlvmap)) {
 		/* geneve({class=...}...) as ovs-dpctl prints it */
 	} else if (g->nopt) {
 		struct gnv_optinfo info;
@@ -986,6 +1006,27 @@ static void fields_tunnel(struct gnv_printer *pr, struct sbuf *sb, const struct 
 	const struct gnv_geneve *g = &pk->gnv;
 	bool gre = t->kind == GNV_TUN_GRE || t->kind == GNV_TUN_NVGRE;
 
+	if (t->kind == GNV_TUN_GUE) {
+		PUTS(sb, "  gue");
+		kv_u(sb, "variant", g->ver);
+		if (!g->ver) {
+			kv_u(sb, g->oam ? "ctype" : "proto", t->next_proto);
+			kv_u(sb, "hlen", t->gue_hlen);
+			PUTS(sb, " flags ");
+			put_hex16(sb, t->gue_flags);
+			if (g->oam)
+				PUTS(sb, " control");
+		}
+		if (g->proto) {
+			PUTS(sb, " inner ");
+			put_hex16(sb, g->proto);
+			PUTS(sb, " (");
+			w_puts(sb, proto_name(g->proto));
+			w_putc(sb, ')');
+		}
+		w_putc(sb, '\n');
+		return;
+	}
 	PUTS(sb, "  ");
 	w_puts(sb, t->kind == GNV_TUN_VXLAN ? "vxlan" : t->kind == GNV_TUN_GPE ? "vxlan-gpe" :
 		   t->kind == GNV_TUN_GRE ? "gre" : "nvgre");
@@ -1069,7 +1110,7 @@ void gnv_print_fields(struct gnv_printer *pr, struct sbuf *sb,
 		w_putc(sb, '\n');
 		for (unsigned int i = 0; i < g->nopt && i < GNV_MAX_OPTS; i++)
 			fields_option(sb, pk, i, &g->opt[i]);
-		if (pr->opt_ovs && ovs_options(sb, pk, "    ovs "))
+		if (pr->opt_ovs && ovs_options(sb, pk, "    ovs ", pr->tlvmap))
 			w_putc(sb, '\n');
 		fields_layers(sb, "  inner ", &pk->inner);
 	}

@@ -27,6 +27,18 @@ check_exit() {
 	if [ "$got" = "$want" ]; then ok "$name"; else fail "$name" "exit $got, expected $want: $*"; fi
 }
 
+# report PREFIX: ok/fail lines from "PASS<tab>NAME" and "FAIL<tab>NAME<tab>WHY"
+# on stdin (what the python halves of tests/cross print)
+report() {
+	local v name why
+	while IFS=$'\t' read -r v name why; do
+		case $v in
+		PASS) ok "$1: $name" ;;
+		FAIL) fail "$1: $name" "$why" ;;
+		esac
+	done
+}
+
 finish() {
 	echo "# $_t_pass passed, $_t_fail failed, $_t_skip skipped"
 	[ "$_t_fail" -gt 0 ] && exit 1

@@ -255,13 +255,15 @@ static void json_pkt(struct json *j, const char *key, const struct gnv_pkt *pk)
 	sbuf_free(&tmp);
 }
 
-static void decode_frame(struct gnv_pkt *pk, const uint8_t *p, size_t n, int link, uint16_t cls)
+static void decode_frame(struct gnv_pkt *pk, const uint8_t *p, size_t n, int link, uint16_t cls,
+			 const struct gnv_optreg *optreg)
 {
 	struct gnv_decode_cfg cfg;
 
 	gnv_decode_cfg_default(&cfg);
 	cfg.linktype = link;
 	cfg.genv_class = cls;
+	cfg.optreg = optreg;
 	gnv_decode(pk, p, (uint32_t)n, (uint32_t)n, &cfg);
 }
 
@@ -654,7 +656,7 @@ int trace_packet(struct rt_tables *t, const struct trace_req *r, const struct tr
 		ret = rerr(err, errsz, -ENOMEM, "out of memory");
 		goto out;
 	}
-	decode_frame(&x->in, r->frame, r->size, link, cls);
+	decode_frame(&x->in, r->frame, r->size, link, cls, f->optreg);
 	/* the pipeline rewrites its input: trace a copy */
 	memcpy(x->buf + RT_HEADROOM, r->frame, r->size);
 	rt_trace_init(&x->tr, true);
@@ -693,7 +695,7 @@ int trace_packet(struct rt_tables *t, const struct trace_req *r, const struct tr
 	switch (x->v) {
 	case RT_DELIVER:
 	case RT_REPLY:
-		decode_frame(&x->res, x->out.data, x->out.size, GNV_LINK_ETH, cls);
+		decode_frame(&x->res, x->out.data, x->out.size, GNV_LINK_ETH, cls, f->optreg);
 		x->have_res = true;
 		break;
 	case RT_FORWARD: {
@@ -706,7 +708,7 @@ int trace_packet(struct rt_tables *t, const struct trace_req *r, const struct tr
 				      x->wire_sport ? x->wire_sport : x->out.sport, x->out.tos,
 				      x->out.ttl, x->out.data, x->out.size);
 		if (n) {
-			decode_frame(&x->res, x->wrap, n, GNV_LINK_ETH, cls);
+			decode_frame(&x->res, x->wrap, n, GNV_LINK_ETH, cls, f->optreg);
 			x->have_res = true;
 		}
 		break;

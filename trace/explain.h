@@ -53,6 +53,7 @@ struct trace_req {
 struct trace_fmt {
 	bool json, pretty;
 	const struct rt_runtime_ops *ops;	/* the running router's, or NULL offline */
+	const struct gnv_optreg *optreg;	/* layouts from an options file, or NULL */
 };
 
 /*

@@ -110,6 +110,32 @@ out=$(bash_comp "genv --color ")
 check_eq "bash: --color <TAB> offers the choices" "always auto never" "$(sort <<<"$out" | tr '\n' ' ' | sed 's/ $//')"
 check_eq "bash: unknown command offers nothing" "" "$(bash_comp "genv nosuchcmd ")"
 
+# ---- option names: the built-in layouts and the options files' (decode's
+# filter 'opt NAME', craft's opt=NAME, trace's both)
+conf=tests/fixtures/optfile/good.conf
+check_eq "decode opt <TAB>: the built-in names" "$("$GENV" __complete decode -r x.pcap opt '' | sort | tr '\n' ' ')" \
+	"$(/usr/bin/python3 -c 'import sys; print(" ".join(sorted(sys.argv[1:])) + " ")' label eptype rts qos trace ident ovn cilium.dsr gcp.vnid gcp.endpoint gcp.profile cpacket mizar.rts mizar.scaled mizar.pod mizar.ns odst health aws.endpoint aws.attachment aws.cookie oxide.external oxide.mcast oxide.mss)"
+check_eq "decode --options FILE opt acme<TAB>" "acme.blob acme.peer acme.tenant acme.v6" \
+	"$(genv __complete decode --options "$conf" -r x.pcap opt acme | sort | tr '\n' ' ' | sed 's/ $//')"
+check_eq "decode --options=FILE opt acme.t<TAB>" "acme.tenant" "$(genv __complete decode --options="$conf" opt acme.t)"
+check_eq "decode opt acme<TAB> with \$GENV_OPTIONS" "4" "$(GENV_OPTIONS=$conf genv __complete decode opt acme | wc -l)"
+mkdir -p "$tmp/home/.config/genv" && cp "$conf" "$tmp/home/.config/genv/options.conf"
+check_eq "decode opt acme<TAB> from ~/.config/genv/options.conf" "4" \
+	"$(HOME=$tmp/home XDG_CONFIG_HOME='' GENV_OPTIONS='' genv __complete decode opt acme | wc -l)"
+check_eq "no options file: no private names" "0" \
+	"$(HOME=$tmp/nohome XDG_CONFIG_HOME='' GENV_OPTIONS='' genv __complete decode opt acme | wc -l)"
+check_eq "a bad options file: quietly nothing" "" \
+	"$(genv __complete decode --options tests/fixtures/optfile/bad-name.conf opt acme 2>&1)"
+check_eq "craft opt=acme.p<TAB>" "opt=acme.peer" "$(genv __complete craft --options "$conf" geneve opt=acme.p)"
+check_eq "craft opt=oxide.m<TAB>" "opt=oxide.mcast opt=oxide.mss" "$(genv __complete craft geneve opt=oxide.m | tr '\n' ' ' | sed 's/ $//')"
+check_eq "trace packet opt=acme.b<TAB>" "opt=acme.blob" "$(genv __complete trace packet --options "$conf" --in underlay geneve opt=acme.b)"
+check_eq "descriptions: the file's" "acme.tenant	ACME tenant tag" \
+	"$(GENV_COMPLETE_DESC=1 genv __complete decode --options "$conf" opt acme.te)"
+out=$(GENV_OPTIONS=$conf bash_comp "genv craft geneve opt=acme.te")
+check_eq "bash: craft geneve opt=acme.te<TAB>" "acme.tenant" "$out"
+out=$(GENV_OPTIONS=$conf bash_comp "genv decode -r x.pcap opt acme.pe")
+check_eq "bash: decode opt acme.pe<TAB>" "acme.peer" "$out"
+
 for c in "${cmds[@]}"; do
 	opts=$(help_opts "$c")
 	if [ -z "$opts" ]; then

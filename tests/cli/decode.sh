@@ -314,13 +314,15 @@ for line in open(sys.argv[1]):
         if d["geneve"]:
             need(d["geneve"], gk, "geneve")
         else:
-            need(t, ["type", "vxlan", "gre"], "tunnel")
+            need(t, ["type", "vxlan", "gre", "gue"], "tunnel")
         if t and t["vxlan"]:
             need(t["vxlan"], ["gpe", "flags", "vni", "proto"] +
                  (["version", "oam", "next_proto", "gbp"] if t["vxlan"]["gpe"] else ["gbp"]), "vxlan")
         if t and t["gre"]:
             need(t["gre"], ["nvgre", "flags", "version", "proto", "checksum", "csum", "key", "seq",
                             "vsid", "flowid"], "gre")
+        if t and t["gue"]:
+            need(t["gue"], ["variant", "control", "proto", "ctype", "hlen", "flags", "extensions"], "gue")
         for o in (d["geneve"] or {"options": []})["options"]:
             need(o, ["class", "type", "critical", "len", "data", "name", "class_name", "fields"], "option")
         need(d["inner"], layer + ["l4"], "inner")

@@ -128,6 +128,132 @@ check_eq "--options FILE must exist" "genv craft: options file '$tmp/none.conf':
 check_exit "--options FILE missing: exit 2" 2 "$GENV" decode --options "$tmp/none.conf" --hex "$h"
 check_exit "GENV_OPTIONS missing: exit 2" 2 env GENV_OPTIONS="$tmp/none.conf" "$GENV" decode --hex "$h"
 
+# ---- the trace option's hop-report flag (0x04), from bytes built here by
+# hand (draft of the option in genv-options(7)): flags R|P, 2 records, the
+# last naming the next hop 10.200.0.3
+h=$(/usr/bin/python3 -c '
+import struct
+rec = lambda a, role, verd: bytes(a) + struct.pack("!BBHI", role, verd, 0, 7)
+tr = struct.pack("!BBHI", 0x05, 2, 9, 3) + rec([10, 200, 0, 1], 0, 0) + rec([10, 200, 0, 3], 0, 0)
+opt = struct.pack("!HBB", 0xFFA7, 0x05, len(tr) // 4) + tr
+gnv = struct.pack("!BBHI", len(opt) // 4, 0x80, 0x6558, 0) + opt
+udp = struct.pack("!HHHH", 49152, 6081, 8 + len(gnv), 0) + gnv
+ip = bytearray(struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(udp), 1, 0x4000, 64, 17, 0,
+                           bytes([10, 200, 0, 1]), bytes([10, 200, 0, 2])))
+s = sum(struct.unpack("!10H", ip)); s = (s & 0xFFFF) + (s >> 16); s = (s & 0xFFFF) + (s >> 16)
+ip[10:12] = struct.pack("!H", ~s & 0xFFFF)
+print((bytes.fromhex("020000000002020000000001") + b"\x08\x00" + bytes(ip) + udp).hex())')
+case $("$GENV" decode --hex "$h") in
+*"opts [trace reply=1 overflow=0 report=1 hops=2 id=9 seq=3]"*) ok "decode names the trace hop-report flag" ;;
+*) fail "decode names the trace hop-report flag" "$("$GENV" decode --hex "$h")" ;;
+esac
+check_eq "decode -j: trace.fields.report" "True False" "$("$GENV" decode -j --hex "$h" |
+	/usr/bin/python3 -c 'import json, sys; o = json.load(sys.stdin)["geneve"]["options"][0]["fields"]; print(o["report"], o["overflow"])')"
+check_eq "filter trace.report == 1" 1 "$("$GENV" decode --hex "$h" 'trace.report == 1' | wc -l)"
+h0=$("$GENV" craft --hex 'geneve vni=0 opt=trace:reply=1,id=9 / eth')
+check_eq "no hop-report flag: report=0" 1 "$("$GENV" decode --hex "$h0" 'trace.report == 0' | wc -l)"
+check_eq "craft opt=trace:report=1 sets 0x04" "05" \
+	"$("$GENV" craft --hex 'eth / ipv4 / udp / geneve vni=0 opt=trace:reply=1,report=1 / eth' | cut -c109-110)"
+
+# ---- genv trace reads the same options files (the options are tested
+# against decode above: trace must print what decode prints)
+ht=$("$GENV" craft --options "$conf" --hex 'eth / ipv4 src=10.200.0.2 dst=10.200.0.1 / udp / geneve vni=100 opt=acme.tenant:tenant=5,zone=2 / eth / ipv4 src=10.0.1.9 dst=10.0.1.5 / icmp')
+want=$("$GENV" decode --options "$conf" --hex "$ht" | sed 's/^ *1 //; s/, length [0-9]*$//')
+T=tests/fixtures/topo/h1.genv
+got=$("$GENV" trace packet -f "$T" --in underlay --options "$conf" --hex "$ht" | sed -n 's/^packet: //p')
+case $got in
+"$want"*) ok "trace packet --options names the option as decode does" ;;
+*) fail "trace packet --options names the option as decode does" "decode '$want', trace '$got'" ;;
+esac
+got=$(GENV_OPTIONS=$conf "$GENV" trace packet -f "$T" --in underlay --hex "$ht" | sed -n 's/^packet: //p')
+case $got in
+*"acme.tenant tenant=5 zone=2"*) ok "trace packet: \$GENV_OPTIONS" ;;
+*) fail "trace packet: \$GENV_OPTIONS" "$got" ;;
+esac
+mkdir -p "$HOME/.config/genv" && cp "$conf" "$HOME/.config/genv/options.conf"
+got=$("$GENV" trace packet -f "$T" --in underlay -j --hex "$ht" | /usr/bin/python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+print(json.dumps(d).count("\"acme.tenant\""))')
+rm -rf "$HOME/.config"
+case $got in
+0|"") fail "trace packet -j: ~/.config/genv/options.conf" "$got" ;;
+*) ok "trace packet -j: ~/.config/genv/options.conf" ;;
+esac
+case $("$GENV" trace packet -f "$T" --in underlay --hex "$ht" | sed -n 's/^packet: //p') in
+*acme.tenant*) fail "trace packet without an options file: no private name" ;;
+*"Experimental:0x01 len 4"*|*"0xff10"*) ok "trace packet without an options file: no private name" ;;
+*) fail "trace packet without an options file: no private name" "$("$GENV" trace packet -f "$T" --in underlay --hex "$ht" | grep '^packet')" ;;
+esac
+got=$("$GENV" trace packet -f "$T" --in underlay --options "$conf" "eth / ipv4 src=10.200.0.2 dst=10.200.0.1 / udp / geneve vni=100 opt=acme.tenant:tenant=5,zone=2 / eth / ipv4 src=10.0.1.9 dst=10.0.1.5 / icmp" | sed -n 's/^packet: //p')
+check_eq "trace packet --options: the packet language knows the name" "$want" "$(printf '%s\n' "$got" | sed 's/, length [0-9]*$//')"
+check_exit "trace --options missing file: exit 2" 2 "$GENV" trace packet -f "$T" --in underlay --options "$tmp/none.conf" --hex "$ht"
+
+# ---- OVS tun_metadataN=VALUE through a TLV map (ovs-ofctl add-tlv-map's syntax)
+M='{class=0xffff,type=0,len=4}->tun_metadata0,{class=0x102,type=0x80,len=4}->tun_metadata1'
+h=$("$GENV" craft --tlv-map "$M" --hex 'geneve vni=5 tun_metadata0=0x1234 opt=oxide.external tun_metadata1=0x1000b / eth / ipv4 / icmp')
+check_eq "craft tun_metadataN= is the mapped options" \
+	"$("$GENV" craft --hex 'geneve vni=5 opt=geneve({class=0xffff,type=0,len=4,0x1234}{class=0x129,type=0,len=0}{class=0x102,type=0x80,len=4,0x1000b}) / eth / ipv4 / icmp')" "$h"
+if command -v tshark >/dev/null 2>&1; then
+	"$GENV" craft --tlv-map "$M" --hex 'geneve vni=5 tun_metadata0=0x1234 tun_metadata1=0x1000b / eth' | /usr/bin/python3 -c '
+import struct, sys
+fr = bytes.fromhex(sys.stdin.read().strip())
+open(sys.argv[1], "wb").write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1) +
+                             struct.pack("<IIII", 0, 0, len(fr), len(fr)) + fr)' "$tmp/tm.pcap"
+	check_eq "tshark reads the tun_metadata options: class, type, data" \
+		"0xffff,0x0102	0x00,0x80	00001234,0001000b" \
+		"$(tshark -n -r "$tmp/tm.pcap" -T fields -E occurrence=a -e geneve.option.class -e geneve.option.type -e geneve.option.unknown.data 2>/dev/null | sed 's/0x0000ffff/0xffff/; s/0x00000102/0x0102/')"
+else
+	skip "tshark reads the tun_metadata options" "tshark not installed"
+fi
+out=$("$GENV" decode --opt-format ovs --tlv-map "$M" --hex "$h")
+case $out in
+*"Geneve vni 5 [C] tun_metadata0=0x1234 geneve({class=0x129,type=0,len=0}) tun_metadata1=0x1000b: "*)
+	ok "decode --opt-format ovs --tlv-map: tun_metadataN in the one-line" ;;
+*) fail "decode --opt-format ovs --tlv-map: tun_metadataN in the one-line" "$out" ;;
+esac
+v=$("$GENV" decode --opt-format ovs --tlv-map "$M" -v --hex "$h" | sed -n 2p)
+check_eq "decode --tlv-map -v" "    eth / ipv4 / udp / geneve vni=5 tun_metadata0=0x1234 opt=geneve({class=0x129,type=0,len=0}) tun_metadata1=0x1000b / eth / ipv4 / icmp" "$v"
+check_eq "decode --tlv-map -v crafts back with the map" "$h" "$("$GENV" craft --tlv-map "$M" --hex "$v")"
+check_eq "--tlv-map repeatable" "$h" "$("$GENV" craft --tlv-map '{class=0xffff,type=0,len=4}->tun_metadata0' \
+	--tlv-map '{class=0x102,type=0x80,len=4}->tun_metadata1' --hex "$v")"
+case $("$GENV" decode --opt-format ovs --hex "$h") in
+*tun_metadata*) fail "decode without --tlv-map: geneve({...}) only" ;;
+*) ok "decode without --tlv-map: geneve({...}) only" ;;
+esac
+# errors name the offending word
+tm_err() { "$GENV" craft "$@" --hex 'geneve tun_metadata0=0x1 / eth' 2>&1 >/dev/null | head -1; }
+check_eq "tun_metadata0 without a map" \
+	"genv craft: layer 1 'geneve': 'tun_metadata0' is not in the TLV map (give --tlv-map \"{class=...,type=...,len=...}->tun_metadata0\")" "$(tm_err)"
+check_eq "--tlv-map: not an entry" "genv craft: --tlv-map: 'class=1' is not {class=C,type=T,len=L}->tun_metadataN" \
+	"$(tm_err --tlv-map class=1)"
+check_eq "--tlv-map: len not a multiple of 4" \
+	"genv craft: --tlv-map: '{class=1,type=2,len=3}': needs class=, type= and len= (a multiple of 4, at most 124)" \
+	"$(tm_err --tlv-map '{class=1,type=2,len=3}->tun_metadata0')"
+check_eq "--tlv-map: tun_metadata64" "genv craft: --tlv-map: 'tun_metadata64' is not tun_metadata0..tun_metadata63" \
+	"$(tm_err --tlv-map '{class=1,type=2,len=4}->tun_metadata64')"
+check_eq "--tlv-map: mapped twice" "genv craft: --tlv-map: 'tun_metadata0' is mapped twice" \
+	"$(tm_err --tlv-map '{class=1,type=2,len=4}->tun_metadata0,{class=1,type=3,len=4}->tun_metadata0')"
+check_eq "tun_metadata0: value longer than len" \
+	"genv craft: layer 1 'geneve': 'tun_metadata0': value '0x123456789' is longer than len (len=4)" \
+	"$("$GENV" craft --tlv-map "$M" --hex 'geneve tun_metadata0=0x123456789 / eth' 2>&1 >/dev/null | head -1)"
+check_exit "--tlv-map error: exit 2" 2 "$GENV" craft --tlv-map 'x' --hex 'geneve / eth'
+check_exit "decode --tlv-map error: exit 2" 2 "$GENV" decode --tlv-map 'x' --hex "$h"
+# the map from an options file ('tlv-map MAP' lines); --tlv-map wins
+tc=$FIX/tlvmap.conf
+check_eq "options file tlv-map: craft" "$h" \
+	"$("$GENV" craft --options "$tc" --hex 'geneve vni=5 tun_metadata0=0x1234 opt=oxide.external tun_metadata1=0x1000b / eth / ipv4 / icmp')"
+case $("$GENV" decode --opt-format ovs --options "$tc" --hex "$h") in
+*"tun_metadata0=0x1234 geneve({class=0x129,type=0,len=0}) tun_metadata1=0x1000b: "*) ok "options file tlv-map: decode --opt-format ovs" ;;
+*) fail "options file tlv-map: decode --opt-format ovs" "$("$GENV" decode --opt-format ovs --options "$tc" --hex "$h")" ;;
+esac
+check_eq "options file tlv-map: its layouts still work" 1 \
+	"$("$GENV" decode --options "$tc" --hex "$("$GENV" craft --options "$tc" --hex 'geneve opt=acme.x:v=7 / eth')" 'acme.x.v == 7' | wc -l)"
+check_eq "--tlv-map wins over the file's entry" "$("$GENV" craft --hex 'geneve vni=5 opt=geneve({class=1,type=1,len=8,0x1000b}) / eth')" \
+	"$("$GENV" craft --options "$tc" --tlv-map '{class=1,type=1,len=8}->tun_metadata1' --hex 'geneve vni=5 tun_metadata1=0x1000b / eth')"
+check_eq "a masked value (OVS flows): the mask is ignored" "$h" \
+	"$("$GENV" craft --tlv-map "$M" --hex 'geneve vni=5 tun_metadata0=0x1234/0xffff opt=oxide.external tun_metadata1=0x1000b / eth / ipv4 / icmp')"
+
 for f in "$FIX"/bad-*.conf; do
 	b=$(basename "$f")
 	want=$(sed -n '1s/^# error: \([0-9]*\): /\1: /p' "$f")

@@ -16,16 +16,6 @@ if ! "$PY" -c 'import scapy.contrib.geneve' 2>/dev/null; then
 	skip "hostile" "python3-scapy not installed"; finish
 fi
 
-report() {
-	local v name why
-	while IFS=$'\t' read -r v name why; do
-		case $v in
-		PASS) ok "$1: $name" ;;
-		FAIL) fail "$1: $name" "$why" ;;
-		esac
-	done
-}
-
 if ! timeout 120 "$PY" tests/cross/scapy_gen.py hostile "$tmp/h.pcap" "$tmp/h.json" 2>"$tmp/err"; then
 	fail "hostile: build packets" "$(tail -n 5 "$tmp/err")"; finish
 fi

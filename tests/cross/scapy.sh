@@ -14,16 +14,6 @@ if ! "$PY" -c 'import scapy.contrib.geneve' 2>/dev/null; then
 fi
 
 # report PREFIX: turn "PASS<TAB>name" / "FAIL<TAB>name<TAB>why" lines into checks
-report() {
-	local v name why
-	while IFS=$'\t' read -r v name why; do
-		case $v in
-		PASS) ok "$1: $name" ;;
-		FAIL) fail "$1: $name" "$why" ;;
-		esac
-	done
-}
-
 if ! timeout 120 "$PY" tests/cross/scapy_gen.py cases "$tmp/s.pcap" "$tmp/s.json" 2>"$tmp/err"; then
 	fail "scapy: build packets" "$(tail -n 5 "$tmp/err")"; finish
 fi

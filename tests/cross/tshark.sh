@@ -15,16 +15,6 @@ trap 'rm -rf "$tmp"' EXIT
 [ -x "$GENV" ] || { skip "tshark" "genv not built"; finish; }
 command -v "$PY" >/dev/null 2>&1 || { skip "tshark" "python3 not installed"; finish; }
 
-report() {
-	local v name why
-	while IFS=$'\t' read -r v name why; do
-		case $v in
-		PASS) ok "$1: $name" ;;
-		FAIL) fail "$1: $name" "$why" ;;
-		esac
-	done
-}
-
 # peers SET PCAP: genv decode -j, then tshark and tcpdump on the same file
 peers() {
 	local set=$1 pcap=$2

@@ -14,16 +14,6 @@ trap 'rm -rf "$tmp"' EXIT
 [ -x "$GENV" ] || { skip "tunnels" "genv not built"; finish; }
 command -v tshark >/dev/null 2>&1 || { skip "tunnels" "tshark not installed"; finish; }
 
-report() {
-	local v name why
-	while IFS=$'\t' read -r v name why; do
-		case $v in
-		PASS) ok "$1: $name" ;;
-		FAIL) fail "$1: $name" "$why" ;;
-		esac
-	done
-}
-
 check_set() {
 	local set=$1
 	timeout 60 "$GENV" decode -j -r "$tmp/$set.pcap" >"$tmp/$set.jsonl" 2>"$tmp/err" ||

@@ -1667,6 +1667,10 @@ static uint32_t e_gre_rsvd(struct ecase *e) { e_lang(e, "gre flags=0x0100 / ipv4
 static uint32_t e_gre_csum(struct ecase *e) { e_lang(e, "gre csum=bad / ipv4 / udp"); return 38; }
 static uint32_t e_gre_proto(struct ecase *e) { e_lang(e, "gre proto=0x88b5 / payload len=4"); return 36; }
 static uint32_t e_gre_empty(struct ecase *e) { e_lang(e, "gre"); return 38; }
+static uint32_t e_gue_trunc(struct ecase *e) { e_lang(e, "gue ext=00000000 / ipv4 / udp"); e->caplen = 48; return 46; }
+static uint32_t e_gue_version(struct ecase *e) { e_lang(e, "gue ver=2 / payload len=8"); return 42; }
+static uint32_t e_gue_proto(struct ecase *e) { e_lang(e, "gue proto=17 / payload len=8"); return 43; }
+static uint32_t e_gue_empty(struct ecase *e) { e_lang(e, "gue proto=41"); return 46; }
 
 static const struct {
 	ebuild build;
@@ -1733,6 +1737,10 @@ static const struct {
 	[GNV_E_GRE_CSUM] = { e_gre_csum, false },
 	[GNV_E_GRE_PROTO] = { e_gre_proto, false },
 	[GNV_E_GRE_EMPTY] = { e_gre_empty, false },
+	[GNV_E_GUE_TRUNC] = { e_gue_trunc, false },
+	[GNV_E_GUE_VERSION] = { e_gue_version, false },
+	[GNV_E_GUE_PROTO] = { e_gue_proto, false },
+	[GNV_E_GUE_EMPTY] = { e_gue_empty, false },
 };
 
 START_TEST(every_code_has_a_case)

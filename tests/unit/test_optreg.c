@@ -394,6 +394,7 @@ START_TEST(info_genv_trace)
 		ck_assert_named("trace");
 		ck_assert_uint_eq(fu("reply"), 1);
 		ck_assert_uint_eq(fu("overflow"), 1);
+		ck_assert_uint_eq(fu("report"), 0);
 		ck_assert_uint_eq(fu("hops"), hops);
 		ck_assert_uint_eq(fu("id"), 4242);
 		ck_assert_uint_eq(fu("seq"), 0x01020304);
@@ -404,6 +405,12 @@ START_TEST(info_genv_trace)
 	ck_assert(describe(0xFFA7, 0x05, d, 8, 0xFFA7));
 	ck_assert_uint_eq(fu("reply"), 0);
 	ck_assert_uint_eq(fu("overflow"), 1);
+	/* the hop-report flag (GENV_TRACE_F_REPORT) is named */
+	d[0] = GENV_TRACE_F_REPLY | GENV_TRACE_F_REPORT;
+	ck_assert(describe(0xFFA7, 0x05, d, 8, 0xFFA7));
+	ck_assert_uint_eq(fu("reply"), 1);
+	ck_assert_uint_eq(fu("overflow"), 0);
+	ck_assert_uint_eq(fu("report"), 1);
 	/* hop count and size disagree */
 	d[1] = 2;
 	ck_assert(describe(0xFFA7, 0x05, d, 20, 0xFFA7));
@@ -567,6 +574,7 @@ START_TEST(encode_named)
 	enc_ok("trace:id=1,seq=1", 0xFFA7, 0x05, "0000000100000001");
 	enc_ok("ident:id=0x12345678", 0xFFA7, 0x86, "12345678");	/* sent critical */
 	enc_ok("trace:reply=1,overflow=1,id=0xffff,seq=4294967295", 0xFFA7, 0x05, "0300ffffffffffff");
+	enc_ok("trace:reply=1,report=1,id=1,seq=2", 0xFFA7, 0x05, "0500000100000002");
 	/* others */
 	enc_ok("ovn:in=1,out=10", 0x0102, 0x80, "0001000a");
 	enc_ok("ovn:in=32767,out=65535", 0x0102, 0x80, "7fffffff");

@@ -67,6 +67,18 @@
 # gre.version
     1 2023-11-14 22:13:20.000000 10.200.0.1 > 10.200.0.2: GRE [|gre], length 102 [!gre.version]
     eth / ipv4 src=10.200.0.1 dst=10.200.0.2 id=1 df=1 proto=47 / payload hex=0001655802000000000b02000000000a080045000032000140003f0627c30a0000010a0000029c400050000003e8000000005018ffffe179000068656c6c6f2067656e76
+# gue.no_payload
+    1 2023-11-14 22:13:20.000000 10.200.0.1.49152 > 10.200.0.2.6080: GUE proto 41, length 46 [!gue.no_payload]
+    eth dst=02:00:00:00:00:02 src=02:00:00:00:00:01 type=0x0800 / ipv4 src=10.200.0.1 dst=10.200.0.2 ttl=64 tos=0x00 id=1 df=1 mf=0 rf=0 frag=0 proto=17 len=32 ihl=5 csum=0x253a / udp sport=49152 dport=6080 len=12 csum=0x125a / gue proto=41 ver=0 c=0 hlen=0 flags=0x0000
+# gue.proto
+    1 2023-11-14 22:13:20.000000 10.200.0.1.49152 > 10.200.0.2.6080: GUE proto 17, length 50 [!gue.proto]
+    eth / ipv4 src=10.200.0.1 dst=10.200.0.2 id=1 df=1 / udp sport=49152 / gue proto=17 / payload hex=01020304
+# gue.truncated
+    1 2023-11-14 22:13:20.000000 10.200.0.1.49152 > 10.200.0.2.6080: GUE [|gue], length 104 [!gue.truncated]
+    eth / ipv4 src=10.200.0.1 dst=10.200.0.2 id=1 df=1 len=90 / udp sport=49152 dport=6080 len=70 csum=0x2432 / payload hex=020400000000
+# gue.version
+    1 2023-11-14 22:13:20.000000 10.200.0.1.49152 > 10.200.0.2.6080: GUE [|gue], length 96 [!gue.version]
+    eth / ipv4 src=10.200.0.1 dst=10.200.0.2 id=1 df=1 / udp sport=49152 dport=6080 / payload hex=8004000045000032000140003f0627c30a0000010a0000029c400050000003e8000000005018ffffe179000068656c6c6f2067656e76
 # header.overrun
     1 2023-11-14 22:13:20.000000 10.200.0.1 > 10.200.0.2 UDP [|udp], length 38 [!header.overrun]
     eth / ipv4 src=10.200.0.1 dst=10.200.0.2 id=1 df=1 proto=17 / payload hex=c00017c1
