@@ -22,7 +22,7 @@
 #include <unistd.h>
 #include "commands.h"
 #include "complete.h"
-#include "ctl_client.h"
+#include "common/ctl_client.h"
 #include "optfile.h"
 #include "../libcore/optfile.h"
 #include "../libcore/optreg.h"

@@ -24,7 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "commands.h"
-#include "ctl_client.h"
+#include "common/ctl_client.h"
 #include "route/apply.h"
 #include "../libcore/msg.h"
 #include "route/store_client.h"

@@ -27,7 +27,7 @@
 #include <unistd.h>
 #include <pcap/pcap.h>
 #include "commands.h"
-#include "ctl_client.h"
+#include "common/ctl_client.h"
 #include "optfile.h"
 #include "../libcore/build.h"
 #include "../libcore/filter.h"

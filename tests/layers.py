@@ -25,7 +25,8 @@ Checks (each prints one `ok - ` / `not ok - ` / `skip - ` line):
     Exemption: files in a per-command folder (cmd/top/, cmd/route/,
     cmd/offload/: the parts of one command) may include the shared cmd helper headers,
     i.e. every cmd/*.h except cmd/commands.h (cli.h: context, options,
-    errors; ctl_client.h: the control-socket client; complete.h).  They
+    errors; complete.h) and cmd/common/*.h (ctl_client.h: the
+    control-socket client, shared by several commands).  They
     sit below every command, so cmd/top -> cmd/cli.h is not a step back
     up to the commands; cmd/commands.h (the command entry points) is not
     exempt.

@@ -11,7 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "../ctl_client.h"
+#include "../common/ctl_client.h"
 #include "k8s_yaml.h"
 #include "apply.h"
 #include "../../libcore/emit.h"

@@ -14,7 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "top.h"
-#include "../ctl_client.h"
+#include "../common/ctl_client.h"
 #include "../../libcore/msg.h"
 #include "../../libcore/num.h"
 #include "../../router/ctl.h"

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * cmd/ctl_client.c: the control-socket client of the CLI.  Its readers
+ * cmd/common/ctl_client.c: the control-socket client of the CLI.  Its readers
  * against canned and real router replies (text and JSON give the same
  * error message; `show top` read as text, as top reads it, holds what its
  * JSON holds), its error texts, and a lost connection dialled again.
@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
-#include "../../cmd/ctl_client.c"
+#include "../../cmd/common/ctl_client.c"
 #include "../../libcore/num.h"
 #include "../../router/config.h"
 #include "../../router/pipeline.h"

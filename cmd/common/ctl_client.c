@@ -15,8 +15,8 @@
 #include <sys/un.h>
 #include <jansson.h>
 #include "ctl_client.h"
-#include "../libcore/num.h"
-#include "../router/ctl.h"
+#include "../../libcore/num.h"
+#include "../../router/ctl.h"
 
 void ctl_client_init(struct ctl_client *c, const char *socket, int timeout_ms)
 {

@@ -17,8 +17,8 @@
 
 #include <stdbool.h>
 #include <stdint.h>
-#include "cli.h"
-#include "../libcore/sbuf.h"
+#include "../cli.h"
+#include "../../libcore/sbuf.h"
 
 struct ctl_client {
 	const char *path;	/* resolved: -S, $GENV_SOCKET or the default */
