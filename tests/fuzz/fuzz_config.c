@@ -50,6 +50,9 @@ static struct rt_tables *fresh(void)
 	l.max_idents = 32;
 	l.max_policies = 16;
 	l.ct_entries = 64;
+	/* and the direct-path cache: its 4,096 default entries, cleared one
+	 * by one, were half of the time of an input (about 80 exec/s) */
+	l.dp_size = 16;
 	t = rt_tables_new(&l);
 	if (!t)
 		abort();
