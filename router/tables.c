@@ -60,6 +60,7 @@ void rt_limits_default(struct rt_limits *l)
 	l->max_idents = 0;	/* max_eps */
 	l->max_policies = 16384;
 	l->ct_entries = 262144;
+	l->dp_size = RT_DP_DEFAULT_SIZE;
 	l->genv_class = GENV_CLASS_DEFAULT;
 }
 
@@ -242,13 +243,15 @@ struct rt_tables *rt_tables_new(const struct rt_limits *lim)
 		if (lim->max_idents) d.max_idents = lim->max_idents;
 		if (lim->max_policies) d.max_policies = lim->max_policies;
 		if (lim->ct_entries) d.ct_entries = lim->ct_entries;
+		if (lim->dp_size) d.dp_size = lim->dp_size;
 	}
 	if (!d.max_idents)
 		d.max_idents = d.max_eps;
 	if (d.max_hosts > 65535 || d.max_ports > 32767 || d.max_eps > RT_LIMIT_MAX_EPS ||
 	    d.max_vpcs > (1u << 24) || d.max_nets > (1u << 28) ||
 	    !pow2(d.flows_per_vpc) || d.flows_per_vpc < 4 || d.max_ns > (1u << 24) ||
-	    d.max_idents > (1u << 28) || d.max_policies > (1u << 24) || d.ct_entries > (1u << 28))
+	    d.max_idents > (1u << 28) || d.max_policies > (1u << 24) || d.ct_entries > (1u << 28) ||
+	    d.dp_size > RT_DP_MAX_SIZE)
 		return NULL;
 	if (!d.max_vpc_hosts) {
 		/* typically an endpoint shares its host with others of its VPC;
@@ -285,7 +288,7 @@ struct rt_tables *rt_tables_new(const struct rt_limits *lim)
 	    index_init(&t->cfg.vpc_ix, d.max_vpcs) || index_init(&t->cfg.net_ix, d.max_nets) ||
 	    index_init(&t->cfg.ep_ix, d.max_eps) || index_init(&t->cfg.host_ix, d.max_hosts) || vh_init(t, &d) ||
 	    !(t->run.drops = rt_dropring_new()) ||
-	    rt_dp_configure(&t->dp, RT_DP_DEFAULT_SIZE, RT_DP_DEFAULT_AGE)) {
+	    rt_dp_configure(&t->dp, d.dp_size, RT_DP_DEFAULT_AGE)) {
 		rt_tables_free(t);
 		return NULL;
 	}

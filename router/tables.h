@@ -78,6 +78,8 @@ struct rt_limits {
 	uint32_t max_policies;	/* 16384 policies (all VPCs) */
 	uint32_t ct_entries;	/* 262144 tracked connections (rounded up to a power of two) */
 	uint32_t icmp_rate;	/* ICMP errors per second, whole router: 100 */
+	uint32_t dp_size;	/* direct-path cache entries at start: 4096
+				 * (`set host cache N` resizes it) */
 	uint16_t genv_class;	/* class of genv's options: GENV_CLASS_DEFAULT */
 };
 

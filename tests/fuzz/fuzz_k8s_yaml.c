@@ -57,6 +57,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	l.max_hosts = 4;
 	l.max_ports = 2;
 	l.flows_per_vpc = 8;
+	/* the policy tables and the direct-path cache small too: at their
+	 * defaults (16,384 policies, 262,144 tracked connections, 4,096
+	 * cache entries) making the tables cost more than the input */
+	l.max_ns = 8;
+	l.max_idents = 16;
+	l.max_policies = 64;
+	l.ct_entries = 64;
+	l.dp_size = 16;
 	t = rt_tables_new(&l);
 	if (!t)
 		abort();
