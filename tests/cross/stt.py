@@ -10,6 +10,8 @@
   stt.py check EXPECT JSONL TSV  every frame: genv decode -j has the STT
                                  fields and inner layers built, and tshark's
                                  STT dissector read the same
+  stt.py craft GENV PCAP EXPECT  the same from frames `genv craft` builds
+                                 with the stt layer (checked by tshark)
 Prints PASS/FAIL lines (tab separated).
 """
 import json
@@ -63,6 +65,33 @@ def build(pcap, expect):
         json.dump(exp, f)
 
 
+def craft(genv, pcap, expect):
+    import subprocess
+    from scapy.all import Ether, wrpcap
+
+    cases = [
+        ("stt ctx=5 / eth / ipv4 / icmp", dict(context=5), "10.0.0.1"),
+        ("stt ctx=0x55667788 ctx_hi=0x11223344 flags=0x05 mss=1400 vlan=100 pcp=3 v=1 l4off=34 / eth / ipv4 src=10.9.0.1 / tcp",
+         dict(context=0x1122334455667788, flags=5, mss=1400, vlan=100, pcp=3, v=True, l4_offset=34), "10.9.0.1"),
+        ("tcp ack=77 / stt ctx=0xffffffff ctx_hi=0xffffffff flags=0x0a / eth / ipv6 / udp / payload len=100",
+         dict(context=(1 << 64) - 1, flags=10, id=77), None),
+    ]
+    frames, exp = [], []
+    for text, kw, src in cases:
+        h = subprocess.run([genv, "craft", "--hex", text], capture_output=True, text=True, check=True).stdout.strip()
+        b = bytes.fromhex(h)
+        frames.append(Ether(b))
+        e = {"frame_len": len(b) - 54, "offset": 0, "id": 0, "continuation": False, "version": 0,
+             "flags": 0, "l4_offset": 0, "mss": 0, "pcp": 0, "v": False, "vlan": 0}
+        e.update(kw)
+        if src:
+            e["inner_src"] = src
+        exp.append(e)
+    wrpcap(pcap, frames)
+    with open(expect, "w") as f:
+        json.dump(exp, f)
+
+
 def out(ok, name, why=""):
     print(("PASS\t%s" % name) if ok else ("FAIL\t%s\t%s" % (name, why)))
 
@@ -110,5 +139,7 @@ if __name__ == "__main__":
         build(sys.argv[2], sys.argv[3])
     elif sys.argv[1] == "fields":
         print(" ".join("-e " + f for f in FIELDS))
+    elif sys.argv[1] == "craft":
+        craft(sys.argv[2], sys.argv[3], sys.argv[4])
     elif sys.argv[1] == "check":
         check(sys.argv[2], sys.argv[3], sys.argv[4])

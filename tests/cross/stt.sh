@@ -5,6 +5,7 @@
 # length/offset/id and inner layers they were built with, and tshark's STT
 # dissector (its heuristic on IP, run first with ip.try_heuristic_first,
 # reassembly off) reads the same; a later TSO segment is a continuation;
+# frames built by `genv craft` with the stt layer read the same by tshark;
 # the -v round trip of every frame; the stt and vni filters.
 cd "$(dirname "$0")/../.." || exit 1
 . tests/lib.sh
@@ -25,7 +26,21 @@ timeout 120 tshark -n -r "$tmp/s.pcap" -o ip.try_heuristic_first:TRUE -o stt.rea
 	fail "tshark" "$(head -c 300 "$tmp/err")"
 report tshark < <("$PY" tests/cross/stt.py check "$tmp/s.exp" "$tmp/s.jsonl" "$tmp/s.ts")
 
+# frames genv craft builds with the stt layer, read by tshark
+timeout 120 "$PY" tests/cross/stt.py craft "$GENV" "$tmp/c.pcap" "$tmp/c.exp" 2>"$tmp/err" ||
+	fail "craft: build frames" "$(tail -n 3 "$tmp/err")"
+"$GENV" decode -j -r "$tmp/c.pcap" >"$tmp/c.jsonl"
+# shellcheck disable=SC2046
+timeout 120 tshark -n -r "$tmp/c.pcap" -o ip.try_heuristic_first:TRUE -o stt.reassemble:FALSE \
+	-T fields -E separator=/t -E occurrence=a $("$PY" tests/cross/stt.py fields) >"$tmp/c.ts" 2>"$tmp/err" ||
+	fail "tshark (craft)" "$(head -c 300 "$tmp/err")"
+report craft < <("$PY" tests/cross/stt.py check "$tmp/c.exp" "$tmp/c.jsonl" "$tmp/c.ts")
+
 # the -v round trip: each frame's description crafts the same bytes
+case $("$GENV" decode -v -r "$tmp/s.pcap" | sed -n 2p) in
+*"/ stt ctx=0x5 "*) ok "decode -v prints the stt layer" ;;
+*) fail "decode -v prints the stt layer" "$("$GENV" decode -v -r "$tmp/s.pcap" | sed -n 2p)" ;;
+esac
 "$GENV" decode -v -r "$tmp/s.pcap" | sed -n 's/^    \([a-z]\)/\1/p' >"$tmp/s.v"
 while IFS= read -r line; do
 	timeout 10 "$GENV" craft --hex "$line" 2>&1
