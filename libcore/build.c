@@ -41,6 +41,22 @@ static uint16_t next_ethertype(const struct gnv_layer *res, int i, int n)
 }
 
 /* Fill the defaults of unset fields, last layer first (types look ahead). */
+static uint32_t layer_size(const struct gnv_layer *r);
+
+/* STT's TCP sequence number: the STT frame length (the bytes after the TCP
+ * header up to the outer level's padding) << 16, segment offset 0. */
+static uint32_t stt_seq(const struct gnv_spec *s, const struct gnv_layer *res, int i)
+{
+	uint32_t len = 0;
+
+	for (int j = i + 1; j < s->nlayer; j++) {
+		if (res[j].kind == LK_PAD && res[j].level <= s->l[i].level)
+			break;
+		len += layer_size(&res[j]);
+	}
+	return (len > 0xffff ? 0xffff : len) << 16;
+}
+
 int gnv_spec_resolve(const struct gnv_spec *s, struct gnv_layer *res, char *err, size_t errsz)
 {
 	int n = s->nlayer;
@@ -158,9 +174,11 @@ int gnv_spec_resolve(const struct gnv_spec *s, struct gnv_layer *res, char *err,
 			if (!GNV_ISSET(r, F_TCP_SPORT))
 				r->u.tcp.sport = 40000;
 			if (!GNV_ISSET(r, F_TCP_DPORT))
-				r->u.tcp.dport = 80;
+				r->u.tcp.dport = nk == LK_STT ? GNV_STT_PORT : 80;
 			if (!GNV_ISSET(r, F_TCP_FLAGS))
-				r->u.tcp.flags = 0x02;
+				r->u.tcp.flags = nk == LK_STT ? 0x18 : 0x02;	/* STT: PA, as Linux sends it */
+			if (!GNV_ISSET(r, F_TCP_SEQ) && nk == LK_STT)
+				r->u.tcp.seq = stt_seq(s, res, i);
 			if (!GNV_ISSET(r, F_TCP_WIN))
 				r->u.tcp.win = 65535;
 			if (!GNV_ISSET(r, F_TCP_DOFF))
@@ -208,6 +226,7 @@ static uint32_t layer_size(const struct gnv_layer *r)
 	case LK_VXLAN: case LK_GPE: case LK_NVGRE: return 8;
 	case LK_GRE: return gnv_gre_hdr_size(r->u.gre.flags);
 	case LK_GUE: return r->u.gue.ver == 1 ? 0 : 4u + r->u.gue.ext.size;
+	case LK_STT: return GNV_STT_HDR_SIZE;
 	default: return r->u.data.len;
 	}
 }

@@ -7,12 +7,13 @@
  *   ... udp --dport 4789 (4790)--> vxlan (gpe) -> inner eth (by next protocol)
  *   ... ip --proto 47--> gre | nvgre -> inner by GRE protocol type
  *   ... udp --dport 6080--> gue -> inner by GUE proto (variant 1: IP)
+ *   ... tcp --dport 7471--> stt -> inner eth (first segment only)
  *
  * Geneve is recognised by UDP destination port only (RFC 8926 3.3), never
  * by source port.  Every layer reads through the checked cursor.
  *
  * Layer: libcore, the top of the decoder.  Calls the layer parsers
- * (eth.c, ip.c, l4.c, geneve.c, vxlan.c, gre.c, gue.c, through layers.h), pkt_err.c and libc;
+ * (eth.c, ip.c, l4.c, geneve.c, vxlan.c, gre.c, gue.c, stt.c, through layers.h), pkt_err.c and libc;
  * nothing below calls back up here.
  */
 #include <stddef.h>
@@ -33,6 +34,7 @@ void gnv_decode_cfg_tunnels(struct gnv_decode_cfg *cfg)
 	cfg->vxlan_port = GNV_VXLAN_PORT;
 	cfg->gpe_port = GNV_GPE_PORT;
 	cfg->gue_port = GNV_GUE_PORT;
+	cfg->stt_port = GNV_STT_PORT;
 	cfg->gre = true;
 }
 
@@ -86,6 +88,7 @@ static void decode_inner(struct gnv_pkt *pk, struct gnv_cur *c,
 		[GNV_TUN_GRE] = { GNV_E_GRE_EMPTY, GNV_E_GRE_PROTO, 2 },
 		[GNV_TUN_NVGRE] = { GNV_E_GRE_EMPTY, GNV_E_GRE_PROTO, 2 },
 		[GNV_TUN_GUE] = { GNV_E_GUE_EMPTY, GNV_E_GUE_PROTO, 1 },
+		[GNV_TUN_STT] = { GNV_E_STT_EMPTY, GNV_E_STT_EMPTY, 0 },
 	};
 	struct gnv_layers *in = &pk->inner;
 	uint16_t type = pk->gnv.proto;
@@ -199,8 +202,16 @@ enum gnv_status gnv_decode(struct gnv_pkt *pk, const uint8_t *data,
 		break;
 	}
 
-	if (!decode_l3(pk, &c, type, &pk->outer, cfg))
+	if (!decode_l3(pk, &c, type, &pk->outer, cfg)) {
+		const struct gnv_l4 *l4 = &pk->outer.l4;
+
+		if (l4->proto == 6 && l4->payload_off && cfg->stt_port && l4->dport == cfg->stt_port) {
+			pk->is_geneve = true;
+			if (gnv_decode_stt(pk, &c) && !cfg->outer_only)
+				decode_inner(pk, &c, cfg);
+		}
 		return pk->status;
+	}
 	if (pk->outer.l4.proto != 17)
 		return pk->status;
 	if (cfg->ports ? !(cfg->ports[pk->outer.l4.dport >> 6] >> (pk->outer.l4.dport & 63) & 1) :

@@ -93,7 +93,11 @@ enum gnv_severity {
 	X(GUE_TRUNC,       TRUNCATED, "gue.truncated",        "GUE header or extension fields truncated") \
 	X(GUE_VERSION,     INVALID,   "gue.version",          "GUE variant is not 0 or 1 (variant 1: IP version not 4 or 6)") \
 	X(GUE_PROTO,       WARNING,   "gue.proto",            "GUE protocol not decoded (shown raw)") \
-	X(GUE_EMPTY,       INVALID,   "gue.no_payload",       "GUE packet carries no inner packet")
+	X(GUE_EMPTY,       INVALID,   "gue.no_payload",       "GUE packet carries no inner packet") \
+	X(STT_TRUNC,       TRUNCATED, "stt.truncated",        "STT frame header truncated") \
+	X(STT_VERSION,     INVALID,   "stt.version",          "STT version is not 0") \
+	X(STT_EMPTY,       INVALID,   "stt.no_payload",       "STT frame carries no inner frame") \
+	X(STT_CONT,        WARNING,   "stt.continuation",     "STT continuation segment: no STT header")
 
 enum gnv_errcode {
 #define GNV_X(e, s, c, m) GNV_E_##e,

@@ -30,7 +30,7 @@ enum fkind {
 	F_ETHER,		/* inner Ethernet address mac, dir */
 	F_OPTNAME,		/* an option with registry name oname */
 	F_FIELD,		/* oname.field OP value */
-	F_TUNNEL,		/* vxlan, gpe, gre, nvgre, gue: bit per enum gnv_tun_kind in v
+	F_TUNNEL,		/* vxlan, gpe, gre, nvgre, gue, stt: bit per enum gnv_tun_kind in v
 			 * ('geneve' is libpcap's word, as 'geneve and tcp') */
 };
 
@@ -40,6 +40,7 @@ static const struct { const char *word; uint32_t kinds; } tunnel_words[] = {
 	{ "gre", 1u << GNV_TUN_GRE | 1u << GNV_TUN_NVGRE },
 	{ "nvgre", 1u << GNV_TUN_NVGRE },
 	{ "gue", 1u << GNV_TUN_GUE },
+	{ "stt", 1u << GNV_TUN_STT },
 };
 
 #define MAX_RANGES	8

@@ -42,6 +42,7 @@ enum gnv_lkind {
 	LK_ICMP6, LK_GENEVE, LK_PAYLOAD, LK_PAD,
 	LK_VXLAN, LK_GPE, LK_GRE, LK_NVGRE,	/* the other tunnels (vxlan.c, gre.c) */
 	LK_GUE,					/* gue.c */
+	LK_STT,					/* stt.c, after tcp */
 	LK__COUNT
 };
 
@@ -49,7 +50,7 @@ enum gnv_lkind {
 static inline bool gnv_lkind_is_tunnel(int k)
 {
 	return k == LK_GENEVE || k == LK_VXLAN || k == LK_GPE || k == LK_GRE || k == LK_NVGRE ||
-	       k == LK_GUE;
+	       k == LK_GUE || k == LK_STT;
 }
 
 /* Tunnels carried in UDP (the rest, GRE and NVGRE, directly in IP). */
@@ -137,6 +138,11 @@ struct gnv_l_gue {
 	uint16_t flags;
 	struct gnv_blob ext;		/* extension fields (hlen words) */
 };
+struct gnv_l_stt {
+	uint8_t ver, flags, l4off, rsvd, pcp, v;
+	uint16_t mss, vid, pad;
+	uint32_t ctx_hi, ctx;		/* the 64-bit context id, high and low words */
+};
 struct gnv_l_data {		/* payload and pad */
 	uint16_t len;
 	struct gnv_blob data;
@@ -161,6 +167,7 @@ struct gnv_layer {
 		struct gnv_l_vxlan vx;
 		struct gnv_l_gre gre;
 		struct gnv_l_gue gue;
+		struct gnv_l_stt stt;
 	} u;
 };
 
@@ -231,6 +238,8 @@ enum { F_GPE_VNI, F_GPE_NP, F_GPE_FLAGS, F_GPE_RSVD, F_GPE_RSVD2 };
 enum { F_GRE_KEY, F_GRE_SEQ, F_GRE_CSUM, F_GRE_PROTO, F_GRE_FLAGS, F_GRE_RSVD1 };
 enum { F_NVGRE_VSID, F_NVGRE_FLOWID, F_NVGRE_PROTO, F_NVGRE_FLAGS };
 enum { F_GUE_PROTO, F_GUE_VER, F_GUE_C, F_GUE_HLEN, F_GUE_FLAGS, F_GUE_EXT };
+enum { F_STT_CTX, F_STT_CTXHI, F_STT_FLAGS, F_STT_MSS, F_STT_VLAN, F_STT_PCP, F_STT_V,
+       F_STT_L4OFF, F_STT_VER, F_STT_RSVD, F_STT_PAD };
 
 #define GNV_ISSET(l, f)	(((l)->set >> (f)) & 1)
 

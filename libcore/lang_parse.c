@@ -166,6 +166,20 @@ static const struct gnv_lfield f_gue[] = {
 	F("ext", FT_HEX, FF_NOVARY, gue.ext, 124, 0, 0, 0, 0, -1, "extension fields, hex, a multiple of 4 bytes (none)"),
 };
 
+static const struct gnv_lfield f_stt[] = {
+	F("ctx", FT_U32, FF_HEXOUT, stt.ctx, 0xffffffff, 12, 4, 0, 0, -1, "context id, its low 32 bits (0)"),
+	F("ctx_hi", FT_U32, FF_HEXOUT, stt.ctx_hi, 0xffffffff, 8, 4, 0, 0, -1, "context id, its high 32 bits (0)"),
+	F("flags", FT_U8, FF_HEXOUT, stt.flags, 0xff, 1, 1, 0, 0, -1, "0x01 checksum verified, 0x02 checksum partial, 0x04 IPv4, 0x08 TCP (0)"),
+	F("mss", FT_U16, 0, stt.mss, 0xffff, 4, 2, 0, 0, -1, "maximum segment size (0)"),
+	F("vlan", FT_U16, 0, stt.vid, 4095, 6, 2, 0, 12, -1, "VLAN id (0; set v=1 for it to count)"),
+	F("pcp", FT_U8, 0, stt.pcp, 7, 6, 2, 13, 3, -1, "VLAN priority code point (0)"),
+	F("v", FT_U8, 0, stt.v, 1, 6, 2, 12, 1, -1, "V: the VLAN fields are valid (0)"),
+	F("l4off", FT_U8, 0, stt.l4off, 0xff, 2, 1, 0, 0, -1, "L4 offset in the inner frame (0)"),
+	F("ver", FT_U8, 0, stt.ver, 0xff, 0, 1, 0, 0, -1, "version (0)"),
+	F("rsvd", FT_U8, 0, stt.rsvd, 0xff, 3, 1, 0, 0, -1, "the reserved byte (0)"),
+	F("pad", FT_U16, 0, stt.pad, 0xffff, 16, 2, 0, 0, -1, "the 2 padding bytes (0)"),
+};
+
 static const struct gnv_lfield f_data[] = {
 	F("len", FT_U16, FF_NOVARY, data.len, 0xffff, 0, 0, 0, 0, -1, "size in bytes: zeros, or hex/text padded or cut (the data size)"),
 	F("hex", FT_HEX, FF_NOVARY, data.data, 0xffff, 0, 0, 0, 0, -1, "bytes in hex"),
@@ -191,6 +205,7 @@ const struct gnv_ldesc gnv_lang_layers[LK__COUNT] = {
 	[LK_GRE] = T("gre", "GRE (RFC 2784, 2890)", f_gre),
 	[LK_NVGRE] = T("nvgre", "NVGRE (RFC 7637)", f_nvgre),
 	[LK_GUE] = T("gue", "GUE, Generic UDP Encapsulation (draft-ietf-intarea-gue)", f_gue),
+	[LK_STT] = T("stt", "STT, Stateless Transport Tunneling (draft-davie-stt), after tcp", f_stt),
 };
 
 static const struct { const char *alias; enum gnv_lkind kind; } layer_aliases[] = {
@@ -224,7 +239,7 @@ uint16_t gnv_layer_inner_type(const struct gnv_layer *l)
 {
 	switch (l->kind) {
 	case LK_GENEVE: return l->u.gnv.proto;
-	case LK_VXLAN: return 0x6558;
+	case LK_VXLAN: case LK_STT: return 0x6558;
 	case LK_GPE: return gnv_gpe_ethertype(l->u.vx.np);
 	case LK_GRE: case LK_NVGRE: return l->u.gre.proto;
 	case LK_GUE:
@@ -612,6 +627,10 @@ static int fill_in(struct gnv_spec *s)
 		n = 2;
 	else if (k == LK_UDP || k == LK_TCP || k == LK_ICMP)
 		n = 2;
+	else if (k == LK_STT) {
+		ret = insert_layer(s, 0, LK_TCP);
+		n = 2;
+	}
 	else if (k == LK_VLAN || k == LK_ARP)
 		n = 1;
 	else if (k == LK_ICMP6) {
@@ -626,6 +645,8 @@ static int fill_in(struct gnv_spec *s)
 		k = s->l[i].kind;
 		if (gnv_lkind_is_udp_tunnel(k) && prev != LK_UDP)
 			ret = insert_layer(s, i, LK_UDP);
+		else if (k == LK_STT && prev != LK_TCP)
+			ret = insert_layer(s, i, LK_TCP);
 		else if ((k == LK_GRE || k == LK_NVGRE) && !is_ip(prev))
 			ret = insert_layer(s, i, LK_IPV4);
 		else if ((k == LK_UDP || k == LK_TCP || k == LK_ICMP) && !is_ip(prev))
@@ -732,7 +753,7 @@ static int lang_parse(const char *text, struct gnv_spec *spec, char *err, size_t
 				best = closest(word, n, names, LK__COUNT);
 				if (best)
 					return perr(&c, "'%s' is not a layer (did you mean '%s'?)", word, best);
-				return perr(&c, "'%s' is not a layer (eth vlan arp ipv4 ipv6 udp tcp icmp icmp6 geneve vxlan vxlan-gpe gre nvgre gue payload pad)", word);
+				return perr(&c, "'%s' is not a layer (eth vlan arp ipv4 ipv6 udp tcp icmp icmp6 geneve vxlan vxlan-gpe gre nvgre gue stt payload pad)", word);
 			}
 			if (spec->nlayer >= GNV_SPEC_MAX_LAYERS)
 				return perr(&c, "too many layers (at most %d)", GNV_SPEC_MAX_LAYERS);

@@ -557,6 +557,7 @@ static bool tunnel_seg(const struct gnv_pkt *pk, int *kind, uint32_t *size)
 	static const uint8_t kinds[] = {
 		[GNV_TUN_GENEVE] = LK_GENEVE, [GNV_TUN_VXLAN] = LK_VXLAN, [GNV_TUN_GPE] = LK_GPE,
 		[GNV_TUN_GRE] = LK_GRE, [GNV_TUN_NVGRE] = LK_NVGRE, [GNV_TUN_GUE] = LK_GUE,
+		[GNV_TUN_STT] = LK_STT,
 	};
 
 	if (!pk->is_geneve || pk->tun.kind >= sizeof(kinds))
@@ -567,7 +568,7 @@ static bool tunnel_seg(const struct gnv_pkt *pk, int *kind, uint32_t *size)
 		return true;
 	}
 	*size = pk->tun.hdr_size;
-	return pk->gnv.present;
+	return pk->gnv.present && !pk->tun.stt_cont;
 }
 
 /*
@@ -673,6 +674,9 @@ static bool level_segs(struct fctx *c, const struct gnv_layers *L, int level, ui
 		}
 		c->s[c->n - 1].l4 = &L->l4;
 		pos += c->s[c->n - 1].size;
+		if (geneve && L->l4.proto == 6 && pk->is_geneve && pk->tun.kind == GNV_TUN_STT &&
+		    pk->gnv.off == pos && !pk->tun.stt_cont)
+			tunnel_segs(c, level, &pos, end, &cur, &inner_pad);
 		if (geneve && L->l4.proto == 17 && pk->is_geneve && pk->gnv.off == pos &&
 		    pk->tun.kind != GNV_TUN_GRE && pk->tun.kind != GNV_TUN_NVGRE)
 			tunnel_segs(c, level, &pos, end, &cur, &inner_pad);

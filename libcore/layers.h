@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Internal: the per-layer decoders behind gnv_decode() (decode.c):
- * eth.c (Ethernet, VLAN, ARP), ip.c, l4.c, geneve.c, vxlan.c, gre.c, gue.c.  They report through
+ * eth.c (Ethernet, VLAN, ARP), ip.c, l4.c, geneve.c, vxlan.c, gre.c, gue.c, stt.c.  They report through
  * pkt_err.h and never call decode.c.
  *
  * Layer: libcore; the parsers call only pkt_err.c, csum, opt_tlv, optreg,
@@ -35,5 +35,7 @@ bool gnv_decode_vxlan(struct gnv_pkt *pk, struct gnv_cur *c, bool gpe);
 bool gnv_decode_gre(struct gnv_pkt *pk, struct gnv_cur *c, const struct gnv_decode_cfg *cfg);
 /* GUE (gue.c) after UDP: the same; false also after a control message. */
 bool gnv_decode_gue(struct gnv_pkt *pk, struct gnv_cur *c);
+/* STT (stt.c) after TCP: the same; false also on a continuation segment. */
+bool gnv_decode_stt(struct gnv_pkt *pk, struct gnv_cur *c);
 
 #endif

@@ -23,6 +23,8 @@
 #define GNV_VXLAN_PORT		4789	/* RFC 7348 */
 #define GNV_GPE_PORT		4790	/* VXLAN-GPE */
 #define GNV_GUE_PORT		6080	/* GUE: no IANA port; genv's default (gue.c) */
+#define GNV_STT_PORT		7471	/* STT, TCP destination port (draft-davie-stt) */
+#define GNV_STT_HDR_SIZE	18	/* the STT frame header, padding included */
 #define GNV_HDR_SIZE		8	/* the Geneve header before the options */
 #define GNV_MAX_ERRS		16
 #define GNV_MAX_OPTS		63	/* 252 bytes of options / 4 */
@@ -177,6 +179,7 @@ enum gnv_tun_kind {
 	GNV_TUN_GRE,		/* RFC 2784, RFC 2890 */
 	GNV_TUN_NVGRE,		/* RFC 7637: GRE, key only, proto 0x6558 */
 	GNV_TUN_GUE,		/* draft-ietf-intarea-gue: variant 0 or 1 */
+	GNV_TUN_STT,		/* draft-davie-stt: over TCP, context id */
 };
 
 struct gnv_tun {
@@ -191,6 +194,10 @@ struct gnv_tun {
 	uint8_t gue_hlen;	/* GUE variant 0: extension words after the 4 bytes
 				 * (flags: the first byte; variant in gnv.ver) */
 	uint16_t gue_flags;	/* GUE variant 0: the 16 flag bits */
+	bool stt_cont;		/* STT: a later segment (TCP seq low 16 bits not 0), no header */
+	uint8_t stt_l4off, stt_rsvd;	/* STT: L4 offset, reserved byte (flags: flags, version: gnv.ver) */
+	uint16_t stt_mss, stt_vlan, stt_pad;	/* STT: MSS, PCP/V/VLAN ID, padding */
+	uint64_t stt_ctx;	/* STT: the 64-bit context id (gnv.vni: its low 24 bits) */
 	uint16_t gre_flags;	/* GRE: the flags and version word */
 	uint16_t gre_csum;
 	enum gnv_csum_state gre_csum_state;
@@ -245,6 +252,7 @@ struct gnv_decode_cfg {
 	uint16_t gpe_port;	/* VXLAN-GPE (4790; 0 none), unless gpe_ports */
 	uint16_t gue_port;	/* GUE (6080; 0 none), unless gue_ports */
 	const uint64_t *vxlan_ports, *gpe_ports, *gue_ports;	/* 65536-bit sets, or NULL */
+	uint16_t stt_port;	/* STT, TCP destination port (7471; 0 none) */
 	bool gre;		/* decode GRE and NVGRE (IP protocol 47) */
 };
 

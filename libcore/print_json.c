@@ -518,7 +518,7 @@ static void json_tunnel(struct json *j, const struct gnv_pkt *pk)
 	static const char *const names[] = {
 		[GNV_TUN_GENEVE] = "geneve", [GNV_TUN_VXLAN] = "vxlan",
 		[GNV_TUN_GPE] = "vxlan-gpe", [GNV_TUN_GRE] = "gre", [GNV_TUN_NVGRE] = "nvgre",
-		[GNV_TUN_GUE] = "gue",
+		[GNV_TUN_GUE] = "gue", [GNV_TUN_STT] = "stt",
 	};
 	const struct gnv_tun *t = &pk->tun;
 	const struct gnv_geneve *g = &pk->gnv;
@@ -608,6 +608,41 @@ static void json_tunnel(struct json *j, const struct gnv_pkt *pk)
 		jobj_end(j);
 	} else {
 		jnull(j, K("gue"));
+	}
+	if (t->kind == GNV_TUN_STT) {
+		const struct gnv_l4 *l4 = &pk->outer.l4;
+
+		jobj(j, K("stt"));
+		jbool(j, K("continuation"), t->stt_cont);
+		ju64(j, K("frame_len"), l4->seq >> 16);
+		ju64(j, K("offset"), l4->seq & 0xffff);
+		ju64(j, K("id"), l4->ack);
+		if (t->stt_cont) {
+			jnull(j, K("version"));
+			jnull(j, K("flags"));
+			jnull(j, K("l4_offset"));
+			jnull(j, K("reserved"));
+			jnull(j, K("mss"));
+			jnull(j, K("pcp"));
+			jnull(j, K("v"));
+			jnull(j, K("vlan"));
+			jnull(j, K("context"));
+			jnull(j, K("padding"));
+		} else {
+			ju64(j, K("version"), g->ver);
+			ju64(j, K("flags"), t->flags);
+			ju64(j, K("l4_offset"), t->stt_l4off);
+			ju64(j, K("reserved"), t->stt_rsvd);
+			ju64(j, K("mss"), t->stt_mss);
+			ju64(j, K("pcp"), t->stt_vlan >> 13);
+			jbool(j, K("v"), t->stt_vlan >> 12 & 1);
+			ju64(j, K("vlan"), t->stt_vlan & 0xfff);
+			ju64(j, K("context"), t->stt_ctx);
+			ju64(j, K("padding"), t->stt_pad);
+		}
+		jobj_end(j);
+	} else {
+		jnull(j, K("stt"));
 	}
 	jobj_end(j);
 }

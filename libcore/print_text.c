@@ -39,6 +39,19 @@ static void put_hex16(struct sbuf *sb, unsigned int v)
 	w_add(sb, t, 6);
 }
 
+/* 0x and the hex digits without leading zeros (the STT context id). */
+static void put_hex64(struct sbuf *sb, uint64_t v)
+{
+	char t[18] = { '0', 'x' };
+	int n = 2, sh = 60;
+
+	while (sh > 0 && !(v >> sh & 15))
+		sh -= 4;
+	for (; sh >= 0; sh -= 4)
+		t[n++] = hexdig[v >> sh & 15];
+	w_add(sb, t, (size_t)n);
+}
+
 static void put_hex8(struct sbuf *sb, unsigned int v)
 {
 	char t[4] = { '0', 'x', hexdig[(v >> 4) & 15], hexdig[v & 15] };
@@ -525,7 +538,7 @@ const char *gnv_tun_name(uint8_t kind)
 	static const char *const names[] = {
 		[GNV_TUN_GENEVE] = "Geneve", [GNV_TUN_VXLAN] = "VXLAN",
 		[GNV_TUN_GPE] = "VXLAN-GPE", [GNV_TUN_GRE] = "GRE", [GNV_TUN_NVGRE] = "NVGRE",
-		[GNV_TUN_GUE] = "GUE",
+		[GNV_TUN_GUE] = "GUE", [GNV_TUN_STT] = "STT",
 	};
 
 	return kind < sizeof(names) / sizeof(names[0]) ? names[kind] : "?";
@@ -537,7 +550,8 @@ static void put_tunnel(struct gnv_printer *pr, struct sbuf *sb, const struct gnv
 	const struct gnv_tun *t = &pk->tun;
 	const struct gnv_geneve *g = &pk->gnv;
 	const struct gnv_layers *o = &pk->outer;
-	bool udp = t->kind == GNV_TUN_VXLAN || t->kind == GNV_TUN_GPE || t->kind == GNV_TUN_GUE;
+	bool udp = t->kind == GNV_TUN_VXLAN || t->kind == GNV_TUN_GPE || t->kind == GNV_TUN_GUE ||
+		   t->kind == GNV_TUN_STT;	/* STT: TCP ports */
 
 	put_addr(sb, &o->ip.src);
 	if (udp) {
@@ -554,7 +568,7 @@ static void put_tunnel(struct gnv_printer *pr, struct sbuf *sb, const struct gnv
 	w_puts(sb, gnv_tun_name(t->kind));
 	if (!g->present) {
 		w_puts(sb, t->kind == GNV_TUN_VXLAN || t->kind == GNV_TUN_GPE ? " [|vxlan]" :
-			   t->kind == GNV_TUN_GUE ? " [|gue]" : " [|gre]");
+			   t->kind == GNV_TUN_GUE ? " [|gue]" : t->kind == GNV_TUN_STT ? " [|stt]" : " [|gre]");
 		return;
 	}
 	switch (t->kind) {
@@ -596,6 +610,27 @@ static void put_tunnel(struct gnv_printer *pr, struct sbuf *sb, const struct gnv
 		if (t->gue_hlen) {
 			PUTS(sb, " hlen ");
 			w_u64(sb, t->gue_hlen);
+		}
+		break;
+	case GNV_TUN_STT:
+		if (t->stt_cont) {
+			PUTS(sb, " continuation offset ");
+			w_u64(sb, o->l4.seq & 0xffff);
+			PUTS(sb, " of ");
+			w_u64(sb, o->l4.seq >> 16);
+			PUTS(sb, " id ");
+			w_u64(sb, o->l4.ack);
+			break;
+		}
+		PUTS(sb, " context ");
+		put_hex64(sb, t->stt_ctx);
+		if (t->stt_vlan & 0x1000) {
+			PUTS(sb, " vlan ");
+			w_u64(sb, t->stt_vlan & 0xfff);
+		}
+		if (o->l4.seq >> 16 > o->l4.payload_size) {
+			PUTS(sb, " first of ");
+			w_u64(sb, o->l4.seq >> 16);
 		}
 		break;
 	case GNV_TUN_NVGRE:
@@ -1006,6 +1041,32 @@ static void fields_tunnel(struct gnv_printer *pr, struct sbuf *sb, const struct 
 	const struct gnv_geneve *g = &pk->gnv;
 	bool gre = t->kind == GNV_TUN_GRE || t->kind == GNV_TUN_NVGRE;
 
+	if (t->kind == GNV_TUN_STT) {
+		const struct gnv_l4 *l4 = &pk->outer.l4;
+
+		PUTS(sb, "  stt");
+		kv_u(sb, "frame_len", l4->seq >> 16);
+		kv_u(sb, "offset", l4->seq & 0xffff);
+		kv_u(sb, "id", l4->ack);
+		if (t->stt_cont) {
+			PUTS(sb, " continuation\n");
+			return;
+		}
+		kv_u(sb, "version", g->ver);
+		PUTS(sb, " flags ");
+		put_hex8(sb, t->flags);
+		kv_u(sb, "l4_offset", t->stt_l4off);
+		kv_u(sb, "reserved", t->stt_rsvd);
+		kv_u(sb, "mss", t->stt_mss);
+		kv_u(sb, "pcp", t->stt_vlan >> 13);
+		kv_u(sb, "v", t->stt_vlan >> 12 & 1);
+		kv_u(sb, "vlan", t->stt_vlan & 0xfff);
+		PUTS(sb, " context ");
+		put_hex64(sb, t->stt_ctx);
+		kv_u(sb, "padding", t->stt_pad);
+		w_putc(sb, '\n');
+		return;
+	}
 	if (t->kind == GNV_TUN_GUE) {
 		PUTS(sb, "  gue");
 		kv_u(sb, "variant", g->ver);

@@ -314,7 +314,7 @@ for line in open(sys.argv[1]):
         if d["geneve"]:
             need(d["geneve"], gk, "geneve")
         else:
-            need(t, ["type", "vxlan", "gre", "gue"], "tunnel")
+            need(t, ["type", "vxlan", "gre", "gue", "stt"], "tunnel")
         if t and t["vxlan"]:
             need(t["vxlan"], ["gpe", "flags", "vni", "proto"] +
                  (["version", "oam", "next_proto", "gbp"] if t["vxlan"]["gpe"] else ["gbp"]), "vxlan")
@@ -323,6 +323,9 @@ for line in open(sys.argv[1]):
                             "vsid", "flowid"], "gre")
         if t and t["gue"]:
             need(t["gue"], ["variant", "control", "proto", "ctype", "hlen", "flags", "extensions"], "gue")
+        if t and t["stt"]:
+            need(t["stt"], ["continuation", "frame_len", "offset", "id", "version", "flags", "l4_offset", "reserved",
+                            "mss", "pcp", "v", "vlan", "context", "padding"], "stt")
         for o in (d["geneve"] or {"options": []})["options"]:
             need(o, ["class", "type", "critical", "len", "data", "name", "class_name", "fields"], "option")
         need(d["inner"], layer + ["l4"], "inner")

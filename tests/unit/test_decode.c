@@ -1671,6 +1671,11 @@ static uint32_t e_gue_trunc(struct ecase *e) { e_lang(e, "gue ext=00000000 / ipv
 static uint32_t e_gue_version(struct ecase *e) { e_lang(e, "gue ver=2 / payload len=8"); return 42; }
 static uint32_t e_gue_proto(struct ecase *e) { e_lang(e, "gue proto=17 / payload len=8"); return 43; }
 static uint32_t e_gue_empty(struct ecase *e) { e_lang(e, "gue proto=41"); return 46; }
+/* STT over TCP 7471 (no stt layer in the language for the raw header bytes) */
+static uint32_t e_stt_trunc(struct ecase *e) { e_lang(e, "tcp dport=7471 seq=0 / payload len=40"); e->caplen = 64; return 54; }
+static uint32_t e_stt_version(struct ecase *e) { e_lang(e, "tcp dport=7471 seq=0 / payload hex=0100000000000000000000000000000500000000"); return 54; }
+static uint32_t e_stt_empty(struct ecase *e) { e_lang(e, "tcp dport=7471 seq=0 / payload hex=000000000000000000000000000000050000"); return 72; }
+static uint32_t e_stt_cont(struct ecase *e) { e_lang(e, "tcp dport=7471 seq=0x00400012 / payload hex=0102030405060708"); return 54; }
 
 static const struct {
 	ebuild build;
@@ -1741,6 +1746,10 @@ static const struct {
 	[GNV_E_GUE_VERSION] = { e_gue_version, false },
 	[GNV_E_GUE_PROTO] = { e_gue_proto, false },
 	[GNV_E_GUE_EMPTY] = { e_gue_empty, false },
+	[GNV_E_STT_TRUNC] = { e_stt_trunc, false },
+	[GNV_E_STT_VERSION] = { e_stt_version, false },
+	[GNV_E_STT_EMPTY] = { e_stt_empty, false },
+	[GNV_E_STT_CONT] = { e_stt_cont, false },
 };
 
 START_TEST(every_code_has_a_case)

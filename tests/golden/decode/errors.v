@@ -133,6 +133,18 @@
 # ip6.truncated
     1 2023-11-14 22:13:20.000000 ether 02:00:00:00:00:01 > 02:00:00:00:00:02 type 0x86dd, length 142 [!ip6.truncated]
     eth type=0x86dd / payload hex=6000000000581140fd000000000000000000000000000001fd0000000000
+# stt.continuation
+    1 2023-11-14 22:13:20.000000 10.200.0.1.49152 > 10.200.0.2.7471: STT continuation offset 38 of 102 id 1, length 98 [!stt.continuation]
+    eth / ipv4 src=10.200.0.1 dst=10.200.0.2 id=1 df=1 / tcp sport=49152 dport=7471 seq=6684710 ack=1 flags=PA / payload hex=40003f0627c30a0000010a0000029c400050000003e8000000005018ffffe179000068656c6c6f2067656e76
+# stt.no_payload
+    1 2023-11-14 22:13:20.000000 10.200.0.1.49152 > 10.200.0.2.7471: STT context 0x5, length 72 [!stt.no_payload]
+    eth / ipv4 src=10.200.0.1 dst=10.200.0.2 id=1 df=1 / tcp sport=49152 ack=1 / stt ctx=0x5 mss=1448
+# stt.truncated
+    1 2023-11-14 22:13:20.000000 10.200.0.1.49152 > 10.200.0.2.7471: STT [|stt], length 136 [!stt.truncated]
+    eth / ipv4 src=10.200.0.1 dst=10.200.0.2 id=1 df=1 len=122 / tcp sport=49152 dport=7471 seq=5373952 ack=1 flags=PA csum=0xbeca / payload hex=0000000005a800000000
+# stt.version
+    1 2023-11-14 22:13:20.000000 10.200.0.1.49152 > 10.200.0.2.7471: STT context 0x5, length 136 [!stt.version]
+    eth / ipv4 src=10.200.0.1 dst=10.200.0.2 id=1 df=1 / tcp sport=49152 ack=1 / stt ctx=0x5 mss=1448 ver=1 / payload hex=02000000000b02000000000a080045000032000140003f0627c30a0000010a0000029c400050000003e8000000005018ffffe179000068656c6c6f2067656e76
 # tcp.checksum
     1 2023-11-14 22:13:20.000000 10.200.0.1.40000 > 10.200.0.2.80 TCP [S] payload 4, length 58 [!tcp.checksum]
     eth / ipv4 src=10.200.0.1 dst=10.200.0.2 id=1 df=1 / tcp seq=1000 csum=0x2e1e / payload hex=64617461
