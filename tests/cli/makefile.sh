@@ -7,13 +7,16 @@ set -u
 # shellcheck source=tests/lib.sh
 . tests/lib.sh
 
+# run from `make SAN=1 check` too: the parent's MAKEFLAGS (SAN=1) must not
+# leak into the plain build's dry run
+mk() { env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make "$@"; }
 touches_genv() { grep -E '(^|[;&| ])(rm -f|ln -s [^ ]+|cp [^ ]+) genv( |;|$)'; }
 
-plain=$(make -n genv 2>&1)
+plain=$(mk -n SAN= genv 2>&1)
 echo "$plain" | grep -q 'ln -s build/genv genv' &&
 	ok "make genv: ./genv -> build/genv" || fail "make genv: ./genv -> build/genv" "$plain"
 
-san=$(make -n SAN=1 genv 2>&1)
+san=$(mk -n SAN=1 genv 2>&1)
 if echo "$san" | touches_genv >/dev/null; then
 	fail "make SAN=1 genv leaves ./genv alone" "$(echo "$san" | touches_genv)"
 else
@@ -22,16 +25,16 @@ fi
 echo "$san" | grep -q -- '-o build-san/genv' || [ -x build-san/genv ] &&
 	ok "make SAN=1 genv: links build-san/genv" || fail "make SAN=1 genv: links build-san/genv" "$san"
 
-link=$(make -n SAN=1 SAN_LINK=1 genv 2>&1)
+link=$(mk -n SAN=1 SAN_LINK=1 genv 2>&1)
 echo "$link" | grep -q 'ln -s build-san/genv genv' &&
 	ok "make SAN=1 SAN_LINK=1 genv: ./genv -> build-san/genv" ||
 	fail "make SAN=1 SAN_LINK=1 genv: ./genv -> build-san/genv" "$link"
 
 # check: its recursive $(MAKE) runs under -n too, and deps only prints
-chk=$(make -n SAN=1 check 2>&1)
+chk=$(mk -n SAN=1 check 2>&1)
 echo "$chk" | grep -q "GENV=$PWD/build-san/genv O=build-san tests/run.sh" &&
 	ok "make SAN=1 check tests build-san/genv" || fail "make SAN=1 check tests build-san/genv" "$(echo "$chk" | grep run.sh)"
-demo=$(make -n SAN=1 demo 2>&1)
+demo=$(mk -n SAN=1 demo 2>&1)
 echo "$demo" | grep -q "GENV=$PWD/build-san/genv ./tests/demo.sh" &&
 	ok "make SAN=1 demo runs build-san/genv" || fail "make SAN=1 demo runs build-san/genv" "$(echo "$demo" | grep demo.sh)"
 finish
