@@ -7,9 +7,13 @@
 #   h1, h2, h3: routers 10.200.0.1-3, `genv route run --store ... --host-id hN`;
 #       endpoint 10.0.1.1 is on h1 (port tap0 in h1's scope, host 10.200.0.1
 #       for the others), the rest behind 10.200.0.9 (no router of the test)
+#   v1, v2: VMs 10.0.1.41 (h1) and 10.0.1.42 (h2) on TAP ports the routers
+#       make in the VMs' namespaces, configured only through the store
 #
 # Checks: every router's dump equals what etcd holds for it (global keys,
-# its own scope over them); one member down: writes and convergence go on;
+# its own scope over them); v1 pings v2 across h1 and h2 (Geneve on the
+# underlay), also with two members down (the routers forward from what
+# they hold); one member down: writes and convergence go on;
 # two down: writes fail with a clear error, routers keep what they have;
 # members back: routers catch up; two writers of one object: one wins, the
 # other gets 'conflict:' (exit 1); a router restarted resumes from its
@@ -35,9 +39,9 @@ TMP=
 pids=()
 declare -A mpid=() rpid=()
 
-require store root tun ip etcd etcdctl python3 timeout
+require store root tun ip etcd etcdctl python3 timeout tcpdump tshark ping
 
-NSS="ul h1 h2 h3"
+NSS="ul h1 h2 h3 v1 v2"
 cleanup() { [ -n "${KEEP:-}" ] && cp -r "$TMP" "$KEEP"; netns_cleanup; }
 trap cleanup EXIT
 trap 'exit 1' INT TERM
@@ -143,6 +147,11 @@ W add vpc 100 name blue cidr 10.0.0.0/16 &&
 	W add ep 100 10.0.1.2 mac 02:00:00:00:01:02 host 10.200.0.9 &&
 	W add ep 100 10.0.1.3 mac 02:00:00:00:01:03 host 10.200.0.9 &&
 	W add policy 100 allow-web ns web select app=web ingress from pod app=web port tcp/80 &&
+	W add port tv1 netns "$P-v1" --host-id h1 && W add port tv2 netns "$P-v2" --host-id h2 &&
+	W add ep 100 10.0.1.41 mac 02:00:00:00:01:41 host 10.200.0.1 &&
+	W add ep 100 10.0.1.41 mac 02:00:00:00:01:41 port tv1 --host-id h1 &&
+	W add ep 100 10.0.1.42 mac 02:00:00:00:01:42 host 10.200.0.2 &&
+	W add ep 100 10.0.1.42 mac 02:00:00:00:01:42 port tv2 --host-id h2 &&
 	ok "topology written through genv route ... --store" || fail "topology written through genv route ... --store"
 check_eq "the schema key" 1 "$(ectl get --print-value-only /genv/v1/schema)"
 out=$(W add ep 100 10.0.1.7 mac 02:00:00:00:01:zz host 10.200.0.2 2>&1); rc=$?
@@ -153,6 +162,25 @@ check_eq "a rejected command wrote no key" "" "$(ectl get --prefix --keys-only /
 
 for h in h1 h2 h3; do start_router "$h" || fail "router $h starts" "$(tail -n 3 "$TMP/$h.log")"; done
 all_converged "initial load"
+# the VMs: the TAP devices the routers made in their namespaces
+for i in 1 2; do
+	nsx "v$i" ip link set "tv$i" address "02:00:00:00:01:4$i" up &&
+		nsx "v$i" ip addr add "10.0.1.4$i/24" dev "tv$i" ||
+		fail "v$i: the TAP its router made is in its namespace" "$(nsx "v$i" ip -br link)"
+done
+vping() {	# WHAT: v1 -> v2, with Geneve between h1 and h2 on the wire
+	local out
+	nsx ul timeout 10 tcpdump -i br0 -U -c 2 -w "$TMP/vp.pcap" udp port 6081 2>"$TMP/vp.err" &
+	local td=$!
+	cap_wait "$TMP/vp.err"
+	out=$(nsx v1 ping -c 3 -i 0.2 -W 2 10.0.1.42 2>&1)
+	wait "$td" 2>/dev/null
+	grep -q " 0% packet loss" <<<"$out" &&
+		[ "$(tshark -n -r "$TMP/vp.pcap" -Y "geneve.vni == 100 && icmp" 2>/dev/null | wc -l)" -ge 2 ] &&
+		ok "$1: v1 (h1) pings v2 (h2), Geneve VNI 100 on the underlay (tshark)" ||
+		fail "$1: v1 (h1) pings v2 (h2), Geneve VNI 100 on the underlay (tshark)" "$(tail -n 2 <<<"$out")"
+}
+vping "traffic from the store's configuration"
 check_eq "show store: connected" True "$(sfield h1 connected)"
 check_eq "show store: lag 0" 0 "$(sfield h1 lag)"
 
@@ -180,8 +208,8 @@ wait_hosts h1 up 20 h2 h3 && wait_hosts h2 up 20 h1 h3 && wait_hosts h3 up 20 h1
 	ok "liveness: every router sees the other two up" || fail "liveness: every router sees the other two up"
 st=$(ectl get /genv/v1/status/hosts/h1 -w json)
 python3 -c 'import json,sys,base64; kv=json.loads(sys.argv[1])["kvs"][0]; v=json.loads(base64.b64decode(kv["value"]))
-sys.exit(not(kv.get("lease",0) > 0 and v["addr"] == "10.200.0.1" and v["ports"] == [{"name": "tap0", "endpoints": ["100/10.0.1.1"]}]))' "$st" &&
-	ok "liveness: h1's status key (etcdctl) has its address, port tap0 and its endpoint, on a lease" ||
+sys.exit(not(kv.get("lease",0) > 0 and v["addr"] == "10.200.0.1" and v["ports"] == [{"name": "tap0", "endpoints": ["100/10.0.1.1"]}, {"name": "tv1", "endpoints": ["100/10.0.1.41"]}]))' "$st" &&
+	ok "liveness: h1's status key (etcdctl) has its address, its ports tap0 and tv1 and their endpoints, on a lease" ||
 	fail "liveness: h1's status key" "$st"
 lease=$(python3 -c 'import json,sys; print("%x" % json.loads(sys.argv[1])["kvs"][0]["lease"])' "$st" 2>/dev/null)
 ectl lease timetolive "$lease" | grep -q "granted with TTL(5s)" && ok "liveness: the lease has a TTL of 5 s (etcdctl lease timetolive)" ||
@@ -325,6 +353,7 @@ grep -q "nothing written" <<<"$out" && ok "two members down: the error says noth
 	fail "two members down: the error says nothing was written" "$out"
 check_eq "two members down: router h1 keeps its tables" "$before1" "$(dump h1)"
 kill -0 "${rpid[h2]}" && ok "two members down: the routers keep running" || fail "two members down: the routers keep running"
+vping "two members down"
 
 # ---- back ----
 start_member 1
