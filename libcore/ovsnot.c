@@ -296,7 +296,7 @@ int gnv_tlvmap_parse(const char *text, struct gnv_tlvmap *map, char *err, size_t
 		return gnv_errf(err, errsz, -EINVAL, "empty TLV map");
 	while (*p) {
 		const char *close = strchr(p, '}'), *end;
-		uint8_t tlv[4 + 124];
+		uint8_t tlv[4 + 124] = { 0 };	/* parse_one writes at least the 4 header bytes */
 		size_t n = 0, en;
 		const char *q;
 		int idx;
