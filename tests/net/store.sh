@@ -13,7 +13,7 @@
 # Checks: every router's dump equals what etcd holds for it (global keys,
 # its own scope over them); v1 pings v2 across h1 and h2 (Geneve on the
 # underlay), also with two members down (the routers forward from what
-# they hold); one member down: writes and convergence go on;
+# they hold, h2 restarted from its cache meanwhile); one member down: writes and convergence go on;
 # two down: writes fail with a clear error, routers keep what they have;
 # members back: routers catch up; two writers of one object: one wins, the
 # other gets 'conflict:' (exit 1); a router restarted resumes from its
@@ -354,6 +354,12 @@ grep -q "nothing written" <<<"$out" && ok "two members down: the error says noth
 check_eq "two members down: router h1 keeps its tables" "$before1" "$(dump h1)"
 kill -0 "${rpid[h2]}" && ok "two members down: the routers keep running" || fail "two members down: the routers keep running"
 vping "two members down"
+# a router restarted while the store is unreachable starts from its cache
+before2=$(dump h2)
+stop_router h2
+start_router h2 || fail "two members down: h2 restarts" "$(tail -n 3 "$TMP/h2.log")"
+check_eq "two members down: h2 restarted from its cache holds what it held" "$before2" "$(dump h2)"
+vping "two members down, h2 restarted from its cache"
 
 # ---- back ----
 start_member 1
